@@ -1,0 +1,90 @@
+import {
+  isRequestName,
+  isSubscriptionName,
+  requests,
+  subscriptions,
+  type EventOf,
+  type ParsedParamsOf,
+  type ParsedSubParamsOf,
+  type RequestName,
+  type ResultOf,
+  type SubscriptionName,
+  type Unsubscribe,
+} from '../../common/api/contract';
+import type { SubscriptionDef } from '../../common/api/define';
+import { parseOrThrow } from '../../common/api/validate';
+import { LogdockError, toErrorPayload, type ErrorPayload } from '../../common/errors';
+
+/** Who is calling: transports fill this in after they have checked the caller. */
+export interface CallContext {
+  transport: 'ipc' | 'websocket' | 'in-process';
+}
+
+export type RequestHandler<N extends RequestName> = (
+  params: ParsedParamsOf<N>,
+  ctx: CallContext,
+) => Promise<ResultOf<N>> | ResultOf<N>;
+
+export type SubscriptionHandler<N extends SubscriptionName> = (
+  params: ParsedSubParamsOf<N>,
+  emit: (event: EventOf<N>) => void,
+  ctx: CallContext,
+) => Unsubscribe;
+
+export type RequestHandlers = { [N in RequestName]: RequestHandler<N> };
+export type SubscriptionHandlers = { [N in SubscriptionName]: SubscriptionHandler<N> };
+
+/** Handlers for one domain's slice of the contract, e.g. `HandlersFor<typeof topicsRequests>`. */
+export type HandlersFor<D> = { [N in keyof D & RequestName]: RequestHandler<N> };
+export type SubscriptionHandlersFor<D> = {
+  [N in keyof D & SubscriptionName]: SubscriptionHandler<N>;
+};
+
+export type CallOutcome = { ok: true; result: unknown } | { ok: false; error: ErrorPayload };
+
+/**
+ * The single place where a request from any transport is validated and executed. Every
+ * transport hands it the raw name and payload it received; it checks the name against the
+ * contract, parses the payload with the request's schema, runs the handler and turns any
+ * failure into `{ code, message }`. A malformed payload never reaches a handler.
+ */
+export class Dispatcher {
+  constructor(
+    private readonly requestHandlers: RequestHandlers,
+    private readonly subscriptionHandlers: SubscriptionHandlers,
+  ) {}
+
+  async call(name: unknown, rawParams: unknown, ctx: CallContext): Promise<CallOutcome> {
+    try {
+      if (!isRequestName(name)) {
+        throw new LogdockError('NOT_FOUND', `unknown request ${JSON.stringify(name)}`);
+      }
+      const params = parseOrThrow(requests[name].params, rawParams ?? {}, name);
+      const handler = this.requestHandlers[name] as RequestHandler<typeof name>;
+      const result = await handler(params as never, ctx);
+      return { ok: true, result };
+    } catch (err) {
+      return { ok: false, error: toErrorPayload(err) };
+    }
+  }
+
+  /**
+   * Starts a subscription; throws a LogdockError for an unknown name or bad params.
+   * The returned function stops it and is safe to call more than once.
+   */
+  subscribe(name: unknown, rawParams: unknown, emit: (event: unknown) => void, ctx: CallContext): Unsubscribe {
+    if (!isSubscriptionName(name)) {
+      throw new LogdockError('NOT_FOUND', `unknown subscription ${JSON.stringify(name)}`);
+    }
+    const def = (subscriptions as Record<string, SubscriptionDef>)[name];
+    const params = parseOrThrow(def.params, rawParams ?? {}, name);
+    const handler = this.subscriptionHandlers[name] as SubscriptionHandler<typeof name>;
+    let active = true;
+    const stop = handler(params as never, (event) => active && emit(event), ctx);
+    return () => {
+      if (!active) return;
+      active = false;
+      stop();
+    };
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Public surface of the log storage engine (issue 3), fixed early so that the broker can be
+ * built against it. The implementation lives beside this file; the broker is its only
+ * direct user. Offsets and timestamps are JS numbers (exact up to 2^53).
+ */
+
+export type CompressionCodec = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+export type TimestampType = 'CreateTime' | 'LogAppendTime';
+export type CleanupPolicy = 'delete' | 'compact' | 'compact,delete';
+
+export interface RecordHeader {
+  key: string;
+  value: Buffer | null;
+}
+
+/** A record as a producer hands it in. */
+export interface RecordInput {
+  key?: Buffer | null;
+  value: Buffer | null;
+  headers?: RecordHeader[];
+  /** Milliseconds since the epoch; defaults to now. */
+  timestamp?: number;
+}
+
+/** A record as read back, with its absolute offset and resolved timestamp. */
+export interface StoredRecord {
+  offset: number;
+  timestamp: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: RecordHeader[];
+}
+
+export interface LogConfig {
+  segmentBytes: number; // default 1 GiB
+  segmentMs: number; // default 7 days
+  retentionMs: number; // -1 = forever; default 7 days
+  retentionBytes: number; // -1 = unlimited
+  cleanupPolicy: CleanupPolicy;
+  deleteRetentionMs: number; // default 1 day
+  maxMessageBytes: number; // largest batch accepted, default 1 MiB + overhead as Kafka
+  messageTimestampType: TimestampType;
+  indexIntervalBytes: number; // default 4096
+  /** fsync after this many messages / ms; undefined = leave it to the OS (Kafka's default). */
+  flushMessages?: number;
+  flushMs?: number;
+}
+
+export interface AppendResult {
+  baseOffset: number;
+  lastOffset: number;
+  /** Broker time when message.timestamp.type=LogAppendTime, otherwise -1. */
+  logAppendTime: number;
+  recordCount: number;
+}
+
+export interface ReadResult {
+  /** Whole RecordBatch v2 batches, byte for byte as stored (the first may start before `offset`). */
+  records: Buffer;
+  logStartOffset: number;
+  /** Log end offset at the time of the read (the high watermark: single replica). */
+  highWatermark: number;
+}
+
+export interface SegmentInfo {
+  baseOffset: number;
+  nextOffset: number;
+  sizeBytes: number;
+  /** Timestamps of the first and newest records, or null for an empty segment. */
+  firstTimestamp: number | null;
+  maxTimestamp: number | null;
+  active: boolean;
+}
+
+export interface RecoveryReport {
+  recovered: boolean; // false when the clean-shutdown marker let us skip the scan
+  truncatedBytes: number;
+  truncatedAt: { segment: string; position: number } | null;
+  rebuiltIndexes: string[];
+}

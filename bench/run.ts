@@ -1,0 +1,24 @@
+/**
+ * `npm run bench [name...]`: runs every benchmark module in this folder (or the named
+ * ones) one after the other and prints their figures. Each module exports
+ * `run(): Promise<void>` and prints its own results; none asserts on time.
+ */
+import { readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const wanted = new Set(process.argv.slice(2));
+const modules = readdirSync(here)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .map((f) => basename(f, '.bench.ts'))
+  .filter((name) => wanted.size === 0 || wanted.has(name))
+  .sort();
+
+for (const name of modules) {
+  console.log(`\n=== ${name} ===`);
+  const mod = (await import(pathToFileURL(join(here, `${name}.bench.ts`)).href)) as {
+    run: () => Promise<void>;
+  };
+  await mod.run();
+}

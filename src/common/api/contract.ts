@@ -6,6 +6,9 @@ import { messagesRequests, messagesSubscriptions } from './messages';
 import { groupsRequests, groupsSubscriptions } from './groups';
 import { collectorsRequests, collectorsSubscriptions } from './collectors';
 import { settingsRequests, settingsSubscriptions } from './settings';
+import { topicSettingsRequests, topicSettingsSubscriptions } from './topic-settings';
+import { replayRequests, replaySubscriptions } from './replay';
+import { dashboardRequests, dashboardSubscriptions } from './dashboard';
 
 /**
  * The whole API contract: every request and subscription, shared by main, preload and
@@ -19,6 +22,9 @@ export const requests = {
   ...groupsRequests,
   ...collectorsRequests,
   ...settingsRequests,
+  ...topicSettingsRequests,
+  ...replayRequests,
+  ...dashboardRequests,
 } satisfies Record<string, RequestDef>;
 
 export const subscriptions = {
@@ -28,6 +34,9 @@ export const subscriptions = {
   ...groupsSubscriptions,
   ...collectorsSubscriptions,
   ...settingsSubscriptions,
+  ...topicSettingsSubscriptions,
+  ...replaySubscriptions,
+  ...dashboardSubscriptions,
 } satisfies Record<string, SubscriptionDef>;
 
 export type Requests = typeof requests;

@@ -1,11 +1,277 @@
 import { z } from 'zod';
 import { request, subscription } from './define';
+import { topicNameSchema } from './topics';
 
 // Requests and subscriptions of the messages domain; see define.ts for the conventions.
-void z;
-void request;
-void subscription;
+//
+// Message values never cross the API whole: rows carry a `Preview` (UTF-8 text cut to a
+// byte limit, or hex for binary data, with the full size), and the full bytes are asked
+// for explicitly in chunks (`messages.chunk`). A view therefore costs the same whether a
+// message is 100 bytes or 50 MB.
+//
+// The browser addresses rows by index. For one partition, row i is offset
+// logStartOffset + i. For several partitions, rows are all their messages merged in
+// (timestamp, partition, offset) order and row i is found with ListOffsets-by-timestamp
+// style lookups, so the same contract works against a remote Kafka cluster.
 
-export const messagesRequests = {} as const;
+const offset = z.number().int().nonnegative();
+const partition = z.number().int().nonnegative().max(1_000_000);
+const MAX_CHUNK = 1024 * 1024;
 
-export const messagesSubscriptions = {} as const;
+export const previewSchema = z.object({
+  /** UTF-8 text, or space-separated hex pairs when `binary`. */
+  text: z.string(),
+  /** Full size of the field in bytes. */
+  size: z.number().int().nonnegative(),
+  truncated: z.boolean(),
+  binary: z.boolean(),
+});
+export type Preview = z.output<typeof previewSchema>;
+
+export const headerPreviewSchema = z.object({ key: z.string(), value: previewSchema.nullable() });
+
+export const messageRowSchema = z.object({
+  /** Position of the row in the view it was fetched for (see the note at the top). */
+  index: z.number().int().nonnegative(),
+  partition,
+  offset,
+  timestamp: z.number(),
+  key: previewSchema.nullable(),
+  value: previewSchema.nullable(),
+  headers: z.array(headerPreviewSchema),
+  /** Log level found in a `level` header or the value (JSON field or leading word), if any. */
+  level: z.string().nullable(),
+});
+export type MessageRow = z.output<typeof messageRowSchema>;
+
+export const messageDetailSchema = messageRowSchema.omit({ index: true }).extend({
+  timestampType: z.enum(['CreateTime', 'LogAppendTime']),
+  /** The value parses as JSON (only checked when it is not truncated). */
+  json: z.boolean(),
+});
+export type MessageDetail = z.output<typeof messageDetailSchema>;
+
+/** `null` = every partition of the topic. */
+const partitionsParam = z.array(partition).min(1).max(10_000).nullable().default(null);
+const previewBytes = z
+  .number()
+  .int()
+  .min(16)
+  .max(64 * 1024)
+  .default(512);
+
+export const partitionEndsSchema = z.object({
+  partition,
+  logStartOffset: offset,
+  logEndOffset: offset,
+});
+
+export const seekTargetSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('earliest') }),
+  z.object({ kind: z.literal('latest') }),
+  z.object({ kind: z.literal('offset'), partition: partition.optional(), offset }),
+  z.object({ kind: z.literal('timestamp'), timestamp: z.number().int().min(0).max(8.64e15) }),
+  z.object({ kind: z.literal('lastN'), n: z.number().int().min(1) }),
+]);
+export type SeekTarget = z.output<typeof seekTargetSchema>;
+
+/** Which messages a search or export covers, in each selected partition. */
+export const scanRangeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('all') }),
+  /** Offsets in [from, to) of every selected partition; `to` null = up to the end. */
+  z.object({ kind: z.literal('offsets'), from: offset, to: offset.nullable() }),
+  /** Messages with from <= timestamp < to (ms since the epoch). */
+  z.object({
+    kind: z.literal('time'),
+    from: z.number().int().min(0),
+    to: z.number().int().min(0).nullable(),
+  }),
+  /** Exactly these messages (an export of a selection). */
+  z.object({
+    kind: z.literal('selection'),
+    items: z.array(z.object({ partition, offset })).min(1).max(100_000),
+  }),
+]);
+export type ScanRange = z.output<typeof scanRangeSchema>;
+
+/** All given conditions must hold. */
+export const searchQuerySchema = z
+  .object({
+    /** Substring of the value (or the key). */
+    text: z.string().min(1).optional(),
+    /** JavaScript regular expression matched against the value text. */
+    regex: z.string().min(1).optional(),
+    /** Substring of the key. */
+    key: z.string().min(1).optional(),
+    /** A header with this name, and if given, a value containing `value`. */
+    header: z.object({ key: z.string().min(1), value: z.string().optional() }).optional(),
+    /** Filter expression over JSON fields, e.g. `level == "ERROR" && latency_ms > 200`. */
+    filter: z.string().min(1).optional(),
+    caseSensitive: z.boolean().default(false),
+  })
+  .strict();
+export type SearchQuery = z.output<typeof searchQuerySchema>;
+
+export const scanProgressSchema = z.object({
+  type: z.literal('progress'),
+  /** Messages looked at so far, and how many the range holds (estimate for time ranges). */
+  scanned: z.number(),
+  total: z.number(),
+  scannedBytes: z.number(),
+  matched: z.number(),
+  /** Messages per second. */
+  rate: z.number(),
+  /** Estimated time left, null before the rate is known. */
+  etaMs: z.number().nullable(),
+  elapsedMs: z.number(),
+});
+export type ScanProgress = z.output<typeof scanProgressSchema>;
+
+export const messagesRequests = {
+  'messages.window': request(
+    'Rows [start, start + count) of a topic view (one partition, several, or all merged by timestamp), with the current total. A window never holds more than `count` previews.',
+    z
+      .object({
+        topic: topicNameSchema,
+        partitions: partitionsParam,
+        start: z.number().int().nonnegative(),
+        count: z.number().int().min(1).max(1000),
+        previewBytes,
+      })
+      .strict(),
+    z.object({
+      total: z.number().int().nonnegative(),
+      rows: z.array(messageRowSchema),
+      partitions: z.array(partitionEndsSchema),
+    }),
+  ),
+  'messages.locate': request(
+    'Turns a seek target (offset, time, earliest, latest, last N) into a row index of the view. OFFSET_OUT_OF_RANGE names the valid offsets; a time after the newest message gives the end.',
+    z
+      .object({ topic: topicNameSchema, partitions: partitionsParam, target: seekTargetSchema })
+      .strict(),
+    z.object({
+      index: z.number().int().nonnegative(),
+      total: z.number().int().nonnegative(),
+      /** What the index points at, in words, e.g. "no message at or after 2026-01-01". */
+      note: z.string().nullable(),
+    }),
+  ),
+  'messages.get': request(
+    'One message with a larger preview of its key, value and headers, and its timestamp type.',
+    z
+      .object({
+        topic: topicNameSchema,
+        partition,
+        offset,
+        previewBytes: z
+          .number()
+          .int()
+          .min(16)
+          .max(MAX_CHUNK)
+          .default(256 * 1024),
+      })
+      .strict(),
+    messageDetailSchema,
+  ),
+  'messages.chunk': request(
+    'Bytes [start, start + length) of a message key or value, as UTF-8 text or base64; at most 1 MiB per call.',
+    z
+      .object({
+        topic: topicNameSchema,
+        partition,
+        offset,
+        field: z.enum(['key', 'value']),
+        start: z.number().int().nonnegative(),
+        length: z.number().int().min(1).max(MAX_CHUNK),
+        encoding: z.enum(['utf8', 'base64']).default('utf8'),
+      })
+      .strict(),
+    z.object({ data: z.string(), start: z.number(), end: z.number(), totalBytes: z.number() }),
+  ),
+  'messages.produce': request(
+    'Appends one message. With valueFormat "json" the value must parse as JSON (INVALID_ARGUMENT says where it does not).',
+    z
+      .object({
+        topic: topicNameSchema,
+        partition: partition.optional(),
+        key: z.string().nullable().default(null),
+        value: z.string().nullable(),
+        headers: z
+          .array(z.object({ key: z.string().min(1), value: z.string().nullable() }))
+          .default([]),
+        valueFormat: z.enum(['text', 'json']).default('text'),
+      })
+      .strict(),
+    z.object({ partition, offset }),
+  ),
+  'messages.checkQuery': request(
+    'Checks a search query without running it: returns null, or what is wrong (e.g. an invalid regex or filter expression) and at which character.',
+    z.object({ query: searchQuerySchema }).strict(),
+    z.object({
+      error: z
+        .object({ field: z.string(), message: z.string(), position: z.number().nullable() })
+        .nullable(),
+    }),
+  ),
+} as const;
+
+export const messagesSubscriptions = {
+  'messages.tail': subscription(
+    "The partitions' start/end offsets and the view total, sent at start and whenever messages arrive (at most 10 times a second). The view fetches the new rows with messages.window.",
+    z.object({ topic: topicNameSchema, partitions: partitionsParam }).strict(),
+    z.object({ total: z.number().int().nonnegative(), partitions: z.array(partitionEndsSchema) }),
+  ),
+  'messages.search': subscription(
+    'Scans a range in the main process and streams matches as they are found, with progress. Unsubscribing cancels the scan. An invalid query fails at once with INVALID_ARGUMENT.',
+    z
+      .object({
+        topic: topicNameSchema,
+        partitions: partitionsParam,
+        range: scanRangeSchema.default({ kind: 'all' }),
+        query: searchQuerySchema,
+        maxResults: z.number().int().min(1).max(100_000).default(1000),
+        previewBytes,
+      })
+      .strict(),
+    z.discriminatedUnion('type', [
+      scanProgressSchema,
+      z.object({ type: z.literal('hits'), hits: z.array(messageRowSchema) }),
+      z.object({
+        type: z.literal('done'),
+        reason: z.enum(['complete', 'limit']),
+        scanned: z.number(),
+        matched: z.number(),
+        elapsedMs: z.number(),
+      }),
+    ]),
+  ),
+  'messages.export': subscription(
+    "Writes a range or selection (optionally filtered by a query) to a JSON Lines or CSV file under the data directory's exports/ folder, streaming with bounded memory. Unsubscribing cancels and removes the partial file.",
+    z
+      .object({
+        topic: topicNameSchema,
+        partitions: partitionsParam,
+        range: scanRangeSchema.default({ kind: 'all' }),
+        query: searchQuerySchema.optional(),
+        format: z.enum(['jsonl', 'csv']),
+        /** File name only (no folders); defaults to <topic>-<time>.<format>. */
+        fileName: z
+          .string()
+          .regex(/^[\w.-]{1,200}$/, 'file name may only contain letters, digits, ".", "_" and "-"')
+          .optional(),
+      })
+      .strict(),
+    z.discriminatedUnion('type', [
+      scanProgressSchema.extend({ type: z.literal('progress'), writtenBytes: z.number() }),
+      z.object({
+        type: z.literal('done'),
+        path: z.string(),
+        fileName: z.string(),
+        written: z.number(),
+        writtenBytes: z.number(),
+        elapsedMs: z.number(),
+      }),
+    ]),
+  ),
+} as const;

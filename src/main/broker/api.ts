@@ -4,7 +4,14 @@
  * The implementation (`Broker` in ./broker.ts) implements `BrokerApi`. Everything here is
  * in Kafka's terms: topics, partitions, offsets, groups.
  */
-import type { AppendResult, LogConfig, ReadResult, RecordInput, SegmentInfo, StoredRecord } from '../storage/api';
+import type {
+  AppendResult,
+  LogConfig,
+  ReadResult,
+  RecordInput,
+  SegmentInfo,
+  StoredRecord,
+} from '../storage/api';
 
 export interface TopicConfigs {
   'retention.ms': number;
@@ -97,25 +104,51 @@ export interface BrokerApi {
   readonly dataDir: string;
 
   // Topics
-  createTopic(name: string, opts?: { partitions?: number; configs?: Partial<Record<keyof TopicConfigs, string | number>> }): Promise<TopicDescription>;
+  createTopic(
+    name: string,
+    opts?: { partitions?: number; configs?: Partial<Record<keyof TopicConfigs, string | number>> },
+  ): Promise<TopicDescription>;
   deleteTopic(name: string): Promise<void>;
   listTopics(opts?: { includeInternal?: boolean }): TopicDescription[];
   describeTopic(name: string): TopicDescription;
-  alterTopicConfigs(name: string, configs: Partial<Record<keyof TopicConfigs, string | number | null>>, opts?: { validateOnly?: boolean }): Promise<TopicConfigs>;
+  alterTopicConfigs(
+    name: string,
+    configs: Partial<Record<keyof TopicConfigs, string | number | null>>,
+    opts?: { validateOnly?: boolean },
+  ): Promise<TopicConfigs>;
   createPartitions(name: string, totalCount: number): Promise<void>;
   segments(topic: string, partition: number): SegmentInfo[];
 
   // Produce: records (batched by the broker's producer) or raw client batches (protocol)
-  send(records: ProduceRecord[], opts?: { acks?: Acks }): Promise<{ topic: string; partition: number; offset: number }[]>;
-  appendBatches(topic: string, partition: number, batches: Buffer, opts?: { acks?: Acks }): Promise<AppendResult>;
+  send(
+    records: ProduceRecord[],
+    opts?: { acks?: Acks },
+  ): Promise<{ topic: string; partition: number; offset: number }[]>;
+  appendBatches(
+    topic: string,
+    partition: number,
+    batches: Buffer,
+    opts?: { acks?: Acks },
+  ): Promise<AppendResult>;
   partitionFor(topic: string, key: Buffer | null): number;
 
   // Read
   read(topic: string, partition: number, offset: number, maxBytes: number): Promise<ReadResult>;
-  readRecords(topic: string, partition: number, offset: number, opts?: { maxRecords?: number; maxBytes?: number }): Promise<StoredRecord[]>;
+  readRecords(
+    topic: string,
+    partition: number,
+    offset: number,
+    opts?: { maxRecords?: number; maxBytes?: number },
+  ): Promise<StoredRecord[]>;
   offsetForTimestamp(topic: string, partition: number, timestamp: number): Promise<number | null>;
   /** Resolves when the partition's log end offset exceeds `offset`, or after `timeoutMs`, or on abort. */
-  waitForData(topic: string, partition: number, offset: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
+  waitForData(
+    topic: string,
+    partition: number,
+    offset: number,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<boolean>;
   deleteRecords(topic: string, partition: number, beforeOffset: number): Promise<number>;
   onAppend(listener: (event: AppendEvent) => void): () => void;
   onTopicsChanged(listener: () => void): () => void;
@@ -125,7 +158,11 @@ export interface BrokerApi {
   describeGroup(groupId: string): GroupDescription;
   groupLag(groupId: string): PartitionLag[];
   committedOffsets(groupId: string): Map<string, number>; // key `${topic}:${partition}`
-  resetGroupOffsets(groupId: string, target: { topic?: string; partition?: number; spec: OffsetSpec }, opts: { dryRun: boolean }): Promise<OffsetResetPlanEntry[]>;
+  resetGroupOffsets(
+    groupId: string,
+    target: { topic?: string; partition?: number; spec: OffsetSpec },
+    opts: { dryRun: boolean },
+  ): Promise<OffsetResetPlanEntry[]>;
   deleteGroup(groupId: string): Promise<void>;
 
   /** Flushes and closes every partition (writing clean-shutdown markers). */

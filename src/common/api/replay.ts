@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { request } from './define';
+import { searchQuerySchema } from './messages';
 
 // Replay, the debugging workflow: copy a range of a topic into another topic, into a file,
 // or move a consumer group to the start of the range so the service being debugged
@@ -23,8 +24,8 @@ export const replayRangeSchema = z.object({
   from: rangeBoundSchema,
   /** Exclusive end ("latest" = the log end offset when the job starts). */
   to: rangeBoundSchema,
-  /** Only messages matching this search query (the message browser's syntax). */
-  filter: z.string().max(10_000).optional(),
+  /** Only messages matching this search query (the message browser's search). */
+  filter: searchQuerySchema.optional(),
 });
 
 export const replayTargetSchema = z.discriminatedUnion('kind', [

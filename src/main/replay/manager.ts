@@ -1,0 +1,257 @@
+import { randomUUID } from 'node:crypto';
+import type { SearchQuery } from '../../common/api/messages';
+import type { ReplayJob, ReplayRange, ReplayTarget } from '../../common/api/replay';
+import { LogdockError } from '../../common/errors';
+import type { BrokerApi } from '../broker/api';
+import type { StoredRecord } from '../storage/api';
+import { resolveRange, type PartitionRange } from './range';
+import { openFileSink, openTopicSink, type ReplaySink } from './sinks';
+
+/** Compiles a search query into a predicate; supplied by the search engine. */
+export type FilterCompiler = (query: SearchQuery) => (record: StoredRecord) => boolean;
+
+export interface ReplayOptions {
+  /** Without it, a range with a filter is refused (UNSUPPORTED). */
+  compileFilter?: FilterCompiler;
+  /** Messages read per chunk; memory holds about one chunk. Default 500. */
+  chunkRecords?: number;
+  /** Bytes read per chunk at most. Default 1 MiB. */
+  chunkBytes?: number;
+  /** Finished jobs kept for the UI. Default 50. */
+  keepJobs?: number;
+}
+
+interface RunningJob {
+  job: ReplayJob;
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+/**
+ * Runs replay jobs in the background of the main process. A job copies a range of a topic
+ * into another topic or a JSON Lines file chunk by chunk (so memory stays bounded whatever
+ * the range's size), or moves a consumer group's committed offsets to the range's start.
+ * Methods may be called concurrently; each job runs on its own.
+ */
+export class ReplayManager {
+  private readonly jobs = new Map<string, RunningJob>();
+  private readonly chunkRecords: number;
+  private readonly chunkBytes: number;
+  private readonly keepJobs: number;
+
+  constructor(
+    private readonly broker: BrokerApi,
+    private readonly options: ReplayOptions = {},
+  ) {
+    this.chunkRecords = options.chunkRecords ?? 500;
+    this.chunkBytes = options.chunkBytes ?? 1024 * 1024;
+    this.keepJobs = options.keepJobs ?? 50;
+  }
+
+  /**
+   * Validates the range and target, prepares the target (creates the topic, opens the file,
+   * moves the group) and starts copying in the background. Returns the job as it starts.
+   * @throws LogdockError UNKNOWN_TOPIC / UNKNOWN_PARTITION for the source, INVALID_ARGUMENT,
+   *   ALREADY_EXISTS (file), GROUP_NOT_EMPTY (group target), UNSUPPORTED (filter without engine).
+   */
+  async start(range: ReplayRange, target: ReplayTarget): Promise<ReplayJob> {
+    const filter = this.compile(range, target);
+    const partitions = await resolveRange(this.broker, range);
+    const job: ReplayJob = {
+      id: randomUUID(),
+      range,
+      target,
+      state: 'running',
+      total: partitions.reduce((sum, p) => sum + (p.endOffset - p.startOffset), 0),
+      scanned: 0,
+      written: 0,
+      startedAt: Date.now(),
+      finishedAt: null,
+      error: null,
+      partitions,
+    };
+    if (target.kind === 'group') {
+      await this.moveGroup(range.topic, partitions, target.groupId);
+      this.finish(job, 'done', null);
+      job.written = job.total;
+      this.remember({ job, abort: new AbortController(), done: Promise.resolve() });
+      return structuredClone(job);
+    }
+    const sink =
+      target.kind === 'topic'
+        ? await openTopicSink(
+            this.broker,
+            range.topic,
+            partitions.map((p) => p.partition),
+            target,
+          )
+        : await openFileSink(range.topic, target);
+    const abort = new AbortController();
+    const running: RunningJob = { job, abort, done: Promise.resolve() };
+    running.done = this.copy(job, partitions, sink, filter, abort.signal);
+    this.remember(running);
+    return structuredClone(job);
+  }
+
+  /** @throws LogdockError NOT_FOUND for an unknown id. */
+  get(id: string): ReplayJob {
+    return structuredClone(this.running(id).job);
+  }
+
+  /** Every job of this run, newest first. */
+  list(): ReplayJob[] {
+    return [...this.jobs.values()]
+      .map((r) => structuredClone(r.job))
+      .sort((a, b) => b.startedAt - a.startedAt);
+  }
+
+  /**
+   * Stops a running job after the chunk in flight and resolves once it has stopped; what
+   * was already written stays. A finished job is returned unchanged.
+   * @throws LogdockError NOT_FOUND for an unknown id.
+   */
+  async cancel(id: string): Promise<ReplayJob> {
+    const running = this.running(id);
+    running.abort.abort();
+    await running.done;
+    return structuredClone(running.job);
+  }
+
+  /** Resolves when the job has finished (any state). For tests and shutdown. */
+  async wait(id: string): Promise<ReplayJob> {
+    const running = this.running(id);
+    await running.done;
+    return structuredClone(running.job);
+  }
+
+  /** Cancels every running job and waits for them. */
+  async close(): Promise<void> {
+    for (const r of this.jobs.values()) r.abort.abort();
+    await Promise.all([...this.jobs.values()].map((r) => r.done));
+  }
+
+  private compile(range: ReplayRange, target: ReplayTarget): ((r: StoredRecord) => boolean) | null {
+    if (!range.filter) return null;
+    if (target.kind === 'group') {
+      throw new LogdockError(
+        'INVALID_ARGUMENT',
+        'filter: a consumer group cannot be moved to a filtered range',
+      );
+    }
+    if (!this.options.compileFilter) {
+      throw new LogdockError(
+        'UNSUPPORTED',
+        'filter: the search engine is not available in this build',
+      );
+    }
+    return this.options.compileFilter(range.filter);
+  }
+
+  private async moveGroup(
+    topic: string,
+    partitions: PartitionRange[],
+    groupId: string,
+  ): Promise<void> {
+    const group = this.describeGroupOrNull(groupId);
+    if (group && group.members > 0) {
+      throw new LogdockError(
+        'GROUP_NOT_EMPTY',
+        `group ${groupId} has ${group.members} active member(s); stop its consumers before moving it`,
+      );
+    }
+    for (const p of partitions) {
+      await this.broker.resetGroupOffsets(
+        groupId,
+        { topic, partition: p.partition, spec: { kind: 'offset', offset: p.startOffset } },
+        { dryRun: false },
+      );
+    }
+  }
+
+  private describeGroupOrNull(groupId: string): { members: number } | null {
+    try {
+      return this.broker.describeGroup(groupId);
+    } catch (err) {
+      if (err instanceof LogdockError && err.code === 'UNKNOWN_GROUP') return null;
+      throw err;
+    }
+  }
+
+  private async copy(
+    job: ReplayJob,
+    partitions: PartitionRange[],
+    sink: ReplaySink,
+    filter: ((r: StoredRecord) => boolean) | null,
+    signal: AbortSignal,
+  ): Promise<void> {
+    let error: string | null = null;
+    try {
+      for (const p of partitions) {
+        await this.copyPartition(job, p, sink, filter, signal);
+        if (signal.aborted) break;
+      }
+    } catch (err) {
+      error = (err as Error).message;
+    }
+    try {
+      await sink.close();
+    } catch (err) {
+      error ??= (err as Error).message;
+    }
+    this.finish(job, error ? 'failed' : signal.aborted ? 'cancelled' : 'done', error);
+  }
+
+  private async copyPartition(
+    job: ReplayJob,
+    range: PartitionRange,
+    sink: ReplaySink,
+    filter: ((r: StoredRecord) => boolean) | null,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const topic = job.range.topic;
+    let offset = range.startOffset;
+    while (offset < range.endOffset && !signal.aborted) {
+      let records = await this.broker.readRecords(topic, range.partition, offset, {
+        maxRecords: Math.min(this.chunkRecords, range.endOffset - offset),
+        maxBytes: this.chunkBytes,
+      });
+      records = records.filter((r) => r.offset >= offset && r.offset < range.endOffset);
+      if (records.length === 0) {
+        // Retention may have deleted the rest of the range since it was resolved.
+        const start =
+          this.broker.describeTopic(topic).partitions[range.partition]?.logStartOffset ?? offset;
+        if (start > offset) {
+          job.scanned += Math.min(start, range.endOffset) - offset;
+          offset = start;
+          continue;
+        }
+        break;
+      }
+      const chosen = filter ? records.filter(filter) : records;
+      if (chosen.length > 0) await sink.write(range.partition, chosen);
+      job.scanned += records[records.length - 1].offset + 1 - offset;
+      job.written += chosen.length;
+      offset = records[records.length - 1].offset + 1;
+    }
+  }
+
+  private finish(job: ReplayJob, state: ReplayJob['state'], error: string | null): void {
+    job.state = state;
+    job.error = error;
+    job.finishedAt = Date.now();
+  }
+
+  private remember(running: RunningJob): void {
+    this.jobs.set(running.job.id, running);
+    const finished = [...this.jobs.values()].filter((r) => r.job.state !== 'running');
+    for (const old of finished.slice(0, Math.max(0, this.jobs.size - this.keepJobs))) {
+      this.jobs.delete(old.job.id);
+    }
+  }
+
+  private running(id: string): RunningJob {
+    const running = this.jobs.get(id);
+    if (!running) throw new LogdockError('NOT_FOUND', `no replay job ${id}`);
+    return running;
+  }
+}

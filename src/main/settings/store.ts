@@ -1,0 +1,195 @@
+import { promises as fs } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  appSettingsSchema,
+  settingsPatchSchema,
+  type AppSettings,
+  type SettingsPatch,
+  type SettingsView,
+} from '../../common/api/settings';
+import { parseOrThrow } from '../../common/api/validate';
+import { LogdockError } from '../../common/errors';
+import { readFileIfExists, writeFileAtomic } from './atomic-file';
+
+export const SETTINGS_FILE = 'settings.json';
+/** Format version written into the file; a file with a higher one is refused, not guessed at. */
+export const SETTINGS_VERSION = 1;
+
+/** What this process is actually running with, to tell which saved values need a restart. */
+export interface ActiveRuntime {
+  dataDir: string;
+  /** "host:port" of the Kafka listener serving now, or null when none is. */
+  kafkaListener: string | null;
+}
+
+export interface LoadedSettings {
+  settings: AppSettings;
+  /** Why the file was not used (defaults are in use), or null. */
+  loadError: string | null;
+}
+
+/**
+ * Reads `<dataDir>/settings.json` without ever failing the caller: a missing file gives the
+ * defaults; a malformed one gives the defaults plus `loadError`, and its bytes are copied to
+ * `settings.json.corrupt` so the next save cannot lose them. A leftover `settings.json.tmp`
+ * means a save was interrupted: if it parses it is complete (it is fsynced before the rename),
+ * so the rename is finished; otherwise it is a torn write and is removed.
+ * Services call this at start to read the Kafka listener settings.
+ */
+export async function loadSettings(dataDir: string): Promise<LoadedSettings> {
+  const path = join(dataDir, SETTINGS_FILE);
+  await finishInterruptedWrite(path);
+  const text = await readFileIfExists(path);
+  if (text === null) return { settings: appSettingsSchema.parse({}), loadError: null };
+  try {
+    return { settings: parseSettingsFile(text, path), loadError: null };
+  } catch (err) {
+    await fs.writeFile(`${path}.corrupt`, text).catch(() => undefined);
+    return {
+      settings: appSettingsSchema.parse({}),
+      loadError: `${(err as Error).message} (defaults in use; the file was copied to ${path}.corrupt)`,
+    };
+  }
+}
+
+async function finishInterruptedWrite(path: string): Promise<void> {
+  const tmp = `${path}.tmp`;
+  const text = await readFileIfExists(tmp);
+  if (text === null) return;
+  try {
+    parseSettingsFile(text, tmp);
+    await fs.rename(tmp, path);
+  } catch {
+    await fs.rm(tmp, { force: true });
+  }
+}
+
+/** @throws LogdockError CORRUPT_FILE naming the file and the offending field. */
+export function parseSettingsFile(text: string, path: string): AppSettings {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new LogdockError('CORRUPT_FILE', `${path}: not valid JSON: ${(err as Error).message}`);
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new LogdockError('CORRUPT_FILE', `${path}: expected a JSON object`);
+  }
+  const { version, ...rest } = raw as Record<string, unknown>;
+  if (version !== undefined && (typeof version !== 'number' || version > SETTINGS_VERSION)) {
+    throw new LogdockError(
+      'CORRUPT_FILE',
+      `${path}: version ${JSON.stringify(version)} is not supported (this Logdock writes ${SETTINGS_VERSION})`,
+    );
+  }
+  const parsed = appSettingsSchema.safeParse(rest);
+  if (!parsed.success) {
+    const details = parsed.error.issues
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
+    throw new LogdockError('CORRUPT_FILE', `${path}: ${details}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * The application settings of one data directory. Reads once at open, then serves from
+ * memory; `update` validates, merges and saves atomically. Updates are serialised through a
+ * promise chain, so concurrent calls are safe and apply in call order.
+ */
+export class SettingsStore {
+  private readonly listeners = new Set<(view: SettingsView) => void>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly path: string,
+    private settings: AppSettings,
+    private loadError: string | null,
+    private readonly active: ActiveRuntime,
+  ) {}
+
+  /** Loads the settings of `active.dataDir` (never throws for a bad file; see loadSettings). */
+  static async open(active: ActiveRuntime): Promise<SettingsStore> {
+    const { settings, loadError } = await loadSettings(active.dataDir);
+    return new SettingsStore(join(active.dataDir, SETTINGS_FILE), settings, loadError, active);
+  }
+
+  get(): AppSettings {
+    return structuredClone(this.settings);
+  }
+
+  /** The settings plus what a person needs to know about them (restart, load problems). */
+  view(): SettingsView {
+    return {
+      settings: this.get(),
+      path: this.path,
+      activeDataDir: this.active.dataDir,
+      activeKafkaListener: this.active.kafkaListener,
+      restartRequired: this.restartRequired(),
+      loadError: this.loadError,
+    };
+  }
+
+  /**
+   * Validates `patch`, merges it and writes the file atomically; listeners then get the new view.
+   * @throws LogdockError INVALID_ARGUMENT for a malformed patch (nothing is written);
+   *   IO_ERROR when the file cannot be written (the previous settings stay in force).
+   */
+  update(patch: unknown): Promise<SettingsView> {
+    const run = this.queue.then(() =>
+      this.apply(parseOrThrow(settingsPatchSchema, patch, 'settings')),
+    );
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Calls `listener` after every successful update; returns the unsubscribe function. */
+  onChange(listener: (view: SettingsView) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private async apply(patch: SettingsPatch): Promise<SettingsView> {
+    const next: AppSettings = {
+      ...this.settings,
+      ...patch,
+      kafkaListener: { ...this.settings.kafkaListener, ...patch.kafkaListener },
+    };
+    if (next.dataDir !== null) next.dataDir = resolve(next.dataDir);
+    const text = `${JSON.stringify({ version: SETTINGS_VERSION, ...next }, null, 2)}\n`;
+    try {
+      await writeFileAtomic(this.path, text);
+    } catch (err) {
+      throw new LogdockError(
+        'IO_ERROR',
+        `${this.path}: cannot save settings: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
+    }
+    this.settings = next;
+    this.loadError = null;
+    const view = this.view();
+    for (const listener of this.listeners) listener(view);
+    return view;
+  }
+
+  private restartRequired(): SettingsView['restartRequired'] {
+    const out: SettingsView['restartRequired'] = [];
+    const { dataDir, kafkaListener } = this.settings;
+    if (dataDir !== null && resolve(dataDir) !== resolve(this.active.dataDir)) out.push('dataDir');
+    if (listenerDiffers(kafkaListener, this.active.kafkaListener)) out.push('kafkaListener');
+    return out;
+  }
+}
+
+function listenerDiffers(wanted: AppSettings['kafkaListener'], active: string | null): boolean {
+  if (!wanted.enabled) return active !== null;
+  if (active === null) return true;
+  const colon = active.lastIndexOf(':');
+  const host = active.slice(0, colon);
+  const port = Number(active.slice(colon + 1));
+  // Port 0 asks for any free port, so whatever port is active satisfies it.
+  return host !== wanted.host || (wanted.port !== 0 && port !== wanted.port);
+}

@@ -1,0 +1,157 @@
+import type { SearchQuery } from '../../common/api/messages';
+import { LogdockError } from '../../common/errors';
+import type { StoredRecord } from '../storage/api';
+import { ExpressionError } from './expression-error';
+import { compileExpression, type RecordContext } from './expression-eval';
+import { parseExpression } from './expression-parser';
+import { mayMatch, requiredNeedles } from './prefilter';
+
+/** A compiled search query: every condition of the query must hold. */
+export type RecordMatcher = (record: StoredRecord, partition: number) => boolean;
+
+export interface QueryProblem {
+  field: string;
+  message: string;
+  position: number | null;
+}
+
+/**
+ * Compiles a query once, before a scan, so that bad input fails before any work starts.
+ * @throws LogdockError INVALID_ARGUMENT for an invalid regex or filter expression (the
+ *   message says what is wrong and where) or a query with no condition.
+ */
+export function compileQuery(query: SearchQuery): RecordMatcher {
+  const tests: RecordMatcher[] = [];
+  const cs = query.caseSensitive;
+  if (query.text !== undefined) {
+    const t = textMatcher(query.text, cs);
+    tests.push((r) => t(r.value) || t(r.key));
+  }
+  if (query.key !== undefined) {
+    const t = textMatcher(query.key, cs);
+    tests.push((r) => t(r.key));
+  }
+  if (query.header !== undefined) tests.push(headerMatcher(query.header, cs));
+  if (query.regex !== undefined) {
+    const re = compileRegex(query.regex, cs);
+    tests.push((r) => r.value !== null && re.test(r.value.toString('utf8')));
+  }
+  if (query.filter !== undefined) tests.push(filterMatcher(query.filter, cs));
+  if (tests.length === 0) {
+    throw new LogdockError(
+      'INVALID_ARGUMENT',
+      'query: give at least one of text, regex, key, header or filter',
+    );
+  }
+  if (tests.length === 1) return tests[0];
+  return (r, p) => tests.every((t) => t(r, p));
+}
+
+/** Checks a query the way compileQuery would, returning the first problem or null. */
+export function checkQuery(query: SearchQuery): QueryProblem | null {
+  if (query.regex !== undefined) {
+    try {
+      compileRegex(query.regex, query.caseSensitive);
+    } catch (err) {
+      return { field: 'regex', message: (err as Error).message, position: null };
+    }
+  }
+  if (query.filter !== undefined) {
+    try {
+      parseExpression(query.filter);
+    } catch (err) {
+      const position = err instanceof ExpressionError ? err.position : null;
+      return { field: 'filter', message: (err as Error).message, position };
+    }
+  }
+  try {
+    compileQuery(query);
+  } catch (err) {
+    return { field: 'query', message: (err as Error).message, position: null };
+  }
+  return null;
+}
+
+function compileRegex(source: string, caseSensitive: boolean): RegExp {
+  try {
+    return new RegExp(source, caseSensitive ? '' : 'i');
+  } catch (err) {
+    throw new LogdockError('INVALID_ARGUMENT', `regex: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Substring test on raw bytes. Case-sensitive needles use Buffer.indexOf (memchr-fast);
+ * case-insensitive ASCII needles scan a latin1 view with an `i` regex, which matches ASCII
+ * letters byte for byte without decoding UTF-8; other needles decode the text.
+ */
+function textMatcher(needle: string, caseSensitive: boolean): (buf: Buffer | null) => boolean {
+  if (caseSensitive || !/[a-zA-Z]/.test(needle)) {
+    const bytes = Buffer.from(needle, 'utf8');
+    return (buf) => buf !== null && buf.indexOf(bytes) !== -1;
+  }
+  const escaped = needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  if (/^[\x00-\x7f]*$/.test(needle)) {
+    const re = new RegExp(escaped, 'i');
+    return (buf) => buf !== null && re.test(buf.toString('latin1'));
+  }
+  const re = new RegExp(escaped, 'iu');
+  return (buf) => buf !== null && re.test(buf.toString('utf8'));
+}
+
+function headerMatcher(h: { key: string; value?: string }, caseSensitive: boolean): RecordMatcher {
+  const name = caseSensitive ? h.key : h.key.toLowerCase();
+  const valueTest = h.value === undefined ? null : textMatcher(h.value, caseSensitive);
+  return (r) =>
+    r.headers.some(
+      (x) =>
+        (caseSensitive ? x.key : x.key.toLowerCase()) === name &&
+        (valueTest === null || valueTest(x.value)),
+    );
+}
+
+function filterMatcher(source: string, caseSensitive: boolean): RecordMatcher {
+  const expr = parseExpression(source);
+  const predicate = compileExpression(expr, { caseSensitive });
+  const needles = requiredNeedles(expr);
+  return (record, partition) => {
+    if (needles.length > 0 && (record.value === null || !mayMatch(record.value, needles)))
+      return false;
+    return predicate(recordContext(record, partition));
+  };
+}
+
+const NOT_PARSED = Symbol('not parsed');
+
+/** Wraps a record so that its value is decoded and parsed only if the expression asks. */
+export function recordContext(record: StoredRecord, partition: number): RecordContext {
+  let text: string | null | undefined;
+  let json: unknown = NOT_PARSED;
+  const valueText = (): string | null => {
+    if (text === undefined) text = record.value === null ? null : record.value.toString('utf8');
+    return text;
+  };
+  return {
+    partition,
+    offset: record.offset,
+    timestamp: record.timestamp,
+    key: record.key,
+    value: record.value,
+    headers: record.headers,
+    valueText,
+    json() {
+      if (json === NOT_PARSED) {
+        const t = valueText();
+        json = undefined;
+        if (t !== null && /^\s*[[{]/.test(t)) {
+          try {
+            json = JSON.parse(t);
+          } catch {
+            json = undefined; // not JSON: every field is missing
+          }
+        }
+      }
+      return json;
+    },
+  };
+}

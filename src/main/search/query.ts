@@ -91,7 +91,7 @@ function textMatcher(needle: string, caseSensitive: boolean): (buf: Buffer | nul
     return (buf) => buf !== null && buf.indexOf(bytes) !== -1;
   }
   const escaped = needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  if (/^[\x00-\x7f]*$/.test(needle)) {
+  if ([...needle].every((c) => c.charCodeAt(0) < 0x80)) {
     const re = new RegExp(escaped, 'i');
     return (buf) => buf !== null && re.test(buf.toString('latin1'));
   }

@@ -8,7 +8,9 @@ import { resolveRange, type PartitionRange } from './range';
 import { openFileSink, openTopicSink, type ReplaySink } from './sinks';
 
 /** Compiles a search query into a predicate; supplied by the search engine. */
-export type FilterCompiler = (query: SearchQuery) => (record: StoredRecord) => boolean;
+export type FilterCompiler = (
+  query: SearchQuery,
+) => (record: StoredRecord, partition: number) => boolean;
 
 export interface ReplayOptions {
   /** Without it, a range with a filter is refused (UNSUPPORTED). */
@@ -130,7 +132,10 @@ export class ReplayManager {
     await Promise.all([...this.jobs.values()].map((r) => r.done));
   }
 
-  private compile(range: ReplayRange, target: ReplayTarget): ((r: StoredRecord) => boolean) | null {
+  private compile(
+    range: ReplayRange,
+    target: ReplayTarget,
+  ): ((r: StoredRecord, partition: number) => boolean) | null {
     if (!range.filter) return null;
     if (target.kind === 'group') {
       throw new LogdockError(
@@ -181,7 +186,7 @@ export class ReplayManager {
     job: ReplayJob,
     partitions: PartitionRange[],
     sink: ReplaySink,
-    filter: ((r: StoredRecord) => boolean) | null,
+    filter: ((r: StoredRecord, partition: number) => boolean) | null,
     signal: AbortSignal,
   ): Promise<void> {
     let error: string | null = null;
@@ -205,7 +210,7 @@ export class ReplayManager {
     job: ReplayJob,
     range: PartitionRange,
     sink: ReplaySink,
-    filter: ((r: StoredRecord) => boolean) | null,
+    filter: ((r: StoredRecord, partition: number) => boolean) | null,
     signal: AbortSignal,
   ): Promise<void> {
     const topic = job.range.topic;
@@ -227,7 +232,7 @@ export class ReplayManager {
         }
         break;
       }
-      const chosen = filter ? records.filter(filter) : records;
+      const chosen = filter ? records.filter((r) => filter(r, range.partition)) : records;
       if (chosen.length > 0) await sink.write(range.partition, chosen);
       job.scanned += records[records.length - 1].offset + 1 - offset;
       job.written += chosen.length;

@@ -1,0 +1,75 @@
+import type {
+  SegmentView,
+  TopicSettingsView,
+  topicSettingsRequests,
+} from '../../common/api/topic-settings';
+import { LogdockError } from '../../common/errors';
+import type { BrokerApi, TopicConfigs, TopicDescription } from '../broker/api';
+import { retentionPlan } from '../metrics/retention';
+import type { HandlersFor } from './dispatcher';
+
+export interface TopicSettingsDeps {
+  broker: BrokerApi;
+  now?: () => number;
+}
+
+/** Handlers of the `topicSettings.*` requests: the Topic settings view. */
+export function createTopicSettingsHandlers({
+  broker,
+  now = Date.now,
+}: TopicSettingsDeps): HandlersFor<typeof topicSettingsRequests> {
+  return {
+    'topicSettings.get': ({ topic }) => toView(broker.describeTopic(topic)),
+    'topicSettings.update': async ({ topic, configs, partitions, validateOnly }) => {
+      const current = broker.describeTopic(topic);
+      const count = current.partitions.length;
+      if (partitions !== undefined && partitions < count) {
+        throw new LogdockError(
+          'INVALID_ARGUMENT',
+          `partitions: topic ${topic} has ${count} partitions; the count can only be increased`,
+        );
+      }
+      const changes: Partial<Record<keyof TopicConfigs, number | string>> = {};
+      if (configs.retentionMs !== undefined) changes['retention.ms'] = configs.retentionMs;
+      if (configs.retentionBytes !== undefined) changes['retention.bytes'] = configs.retentionBytes;
+      if (configs.cleanupPolicy !== undefined) changes['cleanup.policy'] = configs.cleanupPolicy;
+      if (configs.segmentBytes !== undefined) changes['segment.bytes'] = configs.segmentBytes;
+      const applied =
+        Object.keys(changes).length > 0
+          ? await broker.alterTopicConfigs(topic, changes, { validateOnly })
+          : current.configs;
+      const grow = partitions !== undefined && partitions > count;
+      if (grow && !validateOnly) await broker.createPartitions(topic, partitions);
+      return { ...toView({ ...current, configs: applied }), partitions: grow ? partitions : count };
+    },
+    'topicSettings.segments': ({ topic, partition }) => {
+      const description = broker.describeTopic(topic);
+      const chosen =
+        partition === undefined ? description.partitions.map((p) => p.partition) : [partition];
+      if (
+        partition !== undefined &&
+        !description.partitions.some((p) => p.partition === partition)
+      ) {
+        throw new LogdockError('UNKNOWN_PARTITION', `topic ${topic} has no partition ${partition}`);
+      }
+      const at = now();
+      const segments: SegmentView[] = chosen.flatMap((p) => {
+        const list = broker.segments(topic, p);
+        const plan = retentionPlan(list, description.configs, at);
+        return list.map((s, i) => ({ partition: p, ...s, deletion: plan[i] }));
+      });
+      return { now: at, segments };
+    },
+  };
+}
+
+function toView(topic: TopicDescription): TopicSettingsView {
+  return {
+    topic: topic.name,
+    partitions: topic.partitions.length,
+    retentionMs: topic.configs['retention.ms'],
+    retentionBytes: topic.configs['retention.bytes'],
+    cleanupPolicy: topic.configs['cleanup.policy'],
+    segmentBytes: topic.configs['segment.bytes'],
+  };
+}

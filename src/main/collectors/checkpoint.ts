@@ -1,0 +1,133 @@
+/**
+ * Checkpoints of a file source. The truth is the topic: every record carries the source,
+ * file identity and byte range it came from, so on start the position of each file is the
+ * `logdock.end` of its last record, and the checkpoint can never drift from what was
+ * appended. The checkpoint file (`<dataDir>/collectors/checkpoints/<source>.json`) is only
+ * a cache that says where in each partition the scan may start: it stores the positions
+ * together with the partitions' end offsets taken *before* those positions were
+ * snapshotted, so every record past `scanFrom` is re-applied and none before it is
+ * missing. Format: see docs/format/collector-checkpoint.md.
+ */
+import { readFile, rm } from 'node:fs/promises';
+import { z } from 'zod';
+import type { BrokerApi } from '../broker/api';
+import type { Logger } from '../logger';
+import { writeFileAtomic } from './atomic';
+import { parseIdentity, type Fingerprint } from './identity';
+import { H, headerString } from './record';
+
+export const CHECKPOINT_VERSION = 1;
+
+const fileSchema = z.object({
+  key: z.string(),
+  path: z.string(),
+  fp: z.object({ length: z.number().int().min(0), hash: z.string() }),
+  position: z.number().int().min(0),
+});
+
+const checkpointSchema = z.object({
+  version: z.literal(CHECKPOINT_VERSION),
+  source: z.string(),
+  topic: z.string(),
+  /** True once the source's first scan has placed every file (startAt applied). */
+  initialized: z.boolean(),
+  scanFrom: z.record(z.string(), z.number().int().min(0)),
+  files: z.array(fileSchema),
+});
+
+export type FileCheckpoint = z.infer<typeof fileSchema>;
+export type SourceCheckpoint = z.infer<typeof checkpointSchema>;
+
+/**
+ * Reads a checkpoint file. A leftover `.tmp` that parses completely is newer than the
+ * file (the crash came between its fsync and the rename) and wins; a torn one is
+ * ignored. A malformed checkpoint is reported and treated as absent: the topic scan
+ * then rebuilds the positions, so nothing is lost.
+ */
+export async function readCheckpoint(
+  path: string,
+  logger: Logger,
+): Promise<SourceCheckpoint | null> {
+  for (const candidate of [`${path}.tmp`, path]) {
+    let text: string;
+    try {
+      text = await readFile(candidate, 'utf8');
+    } catch {
+      continue;
+    }
+    try {
+      return checkpointSchema.parse(JSON.parse(text));
+    } catch (err) {
+      if (candidate === path)
+        logger.warn(`ignoring malformed checkpoint ${path}: ${(err as Error).message}`);
+      await rm(candidate, { force: true });
+    }
+  }
+  return null;
+}
+
+/** Writes a checkpoint atomically (temporary file, fsync, rename). */
+export async function writeCheckpoint(path: string, checkpoint: SourceCheckpoint): Promise<void> {
+  await writeFileAtomic(path, JSON.stringify(checkpoint));
+}
+
+export interface RecoveredFile extends FileCheckpoint {
+  partition?: number;
+}
+
+/**
+ * Applies to `files` every record of `source` found in `topic` from the checkpoint's
+ * `scanFrom` (or the log start) to the end: the last record of each file identity gives
+ * its path, fingerprint and position. Returns the number of records scanned.
+ * @throws whatever the broker throws for the topic (e.g. UNKNOWN_TOPIC).
+ */
+export async function scanTopic(
+  broker: BrokerApi,
+  topic: string,
+  source: string,
+  scanFrom: Record<string, number>,
+  files: Map<string, RecoveredFile>,
+): Promise<number> {
+  let scanned = 0;
+  for (const p of broker.describeTopic(topic).partitions) {
+    let offset = Math.max(p.logStartOffset, scanFrom[String(p.partition)] ?? 0);
+    // A log shorter than the cache says lost its tail or was recreated: rescan it whole.
+    if (offset > p.logEndOffset) offset = p.logStartOffset;
+    while (offset < p.logEndOffset) {
+      const records = await broker.readRecords(topic, p.partition, offset, { maxRecords: 5000 });
+      if (records.length === 0) break;
+      for (const r of records) {
+        scanned++;
+        if (headerString(r.headers, H.source) !== source) continue;
+        const id = parseIdentity(headerString(r.headers, H.identity) ?? '');
+        const end = Number(headerString(r.headers, H.end));
+        if (!id || !Number.isSafeInteger(end)) continue;
+        const known = files.get(id.key);
+        // Records of one file sit in one partition unless keys spread them; then the
+        // furthest position of the same content wins.
+        if (
+          known &&
+          known.partition !== undefined &&
+          known.partition !== p.partition &&
+          sameFp(known.fp, id.fp) &&
+          known.position > end
+        )
+          continue;
+        files.set(id.key, {
+          key: id.key,
+          path: headerString(r.headers, H.file) ?? known?.path ?? '',
+          fp: id.fp,
+          position: end,
+          partition: p.partition,
+        });
+      }
+      offset = records[records.length - 1].offset + 1;
+    }
+  }
+  return scanned;
+}
+
+function sameFp(a: Fingerprint, b: Fingerprint): boolean {
+  const n = Math.min(a.length, b.length);
+  return n === 0 || (a.length === b.length && a.hash === b.hash);
+}

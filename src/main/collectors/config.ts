@@ -1,0 +1,174 @@
+/**
+ * The configuration of a collector source, as the API, the config file and
+ * `<dataDir>/collectors.json` carry it. `sourceConfigSchema` is the one schema for all of
+ * them (a discriminated union on `type`); defaults are applied by parsing, so code below
+ * this module always sees complete configs.
+ */
+import { z } from 'zod';
+
+const idSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, ".", "_" or "-", at most 100');
+const topicSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,249}$/, 'letters, digits, ".", "_" or "-", at most 249');
+
+/** Checks a regular expression's syntax while parsing, so a bad pattern is a config error. */
+const regexSource = z.string().superRefine((value, ctx) => {
+  try {
+    new RegExp(value);
+  } catch (err) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `invalid regular expression: ${(err as Error).message}`,
+    });
+  }
+});
+
+export const timezoneSchema = z
+  .string()
+  .superRefine((value, ctx) => {
+    if (value === 'local' || value === 'UTC' || /^[+-]\d{2}:?\d{2}$/.test(value)) return;
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: value });
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `unknown time zone "${value}"` });
+    }
+  })
+  .default('local');
+
+export const multilineSchema = z
+  .object({
+    /** `start`: a line matching `pattern` begins an event; `continuation`: a matching line continues the previous one. */
+    mode: z.enum(['start', 'continuation']).default('start'),
+    pattern: regexSource.optional(),
+    /** Preset patterns for stack traces; overrides `mode` and `pattern`. */
+    preset: z.enum(['java', 'python', 'go']).optional(),
+    /** An incomplete event is sent after this long without a new line. */
+    flushMs: z.number().int().min(1).max(600_000).default(1000),
+    maxLines: z.number().int().min(1).max(100_000).default(500),
+    maxBytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(64 * 1024 * 1024)
+      .default(1024 * 1024),
+  })
+  .refine((m) => m.preset !== undefined || m.pattern !== undefined, {
+    message: 'multiline needs a "pattern" or a "preset"',
+  });
+export type MultilineConfig = z.output<typeof multilineSchema>;
+
+export const parserSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('plain') }),
+  z.object({
+    type: z.literal('json'),
+    timestampField: z.string().default('time'),
+    levelField: z.string().default('level'),
+    messageField: z.string().default('msg'),
+  }),
+  z.object({
+    type: z.literal('logfmt'),
+    timestampField: z.string().default('time'),
+    levelField: z.string().default('level'),
+    messageField: z.string().default('msg'),
+  }),
+  z.object({
+    type: z.literal('regex'),
+    /** Named groups become fields; `timestamp`, `level` and `message` groups are special. */
+    pattern: regexSource,
+  }),
+  z.object({
+    type: z.literal('preset'),
+    preset: z.enum(['nginx', 'apache', 'syslog-rfc3164', 'syslog-rfc5424', 'docker']),
+  }),
+]);
+export type ParserConfig = z.output<typeof parserSchema>;
+
+const parsingSchema = z.object({
+  parser: parserSchema.default({ type: 'plain' }),
+  /** Zone of timestamps that carry none. */
+  timezone: timezoneSchema,
+  /** Where parsed fields go: record headers (`field.<name>`) or a JSON record value. */
+  fields: z.enum(['headers', 'value']).default('headers'),
+  maxLineBytes: z
+    .number()
+    .int()
+    .min(16)
+    .max(16 * 1024 * 1024)
+    .default(1024 * 1024),
+  encoding: z.enum(['utf8', 'utf16le', 'utf16be', 'latin1']).default('utf8'),
+});
+
+const common = {
+  id: idSchema,
+  topic: topicSchema,
+  paused: z.boolean().default(false),
+};
+
+export const fileSourceSchema = z.object({
+  type: z.literal('file'),
+  ...common,
+  ...parsingSchema.shape,
+  include: z.array(z.string().min(1)).min(1),
+  exclude: z.array(z.string().min(1)).default([]),
+  /** Where files never seen before start; applies to files found by the source's first scan. */
+  startAt: z.enum(['beginning', 'end']).default('beginning'),
+  key: z
+    .discriminatedUnion('type', [
+      z.object({ type: z.literal('none') }),
+      z.object({ type: z.literal('path') }),
+      z.object({ type: z.literal('field'), field: z.string().min(1) }),
+    ])
+    .default({ type: 'none' }),
+  multiline: multilineSchema.optional(),
+  /** Period of the reconcile pass that finds files missed by file-system events. */
+  scanIntervalMs: z.number().int().min(50).max(3_600_000).default(1000),
+  /** How long a rotated-away file is kept open after its last growth. */
+  rotateWaitMs: z.number().int().min(0).max(3_600_000).default(5000),
+});
+
+export const commandSourceSchema = z.object({
+  type: z.literal('command'),
+  ...common,
+  ...parsingSchema.shape,
+  command: z.string().min(1),
+  args: z.array(z.string()).default([]),
+  env: z.record(z.string(), z.string()).default({}),
+  cwd: z.string().optional(),
+  restart: z.enum(['never', 'on-failure', 'always']).default('on-failure'),
+  restartDelayMs: z.number().int().min(0).max(3_600_000).default(1000),
+});
+
+export const syslogSourceSchema = z.object({
+  type: z.literal('syslog'),
+  ...common,
+  protocol: z.enum(['udp', 'tcp', 'both']).default('both'),
+  /** Port on 127.0.0.1; 0 picks a free one (see the status). */
+  port: z.number().int().min(0).max(65535).default(5514),
+  timezone: timezoneSchema,
+  maxMessageBytes: z
+    .number()
+    .int()
+    .min(64)
+    .max(16 * 1024 * 1024)
+    .default(64 * 1024),
+});
+
+export const sourceConfigSchema = z.discriminatedUnion('type', [
+  fileSourceSchema,
+  commandSourceSchema,
+  syslogSourceSchema,
+]);
+
+export type SourceConfig = z.output<typeof sourceConfigSchema>;
+export type SourceConfigInput = z.input<typeof sourceConfigSchema>;
+export type FileSourceConfig = z.output<typeof fileSourceSchema>;
+export type CommandSourceConfig = z.output<typeof commandSourceSchema>;
+export type SyslogSourceConfig = z.output<typeof syslogSourceSchema>;
+export type ParsingConfig = z.output<typeof parsingSchema>;
+
+/** The file a person writes for `logdock serve --config`: YAML or JSON. */
+export const collectorsFileSchema = z.object({
+  sources: z.array(sourceConfigSchema).default([]),
+});

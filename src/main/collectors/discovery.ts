@@ -1,0 +1,87 @@
+/**
+ * Finds the files a file source's globs match. Each include pattern is split (picomatch's
+ * `scan`) into a literal base directory and a glob; the base is walked (to any depth for
+ * `**`, else as deep as the glob has segments) and every regular file that matches an
+ * include and no exclude is returned, with the directories walked so the caller can watch
+ * them. Unreadable or vanished directories are skipped: a glob may match nothing yet.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import picomatch from 'picomatch';
+
+export interface Discovered {
+  files: Map<string, { dev: number; ino: number; size: number }>;
+  dirs: Set<string>;
+}
+
+interface Root {
+  base: string;
+  depth: number; // Infinity for **
+}
+
+export class GlobMatcher {
+  private readonly roots: Root[];
+  private readonly isIncluded: (p: string) => boolean;
+  private readonly isExcluded: (p: string) => boolean;
+
+  constructor(include: string[], exclude: string[], cwd = process.cwd()) {
+    const abs = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
+    const inc = include.map(abs);
+    this.isIncluded = picomatch(inc, { dot: true });
+    this.isExcluded = exclude.length > 0 ? picomatch(exclude.map(abs), { dot: true }) : () => false;
+    this.roots = inc.map((pattern) => {
+      const scan = picomatch.scan(pattern);
+      if (!scan.isGlob) return { base: pattern, depth: 0 };
+      const depth = scan.glob.includes('**') ? Infinity : scan.glob.split('/').length;
+      return { base: scan.base || '/', depth };
+    });
+  }
+
+  matches(path: string): boolean {
+    return this.isIncluded(path) && !this.isExcluded(path);
+  }
+
+  /** Walks every root; never throws for missing or unreadable paths. */
+  async discover(): Promise<Discovered> {
+    const out: Discovered = { files: new Map(), dirs: new Set() };
+    for (const root of this.roots) {
+      if (root.depth === 0) {
+        await this.consider(root.base, out);
+        const parent = resolve(root.base, '..');
+        out.dirs.add(parent);
+      } else {
+        await this.walk(root.base, root.depth, out);
+      }
+    }
+    return out;
+  }
+
+  private async consider(path: string, out: Discovered): Promise<void> {
+    if (out.files.has(path) || !this.matches(path)) return;
+    try {
+      const st = await stat(path);
+      if (st.isFile()) out.files.set(path, { dev: st.dev, ino: st.ino, size: st.size });
+    } catch {
+      // Vanished between listing and stat, or unreadable: the next pass sees it again.
+    }
+  }
+
+  private async walk(dir: string, depth: number, out: Discovered): Promise<void> {
+    if (out.dirs.has(dir)) return;
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    out.dirs.add(dir);
+    for (const e of entries) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (depth > 1) await this.walk(path, depth - 1, out);
+      } else if (e.isFile() || e.isSymbolicLink()) {
+        await this.consider(path, out);
+      }
+    }
+  }
+}

@@ -1,0 +1,56 @@
+/** Status of sources and their files, as `CollectorManager.status()` reports it. */
+
+export interface FileStatus {
+  path: string;
+  /** `dev:ino:fingerprintLength:fingerprintHash`. */
+  identity: string;
+  /** First byte not yet produced. */
+  position: number;
+  size: number;
+  bytesBehind: number;
+  linesPerSec: number;
+  lines: number;
+  linesCut: number;
+  parseErrors: number;
+  invalidBytes: number;
+  truncations: number;
+  missedBytes: number;
+  /** True while a rotated-away file is drained. */
+  rotated: boolean;
+  lastError: string | null;
+}
+
+export interface SourceStatus {
+  id: string;
+  type: 'file' | 'command' | 'syslog';
+  topic: string;
+  state: 'running' | 'paused' | 'failed' | 'stopped';
+  lines: number;
+  linesPerSecond: number;
+  cutLines: number;
+  parseErrors: number;
+  /** Sum over the files of size - position. */
+  bytesBehind: number;
+  lastError: string | null;
+  /** Free-form details (the syslog ports, the command's pid). */
+  detail: string | null;
+  files: FileStatus[];
+  /** Command sources: pid of the running child, exits seen and the last exit code. */
+  command?: {
+    pid: number | null;
+    restarts: number;
+    lastExitCode: number | null;
+    lastSignal: string | null;
+  };
+  /** Syslog sources: the bound ports (useful with port 0). */
+  listening?: { udp: number | null; tcp: number | null };
+}
+
+export interface Source {
+  readonly id: string;
+  /** Starts collecting. @throws LogdockError when the topic cannot be created. */
+  start(): Promise<void>;
+  /** Stops collecting, waits for records in flight, writes the checkpoint. Idempotent. */
+  close(): Promise<void>;
+  status(): SourceStatus;
+}

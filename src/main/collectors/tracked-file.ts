@@ -1,0 +1,80 @@
+/**
+ * The reading state of one file of a file source: its open handle, identity, splitter,
+ * multi-line joiner, committed position (first byte not yet produced) and counters.
+ * FileSource drives it; this module only holds state and small helpers.
+ */
+import type { FileHandle } from 'node:fs/promises';
+import type { RecordHeader } from '../storage/api';
+import type { Fingerprint } from './identity';
+import type { LineSplitter } from './lines';
+import type { MultilineJoiner } from './multiline';
+
+export interface FileStats {
+  lines: number;
+  linesCut: number;
+  parseErrors: number;
+  invalidBytes: number;
+  truncations: number;
+  /** Bytes that were in the file before a truncation and never read (a lower bound). */
+  missedBytes: number;
+}
+
+export class TrackedFile {
+  fh: FileHandle | null = null;
+  fpBytes: Buffer = Buffer.alloc(0);
+  fp: Fingerprint = { length: 0, hash: '' };
+  /** First byte not yet produced: what a restart resumes from. */
+  committed: number;
+  /** Largest size seen, to report bytes lost to a truncation. */
+  size = 0;
+  /** Set once the path no longer leads to this file: drain, then let go. */
+  rotated = false;
+  lastGrowth = Date.now();
+  lastError: string | null = null;
+  pumping: Promise<void> | null = null;
+  again = false;
+  fixedHeaders: RecordHeader[] = [];
+  pathKey: Buffer;
+  stats: FileStats = {
+    lines: 0,
+    linesCut: 0,
+    parseErrors: 0,
+    invalidBytes: 0,
+    truncations: 0,
+    missedBytes: 0,
+  };
+  rate = { at: Date.now(), lines: 0, perSec: 0 };
+
+  constructor(
+    readonly key: string,
+    public path: string,
+    readonly dev: number,
+    readonly ino: number,
+    public splitter: LineSplitter,
+    public joiner: MultilineJoiner | null,
+    readonly partition: number | undefined,
+    position: number,
+  ) {
+    this.committed = position;
+    this.pathKey = Buffer.from(path);
+  }
+
+  /** Where the next read starts. */
+  get readPos(): number {
+    return this.splitter.expected;
+  }
+
+  /** First byte of an unfinished line or open multi-line event. */
+  pendingStart(): number {
+    const j = this.joiner?.pendingStart ?? null;
+    return j === null ? this.splitter.pendingStart : Math.min(j, this.splitter.pendingStart);
+  }
+
+  sampleRate(now: number): void {
+    const dt = (now - this.rate.at) / 1000;
+    if (dt < 0.5) return;
+    this.rate.perSec = Math.round((this.stats.lines - this.rate.lines) / dt);
+    this.rate.at = now;
+    this.rate.lines = this.stats.lines;
+  }
+}

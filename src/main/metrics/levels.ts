@@ -1,4 +1,5 @@
 import type { LogLevel } from '../../common/api/dashboard';
+import { detectLevel } from '../browse/preview';
 import type { StoredRecord } from '../storage/api';
 
 /**
@@ -63,28 +64,11 @@ function numericLevel(n: number): LogLevel {
   return n <= 2 ? 'fatal' : n === 3 ? 'error' : n === 4 ? 'warn' : n <= 6 ? 'info' : 'debug';
 }
 
-const JSON_LEVEL_FIELDS = ['level', 'severity', 'lvl', 'loglevel', 'log.level'];
-
 /**
- * The level of a collected record: the collectors' `level` header when present, otherwise a
- * level field of a JSON value (only parsed when the value looks like an object, to keep a
- * scan over plain lines cheap). Never throws on malformed values.
+ * The dashboard bucket of a record's level. Detection is the message browser's
+ * (`detectLevel`: level header, JSON level field, or a level word near the start of a text
+ * line), so the histogram and the browser's level column always agree.
  */
 export function recordLevel(record: StoredRecord): LogLevel {
-  const header = record.headers.find((h) => h.key === 'level');
-  if (header?.value) return normalizeLevel(header.value.toString('utf8'));
-  const value = record.value;
-  if (!value || value.length < 2 || value[0] !== 0x7b /* { */) return 'none';
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value.toString('utf8'));
-  } catch {
-    return 'none';
-  }
-  if (!parsed || typeof parsed !== 'object') return 'none';
-  for (const field of JSON_LEVEL_FIELDS) {
-    const v = (parsed as Record<string, unknown>)[field];
-    if (typeof v === 'string' || typeof v === 'number') return normalizeLevel(v);
-  }
-  return 'none';
+  return normalizeLevel(detectLevel(record));
 }

@@ -72,7 +72,12 @@ export class Dispatcher {
    * Starts a subscription; throws a LogdockError for an unknown name or bad params.
    * The returned function stops it and is safe to call more than once.
    */
-  subscribe(name: unknown, rawParams: unknown, emit: (event: unknown) => void, ctx: CallContext): Unsubscribe {
+  subscribe(
+    name: unknown,
+    rawParams: unknown,
+    emit: (event: unknown) => void,
+    ctx: CallContext,
+  ): Unsubscribe {
     if (!isSubscriptionName(name)) {
       throw new LogdockError('NOT_FOUND', `unknown subscription ${JSON.stringify(name)}`);
     }

@@ -17,7 +17,12 @@ export function createInProcessClient(dispatcher: Dispatcher): ApiClient {
     },
     subscribe(name, params, onEvent, onError) {
       try {
-        return dispatcher.subscribe(name, structuredClone(params), (e) => onEvent(structuredClone(e) as never), ctx);
+        return dispatcher.subscribe(
+          name,
+          structuredClone(params),
+          (e) => onEvent(structuredClone(e) as never),
+          ctx,
+        );
       } catch (err) {
         onError?.(toErrorPayload(err));
         return () => {};

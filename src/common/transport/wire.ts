@@ -1,0 +1,46 @@
+import type { ErrorPayload } from '../errors';
+
+/**
+ * Messages of the WebSocket transport, one JSON object per text frame. Client and server
+ * share these types; the server still validates every incoming frame since a client can
+ * send anything.
+ *
+ *   client → server                       server → client
+ *   { t: 'call', id, name, params }       { t: 'result', id, ok: true, result }
+ *                                         { t: 'result', id, ok: false, error }
+ *   { t: 'sub', id, name, params }        { t: 'event', id, event }
+ *                                         { t: 'sub-error', id, error }   (subscription ended)
+ *   { t: 'unsub', id }
+ *                                         { t: 'error', error }           (frame not understood)
+ *
+ * `id` is chosen by the client, unique per connection among its open calls and
+ * subscriptions. Authentication happens before any frame: see `WS_PROTOCOL`.
+ */
+export type ClientMessage =
+  | { t: 'call'; id: number; name: string; params: unknown }
+  | { t: 'sub'; id: number; name: string; params: unknown }
+  | { t: 'unsub'; id: number };
+
+export type ServerMessage =
+  | { t: 'result'; id: number; ok: true; result: unknown }
+  | { t: 'result'; id: number; ok: false; error: ErrorPayload }
+  | { t: 'event'; id: number; event: unknown }
+  | { t: 'sub-error'; id: number; error: ErrorPayload }
+  | { t: 'error'; error: ErrorPayload };
+
+/** The subprotocol the server selects; the client offers it with its token. */
+export const WS_PROTOCOL = 'logdock.v1';
+/**
+ * The token travels as a second offered subprotocol, `logdock.token.<hex>`, because browsers
+ * cannot set headers on a WebSocket handshake and a query string would end up in logs.
+ */
+export const WS_TOKEN_PREFIX = 'logdock.token.';
+/** Path of the WebSocket endpoint on the headless HTTP server. */
+export const WS_PATH = '/api';
+
+/**
+ * Close codes the server uses when it refuses a connection; the close reason carries
+ * `CODE: message` so that even a browser (which sees no HTTP status) gets a clear error.
+ */
+export const WS_CLOSE_POLICY = 1008;
+export const WS_CLOSE_SHUTDOWN = 1001;

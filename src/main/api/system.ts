@@ -1,0 +1,16 @@
+import type { systemRequests } from '../../common/api/system';
+import type { Services } from '../services';
+import { APP_VERSION } from '../version';
+import type { HandlersFor } from './dispatcher';
+
+/** Handlers of the `system.*` requests: facts about this process. */
+export function createSystemHandlers(services: Services): HandlersFor<typeof systemRequests> {
+  return {
+    'system.info': () => ({
+      version: APP_VERSION,
+      dataDir: services.dataDir,
+      mode: services.mode,
+      kafkaListener: null,
+    }),
+  };
+}

@@ -1,0 +1,79 @@
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { createDispatcher } from '../../api/handlers';
+import { defaultDataDir } from '../../data-dir';
+import { readApiFile } from '../../headless/api-file';
+import { startHeadlessServer } from '../../headless/server';
+import { createLogger } from '../../logger';
+import { openServices } from '../../services';
+import { LogdockError } from '../../../common/errors';
+import { parsePort } from '../options';
+
+export interface ServeOptions {
+  dataDir?: string;
+  httpPort?: number;
+  host: string;
+}
+
+/** `logdock serve`: headless mode, the app's services plus the UI and API over HTTP. */
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run Logdock without Electron: serve the UI and its API to a browser')
+    .option(
+      '--data-dir <dir>',
+      'data directory (default: $LOGDOCK_DATA_DIR or the OS app-data folder)',
+    )
+    .option('--http-port <port>', 'HTTP port (default: 7392, or a free one if taken)', parsePort)
+    .option('--host <host>', 'interface to bind', '127.0.0.1')
+    .action(async (opts: ServeOptions) => {
+      await serve(opts);
+    });
+}
+
+/**
+ * Opens the services, serves them, prints the URL to open and waits for SIGINT or
+ * SIGTERM, then closes everything (flushing the log) and returns.
+ * @throws LogdockError ALREADY_EXISTS when a live Logdock already serves this data dir.
+ */
+export async function serve(opts: ServeOptions): Promise<void> {
+  const dataDir = resolve(opts.dataDir ?? defaultDataDir());
+  const logger = createLogger();
+  const running = await readApiFile(dataDir);
+  if (running) {
+    throw new LogdockError(
+      'ALREADY_EXISTS',
+      `Logdock (pid ${running.pid}) already serves ${dataDir} at ${running.url}`,
+    );
+  }
+  const services = await openServices({ dataDir, mode: 'headless', logger });
+  let server;
+  try {
+    server = await startHeadlessServer({
+      dispatcher: createDispatcher(services),
+      logger: logger.child('http'),
+      dataDir,
+      host: opts.host,
+      port: opts.httpPort,
+    });
+  } catch (err) {
+    await services.close();
+    throw err;
+  }
+  logger.info(`data directory: ${dataDir}`);
+  // The one line on stdout: scripts and the e2e harness read the URL from it.
+  process.stdout.write(`Logdock is running in headless mode. Open ${server.url}\n`);
+
+  const signal = await new Promise<NodeJS.Signals>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  logger.info(`${signal} received, shutting down`);
+  // A second signal while closing means the user insists: leave now.
+  const force = () => process.exit(130);
+  process.once('SIGINT', force);
+  process.once('SIGTERM', force);
+  await server.close();
+  await services.close();
+  logger.info('stopped');
+}

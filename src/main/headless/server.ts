@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LogdockError } from '../../common/errors';
+import { WS_PATH } from '../../common/transport/wire';
+import type { Dispatcher } from '../api/dispatcher';
+import type { Logger } from '../logger';
+import { attachWebSocketApi } from '../transport/websocket';
+import { removeApiFile, writeApiFile } from './api-file';
+import { allowedOrigins, browsableHost, urlHost } from './origins';
+import { serveStatic } from './static';
+
+/** Tried first when no port is given; a random free port is used if it is taken. */
+export const DEFAULT_HTTP_PORT = 7392;
+
+export interface HeadlessOptions {
+  dispatcher: Dispatcher;
+  logger: Logger;
+  /** Where `api.json` is written while the API is served. */
+  dataDir: string;
+  /** Interface to bind; 127.0.0.1 unless the user asks otherwise. */
+  host?: string;
+  /** 0 = random. Undefined = DEFAULT_HTTP_PORT, or random if that is taken. */
+  port?: number;
+  /** The built renderer (`out/renderer`); found next to the code by default. */
+  rendererDir?: string;
+  /** A fixed token, for tests; a random one per start by default. */
+  token?: string;
+}
+
+export interface HeadlessServer {
+  /** The page to open, with the token: `http://127.0.0.1:7392/?token=…`. */
+  readonly url: string;
+  /** The WebSocket endpoint: `ws://127.0.0.1:7392/api`. */
+  readonly apiUrl: string;
+  readonly origin: string;
+  readonly token: string;
+  readonly port: number;
+  /** Closes WebSocket connections, the HTTP server and removes api.json. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Headless mode's HTTP server: serves the built renderer and the WebSocket API on one port,
+ * and writes `<dataDir>/api.json`.
+ * @throws LogdockError UNAVAILABLE when an explicitly requested port is in use or the
+ *   host cannot be bound.
+ */
+export async function startHeadlessServer(options: HeadlessOptions): Promise<HeadlessServer> {
+  const host = options.host ?? '127.0.0.1';
+  const token = options.token ?? randomBytes(24).toString('hex');
+  const rendererDir = options.rendererDir ?? findRendererDir();
+  let port = 0;
+
+  const server = createServer((req, res) => {
+    const headers = securityHeaders(host, port);
+    serveStatic(rendererDir, req, res, headers).catch((err: Error) => {
+      options.logger.error(`serving ${req.url}: ${err.message}`);
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  });
+  port = await listen(server, host, options.port);
+  const ws = attachWebSocketApi({
+    server,
+    dispatcher: options.dispatcher,
+    token,
+    allowedOrigins: () => allowedOrigins(host, port),
+    logger: options.logger.child('ws'),
+  });
+
+  const origin = `http://${urlHost(browsableHost(host))}:${port}`;
+  const url = `${origin}/?token=${token}`;
+  const apiUrl = `ws://${urlHost(browsableHost(host))}:${port}${WS_PATH}`;
+  await writeApiFile(options.dataDir, { url: apiUrl, token, pid: process.pid });
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    options.logger.warn(`renderer not built (${rendererDir}); run \`npm run build\` for the UI`);
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    apiUrl,
+    origin,
+    token,
+    port,
+    close() {
+      closing ??= (async () => {
+        await ws.close();
+        server.closeAllConnections();
+        await new Promise<void>((done) => server.close(() => done()));
+        await removeApiFile(options.dataDir).catch(() => {});
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Headers on every HTTP response; the CSP lets the page talk only to this server. */
+function securityHeaders(host: string, port: number): Record<string, string> {
+  const wsOrigins = allowedOrigins(host, port)
+    .map((o) => o.replace(/^http:/, 'ws:'))
+    .join(' ');
+  return {
+    'Content-Security-Policy': [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self' 'unsafe-inline'",
+      "img-src 'self' data:",
+      "font-src 'self' data:",
+      `connect-src 'self' ${wsOrigins}`,
+      "object-src 'none'",
+      "base-uri 'none'",
+      "form-action 'none'",
+      "frame-ancestors 'none'",
+    ].join('; '),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+  };
+}
+
+async function listen(server: Server, host: string, port: number | undefined): Promise<number> {
+  try {
+    return await listenOnce(server, host, port ?? DEFAULT_HTTP_PORT);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (port === undefined && code === 'EADDRINUSE') return listenOnce(server, host, 0);
+    throw new LogdockError(
+      'UNAVAILABLE',
+      `cannot listen on ${urlHost(host)}:${port ?? DEFAULT_HTTP_PORT}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+}
+
+function listenOnce(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolvePort((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/**
+ * The built renderer: `out/renderer` beside the bundled `out/main/cli.js`, or, when running
+ * from the TypeScript sources through tsx, `<repo>/out/renderer`.
+ */
+export function findRendererDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [resolve(here, '../renderer'), resolve(here, '../../../out/renderer')];
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[1];
+}

@@ -1,0 +1,63 @@
+import { useEffect, type ReactNode } from 'react';
+import { ConnectionStatus } from './components/ConnectionStatus';
+import { ErrorBoundary } from './components/ErrorBoundary';
+import { NavBar } from './components/NavBar';
+import { SectionPlaceholder } from './components/SectionPlaceholder';
+import { StatusBar } from './components/StatusBar';
+import './components/layout.css';
+import { hrefFor, sectionOf, useRoute, type Route } from './router';
+import { useAppStore } from './store';
+
+/**
+ * The view for a route. Each section's view lives in `views/<Area>/` and replaces its
+ * placeholder line here.
+ */
+function renderView(route: Route): ReactNode {
+  switch (route.view) {
+    case 'dashboard':
+      return <SectionPlaceholder title="Dashboard" />;
+    case 'topics':
+      return <SectionPlaceholder title="Topics" />;
+    case 'topic':
+      return <SectionPlaceholder title={`Topic ${route.topic}`} />;
+    case 'groups':
+      return <SectionPlaceholder title="Consumer groups" />;
+    case 'group':
+      return <SectionPlaceholder title={`Consumer group ${route.groupId}`} />;
+    case 'collectors':
+      return <SectionPlaceholder title="Collectors" />;
+    case 'settings':
+      return <SectionPlaceholder title="Settings" />;
+    case 'notFound':
+      return <SectionPlaceholder title="Not found" detail={`No page at #/${route.path}.`} />;
+  }
+}
+
+/** The frame: header with connection status, section navigation, the routed view. */
+export function App() {
+  const route = useRoute();
+  const section = sectionOf(route);
+  const status = useAppStore((s) => s.connection.status);
+  const loadSystemInfo = useAppStore((s) => s.loadSystemInfo);
+
+  // (Re)load the backend's facts whenever the connection (re)opens.
+  useEffect(() => {
+    if (status === 'open') void loadSystemInfo();
+  }, [status, loadSystemInfo]);
+
+  return (
+    <div className="app">
+      <header className="app-header">
+        <a className="app-title" href={hrefFor({ view: 'dashboard' })}>
+          Logdock
+        </a>
+        <ConnectionStatus />
+      </header>
+      <NavBar current={section} />
+      <main className="app-main" data-testid={`section-${section ?? 'not-found'}`}>
+        <ErrorBoundary resetKey={hrefFor(route)}>{renderView(route)}</ErrorBoundary>
+      </main>
+      <StatusBar />
+    </div>
+  );
+}

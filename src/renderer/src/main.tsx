@@ -1,0 +1,23 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { connectApi } from './api';
+import { ErrorBoundary } from './components/ErrorBoundary';
+import { useAppStore } from './store';
+import { applyTheme } from './theme';
+
+// Startup: pick the transport, hand the client to the store, then render.
+const connection = connectApi();
+const store = useAppStore.getState();
+store.setApi(connection.client, connection.transport);
+store.setConnection(connection.status);
+connection.onStatus((status, error) => useAppStore.getState().setConnection(status, error));
+applyTheme('system');
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <ErrorBoundary>
+      <App />
+    </ErrorBoundary>
+  </StrictMode>,
+);

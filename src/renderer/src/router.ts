@@ -1,0 +1,118 @@
+import { useMemo, useSyncExternalStore } from 'react';
+
+/**
+ * The app's routes, kept in the URL hash so that they work the same from `file://` in
+ * Electron and over HTTP in headless mode:
+ *   #/dashboard  #/topics  #/topics/<name>?partition=&offset=  #/groups  #/groups/<id>
+ *   #/collectors  #/settings
+ */
+export type Route =
+  | { view: 'dashboard' }
+  | { view: 'topics' }
+  | { view: 'topic'; topic: string; partition?: number; offset?: number }
+  | { view: 'groups' }
+  | { view: 'group'; groupId: string }
+  | { view: 'collectors' }
+  | { view: 'settings' }
+  | { view: 'notFound'; path: string };
+
+/** The navigation sections; every route belongs to one. */
+export const SECTIONS = ['dashboard', 'topics', 'groups', 'collectors', 'settings'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export const HOME: Route = { view: 'dashboard' };
+
+/** Parses `location.hash`; an empty hash is the home route, anything unknown is notFound. */
+export function parseHash(hash: string): Route {
+  const raw = hash.replace(/^#/, '');
+  if (raw === '' || raw === '/') return HOME;
+  const [path, query = ''] = raw.split('?', 2);
+  const parts = path.split('/').filter(Boolean).map(safeDecode);
+  const params = new URLSearchParams(query);
+  const [head, id, ...rest] = parts;
+  if (rest.length === 0) {
+    if (head === 'dashboard' && !id) return { view: 'dashboard' };
+    if (head === 'collectors' && !id) return { view: 'collectors' };
+    if (head === 'settings' && !id) return { view: 'settings' };
+    if (head === 'topics') {
+      if (!id) return { view: 'topics' };
+      return {
+        view: 'topic',
+        topic: id,
+        ...optionalInt('partition', params.get('partition')),
+        ...optionalInt('offset', params.get('offset')),
+      };
+    }
+    if (head === 'groups') return id ? { view: 'group', groupId: id } : { view: 'groups' };
+  }
+  return { view: 'notFound', path: raw };
+}
+
+/** The hash for a route, e.g. `#/topics/app%20logs?partition=0&offset=42`. */
+export function hrefFor(route: Route): string {
+  switch (route.view) {
+    case 'topic': {
+      const params = new URLSearchParams();
+      if (route.partition !== undefined) params.set('partition', String(route.partition));
+      if (route.offset !== undefined) params.set('offset', String(route.offset));
+      const query = params.toString();
+      return `#/topics/${encodeURIComponent(route.topic)}${query ? '?' + query : ''}`;
+    }
+    case 'group':
+      return `#/groups/${encodeURIComponent(route.groupId)}`;
+    case 'notFound':
+      return `#/${route.path}`;
+    default:
+      return `#/${route.view}`;
+  }
+}
+
+/** The navigation section a route is shown under. */
+export function sectionOf(route: Route): Section | null {
+  switch (route.view) {
+    case 'topic':
+      return 'topics';
+    case 'group':
+      return 'groups';
+    case 'notFound':
+      return null;
+    default:
+      return route.view;
+  }
+}
+
+/** Goes to `route` (adds a history entry). */
+export function navigate(route: Route): void {
+  window.location.hash = hrefFor(route);
+}
+
+/** Replaces the current history entry with `route`, e.g. when a view changes the offset. */
+export function replaceRoute(route: Route): void {
+  window.history.replaceState(null, '', hrefFor(route));
+  window.dispatchEvent(new HashChangeEvent('hashchange'));
+}
+
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener('hashchange', onChange);
+  return () => window.removeEventListener('hashchange', onChange);
+}
+
+/** The current route; re-renders the component when the hash changes. */
+export function useRoute(): Route {
+  const hash = useSyncExternalStore(subscribe, () => window.location.hash);
+  // The same object while the hash is unchanged, so it can sit in effect dependencies.
+  return useMemo(() => parseHash(hash), [hash]);
+}
+
+function optionalInt<K extends string>(key: K, value: string | null): { [P in K]?: number } {
+  if (value === null || !/^\d+$/.test(value)) return {};
+  return { [key]: Number(value) } as { [P in K]?: number };
+}
+
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}

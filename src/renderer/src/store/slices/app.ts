@@ -1,0 +1,52 @@
+import type { StateCreator } from 'zustand';
+import type { ApiClient, ResultOf } from '../../../../common/api/contract';
+import { LogdockError, type ErrorPayload } from '../../../../common/errors';
+import type { ConnectionStatus } from '../../../../common/transport/websocket-client';
+import type { AppState } from '../index';
+
+export type SystemInfo = ResultOf<'system.info'>;
+
+/**
+ * The frame's own state: the API client every action calls through, the connection status
+ * shown in the header, and the facts about the backend shown in the status bar.
+ */
+export interface AppSlice {
+  /** The one API client; set once at startup by main.tsx (or by a test). */
+  api: ApiClient;
+  transport: 'ipc' | 'websocket' | 'in-process' | 'none';
+  connection: { status: ConnectionStatus; error: ErrorPayload | null };
+  systemInfo: SystemInfo | null;
+  systemInfoError: ErrorPayload | null;
+  setApi(api: ApiClient, transport: AppSlice['transport']): void;
+  setConnection(status: ConnectionStatus, error?: ErrorPayload): void;
+  /** Fetches `system.info`; failures land in `systemInfoError`, never thrown. */
+  loadSystemInfo(): Promise<void>;
+}
+
+/** Until main.tsx sets the real client, every call fails clearly instead of hanging. */
+const notConnected: ApiClient = {
+  call: () => Promise.reject(new LogdockError('UNAVAILABLE', 'the API client is not set up yet')),
+  subscribe: (_name, _params, _onEvent, onError) => {
+    onError?.({ code: 'UNAVAILABLE', message: 'the API client is not set up yet' });
+    return () => {};
+  },
+};
+
+export const createAppSlice: StateCreator<AppState, [], [], AppSlice> = (set, get) => ({
+  api: notConnected,
+  transport: 'none',
+  connection: { status: 'connecting', error: null },
+  systemInfo: null,
+  systemInfoError: null,
+  setApi: (api, transport) => set({ api, transport }),
+  setConnection: (status, error) => set({ connection: { status, error: error ?? null } }),
+  loadSystemInfo: async () => {
+    try {
+      const systemInfo = await get().api.call('system.info', {});
+      set({ systemInfo, systemInfoError: null });
+    } catch (err) {
+      const e = err as Partial<ErrorPayload>;
+      set({ systemInfoError: { code: e.code ?? 'INTERNAL', message: String(e.message ?? err) } });
+    }
+  },
+});

@@ -1,0 +1,267 @@
+/**
+ * One client connection: splits the byte stream into size-prefixed frames, decodes each
+ * request, runs its handler and writes the response. Requests of one connection are
+ * served one at a time in arrival order, as Kafka does, so responses come back in order.
+ *
+ * Limits, each hitting only the offending client: a frame larger than `maxRequestBytes` (or
+ * with a negative size) closes the connection before any of it is buffered beyond what
+ * arrived; malformed requests, unknown API keys and unsupported versions close it too
+ * (ApiVersions excepted, answered with error 35 as Kafka does). A client that sends faster
+ * than it is served, or does not read its responses, is paused (`socket.pause()`) instead of
+ * queueing without bound; other connections are unaffected.
+ */
+import type { Socket } from 'node:net';
+import { LogdockError } from '../../common/errors';
+import type { Struct } from './codec/compile';
+import {
+  API_KEYS,
+  APIS,
+  decodeRequest,
+  encodeResponse,
+  readRequestHeader,
+  type ApiSpec,
+} from './codec/messages';
+import { Reader } from './codec/reader';
+import type { Broker } from './broker-types';
+import type { ConnectionInfo, Handler, RequestContext, ServerOptions } from './context';
+import { KafkaError } from './errors';
+import { checkPlainToken } from './handlers/sasl';
+
+/** Frames decoded but not yet served before we stop reading from the socket. */
+const MAX_QUEUED_FRAMES = 64;
+/** Unsent response bytes above which we wait for the client to read before serving more. */
+const MAX_PENDING_WRITE_BYTES = 16 * 1024 * 1024;
+
+export interface ConnectionDeps {
+  broker: Broker;
+  options: ServerOptions;
+  handlers: ReadonlyMap<number, Handler>;
+  onClose: (c: Connection) => void;
+}
+
+export class Connection {
+  readonly info: ConnectionInfo;
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private readonly queue: Buffer[] = [];
+  private serving = false;
+  private closed = false;
+  private readonly abort = new AbortController();
+  private idle: Promise<void> = Promise.resolve();
+  private markIdle: () => void = () => {};
+
+  constructor(
+    readonly socket: Socket,
+    id: number,
+    private readonly deps: ConnectionDeps,
+  ) {
+    this.info = {
+      id,
+      clientHost: stripV4Mapped(socket.remoteAddress ?? 'unknown'),
+      localHost: stripV4Mapped(socket.localAddress ?? deps.options.host),
+      localPort: socket.localPort ?? deps.options.port,
+      authenticated: !deps.options.sasl || deps.options.sasl.length === 0,
+      expectRawSaslToken: false,
+      saslMechanism: null,
+      closed: this.abort.signal,
+    };
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', () => this.close());
+    socket.on('close', () => this.close());
+  }
+
+  /** Closes the socket and aborts waiting requests. Idempotent. */
+  close(reason?: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (reason)
+      this.deps.options.log('warn', `kafka: closing connection ${this.describe()}: ${reason}`);
+    this.abort.abort();
+    this.socket.destroy();
+    this.deps.onClose(this);
+  }
+
+  /** Resolves once the request being served (if any) has finished. */
+  whenIdle(): Promise<void> {
+    return this.idle;
+  }
+
+  private describe(): string {
+    return `#${this.info.id} from ${this.info.clientHost}`;
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    try {
+      this.extractFrames();
+    } catch (err) {
+      this.close((err as Error).message);
+      return;
+    }
+    if (this.queue.length >= MAX_QUEUED_FRAMES) this.socket.pause();
+    void this.serve();
+  }
+
+  private extractFrames(): void {
+    const max = this.deps.options.maxRequestBytes;
+    while (this.buffered >= 4) {
+      if (this.chunks[0].length < 4) this.flatten();
+      const size = this.chunks[0].readInt32BE(0);
+      if (size < 0 || size > max) {
+        throw new LogdockError(
+          'MESSAGE_TOO_LARGE',
+          `request size ${size} is outside 0..${max} bytes (maxRequestBytes)`,
+        );
+      }
+      if (this.buffered < 4 + size) return;
+      if (this.chunks[0].length < 4 + size) this.flatten();
+      const first = this.chunks[0];
+      this.queue.push(first.subarray(4, 4 + size));
+      const rest = first.subarray(4 + size);
+      if (rest.length > 0) this.chunks[0] = rest;
+      else this.chunks.shift();
+      this.buffered -= 4 + size;
+    }
+  }
+
+  /** Joins the buffered chunks; only done once a whole frame (or size prefix) has arrived. */
+  private flatten(): void {
+    this.chunks = [Buffer.concat(this.chunks, this.buffered)];
+  }
+
+  private async serve(): Promise<void> {
+    if (this.serving) return;
+    this.serving = true;
+    this.idle = new Promise((resolve) => (this.markIdle = resolve));
+    try {
+      while (!this.closed && this.queue.length > 0) {
+        const frame = this.queue.shift() as Buffer;
+        await this.handleFrame(frame);
+        if (this.socket.writableLength > MAX_PENDING_WRITE_BYTES) await this.drained();
+        if (this.queue.length < MAX_QUEUED_FRAMES / 2 && this.socket.isPaused())
+          this.socket.resume();
+      }
+    } catch (err) {
+      this.close(`internal error: ${(err as Error).stack ?? String(err)}`);
+    } finally {
+      this.serving = false;
+      this.markIdle();
+    }
+  }
+
+  private drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.socket.off('drain', done);
+        this.abort.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.abort.signal.addEventListener('abort', done);
+    });
+  }
+
+  private send(chunks: Buffer[]): void {
+    if (this.closed) return;
+    this.socket.cork();
+    for (const c of chunks) this.socket.write(c);
+    this.socket.uncork();
+  }
+
+  private async handleFrame(frame: Buffer): Promise<void> {
+    if (this.info.expectRawSaslToken) {
+      this.handleRawSaslToken(frame);
+      return;
+    }
+    const r = new Reader(frame);
+    let header;
+    let api: ApiSpec | undefined;
+    try {
+      ({ header, api } = readRequestHeader(r));
+    } catch (err) {
+      this.close(`malformed request header: ${(err as Error).message}`);
+      return;
+    }
+    const { requestApiKey: key, requestApiVersion: version, correlationId } = header;
+    if (!api) {
+      this.close(`unknown API key ${key}`);
+      return;
+    }
+    if (version < api.minVersion || version > api.maxVersion) {
+      if (key === API_KEYS.ApiVersions) {
+        // Kafka answers in v0 with error 35 and its version list, so the client can retry.
+        this.send(encodeResponse(api, 0, correlationId, unsupportedApiVersionsBody()));
+        return;
+      }
+      this.close(
+        `unsupported version ${version} of ${api.name} (supported ${api.minVersion}-${api.maxVersion})`,
+      );
+      return;
+    }
+    if (!this.info.authenticated && !SASL_EXEMPT.has(key)) {
+      this.close(`${api.name} before SASL authentication`);
+      return;
+    }
+    let body: Struct;
+    try {
+      body = decodeRequest(api, version, r);
+    } catch (err) {
+      this.close(`malformed ${api.name} v${version} request: ${(err as Error).message}`);
+      return;
+    }
+    const handler = this.deps.handlers.get(key);
+    if (!handler) {
+      this.close(`no handler for ${api.name}`);
+      return;
+    }
+    const ctx: RequestContext = {
+      broker: this.deps.broker,
+      options: this.deps.options,
+      connection: this.info,
+      clientId: header.clientId ?? '',
+      apiVersion: version,
+      correlationId,
+    };
+    const response = await handler(ctx, body);
+    if (response !== null) this.send(encodeResponse(api, version, correlationId, response));
+  }
+
+  private handleRawSaslToken(frame: Buffer): void {
+    this.info.expectRawSaslToken = false;
+    const user = checkPlainToken(frame, this.deps.options.sasl ?? []);
+    if (!user) {
+      this.close('SASL/PLAIN authentication failed');
+      return;
+    }
+    this.info.authenticated = true;
+    const empty = Buffer.alloc(4); // a raw, empty server token
+    this.send([empty]);
+  }
+}
+
+const SASL_EXEMPT = new Set<number>([
+  API_KEYS.ApiVersions,
+  API_KEYS.SaslHandshake,
+  API_KEYS.SaslAuthenticate,
+]);
+
+export function supportedApiVersions(): {
+  apiKey: number;
+  minVersion: number;
+  maxVersion: number;
+}[] {
+  return [...APIS.values()]
+    .sort((a, b) => a.key - b.key)
+    .map((a) => ({ apiKey: a.key, minVersion: a.minVersion, maxVersion: a.maxVersion }));
+}
+
+function unsupportedApiVersionsBody(): Struct {
+  return { errorCode: KafkaError.UNSUPPORTED_VERSION.code, apiKeys: supportedApiVersions() };
+}
+
+function stripV4Mapped(addr: string): string {
+  return addr.startsWith('::ffff:') ? addr.slice(7) : addr;
+}

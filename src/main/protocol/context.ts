@@ -1,0 +1,56 @@
+/**
+ * What an API handler gets: the broker, the listener's options, and the connection it is
+ * serving (its client id, peer address, and the address the client reached us on, which
+ * Metadata and FindCoordinator advertise back).
+ */
+import type { Struct } from './codec/compile';
+import type { Broker } from './broker-types';
+
+export interface SaslUser {
+  username: string;
+  password: string;
+}
+
+export interface ServerOptions {
+  host: string;
+  port: number;
+  sasl: SaslUser[] | undefined;
+  maxRequestBytes: number;
+  maxConnections: number;
+  autoCreateTopics: boolean;
+  /** Partitions of automatically created topics (Kafka's num.partitions, default 1). */
+  defaultPartitions: number;
+  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export interface ConnectionInfo {
+  id: number;
+  clientHost: string;
+  /** Host and port the client connected to: what we advertise as the broker's address. */
+  localHost: string;
+  localPort: number;
+  authenticated: boolean;
+  /** Set by SaslHandshake v0: the next frame is a bare SASL token without a Kafka header. */
+  expectRawSaslToken: boolean;
+  saslMechanism: string | null;
+  /** Aborted when the connection closes, to end waiting Fetches early. */
+  closed: AbortSignal;
+}
+
+export interface RequestContext {
+  broker: Broker;
+  options: ServerOptions;
+  connection: ConnectionInfo;
+  clientId: string;
+  apiVersion: number;
+  correlationId: number;
+}
+
+/** An API handler: decoded request body in, response body out (null: send no response). */
+export type Handler = (
+  ctx: RequestContext,
+  request: Struct,
+) => Promise<Struct | null> | Struct | null;
+
+export const NODE_ID = 0;
+export const CLUSTER_ID = 'logdock-local-cluster';

@@ -1,0 +1,60 @@
+/**
+ * ListOffsets: -1 = latest (log end offset, the high watermark of a single replica),
+ * -2 = earliest (log start offset), -3 = offset of the newest timestamp (v7+; we answer
+ * the last offset), otherwise the first offset whose timestamp is at or after it
+ * (`broker.offsetForTimestamp`), or -1 when there is none. v0 answers `oldStyleOffsets`.
+ */
+import type { Handler, RequestContext } from '../context';
+import { KafkaError, kafkaErrorCode } from '../errors';
+import { asArray, findTopic, type Struct } from './util';
+
+const LATEST = -1;
+const EARLIEST = -2;
+const MAX_TIMESTAMP = -3;
+
+async function listPartition(ctx: RequestContext, topic: string, p: Struct): Promise<Struct> {
+  const partitionIndex = p.partitionIndex as number;
+  const ts = p.timestamp as number;
+  const out: Struct = {
+    partitionIndex,
+    errorCode: 0,
+    oldStyleOffsets: [],
+    timestamp: -1,
+    offset: -1,
+    leaderEpoch: 0,
+  };
+  const t = findTopic(ctx, topic);
+  if (!t || partitionIndex < 0 || partitionIndex >= t.partitions.length) {
+    return { ...out, errorCode: KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code, leaderEpoch: -1 };
+  }
+  const desc = t.partitions[partitionIndex];
+  try {
+    let offset: number;
+    let timestamp = -1;
+    if (ts === LATEST) offset = desc.logEndOffset;
+    else if (ts === EARLIEST) offset = desc.logStartOffset;
+    else if (ts === MAX_TIMESTAMP) {
+      offset = desc.logEndOffset > desc.logStartOffset ? desc.logEndOffset - 1 : -1;
+      timestamp = desc.lastTimestamp ?? -1;
+    } else {
+      const found = await ctx.broker.offsetForTimestamp(topic, partitionIndex, ts);
+      offset = found ?? -1;
+      if (found !== null) timestamp = ts;
+    }
+    return { ...out, offset, timestamp, oldStyleOffsets: offset >= 0 ? [offset] : [] };
+  } catch (err) {
+    return { ...out, errorCode: kafkaErrorCode(err) };
+  }
+}
+
+export const listOffsets: Handler = async (ctx, req) => ({
+  throttleTimeMs: 0,
+  topics: await Promise.all(
+    asArray(req.topics).map(async (t) => ({
+      name: t.name,
+      partitions: await Promise.all(
+        asArray(t.partitions).map((p) => listPartition(ctx, t.name as string, p)),
+      ),
+    })),
+  ),
+});

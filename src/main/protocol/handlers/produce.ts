@@ -1,0 +1,76 @@
+/**
+ * Produce: each partition's records go to `broker.appendBatches` byte for byte (the broker
+ * validates CRCs, assigns offsets, de-duplicates idempotent producers' retries and honours
+ * acks). Old message formats (magic 0/1) are converted to one RecordBatch v2 first.
+ * acks=0 sends no response, as in Kafka; the append still completes before the next
+ * request of the connection is read, which keeps a fast producer from queueing unboundedly.
+ */
+import type { Acks } from '../../broker/api';
+import type { Handler, RequestContext } from '../context';
+import { KafkaError } from '../errors';
+import { legacyToBatch, magicOf } from '../records/legacy';
+import { asArray, errorFields, findTopic, type Struct } from './util';
+
+async function producePartition(
+  ctx: RequestContext,
+  topic: string,
+  p: Struct,
+  acks: Acks,
+): Promise<Struct> {
+  const index = p.index as number;
+  const base = {
+    index,
+    baseOffset: -1,
+    logAppendTimeMs: -1,
+    logStartOffset: -1,
+    recordErrors: [],
+    errorMessage: null,
+  };
+  const records = p.records as Buffer | null;
+  if (!records || records.length === 0) {
+    return { ...base, errorCode: KafkaError.CORRUPT_MESSAGE.code, errorMessage: 'empty records' };
+  }
+  const t = findTopic(ctx, topic);
+  if (!t || index < 0 || index >= t.partitions.length) {
+    return { ...base, errorCode: KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code };
+  }
+  try {
+    const batches = magicOf(records) === 2 ? records : legacyToBatch(records);
+    const result = await ctx.broker.appendBatches(topic, index, batches, { acks });
+    return {
+      ...base,
+      errorCode: 0,
+      baseOffset: result.baseOffset,
+      logAppendTimeMs: result.logAppendTime,
+      logStartOffset: t.partitions[index].logStartOffset,
+    };
+  } catch (err) {
+    return { ...base, ...errorFields(err) };
+  }
+}
+
+export const produce: Handler = async (ctx, req) => {
+  const acksRaw = req.acks as number;
+  if (acksRaw !== 0 && acksRaw !== 1 && acksRaw !== -1) {
+    const responses = asArray(req.topicData).map((t) => ({
+      name: t.name,
+      partitionResponses: asArray(t.partitionData).map((p) => ({
+        index: p.index,
+        errorCode: KafkaError.INVALID_REQUIRED_ACKS.code,
+        baseOffset: -1,
+      })),
+    }));
+    return { responses, throttleTimeMs: 0 };
+  }
+  const acks = acksRaw as Acks;
+  const responses = await Promise.all(
+    asArray(req.topicData).map(async (t) => ({
+      name: t.name,
+      partitionResponses: await Promise.all(
+        asArray(t.partitionData).map((p) => producePartition(ctx, t.name as string, p, acks)),
+      ),
+    })),
+  );
+  if (acks === 0) return null;
+  return { responses, throttleTimeMs: 0 };
+};

@@ -1,0 +1,150 @@
+/**
+ * CreateTopics, DeleteTopics, CreatePartitions and DeleteRecords, through the broker's
+ * topic operations. A single node: replication factor must be -1 (default) or 1, and
+ * manual replica assignments may name only node 0.
+ */
+import { LogdockError } from '../../../common/errors';
+import type { TopicConfigs } from '../../broker/api';
+import { NODE_ID, type Handler, type RequestContext } from '../context';
+import { KafkaError, kafkaErrorCode } from '../errors';
+import { asArray, errorFields, findTopic, topicIdFor, type Struct } from './util';
+import { configEntries } from './configs';
+
+async function createOne(ctx: RequestContext, t: Struct, validateOnly: boolean): Promise<Struct> {
+  const name = t.name as string;
+  const base = {
+    name,
+    topicId: topicIdFor(name),
+    errorCode: 0,
+    errorMessage: null,
+    numPartitions: -1,
+    replicationFactor: -1,
+    configs: [],
+  };
+  const rf = t.replicationFactor as number;
+  const assignments = asArray(t.assignments);
+  if (rf !== -1 && rf !== 1) {
+    return {
+      ...base,
+      errorCode: KafkaError.INVALID_REPLICATION_FACTOR.code,
+      errorMessage: `replication factor ${rf}: this broker has a single node`,
+    };
+  }
+  if (assignments.some((a) => asArray<number>(a.brokerIds).some((b) => b !== NODE_ID))) {
+    return {
+      ...base,
+      errorCode: KafkaError.INVALID_REPLICA_ASSIGNMENT.code,
+      errorMessage: `replica assignment names a node other than ${NODE_ID}`,
+    };
+  }
+  const requested = t.numPartitions as number;
+  const partitions =
+    assignments.length > 0
+      ? assignments.length
+      : requested === -1
+        ? ctx.options.defaultPartitions
+        : requested;
+  if (partitions < 1) {
+    return {
+      ...base,
+      errorCode: KafkaError.INVALID_PARTITIONS.code,
+      errorMessage: `number of partitions ${partitions} must be at least 1`,
+    };
+  }
+  const configs: Partial<Record<keyof TopicConfigs, string>> = {};
+  for (const c of asArray(t.configs)) {
+    if (c.value !== null) configs[c.name as keyof TopicConfigs] = c.value as string;
+  }
+  try {
+    if (findTopic(ctx, name))
+      throw new LogdockError('ALREADY_EXISTS', `topic ${name} already exists`);
+    if (validateOnly) return { ...base, numPartitions: partitions, replicationFactor: 1 };
+    const desc = await ctx.broker.createTopic(name, { partitions, configs });
+    return {
+      ...base,
+      numPartitions: desc.partitions.length,
+      replicationFactor: 1,
+      configs: configEntries(desc.configs),
+    };
+  } catch (err) {
+    return { ...base, ...errorFields(err) };
+  }
+}
+
+export const createTopics: Handler = async (ctx, req) => {
+  const topics: Struct[] = [];
+  for (const t of asArray(req.topics))
+    topics.push(await createOne(ctx, t, req.validateOnly === true));
+  return { throttleTimeMs: 0, topics };
+};
+
+export const deleteTopics: Handler = async (ctx, req) => {
+  // v0-5 send names in `topicNames`; v6+ send `topics` (name or id), which we do not advertise.
+  const names = asArray<string>(req.topicNames);
+  const responses: Struct[] = [];
+  for (const name of names) {
+    try {
+      await ctx.broker.deleteTopic(name);
+      responses.push({ name, topicId: topicIdFor(name), errorCode: 0, errorMessage: null });
+    } catch (err) {
+      responses.push({ name, topicId: topicIdFor(name), ...errorFields(err) });
+    }
+  }
+  return { throttleTimeMs: 0, responses };
+};
+
+export const createPartitions: Handler = async (ctx, req) => {
+  const results: Struct[] = [];
+  for (const t of asArray(req.topics)) {
+    const name = t.name as string;
+    try {
+      const desc = ctx.broker.describeTopic(name);
+      const count = t.count as number;
+      if (count <= desc.partitions.length) {
+        results.push({
+          name,
+          errorCode: KafkaError.INVALID_PARTITIONS.code,
+          errorMessage: `topic ${name} has ${desc.partitions.length} partitions; ${count} would not add any`,
+        });
+        continue;
+      }
+      if (req.validateOnly !== true) await ctx.broker.createPartitions(name, count);
+      results.push({ name, errorCode: 0, errorMessage: null });
+    } catch (err) {
+      results.push({ name, ...errorFields(err) });
+    }
+  }
+  return { throttleTimeMs: 0, results };
+};
+
+export const deleteRecords: Handler = async (ctx, req) => ({
+  throttleTimeMs: 0,
+  topics: await Promise.all(
+    asArray(req.topics).map(async (t) => ({
+      name: t.name,
+      partitions: await Promise.all(
+        asArray(t.partitions).map(async (p) => {
+          const partitionIndex = p.partitionIndex as number;
+          try {
+            const desc = ctx.broker.describeTopic(t.name as string).partitions[partitionIndex];
+            if (!desc)
+              throw new LogdockError(
+                'UNKNOWN_PARTITION',
+                `unknown partition ${t.name}-${partitionIndex}`,
+              );
+            // -1 means "up to the high watermark", as in Kafka.
+            const before = (p.offset as number) === -1 ? desc.logEndOffset : (p.offset as number);
+            const lowWatermark = await ctx.broker.deleteRecords(
+              t.name as string,
+              partitionIndex,
+              before,
+            );
+            return { partitionIndex, lowWatermark, errorCode: 0 };
+          } catch (err) {
+            return { partitionIndex, lowWatermark: -1, errorCode: kafkaErrorCode(err) };
+          }
+        }),
+      ),
+    })),
+  ),
+});

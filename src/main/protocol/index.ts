@@ -1,0 +1,61 @@
+/**
+ * Logdock's Kafka wire protocol listener (issue 6). Entry point:
+ *
+ *   const server = await startKafkaServer(broker, { port: 9092 });
+ *   server.address(); // { host, port }
+ *   await server.close();
+ *
+ * Throws `INVALID_CONFIG` for a non-loopback host without SASL users, `UNAVAILABLE` when the
+ * port is in use. With `enabled: false` it binds nothing and returns a closed server whose
+ * address() has port 0. See docs/protocol.md.
+ */
+import type { Broker } from './broker-types';
+import type { SaslUser, ServerOptions } from './context';
+import { HANDLERS } from './handlers';
+import { listen, type KafkaServer } from './server';
+
+export type { KafkaServer } from './server';
+export type { Broker } from './broker-types';
+
+export interface KafkaServerOptions {
+  host?: string;
+  /** 9092 by default; 0 picks a free port. */
+  port?: number;
+  enabled?: boolean;
+  /** SASL/PLAIN users; required when `host` is not a loopback address. */
+  sasl?: SaslUser[];
+  /** Largest request frame accepted (Kafka's socket.request.max.bytes, 100 MiB). */
+  maxRequestBytes?: number;
+  maxConnections?: number;
+  /** Create unknown topics asked for in Metadata (Kafka's auto.create.topics.enable). */
+  autoCreateTopics?: boolean;
+  /** Partition count of automatically created topics (Kafka's num.partitions). */
+  defaultPartitions?: number;
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export const DEFAULT_KAFKA_PORT = 9092;
+
+export async function startKafkaServer(
+  broker: Broker,
+  opts: KafkaServerOptions = {},
+): Promise<KafkaServer> {
+  const options: ServerOptions = {
+    host: opts.host ?? '127.0.0.1',
+    port: opts.port ?? DEFAULT_KAFKA_PORT,
+    sasl: opts.sasl && opts.sasl.length > 0 ? opts.sasl : undefined,
+    maxRequestBytes: opts.maxRequestBytes ?? 100 * 1024 * 1024,
+    maxConnections: opts.maxConnections ?? 1000,
+    autoCreateTopics: opts.autoCreateTopics ?? true,
+    defaultPartitions: opts.defaultPartitions ?? 1,
+    log: opts.log ?? ((level, message) => (level === 'info' ? undefined : console.warn(message))),
+  };
+  if (opts.enabled === false) {
+    return {
+      address: () => ({ host: options.host, port: 0 }),
+      connectionCount: () => 0,
+      close: async () => {},
+    };
+  }
+  return listen(broker, options, HANDLERS);
+}

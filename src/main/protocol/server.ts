@@ -1,0 +1,98 @@
+/**
+ * The TCP listener. Accepts connections up to `maxConnections` (further ones are closed at
+ * once), hands each to a `Connection`, and closes them all on `close()`.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { LogdockError } from '../../common/errors';
+import type { Broker } from './broker-types';
+import { Connection } from './connection';
+import type { Handler, ServerOptions } from './context';
+
+export interface KafkaServer {
+  /** The address actually bound (the real port when 0 was asked for). */
+  address(): { host: string; port: number };
+  /** Number of open client connections. */
+  connectionCount(): number;
+  /** Stops accepting, closes every connection (aborting waiting Fetches). Idempotent. */
+  close(): Promise<void>;
+}
+
+export function isLoopback(host: string): boolean {
+  return (
+    host === 'localhost' || host === '::1' || /^127\./.test(host) || host === '::ffff:127.0.0.1'
+  );
+}
+
+/**
+ * Binds the listener. Throws `INVALID_CONFIG` when asked to bind a non-loopback address
+ * without SASL users (the log would be open to the network), and `UNAVAILABLE` when the
+ * address is in use or cannot be bound.
+ */
+export async function listen(
+  broker: Broker,
+  options: ServerOptions,
+  handlers: ReadonlyMap<number, Handler>,
+): Promise<KafkaServer> {
+  if (!isLoopback(options.host) && !(options.sasl && options.sasl.length > 0)) {
+    throw new LogdockError(
+      'INVALID_CONFIG',
+      `kafka listener: binding to ${options.host} (not loopback) requires SASL/PLAIN users to be configured`,
+    );
+  }
+  const connections = new Set<Connection>();
+  let nextId = 1;
+  const server: Server = createServer((socket: Socket) => {
+    if (connections.size >= options.maxConnections) {
+      options.log(
+        'warn',
+        `kafka: refusing connection from ${socket.remoteAddress}: ${options.maxConnections} connections open (maxConnections)`,
+      );
+      socket.destroy();
+      return;
+    }
+    const conn = new Connection(socket, nextId++, {
+      broker,
+      options,
+      handlers,
+      onClose: (c) => connections.delete(c),
+    });
+    connections.add(conn);
+  });
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      reject(
+        new LogdockError(
+          'UNAVAILABLE',
+          err.code === 'EADDRINUSE'
+            ? `kafka listener: ${options.host}:${options.port} is already in use (another Kafka or Logdock?); change the port in settings or stop the other process`
+            : `kafka listener: cannot listen on ${options.host}:${options.port}: ${err.message}`,
+          { cause: err },
+        ),
+      );
+    };
+    server.once('error', onError);
+    server.listen({ host: options.host, port: options.port }, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  server.on('error', (err) => options.log('error', `kafka listener error: ${err.message}`));
+  const bound = server.address();
+  const port = typeof bound === 'object' && bound ? bound.port : options.port;
+  let closing: Promise<void> | null = null;
+
+  return {
+    address: () => ({ host: options.host, port }),
+    connectionCount: () => connections.size,
+    close() {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        const pending = [...connections].map((c) => c.whenIdle());
+        for (const c of [...connections]) c.close();
+        await Promise.allSettled(pending);
+        await closed;
+      })();
+      return closing;
+    },
+  };
+}

@@ -127,6 +127,13 @@ export const scanProgressSchema = z.object({
 });
 export type ScanProgress = z.output<typeof scanProgressSchema>;
 
+/** A stream that failed after it started (e.g. the topic was deleted mid-scan). */
+export const streamErrorSchema = z.object({
+  type: z.literal('error'),
+  code: z.string(),
+  message: z.string(),
+});
+
 export const messagesRequests = {
   'messages.window': request(
     'Rows [start, start + count) of a topic view (one partition, several, or all merged by timestamp), with the current total. A window never holds more than `count` previews.',
@@ -244,6 +251,7 @@ export const messagesSubscriptions = {
         matched: z.number(),
         elapsedMs: z.number(),
       }),
+      streamErrorSchema,
     ]),
   ),
   'messages.export': subscription(
@@ -272,6 +280,7 @@ export const messagesSubscriptions = {
         writtenBytes: z.number(),
         elapsedMs: z.number(),
       }),
+      streamErrorSchema,
     ]),
   ),
 } as const;

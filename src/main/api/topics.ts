@@ -1,0 +1,139 @@
+import type {
+  TopicDetail,
+  TopicSummary,
+  topicsRequests,
+  topicsSubscriptions,
+} from '../../common/api/topics';
+import { LogdockError } from '../../common/errors';
+import type { BrokerApi, TopicDescription } from '../broker/api';
+import type { HandlersFor, SubscriptionHandlersFor } from './dispatcher';
+
+export interface TopicsDeps {
+  broker: BrokerApi;
+  /** Message-rate history per topic (the metrics sampler), for sparklines; optional. */
+  rateHistory?: () => { topic: string; points: { value: number }[] }[];
+}
+
+/** Handlers of the `topics.*` requests: the topics view. */
+export function createTopicsHandlers(deps: TopicsDeps): HandlersFor<typeof topicsRequests> {
+  const { broker } = deps;
+  return {
+    'topics.list': ({ includeInternal, filter }) => ({
+      topics: listSummaries(deps, includeInternal, filter),
+    }),
+    'topics.describe': ({ topic }) => detail(broker.describeTopic(topic), historyOf(deps)),
+    'topics.create': async ({ name, partitions, configs }) =>
+      detail(
+        await broker.createTopic(name, { partitions, configs: configs as never }),
+        historyOf(deps),
+      ),
+    'topics.delete': async ({ name, confirm }) => {
+      if (confirm !== name) {
+        throw new LogdockError(
+          'INVALID_ARGUMENT',
+          `topics.delete: confirm must repeat the topic name ${JSON.stringify(name)}`,
+        );
+      }
+      await broker.deleteTopic(name);
+      return { deleted: name };
+    },
+  };
+}
+
+const CHANGE_THROTTLE_MS = 1000;
+const IDLE_REFRESH_MS = 5000;
+
+/**
+ * `topics.changed`: the list at start, then again at most once a second after a topic is
+ * created, deleted or appended to, and every few seconds anyway so that rates decay.
+ */
+export function createTopicsSubscriptions(
+  deps: TopicsDeps,
+): SubscriptionHandlersFor<typeof topicsSubscriptions> {
+  return {
+    'topics.changed': ({ includeInternal }, emit) => {
+      let timer: NodeJS.Timeout | undefined;
+      let last = 0;
+      const send = () => {
+        timer = undefined;
+        last = Date.now();
+        try {
+          emit({ topics: listSummaries(deps, includeInternal, '') });
+        } catch {
+          // the broker is closing: the next change (if any) sends again
+        }
+      };
+      const schedule = () => {
+        if (timer) return;
+        timer = setTimeout(send, Math.max(0, last + CHANGE_THROTTLE_MS - Date.now()));
+      };
+      const offTopics = deps.broker.onTopicsChanged(schedule);
+      const offAppend = deps.broker.onAppend(schedule);
+      const idle = setInterval(schedule, IDLE_REFRESH_MS);
+      idle.unref();
+      setImmediate(schedule);
+      return () => {
+        offTopics();
+        offAppend();
+        clearInterval(idle);
+        clearTimeout(timer);
+      };
+    },
+  };
+}
+
+function historyOf(deps: TopicsDeps): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const { topic, points } of deps.rateHistory?.() ?? [])
+    out.set(
+      topic,
+      points.map((p) => p.value),
+    );
+  return out;
+}
+
+function listSummaries(deps: TopicsDeps, includeInternal: boolean, filter: string): TopicSummary[] {
+  const history = historyOf(deps);
+  const needle = filter.toLowerCase();
+  return deps.broker
+    .listTopics({ includeInternal })
+    .filter((t) => needle === '' || t.name.toLowerCase().includes(needle))
+    .map((t) => summary(t, history))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function summary(t: TopicDescription, history: Map<string, number[]>): TopicSummary {
+  let messageCount = 0;
+  let sizeBytes = 0;
+  let lastTimestamp: number | null = null;
+  for (const p of t.partitions) {
+    messageCount += p.logEndOffset - p.logStartOffset;
+    sizeBytes += p.sizeBytes;
+    if (p.lastTimestamp !== null && (lastTimestamp === null || p.lastTimestamp > lastTimestamp)) {
+      lastTimestamp = p.lastTimestamp;
+    }
+  }
+  return {
+    name: t.name,
+    internal: t.internal,
+    partitionCount: t.partitions.length,
+    messageCount,
+    sizeBytes,
+    retentionMs: t.configs['retention.ms'],
+    retentionBytes: t.configs['retention.bytes'],
+    messageRate: t.messageRate,
+    rateHistory: history.get(t.name) ?? [],
+    lastTimestamp,
+  };
+}
+
+function detail(t: TopicDescription, history: Map<string, number[]>): TopicDetail {
+  return {
+    ...summary(t, history),
+    partitions: t.partitions.map((p) => ({
+      ...p,
+      messageCount: p.logEndOffset - p.logStartOffset,
+    })),
+    configs: { ...t.configs },
+  };
+}

@@ -1,0 +1,113 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ScanRange, SearchQuery } from '../../common/api/messages';
+import { LogdockError } from '../../common/errors';
+import type { MessageSource } from '../browse/partitions';
+import { compileQuery } from '../search/query';
+import { scanRange, type ProgressFigures } from '../search/scan';
+import { CSV_HEADER, csvLine, jsonLine, type ExportFormat } from './format';
+
+export interface ExportRequest {
+  source: MessageSource;
+  dataDir: string;
+  topic: string;
+  partitions: number[] | null;
+  range: ScanRange;
+  query?: SearchQuery;
+  format: ExportFormat;
+  fileName?: string;
+  signal: AbortSignal;
+  onProgress: (figures: ProgressFigures & { writtenBytes: number }) => void;
+}
+
+export interface ExportResult {
+  path: string;
+  fileName: string;
+  written: number;
+  writtenBytes: number;
+  elapsedMs: number;
+}
+
+/** Folder of exports inside the data directory (also what headless mode serves). */
+export function exportsDir(dataDir: string): string {
+  return join(dataDir, 'exports');
+}
+
+/**
+ * Streams a range (optionally filtered) into `<dataDir>/exports/<fileName>`. Memory stays
+ * bounded whatever the size: the scan waits for the file stream to drain. The file is
+ * written as `<fileName>.partial` and renamed when complete, so a half-written export
+ * never carries the final name; a cancelled or failed export removes it.
+ * @throws LogdockError INVALID_ARGUMENT for a bad query, CANCELLED when aborted, IO_ERROR.
+ */
+export async function exportMessages(req: ExportRequest): Promise<ExportResult> {
+  const matcher = req.query ? compileQuery(req.query) : null;
+  const fileName = req.fileName ?? defaultFileName(req.topic, req.format);
+  const dir = exportsDir(req.dataDir);
+  const path = join(dir, fileName);
+  const partial = `${path}.partial`;
+  await mkdir(dir, { recursive: true });
+  const out = createWriteStream(partial);
+  let writtenBytes = 0;
+  let failure: Error | null = null;
+  out.on('error', (err) => (failure = err));
+  const write = async (s: string) => {
+    writtenBytes += Buffer.byteLength(s);
+    if (!out.write(s)) await drained(out);
+    if (failure) throw failure;
+  };
+  try {
+    if (req.format === 'csv') await write(CSV_HEADER);
+    const line = req.format === 'csv' ? csvLine : jsonLine;
+    const outcome = await scanRange({
+      source: req.source,
+      topic: req.topic,
+      partitions: req.partitions,
+      range: req.range,
+      matcher,
+      signal: req.signal,
+      onMatch: (r, partition) => write(line(req.topic, partition, r)),
+      onProgress: (f) => req.onProgress({ ...f, writtenBytes }),
+    });
+    if (outcome.reason === 'cancelled')
+      throw new LogdockError('CANCELLED', `export of topic ${req.topic} to ${path} was cancelled`);
+    await closeStream(out);
+    await rename(partial, path);
+    return { path, fileName, written: outcome.matched, writtenBytes, elapsedMs: outcome.elapsedMs };
+  } catch (err) {
+    out.destroy();
+    await rm(partial, { force: true });
+    if (err instanceof LogdockError) throw err;
+    throw new LogdockError(
+      'IO_ERROR',
+      `export of topic ${req.topic} to ${path} failed: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
+  }
+}
+
+function defaultFileName(topic: string, format: ExportFormat): string {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  return `${topic}-${stamp}.${format}`;
+}
+
+function drained(out: WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('error', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('error', done);
+  });
+}
+
+function closeStream(out: WriteStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    out.end((err?: Error | null) => (err ? reject(err) : resolve()));
+  });
+}

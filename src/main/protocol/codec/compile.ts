@@ -293,7 +293,7 @@ function compileStruct(fields: FieldSchema[], ctx: Context, path: string): Struc
       for (const c of taggedCodecs.values()) out[c.key] = c.defaultValue();
       for (const c of regularCodecs) out[c.key] = c.read(r);
       if (flexible) {
-        const count = r.readArrayLength(true, `${path} tagged fields`) ?? 0;
+        const count = r.readTaggedCount(`${path} tagged fields`);
         for (let i = 0; i < count; i++) {
           const tag = r.readUVarint(`${path} tag`);
           const size = r.readUVarint(`${path} tag ${tag} size`);

@@ -174,7 +174,7 @@ export function readRequestHeader(r: Reader): { header: RequestHeader; api: ApiS
 }
 
 export function skipTaggedFields(r: Reader, what: string): void {
-  const n = r.readArrayLength(true, `${what} tagged fields`) ?? 0;
+  const n = r.readTaggedCount(`${what} tagged fields`);
   for (let i = 0; i < n; i++) {
     r.readUVarint(`${what} tag`);
     r.skip(r.readUVarint(`${what} tag size`), `${what} tagged field`);

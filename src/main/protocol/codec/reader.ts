@@ -185,6 +185,18 @@ export class Reader {
     return n;
   }
 
+  /** The count of a tagged-field section (a plain uvarint), bounded by the bytes left. */
+  readTaggedCount(what = 'tagged fields'): number {
+    const n = this.readUVarint(what);
+    if (n > this.remaining) {
+      throw new LogdockError(
+        'INVALID_ARGUMENT',
+        `malformed request: ${what} claims ${n} tagged fields at position ${this.pos}, only ${this.remaining} bytes left`,
+      );
+    }
+    return n;
+  }
+
   /** Hex dump around the current position, for failure messages and debugging. */
   inspect(around = 32): string {
     const from = Math.max(0, this.pos - around);

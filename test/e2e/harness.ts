@@ -1,0 +1,214 @@
+/**
+ * End-to-end harness: starts `logdock serve` as a child process on a temporary data
+ * directory and a random port, opens its page in Debian's Chromium through playwright-core,
+ * and offers a Node WebSocket ApiClient to the same server. Screenshots go to
+ * `test-artifacts/e2e/`. Every wait has a generous deadline and polls a condition.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import WebSocket from 'ws';
+import {
+  createWebSocketClient,
+  type WebSocketApiClient,
+  type WebSocketConstructor,
+} from '../../src/common/transport/websocket-client';
+import { WS_PATH } from '../../src/common/transport/wire';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const ARTIFACTS = join(ROOT, 'test-artifacts', 'e2e');
+
+/** Mandatory flags for Chromium in this environment (no sandbox, no network chatter). */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+export const CHROMIUM_PATH = process.env.LOGDOCK_CHROMIUM ?? '/usr/bin/chromium';
+
+export interface StartOptions {
+  /** Reuse a data directory (e.g. to restart on the same data); a fresh temp dir otherwise. */
+  dataDir?: string;
+  /** Extra arguments to `logdock serve`. */
+  args?: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Colour scheme the page is rendered in. */
+  colorScheme?: 'light' | 'dark';
+}
+
+export interface RunningApp {
+  /** The page URL with the token, as printed by `logdock serve`. */
+  url: string;
+  origin: string;
+  token: string;
+  dataDir: string;
+  server: ChildProcess;
+  browser: Browser;
+  page: Page;
+  /** A WebSocket ApiClient (Node) on the same server, for setting up and checking state. */
+  api: WebSocketApiClient;
+  /** Everything the server wrote to stderr so far (its log). */
+  logs(): string;
+  /** Saves a full-page screenshot as `test-artifacts/e2e/<name>.png`; returns the path. */
+  screenshot(name: string): Promise<string>;
+  /** Sends SIGTERM and waits for a graceful exit; returns the exit code. */
+  stopServer(): Promise<number | null>;
+  /** Closes the browser, the API client and the server; removes a temp data dir. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the renderer if `out/renderer` is missing or older than its sources, so the
+ * tests see the current UI. CI builds beforehand, making this a no-op there.
+ */
+export function ensureBuilt(): void {
+  const built = join(ROOT, 'out', 'renderer', 'index.html');
+  const sources = [join(ROOT, 'src', 'renderer'), join(ROOT, 'src', 'common')];
+  if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources.map(newestMtime))) {
+    return;
+  }
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  );
+}
+
+/** Polls `condition` every 50 ms until it returns a truthy value or `timeoutMs` passes. */
+export async function waitFor<T>(
+  condition: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await condition();
+      if (value) return value as NonNullable<T>;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
+  );
+}
+
+/** Starts headless Logdock and a browser on it; see RunningApp. */
+export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
+  ensureBuilt();
+  const ownDataDir = !options.dataDir;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'logdock-e2e-')));
+  const server = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'bin', 'logdock.mjs'),
+      'serve',
+      '--data-dir',
+      dataDir,
+      '--http-port',
+      '0',
+      ...(options.args ?? []),
+    ],
+    { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  let exited: number | null | undefined;
+  server.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  server.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exitPromise = new Promise<number | null>((done) =>
+    server.once('exit', (code) => {
+      exited = code;
+      done(code);
+    }),
+  );
+
+  let url: string;
+  try {
+    url = await waitFor(() => {
+      if (exited !== undefined) throw new Error(`logdock serve exited with ${exited}:\n${stderr}`);
+      return /Open (http:\/\/\S+)/.exec(stdout)?.[1];
+    }, 'logdock serve to print its URL');
+  } catch (err) {
+    server.kill('SIGKILL');
+    throw err;
+  }
+  const parsed = new URL(url);
+  const token = parsed.searchParams.get('token') ?? '';
+  const api = createWebSocketClient({
+    url: `ws://${parsed.host}${WS_PATH}`,
+    token,
+    WebSocket: WebSocket as unknown as WebSocketConstructor,
+    reconnect: false,
+  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    colorScheme: options.colorScheme ?? 'light',
+  });
+  const page = await context.newPage();
+  await page.goto(url);
+
+  const stopServer = async () => {
+    if (exited === undefined) server.kill('SIGTERM');
+    const deadline = setTimeout(() => server.kill('SIGKILL'), 30_000);
+    const code = await exitPromise;
+    clearTimeout(deadline);
+    return code;
+  };
+
+  return {
+    url,
+    origin: parsed.origin,
+    token,
+    dataDir,
+    server,
+    browser,
+    page,
+    api,
+    logs: () => stderr,
+    async screenshot(name) {
+      await mkdir(ARTIFACTS, { recursive: true });
+      const path = join(ARTIFACTS, `${name}.png`);
+      await page.screenshot({ path, fullPage: true });
+      return path;
+    },
+    stopServer,
+    async close() {
+      api.close();
+      await browser.close().catch(() => {});
+      await stopServer();
+      if (ownDataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function newestMtime(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSyncSafe(path))
+    newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+function readdirSyncSafe(path: string): string[] {
+  try {
+    return readdirSync(path);
+  } catch {
+    return [];
+  }
+}

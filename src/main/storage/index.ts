@@ -1,0 +1,23 @@
+/** The log storage engine's public surface (issue 3). The broker is its direct user. */
+export * from './api';
+export { defaultLogConfig, validateLogConfig } from './config';
+export { PartitionLog, type PartitionLogOptions, CLEAN_SHUTDOWN_FILE } from './partition-log';
+export {
+  encodeRecordBatch,
+  encodeBatchWithOffsets,
+  decodeRecordBatch,
+  decodeRecords,
+  readBatchHeader,
+  iterateBatches,
+  batchCrcMatches,
+  writeBatchCrc,
+  lastOffsetOf,
+  RECORD_BATCH_OVERHEAD,
+  LOG_OVERHEAD,
+  type RecordBatchHeader,
+  type EncodeOptions,
+  type EncodableRecord,
+} from './record-batch';
+export { compress, decompress, xerialFrame, CODEC_IDS, codecFromId } from './compression';
+export { segmentFileName } from './segment';
+export { LogMaintenance } from './maintenance';

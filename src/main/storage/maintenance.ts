@@ -1,0 +1,50 @@
+/**
+ * Background retention and compaction: every `intervalMs`, runs applyRetention() and, for
+ * compacting policies, compact() on each log the owner lists. One pass at a time; a
+ * failing partition is reported through `onError` and does not stop the others.
+ */
+import type { PartitionLog } from './partition-log';
+
+export class LogMaintenance {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly logs: () => Iterable<PartitionLog>,
+    private readonly intervalMs: number,
+    private readonly onError: (log: PartitionLog, err: unknown) => void = () => undefined,
+  ) {}
+
+  /** Starts the periodic passes (the timer does not keep the process alive). */
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.runOnce(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Runs one pass now (or joins the running one). Never rejects. */
+  runOnce(): Promise<void> {
+    this.running ??= this.pass().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async pass(): Promise<void> {
+    for (const log of this.logs()) {
+      try {
+        await log.applyRetention();
+        await log.compact();
+      } catch (err) {
+        this.onError(log, err);
+      }
+    }
+  }
+
+  /** Stops the timer and waits for a running pass. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+}

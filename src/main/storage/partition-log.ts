@@ -1,0 +1,797 @@
+/**
+ * The log of one partition: a directory of segments (see segment.ts and docs/storage.md),
+ * the log start offset (persisted in `partition.meta`), the log end offset, recovery on
+ * open, flush policy, retention, deleteRecords and compaction.
+ *
+ * Concurrency: appends, flushes and rolls run one at a time on an internal promise chain
+ * (one writer); reads run concurrently with them and see only batches whose write has
+ * completed. Retention, deleteRecords and compaction run one at a time on a second chain
+ * and never wait for appends or block reads.
+ */
+import { promises as fs } from 'node:fs';
+import { basename, join } from 'node:path';
+import { LogdockError } from '../../common/errors';
+import type {
+  AppendResult,
+  CompressionCodec,
+  LogConfig,
+  ReadResult,
+  RecordInput,
+  RecoveryReport,
+  SegmentInfo,
+  StoredRecord,
+} from './api';
+import { type PartitionMeta, readMeta, syncDir, writeMeta } from './checkpoint';
+import { validateLogConfig } from './config';
+import { compactLog } from './compaction';
+import {
+  ATTRIBUTES_OFFSET,
+  MAX_TIMESTAMP_OFFSET,
+  LOG_OVERHEAD,
+  batchCrcMatches,
+  encodeRecordBatch,
+  decodeRecordBatch,
+  iterateBatches,
+  lastOffsetOf,
+  readBatchHeader,
+  validateUncompressedRecords,
+  writeBatchCrc,
+} from './record-batch';
+import { type BatchLocation, LogSegment, type SegmentSettings } from './segment';
+import { writeInt64 } from './varint';
+
+export const CLEAN_SHUTDOWN_FILE = '.clean-shutdown';
+const SEGMENT_FILE = /^(\d{20})\.log$/;
+/** Leftovers of interrupted writes (meta/index rewrites, compaction): removed on open. */
+const LEFTOVER_FILE = /\.(tmp|cleaned)$/;
+
+export interface PartitionLogOptions {
+  clock?: () => number;
+  topic?: string;
+  partition?: number;
+}
+
+export class PartitionLog {
+  private segs: LogSegment[] = [];
+  private chain: Promise<unknown> = Promise.resolve();
+  private maintenanceChain: Promise<unknown> = Promise.resolve();
+  private metaChain: Promise<unknown> = Promise.resolve();
+  private backgroundFlush: Promise<unknown> = Promise.resolve();
+  private summaries: Promise<void> = Promise.resolve();
+  private startOffset = 0;
+  private endOffset = 0;
+  private recoveryPoint = 0;
+  private unflushedMessages = 0;
+  private readonly listeners = new Set<(baseOffset: number, lastOffset: number) => void>();
+  private flushTimer: NodeJS.Timeout | null = null;
+  private closing: Promise<void> | null = null;
+  private readonly settings: SegmentSettings;
+  private readonly clock: () => number;
+  /** `topic-partition` (or the directory name) for messages. */
+  readonly name: string;
+
+  private constructor(
+    readonly dir: string,
+    private config: LogConfig,
+    opts: PartitionLogOptions,
+    readonly recovery: RecoveryReport,
+  ) {
+    this.clock = opts.clock ?? Date.now;
+    this.name = opts.topic !== undefined ? `${opts.topic}-${opts.partition ?? 0}` : basename(dir);
+    this.settings = {
+      indexIntervalBytes: config.indexIntervalBytes,
+      onIndexRebuilt: (file) => {
+        if (!recovery.rebuiltIndexes.includes(file)) recovery.rebuiltIndexes.push(file);
+      },
+    };
+  }
+
+  /**
+   * Opens (creating if needed) the partition log in `dir` and recovers it: without a
+   * clean-shutdown marker, every segment from the one holding the recovery point on is
+   * validated batch by batch and truncated at the first invalid byte (later segments are
+   * deleted); indexes found missing or corrupt are rebuilt. Throws INVALID_CONFIG for a bad
+   * config, IO_ERROR-like Node errors for unreadable directories.
+   */
+  static async open(
+    dir: string,
+    config: LogConfig,
+    opts: PartitionLogOptions = {},
+  ): Promise<PartitionLog> {
+    validateLogConfig(config);
+    await fs.mkdir(dir, { recursive: true });
+    const report: RecoveryReport = {
+      recovered: false,
+      truncatedBytes: 0,
+      truncatedAt: null,
+      rebuiltIndexes: [],
+    };
+    const log = new PartitionLog(dir, config, opts, report);
+    await log.load();
+    return log;
+  }
+
+  private async load(): Promise<void> {
+    const names = await fs.readdir(this.dir);
+    await Promise.all(
+      names
+        .filter((n) => LEFTOVER_FILE.test(n))
+        .map((n) => fs.rm(join(this.dir, n), { force: true })),
+    );
+    const clean = names.includes(CLEAN_SHUTDOWN_FILE);
+    let meta: PartitionMeta | null = null;
+    try {
+      meta = await readMeta(this.dir);
+    } catch (err) {
+      if (!(err instanceof LogdockError) || err.code !== 'CORRUPT_FILE') throw err;
+      // Unreadable metadata: fall back to a full recovery and the first segment as start.
+    }
+    const bases = names
+      .map((n) => SEGMENT_FILE.exec(n))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => Number(m[1]))
+      .sort((a, b) => a - b);
+    const now = this.clock();
+    this.segs = await this.statSegments(bases, now);
+    if (this.segs.length === 0) {
+      this.segs.push(
+        await LogSegment.create(this.dir, meta?.logStartOffset ?? 0, this.settings, now),
+      );
+    }
+    for (let i = 0; i < this.segs.length - 1; i++)
+      this.segs[i].nextOffset = this.segs[i + 1].baseOffset;
+
+    const active = this.active;
+    // A brand-new directory has nothing to recover.
+    let needRecovery = bases.length > 0 && (!clean || meta === null);
+    if (!needRecovery) {
+      try {
+        await active.loadSummary();
+      } catch (err) {
+        if (!(err instanceof LogdockError) || err.code !== 'CORRUPT_RECORD') throw err;
+        needRecovery = true; // a clean marker but a bad tail: trust the bytes, not the marker
+      }
+    }
+    if (needRecovery) await this.recoverSegments(meta?.recoveryPoint ?? 0);
+    if (clean) {
+      await fs.rm(join(this.dir, CLEAN_SHUTDOWN_FILE), { force: true });
+      await syncDir(this.dir);
+    }
+    this.endOffset = this.active.nextOffset;
+    this.startOffset = Math.min(
+      Math.max(meta?.logStartOffset ?? 0, this.segs[0].baseOffset),
+      this.endOffset,
+    );
+    if (needRecovery || meta === null) {
+      await this.active.flush(true);
+      this.recoveryPoint = this.endOffset;
+      await this.persistMeta();
+    } else {
+      this.recoveryPoint = meta.recoveryPoint;
+    }
+    if (this.active.size > 0 && this.active.firstTimestamp !== null)
+      this.active.rollStartMs = Math.min(now, this.active.firstTimestamp);
+    this.startFlushTimer();
+    this.summaries = this.loadSummaries();
+  }
+
+  private async statSegments(bases: number[], now: number): Promise<LogSegment[]> {
+    const out: LogSegment[] = new Array(bases.length);
+    const parallel = 32;
+    for (let i = 0; i < bases.length; i += parallel) {
+      await Promise.all(
+        bases.slice(i, i + parallel).map(async (base, k) => {
+          const seg = new LogSegment(this.dir, base, 0, this.settings, now);
+          seg.size = (await fs.stat(seg.logPath)).size;
+          out[i + k] = seg;
+        }),
+      );
+    }
+    return out;
+  }
+
+  /** Validates segments from the one holding `recoveryPoint`; truncates; drops later ones. */
+  private async recoverSegments(recoveryPoint: number): Promise<void> {
+    this.recovery.recovered = true;
+    let first = 0;
+    for (let i = 0; i < this.segs.length; i++)
+      if (this.segs[i].baseOffset <= recoveryPoint) first = i;
+    let expected = this.segs[first].baseOffset;
+    for (let i = first; i < this.segs.length; i++) {
+      const seg = this.segs[i];
+      const isLast = i === this.segs.length - 1;
+      const keepNext = seg.nextOffset;
+      const res = await seg.recover(expected);
+      this.settings.onIndexRebuilt(basename(seg.offsetIndex.path));
+      this.settings.onIndexRebuilt(basename(seg.timeIndex.path));
+      if (!isLast) seg.nextOffset = Math.max(seg.nextOffset, keepNext);
+      expected = seg.nextOffset;
+      if (res.truncatedBytes > 0) {
+        this.recovery.truncatedBytes += res.truncatedBytes;
+        this.recovery.truncatedAt = { segment: basename(seg.logPath), position: res.validBytes };
+        const dropped = this.segs.splice(i + 1);
+        for (const d of dropped) {
+          this.recovery.truncatedBytes += d.size;
+          await d.deleteFiles();
+        }
+        seg.nextOffset = Math.max(seg.baseOffset, expected);
+        break;
+      }
+    }
+    // An empty active segment after truncation keeps offsets contiguous with the one before.
+    const active = this.active;
+    if (active.size === 0 && this.segs.length > 1) {
+      active.nextOffset = Math.max(active.baseOffset, active.nextOffset);
+    }
+  }
+
+  /** Loads timestamps of sealed segments in the background (segments() reports them). */
+  private async loadSummaries(): Promise<void> {
+    for (const seg of this.segs) {
+      if (this.closing) return;
+      try {
+        await seg.loadSummary();
+      } catch {
+        // A corrupt sealed segment is reported when it is read; nothing to do here.
+      }
+    }
+  }
+
+  private get active(): LogSegment {
+    return this.segs[this.segs.length - 1];
+  }
+
+  get logStartOffset(): number {
+    return this.startOffset;
+  }
+
+  get logEndOffset(): number {
+    return this.endOffset;
+  }
+
+  /** Total bytes of all segment files (.log only). */
+  sizeBytes(): number {
+    let total = 0;
+    for (const s of this.segs) total += s.size;
+    return total;
+  }
+
+  /** Describes the segments, oldest first; timestamps of unloaded sealed segments are null. */
+  segments(): SegmentInfo[] {
+    return this.segs.map((s, i) => {
+      const known = s.summaryLoaded && s.size > 0;
+      return {
+        baseOffset: s.baseOffset,
+        nextOffset: s.nextOffset,
+        sizeBytes: s.size,
+        firstTimestamp: known ? s.firstTimestamp : null,
+        maxTimestamp: known && s.maxTimestamp >= 0 ? s.maxTimestamp : null,
+        active: i === this.segs.length - 1,
+      };
+    });
+  }
+
+  private ensureOpen(): void {
+    if (this.closing) throw new LogdockError('CLOSED', `partition log ${this.name} is closed`);
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(task, task);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private enqueueMaintenance<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.maintenanceChain.then(task, task);
+    this.maintenanceChain = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Appends one or more RecordBatch v2 batches (e.g. a produce request's records). Every
+   * batch is checked first (header, length, CRC, record structure when uncompressed,
+   * max.message.bytes); nothing is written if one fails: CORRUPT_RECORD or
+   * MESSAGE_TOO_LARGE. Offsets are assigned by patching baseOffset in `batches` in place
+   * (outside the CRC); with LogAppendTime the maxTimestamp, timestamp-type bit and CRC are
+   * patched too. With `fsync` it resolves once the data is fdatasynced. Safe concurrently
+   * (appends are serialised); throws CLOSED after close().
+   */
+  append(batches: Buffer, opts: { fsync?: boolean } = {}): Promise<AppendResult> {
+    try {
+      this.ensureOpen();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    let locations: BatchLocation[];
+    try {
+      locations = this.validateBatches(batches);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.enqueue(() => this.appendValidated(batches, locations)).then(
+      async ({ result, seg, end }) => {
+        if (opts.fsync) await seg.syncTo(end);
+        return result;
+      },
+    );
+  }
+
+  private validateBatches(batches: Buffer): BatchLocation[] {
+    if (batches.length === 0)
+      throw new LogdockError('INVALID_ARGUMENT', `empty append to ${this.name}`);
+    const out: BatchLocation[] = [];
+    let pos = 0;
+    while (pos < batches.length) {
+      let loc: BatchLocation;
+      try {
+        const header = readBatchHeader(batches, pos);
+        loc = { header, position: pos, size: LOG_OVERHEAD + header.batchLength };
+      } catch (err) {
+        throw new LogdockError(
+          'CORRUPT_RECORD',
+          `append to ${this.name}: ${(err as Error).message}`,
+        );
+      }
+      const { header, size } = loc;
+      if (size > this.config.maxMessageBytes || size > this.config.segmentBytes) {
+        throw new LogdockError(
+          'MESSAGE_TOO_LARGE',
+          `append to ${this.name}: batch at byte ${pos} is ${size} bytes, max.message.bytes is ${this.config.maxMessageBytes}`,
+        );
+      }
+      if (pos + size > batches.length) {
+        throw new LogdockError(
+          'CORRUPT_RECORD',
+          `append to ${this.name}: batch at byte ${pos} declares ${size} bytes, ${batches.length - pos} given`,
+        );
+      }
+      if (!batchCrcMatches(batches, pos, header.batchLength)) {
+        throw new LogdockError(
+          'CORRUPT_RECORD',
+          `append to ${this.name}: CRC mismatch in batch at byte ${pos}`,
+        );
+      }
+      if (header.recordCount < 1 || header.lastOffsetDelta !== header.recordCount - 1) {
+        throw new LogdockError(
+          'CORRUPT_RECORD',
+          `append to ${this.name}: batch at byte ${pos} has ${header.recordCount} records but lastOffsetDelta ${header.lastOffsetDelta}`,
+        );
+      }
+      if (header.compression === 'none') {
+        try {
+          validateUncompressedRecords(batches, pos, header);
+        } catch (err) {
+          throw new LogdockError(
+            'CORRUPT_RECORD',
+            `append to ${this.name}: ${(err as Error).message}`,
+          );
+        }
+      }
+      out.push(loc);
+      pos += size;
+    }
+    return out;
+  }
+
+  private async appendValidated(
+    batches: Buffer,
+    locations: BatchLocation[],
+  ): Promise<{ result: AppendResult; seg: LogSegment; end: number }> {
+    const baseOffset = this.endOffset;
+    const appendTime = this.config.messageTimestampType === 'LogAppendTime' ? this.clock() : -1;
+    let next = baseOffset;
+    let records = 0;
+    for (const loc of locations) {
+      writeInt64(batches, loc.position, next);
+      loc.header.baseOffset = next;
+      if (appendTime >= 0) {
+        writeInt64(batches, loc.position + MAX_TIMESTAMP_OFFSET, appendTime);
+        batches.writeInt16BE(
+          batches.readInt16BE(loc.position + ATTRIBUTES_OFFSET) | 0x08,
+          loc.position + ATTRIBUTES_OFFSET,
+        );
+        writeBatchCrc(batches, loc.position);
+        loc.header.maxTimestamp = appendTime;
+        loc.header.timestampType = 'LogAppendTime';
+      }
+      next += loc.header.lastOffsetDelta + 1;
+      records += loc.header.recordCount;
+    }
+    // Write runs of batches that fit in the active segment, rolling between them.
+    let i = 0;
+    while (i < locations.length) {
+      await this.maybeRoll(locations[i].size);
+      const seg = this.active;
+      let j = i;
+      let bytes = 0;
+      while (
+        j < locations.length &&
+        (j === i || seg.size + bytes + locations[j].size <= this.config.segmentBytes)
+      ) {
+        bytes += locations[j].size;
+        j++;
+      }
+      const start = locations[i].position;
+      const run = locations.slice(i, j).map((l) => ({ ...l, position: l.position - start }));
+      await seg.append(batches.subarray(start, start + bytes), run);
+      this.endOffset = lastOffsetOf(locations[j - 1].header) + 1; // publish
+      i = j;
+    }
+    const lastOffset = next - 1;
+    this.unflushedMessages += records;
+    for (const l of this.listeners) {
+      try {
+        l(baseOffset, lastOffset);
+      } catch {
+        // A listener's failure must not fail the append that already happened.
+      }
+    }
+    if (
+      this.config.flushMessages !== undefined &&
+      this.unflushedMessages >= this.config.flushMessages
+    ) {
+      await this.flushNow();
+    }
+    const seg = this.active;
+    return {
+      result: { baseOffset, lastOffset, logAppendTime: appendTime, recordCount: records },
+      seg,
+      end: seg.size,
+    };
+  }
+
+  /** Rolls to a new segment when `nextBatch` bytes would overflow it or it is too old. */
+  private async maybeRoll(nextBatch: number): Promise<void> {
+    const seg = this.active;
+    if (seg.size === 0) return;
+    const full = seg.size + nextBatch > this.config.segmentBytes;
+    const old = this.clock() - seg.rollStartMs >= this.config.segmentMs;
+    if (!full && !old) return;
+    await seg.flush(false);
+    const created = await LogSegment.create(this.dir, this.endOffset, this.settings, this.clock());
+    this.segs.push(created);
+    // Kafka flushes a rolled segment asynchronously; the recovery point follows it.
+    const rolledTo = this.endOffset;
+    this.backgroundFlush = this.backgroundFlush
+      .then(async () => {
+        await seg.flush(true);
+        if (rolledTo > this.recoveryPoint) {
+          this.recoveryPoint = rolledTo;
+          await this.persistMeta();
+        }
+      })
+      .catch(() => undefined);
+  }
+
+  /**
+   * Encodes `records` as one batch (split in halves while larger than max.message.bytes)
+   * and appends it. See `append` for errors and concurrency.
+   */
+  async appendRecords(
+    records: RecordInput[],
+    opts: { compression?: CompressionCodec; fsync?: boolean } = {},
+  ): Promise<AppendResult> {
+    this.ensureOpen();
+    if (records.length === 0)
+      throw new LogdockError('INVALID_ARGUMENT', `appendRecords to ${this.name} with no records`);
+    const now = this.clock();
+    const withTime = records.map((r) => (r.timestamp === undefined ? { ...r, timestamp: now } : r));
+    const parts = this.encodeFitting(withTime, opts.compression ?? 'none');
+    const buf = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    return this.append(buf, { fsync: opts.fsync });
+  }
+
+  private encodeFitting(records: RecordInput[], compression: CompressionCodec): Buffer[] {
+    const batch = encodeRecordBatch(records, { compression });
+    if (batch.length <= this.config.maxMessageBytes || records.length === 1) return [batch];
+    const mid = records.length >>> 1;
+    return [
+      ...this.encodeFitting(records.slice(0, mid), compression),
+      ...this.encodeFitting(records.slice(mid), compression),
+    ];
+  }
+
+  private outOfRange(offset: number): LogdockError {
+    return new LogdockError(
+      'OFFSET_OUT_OF_RANGE',
+      `offset ${offset} is outside [${this.startOffset}, ${this.endOffset}] of ${this.name}`,
+    );
+  }
+
+  private segmentIndexFor(offset: number): number {
+    let lo = 0;
+    let hi = this.segs.length - 1;
+    let found = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.segs[mid].baseOffset <= offset) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Returns whole batches, as stored, starting with the one holding `offset` (or the first
+   * after it when compaction removed it), up to `maxBytes` but always at least one batch.
+   * `offset == logEndOffset` gives an empty buffer; outside [logStart, logEnd] throws
+   * OFFSET_OUT_OF_RANGE; a corrupt batch throws CORRUPT_RECORD naming the file and position.
+   * Safe concurrently with appends and other reads.
+   */
+  async read(offset: number, maxBytes: number): Promise<ReadResult> {
+    this.ensureOpen();
+    const leo = this.endOffset;
+    const start = this.startOffset;
+    if (!Number.isInteger(offset) || offset < start || offset > leo) throw this.outOfRange(offset);
+    const empty = { records: Buffer.alloc(0), logStartOffset: start, highWatermark: leo };
+    if (offset === leo) return empty;
+    const segs = this.segs;
+    for (let i = this.segmentIndexFor(offset); i < segs.length; i++) {
+      const seg = segs[i];
+      seg.acquire();
+      try {
+        const loc = await seg.findBatch(offset);
+        if (!loc) continue;
+        const available = seg.size - loc.position;
+        const length = Math.max(loc.size, Math.min(maxBytes, available));
+        const buf = await seg.readAt(loc.position, length);
+        return { records: wholeBatches(buf, loc.size), logStartOffset: start, highWatermark: leo };
+      } finally {
+        seg.release();
+      }
+    }
+    return empty;
+  }
+
+  /**
+   * Reads and decodes records from `offset` (records below it in the first batch are
+   * dropped): up to `maxRecords` (default: what one read of `maxBytes`, default 1 MiB,
+   * returns). Errors as `read`, plus CORRUPT_RECORD when a batch fails its CRC.
+   */
+  async readRecords(
+    offset: number,
+    opts: { maxRecords?: number; maxBytes?: number } = {},
+  ): Promise<StoredRecord[]> {
+    const maxBytes = opts.maxBytes ?? 1024 * 1024;
+    const want = opts.maxRecords ?? 1;
+    const out: StoredRecord[] = [];
+    let cur = offset;
+    while (out.length < want) {
+      const { records, highWatermark } = await this.read(cur, maxBytes);
+      if (records.length === 0) break;
+      for (const { position, size } of iterateBatches(records)) {
+        let decoded: StoredRecord[];
+        try {
+          decoded = decodeRecordBatch(records.subarray(position, position + size)).records;
+        } catch (err) {
+          throw new LogdockError('CORRUPT_RECORD', `${this.name}: ${(err as Error).message}`);
+        }
+        for (const r of decoded) {
+          if (r.offset < offset) continue;
+          out.push(r);
+          if (opts.maxRecords !== undefined && out.length >= opts.maxRecords) return out;
+        }
+        cur = lastOffsetOf(readBatchHeader(records, position)) + 1;
+      }
+      if (cur >= highWatermark) break;
+    }
+    return out;
+  }
+
+  /**
+   * The first offset whose record timestamp is >= `timestamp`, or null when none is.
+   * Safe concurrently.
+   */
+  async offsetForTimestamp(timestamp: number): Promise<number | null> {
+    this.ensureOpen();
+    const start = this.startOffset;
+    for (const seg of this.segs) {
+      if (seg.nextOffset <= start && seg !== this.active) continue;
+      seg.acquire();
+      try {
+        await seg.loadSummary();
+        if (seg.maxTimestamp < timestamp) continue;
+        const found = await seg.findTimestamp(timestamp, start);
+        if (found !== null && found < this.endOffset) return found;
+      } finally {
+        seg.release();
+      }
+    }
+    return null;
+  }
+
+  /** Registers a listener called after every append with its first and last offsets. */
+  onAppend(listener: (baseOffset: number, lastOffset: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Writes pending index entries and fsyncs the active segment and its indexes, then moves
+   * the recovery point to the log end offset. Serialised with appends.
+   */
+  flush(): Promise<void> {
+    return this.enqueue(() => this.flushNow());
+  }
+
+  private async flushNow(): Promise<void> {
+    const target = this.endOffset;
+    this.unflushedMessages = 0;
+    await this.active.flush(true);
+    await this.backgroundFlush;
+    if (target > this.recoveryPoint) {
+      this.recoveryPoint = target;
+      await this.persistMeta();
+    }
+  }
+
+  private persistMeta(): Promise<void> {
+    const run = this.metaChain.then(() =>
+      writeMeta(this.dir, { logStartOffset: this.startOffset, recoveryPoint: this.recoveryPoint }),
+    );
+    this.metaChain = run.catch(() => undefined);
+    return run;
+  }
+
+  private startFlushTimer(): void {
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    this.flushTimer = null;
+    if (this.config.flushMs === undefined) return;
+    this.flushTimer = setInterval(() => {
+      if (this.unflushedMessages > 0 && !this.closing) void this.flush().catch(() => undefined);
+    }, this.config.flushMs);
+    this.flushTimer.unref();
+  }
+
+  /**
+   * Advances the log start offset to `beforeOffset` (persisted) and deletes the segments
+   * wholly below it. Returns the new log start offset. Throws OFFSET_OUT_OF_RANGE beyond the
+   * log end offset. Safe concurrently with appends and reads.
+   */
+  deleteRecords(beforeOffset: number): Promise<number> {
+    return this.enqueueMaintenance(async () => {
+      this.ensureOpen();
+      if (!Number.isInteger(beforeOffset) || beforeOffset < 0 || beforeOffset > this.endOffset) {
+        throw this.outOfRange(beforeOffset);
+      }
+      if (beforeOffset > this.startOffset) {
+        this.startOffset = beforeOffset;
+        await this.persistMeta();
+        await this.dropSegments((s) => s.nextOffset <= this.startOffset);
+      }
+      return this.startOffset;
+    });
+  }
+
+  /** Removes leading sealed segments while `doomed` holds; advances the start offset. */
+  private async dropSegments(doomed: (s: LogSegment, index: number) => boolean): Promise<number> {
+    const victims: LogSegment[] = [];
+    for (let i = 0; i < this.segs.length - 1; i++) {
+      if (!doomed(this.segs[i], i)) break;
+      victims.push(this.segs[i]);
+    }
+    if (victims.length === 0) return 0;
+    // Synchronously: appends may push a new segment at any await.
+    this.segs = this.segs.slice(victims.length);
+    if (this.segs[0].baseOffset > this.startOffset) {
+      this.startOffset = this.segs[0].baseOffset;
+    }
+    await this.persistMeta();
+    for (const v of victims) await v.deleteFiles();
+    return victims.length;
+  }
+
+  /**
+   * Deletes sealed segments (never the active one) whose newest record is older than
+   * retention.ms by the injected clock, then the oldest while the log exceeds
+   * retention.bytes, and those below the log start offset. Only with cleanup.policy
+   * containing `delete` for the first two. Safe concurrently with appends and reads.
+   */
+  applyRetention(): Promise<{ deletedSegments: number; newLogStartOffset: number }> {
+    return this.enqueueMaintenance(async () => {
+      this.ensureOpen();
+      let deleted = await this.dropSegments((s) => s.nextOffset <= this.startOffset);
+      if (this.config.cleanupPolicy.includes('delete')) {
+        if (this.config.retentionMs >= 0) {
+          const limit = this.clock() - this.config.retentionMs;
+          for (const s of this.segs.slice(0, -1)) await s.loadSummary().catch(() => undefined);
+          deleted += await this.dropSegments((s) => s.summaryLoaded && s.maxTimestamp < limit);
+        }
+        if (this.config.retentionBytes >= 0) {
+          let excess = this.sizeBytes() - this.config.retentionBytes;
+          deleted += await this.dropSegments((s) => {
+            if (excess < s.size) return false;
+            excess -= s.size;
+            return true;
+          });
+        }
+      }
+      return { deletedSegments: deleted, newLogStartOffset: this.startOffset };
+    });
+  }
+
+  /**
+   * Compacts the sealed segments (cleanup.policy compact or compact,delete): keeps the
+   * newest record of each key, drops tombstones older than delete.retention.ms, keeps
+   * offsets. Cleaned segments replace the old ones atomically; appends and reads continue
+   * meanwhile. Returns the number of records removed (0 with policy delete).
+   */
+  compact(): Promise<{ removedRecords: number }> {
+    return this.enqueueMaintenance(async () => {
+      this.ensureOpen();
+      if (!this.config.cleanupPolicy.includes('compact')) return { removedRecords: 0 };
+      return compactLog({
+        segments: () => this.segs,
+        replace: (old, cleaned) => {
+          const i = this.segs.indexOf(old);
+          if (i < 0) return false;
+          this.segs = [...this.segs.slice(0, i), cleaned, ...this.segs.slice(i + 1)];
+          return true;
+        },
+        settings: this.settings,
+        now: this.clock(),
+        deleteRetentionMs: this.config.deleteRetentionMs,
+        name: this.name,
+      });
+    });
+  }
+
+  /** Replaces the config (validated: INVALID_CONFIG); applies to the next append/roll. */
+  updateConfig(config: LogConfig): void {
+    validateLogConfig(config);
+    this.config = config;
+    this.settings.indexIntervalBytes = config.indexIntervalBytes;
+    this.startFlushTimer();
+  }
+
+  /**
+   * Waits for pending appends and maintenance, flushes everything, writes the
+   * clean-shutdown marker and closes the files. Idempotent; later calls return the same
+   * promise.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown(true);
+    return this.closing;
+  }
+
+  private async shutdown(writeMarker: boolean): Promise<void> {
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    this.flushTimer = null;
+    await this.chain;
+    await this.maintenanceChain;
+    await this.summaries;
+    if (writeMarker) {
+      await this.flushNow();
+      await this.metaChain;
+      const fh = await fs.open(join(this.dir, CLEAN_SHUTDOWN_FILE), 'w');
+      await fh.sync();
+      await fh.close();
+      await syncDir(this.dir);
+    } else {
+      await this.backgroundFlush;
+      await this.metaChain;
+    }
+    for (const s of this.segs) await s.closeHandle();
+  }
+
+  /** Closes the log (without marker) and removes its directory. */
+  async deleteFiles(): Promise<void> {
+    if (!this.closing) this.closing = this.shutdown(false);
+    await this.closing.catch(() => undefined);
+    await fs.rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Cuts `buf` after its last complete batch (the first, `firstSize` bytes, always stays). */
+function wholeBatches(buf: Buffer, firstSize: number): Buffer {
+  let pos = firstSize;
+  while (pos + 12 <= buf.length) {
+    const size = LOG_OVERHEAD + buf.readInt32BE(pos + 8);
+    if (size < 61 || pos + size > buf.length) break;
+    pos += size;
+  }
+  return pos === buf.length ? buf : buf.subarray(0, pos);
+}

@@ -1,0 +1,526 @@
+/**
+ * One segment of a partition log: `<base>.log` (record batches, byte for byte as appended),
+ * with its sparse `<base>.index` and `<base>.timeindex`. The base offset is the first offset
+ * the segment may hold and names its files (20 digits, zero-padded).
+ *
+ * Concurrency: one writer (the partition's append chain) calls `append`; any number of
+ * readers call `read*`/`find*` concurrently. Readers only look at bytes below `size`, which
+ * is advanced after a write has completed, so a reader never sees a partly written batch.
+ * Indexes are loaded lazily (opening a partition of many segments reads no index), checked
+ * on load, and rebuilt from the log when missing or inconsistent.
+ */
+import { promises as fs, constants as fsc } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LogdockError } from '../../common/errors';
+import type { RecordBatchHeader } from './record-batch';
+import {
+  LOG_OVERHEAD,
+  RECORD_BATCH_OVERHEAD,
+  batchCrcMatches,
+  decodeRecordBatch,
+  lastOffsetOf,
+  readBatchHeader,
+} from './record-batch';
+import { OffsetIndex } from './offset-index';
+import { TimeIndex } from './time-index';
+
+export const LOG_SUFFIX = '.log';
+export const INDEX_SUFFIX = '.index';
+export const TIME_INDEX_SUFFIX = '.timeindex';
+
+/** `00000000000000000042` + suffix. */
+export function segmentFileName(baseOffset: number, suffix: string): string {
+  return String(baseOffset).padStart(20, '0') + suffix;
+}
+
+/** Settings shared by all segments of a partition (mutated when the config changes). */
+export interface SegmentSettings {
+  indexIntervalBytes: number;
+  /** Called with the file name of every index rebuilt because it was missing or corrupt. */
+  onIndexRebuilt: (file: string) => void;
+}
+
+/** What a header scan reports for each batch. */
+export interface BatchLocation {
+  header: RecordBatchHeader;
+  position: number;
+  size: number;
+}
+
+/** Result of validating a segment batch by batch. */
+export interface SegmentRecovery {
+  validBytes: number;
+  truncatedBytes: number;
+}
+
+const HEADER_CHUNK = 64 * 1024;
+const RECOVERY_CHUNK = 8 * 1024 * 1024;
+
+export class LogSegment {
+  readonly logPath: string;
+  readonly offsetIndex: OffsetIndex;
+  readonly timeIndex: TimeIndex;
+  /** Bytes of complete batches, visible to readers. */
+  size: number;
+  /** Offset after the last record (for sealed segments: the next segment's base offset). */
+  nextOffset: number;
+  /** Largest record timestamp, -1 when unknown or empty (see `summaryLoaded`). */
+  maxTimestamp = -1;
+  offsetOfMaxTimestamp = -1;
+  firstTimestamp: number | null = null;
+  /** True once maxTimestamp/firstTimestamp reflect the whole segment. */
+  summaryLoaded = false;
+  /** Clock value the segment's age is measured from (segment.ms). */
+  rollStartMs: number;
+  private bytesSinceIndex = 0;
+  private fh: FileHandle | null = null;
+  private opening: Promise<FileHandle> | null = null;
+  private indexesReady: Promise<void> | null = null;
+  private refs = 0;
+  private deleted = false;
+  private syncedSize = 0;
+  private syncing: Promise<void> | null = null;
+
+  constructor(
+    readonly dir: string,
+    readonly baseOffset: number,
+    size: number,
+    private readonly settings: SegmentSettings,
+    nowMs: number,
+  ) {
+    this.logPath = join(dir, segmentFileName(baseOffset, LOG_SUFFIX));
+    this.offsetIndex = new OffsetIndex(
+      join(dir, segmentFileName(baseOffset, INDEX_SUFFIX)),
+      baseOffset,
+    );
+    this.timeIndex = new TimeIndex(
+      join(dir, segmentFileName(baseOffset, TIME_INDEX_SUFFIX)),
+      baseOffset,
+    );
+    this.size = size;
+    this.nextOffset = baseOffset;
+    this.rollStartMs = nowMs;
+  }
+
+  /** Creates the empty files of a new segment (an existing .log is truncated). */
+  static async create(
+    dir: string,
+    baseOffset: number,
+    settings: SegmentSettings,
+    nowMs: number,
+  ): Promise<LogSegment> {
+    const seg = new LogSegment(dir, baseOffset, 0, settings, nowMs);
+    seg.fh = await fs.open(seg.logPath, fsc.O_RDWR | fsc.O_CREAT | fsc.O_TRUNC);
+    await seg.offsetIndex.remove();
+    await seg.timeIndex.remove();
+    seg.indexesReady = Promise.resolve();
+    seg.summaryLoaded = true;
+    return seg;
+  }
+
+  /** The log file handle, opened on first use (sealed segments stay closed until read). */
+  async handle(): Promise<FileHandle> {
+    if (this.fh) return this.fh;
+    if (this.deleted) throw new LogdockError('NOT_FOUND', `segment ${this.logPath} was deleted`);
+    this.opening ??= fs.open(this.logPath, fsc.O_RDWR).then((fh) => {
+      this.fh = fh;
+      return fh;
+    });
+    return this.opening;
+  }
+
+  /** Reads `length` bytes at `position` (fewer at the end of the file). */
+  async readAt(position: number, length: number): Promise<Buffer> {
+    const fh = await this.handle();
+    const buf = Buffer.allocUnsafe(length);
+    let done = 0;
+    while (done < length) {
+      const { bytesRead } = await fh.read(buf, done, length - done, position + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return done === length ? buf : buf.subarray(0, done);
+  }
+
+  /** Pins the segment against deletion while a reader uses it. Pair with `release`. */
+  acquire(): void {
+    this.refs++;
+  }
+
+  release(): void {
+    this.refs--;
+    if (this.refs === 0 && this.deleted) void this.closeHandle();
+  }
+
+  private corrupt(position: number, what: string): LogdockError {
+    return new LogdockError('CORRUPT_RECORD', `${this.logPath} position ${position}: ${what}`);
+  }
+
+  /**
+   * Walks batch headers in [from, to) (no CRC check), calling `visit` for each; stops early
+   * when it returns true. Returns the position reached. Throws CORRUPT_RECORD with the file
+   * and position on an invalid header or a batch running past `to`.
+   */
+  async scanHeaders(
+    from: number,
+    to: number,
+    visit: (b: BatchLocation) => boolean | void,
+  ): Promise<number> {
+    let pos = from;
+    let chunk: Buffer = Buffer.alloc(0);
+    let chunkStart = from;
+    while (pos < to) {
+      if (pos + RECORD_BATCH_OVERHEAD > chunkStart + chunk.length) {
+        chunkStart = pos;
+        chunk = await this.readAt(pos, Math.min(HEADER_CHUNK, to - pos));
+        if (chunk.length < RECORD_BATCH_OVERHEAD) {
+          throw this.corrupt(pos, `${to - pos} bytes left, too few for a batch header`);
+        }
+      }
+      let header: RecordBatchHeader;
+      try {
+        header = readBatchHeader(chunk, pos - chunkStart);
+      } catch (err) {
+        throw this.corrupt(pos, (err as Error).message);
+      }
+      const size = LOG_OVERHEAD + header.batchLength;
+      if (pos + size > to) throw this.corrupt(pos, `batch of ${size} bytes runs past ${to}`);
+      if (visit({ header, position: pos, size })) return pos;
+      pos += size;
+    }
+    return pos;
+  }
+
+  /** Updates indexes and summary for a batch written at `position` (append or rebuild). */
+  private indexBatch(
+    position: number,
+    size: number,
+    lastOffset: number,
+    maxTimestamp: number,
+    firstTs: number,
+  ): void {
+    if (this.firstTimestamp === null) this.firstTimestamp = firstTs;
+    if (maxTimestamp > this.maxTimestamp) {
+      this.maxTimestamp = maxTimestamp;
+      this.offsetOfMaxTimestamp = lastOffset;
+    }
+    if (this.bytesSinceIndex > this.settings.indexIntervalBytes) {
+      this.offsetIndex.append(lastOffset, position);
+      this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp);
+      this.bytesSinceIndex = 0;
+    }
+    this.bytesSinceIndex += size;
+    this.nextOffset = lastOffset + 1;
+  }
+
+  private resetIndexState(): void {
+    this.offsetIndex.clear();
+    this.timeIndex.clear();
+    this.bytesSinceIndex = 0;
+    this.maxTimestamp = -1;
+    this.offsetOfMaxTimestamp = -1;
+    this.firstTimestamp = null;
+    this.nextOffset = this.baseOffset;
+  }
+
+  /**
+   * Appends complete, already validated batches (`data`, whose batches are listed in
+   * `batches` with positions relative to `data`). Single writer only. The bytes become
+   * visible to readers when the returned promise resolves.
+   */
+  async append(data: Buffer, batches: BatchLocation[]): Promise<void> {
+    const fh = await this.handle();
+    const start = this.size;
+    let done = 0;
+    while (done < data.length) {
+      const { bytesWritten } = await fh.write(data, done, data.length - done, start + done);
+      done += bytesWritten;
+    }
+    for (const b of batches) {
+      const h = b.header;
+      const first = h.timestampType === 'LogAppendTime' ? h.maxTimestamp : h.baseTimestamp;
+      this.indexBatch(start + b.position, b.size, lastOffsetOf(h), h.maxTimestamp, first);
+    }
+    this.size = start + data.length; // publish to readers
+  }
+
+  /** Loads the indexes (once); rebuilds them from the log when missing or inconsistent. */
+  ensureIndexes(): Promise<void> {
+    this.indexesReady ??= this.loadIndexes().catch((err: unknown) => {
+      this.indexesReady = null;
+      throw err;
+    });
+    return this.indexesReady;
+  }
+
+  private async loadIndexes(): Promise<void> {
+    let ok = false;
+    try {
+      ok =
+        (await this.offsetIndex.load(this.size)) &&
+        (await this.timeIndex.load(this.nextOffsetBound()));
+    } catch (err) {
+      if (!(err instanceof LogdockError) || err.code !== 'CORRUPT_INDEX') throw err;
+    }
+    if (!ok) await this.rebuildIndexes();
+  }
+
+  /** Upper bound for offsets in this segment before its tail has been scanned. */
+  private nextOffsetBound(): number {
+    return this.nextOffset > this.baseOffset ? this.nextOffset : Number.MAX_SAFE_INTEGER;
+  }
+
+  /**
+   * Rebuilds both indexes from a header scan of the log and rewrites their files. Stops at
+   * the first invalid header without truncating (sealed segments are only read).
+   */
+  async rebuildIndexes(report = true): Promise<void> {
+    const keepNext = this.nextOffset;
+    this.resetIndexState();
+    try {
+      await this.scanHeaders(0, this.size, (b) => {
+        const h = b.header;
+        const first = h.timestampType === 'LogAppendTime' ? h.maxTimestamp : h.baseTimestamp;
+        this.indexBatch(b.position, b.size, lastOffsetOf(h), h.maxTimestamp, first);
+      });
+    } catch (err) {
+      if (!(err instanceof LogdockError) || err.code !== 'CORRUPT_RECORD') throw err;
+    }
+    if (keepNext > this.nextOffset) this.nextOffset = keepNext;
+    await this.offsetIndex.rewrite();
+    await this.timeIndex.rewrite();
+    this.summaryLoaded = true;
+    this.indexesReady = Promise.resolve();
+    if (report) {
+      this.settings.onIndexRebuilt(segmentFileName(this.baseOffset, INDEX_SUFFIX));
+      this.settings.onIndexRebuilt(segmentFileName(this.baseOffset, TIME_INDEX_SUFFIX));
+    }
+  }
+
+  /**
+   * Loads indexes and scans the batches after the last index entry, which yields the next
+   * offset, the largest timestamp and the append state. Throws CORRUPT_RECORD when the tail
+   * holds an invalid header (the caller then runs `recover`).
+   */
+  async loadSummary(): Promise<void> {
+    if (this.summaryLoaded) return;
+    await this.ensureIndexes();
+    if (this.summaryLoaded) return;
+    const lastEntry = this.timeIndex.last();
+    if (lastEntry) {
+      this.maxTimestamp = lastEntry.timestamp;
+      this.offsetOfMaxTimestamp = lastEntry.offset;
+    }
+    if (this.size > 0 && this.firstTimestamp === null) {
+      const head = await this.readAt(0, RECORD_BATCH_OVERHEAD);
+      try {
+        const h = readBatchHeader(head, 0);
+        this.firstTimestamp =
+          h.timestampType === 'LogAppendTime' ? h.maxTimestamp : h.baseTimestamp;
+      } catch (err) {
+        throw this.corrupt(0, (err as Error).message);
+      }
+    }
+    const from = this.offsetIndex.lastPosition();
+    this.bytesSinceIndex = 0;
+    await this.scanHeaders(from, this.size, (b) => {
+      const h = b.header;
+      if (h.maxTimestamp > this.maxTimestamp) {
+        this.maxTimestamp = h.maxTimestamp;
+        this.offsetOfMaxTimestamp = lastOffsetOf(h);
+      }
+      // Bytes since the last index entry, counting the batch it points at (as append does).
+      this.bytesSinceIndex += b.size;
+      this.nextOffset = Math.max(this.nextOffset, lastOffsetOf(h) + 1);
+    });
+    this.summaryLoaded = true;
+  }
+
+  /**
+   * Validates every batch (header, offsets increasing from `expectedOffset`, CRC), truncates
+   * the file at the first invalid byte and rebuilds both indexes. Single writer only.
+   */
+  async recover(expectedOffset: number): Promise<SegmentRecovery> {
+    this.resetIndexState();
+    const fh = await this.handle();
+    const fileSize = (await fh.stat()).size;
+    let pos = 0;
+    let next = Math.max(expectedOffset, this.baseOffset);
+    outer: while (pos < fileSize) {
+      const chunk = await this.readAt(pos, Math.min(RECOVERY_CHUNK, fileSize - pos));
+      let p = 0;
+      while (p < chunk.length) {
+        if (chunk.length - p < RECORD_BATCH_OVERHEAD) {
+          if (pos + p + RECORD_BATCH_OVERHEAD > fileSize) break outer;
+          break; // header straddles the chunk: re-read from here
+        }
+        let header: RecordBatchHeader;
+        try {
+          header = readBatchHeader(chunk, p);
+        } catch {
+          break outer;
+        }
+        const size = LOG_OVERHEAD + header.batchLength;
+        if (header.baseOffset < next || pos + p + size > fileSize) break outer;
+        if (p + size > chunk.length) {
+          if (p === 0) {
+            // A batch larger than the chunk: read it whole.
+            const whole = await this.readAt(pos, size);
+            if (!batchCrcMatches(whole, 0, header.batchLength)) break outer;
+            this.indexRecovered(header, pos, size);
+            next = lastOffsetOf(header) + 1;
+            pos += size;
+            continue outer;
+          }
+          break;
+        }
+        if (!batchCrcMatches(chunk, p, header.batchLength)) break outer;
+        this.indexRecovered(header, pos + p, size);
+        next = lastOffsetOf(header) + 1;
+        p += size;
+      }
+      pos += p;
+    }
+    const truncatedBytes = fileSize - pos;
+    if (truncatedBytes > 0) {
+      await fh.truncate(pos);
+      await fh.datasync();
+    }
+    this.size = pos;
+    this.syncedSize = Math.min(this.syncedSize, pos);
+    if (this.nextOffset < next) this.nextOffset = next;
+    await this.offsetIndex.rewrite();
+    await this.timeIndex.rewrite();
+    this.indexesReady = Promise.resolve();
+    this.summaryLoaded = true;
+    return { validBytes: pos, truncatedBytes };
+  }
+
+  private indexRecovered(h: RecordBatchHeader, position: number, size: number): void {
+    const first = h.timestampType === 'LogAppendTime' ? h.maxTimestamp : h.baseTimestamp;
+    this.indexBatch(position, size, lastOffsetOf(h), h.maxTimestamp, first);
+  }
+
+  /**
+   * Finds the first batch whose last offset is >= `offset`, scanning from the index entry
+   * below it, within the bytes visible now. Returns null when the segment has none. An
+   * index entry that does not point at a valid batch makes it rebuild the index and retry;
+   * an invalid batch reached from position 0 throws CORRUPT_RECORD.
+   */
+  async findBatch(offset: number): Promise<BatchLocation | null> {
+    await this.ensureIndexes();
+    const end = this.size;
+    const from = this.offsetIndex.lookup(offset);
+    try {
+      return await this.scanFrom(from, end, offset);
+    } catch (err) {
+      if (from === 0 || !(err instanceof LogdockError) || err.code !== 'CORRUPT_RECORD') throw err;
+      await this.rebuildIndexes();
+      return this.scanFrom(this.offsetIndex.lookup(offset), end, offset);
+    }
+  }
+
+  private async scanFrom(from: number, end: number, offset: number): Promise<BatchLocation | null> {
+    let found: BatchLocation | null = null;
+    await this.scanHeaders(from, end, (b) => {
+      if (lastOffsetOf(b.header) >= offset) {
+        found = b;
+        return true;
+      }
+      return false;
+    });
+    return found;
+  }
+
+  /**
+   * First offset >= `minOffset` in this segment whose record timestamp is >= `timestamp`,
+   * or null. Uses the time index to skip older batches, then decodes candidate batches.
+   */
+  async findTimestamp(timestamp: number, minOffset: number): Promise<number | null> {
+    await this.ensureIndexes();
+    const startOffset = Math.max(this.timeIndex.lookup(timestamp), minOffset);
+    const start = await this.findBatch(startOffset);
+    if (!start) return null;
+    let pos = start.position;
+    const end = this.size;
+    while (pos < end) {
+      let hit: BatchLocation | null = null;
+      await this.scanHeaders(pos, end, (b) => {
+        if (b.header.maxTimestamp >= timestamp && lastOffsetOf(b.header) >= minOffset) {
+          hit = b;
+          return true;
+        }
+        return false;
+      });
+      if (!hit) return null;
+      const { position, size } = hit as BatchLocation;
+      const { records } = decodeRecordBatch(await this.readAt(position, size));
+      for (const r of records)
+        if (r.timestamp >= timestamp && r.offset >= minOffset) return r.offset;
+      pos = position + size;
+    }
+    return null;
+  }
+
+  /** Index entries not yet written are written; with `sync`, log and indexes are fsynced. */
+  async flush(sync: boolean): Promise<void> {
+    const target = this.size;
+    await this.offsetIndex.writePending(sync);
+    await this.timeIndex.writePending(sync);
+    if (sync) await this.syncTo(target);
+  }
+
+  /**
+   * Resolves once the log's first `target` bytes are on disk (fdatasync). Concurrent callers
+   * share one fdatasync: a caller arriving during a sync waits for it and, if its bytes came
+   * later, for one more.
+   */
+  async syncTo(target: number): Promise<void> {
+    while (this.syncedSize < target) {
+      if (this.syncing) {
+        await this.syncing;
+        continue;
+      }
+      const upTo = this.size;
+      this.syncing = (async () => {
+        const fh = await this.handle();
+        await fh.datasync();
+        if (upTo > this.syncedSize) this.syncedSize = upTo;
+      })().finally(() => {
+        this.syncing = null;
+      });
+      await this.syncing;
+    }
+  }
+
+  /** Closes the file handle (the segment can be reopened lazily). */
+  async closeHandle(): Promise<void> {
+    if (this.syncing) await this.syncing.catch(() => undefined);
+    const fh = this.fh ?? (this.opening ? await this.opening.catch(() => null) : null);
+    this.fh = null;
+    this.opening = null;
+    if (fh) await fh.close();
+  }
+
+  /**
+   * Marks the segment replaced (its files now belong to a successor): the handle is closed
+   * once no reader holds it, and it is never reopened.
+   */
+  async retire(): Promise<void> {
+    this.deleted = true;
+    if (this.refs === 0) await this.closeHandle();
+  }
+
+  /**
+   * Removes the segment's files. Readers holding it (acquire) finish on the open handle; it
+   * is closed when the last one releases.
+   */
+  async deleteFiles(): Promise<void> {
+    this.deleted = true;
+    await fs.rm(this.logPath, { force: true });
+    await this.offsetIndex.remove();
+    await this.timeIndex.remove();
+    if (this.refs === 0) await this.closeHandle();
+  }
+}

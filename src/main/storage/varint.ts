@@ -1,0 +1,88 @@
+/**
+ * Zig-zag varints as Kafka's record format uses them (protobuf encoding: 7 bits per byte,
+ * least significant group first, high bit = "more follows"). `varint` fields are 32-bit,
+ * `varlong` fields 64-bit; both are handled here as JS numbers, exact up to 2^53, which
+ * covers every offset and timestamp delta Logdock produces. Readers never allocate: they
+ * return the value and leave the new position in `cursor.pos`.
+ */
+import { LogdockError } from '../../common/errors';
+
+/** A read position shared by the decoding helpers (mutated in place to avoid allocation). */
+export interface Cursor {
+  pos: number;
+  /** Exclusive end of the readable region. */
+  end: number;
+}
+
+const TWO_32 = 4294967296;
+
+/**
+ * Reads a zig-zag varlong at `cursor.pos`. Throws CORRUPT_RECORD when it runs past
+ * `cursor.end` or is longer than 10 bytes; `what` names the field in the message.
+ */
+export function readVarlong(buf: Buffer, cursor: Cursor, what: string): number {
+  let pos = cursor.pos;
+  const end = cursor.end;
+  // Fast path: one byte covers -64..63, the common case for lengths and deltas.
+  if (pos < end) {
+    const b = buf[pos];
+    if (b < 0x80) {
+      cursor.pos = pos + 1;
+      return (b >>> 1) ^ -(b & 1);
+    }
+  }
+  let raw = 0;
+  let mul = 1;
+  for (let i = 0; i < 10; i++) {
+    if (pos >= end) {
+      throw new LogdockError('CORRUPT_RECORD', `truncated varint in ${what} at byte ${pos}`);
+    }
+    const b = buf[pos++];
+    raw += (b & 0x7f) * mul;
+    if (b < 0x80) {
+      cursor.pos = pos;
+      // Zig-zag decode without 32-bit bit operations (values may exceed 2^31).
+      return raw % 2 === 0 ? raw / 2 : -(raw + 1) / 2;
+    }
+    mul *= 128;
+  }
+  throw new LogdockError(
+    'CORRUPT_RECORD',
+    `varint longer than 10 bytes in ${what} at byte ${cursor.pos}`,
+  );
+}
+
+/** Number of bytes `writeVarlong` needs for `value`. */
+export function varlongSize(value: number): number {
+  let raw = value >= 0 ? value * 2 : -value * 2 - 1;
+  let n = 1;
+  while (raw >= 128) {
+    raw = Math.floor(raw / 128);
+    n++;
+  }
+  return n;
+}
+
+/** Writes `value` zig-zag encoded at `pos`; returns the position after it. */
+export function writeVarlong(buf: Buffer, pos: number, value: number): number {
+  let raw = value >= 0 ? value * 2 : -value * 2 - 1;
+  while (raw >= 128) {
+    buf[pos++] = (raw % 128) | 0x80;
+    raw = Math.floor(raw / 128);
+  }
+  buf[pos++] = raw;
+  return pos;
+}
+
+/** Reads a big-endian signed int64 as a number (exact up to 2^53). */
+export function readInt64(buf: Buffer, pos: number): number {
+  return buf.readInt32BE(pos) * TWO_32 + buf.readUInt32BE(pos + 4);
+}
+
+/** Writes a number as a big-endian signed int64 (negative values included). */
+export function writeInt64(buf: Buffer, pos: number, value: number): void {
+  const hi = Math.floor(value / TWO_32);
+  const lo = value - hi * TWO_32;
+  buf.writeInt32BE(hi, pos);
+  buf.writeUInt32BE(lo, pos + 4);
+}

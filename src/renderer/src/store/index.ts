@@ -1,5 +1,10 @@
 import { create } from 'zustand';
 import { createAppSlice, type AppSlice } from './slices/app';
+import { createCollectorsSlice, type CollectorsSlice } from './slices/collectors';
+import { createDashboardSlice, type DashboardSlice } from './slices/dashboard';
+import { createGroupsSlice, type GroupsSlice } from './slices/groups';
+import { createReplaySlice, type ReplaySlice } from './slices/replay';
+import { createSettingsSlice, type SettingsSlice } from './slices/settings';
 
 /**
  * The renderer's one zustand store, composed of slices (zustand's slices pattern). Each
@@ -8,8 +13,18 @@ import { createAppSlice, type AppSlice } from './slices/app';
  * import it, add its type to `AppState` and spread its creator below. Components select
  * single fields: `useAppStore((s) => s.connection)`.
  */
-export type AppState = AppSlice;
+export type AppState = AppSlice &
+  GroupsSlice &
+  CollectorsSlice &
+  SettingsSlice &
+  ReplaySlice &
+  DashboardSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createAppSlice(...a),
+  ...createGroupsSlice(...a),
+  ...createCollectorsSlice(...a),
+  ...createSettingsSlice(...a),
+  ...createReplaySlice(...a),
+  ...createDashboardSlice(...a),
 }));

@@ -2,75 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { LogdockError } from '../../../../src/common/errors';
 import {
   compileMessage,
-  fieldKey,
-  inVersions,
   parseVersions,
   type Struct,
 } from '../../../../src/main/protocol/codec/compile';
+import { sampleMessage } from '../../../../src/main/protocol/codec/samples';
 import { APIS } from '../../../../src/main/protocol/codec/messages';
 import { Reader } from '../../../../src/main/protocol/codec/reader';
-import type { FieldSchema, MessageSchema } from '../../../../src/main/protocol/codec/schema-types';
+import type { MessageSchema } from '../../../../src/main/protocol/codec/schema-types';
 import { Writer } from '../../../../src/main/protocol/codec/writer';
-
-/** Deterministic sample values for every field present in `version`, from the schema. */
-function sample(
-  fields: FieldSchema[],
-  schema: MessageSchema,
-  version: number,
-  seed: { n: number },
-): Struct {
-  const out: Struct = {};
-  for (const f of fields) {
-    if (!inVersions(f.versions, version)) continue;
-    out[fieldKey(f.name)] = sampleValue(f, f.type, schema, version, seed);
-  }
-  return out;
-}
-
-function structFields(f: FieldSchema, type: string, schema: MessageSchema): FieldSchema[] {
-  return f.fields ?? schema.commonStructs?.find((s) => s.name === type)?.fields ?? [];
-}
-
-function sampleValue(
-  f: FieldSchema,
-  type: string,
-  schema: MessageSchema,
-  version: number,
-  seed: { n: number },
-): unknown {
-  const n = ++seed.n;
-  if (type.startsWith('[]')) {
-    const elem = type.slice(2);
-    return [0, 1].map(() => sampleValue({ ...f, fields: f.fields }, elem, schema, version, seed));
-  }
-  switch (type) {
-    case 'bool':
-      return n % 2 === 0;
-    case 'int8':
-      return (n % 100) - 50;
-    case 'int16':
-      return n * 7 - 300;
-    case 'uint16':
-      return n * 13;
-    case 'int32':
-      return n * 100_003 - 5;
-    case 'uint32':
-      return n * 100_003;
-    case 'int64':
-      return n * 2 ** 40 + 17;
-    case 'float64':
-      return n + 0.25;
-    case 'uuid':
-      return Buffer.alloc(16, n);
-    case 'string':
-      return `s${n}-é`;
-    case 'bytes':
-    case 'records':
-      return Buffer.from(`b${n}`);
-    default:
-      return sample(structFields(f, type, schema), schema, version, seed);
-  }
-}
 
 /** True when every key of `expected` (recursively) has an equal value in `actual`. */
 function expectContains(actual: unknown, expected: unknown, path = '$'): void {
@@ -114,7 +53,7 @@ describe('schema-driven codec', () => {
   it.each(cases.map((c) => [c.schema.name, c.version, c] as const))(
     'round-trips %s v%i with every field set and nothing left over',
     (_name, _v, { schema, version }) => {
-      const value = sample(schema.fields, schema, version, { n: 0 });
+      const value = sampleMessage(schema, version);
       const bytes = encode(schema, version, value);
       const r = new Reader(bytes);
       const decoded = compileMessage(schema, version).read(r);

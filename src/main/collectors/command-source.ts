@@ -1,0 +1,216 @@
+/**
+ * A command source: runs a service (command, arguments, environment, working directory)
+ * and collects its stdout and stderr into a topic, each record with a `logdock.stream`
+ * header. When the process exits, a record with `logdock.event: exit` and
+ * `logdock.exit-code` (or the signal) is produced, and the restart policy decides whether
+ * it runs again after `restartDelayMs`. When the broker falls behind, the pipes are paused,
+ * which in turn blocks the child's writes (the pipe is the buffer).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import type { Logger } from '../logger';
+import type { CommandSourceConfig } from './config';
+import type { SourceDeps } from './file-source';
+import { createParser } from './parsers';
+import { RecordQueue } from './queue';
+import { H, fixedHeader } from './record';
+import type { Source, SourceStatus } from './status';
+import { StreamLines, type StreamCounters } from './stream-lines';
+import { ensureTopic } from './topic';
+
+const KILL_GRACE_MS = 5000;
+
+export class CommandSource implements Source {
+  readonly id: string;
+  private readonly queue: RecordQueue;
+  private readonly log: Logger;
+  private child: ChildProcess | null = null;
+  private exited: Promise<void> = Promise.resolve();
+  private restartTimer: NodeJS.Timeout | null = null;
+  private closing = false;
+  private closed: Promise<void> | null = null;
+  private readonly counters: StreamCounters = { lines: 0, cutLines: 0, parseErrors: 0 };
+  private rate = { at: Date.now(), lines: 0, perSec: 0 };
+  private restarts = 0;
+  private lastExitCode: number | null = null;
+  private lastSignal: string | null = null;
+  private lastError: string | null = null;
+  private state: SourceStatus['state'] = 'stopped';
+
+  constructor(
+    readonly config: CommandSourceConfig,
+    private readonly deps: SourceDeps,
+  ) {
+    this.id = config.id;
+    this.log = deps.logger.child(`collector:${config.id}`);
+    this.queue = new RecordQueue(deps.broker, {
+      onError: (err) => this.fail(`producing to ${config.topic}: ${err.message}`),
+    });
+  }
+
+  /** Creates the topic and starts the process. @throws LogdockError for a bad topic. */
+  async start(): Promise<void> {
+    await ensureTopic(this.deps.broker, this.config.topic);
+    this.state = 'running';
+    this.run();
+  }
+
+  /** Stops the process (SIGTERM, then SIGKILL after 5 s) and waits for its output to be sent. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      this.closing = true;
+      if (this.restartTimer) clearTimeout(this.restartTimer);
+      const child = this.child;
+      if (child && child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+        await this.exited;
+        clearTimeout(timer);
+      }
+      await this.queue.idle();
+      this.state = 'stopped';
+    })();
+    return this.closed;
+  }
+
+  status(): SourceStatus {
+    const now = Date.now();
+    const dt = (now - this.rate.at) / 1000;
+    if (dt >= 0.5)
+      this.rate = {
+        at: now,
+        lines: this.counters.lines,
+        perSec: Math.round((this.counters.lines - this.rate.lines) / dt),
+      };
+    const pid =
+      this.child?.exitCode === null && this.child.signalCode === null
+        ? (this.child.pid ?? null)
+        : null;
+    return {
+      id: this.id,
+      type: 'command',
+      topic: this.config.topic,
+      state: this.state,
+      lines: this.counters.lines,
+      linesPerSecond: this.rate.perSec,
+      cutLines: this.counters.cutLines,
+      parseErrors: this.counters.parseErrors,
+      bytesBehind: 0,
+      lastError: this.lastError ?? this.queue.lastError,
+      detail:
+        pid !== null
+          ? `pid ${pid}`
+          : this.lastExitCode !== null
+            ? `exited with code ${this.lastExitCode}`
+            : this.lastSignal
+              ? `killed by ${this.lastSignal}`
+              : null,
+      files: [],
+      command: {
+        pid,
+        restarts: this.restarts,
+        lastExitCode: this.lastExitCode,
+        lastSignal: this.lastSignal,
+      },
+    };
+  }
+
+  private run(): void {
+    if (this.closing) return;
+    const { config } = this;
+    const parser = createParser(config.parser, config.timezone);
+    let child: ChildProcess;
+    try {
+      child = spawn(config.command, config.args, {
+        cwd: config.cwd,
+        env: { ...process.env, ...config.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (err) {
+      this.onExit(null, null, (err as Error).message);
+      return;
+    }
+    this.child = child;
+    let resolveExit!: () => void;
+    this.exited = new Promise((r) => (resolveExit = r));
+    const streams = [
+      this.pipe(child.stdout!, 'stdout', parser),
+      this.pipe(child.stderr!, 'stderr', parser),
+    ];
+    let spawnError: string | null = null;
+    child.on('error', (err) => {
+      spawnError = err.message;
+    });
+    child.on('close', (code, signal) => {
+      for (const s of streams) this.queue.push(s.end());
+      this.onExit(code, signal, spawnError);
+      resolveExit();
+    });
+    this.log.info(`started ${config.command} (pid ${child.pid ?? 'none'})`);
+  }
+
+  private pipe(
+    stream: Readable,
+    name: 'stdout' | 'stderr',
+    parser: ReturnType<typeof createParser>,
+  ): StreamLines {
+    const lines = new StreamLines(
+      this.config.topic,
+      this.config,
+      parser,
+      [fixedHeader(H.source, this.id), fixedHeader(H.stream, name)],
+      this.counters,
+    );
+    stream.on('data', (chunk: Buffer) => {
+      this.queue.push(lines.push(chunk));
+      if (this.queue.full) {
+        stream.pause();
+        this.queue.onDrain(() => stream.resume());
+      }
+    });
+    return lines;
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null, error: string | null): void {
+    this.child = null;
+    this.lastExitCode = code;
+    this.lastSignal = signal;
+    if (error) this.fail(`${this.config.command}: ${error}`);
+    const what = error
+      ? `failed to start: ${error}`
+      : signal
+        ? `killed by ${signal}`
+        : `exited with code ${code}`;
+    const headers = [fixedHeader(H.source, this.id), fixedHeader(H.event, 'exit')];
+    if (code !== null) headers.push(fixedHeader(H.exitCode, String(code)));
+    if (signal) headers.push(fixedHeader('logdock.signal', signal));
+    this.queue.push([
+      {
+        topic: this.config.topic,
+        key: null,
+        value: Buffer.from(`${this.config.command} ${what}`),
+        headers,
+        timestamp: Date.now(),
+      },
+    ]);
+    if (this.closing) return;
+    const failed = error !== null || signal !== null || code !== 0;
+    const again =
+      this.config.restart === 'always' || (this.config.restart === 'on-failure' && failed);
+    this.log.info(
+      `${this.config.command} ${what}${again ? `; restarting in ${this.config.restartDelayMs} ms` : ''}`,
+    );
+    if (!again) {
+      this.state = failed ? 'failed' : 'stopped';
+      return;
+    }
+    this.restarts++;
+    this.restartTimer = setTimeout(() => this.run(), this.config.restartDelayMs);
+    this.restartTimer.unref();
+  }
+
+  private fail(message: string): void {
+    this.lastError = message;
+    this.log.warn(message);
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * Collectors (issue 5): the logs of local services gathered into topics. Others use
+ * `CollectorManager` and the config schema; everything else here is internal.
+ */
+export {
+  CollectorManager,
+  DEFAULT_SOURCE_ID,
+  DEFAULT_SOURCE_TOPIC,
+  defaultSourceConfig,
+} from './manager';
+export type { CollectorManagerOptions, SourceView } from './manager';
+export {
+  sourceConfigSchema,
+  fileSourceSchema,
+  commandSourceSchema,
+  syslogSourceSchema,
+  collectorsFileSchema,
+  type SourceConfig,
+  type SourceConfigInput,
+  type FileSourceConfig,
+  type CommandSourceConfig,
+  type SyslogSourceConfig,
+} from './config';
+export type { SourceStatus, FileStatus } from './status';
+export type { PreviewEvent, PreviewResult } from './preview';
+export { readSourcesFile, parseTailSpec } from './config-file';
+export { H as COLLECTOR_HEADERS } from './record';

@@ -1,0 +1,348 @@
+/**
+ * CollectorManager: the sources of this process. It persists their configs in
+ * `<dataDir>/collectors.json`, runs one Source per config that is not paused, and answers
+ * the API (list/add/update/pause/resume/remove/status/preview). Mutations are serialised
+ * (one at a time, in call order), so concurrent API calls are safe.
+ */
+import { join } from 'node:path';
+import { LogdockError } from '../../common/errors';
+import type { BrokerApi } from '../broker/api';
+import { silentLogger, type Logger } from '../logger';
+import { CommandSource } from './command-source';
+import { readSourcesFile, parseSourceConfig, parseTailSpec } from './config-file';
+import type { SourceConfig } from './config';
+import { FileSource, type SourceDeps } from './file-source';
+import { previewFileSource, type PreviewResult } from './preview';
+import type { Source, SourceStatus } from './status';
+import { SourceStore } from './store';
+import { SyslogSource } from './syslog-source';
+
+export interface CollectorManagerOptions {
+  broker: BrokerApi;
+  dataDir: string;
+  logger?: Logger;
+  /** Add the default source (Logdock's own log) when no collectors.json exists. Default true. */
+  defaultSource?: boolean;
+}
+
+export interface SourceView {
+  config: SourceConfig;
+  status: SourceStatus;
+}
+
+export const DEFAULT_SOURCE_ID = 'logdock-logs';
+export const DEFAULT_SOURCE_TOPIC = 'logdock.logs';
+
+/** The source that ships Logdock's own log (`<dataDir>/logs/logdock.log`) on first start. */
+export function defaultSourceConfig(dataDir: string): SourceConfig {
+  return parseSourceConfig({
+    type: 'file',
+    id: DEFAULT_SOURCE_ID,
+    topic: DEFAULT_SOURCE_TOPIC,
+    include: [join(dataDir, 'logs', 'logdock.log*')],
+    exclude: [join(dataDir, 'logs', '*.gz')],
+    parser: {
+      type: 'regex',
+      pattern: '^(?<timestamp>\\S+) (?<level>[A-Z]+) (?:\\[(?<scope>[^\\]]+)\\] )?(?<message>.*)$',
+    },
+  });
+}
+
+export class CollectorManager {
+  private readonly configs = new Map<string, SourceConfig>();
+  private readonly running = new Map<string, Source>();
+  private readonly failures = new Map<string, string>();
+  private readonly store: SourceStore;
+  private readonly log: Logger;
+  private readonly deps: SourceDeps;
+  private readonly listeners = new Set<(statuses: SourceView[]) => void>();
+  private statusTimer: NodeJS.Timeout | null = null;
+  private lastEmitted = '';
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private closing: Promise<void> | null = null;
+
+  constructor(private readonly options: CollectorManagerOptions) {
+    this.store = new SourceStore(options.dataDir);
+    this.log = (options.logger ?? silentLogger).child('collectors');
+    this.deps = {
+      broker: options.broker,
+      dataDir: options.dataDir,
+      logger: options.logger ?? silentLogger,
+      onChange: () => this.emitSoon(),
+    };
+  }
+
+  /**
+   * Loads collectors.json (creating it with the default source on first start) and starts
+   * every source that is not paused. A source that fails to start is reported in its
+   * status; a malformed collectors.json is moved aside and reported, and the manager
+   * starts with no sources rather than failing the process.
+   */
+  start(): Promise<void> {
+    return this.serial(async () => {
+      let sources: SourceConfig[] | null = null;
+      try {
+        sources = await this.store.load();
+      } catch (err) {
+        this.log.error((err as Error).message);
+        sources = [];
+      }
+      if (sources === null) {
+        sources =
+          this.options.defaultSource === false ? [] : [defaultSourceConfig(this.options.dataDir)];
+        await this.store.save(sources);
+      }
+      for (const s of sources) this.configs.set(s.id, s);
+      for (const s of sources) if (!s.paused) await this.startSource(s, false);
+    });
+  }
+
+  /** Every source with its config and status, in insertion order. */
+  list(): SourceView[] {
+    return [...this.configs.values()].map((config) => ({ config, status: this.statusOf(config) }));
+  }
+
+  /** Status of every source (and of each file of file sources). */
+  status(): SourceStatus[] {
+    return this.list().map((v) => v.status);
+  }
+
+  /**
+   * Validates, persists and starts a source.
+   * @throws LogdockError INVALID_CONFIG, ALREADY_EXISTS, or the start error (nothing persisted then).
+   */
+  add(input: unknown): Promise<SourceView> {
+    return this.serial(async () => {
+      const config = parseSourceConfig(input);
+      if (this.configs.has(config.id))
+        throw new LogdockError('ALREADY_EXISTS', `source "${config.id}" already exists`);
+      if (!config.paused) await this.startSource(config, true);
+      this.configs.set(config.id, config);
+      await this.persist();
+      return this.view(config.id);
+    });
+  }
+
+  /**
+   * Replaces a source's config (same id) and restarts it from its checkpoints.
+   * @throws LogdockError NOT_FOUND, INVALID_CONFIG, INVALID_ARGUMENT (id changed).
+   */
+  update(id: string, input: unknown): Promise<SourceView> {
+    return this.serial(async () => {
+      this.need(id);
+      const config = parseSourceConfig(input);
+      if (config.id !== id)
+        throw new LogdockError(
+          'INVALID_ARGUMENT',
+          `source id cannot change ("${id}" → "${config.id}")`,
+        );
+      await this.stopSource(id);
+      this.configs.set(id, config);
+      await this.persist();
+      if (!config.paused) await this.startSource(config, false);
+      return this.view(id);
+    });
+  }
+
+  /** Stops reading a source and keeps its position. @throws LogdockError NOT_FOUND. */
+  pause(id: string): Promise<SourceView> {
+    return this.serial(async () => {
+      const config = this.need(id);
+      await this.stopSource(id);
+      this.configs.set(id, { ...config, paused: true });
+      await this.persist();
+      return this.view(id);
+    });
+  }
+
+  /** Resumes a paused source from its checkpoints. @throws LogdockError NOT_FOUND. */
+  resume(id: string): Promise<SourceView> {
+    return this.serial(async () => {
+      const config = { ...this.need(id), paused: false };
+      this.configs.set(id, config);
+      await this.persist();
+      if (!this.running.has(id)) await this.startSource(config, false);
+      return this.view(id);
+    });
+  }
+
+  /** Stops and forgets a source; its topic and records stay. @throws LogdockError NOT_FOUND. */
+  remove(id: string): Promise<void> {
+    return this.serial(async () => {
+      this.need(id);
+      await this.stopSource(id);
+      this.configs.delete(id);
+      this.failures.delete(id);
+      await this.persist();
+    });
+  }
+
+  /**
+   * Adds or replaces the sources of a YAML/JSON config file (`serve --config`).
+   * @throws LogdockError NOT_FOUND or INVALID_CONFIG naming the file and field.
+   */
+  async applyConfigFile(path: string): Promise<SourceView[]> {
+    const sources = await readSourcesFile(path);
+    const out: SourceView[] = [];
+    for (const s of sources) out.push(await this.upsert(s));
+    return out;
+  }
+
+  /** `serve --tail TOPIC=GLOB`: adds (or replaces) a file source. @throws LogdockError INVALID_ARGUMENT. */
+  addTail(spec: string, cwd?: string): Promise<SourceView> {
+    return this.upsert(parseTailSpec(spec, cwd));
+  }
+
+  /**
+   * How the first events of the first file matching a file source would look; nothing is
+   * produced. @throws LogdockError INVALID_CONFIG, UNSUPPORTED for non-file sources.
+   */
+  async preview(input: unknown, opts: { lines?: number } = {}): Promise<PreviewResult> {
+    const config = parseSourceConfig(input);
+    if (config.type !== 'file')
+      throw new LogdockError('UNSUPPORTED', `preview needs a file source, got "${config.type}"`);
+    return previewFileSource(config, opts.lines ?? 20);
+  }
+
+  /** Calls `listener` with every source's status whenever it changes (at most ~4 times a second). */
+  onStatus(listener: (sources: SourceView[]) => void): () => void {
+    this.listeners.add(listener);
+    if (!this.statusTimer) {
+      this.statusTimer = setInterval(() => this.emit(false), 1000);
+      this.statusTimer.unref();
+    }
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0 && this.statusTimer) {
+        clearInterval(this.statusTimer);
+        this.statusTimer = null;
+      }
+    };
+  }
+
+  /** Stops every source, flushing what is in flight and writing checkpoints. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.serial(async () => {
+      this.closed = true;
+      if (this.statusTimer) clearInterval(this.statusTimer);
+      this.listeners.clear();
+      await Promise.all([...this.running.keys()].map((id) => this.stopSource(id)));
+    });
+    return this.closing;
+  }
+
+  // ---- internals ----
+
+  private upsert(config: SourceConfig): Promise<SourceView> {
+    return this.configs.has(config.id) ? this.update(config.id, config) : this.add(config);
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = async () => {
+      if (this.closed) throw new LogdockError('CLOSED', 'collectors are closed');
+      return fn();
+    };
+    const p = this.queue.then(run, run);
+    this.queue = p.catch(() => {});
+    return p;
+  }
+
+  private need(id: string): SourceConfig {
+    const c = this.configs.get(id);
+    if (!c) throw new LogdockError('NOT_FOUND', `no source "${id}"`);
+    return c;
+  }
+
+  private create(config: SourceConfig): Source {
+    switch (config.type) {
+      case 'file':
+        return new FileSource(config, this.deps);
+      case 'command':
+        return new CommandSource(config, this.deps);
+      case 'syslog':
+        return new SyslogSource(config, this.deps);
+    }
+  }
+
+  private async startSource(config: SourceConfig, rethrow: boolean): Promise<void> {
+    const source = this.create(config);
+    try {
+      await source.start();
+      this.running.set(config.id, source);
+      this.failures.delete(config.id);
+      this.log.info(`source ${config.id} (${config.type}) collecting into ${config.topic}`);
+    } catch (err) {
+      await source.close().catch(() => {});
+      const message = (err as Error).message;
+      this.log.error(`source ${config.id} failed to start: ${message}`);
+      if (rethrow) throw err;
+      this.failures.set(config.id, message);
+    } finally {
+      this.emitSoon();
+    }
+  }
+
+  private async stopSource(id: string): Promise<void> {
+    const source = this.running.get(id);
+    if (!source) return;
+    this.running.delete(id);
+    await source.close();
+    this.emitSoon();
+  }
+
+  private async persist(): Promise<void> {
+    await this.store.save([...this.configs.values()]);
+  }
+
+  private view(id: string): SourceView {
+    const config = this.need(id);
+    return { config, status: this.statusOf(config) };
+  }
+
+  private statusOf(config: SourceConfig): SourceStatus {
+    const running = this.running.get(config.id);
+    if (running) return running.status();
+    const failure = this.failures.get(config.id) ?? null;
+    return {
+      id: config.id,
+      type: config.type,
+      topic: config.topic,
+      state: failure ? 'failed' : config.paused ? 'paused' : 'stopped',
+      lines: 0,
+      linesPerSecond: 0,
+      cutLines: 0,
+      parseErrors: 0,
+      bytesBehind: 0,
+      lastError: failure,
+      detail: null,
+      files: [],
+    };
+  }
+
+  private emitTimer: NodeJS.Timeout | null = null;
+
+  private emitSoon(): void {
+    if (this.listeners.size === 0 || this.emitTimer) return;
+    this.emitTimer = setTimeout(() => {
+      this.emitTimer = null;
+      this.emit(true);
+    }, 250);
+    this.emitTimer.unref();
+  }
+
+  private emit(force: boolean): void {
+    if (this.listeners.size === 0) return;
+    const views = this.list();
+    const text = JSON.stringify(views);
+    if (!force && text === this.lastEmitted) return;
+    this.lastEmitted = text;
+    for (const l of this.listeners) {
+      try {
+        l(views);
+      } catch (err) {
+        this.log.warn(`status listener failed: ${(err as Error).message}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The producing side of stream sources (command output, syslog, pipe), which have no
+ * file to act as a buffer: records are queued and sent in order with one `broker.send`
+ * in flight, each send taking everything queued so far (batching grows with load and
+ * stays at one record when idle, for latency). `full` tells the reader to pause its
+ * stream until `onDrain` fires: that is the backpressure.
+ */
+import type { Acks, BrokerApi, ProduceRecord } from '../broker/api';
+
+export class RecordQueue {
+  private queue: ProduceRecord[] = [];
+  private queuedBytes = 0;
+  private sending: Promise<void> | null = null;
+  private drainListeners: (() => void)[] = [];
+  private idleWaiters: (() => void)[] = [];
+  lastError: string | null = null;
+  sent = 0;
+
+  constructor(
+    private readonly broker: BrokerApi,
+    private readonly opts: {
+      maxQueuedBytes?: number;
+      acks?: Acks;
+      onError?: (err: Error) => void;
+    } = {},
+  ) {}
+
+  get full(): boolean {
+    return this.queuedBytes >= (this.opts.maxQueuedBytes ?? 8 * 1024 * 1024);
+  }
+
+  /** Queues records; they are sent as soon as the previous send is acknowledged. */
+  push(records: ProduceRecord[]): void {
+    for (const r of records) {
+      this.queue.push(r);
+      this.queuedBytes += (r.value?.length ?? 0) + 64;
+    }
+    if (!this.sending) this.sending = this.run();
+  }
+
+  /** Calls `listener` once the queue is no longer full. */
+  onDrain(listener: () => void): void {
+    this.drainListeners.push(listener);
+  }
+
+  /** Resolves once everything queued so far has been sent (or failed). */
+  async idle(): Promise<void> {
+    if (!this.sending && this.queue.length === 0) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue;
+        this.queue = [];
+        this.queuedBytes = 0;
+        this.wakeDrain();
+        try {
+          await this.broker.send(batch, { acks: this.opts.acks ?? 1 });
+          this.sent += batch.length;
+          this.lastError = null;
+        } catch (err) {
+          // A stream cannot be re-read: report and drop rather than block the source.
+          this.lastError = (err as Error).message;
+          this.opts.onError?.(err as Error);
+        }
+      }
+    } finally {
+      this.sending = null;
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  private wakeDrain(): void {
+    const listeners = this.drainListeners;
+    this.drainListeners = [];
+    for (const l of listeners) l();
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Turns a byte stream (a child's stdout, a pipe) into records: split into lines with the
+ * source's encoding and line limit, parse, build. Unlike a file, a stream has no offsets
+ * worth recording, so records carry only the fixed headers given.
+ */
+import type { ProduceRecord } from '../broker/api';
+import type { RecordHeader } from '../storage/api';
+import type { ParsingConfig } from './config';
+import { LineSplitter, type Line } from './lines';
+import type { Parser } from './parsers';
+import { buildRecord } from './record';
+
+export interface StreamCounters {
+  lines: number;
+  cutLines: number;
+  parseErrors: number;
+}
+
+export class StreamLines {
+  private readonly splitter: LineSplitter;
+
+  constructor(
+    private readonly topic: string,
+    private readonly parsing: Pick<ParsingConfig, 'encoding' | 'maxLineBytes' | 'fields'>,
+    private readonly parser: Parser | null,
+    private readonly headers: RecordHeader[],
+    private readonly counters: StreamCounters,
+  ) {
+    this.splitter = new LineSplitter(parsing.encoding, parsing.maxLineBytes);
+  }
+
+  /** Records for the lines this chunk completes. */
+  push(chunk: Buffer): ProduceRecord[] {
+    return this.build(this.splitter.push(chunk));
+  }
+
+  /** The last line when the stream ended without a newline. */
+  end(): ProduceRecord[] {
+    const last = this.splitter.flushPartial();
+    return last ? this.build([last]) : [];
+  }
+
+  private build(lines: Line[]): ProduceRecord[] {
+    const now = Date.now();
+    const out: ProduceRecord[] = [];
+    for (const l of lines) {
+      const { record, parseError } = buildRecord(
+        { text: l.text, cutFrom: l.cutFrom, invalid: l.invalid },
+        {
+          topic: this.topic,
+          fixedHeaders: this.headers,
+          parser: this.parser,
+          fields: this.parsing.fields,
+          key: { type: 'none' },
+          now,
+        },
+      );
+      out.push(record);
+      this.counters.lines++;
+      if (l.cutFrom !== undefined) this.counters.cutLines++;
+      if (parseError) this.counters.parseErrors++;
+    }
+    return out;
+  }
+}

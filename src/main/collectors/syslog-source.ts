@@ -1,0 +1,283 @@
+/**
+ * A syslog listener on 127.0.0.1: UDP (one message per datagram) and TCP with both RFC 6587
+ * framings, octet counting (`LEN SP MSG`) and newline-delimited, told apart per message by
+ * its first byte (a digit starts a length). Messages are parsed as RFC 5424 or RFC 3164;
+ * the record's value is the message as received, its fields go to headers, and a message
+ * that is neither format is kept with `logdock.parse-error`.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
+import { LogdockError } from '../../common/errors';
+import type { ProduceRecord } from '../broker/api';
+import type { Logger } from '../logger';
+import type { SyslogSourceConfig } from './config';
+import type { SourceDeps } from './file-source';
+import { parseSyslog, type Parser } from './parsers';
+import { RecordQueue } from './queue';
+import { H, buildRecord, fixedHeader } from './record';
+import type { Source, SourceStatus } from './status';
+import { ensureTopic } from './topic';
+
+export class SyslogSource implements Source {
+  readonly id: string;
+  private readonly queue: RecordQueue;
+  private readonly parser: Parser;
+  private readonly log: Logger;
+  private udp: Socket | null = null;
+  private tcp: Server | null = null;
+  private readonly conns = new Set<TcpSocket>();
+  private counters = { lines: 0, cutLines: 0, parseErrors: 0 };
+  private rate = { at: Date.now(), lines: 0, perSec: 0 };
+  private lastError: string | null = null;
+  private state: SourceStatus['state'] = 'stopped';
+  private closed: Promise<void> | null = null;
+  private ports = { udp: null as number | null, tcp: null as number | null };
+
+  constructor(
+    readonly config: SyslogSourceConfig,
+    private readonly deps: SourceDeps,
+  ) {
+    this.id = config.id;
+    this.log = deps.logger.child(`collector:${config.id}`);
+    this.queue = new RecordQueue(deps.broker, {
+      onError: (err) => this.fail(`producing to ${config.topic}: ${err.message}`),
+    });
+    this.parser = (text) =>
+      parseSyslog(text, config.timezone) ?? { error: 'not an RFC 5424 or RFC 3164 syslog message' };
+  }
+
+  /**
+   * Creates the topic and binds the listeners (TCP first, so that with port 0 UDP can take
+   * the same number). @throws LogdockError UNAVAILABLE when a port is in use.
+   */
+  async start(): Promise<void> {
+    await ensureTopic(this.deps.broker, this.config.topic);
+    let port = this.config.port;
+    try {
+      if (this.config.protocol !== 'udp') {
+        port = await this.listenTcp(port);
+        this.ports.tcp = port;
+      }
+      if (this.config.protocol !== 'tcp') this.ports.udp = await this.listenUdp(port);
+    } catch (err) {
+      await this.close();
+      throw new LogdockError(
+        'UNAVAILABLE',
+        `syslog source ${this.id}: cannot listen on 127.0.0.1:${port}: ${(err as Error).message}`,
+      );
+    }
+    this.state = 'running';
+    this.closed = null;
+  }
+
+  /** Closes the listeners and connections and waits for queued records. Idempotent. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      const udp = this.udp;
+      this.udp = null;
+      if (udp) await new Promise<void>((r) => udp.close(() => r()));
+      const tcp = this.tcp;
+      this.tcp = null;
+      for (const c of this.conns) c.destroy();
+      if (tcp) await new Promise<void>((r) => tcp.close(() => r()));
+      await this.queue.idle();
+      this.state = 'stopped';
+    })();
+    return this.closed;
+  }
+
+  status(): SourceStatus {
+    const now = Date.now();
+    const dt = (now - this.rate.at) / 1000;
+    if (dt >= 0.5)
+      this.rate = {
+        at: now,
+        lines: this.counters.lines,
+        perSec: Math.round((this.counters.lines - this.rate.lines) / dt),
+      };
+    const parts = [];
+    if (this.ports.udp !== null) parts.push(`udp 127.0.0.1:${this.ports.udp}`);
+    if (this.ports.tcp !== null) parts.push(`tcp 127.0.0.1:${this.ports.tcp}`);
+    return {
+      id: this.id,
+      type: 'syslog',
+      topic: this.config.topic,
+      state: this.state,
+      lines: this.counters.lines,
+      linesPerSecond: this.rate.perSec,
+      cutLines: this.counters.cutLines,
+      parseErrors: this.counters.parseErrors,
+      bytesBehind: 0,
+      lastError: this.lastError ?? this.queue.lastError,
+      detail: parts.length > 0 ? `listening on ${parts.join(', ')}` : null,
+      files: [],
+      listening: { ...this.ports },
+    };
+  }
+
+  private listenUdp(port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const sock = createSocket('udp4');
+      sock.once('error', reject);
+      sock.bind(port, '127.0.0.1', () => {
+        sock.off('error', reject);
+        sock.on('error', (err) => this.fail(`udp: ${err.message}`));
+        sock.on('message', (msg, rinfo) =>
+          this.accept(trimNewline(msg), 'udp', `${rinfo.address}:${rinfo.port}`),
+        );
+        this.udp = sock;
+        resolve(sock.address().port);
+      });
+    });
+  }
+
+  private listenTcp(port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const server = createServer((conn) => this.onConnection(conn));
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        server.on('error', (err) => this.fail(`tcp: ${err.message}`));
+        this.tcp = server;
+        const addr = server.address();
+        resolve(typeof addr === 'object' && addr ? addr.port : port);
+      });
+    });
+  }
+
+  private onConnection(conn: TcpSocket): void {
+    this.conns.add(conn);
+    const peer = `${conn.remoteAddress}:${conn.remotePort}`;
+    const framer = new SyslogFramer(this.config.maxMessageBytes, (msg, cut) =>
+      this.accept(msg, 'tcp', peer, cut),
+    );
+    conn.on('data', (chunk: Buffer) => {
+      try {
+        framer.push(chunk);
+      } catch (err) {
+        this.fail(`tcp ${peer}: ${(err as Error).message}`);
+        conn.destroy();
+      }
+      if (this.queue.full) {
+        conn.pause();
+        this.queue.onDrain(() => conn.resume());
+      }
+    });
+    conn.on('end', () => framer.end());
+    conn.on('error', () => {});
+    conn.on('close', () => this.conns.delete(conn));
+  }
+
+  private accept(msg: Buffer, transport: string, peer: string, cutFrom?: number): void {
+    if (msg.length === 0) return;
+    let text = msg;
+    if (msg.length > this.config.maxMessageBytes) {
+      cutFrom = msg.length;
+      text = msg.subarray(0, this.config.maxMessageBytes);
+    }
+    const { record, parseError } = buildRecord(
+      { text, cutFrom, invalid: 0 },
+      {
+        topic: this.config.topic,
+        fixedHeaders: [
+          fixedHeader(H.source, this.id),
+          fixedHeader('logdock.transport', transport),
+          fixedHeader('logdock.peer', peer),
+        ],
+        parser: this.parser,
+        fields: 'headers',
+        key: { type: 'none' },
+        now: Date.now(),
+      },
+    );
+    this.counters.lines++;
+    if (cutFrom !== undefined) this.counters.cutLines++;
+    if (parseError) this.counters.parseErrors++;
+    this.queue.push([record as ProduceRecord]);
+  }
+
+  private fail(message: string): void {
+    this.lastError = message;
+    this.log.warn(message);
+  }
+}
+
+function trimNewline(msg: Buffer): Buffer {
+  let end = msg.length;
+  while (end > 0 && (msg[end - 1] === 0x0a || msg[end - 1] === 0x0d || msg[end - 1] === 0)) end--;
+  return msg.subarray(0, end);
+}
+
+/**
+ * RFC 6587 framing of a TCP stream. A frame starting with a digit is octet-counted
+ * (`LEN SP MSG`); otherwise it runs up to LF (or NUL). Oversized messages are cut to
+ * `max` bytes and the rest skipped; a malformed length throws.
+ */
+export class SyslogFramer {
+  private buf: Buffer = Buffer.alloc(0);
+  /** Bytes of an oversized octet-counted message still to skip. */
+  private skip = 0;
+
+  constructor(
+    private readonly max: number,
+    private readonly emit: (msg: Buffer, cutFrom?: number) => void,
+  ) {}
+
+  push(chunk: Buffer): void {
+    if (this.skip > 0) {
+      const n = Math.min(this.skip, chunk.length);
+      this.skip -= n;
+      chunk = chunk.subarray(n);
+    }
+    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    while (this.buf.length > 0) {
+      const first = this.buf[0];
+      if (first === 0x0a || first === 0x0d || first === 0x20) {
+        this.buf = this.buf.subarray(1);
+        continue;
+      }
+      if (first >= 0x30 && first <= 0x39) {
+        const sp = this.buf.indexOf(0x20);
+        if (sp < 0) {
+          if (this.buf.length > 10) throw new Error('octet count longer than 10 digits');
+          return;
+        }
+        const lenText = this.buf.subarray(0, sp).toString('latin1');
+        if (!/^\d{1,10}$/.test(lenText))
+          throw new Error(`malformed octet count "${lenText.slice(0, 20)}"`);
+        const len = Number(lenText);
+        const body = this.buf.subarray(sp + 1);
+        if (len > this.max && body.length >= this.max) {
+          this.emit(Buffer.from(body.subarray(0, this.max)), len);
+          const have = Math.min(body.length, len);
+          this.skip = len - have;
+          this.buf = body.subarray(have);
+          continue;
+        }
+        if (body.length < len) return;
+        this.emit(body.subarray(0, len));
+        this.buf = body.subarray(len);
+        continue;
+      }
+      let nl = this.buf.indexOf(0x0a);
+      const nul = this.buf.indexOf(0);
+      if (nul >= 0 && (nl < 0 || nul < nl)) nl = nul;
+      if (nl < 0) {
+        if (this.buf.length > this.max) {
+          this.emit(Buffer.from(this.buf.subarray(0, this.max)), this.buf.length);
+          this.buf = Buffer.alloc(0);
+        }
+        return;
+      }
+      this.emit(trimNewline(this.buf.subarray(0, nl)));
+      this.buf = this.buf.subarray(nl + 1);
+    }
+  }
+
+  /** The connection ended: a final unterminated message is still a message. */
+  end(): void {
+    if (this.buf.length > 0 && !(this.buf[0] >= 0x30 && this.buf[0] <= 0x39))
+      this.emit(trimNewline(this.buf));
+    this.buf = Buffer.alloc(0);
+  }
+}

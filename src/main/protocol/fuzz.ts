@@ -11,6 +11,7 @@ import { LogdockError } from '../../common/errors';
 import { APIS, decodeRequest, encodeRequest, readRequestHeader } from './codec/messages';
 import { Reader } from './codec/reader';
 import { sampleMessage } from './codec/samples';
+import { encodeRecordBatch } from '../storage/record-batch';
 import { legacyToBatch, magicOf } from './records/legacy';
 
 export interface FuzzFinding {
@@ -42,7 +43,17 @@ export function seedCorpus(extra: Buffer[] = []): Buffer[] {
   const out: Buffer[] = [];
   for (const api of APIS.values()) {
     for (let v = api.minVersion; v <= api.maxVersion; v++) {
-      out.push(encodeRequest(api, v, v, 'fuzz', sampleMessage(api.request, v)).subarray(4));
+      const body = sampleMessage(api.request, v);
+      if (api.name === 'Produce') {
+        // Real record batches, so that mutations also reach the record parsers.
+        const records = encodeRecordBatch([
+          { key: Buffer.from('k'), value: Buffer.from('v'), timestamp: 1 },
+        ]);
+        for (const t of body.topicData as { partitionData: { records: Buffer }[] }[]) {
+          for (const p of t.partitionData) p.records = records;
+        }
+      }
+      out.push(encodeRequest(api, v, v, 'fuzz', body).subarray(4));
     }
   }
   return [...out, ...extra];

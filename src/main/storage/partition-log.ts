@@ -413,8 +413,10 @@ export class PartitionLog {
       }
       const start = locations[i].position;
       const run = locations.slice(i, j).map((l) => ({ ...l, position: l.position - start }));
-      await seg.append(batches.subarray(start, start + bytes), run);
-      this.endOffset = lastOffsetOf(locations[j - 1].header) + 1; // publish
+      const end = lastOffsetOf(locations[j - 1].header) + 1;
+      await seg.append(batches.subarray(start, start + bytes), run, () => {
+        this.endOffset = end;
+      });
       i = j;
     }
     const lastOffset = next - 1;
@@ -538,7 +540,12 @@ export class PartitionLog {
         const available = seg.size - loc.position;
         const length = Math.max(loc.size, Math.min(maxBytes, available));
         const buf = await seg.readAt(loc.position, length);
-        return { records: wholeBatches(buf, loc.size), logStartOffset: start, highWatermark: leo };
+        // Batches appended during the read may be included: report the end as of now.
+        return {
+          records: wholeBatches(buf, loc.size),
+          logStartOffset: start,
+          highWatermark: this.endOffset,
+        };
       } finally {
         seg.release();
       }

@@ -227,9 +227,14 @@ export class LogSegment {
   /**
    * Appends complete, already validated batches (`data`, whose batches are listed in
    * `batches` with positions relative to `data`). Single writer only. The bytes become
-   * visible to readers when the returned promise resolves.
+   * visible to readers when `publish` runs: synchronously with the size update, so that the
+   * caller can publish its log end offset in the same step.
    */
-  async append(data: Buffer, batches: BatchLocation[]): Promise<void> {
+  async append(
+    data: Buffer,
+    batches: BatchLocation[],
+    publish: () => void = () => undefined,
+  ): Promise<void> {
     const fh = await this.handle();
     const start = this.size;
     let done = 0;
@@ -243,6 +248,7 @@ export class LogSegment {
       this.indexBatch(start + b.position, b.size, lastOffsetOf(h), h.maxTimestamp, first);
     }
     this.size = start + data.length; // publish to readers
+    publish();
   }
 
   /** Loads the indexes (once); rebuilds them from the log when missing or inconsistent. */

@@ -1,8 +1,9 @@
 /**
  * Zig-zag varints as Kafka's record format uses them (protobuf encoding: 7 bits per byte,
  * least significant group first, high bit = "more follows"). `varint` fields are 32-bit,
- * `varlong` fields 64-bit; both are handled here as JS numbers, exact up to 2^53, which
- * covers every offset and timestamp delta Logdock produces. Readers never allocate: they
+ * `varlong` fields 64-bit; both are handled here as JS numbers, exact within ±2^52 (the
+ * zig-zag form doubles the magnitude), which covers every length, offset delta and
+ * timestamp delta. Readers never allocate: they
  * return the value and leave the new position in `cursor.pos`.
  */
 import { LogdockError } from '../../common/errors';

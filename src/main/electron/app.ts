@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createDispatcher } from '../api/handlers';
 import { defaultDataDir } from '../data-dir';
-import { createLogger } from '../logger';
+import { createLogger, type Logger } from '../logger';
 import { openServices, type Services } from '../services';
 import { registerIpcApi } from './ipc';
 import { menuTemplate } from './menu';
@@ -15,6 +15,7 @@ export interface ElectronAppOptions {
   /** Directory of the bundled main script (`out/main`); the preload and renderer sit beside it. */
   mainDir: string;
   argv: string[];
+  logger?: Logger;
 }
 
 /**
@@ -22,7 +23,7 @@ export interface ElectronAppOptions {
  * IPC, one main window; quitting closes and flushes every service before the process ends.
  */
 export async function runElectronApp(options: ElectronAppOptions): Promise<void> {
-  const logger = createLogger();
+  const logger = options.logger ?? createLogger();
   const dataDir = resolve(argValue(options.argv, '--data-dir') ?? defaultDataDir());
   // Chromium's own files (cache, the single-instance lock) go inside our data directory,
   // so a second data directory may run alongside and one folder holds everything.

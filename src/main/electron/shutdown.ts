@@ -22,6 +22,8 @@ export function installGracefulShutdown(
       .catch((err: Error) => logger.error(`shutdown failed: ${err.message}`))
       .finally(() => {
         state = 'closed';
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
         app.quit();
       });
   });

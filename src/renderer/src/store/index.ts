@@ -5,6 +5,9 @@ import { createDashboardSlice, type DashboardSlice } from './slices/dashboard';
 import { createGroupsSlice, type GroupsSlice } from './slices/groups';
 import { createReplaySlice, type ReplaySlice } from './slices/replay';
 import { createSettingsSlice, type SettingsSlice } from './slices/settings';
+import { createBrowserSlice, type BrowserSlice } from './slices/browser';
+import { createSearchSlice, type SearchSlice } from './slices/search';
+import { createTopicsSlice, type TopicsSlice } from './slices/topics';
 
 /**
  * The renderer's one zustand store, composed of slices (zustand's slices pattern). Each
@@ -18,7 +21,10 @@ export type AppState = AppSlice &
   CollectorsSlice &
   SettingsSlice &
   ReplaySlice &
-  DashboardSlice;
+  DashboardSlice &
+  TopicsSlice &
+  BrowserSlice &
+  SearchSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createAppSlice(...a),
@@ -27,4 +33,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createSettingsSlice(...a),
   ...createReplaySlice(...a),
   ...createDashboardSlice(...a),
+  ...createTopicsSlice(...a),
+  ...createBrowserSlice(...a),
+  ...createSearchSlice(...a),
 }));

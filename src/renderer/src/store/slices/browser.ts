@@ -1,0 +1,366 @@
+import type { StateCreator } from 'zustand';
+import type { MessageDetail, MessageRow, SeekTarget } from '../../../../common/api/messages';
+import type { ErrorPayload } from '../../../../common/errors';
+import type { AppState } from '../index';
+import { asPayload } from './errors';
+
+/** Rows per fetched window. */
+export const PAGE_SIZE = 100;
+/** Windows kept in memory; the least recently used beyond this are dropped (bounded heap). */
+export const MAX_PAGES = 40;
+const MAX_IN_FLIGHT = 4;
+const PREVIEW_BYTES = 400;
+
+export interface PartitionEnds {
+  partition: number;
+  logStartOffset: number;
+  logEndOffset: number;
+}
+
+export interface BrowserState {
+  topic: string | null;
+  /** null = all partitions merged by timestamp. */
+  partitions: number[] | null;
+  total: number;
+  ends: PartitionEnds[];
+  /** Bumped whenever `pages` changes, so that the table re-renders. */
+  version: number;
+  selected: number | null;
+  /** A request to the table to scroll row `index` into view (`seq` makes repeats distinct). */
+  scroll: { index: number; seq: number; align: 'start' | 'end' };
+  seekError: string | null;
+  seekNote: string | null;
+  loadError: ErrorPayload | null;
+  following: boolean;
+  /** Messages that arrived since following was paused. */
+  pending: number;
+}
+
+export interface DetailState {
+  partition: number;
+  offset: number;
+  loading: boolean;
+  data: MessageDetail | null;
+  error: ErrorPayload | null;
+  /** The whole value, loaded on request in chunks. */
+  full: { loaded: number; total: number; text: string | null; error: string | null } | null;
+}
+
+export interface BrowserSlice {
+  browser: BrowserState;
+  messageDetail: DetailState | null;
+  /** Opens a topic view (resets rows); partitions null = all merged. */
+  openBrowser(topic: string, partitions: number[] | null): Promise<void>;
+  /** Seeks to a target; sets seekError (inline) instead of throwing. Resolves to the row index or null. */
+  seek(target: SeekTarget): Promise<number | null>;
+  /** Makes sure rows [start, end) are loaded or being loaded. */
+  ensureRows(start: number, end: number): void;
+  /** The loaded row at `index`, if any (no re-render by itself: select `browser.version`). */
+  rowAt(index: number): MessageRow | undefined;
+  select(index: number | null): void;
+  /** Applies a `messages.tail` event. */
+  applyTail(total: number, ends: PartitionEnds[]): void;
+  setFollowing(following: boolean): void;
+  openDetail(partition: number, offset: number): Promise<void>;
+  closeDetail(): void;
+  /** Loads the whole value of the open message in 1 MiB chunks, yielding between them. */
+  loadFullValue(): Promise<void>;
+  produce(params: {
+    partition?: number;
+    key: string | null;
+    value: string | null;
+    headers: { key: string; value: string | null }[];
+    valueFormat: 'text' | 'json';
+  }): Promise<{ partition: number; offset: number } | ErrorPayload>;
+}
+
+/**
+ * Row windows live outside the immutable state: a Map of page number to rows with an LRU
+ * order, replaced wholesale only when the view changes. `browser.version` announces changes.
+ */
+interface PageCache {
+  gen: number;
+  pages: Map<number, MessageRow[]>;
+  inFlight: Set<number>;
+  wanted: { start: number; end: number } | null;
+}
+
+const FULL_CHUNK = 1024 * 1024;
+
+export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = (set, get) => {
+  const cache: PageCache = { gen: 0, pages: new Map(), inFlight: new Set(), wanted: null };
+  let scrollSeq = 0;
+  const patch = (p: Partial<BrowserState>) => set((s) => ({ browser: { ...s.browser, ...p } }));
+  const bump = () => set((s) => ({ browser: { ...s.browser, version: s.browser.version + 1 } }));
+  const scrollTo = (index: number, align: 'start' | 'end' = 'start') => ({
+    index,
+    seq: ++scrollSeq,
+    align,
+  });
+
+  const resetPages = () => {
+    cache.gen++;
+    cache.pages = new Map();
+    cache.inFlight = new Set();
+    cache.wanted = null;
+  };
+
+  const store = (page: number, rows: MessageRow[]) => {
+    cache.pages.delete(page);
+    cache.pages.set(page, rows); // re-inserted last: most recently used
+    while (cache.pages.size > MAX_PAGES)
+      cache.pages.delete(cache.pages.keys().next().value as number);
+  };
+
+  const fetchPage = async (page: number) => {
+    const { topic, partitions } = get().browser;
+    if (topic === null) return;
+    const gen = cache.gen;
+    cache.inFlight.add(page);
+    try {
+      const res = await get().api.call('messages.window', {
+        topic,
+        partitions,
+        start: page * PAGE_SIZE,
+        count: PAGE_SIZE,
+        previewBytes: PREVIEW_BYTES,
+      });
+      if (gen !== cache.gen) return;
+      store(page, res.rows);
+      const b = get().browser;
+      set({
+        browser: {
+          ...b,
+          version: b.version + 1,
+          loadError: null,
+          total: Math.max(b.total, res.total),
+          ends: b.total >= res.total ? b.ends : res.partitions,
+        },
+      });
+    } catch (err) {
+      if (gen === cache.gen) patch({ loadError: asPayload(err) });
+    } finally {
+      if (gen === cache.gen) {
+        cache.inFlight.delete(page);
+        const w = cache.wanted;
+        if (w) get().ensureRows(w.start, w.end);
+      }
+    }
+  };
+
+  return {
+    browser: {
+      topic: null,
+      partitions: null,
+      total: 0,
+      ends: [],
+      version: 0,
+      selected: null,
+      scroll: { index: 0, seq: 0, align: 'start' },
+      seekError: null,
+      seekNote: null,
+      loadError: null,
+      following: false,
+      pending: 0,
+    },
+    messageDetail: null,
+
+    openBrowser: async (topic, partitions) => {
+      resetPages();
+      const gen = cache.gen;
+      patch({
+        topic,
+        partitions,
+        total: 0,
+        ends: [],
+        selected: null,
+        seekError: null,
+        seekNote: null,
+        loadError: null,
+        following: false,
+        pending: 0,
+      });
+      set({ messageDetail: null });
+      try {
+        const res = await get().api.call('messages.window', {
+          topic,
+          partitions,
+          start: 0,
+          count: 1,
+          previewBytes: 16,
+        });
+        if (gen === cache.gen) patch({ total: res.total, ends: res.partitions });
+      } catch (err) {
+        if (gen === cache.gen) patch({ loadError: asPayload(err) });
+      }
+    },
+
+    seek: async (target) => {
+      const { topic, partitions } = get().browser;
+      if (topic === null) return null;
+      const gen = cache.gen;
+      try {
+        const res = await get().api.call('messages.locate', { topic, partitions, target });
+        if (gen !== cache.gen) return null;
+        const last = target.kind === 'latest';
+        patch({
+          total: res.total,
+          seekError: null,
+          seekNote: res.note,
+          selected: res.total > 0 ? res.index : null,
+          following: last,
+          pending: 0,
+          scroll: scrollTo(res.index, last ? 'end' : 'start'),
+        });
+        get().ensureRows(res.index, res.index + PAGE_SIZE);
+        return res.index;
+      } catch (err) {
+        if (gen === cache.gen) patch({ seekError: asPayload(err).message, seekNote: null });
+        return null;
+      }
+    },
+
+    ensureRows: (start, end) => {
+      const total = get().browser.total;
+      const from = Math.max(0, Math.floor(start / PAGE_SIZE));
+      const to = Math.min(Math.ceil(Math.min(end, total) / PAGE_SIZE), from + 20);
+      cache.wanted = { start, end };
+      for (let page = from; page < to; page++) {
+        if (cache.pages.has(page)) {
+          store(page, cache.pages.get(page)!); // touch for LRU
+          continue;
+        }
+        if (cache.inFlight.has(page)) continue;
+        if (cache.inFlight.size >= MAX_IN_FLIGHT) return; // resumed when a fetch finishes
+        void fetchPage(page);
+      }
+      cache.wanted = null;
+    },
+
+    rowAt: (index) => {
+      const rows = cache.pages.get(Math.floor(index / PAGE_SIZE));
+      if (!rows) return undefined;
+      const i = index % PAGE_SIZE;
+      const guess = rows[i];
+      // Rows are usually dense; after compaction a page has gaps, so look the index up.
+      return guess?.index === index ? guess : rows.find((r) => r.index === index);
+    },
+
+    select: (index) => patch({ selected: index }),
+
+    applyTail: (total, ends) => {
+      const b = get().browser;
+      const startMoved = ends.some(
+        (e) => b.ends.find((o) => o.partition === e.partition)?.logStartOffset !== e.logStartOffset,
+      );
+      if (startMoved && b.ends.length > 0) {
+        // Retention removed the head: row numbers shifted, so every cached row is stale.
+        resetPages();
+      } else if (total !== b.total) {
+        // Pages that reached the old end may be partial (or, merged, reordered at the tail).
+        for (const page of [...cache.pages.keys()]) {
+          if ((page + 1) * PAGE_SIZE > b.total - PAGE_SIZE) cache.pages.delete(page);
+        }
+      }
+      const grown = Math.max(0, total - b.total);
+      patch({
+        total,
+        ends,
+        version: b.version + 1,
+        pending: b.following ? 0 : b.pending + grown,
+        ...(b.following && total > 0
+          ? { scroll: scrollTo(total - 1, 'end'), selected: total - 1 }
+          : {}),
+      });
+    },
+
+    setFollowing: (following) => {
+      const b = get().browser;
+      if (following === b.following) return;
+      if (following && b.total > 0)
+        patch({
+          following,
+          pending: 0,
+          scroll: scrollTo(b.total - 1, 'end'),
+          selected: b.total - 1,
+        });
+      else patch({ following, pending: 0 });
+    },
+
+    openDetail: async (partition, offset) => {
+      const topic = get().browser.topic;
+      if (topic === null) return;
+      set({
+        messageDetail: { partition, offset, loading: true, data: null, error: null, full: null },
+      });
+      try {
+        const data = await get().api.call('messages.get', {
+          topic,
+          partition,
+          offset,
+          previewBytes: 256 * 1024,
+        });
+        const d = get().messageDetail;
+        if (d && d.partition === partition && d.offset === offset)
+          set({ messageDetail: { ...d, loading: false, data } });
+      } catch (err) {
+        const d = get().messageDetail;
+        if (d && d.partition === partition && d.offset === offset)
+          set({ messageDetail: { ...d, loading: false, error: asPayload(err) } });
+      }
+    },
+
+    closeDetail: () => set({ messageDetail: null }),
+
+    loadFullValue: async () => {
+      const topic = get().browser.topic;
+      const d = get().messageDetail;
+      if (topic === null || !d?.data?.value) return;
+      const { partition, offset } = d;
+      const total = d.data.value.size;
+      const parts: string[] = [];
+      const still = () => {
+        const now = get().messageDetail;
+        return now !== null && now.partition === partition && now.offset === offset;
+      };
+      const setFull = (full: DetailState['full']) => {
+        const now = get().messageDetail;
+        if (now && still()) set({ messageDetail: { ...now, full } });
+      };
+      setFull({ loaded: 0, total, text: null, error: null });
+      let at = 0;
+      while (at < total && still()) {
+        try {
+          const chunk = await get().api.call('messages.chunk', {
+            topic,
+            partition,
+            offset,
+            field: 'value',
+            start: at,
+            length: FULL_CHUNK,
+            encoding: 'utf8',
+          });
+          parts.push(chunk.data);
+          at = chunk.end > at ? chunk.end : total;
+          setFull({ loaded: at, total, text: null, error: null });
+          // Let the page paint between chunks so that it never freezes on a huge value.
+          await new Promise((r) => setTimeout(r, 0));
+        } catch (err) {
+          setFull({ loaded: at, total, text: null, error: asPayload(err).message });
+          return;
+        }
+      }
+      setFull({ loaded: total, total, text: parts.join(''), error: null });
+    },
+
+    produce: async (params) => {
+      const topic = get().browser.topic;
+      if (topic === null) return { code: 'INVALID_ARGUMENT', message: 'no topic is open' };
+      try {
+        return await get().api.call('messages.produce', { topic, ...params });
+      } catch (err) {
+        return asPayload(err);
+      }
+    },
+  };
+};

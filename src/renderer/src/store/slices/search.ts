@@ -1,0 +1,259 @@
+import type { StateCreator } from 'zustand';
+import type { Unsubscribe } from '../../../../common/api/contract';
+import type {
+  MessageRow,
+  ScanProgress,
+  ScanRange,
+  SearchQuery,
+} from '../../../../common/api/messages';
+import type { ErrorPayload } from '../../../../common/errors';
+import type { AppState } from '../index';
+import { asPayload } from './errors';
+
+export type SearchMode = 'text' | 'regex' | 'key' | 'header' | 'filter';
+
+export interface SearchForm {
+  mode: SearchMode;
+  /** The text, pattern, key, header name or filter expression, by mode. */
+  input: string;
+  /** For mode "header": the value the header must contain (optional). */
+  headerValue: string;
+  caseSensitive: boolean;
+}
+
+export interface SearchState {
+  form: SearchForm;
+  /** What is wrong with the form, checked by the main process as it is typed. */
+  problem: { message: string; position: number | null } | null;
+  running: boolean;
+  progress: Omit<ScanProgress, 'type'> | null;
+  hits: MessageRow[];
+  done: {
+    reason: 'complete' | 'limit' | 'cancelled';
+    scanned: number;
+    matched: number;
+    elapsedMs: number;
+  } | null;
+  error: ErrorPayload | null;
+}
+
+export interface ExportState {
+  running: boolean;
+  progress: (Omit<ScanProgress, 'type'> & { writtenBytes: number }) | null;
+  result: { path: string; fileName: string; written: number; writtenBytes: number } | null;
+  error: ErrorPayload | null;
+}
+
+export interface SearchSlice {
+  search: SearchState;
+  exportJob: ExportState;
+  setSearchForm(form: Partial<SearchForm>): void;
+  /** Asks the main process whether the form's query is valid; sets `problem`. */
+  checkSearch(): Promise<void>;
+  /** Starts a search over `range` of the browser's topic and partitions (cancelling any running one). */
+  startSearch(range: ScanRange, maxResults?: number): void;
+  cancelSearch(): void;
+  clearSearch(): void;
+  startExport(params: {
+    range: ScanRange;
+    format: 'jsonl' | 'csv';
+    query?: SearchQuery;
+    fileName?: string;
+  }): void;
+  cancelExport(): void;
+}
+
+/** The form as a contract query, or null when it is empty. */
+export function queryOf(form: SearchForm): SearchQuery | null {
+  const input = form.input;
+  if (input.trim() === '') return null;
+  const base = { caseSensitive: form.caseSensitive };
+  switch (form.mode) {
+    case 'text':
+      return { ...base, text: input };
+    case 'regex':
+      return { ...base, regex: input };
+    case 'key':
+      return { ...base, key: input };
+    case 'header':
+      return {
+        ...base,
+        header: { key: input.trim(), ...(form.headerValue ? { value: form.headerValue } : {}) },
+      };
+    case 'filter':
+      return { ...base, filter: input };
+  }
+}
+
+/** Results kept in the renderer at most; the main process stops at the same limit. */
+export const MAX_HITS = 1000;
+
+export const createSearchSlice: StateCreator<AppState, [], [], SearchSlice> = (set, get) => {
+  let stopSearch: Unsubscribe | null = null;
+  /** Identifies the running search, so that events of a replaced one are ignored. */
+  let current: object | null = null;
+  let stopExport: Unsubscribe | null = null;
+  let currentExport: object | null = null;
+  let checkSeq = 0;
+  const patch = (p: Partial<SearchState>) => set((s) => ({ search: { ...s.search, ...p } }));
+  const patchExport = (p: Partial<ExportState>) =>
+    set((s) => ({ exportJob: { ...s.exportJob, ...p } }));
+
+  return {
+    search: {
+      form: { mode: 'text', input: '', headerValue: '', caseSensitive: false },
+      problem: null,
+      running: false,
+      progress: null,
+      hits: [],
+      done: null,
+      error: null,
+    },
+    exportJob: { running: false, progress: null, result: null, error: null },
+
+    setSearchForm: (form) => patch({ form: { ...get().search.form, ...form } }),
+
+    checkSearch: async () => {
+      const query = queryOf(get().search.form);
+      const seq = ++checkSeq;
+      if (!query) return patch({ problem: null });
+      try {
+        const { error } = await get().api.call('messages.checkQuery', { query });
+        if (seq === checkSeq)
+          patch({ problem: error ? { message: error.message, position: error.position } : null });
+      } catch (err) {
+        if (seq === checkSeq)
+          patch({ problem: { message: asPayload(err).message, position: null } });
+      }
+    },
+
+    startSearch: (range, maxResults = MAX_HITS) => {
+      get().cancelSearch();
+      const { topic, partitions } = get().browser;
+      const query = queryOf(get().search.form);
+      if (!topic || !query) return;
+      patch({ running: true, progress: null, hits: [], done: null, error: null });
+      let hits: MessageRow[] = [];
+      const token = {};
+      current = token;
+      stopSearch = get().api.subscribe(
+        'messages.search',
+        { topic, partitions, range, query, maxResults, previewBytes: 300 },
+        (e) => {
+          if (current !== token) return; // a newer search replaced this one
+          if (e.type === 'hits') {
+            hits = hits.concat(e.hits).slice(0, MAX_HITS);
+            patch({ hits });
+          } else if (e.type === 'progress') {
+            const { type: _t, ...progress } = e;
+            patch({ progress });
+          } else if (e.type === 'done') {
+            current = null;
+            patch({
+              running: false,
+              done: {
+                reason: e.reason,
+                scanned: e.scanned,
+                matched: e.matched,
+                elapsedMs: e.elapsedMs,
+              },
+            });
+          } else {
+            current = null;
+            patch({
+              running: false,
+              error: { code: e.code as ErrorPayload['code'], message: e.message },
+            });
+          }
+        },
+        (error) => {
+          if (current !== token) return;
+          current = null;
+          patch({ running: false, error: asPayload(error) });
+        },
+      );
+    },
+
+    cancelSearch: () => {
+      stopSearch?.();
+      stopSearch = null;
+      if (current === null) return;
+      current = null;
+      const s = get().search;
+      patch({
+        running: false,
+        done: {
+          reason: 'cancelled',
+          scanned: s.progress?.scanned ?? 0,
+          matched: s.hits.length,
+          elapsedMs: s.progress?.elapsedMs ?? 0,
+        },
+      });
+    },
+
+    clearSearch: () => {
+      get().cancelSearch();
+      patch({ hits: [], progress: null, done: null, error: null });
+    },
+
+    startExport: ({ range, format, query, fileName }) => {
+      get().cancelExport();
+      const { topic, partitions } = get().browser;
+      if (!topic) return;
+      patchExport({ running: true, progress: null, result: null, error: null });
+      const token = {};
+      currentExport = token;
+      stopExport = get().api.subscribe(
+        'messages.export',
+        {
+          topic,
+          partitions,
+          range,
+          format,
+          ...(query ? { query } : {}),
+          ...(fileName ? { fileName } : {}),
+        },
+        (e) => {
+          if (currentExport !== token) return;
+          if (e.type === 'progress') {
+            const { type: _t, ...progress } = e;
+            patchExport({ progress });
+          } else if (e.type === 'done') {
+            currentExport = null;
+            patchExport({
+              running: false,
+              result: {
+                path: e.path,
+                fileName: e.fileName,
+                written: e.written,
+                writtenBytes: e.writtenBytes,
+              },
+            });
+          } else {
+            currentExport = null;
+            patchExport({
+              running: false,
+              error: { code: e.code as ErrorPayload['code'], message: e.message },
+            });
+          }
+        },
+        (error) => {
+          if (currentExport !== token) return;
+          currentExport = null;
+          patchExport({ running: false, error: asPayload(error) });
+        },
+      );
+    },
+
+    cancelExport: () => {
+      stopExport?.();
+      stopExport = null;
+      if (currentExport === null) return;
+      currentExport = null;
+      patchExport({
+        running: false,
+        error: { code: 'CANCELLED', message: 'export cancelled; the partial file was removed' },
+      });
+    },
+  };
+};

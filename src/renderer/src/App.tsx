@@ -7,6 +7,8 @@ import { StatusBar } from './components/StatusBar';
 import './components/layout.css';
 import { hrefFor, sectionOf, useRoute, type Route } from './router';
 import { useAppStore } from './store';
+import { GroupDetailView } from './views/Groups/GroupDetailView';
+import { GroupsView } from './views/Groups/GroupsView';
 
 /**
  * The view for a route. Each section's view lives in `views/<Area>/` and replaces its
@@ -21,9 +23,9 @@ function renderView(route: Route): ReactNode {
     case 'topic':
       return <SectionPlaceholder title={`Topic ${route.topic}`} />;
     case 'groups':
-      return <SectionPlaceholder title="Consumer groups" />;
+      return <GroupsView />;
     case 'group':
-      return <SectionPlaceholder title={`Consumer group ${route.groupId}`} />;
+      return <GroupDetailView groupId={route.groupId} />;
     case 'collectors':
       return <SectionPlaceholder title="Collectors" />;
     case 'settings':

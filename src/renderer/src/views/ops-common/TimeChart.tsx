@@ -1,0 +1,115 @@
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+export interface ChartSeries {
+  label: string;
+  /** One value per x; null leaves a gap. */
+  values: (number | null)[];
+  color: string;
+}
+
+export interface TimeChartProps {
+  /** X values in milliseconds since the epoch. */
+  times: number[];
+  series: ChartSeries[];
+  height?: number;
+  /** Stacked bars instead of lines (the level histogram). */
+  bars?: boolean;
+  /** Called with the time of the clicked x position. */
+  onClickTime?: (ms: number) => void;
+  testId?: string;
+}
+
+/** uPlot needs a canvas and matchMedia; in an environment without them we show a summary. */
+function canDraw(): boolean {
+  if (typeof window === 'undefined' || typeof window.matchMedia !== 'function') return false;
+  try {
+    return document.createElement('canvas').getContext('2d') !== null;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A time-series chart (uPlot). The data arrive as separate arrays per series, uPlot's own
+ * columnar layout, so a refresh does no reshaping. Bars are stacked by summing series in order.
+ */
+export function TimeChart({
+  times,
+  series,
+  height = 180,
+  bars,
+  onClickTime,
+  testId,
+}: TimeChartProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const click = useRef(onClickTime);
+  click.current = onClickTime;
+  const drawable = canDraw();
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el || !drawable) return;
+    const stacked = bars ? stack(series) : series.map((s) => s.values);
+    const data: uPlot.AlignedData = [times.map((t) => t / 1000), ...stacked];
+    const plot = new uPlot(
+      {
+        width: Math.max(200, el.clientWidth || 600),
+        height,
+        legend: { show: true },
+        cursor: { drag: { x: false, y: false } },
+        series: [
+          {},
+          ...series.map((s) => ({
+            label: s.label,
+            stroke: s.color,
+            fill: bars ? s.color : undefined,
+            paths: bars ? uPlot.paths.bars!({ size: [0.9, 40] }) : undefined,
+            points: { show: false },
+          })),
+        ],
+        axes: [{}, { size: 60 }],
+        hooks: {
+          ready: [
+            (u) =>
+              u.over.addEventListener('click', () => {
+                const idx = u.cursor.idx;
+                if (idx !== null && idx !== undefined && click.current) click.current(times[idx]);
+              }),
+          ],
+        },
+      },
+      data,
+      el,
+    );
+    return () => plot.destroy();
+  }, [times, series, height, bars, drawable]);
+
+  if (!drawable) {
+    return (
+      <div className="ops-chart-fallback" data-testid={testId}>
+        {series.map((s) => (
+          <span key={s.label}>
+            {s.label}: {last(s.values)}
+          </span>
+        ))}
+      </div>
+    );
+  }
+  return <div className="ops-chart" ref={box} data-testid={testId} />;
+}
+
+function last(values: (number | null)[]): string {
+  for (let i = values.length - 1; i >= 0; i--) if (values[i] !== null) return String(values[i]);
+  return '–';
+}
+
+/** Cumulative sums so that drawing series i over i-1 shows a stacked bar. Drawn top first. */
+function stack(series: ChartSeries[]): (number | null)[][] {
+  const out: number[][] = [];
+  series.forEach((s, i) => {
+    out.push(s.values.map((v, j) => (v ?? 0) + (i > 0 ? out[i - 1][j] : 0)));
+  });
+  return out;
+}

@@ -91,7 +91,6 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
   const cache: PageCache = { gen: 0, pages: new Map(), inFlight: new Set(), wanted: null };
   let scrollSeq = 0;
   const patch = (p: Partial<BrowserState>) => set((s) => ({ browser: { ...s.browser, ...p } }));
-  const bump = () => set((s) => ({ browser: { ...s.browser, version: s.browser.version + 1 } }));
   const scrollTo = (index: number, align: 'start' | 'end' = 'start') => ({
     index,
     seq: ++scrollSeq,

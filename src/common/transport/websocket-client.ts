@@ -71,6 +71,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
   let fatal: ErrorPayload | undefined;
   let retryDelay = 250;
   let socket: WebSocketLike;
+  let ready = false;
 
   const setStatus = (next: ConnectionStatus, error?: ErrorPayload) => {
     status = next;
@@ -78,7 +79,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
   };
 
   const send = (msg: ClientMessage) => {
-    if (socket.readyState === OPEN) socket.send(JSON.stringify(msg));
+    if (ready && socket.readyState === OPEN) socket.send(JSON.stringify(msg));
     else queue.push(msg);
   };
 
@@ -90,6 +91,15 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
       return; // a server never sends this; ignoring beats crashing the page
     }
     switch (msg.t) {
+      case 'ready': {
+        retryDelay = 250;
+        ready = true;
+        setStatus('open');
+        const queued = queue;
+        queue = [];
+        for (const queuedMsg of queued) socket.send(JSON.stringify(queuedMsg));
+        return;
+      }
       case 'result': {
         const call = pending.get(msg.id);
         if (!call) return;
@@ -117,16 +127,13 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
   const connect = () => {
     setStatus('connecting');
     socket = new Impl(options.url, [WS_PROTOCOL, WS_TOKEN_PREFIX + options.token]);
-    socket.onopen = () => {
-      retryDelay = 250;
-      setStatus('open');
-      const queued = queue;
-      queue = [];
-      for (const msg of queued) socket.send(JSON.stringify(msg));
-    };
+    // The handshake completing means little: the server may still refuse us. We are
+    // connected once it says `ready`.
+    socket.onopen = () => {};
     socket.onmessage = (ev) => onServerMessage(ev.data);
     socket.onerror = () => {}; // always followed by onclose, which does the work
     socket.onclose = (ev) => {
+      ready = false;
       const refusal = parseRefusal(ev.reason);
       failPending(
         refusal ?? {
@@ -196,7 +203,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
       send({ t: 'sub', id, name, params: params ?? {} });
       return () => {
         if (!subs.delete(id)) return;
-        if (socket.readyState === OPEN) socket.send(JSON.stringify({ t: 'unsub', id }));
+        if (ready && socket.readyState === OPEN) socket.send(JSON.stringify({ t: 'unsub', id }));
         else queue = queue.filter((m) => m.id !== id);
       };
     },

@@ -6,6 +6,7 @@ import type { ErrorPayload } from '../errors';
  * send anything.
  *
  *   client → server                       server → client
+ *                                         { t: 'ready' }                  (authenticated)
  *   { t: 'call', id, name, params }       { t: 'result', id, ok: true, result }
  *                                         { t: 'result', id, ok: false, error }
  *   { t: 'sub', id, name, params }        { t: 'event', id, event }
@@ -14,7 +15,8 @@ import type { ErrorPayload } from '../errors';
  *                                         { t: 'error', error }           (frame not understood)
  *
  * `id` is chosen by the client, unique per connection among its open calls and
- * subscriptions. Authentication happens before any frame: see `WS_PROTOCOL`.
+ * subscriptions. Authentication happens before any frame (see `WS_PROTOCOL`); the server
+ * sends `ready` once it accepted the connection, and clients send nothing before it.
  */
 export type ClientMessage =
   | { t: 'call'; id: number; name: string; params: unknown }
@@ -22,6 +24,7 @@ export type ClientMessage =
   | { t: 'unsub'; id: number };
 
 export type ServerMessage =
+  | { t: 'ready' }
   | { t: 'result'; id: number; ok: true; result: unknown }
   | { t: 'result'; id: number; ok: false; error: ErrorPayload }
   | { t: 'event'; id: number; event: unknown }

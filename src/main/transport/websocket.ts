@@ -100,6 +100,7 @@ export function attachWebSocketApi(options: WebSocketApiOptions): WebSocketApi {
       sockets.add(ws);
       ws.once('close', () => sockets.delete(ws));
       serveConnection(ws, dispatcher, logger);
+      ws.send(JSON.stringify({ t: 'ready' } satisfies ServerMessage));
     });
   };
   server.on('upgrade', onUpgrade);

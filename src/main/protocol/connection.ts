@@ -26,6 +26,7 @@ import type { Broker } from './broker-types';
 import type { ConnectionInfo, Handler, RequestContext, ServerOptions } from './context';
 import { KafkaError } from './errors';
 import { checkPlainToken } from './handlers/sasl';
+import type { ProducerStates } from './records/producer-state';
 
 /** Frames decoded but not yet served before we stop reading from the socket. */
 const MAX_QUEUED_FRAMES = 64;
@@ -34,6 +35,7 @@ const MAX_PENDING_WRITE_BYTES = 16 * 1024 * 1024;
 
 export interface ConnectionDeps {
   broker: Broker;
+  producers: ProducerStates;
   options: ServerOptions;
   handlers: ReadonlyMap<number, Handler>;
   onClose: (c: Connection) => void;
@@ -219,6 +221,7 @@ export class Connection {
     }
     const ctx: RequestContext = {
       broker: this.deps.broker,
+      producers: this.deps.producers,
       options: this.deps.options,
       connection: this.info,
       clientId: header.clientId ?? '',

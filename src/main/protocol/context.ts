@@ -5,6 +5,7 @@
  */
 import type { Struct } from './codec/compile';
 import type { Broker } from './broker-types';
+import type { ProducerStates } from './records/producer-state';
 
 export interface SaslUser {
   username: string;
@@ -39,6 +40,8 @@ export interface ConnectionInfo {
 
 export interface RequestContext {
   broker: Broker;
+  /** Idempotent producers' sequence state, shared by all connections of the listener. */
+  producers: ProducerStates;
   options: ServerOptions;
   connection: ConnectionInfo;
   clientId: string;

@@ -7,6 +7,7 @@ import { LogdockError } from '../../common/errors';
 import type { Broker } from './broker-types';
 import { Connection } from './connection';
 import type { Handler, ServerOptions } from './context';
+import { ProducerStates } from './records/producer-state';
 
 export interface KafkaServer {
   /** The address actually bound (the real port when 0 was asked for). */
@@ -40,6 +41,7 @@ export async function listen(
     );
   }
   const connections = new Set<Connection>();
+  const producers = new ProducerStates(broker);
   let nextId = 1;
   const server: Server = createServer((socket: Socket) => {
     if (connections.size >= options.maxConnections) {
@@ -52,6 +54,7 @@ export async function listen(
     }
     const conn = new Connection(socket, nextId++, {
       broker,
+      producers,
       options,
       handlers,
       onClose: (c) => connections.delete(c),

@@ -8,6 +8,8 @@
 import type { Acks } from '../../broker/api';
 import type { Handler, RequestContext } from '../context';
 import { KafkaError } from '../errors';
+import { PRODUCER_ID_OFFSET, RECORD_BATCH_OVERHEAD } from '../../storage/record-batch';
+import { readInt64 } from '../../storage/varint';
 import { legacyToBatch, magicOf } from '../records/legacy';
 import { asArray, errorFields, findTopic, type Struct } from './util';
 
@@ -36,13 +38,33 @@ async function producePartition(
   }
   try {
     const batches = magicOf(records) === 2 ? records : legacyToBatch(records);
-    const result = await ctx.broker.appendBatches(topic, index, batches, { acks });
+    const append = () => ctx.broker.appendBatches(topic, index, batches, { acks });
+    const logStartOffset = t.partitions[index].logStartOffset;
+    if (batches.length < RECORD_BATCH_OVERHEAD || readInt64(batches, PRODUCER_ID_OFFSET) < 0) {
+      const result = await append();
+      return {
+        ...base,
+        errorCode: 0,
+        baseOffset: result.baseOffset,
+        logAppendTimeMs: result.logAppendTime,
+        logStartOffset,
+      };
+    }
+    const outcome = await ctx.producers.appendIdempotent(topic, index, batches, append);
+    if (outcome.error?.kind === 'error') {
+      return { ...base, errorCode: outcome.error.errorCode, errorMessage: outcome.error.message };
+    }
+    if (outcome.duplicateOf !== null) {
+      // A retry of a batch already stored: answer as the first time, store nothing.
+      return { ...base, errorCode: 0, baseOffset: outcome.duplicateOf, logStartOffset };
+    }
+    const result = outcome.result!;
     return {
       ...base,
       errorCode: 0,
       baseOffset: result.baseOffset,
       logAppendTimeMs: result.logAppendTime,
-      logStartOffset: t.partitions[index].logStartOffset,
+      logStartOffset,
     };
   } catch (err) {
     return { ...base, ...errorFields(err) };

@@ -1,0 +1,842 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LogdockError } from '../../common/errors';
+import { createLogger, type Logger } from '../logger';
+import {
+  defaultLogConfig,
+  LogMaintenance,
+  PartitionLog,
+  type AppendResult,
+  type LogConfig,
+  type ReadResult,
+  type SegmentInfo,
+  type StoredRecord,
+} from '../storage';
+import type {
+  Acks,
+  AppendEvent,
+  BrokerApi,
+  GroupDescription,
+  GroupSummary,
+  OffsetResetPlanEntry,
+  OffsetSpec,
+  PartitionLag,
+  ProduceRecord,
+  TopicConfigs,
+  TopicDescription,
+} from './api';
+import { GroupCoordinator } from './coordinator';
+import { lockDataDir } from './data-dir-lock';
+import { computeLag, planOffsetReset } from './group-admin';
+import { partitionForKey } from './murmur2';
+import { offsetsPartitionFor } from './offsets-codec';
+import { DefaultPartitioner } from './partitioner';
+import { RateMeter } from './rate';
+import {
+  applyTopicConfigs,
+  logConfigFromTopicConfigs,
+  topicConfigsFromLogConfig,
+  type TopicConfigInput,
+} from './topic-configs';
+import { readTopicMetadata, writeTopicMetadata, type TopicMeta } from './topic-metadata';
+import { isInternalTopic, validateTopicName } from './topic-names';
+import { Consumer, type ConsumerOptions } from './consumer';
+import { Producer, type ProducerOptions } from './producer';
+
+export const OFFSETS_TOPIC = '__consumer_offsets';
+const MAX_PARTITIONS = 10_000;
+
+export interface BrokerOptions {
+  dataDir: string;
+  clock?: () => number;
+  /** Kafka's auto.create.topics.enable: producing to an unknown topic creates it. Default true. */
+  autoCreateTopics?: boolean;
+  /** Partitions of an auto-created topic (Kafka's num.partitions). Default 1. */
+  defaultPartitions?: number;
+  defaultTopicConfigs?: Partial<TopicConfigs>;
+  /** How often retention and compaction run (Kafka's log.retention.check.interval.ms). */
+  retentionCheckIntervalMs?: number;
+  /** Partitions of `__consumer_offsets` when it is first created. Default 1. */
+  offsetsTopicPartitions?: number;
+  /** Group coordinator tuning (see CoordinatorOptions). */
+  initialRebalanceDelayMs?: number;
+  minSessionTimeoutMs?: number;
+  logger?: Logger;
+}
+
+interface Topic {
+  meta: TopicMeta;
+  configs: TopicConfigs;
+  logs: PartitionLog[];
+  rate: RateMeter;
+}
+
+function fail(code: LogdockError['code'], message: string): never {
+  throw new LogdockError(code, message);
+}
+
+/**
+ * The embedded Kafka-like broker: topics of partition logs in one data directory, a
+ * producer path (records batched per partition, or raw client batches), reads and long-poll
+ * waits, the group coordinator (`groups`) with its offsets in `__consumer_offsets`, and the
+ * administration the UI, CLI and Kafka protocol server need. One process at a time may
+ * open a data directory (`.lock`).
+ *
+ * Concurrency: every method may be called concurrently. Topic changes (create, delete,
+ * alter, add partitions) are serialised among themselves; appends and reads go straight to
+ * the partition logs, which serialise appends per partition.
+ */
+export class Broker implements BrokerApi {
+  readonly groups: GroupCoordinator;
+  private readonly topics = new Map<string, Topic>();
+  private readonly appendListeners = new Set<(e: AppendEvent) => void>();
+  private readonly topicListeners = new Set<() => void>();
+  private readonly closeHooks = new Set<() => Promise<void>>();
+  private readonly partitioner = new DefaultPartitioner();
+  private readonly clock: () => number;
+  private readonly logger: Logger;
+  private readonly baseLogConfig: LogConfig;
+  private readonly defaults: TopicConfigs;
+  private maintenance: LogMaintenance | null = null;
+  private adminChain: Promise<unknown> = Promise.resolve();
+  private closing: Promise<void> | null = null;
+  private releaseLock: () => Promise<void> = async () => {};
+
+  private constructor(private readonly opts: BrokerOptions) {
+    this.clock = opts.clock ?? Date.now;
+    this.logger = opts.logger ?? createLogger({ scope: 'broker' });
+    this.baseLogConfig = defaultLogConfig();
+    this.defaults = applyTopicConfigs(
+      '(defaults)',
+      topicConfigsFromLogConfig(this.baseLogConfig),
+      opts.defaultTopicConfigs ?? {},
+      topicConfigsFromLogConfig(this.baseLogConfig),
+    );
+    this.groups = new GroupCoordinator({
+      clock: this.clock,
+      persist: (groupId, records) => this.persistOffsets(groupId, records),
+      partitionCount: (topic) => this.topics.get(topic)?.logs.length ?? null,
+      initialRebalanceDelayMs: opts.initialRebalanceDelayMs,
+      minSessionTimeoutMs: opts.minSessionTimeoutMs,
+    });
+  }
+
+  get dataDir(): string {
+    return this.opts.dataDir;
+  }
+
+  /**
+   * Locks the data directory, loads the topic catalogue and every partition (recovering
+   * logs after a crash), creates `__consumer_offsets` if needed and replays it into the
+   * group coordinator, then starts background retention. Throws UNAVAILABLE when another
+   * process holds the directory, CORRUPT_FILE for an unreadable catalogue, IO_ERROR.
+   */
+  static async open(opts: BrokerOptions): Promise<Broker> {
+    await mkdir(opts.dataDir, { recursive: true }).catch((err: Error) =>
+      fail('IO_ERROR', `cannot create data directory ${opts.dataDir}: ${err.message}`),
+    );
+    const broker = new Broker(opts);
+    broker.releaseLock = await lockDataDir(opts.dataDir);
+    try {
+      await broker.load();
+    } catch (err) {
+      await broker.close().catch(() => {});
+      throw err;
+    }
+    return broker;
+  }
+
+  private async load(): Promise<void> {
+    const catalogue = await readTopicMetadata(this.dataDir);
+    const metas = catalogue ?? (await this.discoverTopics());
+    for (const meta of metas) await this.openTopic(meta);
+    if (catalogue) await this.removeOrphans();
+    if (!this.topics.has(OFFSETS_TOPIC)) {
+      await this.createTopicNow(OFFSETS_TOPIC, this.opts.offsetsTopicPartitions ?? 1, {
+        'cleanup.policy': 'compact',
+        'segment.bytes': 100 * 1024 * 1024,
+      });
+    } else if (!catalogue) {
+      await this.saveCatalogue();
+    }
+    await this.loadOffsets();
+    this.maintenance = new LogMaintenance(
+      () => [...this.topics.values()].flatMap((t) => t.logs),
+      this.opts.retentionCheckIntervalMs ?? 5 * 60_000,
+      (log, err) =>
+        this.logger.warn(`retention/compaction of ${log.name} failed: ${(err as Error).message}`),
+    );
+    this.maintenance.start();
+  }
+
+  /** No catalogue (first start, or a data dir from elsewhere): topics from partition dirs. */
+  private async discoverTopics(): Promise<TopicMeta[]> {
+    const counts = new Map<string, number>();
+    for (const entry of await readdir(this.dataDir, { withFileTypes: true })) {
+      const m = /^(.+)-(\d+)$/.exec(entry.name);
+      if (!entry.isDirectory() || !m) continue;
+      try {
+        validateTopicName(m[1]);
+      } catch {
+        continue;
+      }
+      counts.set(m[1], Math.max(counts.get(m[1]) ?? 0, Number(m[2]) + 1));
+    }
+    if (counts.size > 0)
+      this.logger.warn(
+        `no ${this.dataDir}/topics.json; rebuilt the topic list from partition directories`,
+      );
+    return [...counts].map(([name, partitions]) => ({
+      name,
+      topicId: randomUUID(),
+      partitions,
+      createdAt: this.clock(),
+      configs: name === OFFSETS_TOPIC ? { 'cleanup.policy': 'compact' } : {},
+    }));
+  }
+
+  /** Partition dirs of topics absent from the catalogue are leftovers of an interrupted delete. */
+  private async removeOrphans(): Promise<void> {
+    for (const entry of await readdir(this.dataDir, { withFileTypes: true })) {
+      const m = /^(.+)-(\d+)$/.exec(entry.name);
+      if (!entry.isDirectory() || !m) continue;
+      const topic = this.topics.get(m[1]);
+      if (topic && Number(m[2]) < topic.logs.length) continue;
+      try {
+        validateTopicName(m[1]);
+      } catch {
+        continue;
+      }
+      this.logger.warn(
+        `removing ${entry.name}: its topic is not in topics.json (interrupted delete or create)`,
+      );
+      await rm(join(this.dataDir, entry.name), { recursive: true, force: true });
+    }
+  }
+
+  private async openTopic(meta: TopicMeta): Promise<Topic> {
+    const configs = applyTopicConfigs(meta.name, this.defaults, meta.configs, this.defaults);
+    const topic: Topic = { meta, configs, logs: [], rate: new RateMeter(this.clock) };
+    try {
+      for (let p = 0; p < meta.partitions; p++) topic.logs.push(await this.openPartition(topic, p));
+    } catch (err) {
+      await Promise.all(topic.logs.map((l) => l.close().catch(() => {})));
+      throw err;
+    }
+    this.topics.set(meta.name, topic);
+    return topic;
+  }
+
+  private async openPartition(topic: Topic, partition: number): Promise<PartitionLog> {
+    const name = topic.meta.name;
+    const log = await PartitionLog.open(
+      join(this.dataDir, `${name}-${partition}`),
+      logConfigFromTopicConfigs(topic.configs, this.baseLogConfig),
+      { clock: this.clock, topic: name, partition },
+    );
+    if (log.recovery.truncatedBytes > 0) {
+      this.logger.warn(
+        `recovered ${name}-${partition}: dropped ${log.recovery.truncatedBytes} bytes`,
+        {
+          at: log.recovery.truncatedAt,
+        },
+      );
+    }
+    log.onAppend((baseOffset, lastOffset) => {
+      topic.rate.add(lastOffset - baseOffset + 1);
+      const event = { topic: name, partition, baseOffset, lastOffset };
+      for (const l of this.appendListeners) {
+        try {
+          l(event);
+        } catch (err) {
+          this.logger.warn(`append listener failed: ${(err as Error).message}`);
+        }
+      }
+    });
+    return log;
+  }
+
+  private async loadOffsets(): Promise<void> {
+    const topic = this.topics.get(OFFSETS_TOPIC)!;
+    for (const log of topic.logs) {
+      let offset = log.logStartOffset;
+      while (offset < log.logEndOffset) {
+        const records = await log.readRecords(offset, { maxRecords: 1000, maxBytes: 1024 * 1024 });
+        if (records.length === 0) break;
+        for (const r of records) this.loadOffsetRecord(log.name, r);
+        offset = records[records.length - 1].offset + 1;
+      }
+    }
+    this.groups.startLoadedSessions();
+  }
+
+  private loadOffsetRecord(where: string, r: StoredRecord): void {
+    if (!r.key) return;
+    try {
+      this.groups.loadRecord(r.key, r.value);
+    } catch (err) {
+      // A record we cannot read (written by a newer Kafka, or damaged) is skipped, not fatal.
+      this.logger.warn(
+        `${where} offset ${r.offset}: skipped unreadable record: ${(err as Error).message}`,
+      );
+    }
+  }
+
+  private async persistOffsets(
+    groupId: string,
+    records: { key: Buffer; value: Buffer | null }[],
+  ): Promise<void> {
+    const topic = this.topics.get(OFFSETS_TOPIC);
+    if (!topic) fail('CLOSED', 'the broker is closed');
+    const log = topic.logs[offsetsPartitionFor(groupId, topic.logs.length)];
+    await log.appendRecords(records.map((r) => ({ key: r.key, value: r.value })));
+  }
+
+  private saveCatalogue(): Promise<void> {
+    return writeTopicMetadata(
+      this.dataDir,
+      [...this.topics.values()].map((t) => t.meta),
+    );
+  }
+
+  /** Runs topic administration one operation at a time. */
+  private admin<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.adminChain.then(() => {
+      this.checkOpen();
+      return fn();
+    });
+    this.adminChain = run.catch(() => {});
+    return run;
+  }
+
+  private checkOpen(): void {
+    if (this.closing) fail('CLOSED', `the broker on ${this.dataDir} is closed`);
+  }
+
+  private emitTopicsChanged(): void {
+    for (const l of this.topicListeners) {
+      try {
+        l();
+      } catch (err) {
+        this.logger.warn(`topics listener failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private topic(name: string): Topic {
+    const t = this.topics.get(name);
+    if (!t) fail('UNKNOWN_TOPIC', `topic "${name}" does not exist`);
+    return t;
+  }
+
+  private log(topic: string, partition: number): PartitionLog {
+    this.checkOpen();
+    const t = this.topic(topic);
+    const log = Number.isInteger(partition) ? t.logs[partition] : undefined;
+    if (!log)
+      fail(
+        'UNKNOWN_PARTITION',
+        `topic "${topic}" has no partition ${partition} (it has ${t.logs.length})`,
+      );
+    return log;
+  }
+
+  // ------------------------------------------------------------------ topics
+
+  /**
+   * Creates a topic with `partitions` (default 1) and config overrides, after validating the
+   * name and every config. Throws INVALID_TOPIC, INVALID_CONFIG, INVALID_ARGUMENT (partition
+   * count), ALREADY_EXISTS.
+   */
+  createTopic(
+    name: string,
+    opts: {
+      partitions?: number;
+      configs?: Partial<Record<keyof TopicConfigs, string | number>>;
+    } = {},
+  ): Promise<TopicDescription> {
+    validateTopicName(name);
+    return this.admin(async () => {
+      if (this.topics.has(name)) fail('ALREADY_EXISTS', `topic "${name}" already exists`);
+      await this.createTopicNow(name, opts.partitions ?? 1, opts.configs ?? {});
+      this.emitTopicsChanged();
+      return this.describeTopic(name);
+    });
+  }
+
+  private async createTopicNow(
+    name: string,
+    partitions: number,
+    configs: TopicConfigInput,
+  ): Promise<void> {
+    if (!Number.isInteger(partitions) || partitions < 1 || partitions > MAX_PARTITIONS) {
+      fail(
+        'INVALID_ARGUMENT',
+        `topic "${name}": partition count ${partitions} must be an integer in [1, ${MAX_PARTITIONS}]`,
+      );
+    }
+    const parsed = applyTopicConfigs(name, this.defaults, configs, this.defaults);
+    const overrides: Partial<TopicConfigs> = {};
+    for (const key of Object.keys(configs) as (keyof TopicConfigs)[]) {
+      (overrides as Record<string, unknown>)[key] = parsed[key];
+    }
+    // Old leftovers under this name must not become the new topic's data.
+    for (let p = 0; p < partitions; p++)
+      await rm(join(this.dataDir, `${name}-${p}`), { recursive: true, force: true });
+    const meta: TopicMeta = {
+      name,
+      topicId: randomUUID(),
+      partitions,
+      createdAt: this.clock(),
+      configs: overrides,
+    };
+    await this.openTopic(meta);
+    try {
+      await this.saveCatalogue();
+    } catch (err) {
+      const t = this.topics.get(name)!;
+      this.topics.delete(name);
+      await Promise.all(
+        t.logs.map((l) =>
+          l
+            .close()
+            .then(() => l.deleteFiles())
+            .catch(() => {}),
+        ),
+      );
+      throw err;
+    }
+  }
+
+  /**
+   * Deletes a topic: drops it from the catalogue, then removes its files and the offsets
+   * groups committed for it. Internal topics cannot be deleted. Throws UNKNOWN_TOPIC,
+   * INVALID_TOPIC.
+   */
+  deleteTopic(name: string): Promise<void> {
+    return this.admin(async () => {
+      const t = this.topic(name);
+      if (isInternalTopic(name))
+        fail('INVALID_TOPIC', `internal topic "${name}" cannot be deleted`);
+      this.topics.delete(name);
+      await this.saveCatalogue();
+      for (const log of t.logs) {
+        await log.close().catch(() => {});
+        await log.deleteFiles();
+      }
+      await this.groups.deleteTopicOffsets(name);
+      this.emitTopicsChanged();
+    });
+  }
+
+  /** Every topic, sorted by name; internal ones only with `includeInternal`. */
+  listTopics(opts: { includeInternal?: boolean } = {}): TopicDescription[] {
+    return [...this.topics.keys()]
+      .filter((n) => opts.includeInternal || !isInternalTopic(n))
+      .sort()
+      .map((n) => this.describeTopic(n));
+  }
+
+  /** Partitions with start/end offsets, size and newest timestamp; configs; rate. Throws UNKNOWN_TOPIC. */
+  describeTopic(name: string): TopicDescription {
+    const t = this.topic(name);
+    return {
+      name,
+      internal: isInternalTopic(name),
+      partitions: t.logs.map((log, partition) => {
+        const segs = log.segments();
+        let lastTimestamp: number | null = null;
+        for (let i = segs.length - 1; i >= 0 && lastTimestamp === null; i--)
+          lastTimestamp = segs[i].maxTimestamp;
+        return {
+          partition,
+          logStartOffset: log.logStartOffset,
+          logEndOffset: log.logEndOffset,
+          sizeBytes: log.sizeBytes(),
+          lastTimestamp,
+        };
+      }),
+      configs: { ...t.configs },
+      messageRate: t.rate.perSecond(),
+    };
+  }
+
+  /**
+   * Changes configs (null resets one to the default), validating all first; with
+   * `validateOnly` nothing changes. Returns the resulting configs. Throws UNKNOWN_TOPIC,
+   * INVALID_CONFIG.
+   */
+  alterTopicConfigs(
+    name: string,
+    configs: Partial<Record<keyof TopicConfigs, string | number | null>>,
+    opts: { validateOnly?: boolean } = {},
+  ): Promise<TopicConfigs> {
+    return this.admin(async () => {
+      const t = this.topic(name);
+      const next = applyTopicConfigs(name, t.configs, configs, this.defaults);
+      if (opts.validateOnly) return next;
+      const logConfig = logConfigFromTopicConfigs(next, this.baseLogConfig);
+      const overrides: Partial<TopicConfigs> = { ...t.meta.configs };
+      for (const [key, value] of Object.entries(configs)) {
+        if (value === undefined) continue;
+        if (value === null) delete (overrides as Record<string, unknown>)[key];
+        else (overrides as Record<string, unknown>)[key] = next[key as keyof TopicConfigs];
+      }
+      const previous = t.meta;
+      t.meta = { ...t.meta, configs: overrides };
+      try {
+        await this.saveCatalogue();
+      } catch (err) {
+        t.meta = previous;
+        throw err;
+      }
+      t.configs = next;
+      for (const log of t.logs) log.updateConfig(logConfig);
+      this.emitTopicsChanged();
+      return { ...next };
+    });
+  }
+
+  /** Grows a topic to `totalCount` partitions (never shrinks). Throws UNKNOWN_TOPIC, INVALID_ARGUMENT. */
+  createPartitions(name: string, totalCount: number): Promise<void> {
+    return this.admin(async () => {
+      const t = this.topic(name);
+      if (
+        !Number.isInteger(totalCount) ||
+        totalCount <= t.logs.length ||
+        totalCount > MAX_PARTITIONS
+      ) {
+        fail(
+          'INVALID_ARGUMENT',
+          `topic "${name}" has ${t.logs.length} partitions; the new count ${totalCount} must be larger (partitions are never removed) and at most ${MAX_PARTITIONS}`,
+        );
+      }
+      const added: PartitionLog[] = [];
+      for (let p = t.logs.length; p < totalCount; p++) {
+        await rm(join(this.dataDir, `${name}-${p}`), { recursive: true, force: true });
+        added.push(await this.openPartition(t, p));
+      }
+      t.logs.push(...added);
+      t.meta = { ...t.meta, partitions: totalCount };
+      await this.saveCatalogue();
+      this.emitTopicsChanged();
+    });
+  }
+
+  /** The segments of one partition. Throws UNKNOWN_TOPIC, UNKNOWN_PARTITION. */
+  segments(topic: string, partition: number): SegmentInfo[] {
+    return this.log(topic, partition).segments();
+  }
+
+  // ------------------------------------------------------------------ produce
+
+  /**
+   * Appends records, one batch per partition touched; records without a partition are
+   * placed by Kafka's default partitioner. With acks -1 it resolves once fsynced. Returns
+   * each record's partition and offset, in input order. Throws UNKNOWN_TOPIC (unless topics
+   * are auto-created), UNKNOWN_PARTITION, MESSAGE_TOO_LARGE, INVALID_TOPIC.
+   */
+  async send(
+    records: ProduceRecord[],
+    opts: { acks?: Acks } = {},
+  ): Promise<{ topic: string; partition: number; offset: number }[]> {
+    this.checkOpen();
+    const groups = new Map<string, { topic: string; partition: number; indexes: number[] }>();
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i];
+      await this.ensureTopic(r.topic);
+      const partition = r.partition ?? this.partitionFor(r.topic, r.key ?? null);
+      this.log(r.topic, partition);
+      const id = `${r.topic}\u0000${partition}`;
+      const g = groups.get(id) ?? { topic: r.topic, partition, indexes: [] };
+      g.indexes.push(i);
+      groups.set(id, g);
+    }
+    const out = new Array<{ topic: string; partition: number; offset: number }>(records.length);
+    await Promise.all(
+      [...groups.values()].map(async (g) => {
+        const result = await this.appendRecords(
+          g.topic,
+          g.partition,
+          g.indexes.map((i) => records[i]),
+          opts.acks ?? 1,
+        );
+        g.indexes.forEach(
+          (idx, k) =>
+            (out[idx] = { topic: g.topic, partition: g.partition, offset: result.baseOffset + k }),
+        );
+      }),
+    );
+    if (groups.size > 0) {
+      for (const g of groups.values()) {
+        const numPartitions = this.topic(g.topic).logs.length;
+        this.partitioner.onNewBatch(g.topic, g.partition, numPartitions);
+      }
+    }
+    return out;
+  }
+
+  /** Appends records to one partition as one batch (split only if over max.message.bytes). */
+  async appendRecords(
+    topic: string,
+    partition: number,
+    records: ProduceRecord[] | { key?: Buffer | null; value: Buffer | null }[],
+    acks: Acks = 1,
+  ): Promise<AppendResult> {
+    const log = this.log(topic, partition);
+    const t = this.topic(topic);
+    const max = t.configs['max.message.bytes'];
+    for (const r of records as ProduceRecord[]) {
+      const size =
+        (r.key?.length ?? 0) +
+        (r.value?.length ?? 0) +
+        (r.headers ?? []).reduce((n, h) => n + h.key.length + (h.value?.length ?? 0), 0);
+      if (size > max) {
+        fail(
+          'MESSAGE_TOO_LARGE',
+          `record of ${size} bytes for ${topic}-${partition} exceeds max.message.bytes=${max}`,
+        );
+      }
+    }
+    return log.appendRecords(
+      (records as ProduceRecord[]).map((r) => ({
+        key: r.key ?? null,
+        value: r.value,
+        headers: r.headers,
+        timestamp: r.timestamp,
+      })),
+      { fsync: acks === -1 },
+    );
+  }
+
+  /**
+   * Makes sure a topic exists, creating it with the default partition count when topics
+   * are auto-created. Throws UNKNOWN_TOPIC otherwise, INVALID_TOPIC for a bad name.
+   */
+  async ensureTopic(name: string): Promise<void> {
+    if (this.topics.has(name)) return;
+    if (this.opts.autoCreateTopics === false)
+      fail('UNKNOWN_TOPIC', `topic "${name}" does not exist`);
+    validateTopicName(name);
+    await this.admin(async () => {
+      if (this.topics.has(name)) return;
+      await this.createTopicNow(name, this.opts.defaultPartitions ?? 1, {});
+      this.emitTopicsChanged();
+    }).catch((err: unknown) => {
+      if ((err as LogdockError).code !== 'ALREADY_EXISTS') throw err;
+    });
+  }
+
+  /**
+   * Appends a client's RecordBatch v2 bytes as they are (the Kafka protocol's Produce).
+   * Throws UNKNOWN_TOPIC, UNKNOWN_PARTITION, CORRUPT_RECORD, MESSAGE_TOO_LARGE.
+   */
+  appendBatches(
+    topic: string,
+    partition: number,
+    batches: Buffer,
+    opts: { acks?: Acks } = {},
+  ): Promise<AppendResult> {
+    return this.log(topic, partition).append(batches, { fsync: opts.acks === -1 });
+  }
+
+  /** Kafka's default partition for a key (sticky for null keys). Throws UNKNOWN_TOPIC. */
+  partitionFor(topic: string, key: Buffer | null): number {
+    const n = this.topic(topic).logs.length;
+    return key
+      ? partitionForKey(key, n)
+      : this.partitioner.partition({ topic, key, value: null, numPartitions: n });
+  }
+
+  // ------------------------------------------------------------------ read
+
+  /** Whole stored batches from `offset`. Throws UNKNOWN_TOPIC, UNKNOWN_PARTITION, OFFSET_OUT_OF_RANGE. */
+  read(topic: string, partition: number, offset: number, maxBytes: number): Promise<ReadResult> {
+    return this.log(topic, partition).read(offset, maxBytes);
+  }
+
+  /** Decoded records from `offset`. Errors as `read`. */
+  readRecords(
+    topic: string,
+    partition: number,
+    offset: number,
+    opts: { maxRecords?: number; maxBytes?: number } = {},
+  ): Promise<StoredRecord[]> {
+    return this.log(topic, partition).readRecords(offset, {
+      maxRecords: opts.maxRecords ?? 500,
+      maxBytes: opts.maxBytes,
+    });
+  }
+
+  /** First offset with a timestamp >= `timestamp`, or null. Throws UNKNOWN_TOPIC, UNKNOWN_PARTITION. */
+  offsetForTimestamp(topic: string, partition: number, timestamp: number): Promise<number | null> {
+    return this.log(topic, partition).offsetForTimestamp(timestamp);
+  }
+
+  /**
+   * Resolves true as soon as the partition's log end offset exceeds `offset` (at once if it
+   * already does), false after `timeoutMs`, on abort, on broker close or topic deletion.
+   * Event driven (append listeners), never polling. Throws UNKNOWN_TOPIC, UNKNOWN_PARTITION.
+   */
+  waitForData(
+    topic: string,
+    partition: number,
+    offset: number,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    const log = this.log(topic, partition);
+    if (log.logEndOffset > offset) return Promise.resolve(true);
+    if (timeoutMs <= 0 || signal?.aborted) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      const done = (value: boolean): void => {
+        clearTimeout(timer);
+        offAppend();
+        this.closeHooks.delete(onClose);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(value);
+      };
+      const offAppend = log.onAppend((_base, last) => {
+        if (last >= offset) done(true);
+      });
+      const timer = setTimeout(() => done(false), timeoutMs);
+      const onAbort = (): void => done(false);
+      const onClose = async (): Promise<void> => done(false);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.closeHooks.add(onClose);
+    });
+  }
+
+  /** Moves the log start offset to `beforeOffset`; returns the new start. Throws as `read`. */
+  deleteRecords(topic: string, partition: number, beforeOffset: number): Promise<number> {
+    return this.log(topic, partition).deleteRecords(beforeOffset);
+  }
+
+  /** Called after every append to any partition. Returns an unsubscribe function. */
+  onAppend(listener: (event: AppendEvent) => void): () => void {
+    this.appendListeners.add(listener);
+    return () => this.appendListeners.delete(listener);
+  }
+
+  /** Called after a topic is created, deleted, altered or grown. */
+  onTopicsChanged(listener: () => void): () => void {
+    this.topicListeners.add(listener);
+    return () => this.topicListeners.delete(listener);
+  }
+
+  /** Runs retention and compaction on every partition now (they also run on an interval). */
+  runMaintenance(): Promise<void> {
+    return this.maintenance?.runOnce() ?? Promise.resolve();
+  }
+
+  // ------------------------------------------------------------------ clients
+
+  /** An in-process producer (see ./producer.ts). Closed with the broker. */
+  producer(opts: ProducerOptions = {}): Producer {
+    this.checkOpen();
+    const p = new Producer(this, opts);
+    const hook = async (): Promise<void> => p.close();
+    this.closeHooks.add(hook);
+    return p;
+  }
+
+  /** An in-process consumer (see ./consumer.ts). Closed with the broker. */
+  consumer(opts: ConsumerOptions): Consumer {
+    this.checkOpen();
+    const c = new Consumer(this, opts);
+    const hook = async (): Promise<void> => c.close().catch(() => {});
+    this.closeHooks.add(hook);
+    c.onClosed(() => this.closeHooks.delete(hook));
+    return c;
+  }
+
+  // ------------------------------------------------------------------ groups
+
+  listGroups(): GroupSummary[] {
+    return this.groups.listGroups();
+  }
+
+  /** Throws UNKNOWN_GROUP. */
+  describeGroup(groupId: string): GroupDescription {
+    return this.groups.describeGroup(groupId);
+  }
+
+  /** Per partition the group committed or is assigned: LEO minus committed offset. Throws UNKNOWN_GROUP. */
+  groupLag(groupId: string): PartitionLag[] {
+    return computeLag(this.groups, groupId, (topic, partition) => {
+      const log = this.topics.get(topic)?.logs[partition];
+      return log ? log.logEndOffset : null;
+    });
+  }
+
+  committedOffsets(groupId: string): Map<string, number> {
+    return new Map(
+      this.groups.fetchOffsets(groupId, null).map((o) => [`${o.topic}:${o.partition}`, o.offset]),
+    );
+  }
+
+  /**
+   * Plans (dry run) or applies a reset of an inactive group's offsets for one partition, one
+   * topic, or every topic it committed. Throws GROUP_NOT_EMPTY, UNKNOWN_TOPIC,
+   * UNKNOWN_PARTITION, INVALID_ARGUMENT.
+   */
+  async resetGroupOffsets(
+    groupId: string,
+    target: { topic?: string; partition?: number; spec: OffsetSpec },
+    opts: { dryRun: boolean },
+  ): Promise<OffsetResetPlanEntry[]> {
+    this.checkOpen();
+    if (this.groups.hasGroup(groupId) && this.groups.describeGroup(groupId).members > 0) {
+      fail(
+        'GROUP_NOT_EMPTY',
+        `group ${groupId} has active members; stop its consumers before resetting offsets`,
+      );
+    }
+    const plan = await planOffsetReset(this, groupId, target);
+    if (!opts.dryRun && plan.length > 0) {
+      await this.groups.setOffsets(
+        groupId,
+        plan.map((e) => ({ topic: e.topic, partition: e.partition, offset: e.newOffset })),
+      );
+    }
+    return plan;
+  }
+
+  /** Throws UNKNOWN_GROUP, GROUP_NOT_EMPTY. */
+  deleteGroup(groupId: string): Promise<void> {
+    return this.groups.deleteGroup(groupId);
+  }
+
+  /** Log start and end offsets of a partition. Throws UNKNOWN_TOPIC, UNKNOWN_PARTITION. */
+  offsetsOf(topic: string, partition: number): { logStartOffset: number; logEndOffset: number } {
+    const log = this.log(topic, partition);
+    return { logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset };
+  }
+
+  /** Partition count of a topic, or null when it does not exist. */
+  partitionCount(topic: string): number | null {
+    return this.topics.get(topic)?.logs.length ?? null;
+  }
+
+  /**
+   * Closes clients, stops retention and the coordinator, flushes and closes every partition
+   * (clean-shutdown markers) and releases the data-dir lock. Idempotent.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const hook of [...this.closeHooks]) await hook().catch(() => {});
+      this.closeHooks.clear();
+      await this.maintenance?.stop();
+      this.groups.close();
+      await this.adminChain;
+      const logs = [...this.topics.values()].flatMap((t) => t.logs);
+      const results = await Promise.allSettled(logs.map((l) => l.close()));
+      this.topics.clear();
+      await this.releaseLock();
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    })();
+    return this.closing;
+  }
+}

@@ -204,7 +204,9 @@ export class PartitionLog {
       const res = await seg.recover(expected);
       this.settings.onIndexRebuilt(basename(seg.offsetIndex.path));
       this.settings.onIndexRebuilt(basename(seg.timeIndex.path));
-      if (!isLast) seg.nextOffset = Math.max(seg.nextOffset, keepNext);
+      // A sealed segment ends where the next begins (compaction may have emptied its tail),
+      // unless it was truncated: then it ends after its last valid batch.
+      if (!isLast && res.truncatedBytes === 0) seg.nextOffset = Math.max(seg.nextOffset, keepNext);
       expected = seg.nextOffset;
       if (res.truncatedBytes > 0) {
         this.recovery.truncatedBytes += res.truncatedBytes;
@@ -214,7 +216,6 @@ export class PartitionLog {
           this.recovery.truncatedBytes += d.size;
           await d.deleteFiles();
         }
-        seg.nextOffset = Math.max(seg.baseOffset, expected);
         break;
       }
     }

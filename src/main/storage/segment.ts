@@ -351,42 +351,33 @@ export class LogSegment {
     this.resetIndexState();
     const fh = await this.handle();
     const fileSize = (await fh.stat()).size;
-    let pos = 0;
+    let pos = 0; // end of the valid prefix
     let next = Math.max(expectedOffset, this.baseOffset);
-    outer: while (pos < fileSize) {
-      const chunk = await this.readAt(pos, Math.min(RECOVERY_CHUNK, fileSize - pos));
-      let p = 0;
-      while (p < chunk.length) {
-        if (chunk.length - p < RECORD_BATCH_OVERHEAD) {
-          if (pos + p + RECORD_BATCH_OVERHEAD > fileSize) break outer;
-          break; // header straddles the chunk: re-read from here
-        }
-        let header: RecordBatchHeader;
-        try {
-          header = readBatchHeader(chunk, p);
-        } catch {
-          break outer;
-        }
-        const size = LOG_OVERHEAD + header.batchLength;
-        if (header.baseOffset < next || pos + p + size > fileSize) break outer;
-        if (p + size > chunk.length) {
-          if (p === 0) {
-            // A batch larger than the chunk: read it whole.
-            const whole = await this.readAt(pos, size);
-            if (!batchCrcMatches(whole, 0, header.batchLength)) break outer;
-            this.indexRecovered(header, pos, size);
-            next = lastOffsetOf(header) + 1;
-            pos += size;
-            continue outer;
-          }
-          break;
-        }
-        if (!batchCrcMatches(chunk, p, header.batchLength)) break outer;
-        this.indexRecovered(header, pos + p, size);
-        next = lastOffsetOf(header) + 1;
-        p += size;
+    let chunk = Buffer.alloc(0);
+    let chunkStart = 0;
+    while (pos < fileSize) {
+      if (fileSize - pos < RECORD_BATCH_OVERHEAD) break;
+      if (pos + RECORD_BATCH_OVERHEAD > chunkStart + chunk.length) {
+        chunkStart = pos;
+        chunk = await this.readAt(pos, Math.min(RECOVERY_CHUNK, fileSize - pos));
       }
-      pos += p;
+      let header: RecordBatchHeader;
+      try {
+        header = readBatchHeader(chunk, pos - chunkStart);
+      } catch {
+        break;
+      }
+      const size = LOG_OVERHEAD + header.batchLength;
+      if (header.baseOffset < next || pos + size > fileSize) break;
+      if (pos + size > chunkStart + chunk.length) {
+        // The batch straddles the chunk (or is larger than it): read from its start.
+        chunkStart = pos;
+        chunk = await this.readAt(pos, Math.max(size, Math.min(RECOVERY_CHUNK, fileSize - pos)));
+      }
+      if (!batchCrcMatches(chunk, pos - chunkStart, header.batchLength)) break;
+      this.indexRecovered(header, pos, size);
+      next = lastOffsetOf(header) + 1;
+      pos += size;
     }
     const truncatedBytes = fileSize - pos;
     if (truncatedBytes > 0) {

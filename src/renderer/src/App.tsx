@@ -9,6 +9,7 @@ import { hrefFor, sectionOf, useRoute, type Route } from './router';
 import { useAppStore } from './store';
 import { GroupDetailView } from './views/Groups/GroupDetailView';
 import { GroupsView } from './views/Groups/GroupsView';
+import { SettingsView } from './views/Settings/SettingsView';
 
 /**
  * The view for a route. Each section's view lives in `views/<Area>/` and replaces its
@@ -29,7 +30,7 @@ function renderView(route: Route): ReactNode {
     case 'collectors':
       return <SectionPlaceholder title="Collectors" />;
     case 'settings':
-      return <SectionPlaceholder title="Settings" />;
+      return <SettingsView />;
     case 'notFound':
       return <SectionPlaceholder title="Not found" detail={`No page at #/${route.path}.`} />;
   }

@@ -1,0 +1,129 @@
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import WebSocket from 'ws';
+import { LogdockError } from '../../../common/errors';
+import {
+  createWebSocketClient,
+  type WebSocketConstructor,
+} from '../../../common/transport/websocket-client';
+import { Broker } from '../../broker/broker';
+import { parserSchema } from '../../collectors/config';
+import { createParser } from '../../collectors/parsers';
+import { RecordQueue } from '../../collectors/queue';
+import { H, fixedHeader } from '../../collectors/record';
+import { StreamLines } from '../../collectors/stream-lines';
+import { ensureTopic } from '../../collectors/topic';
+import { defaultDataDir } from '../../data-dir';
+import { readApiFile } from '../../headless/api-file';
+import { createLogger } from '../../logger';
+
+export interface PipeOptions {
+  topic: string;
+  dataDir?: string;
+  parser?: string;
+  encoding?: 'utf8' | 'utf16le' | 'utf16be' | 'latin1';
+}
+
+/**
+ * `some-command | logdock pipe --topic T`: every line of stdin becomes a record of topic T
+ * (header `logdock.source: pipe`). With a Logdock running on the data directory the lines
+ * go through its API, one after the other so their order is kept; otherwise the data
+ * directory is opened directly and lines are produced in batches.
+ */
+export function registerPipe(program: Command): void {
+  program
+    .command('pipe')
+    .description('read lines from stdin into a topic: some-command | logdock pipe --topic T')
+    .requiredOption('--topic <topic>', 'topic to produce to (created if missing)')
+    .option(
+      '--data-dir <dir>',
+      'data directory (default: $LOGDOCK_DATA_DIR or the OS app-data folder)',
+    )
+    .option(
+      '--parser <type>',
+      'plain, json or logfmt: parse lines for timestamp, level and fields',
+      'plain',
+    )
+    .option('--encoding <encoding>', 'utf8, utf16le, utf16be or latin1', 'utf8')
+    .action(async (opts: PipeOptions) => {
+      const count = await pipe(process.stdin, opts);
+      process.stderr.write(`logdock pipe: ${count} lines into ${opts.topic}\n`);
+    });
+}
+
+/**
+ * Reads `input` to its end and produces its lines; returns how many.
+ * @throws LogdockError INVALID_ARGUMENT for a bad parser or encoding, or the broker's error.
+ */
+export async function pipe(input: NodeJS.ReadableStream, opts: PipeOptions): Promise<number> {
+  const parserConfig = parserSchema.safeParse({ type: opts.parser ?? 'plain' });
+  if (!parserConfig.success || !['plain', 'json', 'logfmt'].includes(parserConfig.data.type)) {
+    throw new LogdockError(
+      'INVALID_ARGUMENT',
+      `--parser must be plain, json or logfmt, got "${opts.parser}"`,
+    );
+  }
+  const encoding = opts.encoding ?? 'utf8';
+  if (!['utf8', 'utf16le', 'utf16be', 'latin1'].includes(encoding)) {
+    throw new LogdockError(
+      'INVALID_ARGUMENT',
+      `--encoding must be utf8, utf16le, utf16be or latin1, got "${encoding}"`,
+    );
+  }
+  const dataDir = resolve(opts.dataDir ?? defaultDataDir());
+  const counters = { lines: 0, cutLines: 0, parseErrors: 0 };
+  const lines = new StreamLines(
+    opts.topic,
+    { encoding, maxLineBytes: 1024 * 1024, fields: 'headers' },
+    createParser(parserConfig.data, 'local'),
+    [fixedHeader(H.source, 'pipe')],
+    counters,
+  );
+  const running = await readApiFile(dataDir);
+  if (running) {
+    const api = createWebSocketClient({
+      url: running.url,
+      token: running.token,
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      reconnect: false,
+    });
+    try {
+      const produce = async (records: ReturnType<StreamLines['push']>) => {
+        for (const r of records) {
+          await api.call('messages.produce', {
+            topic: opts.topic,
+            key: r.key ? r.key.toString('utf8') : null,
+            value: r.value ? r.value.toString('utf8') : null,
+            headers: (r.headers ?? []).map((h) => ({
+              key: h.key,
+              value: h.value ? h.value.toString('utf8') : null,
+            })),
+          });
+        }
+      };
+      for await (const chunk of input) await produce(lines.push(chunk as Buffer));
+      await produce(lines.end());
+    } finally {
+      api.close();
+    }
+    return counters.lines;
+  }
+  const broker = await Broker.open({ dataDir, logger: createLogger({ level: 'warn' }) });
+  try {
+    await ensureTopic(broker, opts.topic);
+    let failure: Error | null = null;
+    const queue = new RecordQueue(broker, { onError: (err) => (failure ??= err) });
+    for await (const chunk of input) {
+      queue.push(lines.push(chunk as Buffer));
+      // Backpressure: stop reading stdin while the log catches up.
+      if (queue.full) await queue.idle();
+      if (failure) throw failure;
+    }
+    queue.push(lines.end());
+    await queue.idle();
+    if (failure) throw failure;
+  } finally {
+    await broker.close();
+  }
+  return counters.lines;
+}

@@ -1,0 +1,260 @@
+import { appendFile, mkdir, readFile, rename, rm, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Broker } from '../../../src/main/broker/broker';
+import { CollectorManager } from '../../../src/main/collectors';
+import { header, openBroker, readAll, tempDir, values, waitFor } from './helpers';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let broker: Broker;
+let manager: CollectorManager;
+let logs: string;
+
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+  logs = join(dir, 'logs');
+  await mkdir(logs);
+  broker = await openBroker(join(dir, 'data'));
+  manager = new CollectorManager({ broker, dataDir: join(dir, 'data'), defaultSource: false });
+  await manager.start();
+});
+
+afterEach(async () => {
+  await manager.close();
+  await broker.close();
+  await cleanup();
+});
+
+async function restart(): Promise<void> {
+  await manager.close();
+  manager = new CollectorManager({ broker, dataDir: join(dir, 'data'), defaultSource: false });
+  await manager.start();
+}
+
+const fileSource = (extra: Record<string, unknown> = {}) => ({
+  type: 'file',
+  id: 'app',
+  topic: 'app-logs',
+  include: [join(logs, '**/*.log')],
+  scanIntervalMs: 100,
+  rotateWaitMs: 300,
+  ...extra,
+});
+
+describe('file source', () => {
+  it('collects the lines of every file matching the globs, minus excluded ones, with source headers', async () => {
+    await mkdir(join(logs, 'sub', 'deep'), { recursive: true });
+    await writeFile(join(logs, 'a.log'), 'a1\na2\n');
+    await writeFile(join(logs, 'sub', 'deep', 'b.log'), 'b1\n');
+    await writeFile(join(logs, 'sub', 'skip.log'), 'no\n');
+    await writeFile(join(logs, 'c.txt'), 'no\n');
+    await manager.add(fileSource({ exclude: [join(logs, 'sub/skip.log')] }));
+    const records = await waitFor('3 records', async () => {
+      const r = await readAll(broker, 'app-logs');
+      return r.length >= 3 && r;
+    });
+    expect(values(records).sort()).toEqual(['a1', 'a2', 'b1']);
+    const a2 = records.find((r) => r.value?.toString() === 'a2')!;
+    expect(header(a2, 'logdock.source')).toBe('app');
+    expect(header(a2, 'logdock.file')).toBe(join(logs, 'a.log'));
+    expect([header(a2, 'logdock.offset'), header(a2, 'logdock.end')]).toEqual(['3', '6']);
+    expect(header(a2, 'logdock.identity')).toMatch(/^\d+:\d+:6:[0-9a-f]{16}$/);
+  });
+
+  it('picks up files created while running and lines appended to them', async () => {
+    await manager.add(fileSource());
+    await mkdir(join(logs, 'later'));
+    await writeFile(join(logs, 'later', 'new.log'), 'first\n');
+    await waitFor('first line', async () =>
+      values(await readAll(broker, 'app-logs')).includes('first'),
+    );
+    await appendFile(join(logs, 'later', 'new.log'), 'second\nthird\n');
+    await waitFor('3 lines', async () => (await readAll(broker, 'app-logs')).length === 3);
+    expect(values(await readAll(broker, 'app-logs'))).toEqual(['first', 'second', 'third']);
+  });
+
+  it('starts files found by the first scan at their end when configured so, and new files at the beginning', async () => {
+    await writeFile(join(logs, 'old.log'), 'old1\nold2\n');
+    await manager.add(fileSource({ startAt: 'end' }));
+    await appendFile(join(logs, 'old.log'), 'fresh\n');
+    await writeFile(join(logs, 'born.log'), 'born1\n');
+    await waitFor('2 lines', async () => (await readAll(broker, 'app-logs')).length === 2);
+    expect(values(await readAll(broker, 'app-logs')).sort()).toEqual(['born1', 'fresh']);
+  });
+
+  it('resumes after a restart without duplicates and re-reads a last line that had no newline', async () => {
+    const f = join(logs, 'r.log');
+    await writeFile(f, 'one\ntwo\nthr');
+    await manager.add(fileSource());
+    await waitFor('2 lines', async () => (await readAll(broker, 'app-logs')).length === 2);
+    await restart();
+    await appendFile(f, 'ee\nfour\n');
+    await waitFor('4 lines', async () => (await readAll(broker, 'app-logs')).length === 4);
+    await restart();
+    await appendFile(f, 'five\n');
+    await waitFor('5 lines', async () => (await readAll(broker, 'app-logs')).length === 5);
+    expect(values(await readAll(broker, 'app-logs'))).toEqual([
+      'one',
+      'two',
+      'three',
+      'four',
+      'five',
+    ]);
+  });
+
+  it('recovers positions from the topic when the checkpoint file is garbage', async () => {
+    const f = join(logs, 'g.log');
+    await writeFile(f, 'x1\nx2\n');
+    await manager.add(fileSource());
+    await waitFor('2 lines', async () => (await readAll(broker, 'app-logs')).length === 2);
+    await manager.close();
+    const cp = join(dir, 'data', 'collectors', 'checkpoints', 'app.json');
+    await writeFile(cp, '{"version":1,"garbage');
+    await appendFile(f, 'x3\n');
+    manager = new CollectorManager({ broker, dataDir: join(dir, 'data'), defaultSource: false });
+    await manager.start();
+    await waitFor('3 lines', async () => (await readAll(broker, 'app-logs')).length === 3);
+    expect(values(await readAll(broker, 'app-logs'))).toEqual(['x1', 'x2', 'x3']);
+  });
+
+  it('drains a renamed file to its end and reads the new file from the start', async () => {
+    const f = join(logs, 'app.log');
+    await writeFile(f, 'a\n');
+    await manager.add(fileSource({ include: [f] }));
+    await waitFor('a', async () => (await readAll(broker, 'app-logs')).length === 1);
+    await appendFile(f, 'b\n');
+    await rename(f, join(logs, 'app.log.1'));
+    await appendFile(join(logs, 'app.log.1'), 'c\n'); // the writer still had it open
+    await writeFile(f, 'd\n');
+    await waitFor('4 lines', async () => (await readAll(broker, 'app-logs')).length === 4);
+    const records = await readAll(broker, 'app-logs');
+    const byFile = (ident: string) =>
+      values(records.filter((r) => header(r, 'logdock.identity')!.startsWith(ident)));
+    const ids = [
+      ...new Set(
+        records.map((r) => header(r, 'logdock.identity')!.split(':').slice(0, 2).join(':')),
+      ),
+    ];
+    expect(ids).toHaveLength(2);
+    expect(byFile(ids[0] + ':')).toEqual(['a', 'b', 'c']);
+    expect(byFile(ids[1] + ':')).toEqual(['d']);
+    // The rotated file is let go once it has been idle.
+    await waitFor('rotated file closed', () => manager.status()[0].files.length === 1);
+  });
+
+  it('restarts at byte 0 after a truncation and reports it', async () => {
+    const f = join(logs, 't.log');
+    await writeFile(f, 'long line number one\nlong line number two\n');
+    await manager.add(fileSource({ include: [f] }));
+    await waitFor('2 lines', async () => (await readAll(broker, 'app-logs')).length === 2);
+    await truncate(f, 0);
+    await appendFile(f, 'after\n');
+    await waitFor('3 lines', async () => (await readAll(broker, 'app-logs')).length === 3);
+    expect(values(await readAll(broker, 'app-logs'))).toEqual([
+      'long line number one',
+      'long line number two',
+      'after',
+    ]);
+    expect(manager.status()[0].files[0]).toMatchObject({ truncations: 1, position: 6 });
+  });
+
+  it('notices a truncated file that regrew past the old position by its fingerprint', async () => {
+    const f = join(logs, 'fp.log');
+    await writeFile(f, 'aaaa\n');
+    await manager.add(fileSource({ include: [f] }));
+    await waitFor('1 line', async () => (await readAll(broker, 'app-logs')).length === 1);
+    await manager.pause('app');
+    await writeFile(f, 'bbbbbbbbbb\ncccc\n');
+    await manager.resume('app');
+    await waitFor('3 lines', async () => (await readAll(broker, 'app-logs')).length === 3);
+    expect(values(await readAll(broker, 'app-logs'))).toEqual(['aaaa', 'bbbbbbbbbb', 'cccc']);
+  });
+
+  it('follows delete-and-recreate', async () => {
+    const f = join(logs, 'd.log');
+    await writeFile(f, 'before\n');
+    await manager.add(fileSource({ include: [f] }));
+    await waitFor('1 line', async () => (await readAll(broker, 'app-logs')).length === 1);
+    await rm(f);
+    await writeFile(f, 'after\n');
+    await waitFor('2 lines', async () => (await readAll(broker, 'app-logs')).length === 2);
+    expect(values(await readAll(broker, 'app-logs'))).toEqual(['before', 'after']);
+  });
+
+  it('finishes a file rotated while stopped, found by inode and fingerprint', async () => {
+    const f = join(logs, 'app.log');
+    await writeFile(f, 'l1\n');
+    await manager.add(fileSource({ include: [f] }));
+    await waitFor('1 line', async () => (await readAll(broker, 'app-logs')).length === 1);
+    await manager.close();
+    await appendFile(f, 'l2\n');
+    await rename(f, join(logs, 'app.log.1'));
+    await writeFile(f, 'n1\n');
+    manager = new CollectorManager({ broker, dataDir: join(dir, 'data'), defaultSource: false });
+    await manager.start();
+    await waitFor('3 lines', async () => (await readAll(broker, 'app-logs')).length === 3);
+    expect(values(await readAll(broker, 'app-logs')).sort()).toEqual(['l1', 'l2', 'n1']);
+  });
+
+  it('joins multi-line events, parses them, cuts long lines and keeps unparsable lines raw', async () => {
+    const f = join(logs, 'm.log');
+    await writeFile(
+      f,
+      '{"time":"2024-01-01T00:00:00Z","level":"error","msg":"boom"}\n  at x\n{"level":"info","msg":"' +
+        'y'.repeat(100) +
+        '"}\nnot json\n',
+    );
+    await manager.add(
+      fileSource({
+        include: [f],
+        parser: { type: 'json' },
+        multiline: { mode: 'continuation', pattern: '^\\s', flushMs: 50 },
+        maxLineBytes: 80,
+      }),
+    );
+    const records = await waitFor('3 records', async () => {
+      const r = await readAll(broker, 'app-logs');
+      return r.length === 3 && r;
+    });
+    expect(values(records)[0]).toBe(
+      '{"time":"2024-01-01T00:00:00Z","level":"error","msg":"boom"}\n  at x',
+    );
+    expect(header(records[0], 'logdock.parse-error')).toMatch(/invalid JSON/);
+    expect(header(records[1], 'logdock.cut')).toBe(
+      String('{"level":"info","msg":""}'.length + 100),
+    );
+    expect(records[1].value).toHaveLength(80);
+    expect(header(records[2], 'logdock.parse-error')).toMatch(/invalid JSON/);
+    expect(manager.status()[0]).toMatchObject({ cutLines: 1, parseErrors: 3 });
+  });
+
+  it('puts the parsed timestamp on the record and level and fields in headers', async () => {
+    const f = join(logs, 'j.log');
+    await writeFile(f, '{"time":"2024-01-01T00:00:00Z","level":"warn","msg":"m","user":"ann"}\n');
+    await manager.add(
+      fileSource({ include: [f], parser: { type: 'json' }, key: { type: 'field', field: 'user' } }),
+    );
+    const [r] = await waitFor('1 record', async () => {
+      const r = await readAll(broker, 'app-logs');
+      return r.length === 1 && r;
+    });
+    expect(r.timestamp).toBe(Date.UTC(2024, 0, 1));
+    expect(header(r, 'level')).toBe('warn');
+    expect(header(r, 'field.user')).toBe('ann');
+    expect(r.key?.toString()).toBe('ann');
+  });
+
+  it('reports status per file: position, size and identity', async () => {
+    const f = join(logs, 's.log');
+    await writeFile(f, 'abc\n');
+    await manager.add(fileSource({ include: [f] }));
+    await waitFor('position 4', () => manager.status()[0].files[0]?.position === 4);
+    const st = manager.status()[0];
+    expect(st).toMatchObject({ id: 'app', state: 'running', lines: 1, bytesBehind: 0 });
+    expect(st.files[0]).toMatchObject({ path: f, size: 4, bytesBehind: 0, lastError: null });
+    expect(
+      JSON.parse(await readFile(join(dir, 'data', 'collectors.json'), 'utf8')).sources[0].id,
+    ).toBe('app');
+  });
+});

@@ -1,0 +1,67 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Broker } from '../../../src/main/broker/broker';
+import type { StoredRecord } from '../../../src/main/storage/api';
+import { silentLogger } from '../../../src/main/logger';
+
+export async function tempDir(
+  prefix = 'logdock-collectors-',
+): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export function openBroker(dataDir: string): Promise<Broker> {
+  return Broker.open({ dataDir, logger: silentLogger, autoCreateTopics: true });
+}
+
+type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;
+
+/** Polls `check` until it returns a truthy value or the deadline passes (then throws with `what`). */
+export async function waitFor<T>(
+  what: string,
+  check: () => T | Promise<T>,
+  timeoutMs = 20_000,
+): Promise<Truthy<Awaited<T>>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await check();
+      if (v) return v as Truthy<Awaited<T>>;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+/** Every record of every partition of `topic`, partition by partition. */
+export async function readAll(broker: Broker, topic: string): Promise<StoredRecord[]> {
+  const out: StoredRecord[] = [];
+  let desc;
+  try {
+    desc = broker.describeTopic(topic);
+  } catch {
+    return out;
+  }
+  for (const p of desc.partitions) {
+    let offset = p.logStartOffset;
+    while (offset < p.logEndOffset) {
+      const recs = await broker.readRecords(topic, p.partition, offset, { maxRecords: 10_000 });
+      if (recs.length === 0) break;
+      out.push(...recs);
+      offset = recs[recs.length - 1].offset + 1;
+    }
+  }
+  return out;
+}
+
+export function header(r: StoredRecord, key: string): string | undefined {
+  return r.headers.find((h) => h.key === key)?.value?.toString('utf8');
+}
+
+export const values = (records: StoredRecord[]) =>
+  records.map((r) => r.value?.toString('utf8') ?? '');

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { LogdockError } from '../../common/errors';
 import { APP_VERSION } from '../version';
+import { registerPipe } from './commands/pipe';
 import { registerServe } from './commands/serve';
 
 /**
@@ -16,6 +17,7 @@ export function createProgram(): Command {
     .version(APP_VERSION)
     .showHelpAfterError();
   registerServe(program);
+  registerPipe(program);
   return program;
 }
 

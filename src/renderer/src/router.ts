@@ -3,13 +3,14 @@ import { useMemo, useSyncExternalStore } from 'react';
 /**
  * The app's routes, kept in the URL hash so that they work the same from `file://` in
  * Electron and over HTTP in headless mode:
- *   #/dashboard  #/topics  #/topics/<name>?partition=&offset=  #/groups  #/groups/<id>
+ *   #/dashboard  #/topics  #/topics/<name>?partition=&offset=[&merged=1]  #/groups  #/groups/<id>
  *   #/collectors  #/settings
+ * (`merged=1`: the message at partition/offset, shown in the view of all partitions merged.)
  */
 export type Route =
   | { view: 'dashboard' }
   | { view: 'topics' }
-  | { view: 'topic'; topic: string; partition?: number; offset?: number }
+  | { view: 'topic'; topic: string; partition?: number; offset?: number; merged?: boolean }
   | { view: 'groups' }
   | { view: 'group'; groupId: string }
   | { view: 'collectors' }
@@ -41,6 +42,7 @@ export function parseHash(hash: string): Route {
         topic: id,
         ...optionalInt('partition', params.get('partition')),
         ...optionalInt('offset', params.get('offset')),
+        ...(params.get('merged') === '1' ? { merged: true } : {}),
       };
     }
     if (head === 'groups') return id ? { view: 'group', groupId: id } : { view: 'groups' };
@@ -55,6 +57,7 @@ export function hrefFor(route: Route): string {
       const params = new URLSearchParams();
       if (route.partition !== undefined) params.set('partition', String(route.partition));
       if (route.offset !== undefined) params.set('offset', String(route.offset));
+      if (route.merged) params.set('merged', '1');
       const query = params.toString();
       return `#/topics/${encodeURIComponent(route.topic)}${query ? '?' + query : ''}`;
     }

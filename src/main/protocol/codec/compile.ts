@@ -76,11 +76,12 @@ function primitiveDefault(f: FieldSchema, type: string, nullable: boolean): unkn
     case 'float64':
       return d === undefined || d === '' ? 0 : Number(d);
     case 'string':
-      if (d === 'null' && nullable) return null;
+      // "null" defaults apply also in versions where the field is absent (not nullable there).
+      if (d === 'null') return null;
       return d === undefined ? '' : String(d);
     case 'bytes':
     case 'records':
-      return nullable ? null : Buffer.alloc(0);
+      return nullable || d === 'null' ? null : Buffer.alloc(0);
     case 'uuid':
       return ZERO_UUID;
     default:
@@ -173,7 +174,7 @@ function compileField(f: FieldSchema, ctx: Context, path: string): FieldCodec {
   if (f.type.startsWith('[]')) {
     const elemType = f.type.slice(2);
     const elem = compileElement(elemType, f, ctx, what, compact);
-    const defaultValue = () => (f.default === 'null' && nullable ? null : []);
+    const defaultValue = () => (f.default === 'null' ? null : []);
     return {
       key,
       defaultValue,
@@ -215,7 +216,7 @@ function compileField(f: FieldSchema, ctx: Context, path: string): FieldCodec {
   const struct = compileStruct(structFields(f, f.type, ctx), ctx, what);
   return {
     key,
-    defaultValue: () => (nullable && f.default === 'null' ? null : struct.defaults()),
+    defaultValue: () => (f.default === 'null' ? null : struct.defaults()),
     isDefault: (v) => v === undefined || v === null,
     read(r) {
       if (nullable && r.readInt8(what) < 0) return null;

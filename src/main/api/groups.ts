@@ -1,11 +1,13 @@
 import type { GroupSummary as GroupSummaryView, groupsRequests } from '../../common/api/groups';
 import { LogdockError } from '../../common/errors';
 import type { BrokerApi, GroupSummary, PartitionLag } from '../broker/api';
+import { planOffsetReset, type OffsetSource } from '../broker/group-admin';
 import type { MetricsSampler } from '../metrics/sampler';
 import type { HandlersFor } from './dispatcher';
 
 export interface GroupsDeps {
-  broker: BrokerApi;
+  /** The broker, plus what the reset planner reads (so a plan shows even with members). */
+  broker: BrokerApi & OffsetSource;
   metrics: MetricsSampler;
 }
 
@@ -35,8 +37,12 @@ export function createGroupsHandlers({
     }),
     'groups.resetOffsets': async ({ groupId, topic, partition, spec, dryRun }) => {
       const target = { topic, partition, spec };
-      const plan = await broker.resetGroupOffsets(groupId, target, { dryRun: true });
       const blockedReason = activeMembersReason(broker, groupId);
+      // The broker refuses even a dry run while members are active; the person still needs
+      // to see the plan, so it is computed with the broker's own planner (nothing is written).
+      const plan = blockedReason
+        ? await planOffsetReset(broker, groupId, target)
+        : await broker.resetGroupOffsets(groupId, target, { dryRun: true });
       if (dryRun) return { plan, executed: false, blockedReason };
       if (blockedReason) throw new LogdockError('GROUP_NOT_EMPTY', blockedReason);
       const done = await broker.resetGroupOffsets(groupId, target, { dryRun: false });

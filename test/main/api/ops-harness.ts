@@ -1,0 +1,90 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ApiClient } from '../../../src/common/api/contract';
+import { createDashboardHandlers } from '../../../src/main/api/dashboard';
+import {
+  Dispatcher,
+  type RequestHandlers,
+  type SubscriptionHandlers,
+} from '../../../src/main/api/dispatcher';
+import { createGroupsHandlers } from '../../../src/main/api/groups';
+import { createReplayHandlers } from '../../../src/main/api/replay';
+import {
+  createSettingsHandlers,
+  createSettingsSubscriptions,
+} from '../../../src/main/api/settings';
+import { createTopicSettingsHandlers } from '../../../src/main/api/topic-settings';
+import { openBroker, type Broker } from '../../../src/main/broker';
+import { MetricsSampler } from '../../../src/main/metrics/sampler';
+import { ReplayManager } from '../../../src/main/replay/manager';
+import { compileQuery } from '../../../src/main/search/query';
+import { SettingsStore } from '../../../src/main/settings/store';
+import { createInProcessClient } from '../../../src/main/transport/inprocess';
+
+export interface OpsHarness {
+  dir: string;
+  broker: Broker;
+  metrics: MetricsSampler;
+  replay: ReplayManager;
+  client: ApiClient;
+  clock: { now: number };
+  close(): Promise<void>;
+}
+
+/**
+ * A real broker in a temporary data directory with the operations handlers behind the real
+ * dispatcher and in-process transport (so payload validation and error shapes are those of
+ * IPC and WebSocket). Only the ops domains are registered; other requests would be unknown.
+ */
+export async function openOpsHarness(): Promise<OpsHarness> {
+  const dir = await mkdtemp(join(tmpdir(), 'logdock-ops-'));
+  const broker = await openBroker({ dataDir: dir, initialRebalanceDelayMs: 0 });
+  const clock = { now: Date.now() };
+  const metrics = new MetricsSampler(broker, { intervalMs: 1000, now: () => clock.now });
+  const replay = new ReplayManager(broker, { compileFilter: compileQuery, chunkRecords: 100 });
+  const settings = await SettingsStore.open({ dataDir: dir, kafkaListener: null });
+  const requests = {
+    ...createGroupsHandlers({ broker, metrics }),
+    ...createTopicSettingsHandlers({ broker }),
+    ...createDashboardHandlers({ broker, metrics }),
+    ...createReplayHandlers({ replay }),
+    ...createSettingsHandlers({ settings }),
+  } as unknown as RequestHandlers;
+  const subscriptions = createSettingsSubscriptions({
+    settings,
+  }) as unknown as SubscriptionHandlers;
+  const client = createInProcessClient(new Dispatcher(requests, subscriptions));
+  return {
+    dir,
+    broker,
+    metrics,
+    replay,
+    client,
+    clock,
+    async close() {
+      metrics.stop();
+      await replay.close();
+      await broker.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `condition` until truthy or the (generous) deadline passes. */
+export async function waitFor<T>(
+  condition: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    const value = await condition();
+    if (value) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export const text = (s: string) => Buffer.from(s);

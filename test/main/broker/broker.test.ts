@@ -1,0 +1,252 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openBroker, type Broker } from '../../../src/main/broker';
+import { rejection, tempDir } from './helpers';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let broker: Broker | null = null;
+
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+});
+afterEach(async () => {
+  await broker?.close();
+  broker = null;
+  await cleanup();
+});
+
+async function open(opts: Partial<Parameters<typeof openBroker>[0]> = {}): Promise<Broker> {
+  broker = await openBroker({ dataDir: dir, ...opts });
+  return broker;
+}
+
+const v = (s: string) => Buffer.from(s);
+
+describe('Broker topics', () => {
+  it('creates a topic with partitions and configs and describes it', async () => {
+    const b = await open();
+    const desc = await b.createTopic('app.logs', {
+      partitions: 3,
+      configs: { 'retention.ms': '60000', 'cleanup.policy': 'compact' },
+    });
+    expect(desc.partitions.map((p) => p.partition)).toEqual([0, 1, 2]);
+    expect(desc.configs['retention.ms']).toBe(60000);
+    expect(desc.configs['cleanup.policy']).toBe('compact');
+    expect(desc.internal).toBe(false);
+    expect(existsSync(join(dir, 'app.logs-2'))).toBe(true);
+    await b.send([
+      { topic: 'app.logs', partition: 1, value: v('a'), timestamp: 1000 },
+      { topic: 'app.logs', partition: 1, value: v('b'), timestamp: 2000 },
+    ]);
+    const p1 = b.describeTopic('app.logs').partitions[1];
+    expect(p1).toMatchObject({ logStartOffset: 0, logEndOffset: 2, lastTimestamp: 2000 });
+    expect(p1.sizeBytes).toBeGreaterThan(0);
+    expect(b.describeTopic('app.logs').messageRate).toBeGreaterThan(0);
+  });
+
+  it('rejects bad names, bad configs, duplicate topics and bad partition counts', async () => {
+    const b = await open();
+    expect((await rejection(() => b.createTopic('a/b'))).code).toBe('INVALID_TOPIC');
+    expect((await rejection(() => b.createTopic('..'))).code).toBe('INVALID_TOPIC');
+    expect((await rejection(() => b.createTopic('x'.repeat(250)))).code).toBe('INVALID_TOPIC');
+    expect(
+      (await rejection(() => b.createTopic('t', { configs: { 'segment.bytes': 'big' } }))).message,
+    ).toMatch(/segment.bytes="big"/);
+    expect((await rejection(() => b.createTopic('t', { partitions: 0 }))).code).toBe(
+      'INVALID_ARGUMENT',
+    );
+    await b.createTopic('t');
+    expect((await rejection(() => b.createTopic('t'))).code).toBe('ALREADY_EXISTS');
+    expect(b.listTopics().map((t) => t.name)).toEqual(['t']);
+  });
+
+  it('hides internal topics unless asked for them', async () => {
+    const b = await open();
+    await b.createTopic('visible');
+    expect(b.listTopics().map((t) => t.name)).toEqual(['visible']);
+    expect(b.listTopics({ includeInternal: true }).map((t) => t.name)).toEqual([
+      '__consumer_offsets',
+      'visible',
+    ]);
+    expect(b.describeTopic('__consumer_offsets')).toMatchObject({
+      internal: true,
+      configs: { 'cleanup.policy': 'compact' },
+    });
+    expect((await rejection(() => b.deleteTopic('__consumer_offsets'))).code).toBe('INVALID_TOPIC');
+  });
+
+  it('deletes a topic with its files and its committed offsets', async () => {
+    const b = await open();
+    await b.createTopic('gone', { partitions: 2 });
+    await b.send([{ topic: 'gone', partition: 0, value: v('x') }]);
+    await b.groups.commitOffsets({ groupId: 'g', generationId: -1, memberId: '' }, [
+      { topic: 'gone', partition: 0, offset: 1 },
+    ]);
+    await b.deleteTopic('gone');
+    expect(existsSync(join(dir, 'gone-0'))).toBe(false);
+    expect(existsSync(join(dir, 'gone-1'))).toBe(false);
+    expect(b.committedOffsets('g').size).toBe(0);
+    expect((await rejection(() => b.deleteTopic('gone'))).code).toBe('UNKNOWN_TOPIC');
+    // a new topic of the same name starts empty
+    await b.createTopic('gone');
+    expect(b.describeTopic('gone').partitions[0].logEndOffset).toBe(0);
+  });
+
+  it('alters configs with validation, resets with null and supports validateOnly', async () => {
+    const b = await open();
+    await b.createTopic('t');
+    expect((await rejection(() => b.alterTopicConfigs('t', { 'retention.bytes': -7 }))).code).toBe(
+      'INVALID_CONFIG',
+    );
+    expect(
+      (await rejection(() => b.alterTopicConfigs('t', { 'message.timestamp.type': 'Later' })))
+        .message,
+    ).toMatch(/CreateTime or LogAppendTime/);
+    const dry = await b.alterTopicConfigs('t', { 'segment.ms': 1000 }, { validateOnly: true });
+    expect(dry['segment.ms']).toBe(1000);
+    expect(b.describeTopic('t').configs['segment.ms']).not.toBe(1000);
+    await b.alterTopicConfigs('t', { 'segment.ms': 1000, 'max.message.bytes': 2048 });
+    expect(b.describeTopic('t').configs).toMatchObject({
+      'segment.ms': 1000,
+      'max.message.bytes': 2048,
+    });
+    await b.alterTopicConfigs('t', { 'segment.ms': null });
+    expect(b.describeTopic('t').configs['segment.ms']).toBe(7 * 24 * 3600 * 1000);
+  });
+
+  it('adds partitions but never removes them', async () => {
+    const b = await open();
+    await b.createTopic('t', { partitions: 2 });
+    await b.createPartitions('t', 5);
+    expect(b.describeTopic('t').partitions).toHaveLength(5);
+    expect((await rejection(() => b.createPartitions('t', 3))).code).toBe('INVALID_ARGUMENT');
+    expect((await rejection(() => b.createPartitions('t', 5))).code).toBe('INVALID_ARGUMENT');
+  });
+
+  it('reloads topics, configs, records and partitions after a restart', async () => {
+    let b = await open();
+    await b.createTopic('t', { partitions: 2, configs: { 'retention.ms': 123456 } });
+    await b.createPartitions('t', 3);
+    await b.send([{ topic: 't', partition: 2, key: v('k'), value: v('hello') }]);
+    await b.close();
+    b = await open();
+    const desc = b.describeTopic('t');
+    expect(desc.partitions).toHaveLength(3);
+    expect(desc.configs['retention.ms']).toBe(123456);
+    const [r] = await b.readRecords('t', 2, 0);
+    expect(r.value?.toString()).toBe('hello');
+    const catalogue = JSON.parse(await readFile(join(dir, 'topics.json'), 'utf8'));
+    expect(catalogue.version).toBe(1);
+    expect(catalogue.topics.find((t: { name: string }) => t.name === 't').configs).toEqual({
+      'retention.ms': 123456,
+    });
+  });
+
+  it('refuses to start on a corrupt topics.json with a clear error, losing nothing', async () => {
+    let b = await open();
+    await b.createTopic('keep');
+    await b.send([{ topic: 'keep', value: v('x') }]);
+    await b.close();
+    broker = null;
+    const good = await readFile(join(dir, 'topics.json'), 'utf8');
+    await writeFile(join(dir, 'topics.json'), '{"version": 1, "topics": [ garbage');
+    const err = await rejection(openBroker({ dataDir: dir }));
+    expect(err.code).toBe('CORRUPT_FILE');
+    expect(err.message).toContain('topics.json');
+    expect(existsSync(join(dir, '.lock'))).toBe(false);
+    expect(existsSync(join(dir, 'keep-0'))).toBe(true);
+    await writeFile(join(dir, 'topics.json'), good);
+    b = await open();
+    expect(b.describeTopic('keep').partitions[0].logEndOffset).toBe(1);
+  });
+
+  it('prefers a complete leftover temporary catalogue and ignores a truncated one', async () => {
+    let b = await open();
+    await b.createTopic('a');
+    await b.close();
+    const doc = JSON.parse(await readFile(join(dir, 'topics.json'), 'utf8'));
+    doc.topics.push({
+      ...doc.topics.find((t: { name: string }) => t.name === 'a'),
+      name: 'b',
+      topicId: 'x',
+    });
+    await writeFile(join(dir, 'topics.json.tmp'), JSON.stringify(doc));
+    b = await open();
+    expect(b.listTopics().map((t) => t.name)).toEqual(['a', 'b']);
+    await b.close();
+    await writeFile(join(dir, 'topics.json.tmp'), JSON.stringify(doc).slice(0, 30));
+    b = await open();
+    expect(b.listTopics().map((t) => t.name)).toEqual(['a', 'b']);
+    expect((await readdir(dir)).includes('topics.json.tmp')).toBe(false);
+  });
+
+  it('auto-creates topics on send unless disabled', async () => {
+    let b = await open();
+    await b.send([{ topic: 'auto', value: v('x') }]);
+    expect(b.describeTopic('auto').partitions).toHaveLength(1);
+    await b.close();
+    b = await open({ autoCreateTopics: false });
+    expect((await rejection(() => b.send([{ topic: 'nope', value: v('x') }]))).code).toBe(
+      'UNKNOWN_TOPIC',
+    );
+  });
+
+  it('deletes records before an offset and reports the new log start', async () => {
+    const b = await open();
+    await b.createTopic('t');
+    await b.send(
+      Array.from({ length: 5 }, (_, i) => ({ topic: 't', partition: 0, value: v(`r${i}`) })),
+    );
+    expect(await b.deleteRecords('t', 0, 3)).toBe(3);
+    expect(b.describeTopic('t').partitions[0].logStartOffset).toBe(3);
+    expect((await rejection(() => b.readRecords('t', 0, 1))).code).toBe('OFFSET_OUT_OF_RANGE');
+    expect((await rejection(() => b.readRecords('t', 7, 0))).code).toBe('UNKNOWN_PARTITION');
+  });
+
+  it('applies retention in the background with an injected clock', async () => {
+    let now = 1_000_000;
+    const b = await open({ clock: () => now, retentionCheckIntervalMs: 20 });
+    await b.createTopic('short', { configs: { 'retention.ms': 1000, 'segment.bytes': 200 } });
+    for (let i = 0; i < 6; i++)
+      await b.send([{ topic: 'short', partition: 0, value: Buffer.alloc(80, i), timestamp: now }]);
+    expect(b.describeTopic('short').partitions[0].logStartOffset).toBe(0);
+    now += 60_000;
+    const deadline = Date.now() + 20_000;
+    while (b.describeTopic('short').partitions[0].logStartOffset === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(b.describeTopic('short').partitions[0].logStartOffset).toBeGreaterThan(0);
+  });
+});
+
+describe('data directory lock', () => {
+  it('refuses a second broker on the same directory, naming the holder', async () => {
+    await open();
+    const err = await rejection(openBroker({ dataDir: dir }));
+    expect(err.code).toBe('UNAVAILABLE');
+    expect(err.message).toContain(dir);
+    expect(await readFile(join(dir, '.lock'), 'utf8')).toBe(`${process.pid}\n`);
+  });
+
+  it('takes over a lock left by a dead process', async () => {
+    // pid 2^22+ is above Linux's default pid_max range in containers; check it is unused.
+    let dead = 4_000_000;
+    while (true) {
+      try {
+        process.kill(dead, 0);
+        dead++;
+      } catch {
+        break;
+      }
+    }
+    await writeFile(join(dir, '.lock'), `${dead}\n`);
+    const b = await open();
+    expect(await readFile(join(dir, '.lock'), 'utf8')).toBe(`${process.pid}\n`);
+    await b.close();
+    broker = null;
+    expect(existsSync(join(dir, '.lock'))).toBe(false);
+  });
+});

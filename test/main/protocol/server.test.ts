@@ -1,0 +1,148 @@
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LogdockError } from '../../../src/common/errors';
+import { startKafkaServer } from '../../../src/main/protocol';
+import { APIS } from '../../../src/main/protocol/codec/messages';
+import { Writer } from '../../../src/main/protocol/codec/writer';
+import { RawClient, startLogdock, waitFor, type Logdock } from './helpers';
+
+let ld: Logdock | null = null;
+const clients: RawClient[] = [];
+
+async function client(port: number): Promise<RawClient> {
+  const c = await RawClient.connect(port);
+  clients.push(c);
+  return c;
+}
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await ld?.remove();
+  ld = null;
+});
+
+describe('Kafka listener', () => {
+  it('advertises every served API from version 0 in ApiVersions v3', async () => {
+    ld = await startLogdock();
+    const c = await client(ld.port);
+    const res = await c.request('ApiVersions', 3, {
+      clientSoftwareName: 'test',
+      clientSoftwareVersion: '1',
+    });
+    expect(res.errorCode).toBe(0);
+    const keys = res.apiKeys as { apiKey: number; minVersion: number; maxVersion: number }[];
+    expect(keys.map((k) => k.apiKey).sort((a, b) => a - b)).toEqual(
+      [...APIS.keys()].sort((a, b) => a - b),
+    );
+    expect(keys.every((k) => k.minVersion === 0)).toBe(true);
+    expect(keys.find((k) => k.apiKey === 3)?.maxVersion).toBe(12); // Metadata
+    expect(keys.find((k) => k.apiKey === 1)?.maxVersion).toBe(12); // Fetch
+  });
+
+  it('answers an unsupported ApiVersions version with error 35 in v0 and keeps the connection', async () => {
+    ld = await startLogdock();
+    const c = await client(ld.port);
+    // ApiVersions v99 with a body we do not know: header v2 framing, arbitrary bytes.
+    const w = new Writer();
+    w.writeInt32(0)
+      .writeInt16(18)
+      .writeInt16(99)
+      .writeInt32(7)
+      .writeNullableString('future')
+      .writeUVarint(0);
+    w.writeRaw(Buffer.from([1, 2, 3]));
+    const frame = w.toBuffer();
+    frame.writeInt32BE(frame.length - 4, 0);
+    const next = c.nextFrame();
+    c.sendRaw(frame);
+    const resp = await next;
+    expect(resp.readInt32BE(0)).toBe(7); // correlation id, response header v0
+    expect(resp.readInt16BE(4)).toBe(35); // UNSUPPORTED_VERSION
+    expect(resp.readInt32BE(6)).toBe(APIS.size); // the version list follows, v0 layout
+    const again = await c.request('ApiVersions', 3, {});
+    expect(again.errorCode).toBe(0);
+    expect(c.closed).toBe(false);
+  });
+
+  it('closes only the connection whose request exceeds maxRequestBytes', async () => {
+    ld = await startLogdock({ maxRequestBytes: 1024 });
+    const bad = await client(ld.port);
+    const good = await client(ld.port);
+    const header = Buffer.alloc(4);
+    header.writeInt32BE(10 * 1024 * 1024, 0); // announces 10 MiB: refused before buffering it
+    bad.sendRaw(header);
+    await bad.closedPromise;
+    const res = await good.request('Metadata', 1, { topics: null });
+    expect(res.brokers).toHaveLength(1);
+    expect(ld.logs.some((l) => /outside 0\.\.1024 bytes/.test(l))).toBe(true);
+  });
+
+  it('closes a connection that sends a malformed request and keeps serving others', async () => {
+    ld = await startLogdock();
+    const bad = await client(ld.port);
+    const good = await client(ld.port);
+    const w = new Writer();
+    // Metadata v1 claiming 1000 topics with 2 bytes of body.
+    w.writeInt32(0)
+      .writeInt16(3)
+      .writeInt16(1)
+      .writeInt32(1)
+      .writeNullableString('x')
+      .writeInt32(1000)
+      .writeInt16(0);
+    const frame = w.toBuffer();
+    frame.writeInt32BE(frame.length - 4, 0);
+    bad.sendRaw(frame);
+    await bad.closedPromise;
+    expect((await good.request('ApiVersions', 0, {})).errorCode).toBe(0);
+    expect(ld.logs.some((l) => /malformed Metadata v1 request/.test(l))).toBe(true);
+  });
+
+  it('refuses connections beyond maxConnections', async () => {
+    ld = await startLogdock({ maxConnections: 2 });
+    const a = await client(ld.port);
+    const b = await client(ld.port);
+    await a.request('ApiVersions', 0, {});
+    await b.request('ApiVersions', 0, {});
+    const c = await client(ld.port);
+    await c.closedPromise;
+    expect(ld.server.connectionCount()).toBe(2);
+    a.close();
+    await waitFor(() => ld!.server.connectionCount() === 1, 'the closed connection to be released');
+    const d = await client(ld.port);
+    expect((await d.request('ApiVersions', 0, {})).errorCode).toBe(0);
+  });
+
+  it('reports a port in use as UNAVAILABLE', async () => {
+    ld = await startLogdock();
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const err = await startKafkaServer(ld.broker, { port }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(LogdockError);
+      expect((err as LogdockError).code).toBe('UNAVAILABLE');
+      expect((err as LogdockError).message).toMatch(
+        new RegExp(`127.0.0.1:${port} is already in use`),
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('refuses to bind a non-loopback address without SASL users', async () => {
+    ld = await startLogdock();
+    const err = await startKafkaServer(ld.broker, { host: '0.0.0.0', port: 0 }).catch(
+      (e: unknown) => e,
+    );
+    expect((err as LogdockError).code).toBe('INVALID_CONFIG');
+    expect((err as LogdockError).message).toMatch(/requires SASL\/PLAIN/);
+  });
+
+  it('binds nothing when disabled', async () => {
+    ld = await startLogdock();
+    const off = await startKafkaServer(ld.broker, { enabled: false });
+    expect(off.address().port).toBe(0);
+    await off.close();
+  });
+});

@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openBroker, type Broker } from '../../../src/main/broker';
+import { tempDir, waitFor } from './helpers';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let broker: Broker | null = null;
+
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+});
+afterEach(async () => {
+  await broker?.close();
+  await cleanup();
+});
+
+const child = fileURLToPath(new URL('./fixtures/crash-child.ts', import.meta.url));
+
+describe('broker crash', () => {
+  it('keeps records, groups and committed offsets across a SIGKILL and takes over the stale lock', async () => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', child, dir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (d) => (out += d));
+    proc.stderr.on('data', (d) => (err += d));
+    const exited = new Promise((resolve) => proc.on('exit', resolve));
+    try {
+      await waitFor(
+        () => out.includes('READY') || proc.exitCode !== null,
+        'the child to commit',
+        45_000,
+      );
+      expect(out, err).toContain('READY');
+    } finally {
+      proc.kill('SIGKILL');
+      await exited;
+    }
+    const committed = JSON.parse(out.split('READY ')[1]) as Record<string, number>;
+
+    // While the dead child's pid is in .lock, a new broker takes the directory over.
+    broker = await openBroker({ dataDir: dir });
+    // The dead member was restored with the group and expires after its session timeout.
+    expect(broker.describeGroup('survivor').members).toBe(1);
+    expect(Object.fromEntries(broker.committedOffsets('survivor'))).toEqual(committed);
+    const desc = broker.describeTopic('crash');
+    expect(desc.partitions.every((p) => p.logEndOffset >= 50)).toBe(true);
+    const first = await broker.readRecords('crash', 0, 0, { maxRecords: 1 });
+    expect(first[0].value?.toString()).toBe('0');
+    await waitFor(
+      () => broker!.describeGroup('survivor').state === 'Empty',
+      'the dead member to expire',
+    );
+
+    // A new member continues exactly where the committed offsets point.
+    const c = broker.consumer({ groupId: 'survivor', autoOffsetReset: 'earliest' });
+    c.subscribe(['crash']);
+    const got = await c.poll(5000);
+    const firstByPartition = new Map<number, number>();
+    for (const r of got)
+      if (!firstByPartition.has(r.partition)) firstByPartition.set(r.partition, r.offset);
+    for (const [partition, offset] of firstByPartition)
+      expect(offset).toBe(committed[`crash:${partition}`]);
+    await c.close();
+  });
+});

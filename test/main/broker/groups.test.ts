@@ -220,11 +220,19 @@ describe('group administration', () => {
       clientHost: '/127.0.0.1',
       assignment: [{ topic: 't', partitions: [0, 1] }],
     });
+    // A plan can be shown for an active group; executing it is refused.
+    expect(
+      await broker.resetGroupOffsets(
+        'admin',
+        { topic: 't', spec: { kind: 'earliest' } },
+        { dryRun: true },
+      ),
+    ).toHaveLength(2);
     await expect(
       broker.resetGroupOffsets(
         'admin',
         { topic: 't', spec: { kind: 'earliest' } },
-        { dryRun: true },
+        { dryRun: false },
       ),
     ).rejects.toMatchObject({ code: 'GROUP_NOT_EMPTY' });
     await expect(broker.deleteGroup('admin')).rejects.toMatchObject({ code: 'GROUP_NOT_EMPTY' });

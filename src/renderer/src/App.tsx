@@ -10,6 +10,9 @@ import { useAppStore } from './store';
 import { GroupDetailView } from './views/Groups/GroupDetailView';
 import { GroupsView } from './views/Groups/GroupsView';
 import { SettingsView } from './views/Settings/SettingsView';
+import { CommandPalette } from './components/CommandPalette';
+import { BrowserView } from './views/Browser/BrowserView';
+import { TopicsView } from './views/Topics/TopicsView';
 
 /**
  * The view for a route. Each section's view lives in `views/<Area>/` and replaces its
@@ -20,9 +23,9 @@ function renderView(route: Route): ReactNode {
     case 'dashboard':
       return <SectionPlaceholder title="Dashboard" />;
     case 'topics':
-      return <SectionPlaceholder title="Topics" />;
+      return <TopicsView />;
     case 'topic':
-      return <SectionPlaceholder title={`Topic ${route.topic}`} />;
+      return <BrowserView route={route} />;
     case 'groups':
       return <GroupsView />;
     case 'group':
@@ -61,6 +64,7 @@ export function App() {
         <ErrorBoundary resetKey={hrefFor(route)}>{renderView(route)}</ErrorBoundary>
       </main>
       <StatusBar />
+      <CommandPalette />
     </div>
   );
 }

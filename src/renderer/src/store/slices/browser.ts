@@ -44,6 +44,8 @@ export interface DetailState {
   error: ErrorPayload | null;
   /** The whole value, loaded on request in chunks. */
   full: { loaded: number; total: number; text: string | null; error: string | null } | null;
+  /** A page of the raw value bytes (base64) for the hex view. */
+  hex: { start: number; base64: string; total: number; error: string | null } | null;
 }
 
 export interface BrowserSlice {
@@ -63,6 +65,8 @@ export interface BrowserSlice {
   setFollowing(following: boolean): void;
   openDetail(partition: number, offset: number): Promise<void>;
   closeDetail(): void;
+  /** Loads value bytes [start, start + HEX_PAGE) of the open message for the hex view. */
+  loadHex(start: number): Promise<void>;
   /** Loads the whole value of the open message in 1 MiB chunks, yielding between them. */
   loadFullValue(): Promise<void>;
   produce(params: {
@@ -86,6 +90,7 @@ interface PageCache {
 }
 
 const FULL_CHUNK = 1024 * 1024;
+export const HEX_PAGE = 16 * 1024;
 
 export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = (set, get) => {
   const cache: PageCache = { gen: 0, pages: new Map(), inFlight: new Set(), wanted: null };
@@ -290,7 +295,15 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
       const topic = get().browser.topic;
       if (topic === null) return;
       set({
-        messageDetail: { partition, offset, loading: true, data: null, error: null, full: null },
+        messageDetail: {
+          partition,
+          offset,
+          loading: true,
+          data: null,
+          error: null,
+          full: null,
+          hex: null,
+        },
       });
       try {
         const data = await get().api.call('messages.get', {
@@ -310,6 +323,32 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
     },
 
     closeDetail: () => set({ messageDetail: null }),
+
+    loadHex: async (start) => {
+      const topic = get().browser.topic;
+      const d = get().messageDetail;
+      if (topic === null || !d) return;
+      const { partition, offset } = d;
+      const put = (hex: DetailState['hex']) => {
+        const now = get().messageDetail;
+        if (now && now.partition === partition && now.offset === offset)
+          set({ messageDetail: { ...now, hex } });
+      };
+      try {
+        const c = await get().api.call('messages.chunk', {
+          topic,
+          partition,
+          offset,
+          field: 'value',
+          start,
+          length: HEX_PAGE,
+          encoding: 'base64',
+        });
+        put({ start: c.start, base64: c.data, total: c.totalBytes, error: null });
+      } catch (err) {
+        put({ start, base64: '', total: 0, error: asPayload(err).message });
+      }
+    },
 
     loadFullValue: async () => {
       const topic = get().browser.topic;

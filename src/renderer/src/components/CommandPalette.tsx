@@ -1,0 +1,163 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { SeekTarget } from '../../../common/api/messages';
+import { navigate } from '../router';
+import { useAppStore } from '../store';
+import { parseTimeInput } from '../views/Topics/format';
+import './command-palette.css';
+
+interface Command {
+  id: string;
+  label: string;
+  run: () => void;
+}
+
+/**
+ * Ctrl/Cmd+K: go to a topic, or, in an open topic, to an offset (`1500`, `2:1500`), a
+ * time (`2026-05-01 10:00`), the earliest or the latest message. Arrows choose, Enter
+ * runs, Esc closes.
+ */
+export function CommandPalette() {
+  const [open, setOpen] = useState(false);
+  const [text, setText] = useState('');
+  const [active, setActive] = useState(0);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const topics = useAppStore((s) => s.topics.list);
+  const watchTopics = useAppStore((s) => s.watchTopics);
+  const currentTopic = useAppStore((s) => s.browser.topic);
+  const viewPartitions = useAppStore((s) => s.browser.partitions);
+  const seek = useAppStore((s) => s.seek);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        setOpen((o) => !o);
+        setText('');
+        setActive(0);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  // The topic list stays live only while the palette is open.
+  useEffect(() => (open ? watchTopics() : undefined), [open, watchTopics]);
+  useEffect(() => {
+    if (open) inputRef.current?.focus();
+  }, [open]);
+
+  const commands = useMemo(() => {
+    const out: Command[] = [];
+    const s = text.trim();
+    const close = () => setOpen(false);
+    const seekTo = (target: SeekTarget) => () => {
+      close();
+      void seek(target);
+    };
+    if (currentTopic) {
+      const m = /^(?:(\d+)\s*:\s*)?(\d+)$/.exec(s);
+      if (m) {
+        const partition =
+          m[1] !== undefined
+            ? Number(m[1])
+            : viewPartitions?.length === 1
+              ? viewPartitions[0]
+              : undefined;
+        const label =
+          partition === undefined ? `offset ${m[2]}` : `partition ${partition}, offset ${m[2]}`;
+        out.push({
+          id: 'offset',
+          label: `Go to ${label} in ${currentTopic}`,
+          run: seekTo({ kind: 'offset', partition, offset: Number(m[2]) }),
+        });
+      }
+      const t = s.length >= 10 ? parseTimeInput(s) : null;
+      if (t !== null)
+        out.push({
+          id: 'time',
+          label: `Go to ${new Date(t).toLocaleString()} in ${currentTopic}`,
+          run: seekTo({ kind: 'timestamp', timestamp: t }),
+        });
+      if ('earliest'.startsWith(s.toLowerCase()) && s)
+        out.push({
+          id: 'earliest',
+          label: 'Go to the earliest message',
+          run: seekTo({ kind: 'earliest' }),
+        });
+      if ('latest'.startsWith(s.toLowerCase()) && s)
+        out.push({
+          id: 'latest',
+          label: 'Go to the latest message',
+          run: seekTo({ kind: 'latest' }),
+        });
+    }
+    const needle = s.toLowerCase();
+    for (const t of topics) {
+      if (out.length >= 12) break;
+      if (needle && !t.name.toLowerCase().includes(needle)) continue;
+      out.push({
+        id: `topic:${t.name}`,
+        label: `Open topic ${t.name}`,
+        run: () => {
+          close();
+          navigate({ view: 'topic', topic: t.name });
+        },
+      });
+    }
+    return out;
+  }, [text, topics, currentTopic, viewPartitions, seek]);
+
+  if (!open) return null;
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    if (e.key === 'Escape') setOpen(false);
+    else if (e.key === 'ArrowDown') setActive((a) => Math.min(commands.length - 1, a + 1));
+    else if (e.key === 'ArrowUp') setActive((a) => Math.max(0, a - 1));
+    else if (e.key === 'Enter') commands[active]?.run();
+    else return;
+    e.preventDefault();
+    e.stopPropagation();
+  };
+  return (
+    <div className="palette-backdrop" onClick={() => setOpen(false)}>
+      <div
+        className="palette"
+        role="dialog"
+        aria-label="Command palette"
+        onClick={(e) => e.stopPropagation()}
+        data-testid="command-palette"
+      >
+        <input
+          ref={inputRef}
+          value={text}
+          onChange={(e) => {
+            setText(e.target.value);
+            setActive(0);
+          }}
+          onKeyDown={onKeyDown}
+          placeholder={
+            currentTopic
+              ? 'topic, offset (2:1500), time (2026-05-01 10:00), latest…'
+              : 'topic name…'
+          }
+          aria-label="Command"
+          data-testid="palette-input"
+        />
+        <ul role="listbox">
+          {commands.map((c, i) => (
+            <li
+              key={c.id}
+              role="option"
+              aria-selected={i === active}
+              onMouseEnter={() => setActive(i)}
+              onClick={c.run}
+              data-testid="palette-option"
+            >
+              {c.label}
+            </li>
+          ))}
+          {commands.length === 0 && <li className="muted">Nothing matches “{text}”.</li>}
+        </ul>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,184 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { MessageRow } from '../../../../common/api/messages';
+import { hrefFor, navigate, replaceRoute, type Route } from '../../router';
+import { useAppStore } from '../../store';
+import { formatCount } from '../Topics/format';
+import { ExportDialog } from './ExportDialog';
+import { MessageDetailPanel } from './MessageDetailPanel';
+import { MessageTable } from './MessageTable';
+import { ProduceDialog } from './ProduceDialog';
+import { SearchPanel } from './SearchPanel';
+import { SeekBar } from './SeekBar';
+import { useBrowserKeys } from './use-browser-keys';
+import './browser.css';
+
+type TopicRoute = Extract<Route, { view: 'topic' }>;
+
+/**
+ * The message browser of one topic: one partition or all merged by timestamp, seek, a
+ * virtualized table, live tail, detail, search, produce and export. The position (the
+ * selected message) is kept in the address, so it can be linked to and survives reloads.
+ */
+export function BrowserView({ route }: { route: TopicRoute }) {
+  const status = useAppStore((s) => s.connection.status);
+  const openBrowser = useAppStore((s) => s.openBrowser);
+  const seek = useAppStore((s) => s.seek);
+  const applyTail = useAppStore((s) => s.applyTail);
+  const api = useAppStore((s) => s.api);
+  const total = useAppStore((s) => s.browser.total);
+  const ends = useAppStore((s) => s.browser.ends);
+  const selected = useAppStore((s) => s.browser.selected);
+  const version = useAppStore((s) => s.browser.version);
+  const following = useAppStore((s) => s.browser.following);
+  const pending = useAppStore((s) => s.browser.pending);
+  const loadError = useAppStore((s) => s.browser.loadError);
+  const setFollowing = useAppStore((s) => s.setFollowing);
+  const rowAt = useAppStore((s) => s.rowAt);
+  const openDetail = useAppStore((s) => s.openDetail);
+  const detailOpen = useAppStore((s) => s.messageDetail !== null);
+  const [dialog, setDialog] = useState<'produce' | 'export' | null>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const lastWritten = useRef<string | null>(null);
+
+  const merged = route.partition === undefined || route.merged === true;
+  const partitions = merged ? null : [route.partition as number];
+  const viewKey = `${route.topic}|${merged ? 'all' : route.partition}`;
+
+  // Open the view (again after a reconnect), then go to the linked message or the newest.
+  useEffect(() => {
+    if (status !== 'open') return;
+    let cancelled = false;
+    void (async () => {
+      await openBrowser(route.topic, partitions);
+      if (cancelled) return;
+      if (route.offset !== undefined)
+        await seek({ kind: 'offset', partition: route.partition, offset: route.offset });
+      else await seek({ kind: 'latest' });
+    })();
+    return () => {
+      cancelled = true;
+    };
+    // Only the view identity and the connection re-open the view; offsets are handled below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [viewKey, status]);
+
+  // A new address from outside (a link, the palette, a search hit): seek to it.
+  useEffect(() => {
+    const href = hrefFor(route);
+    if (href === lastWritten.current || route.offset === undefined) return;
+    lastWritten.current = href;
+    if (useAppStore.getState().browser.topic !== route.topic) return; // the open effect seeks
+    void seek({ kind: 'offset', partition: route.partition, offset: route.offset });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [route]);
+
+  // Live tail: the backend says when the partitions grow; the table fetches the new rows.
+  useEffect(() => {
+    if (status !== 'open') return;
+    return api.subscribe('messages.tail', { topic: route.topic, partitions }, (e) =>
+      applyTail(e.total, e.partitions),
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [viewKey, status, api, applyTail]);
+
+  // Keep the selected message in the address (replacing, not adding, history entries).
+  useEffect(() => {
+    if (selected === null) return;
+    const row = rowAt(selected);
+    if (!row) return;
+    const next: TopicRoute = {
+      view: 'topic',
+      topic: route.topic,
+      partition: row.partition,
+      offset: row.offset,
+      ...(merged ? { merged: true } : {}),
+    };
+    const href = hrefFor(next);
+    if (href === lastWritten.current || href === hrefFor(route)) return;
+    lastWritten.current = href;
+    replaceRoute(next);
+  }, [selected, version, rowAt, route, merged]);
+
+  const openRow = useCallback(
+    (row: MessageRow) => void openDetail(row.partition, row.offset),
+    [openDetail],
+  );
+  useBrowserKeys({ searchRef, onOpen: openRow });
+
+  const openHit = (hit: MessageRow) => {
+    void seek({ kind: 'offset', partition: hit.partition, offset: hit.offset });
+    void openDetail(hit.partition, hit.offset);
+  };
+
+  const choosePartition = (value: string) => {
+    navigate(
+      value === 'all'
+        ? { view: 'topic', topic: route.topic }
+        : { view: 'topic', topic: route.topic, partition: Number(value) },
+    );
+  };
+
+  return (
+    <section className="browser-view" data-testid="browser-view">
+      <div className="browser-toolbar">
+        <h1 className="browser-title">
+          <a href={hrefFor({ view: 'topics' })}>Topics</a> / {route.topic}
+        </h1>
+        <select
+          value={merged ? 'all' : String(route.partition)}
+          onChange={(e) => choosePartition(e.target.value)}
+          aria-label="Partition"
+          data-testid="browser-partition"
+        >
+          <option value="all">All partitions (by time)</option>
+          {ends.map((p) => (
+            <option key={p.partition} value={p.partition}>
+              Partition {p.partition}
+            </option>
+          ))}
+        </select>
+        <span className="muted" data-testid="browser-total">
+          {formatCount(total)} messages
+        </span>
+        <button
+          type="button"
+          aria-pressed={following}
+          onClick={() => setFollowing(!following)}
+          data-testid="tail-toggle"
+        >
+          {following ? 'Following' : 'Follow'}
+        </button>
+        {!following && pending > 0 && (
+          <button
+            type="button"
+            className="pending"
+            onClick={() => setFollowing(true)}
+            data-testid="tail-pending"
+          >
+            {formatCount(pending)} new — resume
+          </button>
+        )}
+        <button type="button" onClick={() => setDialog('produce')} data-testid="open-produce">
+          Produce
+        </button>
+        <button type="button" onClick={() => setDialog('export')} data-testid="open-export">
+          Export
+        </button>
+      </div>
+      <SeekBar />
+      <SearchPanel inputRef={searchRef} onOpenHit={openHit} />
+      {dialog === 'produce' && <ProduceDialog onClose={() => setDialog(null)} />}
+      {dialog === 'export' && <ExportDialog onClose={() => setDialog(null)} />}
+      {loadError && (
+        <p className="inline-error" role="alert" data-testid="browser-error">
+          {loadError.code === 'UNKNOWN_TOPIC' ? `Topic ${route.topic} does not exist. ` : ''}
+          {loadError.message}
+        </p>
+      )}
+      <div className={`browser-body${detailOpen ? ' with-detail' : ''}`}>
+        <MessageTable onOpen={openRow} />
+        <MessageDetailPanel />
+      </div>
+    </section>
+  );
+}

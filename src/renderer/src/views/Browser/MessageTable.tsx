@@ -1,0 +1,203 @@
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type ReactElement,
+} from 'react';
+import type { MessageRow } from '../../../../common/api/messages';
+import { useAppStore } from '../../store';
+import { PAGE_SIZE } from '../../store/slices/browser';
+import { formatTime } from '../Topics/format';
+import {
+  firstRowAt,
+  ROW_HEIGHT,
+  scrollTopFor,
+  scrollTopToReveal,
+  spacerHeight,
+  visibleRows,
+  type Geometry,
+} from './scroll-math';
+
+/**
+ * The virtualized message table: paints only the rows in view (plus none off-screen),
+ * asks the store for the windows around them, and shows a placeholder for rows still
+ * loading. Works the same for 10 rows or 10 million (see scroll-math.ts).
+ */
+export function MessageTable({ onOpen }: { onOpen: (row: MessageRow) => void }) {
+  const total = useAppStore((s) => s.browser.total);
+  const version = useAppStore((s) => s.browser.version);
+  const selected = useAppStore((s) => s.browser.selected);
+  const scroll = useAppStore((s) => s.browser.scroll);
+  const following = useAppStore((s) => s.browser.following);
+  const rowAt = useAppStore((s) => s.rowAt);
+  const ensureRows = useAppStore((s) => s.ensureRows);
+  const select = useAppStore((s) => s.select);
+  const setFollowing = useAppStore((s) => s.setFollowing);
+  const ref = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewHeight, setViewHeight] = useState(600);
+  const programmatic = useRef(false);
+  const geometry: Geometry = { total, viewHeight };
+
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const measure = () => setViewHeight(Math.max(ROW_HEIGHT, el.clientHeight - ROW_HEIGHT));
+    measure();
+    if (typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  // Scroll requests from the store (seek, follow, keys).
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el || scroll.seq === 0) return;
+    const top = scrollTopFor(scroll.index, scroll.align, { total, viewHeight });
+    programmatic.current = true;
+    el.scrollTop = top;
+    setScrollTop(top);
+    // total is read at request time on purpose: a later growth must not re-run this.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [scroll.seq, viewHeight]);
+
+  // Keep the selected row in view when it moves by keys.
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el || selected === null) return;
+    const top = scrollTopToReveal(selected, el.scrollTop, { total, viewHeight });
+    if (top !== el.scrollTop) {
+      programmatic.current = true;
+      el.scrollTop = top;
+      setScrollTop(top);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [selected]);
+
+  const first = firstRowAt(scrollTop, geometry);
+  const firstIndex = Math.floor(first);
+  const count = visibleRows(geometry) + 2;
+
+  useEffect(() => {
+    ensureRows(Math.max(0, firstIndex - PAGE_SIZE / 2), firstIndex + count + PAGE_SIZE / 2);
+  }, [firstIndex, count, total, version, ensureRows]);
+
+  const onScroll = useCallback(() => {
+    const el = ref.current;
+    if (!el) return;
+    const wasProgrammatic = programmatic.current;
+    programmatic.current = false;
+    setScrollTop((prev) => {
+      // Scrolling up by hand pauses following; the view shows how many are waiting.
+      if (!wasProgrammatic && el.scrollTop < prev - 1 && following) setFollowing(false);
+      return el.scrollTop;
+    });
+  }, [following, setFollowing]);
+
+  const rows: ReactElement[] = [];
+  const shift = (first - firstIndex) * ROW_HEIGHT;
+  for (let i = 0; i < count && firstIndex + i < total; i++) {
+    const index = firstIndex + i;
+    rows.push(
+      <Row
+        key={index}
+        index={index}
+        row={rowAt(index)}
+        top={i * ROW_HEIGHT - shift}
+        selected={index === selected}
+        onSelect={select}
+        onOpen={onOpen}
+      />,
+    );
+  }
+
+  return (
+    <div
+      className="msg-table"
+      ref={ref}
+      onScroll={onScroll}
+      data-testid="msg-table"
+      data-total={total}
+      data-first={firstIndex}
+    >
+      <div className="msg-header msg-grid">
+        <span>Offset</span>
+        <span>P</span>
+        <span>Timestamp</span>
+        <span>Key</span>
+        <span>Value</span>
+        <span>Level</span>
+        <span>Headers</span>
+      </div>
+      <div style={{ height: spacerHeight(geometry) }}>
+        <div className="msg-layer" style={{ height: viewHeight }}>
+          {rows}
+        </div>
+      </div>
+      {total === 0 && <p className="muted msg-empty">No messages in this view.</p>}
+    </div>
+  );
+}
+
+interface RowProps {
+  index: number;
+  row: MessageRow | undefined;
+  top: number;
+  selected: boolean;
+  onSelect: (index: number) => void;
+  onOpen: (row: MessageRow) => void;
+}
+
+const Row = memo(function Row({ index, row, top, selected, onSelect, onOpen }: RowProps) {
+  const style = { transform: `translateY(${top}px)` };
+  if (!row) {
+    return (
+      <div
+        className="msg-row msg-grid loading"
+        style={style}
+        data-testid="msg-row-loading"
+        data-index={index}
+        onClick={() => onSelect(index)}
+      >
+        <span className="muted">…</span>
+      </div>
+    );
+  }
+  const level = row.level ?? '';
+  return (
+    <div
+      className={`msg-row msg-grid${selected ? ' selected' : ''}`}
+      style={style}
+      role="row"
+      aria-selected={selected}
+      data-testid="msg-row"
+      data-index={index}
+      data-partition={row.partition}
+      data-offset={row.offset}
+      onClick={() => onSelect(index)}
+      onDoubleClick={() => onOpen(row)}
+    >
+      <span className="num">{row.offset}</span>
+      <span className="num">{row.partition}</span>
+      <span>{formatTime(row.timestamp)}</span>
+      <span className="mono">{row.key ? row.key.text : <em className="muted">null</em>}</span>
+      <span className="mono value">
+        {row.value ? oneLine(row.value.text) : <em className="muted">null</em>}
+      </span>
+      <span className={`level level-${level.toLowerCase()}`}>{level}</span>
+      <span className="muted">
+        {row.headers.length
+          ? `${row.headers.length}: ${row.headers.map((h) => h.key).join(', ')}`
+          : ''}
+      </span>
+    </div>
+  );
+});
+
+function oneLine(s: string): string {
+  return s.length > 300 ? s.slice(0, 300).replace(/\s+/g, ' ') : s.replace(/\s+/g, ' ');
+}

@@ -1,0 +1,61 @@
+/**
+ * Scroll arithmetic of the message table. Browsers cap an element's height (Chromium at
+ * about 33 million pixels), so 10 million rows of 24 px cannot have a spacer of their real
+ * height. Past MAX_SCROLL_PX the scrollbar is scaled: its position maps linearly to a
+ * fractional row index, rows are painted in a layer that stays in view, and every row is
+ * still reachable by scrolling, dragging or keys. Below the cap this is ordinary 1:1
+ * scrolling. (This is also why the table does not use @tanstack/react-virtual, which maps
+ * rows to real pixel offsets.)
+ */
+export const ROW_HEIGHT = 24;
+export const MAX_SCROLL_PX = 4_000_000;
+
+export interface Geometry {
+  total: number;
+  viewHeight: number;
+}
+
+export function spacerHeight({ total }: Geometry): number {
+  return Math.min(total * ROW_HEIGHT, MAX_SCROLL_PX);
+}
+
+export function visibleRows({ viewHeight }: Geometry): number {
+  return Math.max(1, Math.floor(viewHeight / ROW_HEIGHT));
+}
+
+/** The highest first-row index: the last row sits at the bottom of the view. */
+function maxFirst(g: Geometry): number {
+  return Math.max(0, g.total - visibleRows(g));
+}
+
+function scaled(g: Geometry): boolean {
+  return g.total * ROW_HEIGHT > MAX_SCROLL_PX;
+}
+
+/** The fractional index of the row at the top of the view for a scrollTop. */
+export function firstRowAt(scrollTop: number, g: Geometry): number {
+  if (!scaled(g)) return Math.max(0, scrollTop / ROW_HEIGHT);
+  const maxScroll = spacerHeight(g) - g.viewHeight;
+  if (maxScroll <= 0) return 0;
+  return Math.min(1, Math.max(0, scrollTop / maxScroll)) * maxFirst(g);
+}
+
+/** The scrollTop that puts row `index` at the top (or bottom, for `end`) of the view. */
+export function scrollTopFor(index: number, align: 'start' | 'end', g: Geometry): number {
+  const first = Math.min(
+    maxFirst(g),
+    Math.max(0, align === 'end' ? index - visibleRows(g) + 1 : index),
+  );
+  if (!scaled(g)) return first * ROW_HEIGHT;
+  const m = maxFirst(g);
+  return m === 0 ? 0 : (first / m) * (spacerHeight(g) - g.viewHeight);
+}
+
+/** The scrollTop that keeps row `index` in view, moving as little as possible. */
+export function scrollTopToReveal(index: number, scrollTop: number, g: Geometry): number {
+  const first = firstRowAt(scrollTop, g);
+  const rows = visibleRows(g);
+  if (index < Math.ceil(first)) return scrollTopFor(index, 'start', g);
+  if (index > Math.floor(first) + rows - 1) return scrollTopFor(index, 'end', g);
+  return scrollTop;
+}

@@ -777,8 +777,8 @@ export class Broker implements BrokerApi {
   }
 
   /**
-   * Plans (dry run) or applies a reset of an inactive group's offsets for one partition, one
-   * topic, or every topic it committed. Throws GROUP_NOT_EMPTY, UNKNOWN_TOPIC,
+   * Plans (dry run, any group) or applies (inactive groups only) a reset of a group's offsets
+   * for one partition, one topic, or every topic it committed. Throws GROUP_NOT_EMPTY, UNKNOWN_TOPIC,
    * UNKNOWN_PARTITION, INVALID_ARGUMENT.
    */
   async resetGroupOffsets(
@@ -787,13 +787,15 @@ export class Broker implements BrokerApi {
     opts: { dryRun: boolean },
   ): Promise<OffsetResetPlanEntry[]> {
     this.checkOpen();
-    if (this.groups.hasGroup(groupId) && this.groups.describeGroup(groupId).members > 0) {
+    const plan = await planOffsetReset(this, groupId, target);
+    // As kafka-consumer-groups: a plan can always be shown, but only an inactive group reset.
+    const active = this.groups.hasGroup(groupId) && this.groups.describeGroup(groupId).members > 0;
+    if (!opts.dryRun && active) {
       fail(
         'GROUP_NOT_EMPTY',
         `group ${groupId} has active members; stop its consumers before resetting offsets`,
       );
     }
-    const plan = await planOffsetReset(this, groupId, target);
     if (!opts.dryRun && plan.length > 0) {
       await this.groups.setOffsets(
         groupId,

@@ -196,7 +196,8 @@ export class Consumer {
       const deadline = Date.now() + Math.max(0, maxWaitMs);
       while (true) {
         if (this.mode === 'subscribe' && this.needsRejoin) await this.joinGroup();
-        this.checkOpen();
+        // Closed while this poll ran (e.g. by the broker's shutdown): nothing more to return.
+        if (this.closed) return [];
         const records = await this.fetchOnce();
         if (records.length > 0) return records;
         const remaining = deadline - Date.now();

@@ -1,6 +1,15 @@
 import type { Services } from '../services';
+import { createCollectorsHandlers, createCollectorsSubscriptions } from './collectors';
+import { createDashboardHandlers } from './dashboard';
 import { Dispatcher, type RequestHandlers, type SubscriptionHandlers } from './dispatcher';
+import { createGroupsHandlers } from './groups';
+import { createMessageStreams } from './message-streams';
+import { createMessagesHandlers } from './messages';
+import { createReplayHandlers } from './replay';
+import { createSettingsHandlers, createSettingsSubscriptions } from './settings';
 import { createSystemHandlers } from './system';
+import { createTopicSettingsHandlers } from './topic-settings';
+import { createTopicsHandlers, createTopicsSubscriptions } from './topics';
 
 /**
  * Joins every domain's handler factory into the full handler tables. The types make a
@@ -9,14 +18,29 @@ import { createSystemHandlers } from './system';
  * `...createTopicsHandlers(services)`.
  */
 export function createRequestHandlers(services: Services): RequestHandlers {
+  const { broker, dataDir, metrics } = services;
+  const topicsDeps = { broker, rateHistory: () => metrics.rateHistory() };
   return {
     ...createSystemHandlers(services),
+    ...createTopicsHandlers(topicsDeps),
+    ...createTopicSettingsHandlers({ broker }),
+    ...createMessagesHandlers({ broker, dataDir }),
+    ...createGroupsHandlers({ broker, metrics }),
+    ...createDashboardHandlers({ broker, metrics }),
+    ...createReplayHandlers({ replay: services.replay }),
+    ...createSettingsHandlers({ settings: services.settings }),
+    ...createCollectorsHandlers({ collectors: services.collectors }),
   };
 }
 
 export function createSubscriptionHandlers(services: Services): SubscriptionHandlers {
-  void services;
-  return {};
+  const { broker, dataDir, metrics } = services;
+  return {
+    ...createTopicsSubscriptions({ broker, rateHistory: () => metrics.rateHistory() }),
+    ...createMessageStreams({ broker, dataDir }),
+    ...createSettingsSubscriptions({ settings: services.settings }),
+    ...createCollectorsSubscriptions({ collectors: services.collectors }),
+  };
 }
 
 /** The dispatcher every transport of this process shares. */

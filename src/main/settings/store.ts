@@ -188,7 +188,8 @@ function listenerDiffers(wanted: AppSettings['kafkaListener'], active: string | 
   if (!wanted.enabled) return active !== null;
   if (active === null) return true;
   const colon = active.lastIndexOf(':');
-  const host = active.slice(0, colon);
+  // IPv6 hosts are written in brackets ("[::1]:9092").
+  const host = active.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
   const port = Number(active.slice(colon + 1));
   // Port 0 asks for any free port, so whatever port is active satisfies it.
   return host !== wanted.host || (wanted.port !== 0 && port !== wanted.port);

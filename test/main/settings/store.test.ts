@@ -134,3 +134,15 @@ describe('SettingsStore', () => {
     expect(store.get().theme).toBe('system');
   });
 });
+
+describe('SettingsStore with an IPv6 listener', () => {
+  it('compares a bracketed IPv6 listener with the saved host', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'logdock-settings-'));
+    try {
+      const store = await SettingsStore.open({ dataDir: dir, kafkaListener: '[::1]:9092' });
+      expect((await store.update({ kafkaListener: { host: '::1' } })).restartRequired).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -331,75 +331,84 @@ export function decodeRecordBatch(buf: Buffer): {
   return { header, records: decodeRecords(buf.subarray(RECORD_BATCH_OVERHEAD, size), header) };
 }
 
-/** Decodes the records area of a batch whose header has already been validated. */
+/**
+ * Decodes the records area of a batch whose header has already been validated. Error
+ * messages name the record index and the batch's base offset.
+ */
 export function decodeRecords(area: Buffer, header: RecordBatchHeader): StoredRecord[] {
   const body = header.compression === 'none' ? area : decompress(header.compression, area);
-  const records: StoredRecord[] = new Array(header.recordCount);
+  const count = header.recordCount;
+  const records: StoredRecord[] = new Array(count);
   const cursor: Cursor = { pos: 0, end: body.length };
+  const baseOffset = header.baseOffset;
   const appendTime = header.timestampType === 'LogAppendTime';
-  const where = `batch at offset ${header.baseOffset}`;
-  for (let i = 0; i < header.recordCount; i++) {
-    cursor.end = body.length;
-    const length = readVarlong(body, cursor, `record ${i} length of ${where}`);
-    const recordEnd = cursor.pos + length;
-    if (length < 1 || recordEnd > body.length) {
-      throw corrupt(
-        `record ${i} of ${where} has length ${length} but ${body.length - cursor.pos} bytes remain`,
-      );
+  let i = 0;
+  try {
+    for (; i < count; i++) {
+      cursor.end = body.length;
+      const length = readVarlong(body, cursor, 'length');
+      const recordEnd = cursor.pos + length;
+      if (length < 1 || recordEnd > body.length) {
+        throw corrupt(`length ${length} but ${body.length - cursor.pos} bytes remain`);
+      }
+      cursor.end = recordEnd;
+      cursor.pos++; // attributes: unused in v2
+      const timestampDelta = readVarlong(body, cursor, 'timestampDelta');
+      const offsetDelta = readVarlong(body, cursor, 'offsetDelta');
+      const key = readBytes(body, cursor, 'key');
+      const value = readBytes(body, cursor, 'value');
+      const headerCount = readVarlong(body, cursor, 'header count');
+      let headers: RecordHeader[];
+      if (headerCount === 0) {
+        headers = [];
+      } else {
+        headers = readHeaders(body, cursor, headerCount, recordEnd);
+      }
+      if (cursor.pos !== recordEnd) {
+        throw corrupt(
+          `declares ${length} bytes but its fields end ${recordEnd - cursor.pos} bytes early`,
+        );
+      }
+      records[i] = {
+        offset: baseOffset + offsetDelta,
+        timestamp: appendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta,
+        key,
+        value,
+        headers,
+      };
     }
-    cursor.end = recordEnd;
-    cursor.pos++; // attributes: unused in v2
-    const timestampDelta = readVarlong(body, cursor, `record ${i} timestampDelta of ${where}`);
-    const offsetDelta = readVarlong(body, cursor, `record ${i} offsetDelta of ${where}`);
-    const key = readBytes(body, cursor, i, 'key', where);
-    const value = readBytes(body, cursor, i, 'value', where);
-    const headerCount = readVarlong(body, cursor, `record ${i} header count of ${where}`);
-    if (headerCount < 0 || headerCount > recordEnd - cursor.pos) {
-      throw corrupt(`record ${i} of ${where} declares ${headerCount} headers`);
-    }
-    const headers: RecordHeader[] = [];
-    for (let h = 0; h < headerCount; h++) {
-      const hk = readBytes(body, cursor, i, 'header key', where);
-      if (hk === null) throw corrupt(`record ${i} of ${where} has a null header key`);
-      headers.push({
-        key: hk.toString('utf8'),
-        value: readBytes(body, cursor, i, 'header value', where),
-      });
-    }
-    if (cursor.pos !== recordEnd) {
-      throw corrupt(
-        `record ${i} of ${where} declares ${length} bytes but its fields end ${recordEnd - cursor.pos} bytes early`,
-      );
-    }
-    records[i] = {
-      offset: header.baseOffset + offsetDelta,
-      timestamp: appendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta,
-      key,
-      value,
-      headers,
-    };
+  } catch (err) {
+    throw corrupt(`record ${i} of batch at offset ${baseOffset}: ${(err as Error).message}`);
   }
   if (cursor.pos !== body.length) {
     throw corrupt(
-      `${where} has ${body.length - cursor.pos} bytes after its ${header.recordCount} records`,
+      `batch at offset ${baseOffset} has ${body.length - cursor.pos} bytes after its ${count} records`,
     );
   }
   return records;
 }
 
-function readBytes(
-  buf: Buffer,
+function readHeaders(
+  body: Buffer,
   cursor: Cursor,
-  index: number,
-  field: string,
-  where: string,
-): Buffer | null {
-  const len = readVarlong(buf, cursor, `record ${index} ${field} length of ${where}`);
+  count: number,
+  recordEnd: number,
+): RecordHeader[] {
+  if (count < 0 || count > recordEnd - cursor.pos) throw corrupt(`declares ${count} headers`);
+  const headers: RecordHeader[] = new Array(count);
+  for (let h = 0; h < count; h++) {
+    const key = readBytes(body, cursor, 'header key');
+    if (key === null) throw corrupt(`header ${h} has a null key`);
+    headers[h] = { key: key.toString('utf8'), value: readBytes(body, cursor, 'header value') };
+  }
+  return headers;
+}
+
+function readBytes(buf: Buffer, cursor: Cursor, field: string): Buffer | null {
+  const len = readVarlong(buf, cursor, field);
   if (len === -1) return null;
   if (len < -1 || cursor.pos + len > cursor.end) {
-    throw corrupt(
-      `record ${index} ${field} of ${where} has length ${len} but ${cursor.end - cursor.pos} bytes remain`,
-    );
+    throw corrupt(`${field} has length ${len} but ${cursor.end - cursor.pos} bytes remain`);
   }
   const out = buf.subarray(cursor.pos, cursor.pos + len);
   cursor.pos += len;
@@ -421,7 +430,7 @@ export function validateUncompressedRecords(
   const cursor: Cursor = { pos: pos + RECORD_BATCH_OVERHEAD, end };
   for (let i = 0; i < header.recordCount; i++) {
     cursor.end = end;
-    const length = readVarlong(buf, cursor, `record ${i} length`);
+    const length = readVarlong(buf, cursor, 'record length');
     const recordEnd = cursor.pos + length;
     if (length < 3 || recordEnd > end) {
       throw corrupt(
@@ -430,8 +439,8 @@ export function validateUncompressedRecords(
     }
     cursor.end = recordEnd;
     cursor.pos++;
-    readVarlong(buf, cursor, `record ${i} timestampDelta`);
-    const offsetDelta = readVarlong(buf, cursor, `record ${i} offsetDelta`);
+    readVarlong(buf, cursor, 'timestampDelta');
+    const offsetDelta = readVarlong(buf, cursor, 'offsetDelta');
     if (offsetDelta !== i) {
       throw corrupt(
         `record ${i} of the batch at byte ${pos} has offsetDelta ${offsetDelta}, expected ${i}`,

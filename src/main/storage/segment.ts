@@ -353,7 +353,7 @@ export class LogSegment {
     const fileSize = (await fh.stat()).size;
     let pos = 0; // end of the valid prefix
     let next = Math.max(expectedOffset, this.baseOffset);
-    let chunk = Buffer.alloc(0);
+    let chunk: Buffer = Buffer.alloc(0);
     let chunkStart = 0;
     while (pos < fileSize) {
       if (fileSize - pos < RECORD_BATCH_OVERHEAD) break;

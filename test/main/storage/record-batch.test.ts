@@ -114,7 +114,7 @@ describe('record batch codec', () => {
     // Make record 0's length varint claim far more bytes than remain, then fix the CRC.
     buf[61] = 0x7e;
     writeBatchCrc(buf, 0);
-    expect(() => decodeRecordBatch(buf)).toThrow(/record 0 of batch at offset 0 has length 63/);
+    expect(() => decodeRecordBatch(buf)).toThrow(/record 0 of batch at offset 0: length 63/);
     const header = readBatchHeader(buf, 0);
     expect(() => validateUncompressedRecords(buf, 0, header)).toThrow(
       expect.objectContaining({ code: 'CORRUPT_RECORD' }),

@@ -1,0 +1,236 @@
+/**
+ * Storage engine benchmark (issue 3, item 8). Prints figures only; asserts nothing.
+ *
+ *  - this disk's sequential write speed with fdatasync (`dd conv=fdatasync`), the physical
+ *    reference every durable figure is divided by;
+ *  - append throughput of pre-encoded client batches (as the broker receives them) for
+ *    100-byte and 1 KiB records in batches of 1, 100 and 1,000, flush left to the OS and
+ *    fsync (fdatasync) per batch;
+ *  - sequential read throughput, records decoded;
+ *  - seek by offset and by timestamp in a 10-million-record partition;
+ *  - opening a partition of 1,000 segments (clean, and after a crash).
+ *
+ * Set LOGDOCK_BENCH_QUICK=1 for a smaller, faster run while iterating.
+ */
+import { execFileSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import {
+  CLEAN_SHUTDOWN_FILE,
+  PartitionLog,
+  decodeRecords,
+  defaultLogConfig,
+  encodeRecordBatch,
+  iterateBatches,
+  readBatchHeader,
+  writeBatchCrc,
+  type LogConfig,
+} from '../src/main/storage';
+
+const QUICK = process.env.LOGDOCK_BENCH_QUICK === '1';
+const MB = 1024 * 1024;
+
+function fmt(n: number, digits = 0): string {
+  return n.toLocaleString('en-US', {
+    maximumFractionDigits: digits,
+    minimumFractionDigits: digits,
+  });
+}
+
+/** dd with conv=fdatasync: bytes/s of a sequential write made durable. */
+function ddReference(dir: string): number {
+  const file = join(dir, 'dd.bin');
+  const count = QUICK ? 64 : 256;
+  // dd reports on stderr; time it ourselves to avoid parsing locale-dependent units.
+  const t0 = performance.now();
+  execFileSync('dd', ['if=/dev/zero', `of=${file}`, 'bs=1M', `count=${count}`, 'conv=fdatasync'], {
+    stdio: 'ignore',
+  });
+  const secs = (performance.now() - t0) / 1000;
+  execFileSync('rm', ['-f', file]);
+  return (count * MB) / secs;
+}
+
+function template(valueSize: number, perBatch: number): Buffer {
+  const value = Buffer.alloc(valueSize, 0x61);
+  const now = Date.now();
+  return encodeRecordBatch(
+    Array.from({ length: perBatch }, (_, i) => ({ key: null, value, timestamp: now + i })),
+  );
+}
+
+interface AppendFigure {
+  records: number;
+  bytes: number;
+  secs: number;
+}
+
+async function appendRun(
+  dir: string,
+  valueSize: number,
+  perBatch: number,
+  fsync: boolean,
+  inFlight = 1,
+): Promise<AppendFigure> {
+  const config: LogConfig = {
+    ...defaultLogConfig(),
+    maxMessageBytes: 2 * MB,
+    segmentBytes: 512 * MB,
+  };
+  const log = await PartitionLog.open(dir, config);
+  // One buffer per in-flight append: append patches the base offset in place.
+  const batches = Array.from({ length: inFlight }, () => template(valueSize, perBatch));
+  const batch = batches[0];
+  // Enough work for a stable figure without making the whole bench slow.
+  const budgetBytes = (QUICK ? 0.25 : 1) * (fsync ? 48 * MB : 256 * MB);
+  const maxAppends = fsync ? (QUICK ? 100 : 400) : QUICK ? 20_000 : 100_000;
+  const appends = Math.max(5, Math.min(maxAppends, Math.floor(budgetBytes / batch.length)));
+  const t0 = performance.now();
+  // `inFlight` producers, each waiting for its append before sending the next (as a
+  // producer with max.in.flight requests does); fsyncs of concurrent appends are shared.
+  let sent = 0;
+  await Promise.all(
+    batches.map(async (b) => {
+      while (sent < appends) {
+        sent++;
+        await log.append(b, { fsync });
+      }
+    }),
+  );
+  const secs = (performance.now() - t0) / 1000;
+  await log.deleteFiles();
+  return { records: appends * perBatch, bytes: appends * batch.length, secs };
+}
+
+async function sequentialRead(dir: string): Promise<void> {
+  const log = await PartitionLog.open(dir, { ...defaultLogConfig(), segmentBytes: 128 * MB });
+  const batch = template(100, 1000);
+  const appends = QUICK ? 500 : 3000;
+  for (let i = 0; i < appends; i++) await log.append(batch);
+  // Sequential read: fetch-sized reads (1 MiB), every record decoded.
+  const t0 = performance.now();
+  let records = 0;
+  let bytes = 0;
+  let offset = log.logStartOffset;
+  while (offset < log.logEndOffset) {
+    const { records: buf } = await log.read(offset, MB);
+    bytes += buf.length;
+    for (const { header, position, size } of iterateBatches(buf)) {
+      records += decodeRecords(buf.subarray(position + 61, position + size), header).length;
+      offset = header.baseOffset + header.lastOffsetDelta + 1;
+    }
+  }
+  const secs = (performance.now() - t0) / 1000;
+  console.log(
+    `sequential read, 100 B records, 1 MiB reads, decoded: ${fmt(records / secs)} records/s, ${fmt(bytes / MB / secs, 1)} MB/s (${fmt(records)} records)`,
+  );
+  await log.deleteFiles();
+}
+
+async function seekBench(dir: string): Promise<void> {
+  const total = QUICK ? 1_000_000 : 10_000_000;
+  const perBatch = 1000;
+  const log = await PartitionLog.open(dir, { ...defaultLogConfig(), segmentBytes: 64 * MB });
+  const batch = template(10, perBatch);
+  const baseTs = readBatchHeader(batch, 0).baseTimestamp;
+  const t0 = performance.now();
+  for (let i = 0; i < total / perBatch; i++) {
+    // Give every batch its own time range: 1 ms per record, so timestamps grow with offsets.
+    const ts = baseTs + i * perBatch;
+    batch.writeBigInt64BE(BigInt(ts), 27);
+    batch.writeBigInt64BE(BigInt(ts + perBatch - 1), 35);
+    writeBatchCrc(batch, 0);
+    await log.append(batch);
+  }
+  const buildSecs = (performance.now() - t0) / 1000;
+  console.log(
+    `built a ${fmt(total)}-record partition (${log.segments().length} segments, ${fmt(log.sizeBytes() / MB)} MB) in ${fmt(buildSecs, 1)} s`,
+  );
+  await log.close();
+  const reopened = await PartitionLog.open(dir, { ...defaultLogConfig(), segmentBytes: 64 * MB });
+  const n = 2000;
+  const offsets = Array.from({ length: n }, () => Math.floor(Math.random() * total));
+  // Warm the lazily loaded indexes once (what a running broker has), then measure.
+  await reopened.read(offsets[0], 1);
+  await reopened.offsetForTimestamp(baseTs + offsets[0]);
+  let t = performance.now();
+  for (const o of offsets) await reopened.read(o, 1);
+  const byOffset = (performance.now() - t) / n;
+  t = performance.now();
+  for (const o of offsets) {
+    const found = await reopened.offsetForTimestamp(baseTs + o);
+    if (found !== o) throw new Error(`timestamp seek found ${found}, expected ${o}`);
+  }
+  const byTime = (performance.now() - t) / n;
+  console.log(
+    `seek by offset in ${fmt(total)} records: ${fmt(byOffset, 3)} ms (mean of ${n}, batch returned)`,
+  );
+  console.log(
+    `seek by timestamp in ${fmt(total)} records: ${fmt(byTime, 3)} ms (mean of ${n}, exact offset found)`,
+  );
+  await reopened.deleteFiles();
+}
+
+async function openBench(dir: string): Promise<void> {
+  const config: LogConfig = {
+    ...defaultLogConfig(),
+    segmentBytes: 24 * 1024,
+    indexIntervalBytes: 1024,
+  };
+  const log = await PartitionLog.open(dir, config);
+  const batch = template(100, 100); // ~11 KiB: two batches per segment
+  while (log.segments().length < 1000) await log.append(batch);
+  const segments = log.segments().length;
+  await log.close();
+  let t = performance.now();
+  const clean = await PartitionLog.open(dir, config);
+  const cleanMs = performance.now() - t;
+  const leo = clean.logEndOffset;
+  await clean.close();
+  await fs.rm(join(dir, CLEAN_SHUTDOWN_FILE));
+  t = performance.now();
+  const crashed = await PartitionLog.open(dir, config);
+  const crashMs = performance.now() - t;
+  if (crashed.logEndOffset !== leo) throw new Error('reopen lost records');
+  console.log(
+    `open ${segments} segments: ${fmt(cleanMs, 1)} ms after a clean shutdown, ${fmt(crashMs, 1)} ms after a crash`,
+  );
+  await crashed.deleteFiles();
+}
+
+export async function run(): Promise<void> {
+  const root = await fs.mkdtemp(join(tmpdir(), 'logdock-bench-'));
+  try {
+    const dd = ddReference(root);
+    console.log(`disk reference: dd bs=1M conv=fdatasync: ${fmt(dd / MB, 1)} MB/s`);
+    console.log('append (pre-encoded client batches; MB/s of batch bytes):');
+    let k = 0;
+    for (const valueSize of [100, 1024]) {
+      for (const perBatch of [1, 100, 1000]) {
+        for (const fsync of [false, true]) {
+          const f = await appendRun(join(root, `a${k++}`), valueSize, perBatch, fsync);
+          const mbps = f.bytes / MB / f.secs;
+          const ratio = fsync ? `, ${fmt((100 * f.bytes) / f.secs / dd, 0)}% of dd` : '';
+          console.log(
+            `  ${String(valueSize).padStart(4)} B x ${String(perBatch).padStart(4)}/batch, ${fsync ? 'fsync per batch' : 'flush by OS    '}: ` +
+              `${fmt(f.records / f.secs).padStart(11)} records/s, ${fmt(mbps, 1).padStart(7)} MB/s${ratio}`,
+          );
+        }
+      }
+    }
+    for (const inFlight of [2, 4]) {
+      const f = await appendRun(join(root, `a${k++}`), 1024, 1000, true, inFlight);
+      console.log(
+        `  1024 B x 1000/batch, fsync per batch, ${inFlight} appends in flight: ${fmt(f.records / f.secs)} records/s, ` +
+          `${fmt(f.bytes / MB / f.secs, 1)} MB/s, ${fmt((100 * f.bytes) / f.secs / dd, 0)}% of dd`,
+      );
+    }
+    await sequentialRead(join(root, 'read'));
+    await seekBench(join(root, 'seek'));
+    await openBench(join(root, 'open'));
+  } finally {
+    await fs.rm(root, { recursive: true, force: true });
+  }
+}

@@ -90,9 +90,8 @@ export async function scanTopic(
 ): Promise<number> {
   let scanned = 0;
   for (const p of broker.describeTopic(topic).partitions) {
-    let offset = Math.max(p.logStartOffset, scanFrom[String(p.partition)] ?? 0);
-    // A log shorter than the cache says lost its tail or was recreated: rescan it whole.
-    if (offset > p.logEndOffset) offset = p.logStartOffset;
+    const offset0 = Math.max(p.logStartOffset, scanFrom[String(p.partition)] ?? 0);
+    let offset = offset0 > p.logEndOffset ? p.logStartOffset : offset0;
     while (offset < p.logEndOffset) {
       const records = await broker.readRecords(topic, p.partition, offset, { maxRecords: 5000 });
       if (records.length === 0) break;

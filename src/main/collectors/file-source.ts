@@ -94,7 +94,17 @@ export class FileSource implements Source {
     await mkdir(dirname(this.checkpointPath), { recursive: true });
     const cp = await readCheckpoint(this.checkpointPath, this.log);
     const recovered = new Map<string, RecoveredFile>();
-    if (cp) for (const f of cp.files) recovered.set(f.key, { ...f });
+    if (cp && cacheFits(broker, this.config.topic, cp.scanFrom)) {
+      for (const f of cp.files) recovered.set(f.key, { ...f });
+    } else if (cp) {
+      // The log is shorter than when the cache was written (its tail was lost, or the
+      // topic was recreated): the cache may be ahead of what the topic holds, so only the
+      // topic is trusted.
+      this.log.warn(
+        `checkpoint of ${this.id} is ahead of topic ${this.config.topic}; rebuilding it from the topic`,
+      );
+      cp.scanFrom = {};
+    }
     await scanTopic(broker, this.config.topic, this.id, cp?.scanFrom ?? {}, recovered);
     this.initialized = (cp?.initialized ?? false) || recovered.size > 0;
     const found = await this.matcher.discover();
@@ -592,6 +602,12 @@ export class FileSource implements Source {
     this.lastError = message;
     this.log.warn(message);
   }
+}
+
+function cacheFits(broker: BrokerApi, topic: string, scanFrom: Record<string, number>): boolean {
+  return broker
+    .describeTopic(topic)
+    .partitions.every((p) => p.logEndOffset >= (scanFrom[String(p.partition)] ?? 0));
 }
 
 /** Looks for the file `dev:ino` in the given directories (not recursively). */

@@ -258,3 +258,24 @@ describe('file source', () => {
     ).toBe('app');
   });
 });
+
+describe('file source checkpoint cache', () => {
+  it('trusts only the topic when the checkpoint is ahead of it', async () => {
+    const f = join(logs, 'c.log');
+    await writeFile(f, 'k1\nk2\n');
+    await manager.add(fileSource({ include: [f] }));
+    await waitFor('2 lines', async () => (await readAll(broker, 'app-logs')).length === 2);
+    await manager.close();
+    await appendFile(f, 'k3\n');
+    // A cache claiming k3 was produced too, written when the log was longer than it is now.
+    const cpPath = join(dir, 'data', 'collectors', 'checkpoints', 'app.json');
+    const cp = JSON.parse(await readFile(cpPath, 'utf8'));
+    cp.scanFrom = { '0': 1000 };
+    cp.files[0].position = 9;
+    await writeFile(cpPath, JSON.stringify(cp));
+    manager = new CollectorManager({ broker, dataDir: join(dir, 'data'), defaultSource: false });
+    await manager.start();
+    await waitFor('k3', async () => values(await readAll(broker, 'app-logs')).includes('k3'));
+    expect(values(await readAll(broker, 'app-logs'))).toEqual(['k1', 'k2', 'k3']);
+  });
+});

@@ -1,0 +1,165 @@
+/**
+ * Rotation while lines are written fast, in one process: the writer appends numbered lines
+ * in bursts and rotates the file by rename, delete-and-recreate, copytruncate or plain
+ * truncation; the collector runs against the real broker.
+ */
+import {
+  closeSync,
+  copyFileSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  truncateSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Broker } from '../../../src/main/broker/broker';
+import { CollectorManager } from '../../../src/main/collectors';
+import { openBroker, readAll, tempDir, waitFor } from './helpers';
+
+type Method = 'rename' | 'delete' | 'copytruncate' | 'truncate';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let broker: Broker;
+let manager: CollectorManager;
+
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+  mkdirSync(join(dir, 'logs'));
+  broker = await openBroker(join(dir, 'data'));
+  manager = new CollectorManager({ broker, dataDir: join(dir, 'data'), defaultSource: false });
+  await manager.start();
+});
+
+afterEach(async () => {
+  await manager.close();
+  await broker.close();
+  await cleanup();
+});
+
+/** Writes `g<generation> n<seq>` lines; a generation ends at each rotation. */
+async function writeWithRotations(
+  path: string,
+  method: Method,
+  rotations: number,
+): Promise<number[]> {
+  const counts: number[] = [];
+  let fd = openSync(path, 'a');
+  let seq = 0;
+  const tracked = () => {
+    const { dev, ino } = fstatSync(fd);
+    return manager
+      .status()[0]
+      .files.some((f) => f.identity.startsWith(`${dev}:${ino}:`) && f.position > 0);
+  };
+  for (let gen = 0; gen <= rotations; gen++) {
+    // Write bursts until the collector has started on this file (and a bit more).
+    let bursts = 0;
+    while (bursts < 20 || (gen < rotations && !tracked())) {
+      let text = '';
+      const n = 1 + Math.floor(Math.random() * 50);
+      for (let i = 0; i < n; i++)
+        text += `g${gen} n${seq++} ${'y'.repeat(Math.floor(Math.random() * 80))}\n`;
+      writeSync(fd, text);
+      bursts++;
+      await new Promise((r) => setImmediate(r));
+    }
+    counts.push(seq);
+    seq = 0;
+    if (gen === rotations) break;
+    if (method === 'rename') {
+      closeSync(fd);
+      renameSync(path, `${path}.${gen}`);
+      fd = openSync(path, 'a');
+    } else if (method === 'delete') {
+      closeSync(fd);
+      unlinkSync(path);
+      fd = openSync(path, 'a');
+    } else if (method === 'copytruncate') {
+      copyFileSync(path, `${path}.${gen}`);
+      truncateSync(path, 0); // the writer keeps its O_APPEND descriptor
+    } else {
+      truncateSync(path, 0);
+    }
+  }
+  closeSync(fd);
+  return counts;
+}
+
+async function collected(): Promise<Map<number, number[]>> {
+  const out = new Map<number, number[]>();
+  for (const r of await readAll(broker, 'rot')) {
+    const m = /^g(\d+) n(\d+) /.exec(r.value!.toString())!;
+    const list = out.get(Number(m[1])) ?? [];
+    list.push(Number(m[2]));
+    out.set(Number(m[1]), list);
+  }
+  return out;
+}
+
+const upTo = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+async function collect(method: Method, rotations: number) {
+  const path = join(dir, 'logs', 'app.log');
+  await manager.add({
+    type: 'file',
+    id: 'rot',
+    topic: 'rot',
+    include: [path],
+    scanIntervalMs: 50,
+    rotateWaitMs: 200,
+  });
+  const counts = await writeWithRotations(path, method, rotations);
+  const total = counts.reduce((a, b) => a + b, 0);
+  return { counts, total };
+}
+
+describe('rotation under fast writes', () => {
+  for (const method of ['rename', 'delete'] as const) {
+    it(`keeps every line exactly once, in order, with ${method} rotation`, async () => {
+      const { counts, total } = await collect(method, 5);
+      await waitFor(`${total} lines`, async () => (await readAll(broker, 'rot')).length >= total);
+      const got = await collected();
+      counts.forEach((n, gen) => expect(got.get(gen), `generation ${gen}`).toEqual(upTo(n)));
+      expect((await readAll(broker, 'rot')).length).toBe(total);
+    });
+  }
+
+  it('loses at most the lines of a generation that were not read before its copytruncate, and reports it', async () => {
+    const { counts } = await collect('copytruncate', 4);
+    const lastGen = counts.length - 1;
+    await waitFor(
+      'the last generation',
+      async () => (await collected()).get(lastGen)?.length === counts[lastGen],
+    );
+    const got = await collected();
+    counts.forEach((n, gen) => {
+      const lines = got.get(gen) ?? [];
+      // In order, none twice, and only a tail may be missing.
+      expect(lines, `generation ${gen}`).toEqual(upTo(lines.length));
+      expect(lines.length).toBeLessThanOrEqual(n);
+    });
+    const file = manager.status()[0].files[0];
+    expect(file.truncations).toBeGreaterThanOrEqual(1);
+    expect(file.truncations).toBeLessThanOrEqual(4);
+  });
+
+  it('restarts at the beginning after each plain truncation, without duplicates', async () => {
+    const { counts } = await collect('truncate', 3);
+    const lastGen = counts.length - 1;
+    await waitFor(
+      'the last generation',
+      async () => (await collected()).get(lastGen)?.length === counts[lastGen],
+    );
+    const got = await collected();
+    counts.forEach((n, gen) => {
+      const lines = got.get(gen) ?? [];
+      expect(lines, `generation ${gen}`).toEqual(upTo(lines.length));
+    });
+    expect(manager.status()[0].files[0].truncations).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -348,6 +348,11 @@ export class Consumer {
       }
       this.memberId = joined.memberId;
       this.generationId = joined.generationId;
+      if (this.closed) {
+        // close() ran while the join was pending, before this member had an id to leave with.
+        this.broker.groups.leaveGroup(groupId, [{ memberId: this.memberId }]);
+        return;
+      }
       this.startHeartbeats();
       const assignments =
         joined.leader === joined.memberId ? this.assign_(joined.protocolName, joined.members) : [];

@@ -30,9 +30,9 @@ class Worker {
     readonly group: string,
     topics: string[],
     processed: Map<string, number>,
-    opts: { assignors?: string[]; uncommittedOnStop?: boolean } = {},
+    opts: { assignors?: string[] } = {},
   ) {
-    this.consumer = broker.consumer({
+    const consumer = broker.consumer({
       groupId: group,
       autoOffsetReset: 'earliest',
       sessionTimeoutMs: 2000,
@@ -41,14 +41,15 @@ class Worker {
       maxPollRecords: 50,
       assignors: opts.assignors,
     });
-    this.consumer.subscribe(topics);
+    this.consumer = consumer;
+    consumer.subscribe(topics);
     this.loop = (async () => {
       while (this.running) {
-        const records = await this.consumer.poll(100);
+        const records = await consumer.poll(100);
         if (!this.running) break; // a crash between poll and commit: the work is lost
         this.received += records.length;
         try {
-          await this.consumer.commitSync();
+          await consumer.commitSync();
         } catch (err) {
           if (
             !['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER'].includes(

@@ -283,7 +283,10 @@ export class PartitionLog {
   }
 
   private enqueueMaintenance<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.maintenanceChain.then(task, task);
+    // Maintenance deletes and replaces segment files: let the background summary loader,
+    // which may rewrite index files, finish first.
+    const afterSummaries = () => this.summaries.then(task);
+    const run = this.maintenanceChain.then(afterSummaries, afterSummaries);
     this.maintenanceChain = run.catch(() => undefined);
     return run;
   }

@@ -50,3 +50,51 @@ export const silentLogger: Logger = {
   error() {},
   child: () => silentLogger,
 };
+
+/** An append-only log file; lines are queued on a stream so logging never blocks. */
+export interface LogFile {
+  readonly path: string;
+  write(line: string): void;
+  /** Flushes what is queued and closes the file. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** The file is rotated to `<name>.1` at open once it is bigger than this. */
+const ROTATE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Opens `path` for appending (creating its folder), first rotating it to `path.1` if it has
+ * grown past 10 MiB. Write errors (disk full, folder removed) are swallowed after the first
+ * report on stderr: losing log lines must not take the app down.
+ */
+export async function openLogFile(path: string): Promise<LogFile> {
+  const { mkdir, rename, stat } = await import('node:fs/promises');
+  const { createWriteStream } = await import('node:fs');
+  const { dirname } = await import('node:path');
+  await mkdir(dirname(path), { recursive: true });
+  const size = await stat(path).then(
+    (s) => s.size,
+    () => 0,
+  );
+  if (size > ROTATE_BYTES) await rename(path, `${path}.1`);
+  const stream = createWriteStream(path, { flags: 'a' });
+  let failed = false;
+  stream.on('error', (err) => {
+    if (!failed) process.stderr.write(`logdock: cannot write ${path}: ${err.message}\n`);
+    failed = true;
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    path,
+    write(line) {
+      if (!failed && !closing) stream.write(line + '\n');
+    },
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        if (failed) return resolve();
+        stream.end(() => resolve());
+      });
+      return closing;
+    },
+  };
+}

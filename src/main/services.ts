@@ -1,18 +1,35 @@
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { LogdockError } from '../common/errors';
-import { createLogger, type Logger } from './logger';
+import { openBroker, type Broker } from './broker';
+import { CollectorManager } from './collectors';
+import { createLogger, openLogFile, type Logger } from './logger';
+import { MetricsSampler } from './metrics/sampler';
+import { startKafkaServer, type KafkaServer } from './protocol';
+import { ReplayManager } from './replay/manager';
+import { compileQuery } from './search/query';
+import { loadSettings, SettingsStore } from './settings/store';
 
 export type Mode = 'electron' | 'headless' | 'test';
 
 /**
  * Everything the API handlers, the Electron shell and headless mode use, opened once per
- * process by `openServices` and closed by `close()`. A service joins this interface when it
- * lands; until then it is left out rather than faked.
+ * process by `openServices` and closed by `close()`.
  */
 export interface Services {
   readonly dataDir: string;
   readonly mode: Mode;
   readonly logger: Logger;
+  /** The embedded log: topics, partitions, groups (issue 4). */
+  readonly broker: Broker;
+  /** The Kafka wire-protocol listener, or null when disabled or its port was unavailable. */
+  readonly kafka: KafkaServer | null;
+  /** `host:port` of the Kafka listener, or null. */
+  readonly kafkaListener: string | null;
+  readonly settings: SettingsStore;
+  readonly metrics: MetricsSampler;
+  readonly replay: ReplayManager;
+  readonly collectors: CollectorManager;
   /**
    * Closes every service in the reverse order of opening, flushing what they hold. Safe to
    * call more than once and concurrently: later calls return the first call's promise.
@@ -24,7 +41,15 @@ export interface Services {
 export interface OpenServicesOptions {
   dataDir: string;
   mode: Mode;
+  /** Defaults to a logger writing to stderr and `<dataDir>/logs/logdock.log`. */
   logger?: Logger;
+  /**
+   * Overrides the Kafka listener of settings.json (CLI flags, tests). In mode `test` the
+   * listener is off unless asked for, so tests never take port 9092.
+   */
+  kafka?: { enabled?: boolean; host?: string; port?: number };
+  /** Start the collectors (default true; tests of other parts turn them off). */
+  collectors?: boolean;
 }
 
 /** One opened service and how to close it, kept in opening order. */
@@ -34,14 +59,17 @@ interface Closer {
 }
 
 /**
- * Opens every service on `dataDir` (created if missing). If one fails to open, the ones
- * already opened are closed again and the error is rethrown.
- * @throws LogdockError IO_ERROR when the data directory cannot be created, or whatever the
- *   failing service throws.
+ * Opens every service on `dataDir` (created if missing) in dependency order: log file,
+ * broker, Kafka listener, settings, metrics, replay, collectors. If one fails to open, the
+ * ones already opened are closed again and the error is rethrown. A Kafka port in use is
+ * not fatal: the app runs without the listener and says so in the log (and in settings).
+ * @throws LogdockError IO_ERROR when the data directory cannot be created; UNAVAILABLE when
+ *   another process has it open (the broker's lock); CORRUPT_FILE from the broker.
  */
 export async function openServices(options: OpenServicesOptions): Promise<Services> {
-  const logger = options.logger ?? createLogger();
+  const { dataDir, mode } = options;
   const closers: Closer[] = [];
+  let logger = options.logger ?? createLogger();
   const closeAll = once(async () => {
     for (const { name, close } of [...closers].reverse()) {
       try {
@@ -54,20 +82,112 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   });
 
   try {
-    await mkdir(options.dataDir, { recursive: true }).catch((err: Error) => {
+    await mkdir(dataDir, { recursive: true }).catch((err: Error) => {
       throw new LogdockError(
         'IO_ERROR',
-        `cannot create data directory ${options.dataDir}: ${err.message}`,
-        { cause: err },
+        `cannot create data directory ${dataDir}: ${err.message}`,
+        {
+          cause: err,
+        },
       );
     });
-    // Services are opened here in dependency order, each followed by
-    // `closers.push({ name, close })`: broker, then the Kafka listener, then collectors.
-    return { dataDir: options.dataDir, mode: options.mode, logger, close: closeAll };
+    if (!options.logger) {
+      // Logdock's own log is also a source: the default collector ships it into a topic.
+      const file = await openLogFile(join(dataDir, 'logs', 'logdock.log'));
+      closers.push({ name: 'log file', close: () => file.close() });
+      logger = createLogger({
+        write: (line) => {
+          process.stderr.write(line + '\n');
+          file.write(line);
+        },
+      });
+    }
+
+    const { settings: saved, loadError } = await loadSettings(dataDir);
+    if (loadError) logger.warn(`settings: ${loadError}`);
+
+    const broker = await openBroker({
+      dataDir,
+      defaultTopicConfigs: {
+        'retention.ms': saved.defaultRetentionMs,
+        'retention.bytes': saved.defaultRetentionBytes,
+      },
+    });
+    closers.push({ name: 'broker', close: () => broker.close() });
+
+    const kafka = await startKafka(broker, saved.kafkaListener, options, logger);
+    if (kafka) closers.push({ name: 'Kafka listener', close: () => kafka.close() });
+    const kafkaListener = kafka ? formatAddress(kafka.address()) : null;
+
+    const settings = await SettingsStore.open({ dataDir, kafkaListener });
+
+    const metrics = new MetricsSampler(broker);
+    metrics.start();
+    closers.push({ name: 'metrics', close: () => metrics.stop() });
+
+    const replay = new ReplayManager(broker, { compileFilter: compileQuery });
+    closers.push({ name: 'replay', close: () => replay.close() });
+
+    const collectors = new CollectorManager({ broker, dataDir, logger });
+    // Registered before start so a half-started manager is still closed on failure.
+    closers.push({ name: 'collectors', close: () => collectors.close() });
+    if (options.collectors !== false) await collectors.start();
+
+    return {
+      dataDir,
+      mode,
+      logger,
+      broker,
+      kafka,
+      kafkaListener,
+      settings,
+      metrics,
+      replay,
+      collectors,
+      close: closeAll,
+    };
   } catch (err) {
     await closeAll();
     throw err;
   }
+}
+
+async function startKafka(
+  broker: Broker,
+  saved: { enabled: boolean; host: string; port: number },
+  options: OpenServicesOptions,
+  logger: Logger,
+): Promise<KafkaServer | null> {
+  const wanted = {
+    ...saved,
+    ...(options.mode === 'test' ? { enabled: false } : {}),
+    ...options.kafka,
+  };
+  if (!wanted.enabled) return null;
+  const log = logger.child('kafka');
+  try {
+    const server = await startKafkaServer(broker, {
+      host: wanted.host,
+      port: wanted.port,
+      log: (level, message) => log[level](message),
+    });
+    log.info(`listening on ${formatAddress(server.address())}`);
+    return server;
+  } catch (err) {
+    if (
+      err instanceof LogdockError &&
+      (err.code === 'UNAVAILABLE' || err.code === 'INVALID_CONFIG')
+    ) {
+      log.error(`Kafka listener not started: ${err.message}`);
+      return null;
+    }
+    throw err;
+  }
+}
+
+/** `host:port`, the form settings compare against (see SettingsStore). */
+function formatAddress({ host, port }: { host: string; port: number }): string {
+  return `${host}:${port}`;
 }
 
 function once(fn: () => Promise<void>): () => Promise<void> {

@@ -21,6 +21,10 @@ describe('the app frame in headless mode', () => {
       'connection open',
     );
     await expect(app.page.getByTestId('data-dir').textContent()).resolves.toBe(app.dataDir);
+    // The Kafka listener runs beside the UI (on a random port in tests).
+    await expect(app.page.getByTestId('status-bar').textContent()).resolves.toMatch(
+      /Kafka: 127\.0\.0\.1:\d+/,
+    );
     // The token left the address bar once the page took it.
     expect(app.page.url()).not.toContain('token=');
   });

@@ -120,6 +120,8 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       dataDir,
       '--http-port',
       '0',
+      '--kafka-port',
+      '0',
       ...(options.args ?? []),
     ],
     { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },

@@ -10,7 +10,7 @@ export function createSystemHandlers(services: Services): HandlersFor<typeof sys
       version: APP_VERSION,
       dataDir: services.dataDir,
       mode: services.mode,
-      kafkaListener: null,
+      kafkaListener: services.kafkaListener,
     }),
   };
 }

@@ -23,7 +23,8 @@ export interface ElectronAppOptions {
  * IPC, one main window; quitting closes and flushes every service before the process ends.
  */
 export async function runElectronApp(options: ElectronAppOptions): Promise<void> {
-  const logger = options.logger ?? createLogger();
+  // Until the services open their log file, log to stderr only.
+  let logger = options.logger ?? createLogger();
   const dataDir = resolve(argValue(options.argv, '--data-dir') ?? defaultDataDir());
   // Chromium's own files (cache, the single-instance lock) go inside our data directory,
   // so a second data directory may run alongside and one folder holds everything.
@@ -54,7 +55,13 @@ export async function runElectronApp(options: ElectronAppOptions): Promise<void>
 
   let services: Services;
   try {
-    services = await openServices({ dataDir, mode: 'electron', logger });
+    services = await openServices({
+      dataDir,
+      mode: 'electron',
+      logger: options.logger,
+      kafka: kafkaOverrides(options.argv),
+    });
+    logger = services.logger;
   } catch (err) {
     dialog.showErrorBox('Logdock cannot start', (err as Error).message);
     app.exit(1);
@@ -105,6 +112,13 @@ export async function runElectronApp(options: ElectronAppOptions): Promise<void>
     ),
   );
   await open();
+}
+
+/** `--no-kafka` and `--kafka-port P`, as `logdock serve` takes them. */
+function kafkaOverrides(argv: string[]): { enabled?: boolean; port?: number } {
+  if (argv.includes('--no-kafka')) return { enabled: false };
+  const port = argValue(argv, '--kafka-port');
+  return port !== undefined && /^\d+$/.test(port) ? { enabled: true, port: Number(port) } : {};
 }
 
 /** `--name value` or `--name=value` from argv. */

@@ -49,7 +49,7 @@ describe('the Electron shell', () => {
   async function start() {
     await runElectronApp({
       mainDir,
-      argv: ['electron', '.', '--data-dir', dataDir],
+      argv: ['electron', '.', '--data-dir', dataDir, '--no-kafka'],
       logger: silentLogger,
     });
     expect(BrowserWindow.all).toHaveLength(1);
@@ -79,7 +79,7 @@ describe('the Electron shell', () => {
     app.singleInstanceLock = false;
     await runElectronApp({
       mainDir,
-      argv: ['electron', '.', '--data-dir', dataDir],
+      argv: ['electron', '.', '--data-dir', dataDir, '--no-kafka'],
       logger: silentLogger,
     });
     expect(BrowserWindow.all).toHaveLength(0);

@@ -4,7 +4,6 @@ import { createDispatcher } from '../../api/handlers';
 import { defaultDataDir } from '../../data-dir';
 import { readApiFile } from '../../headless/api-file';
 import { startHeadlessServer } from '../../headless/server';
-import { createLogger } from '../../logger';
 import { openServices } from '../../services';
 import { LogdockError } from '../../../common/errors';
 import { parsePort } from '../options';
@@ -13,6 +12,9 @@ export interface ServeOptions {
   dataDir?: string;
   httpPort?: number;
   host: string;
+  /** `--no-kafka` sets this to false. */
+  kafka: boolean;
+  kafkaPort?: number;
 }
 
 /** `logdock serve`: headless mode, the app's services plus the UI and API over HTTP. */
@@ -26,6 +28,8 @@ export function registerServe(program: Command): void {
     )
     .option('--http-port <port>', 'HTTP port (default: 7392, or a free one if taken)', parsePort)
     .option('--host <host>', 'interface to bind', '127.0.0.1')
+    .option('--kafka-port <port>', 'Kafka listener port (default: from settings, 9092)', parsePort)
+    .option('--no-kafka', 'do not start the Kafka listener')
     .action(async (opts: ServeOptions) => {
       await serve(opts);
     });
@@ -38,7 +42,6 @@ export function registerServe(program: Command): void {
  */
 export async function serve(opts: ServeOptions): Promise<void> {
   const dataDir = resolve(opts.dataDir ?? defaultDataDir());
-  const logger = createLogger();
   const running = await readApiFile(dataDir);
   if (running) {
     throw new LogdockError(
@@ -46,7 +49,15 @@ export async function serve(opts: ServeOptions): Promise<void> {
       `Logdock (pid ${running.pid}) already serves ${dataDir} at ${running.url}`,
     );
   }
-  const services = await openServices({ dataDir, mode: 'headless', logger });
+  const services = await openServices({
+    dataDir,
+    mode: 'headless',
+    kafka: {
+      ...(opts.kafka ? {} : { enabled: false }),
+      ...(opts.kafkaPort !== undefined ? { enabled: true, port: opts.kafkaPort } : {}),
+    },
+  });
+  const logger = services.logger;
   let server;
   try {
     server = await startHeadlessServer({

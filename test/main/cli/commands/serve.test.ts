@@ -11,7 +11,16 @@ const ROOT = resolve(__dirname, '../../../..');
 function serve(dataDir: string) {
   const child = spawn(
     process.execPath,
-    [join(ROOT, 'bin', 'logdock.mjs'), 'serve', '--data-dir', dataDir, '--http-port', '0'],
+    [
+      join(ROOT, 'bin', 'logdock.mjs'),
+      'serve',
+      '--data-dir',
+      dataDir,
+      '--http-port',
+      '0',
+      '--kafka-port',
+      '0',
+    ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';

@@ -190,7 +190,7 @@ export class CollectorManager {
   }
 
   /** `serve --tail TOPIC=GLOB`: adds (or replaces) a file source. @throws LogdockError INVALID_ARGUMENT. */
-  addTail(spec: string, cwd?: string): Promise<SourceView> {
+  async addTail(spec: string, cwd?: string): Promise<SourceView> {
     return this.upsert(parseTailSpec(spec, cwd));
   }
 

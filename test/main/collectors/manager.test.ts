@@ -1,0 +1,205 @@
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Broker } from '../../../src/main/broker/broker';
+import { CollectorManager, DEFAULT_SOURCE_TOPIC } from '../../../src/main/collectors';
+import { header, openBroker, readAll, tempDir, values, waitFor } from './helpers';
+
+let dir: string;
+let dataDir: string;
+let cleanup: () => Promise<void>;
+let broker: Broker;
+let manager: CollectorManager;
+
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+  dataDir = join(dir, 'data');
+  await mkdir(join(dir, 'logs'));
+  broker = await openBroker(dataDir);
+});
+
+afterEach(async () => {
+  await manager?.close();
+  await broker.close();
+  await cleanup();
+});
+
+async function open(defaultSource = false): Promise<CollectorManager> {
+  manager = new CollectorManager({ broker, dataDir, defaultSource });
+  await manager.start();
+  return manager;
+}
+
+const src = (id: string, extra: Record<string, unknown> = {}) => ({
+  type: 'file',
+  id,
+  topic: `t-${id}`,
+  include: [join(dir, 'logs', `${id}.log`)],
+  scanIntervalMs: 50,
+  ...extra,
+});
+
+describe('CollectorManager', () => {
+  it('ships Logdock’s own log into logdock.logs on first start', async () => {
+    await mkdir(join(dataDir, 'logs'), { recursive: true });
+    await writeFile(
+      join(dataDir, 'logs', 'logdock.log'),
+      '2026-01-01T00:00:00.000Z WARN [broker] disk is slow {"ms":5}\n',
+    );
+    await open(true);
+    const [r] = await waitFor('own log', async () => {
+      const rs = await readAll(broker, DEFAULT_SOURCE_TOPIC);
+      return rs.length === 1 && rs;
+    });
+    expect(header(r, 'level')).toBe('WARN');
+    expect(header(r, 'field.scope')).toBe('broker');
+    expect(r.timestamp).toBe(Date.UTC(2026, 0, 1));
+    expect(manager.list().map((s) => s.config.id)).toEqual(['logdock-logs']);
+  });
+
+  it('adds, pauses, resumes, updates and removes sources, persisting each change', async () => {
+    await open();
+    const f = join(dir, 'logs', 'a.log');
+    await writeFile(f, 'one\n');
+    await manager.add(src('a'));
+    await waitFor('one', async () => (await readAll(broker, 't-a')).length === 1);
+    const paused = await manager.pause('a');
+    expect(paused.status.state).toBe('paused');
+    await appendFile(f, 'two\n');
+    await manager.close();
+    // Persisted: a new manager sees the source paused and does not read.
+    await open();
+    expect(manager.list()[0]).toMatchObject({
+      config: { id: 'a', paused: true },
+      status: { state: 'paused' },
+    });
+    await manager.resume('a');
+    await waitFor('two', async () => (await readAll(broker, 't-a')).length === 2);
+    await manager.update('a', { ...src('a'), parser: { type: 'logfmt' } });
+    await appendFile(f, 'level=error msg=three\n');
+    await waitFor('three', async () => (await readAll(broker, 't-a')).length === 3);
+    const third = (await readAll(broker, 't-a'))[2];
+    expect(header(third, 'level')).toBe('error');
+    await manager.remove('a');
+    expect(manager.list()).toEqual([]);
+    expect(JSON.parse(await readFile(join(dataDir, 'collectors.json'), 'utf8'))).toEqual({
+      version: 1,
+      sources: [],
+    });
+    expect(values(await readAll(broker, 't-a'))).toEqual(['one', 'two', 'level=error msg=three']);
+  });
+
+  it('rejects invalid configs, duplicate ids and unknown ids with clear errors', async () => {
+    await open();
+    await expect(
+      manager.add({ type: 'file', id: 'x', topic: 'bad topic!', include: ['/x'] }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_CONFIG',
+      message: expect.stringContaining('topic'),
+    });
+    await expect(manager.add({ ...src('m'), multiline: { pattern: '(' } })).rejects.toMatchObject({
+      message: expect.stringContaining('multiline.pattern'),
+    });
+    await manager.add(src('b'));
+    await expect(manager.add(src('b'))).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+    await expect(manager.pause('nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(manager.update('b', src('c'))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  it('moves a malformed collectors.json aside and keeps running', async () => {
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(join(dataDir, 'collectors.json'), '{"version":1,"sources":[{"type":"file"}]}');
+    await open(true);
+    expect(manager.list()).toEqual([]);
+    const { readdir } = await import('node:fs/promises');
+    expect((await readdir(dataDir)).some((n) => n.startsWith('collectors.json.corrupt-'))).toBe(
+      true,
+    );
+    await manager.add(src('after'));
+    expect(manager.list()).toHaveLength(1);
+  });
+
+  it('loads sources from a YAML config file, resolving relative globs against it', async () => {
+    await open();
+    await writeFile(join(dir, 'logs', 'y.log'), 'from yaml\n');
+    const cfg = join(dir, 'logdock.yaml');
+    await writeFile(
+      cfg,
+      'sources:\n  - type: file\n    id: y\n    topic: yaml-topic\n    include: ["logs/*.log"]\n',
+    );
+    await manager.applyConfigFile(cfg);
+    await waitFor('yaml line', async () =>
+      values(await readAll(broker, 'yaml-topic')).includes('from yaml'),
+    );
+    await writeFile(
+      cfg,
+      'sources:\n  - type: file\n    id: y\n    topic: yaml-topic\n    include: 3\n',
+    );
+    await expect(manager.applyConfigFile(cfg)).rejects.toMatchObject({
+      code: 'INVALID_CONFIG',
+      message: expect.stringMatching(/logdock\.yaml: sources\.0\.include/),
+    });
+    await writeFile(cfg, 'sources: [\n');
+    await expect(manager.applyConfigFile(cfg)).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
+  });
+
+  it('adds a file source from the TOPIC=GLOB shorthand', async () => {
+    await open();
+    await writeFile(join(dir, 'logs', 's.log'), 'short\n');
+    const view = await manager.addTail(`short-topic=${join(dir, 'logs', '*.log')}`);
+    expect(view.config).toMatchObject({ id: 'tail-short-topic', topic: 'short-topic' });
+    await waitFor('short', async () =>
+      values(await readAll(broker, 'short-topic')).includes('short'),
+    );
+    await expect(manager.addTail('no-equals-sign')).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+  });
+
+  it('previews how the first lines of a matching file would be split and parsed', async () => {
+    await open();
+    await writeFile(
+      join(dir, 'logs', 'p.log'),
+      '{"level":"info","msg":"hi","user":"u1"}\nnot json\n  continued\n',
+    );
+    const preview = await manager.preview(
+      {
+        ...src('p'),
+        parser: { type: 'json' },
+        key: { type: 'field', field: 'user' },
+        multiline: { mode: 'continuation', pattern: '^\\s' },
+      },
+      { lines: 5 },
+    );
+    expect(preview.file).toBe(join(dir, 'logs', 'p.log'));
+    expect(preview.events).toEqual([
+      {
+        text: '{"level":"info","msg":"hi","user":"u1"}',
+        lines: 1,
+        timestamp: null,
+        level: 'info',
+        key: 'u1',
+        fields: { user: 'u1' },
+        parseError: null,
+      },
+      expect.objectContaining({
+        text: 'not json\n  continued',
+        lines: 2,
+        parseError: expect.stringContaining('invalid JSON'),
+      }),
+    ]);
+    expect(await readAll(broker, 't-p')).toEqual([]);
+  });
+
+  it('reports status changes to listeners', async () => {
+    await open();
+    const seen: string[] = [];
+    const stop = manager.onStatus((views) =>
+      seen.push(views.map((v) => `${v.config.id}:${v.status.state}`).join(',')),
+    );
+    await manager.add(src('s'));
+    await manager.pause('s');
+    await waitFor('paused status', () => seen.includes('s:paused'));
+    stop();
+  });
+});

@@ -56,6 +56,12 @@ export const dashboardRequests = {
       truncated: z.boolean(),
     }),
   ),
+  'dashboard.locate': request(
+    'The first message of a topic at or after a time (over all partitions), so a chart click can open ' +
+      'the message browser there; null when no message is that new.',
+    z.object({ topic: z.string().min(1), timestamp: z.number().int().min(0) }).strict(),
+    z.object({ partition: z.number().int(), offset: z.number() }).nullable(),
+  ),
 } as const;
 
 export const dashboardSubscriptions = {} as const;

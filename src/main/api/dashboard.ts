@@ -33,5 +33,17 @@ export function createDashboardHandlers({
         }))
         .sort((a, b) => b.sizeBytes - a.sizeBytes || a.topic.localeCompare(b.topic)),
     'dashboard.histogram': (params) => levelHistogram(broker, params),
+    'dashboard.locate': async ({ topic, timestamp }) => {
+      // Per partition the first offset at/after the time; the earliest such message wins.
+      let best: { partition: number; offset: number; timestamp: number } | null = null;
+      for (const p of broker.describeTopic(topic).partitions) {
+        const offset = await broker.offsetForTimestamp(topic, p.partition, timestamp);
+        if (offset === null) continue;
+        const [record] = await broker.readRecords(topic, p.partition, offset, { maxRecords: 1 });
+        const at = record?.offset === offset ? record.timestamp : timestamp;
+        if (!best || at < best.timestamp) best = { partition: p.partition, offset, timestamp: at };
+      }
+      return best && { partition: best.partition, offset: best.offset };
+    },
   };
 }

@@ -85,9 +85,10 @@ describe('collectors handlers', () => {
     expect(added.config).toMatchObject({ id: 'api', topic: 'api.logs', startAt: 'beginning' });
     await appendFile(file, 'level=error msg=two\nlevel=info msg=three\n');
     await waitFor(() => endOffset('api.logs') === 3, 'three lines in the topic');
-    const [listed] = await waitFor(async () => {
-      const list = await client.call('collectors.list', {});
-      return list[0]?.status.files[0]?.position === list[0]?.status.files[0]?.size && list;
+    const listed = await waitFor(async () => {
+      const [first] = await client.call('collectors.list', {});
+      const f = first?.status.files[0];
+      return f && f.position === f.size ? first : null;
     }, 'the file to be read to its end');
     expect(listed.status).toMatchObject({ state: 'running', bytesBehind: 0, lastError: null });
     expect(listed.status.files[0].path).toBe(file);

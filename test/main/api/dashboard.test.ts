@@ -115,3 +115,23 @@ describe('dashboard handlers', () => {
     });
   });
 });
+
+describe('dashboard.locate', () => {
+  it('finds the first message at or after a time over all partitions', async () => {
+    await h.broker.createTopic('logs', { partitions: 2 });
+    await h.broker.send([
+      { topic: 'logs', partition: 0, value: text('a'), timestamp: T0 + 100 },
+      { topic: 'logs', partition: 0, value: text('b'), timestamp: T0 + 400 },
+      { topic: 'logs', partition: 1, value: text('c'), timestamp: T0 + 300 },
+    ]);
+    expect(await h.client.call('dashboard.locate', { topic: 'logs', timestamp: T0 + 200 })).toEqual(
+      { partition: 1, offset: 0 },
+    );
+    expect(await h.client.call('dashboard.locate', { topic: 'logs', timestamp: T0 + 350 })).toEqual(
+      { partition: 0, offset: 1 },
+    );
+    expect(
+      await h.client.call('dashboard.locate', { topic: 'logs', timestamp: T0 + 999 }),
+    ).toBeNull();
+  });
+});

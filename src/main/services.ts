@@ -12,6 +12,9 @@ import { loadSettings, SettingsStore } from './settings/store';
 
 export type Mode = 'electron' | 'headless' | 'test';
 
+/** The broker's folder inside the data directory (Kafka's `log.dirs`). */
+export const BROKER_DIR = 'log';
+
 /**
  * Everything the API handlers, the Electron shell and headless mode use, opened once per
  * process by `openServices` and closed by `close()`.
@@ -106,8 +109,11 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     const { settings: saved, loadError } = await loadSettings(dataDir);
     if (loadError) logger.warn(`settings: ${loadError}`);
 
+    // The broker gets a folder of its own: it treats every `<name>-<n>` directory in its
+    // folder as a partition (and removes unknown ones), which must never touch anything else
+    // that lives in the data directory.
     const broker = await openBroker({
-      dataDir,
+      dataDir: join(dataDir, BROKER_DIR),
       defaultTopicConfigs: {
         'retention.ms': saved.defaultRetentionMs,
         'retention.bytes': saved.defaultRetentionBytes,

@@ -35,7 +35,7 @@ function renderView(route: Route): ReactNode {
     case 'settings':
       return <SettingsView />;
     case 'notFound':
-      return <SectionPlaceholder title="Not found" detail={`No page at #/${route.path}.`} />;
+      return <SectionPlaceholder title="Not found" detail={`No page at #${route.path}.`} />;
   }
 }
 

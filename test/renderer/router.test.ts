@@ -1,0 +1,80 @@
+// @vitest-environment jsdom
+import { act, renderHook } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  hrefFor,
+  navigate,
+  parseHash,
+  sectionOf,
+  SECTIONS,
+  useRoute,
+  type Route,
+} from '../../src/renderer/src/router';
+
+describe('the hash router', () => {
+  afterEach(() => {
+    window.location.hash = '';
+  });
+
+  it('parses every documented route', () => {
+    expect(parseHash('')).toEqual({ view: 'dashboard' });
+    expect(parseHash('#/')).toEqual({ view: 'dashboard' });
+    expect(parseHash('#/topics')).toEqual({ view: 'topics' });
+    expect(parseHash('#/topics/app%20logs?partition=2&offset=42')).toEqual({
+      view: 'topic',
+      topic: 'app logs',
+      partition: 2,
+      offset: 42,
+    });
+    expect(parseHash('#/groups')).toEqual({ view: 'groups' });
+    expect(parseHash('#/groups/billing')).toEqual({ view: 'group', groupId: 'billing' });
+    expect(parseHash('#/collectors')).toEqual({ view: 'collectors' });
+    expect(parseHash('#/settings')).toEqual({ view: 'settings' });
+  });
+
+  it('turns a malformed or unknown hash into notFound instead of throwing', () => {
+    expect(parseHash('#/nowhere')).toEqual({ view: 'notFound', path: '/nowhere' });
+    expect(parseHash('#/groups/a/b/c').view).toBe('notFound');
+    // A bad percent-escape and a non-numeric offset are tolerated.
+    expect(parseHash('#/topics/%E0%A4%A')).toMatchObject({ view: 'topic', topic: '%E0%A4%A' });
+    expect(parseHash('#/topics/t?offset=-1&partition=x')).toEqual({ view: 'topic', topic: 't' });
+  });
+
+  it('builds hashes that parse back to the same route', () => {
+    const routes: Route[] = [
+      { view: 'dashboard' },
+      { view: 'topics' },
+      { view: 'topic', topic: 'a/b?c#d' },
+      { view: 'topic', topic: 'logs', partition: 0, offset: 0 },
+      { view: 'groups' },
+      { view: 'group', groupId: 'consumers #1' },
+      { view: 'collectors' },
+      { view: 'settings' },
+    ];
+    for (const route of routes) expect(parseHash(hrefFor(route))).toEqual(route);
+  });
+
+  it('puts every route of a section under that section', () => {
+    for (const section of SECTIONS) {
+      expect(sectionOf(parseHash(`#/${section}`))).toBe(section);
+    }
+    expect(sectionOf({ view: 'topic', topic: 't' })).toBe('topics');
+    expect(sectionOf({ view: 'group', groupId: 'g' })).toBe('groups');
+    expect(sectionOf({ view: 'notFound', path: 'x' })).toBeNull();
+  });
+
+  it('re-renders on navigation and keeps the same route object while the hash is unchanged', async () => {
+    const { result, rerender } = renderHook(() => useRoute());
+    const first = result.current;
+    rerender();
+    expect(result.current).toBe(first);
+    await act(async () => {
+      navigate({ view: 'group', groupId: 'billing' });
+      // jsdom fires hashchange asynchronously, like browsers.
+      await new Promise<void>((resolve) =>
+        window.addEventListener('hashchange', () => resolve(), { once: true }),
+      );
+    });
+    expect(result.current).toEqual({ view: 'group', groupId: 'billing' });
+  });
+});

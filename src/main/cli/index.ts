@@ -3,6 +3,10 @@ import { LogdockError } from '../../common/errors';
 import { APP_VERSION } from '../version';
 import { registerPipe } from './commands/pipe';
 import { registerServe } from './commands/serve';
+import { registerTopics } from './commands/topics';
+import { registerProduce } from './commands/produce';
+import { registerConsume } from './commands/consume';
+import { registerGroups } from './commands/groups';
 
 /**
  * The `logdock` command line. Each command lives in `./commands/<name>.ts` and exports a
@@ -18,6 +22,10 @@ export function createProgram(): Command {
     .showHelpAfterError();
   registerServe(program);
   registerPipe(program);
+  registerTopics(program);
+  registerProduce(program);
+  registerConsume(program);
+  registerGroups(program);
   return program;
 }
 

@@ -1,0 +1,145 @@
+import type { Command } from 'commander';
+import { LogdockError } from '../../../common/errors';
+import type { TopicConfigs, TopicDescription } from '../../broker/api';
+import { collect, DATA_DIR_HELP, oneOf, parsePositive, withBroker } from '../../broker/cli-support';
+
+interface TopicsOptions {
+  list?: boolean;
+  describe?: boolean;
+  create?: boolean;
+  alter?: boolean;
+  delete?: boolean;
+  topic?: string;
+  partitions?: number;
+  config: string[];
+  deleteConfig: string[];
+  includeInternal?: boolean;
+  dataDir?: string;
+}
+
+/** `key=value` pairs of --config into an object; a malformed pair is a usage error. */
+function parseConfigs(cmd: Command, pairs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) cmd.error(`error: --config expects key=value, got "${pair}"`);
+    out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+/** Kafka's kafka-topics --describe layout, plus offsets and size per partition. */
+function describe(t: TopicDescription): string {
+  const configs = Object.entries(t.configs)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  const lines = [
+    `Topic: ${t.name}\tPartitionCount: ${t.partitions.length}\tReplicationFactor: 1\tConfigs: ${configs}`,
+  ];
+  for (const p of t.partitions) {
+    lines.push(
+      `\tTopic: ${t.name}\tPartition: ${p.partition}\tLeader: 0\tReplicas: 0\tIsr: 0\tLogStartOffset: ${p.logStartOffset}\tLogEndOffset: ${p.logEndOffset}\tSize: ${p.sizeBytes}`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * `logdock topics --list|--describe|--create|--alter|--delete`, after Kafka's kafka-topics
+ * (with --config/--delete-config on --alter in place of kafka-configs), on a data directory
+ * no running Logdock has open.
+ */
+export function registerTopics(program: Command): void {
+  program
+    .command('topics')
+    .description('list, describe, create, alter or delete topics (like kafka-topics)')
+    .option('--list', 'list topic names')
+    .option('--describe', 'describe one topic (--topic) or all')
+    .option('--create', 'create --topic')
+    .option(
+      '--alter',
+      'add partitions (--partitions) or change configs (--config, --delete-config) of --topic',
+    )
+    .option('--delete', 'delete --topic and its messages')
+    .option('--topic <topic>', 'the topic')
+    .option(
+      '--partitions <n>',
+      'partition count (create: default 1; alter: the new, larger count)',
+      parsePositive,
+    )
+    .option(
+      '--config <key=value>',
+      'a topic config (repeatable), e.g. retention.ms=86400000',
+      collect,
+      [],
+    )
+    .option(
+      '--delete-config <key>',
+      'reset a config to its default (repeatable, with --alter)',
+      collect,
+      [],
+    )
+    .option('--include-internal', 'also list internal topics such as __consumer_offsets')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .action(async (opts: TopicsOptions, cmd: Command) => {
+      const action = oneOf(cmd, opts as unknown as Record<string, unknown>, [
+        'list',
+        'describe',
+        'create',
+        'alter',
+        'delete',
+      ]);
+      if (['create', 'alter', 'delete'].includes(action) && !opts.topic)
+        cmd.error(`error: --${action} needs --topic`);
+      const configs = parseConfigs(cmd, opts.config);
+      if (
+        action === 'alter' &&
+        !opts.partitions &&
+        !opts.config.length &&
+        !opts.deleteConfig.length
+      ) {
+        cmd.error('error: --alter needs --partitions, --config or --delete-config');
+      }
+      await withBroker(opts, async (broker) => {
+        const topic = opts.topic!;
+        switch (action) {
+          case 'list':
+            for (const t of broker.listTopics({ includeInternal: opts.includeInternal }))
+              process.stdout.write(`${t.name}\n`);
+            return;
+          case 'describe': {
+            const all = opts.topic
+              ? [broker.describeTopic(topic)]
+              : broker.listTopics({ includeInternal: opts.includeInternal });
+            for (const t of all) process.stdout.write(describe(t));
+            return;
+          }
+          case 'create':
+            await broker.createTopic(topic, {
+              partitions: opts.partitions ?? 1,
+              configs: configs as Partial<Record<keyof TopicConfigs, string>>,
+            });
+            process.stdout.write(`Created topic ${topic}.\n`);
+            return;
+          case 'alter': {
+            if (opts.partitions) await broker.createPartitions(topic, opts.partitions);
+            const changes: Record<string, string | null> = { ...configs };
+            for (const k of opts.deleteConfig) changes[k] = null;
+            if (Object.keys(changes).length)
+              await broker.alterTopicConfigs(
+                topic,
+                changes as Partial<Record<keyof TopicConfigs, string | null>>,
+              );
+            process.stdout.write(`Altered topic ${topic}.\n`);
+            return;
+          }
+          case 'delete':
+            await broker.deleteTopic(topic);
+            process.stdout.write(`Deleted topic ${topic}.\n`);
+            return;
+          default:
+            throw new LogdockError('INTERNAL', `unhandled action ${action}`);
+        }
+      });
+    });
+}

@@ -33,6 +33,7 @@ export function BrowserView({ route }: { route: TopicRoute }) {
   const pending = useAppStore((s) => s.browser.pending);
   const loadError = useAppStore((s) => s.browser.loadError);
   const setFollowing = useAppStore((s) => s.setFollowing);
+  const clearSearch = useAppStore((s) => s.clearSearch);
   const rowAt = useAppStore((s) => s.rowAt);
   const openDetail = useAppStore((s) => s.openDetail);
   const detailOpen = useAppStore((s) => s.messageDetail !== null);
@@ -61,6 +62,9 @@ export function BrowserView({ route }: { route: TopicRoute }) {
     // Only the view identity and the connection re-open the view; offsets are handled below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [viewKey, status]);
+
+  // Results belong to one view: a running search stops when the view changes or closes.
+  useEffect(() => () => clearSearch(), [viewKey, clearSearch]);
 
   // A new address from outside (a link, the palette, a search hit): seek to it.
   useEffect(() => {

@@ -1,0 +1,108 @@
+// @vitest-environment jsdom
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useAppStore } from '../../../src/renderer/src/store';
+import { MAX_PAGES, PAGE_SIZE } from '../../../src/renderer/src/store/slices/browser';
+import { fill, openInspectHarness, type InspectHarness } from '../../main/api/inspect-harness';
+import { waitUntil } from '../wait';
+
+let h: InspectHarness;
+const T0 = Date.parse('2026-05-01T10:00:00Z');
+
+beforeAll(async () => {
+  h = await openInspectHarness();
+  await h.broker.createTopic('logs', { partitions: 2 });
+  for (const p of [0, 1]) {
+    await fill(
+      h.broker,
+      'logs',
+      p,
+      Array.from({ length: 6000 }, (_, i) => ({
+        timestamp: T0 + i * 2 + p,
+        value: `{"i":${i},"p":${p}}`,
+      })),
+    );
+  }
+  useAppStore.getState().setApi(h.client, 'in-process');
+  useAppStore.getState().setConnection('open');
+});
+afterAll(async () => {
+  await h.close();
+});
+
+const state = () => useAppStore.getState();
+
+describe('the browser slice', () => {
+  it('opens a one-partition view with its total and seeks to an offset', async () => {
+    await state().openBrowser('logs', [1]);
+    expect(state().browser.total).toBe(6000);
+    const index = await state().seek({ kind: 'offset', offset: 4321 });
+    expect(index).toBe(4321);
+    expect(state().browser.selected).toBe(4321);
+    expect(state().browser.scroll).toMatchObject({ index: 4321, align: 'start' });
+    await waitUntil(() => state().rowAt(4321));
+    expect(state().rowAt(4321)).toMatchObject({ partition: 1, offset: 4321 });
+  });
+
+  it('puts a seek error inline instead of throwing, naming the valid offsets', async () => {
+    await state().openBrowser('logs', [0]);
+    expect(await state().seek({ kind: 'offset', offset: 99_999 })).toBeNull();
+    expect(state().browser.seekError).toBe(
+      'offset 99999 is outside partition 0 of topic logs: valid offsets are 0 to 5999',
+    );
+    await state().seek({ kind: 'earliest' });
+    expect(state().browser.seekError).toBeNull();
+  });
+
+  it('merges all partitions by time when seeking to a time', async () => {
+    await state().openBrowser('logs', null);
+    expect(state().browser.total).toBe(12_000);
+    const index = await state().seek({ kind: 'timestamp', timestamp: T0 + 2001 });
+    expect(index).toBe(2001);
+    await waitUntil(() => state().rowAt(2001));
+    expect(state().rowAt(2001)).toMatchObject({ partition: 1, offset: 1000, timestamp: T0 + 2001 });
+    expect(state().rowAt(2002)).toMatchObject({ partition: 0, offset: 1001 });
+  });
+
+  it('keeps at most MAX_PAGES windows in memory however far one scrolls', async () => {
+    await state().openBrowser('logs', [0]);
+    for (let start = 0; start < 6000; start += PAGE_SIZE) {
+      state().ensureRows(start, start + PAGE_SIZE);
+      await waitUntil(() => state().rowAt(start));
+    }
+    let cached = 0;
+    for (let i = 0; i < 6000; i += PAGE_SIZE) if (state().rowAt(i)) cached++;
+    expect(cached).toBe(MAX_PAGES);
+    expect(state().rowAt(5999)).toBeDefined();
+    expect(state().rowAt(0)).toBeUndefined();
+  });
+
+  it('counts waiting messages while paused and jumps to the end when following resumes', async () => {
+    await state().openBrowser('logs', [0]);
+    await state().seek({ kind: 'earliest' });
+    expect(state().browser.following).toBe(false);
+    const ends = (n: number) => [{ partition: 0, logStartOffset: 0, logEndOffset: n }];
+    state().applyTail(6003, ends(6003));
+    expect(state().browser.pending).toBe(3);
+    state().setFollowing(true);
+    expect(state().browser).toMatchObject({ following: true, pending: 0, selected: 6002 });
+    expect(state().browser.scroll).toMatchObject({ index: 6002, align: 'end' });
+    state().applyTail(6010, ends(6010));
+    expect(state().browser).toMatchObject({ pending: 0, selected: 6009 });
+  });
+
+  it('opens a message detail and loads a large value in chunks', async () => {
+    await h.broker.createTopic('big', {
+      partitions: 1,
+      configs: { 'max.message.bytes': 8 * 1024 * 1024 },
+    });
+    const value = 'v'.repeat(2_500_000);
+    await fill(h.broker, 'big', 0, [{ timestamp: T0, value }]);
+    await state().openBrowser('big', [0]);
+    await state().openDetail(0, 0);
+    const d = state().messageDetail!;
+    expect(d.data!.value).toMatchObject({ size: 2_500_000, truncated: true });
+    await state().loadFullValue();
+    expect(state().messageDetail!.full).toMatchObject({ loaded: 2_500_000, total: 2_500_000 });
+    expect(state().messageDetail!.full!.text).toBe(value);
+  });
+});

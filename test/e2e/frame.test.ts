@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SECTIONS } from '../../src/renderer/src/router';
 import { startApp, waitFor, type RunningApp } from './harness';
 
 describe('the app frame in headless mode', () => {
@@ -30,7 +31,7 @@ describe('the app frame in headless mode', () => {
   });
 
   it('visits every section through the navigation and saves a screenshot of each', async () => {
-    for (const section of ['dashboard', 'topics', 'groups', 'collectors', 'settings']) {
+    for (const section of SECTIONS) {
       await app.page.getByTestId(`nav-${section}`).click();
       await app.page.getByTestId(`section-${section}`).waitFor({ state: 'visible' });
       expect(new URL(app.page.url()).hash).toBe(`#/${section}`);

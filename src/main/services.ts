@@ -12,9 +12,6 @@ import { loadSettings, SettingsStore } from './settings/store';
 
 export type Mode = 'electron' | 'headless' | 'test';
 
-/** The broker's folder inside the data directory (Kafka's `log.dirs`). */
-export const BROKER_DIR = 'log';
-
 /**
  * Everything the API handlers, the Electron shell and headless mode use, opened once per
  * process by `openServices` and closed by `close()`.
@@ -109,11 +106,10 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     const { settings: saved, loadError } = await loadSettings(dataDir);
     if (loadError) logger.warn(`settings: ${loadError}`);
 
-    // The broker gets a folder of its own: it treats every `<name>-<n>` directory in its
-    // folder as a partition (and removes unknown ones), which must never touch anything else
-    // that lives in the data directory.
+    // The broker shares the data directory's root with the CLI's commands (see
+    // broker/cli-support.ts), so both see the same topics.
     const broker = await openBroker({
-      dataDir: join(dataDir, BROKER_DIR),
+      dataDir,
       defaultTopicConfigs: {
         'retention.ms': saved.defaultRetentionMs,
         'retention.bytes': saved.defaultRetentionBytes,

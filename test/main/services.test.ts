@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger, silentLogger } from '../../src/main/logger';
-import { BROKER_DIR, openServices, type Services } from '../../src/main/services';
+import { openServices, type Services } from '../../src/main/services';
 
 describe('openServices', () => {
   let dir: string;
@@ -37,7 +37,7 @@ describe('openServices', () => {
     await first.broker.createTopic('app');
     await first.broker.send([{ topic: 'app', value: Buffer.from('hello') }], { acks: 1 });
     await first.close();
-    expect(existsSync(join(dir, BROKER_DIR, 'app-0'))).toBe(true);
+    expect(existsSync(join(dir, 'app-0'))).toBe(true);
 
     const second = await start();
     const records = await second.broker.readRecords('app', 0, 0);

@@ -53,9 +53,10 @@ export function parseInteger(value: string): number {
 
 /** Commander parser for a positive integer option. */
 export function parsePositive(value: string): number {
-  const n = parseNonNegative(value);
-  if (n < 1) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
-  return n;
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) < 1) {
+    throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  }
+  return Number(value);
 }
 
 /** Milliseconds since the epoch, or any date Date.parse reads (ISO 8601 as Kafka's tools take). */

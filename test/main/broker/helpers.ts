@@ -37,3 +37,21 @@ export async function rejection(
   }
   throw new Error('expected a rejection but the call succeeded');
 }
+
+/** Runs `logdock <args>` as a real process (bin/logdock.mjs), feeding `stdin`; resolves on exit. */
+export async function runCli(
+  args: string[],
+  stdin = '',
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const bin = fileURLToPath(new URL('../../../bin/logdock.mjs', import.meta.url));
+  const proc = spawn(process.execPath, [bin, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (d) => (stdout += d));
+  proc.stderr.on('data', (d) => (stderr += d));
+  proc.stdin.end(stdin);
+  const code = await new Promise<number | null>((resolve) => proc.on('close', resolve));
+  return { code, stdout, stderr };
+}

@@ -1,0 +1,64 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openBroker, partitionForKey } from '../../../../src/main/broker';
+import { runCli, tempDir } from '../../broker/helpers';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir('logdock-cli-'));
+});
+afterEach(() => cleanup());
+
+describe('logdock produce', () => {
+  it('turns each stdin line into a record, splitting keys at the separator', async () => {
+    await runCli(['topics', '--create', '--topic', 'kv', '--partitions', '3', '--data-dir', dir]);
+    const r = await runCli(
+      ['produce', '--topic', 'kv', '--key-separator', '=', '--data-dir', dir],
+      'user-1=login\nuser-2=a=b\nuser-1=logout\n',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('3 records to kv');
+    const broker = await openBroker({ dataDir: dir });
+    try {
+      const p1 = partitionForKey(Buffer.from('user-1'), 3);
+      const records = await broker.readRecords('kv', p1, 0);
+      expect(
+        records.filter((x) => x.key?.toString() === 'user-1').map((x) => x.value?.toString()),
+      ).toEqual(['login', 'logout']);
+      const p2 = partitionForKey(Buffer.from('user-2'), 3);
+      const r2 = await broker.readRecords('kv', p2, 0);
+      expect(r2.find((x) => x.key?.toString() === 'user-2')?.value?.toString()).toBe('a=b');
+    } finally {
+      await broker.close();
+    }
+  });
+
+  it('creates a missing topic and keeps line order without keys', async () => {
+    const lines = Array.from({ length: 50 }, (_, i) => `line ${i}`);
+    const r = await runCli(
+      ['produce', '--topic', 'plain', '--data-dir', dir],
+      lines.join('\n') + '\n',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const broker = await openBroker({ dataDir: dir });
+    try {
+      const records = await broker.readRecords('plain', 0, 0, { maxRecords: 100 });
+      expect(records.map((x) => x.value?.toString())).toEqual(lines);
+      expect(records.every((x) => x.key === null)).toBe(true);
+    } finally {
+      await broker.close();
+    }
+  });
+
+  it('fails with the line number when a line lacks the key separator', async () => {
+    const r = await runCli(
+      ['produce', '--topic', 't', '--key-separator', ':', '--data-dir', dir],
+      'a:1\nno separator\n',
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no key separator ":" on line 2');
+    const usage = await runCli(['produce', '--data-dir', dir]);
+    expect(usage.code).not.toBe(0);
+    expect(usage.stderr).toContain("required option '--topic <topic>' not specified");
+  });
+});

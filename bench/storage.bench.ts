@@ -40,9 +40,8 @@ function fmt(n: number, digits = 0): string {
 }
 
 /** dd with conv=fdatasync: bytes/s of a sequential write made durable. */
-function ddReference(dir: string): number {
+function ddReference(dir: string, count = QUICK ? 64 : 256): number {
   const file = join(dir, 'dd.bin');
-  const count = QUICK ? 64 : 256;
   // dd reports on stderr; time it ourselves to avoid parsing locale-dependent units.
   const t0 = performance.now();
   execFileSync('dd', ['if=/dev/zero', `of=${file}`, 'bs=1M', `count=${count}`, 'conv=fdatasync'], {
@@ -210,9 +209,14 @@ export async function run(): Promise<void> {
     for (const valueSize of [100, 1024]) {
       for (const perBatch of [1, 100, 1000]) {
         for (const fsync of [false, true]) {
+          // The disk is shared and its speed drifts: durable figures are compared with a dd
+          // run made just before them.
+          const ddNow = fsync ? ddReference(root, 64) : dd;
           const f = await appendRun(join(root, `a${k++}`), valueSize, perBatch, fsync);
           const mbps = f.bytes / MB / f.secs;
-          const ratio = fsync ? `, ${fmt((100 * f.bytes) / f.secs / dd, 0)}% of dd` : '';
+          const ratio = fsync
+            ? `, ${fmt((100 * f.bytes) / f.secs / ddNow, 0)}% of dd (${fmt(ddNow / MB, 0)} MB/s just before)`
+            : '';
           console.log(
             `  ${String(valueSize).padStart(4)} B x ${String(perBatch).padStart(4)}/batch, ${fsync ? 'fsync per batch' : 'flush by OS    '}: ` +
               `${fmt(f.records / f.secs).padStart(11)} records/s, ${fmt(mbps, 1).padStart(7)} MB/s${ratio}`,
@@ -221,10 +225,11 @@ export async function run(): Promise<void> {
       }
     }
     for (const inFlight of [2, 4]) {
+      const ddNow = ddReference(root, 64);
       const f = await appendRun(join(root, `a${k++}`), 1024, 1000, true, inFlight);
       console.log(
         `  1024 B x 1000/batch, fsync per batch, ${inFlight} appends in flight: ${fmt(f.records / f.secs)} records/s, ` +
-          `${fmt(f.bytes / MB / f.secs, 1)} MB/s, ${fmt((100 * f.bytes) / f.secs / dd, 0)}% of dd`,
+          `${fmt(f.bytes / MB / f.secs, 1)} MB/s, ${fmt((100 * f.bytes) / f.secs / ddNow, 0)}% of dd (${fmt(ddNow / MB, 0)} MB/s just before)`,
       );
     }
     await sequentialRead(join(root, 'read'));

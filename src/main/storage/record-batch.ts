@@ -410,6 +410,8 @@ function readBytes(buf: Buffer, cursor: Cursor, field: string): Buffer | null {
   if (len < -1 || cursor.pos + len > cursor.end) {
     throw corrupt(`${field} has length ${len} but ${cursor.end - cursor.pos} bytes remain`);
   }
+  // A view, not a copy (Buffer#subarray). A faster Uint8Array-subclass view was tried and
+  // dropped: node:assert's deepStrictEqual tells it apart from a Buffer.
   const out = buf.subarray(cursor.pos, cursor.pos + len);
   cursor.pos += len;
   return out;

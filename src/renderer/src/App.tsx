@@ -9,7 +9,9 @@ import { hrefFor, sectionOf, useRoute, type Route } from './router';
 import { useAppStore } from './store';
 import { GroupDetailView } from './views/Groups/GroupDetailView';
 import { GroupsView } from './views/Groups/GroupsView';
+import { ReplayView } from './views/Replay/ReplayView';
 import { SettingsView } from './views/Settings/SettingsView';
+import { TopicSettingsView } from './views/TopicSettings/TopicSettingsView';
 import { CommandPalette } from './components/CommandPalette';
 import { BrowserView } from './views/Browser/BrowserView';
 import { TopicsView } from './views/Topics/TopicsView';
@@ -34,6 +36,10 @@ function renderView(route: Route): ReactNode {
       return <SectionPlaceholder title="Collectors" />;
     case 'settings':
       return <SettingsView />;
+    case 'topicSettings':
+      return <TopicSettingsView topic={route.topic} />;
+    case 'replay':
+      return <ReplayView key={route.topic ?? ''} topic={route.topic} />;
     case 'notFound':
       return <SectionPlaceholder title="Not found" detail={`No page at #${route.path}.`} />;
   }

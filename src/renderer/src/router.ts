@@ -15,10 +15,19 @@ export type Route =
   | { view: 'group'; groupId: string }
   | { view: 'collectors' }
   | { view: 'settings' }
+  | { view: 'topicSettings'; topic: string }
+  | { view: 'replay'; topic?: string }
   | { view: 'notFound'; path: string };
 
 /** The navigation sections; every route belongs to one. */
-export const SECTIONS = ['dashboard', 'topics', 'groups', 'collectors', 'settings'] as const;
+export const SECTIONS = [
+  'dashboard',
+  'topics',
+  'groups',
+  'collectors',
+  'replay',
+  'settings',
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export const HOME: Route = { view: 'dashboard' };
@@ -46,6 +55,13 @@ export function parseHash(hash: string): Route {
       };
     }
     if (head === 'groups') return id ? { view: 'group', groupId: id } : { view: 'groups' };
+    if (head === 'replay' && !id) {
+      const topic = params.get('topic');
+      return topic ? { view: 'replay', topic } : { view: 'replay' };
+    }
+  }
+  if (head === 'topics' && id && rest.length === 1 && rest[0] === 'settings') {
+    return { view: 'topicSettings', topic: id };
   }
   return { view: 'notFound', path: raw };
 }
@@ -63,6 +79,10 @@ export function hrefFor(route: Route): string {
     }
     case 'group':
       return `#/groups/${encodeURIComponent(route.groupId)}`;
+    case 'topicSettings':
+      return `#/topics/${encodeURIComponent(route.topic)}/settings`;
+    case 'replay':
+      return route.topic ? `#/replay?topic=${encodeURIComponent(route.topic)}` : '#/replay';
     case 'notFound':
       return `#/${route.path}`;
     default:
@@ -74,6 +94,7 @@ export function hrefFor(route: Route): string {
 export function sectionOf(route: Route): Section | null {
   switch (route.view) {
     case 'topic':
+    case 'topicSettings':
       return 'topics';
     case 'group':
       return 'groups';

@@ -5,6 +5,7 @@ const ITEMS: { section: Section; label: string; route: Route }[] = [
   { section: 'topics', label: 'Topics', route: { view: 'topics' } },
   { section: 'groups', label: 'Consumer groups', route: { view: 'groups' } },
   { section: 'collectors', label: 'Collectors', route: { view: 'collectors' } },
+  { section: 'replay', label: 'Replay', route: { view: 'replay' } },
   { section: 'settings', label: 'Settings', route: { view: 'settings' } },
 ];
 

@@ -1,5 +1,7 @@
 import type { StateCreator } from 'zustand';
+import type { ParamsOf, ResultOf } from '../../../../common/api/contract';
 import type { SettingsPatch, SettingsView } from '../../../../common/api/settings';
+import type { TopicSettingsView } from '../../../../common/api/topic-settings';
 import type { ErrorPayload } from '../../../../common/errors';
 import { applyTheme } from '../../theme';
 import { errorOf } from '../../views/ops-common/errors';
@@ -13,9 +15,27 @@ export interface SettingsState {
   savedAt: number | null;
 }
 
-/** Application settings: load, save a partial change, apply the theme at once. */
+export type TopicSegments = ResultOf<'topicSettings.segments'>;
+export type TopicSettingsChange = Omit<ParamsOf<'topicSettings.update'>, 'topic'>;
+
+export interface TopicSettingsState {
+  topic: string | null;
+  settings: TopicSettingsView | null;
+  segments: TopicSegments | null;
+  error: ErrorPayload | null;
+  savedAt: number | null;
+}
+
+/**
+ * Application settings (load, save a partial change, apply the theme at once) and the
+ * settings of one topic (retention, cleanup, segment size, partitions, segments on disk).
+ */
 export interface SettingsSlice {
   settings: SettingsState;
+  topicSettings: TopicSettingsState;
+  loadTopicSettings(topic: string): Promise<void>;
+  /** Applies a change to the shown topic; resolves true on success. */
+  saveTopicSettings(topic: string, change: TopicSettingsChange): Promise<boolean>;
   loadSettings(): Promise<void>;
   /** Saves `patch`; resolves true on success (errors land in `settings.error`). */
   saveSettings(patch: SettingsPatch): Promise<boolean>;
@@ -28,8 +48,37 @@ export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> 
     patchState({ view, error: null });
     applyTheme(view.settings.theme);
   };
+  const patchTopic = (p: Partial<TopicSettingsState>) =>
+    set((s) => ({ topicSettings: { ...s.topicSettings, ...p } }));
+  const loadSegments = (topic: string) => get().api.call('topicSettings.segments', { topic });
   return {
     settings: { view: null, error: null, saving: false, savedAt: null },
+    topicSettings: { topic: null, settings: null, segments: null, error: null, savedAt: null },
+    loadTopicSettings: async (topic) => {
+      if (get().topicSettings.topic !== topic) {
+        patchTopic({ topic, settings: null, segments: null, error: null, savedAt: null });
+      }
+      try {
+        const [settings, segments] = await Promise.all([
+          get().api.call('topicSettings.get', { topic }),
+          loadSegments(topic),
+        ]);
+        if (get().topicSettings.topic === topic) patchTopic({ settings, segments, error: null });
+      } catch (err) {
+        patchTopic({ error: errorOf(err) });
+      }
+    },
+    saveTopicSettings: async (topic, change) => {
+      patchTopic({ savedAt: null, error: null });
+      try {
+        const settings = await get().api.call('topicSettings.update', { topic, ...change });
+        patchTopic({ settings, segments: await loadSegments(topic), savedAt: Date.now() });
+        return true;
+      } catch (err) {
+        patchTopic({ error: errorOf(err) });
+        return false;
+      }
+    },
     loadSettings: async () => {
       try {
         show(await get().api.call('settings.get', {}));

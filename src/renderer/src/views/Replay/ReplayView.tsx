@@ -1,0 +1,286 @@
+import { useEffect, useState } from 'react';
+import type { ReplayJob } from '../../../../common/api/replay';
+import { hrefFor } from '../../router';
+import { useAppStore } from '../../store';
+import { ErrorLine } from '../ops-common/ErrorLine';
+import { formatTime, toDateTimeInput } from '../ops-common/format';
+import { usePolling } from '../ops-common/usePolling';
+import {
+  buildReplayRequest,
+  emptyReplayDraft,
+  type BoundDraft,
+  type ReplayDraft,
+} from './buildReplay';
+import '../ops-common/ops.css';
+
+function BoundInput({
+  id,
+  value,
+  onChange,
+  ends,
+}: {
+  id: string;
+  value: BoundDraft;
+  onChange: (b: BoundDraft) => void;
+  ends: 'earliest' | 'latest';
+}) {
+  return (
+    <span>
+      <select
+        id={id}
+        value={value.kind}
+        onChange={(e) => {
+          const kind = e.target.value as BoundDraft['kind'];
+          onChange({
+            kind,
+            value: kind === 'timestamp' ? toDateTimeInput(Date.now() - 3_600_000) : '',
+          });
+        }}
+      >
+        <option value={ends}>{ends === 'earliest' ? 'Earliest' : 'Latest (log end now)'}</option>
+        <option value="offset">Offset</option>
+        <option value="timestamp">Date and time</option>
+      </select>{' '}
+      {value.kind === 'offset' && (
+        <input
+          aria-label={`${id} offset`}
+          data-testid={`${id}-offset`}
+          value={value.value}
+          inputMode="numeric"
+          onChange={(e) => onChange({ ...value, value: e.target.value })}
+        />
+      )}
+      {value.kind === 'timestamp' && (
+        <input
+          aria-label={`${id} time`}
+          type="datetime-local"
+          step={1}
+          value={value.value}
+          onChange={(e) => onChange({ ...value, value: e.target.value })}
+        />
+      )}
+    </span>
+  );
+}
+
+function JobRow({ job, onCancel }: { job: ReplayJob; onCancel: () => void }) {
+  const target =
+    job.target.kind === 'topic' ? (
+      <a href={hrefFor({ view: 'topic', topic: job.target.topic })}>topic {job.target.topic}</a>
+    ) : job.target.kind === 'file' ? (
+      <span>file {job.target.path}</span>
+    ) : (
+      <a href={hrefFor({ view: 'group', groupId: job.target.groupId })}>
+        group {job.target.groupId}
+      </a>
+    );
+  return (
+    <tr data-testid={`replay-job-${job.id}`} data-state={job.state}>
+      <td>{formatTime(job.startedAt)}</td>
+      <td>
+        {job.range.topic}
+        {job.range.partition !== undefined ? `[${job.range.partition}]` : ''}
+      </td>
+      <td>{target}</td>
+      <td>
+        <progress className="ops-progress" max={Math.max(1, job.total)} value={job.scanned} />{' '}
+        <span data-testid="replay-progress">
+          {job.scanned}/{job.total} read, {job.written} written
+        </span>
+      </td>
+      <td>
+        <span className="ops-badge" data-state={job.state} data-testid="replay-state">
+          {job.state}
+        </span>
+        {job.error && <div className="ops-error">{job.error}</div>}
+      </td>
+      <td>
+        {job.state === 'running' && (
+          <button data-testid="replay-cancel" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+/**
+ * Replay: choose a range (offsets or times, one or all partitions, optionally a search
+ * filter) and copy it into a topic or a file, or move a consumer group to its start so the
+ * service being debugged consumes it again. Jobs show a progress bar and can be cancelled.
+ */
+export function ReplayView({ topic }: { topic?: string }) {
+  const jobs = useAppStore((s) => s.replay.jobs);
+  const error = useAppStore((s) => s.replay.error);
+  const starting = useAppStore((s) => s.replay.starting);
+  const topics = useAppStore((s) => s.dashboard.disk);
+  const loadReplays = useAppStore((s) => s.loadReplays);
+  const startReplay = useAppStore((s) => s.startReplay);
+  const cancelReplay = useAppStore((s) => s.cancelReplay);
+  const loadDashboard = useAppStore((s) => s.loadDashboard);
+  const [draft, setDraft] = useState<ReplayDraft>(() => emptyReplayDraft(topic));
+  const [formError, setFormError] = useState<string | null>(null);
+  const running = jobs.some((j) => j.state === 'running');
+  usePolling(loadReplays, running ? 500 : 3000, [running]);
+  useEffect(() => {
+    void loadDashboard();
+  }, [loadDashboard]);
+
+  const set = <K extends keyof ReplayDraft>(key: K, value: ReplayDraft[K]) =>
+    setDraft((d) => ({ ...d, [key]: value }));
+
+  const start = async () => {
+    const built = buildReplayRequest(draft);
+    if ('error' in built) {
+      setFormError(built.error);
+      return;
+    }
+    setFormError(null);
+    await startReplay(built.request);
+  };
+
+  return (
+    <section className="ops-view" data-testid="replay-view">
+      <h1>Replay</h1>
+      <p className="ops-note">
+        Copy a range of messages into another topic or a file, or move a consumer group back so the
+        service under debugging consumes the range again.
+      </p>
+      <datalist id="replay-topics">
+        {topics.map((t) => (
+          <option key={t.topic} value={t.topic} />
+        ))}
+      </datalist>
+      <div className="ops-form">
+        <label htmlFor="replay-topic">Topic</label>
+        <input
+          id="replay-topic"
+          list="replay-topics"
+          value={draft.topic}
+          onChange={(e) => set('topic', e.target.value)}
+        />
+        <label htmlFor="replay-partition">Partition</label>
+        <input
+          id="replay-partition"
+          placeholder="all"
+          value={draft.partition}
+          onChange={(e) => set('partition', e.target.value)}
+        />
+        <label htmlFor="replay-from">From (inclusive)</label>
+        <BoundInput
+          id="replay-from"
+          ends="earliest"
+          value={draft.from}
+          onChange={(b) => set('from', b)}
+        />
+        <label htmlFor="replay-to">To (exclusive)</label>
+        <BoundInput id="replay-to" ends="latest" value={draft.to} onChange={(b) => set('to', b)} />
+        <label htmlFor="replay-text">Containing text</label>
+        <input id="replay-text" value={draft.text} onChange={(e) => set('text', e.target.value)} />
+        <label htmlFor="replay-filter">Filter expression</label>
+        <input
+          id="replay-filter"
+          placeholder='level == "error"'
+          value={draft.filter}
+          onChange={(e) => set('filter', e.target.value)}
+        />
+        <label htmlFor="replay-target">Replay into</label>
+        <select
+          id="replay-target"
+          value={draft.target}
+          onChange={(e) => set('target', e.target.value as ReplayDraft['target'])}
+        >
+          <option value="topic">a topic (new or existing)</option>
+          <option value="file">a JSON Lines file</option>
+          <option value="group">a consumer group (move it to the start)</option>
+        </select>
+        {draft.target === 'topic' && (
+          <>
+            <label htmlFor="replay-target-topic">Target topic</label>
+            <input
+              id="replay-target-topic"
+              list="replay-topics"
+              value={draft.targetTopic}
+              onChange={(e) => set('targetTopic', e.target.value)}
+            />
+            <span />
+            <span>
+              {(
+                [
+                  ['keepKeys', 'keys'],
+                  ['keepHeaders', 'headers'],
+                  ['keepTimestamps', 'timestamps'],
+                  ['keepPartitions', 'partitions'],
+                ] as const
+              ).map(([key, label]) => (
+                <label key={key} style={{ marginRight: 12 }}>
+                  <input
+                    type="checkbox"
+                    checked={draft[key]}
+                    onChange={(e) => set(key, e.target.checked)}
+                  />{' '}
+                  keep {label}
+                </label>
+              ))}
+            </span>
+          </>
+        )}
+        {draft.target === 'file' && (
+          <>
+            <label htmlFor="replay-path">File (absolute path)</label>
+            <input
+              id="replay-path"
+              value={draft.path}
+              onChange={(e) => set('path', e.target.value)}
+            />
+          </>
+        )}
+        {draft.target === 'group' && (
+          <>
+            <label htmlFor="replay-group">Consumer group</label>
+            <input
+              id="replay-group"
+              value={draft.groupId}
+              onChange={(e) => set('groupId', e.target.value)}
+            />
+          </>
+        )}
+      </div>
+      {formError && <p className="ops-error">{formError}</p>}
+      <ErrorLine error={error} testId="replay-error" />
+      <div className="ops-actions">
+        <button
+          className="primary"
+          data-testid="replay-start"
+          disabled={starting}
+          onClick={() => void start()}
+        >
+          Start replay
+        </button>
+      </div>
+      <h2>Jobs</h2>
+      {jobs.length === 0 ? (
+        <p className="ops-note">No replay yet.</p>
+      ) : (
+        <table className="ops-table" data-testid="replay-jobs">
+          <thead>
+            <tr>
+              <th>Started</th>
+              <th>Range</th>
+              <th>Into</th>
+              <th>Progress</th>
+              <th>State</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {jobs.map((job) => (
+              <JobRow key={job.id} job={job} onCancel={() => void cancelReplay(job.id)} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -127,38 +127,24 @@ describe('logdock consume', () => {
   });
 
   it('rejects conflicting or incomplete start options with a usage error', async () => {
-    const both = await runCli([
-      'consume',
-      '--topic',
-      't',
-      '--from-beginning',
-      '--timestamp',
-      '5',
-      '--data-dir',
-      dir,
+    const [both, noPartition, unknown] = await Promise.all([
+      runCli([
+        'consume',
+        '--topic',
+        't',
+        '--from-beginning',
+        '--timestamp',
+        '5',
+        '--data-dir',
+        dir,
+      ]),
+      runCli(['consume', '--topic', 't', '--offset', '3', '--data-dir', dir]),
+      runCli(['consume', '--topic', 'missing', '--max-messages', '1', '--data-dir', dir]),
     ]);
     expect(both.code).not.toBe(0);
     expect(both.stderr).toContain('use only one of --from-beginning, --offset and --timestamp');
-    const noPartition = await runCli([
-      'consume',
-      '--topic',
-      't',
-      '--offset',
-      '3',
-      '--data-dir',
-      dir,
-    ]);
     expect(noPartition.code).not.toBe(0);
     expect(noPartition.stderr).toContain('--offset needs --partition');
-    const unknown = await runCli([
-      'consume',
-      '--topic',
-      'missing',
-      '--max-messages',
-      '1',
-      '--data-dir',
-      dir,
-    ]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('UNKNOWN_TOPIC');
   });

@@ -90,20 +90,14 @@ describe('logdock groups', () => {
     const again = await runCli(['groups', '--delete', '--group', 'billing', '--data-dir', dir]);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('UNKNOWN_GROUP');
-    const noSpec = await runCli([
-      'groups',
-      '--reset-offsets',
-      '--group',
-      'g',
-      '--all-topics',
-      '--data-dir',
-      dir,
+    const [noSpec, noGroup] = await Promise.all([
+      runCli(['groups', '--reset-offsets', '--group', 'g', '--all-topics', '--data-dir', dir]),
+      runCli(['groups', '--describe', '--data-dir', dir]),
     ]);
     expect(noSpec.code).not.toBe(0);
     expect(noSpec.stderr).toContain(
       'exactly one of --to-earliest, --to-latest, --to-offset, --to-datetime, --shift-by',
     );
-    const noGroup = await runCli(['groups', '--describe', '--data-dir', dir]);
     expect(noGroup.code).not.toBe(0);
     expect(noGroup.stderr).toContain('--describe needs --group');
   });

@@ -65,36 +65,29 @@ describe('logdock topics', () => {
   });
 
   it('answers bad arguments with a usage message and a non-zero exit', async () => {
-    const none = await runCli(['topics', '--data-dir', dir]);
+    const [none, noTopic, badConfig, badCount] = await Promise.all([
+      runCli(['topics', '--data-dir', dir]),
+      runCli(['topics', '--create', '--data-dir', dir]),
+      runCli([
+        'topics',
+        '--create',
+        '--topic',
+        't',
+        '--config',
+        'retention.ms=soon',
+        '--data-dir',
+        dir,
+      ]),
+      runCli(['topics', '--create', '--topic', 't', '--partitions', 'many', '--data-dir', dir]),
+    ]);
     expect(none.code).not.toBe(0);
     expect(none.stderr).toMatch(/exactly one of --list, --describe, --create, --alter, --delete/);
     expect(none.stderr).toContain('Usage: logdock topics');
-    const noTopic = await runCli(['topics', '--create', '--data-dir', dir]);
     expect(noTopic.code).not.toBe(0);
     expect(noTopic.stderr).toContain('--create needs --topic');
-    const badConfig = await runCli([
-      'topics',
-      '--create',
-      '--topic',
-      't',
-      '--config',
-      'retention.ms=soon',
-      '--data-dir',
-      dir,
-    ]);
     expect(badConfig.code).toBe(1);
     expect(badConfig.stderr).toContain('INVALID_CONFIG');
     expect(badConfig.stderr).toContain('retention.ms="soon"');
-    const badCount = await runCli([
-      'topics',
-      '--create',
-      '--topic',
-      't',
-      '--partitions',
-      'many',
-      '--data-dir',
-      dir,
-    ]);
     expect(badCount.code).not.toBe(0);
     expect(badCount.stderr).toContain('expected a positive integer');
   });

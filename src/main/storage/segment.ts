@@ -81,6 +81,8 @@ export class LogSegment {
   private deleted = false;
   private syncedSize = 0;
   private syncing: Promise<void> | null = null;
+  private writing: Promise<void> | null = null;
+  private rebuilding: Promise<void> | null = null;
 
   constructor(
     readonly dir: string,
@@ -235,6 +237,23 @@ export class LogSegment {
     batches: BatchLocation[],
     publish: () => void = () => undefined,
   ): Promise<void> {
+    // An index rebuild (after a reader found the index bad) must not interleave its entries
+    // with ours: wait for it, then mark the write so that a new rebuild waits for us.
+    while (this.rebuilding) await this.rebuilding.catch(() => undefined);
+    const writing = this.writeAndIndex(data, batches, publish);
+    this.writing = writing;
+    try {
+      await writing;
+    } finally {
+      if (this.writing === writing) this.writing = null;
+    }
+  }
+
+  private async writeAndIndex(
+    data: Buffer,
+    batches: BatchLocation[],
+    publish: () => void,
+  ): Promise<void> {
     const fh = await this.handle();
     const start = this.size;
     let done = 0;
@@ -282,6 +301,20 @@ export class LogSegment {
    * the first invalid header without truncating (sealed segments are only read).
    */
   async rebuildIndexes(report = true): Promise<void> {
+    // Exclusive with appends and other rebuilds (see append).
+    while (this.writing || this.rebuilding) {
+      await (this.writing ?? this.rebuilding)!.catch(() => undefined);
+    }
+    const rebuilding = this.rebuild(report);
+    this.rebuilding = rebuilding;
+    try {
+      await rebuilding;
+    } finally {
+      if (this.rebuilding === rebuilding) this.rebuilding = null;
+    }
+  }
+
+  private async rebuild(report: boolean): Promise<void> {
     const keepNext = this.nextOffset;
     this.resetIndexState();
     try {

@@ -36,7 +36,7 @@ describe('Kafka listener', () => {
     );
     expect(keys.every((k) => k.minVersion === 0)).toBe(true);
     expect(keys.find((k) => k.apiKey === 3)?.maxVersion).toBe(12); // Metadata
-    expect(keys.find((k) => k.apiKey === 1)?.maxVersion).toBe(12); // Fetch
+    expect(keys.find((k) => k.apiKey === 1)?.maxVersion).toBe(17); // Fetch
   });
 
   it('answers an unsupported ApiVersions version with error 35 in v0 and keeps the connection', async () => {

@@ -27,11 +27,11 @@ export interface ApiSpec {
 /**
  * Advertised maxima. Where we stop below the schema's newest version it is because the
  * next version needs something a single-node, topic-name-keyed log does not have (topic
- * ids in Fetch 13+/DeleteTopics 6+, KIP-848 in OffsetCommit 9/OffsetFetch 9, etc.).
+ * KIP-848 in OffsetCommit 9/OffsetFetch 9, etc.).
  */
 const ADVERTISED: Record<string, number> = {
   Produce: 11,
-  Fetch: 12,
+  Fetch: 17,
   ListOffsets: 8,
   Metadata: 12,
   OffsetCommit: 8,
@@ -45,8 +45,8 @@ const ADVERTISED: Record<string, number> = {
   ListGroups: 4,
   SaslHandshake: 1,
   ApiVersions: 3,
-  CreateTopics: 5,
-  DeleteTopics: 4,
+  CreateTopics: 7,
+  DeleteTopics: 6,
   DeleteRecords: 2,
   InitProducerId: 4,
   DescribeConfigs: 4,

@@ -6,13 +6,15 @@
  * connection closes. Versions 0-3 predate RecordBatch v2: their records are down-converted
  * to message format v0 (Fetch v0-1) or v1 (v2-3).
  *
+ * From v13 topics are named by id (our ids are derived from names, see util.topicIdFor).
+ *
  * Fetch sessions (KIP-227) are not kept: we answer sessionId 0, which tells clients to send
  * full fetch requests, as a broker with sessions disabled does.
  */
 import type { Handler, RequestContext } from '../context';
 import { KafkaError, kafkaErrorCode } from '../errors';
 import { batchesToLegacy } from '../records/legacy';
-import { asArray, findTopic, type Struct } from './util';
+import { asArray, findTopic, topicIdFor, topicNameForId, type Struct } from './util';
 
 interface PartitionRead {
   topic: string;
@@ -80,8 +82,11 @@ async function readAll(ctx: RequestContext, req: Struct): Promise<PartitionRead[
   let budget = ctx.apiVersion >= 3 ? (req.maxBytes as number) : Number.MAX_SAFE_INTEGER;
   const reads: PartitionRead[] = [];
   for (const t of asArray(req.topics)) {
+    const name =
+      ctx.apiVersion >= 13 ? (topicNameForId(ctx, t.topicId as Buffer) ?? '') : (t.topic as string);
     for (const p of asArray(t.partitions)) {
-      const r = await readPartition(ctx, t.topic as string, p, Math.max(budget, 1));
+      const r = await readPartition(ctx, name, p, Math.max(budget, 1));
+      if (name === '') r.result.errorCode = KafkaError.UNKNOWN_TOPIC_ID.code;
       budget -= r.bytes;
       reads.push(r);
     }
@@ -146,6 +151,10 @@ export const fetch: Handler = async (ctx, req) => {
     throttleTimeMs: 0,
     errorCode: 0,
     sessionId: 0,
-    responses: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+    responses: [...byTopic].map(([topic, partitions]) => ({
+      topic,
+      topicId: topicIdFor(topic),
+      partitions,
+    })),
   };
 };

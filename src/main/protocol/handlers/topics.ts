@@ -7,7 +7,7 @@ import { LogdockError } from '../../../common/errors';
 import type { TopicConfigs } from '../../broker/api';
 import { NODE_ID, type Handler, type RequestContext } from '../context';
 import { KafkaError, kafkaErrorCode } from '../errors';
-import { asArray, errorFields, findTopic, topicIdFor, type Struct } from './util';
+import { asArray, errorFields, findTopic, topicIdFor, topicNameForId, type Struct } from './util';
 import { configEntries } from './configs';
 
 async function createOne(ctx: RequestContext, t: Struct, validateOnly: boolean): Promise<Struct> {
@@ -79,12 +79,27 @@ export const createTopics: Handler = async (ctx, req) => {
 };
 
 export const deleteTopics: Handler = async (ctx, req) => {
-  // v0-5 send names in `topicNames`; v6+ send `topics` (name or id), which we do not advertise.
-  const names = asArray<string>(req.topicNames);
+  // v0-5 send names in `topicNames`; v6+ send `topics`, each by name or by topic id.
+  const names: (string | null)[] =
+    ctx.apiVersion >= 6
+      ? asArray(req.topics).map(
+          (t) => (t.name as string | null) ?? topicNameForId(ctx, t.topicId as Buffer),
+        )
+      : asArray<string>(req.topicNames);
   const responses: Struct[] = [];
   for (const name of names) {
+    if (name === null) {
+      responses.push({
+        name: null,
+        topicId: ZERO_UUID,
+        errorCode: KafkaError.UNKNOWN_TOPIC_ID.code,
+        errorMessage: 'unknown topic id',
+      });
+      continue;
+    }
     try {
       await ctx.broker.deleteTopic(name);
+      ctx.producers.forget(name);
       responses.push({ name, topicId: topicIdFor(name), errorCode: 0, errorMessage: null });
     } catch (err) {
       responses.push({ name, topicId: topicIdFor(name), ...errorFields(err) });
@@ -92,6 +107,8 @@ export const deleteTopics: Handler = async (ctx, req) => {
   }
   return { throttleTimeMs: 0, responses };
 };
+
+const ZERO_UUID = Buffer.alloc(16);
 
 export const createPartitions: Handler = async (ctx, req) => {
   const results: Struct[] = [];

@@ -40,3 +40,11 @@ export function asArray<T = Struct>(v: unknown): T[] {
 export function unknownTopic(name: string): LogdockError {
   return new LogdockError('UNKNOWN_TOPIC', `unknown topic ${name}`);
 }
+
+/** The topic whose derived id is `id` (see topicIdFor), or null. */
+export function topicNameForId(ctx: RequestContext, id: Buffer): string | null {
+  return (
+    ctx.broker.listTopics({ includeInternal: true }).find((t) => topicIdFor(t.name).equals(id))
+      ?.name ?? null
+  );
+}

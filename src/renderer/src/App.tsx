@@ -9,6 +9,7 @@ import { hrefFor, sectionOf, useRoute, type Route } from './router';
 import { useAppStore } from './store';
 import { GroupDetailView } from './views/Groups/GroupDetailView';
 import { GroupsView } from './views/Groups/GroupsView';
+import { CollectorsView } from './views/Collectors/CollectorsView';
 import { ReplayView } from './views/Replay/ReplayView';
 import { SettingsView } from './views/Settings/SettingsView';
 import { TopicSettingsView } from './views/TopicSettings/TopicSettingsView';
@@ -33,7 +34,7 @@ function renderView(route: Route): ReactNode {
     case 'group':
       return <GroupDetailView groupId={route.groupId} />;
     case 'collectors':
-      return <SectionPlaceholder title="Collectors" />;
+      return <CollectorsView />;
     case 'settings':
       return <SettingsView />;
     case 'topicSettings':

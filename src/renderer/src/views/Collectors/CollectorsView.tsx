@@ -1,0 +1,163 @@
+import { useEffect, useState } from 'react';
+import type { Source } from '../../../../common/api/collectors';
+import { hrefFor } from '../../router';
+import { useAppStore } from '../../store';
+import { ErrorLine } from '../ops-common/ErrorLine';
+import { formatBytes, formatRate } from '../ops-common/format';
+import { SourceForm } from './SourceForm';
+import { configToDraft, describeOrigin, emptySourceDraft, type SourceDraft } from './sourceDraft';
+import '../ops-common/ops.css';
+
+function SourceRow({ source, onEdit }: { source: Source; onEdit: () => void }) {
+  const sourceAction = useAppStore((s) => s.sourceAction);
+  const [confirm, setConfirm] = useState(false);
+  const { config, status } = source;
+  return (
+    <tr data-testid={`source-row-${config.id}`}>
+      <td>
+        <strong>{config.id}</strong>
+        <div className="ops-note">
+          {config.type}: {describeOrigin(source)}
+        </div>
+      </td>
+      <td>
+        <a href={hrefFor({ view: 'topic', topic: config.topic })}>{config.topic}</a>
+      </td>
+      <td>
+        <span className="ops-badge" data-state={status.state} data-testid="source-state">
+          {status.state}
+        </span>
+        {status.detail && <div className="ops-note">{status.detail}</div>}
+      </td>
+      <td data-testid="source-files">
+        {status.files.length === 0
+          ? '–'
+          : status.files.map((f) => (
+              <div key={f.path} title={f.path}>
+                {f.path.split('/').pop()}: {formatBytes(f.position)} of {formatBytes(f.size)}
+              </div>
+            ))}
+      </td>
+      <td className="num">{formatBytes(status.bytesBehind)}</td>
+      <td className="num" data-testid="source-rate">
+        {formatRate(status.linesPerSecond)}
+      </td>
+      <td className="num">{status.cutLines}</td>
+      <td className="num">{status.parseErrors}</td>
+      <td className="ops-error">{status.lastError ?? ''}</td>
+      <td>
+        {confirm ? (
+          <>
+            <button
+              data-testid="source-remove-confirm"
+              onClick={() => void sourceAction('remove', config.id)}
+            >
+              Remove
+            </button>{' '}
+            <button onClick={() => setConfirm(false)}>Keep</button>
+          </>
+        ) : (
+          <>
+            {config.type === 'file' && <button onClick={onEdit}>Edit</button>}{' '}
+            {status.state === 'paused' ? (
+              <button
+                data-testid="source-resume"
+                onClick={() => void sourceAction('resume', config.id)}
+              >
+                Resume
+              </button>
+            ) : (
+              <button
+                data-testid="source-pause"
+                onClick={() => void sourceAction('pause', config.id)}
+              >
+                Pause
+              </button>
+            )}{' '}
+            <button data-testid="source-remove" onClick={() => setConfirm(true)}>
+              Remove…
+            </button>
+          </>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+/**
+ * Every collector source with its live status (files, position of size, bytes behind,
+ * lines/s, cut lines, parse errors, last error); add and edit file sources with a preview;
+ * pause, resume, remove.
+ */
+export function CollectorsView() {
+  const sources = useAppStore((s) => s.collectors.sources);
+  const loaded = useAppStore((s) => s.collectors.loaded);
+  const error = useAppStore((s) => s.collectors.error);
+  const loadSources = useAppStore((s) => s.loadSources);
+  const watchSources = useAppStore((s) => s.watchSources);
+  const [form, setForm] = useState<{ draft: SourceDraft; editing: boolean } | null>(null);
+
+  useEffect(() => {
+    void loadSources();
+    return watchSources();
+  }, [loadSources, watchSources]);
+
+  return (
+    <section className="ops-view" data-testid="collectors-view">
+      <h1>Collectors</h1>
+      <ErrorLine error={error} />
+      {!form && (
+        <div className="ops-actions">
+          <button
+            className="primary"
+            data-testid="source-add"
+            onClick={() => setForm({ draft: emptySourceDraft(), editing: false })}
+          >
+            Add a file source…
+          </button>
+        </div>
+      )}
+      {form && (
+        <SourceForm
+          key={form.draft.id || 'new'}
+          initial={form.draft}
+          editing={form.editing}
+          onDone={() => setForm(null)}
+        />
+      )}
+      {loaded && sources.length === 0 && (
+        <p className="ops-note">No sources. Add one to collect a log file.</p>
+      )}
+      {sources.length > 0 && (
+        <table className="ops-table" data-testid="sources-table">
+          <thead>
+            <tr>
+              <th>Source</th>
+              <th>Topic</th>
+              <th>State</th>
+              <th>Files (position of size)</th>
+              <th className="num">Behind</th>
+              <th className="num">Lines/s</th>
+              <th className="num">Cut lines</th>
+              <th className="num">Parse errors</th>
+              <th>Last error</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {sources.map((s) => (
+              <SourceRow
+                key={s.config.id}
+                source={s}
+                onEdit={() =>
+                  s.config.type === 'file' &&
+                  setForm({ draft: configToDraft(s.config), editing: true })
+                }
+              />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,233 @@
+import { useEffect, useState } from 'react';
+import { useAppStore } from '../../store';
+import { ErrorLine } from '../ops-common/ErrorLine';
+import { formatTime } from '../ops-common/format';
+import {
+  MULTILINE,
+  PARSERS,
+  validateDraft,
+  type MultilineChoice,
+  type ParserChoice,
+  type SourceDraft,
+} from './sourceDraft';
+
+/**
+ * Add or edit a file source, with a live preview: half a second after the last change, the
+ * first events of the first matching file are shown as they would be split and parsed.
+ */
+export function SourceForm({
+  initial,
+  editing,
+  onDone,
+}: {
+  initial: SourceDraft;
+  editing: boolean;
+  onDone: () => void;
+}) {
+  const preview = useAppStore((s) => s.collectors.preview);
+  const previewError = useAppStore((s) => s.collectors.previewError);
+  const formError = useAppStore((s) => s.collectors.formError);
+  const previewSource = useAppStore((s) => s.previewSource);
+  const clearPreview = useAppStore((s) => s.clearPreview);
+  const saveSource = useAppStore((s) => s.saveSource);
+  const [draft, setDraft] = useState(initial);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    const checked = validateDraft(draft);
+    if ('errors' in checked) return;
+    const timer = setTimeout(() => void previewSource(checked.config), 500);
+    return () => clearTimeout(timer);
+  }, [draft, previewSource]);
+  useEffect(() => clearPreview, [clearPreview]);
+
+  const set = <K extends keyof SourceDraft>(key: K, value: SourceDraft[K]) =>
+    setDraft((d) => ({ ...d, [key]: value }));
+
+  const save = async () => {
+    const checked = validateDraft(draft);
+    if ('errors' in checked) {
+      setErrors(checked.errors);
+      return;
+    }
+    setErrors({});
+    setSaving(true);
+    const ok = await saveSource(checked.config, editing ? draft.id : undefined);
+    setSaving(false);
+    if (ok) onDone();
+  };
+
+  const err = (...keys: string[]) => {
+    const message = keys.map((k) => errors[k]).find(Boolean);
+    return message ? <span className="field-error">{message}</span> : null;
+  };
+
+  return (
+    <div className="ops-card" data-testid="source-form">
+      <h2>{editing ? `Edit source ${draft.id}` : 'Add a file source'}</h2>
+      <div className="ops-form">
+        <label htmlFor="src-id">Name (id)</label>
+        <input
+          id="src-id"
+          value={draft.id}
+          disabled={editing}
+          onChange={(e) => set('id', e.target.value)}
+        />
+        {err('id')}
+        <label htmlFor="src-include">Files (globs, one per line)</label>
+        <textarea
+          id="src-include"
+          rows={2}
+          placeholder="/var/log/myservice/*.log"
+          value={draft.include}
+          onChange={(e) => set('include', e.target.value)}
+        />
+        {err('include', 'include.0')}
+        <label htmlFor="src-exclude">Exclude (globs)</label>
+        <input
+          id="src-exclude"
+          value={draft.exclude}
+          onChange={(e) => set('exclude', e.target.value)}
+        />
+        <label htmlFor="src-topic">Topic</label>
+        <input id="src-topic" value={draft.topic} onChange={(e) => set('topic', e.target.value)} />
+        {err('topic')}
+        <label htmlFor="src-parser">Parser</label>
+        <select
+          id="src-parser"
+          value={draft.parser}
+          onChange={(e) => set('parser', e.target.value as ParserChoice)}
+        >
+          {PARSERS.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+        {draft.parser === 'regex' && (
+          <>
+            <label htmlFor="src-regex">Pattern</label>
+            <input
+              id="src-regex"
+              placeholder="^(?<timestamp>\S+) (?<level>\w+) (?<message>.*)$"
+              value={draft.regex}
+              onChange={(e) => set('regex', e.target.value)}
+            />
+            {err('parser.pattern', 'parser')}
+          </>
+        )}
+        <label htmlFor="src-multiline">Multi-line</label>
+        <select
+          id="src-multiline"
+          value={draft.multiline}
+          onChange={(e) => set('multiline', e.target.value as MultilineChoice)}
+        >
+          {MULTILINE.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+        {draft.multiline === 'pattern' && (
+          <>
+            <label htmlFor="src-multiline-pattern">Start pattern</label>
+            <input
+              id="src-multiline-pattern"
+              placeholder="^\d{4}-\d{2}-\d{2}"
+              value={draft.multilinePattern}
+              onChange={(e) => set('multilinePattern', e.target.value)}
+            />
+            {err('multiline.pattern', 'multiline')}
+          </>
+        )}
+        <label htmlFor="src-key">Message key</label>
+        <span>
+          <select
+            id="src-key"
+            value={draft.key}
+            onChange={(e) => set('key', e.target.value as SourceDraft['key'])}
+          >
+            <option value="none">none</option>
+            <option value="path">the file path</option>
+            <option value="field">a parsed field</option>
+          </select>{' '}
+          {draft.key === 'field' && (
+            <input
+              aria-label="key field"
+              placeholder="field name"
+              value={draft.keyField}
+              onChange={(e) => set('keyField', e.target.value)}
+            />
+          )}
+        </span>
+        {err('key.field')}
+        <label htmlFor="src-start">Start at</label>
+        <select
+          id="src-start"
+          value={draft.startAt}
+          onChange={(e) => set('startAt', e.target.value as SourceDraft['startAt'])}
+        >
+          <option value="beginning">the beginning of existing files</option>
+          <option value="end">the end (only new lines)</option>
+        </select>
+      </div>
+      {errors.source && <p className="ops-error">{errors.source}</p>}
+      <ErrorLine error={formError} testId="source-form-error" />
+      <div className="ops-actions">
+        <button
+          className="primary"
+          data-testid="source-save"
+          disabled={saving}
+          onClick={() => void save()}
+        >
+          {editing ? 'Save and restart' : 'Add source'}
+        </button>
+        <button onClick={onDone}>Cancel</button>
+      </div>
+      <h2>Preview</h2>
+      <ErrorLine error={previewError} />
+      {preview && (
+        <div data-testid="source-preview">
+          <p className="ops-note">
+            {preview.file
+              ? `First events of ${preview.file} (${preview.matchedFiles.length} file(s) match)`
+              : 'No file matches these globs yet; the source will pick files up as they appear.'}
+          </p>
+          {preview.events.length > 0 && (
+            <table className="ops-table">
+              <thead>
+                <tr>
+                  <th>Time</th>
+                  <th>Level</th>
+                  <th>Key</th>
+                  <th>Message</th>
+                  <th>Fields</th>
+                </tr>
+              </thead>
+              <tbody>
+                {preview.events.map((e, i) => (
+                  <tr key={i} data-testid="preview-event">
+                    <td>{e.timestamp === null ? '–' : formatTime(e.timestamp)}</td>
+                    <td>{e.level ?? '–'}</td>
+                    <td>{e.key ?? '–'}</td>
+                    <td>
+                      <pre className="ops-pre">{e.text}</pre>
+                      {e.lines > 1 && <span className="ops-note">{e.lines} lines joined</span>}
+                      {e.parseError && <div className="ops-error">parse error: {e.parseError}</div>}
+                    </td>
+                    <td>
+                      {Object.entries(e.fields)
+                        .map(([k, v]) => `${k}=${v}`)
+                        .join(' ')}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,134 @@
+import type { Source } from '../../../../common/api/collectors';
+import type { FileSourceConfig, SourceConfigInput } from '../../../../main/collectors/config';
+import { sourceConfigSchema } from '../../../../main/collectors/config';
+
+export const PARSERS = [
+  ['plain', 'Plain text (one message per line)'],
+  ['json', 'JSON lines'],
+  ['logfmt', 'logfmt (key=value)'],
+  ['preset:nginx', 'nginx access log'],
+  ['preset:apache', 'Apache access log'],
+  ['preset:syslog-rfc3164', 'syslog (RFC 3164)'],
+  ['preset:syslog-rfc5424', 'syslog (RFC 5424)'],
+  ['preset:docker', 'Docker JSON log'],
+  ['regex', 'Regular expression (named groups)'],
+] as const;
+export type ParserChoice = (typeof PARSERS)[number][0];
+
+export const MULTILINE = [
+  ['none', 'One line is one message'],
+  ['java', 'Java stack traces'],
+  ['python', 'Python tracebacks'],
+  ['go', 'Go panics'],
+  ['pattern', 'A line matching a pattern starts a message'],
+] as const;
+export type MultilineChoice = (typeof MULTILINE)[number][0];
+
+/** The add/edit form of a file source, as strings the inputs hold. */
+export interface SourceDraft {
+  id: string;
+  topic: string;
+  include: string;
+  exclude: string;
+  parser: ParserChoice;
+  regex: string;
+  multiline: MultilineChoice;
+  multilinePattern: string;
+  key: 'none' | 'path' | 'field';
+  keyField: string;
+  startAt: 'beginning' | 'end';
+}
+
+export const emptySourceDraft = (): SourceDraft => ({
+  id: '',
+  topic: '',
+  include: '',
+  exclude: '',
+  parser: 'plain',
+  regex: '',
+  multiline: 'none',
+  multilinePattern: '',
+  key: 'none',
+  keyField: '',
+  startAt: 'beginning',
+});
+
+const lines = (s: string) =>
+  s
+    .split(/[\n,]/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+
+/** The config a draft stands for (not yet validated). */
+export function draftToConfig(d: SourceDraft): SourceConfigInput {
+  const parser =
+    d.parser === 'regex'
+      ? { type: 'regex' as const, pattern: d.regex }
+      : d.parser.startsWith('preset:')
+        ? { type: 'preset' as const, preset: d.parser.slice(7) as 'nginx' }
+        : { type: d.parser as 'plain' | 'json' | 'logfmt' };
+  const multiline =
+    d.multiline === 'none'
+      ? undefined
+      : d.multiline === 'pattern'
+        ? { mode: 'start' as const, pattern: d.multilinePattern }
+        : { preset: d.multiline };
+  return {
+    type: 'file',
+    id: d.id.trim(),
+    topic: d.topic.trim(),
+    include: lines(d.include),
+    exclude: lines(d.exclude),
+    parser,
+    ...(multiline ? { multiline } : {}),
+    key: d.key === 'field' ? { type: 'field', field: d.keyField.trim() } : { type: d.key },
+    startAt: d.startAt,
+  };
+}
+
+/**
+ * Validates a draft with the collectors' own schema (the one the main process applies), so
+ * the form shows the same errors, keyed by field path (e.g. `include`, `parser.pattern`).
+ */
+export function validateDraft(
+  d: SourceDraft,
+): { config: SourceConfigInput } | { errors: Record<string, string> } {
+  const config = draftToConfig(d);
+  const parsed = sourceConfigSchema.safeParse(config);
+  if (parsed.success) return { config };
+  const errors: Record<string, string> = {};
+  for (const issue of parsed.error.issues) {
+    const key = issue.path.join('.') || 'source';
+    errors[key] ??= issue.message;
+  }
+  return { errors };
+}
+
+/** The draft of an existing file source, for editing. */
+export function configToDraft(c: FileSourceConfig): SourceDraft {
+  const p = c.parser;
+  const parser: ParserChoice =
+    p.type === 'preset' ? (`preset:${p.preset}` as ParserChoice) : p.type;
+  const m = c.multiline;
+  return {
+    id: c.id,
+    topic: c.topic,
+    include: c.include.join('\n'),
+    exclude: c.exclude.join('\n'),
+    parser,
+    regex: p.type === 'regex' ? p.pattern : '',
+    multiline: !m ? 'none' : (m.preset ?? 'pattern'),
+    multilinePattern: m?.pattern ?? '',
+    key: c.key.type,
+    keyField: c.key.type === 'field' ? c.key.field : '',
+    startAt: c.startAt,
+  };
+}
+
+/** What the list shows for where a source reads from. */
+export function describeOrigin(s: Source): string {
+  const c = s.config;
+  if (c.type === 'file') return c.include.join(', ');
+  if (c.type === 'command') return [c.command, ...c.args].join(' ');
+  return `syslog ${c.protocol} :${c.port}`;
+}

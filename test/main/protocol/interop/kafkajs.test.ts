@@ -1,0 +1,78 @@
+import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { partitionForKey } from '../../../../src/main/broker';
+import { startLogdock, waitFor, type Logdock } from '../helpers';
+
+let ld: Logdock | null = null;
+const closers: (() => Promise<unknown>)[] = [];
+
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
+  await ld?.remove();
+  ld = null;
+});
+
+describe('kafkajs client', () => {
+  it('creates a topic, produces keyed records on Java-compatible partitions and consumes them in a group', async () => {
+    ld = await startLogdock();
+    const kafka = new Kafka({
+      clientId: 'kjs',
+      brokers: [ld.bootstrap],
+      logLevel: logLevel.NOTHING,
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    closers.push(() => admin.disconnect());
+    await admin.createTopics({
+      topics: [
+        {
+          topic: 'kjs-topic',
+          numPartitions: 3,
+          configEntries: [{ name: 'retention.ms', value: '60000' }],
+        },
+      ],
+    });
+    expect(ld.broker.describeTopic('kjs-topic').configs['retention.ms']).toBe(60000);
+
+    const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    closers.push(() => producer.disconnect());
+    const keys = Array.from({ length: 30 }, (_, i) => `order-${i}`);
+    const results = await producer.send({
+      topic: 'kjs-topic',
+      acks: -1,
+      messages: keys.map((key) => ({ key, value: `payload ${key}` })),
+    });
+    expect(results.every((r) => r.errorCode === 0)).toBe(true);
+    for (const key of keys) {
+      const recs = await ld.broker.readRecords(
+        'kjs-topic',
+        partitionForKey(Buffer.from(key), 3),
+        0,
+        { maxRecords: 100 },
+      );
+      expect(recs.map((r) => r.key?.toString())).toContain(key);
+    }
+
+    const consumer: Consumer = kafka.consumer({
+      groupId: 'kjs-group',
+      sessionTimeout: 10_000,
+      heartbeatInterval: 500,
+    });
+    await consumer.connect();
+    closers.push(() => consumer.disconnect());
+    await consumer.subscribe({ topic: 'kjs-topic', fromBeginning: true });
+    const seen = new Set<string>();
+    await consumer.run({
+      eachMessage: async ({ message }) => void seen.add(message.key?.toString() ?? ''),
+    });
+    await waitFor(() => seen.size === 30, 'all 30 keys consumed');
+    await waitFor(async () => {
+      const offsets = await admin.fetchOffsets({ groupId: 'kjs-group', topics: ['kjs-topic'] });
+      const sum = offsets[0].partitions.reduce((n, p) => n + Number(p.offset), 0);
+      return sum === 30;
+    }, 'committed offsets to add up to 30');
+    const groups = await admin.listGroups();
+    expect(groups.groups.map((g) => g.groupId)).toContain('kjs-group');
+  });
+});

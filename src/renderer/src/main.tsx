@@ -10,9 +10,15 @@ import { applyTheme } from './theme';
 const connection = connectApi();
 const store = useAppStore.getState();
 store.setApi(connection.client, connection.transport);
-store.setConnection(connection.status);
-connection.onStatus((status, error) => useAppStore.getState().setConnection(status, error));
 applyTheme('system');
+// The saved theme applies from the first screen, not only once Settings is opened.
+const onConnected = () => void useAppStore.getState().loadSettings();
+store.setConnection(connection.status);
+if (connection.status === 'open') onConnected();
+connection.onStatus((status, error) => {
+  useAppStore.getState().setConnection(status, error);
+  if (status === 'open') onConnected();
+});
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -10,6 +10,7 @@ import { useAppStore } from './store';
 import { GroupDetailView } from './views/Groups/GroupDetailView';
 import { GroupsView } from './views/Groups/GroupsView';
 import { CollectorsView } from './views/Collectors/CollectorsView';
+import { DashboardView } from './views/Dashboard/DashboardView';
 import { ReplayView } from './views/Replay/ReplayView';
 import { SettingsView } from './views/Settings/SettingsView';
 import { TopicSettingsView } from './views/TopicSettings/TopicSettingsView';
@@ -24,7 +25,7 @@ import { TopicsView } from './views/Topics/TopicsView';
 function renderView(route: Route): ReactNode {
   switch (route.view) {
     case 'dashboard':
-      return <SectionPlaceholder title="Dashboard" />;
+      return <DashboardView />;
     case 'topics':
       return <TopicsView />;
     case 'topic':

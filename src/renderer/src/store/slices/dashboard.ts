@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { ResultOf } from '../../../../common/api/contract';
 import type { ErrorPayload } from '../../../../common/errors';
+import { navigate } from '../../router';
 import { errorOf } from '../../views/ops-common/errors';
 import type { AppState } from '../index';
 
@@ -25,6 +26,8 @@ export interface DashboardSlice {
   dashboard: DashboardState;
   loadDashboard(): Promise<void>;
   loadHistogram(topic: string, from: number, to: number, buckets?: number): Promise<void>;
+  /** Opens the message browser at the first message of `topic` at or after `time`. */
+  openTopicAt(topic: string, time: number): Promise<void>;
 }
 
 export const createDashboardSlice: StateCreator<AppState, [], [], DashboardSlice> = (set, get) => {
@@ -49,6 +52,19 @@ export const createDashboardSlice: StateCreator<AppState, [], [], DashboardSlice
         patch({ histogram: { ...result, topic, from, to }, histogramError: null });
       } catch (err) {
         patch({ histogramError: errorOf(err) });
+      }
+    },
+    openTopicAt: async (topic, time) => {
+      try {
+        const at = await get().api.call('dashboard.locate', { topic, timestamp: Math.floor(time) });
+        // No message that new: the browser's end of the topic is the closest place.
+        navigate(
+          at
+            ? { view: 'topic', topic, partition: at.partition, offset: at.offset }
+            : { view: 'topic', topic },
+        );
+      } catch (err) {
+        patch({ error: errorOf(err) });
       }
     },
   };

@@ -51,8 +51,11 @@ export function TimeChart({
   useEffect(() => {
     const el = box.current;
     if (!el || !drawable) return;
-    const stacked = bars ? stack(series) : series.map((s) => s.values);
-    const data: uPlot.AlignedData = [times.map((t) => t / 1000), ...stacked];
+    // Stacked bars are cumulative sums; the tallest must be drawn first so the shorter ones
+    // stay visible in front of it, hence the reversed order.
+    const values = bars ? stack(series).reverse() : series.map((s) => s.values);
+    const shown = bars ? [...series].reverse() : series;
+    const data: uPlot.AlignedData = [times.map((t) => t / 1000), ...values];
     const plot = new uPlot(
       {
         width: Math.max(200, el.clientWidth || 600),
@@ -61,7 +64,7 @@ export function TimeChart({
         cursor: { drag: { x: false, y: false } },
         series: [
           {},
-          ...series.map((s) => ({
+          ...shown.map((s) => ({
             label: s.label,
             stroke: s.color,
             fill: bars ? s.color : undefined,

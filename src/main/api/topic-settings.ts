@@ -9,7 +9,11 @@ import { retentionPlan } from '../metrics/retention';
 import type { HandlersFor } from './dispatcher';
 
 export interface TopicSettingsDeps {
-  broker: BrokerApi;
+  /**
+   * The broker; `runMaintenance`, when it has one, runs retention at once after a retention
+   * change, so a person sees its effect now rather than at the next periodic check.
+   */
+  broker: BrokerApi & { runMaintenance?: () => Promise<void> };
   now?: () => number;
 }
 
@@ -40,6 +44,11 @@ export function createTopicSettingsHandlers({
           : current.configs;
       const grow = partitions !== undefined && partitions > count;
       if (grow && !validateOnly) await broker.createPartitions(topic, partitions);
+      const retentionChanged =
+        configs.retentionMs !== undefined ||
+        configs.retentionBytes !== undefined ||
+        configs.cleanupPolicy !== undefined;
+      if (retentionChanged && !validateOnly) await broker.runMaintenance?.();
       return { ...toView({ ...current, configs: applied }), partitions: grow ? partitions : count };
     },
     'topicSettings.segments': ({ topic, partition }) => {

@@ -96,7 +96,8 @@ describe('topic settings handlers', () => {
     expect(before.segments[0]).toMatchObject({ partition: 0, baseOffset: 0 });
     expect(before.segments[0].sizeBytes).toBeGreaterThan(0);
 
-    await h.client.call('topicSettings.update', { topic: 'logs', configs: { retentionMs: HOUR } });
+    // Changed on the broker directly: the handler would also run retention at once.
+    await h.broker.alterTopicConfigs('logs', { 'retention.ms': HOUR });
     const planned = await h.client.call('topicSettings.segments', { topic: 'logs', partition: 0 });
     const doomed = planned.segments.filter((s) => s.deletion === 'time');
     expect(doomed.length).toBeGreaterThan(0);
@@ -108,6 +109,16 @@ describe('topic settings handlers', () => {
     const after = await h.client.call('topicSettings.segments', { topic: 'logs' });
     expect(after.segments.map((s) => s.baseOffset)).toEqual(kept.map((s) => s.baseOffset));
     expect(h.broker.describeTopic('logs').partitions[0].logStartOffset).toBe(kept[0].baseOffset);
+  });
+
+  it('runs retention at once after a retention change, deleting the old segments', async () => {
+    await fillOldAndNew('logs');
+    const before = h.broker.segments('logs', 0).length;
+    await h.client.call('topicSettings.update', { topic: 'logs', configs: { retentionMs: HOUR } });
+    const after = await h.client.call('topicSettings.segments', { topic: 'logs' });
+    expect(after.segments.length).toBeLessThan(before);
+    expect(after.segments.every((s) => s.deletion === null)).toBe(true);
+    expect(h.broker.describeTopic('logs').partitions[0].logStartOffset).toBeGreaterThan(0);
   });
 
   it('predicts size-based deletion from retention bytes', async () => {

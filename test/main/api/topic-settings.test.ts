@@ -123,10 +123,7 @@ describe('topic settings handlers', () => {
 
   it('predicts size-based deletion from retention bytes', async () => {
     await fillOldAndNew('logs');
-    await h.client.call('topicSettings.update', {
-      topic: 'logs',
-      configs: { retentionBytes: 4096 },
-    });
+    await h.broker.alterTopicConfigs('logs', { 'retention.bytes': 4096 });
     const planned = await h.client.call('topicSettings.segments', { topic: 'logs' });
     const kept = planned.segments.filter((s) => s.deletion === null);
     expect(planned.segments.some((s) => s.deletion === 'size')).toBe(true);

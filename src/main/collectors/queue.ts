@@ -31,6 +31,7 @@ export class RecordQueue {
 
   /** Queues records; they are sent as soon as the previous send is acknowledged. */
   push(records: ProduceRecord[]): void {
+    if (records.length === 0) return;
     for (const r of records) {
       this.queue.push(r);
       this.queuedBytes += (r.value?.length ?? 0) + 64;
@@ -50,6 +51,8 @@ export class RecordQueue {
   }
 
   private async run(): Promise<void> {
+    // Yield first: `sending` must be assigned before the `finally` below clears it.
+    await Promise.resolve();
     try {
       while (this.queue.length > 0) {
         const batch = this.queue;

@@ -93,6 +93,8 @@ export class Broker implements BrokerApi {
   private readonly appendListeners = new Set<(e: AppendEvent) => void>();
   private readonly topicListeners = new Set<() => void>();
   private readonly closeHooks = new Set<() => Promise<void>>();
+  /** Pending waitForData calls, ended early when their topic is deleted or the broker closes. */
+  private readonly waiters = new Set<{ topic: string; end: () => void }>();
   private readonly partitioner = new DefaultPartitioner();
   private readonly clock: () => number;
   private readonly logger: Logger;
@@ -208,6 +210,9 @@ export class Broker implements BrokerApi {
       } catch {
         continue;
       }
+      // Only what is recognisably a partition (segment files, or nothing at all) is removed.
+      const files = await readdir(join(this.dataDir, entry.name));
+      if (files.length > 0 && !files.some((f) => /^\d{20}\.log$/.test(f))) continue;
       this.logger.warn(
         `removing ${entry.name}: its topic is not in topics.json (interrupted delete or create)`,
       );
@@ -420,6 +425,7 @@ export class Broker implements BrokerApi {
       if (isInternalTopic(name))
         fail('INVALID_TOPIC', `internal topic "${name}" cannot be deleted`);
       this.topics.delete(name);
+      for (const w of [...this.waiters]) if (w.topic === name) w.end();
       await this.saveCatalogue();
       for (const log of t.logs) {
         await log.close().catch(() => {});
@@ -693,18 +699,18 @@ export class Broker implements BrokerApi {
       const done = (value: boolean): void => {
         clearTimeout(timer);
         offAppend();
-        this.closeHooks.delete(onClose);
+        this.waiters.delete(waiter);
         signal?.removeEventListener('abort', onAbort);
         resolve(value);
       };
+      const waiter = { topic, end: () => done(false) };
       const offAppend = log.onAppend((_base, last) => {
         if (last >= offset) done(true);
       });
       const timer = setTimeout(() => done(false), timeoutMs);
       const onAbort = (): void => done(false);
-      const onClose = async (): Promise<void> => done(false);
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.closeHooks.add(onClose);
+      this.waiters.add(waiter);
     });
   }
 
@@ -738,6 +744,7 @@ export class Broker implements BrokerApi {
     const p = new Producer(this, opts);
     const hook = async (): Promise<void> => p.close();
     this.closeHooks.add(hook);
+    p.onClosed(() => this.closeHooks.delete(hook));
     return p;
   }
 
@@ -829,8 +836,11 @@ export class Broker implements BrokerApi {
     this.closing ??= (async () => {
       for (const hook of [...this.closeHooks]) await hook().catch(() => {});
       this.closeHooks.clear();
+      for (const w of [...this.waiters]) w.end();
       await this.maintenance?.stop();
       this.groups.close();
+      // Group records the coordinator is still writing (e.g. a last member's leave).
+      await this.groups.flush();
       await this.adminChain;
       const logs = [...this.topics.values()].flatMap((t) => t.logs);
       const results = await Promise.allSettled(logs.map((l) => l.close()));

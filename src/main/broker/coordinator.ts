@@ -133,6 +133,8 @@ export class GroupCoordinator {
   private readonly partitionCount: (topic: string) => number | null;
   private readonly listeners = new Set<() => void>();
   private closed = false;
+  /** Background writes (group records not awaited by a caller), awaited by `flush`. */
+  private readonly writes = new Set<Promise<void>>();
 
   constructor(private readonly opts: CoordinatorOptions = {}) {
     this.clock = opts.clock ?? Date.now;
@@ -611,7 +613,21 @@ export class GroupCoordinator {
     }
   }
 
+  /** Resolves once every background write of group records has finished. Never rejects. */
+  async flush(): Promise<void> {
+    while (this.writes.size > 0) await Promise.all([...this.writes]);
+  }
+
   // ---------------------------------------------------------------- internals
+
+  private track(write: Promise<void>): void {
+    const p = write.catch(() => {
+      // Not stored: after a restart the group comes back as of its previous record and its
+      // members expire; nothing else depends on this write.
+    });
+    this.writes.add(p);
+    void p.finally(() => this.writes.delete(p));
+  }
 
   private checkOpen(): void {
     if (this.closed) fail('CLOSED', 'the group coordinator is closed');
@@ -804,7 +820,7 @@ export class GroupCoordinator {
       group.protocolName = null;
       group.leaderId = null;
       this.transition(group, 'Empty');
-      this.persistGroup(group).catch(() => {});
+      this.track(this.persistGroup(group));
       return;
     }
     group.protocolName = group.selectProtocol();

@@ -52,6 +52,7 @@ export class Producer {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly defaultPartitioner = new DefaultPartitioner();
   private closed = false;
+  private readonly closedListeners = new Set<() => void>();
 
   constructor(
     private readonly broker: Broker,
@@ -149,5 +150,11 @@ export class Producer {
     if (this.closed) return;
     await this.flush();
     this.closed = true;
+    for (const l of this.closedListeners) l();
+  }
+
+  /** Called once the producer is closed (the broker uses it to forget the producer). */
+  onClosed(listener: () => void): void {
+    this.closedListeners.add(listener);
   }
 }

@@ -222,6 +222,66 @@ describe('Broker topics', () => {
   });
 });
 
+describe('Broker waits and restarts', () => {
+  it('ends a wait for data when the topic is deleted or the broker closes', async () => {
+    const b = await open();
+    await b.createTopic('w');
+    await b.createTopic('v');
+    const onDeleted = b.waitForData('w', 0, 0, 600_000);
+    const onClosed = b.waitForData('v', 0, 0, 600_000);
+    await b.deleteTopic('w');
+    expect(await onDeleted).toBe(false);
+    await b.close();
+    broker = null;
+    expect(await onClosed).toBe(false);
+  });
+
+  it('resolves a wait at once when data is already there and on the append otherwise', async () => {
+    const b = await open();
+    await b.createTopic('w');
+    await b.send([{ topic: 'w', partition: 0, value: v('x') }]);
+    expect(await b.waitForData('w', 0, 0, 600_000)).toBe(true);
+    const later = b.waitForData('w', 0, 1, 600_000);
+    await b.send([{ topic: 'w', partition: 0, value: v('y') }]);
+    expect(await later).toBe(true);
+    const aborted = new AbortController();
+    const cancelled = b.waitForData('w', 0, 2, 600_000, aborted.signal);
+    aborted.abort();
+    expect(await cancelled).toBe(false);
+  });
+
+  it("stores a group's last leave before closing, so it restarts Empty", async () => {
+    let b = await open();
+    await b.createTopic('t');
+    const c = b.consumer({ groupId: 'g', autoOffsetReset: 'earliest' });
+    c.subscribe(['t']);
+    await c.poll(0);
+    expect(b.describeGroup('g').state).toBe('Stable');
+    await b.close();
+    b = await open();
+    expect(b.describeGroup('g')).toMatchObject({ state: 'Empty', members: 0 });
+  });
+
+  it('removes partition directories the catalogue does not know, and nothing else', async () => {
+    let b = await open();
+    await b.createTopic('kept');
+    await b.createTopic('orphan');
+    await b.send([{ topic: 'orphan', partition: 0, value: v('x') }]);
+    await b.close();
+    // As if a delete had rewritten the catalogue and crashed before removing the files.
+    const doc = JSON.parse(await readFile(join(dir, 'topics.json'), 'utf8'));
+    doc.topics = doc.topics.filter((t: { name: string }) => t.name !== 'orphan');
+    await writeFile(join(dir, 'topics.json'), JSON.stringify(doc));
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(join(dir, 'notes-2024'));
+    await writeFile(join(dir, 'notes-2024', 'readme.txt'), 'not a partition');
+    b = await open();
+    expect(existsSync(join(dir, 'orphan-0'))).toBe(false);
+    expect(existsSync(join(dir, 'notes-2024', 'readme.txt'))).toBe(true);
+    expect(b.listTopics().map((t) => t.name)).toEqual(['kept']);
+  });
+});
+
 describe('data directory lock', () => {
   it('refuses a second broker on the same directory, naming the holder', async () => {
     await open();

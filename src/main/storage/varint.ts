@@ -24,12 +24,15 @@ const TWO_32 = 4294967296;
 export function readVarlong(buf: Buffer, cursor: Cursor, what: string): number {
   let pos = cursor.pos;
   const end = cursor.end;
-  // Fast path: one byte covers -64..63, the common case for lengths and deltas.
-  if (pos < end) {
-    const b = buf[pos];
+  // Fast path: up to three bytes (|value| < 2^20, every length and delta of ordinary
+  // records) with 32-bit integer operations.
+  let small = 0;
+  for (let i = 0, shift = 0; i < 3 && pos + i < end; i++, shift += 7) {
+    const b = buf[pos + i];
+    small |= (b & 0x7f) << shift;
     if (b < 0x80) {
-      cursor.pos = pos + 1;
-      return (b >>> 1) ^ -(b & 1);
+      cursor.pos = pos + i + 1;
+      return (small >>> 1) ^ -(small & 1);
     }
   }
   let raw = 0;

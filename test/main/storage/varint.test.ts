@@ -22,6 +22,31 @@ describe('varint', () => {
     );
   });
 
+  it('round-trips values at every byte-length boundary', () => {
+    const edges = [
+      0,
+      63,
+      64,
+      8191,
+      8192,
+      2 ** 20 - 1,
+      2 ** 20,
+      2 ** 27,
+      2 ** 31,
+      2 ** 35,
+      2 ** 52 - 1,
+    ];
+    for (const magnitude of edges) {
+      for (const n of [magnitude, -magnitude, -magnitude - 1]) {
+        const buf = Buffer.alloc(10);
+        const end = writeVarlong(buf, 0, n);
+        const cursor = { pos: 0, end };
+        expect(readVarlong(buf, cursor, 'edge')).toBe(n);
+        expect(cursor.pos).toBe(end);
+      }
+    }
+  });
+
   it('encodes small values as protobuf zig-zag does', () => {
     const buf = Buffer.alloc(10);
     expect(buf.subarray(0, writeVarlong(buf, 0, -1)).toString('hex')).toBe('01');

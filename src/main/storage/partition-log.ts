@@ -527,7 +527,25 @@ export class PartitionLog {
    * OFFSET_OUT_OF_RANGE; a corrupt batch throws CORRUPT_RECORD naming the file and position.
    * Safe concurrently with appends and other reads.
    */
-  async read(offset: number, maxBytes: number): Promise<ReadResult> {
+  read(offset: number, maxBytes: number): Promise<ReadResult> {
+    return this.retryOnRemovedSegment(() => this.readOnce(offset, maxBytes));
+  }
+
+  /**
+   * Runs `task` again, once, when a segment it used was deleted or replaced by retention or
+   * compaction in the meantime (NOT_FOUND from the segment): the retry sees the new
+   * segment list, or fails with OFFSET_OUT_OF_RANGE when the offset is gone.
+   */
+  private async retryOnRemovedSegment<T>(task: () => Promise<T>): Promise<T> {
+    try {
+      return await task();
+    } catch (err) {
+      if (!(err instanceof LogdockError) || err.code !== 'NOT_FOUND') throw err;
+      return task();
+    }
+  }
+
+  private async readOnce(offset: number, maxBytes: number): Promise<ReadResult> {
     this.ensureOpen();
     const leo = this.endOffset;
     const start = this.startOffset;
@@ -596,7 +614,11 @@ export class PartitionLog {
    * The first offset whose record timestamp is >= `timestamp`, or null when none is.
    * Safe concurrently.
    */
-  async offsetForTimestamp(timestamp: number): Promise<number | null> {
+  offsetForTimestamp(timestamp: number): Promise<number | null> {
+    return this.retryOnRemovedSegment(() => this.offsetForTimestampOnce(timestamp));
+  }
+
+  private async offsetForTimestampOnce(timestamp: number): Promise<number | null> {
     this.ensureOpen();
     const start = this.startOffset;
     for (const seg of this.segs) {

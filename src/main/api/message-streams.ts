@@ -4,7 +4,7 @@ import type { BrokerApi } from '../broker/api';
 import { selectPartitions, totalOf } from '../browse/partitions';
 import { toRow } from '../browse/preview';
 import { exportMessages } from '../export/export';
-import { compileQuery } from '../search/query';
+import { compileBatchFilter, compileQuery } from '../search/query';
 import { scanRange } from '../search/scan';
 import type { SubscriptionHandlersFor } from './dispatcher';
 
@@ -69,6 +69,7 @@ export function createMessageStreams({
         partitions,
         range,
         matcher,
+        batchFilter: compileBatchFilter(query),
         signal: abort.signal,
         onMatch: (record, partition) => {
           hits.push(toRow(record, partition, ordinal++, previewBytes));

@@ -2,7 +2,10 @@ import { LogdockError } from '../../common/errors';
 import type { BrokerApi } from '../broker/api';
 
 /** The part of the broker the browser and search read through (a remote cluster offers the same). */
-export type MessageSource = Pick<BrokerApi, 'describeTopic' | 'readRecords' | 'offsetForTimestamp'>;
+export type MessageSource = Pick<
+  BrokerApi,
+  'describeTopic' | 'read' | 'readRecords' | 'offsetForTimestamp'
+>;
 
 export interface PartitionEnds {
   partition: number;

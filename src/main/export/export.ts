@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ScanRange, SearchQuery } from '../../common/api/messages';
 import { LogdockError } from '../../common/errors';
 import type { MessageSource } from '../browse/partitions';
-import { compileQuery } from '../search/query';
+import { compileBatchFilter, compileQuery } from '../search/query';
 import { scanRange, type ProgressFigures } from '../search/scan';
 import { CSV_HEADER, csvLine, jsonLine, type ExportFormat } from './format';
 
@@ -66,6 +66,7 @@ export async function exportMessages(req: ExportRequest): Promise<ExportResult> 
       partitions: req.partitions,
       range: req.range,
       matcher,
+      batchFilter: req.query ? compileBatchFilter(req.query) : null,
       signal: req.signal,
       onMatch: (r, partition) => write(line(req.topic, partition, r)),
       onProgress: (f) => req.onProgress({ ...f, writtenBytes }),

@@ -47,6 +47,34 @@ export function compileQuery(query: SearchQuery): RecordMatcher {
   return (r, p) => tests.every((t) => t(r, p));
 }
 
+/**
+ * A test on the raw records area of a whole batch (decompressed): false means no record of
+ * the batch can match, so the scan skips it without decoding a single record. It is exact
+ * in that direction because every record's key, value and header bytes lie contiguously
+ * in that area; a true may be a false alarm (a needle spanning two records) and the
+ * records are then tested one by one. Null when the query offers no such shortcut.
+ */
+export type BatchFilter = (body: Buffer) => boolean;
+
+export function compileBatchFilter(query: SearchQuery): BatchFilter | null {
+  const tests: BatchFilter[] = [];
+  const cs = query.caseSensitive;
+  if (query.text !== undefined) tests.push(nonNull(textMatcher(query.text, cs)));
+  if (query.key !== undefined) tests.push(nonNull(textMatcher(query.key, cs)));
+  if (query.header !== undefined) tests.push(nonNull(textMatcher(query.header.key, cs)));
+  if (query.filter !== undefined) {
+    const needles = requiredNeedles(parseExpression(query.filter));
+    if (needles.length > 0) tests.push((body) => mayMatch(body, needles));
+  }
+  // A regex has no byte-level shortcut: ^, $ and UTF-8 decoding differ on a whole batch.
+  if (tests.length === 0) return null;
+  return (body) => tests.every((t) => t(body));
+}
+
+function nonNull(t: (buf: Buffer | null) => boolean): BatchFilter {
+  return (body) => t(body);
+}
+
 /** Checks a query the way compileQuery would, returning the first problem or null. */
 export function checkQuery(query: SearchQuery): QueryProblem | null {
   if (query.regex !== undefined) {

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { compileQuery } from '../../../src/main/search/query';
+import type { SearchQuery } from '../../../src/common/api/messages';
+import { compileBatchFilter, compileQuery } from '../../../src/main/search/query';
+import { encodeRecordBatch } from '../../../src/main/storage/record-batch';
 import { scanRange, type ProgressFigures } from '../../../src/main/search/scan';
 import { fill, openInspectHarness, type InspectHarness } from '../api/inspect-harness';
 
@@ -79,6 +81,75 @@ describe('scanRange', () => {
       onProgress: () => {},
     });
     expect(outcome).toMatchObject({ reason: 'limit', scanned: 6, matched: 6 });
+  });
+
+  it('finds exactly the same messages when whole batches are skipped undecoded, compressed or not', async () => {
+    await h.broker.createTopic('mixed', { partitions: 1 });
+    const values = [
+      '{"level":"ERROR","latency_ms":500,"msg":"Disk Full"}',
+      '{"level":"\\u0045RROR","latency_ms":900,"msg":"escaped"}',
+      '{"level":"INFO","latency_ms":900}',
+      'plain text with ÉCHEC inside',
+    ];
+    for (const codec of ['none', 'gzip', 'zstd'] as const) {
+      for (const v of values) {
+        const filler = Array.from({ length: 50 }, (_, i) => ({
+          value: Buffer.from(`filler ${i}`),
+          timestamp: 1,
+        }));
+        await h.broker.appendBatches('mixed', 0, encodeRecordBatch(filler, { compression: codec }));
+        await h.broker.appendBatches(
+          'mixed',
+          0,
+          encodeRecordBatch([{ value: Buffer.from(v), timestamp: 1 }], { compression: codec }),
+        );
+      }
+    }
+    const queries: Partial<SearchQuery>[] = [
+      { text: 'disk full' },
+      { text: 'Disk Full', caseSensitive: true },
+      { text: 'échec' },
+      { filter: 'level == "ERROR" && latency_ms > 400' },
+      { header: { key: 'none' } },
+    ];
+    for (const q of queries) {
+      const query = { caseSensitive: false, ...q } as SearchQuery;
+      const run = async (withBatchFilter: boolean) => {
+        const found: number[] = [];
+        const outcome = await scanRange({
+          source: h.broker,
+          topic: 'mixed',
+          partitions: null,
+          range: { kind: 'all' },
+          matcher: compileQuery(query),
+          batchFilter: withBatchFilter ? compileBatchFilter(query) : null,
+          signal: new AbortController().signal,
+          onMatch: (r) => void found.push(r.offset),
+          onProgress: () => {},
+        });
+        return { found, scanned: outcome.scanned };
+      };
+      const fast = await run(true);
+      const slow = await run(false);
+      expect(fast, JSON.stringify(q)).toEqual(slow);
+    }
+    const errors = await (async () => {
+      const found: number[] = [];
+      const q = { filter: 'level == "ERROR"', caseSensitive: false } as SearchQuery;
+      await scanRange({
+        source: h.broker,
+        topic: 'mixed',
+        partitions: null,
+        range: { kind: 'all' },
+        matcher: compileQuery(q),
+        batchFilter: compileBatchFilter(q),
+        signal: new AbortController().signal,
+        onMatch: (r) => void found.push(r.offset),
+        onProgress: () => {},
+      });
+      return found;
+    })();
+    expect(errors).toHaveLength(6); // plain and \u-escaped, in each of the three codecs
   });
 
   it('rejects a range whose end is before its start', async () => {

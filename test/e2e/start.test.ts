@@ -18,7 +18,7 @@ describe('npm start on a machine where Electron cannot run', () => {
   });
 
   it('says why in one line, starts headless mode and prints the address to open', async () => {
-    const env = { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' };
     delete env.DISPLAY;
     delete env.WAYLAND_DISPLAY;
     const child = spawn(

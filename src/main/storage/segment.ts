@@ -257,9 +257,20 @@ export class LogSegment {
     const fh = await this.handle();
     const start = this.size;
     let done = 0;
-    while (done < data.length) {
-      const { bytesWritten } = await fh.write(data, done, data.length - done, start + done);
-      done += bytesWritten;
+    try {
+      while (done < data.length) {
+        const { bytesWritten } = await fh.write(data, done, data.length - done, start + done);
+        done += bytesWritten;
+      }
+    } catch (err) {
+      // E.g. ENOSPC after a partial write: cut the torn bytes so that the file again ends
+      // with a whole batch (if this fails too, recovery will cut them on the next open).
+      if (done > 0) await fh.truncate(start).catch(() => undefined);
+      throw new LogdockError(
+        'IO_ERROR',
+        `${this.logPath}: write of ${data.length} bytes at position ${start} failed: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     for (const b of batches) {
       const h = b.header;

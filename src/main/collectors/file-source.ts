@@ -19,6 +19,7 @@ import type { BrokerApi, ProduceRecord } from '../broker/api';
 import type { Logger } from '../logger';
 import { readCheckpoint, scanTopic, writeCheckpoint, type RecoveredFile } from './checkpoint';
 import type { FileSourceConfig } from './config';
+import { LineBatchEncoder } from './batch-encoder';
 import { GlobMatcher, type Discovered } from './discovery';
 import {
   FINGERPRINT_BYTES,
@@ -60,6 +61,8 @@ export class FileSource implements Source {
   private readonly parser: Parser | null;
   private readonly checkpointPath: string;
   private partitions = 1;
+  /** Largest batch the topic accepts (max.message.bytes), capped for latency. */
+  private maxBatchBytes = 1024 * 1024;
   private initialized = false;
   private closing = false;
   private closed: Promise<void> | null = null;
@@ -91,6 +94,8 @@ export class FileSource implements Source {
   async start(): Promise<void> {
     const { broker } = this.deps;
     this.partitions = await ensureTopic(broker, this.config.topic);
+    const limit = Number(broker.describeTopic(this.config.topic).configs['max.message.bytes']);
+    if (Number.isFinite(limit) && limit > 0) this.maxBatchBytes = Math.min(limit, 1024 * 1024);
     await mkdir(dirname(this.checkpointPath), { recursive: true });
     const cp = await readCheckpoint(this.checkpointPath, this.log);
     const recovered = new Map<string, RecoveredFile>();
@@ -283,6 +288,7 @@ export class FileSource implements Source {
   }
 
   private refreshHeaders(t: TrackedFile): void {
+    t.encoder = null;
     t.pathKey = Buffer.from(t.path);
     t.fixedHeaders = [
       fixedHeader(H.source, this.id),
@@ -396,9 +402,11 @@ export class FileSource implements Source {
   private async pump(t: TrackedFile): Promise<void> {
     const fh = t.fh!;
     if (!t.rotated) await this.checkRotation(t);
+    let previous: Promise<void> = Promise.resolve();
     while (!this.closing) {
       const size = (await fh.stat()).size;
       if (size < t.readPos) {
+        await previous;
         this.truncated(t, size);
         continue;
       }
@@ -414,16 +422,23 @@ export class FileSource implements Source {
         // Verified after the read: a truncation before it would show here, so the chunk
         // cannot come from content that replaced the file we think we read.
         if (!(await this.verifyFingerprint(t, size))) {
+          await previous;
           this.truncated(t, size);
           continue;
         }
         t.lastGrowth = Date.now();
         const lines = t.splitter.push(buf.subarray(0, bytesRead));
-        await this.produceLines(t, lines);
+        // One append in flight while the next chunk is read: appends to a partition are
+        // applied in call order, so positions still advance in order.
+        const sending = this.produceLines(t, lines);
+        sending.catch(() => {});
+        await previous;
+        previous = sending;
       } finally {
         this.slots.release();
       }
     }
+    await previous;
     if (this.closing) return;
     await this.flushIfDue(t);
   }
@@ -524,6 +539,10 @@ export class FileSource implements Source {
       return;
     }
     const now = Date.now();
+    if (!this.parser && this.config.key.type !== 'field') {
+      await this.produceFast(t, events, after, now);
+      return;
+    }
     const ctx = {
       topic: this.config.topic,
       fixedHeaders: t.fixedHeaders,
@@ -557,6 +576,45 @@ export class FileSource implements Source {
       t.lastError = null;
       this.checkpointDirty = true;
     });
+    this.inflight.add(sent);
+    try {
+      await sent;
+    } finally {
+      this.inflight.delete(sent);
+    }
+  }
+
+  /** Plain lines: encoded straight into record batches and appended to the partition. */
+  private async produceFast(
+    t: TrackedFile,
+    events: EventLines[],
+    after: number,
+    now: number,
+  ): Promise<void> {
+    const key = this.config.key.type === 'path' ? t.pathKey : null;
+    t.encoder ??= new LineBatchEncoder(t.fixedHeaders, key);
+    const partition = key
+      ? this.deps.broker.partitionFor(this.config.topic, key)
+      : (t.partition ?? 0);
+    const batches = t.encoder.encode(events, now, this.maxBatchBytes);
+    let lineCount = 0;
+    let cut = 0;
+    let invalid = 0;
+    for (const ev of events) {
+      lineCount += ev.lines ?? 1;
+      if (ev.cutFrom !== undefined) cut++;
+      invalid += ev.invalid;
+    }
+    const sent = this.deps.broker
+      .appendBatches(this.config.topic, partition, batches, { acks: 1 })
+      .then(() => {
+        t.committed = after;
+        t.stats.lines += lineCount;
+        t.stats.linesCut += cut;
+        t.stats.invalidBytes += invalid;
+        t.lastError = null;
+        this.checkpointDirty = true;
+      });
     this.inflight.add(sent);
     try {
       await sent;

@@ -5,6 +5,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import type { RecordHeader } from '../storage/api';
+import type { LineBatchEncoder } from './batch-encoder';
 import type { Fingerprint } from './identity';
 import type { LineSplitter } from './lines';
 import type { MultilineJoiner } from './multiline';
@@ -34,6 +35,8 @@ export class TrackedFile {
   pumping: Promise<void> | null = null;
   again = false;
   fixedHeaders: RecordHeader[] = [];
+  /** Fast-path encoder for this file's headers; rebuilt when they change. */
+  encoder: LineBatchEncoder | null = null;
   pathKey: Buffer;
   stats: FileStats = {
     lines: 0,

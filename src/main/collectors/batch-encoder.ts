@@ -1,0 +1,191 @@
+/**
+ * The fast path of a file source: lines of one file encoded straight into RecordBatch v2
+ * bytes (docs/format: Kafka's record batch) for `broker.appendBatches`, skipping the
+ * per-record objects of `broker.send`. The headers shared by every line of the file
+ * (`logdock.source`, `logdock.file`, `logdock.identity`) are encoded once; the per-line
+ * offsets are written as ASCII digits in place. Used only for records without parsing
+ * (plain parser): one timestamp per chunk, no per-record key logic.
+ *
+ *   record := length:varint attributes:int8=0 timestampDelta:varlong offsetDelta:varint
+ *             keyLength:varint key valueLength:varint value headerCount:varint header*
+ *   header := keyLength:varint key valueLength:varint value
+ */
+import { crc32c } from '@node-rs/crc32';
+import type { RecordHeader } from '../storage/api';
+import type { EventLines } from './multiline';
+import { H } from './record';
+
+const OVERHEAD = 61; // RecordBatch v2 header
+const LOG_OVERHEAD = 12; // baseOffset + batchLength
+const OFFSET_KEY = Buffer.from(H.offset);
+const END_KEY = Buffer.from(H.end);
+const CUT_KEY = Buffer.from(H.cut);
+const INVALID_KEY = Buffer.from(H.invalid);
+
+export class LineBatchEncoder {
+  private readonly fixed: Buffer;
+  private readonly fixedCount: number;
+  private readonly key: Buffer | null;
+
+  constructor(fixedHeaders: RecordHeader[], key: Buffer | null) {
+    const parts: Buffer[] = [];
+    for (const h of fixedHeaders) {
+      const k = Buffer.from(h.key);
+      parts.push(varintBytes(k.length), k);
+      if (h.value === null) parts.push(varintBytes(-1));
+      else parts.push(varintBytes(h.value.length), h.value);
+    }
+    this.fixed = Buffer.concat(parts);
+    this.fixedCount = fixedHeaders.length;
+    this.key = key;
+  }
+
+  /**
+   * Encodes events as concatenated batches of at most `maxBatchBytes` each (a single event
+   * larger than that gets a batch of its own).
+   */
+  encode(events: EventLines[], timestamp: number, maxBatchBytes: number): Buffer {
+    const sizes = new Array<number>(events.length);
+    const batches: { from: number; to: number; bytes: number }[] = [];
+    let from = 0;
+    let bytes = OVERHEAD;
+    for (let i = 0; i < events.length; i++) {
+      const size = this.recordSize(events[i], i - from);
+      const total = varintSize(size) + size;
+      if (i > from && bytes + total > maxBatchBytes) {
+        batches.push({ from, to: i, bytes });
+        from = i;
+        bytes = OVERHEAD;
+        // offsetDelta restarts at 0, which may shorten the record by a byte or more.
+        const again = this.recordSize(events[i], 0);
+        sizes[i] = again;
+        bytes += varintSize(again) + again;
+        continue;
+      }
+      sizes[i] = size;
+      bytes += total;
+    }
+    if (events.length > from) batches.push({ from, to: events.length, bytes });
+    const out = Buffer.allocUnsafe(batches.reduce((n, b) => n + b.bytes, 0));
+    let pos = 0;
+    for (const b of batches) {
+      this.writeBatch(out, pos, events, sizes, b.from, b.to, b.bytes, timestamp);
+      pos += b.bytes;
+    }
+    return out;
+  }
+
+  private recordSize(ev: EventLines, offsetDelta: number): number {
+    let size = 1 + 1 + varintSize(offsetDelta);
+    size += this.key === null ? 1 : varintSize(this.key.length) + this.key.length;
+    size += varintSize(ev.text.length) + ev.text.length;
+    const count =
+      this.fixedCount + 2 + (ev.cutFrom !== undefined ? 1 : 0) + (ev.invalid > 0 ? 1 : 0);
+    size += varintSize(count) + this.fixed.length;
+    size += numberHeaderSize(OFFSET_KEY, ev.start) + numberHeaderSize(END_KEY, ev.end);
+    if (ev.cutFrom !== undefined) size += numberHeaderSize(CUT_KEY, ev.cutFrom);
+    if (ev.invalid > 0) size += numberHeaderSize(INVALID_KEY, ev.invalid);
+    return size;
+  }
+
+  private writeBatch(
+    buf: Buffer,
+    start: number,
+    events: EventLines[],
+    sizes: number[],
+    from: number,
+    to: number,
+    bytes: number,
+    timestamp: number,
+  ): void {
+    buf.writeBigInt64BE(0n, start);
+    buf.writeInt32BE(bytes - LOG_OVERHEAD, start + 8);
+    buf.writeInt32BE(-1, start + 12); // partition leader epoch
+    buf.writeInt8(2, start + 16); // magic
+    buf.writeInt16BE(0, start + 21); // attributes: no compression, CreateTime
+    buf.writeInt32BE(to - from - 1, start + 23); // last offset delta
+    buf.writeBigInt64BE(BigInt(timestamp), start + 27);
+    buf.writeBigInt64BE(BigInt(timestamp), start + 35);
+    buf.writeBigInt64BE(-1n, start + 43); // producer id
+    buf.writeInt16BE(-1, start + 51); // producer epoch
+    buf.writeInt32BE(-1, start + 53); // base sequence
+    buf.writeInt32BE(to - from, start + 57);
+    let pos = start + OVERHEAD;
+    for (let i = from; i < to; i++) {
+      const ev = events[i];
+      pos = writeVarint(buf, pos, sizes[i]);
+      buf[pos++] = 0; // attributes
+      buf[pos++] = 0; // timestamp delta (zigzag 0)
+      pos = writeVarint(buf, pos, i - from);
+      if (this.key === null) {
+        buf[pos++] = 1; // zigzag(-1)
+      } else {
+        pos = writeVarint(buf, pos, this.key.length);
+        pos += this.key.copy(buf, pos);
+      }
+      pos = writeVarint(buf, pos, ev.text.length);
+      pos += ev.text.copy(buf, pos);
+      const count =
+        this.fixedCount + 2 + (ev.cutFrom !== undefined ? 1 : 0) + (ev.invalid > 0 ? 1 : 0);
+      pos = writeVarint(buf, pos, count);
+      pos += this.fixed.copy(buf, pos);
+      pos = writeNumberHeader(buf, pos, OFFSET_KEY, ev.start);
+      pos = writeNumberHeader(buf, pos, END_KEY, ev.end);
+      if (ev.cutFrom !== undefined) pos = writeNumberHeader(buf, pos, CUT_KEY, ev.cutFrom);
+      if (ev.invalid > 0) pos = writeNumberHeader(buf, pos, INVALID_KEY, ev.invalid);
+    }
+    buf.writeUInt32BE(crc32c(buf.subarray(start + 21, start + bytes)), start + 17);
+  }
+}
+
+function digits(n: number): number {
+  let d = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    d++;
+  }
+  return d;
+}
+
+function numberHeaderSize(key: Buffer, n: number): number {
+  const d = digits(n);
+  return varintSize(key.length) + key.length + varintSize(d) + d;
+}
+
+function writeNumberHeader(buf: Buffer, pos: number, key: Buffer, n: number): number {
+  pos = writeVarint(buf, pos, key.length);
+  pos += key.copy(buf, pos);
+  const d = digits(n);
+  pos = writeVarint(buf, pos, d);
+  for (let i = d - 1; i >= 0; i--) {
+    buf[pos + i] = 48 + (n % 10);
+    n = Math.floor(n / 10);
+  }
+  return pos + d;
+}
+
+/** Size of a zigzag varint (values here are below 2^31). */
+function varintSize(n: number): number {
+  let v = n >= 0 ? n * 2 : -n * 2 - 1;
+  let size = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 128);
+    size++;
+  }
+  return size;
+}
+
+function writeVarint(buf: Buffer, pos: number, n: number): number {
+  let v = n >= 0 ? n * 2 : -n * 2 - 1;
+  while (v >= 0x80) {
+    buf[pos++] = (v & 0x7f) | 0x80;
+    v = Math.floor(v / 128);
+  }
+  buf[pos++] = v;
+  return pos;
+}
+
+function varintBytes(n: number): Buffer {
+  const b = Buffer.alloc(5);
+  return b.subarray(0, writeVarint(b, 0, n));
+}

@@ -70,7 +70,7 @@ export async function startLogdock(opts: KafkaServerOptions = {}, dir?: string):
 /** Polls `cond` (every 50 ms) until it is true; throws after `timeoutMs` naming `what`. */
 export async function waitFor(
   cond: () => boolean | Promise<boolean>,
-  what: string,
+  what: string | (() => string),
   timeoutMs = 45_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -78,7 +78,9 @@ export async function waitFor(
     if (await cond()) return;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`,
+  );
 }
 
 const children = new Set<ChildProcess>();

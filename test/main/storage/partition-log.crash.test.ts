@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PartitionLog, defaultLogConfig } from '../../../src/main/storage';
 import { expectedValue } from './fixtures/append-child';
+import { COMPACT_CONFIG } from './fixtures/compact-child';
 import { makeTempDir, removeDir } from './helpers';
 
 const CHILD = fileURLToPath(new URL('./fixtures/append-child.ts', import.meta.url));
-const ROUNDS = 8;
+const COMPACT_CHILD = fileURLToPath(new URL('./fixtures/compact-child.ts', import.meta.url));
+const ROUNDS = 6;
 
 let root: string;
 let child: ChildProcess | null = null;
@@ -22,9 +24,9 @@ afterEach(async () => {
   await removeDir(root);
 });
 
-/** Runs the child until it has acknowledged `acks` appends, then SIGKILLs it. */
-async function runAndKill(dir: string, acks: number): Promise<number> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, dir], {
+/** Runs a child until it has printed `acks` progress lines, then SIGKILLs it. */
+async function runAndKill(dir: string, acks: number, script = CHILD): Promise<number> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', script, dir], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child = proc;
@@ -39,7 +41,7 @@ async function runAndKill(dir: string, acks: number): Promise<number> {
       const lines = pending.split('\n');
       pending = lines.pop()!;
       for (const line of lines) {
-        const m = /^ack (\d+)$/.exec(line);
+        const m = /^(?:ack|compacted) (\d+)$/.exec(line);
         if (!m) continue;
         lastAcked = Number(m[1]);
         if (++seen === acks) {
@@ -85,5 +87,28 @@ describe('PartitionLog crash safety', () => {
       }
     }
     expect(acked).toBeGreaterThan(ROUNDS);
+  });
+
+  it('keeps the newest record of every key when killed during compaction, many times', async () => {
+    const dir = join(root, 'compact-0');
+    for (let round = 0; round < 4; round++) {
+      await runAndKill(dir, 1 + Math.floor(Math.random() * 6), COMPACT_CHILD);
+      const log = await PartitionLog.open(dir, COMPACT_CONFIG);
+      try {
+        const leo = log.logEndOffset;
+        const records = await log.readRecords(0, { maxRecords: leo });
+        for (const r of records) expect(r.value!.toString()).toBe(`v-${r.offset}`);
+        const present = new Set(records.map((r) => r.offset));
+        // The newest offset of each key below the log end offset survived.
+        for (let k = 0; k < 10; k++) {
+          let newest = leo - 1;
+          while (newest >= 0 && newest % 10 !== k) newest--;
+          if (newest >= 0) expect(present.has(newest), `key k${k} offset ${newest}`).toBe(true);
+        }
+        expect(log.recovery.recovered).toBe(true);
+      } finally {
+        await log.close();
+      }
+    }
   });
 });

@@ -135,7 +135,8 @@ describe('the operations UI in headless mode', () => {
         'an executable plan',
       );
       const planText = await text('reset-plan-table');
-      expect(planText).toMatch(/orders\s*0\s*10\s*0/);
+      // Partition 0 was committed at 5 before the late messages (the consumer was paused).
+      expect(planText).toMatch(/orders\s*0\s*5\s*0/);
       expect(planText).toMatch(/orders\s*1\s*5\s*0/);
       await app.screenshot('ops-reset-plan');
       await page().getByTestId('reset-execute').click();

@@ -2,6 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiClient } from '../../../src/common/api/contract';
+import {
+  createCollectorsHandlers,
+  createCollectorsSubscriptions,
+} from '../../../src/main/api/collectors';
 import { createDashboardHandlers } from '../../../src/main/api/dashboard';
 import {
   Dispatcher,
@@ -16,6 +20,7 @@ import {
 } from '../../../src/main/api/settings';
 import { createTopicSettingsHandlers } from '../../../src/main/api/topic-settings';
 import { openBroker, type Broker } from '../../../src/main/broker';
+import { CollectorManager } from '../../../src/main/collectors';
 import { MetricsSampler } from '../../../src/main/metrics/sampler';
 import { ReplayManager } from '../../../src/main/replay/manager';
 import { compileQuery } from '../../../src/main/search/query';
@@ -27,6 +32,7 @@ export interface OpsHarness {
   broker: Broker;
   metrics: MetricsSampler;
   replay: ReplayManager;
+  collectors: CollectorManager;
   client: ApiClient;
   clock: { now: number };
   close(): Promise<void>;
@@ -44,26 +50,32 @@ export async function openOpsHarness(): Promise<OpsHarness> {
   const metrics = new MetricsSampler(broker, { intervalMs: 1000, now: () => clock.now });
   const replay = new ReplayManager(broker, { compileFilter: compileQuery, chunkRecords: 100 });
   const settings = await SettingsStore.open({ dataDir: dir, kafkaListener: null });
+  const collectors = new CollectorManager({ broker, dataDir: dir, defaultSource: false });
+  await collectors.start();
   const requests = {
     ...createGroupsHandlers({ broker, metrics }),
     ...createTopicSettingsHandlers({ broker }),
     ...createDashboardHandlers({ broker, metrics }),
     ...createReplayHandlers({ replay }),
     ...createSettingsHandlers({ settings }),
+    ...createCollectorsHandlers({ collectors }),
   } as unknown as RequestHandlers;
-  const subscriptions = createSettingsSubscriptions({
-    settings,
-  }) as unknown as SubscriptionHandlers;
+  const subscriptions = {
+    ...createSettingsSubscriptions({ settings }),
+    ...createCollectorsSubscriptions({ collectors }),
+  } as unknown as SubscriptionHandlers;
   const client = createInProcessClient(new Dispatcher(requests, subscriptions));
   return {
     dir,
     broker,
     metrics,
     replay,
+    collectors,
     client,
     clock,
     async close() {
       metrics.stop();
+      await collectors.close();
       await replay.close();
       await broker.close();
       await rm(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type MutableRefObject } from 'react';
 import type { MessageRow } from '../../../../common/api/messages';
 import { hrefFor, navigate, replaceRoute, type Route } from '../../router';
 import { useAppStore } from '../../store';
@@ -27,14 +27,11 @@ export function BrowserView({ route }: { route: TopicRoute }) {
   const api = useAppStore((s) => s.api);
   const total = useAppStore((s) => s.browser.total);
   const ends = useAppStore((s) => s.browser.ends);
-  const selected = useAppStore((s) => s.browser.selected);
-  const version = useAppStore((s) => s.browser.version);
   const following = useAppStore((s) => s.browser.following);
   const pending = useAppStore((s) => s.browser.pending);
   const loadError = useAppStore((s) => s.browser.loadError);
   const setFollowing = useAppStore((s) => s.setFollowing);
   const clearSearch = useAppStore((s) => s.clearSearch);
-  const rowAt = useAppStore((s) => s.rowAt);
   const openDetail = useAppStore((s) => s.openDetail);
   const detailOpen = useAppStore((s) => s.messageDetail !== null);
   const [dialog, setDialog] = useState<'produce' | 'export' | null>(null);
@@ -85,34 +82,19 @@ export function BrowserView({ route }: { route: TopicRoute }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [viewKey, status, api, applyTail]);
 
-  // Keep the selected message in the address (replacing, not adding, history entries).
-  useEffect(() => {
-    if (selected === null) return;
-    const row = rowAt(selected);
-    if (!row) return;
-    const next: TopicRoute = {
-      view: 'topic',
-      topic: route.topic,
-      partition: row.partition,
-      offset: row.offset,
-      ...(merged ? { merged: true } : {}),
-    };
-    const href = hrefFor(next);
-    if (href === lastWritten.current || href === hrefFor(route)) return;
-    lastWritten.current = href;
-    replaceRoute(next);
-  }, [selected, version, rowAt, route, merged]);
-
   const openRow = useCallback(
     (row: MessageRow) => void openDetail(row.partition, row.offset),
     [openDetail],
   );
   useBrowserKeys({ searchRef, onOpen: openRow });
 
-  const openHit = (hit: MessageRow) => {
-    void seek({ kind: 'offset', partition: hit.partition, offset: hit.offset });
-    void openDetail(hit.partition, hit.offset);
-  };
+  const openHit = useCallback(
+    (hit: MessageRow) => {
+      void seek({ kind: 'offset', partition: hit.partition, offset: hit.offset });
+      void openDetail(hit.partition, hit.offset);
+    },
+    [seek, openDetail],
+  );
 
   const choosePartition = (value: string) => {
     navigate(
@@ -169,6 +151,7 @@ export function BrowserView({ route }: { route: TopicRoute }) {
           Export
         </button>
       </div>
+      <AddressSync route={route} merged={merged} lastWritten={lastWritten} />
       <SeekBar />
       <SearchPanel inputRef={searchRef} onOpenHit={openHit} />
       {dialog === 'produce' && <ProduceDialog onClose={() => setDialog(null)} />}
@@ -185,4 +168,40 @@ export function BrowserView({ route }: { route: TopicRoute }) {
       </div>
     </section>
   );
+}
+
+/**
+ * Keeps the selected message in the address (replacing, not adding, history entries). A
+ * component of its own so that windows arriving while scrolling re-render only this, not
+ * the whole browser.
+ */
+function AddressSync({
+  route,
+  merged,
+  lastWritten,
+}: {
+  route: TopicRoute;
+  merged: boolean;
+  lastWritten: MutableRefObject<string | null>;
+}) {
+  const selected = useAppStore((s) => s.browser.selected);
+  const version = useAppStore((s) => s.browser.version);
+  const rowAt = useAppStore((s) => s.rowAt);
+  useEffect(() => {
+    if (selected === null) return;
+    const row = rowAt(selected);
+    if (!row) return;
+    const next: TopicRoute = {
+      view: 'topic',
+      topic: route.topic,
+      partition: row.partition,
+      offset: row.offset,
+      ...(merged ? { merged: true } : {}),
+    };
+    const href = hrefFor(next);
+    if (href === lastWritten.current || href === hrefFor(route)) return;
+    lastWritten.current = href;
+    replaceRoute(next);
+  }, [selected, version, rowAt, route, merged, lastWritten]);
+  return null;
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent, type RefObject } from 'react';
+import { memo, useEffect, useState, type FormEvent, type RefObject } from 'react';
 import type { MessageRow, ScanRange } from '../../../../common/api/messages';
 import { useAppStore } from '../../store';
 import { MAX_HITS, type SearchMode } from '../../store/slices/search';
@@ -18,7 +18,7 @@ type RangeKind = 'all' | 'offsets' | 'time';
  * Search over the open view's partitions, run by the main process: results stream in
  * while a progress bar shows messages scanned, rate and time left; Cancel stops it.
  */
-export function SearchPanel({
+export const SearchPanel = memo(function SearchPanel({
   inputRef,
   onOpenHit,
 }: {
@@ -203,7 +203,7 @@ export function SearchPanel({
       )}
     </section>
   );
-}
+});
 
 /** The range fields as a contract range, or what is wrong with them. */
 export function parseRange(kind: RangeKind, from: string, to: string): ScanRange | string {

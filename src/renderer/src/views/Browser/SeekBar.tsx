@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { memo, useState, type FormEvent } from 'react';
 import type { SeekTarget } from '../../../../common/api/messages';
 import { useAppStore } from '../../store';
 import { parseTimeInput, TIME_INPUT_HELP } from '../Topics/format';
@@ -8,7 +8,7 @@ import { parseTimeInput, TIME_INPUT_HELP } from '../Topics/format';
  * position is answered inline with what is valid, before anything is asked of the backend;
  * the backend's own refusals (an offset outside the log) land in the same place.
  */
-export function SeekBar() {
+export const SeekBar = memo(function SeekBar() {
   const seek = useAppStore((s) => s.seek);
   const partitions = useAppStore((s) => s.browser.partitions);
   const ends = useAppStore((s) => s.browser.ends);
@@ -113,7 +113,7 @@ export function SeekBar() {
       )}
     </div>
   );
-}
+});
 
 /**
  * "42" in a one-partition view, "3:42" (partition:offset) in a merged one. Returns the

@@ -1,6 +1,13 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import WebSocket from 'ws';
+import type { ApiClient } from '../../common/api/contract';
+import {
+  createWebSocketClient,
+  type WebSocketConstructor,
+} from '../../common/transport/websocket-client';
 import { defaultDataDir } from '../data-dir';
+import { readApiFile } from '../headless/api-file';
 import { createLogger } from '../logger';
 import { openBroker } from './index';
 import type { Broker } from './broker';
@@ -15,6 +22,41 @@ export const DATA_DIR_HELP =
 
 export function dataDirOf(opts: { dataDir?: string }): string {
   return resolve(opts.dataDir ?? defaultDataDir());
+}
+
+/**
+ * The API of a Logdock running on the data directory (found through its `api.json`), or
+ * null when none runs. The caller must `close()` it.
+ */
+export async function runningApi(opts: {
+  dataDir?: string;
+}): Promise<(ApiClient & { close(): void }) | null> {
+  const running = await readApiFile(dataDirOf(opts));
+  if (!running) return null;
+  return createWebSocketClient({
+    url: running.url,
+    token: running.token,
+    WebSocket: WebSocket as unknown as WebSocketConstructor,
+    reconnect: false,
+  });
+}
+
+/**
+ * Runs `viaApi` against a running Logdock when there is one, else `direct` on the data
+ * directory opened here (and closed again).
+ */
+export async function withLogdock<T>(
+  opts: { dataDir?: string },
+  direct: (broker: Broker) => Promise<T>,
+  viaApi: (api: ApiClient) => Promise<T>,
+): Promise<T> {
+  const api = await runningApi(opts);
+  if (!api) return withBroker(opts, direct);
+  try {
+    return await viaApi(api);
+  } finally {
+    api.close();
+  }
 }
 
 /** Opens the broker on the data directory, runs `fn`, and always closes it. */

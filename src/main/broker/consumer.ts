@@ -339,6 +339,7 @@ export class Consumer {
           protocols: (this.opts.assignors ?? ['range']).map((name) => ({ name, metadata })),
         });
       } catch (err) {
+        if (this.closed) return; // close() removed this member while it waited
         if (this.retryable(err)) continue;
         throw err;
       }
@@ -371,6 +372,7 @@ export class Consumer {
         this.setAssignment(parts);
         if (!this.needsRejoin) return;
       } catch (err) {
+        if (this.closed) return; // close() removed this member while it waited
         if (this.retryable(err)) continue;
         throw err;
       }

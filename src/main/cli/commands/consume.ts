@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { LogdockError } from '../../../common/errors';
 import type { Broker } from '../../broker/broker';
 import type { ConsumedRecord, Consumer } from '../../broker/consumer';
 import {
@@ -7,6 +8,8 @@ import {
   parsePositive,
   parseTimestamp,
   withBroker,
+  runningApi,
+  dataDirOf,
 } from '../../broker/cli-support';
 
 interface ConsumeOptions {
@@ -100,6 +103,14 @@ export function registerConsume(program: Command): void {
         cmd.error('error: --group cannot be combined with --partition, --offset or --timestamp');
       }
       let total = 0;
+      const api = await runningApi(opts);
+      if (api) {
+        api.close();
+        throw new LogdockError(
+          'UNAVAILABLE',
+          `Logdock is running on ${dataDirOf(opts)}; consume reads the data directory itself, so stop Logdock first, or read through its Kafka listener (e.g. kcat -b 127.0.0.1:9092 -t ${opts.topic})`,
+        );
+      }
       await withBroker(opts, async (broker) => {
         const consumer = await setUp(broker, opts);
         let stop = false;

@@ -1,6 +1,13 @@
 import type { Command } from 'commander';
 import { LogdockError } from '../../../common/errors';
-import type { OffsetSpec } from '../../broker/api';
+import type { ApiClient } from '../../../common/api/contract';
+import type {
+  GroupMemberDescription,
+  GroupSummary,
+  OffsetResetPlanEntry,
+  OffsetSpec,
+  PartitionLag,
+} from '../../broker/api';
 import type { Broker } from '../../broker/broker';
 import {
   DATA_DIR_HELP,
@@ -9,7 +16,7 @@ import {
   parseNonNegative,
   parseTimestamp,
   table,
-  withBroker,
+  withLogdock,
 } from '../../broker/cli-support';
 
 interface GroupsOptions {
@@ -31,13 +38,54 @@ interface GroupsOptions {
   dataDir?: string;
 }
 
+/** What the command needs, from the broker or from a running Logdock's API. */
+interface GroupsBackend {
+  list(): Promise<GroupSummary[]>;
+  describe(
+    groupId: string,
+  ): Promise<{ members: number; memberList: GroupMemberDescription[]; lag: PartitionLag[] }>;
+  delete(groupId: string): Promise<void>;
+  reset(
+    groupId: string,
+    target: { topic?: string; partition?: number; spec: OffsetSpec },
+    dryRun: boolean,
+  ): Promise<OffsetResetPlanEntry[]>;
+}
+
+function brokerBackend(broker: Broker): GroupsBackend {
+  return {
+    list: async () => broker.listGroups(),
+    describe: async (groupId) => ({
+      ...broker.describeGroup(groupId),
+      lag: broker.groupLag(groupId),
+    }),
+    delete: (groupId) => broker.deleteGroup(groupId),
+    reset: (groupId, target, dryRun) => broker.resetGroupOffsets(groupId, target, { dryRun }),
+  };
+}
+
+function apiBackend(api: ApiClient): GroupsBackend {
+  return {
+    list: () => api.call('groups.list', {}),
+    describe: async (groupId) => {
+      const d = await api.call('groups.describe', { groupId });
+      return { members: d.members, memberList: d.memberList, lag: d.partitions };
+    },
+    delete: async (groupId) => {
+      await api.call('groups.delete', { groupId });
+    },
+    reset: async (groupId, target, dryRun) =>
+      (await api.call('groups.resetOffsets', { groupId, ...target, dryRun })).plan,
+  };
+}
+
 /** Kafka's kafka-consumer-groups --describe table. */
-function describe(broker: Broker, groupId: string): string {
-  const group = broker.describeGroup(groupId);
-  const owner = new Map<string, { memberId: string; clientHost: string; clientId: string }>();
+async function describe(backend: GroupsBackend, groupId: string): Promise<string> {
+  const group = await backend.describe(groupId);
+  const owner = new Map<string, GroupMemberDescription>();
   for (const m of group.memberList)
     for (const a of m.assignment) for (const p of a.partitions) owner.set(`${a.topic}:${p}`, m);
-  const rows = broker.groupLag(groupId).map((l) => {
+  const rows = group.lag.map((l) => {
     const m = owner.get(`${l.topic}:${l.partition}`);
     return [
       groupId,
@@ -136,11 +184,11 @@ export function registerGroups(program: Command): void {
         if (opts.dryRun && opts.execute)
           cmd.error('error: use only one of --dry-run and --execute');
       }
-      await withBroker(opts, async (broker) => {
+      const run = async (backend: GroupsBackend): Promise<void> => {
         const groupId = opts.group!;
         switch (action) {
           case 'list': {
-            const groups = broker.listGroups();
+            const groups = await backend.list();
             if (opts.state)
               process.stdout.write(
                 table(
@@ -152,10 +200,10 @@ export function registerGroups(program: Command): void {
             return;
           }
           case 'describe':
-            process.stdout.write(describe(broker, groupId));
+            process.stdout.write(await describe(backend, groupId));
             return;
           case 'delete':
-            await broker.deleteGroup(groupId);
+            await backend.delete(groupId);
             process.stdout.write(
               `Deletion of requested consumer groups ('${groupId}') was successful.\n`,
             );
@@ -166,10 +214,10 @@ export function registerGroups(program: Command): void {
                 'WARN: No action will be performed as the --execute option is missing. Showing the plan (--dry-run).\n',
               );
             }
-            const plan = await broker.resetGroupOffsets(
+            const plan = await backend.reset(
               groupId,
               { ...scopeOf(cmd, opts.topic), spec: specOf(opts) },
-              { dryRun: !opts.execute },
+              !opts.execute,
             );
             process.stdout.write(
               table(
@@ -182,6 +230,11 @@ export function registerGroups(program: Command): void {
           default:
             throw new LogdockError('INTERNAL', `unhandled action ${action}`);
         }
-      });
+      };
+      await withLogdock(
+        opts,
+        (broker) => run(brokerBackend(broker)),
+        (api) => run(apiBackend(api)),
+      );
     });
 }

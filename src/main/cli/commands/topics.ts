@@ -1,7 +1,14 @@
 import type { Command } from 'commander';
 import { LogdockError } from '../../../common/errors';
-import type { TopicConfigs, TopicDescription } from '../../broker/api';
-import { collect, DATA_DIR_HELP, oneOf, parsePositive, withBroker } from '../../broker/cli-support';
+import type { TopicConfigs } from '../../broker/api';
+import type { ApiClient } from '../../../common/api/contract';
+import {
+  collect,
+  DATA_DIR_HELP,
+  oneOf,
+  parsePositive,
+  withLogdock,
+} from '../../broker/cli-support';
 
 interface TopicsOptions {
   list?: boolean;
@@ -28,9 +35,21 @@ function parseConfigs(cmd: Command, pairs: string[]): Record<string, string> {
   return out;
 }
 
+/** What --describe prints, from the broker or from the API. */
+interface Described {
+  name: string;
+  partitions: {
+    partition: number;
+    logStartOffset: number;
+    logEndOffset: number;
+    sizeBytes: number;
+  }[];
+  configs: object;
+}
+
 /** Kafka's kafka-topics --describe layout, plus offsets and size per partition. */
-function describe(t: TopicDescription): string {
-  const configs = Object.entries(t.configs)
+function describe(t: Described): string {
+  const configs = Object.entries(t.configs as Record<string, unknown>)
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
   const lines = [
@@ -100,46 +119,90 @@ export function registerTopics(program: Command): void {
       ) {
         cmd.error('error: --alter needs --partitions, --config or --delete-config');
       }
-      await withBroker(opts, async (broker) => {
-        const topic = opts.topic!;
-        switch (action) {
-          case 'list':
-            for (const t of broker.listTopics({ includeInternal: opts.includeInternal }))
-              process.stdout.write(`${t.name}\n`);
-            return;
-          case 'describe': {
-            const all = opts.topic
-              ? [broker.describeTopic(topic)]
-              : broker.listTopics({ includeInternal: opts.includeInternal });
-            for (const t of all) process.stdout.write(describe(t));
-            return;
+      const viaApi = (api: ApiClient) => topicsViaApi(api, action, opts, configs);
+      await withLogdock(
+        opts,
+        async (broker) => {
+          const topic = opts.topic!;
+          switch (action) {
+            case 'list':
+              for (const t of broker.listTopics({ includeInternal: opts.includeInternal }))
+                process.stdout.write(`${t.name}\n`);
+              return;
+            case 'describe': {
+              const all = opts.topic
+                ? [broker.describeTopic(topic)]
+                : broker.listTopics({ includeInternal: opts.includeInternal });
+              for (const t of all) process.stdout.write(describe(t));
+              return;
+            }
+            case 'create':
+              await broker.createTopic(topic, {
+                partitions: opts.partitions ?? 1,
+                configs: configs as Partial<Record<keyof TopicConfigs, string>>,
+              });
+              process.stdout.write(`Created topic ${topic}.\n`);
+              return;
+            case 'alter': {
+              if (opts.partitions) await broker.createPartitions(topic, opts.partitions);
+              const changes: Record<string, string | null> = { ...configs };
+              for (const k of opts.deleteConfig) changes[k] = null;
+              if (Object.keys(changes).length)
+                await broker.alterTopicConfigs(
+                  topic,
+                  changes as Partial<Record<keyof TopicConfigs, string | null>>,
+                );
+              process.stdout.write(`Altered topic ${topic}.\n`);
+              return;
+            }
+            case 'delete':
+              await broker.deleteTopic(topic);
+              process.stdout.write(`Deleted topic ${topic}.\n`);
+              return;
+            default:
+              throw new LogdockError('INTERNAL', `unhandled action ${action}`);
           }
-          case 'create':
-            await broker.createTopic(topic, {
-              partitions: opts.partitions ?? 1,
-              configs: configs as Partial<Record<keyof TopicConfigs, string>>,
-            });
-            process.stdout.write(`Created topic ${topic}.\n`);
-            return;
-          case 'alter': {
-            if (opts.partitions) await broker.createPartitions(topic, opts.partitions);
-            const changes: Record<string, string | null> = { ...configs };
-            for (const k of opts.deleteConfig) changes[k] = null;
-            if (Object.keys(changes).length)
-              await broker.alterTopicConfigs(
-                topic,
-                changes as Partial<Record<keyof TopicConfigs, string | null>>,
-              );
-            process.stdout.write(`Altered topic ${topic}.\n`);
-            return;
-          }
-          case 'delete':
-            await broker.deleteTopic(topic);
-            process.stdout.write(`Deleted topic ${topic}.\n`);
-            return;
-          default:
-            throw new LogdockError('INTERNAL', `unhandled action ${action}`);
-        }
-      });
+        },
+        viaApi,
+      );
     });
+}
+
+/** The same actions through a running Logdock's API (which has no topic alter request). */
+async function topicsViaApi(
+  api: ApiClient,
+  action: string,
+  opts: TopicsOptions,
+  configs: Record<string, string>,
+): Promise<void> {
+  const topic = opts.topic!;
+  const includeInternal = opts.includeInternal ?? false;
+  switch (action) {
+    case 'list':
+      for (const t of (await api.call('topics.list', { includeInternal })).topics) {
+        process.stdout.write(`${t.name}\n`);
+      }
+      return;
+    case 'describe': {
+      const names = opts.topic
+        ? [topic]
+        : (await api.call('topics.list', { includeInternal })).topics.map((t) => t.name);
+      for (const name of names)
+        process.stdout.write(describe(await api.call('topics.describe', { topic: name })));
+      return;
+    }
+    case 'create':
+      await api.call('topics.create', { name: topic, partitions: opts.partitions ?? 1, configs });
+      process.stdout.write(`Created topic ${topic}.\n`);
+      return;
+    case 'delete':
+      await api.call('topics.delete', { name: topic, confirm: topic });
+      process.stdout.write(`Deleted topic ${topic}.\n`);
+      return;
+    default:
+      throw new LogdockError(
+        'UNSUPPORTED',
+        `--${action} is not available while Logdock runs on this data directory; change the topic in its settings, or stop it and run this again`,
+      );
+  }
 }

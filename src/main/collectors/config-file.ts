@@ -89,3 +89,17 @@ export function formatIssues(error: z.ZodError): string {
     .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`)
     .join('; ');
 }
+
+/**
+ * The sources `logdock serve --config FILE --tail TOPIC=GLOB...` asks for, validated before
+ * anything is opened so a mistake is reported at once.
+ * @throws LogdockError NOT_FOUND, INVALID_CONFIG, INVALID_ARGUMENT.
+ */
+export async function serveSources(
+  opts: { config?: string; tail?: string[] },
+  cwd = process.cwd(),
+): Promise<SourceConfig[]> {
+  const out: SourceConfig[] = opts.config ? await readSourcesFile(resolve(cwd, opts.config)) : [];
+  for (const spec of opts.tail ?? []) out.push(parseTailSpec(spec, cwd));
+  return out;
+}

@@ -23,5 +23,5 @@ export {
 } from './config';
 export type { SourceStatus, FileStatus } from './status';
 export type { PreviewEvent, PreviewResult } from './preview';
-export { readSourcesFile, parseTailSpec } from './config-file';
+export { readSourcesFile, parseTailSpec, serveSources } from './config-file';
 export { H as COLLECTOR_HEADERS } from './record';

@@ -183,7 +183,11 @@ export class CollectorManager {
    * @throws LogdockError NOT_FOUND or INVALID_CONFIG naming the file and field.
    */
   async applyConfigFile(path: string): Promise<SourceView[]> {
-    const sources = await readSourcesFile(path);
+    return this.apply(await readSourcesFile(path));
+  }
+
+  /** Adds or replaces each source (by id), persisting them. @throws as add/update. */
+  async apply(sources: SourceConfig[]): Promise<SourceView[]> {
     const out: SourceView[] = [];
     for (const s of sources) out.push(await this.upsert(s));
     return out;

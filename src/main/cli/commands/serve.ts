@@ -4,6 +4,7 @@ import { createDispatcher } from '../../api/handlers';
 import { defaultDataDir } from '../../data-dir';
 import { readApiFile } from '../../headless/api-file';
 import { startHeadlessServer } from '../../headless/server';
+import { serveSources } from '../../collectors';
 import { openServices } from '../../services';
 import { LogdockError } from '../../../common/errors';
 import { parsePort } from '../options';
@@ -15,6 +16,9 @@ export interface ServeOptions {
   /** `--no-kafka` sets this to false. */
   kafka: boolean;
   kafkaPort?: number;
+  /** Collector sources from a YAML/JSON file, and `TOPIC=GLOB` shorthands. */
+  config?: string;
+  tail?: string[];
 }
 
 /** `logdock serve`: headless mode, the app's services plus the UI and API over HTTP. */
@@ -30,6 +34,12 @@ export function registerServe(program: Command): void {
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .option('--kafka-port <port>', 'Kafka listener port (default: from settings, 9092)', parsePort)
     .option('--no-kafka', 'do not start the Kafka listener')
+    .option('--config <file>', 'add or replace collector sources from a YAML or JSON file')
+    .option(
+      '--tail <TOPIC=GLOB>',
+      'tail files matching GLOB into TOPIC (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .action(async (opts: ServeOptions) => {
       await serve(opts);
     });
@@ -49,6 +59,8 @@ export async function serve(opts: ServeOptions): Promise<void> {
       `Logdock (pid ${running.pid}) already serves ${dataDir} at ${running.url}`,
     );
   }
+  // Validated before anything opens, so a bad config file fails fast and clearly.
+  const sources = await serveSources({ config: opts.config, tail: opts.tail });
   const services = await openServices({
     dataDir,
     mode: 'headless',
@@ -60,6 +72,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
   const logger = services.logger;
   let server;
   try {
+    if (sources.length > 0) await services.collectors.apply(sources);
     server = await startHeadlessServer({
       dispatcher: createDispatcher(services),
       logger: logger.child('http'),

@@ -101,7 +101,7 @@ export async function pipe(input: NodeJS.ReadableStream, opts: PipeOptions): Pro
           });
         }
       };
-      for await (const chunk of input) await produce(lines.push(chunk as Buffer));
+      for await (const chunk of input) await produce(lines.push(toBuffer(chunk)));
       await produce(lines.end());
     } finally {
       api.close();
@@ -114,7 +114,7 @@ export async function pipe(input: NodeJS.ReadableStream, opts: PipeOptions): Pro
     let failure: Error | null = null;
     const queue = new RecordQueue(broker, { onError: (err) => (failure ??= err) });
     for await (const chunk of input) {
-      queue.push(lines.push(chunk as Buffer));
+      queue.push(lines.push(toBuffer(chunk)));
       // Backpressure: stop reading stdin while the log catches up.
       if (queue.full) await queue.idle();
       if (failure) throw failure;
@@ -126,4 +126,9 @@ export async function pipe(input: NodeJS.ReadableStream, opts: PipeOptions): Pro
     await broker.close();
   }
   return counters.lines;
+}
+
+/** Streams in object or string mode hand out strings. */
+function toBuffer(chunk: unknown): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
 }

@@ -1,0 +1,62 @@
+import { spawn } from 'node:child_process';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pipe } from '../../../../src/main/cli/commands/pipe';
+import { header, openBroker, readAll, tempDir, values } from '../../collectors/helpers';
+
+const BIN = fileURLToPath(new URL('../../../../bin/logdock.mjs', import.meta.url));
+let dir: string;
+let cleanup: () => Promise<void>;
+
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir('logdock-pipe-'));
+});
+afterEach(() => cleanup());
+
+async function topicValues(topic: string) {
+  const broker = await openBroker(dir);
+  try {
+    return await readAll(broker, topic);
+  } finally {
+    await broker.close();
+  }
+}
+
+describe('logdock pipe', () => {
+  it('produces every stdin line, the last one without newline too, in order', async () => {
+    const input = Readable.from([Buffer.from('one\ntw'), Buffer.from('o\r\nthree')]);
+    expect(await pipe(input, { topic: 'piped', dataDir: dir })).toBe(3);
+    const records = await topicValues('piped');
+    expect(values(records)).toEqual(['one', 'two', 'three']);
+    expect(header(records[0], 'logdock.source')).toBe('pipe');
+  });
+
+  it('parses lines when asked and rejects an unknown parser', async () => {
+    await pipe(Readable.from(['level=warn msg=hi\n']), {
+      topic: 'p2',
+      dataDir: dir,
+      parser: 'logfmt',
+    });
+    expect(header((await topicValues('p2'))[0], 'level')).toBe('warn');
+    await expect(
+      pipe(Readable.from([]), { topic: 'p2', dataDir: dir, parser: 'xml' }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  it('works as a real pipe from another process into the CLI', async () => {
+    const child = spawn(
+      'sh',
+      ['-c', `seq 1 2000 | "${process.execPath}" "${BIN}" pipe --topic seq --data-dir "${dir}"`],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    expect(code, stderr).toBe(0);
+    expect(stderr).toContain('2000 lines into seq');
+    expect(values(await topicValues('seq'))).toEqual(
+      Array.from({ length: 2000 }, (_, i) => String(i + 1)),
+    );
+  });
+});

@@ -24,17 +24,17 @@ import type {
 import { type PartitionMeta, readMeta, syncDir, writeMeta } from './checkpoint';
 import { validateLogConfig } from './config';
 import { compactLog } from './compaction';
+import { recoverSegments } from './recovery';
+import { validateClientBatches } from './validate-append';
 import {
   ATTRIBUTES_OFFSET,
   MAX_TIMESTAMP_OFFSET,
   LOG_OVERHEAD,
-  batchCrcMatches,
   encodeRecordBatch,
   decodeRecordBatch,
   iterateBatches,
   lastOffsetOf,
   readBatchHeader,
-  validateUncompressedRecords,
   writeBatchCrc,
 } from './record-batch';
 import { type BatchLocation, LogSegment, type SegmentSettings } from './segment';
@@ -152,7 +152,9 @@ export class PartitionLog {
         needRecovery = true; // a clean marker but a bad tail: trust the bytes, not the marker
       }
     }
-    if (needRecovery) await this.recoverSegments(meta?.recoveryPoint ?? 0);
+    if (needRecovery) {
+      await recoverSegments(this.segs, meta?.recoveryPoint ?? 0, this.recovery, this.settings);
+    }
     if (clean) {
       await fs.rm(join(this.dir, CLEAN_SHUTDOWN_FILE), { force: true });
       await syncDir(this.dir);
@@ -188,42 +190,6 @@ export class PartitionLog {
       );
     }
     return out;
-  }
-
-  /** Validates segments from the one holding `recoveryPoint`; truncates; drops later ones. */
-  private async recoverSegments(recoveryPoint: number): Promise<void> {
-    this.recovery.recovered = true;
-    let first = 0;
-    for (let i = 0; i < this.segs.length; i++)
-      if (this.segs[i].baseOffset <= recoveryPoint) first = i;
-    let expected = this.segs[first].baseOffset;
-    for (let i = first; i < this.segs.length; i++) {
-      const seg = this.segs[i];
-      const isLast = i === this.segs.length - 1;
-      const keepNext = seg.nextOffset;
-      const res = await seg.recover(expected);
-      this.settings.onIndexRebuilt(basename(seg.offsetIndex.path));
-      this.settings.onIndexRebuilt(basename(seg.timeIndex.path));
-      // A sealed segment ends where the next begins (compaction may have emptied its tail),
-      // unless it was truncated: then it ends after its last valid batch.
-      if (!isLast && res.truncatedBytes === 0) seg.nextOffset = Math.max(seg.nextOffset, keepNext);
-      expected = seg.nextOffset;
-      if (res.truncatedBytes > 0) {
-        this.recovery.truncatedBytes += res.truncatedBytes;
-        this.recovery.truncatedAt = { segment: basename(seg.logPath), position: res.validBytes };
-        const dropped = this.segs.splice(i + 1);
-        for (const d of dropped) {
-          this.recovery.truncatedBytes += d.size;
-          await d.deleteFiles();
-        }
-        break;
-      }
-    }
-    // An empty active segment after truncation keeps offsets contiguous with the one before.
-    const active = this.active;
-    if (active.size === 0 && this.segs.length > 1) {
-      active.nextOffset = Math.max(active.baseOffset, active.nextOffset);
-    }
   }
 
   /** Loads timestamps of sealed segments in the background (segments() reports them). */
@@ -308,7 +274,7 @@ export class PartitionLog {
     }
     let locations: BatchLocation[];
     try {
-      locations = this.validateBatches(batches);
+      locations = validateClientBatches(batches, this.config, this.name);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -318,63 +284,6 @@ export class PartitionLog {
         return result;
       },
     );
-  }
-
-  private validateBatches(batches: Buffer): BatchLocation[] {
-    if (batches.length === 0)
-      throw new LogdockError('INVALID_ARGUMENT', `empty append to ${this.name}`);
-    const out: BatchLocation[] = [];
-    let pos = 0;
-    while (pos < batches.length) {
-      let loc: BatchLocation;
-      try {
-        const header = readBatchHeader(batches, pos);
-        loc = { header, position: pos, size: LOG_OVERHEAD + header.batchLength };
-      } catch (err) {
-        throw new LogdockError(
-          'CORRUPT_RECORD',
-          `append to ${this.name}: ${(err as Error).message}`,
-        );
-      }
-      const { header, size } = loc;
-      if (size > this.config.maxMessageBytes || size > this.config.segmentBytes) {
-        throw new LogdockError(
-          'MESSAGE_TOO_LARGE',
-          `append to ${this.name}: batch at byte ${pos} is ${size} bytes, max.message.bytes is ${this.config.maxMessageBytes}`,
-        );
-      }
-      if (pos + size > batches.length) {
-        throw new LogdockError(
-          'CORRUPT_RECORD',
-          `append to ${this.name}: batch at byte ${pos} declares ${size} bytes, ${batches.length - pos} given`,
-        );
-      }
-      if (!batchCrcMatches(batches, pos, header.batchLength)) {
-        throw new LogdockError(
-          'CORRUPT_RECORD',
-          `append to ${this.name}: CRC mismatch in batch at byte ${pos}`,
-        );
-      }
-      if (header.recordCount < 1 || header.lastOffsetDelta !== header.recordCount - 1) {
-        throw new LogdockError(
-          'CORRUPT_RECORD',
-          `append to ${this.name}: batch at byte ${pos} has ${header.recordCount} records but lastOffsetDelta ${header.lastOffsetDelta}`,
-        );
-      }
-      if (header.compression === 'none') {
-        try {
-          validateUncompressedRecords(batches, pos, header);
-        } catch (err) {
-          throw new LogdockError(
-            'CORRUPT_RECORD',
-            `append to ${this.name}: ${(err as Error).message}`,
-          );
-        }
-      }
-      out.push(loc);
-      pos += size;
-    }
-    return out;
   }
 
   private async appendValidated(

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { defaultLogConfig, encodeRecordBatch } from '../../../src/main/storage';
+import { encodeBatchWithOffsets, writeBatchCrc } from '../../../src/main/storage/record-batch';
+import { validateClientBatches } from '../../../src/main/storage/validate-append';
+
+const config = defaultLogConfig();
+const one = (v: string): Buffer =>
+  encodeRecordBatch([{ value: Buffer.from(v) }, { value: Buffer.from(v) }]);
+
+describe('validateClientBatches', () => {
+  it('lists every batch of a produce payload with its position and size', () => {
+    const a = one('a');
+    const b = encodeRecordBatch([{ value: Buffer.from('b') }], { compression: 'zstd' });
+    const locs = validateClientBatches(Buffer.concat([a, b]), config, 't-0');
+    expect(locs.map((l) => [l.position, l.size, l.header.recordCount])).toEqual([
+      [0, a.length, 2],
+      [a.length, b.length, 1],
+    ]);
+  });
+
+  it('refuses offset deltas that are not 0..n-1, naming the partition', () => {
+    const gap = encodeBatchWithOffsets([
+      { offsetDelta: 0, timestamp: 1, key: null, value: Buffer.from('x'), headers: [] },
+      { offsetDelta: 2, timestamp: 1, key: null, value: Buffer.from('y'), headers: [] },
+    ]);
+    expect(() => validateClientBatches(gap, config, 't-0')).toThrow(
+      /append to t-0: .*lastOffsetDelta 2/,
+    );
+    const shuffled = encodeBatchWithOffsets(
+      [
+        { offsetDelta: 1, timestamp: 1, key: null, value: Buffer.from('x'), headers: [] },
+        { offsetDelta: 0, timestamp: 1, key: null, value: Buffer.from('y'), headers: [] },
+      ],
+      { lastOffsetDelta: 1 },
+    );
+    expect(() => validateClientBatches(shuffled, config, 't-0')).toThrow(
+      /offsetDelta 1, expected 0/,
+    );
+  });
+
+  it('refuses an empty batch, a wrong CRC and a batch over max.message.bytes', () => {
+    const empty = one('a');
+    empty.writeInt32BE(0, 57);
+    empty.writeInt32BE(-1, 23);
+    writeBatchCrc(empty, 0);
+    expect(() => validateClientBatches(empty, config, 't-0')).toThrow(
+      expect.objectContaining({ code: 'CORRUPT_RECORD' }),
+    );
+    const bad = one('a');
+    bad[bad.length - 1] ^= 0x40;
+    expect(() => validateClientBatches(bad, config, 't-0')).toThrow(
+      /CRC mismatch in batch at byte 0/,
+    );
+    expect(() =>
+      validateClientBatches(one('a'.repeat(500)), { ...config, maxMessageBytes: 300 }, 't-0'),
+    ).toThrow(expect.objectContaining({ code: 'MESSAGE_TOO_LARGE' }));
+  });
+});

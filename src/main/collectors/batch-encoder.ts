@@ -121,14 +121,18 @@ export class LineBatchEncoder {
         buf[pos++] = 1; // zigzag(-1)
       } else {
         pos = writeVarint(buf, pos, this.key.length);
-        pos += this.key.copy(buf, pos);
+        buf.set(this.key, pos);
+        pos += this.key.length;
       }
       pos = writeVarint(buf, pos, ev.text.length);
-      pos += ev.text.copy(buf, pos);
+      // TypedArray#set: a native copy without Buffer#copy's argument handling.
+      buf.set(ev.text, pos);
+      pos += ev.text.length;
       const count =
         this.fixedCount + 2 + (ev.cutFrom !== undefined ? 1 : 0) + (ev.invalid > 0 ? 1 : 0);
       pos = writeVarint(buf, pos, count);
-      pos += this.fixed.copy(buf, pos);
+      buf.set(this.fixed, pos);
+      pos += this.fixed.length;
       pos = writeNumberHeader(buf, pos, OFFSET_KEY, ev.start);
       pos = writeNumberHeader(buf, pos, END_KEY, ev.end);
       if (ev.cutFrom !== undefined) pos = writeNumberHeader(buf, pos, CUT_KEY, ev.cutFrom);
@@ -139,12 +143,16 @@ export class LineBatchEncoder {
 }
 
 function digits(n: number): number {
-  let d = 1;
-  while (n >= 10) {
-    n = Math.floor(n / 10);
-    d++;
-  }
-  return d;
+  if (n < 10) return 1;
+  if (n < 100) return 2;
+  if (n < 1000) return 3;
+  if (n < 10000) return 4;
+  if (n < 100000) return 5;
+  if (n < 1000000) return 6;
+  if (n < 10000000) return 7;
+  if (n < 100000000) return 8;
+  if (n < 1000000000) return 9;
+  return String(n).length;
 }
 
 function numberHeaderSize(key: Buffer, n: number): number {
@@ -153,13 +161,14 @@ function numberHeaderSize(key: Buffer, n: number): number {
 }
 
 function writeNumberHeader(buf: Buffer, pos: number, key: Buffer, n: number): number {
-  pos = writeVarint(buf, pos, key.length);
-  pos += key.copy(buf, pos);
+  buf[pos++] = key.length * 2; // zigzag varint; header keys here are shorter than 64 bytes
+  for (let i = 0; i < key.length; i++) buf[pos++] = key[i];
   const d = digits(n);
-  pos = writeVarint(buf, pos, d);
+  buf[pos++] = d * 2;
   for (let i = d - 1; i >= 0; i--) {
-    buf[pos + i] = 48 + (n % 10);
-    n = Math.floor(n / 10);
+    const q = Math.floor(n / 10);
+    buf[pos + i] = 48 + n - q * 10;
+    n = q;
   }
   return pos + d;
 }

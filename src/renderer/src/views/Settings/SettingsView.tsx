@@ -55,9 +55,15 @@ export function SettingsView() {
   useEffect(() => {
     void loadSettings();
   }, [loadSettings]);
+  // The form starts from the saved values once, and again after each save; a reload of the
+  // same values while the person is typing must not wipe what they typed.
+  const settings = view?.settings;
+  const [startedFrom, setStartedFrom] = useState<number | null | undefined>(undefined);
   useEffect(() => {
-    if (!view) return;
-    const s = view.settings;
+    if (!settings) return;
+    if (startedFrom !== undefined && (savedAt === null || savedAt === startedFrom)) return;
+    setStartedFrom(savedAt);
+    const s = settings;
     setDraft({
       dataDir: s.dataDir ?? '',
       listenerEnabled: s.kafkaListener.enabled,
@@ -70,7 +76,7 @@ export function SettingsView() {
           ? 'unlimited'
           : formatBytes(s.defaultRetentionBytes).replace(' ', ''),
     });
-  }, [view]);
+  }, [settings, savedAt, startedFrom]);
 
   const set =
     <K extends keyof Draft>(key: K) =>

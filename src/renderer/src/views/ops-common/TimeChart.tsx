@@ -68,6 +68,8 @@ export function TimeChart({
             label: s.label,
             stroke: s.color,
             fill: bars ? s.color : undefined,
+            // Bars are drawn by their fill; an outline would draw a line along empty buckets.
+            width: bars ? 0 : 1.5,
             paths: bars ? uPlot.paths.bars!({ size: [0.9, 40] }) : undefined,
             points: { show: false },
           })),

@@ -456,6 +456,12 @@ export class PartitionLog {
 
   private async readOnce(offset: number, maxBytes: number): Promise<ReadResult> {
     this.ensureOpen();
+    if (!Number.isFinite(maxBytes) || maxBytes < 0) {
+      throw new LogdockError(
+        'INVALID_ARGUMENT',
+        `read from ${this.name}: maxBytes ${maxBytes} is not a size`,
+      );
+    }
     const leo = this.endOffset;
     const start = this.startOffset;
     if (!Number.isInteger(offset) || offset < start || offset > leo) throw this.outOfRange(offset);
@@ -529,6 +535,12 @@ export class PartitionLog {
 
   private async offsetForTimestampOnce(timestamp: number): Promise<number | null> {
     this.ensureOpen();
+    if (!Number.isFinite(timestamp)) {
+      throw new LogdockError(
+        'INVALID_ARGUMENT',
+        `offsetForTimestamp on ${this.name}: ${timestamp} is not a timestamp`,
+      );
+    }
     const start = this.startOffset;
     for (const seg of this.segs) {
       if (seg.nextOffset <= start && seg !== this.active) continue;

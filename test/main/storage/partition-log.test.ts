@@ -98,6 +98,10 @@ describe('PartitionLog', () => {
     await expect(log.read(-1, 1000)).rejects.toMatchObject({ code: 'OFFSET_OUT_OF_RANGE' });
     await log.deleteRecords(4);
     await expect(log.read(3, 1000)).rejects.toMatchObject({ code: 'OFFSET_OUT_OF_RANGE' });
+    await expect(log.read(5, Number.NaN)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(log.offsetForTimestamp(Number.NaN)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
   });
 
   it('finds the first offset whose timestamp is at least the one asked, or null', async () => {

@@ -245,6 +245,39 @@ describe('file source', () => {
     expect(r.key?.toString()).toBe('ann');
   });
 
+  it('reads UTF-16LE and Latin-1 files into UTF-8 records and counts invalid UTF-8', async () => {
+    await writeFile(
+      join(logs, 'w.log'),
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('grüße\r\nzwei\n', 'utf16le')]),
+    );
+    await manager.add(
+      fileSource({ id: 'w', topic: 'wide', include: [join(logs, 'w.log')], encoding: 'utf16le' }),
+    );
+    await writeFile(join(logs, 'l.log'), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
+    await manager.add(
+      fileSource({ id: 'l', topic: 'latin', include: [join(logs, 'l.log')], encoding: 'latin1' }),
+    );
+    await writeFile(join(logs, 'u.log'), Buffer.from([0x6f, 0x6b, 0xff, 0x0a]));
+    await manager.add(fileSource({ id: 'u', topic: 'utf', include: [join(logs, 'u.log')] }));
+    await waitFor(
+      'all three',
+      async () =>
+        (await readAll(broker, 'wide')).length === 2 &&
+        (await readAll(broker, 'latin')).length === 1 &&
+        (await readAll(broker, 'utf')).length === 1,
+    );
+    expect(values(await readAll(broker, 'wide'))).toEqual(['grüße', 'zwei']);
+    expect((await readAll(broker, 'wide')).map((r) => header(r, 'logdock.offset'))).toEqual([
+      '2',
+      '16',
+    ]);
+    expect(values(await readAll(broker, 'latin'))).toEqual(['café']);
+    const [u] = await readAll(broker, 'utf');
+    expect(u.value?.toString()).toBe('ok\ufffd');
+    expect(header(u, 'logdock.invalid-bytes')).toBe('1');
+    expect(manager.status().find((s) => s.id === 'u')!.files[0].invalidBytes).toBe(1);
+  });
+
   it('reports status per file: position, size and identity', async () => {
     const f = join(logs, 's.log');
     await writeFile(f, 'abc\n');

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
 export interface ChartSeries {
@@ -51,44 +51,54 @@ export function TimeChart({
   useEffect(() => {
     const el = box.current;
     if (!el || !drawable) return;
-    // Stacked bars are cumulative sums; the tallest must be drawn first so the shorter ones
-    // stay visible in front of it, hence the reversed order.
-    const values = bars ? stack(series).reverse() : series.map((s) => s.values);
-    const shown = bars ? [...series].reverse() : series;
-    const data: uPlot.AlignedData = [times.map((t) => t / 1000), ...values];
-    const plot = new uPlot(
-      {
-        width: Math.max(200, el.clientWidth || 600),
-        height,
-        legend: { show: true },
-        cursor: { drag: { x: false, y: false } },
-        series: [
-          {},
-          ...shown.map((s) => ({
-            label: s.label,
-            stroke: s.color,
-            fill: bars ? s.color : undefined,
-            // Bars are drawn by their fill; an outline would draw a line along empty buckets.
-            width: bars ? 0 : 1.5,
-            paths: bars ? uPlot.paths.bars!({ size: [0.9, 40] }) : undefined,
-            points: { show: false },
-          })),
-        ],
-        axes: [{}, { size: 60 }],
-        hooks: {
-          ready: [
-            (u) =>
-              u.over.addEventListener('click', () => {
-                const idx = u.cursor.idx;
-                if (idx !== null && idx !== undefined && click.current) click.current(times[idx]);
-              }),
+    let plot: uPlot | null = null;
+    let cancelled = false;
+    // uPlot is loaded on first use: at import it reads matchMedia, which not every
+    // environment the views run in (jsdom in tests) has.
+    void import('uplot').then(({ default: UPlot }) => {
+      if (cancelled) return;
+      // Stacked bars are cumulative sums; the tallest must be drawn first so the shorter ones
+      // stay visible in front of it, hence the reversed order.
+      const values = bars ? stack(series).reverse() : series.map((s) => s.values);
+      const shown = bars ? [...series].reverse() : series;
+      const data: uPlot.AlignedData = [times.map((t) => t / 1000), ...values];
+      plot = new UPlot(
+        {
+          width: Math.max(200, el.clientWidth || 600),
+          height,
+          legend: { show: true },
+          cursor: { drag: { x: false, y: false } },
+          series: [
+            {},
+            ...shown.map((s) => ({
+              label: s.label,
+              stroke: s.color,
+              fill: bars ? s.color : undefined,
+              // Bars are drawn by their fill; an outline would draw a line along empty buckets.
+              width: bars ? 0 : 1.5,
+              paths: bars ? UPlot.paths.bars!({ size: [0.9, 40] }) : undefined,
+              points: { show: false },
+            })),
           ],
+          axes: [{}, { size: 60 }],
+          hooks: {
+            ready: [
+              (u) =>
+                u.over.addEventListener('click', () => {
+                  const idx = u.cursor.idx;
+                  if (idx !== null && idx !== undefined && click.current) click.current(times[idx]);
+                }),
+            ],
+          },
         },
-      },
-      data,
-      el,
-    );
-    return () => plot.destroy();
+        data,
+        el,
+      );
+    });
+    return () => {
+      cancelled = true;
+      plot?.destroy();
+    };
   }, [times, series, height, bars, drawable]);
 
   if (!drawable) {

@@ -187,6 +187,11 @@ export function createRendererEnd(contents: FakeWebContents) {
   };
 }
 
+/** The page a preload under test runs in; set its `url` to act as the app or a foreign page. */
+export const preloadContents = new FakeWebContents();
+/** `ipcRenderer` as a preload sees it, talking to `ipcMain` from `preloadContents`. */
+export const ipcRenderer = createRendererEnd(preloadContents);
+
 class FakeApp extends EventEmitter {
   isPackaged = false;
   readonly paths = new Map<string, string>();

@@ -282,6 +282,55 @@ describe('Broker waits and restarts', () => {
   });
 });
 
+describe('__consumer_offsets with several partitions', () => {
+  it('spreads groups over the partitions and reloads every one on start', async () => {
+    let b = await open({ offsetsTopicPartitions: 4 });
+    await b.createTopic('t');
+    const groups = Array.from({ length: 12 }, (_, i) => `group-${i}`);
+    for (const [i, g] of groups.entries()) {
+      await b.groups.commitOffsets({ groupId: g, generationId: -1, memberId: '' }, [
+        { topic: 't', partition: 0, offset: i },
+      ]);
+    }
+    const used = b.describeTopic('__consumer_offsets').partitions.filter((p) => p.logEndOffset > 0);
+    expect(used.length).toBeGreaterThan(1);
+    await b.close();
+    // The partition count is kept from the first start, whatever the option says later.
+    b = await open({ offsetsTopicPartitions: 1 });
+    expect(b.describeTopic('__consumer_offsets').partitions).toHaveLength(4);
+    for (const [i, g] of groups.entries()) expect(b.committedOffsets(g).get('t:0')).toBe(i);
+  });
+
+  it('skips an unreadable record in __consumer_offsets and keeps the rest', async () => {
+    let b = await open();
+    await b.createTopic('t');
+    await b.groups.commitOffsets({ groupId: 'good', generationId: -1, memberId: '' }, [
+      { topic: 't', partition: 0, offset: 3 },
+    ]);
+    // A record from a newer Kafka, or garbage: an unknown key version.
+    await b.send([
+      {
+        topic: '__consumer_offsets',
+        partition: 0,
+        key: Buffer.from('0009ffff', 'hex'),
+        value: v('?'),
+      },
+    ]);
+    await b.close();
+    const warnings: string[] = [];
+    const logger = {
+      debug: () => {},
+      info: () => {},
+      warn: (m: string) => warnings.push(m),
+      error: () => {},
+      child: () => logger,
+    };
+    b = await open({ logger });
+    expect(b.committedOffsets('good').get('t:0')).toBe(3);
+    expect(warnings.join('\n')).toMatch(/__consumer_offsets-0 offset 1: skipped unreadable record/);
+  });
+});
+
 describe('data directory lock', () => {
   it('refuses a second broker on the same directory, naming the holder', async () => {
     await open();

@@ -320,4 +320,58 @@ describe('GroupCoordinator', () => {
       restored.heartbeat({ groupId: 'g', generationId: 1, memberId: a.memberId }),
     ).not.toThrow();
   });
+
+  it('drops a member that does not rejoin within the rebalance timeout', async () => {
+    const c = make();
+    const t = { sessionTimeoutMs: 60_000, rebalanceTimeoutMs: 300 };
+    const a = await joined(c, joinReq('', t));
+    await c.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, assignments: [] });
+    // b joins; a keeps heartbeating (alive) but never rejoins.
+    const bJoin = c.joinGroup(joinReq('', t));
+    expect(() => c.heartbeat({ groupId: 'g', generationId: 1, memberId: a.memberId })).toThrow(
+      expect.objectContaining({ code: 'REBALANCE_IN_PROGRESS' }),
+    );
+    const b = await bJoin;
+    if (b.kind !== 'joined') throw new Error('unexpected');
+    expect(b.generationId).toBe(2);
+    expect(b.members.map((m) => m.memberId)).toEqual([b.memberId]);
+    expect(() => c.heartbeat({ groupId: 'g', generationId: 1, memberId: a.memberId })).toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_MEMBER' }),
+    );
+  });
+
+  it('lets a static member (group instance id) replace its previous incarnation', async () => {
+    const c = make();
+    const first = await joined(c, joinReq('', { groupInstanceId: 'node-1' }));
+    await c.syncGroup({ groupId: 'g', generationId: 1, memberId: first.memberId, assignments: [] });
+    const second = await joined(c, joinReq('', { groupInstanceId: 'node-1' }));
+    expect(second.memberId).not.toBe(first.memberId);
+    expect(c.describeGroup('g').memberList.map((m) => [m.memberId, m.groupInstanceId])).toEqual([
+      [second.memberId, 'node-1'],
+    ]);
+    expect(
+      c.leaveGroup('g', [{ memberId: '', groupInstanceId: 'node-1' }]).map((r) => r.error),
+    ).toEqual([null]);
+    expect(c.listGroups()[0].state).toBe('Empty');
+  });
+
+  it('answers a follower that re-sends its join with the current generation, without a rebalance', async () => {
+    const c = make();
+    const a = await joined(c, joinReq(''));
+    const bJoin = c.joinGroup(joinReq(''));
+    await joined(c, joinReq(a.memberId));
+    const b = await bJoin;
+    if (b.kind !== 'joined') throw new Error('unexpected');
+    const bSync = c.syncGroup({
+      groupId: 'g',
+      generationId: 2,
+      memberId: b.memberId,
+      assignments: [],
+    });
+    await c.syncGroup({ groupId: 'g', generationId: 2, memberId: a.memberId, assignments: [] });
+    await bSync;
+    const again = await joined(c, joinReq(b.memberId));
+    expect(again.generationId).toBe(2);
+    expect(c.listGroups()[0].state).toBe('Stable');
+  });
 });

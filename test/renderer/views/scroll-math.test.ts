@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  firstAfterScroll,
   firstRowAt,
   MAX_SCROLL_PX,
   ROW_HEIGHT,
   scrollTopFor,
-  scrollTopToReveal,
+  revealFirst,
   spacerHeight,
 } from '../../../src/renderer/src/views/Browser/scroll-math';
 
@@ -34,9 +35,25 @@ describe('message table scroll arithmetic', () => {
   });
 
   it('moves the view only as far as needed to reveal a row', () => {
-    const top = scrollTopFor(100, 'start', small);
-    expect(scrollTopToReveal(105, top, small)).toBe(top);
-    expect(scrollTopToReveal(110, top, small)).toBe(scrollTopFor(110, 'end', small));
-    expect(scrollTopToReveal(99, top, small)).toBe(scrollTopFor(99, 'start', small));
+    expect(revealFirst(105, 100, small)).toBe(100);
+    expect(revealFirst(110, 100, small)).toBe(101);
+    expect(revealFirst(99, 100, small)).toBe(99);
+    expect(revealFirst(9_999_999, 0, huge)).toBe(9_999_990);
+  });
+
+  it('moves ten million rows by wheel-sized steps row by row, and jumps when the scrollbar is dragged', () => {
+    const top = scrollTopFor(5_000_000, 'start', huge);
+    // a 72 px wheel step is 3 rows, although 72 px of this scrollbar are about 180 rows
+    expect(firstAfterScroll(5_000_000, top, top + 72, huge)).toBe(5_000_003);
+    expect(firstAfterScroll(5_000_000, top, top - 48, huge)).toBe(4_999_998);
+    // a drag far away lands where the scrollbar points
+    expect(Math.round(firstAfterScroll(5_000_000, top, MAX_SCROLL_PX / 4, huge))).toBe(
+      Math.round(firstRowAt(MAX_SCROLL_PX / 4, huge)),
+    );
+    // the ends of the scrollbar are the ends of the data
+    expect(firstAfterScroll(123, 500, 0, huge)).toBe(0);
+    expect(firstAfterScroll(123, 500, MAX_SCROLL_PX - huge.viewHeight, huge)).toBe(9_999_990);
+    // below the cap, scrolling is one to one
+    expect(firstAfterScroll(0, 0, 48, small)).toBe(2);
   });
 });

@@ -12,10 +12,11 @@ import { useAppStore } from '../../store';
 import { PAGE_SIZE } from '../../store/slices/browser';
 import { formatTime } from '../Topics/format';
 import {
-  firstRowAt,
+  firstAfterScroll,
+  firstFor,
   ROW_HEIGHT,
+  revealFirst,
   scrollTopFor,
-  scrollTopToReveal,
   spacerHeight,
   visibleRows,
   type Geometry,
@@ -37,9 +38,14 @@ export function MessageTable({ onOpen }: { onOpen: (row: MessageRow) => void }) 
   const select = useAppStore((s) => s.select);
   const setFollowing = useAppStore((s) => s.setFollowing);
   const ref = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
+  // The row at the top of the view (fractional: the first row may be partly scrolled
+  // out). Kept as state of its own because above the height cap the scrollbar cannot
+  // express every row (see firstAfterScroll).
+  const [first, setFirst] = useState(0);
   const [viewHeight, setViewHeight] = useState(600);
-  const programmatic = useRef(false);
+  const lastTop = useRef(0);
+  /** The scrollTop this component set last: its scroll event is not the person's. */
+  const ownTop = useRef<number | null>(null);
   const geometry: Geometry = { total, viewHeight };
 
   useLayoutEffect(() => {
@@ -53,32 +59,37 @@ export function MessageTable({ onOpen }: { onOpen: (row: MessageRow) => void }) 
     return () => ro.disconnect();
   }, []);
 
+  /** Shows `nextFirst` at the top and moves the scrollbar to match. */
+  const placeFirst = (nextFirst: number, g: Geometry) => {
+    const el = ref.current;
+    if (!el) return;
+    setFirst(nextFirst);
+    const top = scrollTopFor(nextFirst, 'start', g);
+    if (Math.abs(el.scrollTop - top) >= 1) {
+      ownTop.current = top;
+      el.scrollTop = top;
+    }
+    lastTop.current = el.scrollTop;
+  };
+
   // Scroll requests from the store (seek, follow, keys).
   useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el || scroll.seq === 0) return;
-    const top = scrollTopFor(scroll.index, scroll.align, { total, viewHeight });
-    programmatic.current = true;
-    el.scrollTop = top;
-    setScrollTop(top);
+    if (scroll.seq === 0) return;
+    const g = { total, viewHeight };
+    placeFirst(firstFor(scroll.index, scroll.align, g), g);
     // total is read at request time on purpose: a later growth must not re-run this.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [scroll.seq, viewHeight]);
 
   // Keep the selected row in view when it moves by keys.
   useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el || selected === null) return;
-    const top = scrollTopToReveal(selected, el.scrollTop, { total, viewHeight });
-    if (top !== el.scrollTop) {
-      programmatic.current = true;
-      el.scrollTop = top;
-      setScrollTop(top);
-    }
+    if (selected === null) return;
+    const g = { total, viewHeight };
+    const next = revealFirst(selected, first, g);
+    if (next !== first) placeFirst(next, g);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [selected]);
 
-  const first = firstRowAt(scrollTop, geometry);
   const firstIndex = Math.floor(first);
   const count = visibleRows(geometry) + 2;
 
@@ -89,14 +100,16 @@ export function MessageTable({ onOpen }: { onOpen: (row: MessageRow) => void }) 
   const onScroll = useCallback(() => {
     const el = ref.current;
     if (!el) return;
-    const wasProgrammatic = programmatic.current;
-    programmatic.current = false;
-    setScrollTop((prev) => {
-      // Scrolling up by hand pauses following; the view shows how many are waiting.
-      if (!wasProgrammatic && el.scrollTop < prev - 1 && following) setFollowing(false);
-      return el.scrollTop;
-    });
-  }, [following, setFollowing]);
+    const top = el.scrollTop;
+    const own = ownTop.current !== null && Math.abs(top - ownTop.current) < 2;
+    ownTop.current = null;
+    const prevTop = lastTop.current;
+    lastTop.current = top;
+    if (own) return;
+    // Scrolling up by hand pauses following; the view shows how many are waiting.
+    if (top < prevTop - 1 && following) setFollowing(false);
+    setFirst((f) => firstAfterScroll(f, prevTop, top, { total, viewHeight }));
+  }, [following, setFollowing, total, viewHeight]);
 
   const rows: ReactElement[] = [];
   const shift = (first - firstIndex) * ROW_HEIGHT;

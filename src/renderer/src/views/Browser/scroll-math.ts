@@ -51,11 +51,31 @@ export function scrollTopFor(index: number, align: 'start' | 'end', g: Geometry)
   return m === 0 ? 0 : (first / m) * (spacerHeight(g) - g.viewHeight);
 }
 
-/** The scrollTop that keeps row `index` in view, moving as little as possible. */
-export function scrollTopToReveal(index: number, scrollTop: number, g: Geometry): number {
-  const first = firstRowAt(scrollTop, g);
-  const rows = visibleRows(g);
-  if (index < Math.ceil(first)) return scrollTopFor(index, 'start', g);
-  if (index > Math.floor(first) + rows - 1) return scrollTopFor(index, 'end', g);
-  return scrollTop;
+/** The first row that puts `index` at the top (or bottom) of the view, within bounds. */
+export function firstFor(index: number, align: 'start' | 'end', g: Geometry): number {
+  return Math.min(maxFirst(g), Math.max(0, align === 'end' ? index - visibleRows(g) + 1 : index));
+}
+
+/** The first row that keeps row `index` in view, moving as little as possible. */
+export function revealFirst(index: number, first: number, g: Geometry): number {
+  if (index < Math.ceil(first)) return firstFor(index, 'start', g);
+  if (index > Math.floor(first) + visibleRows(g) - 1) return firstFor(index, 'end', g);
+  return first;
+}
+
+/**
+ * The first row after the person scrolled from `prevTop` to `top`. Above the height cap
+ * one pixel of scrollbar is several rows, so the view cannot follow the scrollbar pixel by
+ * pixel: small moves (wheel, arrow keys, touchpad) move the rows by the same distance in
+ * pixels, and only large moves (dragging the scrollbar) jump to where the scrollbar points.
+ * The ends of the scrollbar are always the ends of the data.
+ */
+export function firstAfterScroll(first: number, prevTop: number, top: number, g: Geometry): number {
+  if (!scaled(g)) return firstRowAt(top, g);
+  const maxScroll = spacerHeight(g) - g.viewHeight;
+  if (top <= 0) return 0;
+  if (top >= maxScroll - 1) return maxFirst(g);
+  const delta = top - prevTop;
+  if (Math.abs(delta) > 3 * g.viewHeight) return firstRowAt(top, g);
+  return Math.min(maxFirst(g), Math.max(0, first + delta / ROW_HEIGHT));
 }

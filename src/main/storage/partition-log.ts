@@ -49,7 +49,17 @@ export interface PartitionLogOptions {
   clock?: () => number;
   topic?: string;
   partition?: number;
+  /**
+   * How often the log applies retention and, for compacting policies, compacts itself in
+   * the background (Kafka's log.retention.check.interval.ms, default 5 minutes); 0 turns
+   * the background work off (the owner then calls applyRetention/compact or uses
+   * LogMaintenance).
+   */
+  maintenanceIntervalMs?: number;
 }
+
+/** Kafka's log.retention.check.interval.ms. */
+export const DEFAULT_MAINTENANCE_INTERVAL_MS = 5 * 60 * 1000;
 
 export class PartitionLog {
   private segs: LogSegment[] = [];
@@ -64,9 +74,13 @@ export class PartitionLog {
   private unflushedMessages = 0;
   private readonly listeners = new Set<(baseOffset: number, lastOffset: number) => void>();
   private flushTimer: NodeJS.Timeout | null = null;
+  private maintenanceTimer: NodeJS.Timeout | null = null;
+  /** Active segment and clock when compaction last ran (to skip passes with nothing new). */
+  private lastCompaction: { active: LogSegment | null; at: number } = { active: null, at: 0 };
   private closing: Promise<void> | null = null;
   private readonly settings: SegmentSettings;
   private readonly clock: () => number;
+  private readonly maintenanceIntervalMs: number;
   /** `topic-partition` (or the directory name) for messages. */
   readonly name: string;
 
@@ -77,6 +91,7 @@ export class PartitionLog {
     readonly recovery: RecoveryReport,
   ) {
     this.clock = opts.clock ?? Date.now;
+    this.maintenanceIntervalMs = opts.maintenanceIntervalMs ?? DEFAULT_MAINTENANCE_INTERVAL_MS;
     this.name = opts.topic !== undefined ? `${opts.topic}-${opts.partition ?? 0}` : basename(dir);
     this.settings = {
       indexIntervalBytes: config.indexIntervalBytes,
@@ -174,6 +189,7 @@ export class PartitionLog {
     if (this.active.size > 0 && this.active.firstTimestamp !== null)
       this.active.rollStartMs = Math.min(now, this.active.firstTimestamp);
     this.startFlushTimer();
+    this.startMaintenanceTimer(this.maintenanceIntervalMs);
     this.summaries = this.loadSummaries();
   }
 
@@ -590,6 +606,33 @@ export class PartitionLog {
     return run;
   }
 
+  private startMaintenanceTimer(intervalMs: number): void {
+    if (intervalMs <= 0) return;
+    let running = false;
+    this.maintenanceTimer = setInterval(() => {
+      if (running || this.closing) return;
+      running = true;
+      void this.backgroundMaintenance()
+        .catch(() => undefined) // failures surface on the next explicit call; keep running
+        .finally(() => {
+          running = false;
+        });
+    }, intervalMs);
+    this.maintenanceTimer.unref();
+  }
+
+  /** One background pass: retention, then compaction when a segment rolled or tombstones may have expired. */
+  private async backgroundMaintenance(): Promise<void> {
+    await this.applyRetention();
+    if (!this.config.cleanupPolicy.includes('compact')) return;
+    const now = this.clock();
+    const rolled = this.lastCompaction.active !== this.active;
+    if (rolled || now - this.lastCompaction.at >= this.config.deleteRetentionMs) {
+      this.lastCompaction = { active: this.active, at: now };
+      await this.compact();
+    }
+  }
+
   private startFlushTimer(): void {
     if (this.flushTimer) clearInterval(this.flushTimer);
     this.flushTimer = null;
@@ -714,6 +757,8 @@ export class PartitionLog {
   private async shutdown(writeMarker: boolean): Promise<void> {
     if (this.flushTimer) clearInterval(this.flushTimer);
     this.flushTimer = null;
+    if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
+    this.maintenanceTimer = null;
     await this.chain;
     await this.maintenanceChain;
     await this.summaries;

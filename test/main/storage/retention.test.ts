@@ -111,6 +111,38 @@ describe('PartitionLog retention', () => {
     expect(res.records.length).toBeGreaterThan(0);
   });
 
+  it('applies retention and compaction by itself every maintenanceIntervalMs', async () => {
+    let now = 0;
+    const log = await PartitionLog.open(
+      dir,
+      smallConfig({ segmentBytes: 1000, cleanupPolicy: 'compact,delete', retentionMs: 1_000_000 }),
+      { clock: () => now, maintenanceIntervalMs: 10 },
+    );
+    open.push(log);
+    for (let i = 0; i < 60; i++) {
+      await log.appendRecords([
+        { key: Buffer.from(`k${i % 2}`), value: value(i), timestamp: i < 20 ? 1 : 500_000 },
+      ]);
+    }
+    // Compacted: below the active segment, no key appears twice.
+    const compacted = async (): Promise<boolean> => {
+      const activeBase = log.segments().at(-1)!.baseOffset;
+      const sealed = (await log.readRecords(log.logStartOffset, { maxRecords: 100 })).filter(
+        (r) => r.offset < activeBase,
+      );
+      return new Set(sealed.map((r) => r.key!.toString())).size === sealed.length;
+    };
+    const deadline = Date.now() + 20_000;
+    while (!(await compacted()) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(await compacted()).toBe(true);
+    now = 1_000_000 + 400_000; // the first records (timestamp 1) are now past retention
+    const startBefore = log.logStartOffset;
+    while (log.logStartOffset === startBefore && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(log.logStartOffset).toBeGreaterThan(startBefore);
+  });
+
   it('runs retention and compaction in the background through LogMaintenance', async () => {
     let now = 0;
     const log = await openLog({ retentionMs: 5 }, () => now);

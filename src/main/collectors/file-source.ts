@@ -230,6 +230,7 @@ export class FileSource implements Source {
         return;
       }
       let position = 0;
+      let replaced = false;
       const prefix = await readPrefix(fh, Math.min(st.size, FINGERPRINT_BYTES));
       if (rec) {
         const sameStart =
@@ -243,6 +244,7 @@ export class FileSource implements Source {
           this.log.warn(
             `${path} was truncated or replaced while stopped (was at byte ${rec.position}); reading from 0`,
           );
+          replaced = true;
         } else {
           position = rec.position;
         }
@@ -254,14 +256,20 @@ export class FileSource implements Source {
         path,
         dev,
         ino,
-        new LineSplitter(this.config.encoding, this.config.maxLineBytes, position),
-        this.config.multiline ? new MultilineJoiner(this.config.multiline) : null,
+        new LineSplitter(this.config.encoding, this.lineLimit(), position),
+        this.config.multiline
+          ? new MultilineJoiner({
+              ...this.config.multiline,
+              maxBytes: Math.min(this.config.multiline.maxBytes, this.lineLimit()),
+            })
+          : null,
         this.partitionFor(key),
         position,
       );
       t.fh = fh;
       t.size = st.size;
       t.rotated = rotated;
+      if (replaced) t.stats.truncations = 1;
       this.setFingerprint(t, prefix);
       this.files.set(key, t);
       this.checkpointDirty = true;
@@ -272,6 +280,11 @@ export class FileSource implements Source {
       await fh.close().catch(() => {});
       this.log.warn(`cannot read ${path}: ${(err as Error).message}`);
     }
+  }
+
+  /** A line or event must fit in one batch the topic accepts, headers included. */
+  private lineLimit(): number {
+    return Math.max(16, Math.min(this.config.maxLineBytes, this.maxBatchBytes - 4096));
   }
 
   private partitionFor(key: string): number | undefined {
@@ -430,7 +443,7 @@ export class FileSource implements Source {
         const lines = t.splitter.push(buf.subarray(0, bytesRead));
         // One append in flight while the next chunk is read: appends to a partition are
         // applied in call order, so positions still advance in order.
-        const sending = this.produceLines(t, lines);
+        const sending = this.produceLines(t, lines, previous);
         sending.catch(() => {});
         await previous;
         previous = sending;
@@ -527,20 +540,29 @@ export class FileSource implements Source {
     return out;
   }
 
-  private async produceLines(t: TrackedFile, lines: Line[]): Promise<void> {
-    await this.produce(t, this.join(t, lines));
+  private async produceLines(t: TrackedFile, lines: Line[], gate: Promise<void>): Promise<void> {
+    await this.produce(t, this.join(t, lines), gate);
   }
 
-  /** Sends events as records; moves the committed position only once they are appended. */
-  private async produce(t: TrackedFile, events: EventLines[]): Promise<void> {
+  /**
+   * Sends events as records; moves the committed position only once they are appended.
+   * The append itself waits for `gate` (the previous append of this file) and is skipped
+   * if that failed, so a failed chunk can never be followed by a later one in the topic.
+   */
+  private async produce(
+    t: TrackedFile,
+    events: EventLines[],
+    gate: Promise<void> = Promise.resolve(),
+  ): Promise<void> {
     const after = t.pendingStart();
     if (events.length === 0) {
+      await gate;
       t.committed = after;
       return;
     }
     const now = Date.now();
     if (!this.parser && this.config.key.type !== 'field') {
-      await this.produceFast(t, events, after, now);
+      await this.produceFast(t, events, after, now, gate);
       return;
     }
     const ctx = {
@@ -567,15 +589,17 @@ export class FileSource implements Source {
       invalid += ev.invalid;
       lineCount += ev.lines ?? 1;
     }
-    const sent = this.deps.broker.send(records, { acks: 1 }).then(() => {
-      t.committed = after;
-      t.stats.lines += lineCount;
-      t.stats.linesCut += cut;
-      t.stats.invalidBytes += invalid;
-      t.stats.parseErrors += parseErrors;
-      t.lastError = null;
-      this.checkpointDirty = true;
-    });
+    const sent = gate
+      .then(() => this.deps.broker.send(records, { acks: 1 }))
+      .then(() => {
+        t.committed = after;
+        t.stats.lines += lineCount;
+        t.stats.linesCut += cut;
+        t.stats.invalidBytes += invalid;
+        t.stats.parseErrors += parseErrors;
+        t.lastError = null;
+        this.checkpointDirty = true;
+      });
     this.inflight.add(sent);
     try {
       await sent;
@@ -590,6 +614,7 @@ export class FileSource implements Source {
     events: EventLines[],
     after: number,
     now: number,
+    gate: Promise<void>,
   ): Promise<void> {
     const key = this.config.key.type === 'path' ? t.pathKey : null;
     t.encoder ??= new LineBatchEncoder(t.fixedHeaders, key);
@@ -605,8 +630,10 @@ export class FileSource implements Source {
       if (ev.cutFrom !== undefined) cut++;
       invalid += ev.invalid;
     }
-    const sent = this.deps.broker
-      .appendBatches(this.config.topic, partition, batches, { acks: 1 })
+    const sent = gate
+      .then(() =>
+        this.deps.broker.appendBatches(this.config.topic, partition, batches, { acks: 1 }),
+      )
       .then(() => {
         t.committed = after;
         t.stats.lines += lineCount;

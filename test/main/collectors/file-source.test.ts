@@ -278,6 +278,19 @@ describe('file source', () => {
     expect(manager.status().find((s) => s.id === 'u')!.files[0].invalidBytes).toBe(1);
   });
 
+  it('cuts lines to what the topic accepts when max.message.bytes is below the line limit', async () => {
+    await broker.createTopic('small', { configs: { 'max.message.bytes': 10_000 } });
+    await writeFile(join(logs, 'big.log'), 'z'.repeat(50_000) + '\nafter\n');
+    await manager.add(fileSource({ topic: 'small', include: [join(logs, 'big.log')] }));
+    const records = await waitFor('2 records', async () => {
+      const r = await readAll(broker, 'small');
+      return r.length === 2 && r;
+    });
+    expect(records[0].value!.length).toBeLessThan(10_000);
+    expect(header(records[0], 'logdock.cut')).toBe('50000');
+    expect(values(records)[1]).toBe('after');
+  });
+
   it('reports status per file: position, size and identity', async () => {
     const f = join(logs, 's.log');
     await writeFile(f, 'abc\n');

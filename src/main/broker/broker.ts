@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LogdockError } from '../../common/errors';
 import { createLogger, type Logger } from '../logger';
@@ -39,7 +39,13 @@ import {
   topicConfigsFromLogConfig,
   type TopicConfigInput,
 } from './topic-configs';
-import { readTopicMetadata, writeTopicMetadata, type TopicMeta } from './topic-metadata';
+import {
+  discoverTopics,
+  readTopicMetadata,
+  removeOrphans,
+  writeTopicMetadata,
+  type TopicMeta,
+} from './topic-metadata';
 import { isInternalTopic, validateTopicName } from './topic-names';
 import { Consumer, type ConsumerOptions } from './consumer';
 import { Producer, type ProducerOptions } from './producer';
@@ -151,9 +157,12 @@ export class Broker implements BrokerApi {
 
   private async load(): Promise<void> {
     const catalogue = await readTopicMetadata(this.dataDir);
-    const metas = catalogue ?? (await this.discoverTopics());
+    const metas = catalogue ?? (await discoverTopics(this.dataDir, this.clock(), this.logger));
     for (const meta of metas) await this.openTopic(meta);
-    if (catalogue) await this.removeOrphans();
+    if (catalogue) {
+      const counts = new Map([...this.topics].map(([name, t]) => [name, t.logs.length]));
+      await removeOrphans(this.dataDir, counts, this.logger);
+    }
     if (!this.topics.has(OFFSETS_TOPIC)) {
       await this.createTopicNow(OFFSETS_TOPIC, this.opts.offsetsTopicPartitions ?? 1, {
         'cleanup.policy': 'compact',
@@ -170,54 +179,6 @@ export class Broker implements BrokerApi {
         this.logger.warn(`retention/compaction of ${log.name} failed: ${(err as Error).message}`),
     );
     this.maintenance.start();
-  }
-
-  /** No catalogue (first start, or a data dir from elsewhere): topics from partition dirs. */
-  private async discoverTopics(): Promise<TopicMeta[]> {
-    const counts = new Map<string, number>();
-    for (const entry of await readdir(this.dataDir, { withFileTypes: true })) {
-      const m = /^(.+)-(\d+)$/.exec(entry.name);
-      if (!entry.isDirectory() || !m) continue;
-      try {
-        validateTopicName(m[1]);
-      } catch {
-        continue;
-      }
-      counts.set(m[1], Math.max(counts.get(m[1]) ?? 0, Number(m[2]) + 1));
-    }
-    if (counts.size > 0)
-      this.logger.warn(
-        `no ${this.dataDir}/topics.json; rebuilt the topic list from partition directories`,
-      );
-    return [...counts].map(([name, partitions]) => ({
-      name,
-      topicId: randomUUID(),
-      partitions,
-      createdAt: this.clock(),
-      configs: name === OFFSETS_TOPIC ? { 'cleanup.policy': 'compact' } : {},
-    }));
-  }
-
-  /** Partition dirs of topics absent from the catalogue are leftovers of an interrupted delete. */
-  private async removeOrphans(): Promise<void> {
-    for (const entry of await readdir(this.dataDir, { withFileTypes: true })) {
-      const m = /^(.+)-(\d+)$/.exec(entry.name);
-      if (!entry.isDirectory() || !m) continue;
-      const topic = this.topics.get(m[1]);
-      if (topic && Number(m[2]) < topic.logs.length) continue;
-      try {
-        validateTopicName(m[1]);
-      } catch {
-        continue;
-      }
-      // Only what is recognisably a partition (segment files, or nothing at all) is removed.
-      const files = await readdir(join(this.dataDir, entry.name));
-      if (files.length > 0 && !files.some((f) => /^\d{20}\.log$/.test(f))) continue;
-      this.logger.warn(
-        `removing ${entry.name}: its topic is not in topics.json (interrupted delete or create)`,
-      );
-      await rm(join(this.dataDir, entry.name), { recursive: true, force: true });
-    }
   }
 
   private async openTopic(meta: TopicMeta): Promise<Topic> {

@@ -9,12 +9,12 @@ import {
   type JoinedResult,
   type Member,
 } from './group';
+import { groupMetadataRecord, restoreGroup } from './group-records';
 import {
   decodeGroupMetadataValue,
   decodeOffsetCommitValue,
   decodeOffsetsKey,
   encodeGroupMetadataKey,
-  encodeGroupMetadataValue,
   encodeOffsetCommitKey,
   encodeOffsetCommitValue,
 } from './offsets-codec';
@@ -562,33 +562,10 @@ export class GroupCoordinator {
       this.groups.delete(k.group);
       return;
     }
-    const v = decodeGroupMetadataValue(value);
     const group = this.groups.get(k.group) ?? new Group(k.group);
     this.groups.set(k.group, group);
     this.clearTimers(group);
-    group.members.clear();
-    group.generationId = v.generation;
-    group.protocolType = v.protocolType || null;
-    group.protocolName = v.protocol;
-    group.leaderId = v.leader;
-    group.currentStateTimestamp = v.currentStateTimestamp;
-    for (const m of v.members) {
-      group.members.set(m.memberId, {
-        memberId: m.memberId,
-        groupInstanceId: m.groupInstanceId,
-        clientId: m.clientId,
-        clientHost: m.clientHost,
-        sessionTimeoutMs: m.sessionTimeout,
-        rebalanceTimeoutMs: m.rebalanceTimeout > 0 ? m.rebalanceTimeout : m.sessionTimeout,
-        protocolType: v.protocolType,
-        protocols: [{ name: v.protocol ?? '', metadata: m.subscription }],
-        assignment: m.assignment,
-        joinWaiter: null,
-        syncWaiter: null,
-        sessionTimer: null,
-      });
-    }
-    group.state = group.members.size > 0 ? 'Stable' : 'Empty';
+    restoreGroup(group, decodeGroupMetadataValue(value));
   }
 
   /** After loading: starts the session timers of restored members. */
@@ -915,24 +892,6 @@ export class GroupCoordinator {
   }
 
   private async persistGroup(group: Group): Promise<void> {
-    const value = encodeGroupMetadataValue({
-      protocolType: group.protocolType ?? '',
-      generation: group.generationId,
-      protocol: group.protocolName,
-      leader: group.leaderId,
-      currentStateTimestamp: group.currentStateTimestamp,
-      members: [...group.members.values()].map((m) => ({
-        memberId: m.memberId,
-        groupInstanceId: m.groupInstanceId,
-        clientId: m.clientId,
-        clientHost: m.clientHost,
-        rebalanceTimeout: m.rebalanceTimeoutMs,
-        sessionTimeout: m.sessionTimeoutMs,
-        subscription:
-          m.protocols.find((p) => p.name === group.protocolName)?.metadata ?? Buffer.alloc(0),
-        assignment: m.assignment,
-      })),
-    });
-    await this.persistFn(group.groupId, [{ key: encodeGroupMetadataKey(group.groupId), value }]);
+    await this.persistFn(group.groupId, [groupMetadataRecord(group)]);
   }
 }

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LogdockError } from '../../common/errors';
 import type { TopicConfigs } from './api';
+import type { Logger } from '../logger';
 import { isTopicConfigKey } from './topic-configs';
+import { validateTopicName } from './topic-names';
 
 /**
  * The broker's topic catalogue, `<dataDir>/topics.json` (spec: docs/format/topic-metadata.md):
@@ -116,5 +118,69 @@ export async function writeTopicMetadata(dataDir: string, topics: TopicMeta[]): 
     await dir.sync();
   } finally {
     await dir.close();
+  }
+}
+
+/** Partition directories `<valid topic name>-<n>` in the data directory. */
+async function partitionDirs(
+  dataDir: string,
+): Promise<{ dir: string; topic: string; partition: number }[]> {
+  const out: { dir: string; topic: string; partition: number }[] = [];
+  for (const entry of await readdir(dataDir, { withFileTypes: true })) {
+    const m = /^(.+)-(\d+)$/.exec(entry.name);
+    if (!entry.isDirectory() || !m) continue;
+    try {
+      validateTopicName(m[1]);
+    } catch {
+      continue;
+    }
+    out.push({ dir: entry.name, topic: m[1], partition: Number(m[2]) });
+  }
+  return out;
+}
+
+/**
+ * Without a catalogue (a new data directory, or one some other tool filled with partition
+ * directories): the topics those directories imply, with default configs
+ * (`__consumer_offsets` compacted).
+ */
+export async function discoverTopics(
+  dataDir: string,
+  now: number,
+  logger: Logger,
+): Promise<TopicMeta[]> {
+  const counts = new Map<string, number>();
+  for (const { topic, partition } of await partitionDirs(dataDir)) {
+    counts.set(topic, Math.max(counts.get(topic) ?? 0, partition + 1));
+  }
+  if (counts.size > 0)
+    logger.warn(`no ${dataDir}/${TOPICS_FILE}; rebuilt the topic list from partition directories`);
+  return [...counts].map(([name, partitions]) => ({
+    name,
+    topicId: randomUUID(),
+    partitions,
+    createdAt: now,
+    configs: name === '__consumer_offsets' ? { 'cleanup.policy': 'compact' } : {},
+  }));
+}
+
+/**
+ * Removes partition directories the catalogue does not cover (`partitionCounts`): leftovers
+ * of a create or delete interrupted by a crash (see the write order above). Only what is
+ * recognisably a partition — segment files, or nothing at all — is removed.
+ */
+export async function removeOrphans(
+  dataDir: string,
+  partitionCounts: Map<string, number>,
+  logger: Logger,
+): Promise<void> {
+  for (const { dir, topic, partition } of await partitionDirs(dataDir)) {
+    if (partition < (partitionCounts.get(topic) ?? 0)) continue;
+    const files = await readdir(join(dataDir, dir));
+    if (files.length > 0 && !files.some((f) => /^\d{20}\.log$/.test(f))) continue;
+    logger.warn(
+      `removing ${dir}: its topic is not in ${TOPICS_FILE} (interrupted delete or create)`,
+    );
+    await rm(join(dataDir, dir), { recursive: true, force: true });
   }
 }

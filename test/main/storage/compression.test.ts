@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { compressSync as snappyRaw } from 'snappy';
+import { compressFrameSync } from 'lz4-napi';
+import { CompressStream } from 'zstd-napi';
 import { compress, decompress, xerialFrame } from '../../../src/main/storage/compression';
 import type { CompressionCodec } from '../../../src/main/storage';
 
@@ -27,6 +29,29 @@ describe('compression', () => {
   it('decodes raw snappy blocks as librdkafka sends them', () => {
     const raw = Buffer.from('abc'.repeat(1000));
     expect(decompress('snappy', snappyRaw(raw)).equals(raw)).toBe(true);
+  });
+
+  it('decodes a streamed zstd frame without a content size, as the Java producer writes it', async () => {
+    const input = Buffer.from('streamed zstd '.repeat(2000));
+    const stream = new CompressStream();
+    const parts: Buffer[] = [];
+    stream.on('data', (d: Buffer) => parts.push(d));
+    const ended = new Promise((resolve) => stream.on('end', resolve));
+    stream.end(input);
+    await ended;
+    const frame = Buffer.concat(parts);
+    expect(frame[4] & 0xc0).toBe(0); // frame header: no content size field
+    expect(decompress('zstd', frame).equals(input)).toBe(true);
+  });
+
+  it('decodes lz4 frames with block and content checksums', () => {
+    const input = Buffer.from('lz4 frame '.repeat(5000));
+    const frame = compressFrameSync(input, { blockChecksums: true, contentChecksum: true });
+    expect(decompress('lz4', frame).equals(input)).toBe(true);
+    frame[frame.length - 2] ^= 0xff; // damage the content checksum
+    expect(() => decompress('lz4', frame)).toThrow(
+      expect.objectContaining({ code: 'CORRUPT_RECORD' }),
+    );
   });
 
   it('encodes lz4 in the standard frame format (magic 0x184D2204)', () => {

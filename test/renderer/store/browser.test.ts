@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useAppStore } from '../../../src/renderer/src/store';
-import { MAX_PAGES, PAGE_SIZE } from '../../../src/renderer/src/store/slices/browser';
+import { localLocate, MAX_PAGES, PAGE_SIZE } from '../../../src/renderer/src/store/slices/browser';
 import { fill, openInspectHarness, type InspectHarness } from '../../main/api/inspect-harness';
 import { waitUntil } from '../wait';
 
@@ -41,6 +41,27 @@ describe('the browser slice', () => {
     expect(state().browser.scroll).toMatchObject({ index: 4321, align: 'start' });
     await waitUntil(() => state().rowAt(4321));
     expect(state().rowAt(4321)).toMatchObject({ partition: 1, offset: 4321 });
+  });
+
+  it('computes one-partition seeks locally only when certainly inside the known ends', async () => {
+    await state().openBrowser('logs', [1]);
+    const b = state().browser;
+    expect(localLocate(b, { kind: 'offset', offset: 17 })).toEqual({
+      index: 17,
+      total: 6000,
+      note: null,
+    });
+    expect(localLocate(b, { kind: 'offset', partition: 1, offset: 5999 })).toMatchObject({
+      index: 5999,
+    });
+    expect(localLocate(b, { kind: 'lastN', n: 10 })).toMatchObject({ index: 5990 });
+    expect(localLocate(b, { kind: 'latest' })).toMatchObject({ index: 5999 });
+    // outside the log, another partition, or a time: the main process answers
+    expect(localLocate(b, { kind: 'offset', offset: 6000 })).toBeNull();
+    expect(localLocate(b, { kind: 'offset', partition: 0, offset: 1 })).toBeNull();
+    expect(localLocate(b, { kind: 'timestamp', timestamp: T0 })).toBeNull();
+    await state().openBrowser('logs', null);
+    expect(localLocate(state().browser, { kind: 'offset', partition: 0, offset: 1 })).toBeNull();
   });
 
   it('puts a seek error inline instead of throwing, naming the valid offsets', async () => {

@@ -79,6 +79,34 @@ export interface BrowserSlice {
 }
 
 /**
+ * The row index of a seek target computed without asking the main process, when the view
+ * is one partition whose ends are known and the target is certainly inside them; else null.
+ */
+export function localLocate(
+  b: BrowserState,
+  target: SeekTarget,
+): { index: number; total: number; note: null } | null {
+  if (b.ends.length !== 1 || b.total === 0) return null;
+  const [part] = b.ends;
+  const total = part.logEndOffset - part.logStartOffset;
+  if (total !== b.total) return null;
+  switch (target.kind) {
+    case 'earliest':
+      return { index: 0, total, note: null };
+    case 'latest':
+      return { index: total - 1, total, note: null };
+    case 'lastN':
+      return { index: Math.max(0, total - target.n), total, note: null };
+    case 'offset':
+      if (target.partition !== undefined && target.partition !== part.partition) return null;
+      if (target.offset < part.logStartOffset || target.offset >= part.logEndOffset) return null;
+      return { index: target.offset - part.logStartOffset, total, note: null };
+    default:
+      return null;
+  }
+}
+
+/**
  * Row windows live outside the immutable state: a Map of page number to rows with an LRU
  * order, replaced wholesale only when the view changes. `browser.version` announces changes.
  */
@@ -204,7 +232,12 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
       if (topic === null) return null;
       const gen = cache.gen;
       try {
-        const res = await get().api.call('messages.locate', { topic, partitions, target });
+        // One partition: offsets and ends are arithmetic, so skip a round trip (seek
+        // latency is what a person waits for). Anything doubtful asks the main process,
+        // which also words the errors.
+        const res =
+          localLocate(get().browser, target) ??
+          (await get().api.call('messages.locate', { topic, partitions, target }));
         if (gen !== cache.gen) return null;
         const last = target.kind === 'latest';
         patch({
@@ -216,6 +249,14 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
           pending: 0,
           scroll: scrollTo(res.index, last ? 'end' : 'start'),
         });
+        // The rows to paint first go ahead of any windows still loading for an old position.
+        for (const page of new Set([
+          Math.floor(res.index / PAGE_SIZE),
+          Math.floor((res.index + 40) / PAGE_SIZE),
+        ])) {
+          if (page * PAGE_SIZE < res.total && !cache.pages.has(page) && !cache.inFlight.has(page))
+            void fetchPage(page);
+        }
         get().ensureRows(res.index, res.index + PAGE_SIZE);
         return res.index;
       } catch (err) {

@@ -62,6 +62,12 @@ export async function runElectronApp(options: ElectronAppOptions): Promise<void>
       kafka: kafkaOverrides(options.argv),
     });
     logger = services.logger;
+    // As in headless mode: one stray rejected promise must not end the app.
+    process.on('unhandledRejection', (reason) =>
+      logger.error(
+        `unhandled rejection: ${reason instanceof Error ? reason.stack : String(reason)}`,
+      ),
+    );
   } catch (err) {
     dialog.showErrorBox('Logdock cannot start', (err as Error).message);
     app.exit(1);

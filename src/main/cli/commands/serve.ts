@@ -70,6 +70,11 @@ export async function serve(opts: ServeOptions): Promise<void> {
     },
   });
   const logger = services.logger;
+  // A stray rejected promise in one request must not take down the server and every
+  // open view with it: log it loudly and keep serving.
+  process.on('unhandledRejection', (reason) =>
+    logger.error(`unhandled rejection: ${reason instanceof Error ? reason.stack : String(reason)}`),
+  );
   let server;
   try {
     if (sources.length > 0) await services.collectors.apply(sources);

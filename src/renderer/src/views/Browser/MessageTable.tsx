@@ -117,7 +117,9 @@ export function MessageTable({ onOpen }: { onOpen: (row: MessageRow) => void }) 
     const index = firstIndex + i;
     rows.push(
       <Row
-        key={index}
+        // Keyed by screen slot, not by row: scrolling updates the same DOM nodes in place
+        // instead of removing and creating every row each frame.
+        key={i}
         index={index}
         row={rowAt(index)}
         top={i * ROW_HEIGHT - shift}

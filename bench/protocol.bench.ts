@@ -1,0 +1,285 @@
+/**
+ * Kafka listener benchmark (`npx tsx bench/run.ts protocol`). In one run:
+ *   - kcat (librdkafka) producing 100-byte records to Logdock, and consuming them back,
+ *     in records/s and MB/s (wall clock of the kcat process, connection setup included);
+ *   - produce-to-consume latency (p50, p99) with a waiting kcat consumer: one record every
+ *     few milliseconds from a librdkafka producer (confluent-kafka), latency = arrival at the consumer's stdout
+ *     minus the record's CreateTime;
+ *   - the in-process API (`broker.send`) as the reference;
+ *   - redis-server's XADD with pipelining (`redis-benchmark -P 1000`), the peer a user would
+ *     otherwise reach for, on the same machine in the same run.
+ * Environment: BENCH_RECORDS (default 1,000,000), BENCH_LATENCY_SAMPLES (default 500).
+ * It prints figures and asserts nothing.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { openBroker } from '../src/main/broker';
+import { startKafkaServer } from '../src/main/protocol';
+
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
+const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 500);
+const RECORD_BYTES = 100;
+
+function run(
+  cmd: string,
+  args: string[],
+  input?: string,
+): Promise<{ ms: number; stdout: string; stderr: string; code: number | null }> {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ ms: performance.now() - started, stdout, stderr, code }));
+    child.on('error', (err) => resolve({ ms: 0, stdout, stderr: String(err), code: -1 }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+function rate(records: number, ms: number): string {
+  const perSec = (records / ms) * 1000;
+  const mb = (perSec * RECORD_BYTES) / 1e6;
+  return `${Math.round(perSec).toLocaleString('en-US')} records/s, ${mb.toFixed(1)} MB/s (${records} records in ${ms.toFixed(0)} ms)`;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function writeRecordsFile(path: string, n: number): Promise<void> {
+  const out = createWriteStream(path);
+  const line = 'x'.repeat(RECORD_BYTES - 1) + '\n';
+  const chunk = line.repeat(10_000);
+  for (let written = 0; written < n; written += 10_000) {
+    if (!out.write(n - written >= 10_000 ? chunk : line.repeat(n - written)))
+      await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+async function latency(bootstrap: string): Promise<number[]> {
+  const consumer = spawn(
+    'kcat',
+    [
+      '-b',
+      bootstrap,
+      '-u',
+      '-C',
+      '-t',
+      'latency',
+      '-o',
+      'end',
+      '-f',
+      '%T\n',
+      '-X',
+      'fetch.wait.max.ms=500',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const samples: number[] = [];
+  let buffered = '';
+  consumer.stdout.on('data', (d: Buffer) => {
+    const now = Date.now();
+    buffered += d.toString();
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const l of lines) if (l) samples.push(now - Number(l));
+  });
+  // Let the consumer join and reach the end of the (empty) topic first.
+  await new Promise((r) => setTimeout(r, 1500));
+  // kcat -P reads stdin in blocks, so the paced producer is librdkafka through confluent-kafka.
+  const script = [
+    'import sys, time',
+    'from confluent_kafka import Producer',
+    "p = Producer({'bootstrap.servers': sys.argv[1], 'linger.ms': 0, 'acks': 1})",
+    'for i in range(int(sys.argv[2])):',
+    "    p.produce('latency', b'm%d' % i)",
+    '    p.poll(0)',
+    '    time.sleep(0.004)',
+    'p.flush(10)',
+  ].join('\n');
+  const producer = await run('/usr/bin/python3', [
+    '-c',
+    script,
+    bootstrap,
+    String(LATENCY_SAMPLES),
+  ]);
+  if (producer.code !== 0) console.log(`latency producer failed: ${producer.stderr.slice(0, 300)}`);
+  const deadline = Date.now() + 10_000;
+  while (samples.length < LATENCY_SAMPLES && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
+  if (consumer.exitCode === null && consumer.signalCode === null) {
+    consumer.kill('SIGKILL');
+    await once(consumer, 'close');
+  }
+  return samples.sort((a, b) => a - b);
+}
+
+async function redisXadd(): Promise<string> {
+  const port = await freePort();
+  const server = spawn(
+    'redis-server',
+    ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'],
+    { stdio: 'ignore' },
+  );
+  try {
+    for (let i = 0; i < 100; i++) {
+      const ping = await run('redis-cli', ['-p', String(port), 'ping']);
+      if (ping.stdout.includes('PONG')) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const value = 'x'.repeat(RECORD_BYTES);
+    const res = await run('redis-benchmark', [
+      '-p',
+      String(port),
+      '-P',
+      '1000',
+      '-n',
+      String(RECORDS),
+      '-q',
+      'XADD',
+      'bench',
+      '*',
+      'v',
+      value,
+    ]);
+    const m = /([\d.]+) requests per second/.exec(res.stdout);
+    return m
+      ? `${Math.round(Number(m[1])).toLocaleString('en-US')} records/s (redis-benchmark -P 1000, ${RECORDS} XADD of ${RECORD_BYTES} bytes)`
+      : `failed: ${res.stdout} ${res.stderr}`;
+  } finally {
+    server.kill('SIGKILL');
+    await once(server, 'close');
+  }
+}
+
+export async function run_(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'logdock-bench-protocol-'));
+  const broker = await openBroker({ dataDir: dir });
+  const server = await startKafkaServer(broker, { port: 0 });
+  const bootstrap = `127.0.0.1:${server.address().port}`;
+  try {
+    const file = join(dir, 'records.txt');
+    await writeRecordsFile(file, RECORDS);
+    await broker.createTopic('bench', { partitions: 1 });
+
+    const produce = await run('kcat', [
+      '-b',
+      bootstrap,
+      '-P',
+      '-t',
+      'bench',
+      '-l',
+      file,
+      '-X',
+      'acks=1',
+      '-X',
+      'linger.ms=5',
+      '-X',
+      'batch.num.messages=10000',
+      '-X',
+      'queue.buffering.max.messages=1000000',
+    ]);
+    const stored = broker.describeTopic('bench').partitions[0].logEndOffset;
+    console.log(
+      `kcat produce (acks=1):       ${produce.code === 0 ? rate(stored, produce.ms) : `failed: ${produce.stderr}`}`,
+    );
+
+    const consume = await run('kcat', [
+      '-b',
+      bootstrap,
+      '-C',
+      '-t',
+      'bench',
+      '-o',
+      'beginning',
+      '-e',
+      '-q',
+      '-f',
+      '.',
+      '-X',
+      'fetch.message.max.bytes=4194304',
+      // At the end of the log a fetch waits up to fetch.wait.max.ms (500 ms by default)
+      // before kcat sees the end and exits: keep that wait out of the throughput figure.
+      '-X',
+      'fetch.wait.max.ms=10',
+    ]);
+    console.log(
+      `kcat consume:                ${consume.code === 0 ? rate(consume.stdout.length, consume.ms) : `failed: ${consume.stderr}`}`,
+    );
+
+    await broker.createTopic('bench-all', { partitions: 1 });
+    const produceAll = await run('kcat', [
+      '-b',
+      bootstrap,
+      '-P',
+      '-t',
+      'bench-all',
+      '-l',
+      file,
+      '-X',
+      'acks=all',
+      '-X',
+      'linger.ms=5',
+      '-X',
+      'batch.num.messages=10000',
+      '-X',
+      'queue.buffering.max.messages=1000000',
+    ]);
+    const storedAll = broker.describeTopic('bench-all').partitions[0].logEndOffset;
+    console.log(
+      `kcat produce (acks=all, fsync): ${produceAll.code === 0 ? rate(storedAll, produceAll.ms) : `failed: ${produceAll.stderr}`}`,
+    );
+
+    // Consumers do not create topics (librdkafka sends allow_auto_topic_creation=false).
+    await broker.createTopic('latency', { partitions: 1 });
+    const samples = await latency(bootstrap);
+    console.log(
+      samples.length > 0
+        ? `produce-to-consume latency:  p50 ${percentile(samples, 50)} ms, p99 ${percentile(samples, 99)} ms (${samples.length} records, waiting kcat consumer)`
+        : 'produce-to-consume latency: no samples',
+    );
+
+    await broker.createTopic('inproc', { partitions: 1 });
+    const value = Buffer.alloc(RECORD_BYTES, 'x');
+    const started = performance.now();
+    const batch = 10_000;
+    for (let i = 0; i < RECORDS; i += batch) {
+      await broker.send(
+        Array.from({ length: Math.min(batch, RECORDS - i) }, () => ({
+          topic: 'inproc',
+          partition: 0,
+          value,
+        })),
+        { acks: 1 },
+      );
+    }
+    console.log(`in-process broker.send:      ${rate(RECORDS, performance.now() - started)}`);
+
+    console.log(`redis-server XADD:           ${await redisXadd()}`);
+  } finally {
+    await server.close();
+    await broker.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export { run_ as run };

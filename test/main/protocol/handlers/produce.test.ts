@@ -1,0 +1,204 @@
+import { crc32 } from '@node-rs/crc32';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Struct } from '../../../../src/main/protocol/codec/compile';
+import { apiByName, encodeRequest } from '../../../../src/main/protocol/codec/messages';
+import { encodeRecordBatch } from '../../../../src/main/storage/record-batch';
+import { RawClient, startLogdock, type Logdock } from '../helpers';
+
+let ld: Logdock | null = null;
+const clients: RawClient[] = [];
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await ld?.remove();
+  ld = null;
+});
+
+async function client(): Promise<RawClient> {
+  const c = await RawClient.connect(ld!.port);
+  clients.push(c);
+  return c;
+}
+
+function produceBody(topic: string, records: Buffer, acks = 1): Struct {
+  return {
+    transactionalId: null,
+    acks,
+    timeoutMs: 5000,
+    topicData: [{ name: topic, partitionData: [{ index: 0, records }] }],
+  };
+}
+
+function partitionResult(res: Struct): Struct {
+  return ((res.responses as Struct[])[0].partitionResponses as Struct[])[0];
+}
+
+/** One uncompressed message of the old format (magic 0 or 1) at `offset`. */
+function legacyMessage(
+  magic: 0 | 1,
+  key: string | null,
+  value: string,
+  timestamp = 1_700_000_000_000,
+): Buffer {
+  const k = key === null ? null : Buffer.from(key);
+  const v = Buffer.from(value);
+  const body = Buffer.alloc(2 + (magic === 1 ? 8 : 0) + 4 + (k?.length ?? 0) + 4 + v.length);
+  let p = body.writeInt8(magic, 0);
+  p = body.writeInt8(0, p);
+  if (magic === 1) p = body.writeBigInt64BE(BigInt(timestamp), p);
+  p = body.writeInt32BE(k ? k.length : -1, p);
+  if (k) p += k.copy(body, p);
+  p = body.writeInt32BE(v.length, p);
+  v.copy(body, p);
+  const head = Buffer.alloc(16);
+  head.writeBigInt64BE(0n, 0);
+  head.writeInt32BE(4 + body.length, 8);
+  head.writeUInt32BE(crc32(body) >>> 0, 12);
+  return Buffer.concat([head, body]);
+}
+
+describe('Produce', () => {
+  it('stores a batch with acks=0 without answering, and keeps answering later requests in order', async () => {
+    ld = await startLogdock();
+    await ld.broker.createTopic('fire', { partitions: 1 });
+    const c = await client();
+    const batch = encodeRecordBatch([{ value: Buffer.from('no ack') }]);
+    // No response comes for acks=0: the next response must be the Metadata one.
+    c.sendRaw(encodeRequest(apiByName('Produce'), 8, 99, 't', produceBody('fire', batch, 0)));
+    const md = await c.request('Metadata', 1, { topics: [{ name: 'fire' }] });
+    expect((md.topics as Struct[])[0].errorCode).toBe(0);
+    const recs = await ld.broker.readRecords('fire', 0, 0);
+    expect(recs.map((r) => r.value?.toString())).toEqual(['no ack']);
+  });
+
+  it('converts old-format (magic 0 and 1) message sets into record batches', async () => {
+    ld = await startLogdock();
+    await ld.broker.createTopic('old', { partitions: 1 });
+    const c = await client();
+    const v0 = Buffer.concat([legacyMessage(0, 'a', 'zero-1'), legacyMessage(0, null, 'zero-2')]);
+    const r0 = partitionResult(await c.request('Produce', 1, produceBody('old', v0)));
+    expect(r0).toMatchObject({ errorCode: 0, baseOffset: 0 });
+    const r1 = partitionResult(
+      await c.request(
+        'Produce',
+        2,
+        produceBody('old', legacyMessage(1, 'b', 'one', 1_650_000_000_000)),
+      ),
+    );
+    expect(r1).toMatchObject({ errorCode: 0, baseOffset: 2 });
+    const recs = await ld.broker.readRecords('old', 0, 0);
+    expect(recs.map((r) => [r.key?.toString() ?? null, r.value?.toString()])).toEqual([
+      ['a', 'zero-1'],
+      [null, 'zero-2'],
+      ['b', 'one'],
+    ]);
+    expect(recs[2].timestamp).toBe(1_650_000_000_000);
+  });
+
+  it('down-converts stored batches to message format v1 for Fetch v2 and v0 for Fetch v0', async () => {
+    ld = await startLogdock();
+    await ld.broker.send([
+      {
+        topic: 'legacy-read',
+        partition: 0,
+        key: Buffer.from('k1'),
+        value: Buffer.from('first'),
+        timestamp: 1_600_000_000_000,
+      },
+      {
+        topic: 'legacy-read',
+        partition: 0,
+        key: null,
+        value: Buffer.from('second'),
+        timestamp: 1_600_000_000_001,
+      },
+    ]);
+    const c = await client();
+    for (const [version, magic] of [
+      [0, 0],
+      [2, 1],
+    ] as const) {
+      const res = await c.request('Fetch', version, {
+        replicaId: -1,
+        maxWaitMs: 0,
+        minBytes: 0,
+        topics: [
+          {
+            topic: 'legacy-read',
+            partitions: [{ partition: 0, fetchOffset: 1, partitionMaxBytes: 1 << 20 }],
+          },
+        ],
+      });
+      const part = ((res.responses as Struct[])[0].partitions as Struct[])[0];
+      expect(part.errorCode).toBe(0);
+      const set = part.records as Buffer;
+      expect(Number(set.readBigInt64BE(0))).toBe(1); // only the record at or after the fetch offset
+      expect(set.readInt8(16)).toBe(magic);
+      expect(crc32(set.subarray(16, 12 + set.readInt32BE(8))) >>> 0).toBe(set.readUInt32BE(12));
+      expect(set.subarray(set.length - 6).toString()).toBe('second');
+    }
+  });
+
+  it('does not store a retried idempotent batch twice, also after a restart', async () => {
+    ld = await startLogdock();
+    await ld.broker.createTopic('idem', { partitions: 1 });
+    let c = await client();
+    const init = await c.request('InitProducerId', 4, {
+      transactionalId: null,
+      transactionTimeoutMs: 60000,
+      producerId: -1,
+      producerEpoch: -1,
+    });
+    const producerId = init.producerId as number;
+    expect(producerId).toBeGreaterThan(0);
+    const batch = (seq: number, value: string) =>
+      encodeRecordBatch([{ value: Buffer.from(value) }], {
+        producerId,
+        producerEpoch: 0,
+        baseSequence: seq,
+      });
+    expect(
+      partitionResult(await c.request('Produce', 9, produceBody('idem', batch(0, 'a')))).baseOffset,
+    ).toBe(0);
+    expect(
+      partitionResult(await c.request('Produce', 9, produceBody('idem', batch(1, 'b')))).baseOffset,
+    ).toBe(1);
+    // A retry of sequence 1: answered with its first offset, not stored again.
+    expect(
+      partitionResult(await c.request('Produce', 9, produceBody('idem', batch(1, 'b')))),
+    ).toMatchObject({ errorCode: 0, baseOffset: 1 });
+    // A gap in the sequence is refused.
+    expect(
+      partitionResult(await c.request('Produce', 9, produceBody('idem', batch(5, 'x')))).errorCode,
+    ).toBe(45);
+    expect(ld.broker.describeTopic('idem').partitions[0].logEndOffset).toBe(2);
+
+    // Restart: the producer state comes back from the log.
+    const dir = ld.dir;
+    c.close();
+    await ld.stop();
+    ld = await startLogdock({}, dir);
+    c = await client();
+    expect(
+      partitionResult(await c.request('Produce', 9, produceBody('idem', batch(1, 'b')))),
+    ).toMatchObject({ errorCode: 0, baseOffset: 1 });
+    expect(
+      partitionResult(await c.request('Produce', 9, produceBody('idem', batch(2, 'c')))).baseOffset,
+    ).toBe(2);
+    const values = (await ld.broker.readRecords('idem', 0, 0)).map((r) => r.value?.toString());
+    expect(values).toEqual(['a', 'b', 'c']);
+  });
+
+  it('answers a partition that does not exist with UNKNOWN_TOPIC_OR_PARTITION', async () => {
+    ld = await startLogdock();
+    const c = await client();
+    const res = partitionResult(
+      await c.request(
+        'Produce',
+        7,
+        produceBody('missing', encodeRecordBatch([{ value: Buffer.from('x') }])),
+      ),
+    );
+    expect(res.errorCode).toBe(3);
+  });
+});

@@ -1,0 +1,108 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Struct } from '../../../../src/main/protocol/codec/compile';
+import { decodeRecordBatch } from '../../../../src/main/storage/record-batch';
+import { RawClient, startLogdock, waitFor, type Logdock } from '../helpers';
+
+let ld: Logdock | null = null;
+const clients: RawClient[] = [];
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await ld?.remove();
+  ld = null;
+});
+
+function fetchBody(topic: string, offset: number, maxWaitMs: number, minBytes = 1): Struct {
+  return {
+    replicaId: -1,
+    maxWaitMs,
+    minBytes,
+    maxBytes: 1 << 20,
+    isolationLevel: 0,
+    sessionId: 0,
+    sessionEpoch: -1,
+    topics: [
+      {
+        topic,
+        partitions: [
+          {
+            partition: 0,
+            currentLeaderEpoch: -1,
+            fetchOffset: offset,
+            logStartOffset: -1,
+            partitionMaxBytes: 1 << 20,
+          },
+        ],
+      },
+    ],
+    forgottenTopicsData: [],
+    rackId: '',
+  };
+}
+
+function firstPartition(res: Struct): Struct {
+  return ((res.responses as Struct[])[0].partitions as Struct[])[0];
+}
+
+describe('Fetch', () => {
+  it('waits for data, and answers as soon as a record is appended', async () => {
+    ld = await startLogdock();
+    await ld.broker.createTopic('tail', { partitions: 1 });
+    const c = await RawClient.connect(ld.port);
+    clients.push(c);
+    const pending = c.request('Fetch', 12, fetchBody('tail', 0, 60_000));
+    // The fetch is parked on the empty log: nothing can be in its answer yet.
+    await waitFor(() => ld!.server.connectionCount() === 1, 'the fetch connection');
+    await ld.broker.send([{ topic: 'tail', partition: 0, value: Buffer.from('arrived later') }]);
+    const part = firstPartition(await pending);
+    expect(part.errorCode).toBe(0);
+    expect(part.highWatermark).toBe(1);
+    const { records } = decodeRecordBatch(part.records as Buffer);
+    expect(records.map((r) => r.value?.toString())).toEqual(['arrived later']);
+  });
+
+  it('answers empty after maxWaitMs when no data comes', async () => {
+    ld = await startLogdock();
+    await ld.broker.createTopic('quiet', { partitions: 1 });
+    const c = await RawClient.connect(ld.port);
+    clients.push(c);
+    const part = firstPartition(await c.request('Fetch', 11, fetchBody('quiet', 0, 100)));
+    expect(part.errorCode).toBe(0);
+    expect((part.records as Buffer).length).toBe(0);
+  });
+
+  it('returns the stored batch bytes unchanged (no re-encoding)', async () => {
+    ld = await startLogdock();
+    await ld.broker.send(
+      [1, 2, 3].map((i) => ({ topic: 'exact', partition: 0, value: Buffer.from(`v${i}`) })),
+    );
+    const stored = (await ld.broker.read('exact', 0, 0, 1 << 20)).records;
+    const c = await RawClient.connect(ld.port);
+    clients.push(c);
+    const part = firstPartition(await c.request('Fetch', 12, fetchBody('exact', 0, 0, 0)));
+    expect((part.records as Buffer).equals(stored)).toBe(true);
+  });
+
+  it('reports an offset beyond the log end as OFFSET_OUT_OF_RANGE', async () => {
+    ld = await startLogdock();
+    await ld.broker.send([{ topic: 'short', partition: 0, value: Buffer.from('only') }]);
+    const c = await RawClient.connect(ld.port);
+    clients.push(c);
+    const part = firstPartition(await c.request('Fetch', 12, fetchBody('short', 50, 0, 0)));
+    expect(part.errorCode).toBe(1);
+    expect(part.highWatermark).toBe(1);
+  });
+
+  it('ends a waiting fetch when its client disconnects, without disturbing others', async () => {
+    ld = await startLogdock();
+    await ld.broker.createTopic('parked', { partitions: 1 });
+    const waiting = await RawClient.connect(ld.port);
+    void waiting.request('Fetch', 12, fetchBody('parked', 0, 60_000)).catch(() => undefined);
+    const other = await RawClient.connect(ld.port);
+    clients.push(other);
+    await waitFor(() => ld!.server.connectionCount() === 2, 'two connections');
+    waiting.close();
+    await waitFor(() => ld!.server.connectionCount() === 1, 'the parked connection to be released');
+    expect((await other.request('ApiVersions', 3, {})).errorCode).toBe(0);
+  });
+});

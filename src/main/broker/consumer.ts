@@ -377,7 +377,6 @@ export class Consumer {
         throw err;
       }
     }
-    this.checkOpen();
   }
 
   /** The leader runs the chosen assignor over every member's subscription. */

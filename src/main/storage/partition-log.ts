@@ -488,14 +488,11 @@ export class PartitionLog {
       const seg = segs[i];
       seg.acquire();
       try {
-        const loc = await seg.findBatch(offset);
-        if (!loc) continue;
-        const available = seg.size - loc.position;
-        const length = Math.max(loc.size, Math.min(maxBytes, available));
-        const buf = await seg.readAt(loc.position, length);
+        const found = await seg.readBatchesFrom(offset, maxBytes);
+        if (!found) continue;
         // Batches appended during the read may be included: report the end as of now.
         return {
-          records: wholeBatches(buf, loc.size),
+          records: wholeBatches(found.buf, found.firstSize),
           logStartOffset: start,
           highWatermark: this.endOffset,
         };

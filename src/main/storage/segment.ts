@@ -444,6 +444,68 @@ export class LogSegment {
   }
 
   /**
+   * Reads whole batches starting with the first whose last offset is >= `offset`: up to
+   * `maxBytes`, but always that whole first batch, within the bytes visible now. One read
+   * from the index position usually covers both the scan and the data. Returns null when
+   * the segment holds no such batch. The caller trims a partial batch at the end. Index
+   * problems are handled as in `findBatch`.
+   */
+  async readBatchesFrom(
+    offset: number,
+    maxBytes: number,
+  ): Promise<{ buf: Buffer; firstSize: number } | null> {
+    await this.ensureIndexes();
+    const end = this.size;
+    const from = this.offsetIndex.lookup(offset);
+    try {
+      return await this.readFromPosition(from, end, offset, maxBytes);
+    } catch (err) {
+      if (from === 0 || !(err instanceof LogdockError) || err.code !== 'CORRUPT_RECORD') throw err;
+      await this.rebuildIndexes();
+      return this.readFromPosition(this.offsetIndex.lookup(offset), end, offset, maxBytes);
+    }
+  }
+
+  private async readFromPosition(
+    from: number,
+    end: number,
+    offset: number,
+    maxBytes: number,
+  ): Promise<{ buf: Buffer; firstSize: number } | null> {
+    let pos = from;
+    let chunk: Buffer = Buffer.alloc(0);
+    let chunkStart = from;
+    while (pos < end) {
+      if (pos + RECORD_BATCH_OVERHEAD > chunkStart + chunk.length) {
+        chunkStart = pos;
+        // The index entry is at most ~index.interval.bytes before the target: reading that
+        // much more than asked usually gets the whole answer in one go.
+        chunk = await this.readAt(pos, Math.min(end - pos, maxBytes + HEADER_CHUNK));
+        if (chunk.length < RECORD_BATCH_OVERHEAD) {
+          throw this.corrupt(pos, `${end - pos} bytes left, too few for a batch header`);
+        }
+      }
+      let header: RecordBatchHeader;
+      try {
+        header = readBatchHeader(chunk, pos - chunkStart);
+      } catch (err) {
+        throw this.corrupt(pos, (err as Error).message);
+      }
+      const size = LOG_OVERHEAD + header.batchLength;
+      if (pos + size > end) throw this.corrupt(pos, `batch of ${size} bytes runs past ${end}`);
+      if (lastOffsetOf(header) >= offset) {
+        const length = Math.max(size, Math.min(maxBytes, end - pos));
+        const at = pos - chunkStart;
+        if (at + length <= chunk.length)
+          return { buf: chunk.subarray(at, at + length), firstSize: size };
+        return { buf: await this.readAt(pos, length), firstSize: size };
+      }
+      pos += size;
+    }
+    return null;
+  }
+
+  /**
    * Finds the first batch whose last offset is >= `offset`, scanning from the index entry
    * below it, within the bytes visible now. Returns null when the segment has none. An
    * index entry that does not point at a valid batch makes it rebuild the index and retry;

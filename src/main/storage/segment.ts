@@ -580,7 +580,8 @@ export class LogSegment {
    * later, for one more.
    */
   async syncTo(target: number): Promise<void> {
-    while (this.syncedSize < target) {
+    // A segment deleted by retention or deleteRecords meanwhile has nothing left to sync.
+    while (this.syncedSize < target && !this.deleted) {
       if (this.syncing) {
         await this.syncing;
         continue;

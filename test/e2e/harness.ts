@@ -5,8 +5,17 @@
  * `test-artifacts/e2e/`. Every wait has a generous deadline and polls a condition.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,19 +80,78 @@ export interface RunningApp {
 export function ensureBuilt(): void {
   const built = join(ROOT, 'out', 'renderer', 'index.html');
   const sources = [join(ROOT, 'src', 'renderer'), join(ROOT, 'src', 'common')];
-  if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources.map(newestMtime))) {
-    return;
-  }
-  execFileSync(
-    process.execPath,
-    [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
-    {
-      cwd: ROOT,
-      stdio: 'inherit',
-    },
-  );
+  const fresh = () =>
+    existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources.map(newestMtime));
+  if (fresh()) return;
+  // Several test processes may share this tree: one builds, the others wait for it.
+  withBuildLock(() => {
+    if (fresh()) return;
+    execFileSync(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'),
+        'build',
+        '--logLevel',
+        'error',
+      ],
+      { cwd: ROOT, stdio: 'inherit' },
+    );
+  });
 }
 
+/** A directory-based lock (mkdir is atomic); a lock left by a dead process is taken over. */
+function withBuildLock(fn: () => void): void {
+  const lock = join(
+    tmpdir(),
+    `logdock-build-${createHash('sha1').update(ROOT).digest('hex').slice(0, 12)}.lock`,
+  );
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch {
+      const owner = Number(readFileSafe(join(lock, 'pid')));
+      if (owner && !isAlive(owner)) rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > deadline)
+        throw new Error(`timed out waiting for the build lock ${lock}`);
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function readFileSafe(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Copies the built renderer to `dir`: the server under test serves the copy, so a rebuild by
+ * another process sharing this tree cannot remove files from under a running test.
+ */
+async function snapshotRenderer(dir: string): Promise<string> {
+  const target = join(dir, 'renderer');
+  await cp(join(ROOT, 'out', 'renderer'), target, { recursive: true });
+  return target;
+}
 /** Polls `condition` every 50 ms until it returns a truthy value or `timeoutMs` passes. */
 export async function waitFor<T>(
   condition: () => T | Promise<T>,
@@ -111,6 +179,8 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   ensureBuilt();
   const ownDataDir = !options.dataDir;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'logdock-e2e-')));
+  const scratch = await mkdtemp(join(tmpdir(), 'logdock-e2e-ui-'));
+  const rendererDir = await snapshotRenderer(scratch);
   const server = spawn(
     process.execPath,
     [
@@ -124,7 +194,11 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       '0',
       ...(options.args ?? []),
     ],
-    { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: ROOT,
+      env: { ...process.env, LOGDOCK_RENDERER_DIR: rendererDir, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let stdout = '';
   let stderr = '';
@@ -194,6 +268,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       await browser.close().catch(() => {});
       await stopServer();
       if (ownDataDir) await rm(dataDir, { recursive: true, force: true });
+      await rm(scratch, { recursive: true, force: true });
     },
   };
 }

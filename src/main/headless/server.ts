@@ -149,10 +149,13 @@ function listenOnce(server: Server, host: string, port: number): Promise<number>
 }
 
 /**
- * The built renderer: `out/renderer` beside the bundled `out/main/cli.js`, or, when running
- * from the TypeScript sources through tsx, `<repo>/out/renderer`.
+ * The built renderer: `$LOGDOCK_RENDERER_DIR` if set, else `out/renderer` beside the bundled
+ * `out/main/cli.js`, or, when running from the TypeScript sources through tsx,
+ * `<repo>/out/renderer`.
  */
 export function findRendererDir(): string {
+  // Tests serve a private copy so that a rebuild in the same tree cannot pull files away.
+  if (process.env.LOGDOCK_RENDERER_DIR) return resolve(process.env.LOGDOCK_RENDERER_DIR);
   const here = dirname(fileURLToPath(import.meta.url));
   const candidates = [resolve(here, '../renderer'), resolve(here, '../../../out/renderer')];
   return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[1];

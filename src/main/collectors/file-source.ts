@@ -97,7 +97,9 @@ export class FileSource implements Source {
     const limit = Number(broker.describeTopic(this.config.topic).configs['max.message.bytes']);
     if (Number.isFinite(limit) && limit > 0) this.maxBatchBytes = Math.min(limit, 1024 * 1024);
     await mkdir(dirname(this.checkpointPath), { recursive: true });
-    const cp = await readCheckpoint(this.checkpointPath, this.log);
+    let cp = await readCheckpoint(this.checkpointPath, this.log);
+    // Positions belong to a topic: a source sent elsewhere starts over there.
+    if (cp && cp.topic !== this.config.topic) cp = null;
     const recovered = new Map<string, RecoveredFile>();
     if (cp && cacheFits(broker, this.config.topic, cp.scanFrom)) {
       for (const f of cp.files) recovered.set(f.key, { ...f });

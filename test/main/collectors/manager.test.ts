@@ -89,6 +89,18 @@ describe('CollectorManager', () => {
     expect(values(await readAll(broker, 't-a'))).toEqual(['one', 'two', 'level=error msg=three']);
   });
 
+  it('starts over in the new topic when a source is pointed elsewhere', async () => {
+    await open();
+    await writeFile(join(dir, 'logs', 'n.log'), 'x\n');
+    await manager.add(src('n'));
+    await waitFor('x in the first topic', async () => (await readAll(broker, 't-n')).length === 1);
+    await manager.update('n', { ...src('n'), topic: 'moved' });
+    await waitFor('x in the new topic', async () =>
+      values(await readAll(broker, 'moved')).includes('x'),
+    );
+    expect(values(await readAll(broker, 't-n'))).toEqual(['x']);
+  });
+
   it('rejects invalid configs, duplicate ids and unknown ids with clear errors', async () => {
     await open();
     await expect(

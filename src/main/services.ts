@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { LogdockError } from '../common/errors';
 import { openBroker, type Broker } from './broker';
 import { CollectorManager } from './collectors';
+import { defaultDataDir } from './data-dir';
 import { createLogger, openLogFile, type Logger } from './logger';
 import { MetricsSampler } from './metrics/sampler';
 import { startKafkaServer, type KafkaServer } from './protocol';
@@ -121,7 +122,12 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     if (kafka) closers.push({ name: 'Kafka listener', close: () => kafka.close() });
     const kafkaListener = kafka ? formatAddress(kafka.address()) : null;
 
-    const settings = await SettingsStore.open({ dataDir, kafkaListener });
+    // Outside tests a changed data directory is also recorded where the next start looks.
+    const settings = await SettingsStore.open({
+      dataDir,
+      kafkaListener,
+      ...(mode === 'test' ? {} : { defaultDataDir: defaultDataDir() }),
+    });
 
     const metrics = new MetricsSampler(broker);
     metrics.start();

@@ -299,12 +299,26 @@ describe('the operations UI in headless mode', () => {
       await page().getByTestId('disk-app').waitFor();
       await page().getByLabel('histogram topic').selectOption('api.logs');
       await page().getByLabel('histogram window').selectOption({ label: 'last 7d' });
+      const week = String(7 * 24 * 3_600_000);
       await waitFor(
-        async () => /3 message/.test((await text('histogram-summary')) ?? ''),
-        'three collected lines in the histogram',
+        async () =>
+          (await page().getByTestId('level-histogram').getAttribute('data-span')) === week &&
+          /3 message/.test((await text('histogram-summary')) ?? ''),
+        'three collected lines in the week histogram',
         30_000,
       );
       await app.screenshot('ops-dashboard');
+      // All three lines fall in the last of the 60 buckets: a click there opens the browser
+      // at the first message of that bucket.
+      const over = page().getByTestId('histogram-chart').locator('.u-over');
+      const box = (await over.boundingBox())!;
+      await page().mouse.move(box.x + box.width - 2, box.y + box.height / 2);
+      await page().mouse.click(box.x + box.width - 2, box.y + box.height / 2);
+      await waitFor(
+        () => new URL(page().url()).hash === '#/topics/api.logs?partition=0&offset=0',
+        'the browser at the clicked time',
+      );
+      await page().getByTestId('section-topics').waitFor();
     });
 
     it('saves settings and says which need a restart', async () => {

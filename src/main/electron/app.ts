@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createDispatcher } from '../api/handlers';
 import { defaultDataDir } from '../data-dir';
+import { chooseDataDir } from '../settings/data-dir-pointer';
 import { createLogger, type Logger } from '../logger';
 import { openServices, type Services } from '../services';
 import { registerIpcApi } from './ipc';
@@ -25,7 +26,9 @@ export interface ElectronAppOptions {
 export async function runElectronApp(options: ElectronAppOptions): Promise<void> {
   // Until the services open their log file, log to stderr only.
   let logger = options.logger ?? createLogger();
-  const dataDir = resolve(argValue(options.argv, '--data-dir') ?? defaultDataDir());
+  const dataDir = resolve(
+    argValue(options.argv, '--data-dir') ?? (await chooseDataDir(defaultDataDir())),
+  );
   // Chromium's own files (cache, the single-instance lock) go inside our data directory,
   // so a second data directory may run alongside and one folder holds everything.
   app.setPath('userData', join(dataDir, 'electron'));

@@ -10,6 +10,7 @@ import {
 import { parseOrThrow } from '../../common/api/validate';
 import { LogdockError } from '../../common/errors';
 import { readFileIfExists, writeFileAtomic } from './atomic-file';
+import { saveDataDirPointer } from './data-dir-pointer';
 
 export const SETTINGS_FILE = 'settings.json';
 /** Format version written into the file; a file with a higher one is refused, not guessed at. */
@@ -20,6 +21,12 @@ export interface ActiveRuntime {
   dataDir: string;
   /** "host:port" of the Kafka listener serving now, or null when none is. */
   kafkaListener: string | null;
+  /**
+   * The default data directory (where a start without --data-dir looks). When given and not
+   * the active one, a changed data-directory setting is also recorded there (see
+   * data-dir-pointer.ts), because that is the file the next start reads.
+   */
+  defaultDataDir?: string;
 }
 
 export interface LoadedSettings {
@@ -156,6 +163,23 @@ export class SettingsStore {
       kafkaListener: { ...this.settings.kafkaListener, ...patch.kafkaListener },
     };
     if (next.dataDir !== null) next.dataDir = resolve(next.dataDir);
+    // The pointer first: if it cannot be written, nothing changed anywhere.
+    const { defaultDataDir } = this.active;
+    if (
+      patch.dataDir !== undefined &&
+      defaultDataDir !== undefined &&
+      resolve(defaultDataDir) !== resolve(this.active.dataDir)
+    ) {
+      try {
+        await saveDataDirPointer(defaultDataDir, next.dataDir);
+      } catch (err) {
+        throw new LogdockError(
+          'IO_ERROR',
+          `${join(defaultDataDir, SETTINGS_FILE)}: cannot record the data directory: ${(err as Error).message}`,
+          { cause: err },
+        );
+      }
+    }
     const text = `${JSON.stringify({ version: SETTINGS_VERSION, ...next }, null, 2)}\n`;
     try {
       await writeFileAtomic(this.path, text);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { createDispatcher } from '../../api/handlers';
 import { defaultDataDir } from '../../data-dir';
+import { chooseDataDir } from '../../settings/data-dir-pointer';
 import { readApiFile } from '../../headless/api-file';
 import { startHeadlessServer } from '../../headless/server';
 import { serveSources } from '../../collectors';
@@ -51,7 +52,7 @@ export function registerServe(program: Command): void {
  * @throws LogdockError ALREADY_EXISTS when a live Logdock already serves this data dir.
  */
 export async function serve(opts: ServeOptions): Promise<void> {
-  const dataDir = resolve(opts.dataDir ?? defaultDataDir());
+  const dataDir = resolve(opts.dataDir ?? (await chooseDataDir(defaultDataDir())));
   const running = await readApiFile(dataDir);
   if (running) {
     throw new LogdockError(

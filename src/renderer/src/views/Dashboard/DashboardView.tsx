@@ -65,7 +65,13 @@ function LevelHistogram({ topics }: { topics: string[] }) {
   }, [histogram, chosen]);
 
   return (
-    <div className="ops-card" data-testid="level-histogram">
+    <div
+      className="ops-card"
+      data-testid="level-histogram"
+      data-span={
+        histogram && histogram.topic === chosen ? histogram.to - histogram.from : undefined
+      }
+    >
       <h2>Messages by level</h2>
       <div className="ops-actions">
         <select

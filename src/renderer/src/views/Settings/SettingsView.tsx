@@ -116,7 +116,8 @@ export function SettingsView() {
             />
             <span />
             <span className="ops-note">
-              In use now: <code>{view.activeDataDir}</code>. Empty keeps it.
+              In use now: <code>{view.activeDataDir}</code>. Applies at the next start without{' '}
+              <code>--data-dir</code>; empty keeps the default.
             </span>
             <label htmlFor="set-listener">Kafka listener</label>
             <span>

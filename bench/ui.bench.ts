@@ -250,17 +250,26 @@ export async function run(): Promise<void> {
       `renderer JS heap: ${(heap.usedSize / 1048576).toFixed(1)} MB used, ${(heap.totalSize / 1048576).toFixed(1)} MB allocated`,
     );
 
-    const search = await searchRate(app);
-    const grep = grepRate(textFile);
+    // Both sides run twice, alternating: the first pass also brings the files into the
+    // page cache, so that the best of each compares scanning, not the disk.
+    const searches: { scanned: number; bytes: number; ms: number }[] = [];
+    const greps: { ms: number; out: string }[] = [];
+    for (let pass = 0; pass < 2; pass++) {
+      searches.push(await searchRate(app));
+      greps.push(grepRate(textFile));
+    }
+    const search = searches.reduce((a, b) => (b.ms < a.ms ? b : a));
+    const grep = greps.reduce((a, b) => (b.ms < a.ms ? b : a));
     const textBytes = (await stat(textFile)).size;
     const oursMBs = search.bytes / 1048576 / (search.ms / 1000);
     const grepMBs = textBytes / 1048576 / (grep.ms / 1000);
     console.log(
-      `search (main process, text not present, every message scanned): ${search.scanned.toLocaleString('en-US')} messages in ${(search.ms / 1000).toFixed(2)} s = ` +
+      `search (main process, text not present, every message scanned), best of ${searches.map((x) => (x.ms / 1000).toFixed(2)).join(' / ')} s: ` +
+        `${search.scanned.toLocaleString('en-US')} messages in ${(search.ms / 1000).toFixed(2)} s = ` +
         `${Math.round(search.scanned / (search.ms / 1000)).toLocaleString('en-US')} msg/s, ${oursMBs.toFixed(0)} MB/s of message bytes`,
     );
     console.log(
-      `grep -c over the same ${COUNT.toLocaleString('en-US')} lines (${(textBytes / 1048576).toFixed(0)} MB): ${(grep.ms / 1000).toFixed(2)} s = ` +
+      `grep -c over the same ${COUNT.toLocaleString('en-US')} lines (${(textBytes / 1048576).toFixed(0)} MB), best of ${greps.map((x) => (x.ms / 1000).toFixed(2)).join(' / ')} s: ` +
         `${Math.round(COUNT / (grep.ms / 1000)).toLocaleString('en-US')} lines/s, ${grepMBs.toFixed(0)} MB/s (count ${grep.out})`,
     );
     console.log(

@@ -121,7 +121,9 @@ export class Connection {
       if (this.buffered < 4 + size) return;
       if (this.chunks[0].length < 4 + size) this.flatten();
       const first = this.chunks[0];
-      this.queue.push(first.subarray(4, 4 + size));
+      const frame = first.subarray(4, 4 + size);
+      this.deps.options.tap?.(Buffer.from(frame));
+      this.queue.push(frame);
       const rest = first.subarray(4 + size);
       if (rest.length > 0) this.chunks[0] = rest;
       else this.chunks.shift();

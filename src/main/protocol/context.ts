@@ -22,6 +22,8 @@ export interface ServerOptions {
   /** Partitions of automatically created topics (Kafka's num.partitions, default 1). */
   defaultPartitions: number;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Called with a copy of every request frame received (tests and the fuzzer capture real clients' requests). */
+  tap: ((frame: Buffer) => void) | undefined;
 }
 
 export interface ConnectionInfo {

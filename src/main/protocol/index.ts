@@ -32,6 +32,8 @@ export interface KafkaServerOptions {
   /** Partition count of automatically created topics (Kafka's num.partitions). */
   defaultPartitions?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Receives a copy of every request frame (size prefix removed); for capturing real clients. */
+  tap?: (frame: Buffer) => void;
 }
 
 export const DEFAULT_KAFKA_PORT = 9092;
@@ -49,6 +51,7 @@ export async function startKafkaServer(
     autoCreateTopics: opts.autoCreateTopics ?? true,
     defaultPartitions: opts.defaultPartitions ?? 1,
     log: opts.log ?? ((level, message) => (level === 'info' ? undefined : console.warn(message))),
+    tap: opts.tap,
   };
   if (opts.enabled === false) {
     return {

@@ -568,6 +568,7 @@ export class LogSegment {
 
   /** Index entries not yet written are written; with `sync`, log and indexes are fsynced. */
   async flush(sync: boolean): Promise<void> {
+    if (this.deleted) return; // writing its index now would leave orphan files behind
     const target = this.size;
     await this.offsetIndex.writePending(sync);
     await this.timeIndex.writePending(sync);

@@ -323,10 +323,14 @@ describe('the operations UI in headless mode', () => {
 
     it('saves settings and says which need a restart', async () => {
       await page().getByTestId('nav-settings').click();
+      await waitFor(
+        async () => (await page().locator('#set-port').inputValue()) === '9092',
+        'the saved settings in the form',
+      );
       await page().locator('#set-theme').selectOption('dark');
       await page().locator('#set-port').fill('19092');
       await page().getByTestId('settings-save').click();
-      await page().getByTestId('settings-restart').waitFor();
+      await page().getByTestId('settings-saved').waitFor();
       expect(await text('settings-restart')).toContain('Kafka listener');
       expect(await page().evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
       const view = await app.api.call('settings.get', {});

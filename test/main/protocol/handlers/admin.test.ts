@@ -1,0 +1,192 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Struct } from '../../../../src/main/protocol/codec/compile';
+import { topicIdFor } from '../../../../src/main/protocol/handlers/util';
+import { RawClient, startLogdock, type Logdock } from '../helpers';
+
+let ld: Logdock | null = null;
+let c: RawClient | null = null;
+
+afterEach(async () => {
+  c?.close();
+  c = null;
+  await ld?.remove();
+  ld = null;
+});
+
+async function setup(): Promise<RawClient> {
+  ld = await startLogdock();
+  c = await RawClient.connect(ld.port);
+  return c;
+}
+
+const list = (v: unknown) => v as Struct[];
+
+describe('admin APIs', () => {
+  it('creates topics, refusing duplicates and replication factors above 1', async () => {
+    const client = await setup();
+    const topic = (name: string, replicationFactor = 1) => ({
+      name,
+      numPartitions: 2,
+      replicationFactor,
+      assignments: [],
+      configs: [{ name: 'retention.ms', value: '1000' }],
+    });
+    const res = await client.request('CreateTopics', 7, {
+      topics: [topic('a'), topic('b', 3)],
+      timeoutMs: 1000,
+      validateOnly: false,
+    });
+    expect(list(res.topics).map((t) => [t.name, t.errorCode])).toEqual([
+      ['a', 0],
+      ['b', 38],
+    ]);
+    expect((list(res.topics)[0].topicId as Buffer).equals(topicIdFor('a'))).toBe(true);
+    expect(ld!.broker.describeTopic('a').configs['retention.ms']).toBe(1000);
+    const again = await client.request('CreateTopics', 2, {
+      topics: [topic('a')],
+      timeoutMs: 1000,
+      validateOnly: false,
+    });
+    expect(list(again.topics)[0].errorCode).toBe(36);
+  });
+
+  it('deletes topics by name (v4) and by topic id (v6)', async () => {
+    const client = await setup();
+    await ld!.broker.createTopic('by-name');
+    await ld!.broker.createTopic('by-id');
+    const v4 = await client.request('DeleteTopics', 4, {
+      topicNames: ['by-name', 'never-was'],
+      timeoutMs: 1000,
+    });
+    expect(list(v4.responses).map((r) => [r.name, r.errorCode])).toEqual([
+      ['by-name', 0],
+      ['never-was', 3],
+    ]);
+    const v6 = await client.request('DeleteTopics', 6, {
+      topics: [{ name: null, topicId: topicIdFor('by-id') }],
+      timeoutMs: 1000,
+    });
+    expect(list(v6.responses)[0]).toMatchObject({ name: 'by-id', errorCode: 0 });
+    expect(ld!.broker.listTopics().map((t) => t.name)).toEqual([]);
+  });
+
+  it('alters configs incrementally and refuses unsupported operations', async () => {
+    const client = await setup();
+    await ld!.broker.createTopic('cfg');
+    const resource = (configs: Struct[]) => ({
+      resources: [{ resourceType: 2, resourceName: 'cfg', configs }],
+      validateOnly: false,
+    });
+    const set = await client.request(
+      'IncrementalAlterConfigs',
+      1,
+      resource([{ name: 'retention.ms', configOperation: 0, value: '5000' }]),
+    );
+    expect(list(set.responses)[0].errorCode).toBe(0);
+    expect(ld!.broker.describeTopic('cfg').configs['retention.ms']).toBe(5000);
+    const reset = await client.request(
+      'IncrementalAlterConfigs',
+      1,
+      resource([{ name: 'retention.ms', configOperation: 1, value: null }]),
+    );
+    expect(list(reset.responses)[0].errorCode).toBe(0);
+    expect(ld!.broker.describeTopic('cfg').configs['retention.ms']).toBe(604800000);
+    const append = await client.request(
+      'IncrementalAlterConfigs',
+      1,
+      resource([{ name: 'cleanup.policy', configOperation: 2, value: 'compact' }]),
+    );
+    expect(list(append.responses)[0].errorCode).toBe(40);
+    const described = await client.request('DescribeConfigs', 4, {
+      resources: [{ resourceType: 2, resourceName: 'cfg', configurationKeys: ['retention.ms'] }],
+      includeSynonyms: false,
+      includeDocumentation: false,
+    });
+    expect(list(list(described.results)[0].configs)).toMatchObject([
+      { name: 'retention.ms', value: '604800000', configSource: 5 },
+    ]);
+  });
+
+  it('deletes records and lists offsets by time', async () => {
+    const client = await setup();
+    await ld!.broker.send(
+      [0, 1, 2, 3].map((i) => ({
+        topic: 'recs',
+        partition: 0,
+        value: Buffer.from(`r${i}`),
+        timestamp: 1000 + i * 10,
+      })),
+    );
+    const byTime = await client.request('ListOffsets', 8, {
+      replicaId: -1,
+      isolationLevel: 0,
+      topics: [
+        {
+          name: 'recs',
+          partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: 1015 }],
+        },
+      ],
+    });
+    expect(list(list(byTime.topics)[0].partitions)[0]).toMatchObject({ errorCode: 0, offset: 2 });
+    const del = await client.request('DeleteRecords', 2, {
+      topics: [{ name: 'recs', partitions: [{ partitionIndex: 0, offset: 2 }] }],
+      timeoutMs: 1000,
+    });
+    expect(list(list(del.topics)[0].partitions)[0]).toMatchObject({
+      errorCode: 0,
+      lowWatermark: 2,
+    });
+    const earliest = await client.request('ListOffsets', 1, {
+      replicaId: -1,
+      topics: [{ name: 'recs', partitions: [{ partitionIndex: 0, timestamp: -2 }] }],
+    });
+    expect(list(list(earliest.topics)[0].partitions)[0]).toMatchObject({ offset: 2 });
+  });
+
+  it('lists, describes and deletes groups, and describes the cluster', async () => {
+    const client = await setup();
+    await ld!.broker.send([{ topic: 'g', partition: 0, value: Buffer.from('x') }]);
+    await client.request('OffsetCommit', 2, {
+      groupId: 'admin-group',
+      generationIdOrMemberEpoch: -1,
+      memberId: '',
+      retentionTimeMs: -1,
+      topics: [
+        {
+          name: 'g',
+          partitions: [{ partitionIndex: 0, committedOffset: 1, committedMetadata: 'm' }],
+        },
+      ],
+    });
+    const fetched = await client.request('OffsetFetch', 8, {
+      groups: [{ groupId: 'admin-group', topics: null }],
+      requireStable: false,
+    });
+    expect(list(list(list(fetched.groups)[0].topics)[0].partitions)[0]).toMatchObject({
+      partitionIndex: 0,
+      committedOffset: 1,
+      metadata: 'm',
+    });
+    const listed = await client.request('ListGroups', 4, { statesFilter: [] });
+    expect(list(listed.groups).map((g) => g.groupId)).toContain('admin-group');
+    const described = await client.request('DescribeGroups', 5, {
+      groups: ['admin-group', 'nobody'],
+      includeAuthorizedOperations: false,
+    });
+    expect(list(described.groups).map((g) => [g.groupId, g.groupState])).toEqual([
+      ['admin-group', 'Empty'],
+      ['nobody', 'Dead'],
+    ]);
+    const deleted = await client.request('DeleteGroups', 2, {
+      groupsNames: ['admin-group', 'nobody'],
+    });
+    expect(list(deleted.results).map((r) => r.errorCode)).toEqual([0, 69]);
+    const cluster = await client.request('DescribeCluster', 1, {
+      includeClusterAuthorizedOperations: false,
+      endpointType: 1,
+    });
+    expect(list(cluster.brokers)).toEqual([
+      { brokerId: 0, host: '127.0.0.1', port: ld!.port, rack: null },
+    ]);
+  });
+});

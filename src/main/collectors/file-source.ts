@@ -418,27 +418,41 @@ export class FileSource implements Source {
     const fh = t.fh!;
     if (!t.rotated) await this.checkRotation(t);
     let previous: Promise<void> = Promise.resolve();
+    // Size from this pump's last fstat while it is still ahead of the read position: no
+    // fstat per chunk. A shrink shows as a short read and forces a fresh fstat.
+    let known = -1;
     while (!this.closing) {
-      const size = (await fh.stat()).size;
-      if (size < t.readPos) {
-        await previous;
-        this.truncated(t, size);
-        continue;
+      let size = known;
+      const fresh = size <= t.readPos;
+      if (fresh) {
+        size = (await fh.stat()).size;
+        if (size < t.readPos) {
+          await previous;
+          this.truncated(t, size);
+          known = -1;
+          continue;
+        }
+        if (size > t.size) t.size = size;
+        if (size === t.readPos) break;
       }
-      if (size > t.size) t.size = size;
-      if (size === t.readPos) break;
+      known = size;
       await this.slots.acquire();
       try {
         if (this.closing) return;
         const start = t.readPos;
         const buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - start));
         const { bytesRead } = await fh.read(buf, 0, buf.length, start);
-        if (bytesRead === 0) break;
+        if (bytesRead === 0) {
+          if (fresh) break;
+          known = -1;
+          continue;
+        }
         // Verified after the read: a truncation before it would show here, so the chunk
         // cannot come from content that replaced the file we think we read.
         if (!(await this.verifyFingerprint(t, size))) {
           await previous;
-          this.truncated(t, size);
+          this.truncated(t, (await fh.stat()).size);
+          known = -1;
           continue;
         }
         t.lastGrowth = Date.now();

@@ -315,7 +315,7 @@ export class Broker implements BrokerApi {
    * name and every config. Throws INVALID_TOPIC, INVALID_CONFIG, INVALID_ARGUMENT (partition
    * count), ALREADY_EXISTS.
    */
-  createTopic(
+  async createTopic(
     name: string,
     opts: {
       partitions?: number;
@@ -599,7 +599,7 @@ export class Broker implements BrokerApi {
    * Appends a client's RecordBatch v2 bytes as they are (the Kafka protocol's Produce).
    * Throws UNKNOWN_TOPIC, UNKNOWN_PARTITION, CORRUPT_RECORD, MESSAGE_TOO_LARGE.
    */
-  appendBatches(
+  async appendBatches(
     topic: string,
     partition: number,
     batches: Buffer,
@@ -619,12 +619,17 @@ export class Broker implements BrokerApi {
   // ------------------------------------------------------------------ read
 
   /** Whole stored batches from `offset`. Throws UNKNOWN_TOPIC, UNKNOWN_PARTITION, OFFSET_OUT_OF_RANGE. */
-  read(topic: string, partition: number, offset: number, maxBytes: number): Promise<ReadResult> {
+  async read(
+    topic: string,
+    partition: number,
+    offset: number,
+    maxBytes: number,
+  ): Promise<ReadResult> {
     return this.log(topic, partition).read(offset, maxBytes);
   }
 
   /** Decoded records from `offset`. Errors as `read`. */
-  readRecords(
+  async readRecords(
     topic: string,
     partition: number,
     offset: number,
@@ -637,7 +642,11 @@ export class Broker implements BrokerApi {
   }
 
   /** First offset with a timestamp >= `timestamp`, or null. Throws UNKNOWN_TOPIC, UNKNOWN_PARTITION. */
-  offsetForTimestamp(topic: string, partition: number, timestamp: number): Promise<number | null> {
+  async offsetForTimestamp(
+    topic: string,
+    partition: number,
+    timestamp: number,
+  ): Promise<number | null> {
     return this.log(topic, partition).offsetForTimestamp(timestamp);
   }
 
@@ -646,7 +655,7 @@ export class Broker implements BrokerApi {
    * already does), false after `timeoutMs`, on abort, on broker close or topic deletion.
    * Event driven (append listeners), never polling. Throws UNKNOWN_TOPIC, UNKNOWN_PARTITION.
    */
-  waitForData(
+  async waitForData(
     topic: string,
     partition: number,
     offset: number,
@@ -676,7 +685,7 @@ export class Broker implements BrokerApi {
   }
 
   /** Moves the log start offset to `beforeOffset`; returns the new start. Throws as `read`. */
-  deleteRecords(topic: string, partition: number, beforeOffset: number): Promise<number> {
+  async deleteRecords(topic: string, partition: number, beforeOffset: number): Promise<number> {
     return this.log(topic, partition).deleteRecords(beforeOffset);
   }
 

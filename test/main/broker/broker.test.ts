@@ -145,6 +145,35 @@ describe('Broker topics', () => {
     });
   });
 
+  it('reports bad calls as rejected promises, never as synchronous throws', async () => {
+    const b = await open();
+    await expect(b.createTopic('bad name')).rejects.toMatchObject({ code: 'INVALID_TOPIC' });
+    await expect(b.read('missing', 0, 0, 100)).rejects.toMatchObject({ code: 'UNKNOWN_TOPIC' });
+    await expect(b.readRecords('missing', 0, 0)).rejects.toMatchObject({ code: 'UNKNOWN_TOPIC' });
+    await expect(b.appendBatches('missing', 0, Buffer.alloc(10))).rejects.toMatchObject({
+      code: 'UNKNOWN_TOPIC',
+    });
+    await expect(b.waitForData('missing', 0, 0, 10)).rejects.toMatchObject({
+      code: 'UNKNOWN_TOPIC',
+    });
+    await expect(b.deleteRecords('missing', 0, 0)).rejects.toMatchObject({ code: 'UNKNOWN_TOPIC' });
+    await expect(b.offsetForTimestamp('missing', 0, 0)).rejects.toMatchObject({
+      code: 'UNKNOWN_TOPIC',
+    });
+  });
+
+  it('rejects garbage client batches with CORRUPT_RECORD and keeps serving the partition', async () => {
+    const b = await open();
+    await b.createTopic('raw');
+    const garbage = Buffer.from('this is not a record batch, just some bytes of nonsense!!');
+    await expect(b.appendBatches('raw', 0, garbage)).rejects.toMatchObject({
+      code: 'CORRUPT_RECORD',
+    });
+    const [meta] = await b.send([{ topic: 'raw', partition: 0, value: v('fine') }]);
+    expect(meta.offset).toBe(0);
+    expect((await b.readRecords('raw', 0, 0))[0].value?.toString()).toBe('fine');
+  });
+
   it('refuses to start on a corrupt topics.json with a clear error, losing nothing', async () => {
     let b = await open();
     await b.createTopic('keep');

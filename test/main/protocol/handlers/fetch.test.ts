@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Struct } from '../../../../src/main/protocol/codec/compile';
-import { decodeRecordBatch } from '../../../../src/main/storage/record-batch';
+import { decodeRecordBatch, encodeRecordBatch } from '../../../../src/main/storage/record-batch';
 import { RawClient, startLogdock, waitFor, type Logdock } from '../helpers';
 
 let ld: Logdock | null = null;
@@ -105,4 +105,48 @@ describe('Fetch', () => {
     await waitFor(() => ld!.server.connectionCount() === 1, 'the parked connection to be released');
     expect((await other.request('ApiVersions', 3, {})).errorCode).toBe(0);
   });
+
+  it.each(['gzip', 'snappy', 'lz4', 'zstd'] as const)(
+    'down-converts %s-compressed batches for Fetch v3 (message format v1, uncompressed)',
+    async (compression) => {
+      ld = await startLogdock();
+      await ld.broker.createTopic('packed', { partitions: 1 });
+      const values = ['alpha', 'beta', 'gamma'];
+      const batch = encodeRecordBatch(
+        values.map((v, i) => ({ value: Buffer.from(v), timestamp: 1_700_000_000_000 + i })),
+        { compression },
+      );
+      await ld.broker.appendBatches('packed', 0, batch);
+      const c = await RawClient.connect(ld.port);
+      clients.push(c);
+      const part = firstPartition(
+        await c.request('Fetch', 3, {
+          replicaId: -1,
+          maxWaitMs: 0,
+          minBytes: 0,
+          maxBytes: 1 << 20,
+          topics: [
+            {
+              topic: 'packed',
+              partitions: [{ partition: 0, fetchOffset: 0, partitionMaxBytes: 1 << 20 }],
+            },
+          ],
+        }),
+      );
+      const set = part.records as Buffer;
+      const got: string[] = [];
+      for (let pos = 0; pos < set.length;) {
+        // offset(8) size(4) crc(4) magic(1) attributes(1) timestamp(8) key(4+n) value(4+n)
+        expect(set.readInt8(pos + 16)).toBe(1);
+        expect(set.readInt8(pos + 17) & 0x07).toBe(0);
+        let p = pos + 26;
+        const keyLen = set.readInt32BE(p);
+        p += 4 + Math.max(0, keyLen);
+        const valueLen = set.readInt32BE(p);
+        got.push(set.subarray(p + 4, p + 4 + valueLen).toString());
+        pos += 12 + set.readInt32BE(pos + 8);
+      }
+      expect(got).toEqual(values);
+    },
+  );
 });

@@ -39,6 +39,11 @@ describe('kafka-python consumer group', () => {
       () => records(first.stdout()).length === 20,
       'the first member to consume 20 records',
     );
+    // Its commits must have landed before the rebalance, or the records would be redelivered.
+    await waitFor(() => {
+      const c = ld!.broker.committedOffsets('workers');
+      return [0, 1, 2, 3].every((p) => c.get(`work:${p}`) === 5);
+    }, 'offsets 5 committed on every partition');
 
     const second = spawnProcess('/usr/bin/python3', [script, ld.bootstrap, 'workers', 'work']);
     await waitFor(() => {

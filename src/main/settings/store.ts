@@ -107,13 +107,17 @@ export function parseSettingsFile(text: string, path: string): AppSettings {
 export class SettingsStore {
   private readonly listeners = new Set<(view: SettingsView) => void>();
   private queue: Promise<unknown> = Promise.resolve();
+  /** The settings as this process started with them (see restartRequired). */
+  private readonly atStart: AppSettings;
 
   private constructor(
     private readonly path: string,
     private settings: AppSettings,
     private loadError: string | null,
     private readonly active: ActiveRuntime,
-  ) {}
+  ) {
+    this.atStart = structuredClone(settings);
+  }
 
   /** Loads the settings of `active.dataDir` (never throws for a bad file; see loadSettings). */
   static async open(active: ActiveRuntime): Promise<SettingsStore> {
@@ -200,10 +204,20 @@ export class SettingsStore {
   }
 
   private restartRequired(): SettingsView['restartRequired'] {
+    // Only what was changed during this run and is not what the process already uses: a
+    // value overridden on the command line (--data-dir, --kafka-port) is not a pending change.
     const out: SettingsView['restartRequired'] = [];
     const { dataDir, kafkaListener } = this.settings;
-    if (dataDir !== null && resolve(dataDir) !== resolve(this.active.dataDir)) out.push('dataDir');
-    if (listenerDiffers(kafkaListener, this.active.kafkaListener)) out.push('kafkaListener');
+    const start = this.atStart;
+    const dataDirChanged =
+      (dataDir && resolve(dataDir)) !== (start.dataDir && resolve(start.dataDir));
+    if (dataDirChanged && dataDir !== null && resolve(dataDir) !== resolve(this.active.dataDir)) {
+      out.push('dataDir');
+    }
+    const listenerChanged = JSON.stringify(kafkaListener) !== JSON.stringify(start.kafkaListener);
+    if (listenerChanged && listenerDiffers(kafkaListener, this.active.kafkaListener)) {
+      out.push('kafkaListener');
+    }
     return out;
   }
 }

@@ -146,3 +146,24 @@ describe('SettingsStore with an IPv6 listener', () => {
     }
   });
 });
+
+describe('SettingsStore restart notice', () => {
+  it('does not count a command-line override as a change waiting for a restart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'logdock-settings-'));
+    try {
+      // Saved 9092, but this process was started with --kafka-port and --data-dir elsewhere.
+      await writeFile(
+        join(dir, 'settings.json'),
+        JSON.stringify({ version: 1, dataDir: '/srv/other' }),
+      );
+      const store = await SettingsStore.open({ dataDir: dir, kafkaListener: '127.0.0.1:40000' });
+      expect(store.view().restartRequired).toEqual([]);
+      expect((await store.update({ theme: 'dark' })).restartRequired).toEqual([]);
+      expect((await store.update({ kafkaListener: { port: 9093 } })).restartRequired).toEqual([
+        'kafkaListener',
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

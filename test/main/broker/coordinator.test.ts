@@ -124,7 +124,8 @@ describe('GroupCoordinator', () => {
 
   it('removes a member that stops heartbeating and rebalances within its session timeout', async () => {
     const c = make();
-    const short = { sessionTimeoutMs: 300, rebalanceTimeoutMs: 300 };
+    // Short enough to wait for, long enough that a busy machine does not expire b too.
+    const short = { sessionTimeoutMs: 1000, rebalanceTimeoutMs: 1000 };
     const a = await joined(c, joinReq('', short));
     await c.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, assignments: [] });
     const bJoin = c.joinGroup(joinReq('', short));

@@ -86,5 +86,5 @@ describe('collector crash safety with copytruncate', () => {
     } finally {
       await cleanup();
     }
-  });
+  }, 120_000); // child start-up dominates; generous for a busy CI machine
 });

@@ -79,5 +79,5 @@ describe('collector crash safety', () => {
     } finally {
       await cleanup();
     }
-  });
+  }, 120_000); // child start-up dominates; generous for a busy CI machine
 });

@@ -16,6 +16,8 @@ import { KafkaError, kafkaErrorCode } from '../errors';
 import { batchesToLegacy } from '../records/legacy';
 import { asArray, findTopic, topicIdFor, topicNameForId, type Struct } from './util';
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 interface PartitionRead {
   topic: string;
   partition: number;
@@ -106,11 +108,14 @@ async function waitForAny(
   try {
     const waits = reads
       .filter((r) => r.result.errorCode === 0)
-      .map((r) =>
-        ctx.broker
-          .waitForData(r.topic, r.partition, r.fetchOffset, timeoutMs, controller.signal)
-          .catch(() => false),
-      );
+      .map((r) => {
+        // Wait for appends beyond what was just read: waiting on the fetch offset alone would
+        // return at once (and spin) while data exists but is still below minBytes.
+        const after = Math.max(r.fetchOffset, r.result.highWatermark as number);
+        return ctx.broker
+          .waitForData(r.topic, r.partition, after, timeoutMs, controller.signal)
+          .catch(() => false);
+      });
     if (waits.length === 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, timeoutMs);
@@ -129,7 +134,8 @@ async function waitForAny(
 }
 
 export const fetch: Handler = async (ctx, req) => {
-  const deadline = Date.now() + Math.max(0, req.maxWaitMs as number);
+  // Node timers fire at once beyond 2^31-1 ms, which would turn a long wait into a busy loop.
+  const deadline = Date.now() + Math.min(Math.max(0, req.maxWaitMs as number), MAX_TIMER_MS);
   const minBytes = Math.max(0, req.minBytes as number);
   let reads = await readAll(ctx, req);
   while (true) {

@@ -61,6 +61,18 @@ describe('Fetch', () => {
     expect(records.map((r) => r.value?.toString())).toEqual(['arrived later']);
   });
 
+  it('holds a fetch until minBytes are available, then returns everything', async () => {
+    ld = await startLogdock();
+    await ld.broker.send([{ topic: 'min', partition: 0, value: Buffer.from('small') }]);
+    const c = await RawClient.connect(ld.port);
+    clients.push(c);
+    const pending = c.request('Fetch', 12, fetchBody('min', 0, 60_000, 50_000));
+    await ld.broker.send([{ topic: 'min', partition: 0, value: Buffer.alloc(60_000, 'b') }]);
+    const part = firstPartition(await pending);
+    expect(part.highWatermark).toBe(2);
+    expect((part.records as Buffer).length).toBeGreaterThan(50_000);
+  });
+
   it('answers empty after maxWaitMs when no data comes', async () => {
     ld = await startLogdock();
     await ld.broker.createTopic('quiet', { partitions: 1 });

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pipe } from '../../../../src/main/cli/commands/pipe';
-import { header, openBroker, readAll, tempDir, values } from '../../collectors/helpers';
+import { header, openBroker, readAll, tempDir, values, waitFor } from '../../collectors/helpers';
 
 const BIN = fileURLToPath(new URL('../../../../bin/logdock.mjs', import.meta.url));
 let dir: string;
@@ -43,6 +43,30 @@ describe('logdock pipe', () => {
       pipe(Readable.from([]), { topic: 'p2', dataDir: dir, parser: 'xml' }),
     ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
+
+  it('goes through the API of a Logdock that serves the data directory', async () => {
+    const serve = spawn(
+      process.execPath,
+      [BIN, 'serve', '--data-dir', dir, '--http-port', '0', '--no-kafka'],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+        env: { ...process.env, LOGDOCK_DATA_DIR: dir },
+      },
+    );
+    try {
+      let out = '';
+      serve.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      await waitFor('serve to print its URL', () => out.includes('Open http'), 60_000);
+      // The broker's lock is held by `serve`: opening the data directory directly would fail.
+      expect(
+        await pipe(Readable.from([Buffer.from('via\napi\n')]), { topic: 'viaapi', dataDir: dir }),
+      ).toBe(2);
+    } finally {
+      serve.kill('SIGINT');
+      await new Promise((r) => serve.once('exit', r));
+    }
+    expect(values(await topicValues('viaapi'))).toEqual(['via', 'api']);
+  }, 120_000);
 
   it('works as a real pipe from another process into the CLI', async () => {
     const child = spawn(

@@ -79,7 +79,10 @@ function JobRow({ job, onCancel }: { job: ReplayJob; onCancel: () => void }) {
       <td>{formatTime(job.startedAt)}</td>
       <td>
         {job.range.topic}
-        {job.range.partition !== undefined ? `[${job.range.partition}]` : ''}
+        {job.partitions.length === 1
+          ? `[${job.partitions[0].partition}] offsets ${job.partitions[0].startOffset}–${job.partitions[0].endOffset}`
+          : ` (${job.partitions.length} partitions)`}
+        {job.range.filter ? ', filtered' : ''}
       </td>
       <td>{target}</td>
       <td>

@@ -63,7 +63,8 @@ export function parseTailSpec(spec: string, cwd = process.cwd()): SourceConfig {
   const glob = spec.slice(eq + 1);
   const parsed = sourceConfigSchema.safeParse({
     type: 'file',
-    id: `tail-${topic}`.slice(0, 100),
+    // The id is derived from the topic; an invalid topic is then reported as such.
+    id: `tail-${topic.replace(/[^A-Za-z0-9._-]/g, '-')}`.slice(0, 100),
     topic,
     include: [isAbsolute(glob) ? glob : resolve(cwd, glob)],
   });

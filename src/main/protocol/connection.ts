@@ -46,6 +46,7 @@ export class Connection {
   private chunks: Buffer[] = [];
   private buffered = 0;
   private readonly queue: Buffer[] = [];
+  private queuedBytes = 0;
   private serving = false;
   private closed = false;
   private readonly abort = new AbortController();
@@ -103,7 +104,7 @@ export class Connection {
       this.close((err as Error).message);
       return;
     }
-    if (this.queue.length >= MAX_QUEUED_FRAMES) this.socket.pause();
+    if (this.backlogFull()) this.socket.pause();
     void this.serve();
   }
 
@@ -124,6 +125,7 @@ export class Connection {
       const frame = first.subarray(4, 4 + size);
       this.deps.options.tap?.(Buffer.from(frame));
       this.queue.push(frame);
+      this.queuedBytes += frame.length;
       const rest = first.subarray(4 + size);
       if (rest.length > 0) this.chunks[0] = rest;
       else this.chunks.shift();
@@ -143,10 +145,10 @@ export class Connection {
     try {
       while (!this.closed && this.queue.length > 0) {
         const frame = this.queue.shift() as Buffer;
+        this.queuedBytes -= frame.length;
         await this.handleFrame(frame);
         if (this.socket.writableLength > MAX_PENDING_WRITE_BYTES) await this.drained();
-        if (this.queue.length < MAX_QUEUED_FRAMES / 2 && this.socket.isPaused())
-          this.socket.resume();
+        if (this.socket.isPaused() && !this.backlogFull()) this.socket.resume();
       }
     } catch (err) {
       this.close(`internal error: ${(err as Error).stack ?? String(err)}`);
@@ -154,6 +156,17 @@ export class Connection {
       this.serving = false;
       this.markIdle();
     }
+  }
+
+  /**
+   * Too much read but not yet served: at most MAX_QUEUED_FRAMES frames and one maximum-size
+   * request's worth of bytes are held per connection before we stop reading from it.
+   */
+  private backlogFull(): boolean {
+    return (
+      this.queue.length >= MAX_QUEUED_FRAMES ||
+      this.queuedBytes >= this.deps.options.maxRequestBytes
+    );
   }
 
   private drained(): Promise<void> {

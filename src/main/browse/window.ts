@@ -1,11 +1,12 @@
 import type { MessageRow } from '../../common/api/messages';
 import type { StoredRecord } from '../storage/api';
 import { selectPartitions, totalOf, type MessageSource, type PartitionEnds } from './partitions';
+import { decodeFrom } from './partial-decode';
 import { toRow } from './preview';
 import { TimePositions } from './time-position';
 
-/** Bytes asked of the broker per read; rows are previewed at once, so this bounds memory. */
-const READ_BYTES = 4 * 1024 * 1024;
+/** A window is small: ask little (the broker still returns a whole first batch). */
+const WINDOW_READ_BYTES = 256 * 1024;
 
 export interface WindowResult {
   total: number;
@@ -50,10 +51,8 @@ async function singleWindow(
   const last = part.logStartOffset + end; // exclusive
   let offset = part.logStartOffset + start;
   while (offset < last) {
-    const records = await source.readRecords(topic, part.partition, offset, {
-      maxRecords: last - offset,
-      maxBytes: READ_BYTES,
-    });
+    const { records: raw } = await source.read(topic, part.partition, offset, WINDOW_READ_BYTES);
+    const records = decodeFrom(raw, offset, last - offset);
     let advanced = false;
     for (const r of records) {
       if (r.offset < offset) continue; // a batch may start before the asked offset
@@ -140,10 +139,8 @@ async function refill(
     c.done = true;
     return;
   }
-  const records = await source.readRecords(topic, c.part.partition, c.next, {
-    maxRecords: Math.min(want, c.part.logEndOffset - c.next),
-    maxBytes: READ_BYTES,
-  });
+  const { records: raw } = await source.read(topic, c.part.partition, c.next, WINDOW_READ_BYTES);
+  const records = decodeFrom(raw, c.next, Math.min(want, c.part.logEndOffset - c.next));
   c.buffer = records.filter((r) => r.offset >= c.next && r.offset < c.part.logEndOffset);
   if (c.buffer.length === 0) c.done = true;
   else c.next = c.buffer[c.buffer.length - 1].offset + 1;

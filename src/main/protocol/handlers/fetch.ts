@@ -13,6 +13,7 @@
  */
 import type { Handler, RequestContext } from '../context';
 import { KafkaError, kafkaErrorCode } from '../errors';
+import { iterateBatches } from '../../storage/record-batch';
 import { batchesToLegacy } from '../records/legacy';
 import { asArray, findTopic, topicIdFor, topicNameForId, type Struct } from './util';
 
@@ -25,6 +26,8 @@ interface PartitionRead {
   maxBytes: number;
   result: Struct;
   bytes: number;
+  /** The read stopped before the log end (size limit): more is there without waiting. */
+  more: boolean;
 }
 
 async function readPartition(
@@ -42,6 +45,7 @@ async function readPartition(
     fetchOffset,
     maxBytes,
     bytes: 0,
+    more: false,
     result: {
       partitionIndex: partition,
       errorCode: 0,
@@ -61,6 +65,7 @@ async function readPartition(
   try {
     const read = await ctx.broker.read(topic, partition, fetchOffset, Math.max(maxBytes, 1));
     let records = read.records;
+    out.more = records.length > 0 && nextOffsetAfter(records) < read.highWatermark;
     if (ctx.apiVersion <= 3 && records.length > 0) {
       records = batchesToLegacy(records, ctx.apiVersion <= 1 ? 0 : 1, fetchOffset);
     }
@@ -77,6 +82,14 @@ async function readPartition(
     out.result.logStartOffset = desc.logStartOffset;
   }
   return out;
+}
+
+/** The offset after the last batch in `records` (stored RecordBatch v2 bytes). */
+function nextOffsetAfter(records: Buffer): number {
+  let next = -1;
+  for (const { header } of iterateBatches(records))
+    next = header.baseOffset + header.lastOffsetDelta + 1;
+  return next;
 }
 
 async function readAll(ctx: RequestContext, req: Struct): Promise<PartitionRead[]> {
@@ -142,7 +155,8 @@ export const fetch: Handler = async (ctx, req) => {
     const total = reads.reduce((n, r) => n + r.bytes, 0);
     const failed = reads.some((r) => r.result.errorCode !== 0);
     const left = deadline - Date.now();
-    if (total >= minBytes || failed || left <= 0 || ctx.connection.closed.aborted) break;
+    const more = reads.some((r) => r.more);
+    if (total >= minBytes || more || failed || left <= 0 || ctx.connection.closed.aborted) break;
     await waitForAny(ctx, reads, left);
     reads = await readAll(ctx, req);
     if (Date.now() >= deadline) break;

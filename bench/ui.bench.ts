@@ -221,8 +221,11 @@ export async function run(): Promise<void> {
     for (const o of offsets) byOffset.push(await timeSeek(app, 'offset', String(o), o));
     console.log(`seek by offset → first rows painted: ${stats(byOffset)}`);
     const byTime: number[] = [];
-    for (const o of offsets)
-      byTime.push(await timeSeek(app, 'time', localTime(T0 + (o + 7) * STEP_MS), o + 7));
+    // Different places from the offset seeks, so that no window is already loaded.
+    for (const o of offsets) {
+      const target = (o + Math.floor(COUNT / 20)) % COUNT;
+      byTime.push(await timeSeek(app, 'time', localTime(T0 + target * STEP_MS), target));
+    }
     console.log(`seek by timestamp → first rows painted: ${stats(byTime)}`);
 
     // BENCH_PROFILE=1: a CPU profile of the renderer while scrolling, top functions by self time.

@@ -520,6 +520,8 @@ export class Consumer {
   }
 
   private async waitForAny(timeoutMs: number): Promise<void> {
+    // close() or a rebalance may have come while this poll was reading: do not start waiting.
+    if (this.closed || this.needsRejoin) return;
     const wake = new AbortController();
     this.wake = wake;
     try {

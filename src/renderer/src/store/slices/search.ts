@@ -146,7 +146,10 @@ export const createSearchSlice: StateCreator<AppState, [], [], SearchSlice> = (s
             patch({ hits });
           } else if (e.type === 'progress') {
             const { type: _t, ...progress } = e;
-            patch({ progress });
+            // A scan reports 0 scanned only when it starts: after a reconnect the transport
+            // re-subscribes and the main process starts over, so earlier hits would repeat.
+            if (e.scanned === 0) hits = [];
+            patch(e.scanned === 0 ? { progress, hits } : { progress });
           } else if (e.type === 'done') {
             current = null;
             patch({

@@ -64,6 +64,15 @@ describe('the app frame in headless mode', () => {
     await app.page.emulateMedia({ colorScheme: 'light' });
   });
 
+  it('follows the theme setting live, whoever changes it', async () => {
+    const theme = () => app.page.evaluate(() => document.documentElement.dataset.theme ?? 'system');
+    await waitFor(async () => (await theme()) === 'system', 'the default theme');
+    await app.api.call('settings.update', { patch: { theme: 'dark' } });
+    await waitFor(async () => (await theme()) === 'dark', 'the page to turn dark');
+    await app.api.call('settings.update', { patch: { theme: 'system' } });
+    await waitFor(async () => (await theme()) === 'system', 'the page to follow the OS again');
+  });
+
   it('shuts down gracefully on SIGTERM and removes its api.json', async () => {
     expect(existsSync(join(app.dataDir, 'api.json'))).toBe(true);
     const code = await app.stopServer();

@@ -11,14 +11,11 @@ const connection = connectApi();
 const store = useAppStore.getState();
 store.setApi(connection.client, connection.transport);
 applyTheme('system');
-// The saved theme applies from the first screen, not only once Settings is opened.
-const onConnected = () => void useAppStore.getState().loadSettings();
 store.setConnection(connection.status);
-if (connection.status === 'open') onConnected();
-connection.onStatus((status, error) => {
-  useAppStore.getState().setConnection(status, error);
-  if (status === 'open') onConnected();
-});
+connection.onStatus((status, error) => useAppStore.getState().setConnection(status, error));
+// The saved theme applies from the first screen, not only once Settings is opened, and
+// follows later changes; the subscription survives reconnects.
+store.followThemeSetting();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

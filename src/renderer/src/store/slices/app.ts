@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { ApiClient, ResultOf } from '../../../../common/api/contract';
 import { LogdockError, type ErrorPayload } from '../../../../common/errors';
 import type { ConnectionStatus } from '../../../../common/transport/websocket-client';
+import { applyTheme } from '../../theme';
 import type { AppState } from '../index';
 
 export type SystemInfo = ResultOf<'system.info'>;
@@ -21,6 +22,11 @@ export interface AppSlice {
   setConnection(status: ConnectionStatus, error?: ErrorPayload): void;
   /** Fetches `system.info`; failures land in `systemInfoError`, never thrown. */
   loadSystemInfo(): Promise<void>;
+  /**
+   * Applies the saved theme now and whenever the settings change (from any window), through
+   * the `settings.changed` subscription; returns the function that stops it.
+   */
+  followThemeSetting(): () => void;
 }
 
 /** Until main.tsx sets the real client, every call fails clearly instead of hanging. */
@@ -40,6 +46,8 @@ export const createAppSlice: StateCreator<AppState, [], [], AppSlice> = (set, ge
   systemInfoError: null,
   setApi: (api, transport) => set({ api, transport }),
   setConnection: (status, error) => set({ connection: { status, error: error ?? null } }),
+  followThemeSetting: () =>
+    get().api.subscribe('settings.changed', {}, (view) => applyTheme(view.settings.theme)),
   loadSystemInfo: async () => {
     try {
       const systemInfo = await get().api.call('system.info', {});

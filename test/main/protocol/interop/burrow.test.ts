@@ -42,6 +42,8 @@ function zooKeeperServing(port: number): Promise<boolean> {
     s.on('data', (d: Buffer) => (answer += d.toString()));
     s.on('close', () => resolve(/Zookeeper version/.test(answer)));
     s.on('error', () => resolve(false));
+    // A peer that accepts but never answers must not stall the wait past its deadline.
+    s.setTimeout(2_000, () => s.destroy());
   });
 }
 
@@ -85,6 +87,9 @@ describe('Burrow', () => {
     const zkPort = await freePort();
     const zkData = join(work, 'zk');
     spawnProcess('java', [
+      // ZooKeeper's admin web server binds port 8080 and exits when that port is taken.
+      '-Dzookeeper.admin.enableServer=false',
+      '-Dzookeeper.4lw.commands.whitelist=srvr',
       '-cp',
       '/etc/zookeeper/conf:/usr/share/java/zookeeper.jar',
       'org.apache.zookeeper.server.ZooKeeperServerMain',
@@ -138,6 +143,7 @@ describe('Burrow', () => {
         try {
           const r = await fetch(
             `http://127.0.0.1:${httpPort}/v3/kafka/local/consumer/slow-readers/lag`,
+            { signal: AbortSignal.timeout(2_000) },
           );
           last = (await r.json()) as LagStatus;
           return last.status?.totallag === 6;

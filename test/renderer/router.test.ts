@@ -35,6 +35,7 @@ describe('the hash router', () => {
   it('turns a malformed or unknown hash into notFound instead of throwing', () => {
     expect(parseHash('#/nowhere')).toEqual({ view: 'notFound', path: '/nowhere' });
     expect(parseHash('#/groups/a/b/c').view).toBe('notFound');
+    expect(hrefFor(parseHash('#/nowhere'))).toBe('#/nowhere');
     // A bad percent-escape and a non-numeric offset are tolerated.
     expect(parseHash('#/topics/%E0%A4%A')).toMatchObject({ view: 'topic', topic: '%E0%A4%A' });
     expect(parseHash('#/topics/t?offset=-1&partition=x')).toEqual({ view: 'topic', topic: 't' });

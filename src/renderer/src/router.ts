@@ -84,7 +84,8 @@ export function hrefFor(route: Route): string {
     case 'replay':
       return route.topic ? `#/replay?topic=${encodeURIComponent(route.topic)}` : '#/replay';
     case 'notFound':
-      return `#/${route.path}`;
+      // `path` is the raw hash, which usually already starts with a slash.
+      return `#/${route.path.replace(/^\/+/, '')}`;
     default:
       return `#/${route.view}`;
   }

@@ -6,6 +6,7 @@
  * those already in the file, so a flush appends only the new ones.
  */
 import { promises as fs } from 'node:fs';
+import { LogdockError } from '../../common/errors';
 
 export abstract class IndexFile {
   protected count = 0;
@@ -32,6 +33,29 @@ export abstract class IndexFile {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;
     }
+  }
+
+  /**
+   * Start of a load, shared by both indexes: reads the file and checks it holds whole
+   * entries. Returns null when the file is missing, else the bytes and the entry count;
+   * throws CORRUPT_INDEX when the size is not a multiple of the entry size.
+   */
+  protected async readEntries(): Promise<{ buf: Buffer; n: number } | null> {
+    const buf = await this.readFileBytes();
+    if (buf === null) return null;
+    if (buf.length % this.entrySize !== 0) {
+      throw new LogdockError(
+        'CORRUPT_INDEX',
+        `${this.path}: size ${buf.length} is not a multiple of ${this.entrySize}`,
+      );
+    }
+    return { buf, n: buf.length / this.entrySize };
+  }
+
+  /** Drops every entry from memory (the file is left alone until the next write). */
+  clear(): void {
+    this.count = 0;
+    this.written = 0;
   }
 
   private serialise(from: number, to: number): Buffer {

@@ -26,15 +26,9 @@ export class OffsetIndex extends IndexFile {
    * throws CORRUPT_INDEX (with the path and the offending entry) when it is inconsistent.
    */
   async load(logSize: number): Promise<boolean> {
-    const buf = await this.readFileBytes();
-    if (buf === null) return false;
-    if (buf.length % OFFSET_INDEX_ENTRY !== 0) {
-      throw new LogdockError(
-        'CORRUPT_INDEX',
-        `${this.path}: size ${buf.length} is not a multiple of ${OFFSET_INDEX_ENTRY}`,
-      );
-    }
-    const n = buf.length / OFFSET_INDEX_ENTRY;
+    const entries = await this.readEntries();
+    if (entries === null) return false;
+    const { buf, n } = entries;
     this.clear();
     this.grow(n);
     for (let i = 0; i < n; i++) {
@@ -54,11 +48,6 @@ export class OffsetIndex extends IndexFile {
     this.count = n;
     this.written = n;
     return true;
-  }
-
-  clear(): void {
-    this.count = 0;
-    this.written = 0;
   }
 
   private grow(min: number): void {

@@ -28,15 +28,9 @@ export class TimeIndex extends IndexFile {
    * CORRUPT_INDEX when inconsistent.
    */
   async load(nextOffset: number): Promise<boolean> {
-    const buf = await this.readFileBytes();
-    if (buf === null) return false;
-    if (buf.length % TIME_INDEX_ENTRY !== 0) {
-      throw new LogdockError(
-        'CORRUPT_INDEX',
-        `${this.path}: size ${buf.length} is not a multiple of ${TIME_INDEX_ENTRY}`,
-      );
-    }
-    const n = buf.length / TIME_INDEX_ENTRY;
+    const entries = await this.readEntries();
+    if (entries === null) return false;
+    const { buf, n } = entries;
     this.clear();
     this.grow(n);
     for (let i = 0; i < n; i++) {
@@ -58,11 +52,6 @@ export class TimeIndex extends IndexFile {
     this.count = n;
     this.written = n;
     return true;
-  }
-
-  clear(): void {
-    this.count = 0;
-    this.written = 0;
   }
 
   private grow(min: number): void {

@@ -11,6 +11,7 @@ import type { Readable } from 'node:stream';
 import type { Logger } from '../logger';
 import type { CommandSourceConfig } from './config';
 import type { SourceDeps } from './file-source';
+import { sampleLineRate, type LineRate } from './line-rate';
 import { createParser } from './parsers';
 import { RecordQueue } from './queue';
 import { H, fixedHeader } from './record';
@@ -30,7 +31,7 @@ export class CommandSource implements Source {
   private closing = false;
   private closed: Promise<void> | null = null;
   private readonly counters: StreamCounters = { lines: 0, cutLines: 0, parseErrors: 0 };
-  private rate = { at: Date.now(), lines: 0, perSec: 0 };
+  private readonly rate: LineRate = { at: Date.now(), lines: 0, perSec: 0 };
   private restarts = 0;
   private lastExitCode: number | null = null;
   private lastSignal: string | null = null;
@@ -74,14 +75,7 @@ export class CommandSource implements Source {
   }
 
   status(): SourceStatus {
-    const now = Date.now();
-    const dt = (now - this.rate.at) / 1000;
-    if (dt >= 0.5)
-      this.rate = {
-        at: now,
-        lines: this.counters.lines,
-        perSec: Math.round((this.counters.lines - this.rate.lines) / dt),
-      };
+    sampleLineRate(this.rate, this.counters.lines, Date.now());
     const pid =
       this.child?.exitCode === null && this.child.signalCode === null
         ? (this.child.pid ?? null)

@@ -12,6 +12,7 @@ import type { ProduceRecord } from '../broker/api';
 import type { Logger } from '../logger';
 import type { SyslogSourceConfig } from './config';
 import type { SourceDeps } from './file-source';
+import { sampleLineRate, type LineRate } from './line-rate';
 import { parseSyslog, type Parser } from './parsers';
 import { RecordQueue } from './queue';
 import { H, buildRecord, fixedHeader } from './record';
@@ -27,7 +28,7 @@ export class SyslogSource implements Source {
   private tcp: Server | null = null;
   private readonly conns = new Set<TcpSocket>();
   private counters = { lines: 0, cutLines: 0, parseErrors: 0 };
-  private rate = { at: Date.now(), lines: 0, perSec: 0 };
+  private readonly rate: LineRate = { at: Date.now(), lines: 0, perSec: 0 };
   private lastError: string | null = null;
   private state: SourceStatus['state'] = 'stopped';
   private closed: Promise<void> | null = null;
@@ -87,14 +88,7 @@ export class SyslogSource implements Source {
   }
 
   status(): SourceStatus {
-    const now = Date.now();
-    const dt = (now - this.rate.at) / 1000;
-    if (dt >= 0.5)
-      this.rate = {
-        at: now,
-        lines: this.counters.lines,
-        perSec: Math.round((this.counters.lines - this.rate.lines) / dt),
-      };
+    sampleLineRate(this.rate, this.counters.lines, Date.now());
     const parts = [];
     if (this.ports.udp !== null) parts.push(`udp 127.0.0.1:${this.ports.udp}`);
     if (this.ports.tcp !== null) parts.push(`tcp 127.0.0.1:${this.ports.tcp}`);

@@ -7,6 +7,7 @@ import type { FileHandle } from 'node:fs/promises';
 import type { RecordHeader } from '../storage/api';
 import type { LineBatchEncoder } from './batch-encoder';
 import type { Fingerprint } from './identity';
+import { sampleLineRate, type LineRate } from './line-rate';
 import type { LineSplitter } from './lines';
 import type { MultilineJoiner } from './multiline';
 
@@ -46,7 +47,7 @@ export class TrackedFile {
     truncations: 0,
     missedBytes: 0,
   };
-  rate = { at: Date.now(), lines: 0, perSec: 0 };
+  rate: LineRate = { at: Date.now(), lines: 0, perSec: 0 };
 
   constructor(
     readonly key: string,
@@ -74,10 +75,6 @@ export class TrackedFile {
   }
 
   sampleRate(now: number): void {
-    const dt = (now - this.rate.at) / 1000;
-    if (dt < 0.5) return;
-    this.rate.perSec = Math.round((this.stats.lines - this.rate.lines) / dt);
-    this.rate.at = now;
-    this.rate.lines = this.stats.lines;
+    sampleLineRate(this.rate, this.stats.lines, now);
   }
 }

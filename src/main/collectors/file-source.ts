@@ -605,23 +605,12 @@ export class FileSource implements Source {
       invalid += ev.invalid;
       lineCount += ev.lines ?? 1;
     }
-    const sent = gate
-      .then(() => this.deps.broker.send(records, { acks: 1 }))
-      .then(() => {
-        t.committed = after;
-        t.stats.lines += lineCount;
-        t.stats.linesCut += cut;
-        t.stats.invalidBytes += invalid;
-        t.stats.parseErrors += parseErrors;
-        t.lastError = null;
-        this.checkpointDirty = true;
-      });
-    this.inflight.add(sent);
-    try {
-      await sent;
-    } finally {
-      this.inflight.delete(sent);
-    }
+    await this.commitAfter(
+      t,
+      gate.then(() => this.deps.broker.send(records, { acks: 1 })),
+      after,
+      { lines: lineCount, cut, invalid, parseErrors },
+    );
   }
 
   /** Plain lines: encoded straight into record batches and appended to the partition. */
@@ -646,18 +635,37 @@ export class FileSource implements Source {
       if (ev.cutFrom !== undefined) cut++;
       invalid += ev.invalid;
     }
-    const sent = gate
-      .then(() =>
+    await this.commitAfter(
+      t,
+      gate.then(() =>
         this.deps.broker.appendBatches(this.config.topic, partition, batches, { acks: 1 }),
-      )
-      .then(() => {
-        t.committed = after;
-        t.stats.lines += lineCount;
-        t.stats.linesCut += cut;
-        t.stats.invalidBytes += invalid;
-        t.lastError = null;
-        this.checkpointDirty = true;
-      });
+      ),
+      after,
+      { lines: lineCount, cut, invalid, parseErrors: 0 },
+    );
+  }
+
+  /**
+   * The end of both produce paths: once `append` succeeds, moves `t`'s committed position to
+   * `after` and adds the chunk's counts to its stats; while it runs it is in `inflight`, so
+   * close() waits for it. The first await comes after the add, so the caller's append is
+   * tracked from the moment it is made.
+   */
+  private async commitAfter(
+    t: TrackedFile,
+    append: Promise<unknown>,
+    after: number,
+    n: { lines: number; cut: number; invalid: number; parseErrors: number },
+  ): Promise<void> {
+    const sent = append.then(() => {
+      t.committed = after;
+      t.stats.lines += n.lines;
+      t.stats.linesCut += n.cut;
+      t.stats.invalidBytes += n.invalid;
+      t.stats.parseErrors += n.parseErrors;
+      t.lastError = null;
+      this.checkpointDirty = true;
+    });
     this.inflight.add(sent);
     try {
       await sent;

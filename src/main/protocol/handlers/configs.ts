@@ -92,10 +92,13 @@ export const describeConfigs: Handler = (ctx, req) => ({
   }),
 });
 
+/** What one resource's alteration sets (a string) or resets to the default (null). */
+type ConfigChanges = Partial<Record<keyof TopicConfigs, string | null>>;
+
 async function alterResource(
   ctx: RequestContext,
   r: Struct,
-  changes: () => Partial<Record<keyof TopicConfigs, string | null>>,
+  changes: () => ConfigChanges,
   validateOnly: boolean,
 ): Promise<Struct> {
   const base = {
@@ -118,53 +121,44 @@ async function alterResource(
   }
 }
 
-/** AlterConfigs replaces the whole set: keys not given go back to their defaults. */
-export const alterConfigs: Handler = async (ctx, req) => ({
-  throttleTimeMs: 0,
-  responses: await Promise.all(
-    asArray(req.resources).map((r) =>
-      alterResource(
-        ctx,
-        r,
-        () => {
-          const out: Partial<Record<keyof TopicConfigs, string | null>> = {};
-          for (const k of TOPIC_CONFIG_KEYS) out[k] = null;
-          for (const c of asArray(r.configs))
-            out[c.name as keyof TopicConfigs] = c.value as string | null;
-          return out;
-        },
-        req.validateOnly === true,
+/**
+ * AlterConfigs and IncrementalAlterConfigs answer the same way, resource by resource; they
+ * differ only in how a resource's config entries turn into changes (`changesOf`, called
+ * inside alterResource so that its errors become that resource's error code).
+ */
+function alterHandler(changesOf: (r: Struct) => ConfigChanges): Handler {
+  return async (ctx, req) => ({
+    throttleTimeMs: 0,
+    responses: await Promise.all(
+      asArray(req.resources).map((r) =>
+        alterResource(ctx, r, () => changesOf(r), req.validateOnly === true),
       ),
     ),
-  ),
+  });
+}
+
+/** AlterConfigs replaces the whole set: keys not given go back to their defaults. */
+export const alterConfigs: Handler = alterHandler((r) => {
+  const out: ConfigChanges = {};
+  for (const k of TOPIC_CONFIG_KEYS) out[k] = null;
+  for (const c of asArray(r.configs)) out[c.name as keyof TopicConfigs] = c.value as string | null;
+  return out;
 });
 
 const OP_SET = 0;
 const OP_DELETE = 1;
 
-export const incrementalAlterConfigs: Handler = async (ctx, req) => ({
-  throttleTimeMs: 0,
-  responses: await Promise.all(
-    asArray(req.resources).map((r) =>
-      alterResource(
-        ctx,
-        r,
-        () => {
-          const out: Partial<Record<keyof TopicConfigs, string | null>> = {};
-          for (const c of asArray(r.configs)) {
-            const op = c.configOperation as number;
-            if (op === OP_SET) out[c.name as keyof TopicConfigs] = c.value as string;
-            else if (op === OP_DELETE) out[c.name as keyof TopicConfigs] = null;
-            else
-              throw new LogdockError(
-                'INVALID_CONFIG',
-                `config ${c.name}: operation ${op} (APPEND/SUBTRACT) is not supported`,
-              );
-          }
-          return out;
-        },
-        req.validateOnly === true,
-      ),
-    ),
-  ),
+export const incrementalAlterConfigs: Handler = alterHandler((r) => {
+  const out: ConfigChanges = {};
+  for (const c of asArray(r.configs)) {
+    const op = c.configOperation as number;
+    if (op === OP_SET) out[c.name as keyof TopicConfigs] = c.value as string;
+    else if (op === OP_DELETE) out[c.name as keyof TopicConfigs] = null;
+    else
+      throw new LogdockError(
+        'INVALID_CONFIG',
+        `config ${c.name}: operation ${op} (APPEND/SUBTRACT) is not supported`,
+      );
+  }
+  return out;
 });

@@ -169,13 +169,29 @@ export class LogSegment {
     to: number,
     visit: (b: BatchLocation) => boolean | void,
   ): Promise<number> {
+    return this.walkHeaders(from, to, HEADER_CHUNK, (b) => visit(b));
+  }
+
+  /**
+   * The header walk behind scanHeaders and readFromPosition: reads the file in chunks of up
+   * to `readAhead` bytes (a new chunk when the next header is not wholly in the current
+   * one) and passes `visit` each batch with the chunk holding it, so a caller can take the
+   * batch's bytes from there. Stops when `visit` returns true; returns the position
+   * reached. Throws CORRUPT_RECORD as scanHeaders says.
+   */
+  private async walkHeaders(
+    from: number,
+    to: number,
+    readAhead: number,
+    visit: (b: BatchLocation, chunk: Buffer, chunkStart: number) => boolean | void,
+  ): Promise<number> {
     let pos = from;
     let chunk: Buffer = Buffer.alloc(0);
     let chunkStart = from;
     while (pos < to) {
       if (pos + RECORD_BATCH_OVERHEAD > chunkStart + chunk.length) {
         chunkStart = pos;
-        chunk = await this.readAt(pos, Math.min(HEADER_CHUNK, to - pos));
+        chunk = await this.readAt(pos, Math.min(readAhead, to - pos));
         if (chunk.length < RECORD_BATCH_OVERHEAD) {
           throw this.corrupt(pos, `${to - pos} bytes left, too few for a batch header`);
         }
@@ -188,7 +204,7 @@ export class LogSegment {
       }
       const size = LOG_OVERHEAD + header.batchLength;
       if (pos + size > to) throw this.corrupt(pos, `batch of ${size} bytes runs past ${to}`);
-      if (visit({ header, position: pos, size })) return pos;
+      if (visit({ header, position: pos, size }, chunk, chunkStart)) return pos;
       pos += size;
     }
     return pos;
@@ -472,37 +488,21 @@ export class LogSegment {
     offset: number,
     maxBytes: number,
   ): Promise<{ buf: Buffer; firstSize: number } | null> {
-    let pos = from;
-    let chunk: Buffer = Buffer.alloc(0);
-    let chunkStart = from;
-    while (pos < end) {
-      if (pos + RECORD_BATCH_OVERHEAD > chunkStart + chunk.length) {
-        chunkStart = pos;
-        // The index entry is at most ~index.interval.bytes before the target: reading that
-        // much more than asked usually gets the whole answer in one go.
-        chunk = await this.readAt(pos, Math.min(end - pos, maxBytes + HEADER_CHUNK));
-        if (chunk.length < RECORD_BATCH_OVERHEAD) {
-          throw this.corrupt(pos, `${end - pos} bytes left, too few for a batch header`);
-        }
-      }
-      let header: RecordBatchHeader;
-      try {
-        header = readBatchHeader(chunk, pos - chunkStart);
-      } catch (err) {
-        throw this.corrupt(pos, (err as Error).message);
-      }
-      const size = LOG_OVERHEAD + header.batchLength;
-      if (pos + size > end) throw this.corrupt(pos, `batch of ${size} bytes runs past ${end}`);
-      if (lastOffsetOf(header) >= offset) {
-        const length = Math.max(size, Math.min(maxBytes, end - pos));
-        const at = pos - chunkStart;
-        if (at + length <= chunk.length)
-          return { buf: chunk.subarray(at, at + length), firstSize: size };
-        return { buf: await this.readAt(pos, length), firstSize: size };
-      }
-      pos += size;
-    }
-    return null;
+    let hit = null as { b: BatchLocation; chunk: Buffer; chunkStart: number } | null;
+    // The index entry is at most ~index.interval.bytes before the target: reading that
+    // much more than asked usually gets the whole answer in one go.
+    await this.walkHeaders(from, end, maxBytes + HEADER_CHUNK, (b, chunk, chunkStart) => {
+      if (lastOffsetOf(b.header) < offset) return false;
+      hit = { b, chunk, chunkStart };
+      return true;
+    });
+    if (hit === null) return null;
+    const { position: pos, size } = hit.b;
+    const length = Math.max(size, Math.min(maxBytes, end - pos));
+    const at = pos - hit.chunkStart;
+    if (at + length <= hit.chunk.length)
+      return { buf: hit.chunk.subarray(at, at + length), firstSize: size };
+    return { buf: await this.readAt(pos, length), firstSize: size };
   }
 
   /**

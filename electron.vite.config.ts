@@ -1,6 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+
+// Electron is an optional dependency: where its binary can't be downloaded, npm drops the
+// package, yet the renderer must still build for headless mode. electron-vite only needs
+// Electron's major version (to pick build targets), so give it the one package.json declares.
+if (!process.env.ELECTRON_MAJOR_VER) {
+  try {
+    createRequire(resolve(__dirname, 'package.json')).resolve('electron/package.json');
+  } catch {
+    const pkg = JSON.parse(readFileSync(resolve(__dirname, 'package.json'), 'utf8')) as {
+      optionalDependencies?: Record<string, string>;
+    };
+    const declared = pkg.optionalDependencies?.electron ?? '';
+    process.env.ELECTRON_MAJOR_VER = /\d+/.exec(declared)?.[0] ?? '';
+  }
+}
 
 // Three bundles, one per Electron process. The renderer bundle is also what headless
 // mode serves to a browser, so it must not depend on anything Electron-specific.

@@ -2,25 +2,19 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Broker } from '../../../src/main/broker/broker';
 import { CollectorManager } from '../../../src/main/collectors';
-import { header, openBroker, readAll, tempDir, waitFor } from './helpers';
+import { type CollectorFixture, header, readAll, startCollectors, waitFor } from './helpers';
 
+let fixture: CollectorFixture;
 let dir: string;
-let cleanup: () => Promise<void>;
 let broker: Broker;
 let manager: CollectorManager;
 
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-  broker = await openBroker(join(dir, 'data'));
-  manager = new CollectorManager({ broker, dataDir: join(dir, 'data'), defaultSource: false });
-  await manager.start();
+  fixture = await startCollectors();
+  ({ dir, broker, manager } = fixture);
 });
 
-afterEach(async () => {
-  await manager.close();
-  await broker.close();
-  await cleanup();
-});
+afterEach(() => fixture.close());
 
 const node = (script: string, extra: Record<string, unknown> = {}) => ({
   type: 'command',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Broker } from '../../../src/main/broker/broker';
 import type { StoredRecord } from '../../../src/main/storage/api';
 import { silentLogger } from '../../../src/main/logger';
+import { CollectorManager } from '../../../src/main/collectors';
 
 export async function tempDir(
   prefix = 'logdock-collectors-',
@@ -14,6 +15,36 @@ export async function tempDir(
 
 export function openBroker(dataDir: string): Promise<Broker> {
   return Broker.open({ dataDir, logger: silentLogger, autoCreateTopics: true });
+}
+
+export interface CollectorFixture {
+  dir: string;
+  broker: Broker;
+  manager: CollectorManager;
+  /** Closes the manager, then the broker, then removes the directory. */
+  close(): Promise<void>;
+}
+
+/** A temporary directory with a real broker and a started manager (no default source) on `<dir>/data`. */
+export async function startCollectors(): Promise<CollectorFixture> {
+  const { dir, cleanup } = await tempDir();
+  const broker = await openBroker(join(dir, 'data'));
+  const manager = new CollectorManager({
+    broker,
+    dataDir: join(dir, 'data'),
+    defaultSource: false,
+  });
+  await manager.start();
+  return {
+    dir,
+    broker,
+    manager,
+    async close() {
+      await manager.close();
+      await broker.close();
+      await cleanup();
+    },
+  };
 }
 
 type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;

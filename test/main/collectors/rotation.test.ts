@@ -18,28 +18,22 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Broker } from '../../../src/main/broker/broker';
 import { CollectorManager } from '../../../src/main/collectors';
-import { openBroker, readAll, tempDir, waitFor } from './helpers';
+import { type CollectorFixture, readAll, startCollectors, waitFor } from './helpers';
 
 type Method = 'rename' | 'delete' | 'copytruncate' | 'truncate';
 
+let fixture: CollectorFixture;
 let dir: string;
-let cleanup: () => Promise<void>;
 let broker: Broker;
 let manager: CollectorManager;
 
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
+  fixture = await startCollectors();
+  ({ dir, broker, manager } = fixture);
   mkdirSync(join(dir, 'logs'));
-  broker = await openBroker(join(dir, 'data'));
-  manager = new CollectorManager({ broker, dataDir: join(dir, 'data'), defaultSource: false });
-  await manager.start();
 });
 
-afterEach(async () => {
-  await manager.close();
-  await broker.close();
-  await cleanup();
-});
+afterEach(() => fixture.close());
 
 /** Writes `g<generation> n<seq>` lines; a generation ends at each rotation. */
 async function writeWithRotations(

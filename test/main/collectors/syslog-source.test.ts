@@ -1,29 +1,21 @@
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Broker } from '../../../src/main/broker/broker';
 import { CollectorManager } from '../../../src/main/collectors';
 import { SyslogFramer } from '../../../src/main/collectors/syslog-source';
-import { header, openBroker, readAll, tempDir, waitFor } from './helpers';
+import { type CollectorFixture, header, readAll, startCollectors, waitFor } from './helpers';
 
-let dir: string;
-let cleanup: () => Promise<void>;
+let fixture: CollectorFixture;
 let broker: Broker;
 let manager: CollectorManager;
 
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-  broker = await openBroker(join(dir, 'data'));
-  manager = new CollectorManager({ broker, dataDir: join(dir, 'data'), defaultSource: false });
-  await manager.start();
+  fixture = await startCollectors();
+  ({ broker, manager } = fixture);
 });
 
-afterEach(async () => {
-  await manager.close();
-  await broker.close();
-  await cleanup();
-});
+afterEach(() => fixture.close());
 
 describe('syslog source', () => {
   it('receives RFC 5424 over UDP and RFC 3164 over TCP with both framings on loopback', async () => {

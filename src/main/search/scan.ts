@@ -4,6 +4,7 @@ import { selectPartitions, type MessageSource, type PartitionEnds } from '../bro
 import type { StoredRecord } from '../storage/api';
 import { decodeRecords, iterateBatches, RECORD_BATCH_OVERHEAD } from '../storage/record-batch';
 import { decompress } from '../storage/compression';
+import { readAhead } from '../storage/read-ahead';
 import type { BatchFilter, RecordMatcher } from './query';
 
 /** Bytes per broker read: large enough for memchr-speed scanning, small enough to bound memory. */
@@ -123,23 +124,21 @@ interface Chunk {
 }
 
 /**
- * Reads raw batches (the bytes as stored, as a Kafka Fetch returns them) and decodes only
- * those the batch filter cannot rule out; this is what lets a search run near the speed
- * of the disk rather than of record decoding.
+ * Reads raw batches (the bytes as stored, as a Kafka Fetch returns them), the next read in
+ * flight while this one is tested, and decodes only the batches the batch filter cannot
+ * rule out; this is what lets a search run near the speed of the disk rather than of
+ * record decoding.
  */
 async function* readSpan(opts: ScanOptions, span: Span): AsyncGenerator<Chunk> {
-  let offset = span.from;
-  while (offset < span.to && !opts.signal.aborted) {
-    const { records: raw } = await opts.source.read(opts.topic, span.partition, offset, READ_BYTES);
-    if (raw.length === 0) return; // the rest was compacted or deleted away
+  const read = async (offset: number) =>
+    (await opts.source.read(opts.topic, span.partition, offset, READ_BYTES)).records;
+  for await (const { raw, offset } of readAhead(read, span.from, span.to, opts.signal)) {
     const chunk: Chunk = { records: [], skipped: 0, skippedBytes: 0 };
-    let next = offset;
     for (const { header, position, size } of iterateBatches(raw)) {
       const first = header.baseOffset;
       const last = first + header.lastOffsetDelta;
       if (last < offset) continue; // a read may start with a batch before the asked offset
       if (first >= span.to) break;
-      next = last + 1;
       const area = raw.subarray(position + RECORD_BATCH_OVERHEAD, position + size);
       const inside = first >= offset && last < span.to;
       if (inside && opts.batchFilter) {
@@ -154,8 +153,6 @@ async function* readSpan(opts: ScanOptions, span: Span): AsyncGenerator<Chunk> {
         if (r.offset >= offset && r.offset < span.to) chunk.records.push(r);
       }
     }
-    if (next <= offset) return; // nothing new: do not spin
-    offset = next;
     yield chunk;
   }
 }

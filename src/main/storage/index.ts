@@ -24,5 +24,6 @@ export {
   type EncodableRecord,
 } from './record-batch';
 export { compress, decompress, xerialFrame, CODEC_IDS, codecFromId } from './compression';
+export { readAhead, offsetAfter, type RawReader, type RawChunk } from './read-ahead';
 export { segmentFileName } from './segment';
 export { LogMaintenance } from './maintenance';

@@ -41,11 +41,11 @@ function fmt(n: number, digits = 0): string {
 }
 
 /** dd with conv=fdatasync: bytes/s of a sequential write made durable. */
-function ddReference(dir: string, count = QUICK ? 64 : 256): number {
+function ddReference(dir: string, count = QUICK ? 64 : 256, sync = 'conv=fdatasync'): number {
   const file = join(dir, 'dd.bin');
   // dd reports on stderr; time it ourselves to avoid parsing locale-dependent units.
   const t0 = performance.now();
-  execFileSync('dd', ['if=/dev/zero', `of=${file}`, 'bs=1M', `count=${count}`, 'conv=fdatasync'], {
+  execFileSync('dd', ['if=/dev/zero', `of=${file}`, 'bs=1M', `count=${count}`, sync], {
     stdio: 'ignore',
   });
   const secs = (performance.now() - t0) / 1000;
@@ -249,9 +249,13 @@ export async function run(): Promise<void> {
     console.log('fsync per ≈1 MiB batch (1 KiB x 1000), dd and Logdock alternating, medians of 3:');
     for (const inFlight of [1, 2, 5]) {
       const dds: number[] = [];
+      const dsyncs: number[] = [];
       const ours: number[] = [];
       for (let round = 0; round < 3; round++) {
         dds.push(ddReference(root, 64) / MB);
+        // dd writing 1 MiB blocks with a sync after each (oflag=dsync): the disk's own
+        // speed for the pattern of one producer waiting for every fsync.
+        if (inFlight === 1) dsyncs.push(ddReference(root, 64, 'oflag=dsync') / MB);
         const f = await appendRun(join(root, `a${k++}`), 1024, 1000, true, inFlight);
         ours.push(f.bytes / MB / f.secs);
       }
@@ -261,6 +265,13 @@ export async function run(): Promise<void> {
         `  ${inFlight} append${inFlight > 1 ? 's' : ''} in flight${why}: ${fmt(median(ours), 0)} MB/s (${list(ours)}), ` +
           `dd ${fmt(median(dds), 0)} MB/s (${list(dds)}): ${fmt((100 * median(ours)) / median(dds), 0)}% of dd`,
       );
+      if (dsyncs.length > 0) {
+        console.log(
+          `    dd oflag=dsync (a sync after every 1 MiB write, the same pattern): ${fmt(median(dsyncs), 0)} MB/s ` +
+            `(${list(dsyncs)}) = ${fmt((100 * median(dsyncs)) / median(dds), 0)}% of dd conv=fdatasync; ` +
+            `Logdock ${fmt((100 * median(ours)) / median(dsyncs), 0)}% of it`,
+        );
+      }
     }
     await sequentialRead(join(root, 'read'));
     await seekBench(join(root, 'seek'));

@@ -166,4 +166,22 @@ describe('inspecting a collected log in headless mode', () => {
     expect(JSON.parse(lines[0])).toMatchObject({ topic: 'app-logs', partition: 0, offset: 0 });
     await app.screenshot('inspect-export');
   });
+
+  it('downloads the finished export from the dialog, byte for byte', async () => {
+    const link = page().getByTestId('export-download');
+    await link.waitFor();
+    // Headless mode has no file manager to show the file in.
+    expect(await page().getByTestId('export-show-in-folder').count()).toBe(0);
+    const [download] = await Promise.all([page().waitForEvent('download'), link.click()]);
+    const path = /to (\S+\.jsonl)/.exec(
+      (await page().getByTestId('export-result').textContent()) ?? '',
+    )?.[1];
+    expect(download.suggestedFilename()).toBe(path!.split('/').pop());
+    const downloaded = await readFile(await download.path());
+    expect(downloaded.equals(await readFile(path!))).toBe(true);
+    expect(downloaded.toString('utf8').trimEnd().split('\n')).toHaveLength(LINES + 3);
+    // The page is still the app: a download never navigates away.
+    expect(await page().getByTestId('export-dialog').count()).toBe(1);
+    await app.screenshot('inspect-export-download');
+  });
 });

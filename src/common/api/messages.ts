@@ -134,6 +134,17 @@ export const streamErrorSchema = z.object({
   message: z.string(),
 });
 
+/**
+ * The name of a file in the data directory's exports/ folder: a bare name, never a path
+ * (`.` and `..` are names too, and would leave the folder), never a half-written
+ * `.partial` file.
+ */
+export const exportFileNameSchema = z
+  .string()
+  .regex(/^[\w.-]{1,200}$/, 'file name may only contain letters, digits, ".", "_" and "-"')
+  .refine((name) => name !== '.' && name !== '..', 'file name may not be "." or ".."')
+  .refine((name) => !name.endsWith('.partial'), 'file name may not end in ".partial"');
+
 export const messagesRequests = {
   'messages.window': request(
     'Rows [start, start + count) of a topic view (one partition, several, or all merged by timestamp), with the current total. A window never holds more than `count` previews.',
@@ -212,6 +223,16 @@ export const messagesRequests = {
       .strict(),
     z.object({ partition, offset }),
   ),
+  'messages.exportDownload': request(
+    "A link from which the browser showing the UI downloads a finished export: a path on the server that served the page, valid until that server restarts. Only where system.info's capabilities.downloadExports is true (headless mode); UNSUPPORTED elsewhere, NOT_FOUND for a name that is not a finished export.",
+    z.object({ fileName: exportFileNameSchema }).strict(),
+    z.object({ url: z.string() }),
+  ),
+  'messages.exportShow': request(
+    "Shows a finished export in the system's file manager. Only where system.info's capabilities.showExportInFolder is true (Electron); UNSUPPORTED elsewhere, NOT_FOUND for a name that is not a finished export.",
+    z.object({ fileName: exportFileNameSchema }).strict(),
+    z.object({}),
+  ),
   'messages.checkQuery': request(
     'Checks a search query without running it: returns null, or what is wrong (e.g. an invalid regex or filter expression) and at which character.',
     z.object({ query: searchQuerySchema }).strict(),
@@ -264,10 +285,7 @@ export const messagesSubscriptions = {
         query: searchQuerySchema.optional(),
         format: z.enum(['jsonl', 'csv']),
         /** File name only (no folders); defaults to <topic>-<time>.<format>. */
-        fileName: z
-          .string()
-          .regex(/^[\w.-]{1,200}$/, 'file name may only contain letters, digits, ".", "_" and "-"')
-          .optional(),
+        fileName: exportFileNameSchema.optional(),
       })
       .strict(),
     z.discriminatedUnion('type', [

@@ -10,6 +10,16 @@ export const systemRequests = {
       dataDir: z.string(),
       mode: z.enum(['electron', 'headless', 'test']),
       kafkaListener: z.string().nullable(),
+      /**
+       * What the caller's transport can do with a finished export besides writing it; the
+       * renderer shows the matching buttons and never asks which transport it runs on.
+       */
+      capabilities: z.object({
+        /** `messages.exportDownload` gives a link the browser can download (headless). */
+        downloadExports: z.boolean(),
+        /** `messages.exportShow` opens the system's file manager on it (Electron). */
+        showExportInFolder: z.boolean(),
+      }),
     }),
   ),
 } as const;

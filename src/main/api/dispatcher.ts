@@ -18,6 +18,13 @@ import { LogdockError, toErrorPayload, type ErrorPayload } from '../../common/er
 /** Who is calling: transports fill this in after they have checked the caller. */
 export interface CallContext {
   transport: 'ipc' | 'websocket' | 'in-process';
+  /**
+   * Headless server: the same-origin path (with a download ticket) from which a browser
+   * downloads the finished export `fileName`. Absent where the transport serves no files.
+   */
+  exportDownloadPath?: (fileName: string) => string;
+  /** Electron: reveals a file in the system's file manager. Absent elsewhere. */
+  showItemInFolder?: (path: string) => void;
 }
 
 export type RequestHandler<N extends RequestName> = (

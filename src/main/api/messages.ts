@@ -5,9 +5,10 @@ import { locate } from '../browse/locate';
 import { selectPartitions } from '../browse/partitions';
 import { detectLevel, makePreview } from '../browse/preview';
 import { readWindow } from '../browse/window';
+import { finishedExportPath } from '../export/files';
 import { checkQuery } from '../search/query';
 import type { StoredRecord } from '../storage/api';
-import type { HandlersFor } from './dispatcher';
+import type { CallContext, HandlersFor } from './dispatcher';
 
 export interface MessagesDeps {
   broker: BrokerApi;
@@ -17,6 +18,7 @@ export interface MessagesDeps {
 /** Handlers of the `messages.*` requests: the message browser, detail and produce. */
 export function createMessagesHandlers({
   broker,
+  dataDir,
 }: MessagesDeps): HandlersFor<typeof messagesRequests> {
   return {
     'messages.window': ({ topic, partitions, start, count, previewBytes }) =>
@@ -76,6 +78,16 @@ export function createMessagesHandlers({
       return { partition: sent.partition, offset: sent.offset };
     },
     'messages.checkQuery': ({ query }) => ({ error: checkQuery(query) }),
+    'messages.exportDownload': async ({ fileName }, ctx) => {
+      if (!ctx.exportDownloadPath) throw unsupported('downloading an export', ctx);
+      await finishedExportPath(dataDir, fileName);
+      return { url: ctx.exportDownloadPath(fileName) };
+    },
+    'messages.exportShow': async ({ fileName }, ctx) => {
+      if (!ctx.showItemInFolder) throw unsupported('showing an export in its folder', ctx);
+      ctx.showItemInFolder(await finishedExportPath(dataDir, fileName));
+      return {};
+    },
   };
 }
 
@@ -135,4 +147,11 @@ function utf8Boundary(buf: Buffer, from: number, end: number): number {
   let e = end;
   while (e > from && (buf[e] & 0xc0) === 0x80) e--;
   return e > from ? e : end;
+}
+
+function unsupported(what: string, ctx: CallContext): LogdockError {
+  return new LogdockError(
+    'UNSUPPORTED',
+    `${what} is not possible over the ${ctx.transport} transport (see system.info capabilities)`,
+  );
 }

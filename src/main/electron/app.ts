@@ -81,6 +81,7 @@ export async function runElectronApp(options: ElectronAppOptions): Promise<void>
     dispatcher: createDispatcher(services),
     appUrl,
     logger: logger.child('ipc'),
+    showItemInFolder: (path) => shell.showItemInFolder(path),
   });
 
   let main: MainWindow | undefined;

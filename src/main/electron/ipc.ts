@@ -19,6 +19,8 @@ export interface IpcApiOptions {
   /** The app's own page; calls from any other frame are refused. */
   appUrl: string;
   logger: Logger;
+  /** `shell.showItemInFolder`, for `messages.exportShow`. */
+  showItemInFolder?: (path: string) => void;
 }
 
 const subscribeSchema = z.object({
@@ -37,7 +39,10 @@ const unsubscribeSchema = z.object({ id: z.number().int().nonnegative() });
  */
 export function registerIpcApi(options: IpcApiOptions): () => void {
   const { ipcMain, dispatcher, appUrl, logger } = options;
-  const ctx: CallContext = { transport: 'ipc' };
+  const ctx: CallContext = {
+    transport: 'ipc',
+    ...(options.showItemInFolder ? { showItemInFolder: options.showItemInFolder } : {}),
+  };
   const checkSender = (event: IpcMainEvent | IpcMainInvokeEvent): ErrorPayload | undefined => {
     const url = event.senderFrame?.url;
     if (isAppUrl(url, appUrl)) return undefined;

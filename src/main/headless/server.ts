@@ -10,6 +10,7 @@ import type { Dispatcher } from '../api/dispatcher';
 import type { Logger } from '../logger';
 import { attachWebSocketApi } from '../transport/websocket';
 import { removeApiFile, writeApiFile } from './api-file';
+import { exportDownloadPath, isExportRequest, serveExport } from './exports';
 import { allowedOrigins, browsableHost, urlHost } from './origins';
 import { serveStatic } from './static';
 
@@ -44,8 +45,9 @@ export interface HeadlessServer {
 }
 
 /**
- * Headless mode's HTTP server: serves the built renderer and the WebSocket API on one port,
- * and writes `<dataDir>/api.json`.
+ * Headless mode's HTTP server: serves the built renderer, finished exports for download
+ * (`/exports/<name>`, see exports.ts) and the WebSocket API on one port, and writes
+ * `<dataDir>/api.json`.
  * @throws LogdockError UNAVAILABLE when an explicitly requested port is in use or the
  *   host cannot be bound.
  */
@@ -57,7 +59,16 @@ export async function startHeadlessServer(options: HeadlessOptions): Promise<Hea
 
   const server = createServer((req, res) => {
     const headers = securityHeaders(host, port);
-    serveStatic(rendererDir, req, res, headers).catch((err: Error) => {
+    const served = isExportRequest(req.url)
+      ? serveExport(req, res, {
+          dataDir: options.dataDir,
+          token,
+          allowedOrigins: () => allowedOrigins(host, port),
+          headers,
+          logger: options.logger,
+        })
+      : serveStatic(rendererDir, req, res, headers);
+    served.catch((err: Error) => {
       options.logger.error(`serving ${req.url}: ${err.message}`);
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
@@ -70,6 +81,8 @@ export async function startHeadlessServer(options: HeadlessOptions): Promise<Hea
     token,
     allowedOrigins: () => allowedOrigins(host, port),
     logger: options.logger.child('ws'),
+    // Finished exports are served by this same server (GET /exports/<name>).
+    context: { exportDownloadPath: (fileName) => exportDownloadPath(token, fileName) },
   });
 
   const origin = `http://${urlHost(browsableHost(host))}:${port}`;

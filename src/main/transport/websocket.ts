@@ -30,6 +30,8 @@ export interface WebSocketApiOptions {
    */
   allowedOrigins: () => string[];
   logger: Logger;
+  /** What this server offers its callers besides the API (e.g. export downloads). */
+  context?: Omit<CallContext, 'transport'>;
 }
 
 export interface WebSocketApi {
@@ -99,7 +101,7 @@ export function attachWebSocketApi(options: WebSocketApiOptions): WebSocketApi {
       }
       sockets.add(ws);
       ws.once('close', () => sockets.delete(ws));
-      serveConnection(ws, dispatcher, logger);
+      serveConnection(ws, dispatcher, { ...options.context, transport: 'websocket' }, logger);
       ws.send(JSON.stringify({ t: 'ready' } satisfies ServerMessage));
     });
   };
@@ -159,8 +161,12 @@ function checkConnection(
 }
 
 /** Runs one authenticated connection: frames in, results and events out. */
-function serveConnection(ws: WebSocket, dispatcher: Dispatcher, logger: Logger): void {
-  const ctx: CallContext = { transport: 'websocket' };
+function serveConnection(
+  ws: WebSocket,
+  dispatcher: Dispatcher,
+  ctx: CallContext,
+  logger: Logger,
+): void {
   const subs = new Map<number, Unsubscribe>();
   const send = (msg: ServerMessage) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));

@@ -35,6 +35,20 @@ describe('the messages contract', () => {
     ).toThrow(/length/);
   });
 
+  it('names export files by a bare name only: no folders, no "." or "..", no half-written .partial', () => {
+    const exp = messagesSubscriptions['messages.export'].params;
+    const base = { topic: 't', format: 'jsonl' };
+    expect(parse(exp, { ...base, fileName: 'app-1.jsonl' })).toMatchObject({
+      fileName: 'app-1.jsonl',
+    });
+    for (const fileName of ['..', '.', '../x.jsonl', '/etc/passwd', 'a/b', 'x.jsonl.partial', '']) {
+      expect(() => parse(exp, { ...base, fileName })).toThrow(/fileName/);
+      for (const name of ['messages.exportDownload', 'messages.exportShow'] as const) {
+        expect(() => parse(messagesRequests[name].params, { fileName })).toThrow(/fileName/);
+      }
+    }
+  });
+
   it('accepts each kind of seek target and refuses impossible ones', () => {
     for (const t of [
       { kind: 'earliest' },

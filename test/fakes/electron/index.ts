@@ -246,6 +246,11 @@ export const shell = {
     this.opened.push(path);
     return '';
   },
+  /** Paths shown in the file manager, in order. */
+  shown: [] as string[],
+  showItemInFolder(path: string) {
+    this.shown.push(path);
+  },
 };
 
 export const Menu = {
@@ -312,6 +317,7 @@ export function resetFakeElectron(): void {
   app.exitCode = undefined;
   app.singleInstanceLock = true;
   shell.opened.length = 0;
+  shell.shown.length = 0;
   Menu.current = null;
   session.defaultSession.headersListener = null;
   session.defaultSession.permissionHandler = null;

@@ -50,6 +50,8 @@ describe('the API handlers and the contract', () => {
       dataDir,
       mode: 'test',
       kafkaListener: null,
+      // The in-process transport serves no files and has no file manager.
+      capabilities: { downloadExports: false, showExportInFolder: false },
     });
   });
 

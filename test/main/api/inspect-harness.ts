@@ -9,6 +9,7 @@ import type {
 } from '../../../src/common/api/contract';
 import {
   Dispatcher,
+  type CallContext,
   type RequestHandlers,
   type SubscriptionHandlers,
 } from '../../../src/main/api/dispatcher';
@@ -28,9 +29,12 @@ export interface InspectHarness {
 /**
  * A real broker in a temporary data directory with the inspection handlers (topics.*,
  * messages.*) behind the real dispatcher and in-process transport, so validation and
- * error shapes are those of IPC and WebSocket. Other domains are not registered.
+ * error shapes are those of IPC and WebSocket. Other domains are not registered. `context`
+ * is what the simulated transport offers besides the API (e.g. export downloads).
  */
-export async function openInspectHarness(): Promise<InspectHarness> {
+export async function openInspectHarness(
+  context: Omit<CallContext, 'transport'> = {},
+): Promise<InspectHarness> {
   const dir = await mkdtemp(join(tmpdir(), 'logdock-inspect-'));
   const broker = await openBroker({ dataDir: dir, initialRebalanceDelayMs: 0 });
   const deps = { broker, dataDir: dir };
@@ -42,7 +46,7 @@ export async function openInspectHarness(): Promise<InspectHarness> {
     ...createTopicsSubscriptions(deps),
     ...createMessageStreams(deps),
   } as unknown as SubscriptionHandlers;
-  const client = createInProcessClient(new Dispatcher(requests, subscriptions));
+  const client = createInProcessClient(new Dispatcher(requests, subscriptions), context);
   return {
     dir,
     broker,

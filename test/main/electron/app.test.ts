@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,6 +12,7 @@ import {
   app,
   BrowserWindow,
   createRendererEnd,
+  FakeWebContents,
   ipcMain,
   Menu,
   resetFakeElectron,
@@ -125,6 +126,41 @@ describe('the Electron shell', () => {
       dataDir,
       mode: 'electron',
     });
+  });
+
+  it('shows a finished export in the file manager for the app page only, and nothing outside exports/', async () => {
+    const win = await start();
+    await mkdir(join(dataDir, 'exports'), { recursive: true });
+    await writeFile(join(dataDir, 'exports', 'app.jsonl'), '{}\n');
+    const client = createIpcClient(createBridge(createRendererEnd(win.webContents)));
+    await expect(client.call('system.info', {})).resolves.toMatchObject({
+      capabilities: { downloadExports: false, showExportInFolder: true },
+    });
+    await expect(client.call('messages.exportShow', { fileName: 'app.jsonl' })).resolves.toEqual(
+      {},
+    );
+    expect(shell.shown).toEqual([join(dataDir, 'exports', 'app.jsonl')]);
+
+    await expect(client.call('messages.exportShow', { fileName: '..' })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+    await expect(
+      client.call('messages.exportShow', { fileName: '../window-state.json' }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(
+      client.call('messages.exportShow', { fileName: 'missing.csv' }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('missing.csv') });
+    await expect(
+      client.call('messages.exportDownload', { fileName: 'app.jsonl' }),
+    ).rejects.toMatchObject({ code: 'UNSUPPORTED' });
+
+    const foreign = new FakeWebContents();
+    foreign.url = 'https://evil.example/';
+    const outcome = await createRendererEnd(foreign).invoke('messages.exportShow', {
+      fileName: 'app.jsonl',
+    });
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(shell.shown).toHaveLength(1);
   });
 
   it('installs an application menu with a Go entry per section', async () => {

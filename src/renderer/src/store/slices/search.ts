@@ -41,6 +41,8 @@ export interface ExportState {
   running: boolean;
   progress: (Omit<ScanProgress, 'type'> & { writtenBytes: number }) | null;
   result: { path: string; fileName: string; written: number; writtenBytes: number } | null;
+  /** Where the browser downloads the finished file; null where downloads are not offered. */
+  downloadUrl: string | null;
   error: ErrorPayload | null;
 }
 
@@ -61,6 +63,8 @@ export interface SearchSlice {
     fileName?: string;
   }): void;
   cancelExport(): void;
+  /** Opens the system's file manager on the finished export (where the backend offers it). */
+  showExportInFolder(): Promise<void>;
 }
 
 /** The form as a contract query, or null when it is empty. */
@@ -94,10 +98,29 @@ export const createSearchSlice: StateCreator<AppState, [], [], SearchSlice> = (s
   let current: object | null = null;
   let stopExport: Unsubscribe | null = null;
   let currentExport: object | null = null;
+  /** The export started last, running or not (currentExport is cleared when it ends). */
+  let lastExport: object | null = null;
   let checkSeq = 0;
   const patch = (p: Partial<SearchState>) => set((s) => ({ search: { ...s.search, ...p } }));
   const patchExport = (p: Partial<ExportState>) =>
     set((s) => ({ exportJob: { ...s.exportJob, ...p } }));
+
+  /**
+   * Asks for the download link of a finished export when the backend offers downloads
+   * (system.info's capabilities); `job` is the export it belongs to, so that the link of a
+   * replaced export never lands on a newer one.
+   */
+  const linkExport = async (fileName: string, job: object) => {
+    if (!get().systemInfo) await get().loadSystemInfo();
+    if (!get().systemInfo?.capabilities.downloadExports) return;
+    try {
+      const { url } = await get().api.call('messages.exportDownload', { fileName });
+      if (get().exportJob.result?.fileName === fileName && lastExport === job)
+        patchExport({ downloadUrl: url });
+    } catch (err) {
+      if (lastExport === job) patchExport({ error: asPayload(err) });
+    }
+  };
 
   return {
     search: {
@@ -109,7 +132,7 @@ export const createSearchSlice: StateCreator<AppState, [], [], SearchSlice> = (s
       done: null,
       error: null,
     },
-    exportJob: { running: false, progress: null, result: null, error: null },
+    exportJob: { running: false, progress: null, result: null, downloadUrl: null, error: null },
 
     setSearchForm: (form) => patch({ form: { ...get().search.form, ...form } }),
 
@@ -203,9 +226,10 @@ export const createSearchSlice: StateCreator<AppState, [], [], SearchSlice> = (s
       get().cancelExport();
       const { topic, partitions } = get().browser;
       if (!topic) return;
-      patchExport({ running: true, progress: null, result: null, error: null });
+      patchExport({ running: true, progress: null, result: null, downloadUrl: null, error: null });
       const token = {};
       currentExport = token;
+      lastExport = token;
       stopExport = get().api.subscribe(
         'messages.export',
         {
@@ -232,6 +256,7 @@ export const createSearchSlice: StateCreator<AppState, [], [], SearchSlice> = (s
                 writtenBytes: e.writtenBytes,
               },
             });
+            void linkExport(e.fileName, token);
           } else {
             currentExport = null;
             patchExport({
@@ -246,6 +271,16 @@ export const createSearchSlice: StateCreator<AppState, [], [], SearchSlice> = (s
           patchExport({ running: false, error: asPayload(error) });
         },
       );
+    },
+
+    showExportInFolder: async () => {
+      const fileName = get().exportJob.result?.fileName;
+      if (!fileName) return;
+      try {
+        await get().api.call('messages.exportShow', { fileName });
+      } catch (err) {
+        patchExport({ error: asPayload(err) });
+      }
     },
 
     cancelExport: () => {

@@ -12,6 +12,10 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
   const job = useAppStore((s) => s.exportJob);
   const startExport = useAppStore((s) => s.startExport);
   const cancelExport = useAppStore((s) => s.cancelExport);
+  const showExportInFolder = useAppStore((s) => s.showExportInFolder);
+  const canShowInFolder = useAppStore(
+    (s) => s.systemInfo?.capabilities.showExportInFolder ?? false,
+  );
   const selectedIndex = useAppStore((s) => s.browser.selected);
   const rowAt = useAppStore((s) => s.rowAt);
   const form = useAppStore((s) => s.search.form);
@@ -110,6 +114,24 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
         <p data-testid="export-result">
           Wrote {formatCount(job.result.written)} messages ({formatBytes(job.result.writtenBytes)})
           to <code>{job.result.path}</code>
+        </p>
+      )}
+      {job.result && (job.downloadUrl || canShowInFolder) && (
+        <p className="export-actions">
+          {job.downloadUrl && (
+            <a href={job.downloadUrl} download={job.result.fileName} data-testid="export-download">
+              Download {job.result.fileName}
+            </a>
+          )}
+          {canShowInFolder && (
+            <button
+              type="button"
+              onClick={() => void showExportInFolder()}
+              data-testid="export-show-in-folder"
+            >
+              Show in folder
+            </button>
+          )}
         </p>
       )}
       {job.error && (

@@ -133,7 +133,17 @@ export interface BrokerApi {
   partitionFor(topic: string, key: Buffer | null): number;
 
   // Read
-  read(topic: string, partition: number, offset: number, maxBytes: number): Promise<ReadResult>;
+  /**
+   * Whole batches from `offset`, as stored. `into`: a buffer the caller reuses between
+   * reads; the result may be a view of it (see PartitionLog.read).
+   */
+  read(
+    topic: string,
+    partition: number,
+    offset: number,
+    maxBytes: number,
+    into?: Buffer,
+  ): Promise<ReadResult>;
   readRecords(
     topic: string,
     partition: number,

@@ -624,8 +624,9 @@ export class Broker implements BrokerApi {
     partition: number,
     offset: number,
     maxBytes: number,
+    into?: Buffer,
   ): Promise<ReadResult> {
-    return this.log(topic, partition).read(offset, maxBytes);
+    return this.log(topic, partition).read(offset, maxBytes, into);
   }
 
   /** Decoded records from `offset`. Errors as `read`. */

@@ -24,7 +24,11 @@ export interface ScanOptions {
   /** Lets whole batches be skipped undecoded (see compileBatchFilter). */
   batchFilter?: BatchFilter | null;
   signal: AbortSignal;
-  /** Called for each match; return false to stop the scan (a result limit was reached). */
+  /**
+   * Called for each match; return false to stop the scan (a result limit was reached). The
+   * record's key, value and header values are views of a reused read buffer, valid during
+   * the call only: copy what you keep.
+   */
   onMatch: (record: StoredRecord, partition: number) => boolean | void | Promise<boolean | void>;
   onProgress: (figures: ProgressFigures) => void;
   progressIntervalMs?: number;
@@ -130,9 +134,13 @@ interface Chunk {
  * record decoding.
  */
 async function* readSpan(opts: ScanOptions, span: Span): AsyncGenerator<Chunk> {
-  const read = async (offset: number) =>
-    (await opts.source.read(opts.topic, span.partition, offset, READ_BYTES)).records;
-  for await (const { raw, offset } of readAhead(read, span.from, span.to, opts.signal)) {
+  const read = async (offset: number, into?: Buffer) =>
+    (await opts.source.read(opts.topic, span.partition, offset, READ_BYTES, into)).records;
+  const reads = readAhead(read, span.from, span.to, {
+    signal: opts.signal,
+    bufferBytes: READ_BYTES,
+  });
+  for await (const { raw, offset } of reads) {
     const chunk: Chunk = { records: [], skipped: 0, skippedBytes: 0 };
     for (const { header, position, size } of iterateBatches(raw)) {
       const first = header.baseOffset;

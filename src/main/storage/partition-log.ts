@@ -450,10 +450,12 @@ export class PartitionLog {
    * after it when compaction removed it), up to `maxBytes` but always at least one batch.
    * `offset == logEndOffset` gives an empty buffer; outside [logStart, logEnd] throws
    * OFFSET_OUT_OF_RANGE; a corrupt batch throws CORRUPT_RECORD naming the file and position.
-   * Safe concurrently with appends and other reads.
+   * Safe concurrently with appends and other reads. With `into`, a buffer the caller reuses
+   * from read to read (see readAhead), the bytes land in it when they fit (overwriting it,
+   * the result a view of it, possibly shorter than `maxBytes`): no fresh memory to fault in.
    */
-  read(offset: number, maxBytes: number): Promise<ReadResult> {
-    return this.retryOnRemovedSegment(() => this.readOnce(offset, maxBytes));
+  read(offset: number, maxBytes: number, into?: Buffer): Promise<ReadResult> {
+    return this.retryOnRemovedSegment(() => this.readOnce(offset, maxBytes, into));
   }
 
   /**
@@ -470,7 +472,7 @@ export class PartitionLog {
     }
   }
 
-  private async readOnce(offset: number, maxBytes: number): Promise<ReadResult> {
+  private async readOnce(offset: number, maxBytes: number, into?: Buffer): Promise<ReadResult> {
     this.ensureOpen();
     if (!Number.isFinite(maxBytes) || maxBytes < 0) {
       throw new LogdockError(
@@ -488,7 +490,7 @@ export class PartitionLog {
       const seg = segs[i];
       seg.acquire();
       try {
-        const found = await seg.readBatchesFrom(offset, maxBytes);
+        const found = await seg.readBatchesFrom(offset, maxBytes, into);
         if (!found) continue;
         // Batches appended during the read may be included: report the end as of now.
         return {

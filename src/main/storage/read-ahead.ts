@@ -5,12 +5,19 @@
  * otherwise sit idle: overlapping the two is what lets a scan or a decode loop run at the
  * speed of its own work rather than of read + work. Kafka's consumer does the same by
  * sending the next Fetch before the application has processed the last one.
+ *
+ * Given a buffer size, it also reads into two buffers of that size taken in turn instead of
+ * a fresh one per read: fresh memory must be faulted in page by page by the kernel, which
+ * on a busy machine costs as much as the copy itself.
  */
 import { BATCH_LENGTH_OFFSET, LAST_OFFSET_DELTA_OFFSET, LOG_OVERHEAD } from './record-batch';
 import { readInt64 } from './varint';
 
-/** Reads whole batches starting with the one holding `offset` (empty at the end). */
-export type RawReader = (offset: number) => Promise<Buffer>;
+/**
+ * Reads whole batches starting with the one holding `offset` (empty at the end), into
+ * `into` when given and the batches fit (PartitionLog.read and BrokerApi.read do that).
+ */
+export type RawReader = (offset: number, into?: Buffer) => Promise<Buffer>;
 
 export interface RawChunk {
   /** Whole RecordBatch v2 batches as stored; the first may start before `offset`. */
@@ -26,15 +33,23 @@ export interface RawChunk {
  * or compacted away), when a read brings nothing new, or when `signal` is aborted. A
  * read's error is thrown where that read is consumed; a read still in flight when the
  * caller stops is abandoned and its outcome ignored.
+ *
+ * With `bufferBytes`, reads go to two reused buffers: a yielded chunk, and every view of it
+ * (decoded keys and values), is then valid only until the caller asks for the next one.
  */
 export async function* readAhead(
   read: RawReader,
   from: number,
   to: number,
-  signal?: AbortSignal,
+  opts: { signal?: AbortSignal; bufferBytes?: number } = {},
 ): AsyncGenerator<RawChunk> {
+  const { signal, bufferBytes } = opts;
+  const buffers = bufferBytes
+    ? [Buffer.allocUnsafeSlow(bufferBytes), Buffer.allocUnsafeSlow(bufferBytes)]
+    : [];
+  let turn = 0;
   const issue = (offset: number) => {
-    const raw = read(offset);
+    const raw = read(offset, buffers.length > 0 ? buffers[turn++ % 2] : undefined);
     raw.catch(() => undefined); // consumed below, or abandoned when the caller stops early
     return { offset, raw };
   };

@@ -132,10 +132,16 @@ export class LogSegment {
     return this.opening;
   }
 
-  /** Reads `length` bytes at `position` (fewer at the end of the file). */
-  async readAt(position: number, length: number): Promise<Buffer> {
+  /**
+   * Reads `length` bytes at `position` (fewer at the end of the file), into `into` when it
+   * is large enough (overwriting it; the result is a view of it), else into a new buffer.
+   */
+  async readAt(position: number, length: number, into?: Buffer): Promise<Buffer> {
     const fh = await this.handle();
-    const buf = Buffer.allocUnsafe(length);
+    const buf =
+      into !== undefined && into.length >= length
+        ? into.subarray(0, length)
+        : Buffer.allocUnsafe(length);
     let done = 0;
     while (done < length) {
       const { bytesRead } = await fh.read(buf, done, length - done, position + done);
@@ -184,6 +190,7 @@ export class LogSegment {
     to: number,
     readAhead: number,
     visit: (b: BatchLocation, chunk: Buffer, chunkStart: number) => boolean | void,
+    into?: Buffer,
   ): Promise<number> {
     let pos = from;
     let chunk: Buffer = Buffer.alloc(0);
@@ -191,7 +198,7 @@ export class LogSegment {
     while (pos < to) {
       if (pos + RECORD_BATCH_OVERHEAD > chunkStart + chunk.length) {
         chunkStart = pos;
-        chunk = await this.readAt(pos, Math.min(readAhead, to - pos));
+        chunk = await this.readAt(pos, Math.min(readAhead, to - pos), into);
         if (chunk.length < RECORD_BATCH_OVERHEAD) {
           throw this.corrupt(pos, `${to - pos} bytes left, too few for a batch header`);
         }
@@ -464,21 +471,23 @@ export class LogSegment {
    * `maxBytes`, but always that whole first batch, within the bytes visible now. One read
    * from the index position usually covers both the scan and the data. Returns null when
    * the segment holds no such batch. The caller trims a partial batch at the end. Index
-   * problems are handled as in `findBatch`.
+   * problems are handled as in `findBatch`. With `into` (a reader's reusable buffer) the
+   * bytes are read into it, and the answer may stop short of `maxBytes` at its end.
    */
   async readBatchesFrom(
     offset: number,
     maxBytes: number,
+    into?: Buffer,
   ): Promise<{ buf: Buffer; firstSize: number } | null> {
     await this.ensureIndexes();
     const end = this.size;
     const from = this.offsetIndex.lookup(offset);
     try {
-      return await this.readFromPosition(from, end, offset, maxBytes);
+      return await this.readFromPosition(from, end, offset, maxBytes, into);
     } catch (err) {
       if (from === 0 || !(err instanceof LogdockError) || err.code !== 'CORRUPT_RECORD') throw err;
       await this.rebuildIndexes();
-      return this.readFromPosition(this.offsetIndex.lookup(offset), end, offset, maxBytes);
+      return this.readFromPosition(this.offsetIndex.lookup(offset), end, offset, maxBytes, into);
     }
   }
 
@@ -487,22 +496,27 @@ export class LogSegment {
     end: number,
     offset: number,
     maxBytes: number,
+    into?: Buffer,
   ): Promise<{ buf: Buffer; firstSize: number } | null> {
     let hit = null as { b: BatchLocation; chunk: Buffer; chunkStart: number } | null;
     // The index entry is at most ~index.interval.bytes before the target: reading that
     // much more than asked usually gets the whole answer in one go.
-    await this.walkHeaders(from, end, maxBytes + HEADER_CHUNK, (b, chunk, chunkStart) => {
+    const readAhead = into ? Math.max(into.length, RECORD_BATCH_OVERHEAD) : maxBytes + HEADER_CHUNK;
+    const visit = (b: BatchLocation, chunk: Buffer, chunkStart: number) => {
       if (lastOffsetOf(b.header) < offset) return false;
       hit = { b, chunk, chunkStart };
       return true;
-    });
+    };
+    await this.walkHeaders(from, end, readAhead, visit, into);
     if (hit === null) return null;
     const { position: pos, size } = hit.b;
     const length = Math.max(size, Math.min(maxBytes, end - pos));
     const at = pos - hit.chunkStart;
-    if (at + length <= hit.chunk.length)
-      return { buf: hit.chunk.subarray(at, at + length), firstSize: size };
-    return { buf: await this.readAt(pos, length), firstSize: size };
+    const inChunk = hit.chunk.length - at;
+    if (length <= inChunk) return { buf: hit.chunk.subarray(at, at + length), firstSize: size };
+    // A reused buffer holds what it holds: a shorter answer beats a second read.
+    if (into && size <= inChunk) return { buf: hit.chunk.subarray(at), firstSize: size };
+    return { buf: await this.readAt(pos, length, into), firstSize: size };
   }
 
   /**

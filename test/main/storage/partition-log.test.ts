@@ -87,6 +87,23 @@ describe('PartitionLog', () => {
     expect((await log.readRecords(25, { maxRecords: 2 })).map((r) => r.offset)).toEqual([25, 26]);
   });
 
+  it("reads into a caller's buffer when the batches fit, and into a new one when they do not", async () => {
+    const log = await openLog(smallConfig({ segmentBytes: 1 << 20 }));
+    await fill(log, 100, 10);
+    const fresh = (await log.read(25, 2000)).records;
+    const into = Buffer.alloc(2000, 0xee);
+    const reused = (await log.read(25, 2000, into)).records;
+    expect(reused.buffer).toBe(into.buffer);
+    expect(reused.length).toBeGreaterThan(0);
+    // Whole batches, the same bytes as a fresh read (possibly fewer of them).
+    expect(fresh.subarray(0, reused.length).equals(reused)).toBe(true);
+    expect([...iterateBatches(reused)][0].header.baseOffset).toBe(20);
+    const tiny = Buffer.alloc(10);
+    const big = (await log.read(25, 2000, tiny)).records;
+    expect(big.buffer).not.toBe(tiny.buffer);
+    expect(big.equals(fresh)).toBe(true);
+  });
+
   it('returns nothing at the log end offset and OFFSET_OUT_OF_RANGE outside the log', async () => {
     const log = await openLog();
     await fill(log, 10);

@@ -31,11 +31,16 @@ afterEach(async () => {
   await removeDir(root);
 });
 
-/** Reads of at most `bytes`, recording the offsets asked for. */
-function recordingReader(bytes: number, asked: number[]): RawReader {
-  return async (offset) => {
+/** Reads of at most `bytes`, recording the offsets asked for (and buffers passed). */
+function recordingReader(
+  bytes: number,
+  asked: number[],
+  into: (Buffer | undefined)[] = [],
+): RawReader {
+  return async (offset, buffer) => {
     asked.push(offset);
-    return (await log.read(offset, bytes)).records;
+    into.push(buffer);
+    return (await log.read(offset, bytes, buffer)).records;
   };
 }
 
@@ -76,6 +81,23 @@ describe('readAhead', () => {
     expect(asked.every((o) => o < 41)).toBe(true);
   });
 
+  it('reads into two reused buffers in turn, each chunk intact until the next is asked for', async () => {
+    const asked: number[] = [];
+    const into: (Buffer | undefined)[] = [];
+    const seen: number[] = [];
+    const reads = readAhead(recordingReader(700, asked, into), 0, 300, { bufferBytes: 700 });
+    for await (const { raw, offset } of reads) {
+      // The bytes equal a fresh read of the same offset, although the next read is running.
+      expect(raw.equals((await log.read(offset, 700)).records.subarray(0, raw.length))).toBe(true);
+      expect(raw.buffer).toBe(into[asked.indexOf(offset)]!.buffer);
+      seen.push(...batchOffsets(raw));
+    }
+    expect(seen).toEqual(Array.from({ length: 60 }, (_, b) => b * 5));
+    expect(new Set(into).size).toBe(2);
+    expect(into[0]).not.toBe(into[1]);
+    expect(into[2]).toBe(into[0]);
+  });
+
   it('reads nothing for an empty range', async () => {
     const asked: number[] = [];
     let chunks = 0;
@@ -88,7 +110,9 @@ describe('readAhead', () => {
   it('stops when the signal is aborted', async () => {
     const controller = new AbortController();
     let chunks = 0;
-    for await (const chunk of readAhead(recordingReader(700, []), 0, 300, controller.signal)) {
+    for await (const chunk of readAhead(recordingReader(700, []), 0, 300, {
+      signal: controller.signal,
+    })) {
       expect(chunk.raw.length).toBeGreaterThan(0);
       chunks++;
       controller.abort();

@@ -23,7 +23,14 @@ export {
   type EncodeOptions,
   type EncodableRecord,
 } from './record-batch';
-export { compress, decompress, xerialFrame, CODEC_IDS, codecFromId } from './compression';
+export {
+  compress,
+  decompress,
+  decompressedLimit,
+  xerialFrame,
+  CODEC_IDS,
+  codecFromId,
+} from './compression';
 export { readAhead, offsetAfter, type RawReader, type RawChunk } from './read-ahead';
 export { segmentFileName } from './segment';
 export { LogMaintenance } from './maintenance';

@@ -434,42 +434,33 @@ function view(buf: Buffer, start: number, len: number): Buffer {
 }
 
 /**
- * Checks the structure of an uncompressed batch's records without allocating: every record
- * length fits, offset deltas are 0..recordCount-1 in order, and the records fill the batch.
- * Used on append so that a client batch with a valid CRC but malformed records is refused.
- * Throws CORRUPT_RECORD.
+ * Checks the structure of a batch's records area, decompressed (`body`), without
+ * allocating: every record length fits, offset deltas are 0..recordCount-1 in order, and
+ * the records fill `body` exactly. Used on append, for every codec, so that a client batch
+ * with a valid CRC but malformed records is refused, as Kafka's LogValidator does. Throws
+ * CORRUPT_RECORD naming the record; the caller adds which batch.
  */
-export function validateUncompressedRecords(
-  buf: Buffer,
-  pos: number,
-  header: RecordBatchHeader,
-): void {
-  const end = pos + LOG_OVERHEAD + header.batchLength;
-  const cursor: Cursor = { pos: pos + RECORD_BATCH_OVERHEAD, end };
-  for (let i = 0; i < header.recordCount; i++) {
+export function validateRecords(body: Buffer, recordCount: number): void {
+  const end = body.length;
+  const cursor: Cursor = { pos: 0, end };
+  for (let i = 0; i < recordCount; i++) {
     cursor.end = end;
-    const length = readVarlong(buf, cursor, 'record length');
+    const length = readVarlong(body, cursor, 'record length');
     const recordEnd = cursor.pos + length;
     if (length < 3 || recordEnd > end) {
-      throw corrupt(
-        `record ${i} of the batch at byte ${pos} has length ${length} but ${end - cursor.pos} bytes remain`,
-      );
+      throw corrupt(`record ${i} has length ${length} but ${end - cursor.pos} bytes remain`);
     }
     cursor.end = recordEnd;
     cursor.pos++;
-    readVarlong(buf, cursor, 'timestampDelta');
-    const offsetDelta = readVarlong(buf, cursor, 'offsetDelta');
+    readVarlong(body, cursor, 'timestampDelta');
+    const offsetDelta = readVarlong(body, cursor, 'offsetDelta');
     if (offsetDelta !== i) {
-      throw corrupt(
-        `record ${i} of the batch at byte ${pos} has offsetDelta ${offsetDelta}, expected ${i}`,
-      );
+      throw corrupt(`record ${i} has offsetDelta ${offsetDelta}, expected ${i}`);
     }
     cursor.pos = recordEnd;
   }
   if (cursor.pos !== end) {
-    throw corrupt(
-      `batch at byte ${pos} has ${end - cursor.pos} bytes after its ${header.recordCount} records`,
-    );
+    throw corrupt(`${end - cursor.pos} bytes follow its ${recordCount} records`);
   }
 }
 

@@ -4,20 +4,26 @@
  */
 import { LogdockError } from '../../common/errors';
 import type { LogConfig } from './api';
+import { decompress } from './compression';
 import {
   LOG_OVERHEAD,
+  RECORD_BATCH_OVERHEAD,
   batchCrcMatches,
   readBatchHeader,
-  validateUncompressedRecords,
+  validateRecords,
 } from './record-batch';
 import type { BatchLocation } from './segment';
 
 /**
  * Splits `batches` into RecordBatch v2 batches and checks each: complete header, magic 2,
  * length within the buffer and within max.message.bytes and segment.bytes
- * (MESSAGE_TOO_LARGE), CRC-32C, at least one record with consecutive offset deltas, and for
- * uncompressed batches the structure of every record (CORRUPT_RECORD). `name` (the
- * partition) prefixes every message. Pure; allocates one small object per batch.
+ * (MESSAGE_TOO_LARGE), CRC-32C, at least one record with consecutive offset deltas, and the
+ * structure of every record (CORRUPT_RECORD) — of compressed batches too, after
+ * decompressing them within the cap of `decompress`, as Kafka's broker does: a batch that
+ * does not decode would otherwise be stored and fail every later reader. `name` (the
+ * partition) prefixes every message. Pure; allocates two small objects per uncompressed
+ * batch (its location and a view of its records), and the decompressed records of a
+ * compressed one (dropped on return).
  */
 export function validateClientBatches(
   batches: Buffer,
@@ -60,12 +66,15 @@ export function validateClientBatches(
         `append to ${name}: batch at byte ${pos} has ${header.recordCount} records but lastOffsetDelta ${header.lastOffsetDelta}`,
       );
     }
-    if (header.compression === 'none') {
-      try {
-        validateUncompressedRecords(batches, pos, header);
-      } catch (err) {
-        throw new LogdockError('CORRUPT_RECORD', `append to ${name}: ${(err as Error).message}`);
-      }
+    try {
+      const area = batches.subarray(pos + RECORD_BATCH_OVERHEAD, pos + size);
+      validateRecords(decompress(header.compression, area), header.recordCount);
+    } catch (err) {
+      throw new LogdockError(
+        'CORRUPT_RECORD',
+        `append to ${name}: batch at byte ${pos} (${header.compression}): ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     out.push(loc);
     pos += size;

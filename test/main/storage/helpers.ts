@@ -2,7 +2,19 @@
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LogConfig, defaultLogConfig } from '../../../src/main/storage';
+import { gzipSync } from 'node:zlib';
+import { compressFrameSync } from 'lz4-napi';
+import { compress as zstdCompress } from 'zstd-napi';
+import {
+  type CompressionCodec,
+  type LogConfig,
+  LOG_OVERHEAD,
+  RECORD_BATCH_OVERHEAD,
+  type RecordInput,
+  defaultLogConfig,
+  encodeRecordBatch,
+  writeBatchCrc,
+} from '../../../src/main/storage';
 
 /** Creates a fresh temporary directory; pair with `removeDir` in afterEach. */
 export function makeTempDir(): Promise<string> {
@@ -38,4 +50,81 @@ export async function appendGarbage(path: string, length: number): Promise<void>
 
 export function value(i: number): Buffer {
   return Buffer.from(`value-${i}`);
+}
+
+// ---- compressed bodies: batches around arbitrary compressed records, and bombs ----------
+
+const MiB = 1024 * 1024;
+
+/**
+ * A batch of `codec` whose records area is `body` as given (garbage, a bomb, a framing
+ * the encoder does not write), with batchLength and CRC right, so that only what is inside
+ * the records can be wrong.
+ */
+export function batchWithBody(
+  codec: CompressionCodec,
+  body: Buffer,
+  recordCount: number,
+  baseOffset = 0,
+): Buffer {
+  const head = Buffer.from(
+    encodeRecordBatch([{ value: Buffer.from('x'), timestamp: 1000 }], {
+      compression: codec,
+      baseOffset,
+    }).subarray(0, RECORD_BATCH_OVERHEAD),
+  );
+  const batch = Buffer.concat([head, body]);
+  batch.writeInt32BE(batch.length - LOG_OVERHEAD, 8);
+  batch.writeInt32BE(recordCount - 1, 23); // lastOffsetDelta
+  batch.writeInt32BE(recordCount, 57);
+  writeBatchCrc(batch, 0);
+  return batch;
+}
+
+/** The uncompressed records area of a batch of `records`. */
+export function recordsBody(records: RecordInput[]): Buffer {
+  return encodeRecordBatch(records).subarray(RECORD_BATCH_OVERHEAD);
+}
+
+/** `mib` MiB of zeros as gzip: one member of 1 MiB (~1 KiB) repeated, as gunzip reads on. */
+export function gzipBomb(mib: number): Buffer {
+  return Buffer.concat(new Array<Buffer>(mib).fill(gzipSync(Buffer.alloc(MiB))));
+}
+
+/** `mib` MiB of zeros as zstd frames of 1 MiB, with or without their content size. */
+export function zstdBomb(mib: number, contentSize: boolean): Buffer {
+  const frame = zstdCompress(Buffer.alloc(MiB), { contentSizeFlag: contentSize });
+  return Buffer.concat(new Array<Buffer>(mib).fill(frame));
+}
+
+/** One LZ4 frame of `mib` MiB of zeros: the 4 MiB block of a real frame repeated (mib / 4 times). */
+export function lz4Bomb(mib: number): Buffer {
+  const frame = compressFrameSync(Buffer.alloc(4 * MiB));
+  // magic, FLG 0x60 (independent blocks, no size, no checksums), BD, header checksum
+  if (frame[4] !== 0x60) throw new Error(`unexpected LZ4 FLG ${frame[4]}`);
+  const blockEnd = 11 + frame.readUInt32LE(7);
+  if (blockEnd + 4 !== frame.length) throw new Error('expected a single-block LZ4 frame');
+  const blocks = new Array<Buffer>(mib / 4).fill(frame.subarray(7, blockEnd));
+  return Buffer.concat([frame.subarray(0, 7), ...blocks, Buffer.alloc(4)]);
+}
+
+/** A raw snappy block whose length preamble claims `length` bytes, followed by junk. */
+export function snappyPreambleLie(length: number): Buffer {
+  const bytes: number[] = [];
+  let rest = length;
+  while (rest >= 0x80) {
+    bytes.push((rest % 0x80) | 0x80);
+    rest = Math.floor(rest / 0x80);
+  }
+  bytes.push(rest);
+  return Buffer.concat([Buffer.from(bytes), Buffer.alloc(64, 0x11)]);
+}
+
+/**
+ * Bytes held outside the V8 heap (Buffers included) now: the growth across a refused
+ * decompression shows whether it allocated the bomb's output. One-sided: a garbage
+ * collection in between could hide an allocation, never invent one.
+ */
+export function externalBytes(): number {
+  return process.memoryUsage().external;
 }

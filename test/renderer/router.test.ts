@@ -7,7 +7,9 @@ import {
   parseHash,
   sectionOf,
   SECTIONS,
+  topicRoute,
   useRoute,
+  viewPartitionsOf,
   type Route,
 } from '../../src/renderer/src/router';
 
@@ -47,12 +49,44 @@ describe('the hash router', () => {
       { view: 'topics' },
       { view: 'topic', topic: 'a/b?c#d' },
       { view: 'topic', topic: 'logs', partition: 0, offset: 0 },
+      { view: 'topic', topic: 'logs', partitions: [0, 3], partition: 3, offset: 7 },
       { view: 'groups' },
       { view: 'group', groupId: 'consumers #1' },
       { view: 'collectors' },
       { view: 'settings' },
     ];
     for (const route of routes) expect(parseHash(hrefFor(route))).toEqual(route);
+  });
+
+  it('keeps the chosen partitions of a topic view in the address, and old one-partition links working', () => {
+    expect(parseHash('#/topics/app?partitions=5,0,2,2&partition=2&offset=9')).toEqual({
+      view: 'topic',
+      topic: 'app',
+      partitions: [0, 2, 5],
+      partition: 2,
+      offset: 9,
+    });
+    expect(hrefFor(topicRoute('app', [2, 0], { partition: 2, offset: 9 }))).toBe(
+      '#/topics/app?partitions=0,2&partition=2&offset=9',
+    );
+    // One partition keeps the older form; all partitions say merged only with a position.
+    expect(hrefFor(topicRoute('app', [3]))).toBe('#/topics/app?partition=3');
+    expect(hrefFor(topicRoute('app', null))).toBe('#/topics/app');
+    expect(hrefFor(topicRoute('app', null, { partition: 1, offset: 4 }))).toBe(
+      '#/topics/app?partition=1&offset=4&merged=1',
+    );
+    const view = (hash: string) => {
+      const route = parseHash(hash);
+      if (route.view !== 'topic') throw new Error(hash);
+      return viewPartitionsOf(route);
+    };
+    expect(view('#/topics/app?partitions=0,2&partition=2&offset=9')).toEqual([0, 2]);
+    expect(view('#/topics/app?partition=1&offset=42')).toEqual([1]);
+    expect(view('#/topics/app?partition=1')).toEqual([1]);
+    expect(view('#/topics/app?partition=1&offset=42&merged=1')).toBeNull();
+    expect(view('#/topics/app')).toBeNull();
+    // A malformed list is left out rather than guessed at.
+    expect(view('#/topics/app?partitions=0,,x')).toBeNull();
   });
 
   it('puts every route of a section under that section', () => {

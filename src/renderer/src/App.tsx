@@ -1,5 +1,5 @@
 import { useEffect, type ReactNode } from 'react';
-import { ConnectionStatus } from './components/ConnectionStatus';
+import { ConnectionLostBanner, ConnectionStatus } from './components/ConnectionStatus';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { NavBar } from './components/NavBar';
 import { SectionPlaceholder } from './components/SectionPlaceholder';
@@ -65,6 +65,7 @@ export function App() {
         <a className="app-title" href={hrefFor({ view: 'dashboard' })}>
           Logdock
         </a>
+        <ConnectionLostBanner />
         <ConnectionStatus />
       </header>
       <NavBar current={section} />

@@ -3,14 +3,24 @@ import { useMemo, useSyncExternalStore } from 'react';
 /**
  * The app's routes, kept in the URL hash so that they work the same from `file://` in
  * Electron and over HTTP in headless mode:
- *   #/dashboard  #/topics  #/topics/<name>?partition=&offset=[&merged=1]  #/groups  #/groups/<id>
- *   #/collectors  #/settings
- * (`merged=1`: the message at partition/offset, shown in the view of all partitions merged.)
+ *   #/dashboard  #/topics  #/topics/<name>?[partitions=0,2&]partition=&offset=[&merged=1]
+ *   #/groups  #/groups/<id>  #/collectors  #/settings
+ * In a topic route, `partition`/`offset` are the selected message. Which partitions the view
+ * shows: `partitions=0,2` (several, merged by time), else `merged=1` (all), else `partition`
+ * alone (that one — the form of older links), else all. See `viewPartitionsOf`.
  */
 export type Route =
   | { view: 'dashboard' }
   | { view: 'topics' }
-  | { view: 'topic'; topic: string; partition?: number; offset?: number; merged?: boolean }
+  | {
+      view: 'topic';
+      topic: string;
+      partition?: number;
+      offset?: number;
+      merged?: boolean;
+      /** The partitions shown, when several but not all (sorted, no repeats). */
+      partitions?: number[];
+    }
   | { view: 'groups' }
   | { view: 'group'; groupId: string }
   | { view: 'collectors' }
@@ -52,6 +62,7 @@ export function parseHash(hash: string): Route {
         ...optionalInt('partition', params.get('partition')),
         ...optionalInt('offset', params.get('offset')),
         ...(params.get('merged') === '1' ? { merged: true } : {}),
+        ...optionalIntList('partitions', params.get('partitions')),
       };
     }
     if (head === 'groups') return id ? { view: 'group', groupId: id } : { view: 'groups' };
@@ -70,11 +81,13 @@ export function parseHash(hash: string): Route {
 export function hrefFor(route: Route): string {
   switch (route.view) {
     case 'topic': {
-      const params = new URLSearchParams();
-      if (route.partition !== undefined) params.set('partition', String(route.partition));
-      if (route.offset !== undefined) params.set('offset', String(route.offset));
-      if (route.merged) params.set('merged', '1');
-      const query = params.toString();
+      // Only numbers go in, so nothing needs escaping (and `0,2` stays readable, not `0%2C2`).
+      const params: string[] = [];
+      if (route.partitions) params.push(`partitions=${route.partitions.join(',')}`);
+      if (route.partition !== undefined) params.push(`partition=${route.partition}`);
+      if (route.offset !== undefined) params.push(`offset=${route.offset}`);
+      if (route.merged) params.push('merged=1');
+      const query = params.join('&');
       return `#/topics/${encodeURIComponent(route.topic)}${query ? '?' + query : ''}`;
     }
     case 'group':
@@ -89,6 +102,37 @@ export function hrefFor(route: Route): string {
     default:
       return `#/${route.view}`;
   }
+}
+
+export type TopicRoute = Extract<Route, { view: 'topic' }>;
+
+/** The partitions a topic route shows: a list, or null for all of them merged by time. */
+export function viewPartitionsOf(route: TopicRoute): number[] | null {
+  if (route.partitions) return route.partitions;
+  if (route.merged || route.partition === undefined) return null;
+  return [route.partition];
+}
+
+/**
+ * The route of a view of `partitions` (null = all), optionally with a selected message, in
+ * the shortest form that parses back to the same view: one partition keeps the form of
+ * older links (`?partition=&offset=`).
+ */
+export function topicRoute(
+  topic: string,
+  partitions: number[] | null,
+  position?: { partition: number; offset: number },
+): TopicRoute {
+  const at = position ? { partition: position.partition, offset: position.offset } : {};
+  if (partitions === null)
+    return { view: 'topic', topic, ...at, ...(position ? { merged: true } : {}) };
+  if (partitions.length === 1) return { view: 'topic', topic, partition: partitions[0], ...at };
+  return { view: 'topic', topic, partitions: normalizePartitions(partitions), ...at };
+}
+
+/** Sorted, without repeats. */
+export function normalizePartitions(partitions: readonly number[]): number[] {
+  return [...new Set(partitions)].sort((a, b) => a - b);
 }
 
 /** The navigation section a route is shown under. */
@@ -132,6 +176,12 @@ export function useRoute(): Route {
 function optionalInt<K extends string>(key: K, value: string | null): { [P in K]?: number } {
   if (value === null || !/^\d+$/.test(value)) return {};
   return { [key]: Number(value) } as { [P in K]?: number };
+}
+
+/** `0,2,5` → [0, 2, 5] (sorted, no repeats); anything else is left out of the route. */
+function optionalIntList<K extends string>(key: K, value: string | null): { [P in K]?: number[] } {
+  if (value === null || !/^\d+(,\d+)*$/.test(value)) return {};
+  return { [key]: normalizePartitions(value.split(',').map(Number)) } as { [P in K]?: number[] };
 }
 
 function safeDecode(part: string): string {

@@ -1,7 +1,10 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConnectionStatus } from '../../../src/renderer/src/components/ConnectionStatus';
+import {
+  ConnectionLostBanner,
+  ConnectionStatus,
+} from '../../../src/renderer/src/components/ConnectionStatus';
 import { ErrorBoundary } from '../../../src/renderer/src/components/ErrorBoundary';
 import { useAppStore } from '../../../src/renderer/src/store';
 import { applyTheme } from '../../../src/renderer/src/theme';
@@ -14,7 +17,7 @@ function Boom({ when }: { when: boolean }) {
 describe('the renderer frame components', () => {
   afterEach(() => {
     cleanup();
-    useAppStore.getState().setConnection('connecting');
+    useAppStore.setState({ connection: { status: 'connecting', error: null, lost: false } });
   });
 
   it('shows a rendering error instead of a blank window and recovers when the route changes', () => {
@@ -73,6 +76,36 @@ describe('the renderer frame components', () => {
         .setConnection('closed', { code: 'UNAUTHENTICATED', message: 'wrong API token' }),
     );
     expect(status.dataset.status).toBe('closed');
+    expect(status.textContent).toBe('Disconnected — wrong API token');
+  });
+
+  it('says the connection was lost while it is retried, and stops saying so when it returns', () => {
+    render(
+      <>
+        <ConnectionLostBanner />
+        <ConnectionStatus />
+      </>,
+    );
+    const status = screen.getByTestId('connection-status');
+    const set = useAppStore.getState().setConnection;
+    // Connecting for the first time is not a lost connection.
+    expect(screen.queryByTestId('connection-lost')).toBeNull();
+    act(() => set('open'));
+    act(() => set('closed'));
+    expect(screen.getByTestId('connection-lost').textContent).toMatch(/Lost the connection/);
+    expect(status.dataset.lost).toBe('true');
+    // Each retry passes through connecting and closed; the indicator stays on one word.
+    act(() => set('connecting'));
+    act(() => set('closed'));
+    expect(status.textContent).toBe('Reconnecting…');
+    act(() => set('open'));
+    expect(screen.queryByTestId('connection-lost')).toBeNull();
+    expect(status.dataset.lost).toBeUndefined();
+    expect(status.textContent).toBe('Connected');
+    // A refusal is final: it is shown as such, not as an endless reconnect.
+    act(() => set('closed'));
+    act(() => set('closed', { code: 'UNAUTHENTICATED', message: 'wrong API token' }));
+    expect(screen.queryByTestId('connection-lost')).toBeNull();
     expect(status.textContent).toBe('Disconnected — wrong API token');
   });
 

@@ -43,6 +43,15 @@ describe('the browser slice', () => {
     expect(state().rowAt(4321)).toMatchObject({ partition: 1, offset: 4321 });
   });
 
+  it('knows every partition of the topic for the picker, whatever the view shows', async () => {
+    await state().openBrowser('logs', [1]);
+    expect(state().browser.ends.map((e) => e.partition)).toEqual([1]);
+    expect(state().browser.topicPartitions).toEqual([0, 1]);
+    await state().openBrowser('missing-topic', null);
+    expect(state().browser.topicPartitions).toEqual([]);
+    expect(state().browser.loadError?.code).toBe('UNKNOWN_TOPIC');
+  });
+
   it('computes one-partition seeks locally only when certainly inside the known ends', async () => {
     await state().openBrowser('logs', [1]);
     const b = state().browser;

@@ -60,6 +60,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
       `Logdock (pid ${running.pid}) already serves ${dataDir} at ${running.url}`,
     );
   }
+  tokenFromEnv(process.env); // a bad token fails before anything opens
   // Validated before anything opens, so a bad config file fails fast and clearly.
   const sources = await serveSources({ config: opts.config, tail: opts.tail });
   const services = await openServices({
@@ -85,6 +86,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
       dataDir,
       host: opts.host,
       port: opts.httpPort,
+      token: tokenFromEnv(process.env),
     });
   } catch (err) {
     await services.close();
@@ -106,4 +108,25 @@ export async function serve(opts: ServeOptions): Promise<void> {
   await server.close();
   await services.close();
   logger.info('stopped');
+}
+
+/** What a token may hold: it travels in a WebSocket subprotocol, so only HTTP token chars. */
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,256}$/;
+
+/**
+ * `LOGDOCK_TOKEN`: a fixed API token instead of a random one per start. With it, pages that
+ * stay open while the server restarts (on the same port) reconnect by themselves, because
+ * the token they hold is still valid; without it a restart asks for the newly printed URL.
+ * @throws LogdockError INVALID_ARGUMENT when it is set but too short or has other characters.
+ */
+export function tokenFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  const token = env.LOGDOCK_TOKEN;
+  if (token === undefined || token === '') return undefined;
+  if (!TOKEN_PATTERN.test(token)) {
+    throw new LogdockError(
+      'INVALID_ARGUMENT',
+      `LOGDOCK_TOKEN must be 16 to 256 letters, digits, "_" or "-" (got ${token.length} characters)`,
+    );
+  }
+  return token;
 }

@@ -96,3 +96,16 @@ describe('logdock serve', () => {
     expect(stderr).toContain('expected a port number 0-65535, got "abc"');
   });
 });
+
+describe('the LOGDOCK_TOKEN variable', () => {
+  it('gives a fixed token, leaves a random one when unset, and refuses a malformed one', async () => {
+    const { tokenFromEnv } = await import('../../../../src/main/cli/commands/serve');
+    expect(tokenFromEnv({ LOGDOCK_TOKEN: 'e2e-token_0123456789' })).toBe('e2e-token_0123456789');
+    expect(tokenFromEnv({})).toBeUndefined();
+    expect(tokenFromEnv({ LOGDOCK_TOKEN: '' })).toBeUndefined();
+    expect(() => tokenFromEnv({ LOGDOCK_TOKEN: 'short' })).toThrow(/INVALID_ARGUMENT|16 to 256/);
+    expect(() => tokenFromEnv({ LOGDOCK_TOKEN: 'has spaces in it, sadly' })).toThrow(
+      /LOGDOCK_TOKEN must be/,
+    );
+  });
+});

@@ -15,7 +15,11 @@ export interface AppSlice {
   /** The one API client; set once at startup by main.tsx (or by a test). */
   api: ApiClient;
   transport: 'ipc' | 'websocket' | 'in-process' | 'none';
-  connection: { status: ConnectionStatus; error: ErrorPayload | null };
+  /**
+   * `lost`: the connection was open and dropped, and the client is trying to get it back
+   * (a refusal, with `error`, is final and not "lost").
+   */
+  connection: { status: ConnectionStatus; error: ErrorPayload | null; lost: boolean };
   systemInfo: SystemInfo | null;
   systemInfoError: ErrorPayload | null;
   setApi(api: ApiClient, transport: AppSlice['transport']): void;
@@ -41,11 +45,15 @@ const notConnected: ApiClient = {
 export const createAppSlice: StateCreator<AppState, [], [], AppSlice> = (set, get) => ({
   api: notConnected,
   transport: 'none',
-  connection: { status: 'connecting', error: null },
+  connection: { status: 'connecting', error: null, lost: false },
   systemInfo: null,
   systemInfoError: null,
   setApi: (api, transport) => set({ api, transport }),
-  setConnection: (status, error) => set({ connection: { status, error: error ?? null } }),
+  setConnection: (status, error) => {
+    const before = get().connection;
+    const lost = status !== 'open' && !error && (before.status === 'open' || before.lost);
+    set({ connection: { status, error: error ?? null, lost } });
+  },
   followThemeSetting: () =>
     get().api.subscribe('settings.changed', {}, (view) => applyTheme(view.settings.theme)),
   loadSystemInfo: async () => {

@@ -21,6 +21,8 @@ export interface BrowserState {
   topic: string | null;
   /** null = all partitions merged by timestamp. */
   partitions: number[] | null;
+  /** Every partition of the topic (what the partition picker offers), sorted. */
+  topicPartitions: number[];
   total: number;
   ends: PartitionEnds[];
   /** Bumped whenever `pages` changes, so that the table re-renders. */
@@ -184,6 +186,7 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
     browser: {
       topic: null,
       partitions: null,
+      topicPartitions: [],
       total: 0,
       ends: [],
       version: 0,
@@ -200,9 +203,12 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
     openBrowser: async (topic, partitions) => {
       resetPages();
       const gen = cache.gen;
+      const sameTopic = get().browser.topic === topic;
       patch({
         topic,
         partitions,
+        // Kept for the same topic, so the picker does not flicker while the view reopens.
+        ...(sameTopic ? {} : { topicPartitions: [] }),
         total: 0,
         ends: [],
         selected: null,
@@ -213,18 +219,25 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
         pending: 0,
       });
       set({ messageDetail: null });
-      try {
-        const res = await get().api.call('messages.window', {
+      // The view's own ends come with its first window; the picker needs every partition.
+      const [view, described] = await Promise.allSettled([
+        get().api.call('messages.window', {
           topic,
           partitions,
           start: 0,
           count: 1,
           previewBytes: 16,
+        }),
+        get().api.call('topics.describe', { topic }),
+      ]);
+      if (gen !== cache.gen) return;
+      if (described.status === 'fulfilled')
+        patch({
+          topicPartitions: described.value.partitions.map((p) => p.partition).sort((a, b) => a - b),
         });
-        if (gen === cache.gen) patch({ total: res.total, ends: res.partitions });
-      } catch (err) {
-        if (gen === cache.gen) patch({ loadError: asPayload(err) });
-      }
+      if (view.status === 'fulfilled')
+        patch({ total: view.value.total, ends: view.value.partitions });
+      else patch({ loadError: asPayload(view.reason) });
     },
 
     seek: async (target) => {

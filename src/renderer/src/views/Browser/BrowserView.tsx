@@ -1,21 +1,28 @@
-import { useCallback, useEffect, useRef, useState, type MutableRefObject } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type MutableRefObject } from 'react';
 import type { MessageRow } from '../../../../common/api/messages';
-import { hrefFor, navigate, replaceRoute, type Route } from '../../router';
+import {
+  hrefFor,
+  navigate,
+  normalizePartitions,
+  replaceRoute,
+  topicRoute,
+  viewPartitionsOf,
+  type TopicRoute,
+} from '../../router';
 import { useAppStore } from '../../store';
 import { formatCount } from '../Topics/format';
 import { ExportDialog } from './ExportDialog';
 import { MessageDetailPanel } from './MessageDetailPanel';
 import { MessageTable } from './MessageTable';
+import { PartitionPicker } from './PartitionPicker';
 import { ProduceDialog } from './ProduceDialog';
 import { SearchPanel } from './SearchPanel';
 import { SeekBar } from './SeekBar';
 import { useBrowserKeys } from './use-browser-keys';
 import './browser.css';
 
-type TopicRoute = Extract<Route, { view: 'topic' }>;
-
 /**
- * The message browser of one topic: one partition or all merged by timestamp, seek, a
+ * The message browser of one topic: one partition, several or all merged by timestamp, seek, a
  * virtualized table, live tail, detail, search, produce and export. The position (the
  * selected message) is kept in the address, so it can be linked to and survives reloads.
  */
@@ -26,7 +33,8 @@ export function BrowserView({ route }: { route: TopicRoute }) {
   const applyTail = useAppStore((s) => s.applyTail);
   const api = useAppStore((s) => s.api);
   const total = useAppStore((s) => s.browser.total);
-  const ends = useAppStore((s) => s.browser.ends);
+  const topicPartitions = useAppStore((s) => s.browser.topicPartitions);
+  const rowAt = useAppStore((s) => s.rowAt);
   const following = useAppStore((s) => s.browser.following);
   const pending = useAppStore((s) => s.browser.pending);
   const loadError = useAppStore((s) => s.browser.loadError);
@@ -37,19 +45,23 @@ export function BrowserView({ route }: { route: TopicRoute }) {
   const [dialog, setDialog] = useState<'produce' | 'export' | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const lastWritten = useRef<string | null>(null);
+  const openedView = useRef<string | null>(null);
 
-  const merged = route.partition === undefined || route.merged === true;
-  const partitions = merged ? null : [route.partition as number];
-  const viewKey = `${route.topic}|${merged ? 'all' : route.partition}`;
+  const partitions = useMemo(() => viewPartitionsOf(route), [route]);
+  const viewKey = `${route.topic}|${partitions?.join(',') ?? 'all'}`;
 
   // Open the view (again after a reconnect), then go to the linked message or the newest.
   useEffect(() => {
     if (status !== 'open') return;
+    // The same view reopening after a lost connection keeps following the tail: what
+    // arrived meanwhile, and after, shows up as it did before the connection dropped.
+    const follow = openedView.current === viewKey && useAppStore.getState().browser.following;
+    openedView.current = viewKey;
     let cancelled = false;
     void (async () => {
       await openBrowser(route.topic, partitions);
       if (cancelled) return;
-      if (route.offset !== undefined)
+      if (route.offset !== undefined && !follow)
         await seek({ kind: 'offset', partition: route.partition, offset: route.offset });
       else await seek({ kind: 'latest' });
     })();
@@ -96,13 +108,16 @@ export function BrowserView({ route }: { route: TopicRoute }) {
     [seek, openDetail],
   );
 
-  const choosePartition = (value: string) => {
-    navigate(
-      value === 'all'
-        ? { view: 'topic', topic: route.topic }
-        : { view: 'topic', topic: route.topic, partition: Number(value) },
-    );
+  // A new selection of partitions keeps the selected message when the new view shows it
+  // (and the tail when following).
+  const choosePartitions = (next: number[] | null) => {
+    const b = useAppStore.getState().browser;
+    const row = b.selected !== null && !b.following ? rowAt(b.selected) : undefined;
+    const keep = row && (next === null || next.includes(row.partition));
+    navigate(topicRoute(route.topic, next, keep ? row : undefined));
   };
+  // Offered: every partition of the topic, and those of the address even before it is known.
+  const offered = normalizePartitions([...topicPartitions, ...(partitions ?? [])]);
 
   return (
     <section className="browser-view" data-testid="browser-view">
@@ -110,19 +125,7 @@ export function BrowserView({ route }: { route: TopicRoute }) {
         <h1 className="browser-title">
           <a href={hrefFor({ view: 'topics' })}>Topics</a> / {route.topic}
         </h1>
-        <select
-          value={merged ? 'all' : String(route.partition)}
-          onChange={(e) => choosePartition(e.target.value)}
-          aria-label="Partition"
-          data-testid="browser-partition"
-        >
-          <option value="all">All partitions (by time)</option>
-          {ends.map((p) => (
-            <option key={p.partition} value={p.partition}>
-              Partition {p.partition}
-            </option>
-          ))}
-        </select>
+        <PartitionPicker all={offered} selected={partitions} onChange={choosePartitions} />
         <span className="muted" data-testid="browser-total">
           {formatCount(total)} messages
         </span>
@@ -151,7 +154,7 @@ export function BrowserView({ route }: { route: TopicRoute }) {
           Export
         </button>
       </div>
-      <AddressSync route={route} merged={merged} lastWritten={lastWritten} />
+      <AddressSync route={route} partitions={partitions} lastWritten={lastWritten} />
       <SeekBar />
       <SearchPanel inputRef={searchRef} onOpenHit={openHit} />
       {dialog === 'produce' && <ProduceDialog onClose={() => setDialog(null)} />}
@@ -177,11 +180,11 @@ export function BrowserView({ route }: { route: TopicRoute }) {
  */
 function AddressSync({
   route,
-  merged,
+  partitions,
   lastWritten,
 }: {
   route: TopicRoute;
-  merged: boolean;
+  partitions: number[] | null;
   lastWritten: MutableRefObject<string | null>;
 }) {
   const selected = useAppStore((s) => s.browser.selected);
@@ -191,17 +194,11 @@ function AddressSync({
     if (selected === null) return;
     const row = rowAt(selected);
     if (!row) return;
-    const next: TopicRoute = {
-      view: 'topic',
-      topic: route.topic,
-      partition: row.partition,
-      offset: row.offset,
-      ...(merged ? { merged: true } : {}),
-    };
+    const next = topicRoute(route.topic, partitions, row);
     const href = hrefFor(next);
     if (href === lastWritten.current || href === hrefFor(route)) return;
     lastWritten.current = href;
     replaceRoute(next);
-  }, [selected, version, rowAt, route, merged, lastWritten]);
+  }, [selected, version, rowAt, route, partitions, lastWritten]);
   return null;
 }

@@ -61,7 +61,7 @@ export const SeekBar = memo(function SeekBar() {
         <input
           value={offset}
           onChange={(e) => setOffset(e.target.value)}
-          placeholder={partitions === null ? 'partition:offset' : 'offset'}
+          placeholder={partitions?.length === 1 ? 'offset' : 'partition:offset'}
           aria-label="Offset to seek to"
           size={12}
           data-testid="seek-offset"
@@ -126,8 +126,10 @@ export function parseOffsetInput(
 ): SeekTarget | string {
   const s = text.trim();
   const m = /^(?:(\d+)\s*:\s*)?(\d+)$/.exec(s);
+  // Several partitions (all, or a chosen few) make a bare offset ambiguous.
+  const shown = partitions ?? known;
   if (!m) {
-    return partitions === null
+    return shown.length > 1 || partitions === null
       ? `“${text}” is not an offset; type partition:offset, e.g. 0:1500`
       : `“${text}” is not an offset; type a whole number, e.g. 1500`;
   }
@@ -139,8 +141,8 @@ export function parseOffsetInput(
       return `partition ${partition} is not in this view; it shows ${known.join(', ')}`;
     return { kind: 'offset', partition, offset };
   }
-  if (partitions === null && known.length > 1) {
-    return `this view merges ${known.length} partitions: type partition:offset, e.g. ${known[0]}:${offset}`;
+  if (shown.length > 1) {
+    return `this view merges ${shown.length} partitions: type partition:offset, e.g. ${shown[0]}:${offset}`;
   }
   return {
     kind: 'offset',

@@ -5,7 +5,7 @@ import { useAppStore } from '../../store';
 /**
  * The browser's keys: j/k or arrows move, g/G go to the ends, / focuses search, Enter
  * opens the detail, Esc closes it. Ignored while typing in a field (except Esc there,
- * which leaves the field).
+ * which leaves the field), and Enter is left to a focused button or link.
  */
 export function useBrowserKeys({
   searchRef,
@@ -29,6 +29,9 @@ export function useBrowserKeys({
         if (e.key === 'Escape') target.blur();
         return;
       }
+      // Enter on a focused button or link is its own click (e.g. opening the partition
+      // picker), not "open the selected row".
+      if ((target?.tagName === 'BUTTON' || target?.tagName === 'A') && e.key === 'Enter') return;
       const { total, selected } = s.browser;
       const move = (to: number) => {
         if (total === 0) return;

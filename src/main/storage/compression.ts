@@ -14,8 +14,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { compressSync as snappyCompress, uncompressSync as snappyUncompress } from 'snappy';
 import { compressFrameSync, decompressFrameSync } from 'lz4-napi';
 import { compress as zstdCompress } from 'zstd-napi';
-import * as zstdBindingModule from 'zstd-napi/binding';
-import type { DCtx } from 'zstd-napi/binding';
+import * as zstdBindingModule from 'zstd-napi/binding.js';
+import type { DCtx } from 'zstd-napi/binding.js';
 import { LogdockError } from '../../common/errors';
 import type { CompressionCodec } from './api';
 

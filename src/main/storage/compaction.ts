@@ -1,54 +1,164 @@
 /**
- * Log compaction (cleanup.policy=compact): keeps, among the sealed segments, the newest
- * record of each key, drops tombstones (null value) older than delete.retention.ms and
- * keeps every surviving record's offset. The active segment is never touched, so appends
- * continue; each cleaned segment is written beside the old one and swapped in atomically,
- * while readers that hold the old segment keep reading its (unlinked) file.
+ * Log compaction (cleanup.policy=compact), after Kafka's LogCleaner. A pass:
  *
- * Crash safety of the swap, step by step: (1) `<base>.log.cleaned` is written and fsynced
- * — a crash leaves a leftover that open() deletes; (2) the old indexes are unlinked — a
- * crash leaves the old log without indexes, rebuilt lazily; (3) `.cleaned` is renamed over
- * `.log` (atomic) — a crash leaves the new log without indexes, rebuilt lazily; (4) the
- * indexes of the new log are written.
+ * 1. Maps the keys of the dirty range — from the first offset no earlier pass cleaned to the
+ *    active segment — to their newest offset in a bounded OffsetMap (one per process, see
+ *    offset-map.ts). When the map fills first, the pass only cleans up to the last offset
+ *    mapped (`cleanedUpTo`); the rest waits for the next pass, as in Kafka.
+ * 2. Groups adjacent sealed segments below that point whose combined log size fits in
+ *    segment.bytes, whose indexes fit in MAX_INDEX_BYTES each and whose offsets fit the
+ *    index's int32 relative offset (Kafka's groupSegmentsBySize), and rewrites each group
+ *    into one segment named by the group's first base offset: records superseded by a newer
+ *    offset of their key are dropped, so are tombstones older than delete.retention.ms;
+ *    every surviving record keeps its offset, each batch its lastOffsetDelta, codec and
+ *    producer fields; control and transactional batches are copied unchanged. A lone
+ *    segment that loses nothing is left alone.
+ *
+ * The active segment is never touched, so appends continue; a reader that holds an old
+ * segment keeps reading its open (unlinked) file. Passes of all logs of the process run one
+ * at a time, sharing one map, so memory stays at one map's size (Kafka's one cleaner thread).
+ *
+ * Crash safety of a group's swap, step by step (recovery: completeInterruptedSwaps):
+ * (1) `<base>.log.cleaned` is written and fdatasynced — a crash leaves a leftover that open()
+ *     deletes, and the old group intact;
+ * (2) it is renamed to `<base>-<end>.swap` (dir fsynced) — the commit point: from here open()
+ *     finishes the swap, deleting every segment file with a base offset in [base, end)
+ *     except `<base>.log` and renaming the swap over `<base>.log`;
+ * (3) the files of the group's later segments and the first one's indexes are deleted;
+ * (4) the swap is renamed over `<base>.log` (atomic; dir fsynced) — a crash leaves the new
+ *     log without indexes, rebuilt lazily;
+ * (5) the new log's indexes are written and it replaces the group in the segment list.
+ * So after any crash either the old group or the new segment is visible, never both.
  */
 import { promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { StoredRecord } from './api';
 import { syncDir } from './checkpoint';
-import { type EncodableRecord, decodeRecordBatch, encodeBatchWithOffsets } from './record-batch';
-import { type BatchLocation, LogSegment, type SegmentSettings } from './segment';
+import { OffsetMap } from './offset-map';
+import {
+  type EncodableRecord,
+  type RecordBatchHeader,
+  LOG_OVERHEAD,
+  RECORD_BATCH_OVERHEAD,
+  decodeRecordBatch,
+  encodeBatchWithOffsets,
+  lastOffsetOf,
+  readBatchHeader,
+} from './record-batch';
+import { LOG_SUFFIX, LogSegment, type SegmentSettings, segmentFileName } from './segment';
+import { OFFSET_INDEX_ENTRY } from './offset-index';
+import { TIME_INDEX_ENTRY } from './time-index';
 import { LogdockError } from '../../common/errors';
+
+/** Kafka's segment.index.bytes default: the most index bytes a merged segment may get. */
+export const MAX_INDEX_BYTES = 10 * 1024 * 1024;
+/** Largest offset distance an index entry can hold (int32 relative offset). */
+const MAX_RELATIVE_OFFSET = 2 ** 31 - 1;
+const READ_CHUNK = 1024 * 1024;
+const WRITE_CHUNK = 1024 * 1024;
+const SWAP_FILE = /^(\d{20})-(\d{20})\.swap$/;
+const SEGMENT_PART = /^(\d{20})\.(log|index|timeindex)$/;
+
+/** Points of a group's swap, reported to `afterStep` (a test seam to simulate crashes). */
+export type SwapStep =
+  'cleaned-written' | 'swap-committed' | 'member-deleted' | 'old-deleted' | 'renamed';
 
 export interface CompactionContext {
   /** The current segments, oldest first; the last one is active. */
   segments: () => LogSegment[];
-  /** Swaps `cleaned` in for `old`; false when `old` is no longer in the log. */
-  replace: (old: LogSegment, cleaned: LogSegment) => boolean;
+  /** Swaps `cleaned` in for the adjacent segments `old`; false when they are no longer in the log. */
+  replace: (old: LogSegment[], cleaned: LogSegment) => boolean;
   settings: SegmentSettings;
   now: number;
   deleteRetentionMs: number;
+  /** segment.bytes: the largest log a merged group may have. */
+  segmentBytes: number;
+  /** Offsets below this were cleaned by an earlier pass (0 when unknown: all is dirty). */
+  firstDirtyOffset: number;
+  /** Size of the offset map (log.cleaner.dedupe.buffer.size). */
+  offsetMapBytes: number;
   name: string;
+  afterStep?: (step: SwapStep) => void | Promise<void>;
 }
 
-function keyOf(r: StoredRecord): string | null {
-  return r.key === null ? null : r.key.toString('latin1');
+export interface CompactionResult {
+  removedRecords: number;
+  /** What a pass did; absent when none ran (policy delete, no sealed segment). */
+  pass?: {
+    /** Offsets below this are clean now: the next pass maps keys from here. */
+    cleanedUpTo: number;
+    /** The map filled before the end of the dirty range. */
+    mapFull: boolean;
+    mappedKeys: number;
+    /** The map's fixed size in bytes. */
+    offsetMapBytes: number;
+    segmentsBefore: number;
+    segmentsAfter: number;
+  };
 }
 
-async function batchesOf(seg: LogSegment): Promise<BatchLocation[]> {
-  const out: BatchLocation[] = [];
-  await seg.scanHeaders(0, seg.size, (b) => {
-    out.push(b);
+let sharedMap: OffsetMap | null = null;
+let cleanerChain: Promise<unknown> = Promise.resolve();
+
+/** Runs `task` with the process's one offset map (cleared), one pass at a time. */
+function withOffsetMap<T>(bytes: number, task: (map: OffsetMap) => Promise<T>): Promise<T> {
+  const run = cleanerChain.then(() => {
+    if (sharedMap?.requestedBytes !== bytes) {
+      sharedMap = null; // let the old table go before allocating the new one
+      sharedMap = new OffsetMap(bytes);
+    }
+    sharedMap.clear();
+    return task(sharedMap);
   });
-  return out;
+  cleanerChain = run.catch(() => undefined);
+  return run;
 }
 
-async function readBatch(
-  seg: LogSegment,
-  b: BatchLocation,
-  name: string,
-): Promise<{ raw: Buffer; records: StoredRecord[] }> {
-  const raw = await seg.readAt(b.position, b.size);
+interface Batch {
+  header: RecordBatchHeader;
+  position: number;
+  raw: Buffer;
+}
+
+/** The batches of a sealed segment, read in chunks of ~1 MiB (views into them). */
+async function* batchesOf(seg: LogSegment, name: string): AsyncGenerator<Batch> {
+  const end = seg.size;
+  let pos = 0;
+  let chunk: Buffer = Buffer.alloc(0);
+  let chunkStart = 0;
+  const corrupt = (what: string) =>
+    new LogdockError(
+      'CORRUPT_RECORD',
+      `compacting ${name}, ${seg.logPath} position ${pos}: ${what}`,
+    );
+  while (pos < end) {
+    if (pos + RECORD_BATCH_OVERHEAD > chunkStart + chunk.length) {
+      chunkStart = pos;
+      chunk = await seg.readAt(pos, Math.min(READ_CHUNK, end - pos));
+      if (chunk.length < RECORD_BATCH_OVERHEAD) throw corrupt('too few bytes for a batch header');
+    }
+    let header: RecordBatchHeader;
+    try {
+      header = readBatchHeader(chunk, pos - chunkStart);
+    } catch (err) {
+      throw corrupt((err as Error).message);
+    }
+    const size = LOG_OVERHEAD + header.batchLength;
+    if (pos + size > end) throw corrupt(`batch of ${size} bytes runs past ${end}`);
+    if (pos + size > chunkStart + chunk.length) {
+      chunkStart = pos;
+      chunk = await seg.readAt(pos, Math.max(size, Math.min(READ_CHUNK, end - pos)));
+    }
+    const at = pos - chunkStart;
+    yield { header, position: pos, raw: chunk.subarray(at, at + size) };
+    pos += size;
+  }
+}
+
+function recordsOf(seg: LogSegment, b: Batch, name: string): StoredRecord[] {
   try {
-    return { raw, records: decodeRecordBatch(raw).records };
+    return decodeRecordBatch(b.raw).records;
   } catch (err) {
     throw new LogdockError(
       'CORRUPT_RECORD',
@@ -57,53 +167,219 @@ async function readBatch(
   }
 }
 
-/** Runs one compaction pass; see the file comment. Not safe concurrently with itself. */
-export async function compactLog(ctx: CompactionContext): Promise<{ removedRecords: number }> {
-  const sealed = ctx.segments().slice(0, -1);
-  if (sealed.length === 0) return { removedRecords: 0 };
-  // Pass 1: newest offset of every key.
-  const latest = new Map<string, number>();
-  for (const seg of sealed) {
-    for (const b of await batchesOf(seg)) {
-      if (b.header.isControl) continue;
-      for (const r of (await readBatch(seg, b, ctx.name)).records) {
-        const k = keyOf(r);
-        if (k !== null) latest.set(k, r.offset);
-      }
-    }
-  }
-  // Pass 2: rewrite segments that lose records.
-  const tombstoneLimit = ctx.now - ctx.deleteRetentionMs;
-  let removed = 0;
-  for (const seg of sealed) {
-    const parts: Buffer[] = [];
-    let changed = false;
-    for (const b of await batchesOf(seg)) {
-      const { raw, records } = await readBatch(seg, b, ctx.name);
-      if (b.header.isControl || b.header.isTransactional) {
-        parts.push(raw);
-        continue;
-      }
-      const keep = records.filter((r) => {
-        const k = keyOf(r);
-        if (k !== null && latest.get(k) !== r.offset) return false;
-        return !(r.value === null && r.timestamp < tombstoneLimit);
-      });
-      if (keep.length === records.length) {
-        parts.push(raw);
-        continue;
-      }
-      changed = true;
-      removed += records.length - keep.length;
-      if (keep.length > 0) parts.push(reencode(b, keep));
-    }
-    if (changed) await swapIn(ctx, seg, Buffer.concat(parts));
-  }
-  return { removedRecords: removed };
+/** Runs one compaction pass; see the file comment. Not safe concurrently with itself on one log. */
+export function compactLog(ctx: CompactionContext): Promise<CompactionResult> {
+  return withOffsetMap(ctx.offsetMapBytes, (map) => compactWith(ctx, map));
 }
 
-function reencode(b: BatchLocation, keep: StoredRecord[]): Buffer {
+async function compactWith(ctx: CompactionContext, map: OffsetMap): Promise<CompactionResult> {
+  const all = ctx.segments();
+  const sealed = all.slice(0, -1);
+  if (sealed.length === 0) return { removedRecords: 0 };
+  const rangeEnd = sealed[sealed.length - 1].nextOffset;
+  const firstDirty = Math.min(ctx.firstDirtyOffset, rangeEnd);
+  const stop = await buildOffsetMap(ctx, sealed, firstDirty, map);
+  const groups = await groupSegments(
+    sealed.filter((s) => s.baseOffset < stop),
+    ctx.segmentBytes,
+  );
+  const tombstoneLimit = ctx.now - ctx.deleteRetentionMs;
+  let removed = 0;
+  for (const group of groups) removed += await cleanGroup(ctx, group, map, stop, tombstoneLimit);
+  return {
+    removedRecords: removed,
+    pass: {
+      cleanedUpTo: stop,
+      mapFull: stop < rangeEnd,
+      mappedKeys: map.size,
+      offsetMapBytes: map.byteSize,
+      segmentsBefore: all.length,
+      segmentsAfter: ctx.segments().length,
+    },
+  };
+}
+
+/**
+ * Maps the keys of [firstDirty, end of the sealed segments) to their newest offset. Returns
+ * the end of the mapped range: the offset of the first record whose key did not fit, or
+ * the end of the sealed segments.
+ */
+async function buildOffsetMap(
+  ctx: CompactionContext,
+  sealed: LogSegment[],
+  firstDirty: number,
+  map: OffsetMap,
+): Promise<number> {
+  for (const seg of sealed) {
+    if (seg.nextOffset <= firstDirty) continue;
+    for await (const b of batchesOf(seg, ctx.name)) {
+      if (b.header.isControl || lastOffsetOf(b.header) < firstDirty) continue;
+      for (const r of recordsOf(seg, b, ctx.name)) {
+        if (r.offset < firstDirty || r.key === null) continue;
+        if (!map.put(r.key, r.offset)) return r.offset;
+      }
+    }
+  }
+  return sealed[sealed.length - 1].nextOffset;
+}
+
+/** Kafka's groupSegmentsBySize: greedy runs of adjacent segments that fit one segment. */
+async function groupSegments(segs: LogSegment[], segmentBytes: number): Promise<LogSegment[][]> {
+  const groups: LogSegment[][] = [];
+  let i = 0;
+  while (i < segs.length) {
+    const head = segs[i];
+    await head.ensureIndexes();
+    let logBytes = head.size;
+    let indexBytes = head.offsetIndex.entries * OFFSET_INDEX_ENTRY;
+    let timeIndexBytes = head.timeIndex.entries * TIME_INDEX_ENTRY;
+    let j = i + 1;
+    for (; j < segs.length; j++) {
+      const s = segs[j];
+      await s.ensureIndexes();
+      const fits =
+        logBytes + s.size <= segmentBytes &&
+        indexBytes + s.offsetIndex.entries * OFFSET_INDEX_ENTRY <= MAX_INDEX_BYTES &&
+        timeIndexBytes + s.timeIndex.entries * TIME_INDEX_ENTRY <= MAX_INDEX_BYTES &&
+        s.nextOffset - 1 - head.baseOffset <= MAX_RELATIVE_OFFSET;
+      if (!fits) break;
+      logBytes += s.size;
+      indexBytes += s.offsetIndex.entries * OFFSET_INDEX_ENTRY;
+      timeIndexBytes += s.timeIndex.entries * TIME_INDEX_ENTRY;
+    }
+    groups.push(segs.slice(i, j));
+    i = j;
+  }
+  return groups;
+}
+
+/** Streams a cleaned log to its file in ~1 MiB writes; opened only when needed. */
+class CleanedWriter {
+  private fh: FileHandle | null = null;
+  private parts: Buffer[] = [];
+  private pending = 0;
+  size = 0;
+
+  constructor(readonly path: string) {}
+
+  get opened(): boolean {
+    return this.fh !== null;
+  }
+
+  async open(): Promise<void> {
+    this.fh = await fs.open(this.path, 'w');
+  }
+
+  async push(buf: Buffer): Promise<void> {
+    this.parts.push(buf);
+    this.pending += buf.length;
+    this.size += buf.length;
+    if (this.pending >= WRITE_CHUNK) await this.drain();
+  }
+
+  /** Copies bytes [from, to) of `seg` unchanged (a prefix that lost nothing). */
+  async copy(seg: LogSegment, from: number, to: number): Promise<void> {
+    for (let pos = from; pos < to; pos += READ_CHUNK)
+      await this.push(await seg.readAt(pos, Math.min(READ_CHUNK, to - pos)));
+  }
+
+  private async drain(): Promise<void> {
+    const data = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
+    this.parts = [];
+    this.pending = 0;
+    let done = 0;
+    while (done < data.length) {
+      const { bytesWritten } = await this.fh!.write(data, done, data.length - done);
+      done += bytesWritten;
+    }
+  }
+
+  /** Writes the rest, fdatasyncs and closes; returns the size. */
+  async finish(): Promise<number> {
+    await this.drain();
+    await this.fh!.datasync();
+    await this.fh!.close();
+    this.fh = null;
+    return this.size;
+  }
+
+  /** Closes and removes the file after a failure. */
+  async abort(): Promise<void> {
+    await this.fh?.close().catch(() => undefined);
+    this.fh = null;
+    await fs.rm(this.path, { force: true });
+  }
+}
+
+/** Rewrites `group` into one segment when it merges several or loses records; returns removed count. */
+async function cleanGroup(
+  ctx: CompactionContext,
+  group: LogSegment[],
+  map: OffsetMap,
+  stop: number,
+  tombstoneLimit: number,
+): Promise<number> {
+  const head = group[0];
+  const out = new CleanedWriter(`${head.logPath}.cleaned`);
+  let removed = 0;
+  try {
+    if (group.length > 1) await out.open();
+    for (const seg of group) {
+      for await (const b of batchesOf(seg, ctx.name)) {
+        const kept = filterBatch(ctx, seg, b, map, stop, tombstoneLimit);
+        if (kept === null) {
+          if (out.opened) await out.push(b.raw);
+          continue;
+        }
+        removed += kept.removed;
+        if (!out.opened) {
+          // A lone segment's first loss: what came before it is copied as is.
+          await out.open();
+          await out.copy(head, 0, b.position);
+        }
+        if (kept.buf) await out.push(kept.buf);
+      }
+    }
+    if (!out.opened) return 0;
+    await out.finish();
+  } catch (err) {
+    await out.abort();
+    throw err;
+  }
+  await swapIn(ctx, group, out.size);
+  return removed;
+}
+
+/**
+ * Null when the batch keeps every record (it is copied as stored), else its re-encoded
+ * survivors (null when none) and how many records it lost.
+ */
+function filterBatch(
+  ctx: CompactionContext,
+  seg: LogSegment,
+  b: Batch,
+  map: OffsetMap,
+  stop: number,
+  tombstoneLimit: number,
+): { buf: Buffer | null; removed: number } | null {
   const h = b.header;
+  // Beyond the mapped range nothing is known to supersede a record: keep it.
+  if (h.isControl || h.isTransactional || h.baseOffset >= stop) return null;
+  const records = recordsOf(seg, b, ctx.name);
+  const keep = records.filter((r) => {
+    if (r.offset >= stop) return true;
+    if (r.key !== null && map.get(r.key) > r.offset) return false;
+    // A tombstone below `stop` is its key's newest record there, so older ones are gone too.
+    return !(r.value === null && r.timestamp < tombstoneLimit);
+  });
+  if (keep.length === records.length) return null;
+  return {
+    buf: keep.length > 0 ? reencode(h, keep) : null,
+    removed: records.length - keep.length,
+  };
+}
+
+function reencode(h: RecordBatchHeader, keep: StoredRecord[]): Buffer {
   const records: EncodableRecord[] = keep.map((r) => ({
     offsetDelta: r.offset - h.baseOffset,
     timestamp: r.timestamp,
@@ -125,24 +401,77 @@ function reencode(b: BatchLocation, keep: StoredRecord[]): Buffer {
   });
 }
 
-async function swapIn(ctx: CompactionContext, old: LogSegment, data: Buffer): Promise<void> {
-  const cleanedPath = `${old.logPath}.cleaned`;
-  const fh = await fs.open(cleanedPath, 'w');
-  try {
-    await fh.writeFile(data);
-    await fh.datasync();
-  } finally {
-    await fh.close();
+/** `<base>-<end>.swap`: a cleaned segment for [base, end), committed but not yet in place. */
+export function swapFileName(base: number, end: number): string {
+  return `${String(base).padStart(20, '0')}-${String(end).padStart(20, '0')}.swap`;
+}
+
+/** Steps (2)-(5) of the file comment for the written `<base>.log.cleaned` of `group`. */
+async function swapIn(ctx: CompactionContext, group: LogSegment[], size: number): Promise<void> {
+  const head = group[0];
+  const end = group[group.length - 1].nextOffset;
+  const step = async (s: SwapStep) => {
+    if (ctx.afterStep) await ctx.afterStep(s);
+  };
+  // Readers holding an old segment keep reading these descriptors after the unlinks, and
+  // its loaded indexes (so nothing rewrites index files under the new segment's names).
+  for (const s of group) {
+    await s.handle();
+    await s.ensureIndexes();
   }
-  await old.handle(); // readers holding `old` keep using this descriptor after the rename
-  await old.offsetIndex.remove();
-  await old.timeIndex.remove();
-  await fs.rename(cleanedPath, old.logPath);
-  await syncDir(old.dir);
-  const cleaned = new LogSegment(old.dir, old.baseOffset, data.length, ctx.settings, ctx.now);
-  cleaned.nextOffset = old.nextOffset;
+  await step('cleaned-written');
+  const swapPath = join(head.dir, swapFileName(head.baseOffset, end));
+  await fs.rename(`${head.logPath}.cleaned`, swapPath);
+  await syncDir(head.dir);
+  await step('swap-committed');
+  for (const s of group.slice(1).reverse()) {
+    await fs.rm(s.logPath, { force: true });
+    await s.offsetIndex.remove();
+    await s.timeIndex.remove();
+    await step('member-deleted');
+  }
+  await head.offsetIndex.remove();
+  await head.timeIndex.remove();
+  await syncDir(head.dir);
+  await step('old-deleted');
+  await fs.rename(swapPath, head.logPath);
+  await syncDir(head.dir);
+  await step('renamed');
+  const cleaned = new LogSegment(head.dir, head.baseOffset, size, ctx.settings, ctx.now);
+  cleaned.nextOffset = end;
   await cleaned.rebuildIndexes(false);
-  if (cleaned.nextOffset < old.nextOffset) cleaned.nextOffset = old.nextOffset;
-  if (ctx.replace(old, cleaned)) await old.retire();
-  else await cleaned.closeHandle();
+  if (cleaned.nextOffset < end) cleaned.nextOffset = end;
+  if (ctx.replace(group, cleaned)) {
+    for (const s of group) await s.retire();
+  } else {
+    await cleaned.closeHandle();
+  }
+}
+
+/**
+ * Finishes swaps a crash interrupted after their commit point (step 2): for each
+ * `<base>-<end>.swap` in `dir` (whose names are `names`), deletes every segment file with a
+ * base offset in [base, end) but `<base>.log`, then renames the swap over `<base>.log`.
+ * Idempotent (a crash during it is finished on the next open). Returns the swaps finished.
+ */
+export async function completeInterruptedSwaps(dir: string, names: string[]): Promise<string[]> {
+  const done: string[] = [];
+  for (const name of names) {
+    const m = SWAP_FILE.exec(name);
+    if (!m) continue;
+    const base = Number(m[1]);
+    const end = Number(m[2]);
+    for (const other of names) {
+      const part = SEGMENT_PART.exec(other);
+      if (!part) continue;
+      const b = Number(part[1]);
+      if (b < base || b >= end || (b === base && part[2] === 'log')) continue;
+      await fs.rm(join(dir, other), { force: true });
+    }
+    await syncDir(dir);
+    await fs.rename(join(dir, name), join(dir, segmentFileName(base, LOG_SUFFIX)));
+    await syncDir(dir);
+    done.push(name);
+  }
+  return done;
 }

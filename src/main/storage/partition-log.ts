@@ -23,7 +23,13 @@ import type {
 } from './api';
 import { type PartitionMeta, readMeta, syncDir, writeMeta } from './checkpoint';
 import { validateLogConfig } from './config';
-import { compactLog } from './compaction';
+import {
+  type CompactionResult,
+  type SwapStep,
+  compactLog,
+  completeInterruptedSwaps,
+} from './compaction';
+import { DEFAULT_OFFSET_MAP_BYTES } from './offset-map';
 import { recoverSegments } from './recovery';
 import { validateClientBatches } from './validate-append';
 import {
@@ -56,6 +62,15 @@ export interface PartitionLogOptions {
    * LogMaintenance).
    */
   maintenanceIntervalMs?: number;
+  /**
+   * Bytes of the key → offset map compaction uses (Kafka's log.cleaner.dedupe.buffer.size,
+   * default 16 MiB, ~629 000 distinct keys per pass). One map serves every log of the
+   * process, passes run one at a time; a dirty range with more keys is cleaned over several
+   * passes.
+   */
+  offsetMapBytes?: number;
+  /** Test seam: called at each step of a compaction swap (a throw simulates a crash there). */
+  compactionStep?: (step: SwapStep) => void | Promise<void>;
 }
 
 /** Kafka's log.retention.check.interval.ms. */
@@ -77,10 +92,18 @@ export class PartitionLog {
   private maintenanceTimer: NodeJS.Timeout | null = null;
   /** Active segment and clock when compaction last ran (to skip passes with nothing new). */
   private lastCompaction: { active: LogSegment | null; at: number } = { active: null, at: 0 };
+  /**
+   * Offsets below this were cleaned by a compaction pass (Kafka's cleaner checkpoint, kept
+   * in memory: after a restart the first pass treats the whole log as dirty, which is
+   * correct, only slower).
+   */
+  private firstDirtyOffset = 0;
   private closing: Promise<void> | null = null;
   private readonly settings: SegmentSettings;
   private readonly clock: () => number;
   private readonly maintenanceIntervalMs: number;
+  private readonly offsetMapBytes: number;
+  private readonly compactionStep: PartitionLogOptions['compactionStep'];
   /** `topic-partition` (or the directory name) for messages. */
   readonly name: string;
 
@@ -92,6 +115,8 @@ export class PartitionLog {
   ) {
     this.clock = opts.clock ?? Date.now;
     this.maintenanceIntervalMs = opts.maintenanceIntervalMs ?? DEFAULT_MAINTENANCE_INTERVAL_MS;
+    this.offsetMapBytes = opts.offsetMapBytes ?? DEFAULT_OFFSET_MAP_BYTES;
+    this.compactionStep = opts.compactionStep;
     this.name = opts.topic !== undefined ? `${opts.topic}-${opts.partition ?? 0}` : basename(dir);
     this.settings = {
       indexIntervalBytes: config.indexIntervalBytes,
@@ -127,7 +152,10 @@ export class PartitionLog {
   }
 
   private async load(): Promise<void> {
-    const names = await fs.readdir(this.dir);
+    let names = await fs.readdir(this.dir);
+    // A compaction swap past its commit point is finished before the segments are listed.
+    if ((await completeInterruptedSwaps(this.dir, names)).length > 0)
+      names = await fs.readdir(this.dir);
     await Promise.all(
       names
         .filter((n) => LEFTOVER_FILE.test(n))
@@ -626,7 +654,9 @@ export class PartitionLog {
     if (!this.config.cleanupPolicy.includes('compact')) return;
     const now = this.clock();
     const rolled = this.lastCompaction.active !== this.active;
-    if (rolled || now - this.lastCompaction.at >= this.config.deleteRetentionMs) {
+    // A pass whose map filled left part of the sealed segments dirty: continue it.
+    const behind = this.firstDirtyOffset < this.active.baseOffset;
+    if (rolled || behind || now - this.lastCompaction.at >= this.config.deleteRetentionMs) {
       this.lastCompaction = { active: this.active, at: now };
       await this.compact();
     }
@@ -710,28 +740,37 @@ export class PartitionLog {
   }
 
   /**
-   * Compacts the sealed segments (cleanup.policy compact or compact,delete): keeps the
-   * newest record of each key, drops tombstones older than delete.retention.ms, keeps
-   * offsets. Cleaned segments replace the old ones atomically; appends and reads continue
-   * meanwhile. Returns the number of records removed (0 with policy delete).
+   * Runs one compaction pass over the sealed segments (cleanup.policy compact or
+   * compact,delete; see compaction.ts): keeps the newest record of each key, drops
+   * tombstones older than delete.retention.ms, keeps offsets, and merges adjacent small
+   * segments into one. When the dirty range holds more keys than the offset map, the pass
+   * cleans up to where the map filled and the next pass goes on from there. Cleaned
+   * segments replace the old ones atomically; appends and reads continue meanwhile.
+   * Returns the number of records removed (0 with policy delete) and what the pass did.
    */
-  compact(): Promise<{ removedRecords: number }> {
+  compact(): Promise<CompactionResult> {
     return this.enqueueMaintenance(async () => {
       this.ensureOpen();
       if (!this.config.cleanupPolicy.includes('compact')) return { removedRecords: 0 };
-      return compactLog({
+      const result = await compactLog({
         segments: () => this.segs,
         replace: (old, cleaned) => {
-          const i = this.segs.indexOf(old);
-          if (i < 0) return false;
-          this.segs = [...this.segs.slice(0, i), cleaned, ...this.segs.slice(i + 1)];
+          const i = this.segs.indexOf(old[0]);
+          if (i < 0 || old.some((s, k) => this.segs[i + k] !== s)) return false;
+          this.segs = [...this.segs.slice(0, i), cleaned, ...this.segs.slice(i + old.length)];
           return true;
         },
         settings: this.settings,
         now: this.clock(),
         deleteRetentionMs: this.config.deleteRetentionMs,
+        segmentBytes: this.config.segmentBytes,
+        firstDirtyOffset: this.firstDirtyOffset,
+        offsetMapBytes: this.offsetMapBytes,
         name: this.name,
+        afterStep: this.compactionStep,
       });
+      if (result.pass) this.firstDirtyOffset = result.pass.cleanedUpTo;
+      return result;
     });
   }
 

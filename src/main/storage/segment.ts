@@ -361,8 +361,11 @@ export class LogSegment {
       if (!(err instanceof LogdockError) || err.code !== 'CORRUPT_RECORD') throw err;
     }
     if (keepNext > this.nextOffset) this.nextOffset = keepNext;
-    await this.offsetIndex.rewrite();
-    await this.timeIndex.rewrite();
+    // A segment compaction replaced: its index file names now belong to its successor.
+    if (!this.deleted) {
+      await this.offsetIndex.rewrite();
+      await this.timeIndex.rewrite();
+    }
     this.summaryLoaded = true;
     this.indexesReady = Promise.resolve();
     if (report) {

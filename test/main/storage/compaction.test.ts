@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { type CompressionCodec, PartitionLog } from '../../../src/main/storage';
+import {
+  type CompressionCodec,
+  OFFSET_MAP_SLOT_BYTES,
+  PartitionLog,
+  type PartitionLogOptions,
+  type StoredRecord,
+} from '../../../src/main/storage';
 import { makeTempDir, removeDir, smallConfig } from './helpers';
 
 let root: string;
@@ -10,6 +16,7 @@ const open: PartitionLog[] = [];
 async function openLog(
   clock: () => number,
   overrides: Parameters<typeof smallConfig>[0] = {},
+  opts: PartitionLogOptions = {},
 ): Promise<PartitionLog> {
   const log = await PartitionLog.open(
     dir,
@@ -19,9 +26,7 @@ async function openLog(
       deleteRetentionMs: 1000,
       ...overrides,
     }),
-    {
-      clock,
-    },
+    { clock, ...opts },
   );
   open.push(log);
   return log;
@@ -153,5 +158,167 @@ describe('PartitionLog compaction', () => {
     expect(res.deletedSegments).toBeGreaterThan(0);
     const records = await log.readRecords(log.logStartOffset, { maxRecords: 100 });
     for (const r of records) expect(r.value!.toString()).toBe(`v${r.offset}`);
+  });
+});
+
+/** Every record of the log, oldest first. */
+async function allRecords(log: PartitionLog): Promise<StoredRecord[]> {
+  return log.readRecords(log.logStartOffset, { maxRecords: log.logEndOffset + 1 });
+}
+
+/** Records below `end` whose key has a newer record below `end` (what compaction removes). */
+function superseded(records: StoredRecord[], end: number): StoredRecord[] {
+  const newest = new Map<string, number>();
+  for (const r of records) if (r.offset < end && r.key) newest.set(r.key.toString(), r.offset);
+  return records.filter((r) => r.offset < end && r.key && newest.get(r.key.toString())! > r.offset);
+}
+
+/** A map of 11 slots: it holds 9 keys, far fewer than the partitions below have. */
+const TINY_MAP = 11 * OFFSET_MAP_SLOT_BYTES;
+
+describe('PartitionLog compaction with a bounded offset map', () => {
+  it('converges to one record per key over several passes when the map holds fewer keys than the partition', async () => {
+    const log = await openLog(() => 0, { segmentBytes: 2000 }, { offsetMapBytes: TINY_MAP });
+    const newest = new Map<string, number>();
+    for (let i = 0; i < 240; i++) {
+      const key = `k${(i * 7) % 30}`;
+      newest.set(key, i);
+      await log.appendRecords([
+        { key: Buffer.from(key), value: Buffer.from(`v${i}`), timestamp: 5 },
+      ]);
+    }
+    const sealedEnd = log.segments().at(-1)!.baseOffset;
+    let passes = 0;
+    let cleanedUpTo = 0;
+    while (cleanedUpTo < sealedEnd) {
+      const res = await log.compact();
+      passes++;
+      expect(res.pass!.offsetMapBytes).toBe(11 * OFFSET_MAP_SLOT_BYTES);
+      expect(res.pass!.mappedKeys).toBeLessThanOrEqual(9);
+      expect(res.pass!.cleanedUpTo).toBeGreaterThan(cleanedUpTo); // every pass makes progress
+      cleanedUpTo = res.pass!.cleanedUpTo;
+      expect(passes).toBeLessThan(100);
+    }
+    expect(passes).toBeGreaterThan(3);
+    const records = await allRecords(log);
+    expect(superseded(records, sealedEnd)).toEqual([]);
+    for (const r of records) expect(r.value!.toString()).toBe(`v${r.offset}`);
+    for (const offset of newest.values())
+      expect(records.some((r) => r.offset === offset)).toBe(true);
+  });
+
+  it('never lets an old value reappear when a tombstone lies beyond where the map filled', async () => {
+    let now = 0;
+    const log = await openLog(() => now, { segmentBytes: 1500 }, { offsetMapBytes: TINY_MAP });
+    await log.appendRecords([
+      { key: Buffer.from('gone'), value: Buffer.from('old'), timestamp: 0 },
+    ]);
+    // More keys than the map holds before the tombstone, in the same segment as it.
+    for (let i = 1; i < 14; i++)
+      await log.appendRecords([
+        { key: Buffer.from(`f${i}`), value: Buffer.from('x'), timestamp: 0 },
+      ]);
+    await log.appendRecords([{ key: Buffer.from('gone'), value: null, timestamp: 0 }]);
+    for (let i = 0; i < 40; i++)
+      await log.appendRecords([
+        { key: Buffer.from(`g${i}`), value: Buffer.from('y'), timestamp: 0 },
+      ]);
+    now = 10_000; // the tombstone is past delete.retention.ms from the first pass on
+    for (let pass = 0; pass < 30; pass++) {
+      await log.compact();
+      const gone = (await allRecords(log)).filter((r) => r.key?.toString() === 'gone');
+      // Either the tombstone is still there, or the old value went with (or before) it.
+      if (gone.length > 0) expect(gone.at(-1)!.value).toBeNull();
+    }
+    expect((await allRecords(log)).filter((r) => r.key?.toString() === 'gone')).toEqual([]);
+  });
+});
+
+describe('PartitionLog compaction merging segments', () => {
+  it("merges many small segments into few, keeping every key's newest value and every offset", async () => {
+    let now = 0;
+    // segment.ms of 1 ms and a clock that moves per append: one tiny segment per record.
+    const log = await openLog(() => now, { segmentBytes: 4096, segmentMs: 1 });
+    for (let i = 0; i < 80; i++) {
+      now++;
+      const key = i % 4 === 0 ? `dup${i % 8}` : `u${i}`;
+      await log.appendRecords([
+        { key: Buffer.from(key), value: Buffer.from(`v${i}`), timestamp: 5 },
+      ]);
+    }
+    const before = log.segments().length;
+    const sealedEnd = log.segments().at(-1)!.baseOffset;
+    const expected = await allRecords(log);
+    const res = await log.compact();
+    const after = log.segments();
+    expect(before).toBeGreaterThan(70);
+    expect(after.length).toBeLessThanOrEqual(4);
+    expect(res.pass).toMatchObject({ segmentsBefore: before, segmentsAfter: after.length });
+    for (const s of after.slice(0, -1)) expect(s.sizeBytes).toBeLessThanOrEqual(4096);
+    // Segments still tile the offsets: each starts where the previous one ends.
+    for (let i = 1; i < after.length; i++)
+      expect(after[i].baseOffset).toBe(after[i - 1].nextOffset);
+    const records = await allRecords(log);
+    const gone = superseded(expected, sealedEnd).map((r) => r.offset);
+    expect(records.map((r) => r.offset)).toEqual(
+      expected.map((r) => r.offset).filter((o) => !gone.includes(o)),
+    );
+    for (const r of records) expect(r.value!.toString()).toBe(`v${r.offset}`);
+    expect(res.removedRecords).toBe(gone.length);
+    expect(log.logEndOffset).toBe(80);
+
+    // And the merged segments are what a reopen finds.
+    await log.close();
+    open.pop();
+    const again = await openLog(() => now, { segmentBytes: 4096, segmentMs: 1 });
+    expect(again.segments().map((s) => s.baseOffset)).toEqual(after.map((s) => s.baseOffset));
+    expect((await allRecords(again)).map((r) => r.offset)).toEqual(records.map((r) => r.offset));
+  });
+
+  it('does not merge segments whose combined size exceeds segment.bytes', async () => {
+    const log = await openLog(() => 0, { segmentBytes: 1200 });
+    for (let i = 0; i < 100; i++)
+      await log.appendRecords([
+        { key: Buffer.from(`u${i}`), value: Buffer.from(`v${i}`), timestamp: 5 },
+      ]);
+    const before = log.segments();
+    const res = await log.compact();
+    expect(res.removedRecords).toBe(0);
+    // Full segments, unique keys: nothing to clean and nothing that fits together.
+    expect(log.segments().map((s) => s.baseOffset)).toEqual(before.map((s) => s.baseOffset));
+  });
+
+  it('lets a reader holding an old segment keep reading it, and appends go on, while a group is swapped', async () => {
+    let now = 0;
+    const seen: string[][] = [];
+    const appended: number[] = [];
+    const log: PartitionLog = await openLog(
+      () => now,
+      { segmentBytes: 4096, segmentMs: 1 },
+      {
+        compactionStep: async (step) => {
+          if (step !== 'old-deleted') return;
+          // The old segments' files are unlinked now; the log still lists them.
+          const recs = await log.readRecords(0, { maxRecords: 30 });
+          seen.push(recs.map((r) => r.value!.toString()));
+          appended.push(
+            (await log.appendRecords([{ key: Buffer.from('late'), value: Buffer.from('late') }]))
+              .baseOffset,
+          );
+        },
+      },
+    );
+    for (let i = 0; i < 30; i++) {
+      now++;
+      await log.appendRecords([
+        { key: Buffer.from(`k${i % 3}`), value: Buffer.from(`v${i}`), timestamp: 5 },
+      ]);
+    }
+    await log.compact();
+    expect(seen.length).toBeGreaterThan(0);
+    // The first read saw every old record: it read the unlinked files.
+    expect(seen[0]).toEqual(Array.from({ length: 30 }, (_, i) => `v${i}`));
+    expect(appended[0]).toBe(30);
+    expect((await allRecords(log)).at(-1)!.value!.toString()).toBe('late');
   });
 });

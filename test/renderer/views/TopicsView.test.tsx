@@ -110,4 +110,32 @@ describe('the command palette', () => {
     fireEvent.keyDown(screen.getByTestId('palette-input'), { key: 'Escape' });
     expect(screen.queryByTestId('command-palette')).toBeNull();
   });
+
+  it('offers a bare offset in each partition of a view of several, and goes to the chosen one', async () => {
+    await useAppStore.getState().openBrowser('app-logs', null);
+    await waitUntil(
+      () => useAppStore.getState().browser.topicPartitions.length === 3,
+      'the topic partitions',
+    );
+    render(<CommandPalette />);
+    fireEvent.keyDown(window, { key: 'k', ctrlKey: true });
+    const input = await screen.findByTestId('palette-input');
+    fireEvent.change(input, { target: { value: '1' } });
+    const options = screen.getAllByTestId('palette-option').map((o) => o.textContent);
+    expect(options.slice(0, 3)).toEqual([
+      'Go to partition 0, offset 1 in app-logs',
+      'Go to partition 1, offset 1 in app-logs',
+      'Go to partition 2, offset 1 in app-logs',
+    ]);
+    fireEvent.change(input, { target: { value: '0:1' } });
+    expect(
+      screen.getAllByTestId('palette-option').filter((o) => o.textContent?.includes('offset')),
+    ).toHaveLength(1);
+    fireEvent.keyDown(input, { key: 'Enter' });
+    await waitUntil(() => {
+      const state = useAppStore.getState();
+      const row = state.rowAt(state.browser.selected ?? -1);
+      return row?.partition === 0 && row.offset === 1;
+    }, 'the seek to partition 0, offset 1');
+  });
 });

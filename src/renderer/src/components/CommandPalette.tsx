@@ -12,7 +12,8 @@ interface Command {
 }
 
 /**
- * Ctrl/Cmd+K: go to a topic, or, in an open topic, to an offset (`1500`, `2:1500`), a
+ * Ctrl/Cmd+K: go to a topic, or, in an open topic, to an offset (`2:1500`; a bare `1500` is
+ * offered in each partition of the view), a
  * time (`2026-05-01 10:00`), the earliest or the latest message. Arrows choose, Enter
  * runs, Esc closes.
  */
@@ -25,6 +26,7 @@ export function CommandPalette() {
   const watchTopics = useAppStore((s) => s.watchTopics);
   const currentTopic = useAppStore((s) => s.browser.topic);
   const viewPartitions = useAppStore((s) => s.browser.partitions);
+  const topicPartitions = useAppStore((s) => s.browser.topicPartitions);
   const seek = useAppStore((s) => s.seek);
 
   useEffect(() => {
@@ -57,19 +59,17 @@ export function CommandPalette() {
     if (currentTopic) {
       const m = /^(?:(\d+)\s*:\s*)?(\d+)$/.exec(s);
       if (m) {
-        const partition =
-          m[1] !== undefined
-            ? Number(m[1])
-            : viewPartitions?.length === 1
-              ? viewPartitions[0]
-              : undefined;
-        const label =
-          partition === undefined ? `offset ${m[2]}` : `partition ${partition}, offset ${m[2]}`;
-        out.push({
-          id: 'offset',
-          label: `Go to ${label} in ${currentTopic}`,
-          run: seekTo({ kind: 'offset', partition, offset: Number(m[2]) }),
-        });
+        const offset = Number(m[2]);
+        // A bare offset in a view of several partitions is ambiguous: offer it in each.
+        const shown = viewPartitions ?? topicPartitions;
+        const candidates = m[1] !== undefined ? [Number(m[1])] : shown.slice(0, 8);
+        for (const partition of candidates) {
+          out.push({
+            id: `offset:${partition}`,
+            label: `Go to partition ${partition}, offset ${offset} in ${currentTopic}`,
+            run: seekTo({ kind: 'offset', partition, offset }),
+          });
+        }
       }
       const t = s.length >= 10 ? parseTimeInput(s) : null;
       if (t !== null)
@@ -105,7 +105,7 @@ export function CommandPalette() {
       });
     }
     return out;
-  }, [text, topics, currentTopic, viewPartitions, seek]);
+  }, [text, topics, currentTopic, viewPartitions, topicPartitions, seek]);
 
   if (!open) return null;
   const onKeyDown = (e: React.KeyboardEvent) => {

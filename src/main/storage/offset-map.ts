@@ -1,28 +1,34 @@
 /**
  * The key → newest-offset map of a compaction pass, after Kafka's SkimpyOffsetMap: a
- * fixed-size open-addressing hash table in one ArrayBuffer, allocated once, that stores for
- * each key only its 16-byte MD5 digest and an offset (24 bytes a slot, no per-key object or
+ * fixed-size open-addressing hash table in one Int32Array, allocated once, that stores for
+ * each key only a 16-byte digest and an offset (24 bytes a slot, no per-key object or
  * string). Its size is set by the caller (Kafka's log.cleaner.dedupe.buffer.size); it holds
- * at most `capacity` = 90 % of its slots (Kafka's log.cleaner.io.buffer.load.factor), and
- * `put` refuses a new key beyond that, which tells the pass to stop mapping there.
+ * at most `capacity` = 90 % of its slots (Kafka's load factor), and `put` refuses a new key
+ * beyond that, which tells the pass to stop mapping there.
  *
- * Collisions: two keys with the same digest would count as one key, so the older one's
- * newest record could be removed. As Kafka argues for the same design, for keys that are
- * not crafted the odds are negligible (n² / 2^129: ~10^-25 for 10^7 keys). A producer able
- * to craft MD5 collisions can already write whatever records it likes to the topic, so it
- * gains nothing it did not have. Digest slots are probed by double hashing over a prime
- * number of slots (every slot is reachable; ~10 probes for a miss at 90 % load, against ~50
- * for linear probing).
+ * Digest: MurmurHash3_x86_128 with a random seed per map, not Kafka's MD5: node:crypto
+ * costs ~1.8 µs a call for a short key (more than half of a pass's time), this ~0.1 µs.
+ * Collisions: two keys with the same digest would count as one, so the older key's newest
+ * record could be removed. For keys nobody crafted the odds are those of any good 128-bit
+ * hash, n² / 2^129 (~10^-25 for 10^7 keys), which is Kafka's argument for MD5. Murmur3 is
+ * not cryptographic: someone who can produce to the topic could build pairs of his own
+ * keys that collide whatever the seed, and lose his own records; to make a key collide
+ * with somebody else's given key he would need the seed, which is random, per process and
+ * never leaves it. Slots are probed by double hashing over a prime number of slots (every
+ * slot is reachable; ~10 probes for a miss at 90 % load, against ~50 for linear probing);
+ * a slot's digest and offset are adjacent, so a probe touches one cache line.
  */
-import { hash } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { LogdockError } from '../../common/errors';
 
-const DIGEST_WORDS = 4;
+/** Words of a slot: four of digest, then the offset's high and low 32 bits. */
+const SLOT_WORDS = 6;
 /** 16 bytes of digest + 8 bytes of offset. */
-export const OFFSET_MAP_SLOT_BYTES = DIGEST_WORDS * 4 + 8;
+export const OFFSET_MAP_SLOT_BYTES = SLOT_WORDS * 4;
 /** Default size of the map: 16 MiB, ~629 000 distinct keys per pass. */
 export const DEFAULT_OFFSET_MAP_BYTES = 16 * 1024 * 1024;
 export const OFFSET_MAP_LOAD_FACTOR = 0.9;
+const TWO_32 = 2 ** 32;
 
 function isPrime(n: number): boolean {
   if (n < 2) return false;
@@ -37,6 +43,81 @@ function largestPrimeAtMost(n: number): number {
   return c;
 }
 
+const C1 = 0x239b961b;
+const C2 = 0xab0e9789;
+const C3 = 0x38b34ae5;
+const C4 = 0xa1e38b93;
+
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+const rotl = (x: number, r: number): number => (x << r) | (x >>> (32 - r));
+
+function word(b: Buffer, i: number): number {
+  return b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24);
+}
+
+/**
+ * MurmurHash3_x86_128 of `key` (Appleby's reference, checked against its published
+ * vectors), written into `out[0..3]` as h1..h4 (signed 32-bit words).
+ */
+export function murmur3x86128(key: Buffer, seed: number, out: Int32Array): void {
+  const len = key.length;
+  let h1 = seed | 0;
+  let h2 = h1;
+  let h3 = h1;
+  let h4 = h1;
+  const blocks = len - (len & 15);
+  for (let i = 0; i < blocks; i += 16) {
+    h1 ^= Math.imul(rotl(Math.imul(word(key, i), C1), 15), C2);
+    h1 = (Math.imul(rotl(h1, 19) + h2, 5) + 0x561ccd1b) | 0;
+    h2 ^= Math.imul(rotl(Math.imul(word(key, i + 4), C2), 16), C3);
+    h2 = (Math.imul(rotl(h2, 17) + h3, 5) + 0x0bcaa747) | 0;
+    h3 ^= Math.imul(rotl(Math.imul(word(key, i + 8), C3), 17), C4);
+    h3 = (Math.imul(rotl(h3, 15) + h4, 5) + 0x96cd1c35) | 0;
+    h4 ^= Math.imul(rotl(Math.imul(word(key, i + 12), C4), 18), C1);
+    h4 = (Math.imul(rotl(h4, 13) + h1, 5) + 0x32ac3b17) | 0;
+  }
+  const rest = len & 15;
+  let k1 = 0;
+  let k2 = 0;
+  let k3 = 0;
+  let k4 = 0;
+  for (let j = rest - 1; j >= 0; j--) {
+    const byte = key[blocks + j] << ((j & 3) * 8);
+    if (j >= 12) k4 ^= byte;
+    else if (j >= 8) k3 ^= byte;
+    else if (j >= 4) k2 ^= byte;
+    else k1 ^= byte;
+  }
+  if (rest > 12) h4 ^= Math.imul(rotl(Math.imul(k4, C4), 18), C1);
+  if (rest > 8) h3 ^= Math.imul(rotl(Math.imul(k3, C3), 17), C4);
+  if (rest > 4) h2 ^= Math.imul(rotl(Math.imul(k2, C2), 16), C3);
+  if (rest > 0) h1 ^= Math.imul(rotl(Math.imul(k1, C1), 15), C2);
+  h1 ^= len;
+  h2 ^= len;
+  h3 ^= len;
+  h4 ^= len;
+  h1 = (h1 + h2 + h3 + h4) | 0;
+  h2 = (h2 + h1) | 0;
+  h3 = (h3 + h1) | 0;
+  h4 = (h4 + h1) | 0;
+  h1 = fmix32(h1);
+  h2 = fmix32(h2);
+  h3 = fmix32(h3);
+  h4 = fmix32(h4);
+  h1 = (h1 + h2 + h3 + h4) | 0;
+  out[0] = h1;
+  out[1] = (h2 + h1) | 0;
+  out[2] = (h3 + h1) | 0;
+  out[3] = (h4 + h1) | 0;
+}
+
 export class OffsetMap {
   /** Number of slots (a prime). */
   readonly slots: number;
@@ -44,9 +125,11 @@ export class OffsetMap {
   readonly capacity: number;
   /** Bytes held by the table: fixed at construction, whatever is put in it. */
   readonly byteSize: number;
-  private readonly digests: Int32Array;
-  /** -1 marks an empty slot (offsets are >= 0). */
-  private readonly offsets: Float64Array;
+  /** Slot i: words 6i..6i+3 the digest, 6i+4 the offset's high bits (-1: empty), 6i+5 its low bits. */
+  private readonly table: Int32Array;
+  private readonly digest = new Int32Array(4);
+  /** Per map, so nobody can pick keys that collide with a given other key in advance. */
+  private readonly seed = randomInt(TWO_32);
   private used = 0;
 
   /** `bytes` (>= 3 slots' worth) bounds the table; INVALID_CONFIG when too small. */
@@ -59,11 +142,9 @@ export class OffsetMap {
       );
     }
     this.slots = largestPrimeAtMost(maxSlots);
-    const buf = new ArrayBuffer(this.slots * OFFSET_MAP_SLOT_BYTES);
-    this.digests = new Int32Array(buf, 0, this.slots * DIGEST_WORDS);
-    this.offsets = new Float64Array(buf, this.slots * DIGEST_WORDS * 4, this.slots);
+    this.table = new Int32Array(this.slots * SLOT_WORDS);
     this.capacity = Math.max(1, Math.floor(this.slots * OFFSET_MAP_LOAD_FACTOR));
-    this.byteSize = buf.byteLength;
+    this.byteSize = this.table.byteLength;
     this.clear();
   }
 
@@ -73,52 +154,53 @@ export class OffsetMap {
   }
 
   clear(): void {
-    this.offsets.fill(-1);
+    for (let w = 4; w < this.table.length; w += SLOT_WORDS) this.table[w] = -1;
     this.used = 0;
   }
 
   /**
-   * Records `offset` as the newest of `key`. Returns false, changing nothing, when the key
-   * is not in the map and the map already holds `capacity` keys.
+   * Records `offset` (0 <= offset < 2^53) as the newest of `key`. Returns false, changing
+   * nothing, when the key is not in the map and the map already holds `capacity` keys.
    */
   put(key: Buffer, offset: number): boolean {
-    const digest = hash('md5', key, 'buffer');
-    const slot = this.find(digest);
-    if (this.offsets[slot] < 0) {
+    const w = this.find(key);
+    const t = this.table;
+    if (t[w + 4] < 0) {
       if (this.used >= this.capacity) return false;
       this.used++;
-      for (let i = 0; i < DIGEST_WORDS; i++)
-        this.digests[slot * DIGEST_WORDS + i] = digest.readInt32LE(i * 4);
+      t.set(this.digest, w);
     }
-    this.offsets[slot] = offset;
+    t[w + 4] = Math.floor(offset / TWO_32);
+    t[w + 5] = offset | 0;
     return true;
   }
 
   /** The offset recorded for `key`, or -1. */
   get(key: Buffer): number {
-    return this.offsets[this.find(hash('md5', key, 'buffer'))];
+    const w = this.find(key);
+    const hi = this.table[w + 4];
+    return hi < 0 ? -1 : hi * TWO_32 + (this.table[w + 5] >>> 0);
   }
 
-  /** The slot holding `digest`, or the empty slot where it belongs (one always exists). */
-  private find(digest: Buffer): number {
-    const d0 = digest.readInt32LE(0);
-    const d1 = digest.readInt32LE(4);
-    const d2 = digest.readInt32LE(8);
-    const d3 = digest.readInt32LE(12);
+  /**
+   * The first word of the slot holding `key`'s digest, or of the empty slot where it
+   * belongs (one always exists: the map is never full). Leaves the digest in `digest`.
+   */
+  private find(key: Buffer): number {
+    const d = this.digest;
+    murmur3x86128(key, this.seed, d);
+    const d0 = d[0];
+    const d1 = d[1];
+    const d2 = d[2];
+    const d3 = d[3];
     const n = this.slots;
+    const t = this.table;
     let slot = (d0 >>> 0) % n;
     const step = 1 + ((d1 >>> 0) % (n - 1));
-    const digests = this.digests;
     for (;;) {
-      if (this.offsets[slot] < 0) return slot;
-      const w = slot * DIGEST_WORDS;
-      if (
-        digests[w] === d0 &&
-        digests[w + 1] === d1 &&
-        digests[w + 2] === d2 &&
-        digests[w + 3] === d3
-      )
-        return slot;
+      const w = slot * SLOT_WORDS;
+      if (t[w + 4] < 0) return w;
+      if (t[w] === d0 && t[w + 1] === d1 && t[w + 2] === d2 && t[w + 3] === d3) return w;
       slot += step;
       if (slot >= n) slot -= n;
     }

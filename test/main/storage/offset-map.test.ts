@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OFFSET_MAP_SLOT_BYTES, OffsetMap } from '../../../src/main/storage';
+import { murmur3x86128 } from '../../../src/main/storage/offset-map';
 
 const key = (i: number) => Buffer.from(`key-${i}`);
 
@@ -41,5 +42,19 @@ describe('OffsetMap', () => {
 
   it('refuses a size too small for a table with INVALID_CONFIG', () => {
     expect(() => new OffsetMap(10)).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
+  });
+});
+
+describe('murmur3x86128', () => {
+  // Vectors of the reference implementation (PeterScott/murmur3 test.c, h1..h4 as hex).
+  it.each([
+    ['Hello, world!', 123, '61c9129e5a1aacd7a41621629e37c886'],
+    ['Hello, world!', 321, 'd5fbdcb3c26c4193045880c5a7170f0f'],
+    ['xxxxxxxxxxxxxxxxxxxxxxxxxxxx', 123, '5e40bab278825a164cf929d31fec6047'],
+    ['', 123, 'fedc524526f3e79926f3e79926f3e799'],
+  ])('hashes %j with seed %i as the reference does', (text, seed, want) => {
+    const out = new Int32Array(4);
+    murmur3x86128(Buffer.from(text), seed, out);
+    expect([...out].map((w) => (w >>> 0).toString(16).padStart(8, '0')).join('')).toBe(want);
   });
 });

@@ -4,7 +4,9 @@
  * 200 000). Prints:
  *  1. seek by offset and by timestamp → first rows painted (ms, each sample and p50/max);
  *  2. the longest main-thread task (PerformanceObserver long tasks) while scrolling fast
- *     for 10 s (wheel-like steps, then random jumps of the scrollbar);
+ *     for 10 s (wheel-like steps, then random jumps of the scrollbar), and how many frames
+ *     showed a loading row, in all and per half (at 10 M rows a 2 400 px step is a move of
+ *     ~6 000 rows: the scaled scrollbar treats it as a jump, see scroll-math.ts);
  *  3. the renderer's JS heap after that (after a GC);
  *  4. the main process's search scan rate over the whole topic (a needle that is not
  *     there, so every message is scanned), and in the same run `grep -c` over the same
@@ -112,9 +114,14 @@ function localTime(ts: number): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
 }
 
-async function scrollFast(
-  app: RunningApp,
-): Promise<{ maxTask: number; tasks: number; frames: number; placeholders: number }> {
+async function scrollFast(app: RunningApp): Promise<{
+  maxTask: number;
+  tasks: number;
+  frames: number;
+  placeholders: number;
+  /** Frames and placeholder frames of the first half (wheel-like steps). */
+  wheel: { frames: number; placeholders: number };
+}> {
   return app.page.evaluate(async () => {
     const durations: number[] = [];
     const observer = new PerformanceObserver((list) => {
@@ -124,13 +131,19 @@ async function scrollFast(
     const el = document.querySelector<HTMLElement>('[data-testid="msg-table"]')!;
     let frames = 0;
     let placeholders = 0;
+    const wheel = { frames: 0, placeholders: 0 };
     const until = performance.now() + 10_000;
     const half = performance.now() + 5_000;
     await new Promise<void>((resolve) => {
       const step = () => {
         frames++;
-        if (document.querySelector('[data-testid="msg-row-loading"]')) placeholders++;
+        const loading = document.querySelector('[data-testid="msg-row-loading"]') !== null;
+        if (loading) placeholders++;
         const now = performance.now();
+        if (now < half) {
+          wheel.frames++;
+          if (loading) wheel.placeholders++;
+        }
         if (now < half)
           el.scrollTop = (el.scrollTop + 2400) % el.scrollHeight; // fast wheel
         else el.scrollTop = Math.random() * el.scrollHeight; // dragging the scrollbar around
@@ -142,7 +155,13 @@ async function scrollFast(
     // Let the last windows arrive, then collect the long tasks reported so far.
     await new Promise((r) => setTimeout(r, 500));
     observer.disconnect();
-    return { maxTask: Math.max(0, ...durations), tasks: durations.length, frames, placeholders };
+    return {
+      maxTask: Math.max(0, ...durations),
+      tasks: durations.length,
+      frames,
+      placeholders,
+      wheel,
+    };
   });
 }
 
@@ -240,7 +259,9 @@ export async function run(): Promise<void> {
       printProfile((await profiler.send('Profiler.stop')).profile as unknown as CpuProfile);
     console.log(
       `fast scrolling for 10 s: longest main-thread task ${scroll.maxTask.toFixed(0)} ms (${scroll.tasks} tasks over 50 ms), ` +
-        `${scroll.frames} frames, ${scroll.placeholders} frames still showing a loading row`,
+        `${scroll.frames} frames, ${scroll.placeholders} frames still showing a loading row ` +
+        `(wheel-like steps: ${scroll.wheel.placeholders} of ${scroll.wheel.frames}; ` +
+        `random scrollbar jumps: ${scroll.placeholders - scroll.wheel.placeholders} of ${scroll.frames - scroll.wheel.frames})`,
     );
 
     const cdp = await page.context().newCDPSession(page);

@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useAppStore } from '../../../src/renderer/src/store';
+import type { ApiClient } from '../../../src/common/api/contract';
 import { localLocate, MAX_PAGES, PAGE_SIZE } from '../../../src/renderer/src/store/slices/browser';
 import { fill, openInspectHarness, type InspectHarness } from '../../main/api/inspect-harness';
 import { waitUntil } from '../wait';
@@ -134,5 +135,106 @@ describe('the browser slice', () => {
     await state().loadFullValue();
     expect(state().messageDetail!.full).toMatchObject({ loaded: 2_500_000, total: 2_500_000 });
     expect(state().messageDetail!.full!.text).toBe(value);
+  });
+});
+
+describe('the browser slice while the table scrolls', () => {
+  /** Row ranges asked with messages.window, in order. */
+  let asked: { start: number; end: number }[] = [];
+  let clock = 0;
+
+  beforeEach(() => {
+    asked = [];
+    clock = 0;
+    // The motion is read from performance.now(): one 16 ms frame per move, whatever the machine.
+    vi.spyOn(performance, 'now').mockImplementation(() => clock);
+    const client: ApiClient = {
+      call: (name, params) => {
+        if (name === 'messages.window') {
+          const p = params as { start: number; count: number };
+          asked.push({ start: p.start, end: p.start + p.count });
+        }
+        return h.client.call(name, params);
+      },
+      subscribe: (name, params, onEvent, onError) =>
+        h.client.subscribe(name, params, onEvent, onError),
+    };
+    state().setApi(client, 'in-process');
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    state().setApi(h.client, 'in-process');
+  });
+
+  const wasAsked = (row: number) => asked.some((r) => row >= r.start && row < r.end);
+  const frame = (first: number, count = 20) => {
+    clock += 16;
+    state().showRows(first, count);
+  };
+
+  it('asks for the next windows in the scroll direction before they come into view', async () => {
+    await state().openBrowser('logs', [0]);
+    for (let first = 1000; first <= 1100; first += 20) frame(first);
+    // 20 rows a frame is 1.25 rows/ms: 400 ms ahead is 500 rows past the view (ends at 1120).
+    // Requests beyond the first few wait for a free slot, so wait for the rows themselves.
+    await waitUntil(() => state().rowAt(1600), 'row 1600, ahead of the view');
+    await waitUntil(() => state().rowAt(1000 - PAGE_SIZE), 'one window behind');
+    expect(wasAsked(1800)).toBe(false);
+    // Scrolling up instead turns the look-ahead around.
+    asked = [];
+    for (let first = 4000; first >= 3900; first -= 20) frame(first);
+    await waitUntil(() => state().rowAt(3400), 'row 3400, above the view');
+    expect(wasAsked(4300)).toBe(false);
+  });
+
+  it('fetches where a repeated jump will land next, and only the screen after a jump nothing predicts', async () => {
+    await state().openBrowser('logs', [0]);
+    frame(0);
+    frame(1000);
+    frame(2000);
+    for (const row of [3000, 4000, 5000])
+      await waitUntil(() => state().rowAt(row), `row ${row}, where a coming frame lands`);
+    expect(wasAsked(2500)).toBe(false);
+    asked = [];
+    frame(430); // anywhere: the scrollbar was dragged
+    expect(asked).toEqual([{ start: 400, end: 500 }]);
+  });
+
+  it('never asks again for a window it has, and asks adjacent windows in one request', async () => {
+    await state().openBrowser('logs', [0]);
+    for (let first = 0; first <= 100; first += 20) frame(first);
+    const once = asked.length;
+    expect(asked.some((r) => r.end - r.start > PAGE_SIZE)).toBe(true);
+    await waitUntil(() => state().rowAt(500), 'row 500');
+    clock += 1000; // stopped: only what is around the view
+    state().showRows(100, 20);
+    expect(asked.length).toBe(once);
+  });
+
+  it('keeps the windows around the view and at most MAX_PAGES in all, however far it scrolls', async () => {
+    await state().openBrowser('logs', [0]);
+    for (let first = 0; first <= 5980; first += 40) {
+      frame(first);
+      await waitUntil(() => state().rowAt(first), `row ${first}`);
+      let cached = 0;
+      for (let i = 0; i < 6000; i += PAGE_SIZE) if (state().rowAt(i)) cached++;
+      expect(cached).toBeLessThanOrEqual(MAX_PAGES);
+    }
+    expect(state().rowAt(5999)).toBeDefined();
+    expect(state().rowAt(5800)).toBeDefined();
+    expect(state().rowAt(0)).toBeUndefined();
+  });
+
+  it('keeps showing the rows of the old last window while it is fetched again after growth', async () => {
+    await state().openBrowser('logs', [0]);
+    state().ensureRows(5900, 6000);
+    await waitUntil(() => state().rowAt(5999), 'the last row');
+    asked = [];
+    // The broker has 6000 messages: pretend three more arrived after the last window.
+    state().applyTail(6003, [{ partition: 0, logStartOffset: 0, logEndOffset: 6003 }]);
+    expect(state().rowAt(5950)).toMatchObject({ offset: 5950 });
+    state().ensureRows(5900, 6003);
+    expect(wasAsked(5950)).toBe(true);
+    expect(state().rowAt(5950)).toMatchObject({ offset: 5950 });
   });
 });

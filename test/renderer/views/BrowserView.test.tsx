@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseHash } from '../../../src/renderer/src/router';
 import { useAppStore } from '../../../src/renderer/src/store';
 import { BrowserView } from '../../../src/renderer/src/views/Browser/BrowserView';
@@ -160,6 +160,36 @@ describe('the message browser', () => {
         screen.queryByTestId('search-problem')?.textContent?.includes('unexpected character "="'),
       'the filter problem',
     );
+  });
+
+  it('loads the rows below the view while scrolling down, before they are shown', async () => {
+    renderAt('#/topics/app?partition=0&offset=0');
+    await waitUntil(() => row(0), 'row 0');
+    const table = screen.getByTestId('msg-table');
+    let top = 0; // jsdom does not scroll: the test plays the scrollbar
+    Object.defineProperty(table, 'scrollTop', {
+      configurable: true,
+      get: () => top,
+      set: (v: number) => (top = v),
+    });
+    // The motion is read from performance.now(): one 16 ms frame per scroll event, starting
+    // a second after the view opened so that the opening does not count as part of the move.
+    let clock = performance.now() + 1000;
+    vi.spyOn(performance, 'now').mockImplementation(() => clock);
+    try {
+      for (let i = 0; i < 6; i++) {
+        clock += 16;
+        top += 240; // 10 rows a frame
+        fireEvent.scroll(table);
+      }
+      await waitUntil(() => table.dataset.first === '60', 'the view at row 60');
+      // 10 rows a frame for 400 ms is 250 rows past the 20 on screen.
+      await waitUntil(() => useAppStore.getState().rowAt(320), 'row 320, not yet shown');
+      expect(row(320)).toBeNull();
+      expect(table.dataset.first).toBe('60');
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 
   it('shows new messages as waiting while paused and follows again on resume', async () => {

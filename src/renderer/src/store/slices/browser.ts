@@ -3,12 +3,25 @@ import type { MessageDetail, MessageRow, SeekTarget } from '../../../../common/a
 import type { ErrorPayload } from '../../../../common/errors';
 import type { AppState } from '../index';
 import { asPayload } from './errors';
+import {
+  MAX_PAGES,
+  PAGE_SIZE,
+  motionAt,
+  newMotion,
+  planPages,
+  recordMove,
+  runsOf,
+  type MotionRecord,
+} from './prefetch';
 
-/** Rows per fetched window. */
-export const PAGE_SIZE = 100;
-/** Windows kept in memory; the least recently used beyond this are dropped (bounded heap). */
-export const MAX_PAGES = 40;
-const MAX_IN_FLIGHT = 4;
+export { MAX_PAGES, PAGE_SIZE } from './prefetch';
+
+/** Requests for windows ahead of the view at once; each may cover several windows. */
+const MAX_PREFETCH_CALLS = 3;
+/** Requests at once in all: what the view shows is asked for at once up to this. */
+const MAX_CALLS = 8;
+/** Windows per request at most: one main-process read serves them all (contract: ≤ 1000 rows). */
+const MAX_RUN_PAGES = 10;
 const PREVIEW_BYTES = 400;
 
 export interface PartitionEnds {
@@ -59,6 +72,11 @@ export interface BrowserSlice {
   seek(target: SeekTarget): Promise<number | null>;
   /** Makes sure rows [start, end) are loaded or being loaded. */
   ensureRows(start: number, end: number): void;
+  /**
+   * The table shows `count` rows from row `first`: fetches them, and those it will show next
+   * judging by how it has been moving (see prefetch.ts). Cheap to call on every frame.
+   */
+  showRows(first: number, count: number): void;
   /** The loaded row at `index`, if any (no re-render by itself: select `browser.version`). */
   rowAt(index: number): MessageRow | undefined;
   select(index: number | null): void;
@@ -115,15 +133,36 @@ export function localLocate(
 interface PageCache {
   gen: number;
   pages: Map<number, MessageRow[]>;
+  /** Pages asked for and not answered yet. */
   inFlight: Set<number>;
-  wanted: { start: number; end: number } | null;
+  /**
+   * Pages that reached the old end of the view before it grew: still shown (their rows are
+   * right, only the new ones are missing) until their replacement arrives, not blanked.
+   */
+  stale: Set<number>;
+  /** Requests not answered yet (each may cover several pages). */
+  calls: number;
+  /** Pages the current view needs or will need soon: never evicted, always stored. */
+  keep: Set<number>;
+  /** What to ask again when a request finishes (it may have waited for a free slot). */
+  again: (() => void) | null;
+  motion: MotionRecord;
 }
 
 const FULL_CHUNK = 1024 * 1024;
 export const HEX_PAGE = 16 * 1024;
 
 export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = (set, get) => {
-  const cache: PageCache = { gen: 0, pages: new Map(), inFlight: new Set(), wanted: null };
+  const cache: PageCache = {
+    gen: 0,
+    pages: new Map(),
+    inFlight: new Set(),
+    stale: new Set(),
+    calls: 0,
+    keep: new Set(),
+    again: null,
+    motion: newMotion(),
+  };
   let scrollSeq = 0;
   const patch = (p: Partial<BrowserState>) => set((s) => ({ browser: { ...s.browser, ...p } }));
   const scrollTo = (index: number, align: 'start' | 'end' = 'start') => ({
@@ -136,31 +175,53 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
     cache.gen++;
     cache.pages = new Map();
     cache.inFlight = new Set();
-    cache.wanted = null;
+    cache.stale = new Set();
+    cache.calls = 0;
+    cache.keep = new Set();
+    cache.again = null;
+    cache.motion = newMotion();
   };
 
+  /** Stores (or touches) a page as the most recently needed; evicts beyond MAX_PAGES. */
   const store = (page: number, rows: MessageRow[]) => {
     cache.pages.delete(page);
     cache.pages.set(page, rows); // re-inserted last: most recently used
-    while (cache.pages.size > MAX_PAGES)
-      cache.pages.delete(cache.pages.keys().next().value as number);
+    if (cache.pages.size <= MAX_PAGES) return;
+    for (const old of cache.pages.keys()) {
+      if (cache.pages.size <= MAX_PAGES) break;
+      if (cache.keep.has(old)) continue;
+      cache.pages.delete(old);
+      cache.stale.delete(old);
+    }
   };
 
-  const fetchPage = async (page: number) => {
+  /** One request for pages [from, from + count): one main-process read fills them all. */
+  const fetchRun = async (from: number, count: number) => {
     const { topic, partitions } = get().browser;
     if (topic === null) return;
     const gen = cache.gen;
-    cache.inFlight.add(page);
+    for (let p = from; p < from + count; p++) cache.inFlight.add(p);
+    cache.calls++;
     try {
       const res = await get().api.call('messages.window', {
         topic,
         partitions,
-        start: page * PAGE_SIZE,
-        count: PAGE_SIZE,
+        start: from * PAGE_SIZE,
+        count: count * PAGE_SIZE,
         previewBytes: PREVIEW_BYTES,
       });
       if (gen !== cache.gen) return;
-      store(page, res.rows);
+      const byPage = new Map<number, MessageRow[]>();
+      for (let p = from; p < from + count && p * PAGE_SIZE < res.total; p++) byPage.set(p, []);
+      for (const row of res.rows) byPage.get(Math.floor(row.index / PAGE_SIZE))?.push(row);
+      // A page the view has moved away from is kept only while there is room: it must not
+      // push out pages the view still needs.
+      for (const [page, rows] of byPage) {
+        if (!cache.keep.has(page) && !cache.pages.has(page) && cache.pages.size >= MAX_PAGES)
+          continue;
+        store(page, rows);
+        cache.stale.delete(page);
+      }
       const b = get().browser;
       set({
         browser: {
@@ -175,11 +236,42 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
       if (gen === cache.gen) patch({ loadError: asPayload(err) });
     } finally {
       if (gen === cache.gen) {
-        cache.inFlight.delete(page);
-        const w = cache.wanted;
-        if (w) get().ensureRows(w.start, w.end);
+        for (let p = from; p < from + count; p++) cache.inFlight.delete(p);
+        cache.calls--;
+        cache.again?.();
       }
     }
+  };
+
+  /**
+   * Asks for the missing pages of `pages` (most urgent first): the first `urgent` of them
+   * (what is on screen) up to MAX_CALLS requests at once, the rest up to MAX_PREFETCH_CALLS.
+   * Pages never asked are simply dropped from the plan when the view moves on, so nothing
+   * queues behind windows that have scrolled away. Returns false if some had to wait.
+   */
+  const request = (pages: number[], urgent: number): boolean => {
+    const missing = (ps: number[]) =>
+      ps.filter((p) => (!cache.pages.has(p) || cache.stale.has(p)) && !cache.inFlight.has(p));
+    for (const p of pages) if (cache.pages.has(p)) store(p, cache.pages.get(p)!); // touch
+    const groups: [number[], number][] = [
+      [missing(pages.slice(0, urgent)), MAX_CALLS],
+      [missing(pages.slice(urgent)), MAX_PREFETCH_CALLS],
+    ];
+    for (const [ps, limit] of groups) {
+      for (const run of runsOf(ps, MAX_RUN_PAGES)) {
+        if (cache.calls >= limit) return false;
+        void fetchRun(run.from, run.count);
+      }
+    }
+    return true;
+  };
+
+  const plan = (first: number, count: number) => {
+    const now = performance.now();
+    const motion = motionAt(cache.motion, now, count);
+    const { pages, visible } = planPages(first, count, get().browser.total, motion);
+    cache.keep = new Set(pages);
+    cache.again = request(pages, visible) ? null : () => plan(first, count);
   };
 
   return {
@@ -263,14 +355,12 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
           scroll: scrollTo(res.index, last ? 'end' : 'start'),
         });
         // The rows to paint first go ahead of any windows still loading for an old position.
-        for (const page of new Set([
-          Math.floor(res.index / PAGE_SIZE),
-          Math.floor((res.index + 40) / PAGE_SIZE),
-        ])) {
-          if (page * PAGE_SIZE < res.total && !cache.pages.has(page) && !cache.inFlight.has(page))
-            void fetchPage(page);
-        }
-        get().ensureRows(res.index, res.index + PAGE_SIZE);
+        const pages = [
+          ...new Set([Math.floor(res.index / PAGE_SIZE), Math.floor((res.index + 40) / PAGE_SIZE)]),
+        ].filter((p) => p * PAGE_SIZE < res.total);
+        cache.keep = new Set(pages);
+        cache.again = null; // the old position's plan is moot
+        request(pages, pages.length);
         return res.index;
       } catch (err) {
         if (gen === cache.gen) patch({ seekError: asPayload(err).message, seekNote: null });
@@ -281,18 +371,16 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
     ensureRows: (start, end) => {
       const total = get().browser.total;
       const from = Math.max(0, Math.floor(start / PAGE_SIZE));
-      const to = Math.min(Math.ceil(Math.min(end, total) / PAGE_SIZE), from + 20);
-      cache.wanted = { start, end };
-      for (let page = from; page < to; page++) {
-        if (cache.pages.has(page)) {
-          store(page, cache.pages.get(page)!); // touch for LRU
-          continue;
-        }
-        if (cache.inFlight.has(page)) continue;
-        if (cache.inFlight.size >= MAX_IN_FLIGHT) return; // resumed when a fetch finishes
-        void fetchPage(page);
-      }
-      cache.wanted = null;
+      const to = Math.min(Math.ceil(Math.min(end, total) / PAGE_SIZE), from + MAX_PAGES - 2);
+      const pages: number[] = [];
+      for (let page = from; page < to; page++) pages.push(page);
+      cache.keep = new Set(pages);
+      cache.again = request(pages, pages.length) ? null : () => get().ensureRows(start, end);
+    },
+
+    showRows: (first, count) => {
+      recordMove(cache.motion, first, performance.now());
+      plan(first, count);
     },
 
     rowAt: (index) => {
@@ -315,9 +403,10 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
         // Retention removed the head: row numbers shifted, so every cached row is stale.
         resetPages();
       } else if (total !== b.total) {
-        // Pages that reached the old end may be partial (or, merged, reordered at the tail).
-        for (const page of [...cache.pages.keys()]) {
-          if ((page + 1) * PAGE_SIZE > b.total - PAGE_SIZE) cache.pages.delete(page);
+        // Pages that reached the old end may be partial (or, merged, reordered at the tail):
+        // fetched again, and shown as they are meanwhile so that the tail does not blink.
+        for (const page of cache.pages.keys()) {
+          if ((page + 1) * PAGE_SIZE > b.total - PAGE_SIZE) cache.stale.add(page);
         }
       }
       const grown = Math.max(0, total - b.total);

@@ -9,7 +9,6 @@ import {
 } from 'react';
 import type { MessageRow } from '../../../../common/api/messages';
 import { useAppStore } from '../../store';
-import { PAGE_SIZE } from '../../store/slices/browser';
 import { formatTime } from '../Topics/format';
 import {
   firstAfterScroll,
@@ -24,8 +23,9 @@ import {
 
 /**
  * The virtualized message table: paints only the rows in view (plus none off-screen),
- * asks the store for the windows around them, and shows a placeholder for rows still
- * loading. Works the same for 10 rows or 10 million (see scroll-math.ts).
+ * tells the store where it is on every move (the store fetches those rows and the ones
+ * the motion will reach next, see store/slices/prefetch.ts), and shows a placeholder for
+ * rows still loading. Works the same for 10 rows or 10 million (see scroll-math.ts).
  */
 export function MessageTable({ onOpen }: { onOpen: (row: MessageRow) => void }) {
   const total = useAppStore((s) => s.browser.total);
@@ -34,7 +34,7 @@ export function MessageTable({ onOpen }: { onOpen: (row: MessageRow) => void }) 
   const scroll = useAppStore((s) => s.browser.scroll);
   const following = useAppStore((s) => s.browser.following);
   const rowAt = useAppStore((s) => s.rowAt);
-  const ensureRows = useAppStore((s) => s.ensureRows);
+  const showRows = useAppStore((s) => s.showRows);
   const select = useAppStore((s) => s.select);
   const setFollowing = useAppStore((s) => s.setFollowing);
   const ref = useRef<HTMLDivElement>(null);
@@ -42,6 +42,8 @@ export function MessageTable({ onOpen }: { onOpen: (row: MessageRow) => void }) 
   // out). Kept as state of its own because above the height cap the scrollbar cannot
   // express every row (see firstAfterScroll).
   const [first, setFirst] = useState(0);
+  /** `first` as of the latest scroll event, ahead of React's render of it. */
+  const firstNow = useRef(0);
   const [viewHeight, setViewHeight] = useState(600);
   const lastTop = useRef(0);
   /** The scrollTop this component set last: its scroll event is not the person's. */
@@ -63,6 +65,7 @@ export function MessageTable({ onOpen }: { onOpen: (row: MessageRow) => void }) 
   const placeFirst = (nextFirst: number, g: Geometry) => {
     const el = ref.current;
     if (!el) return;
+    firstNow.current = nextFirst;
     setFirst(nextFirst);
     const top = scrollTopFor(nextFirst, 'start', g);
     if (Math.abs(el.scrollTop - top) >= 1) {
@@ -93,9 +96,10 @@ export function MessageTable({ onOpen }: { onOpen: (row: MessageRow) => void }) 
   const firstIndex = Math.floor(first);
   const count = visibleRows(geometry) + 2;
 
+  // Also after seeks, growth and each arriving window (a request may have waited for a slot).
   useEffect(() => {
-    ensureRows(Math.max(0, firstIndex - PAGE_SIZE / 2), firstIndex + count + PAGE_SIZE / 2);
-  }, [firstIndex, count, total, version, ensureRows]);
+    showRows(firstIndex, count);
+  }, [firstIndex, count, total, version, showRows]);
 
   const onScroll = useCallback(() => {
     const el = ref.current;
@@ -108,8 +112,12 @@ export function MessageTable({ onOpen }: { onOpen: (row: MessageRow) => void }) 
     if (own) return;
     // Scrolling up by hand pauses following; the view shows how many are waiting.
     if (top < prevTop - 1 && following) setFollowing(false);
-    setFirst((f) => firstAfterScroll(f, prevTop, top, { total, viewHeight }));
-  }, [following, setFollowing, total, viewHeight]);
+    const next = firstAfterScroll(firstNow.current, prevTop, top, { total, viewHeight });
+    firstNow.current = next;
+    setFirst(next);
+    // Ask now rather than after React has rendered and painted: a frame sooner.
+    showRows(Math.floor(next), visibleRows({ total, viewHeight }) + 2);
+  }, [following, setFollowing, showRows, total, viewHeight]);
 
   const rows: ReactElement[] = [];
   const shift = (first - firstIndex) * ROW_HEIGHT;

@@ -1,5 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import {
   type CompressionCodec,
   OFFSET_MAP_SLOT_BYTES,
@@ -7,19 +6,16 @@ import {
   type PartitionLogOptions,
   type StoredRecord,
 } from '../../../src/main/storage';
-import { makeTempDir, removeDir, smallConfig } from './helpers';
+import { smallConfig, usePartitionDir } from './helpers';
 
-let root: string;
-let dir: string;
-const open: PartitionLog[] = [];
+const fx = usePartitionDir();
 
 async function openLog(
   clock: () => number,
   overrides: Parameters<typeof smallConfig>[0] = {},
   opts: PartitionLogOptions = {},
 ): Promise<PartitionLog> {
-  const log = await PartitionLog.open(
-    dir,
+  return fx.openLog(
     smallConfig({
       segmentBytes: 1200,
       cleanupPolicy: 'compact',
@@ -28,19 +24,7 @@ async function openLog(
     }),
     { clock, ...opts },
   );
-  open.push(log);
-  return log;
 }
-
-beforeEach(async () => {
-  root = await makeTempDir();
-  dir = join(root, 't-0');
-});
-
-afterEach(async () => {
-  for (const log of open.splice(0)) await log.close();
-  await removeDir(root);
-});
 
 describe('PartitionLog compaction', () => {
   it.each(['none', 'zstd'] as CompressionCodec[])(
@@ -123,7 +107,7 @@ describe('PartitionLog compaction', () => {
     expect(res.removedRecords).toBeGreaterThan(0);
     expect(log.logEndOffset).toBe(120);
     await log.close();
-    open.pop();
+    fx.open.pop();
     const again = await openLog(() => 0);
     const records = await again.readRecords(0, { maxRecords: 1000 });
     for (const r of records) expect(r.value!.toString()).toBe(`v${r.offset}`);
@@ -269,7 +253,7 @@ describe('PartitionLog compaction merging segments', () => {
 
     // And the merged segments are what a reopen finds.
     await log.close();
-    open.pop();
+    fx.open.pop();
     const again = await openLog(() => now, { segmentBytes: 4096, segmentMs: 1 });
     expect(again.segments().map((s) => s.baseOffset)).toEqual(after.map((s) => s.baseOffset));
     expect((await allRecords(again)).map((r) => r.offset)).toEqual(records.map((r) => r.offset));

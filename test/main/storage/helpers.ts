@@ -1,4 +1,5 @@
 /** Shared helpers of the storage tests: temporary directories and byte-level corruption. */
+import { afterEach, beforeEach } from 'vitest';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,46 @@ import {
   defaultLogConfig,
   encodeRecordBatch,
   writeBatchCrc,
+  PartitionLog,
+  type PartitionLogOptions,
 } from '../../../src/main/storage';
+
+/**
+ * The partition-log tests' fixture: before each test a fresh temporary `root` and `dir`, its
+ * `t-0` (one partition's directory); after it, every log in `open` (openLog puts them
+ * there) is closed and the directory removed. Call once at the top of a test file.
+ */
+export function usePartitionDir(): {
+  readonly root: string;
+  readonly dir: string;
+  open: PartitionLog[];
+  openLog(config: LogConfig, opts?: PartitionLogOptions): Promise<PartitionLog>;
+} {
+  const paths = { root: '', dir: '' };
+  const open: PartitionLog[] = [];
+  beforeEach(async () => {
+    paths.root = await makeTempDir();
+    paths.dir = join(paths.root, 't-0');
+  });
+  afterEach(async () => {
+    for (const log of open.splice(0)) await log.close();
+    await removeDir(paths.root);
+  });
+  return {
+    get root() {
+      return paths.root;
+    },
+    get dir() {
+      return paths.dir;
+    },
+    open,
+    async openLog(config, opts = {}) {
+      const log = await PartitionLog.open(paths.dir, config, opts);
+      open.push(log);
+      return log;
+    },
+  };
+}
 
 /** Creates a fresh temporary directory; pair with `removeDir` in afterEach. */
 export function makeTempDir(): Promise<string> {

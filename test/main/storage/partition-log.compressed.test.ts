@@ -3,7 +3,7 @@
  * under the decompressed-size cap (default: 64 MiB for batches up to 1 MiB), and what is
  * refused leaves the log as it was.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { CompressStream } from 'zstd-napi';
@@ -21,39 +21,21 @@ import {
   externalBytes,
   gzipBomb,
   lz4Bomb,
-  makeTempDir,
   recordsBody,
-  removeDir,
   smallConfig,
   snappyPreambleLie,
   zstdBomb,
+  usePartitionDir,
 } from './helpers';
 
 const MiB = 1024 * 1024;
 const CODECS: CompressionCodec[] = ['gzip', 'snappy', 'lz4', 'zstd'];
 
-let root: string;
-let dir: string;
-const open: PartitionLog[] = [];
+const fx = usePartitionDir();
 
-async function openLog(): Promise<PartitionLog> {
-  const log = await PartitionLog.open(dir, smallConfig({ segmentBytes: 1 << 20 }), {
-    topic: 't',
-    partition: 0,
-  });
-  open.push(log);
-  return log;
+function openLog(): Promise<PartitionLog> {
+  return fx.openLog(smallConfig({ segmentBytes: 1 << 20 }), { topic: 't', partition: 0 });
 }
-
-beforeEach(async () => {
-  root = await makeTempDir();
-  dir = join(root, 't-0');
-});
-
-afterEach(async () => {
-  for (const log of open.splice(0)) await log.close();
-  await removeDir(root);
-});
 
 const records = (prefix: string, n: number) =>
   Array.from({ length: n }, (_, i) => ({
@@ -193,9 +175,9 @@ describe('PartitionLog.append with compressed batches', () => {
   );
 
   it('refuses on read a bomb stored before appends were validated, naming the cap', async () => {
-    await fs.mkdir(dir, { recursive: true });
+    await fs.mkdir(fx.dir, { recursive: true });
     const bomb = batchWithBody('zstd', zstdBomb(200, false), 1);
-    await fs.writeFile(join(dir, segmentFileName(0, '.log')), bomb);
+    await fs.writeFile(join(fx.dir, segmentFileName(0, '.log')), bomb);
     const log = await openLog(); // recovery checks CRCs only: the batch stays
     expect(log.logEndOffset).toBe(1);
     await expect(log.readRecords(0)).rejects.toMatchObject({

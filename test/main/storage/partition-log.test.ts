@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
@@ -11,27 +11,13 @@ import {
   encodeRecordBatch,
   iterateBatches,
 } from '../../../src/main/storage';
-import { makeTempDir, removeDir, smallConfig, value } from './helpers';
+import { smallConfig, value, usePartitionDir } from './helpers';
 
-let root: string;
-let dir: string;
-const open: PartitionLog[] = [];
+const fx = usePartitionDir();
 
-async function openLog(config = smallConfig(), clock?: () => number): Promise<PartitionLog> {
-  const log = await PartitionLog.open(dir, config, { clock, topic: 't', partition: 0 });
-  open.push(log);
-  return log;
+function openLog(config = smallConfig(), clock?: () => number): Promise<PartitionLog> {
+  return fx.openLog(config, { clock, topic: 't', partition: 0 });
 }
-
-beforeEach(async () => {
-  root = await makeTempDir();
-  dir = join(root, 't-0');
-});
-
-afterEach(async () => {
-  for (const log of open.splice(0)) await log.close();
-  await removeDir(root);
-});
 
 async function fill(log: PartitionLog, n: number, perBatch = 1, ts = 1000): Promise<void> {
   for (let i = 0; i < n; i += perBatch) {
@@ -141,7 +127,7 @@ describe('PartitionLog', () => {
         fc.array(fc.integer({ min: 0, max: 500 }), { minLength: 1, maxLength: 120 }),
         fc.integer({ min: -5, max: 505 }),
         async (stamps, target) => {
-          const sub = join(root, `p-${Math.random().toString(36).slice(2)}`);
+          const sub = join(fx.root, `p-${Math.random().toString(36).slice(2)}`);
           const log = await PartitionLog.open(
             sub,
             smallConfig({ segmentBytes: 600, indexIntervalBytes: 60 }),
@@ -233,7 +219,7 @@ describe('PartitionLog', () => {
   it('names segment files with the 20-digit base offset', async () => {
     const log = await openLog(smallConfig({ segmentBytes: 300 }));
     await fill(log, 20);
-    const names = (await fs.readdir(dir)).filter((n) => n.endsWith('.log')).sort();
+    const names = (await fs.readdir(fx.dir)).filter((n) => n.endsWith('.log')).sort();
     expect(names[0]).toBe('00000000000000000000.log');
     expect(names.every((n) => /^\d{20}\.log$/.test(n))).toBe(true);
     expect(names.map((n) => Number(n.slice(0, 20)))).toEqual(
@@ -294,7 +280,7 @@ describe('PartitionLog', () => {
     await fill(log, 120, 4);
     await log.close();
     await log.close(); // idempotent
-    expect((await fs.readdir(dir)).includes(CLEAN_SHUTDOWN_FILE)).toBe(true);
+    expect((await fs.readdir(fx.dir)).includes(CLEAN_SHUTDOWN_FILE)).toBe(true);
     const again = await openLog();
     expect(again.recovery).toEqual({
       recovered: false,
@@ -302,7 +288,7 @@ describe('PartitionLog', () => {
       truncatedAt: null,
       rebuiltIndexes: [],
     });
-    expect((await fs.readdir(dir)).includes(CLEAN_SHUTDOWN_FILE)).toBe(false);
+    expect((await fs.readdir(fx.dir)).includes(CLEAN_SHUTDOWN_FILE)).toBe(false);
     expect(again.logEndOffset).toBe(120);
     expect((await again.readRecords(0, { maxRecords: 1000 })).length).toBe(120);
     await again.appendRecords([{ value: Buffer.from('after') }]);
@@ -322,7 +308,7 @@ describe('PartitionLog', () => {
     await fill(log, 10);
     await log.flush();
     // The recovery point reached the end: a crash now would rescan nothing but the active segment.
-    const meta = await fs.readFile(join(dir, 'partition.meta'), 'utf8');
+    const meta = await fs.readFile(join(fx.dir, 'partition.meta'), 'utf8');
     expect(meta).toContain('recoveryPoint 11');
   });
 
@@ -332,7 +318,7 @@ describe('PartitionLog', () => {
     const deadline = Date.now() + 20_000;
     let meta = '';
     while (Date.now() < deadline) {
-      meta = await fs.readFile(join(dir, 'partition.meta'), 'utf8');
+      meta = await fs.readFile(join(fx.dir, 'partition.meta'), 'utf8');
       if (meta.includes('recoveryPoint 3')) break;
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -354,7 +340,7 @@ describe('PartitionLog', () => {
 
   it('validates its config with INVALID_CONFIG', async () => {
     await expect(
-      PartitionLog.open(dir, { ...defaultLogConfig(), segmentBytes: 0 }),
+      PartitionLog.open(fx.dir, { ...defaultLogConfig(), segmentBytes: 0 }),
     ).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
   });
 });

@@ -1,22 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { CLEAN_SHUTDOWN_FILE, PartitionLog, segmentFileName } from '../../../src/main/storage';
-import { appendGarbage, makeTempDir, removeDir, smallConfig, value, writeGarbage } from './helpers';
+import { appendGarbage, smallConfig, value, writeGarbage, usePartitionDir } from './helpers';
 
-let root: string;
-let dir: string;
-const open: PartitionLog[] = [];
+const fx = usePartitionDir();
 
-async function openLog(): Promise<PartitionLog> {
-  const log = await PartitionLog.open(dir, smallConfig(), { topic: 't', partition: 0 });
-  open.push(log);
-  return log;
+function openLog(): Promise<PartitionLog> {
+  return fx.openLog(smallConfig(), { topic: 't', partition: 0 });
 }
 
 /** Writes `n` single-record batches (values value-<offset>, timestamps 1000 + offset), then closes. */
 async function build(n: number): Promise<void> {
-  const log = await PartitionLog.open(dir, smallConfig());
+  const log = await PartitionLog.open(fx.dir, smallConfig());
   for (let i = 0; i < n; i++)
     await log.appendRecords([{ key: Buffer.from(`k${i}`), value: value(i), timestamp: 1000 + i }]);
   await log.close();
@@ -24,11 +20,11 @@ async function build(n: number): Promise<void> {
 
 /** What a crash leaves: no clean-shutdown marker. */
 async function dropMarker(): Promise<void> {
-  await fs.rm(join(dir, CLEAN_SHUTDOWN_FILE));
+  await fs.rm(join(fx.dir, CLEAN_SHUTDOWN_FILE));
 }
 
 async function segmentFiles(): Promise<string[]> {
-  return (await fs.readdir(dir)).filter((n) => n.endsWith('.log')).sort();
+  return (await fs.readdir(fx.dir)).filter((n) => n.endsWith('.log')).sort();
 }
 
 async function expectValues(log: PartitionLog, from: number, to: number): Promise<void> {
@@ -38,23 +34,13 @@ async function expectValues(log: PartitionLog, from: number, to: number): Promis
   );
 }
 
-beforeEach(async () => {
-  root = await makeTempDir();
-  dir = join(root, 't-0');
-});
-
-afterEach(async () => {
-  for (const log of open.splice(0)) await log.close();
-  await removeDir(root);
-});
-
 describe('PartitionLog recovery', () => {
   it('truncates garbage after the last batch and reports where and how much', async () => {
     await build(100);
     await dropMarker();
     const last = (await segmentFiles()).pop()!;
-    const size = (await fs.stat(join(dir, last))).size;
-    await appendGarbage(join(dir, last), 777);
+    const size = (await fs.stat(join(fx.dir, last))).size;
+    await appendGarbage(join(fx.dir, last), 777);
     const log = await openLog();
     expect(log.recovery).toMatchObject({
       recovered: true,
@@ -62,7 +48,7 @@ describe('PartitionLog recovery', () => {
       truncatedAt: { segment: last, position: size },
     });
     expect(log.logEndOffset).toBe(100);
-    expect((await fs.stat(join(dir, last))).size).toBe(size);
+    expect((await fs.stat(join(fx.dir, last))).size).toBe(size);
     await expectValues(log, 0, 100);
     await log.appendRecords([{ value: Buffer.from('next') }]);
     expect((await log.readRecords(100))[0].value!.toString()).toBe('next');
@@ -71,7 +57,7 @@ describe('PartitionLog recovery', () => {
   it('truncates a partly written last batch', async () => {
     await build(50);
     await dropMarker();
-    const last = join(dir, (await segmentFiles()).pop()!);
+    const last = join(fx.dir, (await segmentFiles()).pop()!);
     const size = (await fs.stat(last)).size;
     await fs.truncate(last, size - 5);
     const log = await openLog();
@@ -83,10 +69,10 @@ describe('PartitionLog recovery', () => {
   it('truncates at the first corrupt batch and deletes every later segment', async () => {
     await build(200);
     await dropMarker();
-    await fs.rm(join(dir, 'partition.meta')); // no recovery point: validate every segment
+    await fs.rm(join(fx.dir, 'partition.meta')); // no recovery point: validate every segment
     const files = await segmentFiles();
     expect(files.length).toBeGreaterThan(3);
-    const victim = join(dir, files[1]);
+    const victim = join(fx.dir, files[1]);
     await writeGarbage(victim, 200, 30);
     const log = await openLog();
     expect(log.recovery.truncatedAt).toMatchObject({ segment: files[1] });
@@ -102,7 +88,7 @@ describe('PartitionLog recovery', () => {
 
   it('skips the scan with a clean-shutdown marker but still recovers a bad tail', async () => {
     await build(40);
-    const last = join(dir, (await segmentFiles()).pop()!);
+    const last = join(fx.dir, (await segmentFiles()).pop()!);
     await appendGarbage(last, 100);
     const log = await openLog();
     expect(log.recovery.recovered).toBe(true);
@@ -113,7 +99,7 @@ describe('PartitionLog recovery', () => {
   it('surfaces corruption in an old segment as CORRUPT_RECORD naming the file, and keeps serving the rest', async () => {
     await build(200);
     const files = await segmentFiles();
-    await writeGarbage(join(dir, files[0]), 0, 80);
+    await writeGarbage(join(fx.dir, files[0]), 0, 80);
     const log = await openLog();
     expect(log.recovery.recovered).toBe(false);
     await expect(log.readRecords(0, { maxRecords: 5 })).rejects.toMatchObject({
@@ -127,7 +113,7 @@ describe('PartitionLog recovery', () => {
   it('rebuilds a garbage .index of a sealed segment on first use and reports it', async () => {
     await build(200);
     const files = await segmentFiles();
-    const index = join(dir, segmentFileName(Number(files[0].slice(0, 20)), '.index'));
+    const index = join(fx.dir, segmentFileName(Number(files[0].slice(0, 20)), '.index'));
     const size = (await fs.stat(index)).size;
     expect(size).toBeGreaterThan(16);
     await writeGarbage(index, 0, size);
@@ -139,7 +125,7 @@ describe('PartitionLog recovery', () => {
 
   it('rebuilds an index whose entries are ordered but point between batches', async () => {
     await build(200);
-    const index = join(dir, segmentFileName(0, '.index'));
+    const index = join(fx.dir, segmentFileName(0, '.index'));
     const fake = Buffer.alloc(16);
     fake.writeInt32BE(10, 0);
     fake.writeInt32BE(13, 4);
@@ -153,12 +139,15 @@ describe('PartitionLog recovery', () => {
 
   it('rebuilds a missing or torn index and a garbage time index', async () => {
     await build(200);
-    await fs.rm(join(dir, segmentFileName(0, '.index')));
-    const time = join(dir, segmentFileName(0, '.timeindex'));
+    await fs.rm(join(fx.dir, segmentFileName(0, '.index')));
+    const time = join(fx.dir, segmentFileName(0, '.timeindex'));
     await writeGarbage(time, 0, (await fs.stat(time)).size);
     const files = await segmentFiles();
     const secondBase = Number(files[1].slice(0, 20));
-    await fs.appendFile(join(dir, segmentFileName(secondBase, '.index')), Buffer.from([1, 2, 3]));
+    await fs.appendFile(
+      join(fx.dir, segmentFileName(secondBase, '.index')),
+      Buffer.from([1, 2, 3]),
+    );
     const log = await openLog();
     expect(await log.offsetForTimestamp(1005)).toBe(5);
     await expectValues(log, 0, 200);
@@ -175,7 +164,7 @@ describe('PartitionLog recovery', () => {
     await build(30);
     const files = await segmentFiles();
     const base = Number(files[files.length - 1].slice(0, 20));
-    const index = join(dir, segmentFileName(base, '.index'));
+    const index = join(fx.dir, segmentFileName(base, '.index'));
     await fs.writeFile(index, Buffer.alloc(64, 0x55));
     const log = await openLog();
     expect(log.recovery.rebuiltIndexes).toContain(segmentFileName(base, '.index'));
@@ -184,15 +173,15 @@ describe('PartitionLog recovery', () => {
 
   it('opens with a full recovery when partition.meta is garbage, and removes leftovers', async () => {
     await build(60);
-    await fs.writeFile(join(dir, 'partition.meta'), 'garbage\n\x00\x01');
-    await fs.writeFile(join(dir, `${segmentFileName(0, '.log')}.cleaned`), 'half a compaction');
-    await fs.writeFile(join(dir, 'partition.meta.tmp'), 'half a checkpoint');
+    await fs.writeFile(join(fx.dir, 'partition.meta'), 'garbage\n\x00\x01');
+    await fs.writeFile(join(fx.dir, `${segmentFileName(0, '.log')}.cleaned`), 'half a compaction');
+    await fs.writeFile(join(fx.dir, 'partition.meta.tmp'), 'half a checkpoint');
     const log = await openLog();
     expect(log.recovery.recovered).toBe(true);
     expect(log.logEndOffset).toBe(60);
-    const names = await fs.readdir(dir);
+    const names = await fs.readdir(fx.dir);
     expect(names.some((n) => n.endsWith('.cleaned') || n.endsWith('.tmp'))).toBe(false);
-    expect(await fs.readFile(join(dir, 'partition.meta'), 'utf8')).toContain('recoveryPoint 60');
+    expect(await fs.readFile(join(fx.dir, 'partition.meta'), 'utf8')).toContain('recoveryPoint 60');
   });
 
   it('keeps the log start offset across restarts', async () => {
@@ -200,7 +189,7 @@ describe('PartitionLog recovery', () => {
     let log = await openLog();
     await log.deleteRecords(42);
     await log.close();
-    open.pop();
+    fx.open.pop();
     await dropMarker();
     log = await openLog();
     expect(log.logStartOffset).toBe(42);

@@ -1,36 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
 import { LogMaintenance, PartitionLog } from '../../../src/main/storage';
-import { makeTempDir, removeDir, smallConfig, value } from './helpers';
+import { smallConfig, value, usePartitionDir } from './helpers';
 
-let root: string;
-let dir: string;
-const open: PartitionLog[] = [];
+const fx = usePartitionDir();
 
 async function openLog(
   overrides: Parameters<typeof smallConfig>[0],
   clock: () => number,
 ): Promise<PartitionLog> {
-  const log = await PartitionLog.open(dir, smallConfig({ segmentBytes: 1000, ...overrides }), {
-    clock,
-  });
-  open.push(log);
-  return log;
+  return fx.openLog(smallConfig({ segmentBytes: 1000, ...overrides }), { clock });
 }
 
-beforeEach(async () => {
-  root = await makeTempDir();
-  dir = join(root, 't-0');
-});
-
-afterEach(async () => {
-  for (const log of open.splice(0)) await log.close();
-  await removeDir(root);
-});
-
 async function logFiles(): Promise<string[]> {
-  return (await fs.readdir(dir)).filter((n) => n.endsWith('.log')).sort();
+  return (await fs.readdir(fx.dir)).filter((n) => n.endsWith('.log')).sort();
 }
 
 describe('PartitionLog retention', () => {
@@ -114,11 +97,11 @@ describe('PartitionLog retention', () => {
   it('applies retention and compaction by itself every maintenanceIntervalMs', async () => {
     let now = 0;
     const log = await PartitionLog.open(
-      dir,
+      fx.dir,
       smallConfig({ segmentBytes: 1000, cleanupPolicy: 'compact,delete', retentionMs: 1_000_000 }),
       { clock: () => now, maintenanceIntervalMs: 10 },
     );
-    open.push(log);
+    fx.open.push(log);
     for (let i = 0; i < 60; i++) {
       await log.appendRecords([
         { key: Buffer.from(`k${i % 2}`), value: value(i), timestamp: i < 20 ? 1 : 500_000 },

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { compressSync as snappyRaw } from 'snappy';
 import { compressFrameSync } from 'lz4-napi';
-import { CompressStream } from 'zstd-napi';
 import {
   compress,
   decompress,
@@ -10,20 +9,16 @@ import {
   xerialFrame,
 } from '../../../src/main/storage/compression';
 import type { CompressionCodec } from '../../../src/main/storage';
-import { externalBytes, gzipBomb, lz4Bomb, snappyPreambleLie, zstdBomb } from './helpers';
+import {
+  externalBytes,
+  gzipBomb,
+  lz4Bomb,
+  snappyPreambleLie,
+  zstdBomb,
+  streamedZstd,
+} from './helpers';
 
 const MiB = 1024 * 1024;
-
-/** A zstd frame as the Java producer streams it: no content size in the header. */
-async function streamedZstd(input: Buffer): Promise<Buffer> {
-  const stream = new CompressStream();
-  const parts: Buffer[] = [];
-  stream.on('data', (d: Buffer) => parts.push(d));
-  const ended = new Promise((resolve) => stream.on('end', resolve));
-  stream.end(input);
-  await ended;
-  return Buffer.concat(parts);
-}
 
 const CODECS: CompressionCodec[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { compressFrameSync } from 'lz4-napi';
-import { compress as zstdCompress } from 'zstd-napi';
+import { CompressStream, compress as zstdCompress } from 'zstd-napi';
 import {
   type CompressionCodec,
   type LogConfig,
@@ -167,4 +167,15 @@ export function snappyPreambleLie(length: number): Buffer {
  */
 export function externalBytes(): number {
   return process.memoryUsage().external;
+}
+
+/** A zstd frame as the Java producer streams it: no content size in the header. */
+export async function streamedZstd(input: Buffer): Promise<Buffer> {
+  const stream = new CompressStream();
+  const parts: Buffer[] = [];
+  stream.on('data', (d: Buffer) => parts.push(d));
+  const ended = new Promise((resolve) => stream.on('end', resolve));
+  stream.end(input);
+  await ended;
+  return Buffer.concat(parts);
 }

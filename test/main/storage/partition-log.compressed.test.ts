@@ -6,7 +6,6 @@
 import { describe, expect, it } from 'vitest';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { CompressStream } from 'zstd-napi';
 import {
   type CompressionCodec,
   PartitionLog,
@@ -26,6 +25,7 @@ import {
   snappyPreambleLie,
   zstdBomb,
   usePartitionDir,
+  streamedZstd,
 } from './helpers';
 
 const MiB = 1024 * 1024;
@@ -58,16 +58,6 @@ async function expectOnlyGoodBatch(log: PartitionLog): Promise<void> {
   expect(read.map((r) => r.value?.toString())).toEqual(
     records('good', 3).map((r) => r.value.toString()),
   );
-}
-
-async function streamedZstd(input: Buffer): Promise<Buffer> {
-  const stream = new CompressStream();
-  const parts: Buffer[] = [];
-  stream.on('data', (d: Buffer) => parts.push(d));
-  const ended = new Promise((resolve) => stream.on('end', resolve));
-  stream.end(input);
-  await ended;
-  return Buffer.concat(parts);
 }
 
 describe('PartitionLog.append with compressed batches', () => {

@@ -1,16 +1,17 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
 import { parseHash } from '../../../src/renderer/src/router';
 import { useAppStore } from '../../../src/renderer/src/store';
 import { BrowserView } from '../../../src/renderer/src/views/Browser/BrowserView';
 import { fill, openInspectHarness, type InspectHarness } from '../../main/api/inspect-harness';
+import { useViewHarness } from '../view-harness';
 import { waitUntil } from '../wait';
 
 let h: InspectHarness;
 const T0 = new Date(2026, 4, 1, 10, 0, 0).getTime(); // local time, as typed in the UI
 
-beforeAll(async () => {
+useViewHarness(async () => {
   // jsdom has no layout: give the table a real height so that it paints rows.
   Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
     configurable: true,
@@ -28,15 +29,7 @@ beforeAll(async () => {
       key: `k${i}`,
     })),
   );
-  useAppStore.getState().setApi(h.client, 'in-process');
-  useAppStore.getState().setConnection('open');
-});
-afterEach(() => {
-  cleanup();
-  window.location.hash = '';
-});
-afterAll(async () => {
-  await h.close();
+  return h;
 });
 
 function renderAt(hash: string) {

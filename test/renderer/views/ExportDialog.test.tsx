@@ -1,18 +1,19 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fireEvent, render, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import { parseHash } from '../../../src/renderer/src/router';
 import { useAppStore } from '../../../src/renderer/src/store';
 import type { SystemInfo } from '../../../src/renderer/src/store/slices/app';
 import { BrowserView } from '../../../src/renderer/src/views/Browser/BrowserView';
 import { fill, openInspectHarness, type InspectHarness } from '../../main/api/inspect-harness';
+import { useViewHarness } from '../view-harness';
 import { waitUntil } from '../wait';
 
 let h: InspectHarness;
 /** What the simulated transport was asked to show in the file manager. */
 const shown: string[] = [];
 
-beforeAll(async () => {
+useViewHarness(async () => {
   Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
     configurable: true,
     get: () => 480,
@@ -33,15 +34,7 @@ beforeAll(async () => {
       value: `line ${i}`,
     })),
   );
-  useAppStore.getState().setApi(h.client, 'in-process');
-  useAppStore.getState().setConnection('open');
-});
-afterEach(() => {
-  cleanup();
-  window.location.hash = '';
-});
-afterAll(async () => {
-  await h.close();
+  return h;
 });
 
 function withCapabilities(capabilities: SystemInfo['capabilities']) {

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { useState } from 'react';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { useRoute } from '../../../src/renderer/src/router';
 import { useAppStore } from '../../../src/renderer/src/store';
 import { BrowserView } from '../../../src/renderer/src/views/Browser/BrowserView';
@@ -11,6 +11,7 @@ import {
   togglePartition,
 } from '../../../src/renderer/src/views/Browser/PartitionPicker';
 import { fill, openInspectHarness, type InspectHarness } from '../../main/api/inspect-harness';
+import { useViewHarness } from '../view-harness';
 import { waitUntil } from '../wait';
 
 describe('the partition picker on its own', () => {
@@ -86,7 +87,7 @@ describe('the message browser with a chosen set of partitions', () => {
   const T0 = Date.parse('2026-05-01T10:00:00Z');
   const PER_PARTITION = 40;
 
-  beforeAll(async () => {
+  useViewHarness(async () => {
     Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
       configurable: true,
       get: () => 480,
@@ -105,15 +106,7 @@ describe('the message browser with a chosen set of partitions', () => {
         })),
       );
     }
-    useAppStore.getState().setApi(h.client, 'in-process');
-    useAppStore.getState().setConnection('open');
-  });
-  afterEach(() => {
-    cleanup();
-    window.location.hash = '';
-  });
-  afterAll(async () => {
-    await h.close();
+    return h;
   });
 
   /** The browser as App renders it: following the address. */

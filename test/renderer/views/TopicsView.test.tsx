@@ -1,15 +1,16 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fireEvent, render, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import { CommandPalette } from '../../../src/renderer/src/components/CommandPalette';
 import { useAppStore } from '../../../src/renderer/src/store';
 import { TopicsView } from '../../../src/renderer/src/views/Topics/TopicsView';
 import { fill, openInspectHarness, type InspectHarness } from '../../main/api/inspect-harness';
+import { useViewHarness } from '../view-harness';
 import { waitUntil } from '../wait';
 
 let h: InspectHarness;
 
-beforeAll(async () => {
+useViewHarness(async () => {
   h = await openInspectHarness();
   await h.broker.createTopic('app-logs', { partitions: 3 });
   await h.broker.createTopic('audit', { partitions: 1 });
@@ -17,12 +18,7 @@ beforeAll(async () => {
     { timestamp: Date.now() - 5000, value: 'a' },
     { timestamp: Date.now() - 4000, value: 'b' },
   ]);
-  useAppStore.getState().setApi(h.client, 'in-process');
-  useAppStore.getState().setConnection('open');
-});
-afterEach(() => cleanup());
-afterAll(async () => {
-  await h.close();
+  return h;
 });
 
 describe('the topics view', () => {

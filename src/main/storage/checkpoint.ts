@@ -1,6 +1,6 @@
 /**
  * The partition's metadata file `partition.meta` (docs/format/partition-meta.md): the log
- * start offset and the recovery point, as text lines. Written crash-safely: the new content
+ * start offset, the recovery point and the cleaner point, as text lines. Written crash-safely: the new content
  * goes to `partition.meta.tmp`, is fsynced, renamed over the old file (atomic on POSIX), and
  * the directory is fsynced so that the rename itself survives a power loss. A crash before
  * the rename leaves the old file intact; the leftover .tmp is ignored and removed on open.
@@ -15,6 +15,11 @@ const HEADER = 'logdock-partition-meta v1';
 export interface PartitionMeta {
   logStartOffset: number;
   recoveryPoint: number;
+  /**
+   * Compaction's first dirty offset: records below it were cleaned by a completed pass
+   * (Kafka's cleaner-offset-checkpoint). 0 when absent (files written before it existed).
+   */
+  cleanerPoint: number;
 }
 
 /** Reads `partition.meta`; null when absent. Throws CORRUPT_FILE naming the file and line. */
@@ -43,14 +48,16 @@ export async function readMeta(dir: string): Promise<PartitionMeta | null> {
   if (logStartOffset === undefined || recoveryPoint === undefined) {
     throw new LogdockError('CORRUPT_FILE', `${path}: logStartOffset or recoveryPoint missing`);
   }
-  return { logStartOffset, recoveryPoint };
+  return { logStartOffset, recoveryPoint, cleanerPoint: values.get('cleanerPoint') ?? 0 };
 }
 
 /** Atomically replaces `partition.meta` (see the file comment). Not safe concurrently. */
 export async function writeMeta(dir: string, meta: PartitionMeta): Promise<void> {
   const path = join(dir, META_FILE);
   const tmp = `${path}.tmp`;
-  const text = `${HEADER}\nlogStartOffset ${meta.logStartOffset}\nrecoveryPoint ${meta.recoveryPoint}\n`;
+  const text =
+    `${HEADER}\nlogStartOffset ${meta.logStartOffset}\nrecoveryPoint ${meta.recoveryPoint}\n` +
+    `cleanerPoint ${meta.cleanerPoint}\n`;
   const fh = await fs.open(tmp, 'w');
   try {
     await fh.writeFile(text);

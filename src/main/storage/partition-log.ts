@@ -93,9 +93,9 @@ export class PartitionLog {
   /** Active segment and clock when compaction last ran (to skip passes with nothing new). */
   private lastCompaction: { active: LogSegment | null; at: number } = { active: null, at: 0 };
   /**
-   * Offsets below this were cleaned by a compaction pass (Kafka's cleaner checkpoint, kept
-   * in memory: after a restart the first pass treats the whole log as dirty, which is
-   * correct, only slower).
+   * Offsets below this were cleaned by a compaction pass (Kafka's cleaner checkpoint),
+   * persisted in partition.meta after each pass; a smaller value is always safe (more is
+   * treated as dirty), a larger one never happens.
    */
   private firstDirtyOffset = 0;
   private closing: Promise<void> | null = null;
@@ -207,6 +207,8 @@ export class PartitionLog {
       Math.max(meta?.logStartOffset ?? 0, this.segs[0].baseOffset),
       this.endOffset,
     );
+    // Never beyond the end: offsets past a truncation are dirty again when rewritten.
+    this.firstDirtyOffset = Math.min(meta?.cleanerPoint ?? 0, this.endOffset);
     if (needRecovery || meta === null) {
       await this.active.flush(true);
       this.recoveryPoint = this.endOffset;
@@ -627,7 +629,11 @@ export class PartitionLog {
 
   private persistMeta(): Promise<void> {
     const run = this.metaChain.then(() =>
-      writeMeta(this.dir, { logStartOffset: this.startOffset, recoveryPoint: this.recoveryPoint }),
+      writeMeta(this.dir, {
+        logStartOffset: this.startOffset,
+        recoveryPoint: this.recoveryPoint,
+        cleanerPoint: this.firstDirtyOffset,
+      }),
     );
     this.metaChain = run.catch(() => undefined);
     return run;
@@ -769,7 +775,10 @@ export class PartitionLog {
         name: this.name,
         afterStep: this.compactionStep,
       });
-      if (result.pass) this.firstDirtyOffset = result.pass.cleanedUpTo;
+      if (result.pass) {
+        this.firstDirtyOffset = result.pass.cleanedUpTo;
+        await this.persistMeta();
+      }
       return result;
     });
   }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
 import {
   type CompressionCodec,
   OFFSET_MAP_SLOT_BYTES,
@@ -189,6 +191,45 @@ describe('PartitionLog compaction with a bounded offset map', () => {
     for (const r of records) expect(r.value!.toString()).toBe(`v${r.offset}`);
     for (const offset of newest.values())
       expect(records.some((r) => r.offset === offset)).toBe(true);
+  });
+
+  it('goes on from the cleaner point saved in partition.meta after a reopen instead of starting over', async () => {
+    const config = { segmentBytes: 2000 };
+    const log = await openLog(() => 0, config, { offsetMapBytes: TINY_MAP });
+    for (let i = 0; i < 240; i++) {
+      const key = Buffer.from(`k${(i * 7) % 30}`);
+      await log.appendRecords([{ key, value: Buffer.from(`v${i}`), timestamp: 5 }]);
+    }
+    const first = (await log.compact()).pass!.cleanedUpTo;
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(log.segments().at(-1)!.baseOffset); // the map filled
+    expect(await fs.readFile(join(fx.dir, 'partition.meta'), 'utf8')).toContain(
+      `cleanerPoint ${first}\n`,
+    );
+    await log.close();
+    fx.open.pop();
+    const again = await openLog(() => 0, config, { offsetMapBytes: TINY_MAP });
+    // Starting over from 0 would fill the same map at the same place again.
+    expect((await again.compact()).pass!.cleanedUpTo).toBeGreaterThan(first);
+  });
+
+  it('lowers a cleaner point beyond the log end at open, so records written again there are compacted', async () => {
+    const log = await openLog(() => 0);
+    for (let i = 0; i < 20; i++)
+      await log.appendRecords([{ key: Buffer.from(`k${i % 4}`), value: Buffer.from(`a${i}`) }]);
+    await log.close();
+    fx.open.pop();
+    // What a truncation after a crash leaves: a cleaner point past the surviving records.
+    const meta = join(fx.dir, 'partition.meta');
+    const text = await fs.readFile(meta, 'utf8');
+    await fs.writeFile(meta, text.replace(/cleanerPoint \d+/, 'cleanerPoint 1000'));
+    const again = await openLog(() => 0);
+    for (let i = 20; i < 60; i++)
+      await again.appendRecords([{ key: Buffer.from(`k${i % 4}`), value: Buffer.from(`b${i}`) }]);
+    await again.compact();
+    const sealedEnd = again.segments().at(-1)!.baseOffset;
+    expect(sealedEnd).toBeGreaterThan(20);
+    expect(superseded(await allRecords(again), sealedEnd)).toEqual([]);
   });
 
   it('never lets an old value reappear when a tombstone lies beyond where the map filled', async () => {

@@ -57,6 +57,51 @@ describe('CLI commands against a running Logdock (withLogdock)', () => {
         dir,
       ]);
       expect(described.stdout).toMatch(/Partition: 1\t.*LogEndOffset: 2/);
+      const altered = await runCli([
+        'topics',
+        '--alter',
+        '--topic',
+        'live',
+        '--partitions',
+        '3',
+        '--config',
+        'retention.ms=60000',
+        '--config',
+        'cleanup.policy=compact,delete',
+        '--data-dir',
+        dir,
+      ]);
+      expect(altered.stdout, altered.stderr).toBe('Altered topic live.\n');
+      const after = await runCli(['topics', '--describe', '--topic', 'live', '--data-dir', dir]);
+      expect(after.stdout).toMatch(/PartitionCount: 3\t/);
+      expect(after.stdout).toMatch(/retention\.ms=60000/);
+      expect(after.stdout).toMatch(/cleanup\.policy=compact,delete/);
+      const refused = await runCli([
+        'topics',
+        '--alter',
+        '--topic',
+        'live',
+        '--config',
+        'max.message.bytes=2000',
+        '--data-dir',
+        dir,
+      ]);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(
+        /max\.message\.bytes cannot be changed while Logdock runs.*retention\.ms/,
+      );
+      const shrink = await runCli([
+        'topics',
+        '--alter',
+        '--topic',
+        'live',
+        '--partitions',
+        '2',
+        '--data-dir',
+        dir,
+      ]);
+      expect(shrink.code).not.toBe(0);
+      expect(shrink.stderr).toMatch(/can only be increased/);
       const consumed = await runCli([
         'consume',
         '--topic',

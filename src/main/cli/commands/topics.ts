@@ -168,7 +168,7 @@ export function registerTopics(program: Command): void {
     });
 }
 
-/** The same actions through a running Logdock's API (which has no topic alter request). */
+/** The same actions through a running Logdock's API. */
 async function topicsViaApi(
   api: ApiClient,
   action: string,
@@ -199,10 +199,54 @@ async function topicsViaApi(
       await api.call('topics.delete', { name: topic, confirm: topic });
       process.stdout.write(`Deleted topic ${topic}.\n`);
       return;
+    case 'alter':
+      await api.call('topicSettings.update', {
+        topic,
+        configs: settingsChanges(configs, opts.deleteConfig),
+        partitions: opts.partitions,
+      });
+      process.stdout.write(`Altered topic ${topic}.\n`);
+      return;
     default:
+      throw new LogdockError('INTERNAL', `unhandled action ${action}`);
+  }
+}
+
+/** The configs a running Logdock's topic settings change, by their Kafka names. */
+const SETTINGS_BY_CONFIG = {
+  'retention.ms': 'retentionMs',
+  'retention.bytes': 'retentionBytes',
+  'cleanup.policy': 'cleanupPolicy',
+  'segment.bytes': 'segmentBytes',
+} as const;
+
+/**
+ * --config pairs as a topicSettings.update change (numbers parsed, the API validates
+ * ranges). Other configs, and --delete-config, need the data directory to themselves.
+ * @throws LogdockError UNSUPPORTED naming the config and what can be changed instead.
+ */
+function settingsChanges(
+  configs: Record<string, string>,
+  deleted: string[],
+): Record<string, string | number> {
+  const known = Object.keys(SETTINGS_BY_CONFIG).join(', ');
+  const stop = 'or stop Logdock and run this again';
+  if (deleted.length > 0) {
+    throw new LogdockError(
+      'UNSUPPORTED',
+      `--delete-config ${deleted[0]} is not available while Logdock runs on this data directory; set a value instead, ${stop}`,
+    );
+  }
+  const out: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(configs)) {
+    const field = SETTINGS_BY_CONFIG[name as keyof typeof SETTINGS_BY_CONFIG];
+    if (field === undefined) {
       throw new LogdockError(
         'UNSUPPORTED',
-        `--${action} is not available while Logdock runs on this data directory; change the topic in its settings, or stop it and run this again`,
+        `--config ${name} cannot be changed while Logdock runs on this data directory (these can: ${known}); ${stop}`,
       );
+    }
+    out[field] = field === 'cleanupPolicy' ? value : Number(value);
   }
+  return out;
 }

@@ -2,21 +2,31 @@
  * File I/O shared by the offset index and the time index: both are flat arrays of
  * fixed-size big-endian entries, appended to, never modified in place, without checksum
  * (they are derived data: after a crash or on any inconsistency they are rebuilt from the
- * log). Entries live in memory (typed arrays, owned by the subclasses); `written` counts
- * those already in the file, so a flush appends only the new ones.
+ * log). In memory an index is two columns of typed arrays, a sorted key (relative offset,
+ * or timestamp) and a value (file position, or relative offset), searched by binary search;
+ * `written` counts the entries already in the file, so a flush appends only the new ones.
+ * The subclasses say how an entry is encoded and what makes a loaded one consistent.
  */
 import { promises as fs } from 'node:fs';
 import { LogdockError } from '../../common/errors';
 
-export abstract class IndexFile {
+/** The key column: relative offsets (Int32Array) or timestamps (Float64Array). */
+type KeyColumn = Int32Array | Float64Array;
+
+export abstract class IndexFile<K extends KeyColumn> {
   protected count = 0;
   /** Number of entries already written to the file. */
   protected written = 0;
+  protected keys: K;
+  protected values = new Int32Array(64);
 
   constructor(
     readonly path: string,
     readonly entrySize: number,
-  ) {}
+    private readonly newKeys: (capacity: number) => K,
+  ) {
+    this.keys = newKeys(64);
+  }
 
   get entries(): number {
     return this.count;
@@ -25,8 +35,81 @@ export abstract class IndexFile {
   /** Serialises entry `i` into `buf` at `pos`. */
   protected abstract writeEntry(buf: Buffer, pos: number, i: number): void;
 
+  /** Decodes the entry at `pos` of the file's bytes as [key, value]. */
+  protected abstract readEntry(buf: Buffer, pos: number): [number, number];
+
+  /**
+   * Why entry `i` (decoded; the entries before it stored) is inconsistent with the ones
+   * before it or with the log, whose extent `limit` describes (see the subclass's load), or
+   * null when it is fine.
+   */
+  protected abstract problem(i: number, key: number, value: number, limit: number): string | null;
+
+  /**
+   * Loads the file, checking every entry with `problem`. Returns false when the file is
+   * missing; throws CORRUPT_INDEX naming the path and entry when it is inconsistent.
+   */
+  protected async loadChecked(limit: number): Promise<boolean> {
+    const entries = await this.readEntries();
+    if (entries === null) return false;
+    const { buf, n } = entries;
+    this.clear();
+    this.grow(n);
+    for (let i = 0; i < n; i++) {
+      const [key, value] = this.readEntry(buf, i * this.entrySize);
+      const problem = this.problem(i, key, value, limit);
+      if (problem !== null)
+        throw new LogdockError('CORRUPT_INDEX', `${this.path}: entry ${i} ${problem}`);
+      this.keys[i] = key;
+      this.values[i] = value;
+    }
+    this.count = n;
+    this.written = n;
+    return true;
+  }
+
+  /** Adds an entry at the end (callers keep keys increasing). */
+  protected add(key: number, value: number): void {
+    this.grow(this.count + 1);
+    this.keys[this.count] = key;
+    this.values[this.count] = value;
+    this.count++;
+  }
+
+  /**
+   * Index of the last entry whose key satisfies `below` (a test true for a prefix of the
+   * sorted keys, then false), or -1 when none does. Binary search.
+   */
+  protected lastWhere(below: (key: number) => boolean): number {
+    let lo = 0;
+    let hi = this.count - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (below(this.keys[mid])) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  private grow(min: number): void {
+    if (min <= this.values.length) return;
+    let cap = this.values.length * 2;
+    while (cap < min) cap *= 2;
+    const keys = this.newKeys(cap);
+    keys.set(this.keys.subarray(0, this.count));
+    const values = new Int32Array(cap);
+    values.set(this.values.subarray(0, this.count));
+    this.keys = keys;
+    this.values = values;
+  }
+
   /** Reads the whole file, or null when it does not exist. */
-  protected async readFileBytes(): Promise<Buffer | null> {
+  private async readFileBytes(): Promise<Buffer | null> {
     try {
       return await fs.readFile(this.path);
     } catch (err) {
@@ -36,11 +119,11 @@ export abstract class IndexFile {
   }
 
   /**
-   * Start of a load, shared by both indexes: reads the file and checks it holds whole
-   * entries. Returns null when the file is missing, else the bytes and the entry count;
-   * throws CORRUPT_INDEX when the size is not a multiple of the entry size.
+   * Start of a load: reads the file and checks it holds whole entries. Returns null when
+   * the file is missing, else the bytes and the entry count; throws CORRUPT_INDEX when the
+   * size is not a multiple of the entry size.
    */
-  protected async readEntries(): Promise<{ buf: Buffer; n: number } | null> {
+  private async readEntries(): Promise<{ buf: Buffer; n: number } | null> {
     const buf = await this.readFileBytes();
     if (buf === null) return null;
     if (buf.length % this.entrySize !== 0) {

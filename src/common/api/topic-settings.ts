@@ -20,6 +20,14 @@ export const topicSettingsSchema = z.object({
     .max(2 ** 31 - 1),
 });
 
+/** Each setting's Kafka topic config, as kafka-configs and the broker name it. */
+export const TOPIC_SETTING_CONFIGS = {
+  retentionMs: 'retention.ms',
+  retentionBytes: 'retention.bytes',
+  cleanupPolicy: 'cleanup.policy',
+  segmentBytes: 'segment.bytes',
+} as const;
+
 export const topicSettingsViewSchema = topicSettingsSchema.extend({
   topic: z.string(),
   partitions: z.number().int(),

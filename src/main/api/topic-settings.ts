@@ -1,7 +1,9 @@
-import type {
-  SegmentView,
-  TopicSettingsView,
-  topicSettingsRequests,
+import {
+  TOPIC_SETTING_CONFIGS,
+  type SegmentView,
+  type TopicSettings,
+  type TopicSettingsView,
+  type topicSettingsRequests,
 } from '../../common/api/topic-settings';
 import { LogdockError } from '../../common/errors';
 import type { BrokerApi, TopicConfigs, TopicDescription } from '../broker/api';
@@ -34,10 +36,10 @@ export function createTopicSettingsHandlers({
         );
       }
       const changes: Partial<Record<keyof TopicConfigs, number | string>> = {};
-      if (configs.retentionMs !== undefined) changes['retention.ms'] = configs.retentionMs;
-      if (configs.retentionBytes !== undefined) changes['retention.bytes'] = configs.retentionBytes;
-      if (configs.cleanupPolicy !== undefined) changes['cleanup.policy'] = configs.cleanupPolicy;
-      if (configs.segmentBytes !== undefined) changes['segment.bytes'] = configs.segmentBytes;
+      for (const [field, value] of Object.entries(configs)) {
+        if (value !== undefined)
+          changes[TOPIC_SETTING_CONFIGS[field as keyof TopicSettings]] = value;
+      }
       const applied =
         Object.keys(changes).length > 0
           ? await broker.alterTopicConfigs(topic, changes, { validateOnly })
@@ -76,9 +78,9 @@ function toView(topic: TopicDescription): TopicSettingsView {
   return {
     topic: topic.name,
     partitions: topic.partitions.length,
-    retentionMs: topic.configs['retention.ms'],
-    retentionBytes: topic.configs['retention.bytes'],
-    cleanupPolicy: topic.configs['cleanup.policy'],
-    segmentBytes: topic.configs['segment.bytes'],
+    retentionMs: topic.configs[TOPIC_SETTING_CONFIGS.retentionMs],
+    retentionBytes: topic.configs[TOPIC_SETTING_CONFIGS.retentionBytes],
+    cleanupPolicy: topic.configs[TOPIC_SETTING_CONFIGS.cleanupPolicy],
+    segmentBytes: topic.configs[TOPIC_SETTING_CONFIGS.segmentBytes],
   };
 }

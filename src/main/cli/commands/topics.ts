@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { LogdockError } from '../../../common/errors';
 import type { TopicConfigs } from '../../broker/api';
 import type { ApiClient } from '../../../common/api/contract';
+import { TOPIC_SETTING_CONFIGS } from '../../../common/api/topic-settings';
 import {
   collect,
   DATA_DIR_HELP,
@@ -212,13 +213,10 @@ async function topicsViaApi(
   }
 }
 
-/** The configs a running Logdock's topic settings change, by their Kafka names. */
-const SETTINGS_BY_CONFIG = {
-  'retention.ms': 'retentionMs',
-  'retention.bytes': 'retentionBytes',
-  'cleanup.policy': 'cleanupPolicy',
-  'segment.bytes': 'segmentBytes',
-} as const;
+/** The topic settings a running Logdock changes, by their Kafka config names. */
+const SETTINGS_BY_CONFIG = new Map(
+  Object.entries(TOPIC_SETTING_CONFIGS).map(([field, config]) => [config as string, field]),
+);
 
 /**
  * --config pairs as a topicSettings.update change (numbers parsed, the API validates
@@ -229,7 +227,7 @@ function settingsChanges(
   configs: Record<string, string>,
   deleted: string[],
 ): Record<string, string | number> {
-  const known = Object.keys(SETTINGS_BY_CONFIG).join(', ');
+  const known = [...SETTINGS_BY_CONFIG.keys()].join(', ');
   const stop = 'or stop Logdock and run this again';
   if (deleted.length > 0) {
     throw new LogdockError(
@@ -239,7 +237,7 @@ function settingsChanges(
   }
   const out: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(configs)) {
-    const field = SETTINGS_BY_CONFIG[name as keyof typeof SETTINGS_BY_CONFIG];
+    const field = SETTINGS_BY_CONFIG.get(name);
     if (field === undefined) {
       throw new LogdockError(
         'UNSUPPORTED',

@@ -1,10 +1,11 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { LogdockError, toErrorPayload } from '../../common/errors';
 import { openFinishedExport } from '../export/files';
 import type { Logger } from '../logger';
+import { sameSecret } from '../transport/secret';
 
 /** Finished exports are downloaded from `/exports/<fileName>`. */
 export const EXPORTS_PATH = '/exports/';
@@ -151,11 +152,4 @@ function authRefusal(
   return sameSecret(ticket, exportTicket(token, fileName))
     ? undefined
     : new LogdockError('UNAUTHENTICATED', `wrong download ticket for ${fileName}`);
-}
-
-/** Constant-time comparison, so that a wrong guess says nothing about the right one. */
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

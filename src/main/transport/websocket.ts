@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -15,6 +14,7 @@ import {
 } from '../../common/transport/wire';
 import type { CallContext, Dispatcher } from '../api/dispatcher';
 import type { Logger } from '../logger';
+import { sameSecret } from './secret';
 
 export interface WebSocketApiOptions {
   /** The HTTP server whose `upgrade` events on `WS_PATH` are taken over. */
@@ -72,7 +72,6 @@ const clientMessageSchema = z.discriminatedUnion('t', [
  */
 export function attachWebSocketApi(options: WebSocketApiOptions): WebSocketApi {
   const { server, dispatcher, logger } = options;
-  const expectedToken = Buffer.from(options.token);
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_PAYLOAD,
@@ -90,7 +89,7 @@ export function attachWebSocketApi(options: WebSocketApiOptions): WebSocketApi {
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const refusal = checkConnection(req, expectedToken, options.allowedOrigins());
+      const refusal = checkConnection(req, options.token, options.allowedOrigins());
       if (refusal) {
         logger.warn(`refused WebSocket connection: ${refusal.message}`, {
           origin: req.headers.origin,
@@ -138,7 +137,7 @@ export function attachWebSocketApi(options: WebSocketApiOptions): WebSocketApi {
 /** Returns why a connection must be refused, or undefined when it may proceed. */
 function checkConnection(
   req: IncomingMessage,
-  expectedToken: Buffer,
+  expectedToken: string,
   allowedOrigins: string[],
 ): ErrorPayload | undefined {
   const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
@@ -149,8 +148,7 @@ function checkConnection(
       message: 'no API token offered (subprotocol logdock.token.<token>)',
     };
   }
-  const token = Buffer.from(tokenProtocol.slice(WS_TOKEN_PREFIX.length));
-  if (token.length !== expectedToken.length || !timingSafeEqual(token, expectedToken)) {
+  if (!sameSecret(tokenProtocol.slice(WS_TOKEN_PREFIX.length), expectedToken)) {
     return { code: 'UNAUTHENTICATED', message: 'wrong API token' };
   }
   const origin = req.headers.origin;

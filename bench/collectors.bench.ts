@@ -65,6 +65,15 @@ async function until(check: () => boolean, timeoutMs: number): Promise<boolean> 
   return true;
 }
 
+/** A broker on `dir`/data and a started collector manager on it (no default source). */
+async function openCollectors(dir: string): Promise<{ broker: Broker; manager: CollectorManager }> {
+  const dataDir = join(dir, 'data');
+  const broker = await Broker.open({ dataDir, logger: silentLogger });
+  const manager = new CollectorManager({ broker, dataDir, defaultSource: false });
+  await manager.start();
+  return { broker, manager };
+}
+
 async function throughput(name: string, files: number, linesPerFile: number): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'logdock-bench-collectors-'));
   try {
@@ -72,13 +81,7 @@ async function throughput(name: string, files: number, linesPerFile: number): Pr
     let bytes = 0;
     for (let f = 0; f < files; f++)
       bytes += await writeLines(join(dir, 'logs', `f${f}.log`), f * linesPerFile, linesPerFile);
-    const broker = await Broker.open({ dataDir: join(dir, 'data'), logger: silentLogger });
-    const manager = new CollectorManager({
-      broker,
-      dataDir: join(dir, 'data'),
-      defaultSource: false,
-    });
-    await manager.start();
+    const { broker, manager } = await openCollectors(dir);
     const total = files * linesPerFile;
     const t0 = performance.now();
     await manager.add({
@@ -108,13 +111,7 @@ async function latency(): Promise<void> {
     mkdirSync(join(dir, 'logs'));
     const file = join(dir, 'logs', 'live.log');
     writeFileSync(file, '');
-    const broker = await Broker.open({ dataDir: join(dir, 'data'), logger: silentLogger });
-    const manager = new CollectorManager({
-      broker,
-      dataDir: join(dir, 'data'),
-      defaultSource: false,
-    });
-    await manager.start();
+    const { broker, manager } = await openCollectors(dir);
     await manager.add({ type: 'file', id: 'live', topic: 'live', include: [file] });
     const samples: number[] = [];
     let next = 0;

@@ -51,6 +51,27 @@ function rate(records: number, ms: number): string {
   return `${Math.round(perSec).toLocaleString('en-US')} records/s, ${mb.toFixed(1)} MB/s (${records} records in ${ms.toFixed(0)} ms)`;
 }
 
+/** kcat arguments that produce every line of `file` into `topic` in large batches. */
+function kcatProduceArgs(bootstrap: string, topic: string, file: string, acks: '1' | 'all') {
+  return [
+    '-b',
+    bootstrap,
+    '-P',
+    '-t',
+    topic,
+    '-l',
+    file,
+    '-X',
+    `acks=${acks}`,
+    '-X',
+    'linger.ms=5',
+    '-X',
+    'batch.num.messages=10000',
+    '-X',
+    'queue.buffering.max.messages=1000000',
+  ];
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
@@ -187,23 +208,7 @@ export async function run_(): Promise<void> {
     for (let round = 1; round <= ROUNDS; round++) {
       const topic = `bench-${round}`;
       await broker.createTopic(topic, { partitions: 1 });
-      const produce = await run('kcat', [
-        '-b',
-        bootstrap,
-        '-P',
-        '-t',
-        topic,
-        '-l',
-        file,
-        '-X',
-        'acks=1',
-        '-X',
-        'linger.ms=5',
-        '-X',
-        'batch.num.messages=10000',
-        '-X',
-        'queue.buffering.max.messages=1000000',
-      ]);
+      const produce = await run('kcat', kcatProduceArgs(bootstrap, topic, file, '1'));
       const stored = broker.describeTopic(topic).partitions[0].logEndOffset;
       if (produce.code === 0) bestProduce = Math.max(bestProduce, (stored / produce.ms) * 1000);
       console.log(
@@ -243,23 +248,7 @@ export async function run_(): Promise<void> {
     );
 
     await broker.createTopic('bench-all', { partitions: 1 });
-    const produceAll = await run('kcat', [
-      '-b',
-      bootstrap,
-      '-P',
-      '-t',
-      'bench-all',
-      '-l',
-      file,
-      '-X',
-      'acks=all',
-      '-X',
-      'linger.ms=5',
-      '-X',
-      'batch.num.messages=10000',
-      '-X',
-      'queue.buffering.max.messages=1000000',
-    ]);
+    const produceAll = await run('kcat', kcatProduceArgs(bootstrap, 'bench-all', file, 'all'));
     const storedAll = broker.describeTopic('bench-all').partitions[0].logEndOffset;
     console.log(
       `kcat produce (acks=all, fsync): ${produceAll.code === 0 ? rate(storedAll, produceAll.ms) : `failed: ${produceAll.stderr}`}`,

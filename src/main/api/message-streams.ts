@@ -7,6 +7,7 @@ import { exportMessages } from '../export/export';
 import { compileBatchFilter, compileQuery } from '../search/query';
 import { scanRange } from '../search/scan';
 import type { SubscriptionHandlersFor } from './dispatcher';
+import { throttled } from './throttle';
 
 export interface MessageStreamsDeps {
   broker: BrokerApi;
@@ -25,21 +26,14 @@ export function createMessageStreams({
   return {
     'messages.tail': ({ topic, partitions }, emit) => {
       selectPartitions(broker, topic, partitions); // fail at once for an unknown topic
-      let timer: NodeJS.Timeout | undefined;
-      let last = 0;
-      const send = () => {
-        timer = undefined;
-        last = Date.now();
+      const { schedule, cancel } = throttled(() => {
         try {
           const parts = selectPartitions(broker, topic, partitions);
           emit({ total: totalOf(parts), partitions: parts });
         } catch {
           // the topic was deleted: nothing more will arrive
         }
-      };
-      const schedule = () => {
-        timer ??= setTimeout(send, Math.max(0, last + TAIL_THROTTLE_MS - Date.now()));
-      };
+      }, TAIL_THROTTLE_MS);
       const off = broker.onAppend((e) => {
         if (e.topic === topic && (partitions === null || partitions.includes(e.partition)))
           schedule();
@@ -47,7 +41,7 @@ export function createMessageStreams({
       setImmediate(schedule);
       return () => {
         off();
-        clearTimeout(timer);
+        cancel();
       };
     },
 

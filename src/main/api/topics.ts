@@ -7,6 +7,7 @@ import type {
 import { LogdockError } from '../../common/errors';
 import type { BrokerApi, TopicDescription } from '../broker/api';
 import type { HandlersFor, SubscriptionHandlersFor } from './dispatcher';
+import { throttled } from './throttle';
 
 export interface TopicsDeps {
   broker: BrokerApi;
@@ -52,21 +53,13 @@ export function createTopicsSubscriptions(
 ): SubscriptionHandlersFor<typeof topicsSubscriptions> {
   return {
     'topics.changed': ({ includeInternal }, emit) => {
-      let timer: NodeJS.Timeout | undefined;
-      let last = 0;
-      const send = () => {
-        timer = undefined;
-        last = Date.now();
+      const { schedule, cancel } = throttled(() => {
         try {
           emit({ topics: listSummaries(deps, includeInternal, '') });
         } catch {
           // the broker is closing: the next change (if any) sends again
         }
-      };
-      const schedule = () => {
-        if (timer) return;
-        timer = setTimeout(send, Math.max(0, last + CHANGE_THROTTLE_MS - Date.now()));
-      };
+      }, CHANGE_THROTTLE_MS);
       const offTopics = deps.broker.onTopicsChanged(schedule);
       const offAppend = deps.broker.onAppend(schedule);
       const idle = setInterval(schedule, IDLE_REFRESH_MS);
@@ -76,7 +69,7 @@ export function createTopicsSubscriptions(
         offTopics();
         offAppend();
         clearInterval(idle);
-        clearTimeout(timer);
+        cancel();
       };
     },
   };

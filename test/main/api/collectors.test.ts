@@ -1,45 +1,18 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ApiClient } from '../../../src/common/api/contract';
 import type { Source } from '../../../src/common/api/collectors';
-import {
-  createCollectorsHandlers,
-  createCollectorsSubscriptions,
-} from '../../../src/main/api/collectors';
-import {
-  Dispatcher,
-  type RequestHandlers,
-  type SubscriptionHandlers,
-} from '../../../src/main/api/dispatcher';
-import { CollectorManager } from '../../../src/main/collectors';
-import { createInProcessClient } from '../../../src/main/transport/inprocess';
 import { openOpsHarness, waitFor, type OpsHarness } from './ops-harness';
 
 let h: OpsHarness;
-let collectors: CollectorManager;
-let client: ApiClient;
 let logs: string;
 
 beforeEach(async () => {
   h = await openOpsHarness();
   logs = join(h.dir, 'service-logs');
   await mkdir(logs);
-  collectors = new CollectorManager({
-    broker: h.broker,
-    dataDir: h.dir,
-    defaultSource: false,
-  });
-  await collectors.start();
-  client = createInProcessClient(
-    new Dispatcher(
-      createCollectorsHandlers({ collectors }) as unknown as RequestHandlers,
-      createCollectorsSubscriptions({ collectors }) as unknown as SubscriptionHandlers,
-    ),
-  );
 });
 afterEach(async () => {
-  await collectors.close();
   await h.close();
 });
 
@@ -63,7 +36,7 @@ describe('collectors handlers', () => {
       join(logs, 'api.log'),
       'time=2024-01-01T00:00:00Z level=warn msg="slow query" ms=812\nnot = logfmt "\n',
     );
-    const preview = await client.call('collectors.preview', { config: source() });
+    const preview = await h.client.call('collectors.preview', { config: source() });
     expect(preview.file).toBe(join(logs, 'api.log'));
     expect(preview.events[0]).toMatchObject({
       lines: 1,
@@ -80,13 +53,13 @@ describe('collectors handlers', () => {
     const file = join(logs, 'api.log');
     await writeFile(file, 'level=info msg=one\n');
     const statuses: Source[][] = [];
-    const stop = client.subscribe('collectors.status', {}, (s) => statuses.push(s));
-    const added = await client.call('collectors.add', { config: source() });
+    const stop = h.client.subscribe('collectors.status', {}, (s) => statuses.push(s));
+    const added = await h.client.call('collectors.add', { config: source() });
     expect(added.config).toMatchObject({ id: 'api', topic: 'api.logs', startAt: 'beginning' });
     await appendFile(file, 'level=error msg=two\nlevel=info msg=three\n');
     await waitFor(() => endOffset('api.logs') === 3, 'three lines in the topic');
     const listed = await waitFor(async () => {
-      const [first] = await client.call('collectors.list', {});
+      const [first] = await h.client.call('collectors.list', {});
       const f = first?.status.files[0];
       return f && f.position === f.size ? first : null;
     }, 'the file to be read to its end');
@@ -99,34 +72,34 @@ describe('collectors handlers', () => {
   it('pauses, resumes and removes a source, keeping its topic', async () => {
     const file = join(logs, 'api.log');
     await writeFile(file, 'level=info msg=one\n');
-    await client.call('collectors.add', { config: source() });
+    await h.client.call('collectors.add', { config: source() });
     await waitFor(() => endOffset('api.logs') === 1, 'the first line');
-    expect((await client.call('collectors.pause', { id: 'api' })).status.state).toBe('paused');
+    expect((await h.client.call('collectors.pause', { id: 'api' })).status.state).toBe('paused');
     await appendFile(file, 'level=info msg=while-paused\n');
-    expect((await client.call('collectors.resume', { id: 'api' })).status.state).toBe('running');
+    expect((await h.client.call('collectors.resume', { id: 'api' })).status.state).toBe('running');
     await waitFor(() => endOffset('api.logs') === 2, 'the line written while paused');
-    await client.call('collectors.remove', { id: 'api' });
-    expect(await client.call('collectors.list', {})).toEqual([]);
+    await h.client.call('collectors.remove', { id: 'api' });
+    expect(await h.client.call('collectors.list', {})).toEqual([]);
     expect(endOffset('api.logs')).toBe(2);
   });
 
   it('refuses a malformed source naming the field, and unknown or duplicate ids', async () => {
     await expect(
-      client.call('collectors.add', { config: { ...source(), include: [] } }),
+      h.client.call('collectors.add', { config: { ...source(), include: [] } }),
     ).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
       message: expect.stringMatching(/config\.include/),
     });
     await expect(
-      client.call('collectors.add', {
+      h.client.call('collectors.add', {
         config: { ...source(), parser: { type: 'regex', pattern: '(' } },
       }),
     ).rejects.toMatchObject({ message: expect.stringMatching(/invalid regular expression/) });
-    await client.call('collectors.add', { config: source() });
-    await expect(client.call('collectors.add', { config: source() })).rejects.toMatchObject({
+    await h.client.call('collectors.add', { config: source() });
+    await expect(h.client.call('collectors.add', { config: source() })).rejects.toMatchObject({
       code: 'ALREADY_EXISTS',
     });
-    await expect(client.call('collectors.pause', { id: 'nope' })).rejects.toMatchObject({
+    await expect(h.client.call('collectors.pause', { id: 'nope' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
   });

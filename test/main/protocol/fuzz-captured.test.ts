@@ -1,21 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { APIS, readRequestHeader } from '../../../src/main/protocol/codec/messages';
 import { Reader } from '../../../src/main/protocol/codec/reader';
 import { decodeFrame, fuzzDecode } from '../../../src/main/protocol/fuzz';
-import { killChildren, runProcess, startLogdock, type Logdock } from './helpers';
+import { runProcess, useLogdock } from './helpers';
 
-let ld: Logdock | null = null;
-
-afterEach(async () => {
-  await killChildren();
-  await ld?.remove();
-  ld = null;
-});
+const logdock = useLogdock();
 
 describe('fuzzing captured real requests', () => {
   it('decodes every request kcat sends, and survives mutations of them', async () => {
     const captured: Buffer[] = [];
-    ld = await startLogdock({ tap: (frame) => captured.push(frame) });
+    const ld = await logdock.start({ tap: (frame) => captured.push(frame) });
     const produced = await runProcess(
       'kcat',
       ['-b', ld.bootstrap, '-P', '-t', 'cap', '-K:', '-z', 'gzip'],

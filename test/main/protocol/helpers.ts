@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { openBroker, type Broker } from '../../../src/main/broker';
 import type { Struct } from '../../../src/main/protocol/codec/compile';
 import {
@@ -63,6 +64,54 @@ export async function startLogdock(opts: KafkaServerOptions = {}, dir?: string):
     async remove() {
       await stop();
       await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What `useLogdock` hands a test file; everything it makes is torn down after each test. */
+export interface LogdockFixture {
+  /** Starts a Logdock (on `dir` to reopen a stopped one); removed after the test. */
+  start(opts?: KafkaServerOptions, dir?: string): Promise<Logdock>;
+  /** A raw client connected to `port`; closed after the test. */
+  client(port: number): Promise<RawClient>;
+  /** A fresh temporary directory; deleted after the test. */
+  tempDir(prefix: string): Promise<string>;
+  /** Runs `close` after the test (newest first); a failure of it is ignored. */
+  onCleanup(close: () => unknown): void;
+}
+
+/**
+ * The per-test teardown the listener tests share: registers an afterEach that kills spawned
+ * processes, then undoes what the fixture made, newest first (clients before their Logdock).
+ */
+export function useLogdock(): LogdockFixture {
+  const undo: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    await killChildren();
+    for (const step of undo.splice(0).reverse()) await step();
+  });
+  return {
+    async start(opts, dir) {
+      const ld = await startLogdock(opts, dir);
+      undo.push(() => ld.remove());
+      return ld;
+    },
+    async client(port) {
+      const c = await RawClient.connect(port);
+      undo.push(async () => c.close());
+      return c;
+    },
+    async tempDir(prefix) {
+      const path = await mkdtemp(join(tmpdir(), prefix));
+      undo.push(() => rm(path, { recursive: true, force: true }));
+      return path;
+    },
+    onCleanup(close) {
+      undo.push(async () => {
+        await Promise.resolve()
+          .then(close)
+          .catch(() => undefined);
+      });
     },
   };
 }

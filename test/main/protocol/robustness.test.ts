@@ -1,28 +1,20 @@
 import { connect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apiByName, encodeRequest } from '../../../src/main/protocol/codec/messages';
 import { prng, seedCorpus } from '../../../src/main/protocol/fuzz';
-import { RawClient, startLogdock, waitFor, type Logdock } from './helpers';
+import { useLogdock, waitFor } from './helpers';
 
-let ld: Logdock | null = null;
-const clients: RawClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await ld?.remove();
-  ld = null;
-});
+const logdock = useLogdock();
 
 describe('listener robustness', () => {
   it('keeps serving others while a client never reads its (large) responses', async () => {
-    ld = await startLogdock();
+    const ld = await logdock.start();
     const big = Buffer.alloc(64 * 1024, 'x');
     for (let i = 0; i < 8; i++)
       await ld.broker.send(
         Array.from({ length: 16 }, () => ({ topic: 'bulk', partition: 0, value: big })),
       );
-    const slow = await RawClient.connect(ld.port);
-    clients.push(slow);
+    const slow = await logdock.client(ld.port);
     slow.socket.pause(); // never reads: the server's writes back up
     const fetch = encodeRequest(apiByName('Fetch'), 4, 1, 'slow', {
       replicaId: -1,
@@ -37,8 +29,7 @@ describe('listener robustness', () => {
       ],
     });
     for (let i = 0; i < 40; i++) slow.sendRaw(fetch); // ~320 MiB of responses nobody reads
-    const fast = await RawClient.connect(ld.port);
-    clients.push(fast);
+    const fast = await logdock.client(ld.port);
     for (let i = 0; i < 20; i++) {
       const md = await fast.request('Metadata', 9, { topics: null, allowAutoTopicCreation: false });
       expect((md.topics as unknown[]).length).toBeGreaterThan(0);
@@ -47,14 +38,11 @@ describe('listener robustness', () => {
   });
 
   it('survives random and mutated requests from many clients and keeps serving a good one', async () => {
-    ld = await startLogdock({ maxRequestBytes: 1 << 20 });
+    const ld = await logdock.start({ maxRequestBytes: 1 << 20 });
     const corpus = seedCorpus();
     const rand = prng(42);
-    const good = await RawClient.connect(ld.port);
-    clients.push(good);
-    const sockets = Array.from({ length: 20 }, () =>
-      connect({ host: '127.0.0.1', port: ld!.port }),
-    );
+    const good = await logdock.client(ld.port);
+    const sockets = Array.from({ length: 20 }, () => connect({ host: '127.0.0.1', port: ld.port }));
     for (const s of sockets) s.on('error', () => undefined);
     for (let round = 0; round < 10; round++) {
       for (const s of sockets) {
@@ -69,7 +57,7 @@ describe('listener robustness', () => {
       expect((await good.request('ApiVersions', 3, {})).errorCode).toBe(0);
     }
     for (const s of sockets) s.destroy();
-    await waitFor(() => ld!.server.connectionCount() === 1, 'only the good client to remain');
+    await waitFor(() => ld.server.connectionCount() === 1, 'only the good client to remain');
     expect((await good.request('Metadata', 1, { topics: null })).brokers).toHaveLength(1);
   });
 });

@@ -1,28 +1,28 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { killChildren, RawClient, runProcess, startLogdock, type Logdock } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { runProcess, useLogdock } from './helpers';
 
-let ld: Logdock | null = null;
-const clients: RawClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await killChildren();
-  await ld?.remove();
-  ld = null;
-});
+const logdock = useLogdock();
 
 const users = [{ username: 'shipper', password: 's3cret' }];
 
-async function client(): Promise<RawClient> {
-  const c = await RawClient.connect(ld!.port);
-  clients.push(c);
-  return c;
+/** kcat options that log in as the `shipper` user over SASL_PLAINTEXT with `password`. */
+function saslPlainArgs(password: string): string[] {
+  return [
+    '-X',
+    'security.protocol=SASL_PLAINTEXT',
+    '-X',
+    'sasl.mechanisms=PLAIN',
+    '-X',
+    'sasl.username=shipper',
+    '-X',
+    `sasl.password=${password}`,
+  ];
 }
 
 describe('SASL/PLAIN', () => {
   it('closes a connection that sends anything but ApiVersions or SASL before authenticating', async () => {
-    ld = await startLogdock({ sasl: users });
-    const c = await client();
+    const ld = await logdock.start({ sasl: users });
+    const c = await logdock.client(ld.port);
     expect((await c.request('ApiVersions', 3, {})).errorCode).toBe(0);
     void c.request('Metadata', 1, { topics: null }).catch(() => undefined);
     await c.closedPromise;
@@ -30,8 +30,8 @@ describe('SASL/PLAIN', () => {
   });
 
   it('authenticates with SaslHandshake v1 and SaslAuthenticate, and refuses a wrong password', async () => {
-    ld = await startLogdock({ sasl: users });
-    const good = await client();
+    const ld = await logdock.start({ sasl: users });
+    const good = await logdock.client(ld.port);
     expect(await good.request('SaslHandshake', 1, { mechanism: 'PLAIN' })).toMatchObject({
       errorCode: 0,
       mechanisms: ['PLAIN'],
@@ -42,7 +42,7 @@ describe('SASL/PLAIN', () => {
     expect(ok.errorCode).toBe(0);
     expect((await good.request('Metadata', 1, { topics: null })).brokers).toHaveLength(1);
 
-    const bad = await client();
+    const bad = await logdock.client(ld.port);
     await bad.request('SaslHandshake', 1, { mechanism: 'PLAIN' });
     const denied = await bad.request('SaslAuthenticate', 2, {
       authBytes: Buffer.from('\0shipper\0wrong'),
@@ -54,17 +54,8 @@ describe('SASL/PLAIN', () => {
   });
 
   it('lets kcat produce and consume with SASL_PLAINTEXT credentials', async () => {
-    ld = await startLogdock({ sasl: users });
-    const auth = [
-      '-X',
-      'security.protocol=SASL_PLAINTEXT',
-      '-X',
-      'sasl.mechanisms=PLAIN',
-      '-X',
-      'sasl.username=shipper',
-      '-X',
-      'sasl.password=s3cret',
-    ];
+    const ld = await logdock.start({ sasl: users });
+    const auth = saslPlainArgs('s3cret');
     const produced = await runProcess('kcat', ['-b', ld.bootstrap, ...auth, '-P', '-t', 'secure'], {
       input: 'one\ntwo\n',
     });
@@ -83,14 +74,7 @@ describe('SASL/PLAIN', () => {
     const wrong = await runProcess('kcat', [
       '-b',
       ld.bootstrap,
-      '-X',
-      'security.protocol=SASL_PLAINTEXT',
-      '-X',
-      'sasl.mechanisms=PLAIN',
-      '-X',
-      'sasl.username=shipper',
-      '-X',
-      'sasl.password=nope',
+      ...saslPlainArgs('nope'),
       '-L',
       '-m',
       '3',

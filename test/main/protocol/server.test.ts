@@ -1,30 +1,17 @@
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LogdockError } from '../../../src/common/errors';
 import { startKafkaServer } from '../../../src/main/protocol';
 import { APIS } from '../../../src/main/protocol/codec/messages';
 import { Writer } from '../../../src/main/protocol/codec/writer';
-import { RawClient, startLogdock, waitFor, type Logdock } from './helpers';
+import { useLogdock, waitFor } from './helpers';
 
-let ld: Logdock | null = null;
-const clients: RawClient[] = [];
-
-async function client(port: number): Promise<RawClient> {
-  const c = await RawClient.connect(port);
-  clients.push(c);
-  return c;
-}
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await ld?.remove();
-  ld = null;
-});
+const logdock = useLogdock();
 
 describe('Kafka listener', () => {
   it('advertises every served API from version 0 in ApiVersions v3', async () => {
-    ld = await startLogdock();
-    const c = await client(ld.port);
+    const ld = await logdock.start();
+    const c = await logdock.client(ld.port);
     const res = await c.request('ApiVersions', 3, {
       clientSoftwareName: 'test',
       clientSoftwareVersion: '1',
@@ -40,8 +27,8 @@ describe('Kafka listener', () => {
   });
 
   it('answers an unsupported ApiVersions version with error 35 in v0 and keeps the connection', async () => {
-    ld = await startLogdock();
-    const c = await client(ld.port);
+    const ld = await logdock.start();
+    const c = await logdock.client(ld.port);
     // ApiVersions v99 with a body we do not know: header v2 framing, arbitrary bytes.
     const w = new Writer();
     w.writeInt32(0)
@@ -65,9 +52,9 @@ describe('Kafka listener', () => {
   });
 
   it('closes only the connection whose request exceeds maxRequestBytes', async () => {
-    ld = await startLogdock({ maxRequestBytes: 1024 });
-    const bad = await client(ld.port);
-    const good = await client(ld.port);
+    const ld = await logdock.start({ maxRequestBytes: 1024 });
+    const bad = await logdock.client(ld.port);
+    const good = await logdock.client(ld.port);
     const header = Buffer.alloc(4);
     header.writeInt32BE(10 * 1024 * 1024, 0); // announces 10 MiB: refused before buffering it
     bad.sendRaw(header);
@@ -78,9 +65,9 @@ describe('Kafka listener', () => {
   });
 
   it('closes a connection that sends a malformed request and keeps serving others', async () => {
-    ld = await startLogdock();
-    const bad = await client(ld.port);
-    const good = await client(ld.port);
+    const ld = await logdock.start();
+    const bad = await logdock.client(ld.port);
+    const good = await logdock.client(ld.port);
     const w = new Writer();
     // Metadata v1 claiming 1000 topics with 2 bytes of body.
     w.writeInt32(0)
@@ -99,22 +86,22 @@ describe('Kafka listener', () => {
   });
 
   it('refuses connections beyond maxConnections', async () => {
-    ld = await startLogdock({ maxConnections: 2 });
-    const a = await client(ld.port);
-    const b = await client(ld.port);
+    const ld = await logdock.start({ maxConnections: 2 });
+    const a = await logdock.client(ld.port);
+    const b = await logdock.client(ld.port);
     await a.request('ApiVersions', 0, {});
     await b.request('ApiVersions', 0, {});
-    const c = await client(ld.port);
+    const c = await logdock.client(ld.port);
     await c.closedPromise;
     expect(ld.server.connectionCount()).toBe(2);
     a.close();
-    await waitFor(() => ld!.server.connectionCount() === 1, 'the closed connection to be released');
-    const d = await client(ld.port);
+    await waitFor(() => ld.server.connectionCount() === 1, 'the closed connection to be released');
+    const d = await logdock.client(ld.port);
     expect((await d.request('ApiVersions', 0, {})).errorCode).toBe(0);
   });
 
   it('reports a port in use as UNAVAILABLE', async () => {
-    ld = await startLogdock();
+    const ld = await logdock.start();
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
     const port = (blocker.address() as { port: number }).port;
@@ -131,7 +118,7 @@ describe('Kafka listener', () => {
   });
 
   it('refuses to bind a non-loopback address without SASL users', async () => {
-    ld = await startLogdock();
+    const ld = await logdock.start();
     const err = await startKafkaServer(ld.broker, { host: '0.0.0.0', port: 0 }).catch(
       (e: unknown) => e,
     );
@@ -140,7 +127,7 @@ describe('Kafka listener', () => {
   });
 
   it('binds nothing when disabled', async () => {
-    ld = await startLogdock();
+    const ld = await logdock.start();
     const off = await startKafkaServer(ld.broker, { enabled: false });
     expect(off.address().port).toBe(0);
     await off.close();

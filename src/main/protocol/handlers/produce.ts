@@ -13,6 +13,21 @@ import { readInt64 } from '../../storage/varint';
 import { legacyToBatch, magicOf } from '../records/legacy';
 import { asArray, errorFields, findTopic, type Struct } from './util';
 
+/** The partition's answer for records the broker stored (first time, not a retry). */
+function appended(
+  base: Struct,
+  result: { baseOffset: number; logAppendTime: number },
+  logStartOffset: number,
+): Struct {
+  return {
+    ...base,
+    errorCode: 0,
+    baseOffset: result.baseOffset,
+    logAppendTimeMs: result.logAppendTime,
+    logStartOffset,
+  };
+}
+
 async function producePartition(
   ctx: RequestContext,
   topic: string,
@@ -41,14 +56,7 @@ async function producePartition(
     const append = () => ctx.broker.appendBatches(topic, index, batches, { acks });
     const logStartOffset = t.partitions[index].logStartOffset;
     if (batches.length < RECORD_BATCH_OVERHEAD || readInt64(batches, PRODUCER_ID_OFFSET) < 0) {
-      const result = await append();
-      return {
-        ...base,
-        errorCode: 0,
-        baseOffset: result.baseOffset,
-        logAppendTimeMs: result.logAppendTime,
-        logStartOffset,
-      };
+      return appended(base, await append(), logStartOffset);
     }
     const outcome = await ctx.producers.appendIdempotent(topic, index, batches, append);
     if (outcome.error?.kind === 'error') {
@@ -58,14 +66,7 @@ async function producePartition(
       // A retry of a batch already stored: answer as the first time, store nothing.
       return { ...base, errorCode: 0, baseOffset: outcome.duplicateOf, logStartOffset };
     }
-    const result = outcome.result!;
-    return {
-      ...base,
-      errorCode: 0,
-      baseOffset: result.baseOffset,
-      logAppendTimeMs: result.logAppendTime,
-      logStartOffset,
-    };
+    return appended(base, outcome.result!, logStartOffset);
   } catch (err) {
     return { ...base, ...errorFields(err) };
   }

@@ -1,29 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Struct } from '../../../../src/main/protocol/codec/compile';
 import { topicIdFor } from '../../../../src/main/protocol/handlers/util';
-import { RawClient, startLogdock, type Logdock } from '../helpers';
+import { RawClient, useLogdock, type Logdock } from '../helpers';
 
-let ld: Logdock | null = null;
-let c: RawClient | null = null;
-
-afterEach(async () => {
-  c?.close();
-  c = null;
-  await ld?.remove();
-  ld = null;
-});
-
-async function setup(): Promise<RawClient> {
-  ld = await startLogdock();
-  c = await RawClient.connect(ld.port);
-  return c;
+const logdock = useLogdock();
+async function setup(): Promise<{ ld: Logdock; client: RawClient }> {
+  const ld = await logdock.start();
+  return { ld, client: await logdock.client(ld.port) };
 }
 
 const list = (v: unknown) => v as Struct[];
 
 describe('admin APIs', () => {
   it('creates topics, refusing duplicates and replication factors above 1', async () => {
-    const client = await setup();
+    const { ld, client } = await setup();
     const topic = (name: string, replicationFactor = 1) => ({
       name,
       numPartitions: 2,
@@ -41,7 +31,7 @@ describe('admin APIs', () => {
       ['b', 38],
     ]);
     expect((list(res.topics)[0].topicId as Buffer).equals(topicIdFor('a'))).toBe(true);
-    expect(ld!.broker.describeTopic('a').configs['retention.ms']).toBe(1000);
+    expect(ld.broker.describeTopic('a').configs['retention.ms']).toBe(1000);
     const again = await client.request('CreateTopics', 2, {
       topics: [topic('a')],
       timeoutMs: 1000,
@@ -51,9 +41,9 @@ describe('admin APIs', () => {
   });
 
   it('deletes topics by name (v4) and by topic id (v6)', async () => {
-    const client = await setup();
-    await ld!.broker.createTopic('by-name');
-    await ld!.broker.createTopic('by-id');
+    const { ld, client } = await setup();
+    await ld.broker.createTopic('by-name');
+    await ld.broker.createTopic('by-id');
     const v4 = await client.request('DeleteTopics', 4, {
       topicNames: ['by-name', 'never-was'],
       timeoutMs: 1000,
@@ -67,12 +57,12 @@ describe('admin APIs', () => {
       timeoutMs: 1000,
     });
     expect(list(v6.responses)[0]).toMatchObject({ name: 'by-id', errorCode: 0 });
-    expect(ld!.broker.listTopics().map((t) => t.name)).toEqual([]);
+    expect(ld.broker.listTopics().map((t) => t.name)).toEqual([]);
   });
 
   it('alters configs incrementally and refuses unsupported operations', async () => {
-    const client = await setup();
-    await ld!.broker.createTopic('cfg');
+    const { ld, client } = await setup();
+    await ld.broker.createTopic('cfg');
     const resource = (configs: Struct[]) => ({
       resources: [{ resourceType: 2, resourceName: 'cfg', configs }],
       validateOnly: false,
@@ -83,14 +73,14 @@ describe('admin APIs', () => {
       resource([{ name: 'retention.ms', configOperation: 0, value: '5000' }]),
     );
     expect(list(set.responses)[0].errorCode).toBe(0);
-    expect(ld!.broker.describeTopic('cfg').configs['retention.ms']).toBe(5000);
+    expect(ld.broker.describeTopic('cfg').configs['retention.ms']).toBe(5000);
     const reset = await client.request(
       'IncrementalAlterConfigs',
       1,
       resource([{ name: 'retention.ms', configOperation: 1, value: null }]),
     );
     expect(list(reset.responses)[0].errorCode).toBe(0);
-    expect(ld!.broker.describeTopic('cfg').configs['retention.ms']).toBe(604800000);
+    expect(ld.broker.describeTopic('cfg').configs['retention.ms']).toBe(604800000);
     const append = await client.request(
       'IncrementalAlterConfigs',
       1,
@@ -108,8 +98,8 @@ describe('admin APIs', () => {
   });
 
   it('deletes records and lists offsets by time', async () => {
-    const client = await setup();
-    await ld!.broker.send(
+    const { ld, client } = await setup();
+    await ld.broker.send(
       [0, 1, 2, 3].map((i) => ({
         topic: 'recs',
         partition: 0,
@@ -144,8 +134,8 @@ describe('admin APIs', () => {
   });
 
   it('lists, describes and deletes groups, and describes the cluster', async () => {
-    const client = await setup();
-    await ld!.broker.send([{ topic: 'g', partition: 0, value: Buffer.from('x') }]);
+    const { ld, client } = await setup();
+    await ld.broker.send([{ topic: 'g', partition: 0, value: Buffer.from('x') }]);
     await client.request('OffsetCommit', 2, {
       groupId: 'admin-group',
       generationIdOrMemberEpoch: -1,
@@ -186,7 +176,7 @@ describe('admin APIs', () => {
       endpointType: 1,
     });
     expect(list(cluster.brokers)).toEqual([
-      { brokerId: 0, host: '127.0.0.1', port: ld!.port, rack: null },
+      { brokerId: 0, host: '127.0.0.1', port: ld.port, rack: null },
     ]);
   });
 });

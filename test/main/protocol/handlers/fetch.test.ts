@@ -1,20 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Struct } from '../../../../src/main/protocol/codec/compile';
 import {
   decodeRecordBatch,
   encodeRecordBatch,
   iterateBatches,
 } from '../../../../src/main/storage/record-batch';
-import { RawClient, startLogdock, waitFor, type Logdock } from '../helpers';
+import { RawClient, useLogdock, waitFor } from '../helpers';
 
-let ld: Logdock | null = null;
-const clients: RawClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await ld?.remove();
-  ld = null;
-});
+const logdock = useLogdock();
 
 function fetchBody(topic: string, offset: number, maxWaitMs: number, minBytes = 1): Struct {
   return {
@@ -50,13 +43,12 @@ function firstPartition(res: Struct): Struct {
 
 describe('Fetch', () => {
   it('waits for data, and answers as soon as a record is appended', async () => {
-    ld = await startLogdock();
+    const ld = await logdock.start();
     await ld.broker.createTopic('tail', { partitions: 1 });
-    const c = await RawClient.connect(ld.port);
-    clients.push(c);
+    const c = await logdock.client(ld.port);
     const pending = c.request('Fetch', 12, fetchBody('tail', 0, 60_000));
     // The fetch is parked on the empty log: nothing can be in its answer yet.
-    await waitFor(() => ld!.server.connectionCount() === 1, 'the fetch connection');
+    await waitFor(() => ld.server.connectionCount() === 1, 'the fetch connection');
     await ld.broker.send([{ topic: 'tail', partition: 0, value: Buffer.from('arrived later') }]);
     const part = firstPartition(await pending);
     expect(part.errorCode).toBe(0);
@@ -66,10 +58,9 @@ describe('Fetch', () => {
   });
 
   it('holds a fetch below minBytes until more is appended, and never past what exists', async () => {
-    ld = await startLogdock();
+    const ld = await logdock.start();
     await ld.broker.send([{ topic: 'min', partition: 0, value: Buffer.from('small') }]);
-    const c = await RawClient.connect(ld.port);
-    clients.push(c);
+    const c = await logdock.client(ld.port);
     const pending = c.request('Fetch', 12, fetchBody('min', 0, 60_000, 50_000));
     await ld.broker.send([{ topic: 'min', partition: 0, value: Buffer.alloc(60_000, 'b') }]);
     // Answered once the log holds enough (the read may stop at a batch boundary first).
@@ -93,54 +84,50 @@ describe('Fetch', () => {
   });
 
   it('answers empty after maxWaitMs when no data comes', async () => {
-    ld = await startLogdock();
+    const ld = await logdock.start();
     await ld.broker.createTopic('quiet', { partitions: 1 });
-    const c = await RawClient.connect(ld.port);
-    clients.push(c);
+    const c = await logdock.client(ld.port);
     const part = firstPartition(await c.request('Fetch', 11, fetchBody('quiet', 0, 100)));
     expect(part.errorCode).toBe(0);
     expect((part.records as Buffer).length).toBe(0);
   });
 
   it('returns the stored batch bytes unchanged (no re-encoding)', async () => {
-    ld = await startLogdock();
+    const ld = await logdock.start();
     await ld.broker.send(
       [1, 2, 3].map((i) => ({ topic: 'exact', partition: 0, value: Buffer.from(`v${i}`) })),
     );
     const stored = (await ld.broker.read('exact', 0, 0, 1 << 20)).records;
-    const c = await RawClient.connect(ld.port);
-    clients.push(c);
+    const c = await logdock.client(ld.port);
     const part = firstPartition(await c.request('Fetch', 12, fetchBody('exact', 0, 0, 0)));
     expect((part.records as Buffer).equals(stored)).toBe(true);
   });
 
   it('reports an offset beyond the log end as OFFSET_OUT_OF_RANGE', async () => {
-    ld = await startLogdock();
+    const ld = await logdock.start();
     await ld.broker.send([{ topic: 'short', partition: 0, value: Buffer.from('only') }]);
-    const c = await RawClient.connect(ld.port);
-    clients.push(c);
+    const c = await logdock.client(ld.port);
     const part = firstPartition(await c.request('Fetch', 12, fetchBody('short', 50, 0, 0)));
     expect(part.errorCode).toBe(1);
     expect(part.highWatermark).toBe(1);
   });
 
   it('ends a waiting fetch when its client disconnects, without disturbing others', async () => {
-    ld = await startLogdock();
+    const ld = await logdock.start();
     await ld.broker.createTopic('parked', { partitions: 1 });
     const waiting = await RawClient.connect(ld.port);
     void waiting.request('Fetch', 12, fetchBody('parked', 0, 60_000)).catch(() => undefined);
-    const other = await RawClient.connect(ld.port);
-    clients.push(other);
-    await waitFor(() => ld!.server.connectionCount() === 2, 'two connections');
+    const other = await logdock.client(ld.port);
+    await waitFor(() => ld.server.connectionCount() === 2, 'two connections');
     waiting.close();
-    await waitFor(() => ld!.server.connectionCount() === 1, 'the parked connection to be released');
+    await waitFor(() => ld.server.connectionCount() === 1, 'the parked connection to be released');
     expect((await other.request('ApiVersions', 3, {})).errorCode).toBe(0);
   });
 
   it.each(['gzip', 'snappy', 'lz4', 'zstd'] as const)(
     'down-converts %s-compressed batches for Fetch v3 (message format v1, uncompressed)',
     async (compression) => {
-      ld = await startLogdock();
+      const ld = await logdock.start();
       await ld.broker.createTopic('packed', { partitions: 1 });
       const values = ['alpha', 'beta', 'gamma'];
       const batch = encodeRecordBatch(
@@ -148,8 +135,7 @@ describe('Fetch', () => {
         { compression },
       );
       await ld.broker.appendBatches('packed', 0, batch);
-      const c = await RawClient.connect(ld.port);
-      clients.push(c);
+      const c = await logdock.client(ld.port);
       const part = firstPartition(
         await c.request('Fetch', 3, {
           replicaId: -1,

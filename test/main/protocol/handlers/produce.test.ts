@@ -1,24 +1,11 @@
 import { crc32 } from '@node-rs/crc32';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Struct } from '../../../../src/main/protocol/codec/compile';
 import { apiByName, encodeRequest } from '../../../../src/main/protocol/codec/messages';
 import { encodeRecordBatch } from '../../../../src/main/storage/record-batch';
-import { RawClient, startLogdock, type Logdock } from '../helpers';
+import { useLogdock } from '../helpers';
 
-let ld: Logdock | null = null;
-const clients: RawClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await ld?.remove();
-  ld = null;
-});
-
-async function client(): Promise<RawClient> {
-  const c = await RawClient.connect(ld!.port);
-  clients.push(c);
-  return c;
-}
+const logdock = useLogdock();
 
 function produceBody(topic: string, records: Buffer, acks = 1): Struct {
   return {
@@ -59,9 +46,9 @@ function legacyMessage(
 
 describe('Produce', () => {
   it('stores a batch with acks=0 without answering, and keeps answering later requests in order', async () => {
-    ld = await startLogdock();
+    const ld = await logdock.start();
     await ld.broker.createTopic('fire', { partitions: 1 });
-    const c = await client();
+    const c = await logdock.client(ld.port);
     const batch = encodeRecordBatch([{ value: Buffer.from('no ack') }]);
     // No response comes for acks=0: the next response must be the Metadata one.
     c.sendRaw(encodeRequest(apiByName('Produce'), 8, 99, 't', produceBody('fire', batch, 0)));
@@ -72,9 +59,9 @@ describe('Produce', () => {
   });
 
   it('converts old-format (magic 0 and 1) message sets into record batches', async () => {
-    ld = await startLogdock();
+    const ld = await logdock.start();
     await ld.broker.createTopic('old', { partitions: 1 });
-    const c = await client();
+    const c = await logdock.client(ld.port);
     const v0 = Buffer.concat([legacyMessage(0, 'a', 'zero-1'), legacyMessage(0, null, 'zero-2')]);
     const r0 = partitionResult(await c.request('Produce', 1, produceBody('old', v0)));
     expect(r0).toMatchObject({ errorCode: 0, baseOffset: 0 });
@@ -96,7 +83,7 @@ describe('Produce', () => {
   });
 
   it('down-converts stored batches to message format v1 for Fetch v2 and v0 for Fetch v0', async () => {
-    ld = await startLogdock();
+    const ld = await logdock.start();
     await ld.broker.send([
       {
         topic: 'legacy-read',
@@ -113,7 +100,7 @@ describe('Produce', () => {
         timestamp: 1_600_000_000_001,
       },
     ]);
-    const c = await client();
+    const c = await logdock.client(ld.port);
     for (const [version, magic] of [
       [0, 0],
       [2, 1],
@@ -140,9 +127,9 @@ describe('Produce', () => {
   });
 
   it('does not store a retried idempotent batch twice, also after a restart', async () => {
-    ld = await startLogdock();
+    let ld = await logdock.start();
     await ld.broker.createTopic('idem', { partitions: 1 });
-    let c = await client();
+    let c = await logdock.client(ld.port);
     const init = await c.request('InitProducerId', 4, {
       transactionalId: null,
       transactionTimeoutMs: 60000,
@@ -177,8 +164,8 @@ describe('Produce', () => {
     const dir = ld.dir;
     c.close();
     await ld.stop();
-    ld = await startLogdock({}, dir);
-    c = await client();
+    ld = await logdock.start({}, dir);
+    c = await logdock.client(ld.port);
     expect(
       partitionResult(await c.request('Produce', 9, produceBody('idem', batch(1, 'b')))),
     ).toMatchObject({ errorCode: 0, baseOffset: 1 });
@@ -190,8 +177,8 @@ describe('Produce', () => {
   });
 
   it('answers a partition that does not exist with UNKNOWN_TOPIC_OR_PARTITION', async () => {
-    ld = await startLogdock();
-    const c = await client();
+    const ld = await logdock.start();
+    const c = await logdock.client(ld.port);
     const res = partitionResult(
       await c.request(
         'Produce',

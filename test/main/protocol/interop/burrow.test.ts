@@ -1,27 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  killChildren,
-  RawClient,
-  spawnProcess,
-  startLogdock,
-  waitFor,
-  type Logdock,
-} from '../helpers';
+import { describe, expect, it } from 'vitest';
+import { RawClient, spawnProcess, useLogdock, waitFor } from '../helpers';
 
-let ld: Logdock | null = null;
-let work: string | null = null;
-
-afterEach(async () => {
-  await killChildren();
-  await ld?.remove();
-  ld = null;
-  if (work) await rm(work, { recursive: true, force: true });
-  work = null;
-});
+const logdock = useLogdock();
 
 /** A port nobody listens on right now (for the peers that cannot take port 0). */
 function freePort(): Promise<number> {
@@ -56,8 +39,8 @@ interface LagStatus {
 
 describe('Burrow', () => {
   it("reports a group's lag from the offsets Logdock keeps in __consumer_offsets", async () => {
-    ld = await startLogdock();
-    work = await mkdtemp(join(tmpdir(), 'logdock-burrow-'));
+    const ld = await logdock.start();
+    const work = await logdock.tempDir('logdock-burrow-');
     await ld.broker.send(
       Array.from({ length: 10 }, (_, i) => ({ topic: 'lagged', value: Buffer.from(`m${i}`) })),
     );

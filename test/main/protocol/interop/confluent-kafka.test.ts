@@ -1,19 +1,13 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { partitionForKey } from '../../../../src/main/broker';
-import { killChildren, runProcess, startLogdock, type Logdock } from '../helpers';
+import { runProcess, useLogdock } from '../helpers';
 
-let ld: Logdock | null = null;
-
-afterEach(async () => {
-  await killChildren();
-  await ld?.remove();
-  ld = null;
-});
+const logdock = useLogdock();
 
 describe('confluent-kafka (librdkafka) client', () => {
   it('creates a topic, produces idempotently with keys and consumes in a group with commits', async () => {
-    ld = await startLogdock();
+    const ld = await logdock.start();
     const script = join(__dirname, 'py', 'confluent_kafka_roundtrip.py');
     const { code, stdout, stderr } = await runProcess('/usr/bin/python3', [script, ld.bootstrap], {
       timeoutMs: 55_000,

@@ -1,14 +1,8 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { killChildren, spawnProcess, startLogdock, waitFor, type Logdock } from '../helpers';
+import { describe, expect, it } from 'vitest';
+import { spawnProcess, useLogdock, waitFor } from '../helpers';
 
-let ld: Logdock | null = null;
-
-afterEach(async () => {
-  await killChildren();
-  await ld?.remove();
-  ld = null;
-});
+const logdock = useLogdock();
 
 const script = join(__dirname, 'py', 'kafka_python_group_member.py');
 
@@ -21,7 +15,7 @@ function records(out: string): string[] {
 
 describe('kafka-python consumer group', () => {
   it('rebalances partitions across members, and every record is consumed and committed', async () => {
-    ld = await startLogdock();
+    const ld = await logdock.start();
     await ld.broker.createTopic('work', { partitions: 4 });
     const first = spawnProcess('/usr/bin/python3', [script, ld.bootstrap, 'workers', 'work']);
     await waitFor(
@@ -41,13 +35,13 @@ describe('kafka-python consumer group', () => {
     );
     // Its commits must have landed before the rebalance, or the records would be redelivered.
     await waitFor(() => {
-      const c = ld!.broker.committedOffsets('workers');
+      const c = ld.broker.committedOffsets('workers');
       return [0, 1, 2, 3].every((p) => c.get(`work:${p}`) === 5);
     }, 'offsets 5 committed on every partition');
 
     const second = spawnProcess('/usr/bin/python3', [script, ld.bootstrap, 'workers', 'work']);
     await waitFor(() => {
-      const d = ld!.broker.describeGroup('workers');
+      const d = ld.broker.describeGroup('workers');
       return (
         d.state === 'Stable' &&
         d.memberList.length === 2 &&
@@ -74,7 +68,7 @@ describe('kafka-python consumer group', () => {
     }, 'the 20 new records to be consumed by the two members together');
     expect(records(second.stdout()).filter((v) => v.startsWith('a'))).toEqual([]); // committed before the rebalance
     await waitFor(() => {
-      const c = ld!.broker.committedOffsets('workers');
+      const c = ld.broker.committedOffsets('workers');
       return [0, 1, 2, 3].every((p) => c.get(`work:${p}`) === 10);
     }, 'offsets 10 committed on every partition');
   });

@@ -1,19 +1,13 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { partitionForKey } from '../../../../src/main/broker';
-import { killChildren, runProcess, startLogdock, type Logdock } from '../helpers';
+import { runProcess, useLogdock } from '../helpers';
 
-let ld: Logdock | null = null;
-
-afterEach(async () => {
-  await killChildren();
-  await ld?.remove();
-  ld = null;
-});
+const logdock = useLogdock();
 
 describe('kafka-python producer and admin client', () => {
   it('creates and configures a topic and produces keyed records on murmur2 partitions', async () => {
-    ld = await startLogdock();
+    const ld = await logdock.start();
     const script = join(__dirname, 'py', 'kafka_python_produce_admin.py');
     const { code, stdout, stderr } = await runProcess('/usr/bin/python3', [script, ld.bootstrap], {
       timeoutMs: 55_000,

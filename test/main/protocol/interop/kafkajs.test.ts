@@ -1,20 +1,13 @@
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { partitionForKey } from '../../../../src/main/broker';
-import { startLogdock, waitFor, type Logdock } from '../helpers';
+import { useLogdock, waitFor } from '../helpers';
 
-let ld: Logdock | null = null;
-const closers: (() => Promise<unknown>)[] = [];
-
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
-  await ld?.remove();
-  ld = null;
-});
+const logdock = useLogdock();
 
 describe('kafkajs client', () => {
   it('creates a topic, produces keyed records on Java-compatible partitions and consumes them in a group', async () => {
-    ld = await startLogdock();
+    const ld = await logdock.start();
     const kafka = new Kafka({
       clientId: 'kjs',
       brokers: [ld.bootstrap],
@@ -22,7 +15,7 @@ describe('kafkajs client', () => {
     });
     const admin = kafka.admin();
     await admin.connect();
-    closers.push(() => admin.disconnect());
+    logdock.onCleanup(() => admin.disconnect());
     await admin.createTopics({
       topics: [
         {
@@ -36,7 +29,7 @@ describe('kafkajs client', () => {
 
     const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
-    closers.push(() => producer.disconnect());
+    logdock.onCleanup(() => producer.disconnect());
     const keys = Array.from({ length: 30 }, (_, i) => `order-${i}`);
     const results = await producer.send({
       topic: 'kjs-topic',
@@ -60,7 +53,7 @@ describe('kafkajs client', () => {
       heartbeatInterval: 500,
     });
     await consumer.connect();
-    closers.push(() => consumer.disconnect());
+    logdock.onCleanup(() => consumer.disconnect());
     await consumer.subscribe({ topic: 'kjs-topic', fromBeginning: true });
     const seen = new Set<string>();
     await consumer.run({

@@ -1,13 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { killChildren, spawnProcess, startLogdock, waitFor, type Logdock } from '../helpers';
+import { describe, expect, it } from 'vitest';
+import { spawnProcess, useLogdock, waitFor, type Logdock } from '../helpers';
 
-let ld: Logdock | null = null;
-
-afterEach(async () => {
-  await killChildren();
-  await ld?.remove();
-  ld = null;
-});
+const logdock = useLogdock();
 
 function groupConsumer(ld: Logdock, group: string, topic: string) {
   return spawnProcess('kcat', [
@@ -32,7 +26,7 @@ function groupConsumer(ld: Logdock, group: string, topic: string) {
 
 describe('kcat (librdkafka) consumer group', () => {
   it('consumes every partition, commits the offsets and shows up as a stable group', async () => {
-    ld = await startLogdock();
+    const ld = await logdock.start();
     await ld.broker.createTopic('events', { partitions: 3 });
     await ld.broker.send(
       Array.from({ length: 30 }, (_, i) => ({
@@ -47,7 +41,7 @@ describe('kcat (librdkafka) consumer group', () => {
       'all 30 records consumed',
     );
     await waitFor(() => {
-      const committed = ld!.broker.committedOffsets('kcat-group');
+      const committed = ld.broker.committedOffsets('kcat-group');
       return [0, 1, 2].every((p) => committed.get(`events:${p}`) === 10);
     }, 'offsets 10/10/10 committed');
     const desc = ld.broker.describeGroup('kcat-group');
@@ -58,16 +52,16 @@ describe('kcat (librdkafka) consumer group', () => {
   });
 
   it('splits the partitions between two members and hands them back when one leaves', async () => {
-    ld = await startLogdock();
+    const ld = await logdock.start();
     await ld.broker.createTopic('shared', { partitions: 4 });
     const a = groupConsumer(ld, 'pair', 'shared');
     await waitFor(
-      () => ld!.broker.listGroups().some((g) => g.groupId === 'pair' && g.state === 'Stable'),
+      () => ld.broker.listGroups().some((g) => g.groupId === 'pair' && g.state === 'Stable'),
       'first member stable',
     );
     const b = groupConsumer(ld, 'pair', 'shared');
     await waitFor(() => {
-      const d = ld!.broker.describeGroup('pair');
+      const d = ld.broker.describeGroup('pair');
       return (
         d.state === 'Stable' &&
         d.memberList.length === 2 &&
@@ -81,7 +75,7 @@ describe('kcat (librdkafka) consumer group', () => {
     b.child.kill('SIGTERM'); // kcat leaves the group on SIGTERM
     await b.exited;
     await waitFor(() => {
-      const d = ld!.broker.describeGroup('pair');
+      const d = ld.broker.describeGroup('pair');
       return (
         d.state === 'Stable' &&
         d.memberList.length === 1 &&

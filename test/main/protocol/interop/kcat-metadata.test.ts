@@ -1,17 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { killChildren, runProcess, startLogdock, type Logdock } from '../helpers';
+import { describe, expect, it } from 'vitest';
+import { runProcess, useLogdock } from '../helpers';
 
-let ld: Logdock | null = null;
-
-afterEach(async () => {
-  await killChildren();
-  await ld?.remove();
-  ld = null;
-});
+const logdock = useLogdock();
 
 describe('kcat (librdkafka) metadata', () => {
   it('lists the broker at the listener address and every topic with its partitions', async () => {
-    ld = await startLogdock();
+    const ld = await logdock.start();
     await ld.broker.createTopic('app-logs', { partitions: 3 });
     await ld.broker.createTopic('audit', { partitions: 1 });
     const { code, stdout, stderr } = await runProcess('kcat', ['-b', ld.bootstrap, '-L', '-J']);
@@ -33,7 +27,7 @@ describe('kcat (librdkafka) metadata', () => {
   });
 
   it('creates a topic that is asked for by name (auto creation on by default)', async () => {
-    ld = await startLogdock();
+    const ld = await logdock.start();
     const { code, stderr } = await runProcess('kcat', [
       '-b',
       ld.bootstrap,
@@ -46,7 +40,7 @@ describe('kcat (librdkafka) metadata', () => {
   });
 
   it('does not create topics when auto creation is off', async () => {
-    ld = await startLogdock({ autoCreateTopics: false });
+    const ld = await logdock.start({ autoCreateTopics: false });
     const { stdout } = await runProcess('kcat', [
       '-b',
       ld.bootstrap,

@@ -1,19 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { partitionForKey } from '../../../../src/main/broker';
 import { iterateBatches } from '../../../../src/main/storage/record-batch';
-import { killChildren, runProcess, startLogdock, type Logdock } from '../helpers';
+import { runProcess, useLogdock, type Logdock } from '../helpers';
 
-let ld: Logdock | null = null;
+const logdock = useLogdock();
 
-afterEach(async () => {
-  await killChildren();
-  await ld?.remove();
-  ld = null;
-});
+/** Runs kcat to read topic `t` from `offset` (kcat's -o syntax) up to its end. */
+function consumeFrom(ld: Logdock, offset: string) {
+  return runProcess('kcat', ['-b', ld.bootstrap, '-C', '-t', 't', '-o', offset, '-e', '-q']);
+}
 
 describe('kcat (librdkafka) produce and consume', () => {
   it('stores keyed records on the partitions librdkafka picks and consumes them back', async () => {
-    ld = await startLogdock();
+    const ld = await logdock.start();
     await ld.broker.createTopic('keyed', { partitions: 4 });
     const keys = Array.from({ length: 40 }, (_, i) => `user-${i}`);
     const input = keys.map((k, i) => `${k}:value ${i}`).join('\n') + '\n';
@@ -55,7 +54,7 @@ describe('kcat (librdkafka) produce and consume', () => {
   it.each(['none', 'gzip', 'snappy', 'lz4', 'zstd'])(
     'round-trips %s-compressed batches and keeps them as sent',
     async (codec) => {
-      ld = await startLogdock();
+      const ld = await logdock.start();
       const lines = Array.from({ length: 500 }, (_, i) => `line ${i} ${'x'.repeat(i % 50)}`);
       const produced = await runProcess(
         'kcat',
@@ -76,33 +75,13 @@ describe('kcat (librdkafka) produce and consume', () => {
   );
 
   it('consumes from an offset and from the end, as a tailing consumer', async () => {
-    ld = await startLogdock();
+    const ld = await logdock.start();
     await ld.broker.send(
       Array.from({ length: 10 }, (_, i) => ({ topic: 't', value: Buffer.from(`m${i}`) })),
     );
-    const fromSeven = await runProcess('kcat', [
-      '-b',
-      ld.bootstrap,
-      '-C',
-      '-t',
-      't',
-      '-o',
-      '7',
-      '-e',
-      '-q',
-    ]);
+    const fromSeven = await consumeFrom(ld, '7');
     expect(fromSeven.stdout.trim().split('\n')).toEqual(['m7', 'm8', 'm9']);
-    const last2 = await runProcess('kcat', [
-      '-b',
-      ld.bootstrap,
-      '-C',
-      '-t',
-      't',
-      '-o',
-      '-2',
-      '-e',
-      '-q',
-    ]);
+    const last2 = await consumeFrom(ld, '-2');
     expect(last2.stdout.trim().split('\n')).toEqual(['m8', 'm9']);
   });
 });

@@ -6,24 +6,17 @@ import {
   stringDeserializers,
   stringSerializers,
 } from '@platformatic/kafka';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startLogdock, waitFor, type Logdock } from '../helpers';
+import { describe, expect, it } from 'vitest';
+import { useLogdock, waitFor } from '../helpers';
 
-let ld: Logdock | null = null;
-const closers: (() => Promise<unknown>)[] = [];
-
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
-  await ld?.remove();
-  ld = null;
-});
+const logdock = useLogdock();
 
 describe('@platformatic/kafka client', () => {
   it('creates a topic, produces keyed records and consumes them in a group', async () => {
-    ld = await startLogdock();
+    const ld = await logdock.start();
     const bootstrapBrokers = [ld.bootstrap];
     const admin = new Admin({ clientId: 'pk-admin', bootstrapBrokers });
-    closers.push(() => admin.close());
+    logdock.onCleanup(() => admin.close());
     await admin.createTopics({ topics: ['pk-topic'], partitions: 3, replicas: 1 });
     expect(ld.broker.describeTopic('pk-topic').partitions).toHaveLength(3);
 
@@ -32,7 +25,7 @@ describe('@platformatic/kafka client', () => {
       bootstrapBrokers,
       serializers: stringSerializers,
     });
-    closers.push(() => producer.close());
+    logdock.onCleanup(() => producer.close());
     const keys = Array.from({ length: 30 }, (_, i) => `key-${i}`);
     await producer.send({
       messages: keys.map((key) => ({ topic: 'pk-topic', key, value: `value of ${key}` })),
@@ -50,7 +43,7 @@ describe('@platformatic/kafka client', () => {
       bootstrapBrokers,
       deserializers: stringDeserializers,
     });
-    closers.push(async () => consumer.close(true));
+    logdock.onCleanup(async () => consumer.close(true));
     const stream = await consumer.consume({
       topics: ['pk-topic'],
       mode: 'earliest',
@@ -62,11 +55,10 @@ describe('@platformatic/kafka client', () => {
     stream.on('data', (m: { key: string }) => seen.add(m.key));
     await waitFor(() => seen.size === 30, 'all 30 keys consumed');
     await waitFor(() => {
-      const c = ld!.broker.committedOffsets('pk-group');
+      const c = ld.broker.committedOffsets('pk-group');
       return [0, 1, 2].every(
         (p) =>
-          c.get(`pk-topic:${p}`) ===
-          ld!.broker.describeTopic('pk-topic').partitions[p].logEndOffset,
+          c.get(`pk-topic:${p}`) === ld.broker.describeTopic('pk-topic').partitions[p].logEndOffset,
       );
     }, 'offsets committed up to the end of every partition');
   });

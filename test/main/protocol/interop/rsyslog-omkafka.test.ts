@@ -1,19 +1,9 @@
-import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { killChildren, spawnProcess, startLogdock, waitFor, type Logdock } from '../helpers';
+import { describe, expect, it } from 'vitest';
+import { spawnProcess, useLogdock, waitFor, type Logdock } from '../helpers';
 
-let ld: Logdock | null = null;
-let work: string | null = null;
-
-afterEach(async () => {
-  await killChildren();
-  await ld?.remove();
-  ld = null;
-  if (work) await rm(work, { recursive: true, force: true });
-  work = null;
-});
+const logdock = useLogdock();
 
 async function values(ld: Logdock, topic: string): Promise<string[]> {
   if (!ld.broker.listTopics().some((t) => t.name === topic)) return [];
@@ -23,8 +13,8 @@ async function values(ld: Logdock, topic: string): Promise<string[]> {
 
 describe("rsyslog's omkafka", () => {
   it('ships the lines of a log file into a topic, including lines appended later', async () => {
-    ld = await startLogdock();
-    work = await mkdtemp(join(tmpdir(), 'logdock-rsyslog-'));
+    const ld = await logdock.start();
+    const work = await logdock.tempDir('logdock-rsyslog-');
     const logFile = join(work, 'app.log');
     await writeFile(logFile, 'first line\nsecond line\n');
     const conf = join(work, 'rsyslog.conf');
@@ -44,11 +34,11 @@ describe("rsyslog's omkafka", () => {
     );
     const rsyslog = spawnProcess('rsyslogd', ['-n', '-f', conf, '-i', join(work, 'rsyslogd.pid')]);
     await waitFor(
-      async () => (await values(ld!, 'syslog-in')).length === 2,
+      async () => (await values(ld, 'syslog-in')).length === 2,
       `the two existing lines (rsyslogd said: ${rsyslog.stderr()})`,
     );
     await appendFile(logFile, 'third line\n');
-    await waitFor(async () => (await values(ld!, 'syslog-in')).length === 3, 'the appended line');
+    await waitFor(async () => (await values(ld, 'syslog-in')).length === 3, 'the appended line');
     expect(await values(ld, 'syslog-in')).toEqual(['first line', 'second line', 'third line']);
   });
 });

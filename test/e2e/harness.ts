@@ -4,7 +4,7 @@
  * and offers a Node WebSocket ApiClient to the same server. Screenshots go to
  * `test-artifacts/e2e/`. Every wait has a generous deadline and polls a condition.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   existsSync,
@@ -17,8 +17,7 @@ import {
 } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import WebSocket from 'ws';
 import {
@@ -27,8 +26,9 @@ import {
   type WebSocketConstructor,
 } from '../../src/common/transport/websocket-client';
 import { WS_PATH } from '../../src/common/transport/wire';
+import { ROOT, serveArgs, spawnLogdock, waitForUrl } from '../main/cli/commands/serve-process';
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export { ROOT };
 export const ARTIFACTS = join(ROOT, 'test-artifacts', 'e2e');
 
 /** Mandatory flags for Chromium in this environment (no sandbox, no network chatter). */
@@ -181,43 +181,14 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'logdock-e2e-')));
   const scratch = await mkdtemp(join(tmpdir(), 'logdock-e2e-ui-'));
   const rendererDir = await snapshotRenderer(scratch);
-  const server = spawn(
-    process.execPath,
-    [
-      join(ROOT, 'bin', 'logdock.mjs'),
-      'serve',
-      '--data-dir',
-      dataDir,
-      '--http-port',
-      '0',
-      '--kafka-port',
-      '0',
-      ...(options.args ?? []),
-    ],
-    {
-      cwd: ROOT,
-      env: { ...process.env, LOGDOCK_RENDERER_DIR: rendererDir, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stdout = '';
-  let stderr = '';
-  let exited: number | null | undefined;
-  server.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  server.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exitPromise = new Promise<number | null>((done) =>
-    server.once('exit', (code) => {
-      exited = code;
-      done(code);
-    }),
-  );
+  const run = spawnLogdock(['serve', ...serveArgs(dataDir), ...(options.args ?? [])], {
+    env: { ...process.env, LOGDOCK_RENDERER_DIR: rendererDir, ...options.env },
+  });
+  const server = run.child;
 
   let url: string;
   try {
-    url = await waitFor(() => {
-      if (exited !== undefined) throw new Error(`logdock serve exited with ${exited}:\n${stderr}`);
-      return /Open (http:\/\/\S+)/.exec(stdout)?.[1];
-    }, 'logdock serve to print its URL');
+    url = await waitForUrl(run, 60_000);
   } catch (err) {
     server.kill('SIGKILL');
     throw err;
@@ -239,9 +210,9 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   await page.goto(url);
 
   const stopServer = async () => {
-    if (exited === undefined) server.kill('SIGTERM');
+    if (!run.hasExited()) server.kill('SIGTERM');
     const deadline = setTimeout(() => server.kill('SIGKILL'), 30_000);
-    const code = await exitPromise;
+    const code = await run.exited;
     clearTimeout(deadline);
     return code;
   };
@@ -255,7 +226,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     browser,
     page,
     api,
-    logs: () => stderr,
+    logs: run.err,
     async screenshot(name) {
       await mkdir(ARTIFACTS, { recursive: true });
       const path = join(ARTIFACTS, `${name}.png`);

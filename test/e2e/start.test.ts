@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ensureBuilt, ROOT, waitFor } from './harness';
+import { serveArgs, spawnLogdock, waitForUrl } from '../main/cli/commands/serve-process';
+import { ensureBuilt } from './harness';
 
 describe('npm start on a machine where Electron cannot run', () => {
   let dataDir: string;
@@ -21,30 +21,14 @@ describe('npm start on a machine where Electron cannot run', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' };
     delete env.DISPLAY;
     delete env.WAYLAND_DISPLAY;
-    const child = spawn(
-      process.execPath,
-      [
-        join(ROOT, 'bin', 'start.mjs'),
-        '--data-dir',
-        dataDir,
-        '--http-port',
-        '0',
-        '--kafka-port',
-        '0',
-      ],
-      { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    const run = spawnLogdock(serveArgs(dataDir), { script: 'start.mjs', env });
     try {
-      const url = await waitFor(
-        () => /Open (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/.exec(stdout)?.[1],
-        `the URL on stdout (stderr: ${stderr})`,
-      );
-      const reasons = stdout.split('\n').filter((l) => l.startsWith("Electron can't start here"));
+      const url = await waitForUrl(run, 60_000);
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/);
+      const reasons = run
+        .out()
+        .split('\n')
+        .filter((l) => l.startsWith("Electron can't start here"));
       expect(reasons).toHaveLength(1);
       expect(reasons[0]).toMatch(/starting headless mode instead\.$/);
       // The address works: it serves the UI.
@@ -52,8 +36,8 @@ describe('npm start on a machine where Electron cannot run', () => {
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<div id="root">');
     } finally {
-      child.kill('SIGTERM');
+      run.child.kill('SIGTERM');
     }
-    expect(await exited).toBe(0);
+    expect(await run.exited).toBe(0);
   });
 });

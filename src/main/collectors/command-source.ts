@@ -8,46 +8,25 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import type { Logger } from '../logger';
 import type { CommandSourceConfig } from './config';
-import type { SourceDeps } from './file-source';
-import { sampleLineRate, type LineRate } from './line-rate';
 import { createParser } from './parsers';
-import { RecordQueue } from './queue';
+import { QueuedSource } from './queued-source';
 import { H, fixedHeader } from './record';
 import type { Source, SourceStatus } from './status';
-import { StreamLines, type StreamCounters } from './stream-lines';
+import { StreamLines } from './stream-lines';
 import { ensureTopic } from './topic';
 
 const KILL_GRACE_MS = 5000;
 
-export class CommandSource implements Source {
-  readonly id: string;
-  private readonly queue: RecordQueue;
-  private readonly log: Logger;
+export class CommandSource extends QueuedSource<CommandSourceConfig> implements Source {
   private child: ChildProcess | null = null;
   private exited: Promise<void> = Promise.resolve();
   private restartTimer: NodeJS.Timeout | null = null;
   private closing = false;
   private closed: Promise<void> | null = null;
-  private readonly counters: StreamCounters = { lines: 0, cutLines: 0, parseErrors: 0 };
-  private readonly rate: LineRate = { at: Date.now(), lines: 0, perSec: 0 };
   private restarts = 0;
   private lastExitCode: number | null = null;
   private lastSignal: string | null = null;
-  private lastError: string | null = null;
-  private state: SourceStatus['state'] = 'stopped';
-
-  constructor(
-    readonly config: CommandSourceConfig,
-    private readonly deps: SourceDeps,
-  ) {
-    this.id = config.id;
-    this.log = deps.logger.child(`collector:${config.id}`);
-    this.queue = new RecordQueue(deps.broker, {
-      onError: (err) => this.fail(`producing to ${config.topic}: ${err.message}`),
-    });
-  }
 
   /** Creates the topic and starts the process. @throws LogdockError for a bad topic. */
   async start(): Promise<void> {
@@ -75,31 +54,20 @@ export class CommandSource implements Source {
   }
 
   status(): SourceStatus {
-    sampleLineRate(this.rate, this.counters.lines, Date.now());
     const pid =
       this.child?.exitCode === null && this.child.signalCode === null
         ? (this.child.pid ?? null)
         : null;
+    const detail =
+      pid !== null
+        ? `pid ${pid}`
+        : this.lastExitCode !== null
+          ? `exited with code ${this.lastExitCode}`
+          : this.lastSignal
+            ? `killed by ${this.lastSignal}`
+            : null;
     return {
-      id: this.id,
-      type: 'command',
-      topic: this.config.topic,
-      state: this.state,
-      lines: this.counters.lines,
-      linesPerSecond: this.rate.perSec,
-      cutLines: this.counters.cutLines,
-      parseErrors: this.counters.parseErrors,
-      bytesBehind: 0,
-      lastError: this.lastError ?? this.queue.lastError,
-      detail:
-        pid !== null
-          ? `pid ${pid}`
-          : this.lastExitCode !== null
-            ? `exited with code ${this.lastExitCode}`
-            : this.lastSignal
-              ? `killed by ${this.lastSignal}`
-              : null,
-      files: [],
+      ...this.baseStatus('command', detail),
       command: {
         pid,
         restarts: this.restarts,
@@ -201,10 +169,5 @@ export class CommandSource implements Source {
     this.restarts++;
     this.restartTimer = setTimeout(() => this.run(), this.config.restartDelayMs);
     this.restartTimer.unref();
-  }
-
-  private fail(message: string): void {
-    this.lastError = message;
-    this.log.warn(message);
   }
 }

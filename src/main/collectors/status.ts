@@ -1,6 +1,17 @@
 /** Status of sources and their files, as `CollectorManager.status()` reports it. */
 
-export interface FileStatus {
+/** Counters of one file, kept by its TrackedFile and reported as they are in FileStatus. */
+export interface FileStats {
+  lines: number;
+  linesCut: number;
+  parseErrors: number;
+  invalidBytes: number;
+  truncations: number;
+  /** Bytes that were in the file before a truncation and never read (a lower bound). */
+  missedBytes: number;
+}
+
+export interface FileStatus extends FileStats {
   path: string;
   /** `dev:ino:fingerprintLength:fingerprintHash`. */
   identity: string;
@@ -9,12 +20,6 @@ export interface FileStatus {
   size: number;
   bytesBehind: number;
   linesPerSec: number;
-  lines: number;
-  linesCut: number;
-  parseErrors: number;
-  invalidBytes: number;
-  truncations: number;
-  missedBytes: number;
   /** True while a rotated-away file is drained. */
   rotated: boolean;
   lastError: string | null;

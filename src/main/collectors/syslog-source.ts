@@ -9,40 +9,24 @@ import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
 import { LogdockError } from '../../common/errors';
 import type { ProduceRecord } from '../broker/api';
-import type { Logger } from '../logger';
 import type { SyslogSourceConfig } from './config';
 import type { SourceDeps } from './file-source';
-import { sampleLineRate, type LineRate } from './line-rate';
 import { parseSyslog, type Parser } from './parsers';
-import { RecordQueue } from './queue';
+import { QueuedSource } from './queued-source';
 import { H, buildRecord, fixedHeader } from './record';
 import type { Source, SourceStatus } from './status';
 import { ensureTopic } from './topic';
 
-export class SyslogSource implements Source {
-  readonly id: string;
-  private readonly queue: RecordQueue;
+export class SyslogSource extends QueuedSource<SyslogSourceConfig> implements Source {
   private readonly parser: Parser;
-  private readonly log: Logger;
   private udp: Socket | null = null;
   private tcp: Server | null = null;
   private readonly conns = new Set<TcpSocket>();
-  private counters = { lines: 0, cutLines: 0, parseErrors: 0 };
-  private readonly rate: LineRate = { at: Date.now(), lines: 0, perSec: 0 };
-  private lastError: string | null = null;
-  private state: SourceStatus['state'] = 'stopped';
   private closed: Promise<void> | null = null;
   private ports = { udp: null as number | null, tcp: null as number | null };
 
-  constructor(
-    readonly config: SyslogSourceConfig,
-    private readonly deps: SourceDeps,
-  ) {
-    this.id = config.id;
-    this.log = deps.logger.child(`collector:${config.id}`);
-    this.queue = new RecordQueue(deps.broker, {
-      onError: (err) => this.fail(`producing to ${config.topic}: ${err.message}`),
-    });
+  constructor(config: SyslogSourceConfig, deps: SourceDeps) {
+    super(config, deps);
     this.parser = (text) =>
       parseSyslog(text, config.timezone) ?? { error: 'not an RFC 5424 or RFC 3164 syslog message' };
   }
@@ -88,23 +72,11 @@ export class SyslogSource implements Source {
   }
 
   status(): SourceStatus {
-    sampleLineRate(this.rate, this.counters.lines, Date.now());
     const parts = [];
     if (this.ports.udp !== null) parts.push(`udp 127.0.0.1:${this.ports.udp}`);
     if (this.ports.tcp !== null) parts.push(`tcp 127.0.0.1:${this.ports.tcp}`);
     return {
-      id: this.id,
-      type: 'syslog',
-      topic: this.config.topic,
-      state: this.state,
-      lines: this.counters.lines,
-      linesPerSecond: this.rate.perSec,
-      cutLines: this.counters.cutLines,
-      parseErrors: this.counters.parseErrors,
-      bytesBehind: 0,
-      lastError: this.lastError ?? this.queue.lastError,
-      detail: parts.length > 0 ? `listening on ${parts.join(', ')}` : null,
-      files: [],
+      ...this.baseStatus('syslog', parts.length > 0 ? `listening on ${parts.join(', ')}` : null),
       listening: { ...this.ports },
     };
   }
@@ -188,11 +160,6 @@ export class SyslogSource implements Source {
     if (cutFrom !== undefined) this.counters.cutLines++;
     if (parseError) this.counters.parseErrors++;
     this.queue.push([record as ProduceRecord]);
-  }
-
-  private fail(message: string): void {
-    this.lastError = message;
-    this.log.warn(message);
   }
 }
 

@@ -10,16 +10,7 @@ import type { Fingerprint } from './identity';
 import { sampleLineRate, type LineRate } from './line-rate';
 import type { LineSplitter } from './lines';
 import type { MultilineJoiner } from './multiline';
-
-export interface FileStats {
-  lines: number;
-  linesCut: number;
-  parseErrors: number;
-  invalidBytes: number;
-  truncations: number;
-  /** Bytes that were in the file before a truncation and never read (a lower bound). */
-  missedBytes: number;
-}
+import type { FileStats } from './status';
 
 export class TrackedFile {
   fh: FileHandle | null = null;

@@ -1,26 +1,15 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openBroker, type Broker } from '../../../src/main/broker';
-import { rejection, tempDir } from './helpers';
+import { rejection, useBrokerDir } from './helpers';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-let broker: Broker | null = null;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
-afterEach(async () => {
-  await broker?.close();
-  broker = null;
-  await cleanup();
-});
+const fixture = useBrokerDir();
 
 async function open(opts: Partial<Parameters<typeof openBroker>[0]> = {}): Promise<Broker> {
-  broker = await openBroker({ dataDir: dir, ...opts });
-  return broker;
+  fixture.broker = await openBroker({ dataDir: fixture.dir, ...opts });
+  return fixture.broker;
 }
 
 const v = (s: string) => Buffer.from(s);
@@ -36,7 +25,7 @@ describe('Broker topics', () => {
     expect(desc.configs['retention.ms']).toBe(60000);
     expect(desc.configs['cleanup.policy']).toBe('compact');
     expect(desc.internal).toBe(false);
-    expect(existsSync(join(dir, 'app.logs-2'))).toBe(true);
+    expect(existsSync(join(fixture.dir, 'app.logs-2'))).toBe(true);
     await b.send([
       { topic: 'app.logs', partition: 1, value: v('a'), timestamp: 1000 },
       { topic: 'app.logs', partition: 1, value: v('b'), timestamp: 2000 },
@@ -86,8 +75,8 @@ describe('Broker topics', () => {
       { topic: 'gone', partition: 0, offset: 1 },
     ]);
     await b.deleteTopic('gone');
-    expect(existsSync(join(dir, 'gone-0'))).toBe(false);
-    expect(existsSync(join(dir, 'gone-1'))).toBe(false);
+    expect(existsSync(join(fixture.dir, 'gone-0'))).toBe(false);
+    expect(existsSync(join(fixture.dir, 'gone-1'))).toBe(false);
     expect(b.committedOffsets('g').size).toBe(0);
     expect((await rejection(() => b.deleteTopic('gone'))).code).toBe('UNKNOWN_TOPIC');
     // a new topic of the same name starts empty
@@ -138,7 +127,7 @@ describe('Broker topics', () => {
     expect(desc.configs['retention.ms']).toBe(123456);
     const [r] = await b.readRecords('t', 2, 0);
     expect(r.value?.toString()).toBe('hello');
-    const catalogue = JSON.parse(await readFile(join(dir, 'topics.json'), 'utf8'));
+    const catalogue = JSON.parse(await readFile(join(fixture.dir, 'topics.json'), 'utf8'));
     expect(catalogue.version).toBe(1);
     expect(catalogue.topics.find((t: { name: string }) => t.name === 't').configs).toEqual({
       'retention.ms': 123456,
@@ -179,15 +168,15 @@ describe('Broker topics', () => {
     await b.createTopic('keep');
     await b.send([{ topic: 'keep', value: v('x') }]);
     await b.close();
-    broker = null;
-    const good = await readFile(join(dir, 'topics.json'), 'utf8');
-    await writeFile(join(dir, 'topics.json'), '{"version": 1, "topics": [ garbage');
-    const err = await rejection(openBroker({ dataDir: dir }));
+    fixture.broker = null;
+    const good = await readFile(join(fixture.dir, 'topics.json'), 'utf8');
+    await writeFile(join(fixture.dir, 'topics.json'), '{"version": 1, "topics": [ garbage');
+    const err = await rejection(openBroker({ dataDir: fixture.dir }));
     expect(err.code).toBe('CORRUPT_FILE');
     expect(err.message).toContain('topics.json');
-    expect(existsSync(join(dir, '.lock'))).toBe(false);
-    expect(existsSync(join(dir, 'keep-0'))).toBe(true);
-    await writeFile(join(dir, 'topics.json'), good);
+    expect(existsSync(join(fixture.dir, '.lock'))).toBe(false);
+    expect(existsSync(join(fixture.dir, 'keep-0'))).toBe(true);
+    await writeFile(join(fixture.dir, 'topics.json'), good);
     b = await open();
     expect(b.describeTopic('keep').partitions[0].logEndOffset).toBe(1);
   });
@@ -196,20 +185,20 @@ describe('Broker topics', () => {
     let b = await open();
     await b.createTopic('a');
     await b.close();
-    const doc = JSON.parse(await readFile(join(dir, 'topics.json'), 'utf8'));
+    const doc = JSON.parse(await readFile(join(fixture.dir, 'topics.json'), 'utf8'));
     doc.topics.push({
       ...doc.topics.find((t: { name: string }) => t.name === 'a'),
       name: 'b',
       topicId: 'x',
     });
-    await writeFile(join(dir, 'topics.json.tmp'), JSON.stringify(doc));
+    await writeFile(join(fixture.dir, 'topics.json.tmp'), JSON.stringify(doc));
     b = await open();
     expect(b.listTopics().map((t) => t.name)).toEqual(['a', 'b']);
     await b.close();
-    await writeFile(join(dir, 'topics.json.tmp'), JSON.stringify(doc).slice(0, 30));
+    await writeFile(join(fixture.dir, 'topics.json.tmp'), JSON.stringify(doc).slice(0, 30));
     b = await open();
     expect(b.listTopics().map((t) => t.name)).toEqual(['a', 'b']);
-    expect((await readdir(dir)).includes('topics.json.tmp')).toBe(false);
+    expect((await readdir(fixture.dir)).includes('topics.json.tmp')).toBe(false);
   });
 
   it('auto-creates topics on send unless disabled', async () => {
@@ -261,7 +250,7 @@ describe('Broker waits and restarts', () => {
     await b.deleteTopic('w');
     expect(await onDeleted).toBe(false);
     await b.close();
-    broker = null;
+    fixture.broker = null;
     expect(await onClosed).toBe(false);
   });
 
@@ -298,15 +287,15 @@ describe('Broker waits and restarts', () => {
     await b.send([{ topic: 'orphan', partition: 0, value: v('x') }]);
     await b.close();
     // As if a delete had rewritten the catalogue and crashed before removing the files.
-    const doc = JSON.parse(await readFile(join(dir, 'topics.json'), 'utf8'));
+    const doc = JSON.parse(await readFile(join(fixture.dir, 'topics.json'), 'utf8'));
     doc.topics = doc.topics.filter((t: { name: string }) => t.name !== 'orphan');
-    await writeFile(join(dir, 'topics.json'), JSON.stringify(doc));
+    await writeFile(join(fixture.dir, 'topics.json'), JSON.stringify(doc));
     const { mkdir } = await import('node:fs/promises');
-    await mkdir(join(dir, 'notes-2024'));
-    await writeFile(join(dir, 'notes-2024', 'readme.txt'), 'not a partition');
+    await mkdir(join(fixture.dir, 'notes-2024'));
+    await writeFile(join(fixture.dir, 'notes-2024', 'readme.txt'), 'not a partition');
     b = await open();
-    expect(existsSync(join(dir, 'orphan-0'))).toBe(false);
-    expect(existsSync(join(dir, 'notes-2024', 'readme.txt'))).toBe(true);
+    expect(existsSync(join(fixture.dir, 'orphan-0'))).toBe(false);
+    expect(existsSync(join(fixture.dir, 'notes-2024', 'readme.txt'))).toBe(true);
     expect(b.listTopics().map((t) => t.name)).toEqual(['kept']);
   });
 });
@@ -363,10 +352,10 @@ describe('__consumer_offsets with several partitions', () => {
 describe('data directory lock', () => {
   it('refuses a second broker on the same directory, naming the holder', async () => {
     await open();
-    const err = await rejection(openBroker({ dataDir: dir }));
+    const err = await rejection(openBroker({ dataDir: fixture.dir }));
     expect(err.code).toBe('UNAVAILABLE');
-    expect(err.message).toContain(dir);
-    expect(await readFile(join(dir, '.lock'), 'utf8')).toBe(`${process.pid}\n`);
+    expect(err.message).toContain(fixture.dir);
+    expect(await readFile(join(fixture.dir, '.lock'), 'utf8')).toBe(`${process.pid}\n`);
   });
 
   it('takes over a lock left by a dead process', async () => {
@@ -380,11 +369,11 @@ describe('data directory lock', () => {
         break;
       }
     }
-    await writeFile(join(dir, '.lock'), `${dead}\n`);
+    await writeFile(join(fixture.dir, '.lock'), `${dead}\n`);
     const b = await open();
-    expect(await readFile(join(dir, '.lock'), 'utf8')).toBe(`${process.pid}\n`);
+    expect(await readFile(join(fixture.dir, '.lock'), 'utf8')).toBe(`${process.pid}\n`);
     await b.close();
-    broker = null;
-    expect(existsSync(join(dir, '.lock'))).toBe(false);
+    fixture.broker = null;
+    expect(existsSync(join(fixture.dir, '.lock'))).toBe(false);
   });
 });

@@ -2,22 +2,17 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli, tempDir, waitFor } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { useCliDataDir, waitFor } from './helpers';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir('logdock-cli-'));
-});
-afterEach(() => cleanup());
+const cli = useCliDataDir();
 
 describe('CLI commands against a running Logdock (withLogdock)', () => {
   it('goes through the API of a Logdock running on the data directory', async () => {
     const bin = fileURLToPath(new URL('../../../bin/logdock.mjs', import.meta.url));
     const serve = spawn(
       process.execPath,
-      [bin, 'serve', '--data-dir', dir, '--http-port', '0', '--no-kafka'],
+      [bin, 'serve', '--data-dir', cli.dir, '--http-port', '0', '--no-kafka'],
       {
         stdio: ['ignore', 'ignore', 'pipe'],
       },
@@ -27,37 +22,21 @@ describe('CLI commands against a running Logdock (withLogdock)', () => {
     const exited = new Promise((resolve) => serve.on('exit', resolve));
     try {
       await waitFor(
-        () => existsSync(join(dir, 'api.json')) || serve.exitCode !== null,
+        () => existsSync(join(cli.dir, 'api.json')) || serve.exitCode !== null,
         'logdock serve to start',
         45_000,
       );
       expect(serve.exitCode, log).toBeNull();
-      const created = await runCli([
-        'topics',
-        '--create',
-        '--topic',
-        'live',
-        '--partitions',
-        '2',
-        '--data-dir',
-        dir,
-      ]);
+      const created = await cli.run(['topics', '--create', '--topic', 'live', '--partitions', '2']);
       expect(created.stdout, created.stderr).toBe('Created topic live.\n');
-      const produced = await runCli(
-        ['produce', '--topic', 'live', '--partition', '1', '--data-dir', dir],
+      const produced = await cli.run(
+        ['produce', '--topic', 'live', '--partition', '1'],
         'one\ntwo\n',
       );
       expect(produced.code, produced.stderr).toBe(0);
-      const described = await runCli([
-        'topics',
-        '--describe',
-        '--topic',
-        'live',
-        '--data-dir',
-        dir,
-      ]);
+      const described = await cli.run(['topics', '--describe', '--topic', 'live']);
       expect(described.stdout).toMatch(/Partition: 1\t.*LogEndOffset: 2/);
-      const altered = await runCli([
+      const altered = await cli.run([
         'topics',
         '--alter',
         '--topic',
@@ -68,49 +47,28 @@ describe('CLI commands against a running Logdock (withLogdock)', () => {
         'retention.ms=60000',
         '--config',
         'cleanup.policy=compact,delete',
-        '--data-dir',
-        dir,
       ]);
       expect(altered.stdout, altered.stderr).toBe('Altered topic live.\n');
-      const after = await runCli(['topics', '--describe', '--topic', 'live', '--data-dir', dir]);
+      const after = await cli.run(['topics', '--describe', '--topic', 'live']);
       expect(after.stdout).toMatch(/PartitionCount: 3\t/);
       expect(after.stdout).toMatch(/retention\.ms=60000/);
       expect(after.stdout).toMatch(/cleanup\.policy=compact,delete/);
-      const refused = await runCli([
+      const refused = await cli.run([
         'topics',
         '--alter',
         '--topic',
         'live',
         '--config',
         'max.message.bytes=2000',
-        '--data-dir',
-        dir,
       ]);
       expect(refused.code).not.toBe(0);
       expect(refused.stderr).toMatch(
         /max\.message\.bytes cannot be changed while Logdock runs.*retention\.ms/,
       );
-      const shrink = await runCli([
-        'topics',
-        '--alter',
-        '--topic',
-        'live',
-        '--partitions',
-        '2',
-        '--data-dir',
-        dir,
-      ]);
+      const shrink = await cli.run(['topics', '--alter', '--topic', 'live', '--partitions', '2']);
       expect(shrink.code).not.toBe(0);
       expect(shrink.stderr).toMatch(/can only be increased/);
-      const consumed = await runCli([
-        'consume',
-        '--topic',
-        'live',
-        '--max-messages',
-        '1',
-        '--data-dir',
-        dir,
-      ]);
+      const consumed = await cli.run(['consume', '--topic', 'live', '--max-messages', '1']);
       expect(consumed.code).toBe(1);
       expect(consumed.stderr).toContain('Logdock is running on');
     } finally {

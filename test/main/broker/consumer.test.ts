@@ -1,23 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openBroker, type Broker } from '../../../src/main/broker';
-import { rejection, tempDir } from './helpers';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { rejection, useBroker } from './helpers';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-let broker: Broker;
+const fixture = useBroker();
 
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-  broker = await openBroker({ dataDir: dir });
-  await broker.createTopic('t', { partitions: 2 });
-});
-afterEach(async () => {
-  await broker.close();
-  await cleanup();
+  await fixture.broker.createTopic('t', { partitions: 2 });
 });
 
 async function produce(partition: number, values: string[], timestamp?: number): Promise<void> {
-  await broker.send(
+  await fixture.broker.send(
     values.map((v) => ({ topic: 't', partition, value: Buffer.from(v), timestamp })),
   );
 }
@@ -28,7 +19,7 @@ describe('Consumer', () => {
   it('reads assigned partitions in offset order from earliest', async () => {
     await produce(0, ['a', 'b', 'c']);
     await produce(0, ['d']);
-    const c = broker.consumer({ autoOffsetReset: 'earliest' });
+    const c = fixture.broker.consumer({ autoOffsetReset: 'earliest' });
     c.assign([{ topic: 't', partition: 0 }]);
     const got = await c.poll(1000);
     expect(values(got)).toEqual(['a', 'b', 'c', 'd']);
@@ -38,7 +29,7 @@ describe('Consumer', () => {
 
   it('starts at the end with latest and returns only new records', async () => {
     await produce(0, ['old']);
-    const c = broker.consumer({ autoOffsetReset: 'latest' });
+    const c = fixture.broker.consumer({ autoOffsetReset: 'latest' });
     c.assign([{ topic: 't', partition: 0 }]);
     expect(await c.poll(0)).toEqual([]);
     await produce(0, ['new']);
@@ -46,7 +37,7 @@ describe('Consumer', () => {
   });
 
   it('wakes a long poll as soon as a record is appended', async () => {
-    const c = broker.consumer({ autoOffsetReset: 'earliest' });
+    const c = fixture.broker.consumer({ autoOffsetReset: 'earliest' });
     c.assign([
       { topic: 't', partition: 0 },
       { topic: 't', partition: 1 },
@@ -61,7 +52,7 @@ describe('Consumer', () => {
     await produce(0, ['t1'], 1000);
     await produce(0, ['t2'], 2000);
     await produce(0, ['t3'], 3000);
-    const c = broker.consumer({ autoOffsetReset: 'latest' });
+    const c = fixture.broker.consumer({ autoOffsetReset: 'latest' });
     c.assign([{ topic: 't', partition: 0 }]);
     await c.seek('t', 0, 1);
     expect(values(await c.poll(100))).toEqual(['t2', 't3']);
@@ -79,7 +70,7 @@ describe('Consumer', () => {
   it('pauses and resumes partitions', async () => {
     await produce(0, ['p0']);
     await produce(1, ['p1']);
-    const c = broker.consumer({ autoOffsetReset: 'earliest' });
+    const c = fixture.broker.consumer({ autoOffsetReset: 'earliest' });
     c.assign([
       { topic: 't', partition: 0 },
       { topic: 't', partition: 1 },
@@ -98,14 +89,14 @@ describe('Consumer', () => {
       ['earliest', ['d', 'e']],
       ['latest', []],
     ] as const) {
-      const c = broker.consumer({ autoOffsetReset: policy });
+      const c = fixture.broker.consumer({ autoOffsetReset: policy });
       c.assign([{ topic: 't', partition: 0 }]);
       await c.seek('t', 0, 1);
-      await broker.deleteRecords('t', 0, 3);
+      await fixture.broker.deleteRecords('t', 0, 3);
       expect(values(await c.poll(0))).toEqual(expected);
       await c.close();
     }
-    const strict = broker.consumer({ autoOffsetReset: 'none' });
+    const strict = fixture.broker.consumer({ autoOffsetReset: 'none' });
     strict.assign([{ topic: 't', partition: 0 }]);
     await strict.seek('t', 0, 1);
     const err = await rejection(strict.poll(0));
@@ -115,10 +106,10 @@ describe('Consumer', () => {
 
   it('refuses to guess a start with policy none and no committed offset', async () => {
     await produce(0, ['a']);
-    const c = broker.consumer({ groupId: 'g', autoOffsetReset: 'none' });
+    const c = fixture.broker.consumer({ groupId: 'g', autoOffsetReset: 'none' });
     c.assign([{ topic: 't', partition: 0 }]);
     expect((await rejection(c.poll(0))).code).toBe('OFFSET_OUT_OF_RANGE');
-    await broker.groups.commitOffsets({ groupId: 'g', generationId: -1, memberId: '' }, [
+    await fixture.broker.groups.commitOffsets({ groupId: 'g', generationId: -1, memberId: '' }, [
       { topic: 't', partition: 0, offset: 0 },
     ]);
     expect(values(await c.poll(100))).toEqual(['a']);
@@ -126,13 +117,13 @@ describe('Consumer', () => {
 
   it('resumes from committed offsets in a new consumer of the same group', async () => {
     await produce(0, ['a', 'b']);
-    const c1 = broker.consumer({ groupId: 'g', autoOffsetReset: 'earliest' });
+    const c1 = fixture.broker.consumer({ groupId: 'g', autoOffsetReset: 'earliest' });
     c1.assign([{ topic: 't', partition: 0 }]);
     expect(values(await c1.poll(100))).toEqual(['a', 'b']);
     await c1.commitSync();
     await c1.close();
     await produce(0, ['c']);
-    const c2 = broker.consumer({ groupId: 'g', autoOffsetReset: 'earliest' });
+    const c2 = fixture.broker.consumer({ groupId: 'g', autoOffsetReset: 'earliest' });
     c2.assign([{ topic: 't', partition: 0 }]);
     expect(values(await c2.poll(100))).toEqual(['c']);
     expect(c2.committed([{ topic: 't', partition: 0 }])).toEqual([
@@ -141,7 +132,7 @@ describe('Consumer', () => {
   });
 
   it('is woken by close while it waits and refuses calls afterwards', async () => {
-    const c = broker.consumer({ autoOffsetReset: 'earliest' });
+    const c = fixture.broker.consumer({ autoOffsetReset: 'earliest' });
     c.assign([{ topic: 't', partition: 0 }]);
     // A 10-minute wait: only a prompt wake-up by close() lets the test finish in time.
     const polled = c.poll(600_000);
@@ -151,12 +142,12 @@ describe('Consumer', () => {
   });
 
   it('keeps order within each partition over many polls', async () => {
-    const c = broker.consumer({ autoOffsetReset: 'earliest', maxPollRecords: 7 });
+    const c = fixture.broker.consumer({ autoOffsetReset: 'earliest', maxPollRecords: 7 });
     c.assign([
       { topic: 't', partition: 0 },
       { topic: 't', partition: 1 },
     ]);
-    const p = broker.producer({ lingerMs: 1 });
+    const p = fixture.broker.producer({ lingerMs: 1 });
     await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
         p.send({ topic: 't', partition: i % 2, value: Buffer.from(String(i)) }),

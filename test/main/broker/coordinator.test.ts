@@ -43,6 +43,30 @@ async function joined(c: GroupCoordinator, req: JoinGroupRequest) {
   return r;
 }
 
+/**
+ * A second member b joins the group that `aId` leads; a rejoins, and both sync generation 2
+ * with empty assignments. Returns b's member id.
+ */
+async function secondMemberJoins(
+  c: GroupCoordinator,
+  aId: string,
+  over: Partial<JoinGroupRequest> = {},
+): Promise<string> {
+  const bJoin = c.joinGroup(joinReq('', over));
+  await joined(c, joinReq(aId, over));
+  const b = await bJoin;
+  if (b.kind !== 'joined') throw new Error('unexpected');
+  const bSync = c.syncGroup({
+    groupId: 'g',
+    generationId: 2,
+    memberId: b.memberId,
+    assignments: [],
+  });
+  await c.syncGroup({ groupId: 'g', generationId: 2, memberId: aId, assignments: [] });
+  await bSync;
+  return b.memberId;
+}
+
 describe('GroupCoordinator', () => {
   it('makes a lone member leader of generation 1 and hands back its assignment on sync', async () => {
     const c = make();
@@ -128,34 +152,23 @@ describe('GroupCoordinator', () => {
     const short = { sessionTimeoutMs: 1000, rebalanceTimeoutMs: 1000 };
     const a = await joined(c, joinReq('', short));
     await c.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, assignments: [] });
-    const bJoin = c.joinGroup(joinReq('', short));
-    const aJoin = await joined(c, joinReq(a.memberId, short));
-    const b = await bJoin;
-    if (b.kind !== 'joined') throw new Error('unexpected');
-    const bSync = c.syncGroup({
-      groupId: 'g',
-      generationId: 2,
-      memberId: b.memberId,
-      assignments: [],
-    });
-    await c.syncGroup({ groupId: 'g', generationId: 2, memberId: aJoin.memberId, assignments: [] });
-    await bSync;
+    const b = await secondMemberJoins(c, a.memberId, short);
     // b keeps heartbeating; a goes silent (a crashed process).
     const started = Date.now();
     let sawRebalance = false;
     await waitFor(() => {
       try {
-        c.heartbeat({ groupId: 'g', generationId: 2, memberId: b.memberId });
+        c.heartbeat({ groupId: 'g', generationId: 2, memberId: b });
       } catch (err) {
         sawRebalance = (err as { code: string }).code === 'REBALANCE_IN_PROGRESS';
       }
       return sawRebalance;
     }, 'the group to notice the silent member');
     expect(Date.now() - started).toBeLessThan(10_000);
-    const again = await joined(c, joinReq(b.memberId, short));
+    const again = await joined(c, joinReq(b, short));
     expect(again.generationId).toBe(3);
-    expect(again.leader).toBe(b.memberId);
-    expect(again.members.map((m) => m.memberId)).toEqual([b.memberId]);
+    expect(again.leader).toBe(b);
+    expect(again.members.map((m) => m.memberId)).toEqual([b]);
   });
 
   it('rejects stale generations, unknown members and incompatible protocols with Kafka error codes', async () => {
@@ -359,19 +372,8 @@ describe('GroupCoordinator', () => {
   it('answers a follower that re-sends its join with the current generation, without a rebalance', async () => {
     const c = make();
     const a = await joined(c, joinReq(''));
-    const bJoin = c.joinGroup(joinReq(''));
-    await joined(c, joinReq(a.memberId));
-    const b = await bJoin;
-    if (b.kind !== 'joined') throw new Error('unexpected');
-    const bSync = c.syncGroup({
-      groupId: 'g',
-      generationId: 2,
-      memberId: b.memberId,
-      assignments: [],
-    });
-    await c.syncGroup({ groupId: 'g', generationId: 2, memberId: a.memberId, assignments: [] });
-    await bSync;
-    const again = await joined(c, joinReq(b.memberId));
+    const b = await secondMemberJoins(c, a.memberId);
+    const again = await joined(c, joinReq(b));
     expect(again.generationId).toBe(2);
     expect(c.listGroups()[0].state).toBe('Stable');
   });

@@ -1,26 +1,16 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openBroker, type Broker } from '../../../src/main/broker';
-import { tempDir, waitFor } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { openBroker } from '../../../src/main/broker';
+import { useBrokerDir, waitFor } from './helpers';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-let broker: Broker | null = null;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
-afterEach(async () => {
-  await broker?.close();
-  await cleanup();
-});
+const fixture = useBrokerDir();
 
 const child = fileURLToPath(new URL('./fixtures/crash-child.ts', import.meta.url));
 
 describe('broker crash', () => {
   it('keeps records, groups and committed offsets across a SIGKILL and takes over the stale lock', async () => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, dir], {
+    const proc = spawn(process.execPath, ['--import', 'tsx', child, fixture.dir], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -42,7 +32,8 @@ describe('broker crash', () => {
     const committed = JSON.parse(out.split('READY ')[1]) as Record<string, number>;
 
     // While the dead child's pid is in .lock, a new broker takes the directory over.
-    broker = await openBroker({ dataDir: dir });
+    const broker = await openBroker({ dataDir: fixture.dir });
+    fixture.broker = broker; // closed after the test
     // The dead member was restored with the group and expires after its session timeout.
     expect(broker.describeGroup('survivor').members).toBe(1);
     expect(Object.fromEntries(broker.committedOffsets('survivor'))).toEqual(committed);
@@ -51,7 +42,7 @@ describe('broker crash', () => {
     const first = await broker.readRecords('crash', 0, 0, { maxRecords: 1 });
     expect(first[0].value?.toString()).toBe('0');
     await waitFor(
-      () => broker!.describeGroup('survivor').state === 'Empty',
+      () => broker.describeGroup('survivor').state === 'Empty',
       'the dead member to expire',
     );
 

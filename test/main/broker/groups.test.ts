@@ -1,19 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openBroker, type Broker, type Consumer } from '../../../src/main/broker';
-import { tempDir, waitFor } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { type Consumer } from '../../../src/main/broker';
+import { createTopicOfTen, useBroker, waitFor } from './helpers';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-let broker: Broker;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-  broker = await openBroker({ dataDir: dir });
-});
-afterEach(async () => {
-  await broker.close();
-  await cleanup();
-});
+const fixture = useBroker();
 
 /**
  * A consumer of a group that processes what it polls and then commits synchronously; a
@@ -32,7 +21,7 @@ class Worker {
     processed: Map<string, number>,
     opts: { assignors?: string[] } = {},
   ) {
-    const consumer = broker.consumer({
+    const consumer = fixture.broker.consumer({
       groupId: group,
       autoOffsetReset: 'earliest',
       sessionTimeoutMs: 2000,
@@ -78,7 +67,7 @@ class Worker {
 async function stableWith(group: string, members: number): Promise<void> {
   await waitFor(() => {
     try {
-      const d = broker.describeGroup(group);
+      const d = fixture.broker.describeGroup(group);
       return d.state === 'Stable' && d.members === members;
     } catch {
       return false;
@@ -87,7 +76,7 @@ async function stableWith(group: string, members: number): Promise<void> {
 }
 
 async function produce(topic: string, from: number, count: number): Promise<void> {
-  const p = broker.producer({ lingerMs: 2 });
+  const p = fixture.broker.producer({ lingerMs: 2 });
   await Promise.all(
     Array.from({ length: count }, (_, i) =>
       p.send({ topic, key: Buffer.from(`k${from + i}`), value: Buffer.from(String(from + i)) }),
@@ -97,7 +86,7 @@ async function produce(topic: string, from: number, count: number): Promise<void
 }
 
 function partitionsOf(group: string): string[] {
-  return broker
+  return fixture.broker
     .describeGroup(group)
     .memberList.flatMap((m) =>
       m.assignment.flatMap((a) => a.partitions.map((p) => `${a.topic}-${p}`)),
@@ -107,7 +96,7 @@ function partitionsOf(group: string): string[] {
 
 describe('consumer groups', () => {
   it('shares partitions inside a group and delivers every record to every group exactly once, through joins, leaves and crashes', async () => {
-    await broker.createTopic('events', { partitions: 6 });
+    await fixture.broker.createTopic('events', { partitions: 6 });
     const processed = { A: new Map<string, number>(), B: new Map<string, number>() };
     const a1 = new Worker('A', ['events'], processed.A);
     const a2 = new Worker('A', ['events'], processed.A, { assignors: ['roundrobin', 'range'] });
@@ -157,12 +146,12 @@ describe('consumer groups', () => {
     }
     // Committed offsets reached the end of every partition in both groups.
     for (const group of ['A', 'B']) {
-      for (const lag of broker.groupLag(group)) expect(lag.lag).toBe(0);
+      for (const lag of fixture.broker.groupLag(group)) expect(lag.lag).toBe(0);
     }
   });
 
   it('gives each group its own copy of a topic (publish-subscribe)', async () => {
-    await broker.createTopic('news', { partitions: 2 });
+    await fixture.broker.createTopic('news', { partitions: 2 });
     const seen = {
       x: new Map<string, number>(),
       y: new Map<string, number>(),
@@ -176,7 +165,7 @@ describe('consumer groups', () => {
       'every group to read all 100 records',
     );
     for (const w of workers) await w.stop('leave');
-    expect(broker.listGroups().map((g) => [g.groupId, g.state])).toEqual([
+    expect(fixture.broker.listGroups().map((g) => [g.groupId, g.state])).toEqual([
       ['x', 'Empty'],
       ['y', 'Empty'],
       ['z', 'Empty'],
@@ -184,12 +173,12 @@ describe('consumer groups', () => {
   });
 
   it('rebalances when partitions are added to a subscribed topic', async () => {
-    await broker.createTopic('grow', { partitions: 1 });
+    await fixture.broker.createTopic('grow', { partitions: 1 });
     const seen = new Map<string, number>();
     const w = [new Worker('G', ['grow'], seen), new Worker('G', ['grow'], seen)];
     await stableWith('G', 2);
     expect(partitionsOf('G')).toEqual(['grow-0']);
-    await broker.createPartitions('grow', 4);
+    await fixture.broker.createPartitions('grow', 4);
     await waitFor(() => partitionsOf('G').length === 4, 'the new partitions to be assigned');
     for (const x of w) await x.stop('leave');
   });
@@ -197,19 +186,11 @@ describe('consumer groups', () => {
 
 describe('group administration', () => {
   it('describes members and lag, plans and applies offset resets only for an inactive group, and deletes it', async () => {
-    await broker.createTopic('t', { partitions: 2 });
-    await broker.send(
-      Array.from({ length: 10 }, (_, i) => ({
-        topic: 't',
-        partition: i % 2,
-        value: Buffer.from(String(i)),
-        timestamp: 1000 * (i + 1),
-      })),
-    );
+    await createTopicOfTen(fixture.broker);
     const seen = new Map<string, number>();
     const w = new Worker('admin', ['t'], seen);
     await waitFor(() => seen.size === 10, 'the worker to read everything');
-    const d = broker.describeGroup('admin');
+    const d = fixture.broker.describeGroup('admin');
     expect(d).toMatchObject({
       state: 'Stable',
       protocolType: 'consumer',
@@ -223,27 +204,29 @@ describe('group administration', () => {
     });
     // A plan can be shown for an active group; executing it is refused.
     expect(
-      await broker.resetGroupOffsets(
+      await fixture.broker.resetGroupOffsets(
         'admin',
         { topic: 't', spec: { kind: 'earliest' } },
         { dryRun: true },
       ),
     ).toHaveLength(2);
     await expect(
-      broker.resetGroupOffsets(
+      fixture.broker.resetGroupOffsets(
         'admin',
         { topic: 't', spec: { kind: 'earliest' } },
         { dryRun: false },
       ),
     ).rejects.toMatchObject({ code: 'GROUP_NOT_EMPTY' });
-    await expect(broker.deleteGroup('admin')).rejects.toMatchObject({ code: 'GROUP_NOT_EMPTY' });
+    await expect(fixture.broker.deleteGroup('admin')).rejects.toMatchObject({
+      code: 'GROUP_NOT_EMPTY',
+    });
     await w.stop('leave');
-    await broker.send([{ topic: 't', partition: 0, value: Buffer.from('more') }]);
-    expect(broker.groupLag('admin')).toEqual([
+    await fixture.broker.send([{ topic: 't', partition: 0, value: Buffer.from('more') }]);
+    expect(fixture.broker.groupLag('admin')).toEqual([
       { topic: 't', partition: 0, committedOffset: 5, logEndOffset: 6, lag: 1 },
       { topic: 't', partition: 1, committedOffset: 5, logEndOffset: 5, lag: 0 },
     ]);
-    const plan = await broker.resetGroupOffsets(
+    const plan = await fixture.broker.resetGroupOffsets(
       'admin',
       { topic: 't', spec: { kind: 'shift', by: -2 } },
       { dryRun: true },
@@ -252,10 +235,10 @@ describe('group administration', () => {
       { topic: 't', partition: 0, oldOffset: 5, newOffset: 3 },
       { topic: 't', partition: 1, oldOffset: 5, newOffset: 3 },
     ]);
-    expect(broker.committedOffsets('admin').get('t:0')).toBe(5);
+    expect(fixture.broker.committedOffsets('admin').get('t:0')).toBe(5);
     expect(
       (
-        await broker.resetGroupOffsets(
+        await fixture.broker.resetGroupOffsets(
           'admin',
           { topic: 't', partition: 1, spec: { kind: 'timestamp', timestamp: 4000 } },
           { dryRun: false },
@@ -264,7 +247,7 @@ describe('group administration', () => {
     ).toBe(1);
     expect(
       (
-        await broker.resetGroupOffsets(
+        await fixture.broker.resetGroupOffsets(
           'admin',
           { spec: { kind: 'offset', offset: 999 } },
           { dryRun: false },
@@ -273,22 +256,22 @@ describe('group administration', () => {
     ).toEqual([6, 5]);
     expect(
       (
-        await broker.resetGroupOffsets(
+        await fixture.broker.resetGroupOffsets(
           'admin',
           { topic: 't', spec: { kind: 'earliest' } },
           { dryRun: false },
         )
       ).map((e) => e.newOffset),
     ).toEqual([0, 0]);
-    expect(broker.committedOffsets('admin')).toEqual(
+    expect(fixture.broker.committedOffsets('admin')).toEqual(
       new Map([
         ['t:0', 0],
         ['t:1', 0],
       ]),
     );
-    await broker.deleteGroup('admin');
-    expect(broker.listGroups()).toEqual([]);
-    expect(() => broker.groupLag('admin')).toThrow(
+    await fixture.broker.deleteGroup('admin');
+    expect(fixture.broker.listGroups()).toEqual([]);
+    expect(() => fixture.broker.groupLag('admin')).toThrow(
       expect.objectContaining({ code: 'UNKNOWN_GROUP' }),
     );
   });

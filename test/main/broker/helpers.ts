@@ -1,6 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
+import { openBroker, type Broker } from '../../../src/main/broker';
 
 /** Polls `condition` until it returns a truthy value or `timeoutMs` elapses (then throws). */
 export async function waitFor<T>(
@@ -24,6 +26,46 @@ export async function tempDir(
 ): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Per test: a fresh data directory (`dir`). A broker the test keeps in `broker` is closed
+ * after the test, before the directory is removed.
+ */
+export function useBrokerDir(): { dir: string; broker: Broker | null } {
+  const fixture: { dir: string; broker: Broker | null } = { dir: '', broker: null };
+  let cleanup = async () => {};
+  beforeEach(async () => {
+    ({ dir: fixture.dir, cleanup } = await tempDir());
+  });
+  afterEach(async () => {
+    await fixture.broker?.close();
+    fixture.broker = null;
+    await cleanup();
+  });
+  return fixture;
+}
+
+/** useBrokerDir() with a broker opened on the directory before each test. */
+export function useBroker(): { dir: string; broker: Broker } {
+  const fixture = useBrokerDir();
+  beforeEach(async () => {
+    fixture.broker = await openBroker({ dataDir: fixture.dir });
+  });
+  return fixture as { dir: string; broker: Broker };
+}
+
+/** Creates topic `t` with two partitions holding "0".."9", alternately, at 1000, 2000, … ms. */
+export async function createTopicOfTen(broker: Broker): Promise<void> {
+  await broker.createTopic('t', { partitions: 2 });
+  await broker.send(
+    Array.from({ length: 10 }, (_, i) => ({
+      topic: 't',
+      partition: i % 2,
+      value: Buffer.from(String(i)),
+      timestamp: (i + 1) * 1000,
+    })),
+  );
 }
 
 /** Resolves to the error a promise rejects with (fails if it resolves). */
@@ -54,4 +96,19 @@ export async function runCli(
   proc.stdin.end(stdin);
   const code = await new Promise<number | null>((resolve) => proc.on('close', resolve));
   return { code, stdout, stderr };
+}
+
+/** Per test: a fresh data directory (`dir`, removed after it) and `run`, the CLI on it. */
+export function useCliDataDir(prefix = 'logdock-cli-') {
+  let cleanup = async () => {};
+  const cli = {
+    dir: '',
+    /** Runs `logdock <args> --data-dir <dir>` as a real process, feeding `stdin`. */
+    run: (args: string[], stdin?: string) => runCli([...args, '--data-dir', cli.dir], stdin),
+  };
+  beforeEach(async () => {
+    ({ dir: cli.dir, cleanup } = await tempDir(prefix));
+  });
+  afterEach(() => cleanup());
+  return cli;
 }

@@ -8,8 +8,8 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { children, startChild, Writer } from './fixtures/crash-harness';
-import { openBroker, readAll, tempDir, waitFor } from './helpers';
+import { children, killAtRandomPoints, startChild, Writer } from './fixtures/crash-harness';
+import { linesByGeneration, openBroker, readAll, tempDir, waitFor } from './helpers';
 
 afterEach(() => {
   for (const c of children) c.kill('SIGKILL');
@@ -32,21 +32,7 @@ describe('collector crash safety with copytruncate', () => {
         scanIntervalMs: 100,
       };
       const writer = new Writer(path, 'copytruncate');
-      let reported = 0;
-      for (let i = 0; i < 4; i++) {
-        const child = startChild(dataDir, config);
-        await child.ready;
-        if (i === 0) writer.start();
-        const target = child.end + 1 + Math.floor(Math.random() * 400);
-        await waitFor(
-          'child progress',
-          () => child.end >= target || child.proc.exitCode !== null,
-          30_000,
-        );
-        child.proc.kill('SIGKILL');
-        await child.exited;
-        reported += child.truncations;
-      }
+      let reported = await killAtRandomPoints(dataDir, config, writer, 4);
       writer.stop();
       const last = startChild(dataDir, config);
       await last.ready;
@@ -62,13 +48,7 @@ describe('collector crash safety with copytruncate', () => {
 
       const broker = await openBroker(dataDir);
       try {
-        const got = new Map<number, number[]>();
-        for (const r of await readAll(broker, 'ct-logs')) {
-          const m = /^g(\d+) n(\d+) /.exec(r.value!.toString())!;
-          const list = got.get(Number(m[1])) ?? [];
-          list.push(Number(m[2]));
-          got.set(Number(m[1]), list);
-        }
+        const got = linesByGeneration(await readAll(broker, 'ct-logs'));
         let lost = 0;
         const lastGen = Math.max(...writer.perFile.keys());
         for (const [gen, count] of writer.perFile) {

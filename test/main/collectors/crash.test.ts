@@ -6,8 +6,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { children, startChild, summarize, Writer } from './fixtures/crash-harness';
-import { header, openBroker, readAll, tempDir, waitFor } from './helpers';
+import {
+  children,
+  killAtRandomPoints,
+  startChild,
+  summarize,
+  Writer,
+} from './fixtures/crash-harness';
+import { header, linesByGeneration, openBroker, readAll, tempDir, waitFor } from './helpers';
 
 afterEach(() => {
   for (const c of children) c.kill('SIGKILL');
@@ -31,21 +37,8 @@ describe('collector crash safety', () => {
         rotateWaitMs: 200,
       };
       const writer = new Writer(join(logs, 'app.log'));
-      const kills = 5;
-      for (let i = 0; i < kills; i++) {
-        const child = startChild(dataDir, config);
-        await child.ready;
-        if (i === 0) writer.start();
-        const target = child.end + 1 + Math.floor(Math.random() * 400);
-        // Kill at a random point: once the child has produced a random number of records.
-        await waitFor(
-          'child progress',
-          () => child.end >= target || child.proc.exitCode !== null,
-          30_000,
-        );
-        child.proc.kill('SIGKILL');
-        await child.exited;
-      }
+      // Kill at random points: once each child has produced a random number of records.
+      await killAtRandomPoints(dataDir, config, writer, 5);
       writer.stop();
       const last = startChild(dataDir, config);
       await last.ready;
@@ -59,14 +52,8 @@ describe('collector crash safety', () => {
       const broker = await openBroker(dataDir);
       try {
         const records = await readAll(broker, 'crash-logs');
-        const got = new Map<number, number[]>();
-        for (const r of records) {
-          const m = /^g(\d+) n(\d+) /.exec(r.value!.toString())!;
-          const list = got.get(Number(m[1])) ?? [];
-          list.push(Number(m[2]));
-          got.set(Number(m[1]), list);
-          expect(header(r, 'logdock.source')).toBe('crashy');
-        }
+        const got = linesByGeneration(records);
+        for (const r of records) expect(header(r, 'logdock.source')).toBe('crashy');
         for (const [gen, count] of writer.perFile) {
           expect(summarize(got.get(gen) ?? []), `file generation ${gen}`).toEqual(
             summarize(Array.from({ length: count }, (_, i) => i)),

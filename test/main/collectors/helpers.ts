@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { Broker } from '../../../src/main/broker/broker';
 import type { StoredRecord } from '../../../src/main/storage/api';
 import { silentLogger } from '../../../src/main/logger';
@@ -45,6 +46,16 @@ export async function startCollectors(): Promise<CollectorFixture> {
       await cleanup();
     },
   };
+}
+
+/** A fresh startCollectors() fixture per test, closed after it; read its fields inside tests. */
+export function useCollectors(): CollectorFixture {
+  const current = {} as CollectorFixture;
+  beforeEach(async () => {
+    Object.assign(current, await startCollectors());
+  });
+  afterEach(() => current.close());
+  return current;
 }
 
 type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;
@@ -96,3 +107,15 @@ export function header(r: StoredRecord, key: string): string | undefined {
 
 export const values = (records: StoredRecord[]) =>
   records.map((r) => r.value?.toString('utf8') ?? '');
+
+/** Line numbers of `g<generation> n<seq> …` records, per generation, in record order. */
+export function linesByGeneration(records: StoredRecord[]): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (const r of records) {
+    const m = /^g(\d+) n(\d+) /.exec(r.value!.toString())!;
+    const list = out.get(Number(m[1])) ?? [];
+    list.push(Number(m[2]));
+    out.set(Number(m[1]), list);
+  }
+  return out;
+}

@@ -15,25 +15,16 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Broker } from '../../../src/main/broker/broker';
-import { CollectorManager } from '../../../src/main/collectors';
-import { type CollectorFixture, readAll, startCollectors, waitFor } from './helpers';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { linesByGeneration, readAll, useCollectors, waitFor } from './helpers';
 
 type Method = 'rename' | 'delete' | 'copytruncate' | 'truncate';
 
-let fixture: CollectorFixture;
-let dir: string;
-let broker: Broker;
-let manager: CollectorManager;
+const fixture = useCollectors();
 
-beforeEach(async () => {
-  fixture = await startCollectors();
-  ({ dir, broker, manager } = fixture);
-  mkdirSync(join(dir, 'logs'));
+beforeEach(() => {
+  mkdirSync(join(fixture.dir, 'logs'));
 });
-
-afterEach(() => fixture.close());
 
 /** Writes `g<generation> n<seq>` lines; a generation ends at each rotation. */
 async function writeWithRotations(
@@ -46,7 +37,7 @@ async function writeWithRotations(
   let seq = 0;
   const tracked = () => {
     const { dev, ino } = fstatSync(fd);
-    return manager
+    return fixture.manager
       .status()[0]
       .files.some((f) => f.identity.startsWith(`${dev}:${ino}:`) && f.position > 0);
   };
@@ -85,21 +76,24 @@ async function writeWithRotations(
 }
 
 async function collected(): Promise<Map<number, number[]>> {
-  const out = new Map<number, number[]>();
-  for (const r of await readAll(broker, 'rot')) {
-    const m = /^g(\d+) n(\d+) /.exec(r.value!.toString())!;
-    const list = out.get(Number(m[1])) ?? [];
-    list.push(Number(m[2]));
-    out.set(Number(m[1]), list);
-  }
-  return out;
+  return linesByGeneration(await readAll(fixture.broker, 'rot'));
+}
+
+/** Waits until the last generation is collected in full; then every generation's lines. */
+async function collectedThroughLastGeneration(counts: number[]): Promise<Map<number, number[]>> {
+  const lastGen = counts.length - 1;
+  await waitFor(
+    'the last generation',
+    async () => (await collected()).get(lastGen)?.length === counts[lastGen],
+  );
+  return collected();
 }
 
 const upTo = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 async function collect(method: Method, rotations: number) {
-  const path = join(dir, 'logs', 'app.log');
-  await manager.add({
+  const path = join(fixture.dir, 'logs', 'app.log');
+  await fixture.manager.add({
     type: 'file',
     id: 'rot',
     topic: 'rot',
@@ -116,44 +110,37 @@ describe('rotation under fast writes', () => {
   for (const method of ['rename', 'delete'] as const) {
     it(`keeps every line exactly once, in order, with ${method} rotation`, async () => {
       const { counts, total } = await collect(method, 5);
-      await waitFor(`${total} lines`, async () => (await readAll(broker, 'rot')).length >= total);
+      await waitFor(
+        `${total} lines`,
+        async () => (await readAll(fixture.broker, 'rot')).length >= total,
+      );
       const got = await collected();
       counts.forEach((n, gen) => expect(got.get(gen), `generation ${gen}`).toEqual(upTo(n)));
-      expect((await readAll(broker, 'rot')).length).toBe(total);
+      expect((await readAll(fixture.broker, 'rot')).length).toBe(total);
     });
   }
 
   it('loses at most the lines of a generation that were not read before its copytruncate, and reports it', async () => {
     const { counts } = await collect('copytruncate', 4);
-    const lastGen = counts.length - 1;
-    await waitFor(
-      'the last generation',
-      async () => (await collected()).get(lastGen)?.length === counts[lastGen],
-    );
-    const got = await collected();
+    const got = await collectedThroughLastGeneration(counts);
     counts.forEach((n, gen) => {
       const lines = got.get(gen) ?? [];
       // In order, none twice, and only a tail may be missing.
       expect(lines, `generation ${gen}`).toEqual(upTo(lines.length));
       expect(lines.length).toBeLessThanOrEqual(n);
     });
-    const file = manager.status()[0].files[0];
+    const file = fixture.manager.status()[0].files[0];
     expect(file.truncations).toBeGreaterThanOrEqual(1);
     expect(file.truncations).toBeLessThanOrEqual(4);
   });
 
   it('restarts at the beginning after each plain truncation, without duplicates', async () => {
     const { counts } = await collect('truncate', 3);
-    const lastGen = counts.length - 1;
-    await waitFor(
-      'the last generation',
-      async () => (await collected()).get(lastGen)?.length === counts[lastGen],
-    );
-    const got = await collected();
+    const got = await collectedThroughLastGeneration(counts);
     counts.forEach((n, gen) => {
       const lines = got.get(gen) ?? [];
       expect(lines, `generation ${gen}`).toEqual(upTo(lines.length));
     });
-    expect(manager.status()[0].files[0].truncations).toBeGreaterThanOrEqual(1);
+    expect(fixture.manager.status()[0].files[0].truncations).toBeGreaterThanOrEqual(1);
   });
 });

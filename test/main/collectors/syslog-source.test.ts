@@ -1,25 +1,14 @@
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Broker } from '../../../src/main/broker/broker';
-import { CollectorManager } from '../../../src/main/collectors';
+import { describe, expect, it } from 'vitest';
 import { SyslogFramer } from '../../../src/main/collectors/syslog-source';
-import { type CollectorFixture, header, readAll, startCollectors, waitFor } from './helpers';
+import { header, readAll, useCollectors, waitFor } from './helpers';
 
-let fixture: CollectorFixture;
-let broker: Broker;
-let manager: CollectorManager;
-
-beforeEach(async () => {
-  fixture = await startCollectors();
-  ({ broker, manager } = fixture);
-});
-
-afterEach(() => fixture.close());
+const fixture = useCollectors();
 
 describe('syslog source', () => {
   it('receives RFC 5424 over UDP and RFC 3164 over TCP with both framings on loopback', async () => {
-    const view = await manager.add({
+    const view = await fixture.manager.add({
       type: 'syslog',
       id: 'sys',
       topic: 'syslog',
@@ -46,7 +35,7 @@ describe('syslog source', () => {
     );
     conn.end();
     const records = await waitFor('4 messages', async () => {
-      const rs = await readAll(broker, 'syslog');
+      const rs = await readAll(fixture.broker, 'syslog');
       return rs.length === 4 && rs;
     });
     const byText = (t: string) => records.find((r) => r.value!.toString().includes(t))!;
@@ -58,11 +47,11 @@ describe('syslog source', () => {
     expect(header(byText('counted'), 'field.procid')).toBe('7');
     expect(header(byText('newline framed'), 'level')).toBe('notice');
     expect(header(byText('not syslog'), 'logdock.parse-error')).toMatch(/not an RFC/);
-    expect(manager.status()[0].parseErrors).toBe(1);
+    expect(fixture.manager.status()[0].parseErrors).toBe(1);
   });
 
   it('reports a port that is taken', async () => {
-    const first = await manager.add({
+    const first = await fixture.manager.add({
       type: 'syslog',
       id: 'one',
       topic: 'syslog',
@@ -70,7 +59,7 @@ describe('syslog source', () => {
       protocol: 'tcp',
     });
     await expect(
-      manager.add({
+      fixture.manager.add({
         type: 'syslog',
         id: 'two',
         topic: 'syslog',

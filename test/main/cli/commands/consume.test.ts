@@ -1,12 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { openBroker } from '../../../../src/main/broker';
-import { runCli, tempDir } from '../../broker/helpers';
+import { useCliDataDir } from '../../broker/helpers';
 
-let dir: string;
-let cleanup: () => Promise<void>;
+const cli = useCliDataDir();
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir('logdock-cli-'));
-  const broker = await openBroker({ dataDir: dir });
+  const broker = await openBroker({ dataDir: cli.dir });
   await broker.createTopic('t', { partitions: 2 });
   await broker.send([
     {
@@ -28,14 +26,13 @@ beforeEach(async () => {
   ]);
   await broker.close();
 });
-afterEach(() => cleanup());
+
+/** `logdock consume --topic t <options>` against the seeded data directory. */
+const consume = (...options: string[]) => cli.run(['consume', '--topic', 't', ...options]);
 
 describe('logdock consume', () => {
   it('prints keys and offsets of one partition from an offset, as kafka-console-consumer', async () => {
-    const r = await runCli([
-      'consume',
-      '--topic',
-      't',
+    const r = await consume(
       '--partition',
       '0',
       '--offset',
@@ -44,25 +41,14 @@ describe('logdock consume', () => {
       '2',
       '--print-key',
       '--print-offset',
-      '--data-dir',
-      dir,
-    ]);
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('Offset:1\tnull\tsecond\nOffset:2\tk2\tnull\n');
     expect(r.stderr).toContain('Processed a total of 2 messages');
   });
 
   it('reads everything from the beginning and stops after a quiet timeout', async () => {
-    const r = await runCli([
-      'consume',
-      '--topic',
-      't',
-      '--from-beginning',
-      '--timeout-ms',
-      '500',
-      '--data-dir',
-      dir,
-    ]);
+    const r = await consume('--from-beginning', '--timeout-ms', '500');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n').filter(Boolean).sort()).toEqual([
       'first',
@@ -73,36 +59,15 @@ describe('logdock consume', () => {
   });
 
   it('starts at a timestamp', async () => {
-    const r = await runCli([
-      'consume',
-      '--topic',
-      't',
-      '--timestamp',
-      '1800',
-      '--max-messages',
-      '2',
-      '--data-dir',
-      dir,
-    ]);
+    const r = await consume('--timestamp', '1800', '--max-messages', '2');
     expect(r.stdout.split('\n').filter(Boolean).sort()).toEqual(['null', 'second']);
   });
 
   it('commits what it printed for a group, so a second run continues after it', async () => {
-    const first = await runCli([
-      'consume',
-      '--topic',
-      't',
-      '--group',
-      'cli',
-      '--from-beginning',
-      '--max-messages',
-      '4',
-      '--data-dir',
-      dir,
-    ]);
+    const first = await consume('--group', 'cli', '--from-beginning', '--max-messages', '4');
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout.split('\n').filter(Boolean)).toHaveLength(4);
-    const broker = await openBroker({ dataDir: dir });
+    const broker = await openBroker({ dataDir: cli.dir });
     expect(broker.committedOffsets('cli')).toEqual(
       new Map([
         ['t:0', 3],
@@ -111,35 +76,15 @@ describe('logdock consume', () => {
     );
     await broker.send([{ topic: 't', partition: 1, value: Buffer.from('new') }]);
     await broker.close();
-    const second = await runCli([
-      'consume',
-      '--topic',
-      't',
-      '--group',
-      'cli',
-      '--from-beginning',
-      '--max-messages',
-      '1',
-      '--data-dir',
-      dir,
-    ]);
+    const second = await consume('--group', 'cli', '--from-beginning', '--max-messages', '1');
     expect(second.stdout).toBe('new\n');
   });
 
   it('rejects conflicting or incomplete start options with a usage error', async () => {
     const [both, noPartition, unknown] = await Promise.all([
-      runCli([
-        'consume',
-        '--topic',
-        't',
-        '--from-beginning',
-        '--timestamp',
-        '5',
-        '--data-dir',
-        dir,
-      ]),
-      runCli(['consume', '--topic', 't', '--offset', '3', '--data-dir', dir]),
-      runCli(['consume', '--topic', 'missing', '--max-messages', '1', '--data-dir', dir]),
+      consume('--from-beginning', '--timestamp', '5'),
+      consume('--offset', '3'),
+      cli.run(['consume', '--topic', 'missing', '--max-messages', '1']),
     ]);
     expect(both.code).not.toBe(0);
     expect(both.stderr).toContain('use only one of --from-beginning, --offset and --timestamp');

@@ -1,35 +1,24 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { openBroker } from '../../../../src/main/broker';
-import { runCli, tempDir } from '../../broker/helpers';
+import { createTopicOfTen, useCliDataDir } from '../../broker/helpers';
 
-let dir: string;
-let cleanup: () => Promise<void>;
+const cli = useCliDataDir();
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir('logdock-cli-'));
-  const broker = await openBroker({ dataDir: dir });
-  await broker.createTopic('t', { partitions: 2 });
-  await broker.send(
-    Array.from({ length: 10 }, (_, i) => ({
-      topic: 't',
-      partition: i % 2,
-      value: Buffer.from(String(i)),
-      timestamp: (i + 1) * 1000,
-    })),
-  );
+  const broker = await openBroker({ dataDir: cli.dir });
+  await createTopicOfTen(broker);
   await broker.groups.commitOffsets({ groupId: 'billing', generationId: -1, memberId: '' }, [
     { topic: 't', partition: 0, offset: 4 },
     { topic: 't', partition: 1, offset: 2 },
   ]);
   await broker.close();
 });
-afterEach(() => cleanup());
 
 describe('logdock groups', () => {
   it('lists groups with their state and describes offsets and lag', async () => {
-    expect((await runCli(['groups', '--list', '--data-dir', dir])).stdout).toBe('billing\n');
-    const state = await runCli(['groups', '--list', '--state', '--data-dir', dir]);
+    expect((await cli.run(['groups', '--list'])).stdout).toBe('billing\n');
+    const state = await cli.run(['groups', '--list', '--state']);
     expect(state.stdout.split('\n')[1]).toMatch(/^billing\s+Empty\s+0$/);
-    const d = await runCli(['groups', '--describe', '--group', 'billing', '--data-dir', dir]);
+    const d = await cli.run(['groups', '--describe', '--group', 'billing']);
     expect(d.code, d.stderr).toBe(0);
     expect(d.stdout).toContain("Consumer group 'billing' has no active members.");
     const rows = d.stdout.split('\n').filter((l) => l.startsWith('billing'));
@@ -40,7 +29,7 @@ describe('logdock groups', () => {
   });
 
   it('shows a reset plan with --dry-run and applies it only with --execute', async () => {
-    const plan = await runCli([
+    const plan = await cli.run([
       'groups',
       '--reset-offsets',
       '--group',
@@ -50,15 +39,13 @@ describe('logdock groups', () => {
       '--shift-by',
       '-1',
       '--dry-run',
-      '--data-dir',
-      dir,
     ]);
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout.split('\n')[1].split(/\s+/)).toEqual(['billing', 't', '1', '1']);
-    let broker = await openBroker({ dataDir: dir });
+    let broker = await openBroker({ dataDir: cli.dir });
     expect(broker.committedOffsets('billing').get('t:1')).toBe(2);
     await broker.close();
-    const done = await runCli([
+    const done = await cli.run([
       'groups',
       '--reset-offsets',
       '--group',
@@ -67,11 +54,9 @@ describe('logdock groups', () => {
       '--to-datetime',
       '1970-01-01T00:00:04Z',
       '--execute',
-      '--data-dir',
-      dir,
     ]);
     expect(done.code, done.stderr).toBe(0);
-    broker = await openBroker({ dataDir: dir });
+    broker = await openBroker({ dataDir: cli.dir });
     // 4000 ms is the timestamp of record 3: offset 1 of partition 1; partition 0's next is record 4 (offset 2).
     expect(broker.committedOffsets('billing')).toEqual(
       new Map([
@@ -83,16 +68,16 @@ describe('logdock groups', () => {
   });
 
   it('deletes a group and rejects bad arguments with usage and a non-zero exit', async () => {
-    const del = await runCli(['groups', '--delete', '--group', 'billing', '--data-dir', dir]);
+    const del = await cli.run(['groups', '--delete', '--group', 'billing']);
     expect(del.stdout).toContain(
       "Deletion of requested consumer groups ('billing') was successful.",
     );
-    const again = await runCli(['groups', '--delete', '--group', 'billing', '--data-dir', dir]);
+    const again = await cli.run(['groups', '--delete', '--group', 'billing']);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('UNKNOWN_GROUP');
     const [noSpec, noGroup] = await Promise.all([
-      runCli(['groups', '--reset-offsets', '--group', 'g', '--all-topics', '--data-dir', dir]),
-      runCli(['groups', '--describe', '--data-dir', dir]),
+      cli.run(['groups', '--reset-offsets', '--group', 'g', '--all-topics']),
+      cli.run(['groups', '--describe']),
     ]);
     expect(noSpec.code).not.toBe(0);
     expect(noSpec.stderr).toContain(

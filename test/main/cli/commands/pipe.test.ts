@@ -1,21 +1,16 @@
 import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pipe } from '../../../../src/main/cli/commands/pipe';
-import { header, openBroker, readAll, tempDir, values, waitFor } from '../../collectors/helpers';
+import { header, openBroker, readAll, values, waitFor } from '../../collectors/helpers';
+import { useCliDataDir } from '../../broker/helpers';
 
 const BIN = fileURLToPath(new URL('../../../../bin/logdock.mjs', import.meta.url));
-let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir('logdock-pipe-'));
-});
-afterEach(() => cleanup());
+const cli = useCliDataDir('logdock-pipe-');
 
 async function topicValues(topic: string) {
-  const broker = await openBroker(dir);
+  const broker = await openBroker(cli.dir);
   try {
     return await readAll(broker, topic);
   } finally {
@@ -26,7 +21,7 @@ async function topicValues(topic: string) {
 describe('logdock pipe', () => {
   it('produces every stdin line, the last one without newline too, in order', async () => {
     const input = Readable.from([Buffer.from('one\ntw'), Buffer.from('o\r\nthree')]);
-    expect(await pipe(input, { topic: 'piped', dataDir: dir })).toBe(3);
+    expect(await pipe(input, { topic: 'piped', dataDir: cli.dir })).toBe(3);
     const records = await topicValues('piped');
     expect(values(records)).toEqual(['one', 'two', 'three']);
     expect(header(records[0], 'logdock.source')).toBe('pipe');
@@ -35,22 +30,22 @@ describe('logdock pipe', () => {
   it('parses lines when asked and rejects an unknown parser', async () => {
     await pipe(Readable.from(['level=warn msg=hi\n']), {
       topic: 'p2',
-      dataDir: dir,
+      dataDir: cli.dir,
       parser: 'logfmt',
     });
     expect(header((await topicValues('p2'))[0], 'level')).toBe('warn');
     await expect(
-      pipe(Readable.from([]), { topic: 'p2', dataDir: dir, parser: 'xml' }),
+      pipe(Readable.from([]), { topic: 'p2', dataDir: cli.dir, parser: 'xml' }),
     ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
   it('goes through the API of a Logdock that serves the data directory', async () => {
     const serve = spawn(
       process.execPath,
-      [BIN, 'serve', '--data-dir', dir, '--http-port', '0', '--no-kafka'],
+      [BIN, 'serve', '--data-dir', cli.dir, '--http-port', '0', '--no-kafka'],
       {
         stdio: ['ignore', 'pipe', 'ignore'],
-        env: { ...process.env, LOGDOCK_DATA_DIR: dir },
+        env: { ...process.env, LOGDOCK_DATA_DIR: cli.dir },
       },
     );
     try {
@@ -59,7 +54,10 @@ describe('logdock pipe', () => {
       await waitFor('serve to print its URL', () => out.includes('Open http'), 60_000);
       // The broker's lock is held by `serve`: opening the data directory directly would fail.
       expect(
-        await pipe(Readable.from([Buffer.from('via\napi\n')]), { topic: 'viaapi', dataDir: dir }),
+        await pipe(Readable.from([Buffer.from('via\napi\n')]), {
+          topic: 'viaapi',
+          dataDir: cli.dir,
+        }),
       ).toBe(2);
     } finally {
       serve.kill('SIGINT');
@@ -71,7 +69,10 @@ describe('logdock pipe', () => {
   it('works as a real pipe from another process into the CLI', async () => {
     const child = spawn(
       'sh',
-      ['-c', `seq 1 2000 | "${process.execPath}" "${BIN}" pipe --topic seq --data-dir "${dir}"`],
+      [
+        '-c',
+        `seq 1 2000 | "${process.execPath}" "${BIN}" pipe --topic seq --data-dir "${cli.dir}"`,
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';

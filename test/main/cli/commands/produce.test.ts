@@ -1,24 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openBroker, partitionForKey } from '../../../../src/main/broker';
-import { runCli, tempDir } from '../../broker/helpers';
+import { useCliDataDir } from '../../broker/helpers';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir('logdock-cli-'));
-});
-afterEach(() => cleanup());
+const cli = useCliDataDir();
 
 describe('logdock produce', () => {
   it('turns each stdin line into a record, splitting keys at the separator', async () => {
-    await runCli(['topics', '--create', '--topic', 'kv', '--partitions', '3', '--data-dir', dir]);
-    const r = await runCli(
-      ['produce', '--topic', 'kv', '--key-separator', '=', '--data-dir', dir],
+    await cli.run(['topics', '--create', '--topic', 'kv', '--partitions', '3']);
+    const r = await cli.run(
+      ['produce', '--topic', 'kv', '--key-separator', '='],
       'user-1=login\nuser-2=a=b\nuser-1=logout\n',
     );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('3 records to kv');
-    const broker = await openBroker({ dataDir: dir });
+    const broker = await openBroker({ dataDir: cli.dir });
     try {
       const p1 = partitionForKey(Buffer.from('user-1'), 3);
       const records = await broker.readRecords('kv', p1, 0);
@@ -35,12 +30,9 @@ describe('logdock produce', () => {
 
   it('creates a missing topic and keeps line order without keys', async () => {
     const lines = Array.from({ length: 50 }, (_, i) => `line ${i}`);
-    const r = await runCli(
-      ['produce', '--topic', 'plain', '--data-dir', dir],
-      lines.join('\n') + '\n',
-    );
+    const r = await cli.run(['produce', '--topic', 'plain'], lines.join('\n') + '\n');
     expect(r.code, r.stderr).toBe(0);
-    const broker = await openBroker({ dataDir: dir });
+    const broker = await openBroker({ dataDir: cli.dir });
     try {
       const records = await broker.readRecords('plain', 0, 0, { maxRecords: 100 });
       expect(records.map((x) => x.value?.toString())).toEqual(lines);
@@ -51,13 +43,13 @@ describe('logdock produce', () => {
   });
 
   it('fails with the line number when a line lacks the key separator', async () => {
-    const r = await runCli(
-      ['produce', '--topic', 't', '--key-separator', ':', '--data-dir', dir],
+    const r = await cli.run(
+      ['produce', '--topic', 't', '--key-separator', ':'],
       'a:1\nno separator\n',
     );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('no key separator ":" on line 2');
-    const usage = await runCli(['produce', '--data-dir', dir]);
+    const usage = await cli.run(['produce']);
     expect(usage.code).not.toBe(0);
     expect(usage.stderr).toContain("required option '--topic <topic>' not specified");
   });

@@ -1,0 +1,68 @@
+/**
+ * Runs a Logdock launcher (`bin/logdock.mjs serve`, or `bin/start.mjs`) as a child process
+ * the way a user does and waits for the URL it prints. Shared by the serve command's tests
+ * and the end-to-end harness.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+export interface LogdockProcess {
+  child: ChildProcess;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+  hasExited(): boolean;
+  out(): string;
+  err(): string;
+}
+
+/** Arguments that serve `dataDir` on random HTTP and Kafka ports. */
+export function serveArgs(dataDir: string): string[] {
+  return ['--data-dir', dataDir, '--http-port', '0', '--kafka-port', '0'];
+}
+
+/** Spawns `node bin/<script> <args>` in the repository root, collecting its output. */
+export function spawnLogdock(
+  args: string[],
+  options: { script?: string; env?: NodeJS.ProcessEnv } = {},
+): LogdockProcess {
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'bin', options.script ?? 'logdock.mjs'), ...args],
+    {
+      cwd: ROOT,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  let done = false;
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((resolveExit) =>
+    child.once('exit', (code) => {
+      done = true;
+      resolveExit(code);
+    }),
+  );
+  return { child, exited, hasExited: () => done, out: () => stdout, err: () => stderr };
+}
+
+/**
+ * Polls the output for `Open <url>` and returns the URL. Throws with the process's stderr
+ * when it exits first or `timeoutMs` passes.
+ */
+export async function waitForUrl(run: LogdockProcess, timeoutMs = 50_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    // Up to the line's end: output can arrive in pieces that cut the URL short.
+    const url = /Open (http:\/\/\S+)\r?\n/.exec(run.out())?.[1];
+    if (url) return url;
+    if (run.hasExited()) throw new Error(`logdock exited before printing its URL:\n${run.err()}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for the URL:\n${run.err()}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
@@ -8,7 +6,8 @@ import {
   type WebSocketConstructor,
 } from '../../src/common/transport/websocket-client';
 import { WS_PATH } from '../../src/common/transport/wire';
-import { ROOT, startApp, waitFor, type RunningApp } from './harness';
+import { spawnLogdock, stopLogdock, type LogdockProcess } from '../main/cli/commands/serve-process';
+import { startApp, waitFor, type RunningApp } from './harness';
 
 /**
  * The connection between the page and the server is lost and comes back: `logdock serve`
@@ -22,43 +21,17 @@ const TOKEN = 'e2e-connection-token-0123456789';
 const TOPIC = 'live';
 
 /** A second `logdock serve` on the same data dir, port and token as the first. */
-function serveAgain(app: RunningApp) {
+function serveAgain(app: RunningApp): LogdockProcess {
   const port = new URL(app.origin).port;
-  const child = spawn(
-    process.execPath,
-    [
-      join(ROOT, 'bin', 'logdock.mjs'),
-      'serve',
-      '--data-dir',
-      app.dataDir,
-      '--http-port',
-      port,
-      '--kafka-port',
-      '0',
-    ],
-    { cwd: ROOT, env: { ...process.env, LOGDOCK_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] },
+  return spawnLogdock(
+    ['serve', '--data-dir', app.dataDir, '--http-port', port, '--kafka-port', '0'],
+    { env: { ...process.env, LOGDOCK_TOKEN: TOKEN } },
   );
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  return {
-    out: () => stdout,
-    err: () => stderr,
-    running: () => child.exitCode === null && child.signalCode === null,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const force = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      await exited;
-      clearTimeout(force);
-    },
-  };
 }
 
 describe('losing the connection to the server and getting it back', () => {
   let app: RunningApp;
-  let second: ReturnType<typeof serveAgain> | undefined;
+  let second: LogdockProcess | undefined;
   let api2: WebSocketApiClient | undefined;
 
   beforeAll(async () => {
@@ -71,7 +44,7 @@ describe('losing the connection to the server and getting it back', () => {
 
   afterAll(async () => {
     api2?.close();
-    await second?.stop();
+    if (second) await stopLogdock(second);
     await app?.close();
   });
 
@@ -101,7 +74,7 @@ describe('losing the connection to the server and getting it back', () => {
 
     second = serveAgain(app);
     await waitFor(() => {
-      if (!second!.running()) throw new Error(`the second server exited:\n${second!.err()}`);
+      if (second!.hasExited()) throw new Error(`the second server exited:\n${second!.err()}`);
       return second!.out().includes('Open http');
     }, 'the server to start again');
 

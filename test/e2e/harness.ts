@@ -26,7 +26,13 @@ import {
   type WebSocketConstructor,
 } from '../../src/common/transport/websocket-client';
 import { WS_PATH } from '../../src/common/transport/wire';
-import { ROOT, serveArgs, spawnLogdock, waitForUrl } from '../main/cli/commands/serve-process';
+import {
+  ROOT,
+  serveArgs,
+  spawnLogdock,
+  waitForUrl,
+  stopLogdock,
+} from '../main/cli/commands/serve-process';
 
 export { ROOT };
 export const ARTIFACTS = join(ROOT, 'test-artifacts', 'e2e');
@@ -209,13 +215,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   const page = await context.newPage();
   await page.goto(url);
 
-  const stopServer = async () => {
-    if (!run.hasExited()) server.kill('SIGTERM');
-    const deadline = setTimeout(() => server.kill('SIGKILL'), 30_000);
-    const code = await run.exited;
-    clearTimeout(deadline);
-    return code;
-  };
+  const stopServer = () => stopLogdock(run);
 
   return {
     url,

@@ -1,32 +1,21 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { spawnLogdock, stopLogdock } from '../cli/commands/serve-process';
 import { useCliDataDir, waitFor } from './helpers';
 
 const cli = useCliDataDir();
 
 describe('CLI commands against a running Logdock (withLogdock)', () => {
   it('goes through the API of a Logdock running on the data directory', async () => {
-    const bin = fileURLToPath(new URL('../../../bin/logdock.mjs', import.meta.url));
-    const serve = spawn(
-      process.execPath,
-      [bin, 'serve', '--data-dir', cli.dir, '--http-port', '0', '--no-kafka'],
-      {
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
-    let log = '';
-    serve.stderr.on('data', (d) => (log += d));
-    const exited = new Promise((resolve) => serve.on('exit', resolve));
+    const serve = spawnLogdock(['serve', '--data-dir', cli.dir, '--http-port', '0', '--no-kafka']);
     try {
       await waitFor(
-        () => existsSync(join(cli.dir, 'api.json')) || serve.exitCode !== null,
+        () => existsSync(join(cli.dir, 'api.json')) || serve.hasExited(),
         'logdock serve to start',
         45_000,
       );
-      expect(serve.exitCode, log).toBeNull();
+      expect(serve.child.exitCode, serve.err()).toBeNull();
       const created = await cli.run(['topics', '--create', '--topic', 'live', '--partitions', '2']);
       expect(created.stdout, created.stderr).toBe('Created topic live.\n');
       const produced = await cli.run(
@@ -72,8 +61,7 @@ describe('CLI commands against a running Logdock (withLogdock)', () => {
       expect(consumed.code).toBe(1);
       expect(consumed.stderr).toContain('Logdock is running on');
     } finally {
-      serve.kill('SIGTERM');
-      await exited;
+      await stopLogdock(serve);
     }
   });
 });

@@ -3,8 +3,9 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { pipe } from '../../../../src/main/cli/commands/pipe';
-import { header, openBroker, readAll, values, waitFor } from '../../collectors/helpers';
+import { header, openBroker, readAll, values } from '../../collectors/helpers';
 import { useCliDataDir } from '../../broker/helpers';
+import { spawnLogdock, stopLogdock, waitForUrl } from './serve-process';
 
 const BIN = fileURLToPath(new URL('../../../../bin/logdock.mjs', import.meta.url));
 const cli = useCliDataDir('logdock-pipe-');
@@ -40,18 +41,11 @@ describe('logdock pipe', () => {
   });
 
   it('goes through the API of a Logdock that serves the data directory', async () => {
-    const serve = spawn(
-      process.execPath,
-      [BIN, 'serve', '--data-dir', cli.dir, '--http-port', '0', '--no-kafka'],
-      {
-        stdio: ['ignore', 'pipe', 'ignore'],
-        env: { ...process.env, LOGDOCK_DATA_DIR: cli.dir },
-      },
-    );
+    const serve = spawnLogdock(['serve', '--data-dir', cli.dir, '--http-port', '0', '--no-kafka'], {
+      env: { ...process.env, LOGDOCK_DATA_DIR: cli.dir },
+    });
     try {
-      let out = '';
-      serve.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-      await waitFor('serve to print its URL', () => out.includes('Open http'), 60_000);
+      await waitForUrl(serve, 60_000);
       // The broker's lock is held by `serve`: opening the data directory directly would fail.
       expect(
         await pipe(Readable.from([Buffer.from('via\napi\n')]), {
@@ -60,8 +54,7 @@ describe('logdock pipe', () => {
         }),
       ).toBe(2);
     } finally {
-      serve.kill('SIGINT');
-      await new Promise((r) => serve.once('exit', r));
+      await stopLogdock(serve);
     }
     expect(values(await topicValues('viaapi'))).toEqual(['via', 'api']);
   }, 120_000);

@@ -66,3 +66,15 @@ export async function waitForUrl(run: LogdockProcess, timeoutMs = 50_000): Promi
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/**
+ * Stops the process gracefully (SIGTERM), or with SIGKILL when it has not exited within
+ * `graceMs`; resolves with its exit code.
+ */
+export async function stopLogdock(run: LogdockProcess, graceMs = 30_000): Promise<number | null> {
+  if (!run.hasExited()) run.child.kill('SIGTERM');
+  const deadline = setTimeout(() => run.child.kill('SIGKILL'), graceMs);
+  const code = await run.exited;
+  clearTimeout(deadline);
+  return code;
+}

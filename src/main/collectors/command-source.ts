@@ -122,6 +122,7 @@ export class CommandSource extends QueuedSource<CommandSourceConfig> implements 
       parser,
       [fixedHeader(H.source, this.id), fixedHeader(H.stream, name)],
       this.counters,
+      this.deps.clock,
     );
     stream.on('data', (chunk: Buffer) => {
       this.queue.push(lines.push(chunk));
@@ -152,7 +153,7 @@ export class CommandSource extends QueuedSource<CommandSourceConfig> implements 
         key: null,
         value: Buffer.from(`${this.config.command} ${what}`),
         headers,
-        timestamp: Date.now(),
+        timestamp: this.deps.clock(),
       },
     ]);
     if (this.closing) return;

@@ -11,7 +11,8 @@ import { silentLogger, type Logger } from '../logger';
 import { CommandSource } from './command-source';
 import { readSourcesFile, parseSourceConfig, parseTailSpec } from './config-file';
 import type { SourceConfig } from './config';
-import { FileSource, type SourceDeps } from './file-source';
+import { FileSource } from './file-source';
+import type { SourceDeps } from './source-deps';
 import { previewFileSource, type PreviewResult } from './preview';
 import type { Source, SourceStatus } from './status';
 import { SourceStore } from './store';
@@ -23,6 +24,8 @@ export interface CollectorManagerOptions {
   logger?: Logger;
   /** Add the default source (Logdock's own log) when no collectors.json exists. Default true. */
   defaultSource?: boolean;
+  /** Milliseconds since the epoch, for sources' timestamps and timers. Default Date.now. */
+  clock?: () => number;
 }
 
 export interface SourceView {
@@ -69,6 +72,7 @@ export class CollectorManager {
       broker: options.broker,
       dataDir: options.dataDir,
       logger: options.logger ?? silentLogger,
+      clock: options.clock ?? Date.now,
       onChange: () => this.emitSoon(),
     };
   }

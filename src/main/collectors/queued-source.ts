@@ -4,7 +4,7 @@
  * the last error and logged. (A file source keeps these per file and has its own status.)
  */
 import type { Logger } from '../logger';
-import type { SourceDeps } from './file-source';
+import type { SourceDeps } from './source-deps';
 import { sampleLineRate, type LineRate } from './line-rate';
 import { RecordQueue } from './queue';
 import type { SourceStatus } from './status';
@@ -16,7 +16,7 @@ export abstract class QueuedSource<Config extends { id: string; topic: string }>
   protected readonly log: Logger;
   protected readonly counters: StreamCounters = { lines: 0, cutLines: 0, parseErrors: 0 };
   protected state: SourceStatus['state'] = 'stopped';
-  private readonly rate: LineRate = { at: Date.now(), lines: 0, perSec: 0 };
+  private readonly rate: LineRate;
   private lastError: string | null = null;
 
   constructor(
@@ -25,6 +25,7 @@ export abstract class QueuedSource<Config extends { id: string; topic: string }>
   ) {
     this.id = config.id;
     this.log = deps.logger.child(`collector:${config.id}`);
+    this.rate = { at: deps.clock(), lines: 0, perSec: 0 };
     this.queue = new RecordQueue(deps.broker, {
       onError: (err) => this.fail(`producing to ${config.topic}: ${err.message}`),
     });
@@ -32,7 +33,7 @@ export abstract class QueuedSource<Config extends { id: string; topic: string }>
 
   /** The status fields every queued source reports alike; `detail` is the source's own. */
   protected baseStatus(type: 'command' | 'syslog', detail: string | null): SourceStatus {
-    sampleLineRate(this.rate, this.counters.lines, Date.now());
+    sampleLineRate(this.rate, this.counters.lines, this.deps.clock());
     return {
       id: this.id,
       type,

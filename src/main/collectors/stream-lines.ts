@@ -25,6 +25,7 @@ export class StreamLines {
     private readonly parser: Parser | null,
     private readonly headers: RecordHeader[],
     private readonly counters: StreamCounters,
+    private readonly clock: () => number = Date.now,
   ) {
     this.splitter = new LineSplitter(parsing.encoding, parsing.maxLineBytes);
   }
@@ -41,7 +42,7 @@ export class StreamLines {
   }
 
   private build(lines: Line[]): ProduceRecord[] {
-    const now = Date.now();
+    const now = this.clock();
     const out: ProduceRecord[] = [];
     for (const l of lines) {
       const { record, parseError } = buildRecord(

@@ -10,7 +10,7 @@ import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
 import { LogdockError } from '../../common/errors';
 import type { ProduceRecord } from '../broker/api';
 import type { SyslogSourceConfig } from './config';
-import type { SourceDeps } from './file-source';
+import type { SourceDeps } from './source-deps';
 import { parseSyslog, type Parser } from './parsers';
 import { QueuedSource } from './queued-source';
 import { H, buildRecord, fixedHeader } from './record';
@@ -153,7 +153,7 @@ export class SyslogSource extends QueuedSource<SyslogSourceConfig> implements So
         parser: this.parser,
         fields: 'headers',
         key: { type: 'none' },
-        now: Date.now(),
+        now: this.deps.clock(),
       },
     );
     this.counters.lines++;

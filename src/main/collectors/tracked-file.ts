@@ -1,7 +1,7 @@
 /**
  * The reading state of one file of a file source: its open handle, identity, splitter,
  * multi-line joiner, committed position (first byte not yet produced) and counters.
- * FileSource drives it; this module only holds state and small helpers.
+ * FileWatcher drives it; this module only holds state and small helpers.
  */
 import type { FileHandle } from 'node:fs/promises';
 import type { RecordHeader } from '../storage/api';
@@ -22,10 +22,9 @@ export class TrackedFile {
   size = 0;
   /** Set once the path no longer leads to this file: drain, then let go. */
   rotated = false;
-  lastGrowth = Date.now();
+  /** When the file last grew (by the source's clock). */
+  lastGrowth: number;
   lastError: string | null = null;
-  pumping: Promise<void> | null = null;
-  again = false;
   fixedHeaders: RecordHeader[] = [];
   /** Fast-path encoder for this file's headers; rebuilt when they change. */
   encoder: LineBatchEncoder | null = null;
@@ -38,7 +37,7 @@ export class TrackedFile {
     truncations: 0,
     missedBytes: 0,
   };
-  rate: LineRate = { at: Date.now(), lines: 0, perSec: 0 };
+  rate: LineRate;
 
   constructor(
     readonly key: string,
@@ -49,8 +48,11 @@ export class TrackedFile {
     public joiner: MultilineJoiner | null,
     readonly partition: number | undefined,
     position: number,
+    now: number,
   ) {
     this.committed = position;
+    this.lastGrowth = now;
+    this.rate = { at: now, lines: 0, perSec: 0 };
     this.pathKey = Buffer.from(path);
   }
 

@@ -118,6 +118,19 @@ describe('CollectorManager', () => {
     await expect(manager.update('b', src('c'))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
+  it('stamps collected records with the clock it was given', async () => {
+    const at = Date.UTC(2030, 5, 1);
+    manager = new CollectorManager({ broker, dataDir, defaultSource: false, clock: () => at });
+    await manager.start();
+    await writeFile(join(dir, 'logs', 'c.log'), 'plain\n');
+    await manager.add(src('c'));
+    const [r] = await waitFor('one record', async () => {
+      const rs = await readAll(broker, 't-c');
+      return rs.length === 1 && rs;
+    });
+    expect(r.timestamp).toBe(at);
+  });
+
   it('moves a malformed collectors.json aside and keeps running', async () => {
     await mkdir(dataDir, { recursive: true });
     await writeFile(join(dataDir, 'collectors.json'), '{"version":1,"sources":[{"type":"file"}]}');

@@ -1,0 +1,449 @@
+/**
+ * The read loop of one file of a file source (Vector's `file_watcher`): read a chunk →
+ * split into lines → join multi-line events → parse → append → only then move the
+ * committed position, so the broker's pace is the reading pace and the file itself is the
+ * buffer (backpressure). It notices rotation (the path leads elsewhere: drain, then let go
+ * once idle `rotateWaitMs`) and truncation (size below the read position or a changed
+ * fingerprint: restart at 0, counting the bytes never read). The file source decides which
+ * files exist and when each watcher runs; the watcher's state is its TrackedFile.
+ */
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import type { BrokerApi, ProduceRecord } from '../broker/api';
+import type { Logger } from '../logger';
+import { LineBatchEncoder } from './batch-encoder';
+import type { RecoveredFile } from './checkpoint';
+import type { FileSourceConfig } from './config';
+import { FINGERPRINT_BYTES, fileKey, hashBytes, identityString, readPrefix } from './identity';
+import { LineSplitter, type Line } from './lines';
+import { MultilineJoiner, type EventLines } from './multiline';
+import type { Parser } from './parsers';
+import { H, buildRecord, fixedHeader } from './record';
+import type { Semaphore } from './semaphore';
+import { TrackedFile } from './tracked-file';
+
+const CHUNK_BYTES = 512 * 1024;
+
+/** What a watcher needs from its file source. */
+export interface WatcherHost {
+  readonly sourceId: string;
+  readonly config: FileSourceConfig;
+  readonly broker: BrokerApi;
+  readonly parser: Parser | null;
+  readonly log: Logger;
+  readonly clock: () => number;
+  /** Read slots shared by all files of the source. */
+  readonly slots: Semaphore;
+  /** Largest batch the topic accepts (max.message.bytes), capped for latency. */
+  readonly maxBatchBytes: number;
+  readonly closing: boolean;
+  /** The path no longer leads to this file: look for what it leads to now. */
+  rotated(w: FileWatcher): void;
+  /** A rotated file went quiet and was closed: forget it. */
+  finished(w: FileWatcher): void;
+  /** Positions or identity changed: the checkpoint cache is out of date. */
+  dirty(): void;
+  /** Something worth a status refresh happened. */
+  changed(): void;
+  /** Appends in flight, so a checkpoint can wait for them. */
+  readonly inflight: Set<Promise<void>>;
+}
+
+/** Where a new watcher starts, and why. */
+export interface Placement {
+  /** The file's recovered checkpoint, if any. */
+  rec: RecoveredFile | null;
+  /** Found under another name after a restart: finish it, never read it from 0. */
+  rotated: boolean;
+  /** A file never seen before starts at its end (startAt: end, first scan). */
+  atEnd: boolean;
+  partition: number | undefined;
+}
+
+export class FileWatcher {
+  private constructor(
+    readonly file: TrackedFile,
+    private readonly host: WatcherHost,
+  ) {}
+
+  /**
+   * Opens `path` (expected to be `dev:ino`) and places it. Null when it cannot be opened,
+   * was replaced meanwhile, or is a rotated file whose content is no longer what we read.
+   */
+  static async open(
+    path: string,
+    dev: number,
+    ino: number,
+    at: Placement,
+    host: WatcherHost,
+  ): Promise<FileWatcher | null> {
+    let fh: FileHandle;
+    try {
+      fh = await open(path, 'r');
+    } catch (err) {
+      host.log.warn(`cannot open ${path}: ${(err as Error).message}`);
+      return null;
+    }
+    try {
+      const st = await fh.stat();
+      if (st.dev !== dev || st.ino !== ino) {
+        // Replaced between the walk and the open: the next pass sees the new file.
+        await fh.close();
+        return null;
+      }
+      const { rec } = at;
+      let position = 0;
+      let replaced = false;
+      const prefix = await readPrefix(fh, Math.min(st.size, FINGERPRINT_BYTES));
+      if (rec) {
+        const sameStart =
+          prefix.length >= rec.fp.length &&
+          hashBytes(prefix.subarray(0, rec.fp.length)) === rec.fp.hash;
+        if (!sameStart || st.size < rec.position) {
+          if (at.rotated) {
+            await fh.close();
+            return null;
+          }
+          host.log.warn(
+            `${path} was truncated or replaced while stopped (was at byte ${rec.position}); reading from 0`,
+          );
+          replaced = true;
+        } else {
+          position = rec.position;
+        }
+      } else if (at.atEnd) {
+        position = st.size;
+      }
+      const { config } = host;
+      const limit = lineLimit(config, host.maxBatchBytes);
+      const t = new TrackedFile(
+        fileKey(dev, ino),
+        path,
+        dev,
+        ino,
+        new LineSplitter(config.encoding, limit, position),
+        config.multiline
+          ? new MultilineJoiner({
+              ...config.multiline,
+              maxBytes: Math.min(config.multiline.maxBytes, limit),
+            })
+          : null,
+        at.partition,
+        position,
+        host.clock(),
+      );
+      t.fh = fh;
+      t.size = st.size;
+      t.rotated = at.rotated;
+      if (replaced) t.stats.truncations = 1;
+      const w = new FileWatcher(t, host);
+      w.setFingerprint(prefix);
+      host.log.debug(
+        `tracking ${path} (${t.key}) from byte ${position}${at.rotated ? ', rotated' : ''}`,
+      );
+      return w;
+    } catch (err) {
+      await fh.close().catch(() => {});
+      host.log.warn(`cannot read ${path}: ${(err as Error).message}`);
+      return null;
+    }
+  }
+
+  /** The same file now has another matching name: keep reading it there. */
+  renamed(path: string): void {
+    this.file.path = path;
+    this.file.rotated = false;
+    this.refreshHeaders();
+  }
+
+  /** A read failed: forget what was read but not produced; the next pump reads it again. */
+  failed(err: Error): void {
+    const t = this.file;
+    t.lastError = err.message;
+    this.host.log.warn(`reading ${t.path} failed: ${err.message}`);
+    t.splitter.reset(t.committed);
+    t.joiner?.reset();
+  }
+
+  async close(): Promise<void> {
+    const fh = this.file.fh;
+    this.file.fh = null;
+    await fh?.close().catch(() => {});
+  }
+
+  /** Reads the file to its current end, then flushes what is due. */
+  async pump(): Promise<void> {
+    const t = this.file;
+    const fh = t.fh!;
+    const host = this.host;
+    if (!t.rotated) await this.checkRotation();
+    let previous: Promise<void> = Promise.resolve();
+    // Size from this pump's last fstat while it is still ahead of the read position: no
+    // fstat per chunk. A shrink shows as a short read and forces a fresh fstat.
+    let known = -1;
+    while (!host.closing) {
+      let size = known;
+      const fresh = size <= t.readPos;
+      if (fresh) {
+        size = (await fh.stat()).size;
+        if (size < t.readPos) {
+          await previous;
+          this.truncated(size);
+          known = -1;
+          continue;
+        }
+        if (size > t.size) t.size = size;
+        if (size === t.readPos) break;
+      }
+      known = size;
+      await host.slots.acquire();
+      try {
+        if (host.closing) return;
+        const start = t.readPos;
+        const buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - start));
+        const { bytesRead } = await fh.read(buf, 0, buf.length, start);
+        if (bytesRead === 0) {
+          if (fresh) break;
+          known = -1;
+          continue;
+        }
+        // Verified after the read: a truncation before it would show here, so the chunk
+        // cannot come from content that replaced the file we think we read.
+        if (!(await this.verifyFingerprint(size))) {
+          await previous;
+          this.truncated((await fh.stat()).size);
+          known = -1;
+          continue;
+        }
+        t.lastGrowth = host.clock();
+        const lines = t.splitter.push(buf.subarray(0, bytesRead));
+        // One append in flight while the next chunk is read: appends to a partition are
+        // applied in call order, so positions still advance in order.
+        const sending = this.produce(this.join(lines), previous);
+        sending.catch(() => {});
+        await previous;
+        previous = sending;
+      } finally {
+        host.slots.release();
+      }
+    }
+    await previous;
+    if (host.closing) return;
+    await this.flushIfDue();
+  }
+
+  /** Marks the file rotated when its path leads elsewhere (rename or delete). */
+  private async checkRotation(): Promise<void> {
+    const t = this.file;
+    try {
+      const st = await stat(t.path);
+      if (st.dev === t.dev && st.ino === t.ino) return;
+    } catch {
+      // Gone: deleted or renamed away.
+    }
+    t.rotated = true;
+    t.lastGrowth = this.host.clock();
+    this.host.log.debug(`${t.path} (${t.key}) rotated away; draining it`);
+    this.host.rotated(this);
+  }
+
+  /** Grows a short fingerprint or re-checks a full one. False when the start changed. */
+  private async verifyFingerprint(size: number): Promise<boolean> {
+    const t = this.file;
+    const fh = t.fh!;
+    if (t.fp.length < FINGERPRINT_BYTES && size > t.fp.length) {
+      const prefix = await readPrefix(fh, Math.min(size, FINGERPRINT_BYTES));
+      if (!prefix.subarray(0, t.fp.length).equals(t.fpBytes)) return false;
+      this.setFingerprint(prefix);
+      return true;
+    }
+    if (t.fp.length === 0) return true;
+    const prefix = await readPrefix(fh, t.fp.length);
+    return prefix.equals(t.fpBytes);
+  }
+
+  private truncated(size: number): void {
+    const t = this.file;
+    const missed = Math.max(0, t.size - t.readPos);
+    t.stats.truncations++;
+    t.stats.missedBytes += missed;
+    this.host.log.warn(
+      `${t.path} was truncated (read up to byte ${t.readPos}, size now ${size}); reading from 0` +
+        (missed > 0
+          ? `; ${missed} bytes were never read`
+          : '; lines written just before the truncation may be lost'),
+    );
+    t.splitter.reset(0);
+    t.joiner?.reset();
+    t.committed = 0;
+    t.size = size;
+    this.setFingerprint(Buffer.alloc(0));
+    this.host.dirty();
+    this.host.changed();
+  }
+
+  /** Sends a multi-line event that timed out, or finishes a rotated file gone quiet. */
+  private async flushIfDue(): Promise<void> {
+    const t = this.file;
+    const { config } = this.host;
+    const now = this.host.clock();
+    const quietRotated = t.rotated && now - t.lastGrowth >= config.rotateWaitMs;
+    const events: EventLines[] = [];
+    if (quietRotated) {
+      const partial = t.splitter.flushPartial();
+      if (partial) events.push(...this.join([partial]));
+    }
+    if (
+      t.joiner &&
+      t.joiner.pendingStart !== null &&
+      (quietRotated || now - t.joiner.lastGrowth >= config.multiline!.flushMs)
+    ) {
+      const ev = t.joiner.flush();
+      if (ev) events.push(ev);
+    }
+    if (events.length > 0) await this.produce(events);
+    if (quietRotated) {
+      await this.close();
+      this.host.log.debug(`finished rotated file ${t.path} (${t.key}) at byte ${t.committed}`);
+      this.host.finished(this);
+    }
+  }
+
+  private setFingerprint(prefix: Buffer): void {
+    const t = this.file;
+    t.fpBytes = Buffer.from(prefix);
+    t.fp = { length: prefix.length, hash: prefix.length > 0 ? hashBytes(prefix) : '' };
+    this.refreshHeaders();
+  }
+
+  private refreshHeaders(): void {
+    const t = this.file;
+    t.encoder = null;
+    t.pathKey = Buffer.from(t.path);
+    t.fixedHeaders = [
+      fixedHeader(H.source, this.host.sourceId),
+      fixedHeader(H.file, t.path),
+      fixedHeader(H.identity, identityString(t.key, t.fp)),
+    ];
+  }
+
+  private join(lines: Line[]): EventLines[] {
+    const joiner = this.file.joiner;
+    if (!joiner) return lines as unknown as EventLines[];
+    const out: EventLines[] = [];
+    for (const l of lines) out.push(...joiner.push(l, this.host.clock()));
+    return out;
+  }
+
+  /**
+   * Sends events as records; moves the committed position only once they are appended.
+   * The append itself waits for `gate` (the previous append of this file) and is skipped
+   * if that failed, so a failed chunk can never be followed by a later one in the topic.
+   */
+  private async produce(
+    events: EventLines[],
+    gate: Promise<void> = Promise.resolve(),
+  ): Promise<void> {
+    const t = this.file;
+    const { config, broker } = this.host;
+    const after = t.pendingStart();
+    if (events.length === 0) {
+      await gate;
+      t.committed = after;
+      return;
+    }
+    const now = this.host.clock();
+    if (!this.host.parser && config.key.type !== 'field') {
+      await this.produceFast(events, after, now, gate);
+      return;
+    }
+    const ctx = {
+      topic: config.topic,
+      fixedHeaders: t.fixedHeaders,
+      parser: this.host.parser,
+      fields: config.fields,
+      key: config.key,
+      pathKey: t.pathKey,
+      partition: t.partition,
+      now,
+    };
+    const records: ProduceRecord[] = new Array(events.length);
+    let parseErrors = 0;
+    for (let i = 0; i < events.length; i++) {
+      const built = buildRecord(events[i], ctx);
+      records[i] = built.record;
+      if (built.parseError) parseErrors++;
+    }
+    await this.commitAfter(
+      gate.then(() => broker.send(records, { acks: 1 })),
+      after,
+      countEvents(events, parseErrors),
+    );
+  }
+
+  /** Plain lines: encoded straight into record batches and appended to the partition. */
+  private async produceFast(
+    events: EventLines[],
+    after: number,
+    now: number,
+    gate: Promise<void>,
+  ): Promise<void> {
+    const t = this.file;
+    const { config, broker } = this.host;
+    const key = config.key.type === 'path' ? t.pathKey : null;
+    t.encoder ??= new LineBatchEncoder(t.fixedHeaders, key);
+    const partition = key ? broker.partitionFor(config.topic, key) : (t.partition ?? 0);
+    const batches = t.encoder.encode(events, now, this.host.maxBatchBytes);
+    await this.commitAfter(
+      gate.then(() => broker.appendBatches(config.topic, partition, batches, { acks: 1 })),
+      after,
+      countEvents(events, 0),
+    );
+  }
+
+  /**
+   * The end of both produce paths: once `append` succeeds, moves the committed position to
+   * `after` and adds the chunk's counts to the file's stats; while it runs it is in the
+   * host's `inflight`, so a checkpoint or close waits for it. The first await comes after
+   * the add, so the caller's append is tracked from the moment it is made.
+   */
+  private async commitAfter(append: Promise<unknown>, after: number, n: Counts): Promise<void> {
+    const t = this.file;
+    const sent = append.then(() => {
+      t.committed = after;
+      t.stats.lines += n.lines;
+      t.stats.linesCut += n.cut;
+      t.stats.invalidBytes += n.invalid;
+      t.stats.parseErrors += n.parseErrors;
+      t.lastError = null;
+      this.host.dirty();
+    });
+    this.host.inflight.add(sent);
+    try {
+      await sent;
+    } finally {
+      this.host.inflight.delete(sent);
+    }
+  }
+}
+
+interface Counts {
+  lines: number;
+  cut: number;
+  invalid: number;
+  parseErrors: number;
+}
+
+function countEvents(events: EventLines[], parseErrors: number): Counts {
+  const n: Counts = { lines: 0, cut: 0, invalid: 0, parseErrors };
+  for (const ev of events) {
+    n.lines += ev.lines ?? 1;
+    if (ev.cutFrom !== undefined) n.cut++;
+    n.invalid += ev.invalid;
+  }
+  return n;
+}
+
+/** A line or event must fit in one batch the topic accepts, headers included. */
+function lineLimit(config: FileSourceConfig, maxBatchBytes: number): number {
+  return Math.max(16, Math.min(config.maxLineBytes, maxBatchBytes - 4096));
+}

@@ -10,6 +10,13 @@
  *
  * Fetch sessions (KIP-227) are not kept: we answer sessionId 0, which tells clients to send
  * full fetch requests, as a broker with sessions disabled does.
+ *
+ * Size limits, as Kafka's `ReplicaManager.readFromLog`: each partition gets at most
+ * `partitionMaxBytes` and the whole response at most `maxBytes` (v3+), except that the first
+ * partition with data returns its first batch whole even when it is larger, so that a
+ * consumer always progresses. A partition whose error is set still carries an empty record
+ * set, never a null one: librdkafka reads null as "invalid MessageSetSize -1", drops the whole
+ * response and never sees the error (so it never resets an out-of-range offset).
  */
 import type { Handler, RequestContext } from '../context';
 import { KafkaError, kafkaErrorCode } from '../errors';
@@ -18,6 +25,7 @@ import { batchesToLegacy } from '../records/legacy';
 import { asArray, findTopic, topicIdFor, topicNameForId, type Struct } from './util';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+const EMPTY = Buffer.alloc(0);
 
 interface PartitionRead {
   topic: string;
@@ -35,6 +43,7 @@ async function readPartition(
   topic: string,
   p: Struct,
   budget: number,
+  minOneBatch: boolean,
 ): Promise<PartitionRead> {
   const partition = p.partition as number;
   const fetchOffset = p.fetchOffset as number;
@@ -54,7 +63,7 @@ async function readPartition(
       logStartOffset: -1,
       abortedTransactions: ctx.apiVersion >= 4 ? [] : null,
       preferredReadReplica: -1,
-      records: null,
+      records: EMPTY,
     },
   };
   const t = findTopic(ctx, topic);
@@ -62,10 +71,21 @@ async function readPartition(
     out.result.errorCode = KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code;
     return out;
   }
+  const desc = t.partitions[partition];
+  const inRange = fetchOffset >= desc.logStartOffset && fetchOffset <= desc.logEndOffset;
+  if (!minOneBatch && maxBytes === 0 && inRange) {
+    // The response is full: report the partition's offsets without reading from it.
+    setOffsets(out.result, desc);
+    out.more = fetchOffset < desc.logEndOffset;
+    return out;
+  }
   try {
     const read = await ctx.broker.read(topic, partition, fetchOffset, Math.max(maxBytes, 1));
-    let records = read.records;
-    out.more = records.length > 0 && nextOffsetAfter(records) < read.highWatermark;
+    // The log always returns at least one batch; past the first partition with data that
+    // batch must fit the limits, or the partition answers nothing this time.
+    const overLimit = !minOneBatch && read.records.length > maxBytes;
+    let records = overLimit ? EMPTY : read.records;
+    out.more = overLimit || (records.length > 0 && nextOffsetAfter(records) < read.highWatermark);
     if (ctx.apiVersion <= 3 && records.length > 0) {
       records = batchesToLegacy(records, ctx.apiVersion <= 1 ? 0 : 1, fetchOffset);
     }
@@ -76,12 +96,15 @@ async function readPartition(
     out.bytes = records.length;
   } catch (err) {
     out.result.errorCode = kafkaErrorCode(err);
-    const desc = t.partitions[partition];
-    out.result.highWatermark = desc.logEndOffset;
-    out.result.lastStableOffset = desc.logEndOffset;
-    out.result.logStartOffset = desc.logStartOffset;
+    setOffsets(out.result, desc);
   }
   return out;
+}
+
+function setOffsets(result: Struct, desc: { logStartOffset: number; logEndOffset: number }): void {
+  result.highWatermark = desc.logEndOffset;
+  result.lastStableOffset = desc.logEndOffset;
+  result.logStartOffset = desc.logStartOffset;
 }
 
 /** The offset after the last batch in `records` (stored RecordBatch v2 bytes). */
@@ -100,7 +123,8 @@ async function readAll(ctx: RequestContext, req: Struct): Promise<PartitionRead[
     const name =
       ctx.apiVersion >= 13 ? (topicNameForId(ctx, t.topicId as Buffer) ?? '') : (t.topic as string);
     for (const p of asArray(t.partitions)) {
-      const r = await readPartition(ctx, name, p, Math.max(budget, 1));
+      const minOneBatch = reads.every((r) => r.bytes === 0);
+      const r = await readPartition(ctx, name, p, Math.max(budget, 0), minOneBatch);
       if (name === '') r.result.errorCode = KafkaError.UNKNOWN_TOPIC_ID.code;
       budget -= r.bytes;
       reads.push(r);
@@ -109,41 +133,42 @@ async function readAll(ctx: RequestContext, req: Struct): Promise<PartitionRead[
   return reads;
 }
 
-/** Waits until one partition gets data past its fetch offset, the deadline, or a close. */
-async function waitForAny(
-  ctx: RequestContext,
-  reads: PartitionRead[],
-  timeoutMs: number,
-): Promise<void> {
-  const controller = new AbortController();
-  const onClose = () => controller.abort();
-  ctx.connection.closed.addEventListener('abort', onClose);
-  try {
-    const waits = reads
-      .filter((r) => r.result.errorCode === 0)
-      .map((r) => {
-        // Wait for appends beyond what was just read: waiting on the fetch offset alone would
-        // return at once (and spin) while data exists but is still below minBytes.
-        const after = Math.max(r.fetchOffset, r.result.highWatermark as number);
-        return ctx.broker
-          .waitForData(r.topic, r.partition, after, timeoutMs, controller.signal)
-          .catch(() => false);
-      });
-    if (waits.length === 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, timeoutMs);
-        controller.signal.addEventListener('abort', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-      return;
-    }
-    await Promise.race(waits);
-  } finally {
-    controller.abort();
-    ctx.connection.closed.removeEventListener('abort', onClose);
+/**
+ * Waits until one partition gets data past what was just read, the deadline, a topic change
+ * (a deleted topic must not keep its fetches parked) or a close. One append listener, one
+ * topic listener, one timer and one abort listener per waiting fetch, however many
+ * partitions it names: a listener per partition on one AbortSignal made Node warn of a leak
+ * beyond ten.
+ */
+function waitForAny(ctx: RequestContext, reads: PartitionRead[], timeoutMs: number): Promise<void> {
+  // Wait for appends beyond what was just read: waiting on the fetch offset alone would
+  // return at once (and spin) while data exists but is still below minBytes.
+  const after = new Map<string, number>();
+  for (const r of reads) {
+    if (r.result.errorCode !== 0) continue;
+    after.set(
+      `${r.partition}:${r.topic}`,
+      Math.max(r.fetchOffset, r.result.highWatermark as number),
+    );
   }
+  const closed = ctx.connection.closed;
+  return new Promise<void>((resolve) => {
+    if (closed.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      offAppend();
+      offTopics();
+      closed.removeEventListener('abort', done);
+      resolve();
+    };
+    const offAppend = ctx.broker.onAppend((e) => {
+      const from = after.get(`${e.partition}:${e.topic}`);
+      if (from !== undefined && e.lastOffset >= from) done();
+    });
+    const offTopics = ctx.broker.onTopicsChanged(done);
+    const timer = setTimeout(done, timeoutMs);
+    closed.addEventListener('abort', done);
+  });
 }
 
 export const fetch: Handler = async (ctx, req) => {

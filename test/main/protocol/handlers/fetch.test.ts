@@ -5,7 +5,7 @@ import {
   encodeRecordBatch,
   iterateBatches,
 } from '../../../../src/main/storage/record-batch';
-import { RawClient, useLogdock, waitFor } from '../helpers';
+import { RawClient, useLogdock, waitFor, type Logdock } from '../helpers';
 
 const logdock = useLogdock();
 
@@ -35,6 +35,44 @@ function fetchBody(topic: string, offset: number, maxWaitMs: number, minBytes = 
     forgottenTopicsData: [],
     rackId: '',
   };
+}
+
+/** A Fetch v12 body for `partitions` of `topic`, each from offset 0. */
+function multiFetch(
+  topic: string,
+  partitions: number[],
+  limits: { maxBytes: number; partitionMaxBytes: number; maxWaitMs?: number },
+): Struct {
+  const body = fetchBody(topic, 0, limits.maxWaitMs ?? 0, limits.maxWaitMs ? 1 : 0);
+  body.maxBytes = limits.maxBytes;
+  (body.topics as Struct[])[0].partitions = partitions.map((partition) => ({
+    partition,
+    currentLeaderEpoch: -1,
+    fetchOffset: 0,
+    logStartOffset: -1,
+    partitionMaxBytes: limits.partitionMaxBytes,
+  }));
+  return body;
+}
+
+/** Fills each of `partitions` partitions of `topic` with `batches` batches of `size` bytes. */
+async function fillPartitions(
+  ld: Logdock,
+  topic: string,
+  partitions: number,
+  batches: number,
+  size: number,
+): Promise<void> {
+  await ld.broker.createTopic(topic, { partitions });
+  for (let p = 0; p < partitions; p++)
+    for (let b = 0; b < batches; b++)
+      await ld.broker.send([{ topic, partition: p, value: Buffer.alloc(size, 97 + b) }]);
+}
+
+function recordBytes(res: Struct): number[] {
+  return ((res.responses as Struct[])[0].partitions as Struct[]).map(
+    (p) => (p.records as Buffer).length,
+  );
 }
 
 function firstPartition(res: Struct): Struct {
@@ -166,4 +204,84 @@ describe('Fetch', () => {
       expect(got).toEqual(values);
     },
   );
+
+  it.each([0, 4, 11, 12])(
+    'answers an out-of-range partition with an empty record set, not a null one (v%i)',
+    async (version) => {
+      const ld = await logdock.start();
+      await ld.broker.send(
+        [1, 2, 3].map((i) => ({ topic: 'gone', partition: 0, value: Buffer.from(`v${i}`) })),
+      );
+      await ld.broker.deleteRecords('gone', 0, 2);
+      const c = await logdock.client(ld.port);
+      const part = firstPartition(await c.request('Fetch', version, fetchBody('gone', 0, 0, 0)));
+      expect(part.errorCode).toBe(1);
+      expect(part.records).toEqual(Buffer.alloc(0));
+      if (version >= 5) expect(part.logStartOffset).toBe(2);
+    },
+  );
+
+  it('answers an unknown partition with an empty record set too', async () => {
+    const ld = await logdock.start();
+    await ld.broker.createTopic('one', { partitions: 1 });
+    const c = await logdock.client(ld.port);
+    const body = multiFetch('one', [7], { maxBytes: 1 << 20, partitionMaxBytes: 1 << 20 });
+    const part = firstPartition(await c.request('Fetch', 12, body));
+    expect(part.errorCode).toBe(3);
+    expect(part.records).toEqual(Buffer.alloc(0));
+  });
+
+  it('keeps a response within maxBytes: only the first partition with data may exceed it', async () => {
+    const ld = await logdock.start();
+    await fillPartitions(ld, 'wide', 4, 3, 100_000);
+    const c = await logdock.client(ld.port);
+    const limits = { maxBytes: 250_000, partitionMaxBytes: 1 << 20 };
+    const sizes = recordBytes(
+      await c.request('Fetch', 12, multiFetch('wide', [0, 1, 2, 3], limits)),
+    );
+    expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(250_000);
+    expect(sizes[0]).toBeGreaterThan(100_000);
+    // A first batch larger than the whole limit still comes back, alone, so consumers progress.
+    const tiny = { maxBytes: 1000, partitionMaxBytes: 1 << 20 };
+    const alone = recordBytes(await c.request('Fetch', 12, multiFetch('wide', [0, 1, 2, 3], tiny)));
+    expect(alone[0]).toBeGreaterThan(100_000);
+    expect(alone.slice(1)).toEqual([0, 0, 0]);
+  });
+
+  it('honours partitionMaxBytes for every partition after the first with data', async () => {
+    const ld = await logdock.start();
+    await fillPartitions(ld, 'per', 3, 3, 100_000);
+    const c = await logdock.client(ld.port);
+    const fits = { maxBytes: 1 << 24, partitionMaxBytes: 150_000 };
+    const one = recordBytes(await c.request('Fetch', 12, multiFetch('per', [0, 1, 2], fits)));
+    for (const size of one) {
+      expect(size).toBeGreaterThan(100_000);
+      expect(size).toBeLessThanOrEqual(150_000);
+    }
+    const small = { maxBytes: 1 << 24, partitionMaxBytes: 50_000 };
+    const none = recordBytes(await c.request('Fetch', 12, multiFetch('per', [0, 1, 2], small)));
+    expect(none[0]).toBeGreaterThan(100_000);
+    expect(none.slice(1)).toEqual([0, 0]);
+  });
+
+  it('waits on many partitions without piling listeners onto one AbortSignal', async () => {
+    const ld = await logdock.start();
+    await ld.broker.createTopic('many', { partitions: 16 });
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    logdock.onCleanup(() => process.off('warning', onWarning));
+    const c = await logdock.client(ld.port);
+    const all = [...Array(16).keys()];
+    const limits = { maxBytes: 1 << 20, partitionMaxBytes: 1 << 20, maxWaitMs: 60_000 };
+    const pending = c.request('Fetch', 12, multiFetch('many', all, limits));
+    await waitFor(() => ld.server.connectionCount() === 1, 'the fetch connection');
+    await new Promise((r) => setImmediate(r));
+    await ld.broker.send([{ topic: 'many', partition: 9, value: Buffer.from('wake') }]);
+    const sizes = recordBytes(await pending);
+    expect(sizes[9]).toBeGreaterThan(0);
+    // Node reports listener warnings on the next tick.
+    await new Promise((r) => setImmediate(r));
+    expect(warnings.filter((w) => w.includes('MaxListeners'))).toEqual([]);
+  });
 });

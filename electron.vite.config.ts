@@ -3,6 +3,9 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import type { Rollup } from 'vite';
+
+type RollupOnWarn = NonNullable<Rollup.RollupOptions['onwarn']>;
 
 // Electron is an optional dependency: where its binary can't be downloaded, npm drops the
 // package, yet the renderer must still build for headless mode. electron-vite only needs
@@ -19,6 +22,17 @@ if (!process.env.ELECTRON_MAJOR_VER) {
   }
 }
 
+// zod ships `@__PURE__` comments in places Rollup cannot use and says so for each one on
+// every build; they are zod's to fix and change nothing in our bundles, so only these are dropped.
+const onwarn: RollupOnWarn = (warning, warn) => {
+  if (
+    warning.code === 'INVALID_ANNOTATION' &&
+    /[\\/]node_modules[\\/]zod[\\/]/.test(warning.id ?? '')
+  )
+    return;
+  warn(warning);
+};
+
 // Three bundles, one per Electron process. The renderer bundle is also what headless
 // mode serves to a browser, so it must not depend on anything Electron-specific.
 export default defineConfig({
@@ -30,6 +44,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli/index.ts'),
         },
+        onwarn,
       },
     },
   },
@@ -38,6 +53,7 @@ export default defineConfig({
     build: {
       rollupOptions: {
         input: { index: resolve(__dirname, 'src/preload/index.ts') },
+        onwarn,
         // Sandboxed preloads cannot use ESM.
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
@@ -47,7 +63,7 @@ export default defineConfig({
     root: resolve(__dirname, 'src/renderer'),
     plugins: [react()],
     build: {
-      rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
+      rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') }, onwarn },
     },
   },
 });

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LogdockError } from '../common/errors';
 import { openBroker, type Broker } from './broker';
+import { LocalCluster, type Cluster } from './cluster';
 import { CollectorManager } from './collectors';
 import { defaultDataDir } from './data-dir';
 import { createLogger, openLogFile, type Logger } from './logger';
@@ -21,8 +22,13 @@ export interface Services {
   readonly dataDir: string;
   readonly mode: Mode;
   readonly logger: Logger;
-  /** The embedded log: topics, partitions, groups (issue 4). */
+  /** The embedded log: topics, partitions, groups (issue 4); the Kafka listener serves it. */
   readonly broker: Broker;
+  /**
+   * The cluster the UI's handlers, search, replay, metrics and collectors work on, in
+   * Kafka's terms (src/main/cluster): today the embedded broker, through `LocalCluster`.
+   */
+  readonly cluster: Cluster;
   /** The Kafka wire-protocol listener, or null when disabled or its port was unavailable. */
   readonly kafka: KafkaServer | null;
   /** `host:port` of the Kafka listener, or null. */
@@ -117,6 +123,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       },
     });
     closers.push({ name: 'broker', close: () => broker.close() });
+    const cluster: Cluster = new LocalCluster(broker);
 
     const kafka = await startKafka(broker, saved.kafkaListener, options, logger);
     if (kafka) closers.push({ name: 'Kafka listener', close: () => kafka.close() });
@@ -146,6 +153,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       mode,
       logger,
       broker,
+      cluster,
       kafka,
       kafkaListener,
       settings,

@@ -1,102 +1,43 @@
 /**
- * Public surface of the broker (issue 4), fixed early so that the Kafka protocol server,
- * the collectors and the UI's API handlers can be written against it while it is built.
- * The implementation (`Broker` in ./broker.ts) implements `BrokerApi`. Everything here is
- * in Kafka's terms: topics, partitions, offsets, groups.
+ * Public surface of the embedded broker (issue 4): what the Kafka protocol server, the CLI
+ * and `LocalCluster` (src/main/cluster/local.ts) use. Everything else in the app reaches the
+ * broker only through the `Cluster` interface. The implementation (`Broker` in ./broker.ts)
+ * implements `BrokerApi`; everything here is in Kafka's terms.
  */
+import type { AppendResult, ReadResult, SegmentInfo, StoredRecord } from '../storage/api';
 import type {
-  AppendResult,
-  LogConfig,
-  ReadResult,
-  RecordInput,
-  SegmentInfo,
-  StoredRecord,
-} from '../storage/api';
+  Acks,
+  AppendEvent,
+  TopicDescription as ClusterTopicDescription,
+  GroupDescription,
+  GroupSummary,
+  OffsetResetPlanEntry,
+  OffsetSpec,
+  PartitionDescription,
+  PartitionLag,
+  ProduceRecord,
+  TopicConfigs,
+} from '../cluster/cluster';
 
-export interface TopicConfigs {
-  'retention.ms': number;
-  'retention.bytes': number;
-  'segment.bytes': number;
-  'segment.ms': number;
-  'cleanup.policy': LogConfig['cleanupPolicy'];
-  'delete.retention.ms': number;
-  'max.message.bytes': number;
-  'message.timestamp.type': LogConfig['messageTimestampType'];
-}
+// The types in Kafka's terms are the cluster interface's (src/main/cluster/cluster.ts); the
+// broker is the embedded cluster, offered to the rest of the app by `LocalCluster`.
+export type {
+  Acks,
+  AppendEvent,
+  GroupDescription,
+  GroupMemberDescription,
+  GroupSummary,
+  OffsetResetPlanEntry,
+  OffsetSpec,
+  PartitionDescription,
+  PartitionLag,
+  ProduceRecord,
+  TopicConfigs,
+} from '../cluster/cluster';
 
-export interface PartitionDescription {
-  partition: number;
-  logStartOffset: number;
-  logEndOffset: number;
-  sizeBytes: number;
-  /** Timestamp of the newest record, or null when empty. */
-  lastTimestamp: number | null;
-}
-
-export interface TopicDescription {
-  name: string;
-  internal: boolean;
+/** A topic as the broker describes it: the cluster's description without replica placement. */
+export interface TopicDescription extends Omit<ClusterTopicDescription, 'partitions'> {
   partitions: PartitionDescription[];
-  configs: TopicConfigs;
-  /** Records appended per second over the last minute, all partitions together. */
-  messageRate: number;
-}
-
-export interface ProduceRecord extends RecordInput {
-  topic: string;
-  partition?: number;
-}
-
-export type Acks = 0 | 1 | -1; // -1: acknowledged once fsynced
-
-export interface AppendEvent {
-  topic: string;
-  partition: number;
-  baseOffset: number;
-  lastOffset: number;
-}
-
-export type OffsetSpec =
-  | { kind: 'earliest' }
-  | { kind: 'latest' }
-  | { kind: 'offset'; offset: number }
-  | { kind: 'timestamp'; timestamp: number }
-  | { kind: 'shift'; by: number };
-
-export interface GroupSummary {
-  groupId: string;
-  state: 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
-  protocolType: string;
-  members: number;
-}
-
-export interface GroupMemberDescription {
-  memberId: string;
-  groupInstanceId: string | null;
-  clientId: string;
-  clientHost: string;
-  assignment: { topic: string; partitions: number[] }[];
-}
-
-export interface GroupDescription extends GroupSummary {
-  protocol: string;
-  generationId: number;
-  memberList: GroupMemberDescription[];
-}
-
-export interface PartitionLag {
-  topic: string;
-  partition: number;
-  committedOffset: number | null;
-  logEndOffset: number;
-  lag: number | null;
-}
-
-export interface OffsetResetPlanEntry {
-  topic: string;
-  partition: number;
-  oldOffset: number | null;
-  newOffset: number;
 }
 
 /** What the broker offers; see ./broker.ts for semantics, errors and concurrency notes. */

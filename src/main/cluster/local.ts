@@ -1,0 +1,162 @@
+/**
+ * The embedded broker seen as a `Cluster`: one node (id 0) that leads every partition and is
+ * its only replica. Adapts the broker's partly synchronous surface to the asynchronous
+ * interface: every method is `async`, so a synchronous throw of the broker becomes a
+ * rejection with the same `LogdockError`.
+ */
+import type { Broker } from '../broker/broker';
+import type { TopicDescription as BrokerTopicDescription } from '../broker/api';
+import { planOffsetReset } from '../broker/group-admin';
+import type {
+  Acks,
+  AppendEvent,
+  Cluster,
+  LocalLogCapability,
+  OffsetResetTarget,
+  ProduceRecord,
+  TopicConfigChanges,
+  TopicConfigInput,
+  TopicDescription,
+} from './cluster';
+
+/** The embedded broker's node id, as the Kafka listener reports it in Metadata. */
+export const LOCAL_NODE_ID = 0;
+
+/** Adds the single node's placement to the broker's description of a topic. */
+function placed(t: BrokerTopicDescription): TopicDescription {
+  return {
+    ...t,
+    partitions: t.partitions.map((p) => ({
+      ...p,
+      leader: LOCAL_NODE_ID,
+      replicas: [LOCAL_NODE_ID],
+      isr: [LOCAL_NODE_ID],
+    })),
+  };
+}
+
+export class LocalCluster implements Cluster {
+  readonly local: LocalLogCapability;
+
+  /** `broker` stays owned by the caller too: `close()` here closes it. */
+  constructor(private readonly broker: Broker) {
+    this.local = {
+      segments: async (topic, partition) => broker.segments(topic, partition),
+      runMaintenance: async () => broker.runMaintenance(),
+    };
+  }
+
+  async listTopics(opts?: { includeInternal?: boolean }): Promise<TopicDescription[]> {
+    return this.broker.listTopics(opts).map(placed);
+  }
+
+  async describeTopic(name: string): Promise<TopicDescription> {
+    return placed(this.broker.describeTopic(name));
+  }
+
+  async createTopic(
+    name: string,
+    opts?: { partitions?: number; configs?: TopicConfigInput },
+  ): Promise<TopicDescription> {
+    return placed(await this.broker.createTopic(name, opts));
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    return this.broker.deleteTopic(name);
+  }
+
+  async alterTopicConfigs(
+    name: string,
+    configs: TopicConfigChanges,
+    opts?: { validateOnly?: boolean },
+  ) {
+    return this.broker.alterTopicConfigs(name, configs, opts);
+  }
+
+  async createPartitions(name: string, totalCount: number): Promise<void> {
+    return this.broker.createPartitions(name, totalCount);
+  }
+
+  async send(records: ProduceRecord[], opts?: { acks?: Acks }) {
+    return this.broker.send(records, opts);
+  }
+
+  async appendBatches(topic: string, partition: number, batches: Buffer, opts?: { acks?: Acks }) {
+    return this.broker.appendBatches(topic, partition, batches, opts);
+  }
+
+  async partitionFor(topic: string, key: Buffer | null): Promise<number> {
+    return this.broker.partitionFor(topic, key);
+  }
+
+  async read(topic: string, partition: number, offset: number, maxBytes: number, into?: Buffer) {
+    return this.broker.read(topic, partition, offset, maxBytes, into);
+  }
+
+  async readRecords(
+    topic: string,
+    partition: number,
+    offset: number,
+    opts?: { maxRecords?: number; maxBytes?: number },
+  ) {
+    return this.broker.readRecords(topic, partition, offset, opts);
+  }
+
+  async offsetForTimestamp(topic: string, partition: number, timestamp: number) {
+    return this.broker.offsetForTimestamp(topic, partition, timestamp);
+  }
+
+  async waitForData(
+    topic: string,
+    partition: number,
+    offset: number,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    return this.broker.waitForData(topic, partition, offset, timeoutMs, signal);
+  }
+
+  async deleteRecords(topic: string, partition: number, beforeOffset: number): Promise<number> {
+    return this.broker.deleteRecords(topic, partition, beforeOffset);
+  }
+
+  onAppend(listener: (event: AppendEvent) => void): () => void {
+    return this.broker.onAppend(listener);
+  }
+
+  onTopicsChanged(listener: () => void): () => void {
+    return this.broker.onTopicsChanged(listener);
+  }
+
+  async listGroups() {
+    return this.broker.listGroups();
+  }
+
+  async describeGroup(groupId: string) {
+    return this.broker.describeGroup(groupId);
+  }
+
+  async groupLag(groupId: string) {
+    return this.broker.groupLag(groupId);
+  }
+
+  async committedOffsets(groupId: string) {
+    return this.broker.committedOffsets(groupId);
+  }
+
+  async planOffsetReset(groupId: string, target: OffsetResetTarget) {
+    return planOffsetReset(this.broker, groupId, target);
+  }
+
+  async resetGroupOffsets(groupId: string, target: OffsetResetTarget, opts: { dryRun: boolean }) {
+    return this.broker.resetGroupOffsets(groupId, target, opts);
+  }
+
+  async deleteGroup(groupId: string): Promise<void> {
+    return this.broker.deleteGroup(groupId);
+  }
+
+  async close(): Promise<void> {
+    return this.broker.close();
+  }
+}

@@ -1,5 +1,33 @@
 import { z } from 'zod';
-import { request } from './define';
+import { request, subscription } from './define';
+
+/** What is wrong with the data directory's storage (see broker/storage-health.ts). */
+export const storageHealthSchema = z.object({
+  /** Corrupt batches readers or the background scrub met, still stored. */
+  corrupt: z.array(
+    z.object({
+      topic: z.string(),
+      partition: z.number().int(),
+      file: z.string(),
+      position: z.number().int(),
+      baseOffset: z.number().int().nullable(),
+      lastOffset: z.number().int().nullable(),
+      reason: z.string(),
+      detectedAt: z.number(),
+    }),
+  ),
+  /** Set while writes are refused because the disk is full. */
+  diskFull: z.object({ since: z.number(), message: z.string() }).nullable(),
+  lastScrub: z
+    .object({
+      finishedAt: z.number(),
+      partitions: z.number().int(),
+      bytes: z.number(),
+      corrupt: z.number().int(),
+    })
+    .nullable(),
+});
+export type StorageHealth = z.infer<typeof storageHealthSchema>;
 
 export const systemRequests = {
   'system.info': request(
@@ -24,4 +52,10 @@ export const systemRequests = {
   ),
 } as const;
 
-export const systemSubscriptions = {} as const;
+export const systemSubscriptions = {
+  'system.storage': subscription(
+    'Storage problems: corrupt batches found by readers or the background scrub, and a full disk refusing writes. Sent at start and on every change.',
+    z.object({}).strict(),
+    storageHealthSchema,
+  ),
+} as const;

@@ -7,7 +7,7 @@ import { createMessageStreams } from './message-streams';
 import { createMessagesHandlers } from './messages';
 import { createReplayHandlers } from './replay';
 import { createSettingsHandlers, createSettingsSubscriptions } from './settings';
-import { createSystemHandlers } from './system';
+import { createSystemHandlers, createSystemSubscriptions } from './system';
 import { createTopicSettingsHandlers } from './topic-settings';
 import { createTopicsHandlers, createTopicsSubscriptions } from './topics';
 
@@ -36,6 +36,7 @@ export function createRequestHandlers(services: Services): RequestHandlers {
 export function createSubscriptionHandlers(services: Services): SubscriptionHandlers {
   const { broker, dataDir, metrics } = services;
   return {
+    ...createSystemSubscriptions(services),
     ...createTopicsSubscriptions({ broker, rateHistory: () => metrics.rateHistory() }),
     ...createMessageStreams({ broker, dataDir }),
     ...createSettingsSubscriptions({ settings: services.settings }),

@@ -7,6 +7,7 @@ import {
   defaultLogConfig,
   LogMaintenance,
   PartitionLog,
+  Scrubber,
   type AppendResult,
   type LogConfig,
   type ReadResult,
@@ -33,6 +34,7 @@ import { partitionForKey } from './murmur2';
 import { offsetsPartitionFor } from './offsets-codec';
 import { DefaultPartitioner } from './partitioner';
 import { RateMeter } from './rate';
+import { StorageHealth, type StorageHealthState } from './storage-health';
 import {
   applyTopicConfigs,
   logConfigFromTopicConfigs,
@@ -69,6 +71,11 @@ export interface BrokerOptions {
   initialRebalanceDelayMs?: number;
   minSessionTimeoutMs?: number;
   logger?: Logger;
+  /**
+   * The background scrub of sealed segments (see storage/scrub.ts): its rate, pause between
+   * passes and delay before the first; false turns it off.
+   */
+  scrub?: { bytesPerSecond?: number; intervalMs?: number; startDelayMs?: number } | false;
 }
 
 interface Topic {
@@ -107,6 +114,9 @@ export class Broker implements BrokerApi {
   private readonly baseLogConfig: LogConfig;
   private readonly defaults: TopicConfigs;
   private maintenance: LogMaintenance | null = null;
+  private scrubber: Scrubber | null = null;
+  /** Corrupt batches met and whether the disk is full (logged, and shown in the UI). */
+  readonly health: StorageHealth;
   private adminChain: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | null = null;
   private releaseLock: () => Promise<void> = async () => {};
@@ -114,6 +124,7 @@ export class Broker implements BrokerApi {
   private constructor(private readonly opts: BrokerOptions) {
     this.clock = opts.clock ?? Date.now;
     this.logger = opts.logger ?? createLogger({ scope: 'broker' });
+    this.health = new StorageHealth(this.logger, this.clock);
     this.baseLogConfig = defaultLogConfig();
     this.defaults = applyTopicConfigs(
       '(defaults)',
@@ -179,6 +190,16 @@ export class Broker implements BrokerApi {
         this.logger.warn(`retention/compaction of ${log.name} failed: ${(err as Error).message}`),
     );
     this.maintenance.start();
+    if (this.opts.scrub !== false) {
+      this.scrubber = new Scrubber({
+        ...this.opts.scrub,
+        logs: () => [...this.topics.values()].flatMap((t) => t.logs),
+        onPass: (report) => this.health.scrubFinished(report),
+        onError: (log, err) =>
+          this.logger.warn(`scrub of ${log.name} failed: ${(err as Error).message}`),
+      });
+      this.scrubber.start();
+    }
   }
 
   private async openTopic(meta: TopicMeta): Promise<Topic> {
@@ -199,7 +220,12 @@ export class Broker implements BrokerApi {
     const log = await PartitionLog.open(
       join(this.dataDir, `${name}-${partition}`),
       logConfigFromTopicConfigs(topic.configs, this.baseLogConfig),
-      { clock: this.clock, topic: name, partition },
+      {
+        clock: this.clock,
+        topic: name,
+        partition,
+        onCorruption: (f) => this.health.reportCorruption(name, partition, f),
+      },
     );
     if (log.recovery.truncatedBytes > 0) {
       this.logger.warn(
@@ -702,6 +728,27 @@ export class Broker implements BrokerApi {
     return () => this.topicListeners.delete(listener);
   }
 
+  /**
+   * Corrupt batches met by reads or the scrub that are still stored, whether writes are
+   * refused for a full disk, and the last scrub pass.
+   */
+  storageHealth(): StorageHealthState {
+    return this.health.state((c) => {
+      const log = this.topics.get(c.topic)?.logs[c.partition];
+      return log !== undefined && (c.lastOffset === null || c.lastOffset >= log.logStartOffset);
+    });
+  }
+
+  /** Called when storageHealth() changes. Returns an unsubscribe function. */
+  onStorageHealth(listener: () => void): () => void {
+    return this.health.onChange(listener);
+  }
+
+  /** Runs one scrub pass now (it also runs in the background). */
+  async scrubNow(): Promise<void> {
+    await this.scrubber?.runOnce();
+  }
+
   /** Runs retention and compaction on every partition now (they also run on an interval). */
   runMaintenance(): Promise<void> {
     return this.maintenance?.runOnce() ?? Promise.resolve();
@@ -809,6 +856,7 @@ export class Broker implements BrokerApi {
       this.closeHooks.clear();
       for (const w of [...this.waiters]) w.end();
       await this.maintenance?.stop();
+      await this.scrubber?.stop();
       this.groups.close();
       // Group records the coordinator is still writing (e.g. a last member's leave).
       await this.groups.flush();

@@ -78,3 +78,16 @@ export interface RecoveryReport {
   truncatedAt: { segment: string; position: number } | null;
   rebuiltIndexes: string[];
 }
+
+/** A batch that failed its checks where a reader or the scrub met it. */
+export interface CorruptionFinding {
+  /** The segment file (full path). */
+  file: string;
+  /** Byte position of the batch in it. */
+  position: number;
+  /** Offsets the batch header claims; null when the header itself is unreadable. */
+  baseOffset: number | null;
+  lastOffset: number | null;
+  /** What is wrong: a CRC mismatch (stored and computed), a bad header field, a bad length. */
+  reason: string;
+}

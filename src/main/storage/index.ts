@@ -36,3 +36,9 @@ export { segmentFileName } from './segment';
 export { LogMaintenance } from './maintenance';
 export { type CompactionResult, MAX_INDEX_BYTES } from './compaction';
 export { OffsetMap, DEFAULT_OFFSET_MAP_BYTES, OFFSET_MAP_SLOT_BYTES } from './offset-map';
+export {
+  Scrubber,
+  type ScrubReport,
+  type ScrubberOptions,
+  DEFAULT_SCRUB_BYTES_PER_SECOND,
+} from './scrub';

@@ -14,6 +14,7 @@ import { LogdockError } from '../../common/errors';
 import type {
   AppendResult,
   CompressionCodec,
+  CorruptionFinding,
   LogConfig,
   ReadResult,
   RecordInput,
@@ -36,11 +37,11 @@ import {
   ATTRIBUTES_OFFSET,
   MAX_TIMESTAMP_OFFSET,
   LOG_OVERHEAD,
+  RECORD_BATCH_OVERHEAD,
   encodeRecordBatch,
-  decodeRecordBatch,
+  decodeRecords,
   iterateBatches,
   lastOffsetOf,
-  readBatchHeader,
   writeBatchCrc,
 } from './record-batch';
 import { type BatchLocation, LogSegment, type SegmentSettings } from './segment';
@@ -71,6 +72,11 @@ export interface PartitionLogOptions {
   offsetMapBytes?: number;
   /** Test seam: called at each step of a compaction swap (a throw simulates a crash there). */
   compactionStep?: (step: SwapStep) => void | Promise<void>;
+  /**
+   * Called for every corrupt batch a read or the scrub meets, before the reader gets
+   * CORRUPT_RECORD (the owner logs it and shows it in the UI).
+   */
+  onCorruption?: (finding: CorruptionFinding) => void;
 }
 
 /** Kafka's log.retention.check.interval.ms. */
@@ -123,6 +129,7 @@ export class PartitionLog {
       onIndexRebuilt: (file) => {
         if (!recovery.rebuiltIndexes.includes(file)) recovery.rebuiltIndexes.push(file);
       },
+      onCorruption: opts.onCorruption,
     };
   }
 
@@ -522,9 +529,10 @@ export class PartitionLog {
       try {
         const found = await seg.readBatchesFrom(offset, maxBytes, into);
         if (!found) continue;
+        const records = seg.verifyRead(wholeBatches(found.buf, found.firstSize), found.position);
         // Batches appended during the read may be included: report the end as of now.
         return {
-          records: wholeBatches(found.buf, found.firstSize),
+          records,
           logStartOffset: start,
           highWatermark: this.endOffset,
         };
@@ -551,10 +559,14 @@ export class PartitionLog {
     while (out.length < want) {
       const { records, highWatermark } = await this.read(cur, maxBytes);
       if (records.length === 0) break;
-      for (const { position, size } of iterateBatches(records)) {
+      // read() checked every batch's CRC: decode without checking again.
+      for (const { header, position, size } of iterateBatches(records)) {
         let decoded: StoredRecord[];
         try {
-          decoded = decodeRecordBatch(records.subarray(position, position + size)).records;
+          decoded = decodeRecords(
+            records.subarray(position + RECORD_BATCH_OVERHEAD, position + size),
+            header,
+          );
         } catch (err) {
           throw new LogdockError('CORRUPT_RECORD', `${this.name}: ${(err as Error).message}`);
         }
@@ -563,7 +575,7 @@ export class PartitionLog {
           out.push(r);
           if (opts.maxRecords !== undefined && out.length >= opts.maxRecords) return out;
         }
-        cur = lastOffsetOf(readBatchHeader(records, position)) + 1;
+        cur = lastOffsetOf(header) + 1;
       }
       if (cur >= highWatermark) break;
     }
@@ -600,6 +612,30 @@ export class PartitionLog {
       }
     }
     return null;
+  }
+
+  /**
+   * Checks every sealed segment from disk (see LogSegment.scrub), oldest first, awaiting
+   * `pace(bytes)` after each chunk read. Returns the bad batches found (each also reported
+   * through onCorruption), at most one per segment. Segments deleted meanwhile are skipped.
+   * The active segment is left out: what it holds was checked when it was appended or
+   * recovered. Safe concurrently with appends, reads and maintenance.
+   */
+  async scrub(pace: (bytes: number) => Promise<void>): Promise<CorruptionFinding[]> {
+    const found: CorruptionFinding[] = [];
+    for (const seg of this.segs.slice(0, -1)) {
+      if (this.closing) break;
+      seg.acquire();
+      try {
+        const bad = await seg.scrub(pace);
+        if (bad) found.push(bad);
+      } catch (err) {
+        if (!(err instanceof LogdockError) || err.code !== 'NOT_FOUND') throw err;
+      } finally {
+        seg.release();
+      }
+    }
+    return found;
   }
 
   /** Registers a listener called after every append with its first and last offsets. */

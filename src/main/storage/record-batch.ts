@@ -279,10 +279,14 @@ export function readBatchHeader(buf: Buffer, pos: number): RecordBatchHeader {
   };
 }
 
+/** The CRC-32C the bytes of the batch at `pos` (entirely inside `buf`) have now. */
+export function batchCrc(buf: Buffer, pos: number, batchLength: number): number {
+  return crc32c(buf.subarray(pos + ATTRIBUTES_OFFSET, pos + LOG_OVERHEAD + batchLength)) >>> 0;
+}
+
 /** True when the stored CRC of the batch at `pos` (entirely inside `buf`) matches its bytes. */
 export function batchCrcMatches(buf: Buffer, pos: number, batchLength: number): boolean {
-  const computed = crc32c(buf.subarray(pos + ATTRIBUTES_OFFSET, pos + LOG_OVERHEAD + batchLength));
-  return computed === buf.readUInt32BE(pos + CRC_OFFSET);
+  return batchCrc(buf, pos, batchLength) === buf.readUInt32BE(pos + CRC_OFFSET);
 }
 
 /**

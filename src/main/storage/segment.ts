@@ -13,10 +13,13 @@ import { promises as fs, constants as fsc } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LogdockError } from '../../common/errors';
+import type { CorruptionFinding } from './api';
 import type { RecordBatchHeader } from './record-batch';
 import {
+  CRC_OFFSET,
   LOG_OVERHEAD,
   RECORD_BATCH_OVERHEAD,
+  batchCrc,
   batchCrcMatches,
   decodeRecordBatch,
   lastOffsetOf,
@@ -24,6 +27,7 @@ import {
 } from './record-batch';
 import { OffsetIndex } from './offset-index';
 import { TimeIndex } from './time-index';
+import { VerifiedRanges } from './verified-ranges';
 
 export const LOG_SUFFIX = '.log';
 export const INDEX_SUFFIX = '.index';
@@ -39,6 +43,8 @@ export interface SegmentSettings {
   indexIntervalBytes: number;
   /** Called with the file name of every index rebuilt because it was missing or corrupt. */
   onIndexRebuilt: (file: string) => void;
+  /** Called for every bad batch a reader or the scrub meets (before the error is thrown). */
+  onCorruption?: (finding: CorruptionFinding) => void;
 }
 
 /** What a header scan reports for each batch. */
@@ -56,6 +62,7 @@ export interface SegmentRecovery {
 
 const HEADER_CHUNK = 64 * 1024;
 const RECOVERY_CHUNK = 8 * 1024 * 1024;
+const SCRUB_CHUNK = 1024 * 1024;
 
 export class LogSegment {
   readonly logPath: string;
@@ -73,6 +80,8 @@ export class LogSegment {
   summaryLoaded = false;
   /** Clock value the segment's age is measured from (segment.ms). */
   rollStartMs: number;
+  /** Byte ranges whose batches passed their CRC check in this process (see verifyRead). */
+  readonly verified = new VerifiedRanges();
   private bytesSinceIndex = 0;
   private fh: FileHandle | null = null;
   private opening: Promise<FileHandle> | null = null;
@@ -191,7 +200,12 @@ export class LogSegment {
     readAhead: number,
     visit: (b: BatchLocation, chunk: Buffer, chunkStart: number) => boolean | void,
     into?: Buffer,
+    report = false,
   ): Promise<number> {
+    const fail = (position: number, what: string): LogdockError => {
+      if (report) this.settings.onCorruption?.(this.finding(position, null, what));
+      return this.corrupt(position, what);
+    };
     let pos = from;
     let chunk: Buffer = Buffer.alloc(0);
     let chunkStart = from;
@@ -200,17 +214,17 @@ export class LogSegment {
         chunkStart = pos;
         chunk = await this.readAt(pos, Math.min(readAhead, to - pos), into);
         if (chunk.length < RECORD_BATCH_OVERHEAD) {
-          throw this.corrupt(pos, `${to - pos} bytes left, too few for a batch header`);
+          throw fail(pos, `${to - pos} bytes left, too few for a batch header`);
         }
       }
       let header: RecordBatchHeader;
       try {
         header = readBatchHeader(chunk, pos - chunkStart);
       } catch (err) {
-        throw this.corrupt(pos, (err as Error).message);
+        throw fail(pos, (err as Error).message);
       }
       const size = LOG_OVERHEAD + header.batchLength;
-      if (pos + size > to) throw this.corrupt(pos, `batch of ${size} bytes runs past ${to}`);
+      if (pos + size > to) throw fail(pos, `batch of ${size} bytes runs past ${to}`);
       if (visit({ header, position: pos, size }, chunk, chunkStart)) return pos;
       pos += size;
     }
@@ -300,6 +314,8 @@ export class LogSegment {
       const first = h.timestampType === 'LogAppendTime' ? h.maxTimestamp : h.baseTimestamp;
       this.indexBatch(start + b.position, b.size, lastOffsetOf(h), h.maxTimestamp, first);
     }
+    // Every batch was CRC-checked before it was written (validate-append.ts).
+    this.verified.add(start, start + data.length);
     this.size = start + data.length; // publish to readers
     publish();
   }
@@ -455,6 +471,8 @@ export class LogSegment {
       await fh.datasync();
     }
     this.size = pos;
+    this.verified.clear();
+    this.verified.add(0, pos);
     this.syncedSize = Math.min(this.syncedSize, pos);
     if (this.nextOffset < next) this.nextOffset = next;
     await this.offsetIndex.rewrite();
@@ -473,24 +491,29 @@ export class LogSegment {
    * Reads whole batches starting with the first whose last offset is >= `offset`: up to
    * `maxBytes`, but always that whole first batch, within the bytes visible now. One read
    * from the index position usually covers both the scan and the data. Returns null when
-   * the segment holds no such batch. The caller trims a partial batch at the end. Index
-   * problems are handled as in `findBatch`. With `into` (a reader's reusable buffer) the
-   * bytes are read into it, and the answer may stop short of `maxBytes` at its end.
+   * the segment holds no such batch, else the bytes and the file position they start at.
+   * The caller trims a partial batch at the end and checks CRCs (`verifyRead`). Index
+   * problems are handled as in `findBatch`; an invalid header reached from a good position
+   * is reported (settings.onCorruption) and thrown as CORRUPT_RECORD. With `into` (a
+   * reader's reusable buffer) the bytes are read into it, and the answer may stop short of
+   * `maxBytes` at its end.
    */
   async readBatchesFrom(
     offset: number,
     maxBytes: number,
     into?: Buffer,
-  ): Promise<{ buf: Buffer; firstSize: number } | null> {
+  ): Promise<{ buf: Buffer; firstSize: number; position: number } | null> {
     await this.ensureIndexes();
     const end = this.size;
     const from = this.offsetIndex.lookup(offset);
     try {
-      return await this.readFromPosition(from, end, offset, maxBytes, into);
+      return await this.readFromPosition(from, end, offset, maxBytes, into, from === 0);
     } catch (err) {
       if (from === 0 || !(err instanceof LogdockError) || err.code !== 'CORRUPT_RECORD') throw err;
+      // The index entry may be what is wrong: rebuild it; then a bad header is the log's.
       await this.rebuildIndexes();
-      return this.readFromPosition(this.offsetIndex.lookup(offset), end, offset, maxBytes, into);
+      const again = this.offsetIndex.lookup(offset);
+      return this.readFromPosition(again, end, offset, maxBytes, into, true);
     }
   }
 
@@ -499,8 +522,9 @@ export class LogSegment {
     end: number,
     offset: number,
     maxBytes: number,
-    into?: Buffer,
-  ): Promise<{ buf: Buffer; firstSize: number } | null> {
+    into: Buffer | undefined,
+    report: boolean,
+  ): Promise<{ buf: Buffer; firstSize: number; position: number } | null> {
     let hit = null as { b: BatchLocation; chunk: Buffer; chunkStart: number } | null;
     // The index entry is at most ~index.interval.bytes before the target: reading that
     // much more than asked usually gets the whole answer in one go.
@@ -510,16 +534,137 @@ export class LogSegment {
       hit = { b, chunk, chunkStart };
       return true;
     };
-    await this.walkHeaders(from, end, readAhead, visit, into);
+    await this.walkHeaders(from, end, readAhead, visit, into, report);
     if (hit === null) return null;
     const { position: pos, size } = hit.b;
     const length = Math.max(size, Math.min(maxBytes, end - pos));
     const at = pos - hit.chunkStart;
     const inChunk = hit.chunk.length - at;
-    if (length <= inChunk) return { buf: hit.chunk.subarray(at, at + length), firstSize: size };
+    const found = (buf: Buffer) => ({ buf, firstSize: size, position: pos });
+    if (length <= inChunk) return found(hit.chunk.subarray(at, at + length));
     // A reused buffer holds what it holds: a shorter answer beats a second read.
-    if (into && size <= inChunk) return { buf: hit.chunk.subarray(at), firstSize: size };
-    return { buf: await this.readAt(pos, length, into), firstSize: size };
+    if (into && size <= inChunk) return found(hit.chunk.subarray(at));
+    return found(await this.readAt(pos, length, into));
+  }
+
+  /**
+   * Checks the whole batches in `buf`, read from file position `position`: each batch's
+   * CRC, and that its base offset lies in this segment above the previous batch's last
+   * offset (the base offset is outside the CRC). A range checked before (see
+   * VerifiedRanges) is not checked again. Returns `buf`, or its part before the first bad
+   * batch; when the first batch is bad, reports it (settings.onCorruption) and throws
+   * CORRUPT_RECORD naming the file, position and the batch's offsets.
+   */
+  verifyRead(buf: Buffer, position: number): Buffer {
+    if (buf.length === 0 || this.verified.covers(position, position + buf.length)) return buf;
+    const { good, bad } = this.checkBatches(buf, position);
+    this.verified.add(position, position + good);
+    if (bad === null) return buf;
+    if (good > 0) return buf.subarray(0, good); // the next read starts at the bad batch
+    this.settings.onCorruption?.(bad);
+    throw this.corruptionError(bad);
+  }
+
+  /**
+   * Reads the whole segment from disk and checks every batch as `verifyRead` does, whether
+   * or not it was checked before, awaiting `pace(bytes)` after each chunk (the scrub's rate
+   * limit; it may throw to stop early). Returns the first bad batch (also reported and
+   * dropped from the verified ranges, so that readers meet it too), or null.
+   */
+  async scrub(pace: (bytes: number) => Promise<void>): Promise<CorruptionFinding | null> {
+    const end = this.size;
+    let pos = 0;
+    let prevLast = -1;
+    while (pos < end) {
+      const chunk = await this.readAt(pos, Math.min(SCRUB_CHUNK, end - pos));
+      let { good, bad, lastOffset } = this.checkBatches(chunk, pos, prevLast);
+      if (good === 0 && bad === null) {
+        // One batch larger than the chunk (or running past the end): read it whole.
+        const size = chunk.length >= 12 ? LOG_OVERHEAD + chunk.readInt32BE(8) : end - pos + 1;
+        if (size > end - pos) {
+          bad = this.finding(pos, null, `batch of ${size} bytes runs past the end (${end})`);
+        } else {
+          const whole = await this.readAt(pos, size);
+          ({ good, bad, lastOffset } = this.checkBatches(whole, pos, prevLast));
+        }
+      }
+      this.verified.add(pos, pos + good);
+      if (bad !== null) {
+        this.verified.remove(bad.position, Number.MAX_SAFE_INTEGER);
+        this.settings.onCorruption?.(bad);
+        return bad;
+      }
+      prevLast = lastOffset;
+      pos += good;
+      await pace(good);
+    }
+    return null;
+  }
+
+  /**
+   * Walks the whole batches in `buf` (read from `position`); stops at the first bad one.
+   * `good` is the length of the good prefix, `lastOffset` the last offset in it.
+   */
+  private checkBatches(
+    buf: Buffer,
+    position: number,
+    prevLast = -1,
+  ): { good: number; bad: CorruptionFinding | null; lastOffset: number } {
+    let pos = 0;
+    let last = prevLast;
+    while (pos + RECORD_BATCH_OVERHEAD <= buf.length) {
+      let header: RecordBatchHeader;
+      try {
+        header = readBatchHeader(buf, pos);
+      } catch (err) {
+        return {
+          good: pos,
+          bad: this.finding(position + pos, null, (err as Error).message),
+          lastOffset: last,
+        };
+      }
+      const size = LOG_OVERHEAD + header.batchLength;
+      if (pos + size > buf.length) break; // the caller reads it whole
+      let reason: string | null = null;
+      const lastOffset = lastOffsetOf(header);
+      const end = this.nextOffset > this.baseOffset ? this.nextOffset : Number.MAX_SAFE_INTEGER;
+      if (header.baseOffset < this.baseOffset || lastOffset >= end) {
+        reason = `base offset ${header.baseOffset}: offsets ${header.baseOffset}..${lastOffset} lie outside the segment's [${this.baseOffset}, ${end})`;
+      } else if (header.baseOffset <= last) {
+        reason = `base offset ${header.baseOffset} is not above the previous batch's last offset ${last}`;
+      } else {
+        const computed = batchCrc(buf, pos, header.batchLength);
+        const stored = buf.readUInt32BE(pos + CRC_OFFSET);
+        if (computed !== stored) reason = `CRC mismatch: stored ${stored}, computed ${computed}`;
+      }
+      if (reason !== null)
+        return { good: pos, bad: this.finding(position + pos, header, reason), lastOffset: last };
+      last = lastOffset;
+      pos += size;
+    }
+    return { good: pos, bad: null, lastOffset: last };
+  }
+
+  private finding(
+    position: number,
+    header: RecordBatchHeader | null,
+    reason: string,
+  ): CorruptionFinding {
+    return {
+      file: this.logPath,
+      position,
+      baseOffset: header ? header.baseOffset : null,
+      lastOffset: header ? lastOffsetOf(header) : null,
+      reason,
+    };
+  }
+
+  private corruptionError(f: CorruptionFinding): LogdockError {
+    const offsets = f.baseOffset === null ? '' : ` (offsets ${f.baseOffset}..${f.lastOffset})`;
+    return new LogdockError(
+      'CORRUPT_RECORD',
+      `${f.file} position ${f.position}: batch${offsets} is corrupt: ${f.reason}`,
+    );
   }
 
   /**

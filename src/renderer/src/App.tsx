@@ -4,6 +4,7 @@ import { ErrorBoundary } from './components/ErrorBoundary';
 import { NavBar } from './components/NavBar';
 import { SectionPlaceholder } from './components/SectionPlaceholder';
 import { StatusBar } from './components/StatusBar';
+import { StorageBanner } from './components/StorageBanner';
 import './components/layout.css';
 import { hrefFor, sectionOf, useRoute, type Route } from './router';
 import { useAppStore } from './store';
@@ -66,6 +67,7 @@ export function App() {
           Logdock
         </a>
         <ConnectionLostBanner />
+        <StorageBanner />
         <ConnectionStatus />
       </header>
       <NavBar current={section} />

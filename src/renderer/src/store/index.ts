@@ -7,6 +7,7 @@ import { createReplaySlice, type ReplaySlice } from './slices/replay';
 import { createSettingsSlice, type SettingsSlice } from './slices/settings';
 import { createBrowserSlice, type BrowserSlice } from './slices/browser';
 import { createSearchSlice, type SearchSlice } from './slices/search';
+import { createStorageSlice, type StorageSlice } from './slices/storage';
 import { createTopicsSlice, type TopicsSlice } from './slices/topics';
 
 /**
@@ -24,7 +25,8 @@ export type AppState = AppSlice &
   DashboardSlice &
   TopicsSlice &
   BrowserSlice &
-  SearchSlice;
+  SearchSlice &
+  StorageSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createAppSlice(...a),
@@ -36,4 +38,5 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createTopicsSlice(...a),
   ...createBrowserSlice(...a),
   ...createSearchSlice(...a),
+  ...createStorageSlice(...a),
 }));

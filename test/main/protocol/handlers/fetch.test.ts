@@ -1,3 +1,5 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Struct } from '../../../../src/main/protocol/codec/compile';
 import {
@@ -139,6 +141,31 @@ describe('Fetch', () => {
     const c = await logdock.client(ld.port);
     const part = firstPartition(await c.request('Fetch', 12, fetchBody('exact', 0, 0, 0)));
     expect((part.records as Buffer).equals(stored)).toBe(true);
+  });
+
+  it('answers up to a corrupt stored batch, then CORRUPT_MESSAGE for it, and logs it', async () => {
+    const first = await logdock.start();
+    await first.broker.createTopic('rot', { configs: { 'segment.bytes': 1024 } });
+    for (let i = 0; i < 40; i++)
+      await first.broker.send([{ topic: 'rot', partition: 0, value: Buffer.from(`v${i}`) }]);
+    await first.stop();
+    const file = join(first.dir, 'rot-0', '00000000000000000000.log');
+    const bytes = await readFile(file);
+    const third = [...iterateBatches(bytes)][2];
+    bytes[third.position + 65] ^= 0xff; // inside the record, under the CRC
+    await writeFile(file, bytes);
+
+    const ld = await logdock.start({}, first.dir);
+    const c = await logdock.client(ld.port);
+    const head = firstPartition(await c.request('Fetch', 12, fetchBody('rot', 0, 0, 0)));
+    expect(head.errorCode).toBe(0);
+    const offsets = [...iterateBatches(head.records as Buffer)].map((b) => b.header.baseOffset);
+    expect(offsets).toEqual([0, 1]);
+    const bad = firstPartition(await c.request('Fetch', 12, fetchBody('rot', 2, 0, 0)));
+    expect(bad.errorCode).toBe(2); // CORRUPT_MESSAGE
+    expect(ld.broker.storageHealth().corrupt).toEqual([
+      expect.objectContaining({ topic: 'rot', partition: 0, file, position: third.position }),
+    ]);
   });
 
   it('reports an offset beyond the log end as OFFSET_OUT_OF_RANGE', async () => {

@@ -1,0 +1,109 @@
+/**
+ * What the broker knows is wrong with its storage, for the log and the UI: corrupt batches
+ * readers or the scrub met, and whether writes are refused because the disk is full. Each
+ * change is logged once and announced to listeners (the API's `system.storage` stream).
+ */
+import type { Logger } from '../logger';
+import type { CorruptionFinding, ScrubReport } from '../storage';
+
+export interface CorruptBatch extends CorruptionFinding {
+  topic: string;
+  partition: number;
+  /** When it was first met (clock ms). */
+  detectedAt: number;
+}
+
+export interface StorageHealthState {
+  corrupt: CorruptBatch[];
+  /** Set while appends are refused for lack of space: since when and the last error. */
+  diskFull: { since: number; message: string } | null;
+  lastScrub: { finishedAt: number; partitions: number; bytes: number; corrupt: number } | null;
+}
+
+/** Findings kept; older ones make room (the log has them all). */
+const MAX_FINDINGS = 100;
+
+export class StorageHealth {
+  private corrupt: CorruptBatch[] = [];
+  private diskFull: StorageHealthState['diskFull'] = null;
+  private lastScrub: StorageHealthState['lastScrub'] = null;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly clock: () => number,
+  ) {}
+
+  /** A corrupt batch met in `topic`-`partition`: logged and shown once per file position. */
+  reportCorruption(topic: string, partition: number, f: CorruptionFinding): void {
+    if (this.corrupt.some((c) => c.file === f.file && c.position === f.position)) return;
+    const offsets = f.baseOffset === null ? '' : ` (offsets ${f.baseOffset}..${f.lastOffset})`;
+    this.logger.error(
+      `corrupt batch in ${topic}-${partition}: ${f.file} position ${f.position}${offsets}: ${f.reason}`,
+    );
+    this.corrupt = [...this.corrupt, { ...f, topic, partition, detectedAt: this.clock() }].slice(
+      -MAX_FINDINGS,
+    );
+    this.emit();
+  }
+
+  scrubFinished(r: ScrubReport): void {
+    this.logger.info(
+      `scrub pass: ${r.partitions} partitions, ${Math.round(r.bytes / 1024)} KiB read in ${r.finishedAt - r.startedAt} ms, ${r.corrupt.length} corrupt batches`,
+    );
+    this.lastScrub = {
+      finishedAt: r.finishedAt,
+      partitions: r.partitions,
+      bytes: r.bytes,
+      corrupt: r.corrupt.length,
+    };
+    this.emit();
+  }
+
+  /** Appends failed for lack of space (ENOSPC/EDQUOT): logged once until space returns. */
+  reportDiskFull(message: string): void {
+    if (this.diskFull) {
+      this.diskFull = { ...this.diskFull, message };
+      return;
+    }
+    this.logger.error(`disk full: writes are refused until space returns: ${message}`);
+    this.diskFull = { since: this.clock(), message };
+    this.emit();
+  }
+
+  /** An append succeeded again after the disk was full. */
+  reportDiskSpaceBack(): void {
+    if (!this.diskFull) return;
+    this.logger.info(`disk space is back: writes resumed`);
+    this.diskFull = null;
+    this.emit();
+  }
+
+  get isDiskFull(): boolean {
+    return this.diskFull !== null;
+  }
+
+  /**
+   * The current state; findings whose batch is gone (topic deleted, retention or
+   * deleteRecords past it: `stillStored` false) are dropped.
+   */
+  state(stillStored: (c: CorruptBatch) => boolean): StorageHealthState {
+    this.corrupt = this.corrupt.filter(stillStored);
+    return { corrupt: [...this.corrupt], diskFull: this.diskFull, lastScrub: this.lastScrub };
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(): void {
+    for (const l of this.listeners) {
+      try {
+        l();
+      } catch (err) {
+        this.logger.warn(`storage health listener failed: ${(err as Error).message}`);
+      }
+    }
+  }
+}

@@ -99,7 +99,7 @@ export const searchQuerySchema = z
   .object({
     /** Substring of the value (or the key). */
     text: z.string().min(1).optional(),
-    /** JavaScript regular expression matched against the value text. */
+    /** RE2-syntax regular expression matched against the value text (linear time; no backreferences or lookaround). */
     regex: z.string().min(1).optional(),
     /** Substring of the key. */
     key: z.string().min(1).optional(),

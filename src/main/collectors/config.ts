@@ -5,6 +5,7 @@
  * this module always sees complete configs.
  */
 import { z } from 'zod';
+import { compileLinearRegex } from '../regex/linear-regex';
 
 const idSchema = z
   .string()
@@ -13,15 +14,15 @@ const topicSchema = z
   .string()
   .regex(/^[A-Za-z0-9._-]{1,249}$/, 'letters, digits, ".", "_" or "-", at most 249');
 
-/** Checks a regular expression's syntax while parsing, so a bad pattern is a config error. */
+/**
+ * Checks a regular expression while parsing, so a bad pattern, or one using a construct
+ * RE2 refuses (backreferences, lookaround), is a config error that names it.
+ */
 const regexSource = z.string().superRefine((value, ctx) => {
   try {
-    new RegExp(value);
+    compileLinearRegex(value, { field: 'pattern' });
   } catch (err) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `invalid regular expression: ${(err as Error).message}`,
-    });
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
   }
 });
 

@@ -8,6 +8,7 @@
  * the start of an event that is still open.
  */
 import type { MultilineConfig } from './config';
+import { compileLinearRegex } from '../regex/linear-regex';
 import type { Line } from './lines';
 
 export interface EventLines {
@@ -30,7 +31,7 @@ const PRESETS: Record<NonNullable<MultilineConfig['preset']>, RegExp> = {
 };
 
 export class MultilineJoiner {
-  private readonly pattern: RegExp;
+  private readonly pattern: { test(text: string): boolean };
   private readonly mode: 'start' | 'continuation';
   private open: Line[] = [];
   private openBytes = 0;
@@ -42,7 +43,7 @@ export class MultilineJoiner {
       this.pattern = PRESETS[config.preset];
       this.mode = 'continuation';
     } else {
-      this.pattern = new RegExp(config.pattern ?? '^');
+      this.pattern = compileLinearRegex(config.pattern ?? '^', { field: 'multiline.pattern' });
       this.mode = config.mode;
     }
   }

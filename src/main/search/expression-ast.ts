@@ -3,6 +3,8 @@
  * from the parser so that the evaluator and the pre-filter can depend on it alone.
  */
 
+import type { LinearRegex } from '../regex/linear-regex';
+
 export type Literal = string | number | boolean | null;
 
 /** Where a path starts: a field of the JSON value, or a message attribute (`$key`, ...). */
@@ -12,7 +14,7 @@ export type CompareOp = '==' | '!=' | '>' | '>=' | '<' | '<=' | '=~' | 'contains
 
 export type Expr =
   | { kind: 'literal'; value: Literal }
-  | { kind: 'regex'; regex: RegExp }
+  | { kind: 'regex'; regex: LinearRegex }
   | { kind: 'path'; root: PathRoot; segments: (string | number)[] }
   | { kind: 'not'; operand: Expr }
   | { kind: 'and'; left: Expr; right: Expr }

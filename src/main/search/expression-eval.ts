@@ -1,3 +1,4 @@
+import { compileLinearRegex, LinearRegex } from '../regex/linear-regex';
 import type { RecordHeader } from '../storage/api';
 import type { CompareOp, Expr, Literal, PathRoot } from './expression-ast';
 
@@ -117,11 +118,11 @@ function comparator(
       // A string on the right is compiled once; a /regex/ literal keeps its own flags.
       const fixed =
         right.kind === 'literal' && typeof right.value === 'string'
-          ? new RegExp(right.value, caseSensitive ? '' : 'i')
+          ? compileLinearRegex(right.value, { field: 'filter', caseInsensitive: !caseSensitive })
           : null;
       return (a, b) => {
         if (typeof a !== 'string' && typeof a !== 'number') return false;
-        const re = fixed ?? (b instanceof RegExp ? b : null);
+        const re = fixed ?? (b instanceof LinearRegex ? b : null);
         return re !== null && re.test(String(a));
       };
     }

@@ -1,3 +1,5 @@
+import { LogdockError } from '../../common/errors';
+import { compileLinearRegex, type LinearRegex } from '../regex/linear-regex';
 import { ExpressionError } from './expression-error';
 
 /**
@@ -9,7 +11,7 @@ export type Token =
   | { type: 'string'; value: string; pos: number }
   | { type: 'number'; value: number; pos: number }
   | { type: 'ident'; value: string; pos: number }
-  | { type: 'regex'; value: RegExp; pos: number }
+  | { type: 'regex'; value: LinearRegex; pos: number }
   | { type: 'op'; value: string; pos: number }
   | { type: 'end'; pos: number };
 
@@ -121,7 +123,7 @@ function readString(source: string, start: number): [string, number] {
   throw new ExpressionError('string is not closed', start);
 }
 
-function readRegex(source: string, start: number): [RegExp, number] {
+function readRegex(source: string, start: number): [LinearRegex, number] {
   let i = start + 1;
   let inClass = false;
   while (i < source.length) {
@@ -140,12 +142,24 @@ function readRegex(source: string, start: number): [RegExp, number] {
   let j = i + 1;
   while (j < source.length && /[a-z]/.test(source[j])) j++;
   const flags = source.slice(i + 1, j);
-  try {
-    return [new RegExp(body, flags), j];
-  } catch (err) {
+  const unknown = flags.replace(/[imsu]/g, '');
+  if (unknown !== '') {
     throw new ExpressionError(
-      `invalid regular expression /${body}/${flags}: ${(err as Error).message}`,
+      `regular expression flag "${unknown}" is not supported (i, m, s and u are)`,
       start,
     );
+  }
+  try {
+    const options = {
+      field: 'filter',
+      caseInsensitive: flags.includes('i'),
+      multiline: flags.includes('m'),
+      dotAll: flags.includes('s'),
+    };
+    return [compileLinearRegex(body, options), j];
+  } catch (err) {
+    // The message names the refused construct or the syntax error; the position is the filter's.
+    if (!(err instanceof LogdockError)) throw err;
+    throw new ExpressionError(err.message.replace(/^filter: /, ''), start, err.code);
   }
 }

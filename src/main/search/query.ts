@@ -4,6 +4,7 @@ import type { StoredRecord } from '../storage/api';
 import { ExpressionError } from './expression-error';
 import { compileExpression, type RecordContext } from './expression-eval';
 import { parseExpression } from './expression-parser';
+import { compileLinearRegex, type LinearRegex } from '../regex/linear-regex';
 import { mayMatch, requiredNeedles } from './prefilter';
 
 /** A compiled search query: every condition of the query must hold. */
@@ -18,7 +19,8 @@ export interface QueryProblem {
 /**
  * Compiles a query once, before a scan, so that bad input fails before any work starts.
  * @throws LogdockError INVALID_ARGUMENT for an invalid regex or filter expression (the
- *   message says what is wrong and where) or a query with no condition.
+ *   message says what is wrong and where) or a query with no condition; UNSUPPORTED for a
+ *   regex construct RE2 refuses (backreference, lookaround), named in the message.
  */
 export function compileQuery(query: SearchQuery): RecordMatcher {
   const tests: RecordMatcher[] = [];
@@ -100,12 +102,8 @@ export function checkQuery(query: SearchQuery): QueryProblem | null {
   return null;
 }
 
-function compileRegex(source: string, caseSensitive: boolean): RegExp {
-  try {
-    return new RegExp(source, caseSensitive ? '' : 'i');
-  } catch (err) {
-    throw new LogdockError('INVALID_ARGUMENT', `regex: ${(err as Error).message}`);
-  }
+function compileRegex(source: string, caseSensitive: boolean): LinearRegex {
+  return compileLinearRegex(source, { field: 'regex', caseInsensitive: !caseSensitive });
 }
 
 /**

@@ -5,6 +5,7 @@
  * no parser at all (null), so plain sources never decode their bytes.
  */
 import type { ParserConfig } from '../config';
+import { compileLinearRegex } from '../../regex/linear-regex';
 import { parseLogfmt } from './logfmt';
 import { parseRfc3164, parseRfc5424 } from './syslog';
 import { parseTimestamp } from './time';
@@ -27,7 +28,7 @@ export function createParser(config: ParserConfig, timezone: string): Parser | n
     case 'logfmt':
       return (text) => fromObject(parseLogfmt(text), config, timezone);
     case 'regex': {
-      const re = new RegExp(config.pattern);
+      const re = compileLinearRegex(config.pattern, { field: 'parser.pattern' });
       return (text) => fromGroups(re.exec(text), timezone, 'regex');
     }
     case 'preset':

@@ -11,6 +11,7 @@ import { startKafkaServer, type KafkaServer } from './protocol';
 import { ReplayManager } from './replay/manager';
 import { compileQuery } from './search/query';
 import { loadSettings, SettingsStore } from './settings/store';
+import type { AppSettings } from '../common/api/settings';
 
 export type Mode = 'electron' | 'headless' | 'test';
 
@@ -55,6 +56,8 @@ export interface OpenServicesOptions {
    * listener is off unless asked for, so tests never take port 9092.
    */
   kafka?: { enabled?: boolean; host?: string; port?: number };
+  /** Overrides the broker settings of settings.json (`serve --num-partitions`, ...). */
+  broker?: Partial<AppSettings['broker']>;
   /** Start the collectors (default true; tests of other parts turn them off). */
   collectors?: boolean;
 }
@@ -115,8 +118,12 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
 
     // The broker shares the data directory's root with the CLI's commands (see
     // broker/cli-support.ts), so both see the same topics.
+    const brokerSettings = { ...saved.broker, ...options.broker };
     const broker = await openBroker({
       dataDir,
+      autoCreateTopics: brokerSettings.autoCreateTopics,
+      defaultPartitions: brokerSettings.numPartitions,
+      initialRebalanceDelayMs: brokerSettings.groupInitialRebalanceDelayMs,
       defaultTopicConfigs: {
         'retention.ms': saved.defaultRetentionMs,
         'retention.bytes': saved.defaultRetentionBytes,
@@ -125,7 +132,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     closers.push({ name: 'broker', close: () => broker.close() });
     const cluster: Cluster = new LocalCluster(broker);
 
-    const kafka = await startKafka(broker, saved.kafkaListener, options, logger);
+    const kafka = await startKafka(broker, saved.kafkaListener, brokerSettings, options, logger);
     if (kafka) closers.push({ name: 'Kafka listener', close: () => kafka.close() });
     const kafkaListener = kafka ? formatAddress(kafka.address()) : null;
 
@@ -171,6 +178,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
 async function startKafka(
   broker: Broker,
   saved: { enabled: boolean; host: string; port: number },
+  brokerSettings: AppSettings['broker'],
   options: OpenServicesOptions,
   logger: Logger,
 ): Promise<KafkaServer | null> {
@@ -185,6 +193,8 @@ async function startKafka(
     const server = await startKafkaServer(broker, {
       host: wanted.host,
       port: wanted.port,
+      autoCreateTopics: brokerSettings.autoCreateTopics,
+      defaultPartitions: brokerSettings.numPartitions,
       log: (level, message) => log[level](message),
     });
     log.info(`listening on ${formatAddress(server.address())}`);

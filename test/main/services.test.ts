@@ -94,6 +94,19 @@ describe('openServices', () => {
     expect(line).toMatch(/^\S+Z WARN \[test\] a line for the file$/);
   });
 
+  it('applies the broker settings of settings.json: partitions and auto-creation of topics', async () => {
+    const broker = { numPartitions: 3, autoCreateTopics: true, groupInitialRebalanceDelayMs: 0 };
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ version: 1, broker }));
+    const first = await start();
+    await first.broker.send([{ topic: 'made-on-send', value: Buffer.from('x') }]);
+    expect(first.broker.describeTopic('made-on-send').partitions).toHaveLength(3);
+    await first.close();
+    const second = await start({ broker: { autoCreateTopics: false } });
+    await expect(
+      second.broker.send([{ topic: 'not-made', value: Buffer.from('x') }]),
+    ).rejects.toMatchObject({ code: 'UNKNOWN_TOPIC' });
+  });
+
   it('closes once however often close is called', async () => {
     const services = await start();
     await Promise.all([services.close(), services.close()]);

@@ -12,6 +12,17 @@ const retentionBytes = z.number().int().min(-1);
 
 export const themeSchema = z.enum(['system', 'light', 'dark']);
 
+/** Kafka's num.partitions: partitions of an automatically created topic. */
+const numPartitions = z.number().int().min(1).max(10_000);
+/** Kafka's group.initial.rebalance.delay.ms (at most Kafka's max.poll.interval.ms default). */
+const rebalanceDelayMs = z.number().int().min(0).max(300_000);
+
+const BROKER_DEFAULTS = {
+  numPartitions: 1,
+  autoCreateTopics: true,
+  groupInitialRebalanceDelayMs: 3000,
+};
+
 /**
  * The persisted settings. Every field has a default so an old or partial file still loads;
  * the file itself carries `version` so a future format can be migrated.
@@ -29,6 +40,17 @@ export const appSettingsSchema = z.object({
   theme: themeSchema.default('system'),
   defaultRetentionMs: retentionMs.default(7 * DAY_MS),
   defaultRetentionBytes: retentionBytes.default(-1),
+  /** Broker settings in Kafka's terms; they apply at the next start. */
+  broker: z
+    .object({
+      numPartitions: numPartitions.default(BROKER_DEFAULTS.numPartitions),
+      /** Kafka's auto.create.topics.enable: producing to or asking for an unknown topic creates it. */
+      autoCreateTopics: z.boolean().default(BROKER_DEFAULTS.autoCreateTopics),
+      groupInitialRebalanceDelayMs: rebalanceDelayMs.default(
+        BROKER_DEFAULTS.groupInitialRebalanceDelayMs,
+      ),
+    })
+    .default(BROKER_DEFAULTS),
 });
 
 /** What a caller may change: any subset of the fields, nested objects in part. */
@@ -50,6 +72,14 @@ export const settingsPatchSchema = z
     theme: themeSchema,
     defaultRetentionMs: retentionMs,
     defaultRetentionBytes: retentionBytes,
+    broker: z
+      .object({
+        numPartitions,
+        autoCreateTopics: z.boolean(),
+        groupInitialRebalanceDelayMs: rebalanceDelayMs,
+      })
+      .partial()
+      .strict(),
   })
   .partial()
   .strict();
@@ -76,7 +106,7 @@ export const settingsRequests = {
   ),
   'settings.update': request(
     'Validates and saves a partial change (atomically); theme and default retention apply at once, ' +
-      'data directory and Kafka listener at the next start.',
+      'data directory, Kafka listener and broker settings at the next start.',
     z.object({ patch: settingsPatchSchema }).strict(),
     settingsViewSchema,
   ),

@@ -8,3 +8,12 @@ export function parsePort(value: string): number {
   }
   return port;
 }
+
+/** Commander parser for `--num-partitions`: an integer in 1..10000 (Logdock's partition limit). */
+export function parsePartitionCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 10_000) {
+    throw new InvalidArgumentError(`expected a partition count 1-10000, got "${value}"`);
+  }
+  return n;
+}

@@ -165,6 +165,7 @@ export class SettingsStore {
       ...this.settings,
       ...patch,
       kafkaListener: { ...this.settings.kafkaListener, ...patch.kafkaListener },
+      broker: { ...this.settings.broker, ...patch.broker },
     };
     if (next.dataDir !== null) next.dataDir = resolve(next.dataDir);
     // The pointer first: if it cannot be written, nothing changed anywhere.

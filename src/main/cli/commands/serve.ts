@@ -8,7 +8,7 @@ import { startHeadlessServer } from '../../headless/server';
 import { serveSources } from '../../collectors';
 import { openServices } from '../../services';
 import { LogdockError } from '../../../common/errors';
-import { parsePort } from '../options';
+import { parsePartitionCount, parsePort } from '../options';
 
 export interface ServeOptions {
   dataDir?: string;
@@ -17,6 +17,10 @@ export interface ServeOptions {
   /** `--no-kafka` sets this to false. */
   kafka: boolean;
   kafkaPort?: number;
+  /** Kafka's num.partitions for auto-created topics (default: from settings, 1). */
+  numPartitions?: number;
+  /** `--no-auto-create-topics` sets this to false. */
+  autoCreateTopics: boolean;
   /** Collector sources from a YAML/JSON file, and `TOPIC=GLOB` shorthands. */
   config?: string;
   tail?: string[];
@@ -35,6 +39,12 @@ export function registerServe(program: Command): void {
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .option('--kafka-port <port>', 'Kafka listener port (default: from settings, 9092)', parsePort)
     .option('--no-kafka', 'do not start the Kafka listener')
+    .option(
+      '--num-partitions <n>',
+      'partitions of automatically created topics (default: from settings, 1)',
+      parsePartitionCount,
+    )
+    .option('--no-auto-create-topics', 'refuse to create topics producers or clients ask for')
     .option('--config <file>', 'add or replace collector sources from a YAML or JSON file')
     .option(
       '--tail <TOPIC=GLOB>',
@@ -69,6 +79,11 @@ export async function serve(opts: ServeOptions): Promise<void> {
     kafka: {
       ...(opts.kafka ? {} : { enabled: false }),
       ...(opts.kafkaPort !== undefined ? { enabled: true, port: opts.kafkaPort } : {}),
+    },
+    broker: {
+      ...(opts.numPartitions !== undefined ? { numPartitions: opts.numPartitions } : {}),
+      // Only the flag overrides settings: without it the saved setting holds.
+      ...(opts.autoCreateTopics === false ? { autoCreateTopics: false } : {}),
     },
   });
   const logger = services.logger;

@@ -441,12 +441,14 @@ function view(buf: Buffer, start: number, len: number): Buffer {
  * Checks the structure of a batch's records area, decompressed (`body`), without
  * allocating: every record length fits, offset deltas are 0..recordCount-1 in order, and
  * the records fill `body` exactly. Used on append, for every codec, so that a client batch
- * with a valid CRC but malformed records is refused, as Kafka's LogValidator does. Throws
+ * with a valid CRC but malformed records is refused, as Kafka's LogValidator does. Returns
+ * the largest timestampDelta (the batch's MaxTimestamp is baseTimestamp plus it). Throws
  * CORRUPT_RECORD naming the record; the caller adds which batch.
  */
-export function validateRecords(body: Buffer, recordCount: number): void {
+export function validateRecords(body: Buffer, recordCount: number): number {
   const end = body.length;
   const cursor: Cursor = { pos: 0, end };
+  let maxDelta = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < recordCount; i++) {
     cursor.end = end;
     const length = readVarlong(body, cursor, 'record length');
@@ -456,7 +458,8 @@ export function validateRecords(body: Buffer, recordCount: number): void {
     }
     cursor.end = recordEnd;
     cursor.pos++;
-    readVarlong(body, cursor, 'timestampDelta');
+    const timestampDelta = readVarlong(body, cursor, 'timestampDelta');
+    if (timestampDelta > maxDelta) maxDelta = timestampDelta;
     const offsetDelta = readVarlong(body, cursor, 'offsetDelta');
     if (offsetDelta !== i) {
       throw corrupt(`record ${i} has offsetDelta ${offsetDelta}, expected ${i}`);
@@ -466,6 +469,7 @@ export function validateRecords(body: Buffer, recordCount: number): void {
   if (cursor.pos !== end) {
     throw corrupt(`${end - cursor.pos} bytes follow its ${recordCount} records`);
   }
+  return maxDelta;
 }
 
 /** Offset of the last record of the batch whose header is given. */

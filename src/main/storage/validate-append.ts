@@ -7,12 +7,15 @@ import type { LogConfig } from './api';
 import { decompress } from './compression';
 import {
   LOG_OVERHEAD,
+  MAX_TIMESTAMP_OFFSET,
   RECORD_BATCH_OVERHEAD,
   batchCrcMatches,
   readBatchHeader,
   validateRecords,
+  writeBatchCrc,
 } from './record-batch';
 import type { BatchLocation } from './segment';
+import { writeInt64 } from './varint';
 
 /**
  * Splits `batches` into RecordBatch v2 batches and checks each: complete header, magic 2,
@@ -21,7 +24,9 @@ import type { BatchLocation } from './segment';
  * structure of every record (CORRUPT_RECORD) — of compressed batches too, after
  * decompressing them within the cap of `decompress`, as Kafka's broker does: a batch that
  * does not decode would otherwise be stored and fail every later reader. `name` (the
- * partition) prefixes every message. Pure; allocates two small objects per uncompressed
+ * partition) prefixes every message. A CreateTime batch whose MaxTimestamp is not that of its
+ * records (sarama 1.22 sends -1) gets the right one and a new CRC, in place, as Kafka's
+ * LogValidator does: time indexes and lookups by time rely on it. Allocates two small objects per uncompressed
  * batch (its location and a view of its records), and the decompressed records of a
  * compressed one (dropped on return).
  */
@@ -66,9 +71,10 @@ export function validateClientBatches(
         `append to ${name}: batch at byte ${pos} has ${header.recordCount} records but lastOffsetDelta ${header.lastOffsetDelta}`,
       );
     }
+    let maxDelta: number;
     try {
       const area = batches.subarray(pos + RECORD_BATCH_OVERHEAD, pos + size);
-      validateRecords(decompress(header.compression, area), header.recordCount);
+      maxDelta = validateRecords(decompress(header.compression, area), header.recordCount);
     } catch (err) {
       throw new LogdockError(
         'CORRUPT_RECORD',
@@ -76,8 +82,18 @@ export function validateClientBatches(
         { cause: err },
       );
     }
+    if (header.timestampType === 'CreateTime') setMaxTimestamp(batches, loc, maxDelta);
     out.push(loc);
     pos += size;
   }
   return out;
+}
+
+/** Writes the records' largest timestamp into the batch header (and its CRC) when it differs. */
+function setMaxTimestamp(batches: Buffer, loc: BatchLocation, maxDelta: number): void {
+  const maxTimestamp = loc.header.baseTimestamp + maxDelta;
+  if (maxTimestamp === loc.header.maxTimestamp) return;
+  writeInt64(batches, loc.position + MAX_TIMESTAMP_OFFSET, maxTimestamp);
+  writeBatchCrc(batches, loc.position);
+  loc.header.maxTimestamp = maxTimestamp;
 }

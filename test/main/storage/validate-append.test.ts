@@ -1,13 +1,41 @@
 import { describe, expect, it } from 'vitest';
 import { defaultLogConfig, encodeRecordBatch } from '../../../src/main/storage';
-import { encodeBatchWithOffsets, writeBatchCrc } from '../../../src/main/storage/record-batch';
+import {
+  batchCrcMatches,
+  encodeBatchWithOffsets,
+  readBatchHeader,
+  writeBatchCrc,
+} from '../../../src/main/storage/record-batch';
 import { validateClientBatches } from '../../../src/main/storage/validate-append';
 
 const config = defaultLogConfig();
 const one = (v: string): Buffer =>
   encodeRecordBatch([{ value: Buffer.from(v) }, { value: Buffer.from(v) }]);
 
+/** A CreateTime batch whose header says MaxTimestamp -1, as sarama 1.22 sends them. */
+function unsetMaxTimestampBatch(
+  timestamps: number[],
+  compression: 'none' | 'gzip' = 'none',
+) {
+  return encodeRecordBatch(
+    timestamps.map((timestamp, i) => ({ value: Buffer.from(`v${i}`), timestamp })),
+    { compression, maxTimestamp: -1 },
+  );
+}
+
 describe('validateClientBatches', () => {
+  it.each(['none', 'gzip'] as const)(
+    "writes the records' largest timestamp into a %s batch that left MaxTimestamp at -1, with a new CRC",
+    (compression) => {
+      const batch = unsetMaxTimestampBatch([5000, 9000, 7000], compression);
+      expect(readBatchHeader(batch, 0).maxTimestamp).toBe(-1);
+      const [loc] = validateClientBatches(batch, config, 't-0');
+      expect(loc.header.maxTimestamp).toBe(9000);
+      expect(readBatchHeader(batch, 0).maxTimestamp).toBe(9000);
+      expect(batchCrcMatches(batch, 0, loc.header.batchLength)).toBe(true);
+    },
+  );
+
   it('lists every batch of a produce payload with its position and size', () => {
     const a = one('a');
     const b = encodeRecordBatch([{ value: Buffer.from('b') }], { compression: 'zstd' });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { encodeRecordBatch } from '../../../../src/main/storage/record-batch';
 import type { Struct } from '../../../../src/main/protocol/codec/compile';
 import { topicIdFor } from '../../../../src/main/protocol/handlers/util';
 import { RawClient, useLogdock, type Logdock } from '../helpers';
@@ -131,6 +132,38 @@ describe('admin APIs', () => {
       topics: [{ name: 'recs', partitions: [{ partitionIndex: 0, timestamp: -2 }] }],
     });
     expect(list(list(earliest.topics)[0].partitions)[0]).toMatchObject({ offset: 2 });
+  });
+
+  it('lists offsets by time for batches produced with MaxTimestamp -1 (sarama 1.22)', async () => {
+    const { ld, client } = await setup();
+    await ld.broker.createTopic('unset', { partitions: 1 });
+    for (const base of [1000, 2000]) {
+      const records = encodeRecordBatch(
+        [0, 1, 2].map((i) => ({ value: Buffer.from(`r${i}`), timestamp: base + i * 10 })),
+        { maxTimestamp: -1 },
+      );
+      const res = await client.request('Produce', 7, {
+        transactionalId: null,
+        acks: 1,
+        timeoutMs: 5000,
+        topicData: [{ name: 'unset', partitionData: [{ index: 0, records }] }],
+      });
+      expect(list(list(res.responses)[0].partitionResponses)[0].errorCode).toBe(0);
+    }
+    const offsetAt = async (timestamp: number) => {
+      const res = await client.request('ListOffsets', 8, {
+        replicaId: -1,
+        isolationLevel: 0,
+        topics: [
+          { name: 'unset', partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp }] },
+        ],
+      });
+      return list(list(res.topics)[0].partitions)[0].offset;
+    };
+    expect(await offsetAt(1015)).toBe(2);
+    expect(await offsetAt(1500)).toBe(3);
+    expect(await offsetAt(2020)).toBe(5);
+    expect(await offsetAt(3000)).toBe(-1);
   });
 
   it('lists, describes and deletes groups, and describes the cluster', async () => {

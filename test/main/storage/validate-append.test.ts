@@ -13,10 +13,7 @@ const one = (v: string): Buffer =>
   encodeRecordBatch([{ value: Buffer.from(v) }, { value: Buffer.from(v) }]);
 
 /** A CreateTime batch whose header says MaxTimestamp -1, as sarama 1.22 sends them. */
-function unsetMaxTimestampBatch(
-  timestamps: number[],
-  compression: 'none' | 'gzip' = 'none',
-) {
+function unsetMaxTimestampBatch(timestamps: number[], compression: 'none' | 'gzip' = 'none') {
   return encodeRecordBatch(
     timestamps.map((timestamp, i) => ({ value: Buffer.from(`v${i}`), timestamp })),
     { compression, maxTimestamp: -1 },

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { BrokerApi } from '../broker/api';
 import type { Logger } from '../logger';
 import { writeFileAtomic } from './atomic';
+import type { PastGeneration } from './copies';
 import { parseIdentity, type Fingerprint } from './identity';
 import { H, headerString } from './record';
 
@@ -33,6 +34,10 @@ const checkpointSchema = z.object({
   initialized: z.boolean(),
   scanFrom: z.record(z.string(), z.number().int().min(0)),
   files: z.array(fileSchema),
+  /** Content that ended (truncated, finished): how far it was read, to recognise copies of it. */
+  past: z
+    .array(z.object({ fp: fileSchema.shape.fp, position: z.number().int().min(0) }))
+    .default([]),
 });
 
 export type FileCheckpoint = z.infer<typeof fileSchema>;
@@ -67,7 +72,10 @@ export async function readCheckpoint(
 }
 
 /** Writes a checkpoint atomically (temporary file, fsync, rename). */
-export async function writeCheckpoint(path: string, checkpoint: SourceCheckpoint): Promise<void> {
+export async function writeCheckpoint(
+  path: string,
+  checkpoint: z.input<typeof checkpointSchema>,
+): Promise<void> {
   await writeFileAtomic(path, JSON.stringify(checkpoint));
 }
 
@@ -78,7 +86,9 @@ export interface RecoveredFile extends FileCheckpoint {
 /**
  * Applies to `files` every record of `source` found in `topic` from the checkpoint's
  * `scanFrom` (or the log start) to the end: the last record of each file identity gives
- * its path, fingerprint and position. Returns the number of records scanned.
+ * its path, fingerprint and position. A record of another fingerprint that starts before
+ * the last end under the same `dev:ino` ends that generation: it is added to `past`.
+ * Returns the number of records scanned.
  * @throws whatever the broker throws for the topic (e.g. UNKNOWN_TOPIC).
  */
 export async function scanTopic(
@@ -87,6 +97,7 @@ export async function scanTopic(
   source: string,
   scanFrom: Record<string, number>,
   files: Map<string, RecoveredFile>,
+  past: PastGeneration[] = [],
 ): Promise<number> {
   let scanned = 0;
   for (const p of broker.describeTopic(topic).partitions) {
@@ -102,6 +113,11 @@ export async function scanTopic(
         const end = Number(headerString(r.headers, H.end));
         if (!id || !Number.isSafeInteger(end)) continue;
         const known = files.get(id.key);
+        // Offsets only grow within one content: a record starting before the last end,
+        // with another fingerprint, is the file's next content after a truncation.
+        const start = Number(headerString(r.headers, H.offset));
+        if (known && known.fp.hash !== id.fp.hash && start < known.position)
+          past.push({ fp: known.fp, position: known.position });
         // Records of one file sit in one partition unless keys spread them; then the
         // furthest position of the same content wins.
         if (

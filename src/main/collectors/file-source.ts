@@ -13,9 +13,11 @@ import type { BrokerApi } from '../broker/api';
 import type { Logger } from '../logger';
 import { readCheckpoint, scanTopic, writeCheckpoint, type RecoveredFile } from './checkpoint';
 import type { FileSourceConfig } from './config';
+import { PastGenerations, PrefixIndex, type PastGeneration } from './copies';
 import { GlobMatcher, type Discovered } from './discovery';
 import { FileWatcher, type WatcherHost } from './file-watcher';
 import { fileKey, identityString, type Fingerprint } from './identity';
+import type { TrackedFile } from './tracked-file';
 import { createParser, type Parser } from './parsers';
 import { Semaphore } from './semaphore';
 import type { SourceDeps } from './source-deps';
@@ -44,6 +46,11 @@ export class FileSource implements Source, WatcherHost {
   private readonly watchers = new Map<string, FSWatcher>();
   private readonly pumping = new Map<FileWatcher, Promise<void>>();
   private readonly again = new Set<FileWatcher>();
+  /** Files being read, by their first bytes, and content that ended: to recognise copies. */
+  private readonly heads = new PrefixIndex<TrackedFile>();
+  private past = new PastGenerations();
+  /** Possible copies of a file still being read, by key: decided once it has caught up. */
+  private readonly maybeCopies = new Map<string, number>();
   private readonly matcher: GlobMatcher;
   private readonly checkpointPath: string;
   private partitions = 1;
@@ -86,8 +93,10 @@ export class FileSource implements Source, WatcherHost {
     // Positions belong to a topic: a source sent elsewhere starts over there.
     if (cp && cp.topic !== this.config.topic) cp = null;
     const recovered = new Map<string, RecoveredFile>();
+    const past: PastGeneration[] = [];
     if (cp && cacheFits(broker, this.config.topic, cp.scanFrom)) {
       for (const f of cp.files) recovered.set(f.key, { ...f });
+      past.push(...cp.past);
     } else if (cp) {
       // The log is shorter than when the cache was written (its tail was lost, or the
       // topic was recreated): the cache may be ahead of what the topic holds, so only the
@@ -97,7 +106,8 @@ export class FileSource implements Source, WatcherHost {
       );
       cp.scanFrom = {};
     }
-    await scanTopic(broker, this.config.topic, this.id, cp?.scanFrom ?? {}, recovered);
+    await scanTopic(broker, this.config.topic, this.id, cp?.scanFrom ?? {}, recovered, past);
+    this.past = new PastGenerations(past);
     this.initialized = (cp?.initialized ?? false) || recovered.size > 0;
     const found = await this.matcher.discover();
     await this.placeAtStart(found, recovered);
@@ -180,8 +190,19 @@ export class FileSource implements Source, WatcherHost {
 
   finished(w: FileWatcher): void {
     this.files.delete(w.file.key);
+    this.heads.delete(w.file);
+    this.past.add(w.file.fp, w.file.committed);
     this.checkpointDirty = true;
     this.deps.onChange?.();
+  }
+
+  fingerprinted(w: FileWatcher): void {
+    this.heads.set(w.file);
+  }
+
+  ended(fp: Fingerprint, position: number): void {
+    this.past.add(fp, position);
+    this.checkpointDirty = true;
   }
 
   dirty(): void {
@@ -198,18 +219,24 @@ export class FileSource implements Source, WatcherHost {
     found: Discovered,
     recovered: Map<string, RecoveredFile>,
   ): Promise<void> {
+    // Known files first: what they held before a truncation while we were stopped is
+    // what new files may be copies of.
+    const unknown: [string, { dev: number; ino: number }][] = [];
     for (const [path, st] of found.files) {
       const key = fileKey(st.dev, st.ino);
       const rec = recovered.get(key);
       recovered.delete(key);
-      await this.track(path, st.dev, st.ino, rec ?? null, false);
+      if (rec) await this.track(path, st.dev, st.ino, rec, false);
+      else unknown.push([path, st]);
     }
     // Files we were reading that no glob path leads to any more were rotated while we
     // were stopped: find them by inode near their last path and finish them.
     for (const rec of recovered.values()) {
       const at = await findByKey(rec.key, [dirname(rec.path), ...found.dirs]);
       if (at) await this.track(at.path, at.dev, at.ino, rec, true);
+      else this.past.add(rec.fp, rec.position);
     }
+    for (const [path, st] of unknown) await this.track(path, st.dev, st.ino, null, false);
   }
 
   /** Opens and registers a file. `rec` is its recovered checkpoint, if any. */
@@ -231,13 +258,45 @@ export class FileSource implements Source, WatcherHost {
         rotated,
         atEnd: !rec && !this.initialized && this.config.startAt === 'end',
         partition: this.partitionFor(key),
+        resume: (prefix, size) => this.copiedUpTo(key, prefix, size),
       },
       this,
     );
-    if (!w) return null;
+    if (w === 'wait' || !w) return null;
+    if (this.closing || this.files.has(key)) {
+      this.heads.delete(w.file);
+      await w.close();
+      return null;
+    }
     this.files.set(key, w);
     this.checkpointDirty = true;
     return w;
+  }
+
+  /**
+   * Where a new file `key` starts if it is a copy of content already read (copies.ts):
+   * the position reached in a file being read that it begins with, once that file has
+   * caught up with it ('wait' until then), or in an ended generation; else null.
+   */
+  private copiedUpTo(key: string, prefix: Buffer, size: number): number | 'wait' | null {
+    const now = this.clock();
+    const seen = this.maybeCopies.get(key) ?? now;
+    const of = this.heads.find(prefix);
+    const w = of && this.files.get(of.key);
+    if (of && w) {
+      // A copy taken while the original had unread bytes: let the original read on, or
+      // show its truncation, before deciding where the copy starts.
+      if (of.committed < size && (this.pumping.has(w) || of.pumpedAt <= seen)) {
+        this.maybeCopies.set(key, seen);
+        this.kick(w);
+        return 'wait';
+      }
+      this.maybeCopies.delete(key);
+      return Math.min(of.committed, size);
+    }
+    this.maybeCopies.delete(key);
+    const read = this.past.match(prefix);
+    return read === null ? null : Math.min(read, size);
   }
 
   private partitionFor(key: string): number | undefined {
@@ -258,6 +317,7 @@ export class FileSource implements Source, WatcherHost {
       if (this.checkpointDirty)
         void this.writeCheckpoint().catch((err: Error) => this.fail(`checkpoint: ${err.message}`));
     }
+    if (this.maybeCopies.size > 0) this.rescan();
     for (const w of this.files.values()) this.kick(w);
   }
 
@@ -366,6 +426,7 @@ export class FileSource implements Source, WatcherHost {
           fp: t.fp satisfies Fingerprint,
           position: t.committed,
         })),
+        past: this.past.list(),
       });
     };
     this.checkpointing = this.checkpointing.then(run, run);

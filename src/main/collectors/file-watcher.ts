@@ -13,7 +13,14 @@ import type { Logger } from '../logger';
 import { LineBatchEncoder } from './batch-encoder';
 import type { RecoveredFile } from './checkpoint';
 import type { FileSourceConfig } from './config';
-import { FINGERPRINT_BYTES, fileKey, hashBytes, identityString, readPrefix } from './identity';
+import {
+  FINGERPRINT_BYTES,
+  fileKey,
+  hashBytes,
+  identityString,
+  readPrefix,
+  type Fingerprint,
+} from './identity';
 import { LineSplitter, type Line } from './lines';
 import { MultilineJoiner, type EventLines } from './multiline';
 import type { Parser } from './parsers';
@@ -40,6 +47,10 @@ export interface WatcherHost {
   rotated(w: FileWatcher): void;
   /** A rotated file went quiet and was closed: forget it. */
   finished(w: FileWatcher): void;
+  /** The file's first bytes (fingerprint) changed. */
+  fingerprinted(w: FileWatcher): void;
+  /** Content starting with `fp` was produced up to `position` and is gone from this file. */
+  ended(fp: Fingerprint, position: number): void;
   /** Positions or identity changed: the checkpoint cache is out of date. */
   dirty(): void;
   /** Something worth a status refresh happened. */
@@ -57,6 +68,11 @@ export interface Placement {
   /** A file never seen before starts at its end (startAt: end, first scan). */
   atEnd: boolean;
   partition: number | undefined;
+  /**
+   * For a file with no checkpoint: where it starts given its first bytes and size (a copy
+   * of content already read), 'wait' to decide later, or null for the usual start.
+   */
+  resume?: (prefix: Buffer, size: number) => number | 'wait' | null;
 }
 
 export class FileWatcher {
@@ -75,7 +91,7 @@ export class FileWatcher {
     ino: number,
     at: Placement,
     host: WatcherHost,
-  ): Promise<FileWatcher | null> {
+  ): Promise<FileWatcher | 'wait' | null> {
     let fh: FileHandle;
     try {
       fh = await open(path, 'r');
@@ -99,6 +115,7 @@ export class FileWatcher {
           prefix.length >= rec.fp.length &&
           hashBytes(prefix.subarray(0, rec.fp.length)) === rec.fp.hash;
         if (!sameStart || st.size < rec.position) {
+          host.ended(rec.fp, rec.position);
           if (at.rotated) {
             await fh.close();
             return null;
@@ -112,6 +129,16 @@ export class FileWatcher {
         }
       } else if (at.atEnd) {
         position = st.size;
+      } else if (at.resume) {
+        const copied = at.resume(prefix, st.size);
+        if (copied === 'wait') {
+          await fh.close();
+          return 'wait';
+        }
+        if (copied !== null) {
+          position = copied;
+          host.log.debug(`${path} is a copy of content read up to byte ${copied}`);
+        }
       }
       const { config } = host;
       const limit = lineLimit(config, host.maxBatchBytes);
@@ -228,6 +255,7 @@ export class FileWatcher {
     }
     await previous;
     if (host.closing) return;
+    t.pumpedAt = host.clock();
     await this.flushIfDue();
   }
 
@@ -266,6 +294,7 @@ export class FileWatcher {
     const missed = Math.max(0, t.size - t.readPos);
     t.stats.truncations++;
     t.stats.missedBytes += missed;
+    if (t.fp.length > 0) this.host.ended(t.fp, t.committed);
     this.host.log.warn(
       `${t.path} was truncated (read up to byte ${t.readPos}, size now ${size}); reading from 0` +
         (missed > 0
@@ -313,6 +342,7 @@ export class FileWatcher {
     t.fpBytes = Buffer.from(prefix);
     t.fp = { length: prefix.length, hash: prefix.length > 0 ? hashBytes(prefix) : '' };
     this.refreshHeaders();
+    this.host.fingerprinted(this);
   }
 
   private refreshHeaders(): void {

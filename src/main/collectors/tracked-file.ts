@@ -25,6 +25,8 @@ export class TrackedFile {
   /** When the file last grew (by the source's clock). */
   lastGrowth: number;
   lastError: string | null = null;
+  /** When a pump last read the file to its end (by the source's clock); 0 before. */
+  pumpedAt = 0;
   fixedHeaders: RecordHeader[] = [];
   /** Fast-path encoder for this file's headers; rebuilt when they change. */
   encoder: LineBatchEncoder | null = null;

@@ -3,55 +3,45 @@
  * fast and rotates the file by rename, many times; after a last restart the topic must hold
  * exactly the lines written, in order per file, none missing and none twice.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   children,
   killAtRandomPoints,
-  startChild,
+  lastRun,
+  recordsIn,
   summarize,
+  withLogsDir,
   Writer,
 } from './fixtures/crash-harness';
-import { header, linesByGeneration, openBroker, readAll, tempDir, waitFor } from './helpers';
+import { header, linesByGeneration } from './helpers';
 
 afterEach(() => {
   for (const c of children) c.kill('SIGKILL');
 });
 
 describe('collector crash safety', () => {
-  it('keeps every line exactly once across SIGKILLs during fast writes and rename rotation', async () => {
-    const { dir, cleanup } = await tempDir();
-    try {
-      const logs = join(dir, 'logs');
-      mkdirSync(logs);
-      const dataDir = join(dir, 'data');
-      const config = {
-        type: 'file',
-        id: 'crashy',
-        topic: 'crash-logs',
-        // Rotated names match too: a file rotated while the collector is down is then
-        // still found (by inode) and finished; one never seen would be out of scope.
-        include: [join(logs, 'app.log*')],
-        scanIntervalMs: 100,
-        rotateWaitMs: 200,
-      };
-      const writer = new Writer(join(logs, 'app.log'));
-      // Kill at random points: once each child has produced a random number of records.
-      await killAtRandomPoints(dataDir, config, writer, 5);
-      writer.stop();
-      const last = startChild(dataDir, config);
-      await last.ready;
-      // On a timeout the comparison below says which lines are missing.
-      await waitFor(`all ${writer.written} lines`, () => last.end >= writer.written, 30_000).catch(
-        () => {},
-      );
-      last.proc.kill('SIGTERM');
-      await last.exited;
+  it(
+    'keeps every line exactly once across SIGKILLs during fast writes and rename rotation',
+    () =>
+      withLogsDir(async (logs, dataDir) => {
+        const config = {
+          type: 'file',
+          id: 'crashy',
+          topic: 'crash-logs',
+          // Rotated names match too: a file rotated while the collector is down is then
+          // still found (by inode) and finished; one never seen would be out of scope.
+          include: [join(logs, 'app.log*')],
+          scanIntervalMs: 100,
+          rotateWaitMs: 200,
+        };
+        const writer = new Writer(join(logs, 'app.log'));
+        // Kill at random points: once each child has produced a random number of records.
+        await killAtRandomPoints(dataDir, config, writer, 5);
+        writer.stop();
+        await lastRun(dataDir, config, (c) => c.end >= writer.written);
 
-      const broker = await openBroker(dataDir);
-      try {
-        const records = await readAll(broker, 'crash-logs');
+        const records = await recordsIn(dataDir, 'crash-logs');
         const got = linesByGeneration(records);
         for (const r of records) expect(header(r, 'logdock.source')).toBe('crashy');
         for (const [gen, count] of writer.perFile) {
@@ -60,11 +50,7 @@ describe('collector crash safety', () => {
           );
         }
         expect(records).toHaveLength(writer.written);
-      } finally {
-        await broker.close();
-      }
-    } finally {
-      await cleanup();
-    }
-  }, 120_000); // child start-up dominates; generous for a busy CI machine
+      }),
+    120_000,
+  ); // child start-up dominates; generous for a busy CI machine
 });

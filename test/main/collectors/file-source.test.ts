@@ -1,4 +1,13 @@
-import { appendFile, mkdir, readFile, rename, rm, truncate, writeFile } from 'node:fs/promises';
+import {
+  appendFile,
+  copyFile,
+  mkdir,
+  readFile,
+  rename,
+  rm,
+  truncate,
+  writeFile,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Broker } from '../../../src/main/broker/broker';
@@ -157,6 +166,28 @@ describe('file source', () => {
       'after',
     ]);
     expect(manager.status()[0].files[0]).toMatchObject({ truncations: 1, position: 6 });
+  });
+
+  it('reads a copy of a file only past what was already read from the original', async () => {
+    const f = join(logs, 'c.log');
+    const first = Array.from({ length: 20 }, (_, i) => `first ${i} of a long enough file`);
+    await writeFile(f, first.join('\n') + '\n');
+    await manager.add(fileSource({ include: [`${f}*`] }));
+    await waitFor('20 lines', async () => (await readAll(broker, 'app-logs')).length === 20);
+    // copytruncate: the copy holds the 20 lines read and one that was not read yet.
+    await appendFile(f, 'written just before the rotation\n');
+    await copyFile(f, `${f}.1`);
+    await truncate(f, 0);
+    await appendFile(f, 'after\n');
+    await waitFor('22 lines', async () => (await readAll(broker, 'app-logs')).length >= 22);
+    // A backup copy of content fully read adds nothing.
+    await copyFile(`${f}.1`, `${f}.bak`);
+    await appendFile(f, 'last\n');
+    await waitFor('23 lines', async () => (await readAll(broker, 'app-logs')).length >= 23);
+    await waitFor('the backup tracked', () => manager.status()[0].files.length === 3);
+    expect(values(await readAll(broker, 'app-logs')).sort()).toEqual(
+      [...first, 'written just before the rotation', 'after', 'last'].sort(),
+    );
   });
 
   it('notices a truncated file that regrew past the old position by its fingerprint', async () => {

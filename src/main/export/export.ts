@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScanRange, SearchQuery } from '../../common/api/messages';
 import { LogdockError } from '../../common/errors';
@@ -7,6 +7,7 @@ import type { MessageSource } from '../browse/partitions';
 import { compileBatchFilter, compileQuery } from '../search/query';
 import { scanRange, type ProgressFigures } from '../search/scan';
 import { CSV_HEADER, csvLine, jsonLine, type ExportFormat } from './format';
+import { recordWrittenExport } from './written';
 
 export interface ExportRequest {
   source: MessageSource;
@@ -48,7 +49,9 @@ export async function exportMessages(req: ExportRequest): Promise<ExportResult> 
   const path = join(dir, fileName);
   const partial = `${path}.partial`;
   await mkdir(dir, { recursive: true });
-  const out = createWriteStream(partial);
+  // A fresh file, never one found there: 'wx' refuses a symlink or FIFO planted in between.
+  await rm(partial, { force: true });
+  const out = createWriteStream(partial, { flags: 'wx' });
   let writtenBytes = 0;
   let failure: Error | null = null;
   out.on('error', (err) => (failure = err));
@@ -75,6 +78,7 @@ export async function exportMessages(req: ExportRequest): Promise<ExportResult> 
       throw new LogdockError('CANCELLED', `export of topic ${req.topic} to ${path} was cancelled`);
     await closeStream(out);
     await rename(partial, path);
+    await recordWrittenExport(req.dataDir, fileName, await stat(path));
     return { path, fileName, written: outcome.matched, writtenBytes, elapsedMs: outcome.elapsedMs };
   } catch (err) {
     out.destroy();

@@ -1,4 +1,15 @@
-import { mkdir, mkdtemp, open, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import {
+  link,
+  mkdir,
+  mkdtemp,
+  open,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { request, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +21,7 @@ import {
   type WebSocketConstructor,
 } from '../../../src/common/transport/websocket-client';
 import { createDispatcher } from '../../../src/main/api/handlers';
+import { recordWrittenExport } from '../../../src/main/export/written';
 import { exportTicket } from '../../../src/main/headless/exports';
 import { startHeadlessServer, type HeadlessServer } from '../../../src/main/headless/server';
 import { silentLogger } from '../../../src/main/logger';
@@ -63,6 +75,13 @@ describe('export downloads from the headless server', () => {
     await services.close();
     await rm(dir, { recursive: true, force: true });
   });
+
+  /** A file in exports/ as messages.export leaves it: written, then recorded in exports.json. */
+  async function placeExport(name: string, content: string) {
+    const path = join(dataDir, 'exports', name);
+    await writeFile(path, content);
+    await recordWrittenExport(dataDir, name, await stat(path));
+  }
 
   /** What a page of this server sends when the user clicks a link to it. */
   const sameOrigin = () => ({ Origin: server.origin, 'Sec-Fetch-Site': 'same-origin' });
@@ -140,8 +159,8 @@ describe('export downloads from the headless server', () => {
   });
 
   it('refuses a missing or wrong ticket, a ticket of another file and a wrong bearer token', async () => {
-    await writeFile(join(dataDir, 'exports', 'a.jsonl'), '{"a":1}\n');
-    await writeFile(join(dataDir, 'exports', 'b.jsonl'), '{"b":1}\n');
+    await placeExport('a.jsonl', '{"a":1}\n');
+    await placeExport('b.jsonl', '{"b":1}\n');
     const refused = [
       await get('/exports/a.jsonl', sameOrigin()),
       await get(`/exports/a.jsonl?ticket=${'0'.repeat(64)}`, sameOrigin()),
@@ -159,7 +178,7 @@ describe('export downloads from the headless server', () => {
   });
 
   it('refuses requests from another origin or site even with a valid ticket', async () => {
-    await writeFile(join(dataDir, 'exports', 'a.jsonl'), '{"a":1}\n');
+    await placeExport('a.jsonl', '{"a":1}\n');
     const path = `/exports/a.jsonl?ticket=${exportTicket(server.token, 'a.jsonl')}`;
     const refused = [
       await get(path, { Origin: 'http://evil.example' }),
@@ -177,7 +196,7 @@ describe('export downloads from the headless server', () => {
   });
 
   it('serves nothing but finished exports: traversal, absolute paths, symlinks, partial files and unknown names get a 404, and the server stays up', async () => {
-    await writeFile(join(dataDir, 'exports', 'ok.jsonl'), '{"ok":1}\n');
+    await placeExport('ok.jsonl', '{"ok":1}\n');
     await writeFile(join(dataDir, 'exports', 'half.jsonl.partial'), '{"half":');
     await symlink(join(dir, 'secret.txt'), join(dataDir, 'exports', 'link.jsonl'));
     await symlink(join(dataDir, 'exports', 'ok.jsonl'), join(dataDir, 'exports', 'inner.jsonl'));
@@ -211,6 +230,41 @@ describe('export downloads from the headless server', () => {
     expect((await get('/exports/ok.jsonl', bearer())).body.toString()).toBe('{"ok":1}\n');
   });
 
+  it('refuses a FIFO, a hard link to a file elsewhere, a file Logdock did not write and one changed since, without blocking', async () => {
+    const exportsDir = join(dataDir, 'exports');
+    // Opening a FIFO with no writer blocks in the thread pool for as long as none comes.
+    execFileSync('mkfifo', [join(exportsDir, 'pipe.jsonl')]);
+    await recordWrittenExport(dataDir, 'pipe.jsonl', await stat(join(exportsDir, 'pipe.jsonl')));
+    await link(join(dir, 'secret.txt'), join(exportsDir, 'hard.jsonl'));
+    await recordWrittenExport(dataDir, 'hard.jsonl', await stat(join(exportsDir, 'hard.jsonl')));
+    await writeFile(join(exportsDir, 'dropped.jsonl'), 'not for the browser');
+    await placeExport('changed.jsonl', '{"was":1}\n');
+    await writeFile(join(exportsDir, 'changed.jsonl'), 'not for the browser, longer');
+    const cases = [
+      ['pipe.jsonl', 'not a regular file'],
+      ['hard.jsonl', 'it has other hard links'],
+      ['dropped.jsonl', 'not an export Logdock wrote'],
+      ['changed.jsonl', 'not an export Logdock wrote'],
+    ];
+    // Several at once: more than libuv's four pool threads, which blocked opens would hold.
+    const replies = await Promise.all(
+      [...cases, ...cases].map(([name]) => get(`/exports/${name}`, bearer())),
+    );
+    replies.forEach((reply, i) => {
+      const [name, why] = cases[i % cases.length];
+      expect({ name, status: reply.status }).toEqual({ name, status: 404 });
+      expect(reply.body.toString()).toContain(why);
+      expect(reply.body.toString()).not.toContain('not for the browser');
+    });
+    await expect(
+      api.call('messages.exportDownload', { fileName: 'pipe.jsonl' }),
+    ).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await placeExport('fine.jsonl', '{"fine":1}\n');
+    expect((await get('/exports/fine.jsonl', bearer())).body.toString()).toBe('{"fine":1}\n');
+  });
+
   it('answers messages.exportDownload for an unknown export with NOT_FOUND', async () => {
     await expect(
       api.call('messages.exportDownload', { fileName: 'missing.jsonl' }),
@@ -230,6 +284,8 @@ describe('export downloads from the headless server', () => {
     const file = await open(join(dataDir, 'exports', 'huge.jsonl'), 'w');
     await file.truncate(size);
     await file.close();
+    const huge = join(dataDir, 'exports', 'huge.jsonl');
+    await recordWrittenExport(dataDir, 'huge.jsonl', await stat(huge));
     const before = process.memoryUsage();
     const wanted = 64 * 1024 * 1024;
     const received = await new Promise<{ status: number; length: string; bytes: number }>(
@@ -268,7 +324,7 @@ describe('export downloads from the headless server', () => {
     const after = process.memoryUsage();
     expect(after.arrayBuffers - before.arrayBuffers).toBeLessThan(512 * 1024 * 1024);
     // The abandoned download closed its stream; the server goes on serving.
-    await writeFile(join(dataDir, 'exports', 'small.csv'), 'a,b\r\n');
+    await placeExport('small.csv', 'a,b\r\n');
     expect((await get('/exports/small.csv', bearer())).body.toString()).toBe('a,b\r\n');
   });
 });

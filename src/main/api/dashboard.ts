@@ -1,17 +1,17 @@
 import type { dashboardRequests } from '../../common/api/dashboard';
-import type { BrokerApi } from '../broker/api';
+import type { Cluster } from '../cluster';
 import { levelHistogram } from '../metrics/histogram';
 import type { MetricsSampler } from '../metrics/sampler';
 import type { HandlersFor } from './dispatcher';
 
 export interface DashboardDeps {
-  broker: BrokerApi;
+  cluster: Cluster;
   metrics: MetricsSampler;
 }
 
 /** Handlers of the `dashboard.*` requests. */
 export function createDashboardHandlers({
-  broker,
+  cluster,
   metrics,
 }: DashboardDeps): HandlersFor<typeof dashboardRequests> {
   return {
@@ -22,9 +22,8 @@ export function createDashboardHandlers({
         points: points.map((p) => ({ timestamp: p.timestamp, rate: p.value })),
       })),
     }),
-    'dashboard.disk': () =>
-      broker
-        .listTopics()
+    'dashboard.disk': async () =>
+      (await cluster.listTopics())
         .map((t) => ({
           topic: t.name,
           partitions: t.partitions.length,
@@ -32,14 +31,14 @@ export function createDashboardHandlers({
           messages: t.partitions.reduce((sum, p) => sum + (p.logEndOffset - p.logStartOffset), 0),
         }))
         .sort((a, b) => b.sizeBytes - a.sizeBytes || a.topic.localeCompare(b.topic)),
-    'dashboard.histogram': (params) => levelHistogram(broker, params),
+    'dashboard.histogram': (params) => levelHistogram(cluster, params),
     'dashboard.locate': async ({ topic, timestamp }) => {
       // Per partition the first offset at/after the time; the earliest such message wins.
       let best: { partition: number; offset: number; timestamp: number } | null = null;
-      for (const p of broker.describeTopic(topic).partitions) {
-        const offset = await broker.offsetForTimestamp(topic, p.partition, timestamp);
+      for (const p of (await cluster.describeTopic(topic)).partitions) {
+        const offset = await cluster.offsetForTimestamp(topic, p.partition, timestamp);
         if (offset === null) continue;
-        const [record] = await broker.readRecords(topic, p.partition, offset, { maxRecords: 1 });
+        const [record] = await cluster.readRecords(topic, p.partition, offset, { maxRecords: 1 });
         const at = record?.offset === offset ? record.timestamp : timestamp;
         if (!best || at < best.timestamp) best = { partition: p.partition, offset, timestamp: at };
       }

@@ -32,10 +32,16 @@ export type RequestHandler<N extends RequestName> = (
   ctx: CallContext,
 ) => Promise<ResultOf<N>> | ResultOf<N>;
 
+/**
+ * Starts a subscription and returns how to stop it. A failure found before the first event
+ * is thrown; one found later (e.g. by asking the cluster, which answers asynchronously) is
+ * passed to `fail`, which ends the subscription and tells the subscriber.
+ */
 export type SubscriptionHandler<N extends SubscriptionName> = (
   params: ParsedSubParamsOf<N>,
   emit: (event: EventOf<N>) => void,
   ctx: CallContext,
+  fail: (err: unknown) => void,
 ) => Unsubscribe;
 
 export type RequestHandlers = { [N in RequestName]: RequestHandler<N> };
@@ -77,13 +83,15 @@ export class Dispatcher {
 
   /**
    * Starts a subscription; throws a LogdockError for an unknown name or bad params.
-   * The returned function stops it and is safe to call more than once.
+   * `onError` hears of a failure after the start (then no more events come). The returned
+   * function stops it and is safe to call more than once.
    */
   subscribe(
     name: unknown,
     rawParams: unknown,
     emit: (event: unknown) => void,
     ctx: CallContext,
+    onError: (error: ErrorPayload) => void = () => {},
   ): Unsubscribe {
     if (!isSubscriptionName(name)) {
       throw new LogdockError('NOT_FOUND', `unknown subscription ${JSON.stringify(name)}`);
@@ -92,11 +100,19 @@ export class Dispatcher {
     const params = parseOrThrow(def.params, rawParams ?? {}, name);
     const handler = this.subscriptionHandlers[name] as SubscriptionHandler<typeof name>;
     let active = true;
-    const stop = handler(params as never, (event) => active && emit(event), ctx);
-    return () => {
+    let stop: Unsubscribe = () => {};
+    const end = (): void => {
       if (!active) return;
       active = false;
       stop();
     };
+    const fail = (err: unknown): void => {
+      if (!active) return;
+      end();
+      onError(toErrorPayload(err));
+    };
+    stop = handler(params as never, (event) => active && emit(event), ctx, fail);
+    if (!active) stop(); // failed before the handler returned its stop
+    return end;
   }
 }

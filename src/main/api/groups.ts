@@ -1,26 +1,29 @@
 import type { GroupSummary as GroupSummaryView, groupsRequests } from '../../common/api/groups';
 import { LogdockError } from '../../common/errors';
-import type { BrokerApi, GroupSummary, PartitionLag } from '../broker/api';
-import { planOffsetReset, type OffsetSource } from '../broker/group-admin';
+import type { Cluster, GroupSummary, PartitionLag } from '../cluster';
 import type { MetricsSampler } from '../metrics/sampler';
 import type { HandlersFor } from './dispatcher';
 
 export interface GroupsDeps {
-  /** The broker, plus what the reset planner reads (so a plan shows even with members). */
-  broker: BrokerApi & OffsetSource;
+  cluster: Cluster;
   metrics: MetricsSampler;
 }
 
 /** Handlers of the `groups.*` requests: the consumer groups view. */
 export function createGroupsHandlers({
-  broker,
+  cluster,
   metrics,
 }: GroupsDeps): HandlersFor<typeof groupsRequests> {
   return {
-    'groups.list': () => broker.listGroups().map((g) => summarise(g, safeLag(broker, g.groupId))),
-    'groups.describe': ({ groupId }) => {
-      const group = broker.describeGroup(groupId);
-      const lag = broker.groupLag(groupId);
+    'groups.list': async () =>
+      Promise.all(
+        (await cluster.listGroups()).map(async (g) =>
+          summarise(g, await safeLag(cluster, g.groupId)),
+        ),
+      ),
+    'groups.describe': async ({ groupId }) => {
+      const group = await cluster.describeGroup(groupId);
+      const lag = await cluster.groupLag(groupId);
       const assigned = group.memberList.flatMap((m) => m.assignment.map((a) => a.topic));
       const summary = summarise(group, lag, assigned);
       return {
@@ -37,21 +40,21 @@ export function createGroupsHandlers({
     }),
     'groups.resetOffsets': async ({ groupId, topic, partition, spec, dryRun }) => {
       const target = { topic, partition, spec };
-      const blockedReason = activeMembersReason(broker, groupId);
-      // The broker refuses even a dry run while members are active; the person still needs
-      // to see the plan, so it is computed with the broker's own planner (nothing is written).
+      const blockedReason = await activeMembersReason(cluster, groupId);
+      // The person needs to see the plan even while members are active, when the reset
+      // itself is refused: the cluster's planner computes it without writing anything.
       const plan = blockedReason
-        ? await planOffsetReset(broker, groupId, target)
-        : await broker.resetGroupOffsets(groupId, target, { dryRun: true });
+        ? await cluster.planOffsetReset(groupId, target)
+        : await cluster.resetGroupOffsets(groupId, target, { dryRun: true });
       if (dryRun) return { plan, executed: false, blockedReason };
       if (blockedReason) throw new LogdockError('GROUP_NOT_EMPTY', blockedReason);
-      const done = await broker.resetGroupOffsets(groupId, target, { dryRun: false });
+      const done = await cluster.resetGroupOffsets(groupId, target, { dryRun: false });
       return { plan: done, executed: true, blockedReason: null };
     },
     'groups.delete': async ({ groupId }) => {
-      const blockedReason = activeMembersReason(broker, groupId);
+      const blockedReason = await activeMembersReason(cluster, groupId);
       if (blockedReason) throw new LogdockError('GROUP_NOT_EMPTY', blockedReason);
-      await broker.deleteGroup(groupId);
+      await cluster.deleteGroup(groupId);
       return {};
     },
   };
@@ -74,9 +77,9 @@ function summarise(
 }
 
 /** A group deleted between listing and reading simply shows no lag. */
-function safeLag(broker: BrokerApi, groupId: string): PartitionLag[] {
+async function safeLag(cluster: Cluster, groupId: string): Promise<PartitionLag[]> {
   try {
-    return broker.groupLag(groupId);
+    return await cluster.groupLag(groupId);
   } catch {
     return [];
   }
@@ -86,10 +89,10 @@ function safeLag(broker: BrokerApi, groupId: string): PartitionLag[] {
  * Why offsets cannot be changed now: Kafka refuses to move the offsets of a group whose
  * consumers are running, because they would overwrite the change with their next commit.
  */
-function activeMembersReason(broker: BrokerApi, groupId: string): string | null {
+async function activeMembersReason(cluster: Cluster, groupId: string): Promise<string | null> {
   let group;
   try {
-    group = broker.describeGroup(groupId);
+    group = await cluster.describeGroup(groupId);
   } catch (err) {
     if (err instanceof LogdockError && err.code === 'UNKNOWN_GROUP') return null;
     throw err;

@@ -18,15 +18,15 @@ import { createTopicsHandlers, createTopicsSubscriptions } from './topics';
  * `...createTopicsHandlers(services)`.
  */
 export function createRequestHandlers(services: Services): RequestHandlers {
-  const { broker, dataDir, metrics } = services;
-  const topicsDeps = { broker, rateHistory: () => metrics.rateHistory() };
+  const { cluster, dataDir, metrics } = services;
+  const topicsDeps = { cluster, rateHistory: () => metrics.rateHistory() };
   return {
     ...createSystemHandlers(services),
     ...createTopicsHandlers(topicsDeps),
-    ...createTopicSettingsHandlers({ broker }),
-    ...createMessagesHandlers({ broker, dataDir }),
-    ...createGroupsHandlers({ broker, metrics }),
-    ...createDashboardHandlers({ broker, metrics }),
+    ...createTopicSettingsHandlers({ cluster }),
+    ...createMessagesHandlers({ cluster, dataDir }),
+    ...createGroupsHandlers({ cluster, metrics }),
+    ...createDashboardHandlers({ cluster, metrics }),
     ...createReplayHandlers({ replay: services.replay }),
     ...createSettingsHandlers({ settings: services.settings }),
     ...createCollectorsHandlers({ collectors: services.collectors }),
@@ -34,11 +34,11 @@ export function createRequestHandlers(services: Services): RequestHandlers {
 }
 
 export function createSubscriptionHandlers(services: Services): SubscriptionHandlers {
-  const { broker, dataDir, metrics } = services;
+  const { cluster, dataDir, metrics } = services;
   return {
     ...createSystemSubscriptions(services),
-    ...createTopicsSubscriptions({ broker, rateHistory: () => metrics.rateHistory() }),
-    ...createMessageStreams({ broker, dataDir }),
+    ...createTopicsSubscriptions({ cluster, rateHistory: () => metrics.rateHistory() }),
+    ...createMessageStreams({ cluster, dataDir }),
     ...createSettingsSubscriptions({ settings: services.settings }),
     ...createCollectorsSubscriptions({ collectors: services.collectors }),
   };

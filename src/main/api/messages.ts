@@ -1,37 +1,38 @@
 import type { messagesRequests } from '../../common/api/messages';
 import { LogdockError } from '../../common/errors';
-import type { BrokerApi } from '../broker/api';
 import { locate } from '../browse/locate';
 import { selectPartitions } from '../browse/partitions';
 import { detectLevel, makePreview } from '../browse/preview';
 import { readWindow } from '../browse/window';
+import type { Cluster } from '../cluster';
 import { finishedExportPath } from '../export/files';
 import { checkQuery } from '../search/query';
 import type { StoredRecord } from '../storage/api';
 import type { CallContext, HandlersFor } from './dispatcher';
 
 export interface MessagesDeps {
-  broker: BrokerApi;
+  cluster: Cluster;
   dataDir: string;
 }
 
 /** Handlers of the `messages.*` requests: the message browser, detail and produce. */
 export function createMessagesHandlers({
-  broker,
+  cluster,
   dataDir,
 }: MessagesDeps): HandlersFor<typeof messagesRequests> {
   return {
     'messages.window': ({ topic, partitions, start, count, previewBytes }) =>
-      readWindow(broker, topic, partitions, start, count, previewBytes),
-    'messages.locate': ({ topic, partitions, target }) => locate(broker, topic, partitions, target),
+      readWindow(cluster, topic, partitions, start, count, previewBytes),
+    'messages.locate': ({ topic, partitions, target }) =>
+      locate(cluster, topic, partitions, target),
     'messages.get': async ({ topic, partition, offset, previewBytes }) => {
-      const record = await readOne(broker, topic, partition, offset);
+      const record = await readOne(cluster, topic, partition, offset);
       const value = makePreview(record.value, previewBytes);
       return {
         partition,
         offset: record.offset,
         timestamp: record.timestamp,
-        timestampType: broker.describeTopic(topic).configs['message.timestamp.type'],
+        timestampType: (await cluster.describeTopic(topic)).configs['message.timestamp.type'],
         key: makePreview(record.key, previewBytes),
         value,
         headers: record.headers.map((h) => ({
@@ -43,7 +44,7 @@ export function createMessagesHandlers({
       };
     },
     'messages.chunk': async ({ topic, partition, offset, field, start, length, encoding }) => {
-      const record = await readOne(broker, topic, partition, offset);
+      const record = await readOne(cluster, topic, partition, offset);
       const buf = record[field] ?? Buffer.alloc(0);
       const from = Math.min(start, buf.length);
       let end = Math.min(buf.length, from + length);
@@ -59,8 +60,8 @@ export function createMessagesHandlers({
     },
     'messages.produce': async ({ topic, partition, key, value, headers, valueFormat }) => {
       if (valueFormat === 'json' && value !== null) checkJson(value);
-      if (partition !== undefined) selectPartitions(broker, topic, [partition]);
-      const [sent] = await broker.send(
+      if (partition !== undefined) await selectPartitions(cluster, topic, [partition]);
+      const [sent] = await cluster.send(
         [
           {
             topic,
@@ -96,12 +97,12 @@ export function createMessagesHandlers({
  * @throws OFFSET_OUT_OF_RANGE naming the valid offsets, NOT_FOUND when compaction removed it.
  */
 async function readOne(
-  broker: BrokerApi,
+  cluster: Cluster,
   topic: string,
   partition: number,
   offset: number,
 ): Promise<StoredRecord> {
-  const [part] = selectPartitions(broker, topic, [partition]);
+  const [part] = await selectPartitions(cluster, topic, [partition]);
   if (offset < part.logStartOffset || offset >= part.logEndOffset) {
     throw new LogdockError(
       'OFFSET_OUT_OF_RANGE',
@@ -110,7 +111,7 @@ async function readOne(
         : `offset ${offset} is outside partition ${partition} of topic ${topic}: valid offsets are ${part.logStartOffset} to ${part.logEndOffset - 1}`,
     );
   }
-  const records = await broker.readRecords(topic, partition, offset, { maxRecords: 1 });
+  const records = await cluster.readRecords(topic, partition, offset, { maxRecords: 1 });
   const record = records.find((r) => r.offset === offset);
   if (!record) {
     throw new LogdockError(

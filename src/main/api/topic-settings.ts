@@ -6,28 +6,28 @@ import {
   type topicSettingsRequests,
 } from '../../common/api/topic-settings';
 import { LogdockError } from '../../common/errors';
-import type { BrokerApi, TopicConfigs, TopicDescription } from '../broker/api';
+import type { Cluster, TopicConfigs, TopicDescription } from '../cluster';
 import { retentionPlan } from '../metrics/retention';
 import type { HandlersFor } from './dispatcher';
 
 export interface TopicSettingsDeps {
   /**
-   * The broker; `runMaintenance`, when it has one, runs retention at once after a retention
-   * change, so a person sees its effect now rather than at the next periodic check.
+   * The cluster; when its log is local, retention runs at once after a retention change, so
+   * a person sees its effect now rather than at the next periodic check.
    */
-  broker: BrokerApi & { runMaintenance?: () => Promise<void> };
+  cluster: Cluster;
   now?: () => number;
 }
 
 /** Handlers of the `topicSettings.*` requests: the Topic settings view. */
 export function createTopicSettingsHandlers({
-  broker,
+  cluster,
   now = Date.now,
 }: TopicSettingsDeps): HandlersFor<typeof topicSettingsRequests> {
   return {
-    'topicSettings.get': ({ topic }) => toView(broker.describeTopic(topic)),
+    'topicSettings.get': async ({ topic }) => toView(await cluster.describeTopic(topic)),
     'topicSettings.update': async ({ topic, configs, partitions, validateOnly }) => {
-      const current = broker.describeTopic(topic);
+      const current = await cluster.describeTopic(topic);
       const count = current.partitions.length;
       if (partitions !== undefined && partitions < count) {
         throw new LogdockError(
@@ -42,19 +42,26 @@ export function createTopicSettingsHandlers({
       }
       const applied =
         Object.keys(changes).length > 0
-          ? await broker.alterTopicConfigs(topic, changes, { validateOnly })
+          ? await cluster.alterTopicConfigs(topic, changes, { validateOnly })
           : current.configs;
       const grow = partitions !== undefined && partitions > count;
-      if (grow && !validateOnly) await broker.createPartitions(topic, partitions);
+      if (grow && !validateOnly) await cluster.createPartitions(topic, partitions);
       const retentionChanged =
         configs.retentionMs !== undefined ||
         configs.retentionBytes !== undefined ||
         configs.cleanupPolicy !== undefined;
-      if (retentionChanged && !validateOnly) await broker.runMaintenance?.();
+      if (retentionChanged && !validateOnly) await cluster.local?.runMaintenance();
       return { ...toView({ ...current, configs: applied }), partitions: grow ? partitions : count };
     },
-    'topicSettings.segments': ({ topic, partition }) => {
-      const description = broker.describeTopic(topic);
+    'topicSettings.segments': async ({ topic, partition }) => {
+      const { local } = cluster;
+      if (!local) {
+        throw new LogdockError(
+          'UNSUPPORTED',
+          `segments of topic ${topic} are known only for the embedded cluster`,
+        );
+      }
+      const description = await cluster.describeTopic(topic);
       const chosen =
         partition === undefined ? description.partitions.map((p) => p.partition) : [partition];
       if (
@@ -64,10 +71,10 @@ export function createTopicSettingsHandlers({
         throw new LogdockError('UNKNOWN_PARTITION', `topic ${topic} has no partition ${partition}`);
       }
       const at = now();
-      const segments: SegmentView[] = chosen.flatMap((p) => {
-        const list = broker.segments(topic, p);
-        const plan = retentionPlan(list, description.configs, at);
-        return list.map((s, i) => ({ partition: p, ...s, deletion: plan[i] }));
+      const lists = await Promise.all(chosen.map((p) => local.segments(topic, p)));
+      const segments: SegmentView[] = chosen.flatMap((p, k) => {
+        const plan = retentionPlan(lists[k], description.configs, at);
+        return lists[k].map((s, i) => ({ partition: p, ...s, deletion: plan[i] }));
       });
       return { now: at, segments };
     },

@@ -5,27 +5,28 @@ import type {
   topicsSubscriptions,
 } from '../../common/api/topics';
 import { LogdockError } from '../../common/errors';
-import type { BrokerApi, TopicDescription } from '../broker/api';
+import type { Cluster, TopicDescription } from '../cluster';
 import type { HandlersFor, SubscriptionHandlersFor } from './dispatcher';
 import { throttled } from './throttle';
 
 export interface TopicsDeps {
-  broker: BrokerApi;
+  cluster: Cluster;
   /** Message-rate history per topic (the metrics sampler), for sparklines; optional. */
   rateHistory?: () => { topic: string; points: { value: number }[] }[];
 }
 
 /** Handlers of the `topics.*` requests: the topics view. */
 export function createTopicsHandlers(deps: TopicsDeps): HandlersFor<typeof topicsRequests> {
-  const { broker } = deps;
+  const { cluster } = deps;
   return {
-    'topics.list': ({ includeInternal, filter }) => ({
-      topics: listSummaries(deps, includeInternal, filter),
+    'topics.list': async ({ includeInternal, filter }) => ({
+      topics: await listSummaries(deps, includeInternal, filter),
     }),
-    'topics.describe': ({ topic }) => detail(broker.describeTopic(topic), historyOf(deps)),
+    'topics.describe': async ({ topic }) =>
+      detail(await cluster.describeTopic(topic), historyOf(deps)),
     'topics.create': async ({ name, partitions, configs }) =>
       detail(
-        await broker.createTopic(name, { partitions, configs: configs as never }),
+        await cluster.createTopic(name, { partitions, configs: configs as never }),
         historyOf(deps),
       ),
     'topics.delete': async ({ name, confirm }) => {
@@ -35,7 +36,7 @@ export function createTopicsHandlers(deps: TopicsDeps): HandlersFor<typeof topic
           `topics.delete: confirm must repeat the topic name ${JSON.stringify(name)}`,
         );
       }
-      await broker.deleteTopic(name);
+      await cluster.deleteTopic(name);
       return { deleted: name };
     },
   };
@@ -54,14 +55,13 @@ export function createTopicsSubscriptions(
   return {
     'topics.changed': ({ includeInternal }, emit) => {
       const { schedule, cancel } = throttled(() => {
-        try {
-          emit({ topics: listSummaries(deps, includeInternal, '') });
-        } catch {
-          // the broker is closing: the next change (if any) sends again
-        }
+        listSummaries(deps, includeInternal, '').then(
+          (topics) => emit({ topics }),
+          () => {}, // the cluster is closing: the next change (if any) sends again
+        );
       }, CHANGE_THROTTLE_MS);
-      const offTopics = deps.broker.onTopicsChanged(schedule);
-      const offAppend = deps.broker.onAppend(schedule);
+      const offTopics = deps.cluster.onTopicsChanged(schedule);
+      const offAppend = deps.cluster.onAppend(schedule);
       const idle = setInterval(schedule, IDLE_REFRESH_MS);
       idle.unref();
       setImmediate(schedule);
@@ -85,11 +85,14 @@ function historyOf(deps: TopicsDeps): Map<string, number[]> {
   return out;
 }
 
-function listSummaries(deps: TopicsDeps, includeInternal: boolean, filter: string): TopicSummary[] {
+async function listSummaries(
+  deps: TopicsDeps,
+  includeInternal: boolean,
+  filter: string,
+): Promise<TopicSummary[]> {
   const history = historyOf(deps);
   const needle = filter.toLowerCase();
-  return deps.broker
-    .listTopics({ includeInternal })
+  return (await deps.cluster.listTopics({ includeInternal }))
     .filter((t) => needle === '' || t.name.toLowerCase().includes(needle))
     .map((t) => summary(t, history))
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -123,8 +126,13 @@ function summary(t: TopicDescription, history: Map<string, number[]>): TopicSumm
 function detail(t: TopicDescription, history: Map<string, number[]>): TopicDetail {
   return {
     ...summary(t, history),
+    // Replica placement is left out: the view has one line per partition, not per replica.
     partitions: t.partitions.map((p) => ({
-      ...p,
+      partition: p.partition,
+      logStartOffset: p.logStartOffset,
+      logEndOffset: p.logEndOffset,
+      sizeBytes: p.sizeBytes,
+      lastTimestamp: p.lastTimestamp,
       messageCount: p.logEndOffset - p.logStartOffset,
     })),
     configs: { ...t.configs },

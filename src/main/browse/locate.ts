@@ -21,7 +21,7 @@ export async function locate(
   wanted: number[] | null,
   target: SeekTarget,
 ): Promise<Located> {
-  const parts = selectPartitions(source, topic, wanted);
+  const parts = await selectPartitions(source, topic, wanted);
   const total = totalOf(parts);
   const lastIndex = Math.max(0, total - 1);
   switch (target.kind) {

@@ -1,9 +1,9 @@
 import { LogdockError } from '../../common/errors';
-import type { BrokerApi } from '../broker/api';
+import type { Cluster } from '../cluster';
 
-/** The part of the broker the browser and search read through (a remote cluster offers the same). */
+/** The part of the cluster the browser, search and export read through. */
 export type MessageSource = Pick<
-  BrokerApi,
+  Cluster,
   'describeTopic' | 'read' | 'readRecords' | 'offsetForTimestamp'
 >;
 
@@ -16,14 +16,14 @@ export interface PartitionEnds {
 /**
  * The start and end offsets of the selected partitions (all when `wanted` is null), in
  * partition order.
- * @throws LogdockError UNKNOWN_TOPIC from the broker, UNKNOWN_PARTITION naming the valid ones.
+ * @throws LogdockError UNKNOWN_TOPIC from the cluster, UNKNOWN_PARTITION naming the valid ones.
  */
-export function selectPartitions(
+export async function selectPartitions(
   source: MessageSource,
   topic: string,
   wanted: number[] | null,
-): PartitionEnds[] {
-  const desc = source.describeTopic(topic);
+): Promise<PartitionEnds[]> {
+  const desc = await source.describeTopic(topic);
   const all = desc.partitions.map((p) => ({
     partition: p.partition,
     logStartOffset: p.logStartOffset,

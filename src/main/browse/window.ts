@@ -28,7 +28,7 @@ export async function readWindow(
   count: number,
   previewBytes: number,
 ): Promise<WindowResult> {
-  const parts = selectPartitions(source, topic, wanted);
+  const parts = await selectPartitions(source, topic, wanted);
   const total = totalOf(parts);
   const end = Math.min(total, start + count);
   if (start >= end) return { total, rows: [], partitions: parts };

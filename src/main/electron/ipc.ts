@@ -100,14 +100,20 @@ export function registerIpcApi(options: IpcApiOptions): () => void {
         error: { code: 'ALREADY_EXISTS', message: `subscription id ${id} is already in use` },
       });
     }
+    let ended = false;
     try {
       const stop = dispatcher.subscribe(
         name,
         params,
         (e) => send({ id, kind: 'event', event: e }),
         ctx,
+        (error) => {
+          ended = true;
+          subs.delete(id);
+          send({ id, kind: 'error', error });
+        },
       );
-      subs.set(id, stop);
+      if (!ended) subs.set(id, stop);
     } catch (err) {
       send({ id, kind: 'error', error: toErrorPayload(err) });
     }

@@ -1,5 +1,5 @@
 import { LOG_LEVELS, type LogLevel } from '../../common/api/dashboard';
-import type { BrokerApi } from '../broker/api';
+import type { Cluster } from '../cluster';
 import { recordLevel } from './levels';
 
 export interface HistogramRequest {
@@ -26,24 +26,25 @@ const CHUNK = 1000;
  * so the cost of a dashboard refresh is bounded however large the topic.
  * @throws LogdockError UNKNOWN_TOPIC.
  */
-export async function levelHistogram(broker: BrokerApi, req: HistogramRequest): Promise<Histogram> {
+export async function levelHistogram(cluster: Cluster, req: HistogramRequest): Promise<Histogram> {
   const bucketMs = Math.max(1, Math.ceil((req.to - req.from) / req.buckets));
   const buckets = Array.from({ length: req.buckets }, (_, i) => ({
     start: req.from + i * bucketMs,
     counts: Object.fromEntries(LOG_LEVELS.map((l) => [l, 0])) as Record<LogLevel, number>,
   }));
-  const partitions = broker.describeTopic(req.topic).partitions;
+  const partitions = (await cluster.describeTopic(req.topic)).partitions;
   const share = Math.max(1, Math.floor(req.maxMessages / Math.max(1, partitions.length)));
   let scanned = 0;
   let truncated = false;
   for (const p of partitions) {
     const start =
-      (await broker.offsetForTimestamp(req.topic, p.partition, req.from)) ?? p.logEndOffset;
-    const end = (await broker.offsetForTimestamp(req.topic, p.partition, req.to)) ?? p.logEndOffset;
+      (await cluster.offsetForTimestamp(req.topic, p.partition, req.from)) ?? p.logEndOffset;
+    const end =
+      (await cluster.offsetForTimestamp(req.topic, p.partition, req.to)) ?? p.logEndOffset;
     let offset = Math.max(start, end - share);
     if (offset > start) truncated = true;
     while (offset < end) {
-      const records = await broker.readRecords(req.topic, p.partition, offset, {
+      const records = await cluster.readRecords(req.topic, p.partition, offset, {
         maxRecords: Math.min(CHUNK, end - offset),
       });
       const fresh = records.filter((r) => r.offset >= offset && r.offset < end);

@@ -56,11 +56,11 @@ interface Span {
  * reporting progress at most every `progressIntervalMs` and giving the event loop a turn
  * every few milliseconds so that the process stays responsive. The end of the range is
  * fixed when the scan starts. Aborting `signal` stops it at the next message.
- * @throws LogdockError UNKNOWN_TOPIC / UNKNOWN_PARTITION, or what the broker throws.
+ * @throws LogdockError UNKNOWN_TOPIC / UNKNOWN_PARTITION, or what the cluster throws.
  */
 export async function scanRange(opts: ScanOptions): Promise<ScanOutcome> {
   const started = Date.now();
-  const parts = selectPartitions(opts.source, opts.topic, opts.partitions);
+  const parts = await selectPartitions(opts.source, opts.topic, opts.partitions);
   const spans = await resolveSpans(opts.source, opts.topic, parts, opts.range);
   const total = spans.reduce((n, s) => n + (s.offsets ? s.offsets.length : s.to - s.from), 0);
   const state = { scanned: 0, bytes: 0, matched: 0, lastProgress: 0, sliceStart: Date.now() };

@@ -26,6 +26,7 @@ export function createInProcessClient(
           structuredClone(params),
           (e) => onEvent(structuredClone(e) as never),
           ctx,
+          (error) => onError?.(error),
         );
       } catch (err) {
         onError?.(toErrorPayload(err));

@@ -199,6 +199,7 @@ function serveConnection(
           });
           return;
         }
+        let ended = false;
         try {
           const stop = dispatcher.subscribe(
             frame.name,
@@ -220,8 +221,13 @@ function serveConnection(
               send({ t: 'event', id: frame.id, event });
             },
             ctx,
+            (error) => {
+              ended = true;
+              subs.delete(frame.id);
+              send({ t: 'sub-error', id: frame.id, error });
+            },
           );
-          subs.set(frame.id, stop);
+          if (!ended) subs.set(frame.id, stop);
         } catch (err) {
           send({ t: 'sub-error', id: frame.id, error: toErrorPayload(err) });
         }

@@ -17,11 +17,14 @@ import { createMessageStreams } from '../../../src/main/api/message-streams';
 import { createMessagesHandlers } from '../../../src/main/api/messages';
 import { createTopicsHandlers, createTopicsSubscriptions } from '../../../src/main/api/topics';
 import { openBroker, type Broker } from '../../../src/main/broker';
+import { LocalCluster, type Cluster } from '../../../src/main/cluster';
 import { createInProcessClient } from '../../../src/main/transport/inprocess';
 
 export interface InspectHarness {
   dir: string;
   broker: Broker;
+  /** The same broker behind the cluster interface the handlers use. */
+  cluster: Cluster;
   client: ApiClient;
   close(): Promise<void>;
 }
@@ -37,7 +40,8 @@ export async function openInspectHarness(
 ): Promise<InspectHarness> {
   const dir = await mkdtemp(join(tmpdir(), 'logdock-inspect-'));
   const broker = await openBroker({ dataDir: dir, initialRebalanceDelayMs: 0 });
-  const deps = { broker, dataDir: dir };
+  const cluster = new LocalCluster(broker);
+  const deps = { cluster, dataDir: dir };
   const requests = {
     ...createTopicsHandlers(deps),
     ...createMessagesHandlers(deps),
@@ -50,6 +54,7 @@ export async function openInspectHarness(
   return {
     dir,
     broker,
+    cluster,
     client,
     async close() {
       await broker.close();

@@ -359,6 +359,32 @@ describe('messages.tail', () => {
   });
 });
 
+describe('message streams on a missing topic or partition', () => {
+  it('end with UNKNOWN_TOPIC or UNKNOWN_PARTITION before any event', async () => {
+    await h.broker.createTopic('t', { partitions: 2 });
+    const streams = [
+      ['messages.tail', {}],
+      ['messages.search', { query: { text: 'x' } }],
+      ['messages.export', { format: 'jsonl' }],
+    ] as const;
+    for (const [name, extra] of streams) {
+      const events: unknown[] = [];
+      const ended = (params: object) =>
+        collect(h.client, name, { ...extra, ...params } as never, (ev) => {
+          events.push(...ev);
+          return false;
+        });
+      await expect(ended({ topic: 'nope', partitions: null })).rejects.toMatchObject({
+        code: 'UNKNOWN_TOPIC',
+      });
+      await expect(ended({ topic: 't', partitions: [5] })).rejects.toMatchObject({
+        code: 'UNKNOWN_PARTITION',
+      });
+      expect(events).toEqual([]);
+    }
+  });
+});
+
 describe('messages.export', () => {
   it('writes a range to JSON Lines and the matches to CSV under exports/', async () => {
     await threePartitions();

@@ -20,6 +20,7 @@ import {
 } from '../../../src/main/api/settings';
 import { createTopicSettingsHandlers } from '../../../src/main/api/topic-settings';
 import { openBroker, type Broker } from '../../../src/main/broker';
+import { LocalCluster } from '../../../src/main/cluster';
 import { CollectorManager } from '../../../src/main/collectors';
 import { MetricsSampler } from '../../../src/main/metrics/sampler';
 import { ReplayManager } from '../../../src/main/replay/manager';
@@ -46,6 +47,7 @@ export interface OpsHarness {
 export async function openOpsHarness(): Promise<OpsHarness> {
   const dir = await mkdtemp(join(tmpdir(), 'logdock-ops-'));
   const broker = await openBroker({ dataDir: dir, initialRebalanceDelayMs: 0 });
+  const cluster = new LocalCluster(broker);
   const clock = { now: Date.now() };
   const metrics = new MetricsSampler(broker, { intervalMs: 1000, now: () => clock.now });
   const replay = new ReplayManager(broker, { compileFilter: compileQuery, chunkRecords: 100 });
@@ -53,9 +55,9 @@ export async function openOpsHarness(): Promise<OpsHarness> {
   const collectors = new CollectorManager({ broker, dataDir: dir, defaultSource: false });
   await collectors.start();
   const requests = {
-    ...createGroupsHandlers({ broker, metrics }),
-    ...createTopicSettingsHandlers({ broker }),
-    ...createDashboardHandlers({ broker, metrics }),
+    ...createGroupsHandlers({ cluster, metrics }),
+    ...createTopicSettingsHandlers({ cluster }),
+    ...createDashboardHandlers({ cluster, metrics }),
     ...createReplayHandlers({ replay }),
     ...createSettingsHandlers({ settings }),
     ...createCollectorsHandlers({ collectors }),

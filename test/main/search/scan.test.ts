@@ -30,7 +30,7 @@ describe('scanRange', () => {
     const found: string[] = [];
     const progress: ProgressFigures[] = [];
     const outcome = await scanRange({
-      source: h.broker,
+      source: h.cluster,
       topic: 'many',
       partitions: null,
       range: { kind: 'all' },
@@ -55,7 +55,7 @@ describe('scanRange', () => {
     const abort = new AbortController();
     let matches = 0;
     const outcome = await scanRange({
-      source: h.broker,
+      source: h.cluster,
       topic: 'many',
       partitions: [0],
       range: { kind: 'all' },
@@ -71,7 +71,7 @@ describe('scanRange', () => {
 
   it('stops when the match callback says the limit is reached', async () => {
     const outcome = await scanRange({
-      source: h.broker,
+      source: h.cluster,
       topic: 'many',
       partitions: [1],
       range: { kind: 'offsets', from: 4990, to: null },
@@ -117,7 +117,7 @@ describe('scanRange', () => {
       const run = async (withBatchFilter: boolean) => {
         const found: number[] = [];
         const outcome = await scanRange({
-          source: h.broker,
+          source: h.cluster,
           topic: 'mixed',
           partitions: null,
           range: { kind: 'all' },
@@ -137,7 +137,7 @@ describe('scanRange', () => {
       const found: number[] = [];
       const q = { filter: 'level == "ERROR"', caseSensitive: false } as SearchQuery;
       await scanRange({
-        source: h.broker,
+        source: h.cluster,
         topic: 'mixed',
         partitions: null,
         range: { kind: 'all' },
@@ -155,7 +155,7 @@ describe('scanRange', () => {
   it('rejects a range whose end is before its start', async () => {
     await expect(
       scanRange({
-        source: h.broker,
+        source: h.cluster,
         topic: 'many',
         partitions: null,
         range: { kind: 'offsets', from: 10, to: 5 },

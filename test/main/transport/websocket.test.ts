@@ -214,6 +214,28 @@ describe('the WebSocket transport', () => {
     ]);
   });
 
+  it('ends a stream whose topic turns out to be missing with the error, and frees its id', async () => {
+    const raw = rawConnect(url, [WS_PROTOCOL, WS_TOKEN_PREFIX + TOKEN], { origin });
+    await raw.opened;
+    const sub = { t: 'sub', id: 7, name: 'messages.tail', params: { topic: 'missing' } };
+    raw.ws.send(JSON.stringify(sub));
+    await until(
+      () => raw.messages.some((m) => (m as { t: string }).t === 'sub-error'),
+      'sub-error',
+    );
+    expect(raw.messages.find((m) => (m as { t: string }).t === 'sub-error')).toEqual({
+      t: 'sub-error',
+      id: 7,
+      error: { code: 'UNKNOWN_TOPIC', message: 'topic "missing" does not exist' },
+    });
+    // The failed subscription no longer holds its id: the same id starts a new one.
+    await services.broker.createTopic('missing');
+    raw.ws.send(JSON.stringify(sub));
+    await until(() => raw.messages.some((m) => (m as { t: string }).t === 'event'), 'an event');
+    expect(raw.messages.filter((m) => (m as { t: string }).t === 'sub-error')).toHaveLength(1);
+    raw.ws.close();
+  });
+
   it('closes its connections when closed, and the client reports it', async () => {
     const c = client();
     await c.call('system.info', {});

@@ -141,6 +141,33 @@ export const commandSourceSchema = z.object({
   restartDelayMs: z.number().int().min(0).max(3_600_000).default(1000),
 });
 
+/** Size limit shared by the service-log sources' options. */
+const bytesLimit = (dflt: number) =>
+  z
+    .number()
+    .int()
+    .min(1024)
+    .max(256 * 1024 * 1024)
+    .default(dflt);
+
+/** OpenTelemetry logs over OTLP/HTTP (`/v1/logs`, protobuf or JSON, gzip). */
+export const otlpSourceSchema = z.object({
+  type: z.literal('otlp'),
+  ...common,
+  /** Address to listen on; loopback by default (the receiver has no authentication). */
+  host: z.string().min(1).max(253).default('127.0.0.1'),
+  /** 0 picks a free port (see the status). */
+  port: z.number().int().min(0).max(65535).default(4318),
+  /** One topic per `service.name` (`<topic>.<service>`) instead of one topic. */
+  topicPerService: z.boolean().default(false),
+  /** Attributes, resource and trace context as headers, or the whole record as a JSON value. */
+  fields: z.enum(['headers', 'value']).default('headers'),
+  /** Largest request body, compressed and decompressed alike (413 beyond). */
+  maxRequestBytes: bytesLimit(16 * 1024 * 1024),
+  /** Largest record; bigger log records are rejected in a partial-success answer. */
+  maxRecordBytes: bytesLimit(1024 * 1024),
+});
+
 export const syslogSourceSchema = z.object({
   type: z.literal('syslog'),
   ...common,
@@ -160,6 +187,7 @@ export const sourceConfigSchema = z.discriminatedUnion('type', [
   fileSourceSchema,
   commandSourceSchema,
   syslogSourceSchema,
+  otlpSourceSchema,
 ]);
 
 export type SourceConfig = z.output<typeof sourceConfigSchema>;
@@ -167,6 +195,7 @@ export type SourceConfigInput = z.input<typeof sourceConfigSchema>;
 export type FileSourceConfig = z.output<typeof fileSourceSchema>;
 export type CommandSourceConfig = z.output<typeof commandSourceSchema>;
 export type SyslogSourceConfig = z.output<typeof syslogSourceSchema>;
+export type OtlpSourceConfig = z.output<typeof otlpSourceSchema>;
 export type ParsingConfig = z.output<typeof parsingSchema>;
 
 /** The file a person writes for `logdock serve --config`: YAML or JSON. */

@@ -14,14 +14,17 @@ export {
   fileSourceSchema,
   commandSourceSchema,
   syslogSourceSchema,
+  otlpSourceSchema,
   collectorsFileSchema,
   type SourceConfig,
   type SourceConfigInput,
   type FileSourceConfig,
   type CommandSourceConfig,
   type SyslogSourceConfig,
+  type OtlpSourceConfig,
 } from './config';
 export type { SourceStatus, FileStatus } from './status';
 export type { PreviewEvent, PreviewResult } from './preview';
 export { readSourcesFile, parseTailSpec, serveSources } from './config-file';
+export { otlpCliSource } from './cli-sources';
 export { H as COLLECTOR_HEADERS } from './record';

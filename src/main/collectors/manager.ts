@@ -17,6 +17,7 @@ import { previewFileSource, type PreviewResult } from './preview';
 import type { Source, SourceStatus } from './status';
 import { SourceStore } from './store';
 import { SyslogSource } from './syslog-source';
+import { OtlpSource } from './otlp/otlp-source';
 
 export interface CollectorManagerOptions {
   broker: BrokerApi;
@@ -270,6 +271,8 @@ export class CollectorManager {
         return new CommandSource(config, this.deps);
       case 'syslog':
         return new SyslogSource(config, this.deps);
+      case 'otlp':
+        return new OtlpSource(config, this.deps);
     }
   }
 

@@ -32,7 +32,7 @@ export abstract class QueuedSource<Config extends { id: string; topic: string }>
   }
 
   /** The status fields every queued source reports alike; `detail` is the source's own. */
-  protected baseStatus(type: 'command' | 'syslog', detail: string | null): SourceStatus {
+  protected baseStatus(type: SourceStatus['type'], detail: string | null): SourceStatus {
     sampleLineRate(this.rate, this.counters.lines, this.deps.clock());
     return {
       id: this.id,

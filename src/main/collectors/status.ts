@@ -27,7 +27,7 @@ export interface FileStatus extends FileStats {
 
 export interface SourceStatus {
   id: string;
-  type: 'file' | 'command' | 'syslog';
+  type: 'file' | 'command' | 'syslog' | 'otlp';
   topic: string;
   state: 'running' | 'paused' | 'failed' | 'stopped';
   lines: number;

@@ -5,7 +5,7 @@ import { defaultDataDir } from '../../data-dir';
 import { chooseDataDir } from '../../settings/data-dir-pointer';
 import { readApiFile } from '../../headless/api-file';
 import { startHeadlessServer } from '../../headless/server';
-import { serveSources } from '../../collectors';
+import { otlpCliSource, serveSources } from '../../collectors';
 import { openServices } from '../../services';
 import { LogdockError } from '../../../common/errors';
 import { parsePartitionCount, parsePort } from '../options';
@@ -24,6 +24,8 @@ export interface ServeOptions {
   /** Collector sources from a YAML/JSON file, and `TOPIC=GLOB` shorthands. */
   config?: string;
   tail?: string[];
+  /** `--otlp [[HOST:]PORT]`: true without a value. */
+  otlp?: string | true;
 }
 
 /** `logdock serve`: headless mode, the app's services plus the UI and API over HTTP. */
@@ -51,6 +53,10 @@ export function registerServe(program: Command): void {
       'tail files matching GLOB into TOPIC (repeatable)',
       (value: string, previous: string[] = []) => [...previous, value],
     )
+    .option(
+      '--otlp [address]',
+      'receive OpenTelemetry logs over OTLP/HTTP on [HOST:]PORT (default 127.0.0.1:4318) into topic otel-logs',
+    )
     .action(async (opts: ServeOptions) => {
       await serve(opts);
     });
@@ -73,6 +79,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
   tokenFromEnv(process.env); // a bad token fails before anything opens
   // Validated before anything opens, so a bad config file fails fast and clearly.
   const sources = await serveSources({ config: opts.config, tail: opts.tail });
+  if (opts.otlp !== undefined) sources.push(otlpCliSource(opts.otlp));
   const services = await openServices({
     dataDir,
     mode: 'headless',

@@ -130,5 +130,6 @@ export function describeOrigin(s: Source): string {
   const c = s.config;
   if (c.type === 'file') return c.include.join(', ');
   if (c.type === 'command') return [c.command, ...c.args].join(' ');
-  return `syslog ${c.protocol} :${c.port}`;
+  if (c.type === 'syslog') return `syslog ${c.protocol} :${c.port}`;
+  return `OTLP/HTTP ${c.host}:${c.port}/v1/logs`;
 }

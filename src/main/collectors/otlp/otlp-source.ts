@@ -1,0 +1,208 @@
+/**
+ * The OpenTelemetry logs receiver: OTLP/HTTP `POST /v1/logs` (protobuf or JSON, plain or
+ * gzip). A request is answered 200 only once its records are appended, so what an
+ * exporter was told is stored is in the log; anything else gets a status the exporter
+ * understands: 400 malformed, 413 too large, 415 wrong type or encoding, 429 (with
+ * Retry-After) while too many bytes are being stored, 503 while closing or when the log
+ * cannot take the records. Retries of a request already stored are recognised by digest
+ * (requests.ts), so a crash between the append and the answer does not duplicate it.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { LogdockError } from '../../../common/errors';
+import type { OtlpSourceConfig } from '../config';
+import type { SourceDeps } from '../file-source';
+import { QueuedSource } from '../queued-source';
+import type { Source, SourceStatus } from '../status';
+import { ensureTopic } from '../topic';
+import {
+  HttpError,
+  decompress,
+  readBody,
+  requestEncoding,
+  sendError,
+  sendSuccess,
+  type Encoding,
+} from './http';
+import { decodeRequestProto } from './proto';
+import { OtlpInputError, buildRecords } from './records';
+import { StoredRequests, requestDigest } from './requests';
+
+/** Decoded bytes being stored at once before new requests are told to come back later. */
+const MAX_INFLIGHT_BYTES = 64 * 1024 * 1024;
+const RETRYABLE_CODES = new Set(['CLOSED', 'UNAVAILABLE', 'IO_ERROR', 'TIMEOUT']);
+
+export class OtlpSource extends QueuedSource<OtlpSourceConfig> implements Source {
+  private server: Server | null = null;
+  private readonly stored = new StoredRequests();
+  private readonly topics = new Set<string>();
+  private inflightBytes = 0;
+  private closing: Promise<void> | null = null;
+  private boundPort: number | null = null;
+  /** Requests answered, and log records rejected in partial-success answers. */
+  private requests = 0;
+  private rejected = 0;
+
+  constructor(config: OtlpSourceConfig, deps: SourceDeps) {
+    super(config, deps);
+  }
+
+  /** The port listened on (useful with port 0), or null before start. */
+  get port(): number | null {
+    return this.boundPort;
+  }
+
+  /**
+   * Creates the topic, learns which requests the topics' tails already hold, and listens.
+   * @throws LogdockError UNAVAILABLE when the address is in use or cannot be bound.
+   */
+  async start(): Promise<void> {
+    const { broker } = this.deps;
+    await ensureTopic(broker, this.config.topic);
+    this.topics.add(this.config.topic);
+    const prefix = `${this.config.topic}.`;
+    const perService = this.config.topicPerService
+      ? broker
+          .listTopics()
+          .map((t) => t.name)
+          .filter((n) => n.startsWith(prefix))
+      : [];
+    for (const t of perService) this.topics.add(t);
+    await this.stored.recover(broker, [this.config.topic, ...perService], this.id);
+    const server = createServer((req, res) => void this.handle(req, res));
+    server.keepAliveTimeout = 30_000;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(this.config.port, this.config.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (err) {
+      throw new LogdockError(
+        'UNAVAILABLE',
+        `otlp source ${this.id}: cannot listen on ${this.config.host}:${this.config.port}: ${(err as Error).message}`,
+      );
+    }
+    server.on('error', (err) => this.fail(`http: ${err.message}`));
+    const addr = server.address();
+    this.boundPort = typeof addr === 'object' && addr ? addr.port : this.config.port;
+    this.server = server;
+    this.state = 'running';
+    this.log.info(`OTLP logs receiver on ${this.url()}`);
+  }
+
+  /** Stops accepting requests, answers new ones 503, waits for those being stored. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const server = this.server;
+      this.server = null;
+      if (server) {
+        const closed = new Promise<void>((r) => server.close(() => r()));
+        server.closeIdleConnections();
+        await closed;
+      }
+      this.state = 'stopped';
+    })();
+    return this.closing;
+  }
+
+  status(): SourceStatus {
+    const detail = this.server
+      ? `listening on ${this.url()}; ${this.requests} requests, ${this.rejected} records rejected`
+      : null;
+    return {
+      ...this.baseStatus('otlp', detail),
+      listening: { udp: null, tcp: this.boundPort },
+    };
+  }
+
+  private url(): string {
+    const host = this.config.host.includes(':') ? `[${this.config.host}]` : this.config.host;
+    return `http://${host}:${this.boundPort}/v1/logs`;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let encoding: Encoding = 'protobuf';
+    let counted = 0;
+    try {
+      const path = (req.url ?? '').split('?')[0];
+      if (path !== '/v1/logs')
+        throw new HttpError(404, `no such path "${path}"; OTLP logs are posted to /v1/logs`);
+      if (req.method !== 'POST') throw new HttpError(405, `${req.method} is not allowed; use POST`);
+      encoding = requestEncoding(req.headers['content-type']);
+      if (this.closing) throw new HttpError(503, 'the receiver is closing', 1);
+      const max = this.config.maxRequestBytes;
+      const raw = await readBody(req, max);
+      if (this.inflightBytes > MAX_INFLIGHT_BYTES)
+        throw new HttpError(429, 'too many log records are being stored; retry later', 1);
+      counted = raw.length;
+      this.inflightBytes += counted;
+      const body = await decompress(raw, req.headers['content-encoding'], max);
+      const decoded = decodeBody(body, encoding);
+      const digest = requestDigest(body);
+      const result = await this.stored.exclusive(digest, () => this.store(decoded, digest));
+      this.requests++;
+      sendSuccess(res, encoding, result.rejected, result.reason);
+    } catch (err) {
+      const httpErr = toHttpError(err);
+      if (httpErr.status >= 500) this.fail(`request refused: ${httpErr.message}`);
+      sendError(res, encoding, httpErr);
+    } finally {
+      this.inflightBytes -= counted;
+    }
+  }
+
+  private async store(
+    decoded: unknown,
+    digest: string,
+  ): Promise<{ rejected: number; reason: string }> {
+    const already = this.stored.storedOf(digest);
+    const built = buildRecords(decoded, {
+      sourceId: this.id,
+      topic: this.config.topic,
+      topicPerService: this.config.topicPerService,
+      fields: this.config.fields,
+      maxRecordBytes: this.config.maxRecordBytes,
+      digest,
+      skip: already === 'all' ? undefined : already,
+      now: Date.now(),
+    });
+    if (already !== 'all' && built.records.length > 0) {
+      for (const t of built.topics) {
+        if (this.topics.has(t)) continue;
+        await ensureTopic(this.deps.broker, t);
+        this.topics.add(t);
+      }
+      await this.deps.broker.send(built.records, { acks: 1 });
+      this.counters.lines += built.records.length;
+    }
+    this.stored.markStored(digest);
+    this.rejected += built.rejected;
+    this.deps.onChange?.();
+    const reason =
+      built.rejected > 0
+        ? `${built.rejected} log records rejected; first: ${built.rejectReason}`
+        : '';
+    return { rejected: built.rejected, reason };
+  }
+}
+
+function decodeBody(body: Buffer, encoding: Encoding): unknown {
+  try {
+    return encoding === 'json' ? JSON.parse(body.toString('utf8')) : decodeRequestProto(body);
+  } catch (err) {
+    throw new HttpError(
+      400,
+      `malformed ${encoding} ExportLogsServiceRequest: ${(err as Error).message}`,
+    );
+  }
+}
+
+function toHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  if (err instanceof OtlpInputError) return new HttpError(400, `malformed request: ${err.message}`);
+  if (err instanceof LogdockError && RETRYABLE_CODES.has(err.code))
+    return new HttpError(503, `cannot store the records: ${err.message}`, 1);
+  return new HttpError(500, `cannot store the records: ${(err as Error).message}`);
+}

@@ -140,7 +140,7 @@ describe('inspecting a collected log in headless mode', () => {
     await page().getByTestId('search-input').fill('served(');
     const problem = page().getByTestId('search-problem');
     await problem.waitFor();
-    expect(await problem.textContent()).toMatch(/Invalid regular expression/);
+    expect(await problem.textContent()).toMatch(/invalid regular expression/);
   });
 
   it('follows new lines as they are collected', async () => {

@@ -1,10 +1,11 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { requestNames } from '../../../src/common/api/contract';
 import { runElectronApp } from '../../../src/main/electron/app';
+import { recordWrittenExport } from '../../../src/main/export/written';
 import { silentLogger } from '../../../src/main/logger';
 import { createBridge } from '../../../src/preload/bridge';
 import { createIpcClient } from '../../../src/renderer/src/api/ipc';
@@ -132,6 +133,11 @@ describe('the Electron shell', () => {
     const win = await start();
     await mkdir(join(dataDir, 'exports'), { recursive: true });
     await writeFile(join(dataDir, 'exports', 'app.jsonl'), '{}\n');
+    await recordWrittenExport(
+      dataDir,
+      'app.jsonl',
+      await stat(join(dataDir, 'exports', 'app.jsonl')),
+    );
     const client = createIpcClient(createBridge(createRendererEnd(win.webContents)));
     await expect(client.call('system.info', {})).resolves.toMatchObject({
       capabilities: { downloadExports: false, showExportInFolder: true },

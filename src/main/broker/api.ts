@@ -52,6 +52,12 @@ export interface BrokerApi {
   deleteTopic(name: string): Promise<void>;
   listTopics(opts?: { includeInternal?: boolean }): TopicDescription[];
   describeTopic(name: string): TopicDescription;
+  /**
+   * The topic's id (a random UUID kept in topics.json, new for every creation, so a topic
+   * deleted and created again is told apart by clients that cache ids), or null when the
+   * topic does not exist. Cheap: no partition is looked at.
+   */
+  topicId(name: string): string | null;
   alterTopicConfigs(
     name: string,
     configs: Partial<Record<keyof TopicConfigs, string | number | null>>,

@@ -431,6 +431,10 @@ export class Broker implements BrokerApi {
       .map((n) => this.describeTopic(n));
   }
 
+  topicId(name: string): string | null {
+    return this.topics.get(name)?.meta.topicId ?? null;
+  }
+
   /** Partitions with start/end offsets, size and newest timestamp; configs; rate. Throws UNKNOWN_TOPIC. */
   describeTopic(name: string): TopicDescription {
     const t = this.topic(name);

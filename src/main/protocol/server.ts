@@ -80,6 +80,7 @@ export async function listen(
     });
   });
   server.on('error', (err) => options.log('error', `kafka listener error: ${err.message}`));
+  const stopWatchingTopics = producers.watchTopics();
   const bound = server.address();
   const port = typeof bound === 'object' && bound ? bound.port : options.port;
   let closing: Promise<void> | null = null;
@@ -89,6 +90,7 @@ export async function listen(
     connectionCount: () => connections.size,
     close() {
       closing ??= (async () => {
+        stopWatchingTopics();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         const pending = [...connections].map((c) => c.whenIdle());
         for (const c of [...connections]) c.close();

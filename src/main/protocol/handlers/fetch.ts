@@ -6,7 +6,7 @@
  * connection closes. Versions 0-3 predate RecordBatch v2: their records are down-converted
  * to message format v0 (Fetch v0-1) or v1 (v2-3).
  *
- * From v13 topics are named by id (our ids are derived from names, see util.topicIdFor).
+ * From v13 topics are named by id (the random ids of topics.json, see util.topicIdFor).
  *
  * Fetch sessions (KIP-227) are not kept: we answer sessionId 0, which tells clients to send
  * full fetch requests, as a broker with sessions disabled does.
@@ -198,7 +198,7 @@ export const fetch: Handler = async (ctx, req) => {
     sessionId: 0,
     responses: [...byTopic].map(([topic, partitions]) => ({
       topic,
-      topicId: topicIdFor(topic),
+      topicId: topicIdFor(ctx, topic),
       partitions,
     })),
   };

@@ -16,11 +16,11 @@ export function brokersOf(ctx: RequestContext): Struct[] {
   ];
 }
 
-function topicEntry(t: TopicDescription): Struct {
+function topicEntry(ctx: RequestContext, t: TopicDescription): Struct {
   return {
     errorCode: 0,
     name: t.name,
-    topicId: topicIdFor(t.name),
+    topicId: topicIdFor(ctx, t.name),
     isInternal: t.internal,
     partitions: t.partitions.map((p) => ({
       errorCode: 0,
@@ -55,7 +55,8 @@ export const metadata: Handler = async (ctx, req) => {
     (ctx.apiVersion < 4 || req.allowAutoTopicCreation !== false) && ctx.options.autoCreateTopics;
   const topics: Struct[] = [];
   if (all) {
-    for (const t of ctx.broker.listTopics({ includeInternal: true })) topics.push(topicEntry(t));
+    for (const t of ctx.broker.listTopics({ includeInternal: true }))
+      topics.push(topicEntry(ctx, t));
   } else {
     for (const entry of asArray(requested)) {
       const name = entry.name as string | null;
@@ -79,7 +80,7 @@ export const metadata: Handler = async (ctx, req) => {
       }
       topics.push(
         t
-          ? topicEntry(t)
+          ? topicEntry(ctx, t)
           : { errorCode: KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code, name, partitions: [] },
       );
     }

@@ -14,7 +14,7 @@ async function createOne(ctx: RequestContext, t: Struct, validateOnly: boolean):
   const name = t.name as string;
   const base = {
     name,
-    topicId: topicIdFor(name),
+    topicId: topicIdFor(ctx, ''),
     errorCode: 0,
     errorMessage: null,
     numPartitions: -1,
@@ -62,6 +62,7 @@ async function createOne(ctx: RequestContext, t: Struct, validateOnly: boolean):
     const desc = await ctx.broker.createTopic(name, { partitions, configs });
     return {
       ...base,
+      topicId: topicIdFor(ctx, name),
       numPartitions: desc.partitions.length,
       replicationFactor: 1,
       configs: configEntries(desc.configs),
@@ -97,12 +98,12 @@ export const deleteTopics: Handler = async (ctx, req) => {
       });
       continue;
     }
+    const topicId = topicIdFor(ctx, name);
     try {
       await ctx.broker.deleteTopic(name);
-      ctx.producers.forget(name);
-      responses.push({ name, topicId: topicIdFor(name), errorCode: 0, errorMessage: null });
+      responses.push({ name, topicId, errorCode: 0, errorMessage: null });
     } catch (err) {
-      responses.push({ name, topicId: topicIdFor(name), ...errorFields(err) });
+      responses.push({ name, topicId, ...errorFields(err) });
     }
   }
   return { throttleTimeMs: 0, responses };

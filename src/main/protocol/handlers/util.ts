@@ -1,5 +1,4 @@
 /** Small helpers shared by the API handlers. */
-import { createHash } from 'node:crypto';
 import { LogdockError } from '../../../common/errors';
 import type { TopicDescription } from '../../broker/api';
 import type { Struct } from '../codec/compile';
@@ -8,12 +7,21 @@ import { kafkaErrorCode } from '../errors';
 
 export type { Struct };
 
+const ZERO_UUID = Buffer.alloc(16);
+
 /**
- * A stable 16-byte id per topic name. The broker keys topics by name; clients of Metadata
- * v10+ expect an id, and the zero uuid means "none", so we derive one from the name.
+ * The topic's 16-byte id for Metadata v10+, Fetch v13+ and DeleteTopics v6+: the random
+ * UUID the broker keeps in topics.json, so a topic created again under the same name gets a
+ * new id and clients that cache ids do not take it for the old one. The zero UUID ("none")
+ * when the topic does not exist.
  */
-export function topicIdFor(name: string): Buffer {
-  return createHash('md5').update(`logdock-topic:${name}`).digest();
+export function topicIdFor(ctx: RequestContext, name: string): Buffer {
+  const id = ctx.broker.topicId(name);
+  return id === null ? ZERO_UUID : uuidBytes(id);
+}
+
+function uuidBytes(uuid: string): Buffer {
+  return Buffer.from(uuid.replace(/-/g, ''), 'hex');
 }
 
 /** The topic's description, or null when it does not exist. Throws nothing. */
@@ -41,10 +49,12 @@ export function unknownTopic(name: string): LogdockError {
   return new LogdockError('UNKNOWN_TOPIC', `unknown topic ${name}`);
 }
 
-/** The topic whose derived id is `id` (see topicIdFor), or null. */
+/** The topic whose id is `id` (see topicIdFor), or null. */
 export function topicNameForId(ctx: RequestContext, id: Buffer): string | null {
+  if (id.equals(ZERO_UUID)) return null;
   return (
-    ctx.broker.listTopics({ includeInternal: true }).find((t) => topicIdFor(t.name).equals(id))
-      ?.name ?? null
+    ctx.broker
+      .listTopics({ includeInternal: true })
+      .find((t) => uuidBytes(ctx.broker.topicId(t.name) ?? '').equals(id))?.name ?? null
   );
 }

@@ -47,9 +47,23 @@ function lastSequence(h: RecordBatchHeader): number {
 
 export class ProducerStates {
   private readonly partitions = new Map<string, Map<number, ProducerEntry>>();
+  /** The id of each topic we hold state for: a topic created again has a new one. */
+  private readonly topicIds = new Map<string, string | null>();
   private readonly chains = new Map<string, Promise<unknown>>();
 
   constructor(private readonly broker: Broker) {}
+
+  /**
+   * Forgets the state of topics deleted (or deleted and created again) by anyone: the Kafka
+   * DeleteTopics handler, the UI or the CLI, so a new topic of the same name does not answer
+   * a producer's first batches as retries of the old topic's. Returns the unsubscribe.
+   */
+  watchTopics(): () => void {
+    return this.broker.onTopicsChanged(() => {
+      for (const [topic, id] of this.topicIds)
+        if (this.broker.topicId(topic) !== id) this.forget(topic);
+    });
+  }
 
   /**
    * Runs `append` for an idempotent batch unless it is a retry or out of order, and records
@@ -134,6 +148,7 @@ export class ProducerStates {
     let state = this.partitions.get(key);
     if (state) return state;
     state = new Map();
+    if (!this.topicIds.has(topic)) this.topicIds.set(topic, this.broker.topicId(topic));
     try {
       const desc = this.broker.describeTopic(topic).partitions[partition];
       const from = Math.max(desc.logStartOffset, desc.logEndOffset - REBUILD_WINDOW_OFFSETS);
@@ -158,8 +173,9 @@ export class ProducerStates {
     return state;
   }
 
-  /** Forgets a partition's state (its topic was deleted). */
-  forget(topic: string): void {
+  /** Forgets the state of every partition of `topic`. */
+  private forget(topic: string): void {
+    this.topicIds.delete(topic);
     for (const key of this.partitions.keys())
       if (key.startsWith(`${topic}:`)) this.partitions.delete(key);
   }

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { encodeRecordBatch } from '../../../../src/main/storage/record-batch';
 import type { Struct } from '../../../../src/main/protocol/codec/compile';
-import { topicIdFor } from '../../../../src/main/protocol/handlers/util';
 import { RawClient, useLogdock, type Logdock } from '../helpers';
 
 const logdock = useLogdock();
+
+/** The topic's id as topics.json keeps it, in the 16 bytes of the protocol's uuid. */
+function idOf(ld: Logdock, topic: string): Buffer {
+  return Buffer.from(ld.broker.topicId(topic)!.replace(/-/g, ''), 'hex');
+}
 async function setup(): Promise<{ ld: Logdock; client: RawClient }> {
   const ld = await logdock.start();
   return { ld, client: await logdock.client(ld.port) };
@@ -31,7 +35,7 @@ describe('admin APIs', () => {
       ['a', 0],
       ['b', 38],
     ]);
-    expect((list(res.topics)[0].topicId as Buffer).equals(topicIdFor('a'))).toBe(true);
+    expect((list(res.topics)[0].topicId as Buffer).equals(idOf(ld, 'a'))).toBe(true);
     expect(ld.broker.describeTopic('a').configs['retention.ms']).toBe(1000);
     const again = await client.request('CreateTopics', 2, {
       topics: [topic('a')],
@@ -39,6 +43,30 @@ describe('admin APIs', () => {
       validateOnly: false,
     });
     expect(list(again.topics)[0].errorCode).toBe(36);
+  });
+
+  it('gives a topic created again under the same name a new id, kept across a restart', async () => {
+    const { ld, client } = await setup();
+    const metadataId = async (port: number) => {
+      const c = port === ld.port ? client : await logdock.client(port);
+      const res = await c.request('Metadata', 12, {
+        topics: [{ name: 'reborn', topicId: Buffer.alloc(16) }],
+        allowAutoTopicCreation: false,
+        includeTopicAuthorizedOperations: false,
+      });
+      return list(res.topics)[0].topicId as Buffer;
+    };
+    await ld.broker.createTopic('reborn');
+    const first = await metadataId(ld.port);
+    expect(first.equals(Buffer.alloc(16))).toBe(false);
+    expect(first.equals(idOf(ld, 'reborn'))).toBe(true);
+    await ld.broker.deleteTopic('reborn');
+    await ld.broker.createTopic('reborn');
+    const second = await metadataId(ld.port);
+    expect(second.equals(first)).toBe(false);
+    await ld.stop();
+    const again = await logdock.start({}, ld.dir);
+    expect((await metadataId(again.port)).equals(second)).toBe(true);
   });
 
   it('deletes topics by name (v4) and by topic id (v6)', async () => {
@@ -54,7 +82,7 @@ describe('admin APIs', () => {
       ['never-was', 3],
     ]);
     const v6 = await client.request('DeleteTopics', 6, {
-      topics: [{ name: null, topicId: topicIdFor('by-id') }],
+      topics: [{ name: null, topicId: idOf(ld, 'by-id') }],
       timeoutMs: 1000,
     });
     expect(list(v6.responses)[0]).toMatchObject({ name: 'by-id', errorCode: 0 });

@@ -176,6 +176,34 @@ describe('Produce', () => {
     expect(values).toEqual(['a', 'b', 'c']);
   });
 
+  it('forgets idempotent producer state when the topic is deleted outside Kafka (UI, CLI) and made again', async () => {
+    const ld = await logdock.start();
+    await ld.broker.createTopic('again', { partitions: 1 });
+    const c = await logdock.client(ld.port);
+    const init = await c.request('InitProducerId', 4, {
+      transactionalId: null,
+      transactionTimeoutMs: 60000,
+      producerId: -1,
+      producerEpoch: -1,
+    });
+    const batch = (value: string) =>
+      encodeRecordBatch([{ value: Buffer.from(value) }], {
+        producerId: init.producerId as number,
+        producerEpoch: 0,
+        baseSequence: 0,
+      });
+    await c.request('Produce', 9, produceBody('again', batch('old')));
+    await c.request('Produce', 9, produceBody('again', batch('old')));
+    expect(ld.broker.describeTopic('again').partitions[0].logEndOffset).toBe(1);
+    // What the UI's and the CLI's delete call: not the Kafka DeleteTopics handler.
+    await ld.broker.deleteTopic('again');
+    await ld.broker.createTopic('again', { partitions: 1 });
+    const res = partitionResult(await c.request('Produce', 9, produceBody('again', batch('new'))));
+    expect(res).toMatchObject({ errorCode: 0, baseOffset: 0 });
+    const values = (await ld.broker.readRecords('again', 0, 0)).map((r) => r.value?.toString());
+    expect(values).toEqual(['new']);
+  });
+
   it('answers a partition that does not exist with UNKNOWN_TOPIC_OR_PARTITION', async () => {
     const ld = await logdock.start();
     const c = await logdock.client(ld.port);

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { LOCAL_CLUSTER, type ClusterView } from '../common/api/clusters';
 import { LogdockError } from '../common/errors';
 import { openBroker, type Broker } from './broker';
 import { LocalCluster, type Cluster } from './cluster';
@@ -8,6 +9,8 @@ import { defaultDataDir } from './data-dir';
 import { createLogger, openLogFile, type Logger } from './logger';
 import { MetricsSampler } from './metrics/sampler';
 import { startKafkaServer, type KafkaServer } from './protocol';
+import { ClusterRegistry } from './remote/registry';
+import { keyFileCipher, SecretStore, type SecretCipher } from './remote/secrets';
 import { ReplayManager } from './replay/manager';
 import { compileQuery } from './search/query';
 import { loadSettings, SettingsStore } from './settings/store';
@@ -38,6 +41,8 @@ export interface Services {
   readonly metrics: MetricsSampler;
   readonly replay: ReplayManager;
   readonly collectors: CollectorManager;
+  /** `local` and the remote Kafka clusters a person added (docs/clusters.md). */
+  readonly clusters: ClusterRegistry;
   /**
    * Closes every service in the reverse order of opening, flushing what they hold. Safe to
    * call more than once and concurrently: later calls return the first call's promise.
@@ -60,6 +65,11 @@ export interface OpenServicesOptions {
   broker?: Partial<AppSettings['broker']>;
   /** Start the collectors (default true; tests of other parts turn them off). */
   collectors?: boolean;
+  /**
+   * Encrypts saved cluster secrets: Electron's safeStorage in the desktop app; by default a
+   * key file in the data directory (docs/clusters.md, Secrets).
+   */
+  secretCipher?: SecretCipher;
 }
 
 /** One opened service and how to close it, kept in opening order. */
@@ -143,6 +153,12 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       ...(mode === 'test' ? {} : { defaultDataDir: defaultDataDir() }),
     });
 
+    const clusters = await ClusterRegistry.open({
+      dataDir,
+      secrets: new SecretStore(dataDir, options.secretCipher ?? keyFileCipher(dataDir)),
+      localView: () => localClusterView(kafkaListener),
+    });
+
     const metrics = new MetricsSampler(broker);
     metrics.start();
     closers.push({ name: 'metrics', close: () => metrics.stop() });
@@ -167,6 +183,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       metrics,
       replay,
       collectors,
+      clusters,
       close: closeAll,
     };
   } catch (err) {
@@ -209,6 +226,17 @@ async function startKafka(
     }
     throw err;
   }
+}
+
+function localClusterView(kafkaListener: string | null): ClusterView {
+  return {
+    name: LOCAL_CLUSTER,
+    kind: 'local',
+    colour: '#64748b',
+    bootstrapServers: kafkaListener ? [kafkaListener] : [],
+    security: { protocol: 'PLAINTEXT' },
+    readOnly: false,
+  };
 }
 
 /** `host:port`, the form settings compare against (see SettingsStore). */

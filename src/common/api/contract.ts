@@ -9,6 +9,7 @@ import { settingsRequests, settingsSubscriptions } from './settings';
 import { topicSettingsRequests, topicSettingsSubscriptions } from './topic-settings';
 import { replayRequests, replaySubscriptions } from './replay';
 import { dashboardRequests, dashboardSubscriptions } from './dashboard';
+import { clustersRequests, clustersSubscriptions } from './clusters';
 
 /**
  * The whole API contract: every request and subscription, shared by main, preload and
@@ -25,6 +26,7 @@ export const requests = {
   ...topicSettingsRequests,
   ...replayRequests,
   ...dashboardRequests,
+  ...clustersRequests,
 } satisfies Record<string, RequestDef>;
 
 export const subscriptions = {
@@ -37,6 +39,7 @@ export const subscriptions = {
   ...topicSettingsSubscriptions,
   ...replaySubscriptions,
   ...dashboardSubscriptions,
+  ...clustersSubscriptions,
 } satisfies Record<string, SubscriptionDef>;
 
 export type Requests = typeof requests;

@@ -1,4 +1,5 @@
 import type { Services } from '../services';
+import { createClustersHandlers } from './clusters';
 import { createCollectorsHandlers, createCollectorsSubscriptions } from './collectors';
 import { createDashboardHandlers } from './dashboard';
 import { Dispatcher, type RequestHandlers, type SubscriptionHandlers } from './dispatcher';
@@ -30,6 +31,7 @@ export function createRequestHandlers(services: Services): RequestHandlers {
     ...createReplayHandlers({ replay: services.replay }),
     ...createSettingsHandlers({ settings: services.settings }),
     ...createCollectorsHandlers({ collectors: services.collectors }),
+    ...createClustersHandlers({ clusters: services.clusters }),
   };
 }
 

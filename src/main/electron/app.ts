@@ -1,4 +1,13 @@
-import { app, dialog, ipcMain, Menu, session, shell, type BrowserWindow } from 'electron';
+import {
+  app,
+  dialog,
+  ipcMain,
+  Menu,
+  safeStorage,
+  session,
+  shell,
+  type BrowserWindow,
+} from 'electron';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createDispatcher } from '../api/handlers';
@@ -7,6 +16,7 @@ import { chooseDataDir } from '../settings/data-dir-pointer';
 import { createLogger, type Logger } from '../logger';
 import { openServices, type Services } from '../services';
 import { registerIpcApi } from './ipc';
+import { safeStorageCipher } from './secrets';
 import { menuTemplate } from './menu';
 import { CONTENT_SECURITY_POLICY } from './security';
 import { installGracefulShutdown } from './shutdown';
@@ -63,6 +73,7 @@ export async function runElectronApp(options: ElectronAppOptions): Promise<void>
       mode: 'electron',
       logger: options.logger,
       kafka: kafkaOverrides(options.argv),
+      secretCipher: safeStorageCipher(safeStorage) ?? undefined,
     });
     logger = services.logger;
     // As in headless mode: one stray rejected promise must not end the app.

@@ -6,15 +6,22 @@ import { dirname } from 'node:path';
  * the new one, never a mix: write `path.tmp`, fsync it (the bytes are on disk before the
  * name points at them), rename over `path` (atomic on POSIX), then fsync the directory so the
  * rename itself survives a power cut. Not safe to call concurrently for the same path;
- * callers serialise writes (SettingsStore does).
+ * callers serialise writes (SettingsStore does). `mode` applies to the new file (0644 unless
+ * given; 0600 for files holding secrets).
  *
  * @throws the underlying fs error (ENOSPC, EACCES, ...) with the path in its message.
  */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  content: string | Buffer,
+  mode = 0o644,
+): Promise<void> {
   const tmp = `${path}.tmp`;
-  const handle = await fs.open(tmp, 'w', 0o644);
+  // A leftover tmp of an interrupted write may have another mode: start from nothing.
+  await fs.rm(tmp, { force: true });
+  const handle = await fs.open(tmp, 'w', mode);
   try {
-    await handle.writeFile(content, 'utf8');
+    await handle.writeFile(content);
     await handle.sync();
   } finally {
     await handle.close();

@@ -305,6 +305,27 @@ export const contextBridge = {
   },
 };
 
+/**
+ * safeStorage as on a machine with (`available`) or without an OS key store. The fake's
+ * "encryption" only has to be reversible and never the plain text; the real one is the OS's.
+ */
+export const safeStorage = {
+  available: false,
+  backend: 'gnome_libsecret',
+  isEncryptionAvailable() {
+    return this.available;
+  },
+  getSelectedStorageBackend() {
+    return this.backend;
+  },
+  encryptString(plain: string): Buffer {
+    return Buffer.from(Buffer.from(plain, 'utf8').map((b) => b ^ 0x5a));
+  },
+  decryptString(data: Buffer): string {
+    return Buffer.from(data.map((b) => b ^ 0x5a)).toString('utf8');
+  },
+};
+
 /** Forgets every window, handler, listener and recorded call. */
 export function resetFakeElectron(): void {
   BrowserWindow.all.length = 0;
@@ -323,4 +344,6 @@ export function resetFakeElectron(): void {
   session.defaultSession.permissionHandler = null;
   dialog.errors.length = 0;
   contextBridge.exposed = {};
+  safeStorage.available = false;
+  safeStorage.backend = 'gnome_libsecret';
 }

@@ -9,6 +9,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openBroker, type Broker } from '../src/main/broker';
+import { LocalCluster } from '../src/main/cluster';
 import type { ReplayRange, ReplayTarget } from '../src/common/api/replay';
 import { ReplayManager } from '../src/main/replay/manager';
 import { compileQuery } from '../src/main/search/query';
@@ -77,7 +78,7 @@ export async function run(): Promise<void> {
     console.log(
       `source: ${N.toLocaleString('en')} messages, ${(size / MiB).toFixed(0)} MiB on disk, filled in ${((performance.now() - t) / 1000).toFixed(1)} s`,
     );
-    const manager = new ReplayManager(broker, { compileFilter: compileQuery });
+    const manager = new ReplayManager(new LocalCluster(broker), { compileFilter: compileQuery });
     const all: ReplayRange = {
       topic: 'source',
       from: { kind: 'earliest' },

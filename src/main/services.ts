@@ -159,11 +159,11 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       localView: () => localClusterView(kafkaListener),
     });
 
-    const metrics = new MetricsSampler(broker);
+    const metrics = new MetricsSampler(cluster);
     metrics.start();
     closers.push({ name: 'metrics', close: () => metrics.stop() });
 
-    const replay = new ReplayManager(broker, { compileFilter: compileQuery });
+    const replay = new ReplayManager(cluster, { compileFilter: compileQuery });
     closers.push({ name: 'replay', close: () => replay.close() });
 
     const collectors = new CollectorManager({ broker, dataDir, logger });

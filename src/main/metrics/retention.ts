@@ -1,4 +1,4 @@
-import type { TopicConfigs } from '../broker/api';
+import type { TopicConfigs } from '../cluster';
 import type { SegmentInfo } from '../storage/api';
 
 /**

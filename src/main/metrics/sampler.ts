@@ -1,4 +1,4 @@
-import type { BrokerApi } from '../broker/api';
+import type { Cluster, TopicDescription } from '../cluster';
 import { Series, type Point } from './series';
 
 export interface MetricsOptions {
@@ -11,11 +11,12 @@ export interface MetricsOptions {
 }
 
 /**
- * Samples the broker at a fixed interval and keeps, in memory only, each consumer group's
+ * Samples the cluster at a fixed interval and keeps, in memory only, each consumer group's
  * total lag and each topic's message rate (messages/s from the growth of the log end offsets).
  * Memory is bounded by windowMs / intervalMs points per group and per topic; series of groups
  * and topics that disappear are dropped. History is lost on restart, by design: it is a
- * debugging aid, not a monitoring system. All methods are synchronous apart from the timer.
+ * debugging aid, not a monitoring system. Reading the series is synchronous; samples are
+ * taken one at a time, in the order asked for.
  */
 export class MetricsSampler {
   readonly intervalMs: number;
@@ -25,9 +26,10 @@ export class MetricsSampler {
   private readonly rates = new Map<string, Series>();
   private readonly lastEnd = new Map<string, { timestamp: number; endOffsets: number }>();
   private timer: NodeJS.Timeout | undefined;
+  private sampling: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly broker: BrokerApi,
+    private readonly cluster: Cluster,
     options: MetricsOptions = {},
   ) {
     this.intervalMs = options.intervalMs ?? 5000;
@@ -38,8 +40,8 @@ export class MetricsSampler {
   /** Starts sampling (one sample now, then every intervalMs). Safe to call twice. */
   start(): void {
     if (this.timer) return;
-    this.sample();
-    this.timer = setInterval(() => this.sample(), this.intervalMs);
+    void this.sample();
+    this.timer = setInterval(() => void this.sample(), this.intervalMs);
     // Sampling must never keep a process (or a test) alive.
     this.timer.unref();
   }
@@ -51,12 +53,17 @@ export class MetricsSampler {
 
   /**
    * Takes one sample of every group's lag and every topic's rate. Errors of single groups or
-   * topics (deleted between listing and reading) skip that series; it never throws.
+   * topics (deleted between listing and reading) skip that series; it never rejects. The
+   * time is taken at the call; the sample is recorded after the ones asked for before it.
    */
-  sample(): void {
+  sample(): Promise<void> {
     const timestamp = this.now();
-    this.sampleLag(timestamp);
-    this.sampleRates(timestamp);
+    const run = async (): Promise<void> => {
+      await this.sampleLag(timestamp);
+      await this.sampleRates(timestamp);
+    };
+    this.sampling = this.sampling.then(run, run);
+    return this.sampling;
   }
 
   /** Total lag of a group over the window, oldest first. */
@@ -71,18 +78,18 @@ export class MetricsSampler {
       .sort((a, b) => a.topic.localeCompare(b.topic));
   }
 
-  private sampleLag(timestamp: number): void {
+  private async sampleLag(timestamp: number): Promise<void> {
     const seen = new Set<string>();
     let groups: { groupId: string }[] = [];
     try {
-      groups = this.broker.listGroups();
+      groups = await this.cluster.listGroups();
     } catch {
       return;
     }
     for (const { groupId } of groups) {
       let total = 0;
       try {
-        for (const p of this.broker.groupLag(groupId)) total += p.lag ?? 0;
+        for (const p of await this.cluster.groupLag(groupId)) total += p.lag ?? 0;
       } catch {
         continue;
       }
@@ -92,11 +99,11 @@ export class MetricsSampler {
     for (const id of this.lag.keys()) if (!seen.has(id)) this.lag.delete(id);
   }
 
-  private sampleRates(timestamp: number): void {
+  private async sampleRates(timestamp: number): Promise<void> {
     const seen = new Set<string>();
-    let topics: ReturnType<BrokerApi['listTopics']> = [];
+    let topics: TopicDescription[] = [];
     try {
-      topics = this.broker.listTopics();
+      topics = await this.cluster.listTopics();
     } catch {
       return;
     }

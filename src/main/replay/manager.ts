@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SearchQuery } from '../../common/api/messages';
 import type { ReplayJob, ReplayRange, ReplayTarget } from '../../common/api/replay';
 import { LogdockError } from '../../common/errors';
-import type { BrokerApi } from '../broker/api';
+import type { Cluster } from '../cluster';
 import type { StoredRecord } from '../storage/api';
 import { resolveRange, type PartitionRange } from './range';
 import { openFileSink, openTopicSink, type ReplaySink } from './sinks';
@@ -42,7 +42,7 @@ export class ReplayManager {
   private readonly keepJobs: number;
 
   constructor(
-    private readonly broker: BrokerApi,
+    private readonly cluster: Cluster,
     private readonly options: ReplayOptions = {},
   ) {
     this.chunkRecords = options.chunkRecords ?? 500;
@@ -58,7 +58,7 @@ export class ReplayManager {
    */
   async start(range: ReplayRange, target: ReplayTarget): Promise<ReplayJob> {
     const filter = this.compile(range, target);
-    const partitions = await resolveRange(this.broker, range);
+    const partitions = await resolveRange(this.cluster, range);
     const job: ReplayJob = {
       id: randomUUID(),
       range,
@@ -82,7 +82,7 @@ export class ReplayManager {
     const sink =
       target.kind === 'topic'
         ? await openTopicSink(
-            this.broker,
+            this.cluster,
             range.topic,
             partitions.map((p) => p.partition),
             target,
@@ -157,7 +157,7 @@ export class ReplayManager {
     partitions: PartitionRange[],
     groupId: string,
   ): Promise<void> {
-    const group = this.describeGroupOrNull(groupId);
+    const group = await this.describeGroupOrNull(groupId);
     if (group && group.members > 0) {
       throw new LogdockError(
         'GROUP_NOT_EMPTY',
@@ -165,7 +165,7 @@ export class ReplayManager {
       );
     }
     for (const p of partitions) {
-      await this.broker.resetGroupOffsets(
+      await this.cluster.resetGroupOffsets(
         groupId,
         { topic, partition: p.partition, spec: { kind: 'offset', offset: p.startOffset } },
         { dryRun: false },
@@ -173,9 +173,9 @@ export class ReplayManager {
     }
   }
 
-  private describeGroupOrNull(groupId: string): { members: number } | null {
+  private async describeGroupOrNull(groupId: string): Promise<{ members: number } | null> {
     try {
-      return this.broker.describeGroup(groupId);
+      return await this.cluster.describeGroup(groupId);
     } catch (err) {
       if (err instanceof LogdockError && err.code === 'UNKNOWN_GROUP') return null;
       throw err;
@@ -216,7 +216,7 @@ export class ReplayManager {
     const topic = job.range.topic;
     let offset = range.startOffset;
     while (offset < range.endOffset && !signal.aborted) {
-      let records = await this.broker.readRecords(topic, range.partition, offset, {
+      let records = await this.cluster.readRecords(topic, range.partition, offset, {
         maxRecords: Math.min(this.chunkRecords, range.endOffset - offset),
         maxBytes: this.chunkBytes,
       });
@@ -224,7 +224,8 @@ export class ReplayManager {
       if (records.length === 0) {
         // Retention may have deleted the rest of the range since it was resolved.
         const start =
-          this.broker.describeTopic(topic).partitions[range.partition]?.logStartOffset ?? offset;
+          (await this.cluster.describeTopic(topic)).partitions[range.partition]?.logStartOffset ??
+          offset;
         if (start > offset) {
           job.scanned += Math.min(start, range.endOffset) - offset;
           offset = start;

@@ -1,6 +1,6 @@
 import type { RangeBound, ReplayRange } from '../../common/api/replay';
 import { LogdockError } from '../../common/errors';
-import type { BrokerApi, PartitionDescription } from '../broker/api';
+import type { Cluster, PartitionDescription } from '../cluster';
 
 /** Where a replay reads in one partition: [startOffset, endOffset). */
 export interface PartitionRange {
@@ -15,10 +15,10 @@ export interface PartitionRange {
  * @throws LogdockError UNKNOWN_TOPIC / UNKNOWN_PARTITION naming the topic and partition.
  */
 export async function resolveRange(
-  broker: BrokerApi,
+  cluster: Cluster,
   range: ReplayRange,
 ): Promise<PartitionRange[]> {
-  const topic = broker.describeTopic(range.topic);
+  const topic = await cluster.describeTopic(range.topic);
   let partitions = topic.partitions;
   if (range.partition !== undefined) {
     partitions = partitions.filter((p) => p.partition === range.partition);
@@ -31,15 +31,15 @@ export async function resolveRange(
   }
   const out: PartitionRange[] = [];
   for (const p of partitions) {
-    const startOffset = await resolveBound(broker, range.topic, p, range.from);
-    const endOffset = await resolveBound(broker, range.topic, p, range.to);
+    const startOffset = await resolveBound(cluster, range.topic, p, range.from);
+    const endOffset = await resolveBound(cluster, range.topic, p, range.to);
     out.push({ partition: p.partition, startOffset, endOffset: Math.max(startOffset, endOffset) });
   }
   return out;
 }
 
 async function resolveBound(
-  broker: BrokerApi,
+  cluster: Cluster,
   topic: string,
   p: PartitionDescription,
   bound: RangeBound,
@@ -53,7 +53,7 @@ async function resolveBound(
       return Math.min(Math.max(bound.offset, p.logStartOffset), p.logEndOffset);
     case 'timestamp': {
       // No message at or after the time: the range bound is the end of the log.
-      const offset = await broker.offsetForTimestamp(topic, p.partition, bound.timestamp);
+      const offset = await cluster.offsetForTimestamp(topic, p.partition, bound.timestamp);
       return offset === null ? p.logEndOffset : Math.max(offset, p.logStartOffset);
     }
   }

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { isAbsolute } from 'node:path';
 import type { ReplayTarget } from '../../common/api/replay';
 import { LogdockError } from '../../common/errors';
-import type { BrokerApi, ProduceRecord } from '../broker/api';
+import type { Cluster, ProduceRecord } from '../cluster';
 import type { StoredRecord } from '../storage/api';
 import { recordToJsonLine } from './jsonl';
 
@@ -19,12 +19,12 @@ type TopicTarget = Extract<ReplayTarget, { kind: 'topic' }>;
 type FileTarget = Extract<ReplayTarget, { kind: 'file' }>;
 
 /**
- * A sink producing into a topic through the broker, creating the topic when missing.
+ * A sink producing into a topic of the cluster, creating the topic when missing.
  * @throws LogdockError INVALID_ARGUMENT when the target is the source topic (it would read
  *   its own output) or keepPartitions needs partitions the target lacks.
  */
 export async function openTopicSink(
-  broker: BrokerApi,
+  cluster: Cluster,
   sourceTopic: string,
   sourcePartitions: number[],
   target: TopicTarget,
@@ -35,13 +35,15 @@ export async function openTopicSink(
       `replay target topic ${target.topic} is the source topic`,
     );
   }
-  const exists = broker.listTopics({ includeInternal: true }).some((t) => t.name === target.topic);
+  const exists = (await cluster.listTopics({ includeInternal: true })).some(
+    (t) => t.name === target.topic,
+  );
   const partitionCount = exists
-    ? broker.describeTopic(target.topic).partitions.length
+    ? (await cluster.describeTopic(target.topic)).partitions.length
     : (
-        await broker.createTopic(target.topic, {
+        await cluster.createTopic(target.topic, {
           partitions:
-            target.createPartitions ?? broker.describeTopic(sourceTopic).partitions.length,
+            target.createPartitions ?? (await cluster.describeTopic(sourceTopic)).partitions.length,
         })
       ).partitions.length;
   const highest = Math.max(-1, ...sourcePartitions);
@@ -61,7 +63,7 @@ export async function openTopicSink(
         headers: target.keepHeaders ? r.headers : [],
         timestamp: target.keepTimestamps ? r.timestamp : undefined,
       }));
-      await broker.send(out, { acks: 1 });
+      await cluster.send(out, { acks: 1 });
     },
     async close() {},
   };

@@ -15,15 +15,15 @@ describe('dashboard handlers', () => {
   it('gives messages per second per topic from samples of the log end offsets', async () => {
     await h.broker.createTopic('a');
     await h.broker.createTopic('b');
-    h.metrics.sample();
+    await h.metrics.sample();
     await h.broker.send(
       Array.from({ length: 30 }, (_, i) => ({ topic: 'a', value: text(`m${i}`) })),
     );
     h.clock.now += 2000;
-    h.metrics.sample();
+    await h.metrics.sample();
     await h.broker.send([{ topic: 'b', value: text('one') }]);
     h.clock.now += 1000;
-    h.metrics.sample();
+    await h.metrics.sample();
     const rates = await h.client.call('dashboard.rates', {});
     const byTopic = Object.fromEntries(
       rates.topics.map((t) => [t.topic, t.points.map((p) => p.rate)]),

@@ -158,10 +158,10 @@ describe('groups handlers', () => {
 
   it('keeps the lag history sampled in memory', async () => {
     const consumer = await consumeAndCommit([1, 1]);
-    h.metrics.sample();
+    await h.metrics.sample();
     h.clock.now += 1000;
     await h.broker.send([{ topic: 'orders', partition: 0, value: text('late') }]);
-    h.metrics.sample();
+    await h.metrics.sample();
     const history = await h.client.call('groups.lagHistory', { groupId: 'billing' });
     expect(history.intervalMs).toBe(1000);
     expect(history.points.map((p) => p.lag)).toEqual([8, 9]);

@@ -20,7 +20,7 @@ import {
 } from '../../../src/main/api/settings';
 import { createTopicSettingsHandlers } from '../../../src/main/api/topic-settings';
 import { openBroker, type Broker } from '../../../src/main/broker';
-import { LocalCluster } from '../../../src/main/cluster';
+import { LocalCluster, type Cluster } from '../../../src/main/cluster';
 import { CollectorManager } from '../../../src/main/collectors';
 import { MetricsSampler } from '../../../src/main/metrics/sampler';
 import { ReplayManager } from '../../../src/main/replay/manager';
@@ -31,6 +31,8 @@ import { createInProcessClient } from '../../../src/main/transport/inprocess';
 export interface OpsHarness {
   dir: string;
   broker: Broker;
+  /** The same broker behind the cluster interface the handlers use. */
+  cluster: Cluster;
   metrics: MetricsSampler;
   replay: ReplayManager;
   collectors: CollectorManager;
@@ -49,8 +51,8 @@ export async function openOpsHarness(): Promise<OpsHarness> {
   const broker = await openBroker({ dataDir: dir, initialRebalanceDelayMs: 0 });
   const cluster = new LocalCluster(broker);
   const clock = { now: Date.now() };
-  const metrics = new MetricsSampler(broker, { intervalMs: 1000, now: () => clock.now });
-  const replay = new ReplayManager(broker, { compileFilter: compileQuery, chunkRecords: 100 });
+  const metrics = new MetricsSampler(cluster, { intervalMs: 1000, now: () => clock.now });
+  const replay = new ReplayManager(cluster, { compileFilter: compileQuery, chunkRecords: 100 });
   const settings = await SettingsStore.open({ dataDir: dir, kafkaListener: null });
   const collectors = new CollectorManager({ broker, dataDir: dir, defaultSource: false });
   await collectors.start();
@@ -70,6 +72,7 @@ export async function openOpsHarness(): Promise<OpsHarness> {
   return {
     dir,
     broker,
+    cluster,
     metrics,
     replay,
     collectors,

@@ -71,3 +71,19 @@ export function toErrorPayload(err: unknown): ErrorPayload {
 export function fromErrorPayload(payload: ErrorPayload): LogdockError {
   return new LogdockError(isErrorCode(payload.code) ? payload.code : 'INTERNAL', payload.message);
 }
+
+const NO_SPACE = new Set(['ENOSPC', 'EDQUOT']);
+
+/**
+ * True for a write refused for lack of space — ENOSPC (no space left) or EDQUOT (over a
+ * disk quota) — on the error itself or on the cause of a LogdockError wrapping it. Told
+ * apart by the errno code, never the text.
+ */
+export function isNoSpace(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && NO_SPACE.has(code)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LogdockError } from '../../common/errors';
+import { isNoSpace, LogdockError } from '../../common/errors';
 import { createLogger, type Logger } from '../logger';
 import {
   defaultLogConfig,
@@ -124,7 +124,7 @@ export class Broker implements BrokerApi {
   private constructor(private readonly opts: BrokerOptions) {
     this.clock = opts.clock ?? Date.now;
     this.logger = opts.logger ?? createLogger({ scope: 'broker' });
-    this.health = new StorageHealth(this.logger, this.clock);
+    this.health = new StorageHealth(this.logger, this.clock, opts.dataDir);
     this.baseLogConfig = defaultLogConfig();
     this.defaults = applyTopicConfigs(
       '(defaults)',
@@ -167,6 +167,7 @@ export class Broker implements BrokerApi {
   }
 
   private async load(): Promise<void> {
+    await this.health.checkSpace();
     const catalogue = await readTopicMetadata(this.dataDir);
     const metas = catalogue ?? (await discoverTopics(this.dataDir, this.clock(), this.logger));
     for (const meta of metas) await this.openTopic(meta);
@@ -282,7 +283,7 @@ export class Broker implements BrokerApi {
     const topic = this.topics.get(OFFSETS_TOPIC);
     if (!topic) fail('CLOSED', 'the broker is closed');
     const log = topic.logs[offsetsPartitionFor(groupId, topic.logs.length)];
-    await log.appendRecords(records.map((r) => ({ key: r.key, value: r.value })));
+    await this.watchSpace(log.appendRecords(records.map((r) => ({ key: r.key, value: r.value }))));
   }
 
   private saveCatalogue(): Promise<void> {
@@ -596,14 +597,16 @@ export class Broker implements BrokerApi {
         );
       }
     }
-    return log.appendRecords(
-      (records as ProduceRecord[]).map((r) => ({
-        key: r.key ?? null,
-        value: r.value,
-        headers: r.headers,
-        timestamp: r.timestamp,
-      })),
-      { fsync: acks === -1 },
+    return this.watchSpace(
+      log.appendRecords(
+        (records as ProduceRecord[]).map((r) => ({
+          key: r.key ?? null,
+          value: r.value,
+          headers: r.headers,
+          timestamp: r.timestamp,
+        })),
+        { fsync: acks === -1 },
+      ),
     );
   }
 
@@ -635,7 +638,26 @@ export class Broker implements BrokerApi {
     batches: Buffer,
     opts: { acks?: Acks } = {},
   ): Promise<AppendResult> {
-    return this.log(topic, partition).append(batches, { fsync: opts.acks === -1 });
+    return this.watchSpace(this.log(topic, partition).append(batches, { fsync: opts.acks === -1 }));
+  }
+
+  /**
+   * Follows a full disk through appends' outcomes: a write refused for lack of space
+   * (IO_ERROR, which the Kafka listener answers as KAFKA_STORAGE_ERROR) is logged once and
+   * shown in the UI; the first append that succeeds again clears it. Appends keep being
+   * tried, so writing resumes by itself as soon as space returns.
+   */
+  private watchSpace<T>(append: Promise<T>): Promise<T> {
+    return append.then(
+      (result) => {
+        if (this.health.isDiskFull) this.health.reportDiskSpaceBack();
+        return result;
+      },
+      (err: unknown) => {
+        if (isNoSpace(err)) this.health.reportDiskFull((err as Error).message);
+        throw err;
+      },
+    );
   }
 
   /** Kafka's default partition for a key (sticky for null keys). Throws UNKNOWN_TOPIC. */
@@ -861,6 +883,7 @@ export class Broker implements BrokerApi {
       for (const w of [...this.waiters]) w.end();
       await this.maintenance?.stop();
       await this.scrubber?.stop();
+      this.health.stop();
       this.groups.close();
       // Group records the coordinator is still writing (e.g. a last member's leave).
       await this.groups.flush();

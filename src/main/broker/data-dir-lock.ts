@@ -1,6 +1,6 @@
-import { open, readFile, rm } from 'node:fs/promises';
+import { open, readFile, readlink, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LogdockError } from '../../common/errors';
+import { isNoSpace, LogdockError } from '../../common/errors';
 
 export const LOCK_FILE = '.lock';
 
@@ -24,10 +24,7 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
   const path = join(dataDir, LOCK_FILE);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const fh = await open(path, 'wx');
-      await fh.writeFile(`${process.pid}\n`);
-      await fh.sync();
-      await fh.close();
+      await createLock(path);
       return async () => {
         await rm(path, { force: true });
       };
@@ -39,7 +36,7 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
         );
       }
     }
-    const text = await readFile(path, 'utf8').catch(() => '');
+    const text = await readLock(path);
     const pid = Number.parseInt(text.trim(), 10);
     if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
       const who =
@@ -53,4 +50,34 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
     await rm(path, { force: true });
   }
   throw new LogdockError('UNAVAILABLE', `could not take the lock ${path} after several attempts`);
+}
+
+/**
+ * Creates the lock exclusively with this process's pid in it (EEXIST when it exists). On a
+ * full disk, where even a few bytes of file content are refused, the pid goes into a
+ * symbolic link's target instead (stored in the inode, as Emacs' lock files do), so that
+ * Logdock can still start and serve reads.
+ */
+async function createLock(path: string): Promise<void> {
+  const fh = await open(path, 'wx');
+  try {
+    await fh.writeFile(`${process.pid}\n`);
+    await fh.sync();
+  } catch (err) {
+    await fh.close().catch(() => undefined);
+    if (!isNoSpace(err)) throw err;
+    await rm(path, { force: true });
+    await symlink(String(process.pid), path);
+    return;
+  }
+  await fh.close();
+}
+
+/** The pid a lock holds ('' when unreadable): a file's text or a symbolic link's target. */
+async function readLock(path: string): Promise<string> {
+  try {
+    return await readlink(path);
+  } catch {
+    return readFile(path, 'utf8').catch(() => '');
+  }
 }

@@ -3,6 +3,7 @@
  * readers or the scrub met, and whether writes are refused because the disk is full. Each
  * change is logged once and announced to listeners (the API's `system.storage` stream).
  */
+import { statfs } from 'node:fs/promises';
 import type { Logger } from '../logger';
 import type { CorruptionFinding, ScrubReport } from '../storage';
 
@@ -22,17 +23,40 @@ export interface StorageHealthState {
 
 /** Findings kept; older ones make room (the log has them all). */
 const MAX_FINDINGS = 100;
+/** Below this much free space the disk counts as full (a batch and its index entries). */
+const MIN_FREE_BYTES = 1024 * 1024;
+/** How often free space is checked while the disk is full. */
+const SPACE_POLL_MS = 2000;
 
 export class StorageHealth {
   private corrupt: CorruptBatch[] = [];
   private diskFull: StorageHealthState['diskFull'] = null;
   private lastScrub: StorageHealthState['lastScrub'] = null;
   private readonly listeners = new Set<() => void>();
+  private spacePoll: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly logger: Logger,
     private readonly clock: () => number,
+    private readonly dataDir: string,
   ) {}
+
+  /**
+   * Checks the data directory's free space (statfs): below 1 MiB the disk counts as full
+   * (shown at once, before any write fails); while full, checks every 2 s and clears the
+   * state when space returns, even if nothing tries to write.
+   */
+  async checkSpace(): Promise<void> {
+    let free: number;
+    try {
+      const s = await statfs(this.dataDir);
+      free = s.bavail * s.bsize;
+    } catch {
+      return; // statfs unsupported here: appends' failures still tell
+    }
+    if (free < MIN_FREE_BYTES) this.reportDiskFull(`${free} bytes free on ${this.dataDir}`);
+    else this.reportDiskSpaceBack();
+  }
 
   /** A corrupt batch met in `topic`-`partition`: logged and shown once per file position. */
   reportCorruption(topic: string, partition: number, f: CorruptionFinding): void {
@@ -68,6 +92,8 @@ export class StorageHealth {
     }
     this.logger.error(`disk full: writes are refused until space returns: ${message}`);
     this.diskFull = { since: this.clock(), message };
+    this.spacePoll = setInterval(() => void this.checkSpace(), SPACE_POLL_MS);
+    this.spacePoll.unref();
     this.emit();
   }
 
@@ -76,7 +102,14 @@ export class StorageHealth {
     if (!this.diskFull) return;
     this.logger.info(`disk space is back: writes resumed`);
     this.diskFull = null;
+    this.stop();
     this.emit();
+  }
+
+  /** Stops the free-space checks (on close). */
+  stop(): void {
+    if (this.spacePoll) clearInterval(this.spacePoll);
+    this.spacePoll = null;
   }
 
   get isDiskFull(): boolean {

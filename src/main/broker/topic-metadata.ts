@@ -108,9 +108,13 @@ export async function writeTopicMetadata(dataDir: string, topics: TopicMeta[]): 
   try {
     await fh.writeFile(body);
     await fh.sync();
-  } finally {
-    await fh.close();
+  } catch (err) {
+    // E.g. a full disk: a leftover temporary file would be read first at the next start.
+    await fh.close().catch(() => undefined);
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw err;
   }
+  await fh.close();
   await rename(tmp, path);
   // The rename itself is durable only once the directory entry is.
   const dir = await open(dataDir, 'r');

@@ -3,7 +3,7 @@
  * After a crash the target holds either the old or the new content, never a mix; a
  * leftover `.tmp` means the crash came before the rename (readers decide whether to use it).
  */
-import { open, rename } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export async function writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
@@ -13,9 +13,13 @@ export async function writeFileAtomic(path: string, data: string | Buffer): Prom
     await fh.writeFile(data);
     // Data must be on disk before the rename makes it visible under the real name.
     await fh.sync();
-  } finally {
-    await fh.close();
+  } catch (err) {
+    // E.g. a full disk: leave no empty or partial temporary file to confuse the next start.
+    await fh.close().catch(() => undefined);
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw err;
   }
+  await fh.close();
   await rename(tmp, path);
   // The rename itself lives in the directory; sync it so it survives a power loss.
   const dir = await open(dirname(path), 'r');

@@ -96,7 +96,10 @@ export class CollectorManager {
       if (sources === null) {
         sources =
           this.options.defaultSource === false ? [] : [defaultSourceConfig(this.options.dataDir)];
-        await this.store.save(sources);
+        // A first start on a full disk runs the default source anyway; saved next change.
+        await this.store
+          .save(sources)
+          .catch((err: Error) => this.log.error(`cannot save the sources: ${err.message}`));
       }
       for (const s of sources) this.configs.set(s.id, s);
       for (const s of sources) if (!s.paused) await this.startSource(s, false);

@@ -22,7 +22,12 @@ export function apiFilePath(dataDir: string): string {
 export async function writeApiFile(dataDir: string, info: ApiFile): Promise<void> {
   const path = apiFilePath(dataDir);
   const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
+  try {
+    await writeFile(tmp, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => undefined); // e.g. a full disk
+    throw err;
+  }
   await rename(tmp, path);
 }
 

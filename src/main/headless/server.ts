@@ -4,12 +4,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LogdockError } from '../../common/errors';
+import { isNoSpace, LogdockError } from '../../common/errors';
 import { WS_PATH } from '../../common/transport/wire';
 import type { Dispatcher } from '../api/dispatcher';
 import type { Logger } from '../logger';
 import { attachWebSocketApi } from '../transport/websocket';
-import { removeApiFile, writeApiFile } from './api-file';
+import { apiFilePath, removeApiFile, writeApiFile } from './api-file';
 import { exportDownloadPath, isExportRequest, serveExport } from './exports';
 import { allowedOrigins, browsableHost, urlHost } from './origins';
 import { serveStatic } from './static';
@@ -88,7 +88,15 @@ export async function startHeadlessServer(options: HeadlessOptions): Promise<Hea
   const origin = `http://${urlHost(browsableHost(host))}:${port}`;
   const url = `${origin}/?token=${token}`;
   const apiUrl = `ws://${urlHost(browsableHost(host))}:${port}${WS_PATH}`;
-  await writeApiFile(options.dataDir, { url: apiUrl, token, pid: process.pid });
+  await writeApiFile(options.dataDir, { url: apiUrl, token, pid: process.pid }).catch(
+    (err: Error) => {
+      // On a full disk Logdock still serves (reads work); only the CLI cannot find it.
+      if (!isNoSpace(err)) throw err;
+      options.logger.error(
+        `cannot write ${apiFilePath(options.dataDir)} (${err.message}): CLI commands will not find this server until it is restarted with free space`,
+      );
+    },
+  );
   if (!existsSync(join(rendererDir, 'index.html'))) {
     options.logger.warn(`renderer not built (${rendererDir}); run \`npm run build\` for the UI`);
   }

@@ -23,9 +23,13 @@ export async function writeFileAtomic(
   try {
     await handle.writeFile(content);
     await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (err) {
+    // E.g. a full disk: leave no empty or partial temporary file to confuse the next start.
+    await handle.close().catch(() => undefined);
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw err;
   }
+  await handle.close();
   await fs.rename(tmp, path);
   await syncDirectory(dirname(path));
 }

@@ -58,12 +58,18 @@ export async function writeMeta(dir: string, meta: PartitionMeta): Promise<void>
   const text =
     `${HEADER}\nlogStartOffset ${meta.logStartOffset}\nrecoveryPoint ${meta.recoveryPoint}\n` +
     `cleanerPoint ${meta.cleanerPoint}\n`;
-  const fh = await fs.open(tmp, 'w');
   try {
-    await fh.writeFile(text);
-    await fh.sync();
-  } finally {
-    await fh.close();
+    const fh = await fs.open(tmp, 'w');
+    try {
+      await fh.writeFile(text);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    // E.g. a full disk: leave no empty or partial temporary file behind.
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw err;
   }
   await fs.rename(tmp, path);
   await syncDir(dir);

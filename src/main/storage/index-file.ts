@@ -9,6 +9,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { LogdockError } from '../../common/errors';
+import { unlessNoSpace } from './no-space';
 
 /** The key column: relative offsets (Int32Array) or timestamps (Float64Array). */
 type KeyColumn = Int32Array | Float64Array;
@@ -17,6 +18,8 @@ export abstract class IndexFile<K extends KeyColumn> {
   protected count = 0;
   /** Number of entries already written to the file. */
   protected written = 0;
+  /** A write failed for lack of space: the file may lag or be torn; rewrite it whole. */
+  private stale = false;
   protected keys: K;
   protected values = new Int32Array(64);
 
@@ -149,28 +152,50 @@ export abstract class IndexFile<K extends KeyColumn> {
 
   /**
    * Appends the entries not yet in the file; fsyncs it when `sync`. Safe to call while
-   * entries are being added (it writes those present when called).
+   * entries are being added (it writes those present when called). On a full disk the
+   * write is skipped (the index is derived data: entries stay in memory, the file is
+   * rewritten whole by the next write that finds space, and a torn or short file is
+   * checked and rebuilt at the next open); other failures throw.
    */
   async writePending(sync: boolean): Promise<void> {
+    if (this.stale) {
+      await this.rewrite();
+      return;
+    }
     const from = this.written;
     const to = this.count;
     if (from === to && !sync) return;
-    const fh = await fs.open(this.path, 'a');
-    try {
-      if (to > from) await fh.write(this.serialise(from, to), 0, (to - from) * this.entrySize);
-      if (sync) await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    if (this.written === from) this.written = to;
+    const wrote = await unlessNoSpace(async () => {
+      const fh = await fs.open(this.path, 'a');
+      try {
+        if (to > from) await fh.write(this.serialise(from, to), 0, (to - from) * this.entrySize);
+        if (sync) await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    });
+    if (!wrote) this.stale = true;
+    else if (this.written === from) this.written = to;
   }
 
-  /** Replaces the file with every in-memory entry (after a rebuild). */
+  /**
+   * Replaces the file with every in-memory entry (after a rebuild). On a full disk, leaves
+   * the old file (and no temporary file) and marks it stale, as writePending says.
+   */
   async rewrite(): Promise<void> {
     const tmp = `${this.path}.tmp`;
-    await fs.writeFile(tmp, this.serialise(0, this.count));
-    await fs.rename(tmp, this.path);
-    this.written = this.count;
+    const count = this.count;
+    const wrote = await unlessNoSpace(async () => {
+      await fs.writeFile(tmp, this.serialise(0, count));
+      await fs.rename(tmp, this.path);
+    });
+    if (!wrote) {
+      await fs.rm(tmp, { force: true });
+      this.stale = true;
+      return;
+    }
+    this.stale = false;
+    this.written = count;
   }
 
   /** Removes the file; missing is fine. */

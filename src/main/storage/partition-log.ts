@@ -30,6 +30,7 @@ import {
   compactLog,
   completeInterruptedSwaps,
 } from './compaction';
+import { unlessNoSpace } from './no-space';
 import { DEFAULT_OFFSET_MAP_BYTES } from './offset-map';
 import { recoverSegments } from './recovery';
 import { validateClientBatches } from './validate-append';
@@ -219,7 +220,8 @@ export class PartitionLog {
     if (needRecovery || meta === null) {
       await this.active.flush(true);
       this.recoveryPoint = this.endOffset;
-      await this.persistMeta();
+      // On a full disk the log opens anyway (reads work; appends fail until space returns).
+      await this.persistMeta({ optional: true });
     } else {
       this.recoveryPoint = meta.recoveryPoint;
     }
@@ -425,7 +427,7 @@ export class PartitionLog {
         await seg.flush(true);
         if (rolledTo > this.recoveryPoint) {
           this.recoveryPoint = rolledTo;
-          await this.persistMeta();
+          await this.persistMeta({ optional: true });
         }
       })
       .catch(() => undefined);
@@ -659,11 +661,18 @@ export class PartitionLog {
     await this.backgroundFlush;
     if (target > this.recoveryPoint) {
       this.recoveryPoint = target;
-      await this.persistMeta();
+      await this.persistMeta({ optional: true });
     }
   }
 
-  private persistMeta(): Promise<void> {
+  /**
+   * Writes partition.meta. With `optional`, a full disk skips the write instead of failing:
+   * for what may lag safely (the recovery point: more is recovered after a crash; the
+   * cleaner point: more is cleaned again; a start offset that the deletion of whole
+   * segments implies anyway). deleteRecords' start offset is never optional.
+   */
+  private persistMeta(opts: { optional?: boolean } = {}): Promise<void> {
+    if (opts.optional) return unlessNoSpace(() => this.persistMeta()).then(() => undefined);
     const run = this.metaChain.then(() =>
       writeMeta(this.dir, {
         logStartOffset: this.startOffset,
@@ -747,7 +756,9 @@ export class PartitionLog {
     if (this.segs[0].baseOffset > this.startOffset) {
       this.startOffset = this.segs[0].baseOffset;
     }
-    await this.persistMeta();
+    // Optional: the deleted files imply the new start, and on a full disk this is what
+    // frees space.
+    await this.persistMeta({ optional: true });
     for (const v of victims) await v.deleteFiles();
     return victims.length;
   }
@@ -813,7 +824,7 @@ export class PartitionLog {
       });
       if (result.pass) {
         this.firstDirtyOffset = result.pass.cleanedUpTo;
-        await this.persistMeta();
+        await this.persistMeta({ optional: true });
       }
       return result;
     });
@@ -848,10 +859,13 @@ export class PartitionLog {
     if (writeMarker) {
       await this.flushNow();
       await this.metaChain;
-      const fh = await fs.open(join(this.dir, CLEAN_SHUTDOWN_FILE), 'w');
-      await fh.sync();
-      await fh.close();
-      await syncDir(this.dir);
+      // On a full disk even the empty marker may be refused: the next open then recovers.
+      await unlessNoSpace(async () => {
+        const fh = await fs.open(join(this.dir, CLEAN_SHUTDOWN_FILE), 'w');
+        await fh.sync();
+        await fh.close();
+        await syncDir(this.dir);
+      });
     } else {
       await this.backgroundFlush;
       await this.metaChain;

@@ -94,4 +94,19 @@ describe('storage health in the API and the frame', () => {
     await waitUntil(() => screen.queryByTestId('storage-corrupt') === null, 'the banner to go');
     expect(broker.storageHealth().corrupt).toEqual([]);
   });
+
+  it('tells that writes are refused while the disk is full, and that they resume by themselves', () => {
+    useAppStore.setState({
+      storageHealth: {
+        corrupt: [],
+        diskFull: { since: 1, message: 'ENOSPC: no space left on device, write' },
+        lastScrub: null,
+      },
+    });
+    render(<StorageBanner />);
+    const banner = screen.getByTestId('disk-full');
+    expect(banner.textContent).toContain('refuses new messages');
+    expect(banner.textContent).toContain('resumes by itself');
+    expect(banner.textContent).toContain('ENOSPC');
+  });
 });

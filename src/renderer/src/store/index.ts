@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { createAppSlice, type AppSlice } from './slices/app';
 import { createCollectorsSlice, type CollectorsSlice } from './slices/collectors';
+import { createDetailSlice, type DetailSlice } from './slices/detail';
 import { createDashboardSlice, type DashboardSlice } from './slices/dashboard';
 import { createGroupsSlice, type GroupsSlice } from './slices/groups';
 import { createReplaySlice, type ReplaySlice } from './slices/replay';
@@ -25,6 +26,7 @@ export type AppState = AppSlice &
   DashboardSlice &
   TopicsSlice &
   BrowserSlice &
+  DetailSlice &
   SearchSlice &
   StorageSlice;
 
@@ -37,6 +39,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createDashboardSlice(...a),
   ...createTopicsSlice(...a),
   ...createBrowserSlice(...a),
+  ...createDetailSlice(...a),
   ...createSearchSlice(...a),
   ...createStorageSlice(...a),
 }));

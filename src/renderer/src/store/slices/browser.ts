@@ -1,18 +1,10 @@
 import type { StateCreator } from 'zustand';
-import type { MessageDetail, MessageRow, SeekTarget } from '../../../../common/api/messages';
+import type { MessageRow, SeekTarget } from '../../../../common/api/messages';
 import type { ErrorPayload } from '../../../../common/errors';
 import type { AppState } from '../index';
 import { asPayload } from './errors';
-import {
-  MAX_PAGES,
-  PAGE_SIZE,
-  motionAt,
-  newMotion,
-  planPages,
-  recordMove,
-  runsOf,
-  type MotionRecord,
-} from './prefetch';
+import { PageCache } from './page-cache';
+import { MAX_PAGES, PAGE_SIZE, motionAt, planPages, recordMove, runsOf } from './prefetch';
 
 export { MAX_PAGES, PAGE_SIZE } from './prefetch';
 
@@ -51,21 +43,8 @@ export interface BrowserState {
   pending: number;
 }
 
-export interface DetailState {
-  partition: number;
-  offset: number;
-  loading: boolean;
-  data: MessageDetail | null;
-  error: ErrorPayload | null;
-  /** The whole value, loaded on request in chunks. */
-  full: { loaded: number; total: number; text: string | null; error: string | null } | null;
-  /** A page of the raw value bytes (base64) for the hex view. */
-  hex: { start: number; base64: string; total: number; error: string | null } | null;
-}
-
 export interface BrowserSlice {
   browser: BrowserState;
-  messageDetail: DetailState | null;
   /** Opens a topic view (resets rows); partitions null = all merged. */
   openBrowser(topic: string, partitions: number[] | null): Promise<void>;
   /** Seeks to a target; sets seekError (inline) instead of throwing. Resolves to the row index or null. */
@@ -83,12 +62,6 @@ export interface BrowserSlice {
   /** Applies a `messages.tail` event. */
   applyTail(total: number, ends: PartitionEnds[]): void;
   setFollowing(following: boolean): void;
-  openDetail(partition: number, offset: number): Promise<void>;
-  closeDetail(): void;
-  /** Loads value bytes [start, start + HEX_PAGE) of the open message for the hex view. */
-  loadHex(start: number): Promise<void>;
-  /** Loads the whole value of the open message in 1 MiB chunks, yielding between them. */
-  loadFullValue(): Promise<void>;
   produce(params: {
     partition?: number;
     key: string | null;
@@ -126,43 +99,8 @@ export function localLocate(
   }
 }
 
-/**
- * Row windows live outside the immutable state: a Map of page number to rows with an LRU
- * order, replaced wholesale only when the view changes. `browser.version` announces changes.
- */
-interface PageCache {
-  gen: number;
-  pages: Map<number, MessageRow[]>;
-  /** Pages asked for and not answered yet. */
-  inFlight: Set<number>;
-  /**
-   * Pages that reached the old end of the view before it grew: still shown (their rows are
-   * right, only the new ones are missing) until their replacement arrives, not blanked.
-   */
-  stale: Set<number>;
-  /** Requests not answered yet (each may cover several pages). */
-  calls: number;
-  /** Pages the current view needs or will need soon: never evicted, always stored. */
-  keep: Set<number>;
-  /** What to ask again when a request finishes (it may have waited for a free slot). */
-  again: (() => void) | null;
-  motion: MotionRecord;
-}
-
-const FULL_CHUNK = 1024 * 1024;
-export const HEX_PAGE = 16 * 1024;
-
 export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = (set, get) => {
-  const cache: PageCache = {
-    gen: 0,
-    pages: new Map(),
-    inFlight: new Set(),
-    stale: new Set(),
-    calls: 0,
-    keep: new Set(),
-    again: null,
-    motion: newMotion(),
-  };
+  const cache = new PageCache();
   let scrollSeq = 0;
   const patch = (p: Partial<BrowserState>) => set((s) => ({ browser: { ...s.browser, ...p } }));
   const scrollTo = (index: number, align: 'start' | 'end' = 'start') => ({
@@ -171,37 +109,12 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
     align,
   });
 
-  const resetPages = () => {
-    cache.gen++;
-    cache.pages = new Map();
-    cache.inFlight = new Set();
-    cache.stale = new Set();
-    cache.calls = 0;
-    cache.keep = new Set();
-    cache.again = null;
-    cache.motion = newMotion();
-  };
-
-  /** Stores (or touches) a page as the most recently needed; evicts beyond MAX_PAGES. */
-  const store = (page: number, rows: MessageRow[]) => {
-    cache.pages.delete(page);
-    cache.pages.set(page, rows); // re-inserted last: most recently used
-    if (cache.pages.size <= MAX_PAGES) return;
-    for (const old of cache.pages.keys()) {
-      if (cache.pages.size <= MAX_PAGES) break;
-      if (cache.keep.has(old)) continue;
-      cache.pages.delete(old);
-      cache.stale.delete(old);
-    }
-  };
-
   /** One request for pages [from, from + count): one main-process read fills them all. */
   const fetchRun = async (from: number, count: number) => {
     const { topic, partitions } = get().browser;
     if (topic === null) return;
-    const gen = cache.gen;
-    for (let p = from; p < from + count; p++) cache.inFlight.add(p);
-    cache.calls++;
+    const stamp = cache.stamp();
+    cache.begin(from, count);
     try {
       const res = await get().api.call('messages.window', {
         topic,
@@ -210,18 +123,8 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
         count: count * PAGE_SIZE,
         previewBytes: PREVIEW_BYTES,
       });
-      if (gen !== cache.gen) return;
-      const byPage = new Map<number, MessageRow[]>();
-      for (let p = from; p < from + count && p * PAGE_SIZE < res.total; p++) byPage.set(p, []);
-      for (const row of res.rows) byPage.get(Math.floor(row.index / PAGE_SIZE))?.push(row);
-      // A page the view has moved away from is kept only while there is room: it must not
-      // push out pages the view still needs.
-      for (const [page, rows] of byPage) {
-        if (!cache.keep.has(page) && !cache.pages.has(page) && cache.pages.size >= MAX_PAGES)
-          continue;
-        store(page, rows);
-        cache.stale.delete(page);
-      }
+      if (!cache.isCurrent(stamp)) return;
+      cache.storeRun(from, count, res.total, res.rows);
       const b = get().browser;
       set({
         browser: {
@@ -233,11 +136,10 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
         },
       });
     } catch (err) {
-      if (gen === cache.gen) patch({ loadError: asPayload(err) });
+      if (cache.isCurrent(stamp)) patch({ loadError: asPayload(err) });
     } finally {
-      if (gen === cache.gen) {
-        for (let p = from; p < from + count; p++) cache.inFlight.delete(p);
-        cache.calls--;
+      if (cache.isCurrent(stamp)) {
+        cache.settle(from, count);
         cache.again?.();
       }
     }
@@ -250,12 +152,9 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
    * queues behind windows that have scrolled away. Returns false if some had to wait.
    */
   const request = (pages: number[], urgent: number): boolean => {
-    const missing = (ps: number[]) =>
-      ps.filter((p) => (!cache.pages.has(p) || cache.stale.has(p)) && !cache.inFlight.has(p));
-    for (const p of pages) if (cache.pages.has(p)) store(p, cache.pages.get(p)!); // touch
     const groups: [number[], number][] = [
-      [missing(pages.slice(0, urgent)), MAX_CALLS],
-      [missing(pages.slice(urgent)), MAX_PREFETCH_CALLS],
+      [cache.missing(pages.slice(0, urgent)), MAX_CALLS],
+      [cache.missing(pages.slice(urgent)), MAX_PREFETCH_CALLS],
     ];
     for (const [ps, limit] of groups) {
       for (const run of runsOf(ps, MAX_RUN_PAGES)) {
@@ -290,11 +189,9 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
       following: false,
       pending: 0,
     },
-    messageDetail: null,
-
     openBrowser: async (topic, partitions) => {
-      resetPages();
-      const gen = cache.gen;
+      cache.reset(topic);
+      const stamp = cache.stamp();
       const sameTopic = get().browser.topic === topic;
       patch({
         topic,
@@ -322,7 +219,7 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
         }),
         get().api.call('topics.describe', { topic }),
       ]);
-      if (gen !== cache.gen) return;
+      if (!cache.isCurrent(stamp)) return;
       if (described.status === 'fulfilled')
         patch({
           topicPartitions: described.value.partitions.map((p) => p.partition).sort((a, b) => a - b),
@@ -335,7 +232,7 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
     seek: async (target) => {
       const { topic, partitions } = get().browser;
       if (topic === null) return null;
-      const gen = cache.gen;
+      const stamp = cache.stamp();
       try {
         // One partition: offsets and ends are arithmetic, so skip a round trip (seek
         // latency is what a person waits for). Anything doubtful asks the main process,
@@ -343,7 +240,7 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
         const res =
           localLocate(get().browser, target) ??
           (await get().api.call('messages.locate', { topic, partitions, target }));
-        if (gen !== cache.gen) return null;
+        if (!cache.isCurrent(stamp)) return null;
         const last = target.kind === 'latest';
         patch({
           total: res.total,
@@ -363,7 +260,7 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
         request(pages, pages.length);
         return res.index;
       } catch (err) {
-        if (gen === cache.gen) patch({ seekError: asPayload(err).message, seekNote: null });
+        if (cache.isCurrent(stamp)) patch({ seekError: asPayload(err).message, seekNote: null });
         return null;
       }
     },
@@ -383,14 +280,7 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
       plan(first, count);
     },
 
-    rowAt: (index) => {
-      const rows = cache.pages.get(Math.floor(index / PAGE_SIZE));
-      if (!rows) return undefined;
-      const i = index % PAGE_SIZE;
-      const guess = rows[i];
-      // Rows are usually dense; after compaction a page has gaps, so look the index up.
-      return guess?.index === index ? guess : rows.find((r) => r.index === index);
-    },
+    rowAt: (index) => cache.rowAt(index),
 
     select: (index) => patch({ selected: index }),
 
@@ -401,13 +291,11 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
       );
       if (startMoved && b.ends.length > 0) {
         // Retention removed the head: row numbers shifted, so every cached row is stale.
-        resetPages();
+        cache.reset();
       } else if (total !== b.total) {
         // Pages that reached the old end may be partial (or, merged, reordered at the tail):
         // fetched again, and shown as they are meanwhile so that the tail does not blink.
-        for (const page of cache.pages.keys()) {
-          if ((page + 1) * PAGE_SIZE > b.total - PAGE_SIZE) cache.stale.add(page);
-        }
+        cache.markTailStale(b.total);
       }
       const grown = Math.max(0, total - b.total);
       patch({
@@ -432,106 +320,6 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
           selected: b.total - 1,
         });
       else patch({ following, pending: 0 });
-    },
-
-    openDetail: async (partition, offset) => {
-      const topic = get().browser.topic;
-      if (topic === null) return;
-      set({
-        messageDetail: {
-          partition,
-          offset,
-          loading: true,
-          data: null,
-          error: null,
-          full: null,
-          hex: null,
-        },
-      });
-      try {
-        const data = await get().api.call('messages.get', {
-          topic,
-          partition,
-          offset,
-          previewBytes: 256 * 1024,
-        });
-        const d = get().messageDetail;
-        if (d && d.partition === partition && d.offset === offset)
-          set({ messageDetail: { ...d, loading: false, data } });
-      } catch (err) {
-        const d = get().messageDetail;
-        if (d && d.partition === partition && d.offset === offset)
-          set({ messageDetail: { ...d, loading: false, error: asPayload(err) } });
-      }
-    },
-
-    closeDetail: () => set({ messageDetail: null }),
-
-    loadHex: async (start) => {
-      const topic = get().browser.topic;
-      const d = get().messageDetail;
-      if (topic === null || !d) return;
-      const { partition, offset } = d;
-      const put = (hex: DetailState['hex']) => {
-        const now = get().messageDetail;
-        if (now && now.partition === partition && now.offset === offset)
-          set({ messageDetail: { ...now, hex } });
-      };
-      try {
-        const c = await get().api.call('messages.chunk', {
-          topic,
-          partition,
-          offset,
-          field: 'value',
-          start,
-          length: HEX_PAGE,
-          encoding: 'base64',
-        });
-        put({ start: c.start, base64: c.data, total: c.totalBytes, error: null });
-      } catch (err) {
-        put({ start, base64: '', total: 0, error: asPayload(err).message });
-      }
-    },
-
-    loadFullValue: async () => {
-      const topic = get().browser.topic;
-      const d = get().messageDetail;
-      if (topic === null || !d?.data?.value) return;
-      const { partition, offset } = d;
-      const total = d.data.value.size;
-      const parts: string[] = [];
-      const still = () => {
-        const now = get().messageDetail;
-        return now !== null && now.partition === partition && now.offset === offset;
-      };
-      const setFull = (full: DetailState['full']) => {
-        const now = get().messageDetail;
-        if (now && still()) set({ messageDetail: { ...now, full } });
-      };
-      setFull({ loaded: 0, total, text: null, error: null });
-      let at = 0;
-      while (at < total && still()) {
-        try {
-          const chunk = await get().api.call('messages.chunk', {
-            topic,
-            partition,
-            offset,
-            field: 'value',
-            start: at,
-            length: FULL_CHUNK,
-            encoding: 'utf8',
-          });
-          parts.push(chunk.data);
-          at = chunk.end > at ? chunk.end : total;
-          setFull({ loaded: at, total, text: null, error: null });
-          // Let the page paint between chunks so that it never freezes on a huge value.
-          await new Promise((r) => setTimeout(r, 0));
-        } catch (err) {
-          setFull({ loaded: at, total, text: null, error: asPayload(err).message });
-          return;
-        }
-      }
-      setFull({ loaded: total, total, text: parts.join(''), error: null });
     },
 
     produce: async (params) => {

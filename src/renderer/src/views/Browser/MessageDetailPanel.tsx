@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { MessageDetail } from '../../../../common/api/messages';
 import { useAppStore } from '../../store';
-import { HEX_PAGE } from '../../store/slices/browser';
+import { HEX_PAGE } from '../../store/slices/detail';
 import { formatBytes, formatTime } from '../Topics/format';
 import { fromBase64, HexView } from './HexView';
 import { JsonTree } from './JsonTree';

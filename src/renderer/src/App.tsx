@@ -1,4 +1,5 @@
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
+import { PanelLeft } from 'lucide-react';
 import { ConnectionLostBanner, ConnectionStatus } from './components/ConnectionStatus';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { NavBar } from './components/NavBar';
@@ -16,6 +17,8 @@ import { ReplayView } from './views/Replay/ReplayView';
 import { SettingsView } from './views/Settings/SettingsView';
 import { TopicSettingsView } from './views/TopicSettings/TopicSettingsView';
 import { CommandPalette } from './components/CommandPalette';
+import { IconButton } from './components/ui/Button';
+import { Toasts } from './components/ui/Toasts';
 import { BrowserView } from './views/Browser/BrowserView';
 import { TopicsView } from './views/Topics/TopicsView';
 
@@ -60,22 +63,60 @@ export function App() {
     if (status === 'open') void loadSystemInfo();
   }, [status, loadSystemInfo]);
 
+  const [collapsed, setCollapsed] = useNavCollapsed();
+
   return (
-    <div className="app">
+    <div className="app" data-nav={collapsed ? 'collapsed' : 'expanded'}>
       <header className="app-header">
+        <IconButton
+          icon={PanelLeft}
+          label={collapsed ? 'Show the sidebar' : 'Hide the sidebar'}
+          aria-expanded={!collapsed}
+          onClick={() => setCollapsed(!collapsed)}
+          data-testid="nav-toggle"
+        />
         <a className="app-title" href={hrefFor({ view: 'dashboard' })}>
+          <span className="app-logo" aria-hidden />
           Logdock
         </a>
         <ConnectionLostBanner />
         <StorageBanner />
         <ConnectionStatus />
       </header>
-      <NavBar current={section} />
+      <NavBar current={section} collapsed={collapsed} />
       <main className="app-main" data-testid={`section-${section ?? 'not-found'}`}>
         <ErrorBoundary resetKey={hrefFor(route)}>{renderView(route)}</ErrorBoundary>
       </main>
       <StatusBar />
       <CommandPalette />
+      <Toasts />
     </div>
   );
+}
+
+const NAV_KEY = 'logdock.nav.collapsed';
+const NARROW = '(max-width: 1199px)';
+
+/**
+ * Whether the sidebar shows only icons: what the person chose with the toggle, else
+ * collapsed while the window is narrow (under 1200 px) so that the tables keep their room.
+ */
+function useNavCollapsed(): [boolean, (c: boolean) => void] {
+  const [chosen, setChosen] = useState<boolean | null>(() => {
+    const saved = localStorage.getItem(NAV_KEY);
+    return saved === null ? null : saved === '1';
+  });
+  const [narrow, setNarrow] = useState(() => window.matchMedia?.(NARROW).matches ?? false);
+  useEffect(() => {
+    const mq = window.matchMedia?.(NARROW);
+    if (!mq) return;
+    const onChange = () => setNarrow(mq.matches);
+    mq.addEventListener('change', onChange);
+    return () => mq.removeEventListener('change', onChange);
+  }, []);
+  const set = (c: boolean) => {
+    localStorage.setItem(NAV_KEY, c ? '1' : '0');
+    setChosen(c);
+  };
+  return [chosen ?? narrow, set];
 }

@@ -39,7 +39,7 @@ describe('the browser slice', () => {
     const index = await state().seek({ kind: 'offset', offset: 4321 });
     expect(index).toBe(4321);
     expect(state().browser.selected).toBe(4321);
-    expect(state().browser.scroll).toMatchObject({ index: 4321, align: 'start' });
+    expect(state().browser.scroll).toMatchObject({ index: 4321, align: 'context' });
     await waitUntil(() => state().rowAt(4321));
     expect(state().rowAt(4321)).toMatchObject({ partition: 1, offset: 4321 });
   });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  CONTEXT_ROWS,
   firstAfterScroll,
+  firstFor,
   firstRowAt,
   MAX_SCROLL_PX,
   ROW_HEIGHT,
@@ -32,6 +34,16 @@ describe('message table scroll arithmetic', () => {
     }
     const last = scrollTopFor(9_999_999, 'end', huge);
     expect(Math.round(firstRowAt(last, huge)) + 9).toBe(9_999_999);
+  });
+
+  it('puts a sought row near the top after a few rows of context, within the ends', () => {
+    expect(firstFor(500, 'context', small)).toBe(500 - CONTEXT_ROWS);
+    expect(firstFor(1, 'context', small)).toBe(0);
+    expect(firstFor(999, 'context', small)).toBe(1000 - 10);
+    // a view of 3 rows keeps the sought row in its middle, not above it
+    expect(firstFor(500, 'context', { total: 1000, viewHeight: 3 * ROW_HEIGHT })).toBe(499);
+    const top = scrollTopFor(5_000_000, 'context', huge);
+    expect(Math.round(firstRowAt(top, huge))).toBe(5_000_000 - CONTEXT_ROWS);
   });
 
   it('moves the view only as far as needed to reveal a row', () => {

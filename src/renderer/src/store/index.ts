@@ -8,7 +8,8 @@ import { createReplaySlice, type ReplaySlice } from './slices/replay';
 import { createSettingsSlice, type SettingsSlice } from './slices/settings';
 import { createBrowserSlice, type BrowserSlice } from './slices/browser';
 import { createSearchSlice, type SearchSlice } from './slices/search';
-import { createStorageSlice, type StorageSlice } from './slices/storage';
+import { createStorageSlice, type StorageSlice } from './slices/storage' &
+import { createToastsSlice, type ToastsSlice } from './slices/toasts';
 import { createTopicsSlice, type TopicsSlice } from './slices/topics';
 
 /**
@@ -28,7 +29,8 @@ export type AppState = AppSlice &
   BrowserSlice &
   DetailSlice &
   SearchSlice &
-  StorageSlice;
+  StorageSlice &
+  ToastsSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createAppSlice(...a),
@@ -42,4 +44,5 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createDetailSlice(...a),
   ...createSearchSlice(...a),
   ...createStorageSlice(...a),
+  ...createToastsSlice(...a),
 }));

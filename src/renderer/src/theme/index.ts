@@ -1,4 +1,5 @@
 import './theme.css';
+import '../components/ui/ui.css';
 
 export type ThemePreference = 'system' | 'light' | 'dark';
 

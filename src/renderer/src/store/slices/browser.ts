@@ -3,6 +3,7 @@ import type { MessageRow, SeekTarget } from '../../../../common/api/messages';
 import type { ErrorPayload } from '../../../../common/errors';
 import type { AppState } from '../index';
 import { asPayload } from './errors';
+import type { Align } from '../../views/Browser/scroll-math';
 import { PageCache } from './page-cache';
 import { MAX_PAGES, PAGE_SIZE, motionAt, planPages, recordMove, runsOf } from './prefetch';
 
@@ -34,7 +35,7 @@ export interface BrowserState {
   version: number;
   selected: number | null;
   /** A request to the table to scroll row `index` into view (`seq` makes repeats distinct). */
-  scroll: { index: number; seq: number; align: 'start' | 'end' };
+  scroll: { index: number; seq: number; align: Align };
   seekError: string | null;
   seekNote: string | null;
   loadError: ErrorPayload | null;
@@ -103,7 +104,7 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
   const cache = new PageCache();
   let scrollSeq = 0;
   const patch = (p: Partial<BrowserState>) => set((s) => ({ browser: { ...s.browser, ...p } }));
-  const scrollTo = (index: number, align: 'start' | 'end' = 'start') => ({
+  const scrollTo = (index: number, align: Align = 'start') => ({
     index,
     seq: ++scrollSeq,
     align,
@@ -249,7 +250,7 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
           selected: res.total > 0 ? res.index : null,
           following: last,
           pending: 0,
-          scroll: scrollTo(res.index, last ? 'end' : 'start'),
+          scroll: scrollTo(res.index, last ? 'end' : 'context'),
         });
         // The rows to paint first go ahead of any windows still loading for an old position.
         const pages = [

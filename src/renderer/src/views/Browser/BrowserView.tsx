@@ -10,6 +10,9 @@ import {
   type TopicRoute,
 } from '../../router';
 import { useAppStore } from '../../store';
+import { Download, Pause, Play, Send } from 'lucide-react';
+import { Button } from '../../components/ui/Button';
+import { PageHeader } from '../../components/ui/PageHeader';
 import { formatCount } from '../Topics/format';
 import { ExportDialog } from './ExportDialog';
 import { MessageDetailPanel } from './MessageDetailPanel';
@@ -121,41 +124,48 @@ export function BrowserView({ route }: { route: TopicRoute }) {
 
   return (
     <section className="browser-view" data-testid="browser-view">
-      <div className="browser-toolbar">
-        <h1 className="browser-title">
-          <a href={hrefFor({ view: 'topics' })}>Topics</a> / {route.topic}
-        </h1>
-        <PartitionPicker all={offered} selected={partitions} onChange={choosePartitions} />
-        <span className="muted" data-testid="browser-total">
+      <PageHeader
+        crumbs={[{ label: 'Topics', href: hrefFor({ view: 'topics' }) }]}
+        title={route.topic}
+        testId="browser-title"
+      >
+        <span className="badge" data-testid="browser-total">
           {formatCount(total)} messages
         </span>
-        <button
-          type="button"
-          aria-pressed={following}
-          onClick={() => setFollowing(!following)}
-          data-testid="tail-toggle"
-        >
-          {following ? 'Following' : 'Follow'}
-        </button>
-        {!following && pending > 0 && (
-          <button
-            type="button"
-            className="pending"
-            onClick={() => setFollowing(true)}
-            data-testid="tail-pending"
+        <span className="toolbar-spacer" />
+        <div className="toolbar">
+          {!following && pending > 0 && (
+            <Button
+              variant="primary"
+              size="sm"
+              onClick={() => setFollowing(true)}
+              data-testid="tail-pending"
+            >
+              {formatCount(pending)} new — resume
+            </Button>
+          )}
+          <Button
+            icon={following ? Pause : Play}
+            aria-pressed={following}
+            onClick={() => setFollowing(!following)}
+            data-testid="tail-toggle"
           >
-            {formatCount(pending)} new — resume
-          </button>
-        )}
-        <button type="button" onClick={() => setDialog('produce')} data-testid="open-produce">
-          Produce
-        </button>
-        <button type="button" onClick={() => setDialog('export')} data-testid="open-export">
-          Export
-        </button>
+            {following ? 'Following' : 'Follow'}
+          </Button>
+          <Button icon={Send} onClick={() => setDialog('produce')} data-testid="open-produce">
+            Produce
+          </Button>
+          <Button icon={Download} onClick={() => setDialog('export')} data-testid="open-export">
+            Export
+          </Button>
+        </div>
+      </PageHeader>
+      <div className="toolbar browser-controls">
+        <PartitionPicker all={offered} selected={partitions} onChange={choosePartitions} />
+        <SeekBar />
       </div>
       <AddressSync route={route} partitions={partitions} lastWritten={lastWritten} />
-      <SeekBar />
+      <DetailSync />
       <SearchPanel inputRef={searchRef} onOpenHit={openHit} />
       {dialog === 'produce' && <ProduceDialog onClose={() => setDialog(null)} />}
       {dialog === 'export' && <ExportDialog onClose={() => setDialog(null)} />}
@@ -200,5 +210,23 @@ function AddressSync({
     lastWritten.current = href;
     replaceRoute(next);
   }, [selected, version, rowAt, route, partitions, lastWritten]);
+  return null;
+}
+
+/**
+ * While the detail panel is open it shows the selected row, whatever moved the selection
+ * (keys, a click, following the tail): the panel and the highlighted row never disagree.
+ */
+function DetailSync() {
+  const selected = useAppStore((s) => s.browser.selected);
+  const version = useAppStore((s) => s.browser.version);
+  const open = useAppStore((s) => s.messageDetail !== null);
+  const rowAt = useAppStore((s) => s.rowAt);
+  const openDetail = useAppStore((s) => s.openDetail);
+  useEffect(() => {
+    if (!open || selected === null) return;
+    const row = rowAt(selected);
+    if (row) void openDetail(row.partition, row.offset);
+  }, [open, selected, version, rowAt, openDetail]);
   return null;
 }

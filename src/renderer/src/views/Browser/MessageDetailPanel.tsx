@@ -49,7 +49,13 @@ export function MessageDetailPanel() {
   };
 
   return (
-    <aside className="msg-detail" data-testid="msg-detail" aria-label="Message detail">
+    <aside
+      className="msg-detail"
+      data-testid="msg-detail"
+      data-partition={detail.partition}
+      data-offset={detail.offset}
+      aria-label="Message detail"
+    >
       <header className="msg-detail-head">
         <strong>
           Partition {detail.partition}, offset {detail.offset}

@@ -88,8 +88,10 @@ export function MessageTable({ onOpen }: { onOpen: (row: MessageRow) => void }) 
   useLayoutEffect(() => {
     if (selected === null) return;
     const g = { total, viewHeight };
-    const next = revealFirst(selected, first, g);
-    if (next !== first) placeFirst(next, g);
+    // firstNow, not the rendered `first`: a scroll request in the same commit (a seek) has
+    // already moved the view, and revealing from the old place would undo it.
+    const next = revealFirst(selected, firstNow.current, g);
+    if (next !== firstNow.current) placeFirst(next, g);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [selected]);
 

@@ -1,5 +1,7 @@
 import { memo, useState, type FormEvent } from 'react';
 import type { SeekTarget } from '../../../../common/api/messages';
+import { ArrowDownToLine, ArrowUpToLine } from 'lucide-react';
+import { IconButton } from '../../components/ui/Button';
 import { useAppStore } from '../../store';
 import { parseTimeInput, TIME_INPUT_HELP } from '../Topics/format';
 
@@ -57,7 +59,7 @@ export const SeekBar = memo(function SeekBar() {
   const error = localError ?? seekError;
   return (
     <div className="seek-bar">
-      <form onSubmit={seekOffset}>
+      <form onSubmit={seekOffset} className="input-group">
         <input
           value={offset}
           onChange={(e) => setOffset(e.target.value)}
@@ -70,7 +72,7 @@ export const SeekBar = memo(function SeekBar() {
           Go to offset
         </button>
       </form>
-      <form onSubmit={seekTime}>
+      <form onSubmit={seekTime} className="input-group">
         <input
           value={time}
           onChange={(e) => setTime(e.target.value)}
@@ -83,13 +85,23 @@ export const SeekBar = memo(function SeekBar() {
           Go to time
         </button>
       </form>
-      <button type="button" onClick={() => go({ kind: 'earliest' })} data-testid="seek-earliest">
-        Earliest
-      </button>
-      <button type="button" onClick={() => go({ kind: 'latest' })} data-testid="seek-latest">
-        Latest
-      </button>
-      <form onSubmit={seekLast}>
+      <span className="toolbar-group">
+        <IconButton
+          icon={ArrowUpToLine}
+          label="Earliest"
+          variant="default"
+          onClick={() => go({ kind: 'earliest' })}
+          data-testid="seek-earliest"
+        />
+        <IconButton
+          icon={ArrowDownToLine}
+          label="Latest"
+          variant="default"
+          onClick={() => go({ kind: 'latest' })}
+          data-testid="seek-latest"
+        />
+      </span>
+      <form onSubmit={seekLast} className="input-group">
         <button type="submit" data-testid="seek-last-go">
           Last
         </button>

@@ -9,6 +9,15 @@
  */
 export const ROW_HEIGHT = 24;
 export const MAX_SCROLL_PX = 4_000_000;
+/**
+ * Rows shown above a row the person went to (a seek, a search hit): the sought row sits near
+ * the top with a little of what came before it, and what follows it is in view (as in Kafka
+ * UIs and lnav), not at the bottom of the screen.
+ */
+export const CONTEXT_ROWS = 3;
+
+/** Where a row goes in the view: at the top, at the bottom, or near the top after context. */
+export type Align = 'start' | 'end' | 'context';
 
 export interface Geometry {
   total: number;
@@ -41,19 +50,22 @@ export function firstRowAt(scrollTop: number, g: Geometry): number {
 }
 
 /** The scrollTop that puts row `index` at the top (or bottom, for `end`) of the view. */
-export function scrollTopFor(index: number, align: 'start' | 'end', g: Geometry): number {
-  const first = Math.min(
-    maxFirst(g),
-    Math.max(0, align === 'end' ? index - visibleRows(g) + 1 : index),
-  );
+export function scrollTopFor(index: number, align: Align, g: Geometry): number {
+  const first = firstFor(index, align, g);
   if (!scaled(g)) return first * ROW_HEIGHT;
   const m = maxFirst(g);
   return m === 0 ? 0 : (first / m) * (spacerHeight(g) - g.viewHeight);
 }
 
-/** The first row that puts `index` at the top (or bottom) of the view, within bounds. */
-export function firstFor(index: number, align: 'start' | 'end', g: Geometry): number {
-  return Math.min(maxFirst(g), Math.max(0, align === 'end' ? index - visibleRows(g) + 1 : index));
+/** The first row that puts `index` where `align` says, within bounds. */
+export function firstFor(index: number, align: Align, g: Geometry): number {
+  const above =
+    align === 'end'
+      ? visibleRows(g) - 1
+      : align === 'context'
+        ? Math.min(CONTEXT_ROWS, Math.floor((visibleRows(g) - 1) / 2))
+        : 0;
+  return Math.min(maxFirst(g), Math.max(0, index - above));
 }
 
 /** The first row that keeps row `index` in view, moving as little as possible. */

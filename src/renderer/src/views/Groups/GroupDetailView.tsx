@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { hrefFor, navigate } from '../../router';
+import { PageHeader } from '../../components/ui/PageHeader';
 import { useAppStore } from '../../store';
 import { ErrorLine } from '../ops-common/ErrorLine';
 import { TimeChart } from '../ops-common/TimeChart';
@@ -34,17 +35,16 @@ export function GroupDetailView({ groupId }: { groupId: string }) {
 
   return (
     <section className="ops-view" data-testid="group-detail">
-      <p>
-        <a href={hrefFor({ view: 'groups' })}>Consumer groups</a> /
-      </p>
-      <h1>
-        {groupId}{' '}
+      <PageHeader
+        crumbs={[{ label: 'Consumer groups', href: hrefFor({ view: 'groups' }) }]}
+        title={groupId}
+      >
         {current && (
           <span className="ops-badge" data-state={current.state} data-testid="group-state">
             {current.state}
           </span>
         )}
-      </h1>
+      </PageHeader>
       <ErrorLine error={error} testId="group-error" />
       {current && (
         <>

@@ -139,9 +139,7 @@ export function SettingsView() {
               onChange={(e) => set('port')(e.target.value)}
             />
             <span />
-            <span className="ops-note">
-              Serving now: <code>{view.activeKafkaListener ?? 'off'}</code>
-            </span>
+            <ListenerNote active={view.activeKafkaListener} saved={view.settings.kafkaListener} />
             <label htmlFor="set-theme">Theme</label>
             <select
               id="set-theme"
@@ -189,5 +187,33 @@ export function SettingsView() {
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * What the listener serves on now beside what is saved: a run started with `--kafka-port`
+ * (or `--kafka-host`) serves elsewhere than the saved setting, and says so rather than
+ * showing the saved port as if it were the one in use.
+ */
+function ListenerNote({
+  active,
+  saved,
+}: {
+  active: string | null;
+  saved: { enabled: boolean; host: string; port: number };
+}) {
+  const savedAddress = `${saved.host}:${saved.port}`;
+  const differs = active !== null && saved.enabled && active !== savedAddress;
+  return (
+    <span className="ops-note" data-testid="listener-active">
+      Serving now: <code>{active ?? 'off'}</code>
+      {differs && (
+        <>
+          {' '}
+          — given on the command line for this run; the address above applies when Logdock starts
+          without <code>--kafka-port</code>.
+        </>
+      )}
+    </span>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { TopicSettingsView as Settings } from '../../../../common/api/topic-settings';
 import { hrefFor } from '../../router';
+import { PageHeader } from '../../components/ui/PageHeader';
 import { useAppStore } from '../../store';
 import { ErrorLine } from '../ops-common/ErrorLine';
 import {
@@ -120,11 +121,14 @@ export function TopicSettingsView({ topic }: { topic: string }) {
 
   return (
     <section className="ops-view" data-testid="topic-settings">
-      <p>
-        <a href={hrefFor({ view: 'topics' })}>Topics</a> /{' '}
-        <a href={hrefFor({ view: 'topic', topic })}>{topic}</a> /
-      </p>
-      <h1>Settings of {topic}</h1>
+      <PageHeader
+        crumbs={[
+          { label: 'Topics', href: hrefFor({ view: 'topics' }) },
+          { label: topic, href: hrefFor({ view: 'topic', topic }) },
+        ]}
+        title="Settings"
+        testId="topic-settings-title"
+      />
       <ErrorLine error={error} testId="topic-settings-error" />
       {draft && settings && (
         <>

@@ -53,6 +53,7 @@ export function TimeChart({
     if (!el || !drawable) return;
     let plot: uPlot | null = null;
     let cancelled = false;
+    let resize: ResizeObserver | null = null;
     // uPlot is loaded on first use: at import it reads matchMedia, which not every
     // environment the views run in (jsdom in tests) has.
     void import('uplot').then(({ default: UPlot }) => {
@@ -62,11 +63,17 @@ export function TimeChart({
       const values = bars ? stack(series).reverse() : series.map((s) => s.values);
       const shown = bars ? [...series].reverse() : series;
       const data: uPlot.AlignedData = [times.map((t) => t / 1000), ...values];
+      const colors = themeColors(el);
+      const axis = {
+        stroke: colors.text,
+        grid: { stroke: colors.grid },
+        ticks: { stroke: colors.grid },
+      };
       plot = new UPlot(
         {
           width: Math.max(200, el.clientWidth || 600),
           height,
-          legend: { show: true },
+          legend: { show: true, live: true },
           cursor: { drag: { x: false, y: false } },
           series: [
             {},
@@ -78,9 +85,12 @@ export function TimeChart({
               width: bars ? 0 : 1.5,
               paths: bars ? UPlot.paths.bars!({ size: [0.9, 40] }) : undefined,
               points: { show: false },
+              // The legend shows the series' own value, not the stacked sum drawn.
+              value: (_u: uPlot, _v: number | null, _sidx: number, idx: number | null) =>
+                idx === null ? '–' : formatValue(s.values[idx]),
             })),
           ],
-          axes: [{}, { size: 60 }],
+          axes: [axis, { ...axis, size: yAxisSize, values: (_u, ticks) => ticks.map(formatValue) }],
           hooks: {
             ready: [
               (u) =>
@@ -88,15 +98,29 @@ export function TimeChart({
                   const idx = u.cursor.idx;
                   if (idx !== null && idx !== undefined && click.current) click.current(times[idx]);
                 }),
+              (u) => u.setLegend({ idx: lastIndex(u) }, false),
+            ],
+            // Away from the cursor the legend shows the latest values rather than "--".
+            setLegend: [
+              (u) => {
+                if (u.legend.idx === null || u.legend.idx === undefined)
+                  u.setLegend({ idx: lastIndex(u) }, false);
+              },
             ],
           },
         },
         data,
         el,
       );
+      resize = new ResizeObserver(() => {
+        const width = Math.max(200, el.clientWidth);
+        if (plot && Math.abs(plot.width - width) > 1) plot.setSize({ width, height });
+      });
+      resize.observe(el);
     });
     return () => {
       cancelled = true;
+      resize?.disconnect();
       plot?.destroy();
     };
   }, [times, series, height, bars, drawable]);
@@ -113,6 +137,49 @@ export function TimeChart({
     );
   }
   return <div className="ops-chart" ref={box} data-testid={testId} />;
+}
+
+/**
+ * The theme's text and grid colours for the canvas. The variables hold light-dark() pairs,
+ * so each is resolved by the browser on a probe element rather than read as text.
+ */
+function themeColors(el: HTMLElement): { text: string; grid: string } {
+  const probe = document.createElement('span');
+  el.appendChild(probe);
+  const resolve = (variable: string, fallback: string) => {
+    probe.style.color = `var(${variable}, ${fallback})`;
+    return getComputedStyle(probe).color || fallback;
+  };
+  const colors = {
+    text: resolve('--fg-muted', '#586173'),
+    grid: resolve('--chart-grid', 'rgba(0,0,0,0.08)'),
+  };
+  probe.remove();
+  return colors;
+}
+
+function lastIndex(u: uPlot): number {
+  return Math.max(0, u.data[0].length - 1);
+}
+
+const compact = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+
+function formatValue(v: number | null | undefined): string {
+  return v === null || v === undefined ? '–' : compact.format(v);
+}
+
+/**
+ * The y axis is as wide as its longest label (uPlot's default width cuts "800,000" to its
+ * last digits): the labels are measured in the axis font.
+ */
+function yAxisSize(u: uPlot, values: string[] | null, axisIdx: number, cycle: number): number {
+  // uPlot keeps the size it settled on in `_size` (not in its types); reuse it on later cycles.
+  const axis = u.axes[axisIdx] as uPlot.Axis & { _size?: number };
+  if (cycle > 1 && axis._size) return axis._size;
+  const longest = (values ?? []).reduce((a, v) => (v.length > a.length ? v : a), '');
+  u.ctx.font = axis.font?.[0] ?? '12px sans-serif';
+  const text = u.ctx.measureText(longest).width / (window.devicePixelRatio || 1);
+  return Math.ceil((axis.ticks?.size ?? 10) + (axis.gap ?? 5) + text + 8);
 }
 
 function last(values: (number | null)[]): string {

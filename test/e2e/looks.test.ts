@@ -1,0 +1,249 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, waitFor, type RunningApp } from './harness';
+
+/**
+ * Every view in light and dark, at 1440 x 900 and 1024 x 700, with real data: JSON and logfmt
+ * logs, a consumer group with lag, a file collector. Screenshots go to
+ * test-artifacts/e2e/look-<view>-<theme>-<width>.png and are meant to be looked at; the test
+ * also checks what a screenshot cannot be trusted to show: nothing overflows the window
+ * sideways, and every button's text has contrast with its background. Then the bugs a
+ * screenshot showed once, each checked on the page.
+ */
+const T0 = Date.now() - 30 * 60_000;
+const LEVELS = ['INFO', 'INFO', 'INFO', 'DEBUG', 'WARN', 'INFO', 'ERROR'];
+
+const VIEWS: { name: string; hash: string; ready: string }[] = [
+  { name: 'dashboard', hash: '#/dashboard', ready: 'section-dashboard' },
+  { name: 'topics', hash: '#/topics', ready: 'topic-row-app-logs' },
+  { name: 'browser', hash: '#/topics/app-logs', ready: 'msg-row' },
+  { name: 'topic-settings', hash: '#/topics/app-logs/settings', ready: 'section-topics' },
+  { name: 'groups', hash: '#/groups', ready: 'group-row-billing' },
+  { name: 'group', hash: '#/groups/billing', ready: 'partitions-table' },
+  { name: 'collectors', hash: '#/collectors', ready: 'section-collectors' },
+  { name: 'replay', hash: '#/replay', ready: 'section-replay' },
+  { name: 'settings', hash: '#/settings', ready: 'section-settings' },
+];
+const SIZES = [
+  [1440, 900],
+  [1024, 700],
+] as const;
+
+describe('the look of every view', () => {
+  let app: RunningApp;
+  let logDir: string;
+
+  beforeAll(async () => {
+    logDir = await mkdtemp(join(tmpdir(), 'logdock-e2e-look-'));
+    app = await startApp({ args: ['--kafka-port', '0'] });
+    const info = await waitFor(async () => {
+      const i = await app.api.call('system.info', {});
+      return i.kafkaListener ? i : null;
+    }, 'the Kafka listener address');
+    const kafka = new Kafka({
+      clientId: 'look',
+      brokers: [info.kafkaListener!],
+      logLevel: logLevel.NOTHING,
+    });
+    const producer = kafka.producer();
+    await producer.connect();
+    await app.api.call('topics.create', { name: 'app-logs', partitions: 1 });
+    await app.api.call('topics.create', { name: 'billing', partitions: 2 });
+    await producer.send({
+      topic: 'app-logs',
+      acks: -1,
+      messages: Array.from({ length: 600 }, (_, i) => ({
+        key: `req-${i % 37}`,
+        timestamp: String(T0 + i * 3000),
+        value: JSON.stringify({
+          time: new Date(T0 + i * 3000).toISOString(),
+          level: LEVELS[i % LEVELS.length],
+          msg: `GET /api/orders/${i} served`,
+          latency_ms: (i * 37) % 900,
+          service: i % 3 === 0 ? 'api' : 'worker',
+        }),
+      })),
+    });
+    await producer.send({
+      topic: 'billing',
+      acks: -1,
+      messages: Array.from({ length: 200 }, (_, i) => ({
+        partition: i % 2,
+        timestamp: String(T0 + i * 9000),
+        value: `ts=${new Date(T0 + i * 9000).toISOString()} level=${LEVELS[i % 7].toLowerCase()} msg="invoice ${i}" amount=${i * 3}`,
+      })),
+    });
+    await producer.disconnect();
+    const consumer = kafka.consumer({ groupId: 'billing', sessionTimeout: 10_000 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'billing', fromBeginning: true });
+    let seen = 0;
+    await consumer.run({ autoCommitThreshold: 1, eachMessage: async () => void seen++ });
+    await waitFor(() => seen >= 50, 'the consumer to read some messages');
+    await consumer.disconnect();
+    const logFile = join(logDir, 'worker.log');
+    await writeFile(logFile, 'started\n');
+    await app.api.call('collectors.add', {
+      config: { type: 'file', id: 'worker', topic: 'worker-logs', include: [logFile] },
+    } as never);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await rm(logDir, { recursive: true, force: true });
+  });
+
+  for (const scheme of ['light', 'dark'] as const) {
+    for (const [width, height] of SIZES) {
+      it(`shows every view in ${scheme} at ${width} x ${height} without sideways overflow`, async () => {
+        const page = app.page;
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.setViewportSize({ width, height });
+        for (const view of VIEWS) {
+          await page.evaluate((h) => (location.hash = h), view.hash);
+          await page.getByTestId(view.ready).first().waitFor();
+          // Charts are drawn after their data arrive.
+          await page.waitForTimeout(0);
+          const overflow = await page.evaluate(
+            () => document.documentElement.scrollWidth - window.innerWidth,
+          );
+          expect(overflow, `${view.name} overflows sideways`).toBeLessThanOrEqual(0);
+          expect(await lowContrastButtons(page), `${view.name}: buttons`).toEqual([]);
+          await app.screenshot(`look-${view.name}-${scheme}-${width}`);
+        }
+      });
+    }
+  }
+
+  describe('bugs seen before', () => {
+    it('keeps the Delete group button readable (not white on red)', async () => {
+      const page = app.page;
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.evaluate(() => (location.hash = '#/groups/billing'));
+      const button = page.getByTestId('delete-group');
+      await button.waitFor();
+      expect(await button.textContent()).toBe('Delete group…');
+      expect(await lowContrastButtons(page)).toEqual([]);
+    });
+
+    it('shows the listening port given by --kafka-port in Settings, not only the saved one', async () => {
+      const info = await app.api.call('system.info', {});
+      await app.page.evaluate(() => (location.hash = '#/settings'));
+      const note = app.page.getByTestId('listener-active');
+      await note.waitFor();
+      expect(await note.textContent()).toContain(info.kafkaListener!);
+      expect(await note.textContent()).toMatch(/given on the command line/);
+    });
+
+    it('puts the topic-settings breadcrumb and title on one line', async () => {
+      await app.page.evaluate(() => (location.hash = '#/topics/app-logs/settings'));
+      const title = app.page.getByTestId('topic-settings-title');
+      await title.waitFor();
+      const crumb = await title.getByRole('link', { name: 'app-logs' }).boundingBox();
+      const heading = await title.locator('h1').boundingBox();
+      expect(heading!.height).toBeLessThan(40);
+      expect(
+        Math.abs(crumb!.y + crumb!.height / 2 - (heading!.y + heading!.height / 2)),
+      ).toBeLessThan(6);
+    });
+
+    it('keeps the table headers apart at 1024 px, with the detail panel open', async () => {
+      const page = app.page;
+      await page.setViewportSize({ width: 1024, height: 700 });
+      await page.evaluate(() => (location.hash = '#/topics/app-logs'));
+      await page.locator('[data-testid="msg-row"]').first().dblclick();
+      await page.getByTestId('msg-detail').waitFor();
+      const boxes = await page.locator('.msg-header > span:visible').evaluateAll((spans) =>
+        spans.map((s) => {
+          const r = s.getBoundingClientRect();
+          const clips = getComputedStyle(s).overflow === 'hidden';
+          return {
+            text: s.textContent,
+            left: r.left,
+            right: clips ? r.right : r.left + s.scrollWidth,
+          };
+        }),
+      );
+      expect(boxes.map((b) => b.text)).toEqual(expect.arrayContaining(['Key', 'Value']));
+      for (let i = 1; i < boxes.length; i++)
+        expect(
+          boxes[i - 1].right,
+          `${boxes[i - 1].text} runs into ${boxes[i].text}`,
+        ).toBeLessThanOrEqual(boxes[i].left + 1);
+      await app.screenshot('look-browser-detail-light-1024');
+      await page.getByTestId('detail-close').click();
+      await page.setViewportSize({ width: 1440, height: 900 });
+    });
+
+    it('shows a sought offset near the top, with a few rows of context above it', async () => {
+      const page = app.page;
+      await page.evaluate(() => (location.hash = '#/topics/app-logs'));
+      await page.locator('[data-testid="msg-row"]').first().waitFor();
+      await page.getByTestId('seek-offset').fill('300');
+      await page.getByTestId('seek-offset-go').click();
+      const row = page.locator('[data-testid="msg-row"][data-offset="300"][aria-selected="true"]');
+      await row.waitFor();
+      const rowBox = await row.boundingBox();
+      const tableBox = await page.locator('.msg-header').boundingBox();
+      const above = Math.round((rowBox!.y - (tableBox!.y + tableBox!.height)) / rowBox!.height);
+      expect(above).toBe(3);
+      await page.locator('[data-testid="msg-row"][data-offset="297"]').waitFor();
+      await page.locator('[data-testid="msg-row"][data-offset="310"]').waitFor();
+    });
+
+    it('keeps the detail panel on the highlighted row while following the tail', async () => {
+      const page = app.page;
+      await page.locator('[data-testid="msg-row"][data-offset="300"]').dblclick();
+      await page.locator('[data-testid="msg-detail"][data-offset="300"]').waitFor();
+      await page.getByTestId('tail-toggle').click();
+      for (let i = 0; i < 5; i++)
+        await app.api.call('messages.produce', {
+          topic: 'app-logs',
+          key: null,
+          value: `{"level":"INFO","msg":"late ${i}"}`,
+          headers: [],
+          valueFormat: 'json',
+        });
+      await page
+        .locator('[data-testid="msg-row"][data-offset="604"][aria-selected="true"]')
+        .waitFor();
+      await page.locator('[data-testid="msg-detail"][data-offset="604"]').waitFor();
+      await page.getByTestId('tail-toggle').click();
+      await page.getByTestId('detail-close').click();
+    });
+  });
+});
+
+/** Buttons whose text contrast with their background is under WCAG AA's 4.5:1. */
+async function lowContrastButtons(page: RunningApp['page']): Promise<string[]> {
+  return page.evaluate(() => {
+    const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+    const lum = ([r, g, b]: number[]) => {
+      const f = (v: number) => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      };
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const background = (el: Element | null): number[] => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = rgb(getComputedStyle(e).backgroundColor);
+        if (c.length >= 3 && (c.length === 3 || c[3] > 0.5)) return c;
+      }
+      return [255, 255, 255];
+    };
+    const bad: string[] = [];
+    for (const b of Array.from(document.querySelectorAll('button'))) {
+      if (b.disabled || !b.textContent?.trim() || b.getClientRects().length === 0) continue;
+      const fg = lum(rgb(getComputedStyle(b).color));
+      const bg = lum(background(b));
+      const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+      if (ratio < 4.5) bad.push(`${b.textContent.trim()} (${ratio.toFixed(2)})`);
+    }
+    return bad;
+  });
+}

@@ -8,7 +8,7 @@ import { createReplaySlice, type ReplaySlice } from './slices/replay';
 import { createSettingsSlice, type SettingsSlice } from './slices/settings';
 import { createBrowserSlice, type BrowserSlice } from './slices/browser';
 import { createSearchSlice, type SearchSlice } from './slices/search';
-import { createStorageSlice, type StorageSlice } from './slices/storage' &
+import { createStorageSlice, type StorageSlice } from './slices/storage';
 import { createToastsSlice, type ToastsSlice } from './slices/toasts';
 import { createTopicsSlice, type TopicsSlice } from './slices/topics';
 

@@ -9,6 +9,7 @@ import {
   type JoinedResult,
   type Member,
 } from './group';
+import { GroupError, GROUP_FAILURES, type GroupFailure } from './group-errors';
 import { groupMetadataRecord, restoreGroup } from './group-records';
 import {
   decodeGroupMetadataValue,
@@ -93,6 +94,8 @@ export interface PartitionResult {
   topic: string;
   partition: number;
   error: ErrorCode | null;
+  /** Which failure, where `error` alone does not tell (see group-errors.ts). */
+  reason?: GroupFailure;
 }
 
 export interface FetchedOffset {
@@ -108,6 +111,10 @@ const MAX_METADATA_LENGTH = 4096; // Kafka's offset.metadata.max.bytes
 
 function fail(code: ErrorCode, message: string): never {
   throw new LogdockError(code, message);
+}
+
+function failure(reason: GroupFailure): { error: ErrorCode; reason: GroupFailure } {
+  return { error: GROUP_FAILURES[reason], reason };
 }
 
 /**
@@ -152,12 +159,12 @@ export class GroupCoordinator {
    */
   async joinGroup(req: JoinGroupRequest): Promise<JoinGroupResult> {
     this.checkOpen();
-    if (!req.groupId) fail('INVALID_ARGUMENT', 'JoinGroup: group id is empty');
+    if (!req.groupId) throw new GroupError('INVALID_GROUP_ID', 'JoinGroup: group id is empty');
     const minS = this.opts.minSessionTimeoutMs ?? 100;
     const maxS = this.opts.maxSessionTimeoutMs ?? 1_800_000;
     if (req.sessionTimeoutMs < minS || req.sessionTimeoutMs > maxS) {
-      fail(
-        'INVALID_ARGUMENT',
+      throw new GroupError(
+        'INVALID_SESSION_TIMEOUT',
         `JoinGroup ${req.groupId}: session timeout ${req.sessionTimeoutMs} ms is outside [${minS}, ${maxS}]`,
       );
     }
@@ -313,7 +320,7 @@ export class GroupCoordinator {
    */
   async commitOffsets(ref: MemberRef, offsets: OffsetCommitEntry[]): Promise<PartitionResult[]> {
     this.checkOpen();
-    if (!ref.groupId) fail('INVALID_ARGUMENT', 'OffsetCommit: group id is empty');
+    if (!ref.groupId) throw new GroupError('INVALID_GROUP_ID', 'OffsetCommit: group id is empty');
     let group = this.groups.get(ref.groupId);
     if (ref.generationId < 0 && (!group || group.state === 'Empty')) {
       if (!group) {
@@ -338,8 +345,9 @@ export class GroupCoordinator {
     const results: PartitionResult[] = [];
     const accepted: (OffsetCommitEntry & CommittedOffset)[] = [];
     for (const e of offsets) {
-      const error = this.validateCommit(e);
-      results.push({ topic: e.topic, partition: e.partition, error });
+      const failure = this.validateCommit(e);
+      const error = failure === null ? null : failure.error;
+      results.push({ topic: e.topic, partition: e.partition, ...failure, error });
       if (!error) {
         accepted.push({
           ...e,
@@ -673,13 +681,14 @@ export class GroupCoordinator {
     }
   }
 
-  private validateCommit(e: OffsetCommitEntry): ErrorCode | null {
+  private validateCommit(e: OffsetCommitEntry): { error: ErrorCode; reason?: GroupFailure } | null {
     const count = this.partitionCount(e.topic);
-    if (count === null) return 'UNKNOWN_TOPIC';
+    if (count === null) return { error: 'UNKNOWN_TOPIC' };
     if (!Number.isInteger(e.partition) || e.partition < 0 || e.partition >= count)
-      return 'UNKNOWN_PARTITION';
-    if (!Number.isSafeInteger(e.offset) || e.offset < -1) return 'INVALID_ARGUMENT';
-    if ((e.metadata ?? '').length > MAX_METADATA_LENGTH) return 'INVALID_ARGUMENT';
+      return { error: 'UNKNOWN_PARTITION' };
+    if (!Number.isSafeInteger(e.offset) || e.offset < -1) return failure('INVALID_COMMIT_OFFSET');
+    if ((e.metadata ?? '').length > MAX_METADATA_LENGTH)
+      return failure('OFFSET_METADATA_TOO_LARGE');
     return null;
   }
 

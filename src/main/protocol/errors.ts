@@ -5,6 +5,7 @@
  * file, so this subset is kept by hand; the numbers and flags are Kafka's.
  */
 import { LogdockError, type ErrorCode } from '../../common/errors';
+import { GroupError, type GroupFailure } from '../broker/group-errors';
 
 export interface KafkaErrorInfo {
   code: number;
@@ -75,8 +76,17 @@ export const KafkaError = {
 
 /** Kafka error code for anything thrown by the broker while serving a partition or group. */
 export function kafkaErrorCode(err: unknown): number {
+  if (err instanceof GroupError) return GROUP_FAILURE_CODES[err.reason];
   if (!(err instanceof LogdockError)) return KafkaError.UNKNOWN_SERVER_ERROR.code;
   return kafkaCodeOf(err.code);
+}
+
+/**
+ * Kafka error code of a per-item result: its typed reason when it has one, else its code
+ * (0 for no error).
+ */
+export function kafkaCodeOfResult(r: { error: ErrorCode | null; reason?: GroupFailure }): number {
+  return r.reason ? GROUP_FAILURE_CODES[r.reason] : kafkaCodeOf(r.error);
 }
 
 /** Kafka error code for a Logdock error code (0 for null: no error). */
@@ -107,4 +117,15 @@ const FROM_LOGDOCK: Partial<Record<ErrorCode, number>> = {
   CLOSED: KafkaError.COORDINATOR_NOT_AVAILABLE.code,
   UNAVAILABLE: KafkaError.LEADER_NOT_AVAILABLE.code,
   IO_ERROR: KafkaError.KAFKA_STORAGE_ERROR.code,
+};
+
+/** The Kafka error code of each group coordinator failure (see broker/group-errors.ts). */
+const GROUP_FAILURE_CODES: Record<GroupFailure, number> = {
+  INVALID_GROUP_ID: KafkaError.INVALID_GROUP_ID.code,
+  INVALID_SESSION_TIMEOUT: KafkaError.INVALID_SESSION_TIMEOUT.code,
+  // Kafka stores any offset; ours must be >= -1, refused with OffsetCommit's own "commit
+  // data not valid" code rather than the metadata one.
+  INVALID_COMMIT_OFFSET: KafkaError.INVALID_COMMIT_OFFSET_SIZE.code,
+  OFFSET_METADATA_TOO_LARGE: KafkaError.OFFSET_METADATA_TOO_LARGE.code,
+  GROUP_SUBSCRIBED_TO_TOPIC: KafkaError.GROUP_SUBSCRIBED_TO_TOPIC.code,
 };

@@ -2,25 +2,14 @@
  * The classic consumer group APIs, as thin translations onto the broker's group
  * coordinator (`broker.groups`): FindCoordinator (always this node), JoinGroup, SyncGroup,
  * Heartbeat, LeaveGroup, OffsetCommit, OffsetFetch, ListGroups, DescribeGroups and
- * DeleteGroups. The coordinator throws LogdockErrors; this file maps them to Kafka codes.
+ * DeleteGroups. The coordinator throws LogdockErrors, with a typed reason where one Logdock
+ * code stands for several Kafka ones (broker/group-errors.ts); errors.ts maps both.
  */
-import { LogdockError } from '../../../common/errors';
 import { NODE_ID, type Handler } from '../context';
-import { KafkaError, kafkaCodeOf, kafkaErrorCode } from '../errors';
+import { KafkaError, kafkaCodeOf, kafkaCodeOfResult, kafkaErrorCode } from '../errors';
 import { asArray, type Struct } from './util';
 
 const TXN_KEY_TYPE = 1;
-
-/** Kafka codes for the coordinator's INVALID_ARGUMENT cases, told apart by their message. */
-function groupErrorCode(err: unknown): number {
-  if (err instanceof LogdockError && err.code === 'INVALID_ARGUMENT') {
-    if (/session timeout/.test(err.message)) return KafkaError.INVALID_SESSION_TIMEOUT.code;
-    if (/group id/.test(err.message)) return KafkaError.INVALID_GROUP_ID.code;
-  }
-  if (err instanceof LogdockError && err.code === 'UNKNOWN_GROUP')
-    return KafkaError.GROUP_ID_NOT_FOUND.code;
-  return kafkaErrorCode(err);
-}
 
 export const findCoordinator: Handler = (ctx, req) => {
   const host = ctx.connection.localHost;
@@ -84,7 +73,7 @@ export const joinGroup: Handler = async (ctx, req) => {
       members: result.members,
     };
   } catch (err) {
-    return { ...base, errorCode: groupErrorCode(err) };
+    return { ...base, errorCode: kafkaErrorCode(err) };
   }
 };
 
@@ -106,7 +95,7 @@ export const syncGroup: Handler = async (ctx, req) => {
   } catch (err) {
     return {
       throttleTimeMs: 0,
-      errorCode: groupErrorCode(err),
+      errorCode: kafkaErrorCode(err),
       protocolType: null,
       protocolName: null,
       assignment: Buffer.alloc(0),
@@ -124,7 +113,7 @@ export const heartbeat: Handler = (ctx, req) => {
     });
     return { throttleTimeMs: 0, errorCode: 0 };
   } catch (err) {
-    return { throttleTimeMs: 0, errorCode: groupErrorCode(err) };
+    return { throttleTimeMs: 0, errorCode: kafkaErrorCode(err) };
   }
 };
 
@@ -147,7 +136,7 @@ export const leaveGroup: Handler = (ctx, req) => {
     const errorCode = ctx.apiVersion >= 3 ? 0 : memberResults[0].errorCode;
     return { throttleTimeMs: 0, errorCode, members: memberResults };
   } catch (err) {
-    return { throttleTimeMs: 0, errorCode: groupErrorCode(err), members: [] };
+    return { throttleTimeMs: 0, errorCode: kafkaErrorCode(err), members: [] };
   }
 };
 
@@ -175,14 +164,10 @@ export const offsetCommit: Handler = async (ctx, req) => {
       entries,
     );
     for (const r of results) {
-      const code =
-        r.error === 'INVALID_ARGUMENT'
-          ? KafkaError.OFFSET_METADATA_TOO_LARGE.code
-          : kafkaCodeOf(r.error);
-      codes.set(`${r.topic}:${r.partition}`, code);
+      codes.set(`${r.topic}:${r.partition}`, kafkaCodeOfResult(r));
     }
   } catch (err) {
-    const code = groupErrorCode(err);
+    const code = kafkaErrorCode(err);
     for (const e of entries) codes.set(`${e.topic}:${e.partition}`, code);
   }
   return {
@@ -237,7 +222,7 @@ export const offsetFetch: Handler = (ctx, req) => {
             errorCode: 0,
           };
         } catch (err) {
-          return { groupId: g.groupId, topics: [], errorCode: groupErrorCode(err) };
+          return { groupId: g.groupId, topics: [], errorCode: kafkaErrorCode(err) };
         }
       }),
     };
@@ -250,7 +235,7 @@ export const offsetFetch: Handler = (ctx, req) => {
       topics: fetchGroupOffsets(ctx, req.groupId as string, req.topics as Struct[] | null),
     };
   } catch (err) {
-    return { throttleTimeMs: 0, errorCode: groupErrorCode(err), topics: [] };
+    return { throttleTimeMs: 0, errorCode: kafkaErrorCode(err), topics: [] };
   }
 };
 
@@ -311,7 +296,7 @@ export const deleteGroups: Handler = async (ctx, req) => {
       await ctx.broker.groups.deleteGroup(groupId);
       results.push({ groupId, errorCode: 0 });
     } catch (err) {
-      results.push({ groupId, errorCode: groupErrorCode(err) });
+      results.push({ groupId, errorCode: kafkaErrorCode(err) });
     }
   }
   return { throttleTimeMs: 0, results };

@@ -194,6 +194,40 @@ describe('admin APIs', () => {
     expect(await offsetAt(3000)).toBe(-1);
   });
 
+  it('answers each refused group request with its own Kafka error code', async () => {
+    const { ld, client } = await setup();
+    await ld.broker.createTopic('codes', { partitions: 1 });
+    const commit = (committedOffset: number, committedMetadata: string) =>
+      client.request('OffsetCommit', 2, {
+        groupId: 'codes-group',
+        generationIdOrMemberEpoch: -1,
+        memberId: '',
+        retentionTimeMs: -1,
+        topics: [
+          {
+            name: 'codes',
+            partitions: [{ partitionIndex: 0, committedOffset, committedMetadata }],
+          },
+        ],
+      });
+    const codeOf = (res: Struct) => list(list(res.topics)[0].partitions)[0].errorCode;
+    expect(codeOf(await commit(-5, ''))).toBe(28); // INVALID_COMMIT_OFFSET_SIZE
+    expect(codeOf(await commit(1, 'm'.repeat(5000)))).toBe(12); // OFFSET_METADATA_TOO_LARGE
+    expect(codeOf(await commit(1, 'ok'))).toBe(0);
+    const join = (groupId: string, sessionTimeoutMs: number) =>
+      client.request('JoinGroup', 5, {
+        groupId,
+        sessionTimeoutMs,
+        rebalanceTimeoutMs: 1000,
+        memberId: '',
+        groupInstanceId: null,
+        protocolType: 'consumer',
+        protocols: [{ name: 'range', metadata: Buffer.alloc(0) }],
+      });
+    expect((await join('codes-group', 1)).errorCode).toBe(26); // INVALID_SESSION_TIMEOUT
+    expect((await join('', 10_000)).errorCode).toBe(24); // INVALID_GROUP_ID
+  });
+
   it('lists, describes and deletes groups, and describes the cluster', async () => {
     const { ld, client } = await setup();
     await ld.broker.send([{ topic: 'g', partition: 0, value: Buffer.from('x') }]);

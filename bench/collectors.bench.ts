@@ -1,7 +1,8 @@
 /**
  * Collectors benchmark: tailing one file of 1,000,000 lines and 100 files at once into a
  * topic (lines/s, MB/s), and the delay from a line's write to its delivery to a consumer
- * waiting on the topic (p50, p99). In the same run, Debian's rsyslog (imfile → omfile) on
+ * waiting on the topic (p50, p99), and 5,000 small files matched by one glob (time,
+ * descriptors, idle CPU; BENCH_MANY_FILES to change the count). In the same run, Debian's rsyslog (imfile → omfile) on
  * the same input, as the reference. Sizes can be lowered with BENCH_LINES for a quick look.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -11,6 +12,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -74,6 +76,25 @@ async function openCollectors(dir: string): Promise<{ broker: Broker; manager: C
   return { broker, manager };
 }
 
+/** Adds a file source on `dir`/logs/*.log into `topic`; seconds until `total` records are in. */
+async function collectAll(
+  dir: string,
+  broker: Broker,
+  manager: CollectorManager,
+  topic: string,
+  total: number,
+  timeoutMs: number,
+  onPoll: () => void = () => {},
+): Promise<{ ok: boolean; s: number }> {
+  const t0 = performance.now();
+  await manager.add({ type: 'file', id: topic, topic, include: [join(dir, 'logs', '*.log')] });
+  const ok = await until(() => {
+    onPoll();
+    return totalEnd(broker, topic) >= total;
+  }, timeoutMs);
+  return { ok, s: (performance.now() - t0) / 1000 };
+}
+
 async function throughput(name: string, files: number, linesPerFile: number): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'logdock-bench-collectors-'));
   try {
@@ -83,15 +104,7 @@ async function throughput(name: string, files: number, linesPerFile: number): Pr
       bytes += await writeLines(join(dir, 'logs', `f${f}.log`), f * linesPerFile, linesPerFile);
     const { broker, manager } = await openCollectors(dir);
     const total = files * linesPerFile;
-    const t0 = performance.now();
-    await manager.add({
-      type: 'file',
-      id: 'bench',
-      topic: 'bench',
-      include: [join(dir, 'logs', '*.log')],
-    });
-    const ok = await until(() => totalEnd(broker, 'bench') >= total, 600_000);
-    const s = (performance.now() - t0) / 1000;
+    const { ok, s } = await collectAll(dir, broker, manager, 'bench', total, 600_000);
     await manager.close();
     await broker.close();
     const rate = total / s;
@@ -133,6 +146,59 @@ async function latency(): Promise<void> {
       samples[Math.min(samples.length - 1, Math.floor(p * samples.length))].toFixed(2);
     console.log(
       `write → consumer latency over ${LATENCY_SAMPLES} lines: p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${q(1)} ms`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const MANY_FILES = Number(process.env.BENCH_MANY_FILES ?? 5000);
+const IDLE_MS = 5000;
+
+/** Descriptors this process holds (Linux); null elsewhere. */
+function openDescriptors(): number | null {
+  try {
+    return readdirSync('/proc/self/fd').length;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Issue 15.6: thousands of small files matched by one glob. Time to collect 10 lines of
+ * each, descriptors held meanwhile and after, and CPU used while nothing is written.
+ */
+export async function manyFiles(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'logdock-bench-many-'));
+  try {
+    mkdirSync(join(dir, 'logs'));
+    for (let f = 0; f < MANY_FILES; f++) {
+      let text = '';
+      for (let i = 0; i < 10; i++) text += line(f * 10 + i);
+      writeFileSync(join(dir, 'logs', `f${f}.log`), text);
+    }
+    const { broker, manager } = await openCollectors(dir);
+    const before = openDescriptors() ?? 0;
+    let peak = 0;
+    const total = MANY_FILES * 10;
+    const { ok, s } = await collectAll(dir, broker, manager, 'many', total, 120_000, () => {
+      peak = Math.max(peak, (openDescriptors() ?? 0) - before);
+    });
+    // Let the last checkpoint write and reconcile walk finish: then nothing changes.
+    await new Promise((r) => setTimeout(r, 2000));
+    const cpu0 = process.cpuUsage();
+    const w0 = performance.now();
+    await new Promise((r) => setTimeout(r, IDLE_MS));
+    const cpu = process.cpuUsage(cpu0);
+    const idle = ((cpu.user + cpu.system) / 1000 / (performance.now() - w0)) * 100;
+    const held = (openDescriptors() ?? 0) - before;
+    const got = totalEnd(broker, 'many');
+    await manager.close();
+    await broker.close();
+    console.log(
+      `${MANY_FILES.toLocaleString()} files × 10 lines: ${ok ? '' : 'INCOMPLETE (120 s cap) '}` +
+        `${got.toLocaleString()} of ${total.toLocaleString()} lines in ${s.toFixed(2)} s; ` +
+        `descriptors: peak +${peak}, idle +${held}; idle CPU over ${IDLE_MS / 1000} s (from 2 s after): ${idle.toFixed(1)} % of a core`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -198,6 +264,7 @@ export async function run(): Promise<void> {
   const one = await throughput('one file', 1, LINES);
   await throughput(`${FILES} files`, FILES, Math.floor(LINES / FILES));
   await latency();
+  await manyFiles();
   const ref = await rsyslog();
   if (ref) console.log(`logdock / rsyslog (one file): ${(one / ref).toFixed(2)}×`);
 }

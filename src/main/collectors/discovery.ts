@@ -8,6 +8,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import picomatch from 'picomatch';
+import { fileKey } from './identity';
 
 export interface Discovered {
   files: Map<string, { dev: number; ino: number; size: number }>;
@@ -84,4 +85,33 @@ export class GlobMatcher {
       }
     }
   }
+}
+
+/** Looks for the file `dev:ino` in the given directories (not recursively). */
+export async function findByKey(
+  key: string,
+  dirs: Iterable<string>,
+): Promise<{ path: string; dev: number; ino: number } | null> {
+  const seen = new Set<string>();
+  for (const dir of dirs) {
+    if (seen.has(dir)) continue;
+    seen.add(dir);
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const path = join(dir, name);
+      try {
+        const st = await stat(path);
+        if (st.isFile() && fileKey(st.dev, st.ino) === key)
+          return { path, dev: st.dev, ino: st.ino };
+      } catch {
+        // vanished
+      }
+    }
+  }
+  return null;
 }

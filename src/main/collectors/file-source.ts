@@ -7,14 +7,15 @@
  * Positions survive restarts through the records themselves (checkpoint.ts).
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { BrokerApi } from '../broker/api';
 import type { Logger } from '../logger';
 import { readCheckpoint, scanTopic, writeCheckpoint, type RecoveredFile } from './checkpoint';
 import type { FileSourceConfig } from './config';
 import { PastGenerations, PrefixIndex, type PastGeneration } from './copies';
-import { GlobMatcher, type Discovered } from './discovery';
+import { DescriptorPool } from './descriptor-pool';
+import { GlobMatcher, findByKey, type Discovered } from './discovery';
 import { FileWatcher, type WatcherHost } from './file-watcher';
 import { fileKey, identityString, type Fingerprint } from './identity';
 import type { TrackedFile } from './tracked-file';
@@ -27,6 +28,8 @@ import { ensureTopic } from './topic';
 export type { SourceDeps } from './source-deps';
 
 const TICK_MS = 100;
+/** The reconcile walk may take at most 1/this of the time: with thousands of files it runs less often. */
+const SCAN_SHARE = 100;
 /** Pumps reading at once across all files of a source. */
 const READ_SLOTS = 8;
 
@@ -39,10 +42,17 @@ export class FileSource implements Source, WatcherHost {
   readonly clock: () => number;
   readonly slots = new Semaphore(READ_SLOTS);
   readonly inflight = new Set<Promise<void>>();
+  readonly pool: DescriptorPool;
   /** Largest batch the topic accepts (max.message.bytes), capped for latency. */
   maxBatchBytes = 1024 * 1024;
   closing = false;
   private readonly files = new Map<string, FileWatcher>();
+  /** The watcher each tracked path leads to, for file-system events. */
+  private readonly byPath = new Map<string, FileWatcher>();
+  /** Watchers the short tick looks at (see FileWatcher.needsPolling); the rest wait for events. */
+  private readonly active = new Set<FileWatcher>();
+  /** How long the last reconcile walk took. */
+  private scanMs = 0;
   private readonly watchers = new Map<string, FSWatcher>();
   private readonly pumping = new Map<FileWatcher, Promise<void>>();
   private readonly again = new Set<FileWatcher>();
@@ -73,6 +83,7 @@ export class FileSource implements Source, WatcherHost {
     this.sourceId = config.id;
     this.broker = deps.broker;
     this.clock = deps.clock;
+    this.pool = deps.pool ?? new DescriptorPool(256, 30_000);
     this.matcher = new GlobMatcher(config.include, config.exclude);
     this.parser = createParser(config.parser, config.timezone);
     this.checkpointPath = join(deps.dataDir, 'collectors', 'checkpoints', `${config.id}.json`);
@@ -188,8 +199,14 @@ export class FileSource implements Source, WatcherHost {
     this.rescan();
   }
 
+  matches(path: string): boolean {
+    return this.matcher.matches(path);
+  }
+
   finished(w: FileWatcher): void {
     this.files.delete(w.file.key);
+    this.active.delete(w);
+    if (this.byPath.get(w.file.path) === w) this.byPath.delete(w.file.path);
     this.heads.delete(w.file);
     this.past.add(w.file.fp, w.file.committed);
     this.checkpointDirty = true;
@@ -269,6 +286,7 @@ export class FileSource implements Source, WatcherHost {
       return null;
     }
     this.files.set(key, w);
+    this.byPath.set(path, w);
     this.checkpointDirty = true;
     return w;
   }
@@ -311,14 +329,16 @@ export class FileSource implements Source, WatcherHost {
   private tick(): void {
     if (this.closing) return;
     const now = this.clock();
-    if (now - this.lastScan >= this.config.scanIntervalMs) {
+    if (now - this.lastScan >= Math.max(this.config.scanIntervalMs, this.scanMs * SCAN_SHARE)) {
       this.lastScan = now;
       this.rescan();
       if (this.checkpointDirty)
         void this.writeCheckpoint().catch((err: Error) => this.fail(`checkpoint: ${err.message}`));
     }
     if (this.maybeCopies.size > 0) this.rescan();
-    for (const w of this.files.values()) this.kick(w);
+    // A pump still running (waiting for a descriptor or the broker) is not asked again.
+    for (const w of this.active) if (!this.pumping.has(w)) this.kick(w);
+    this.pool.closeInactive(now);
   }
 
   private rescan(): void {
@@ -330,24 +350,38 @@ export class FileSource implements Source, WatcherHost {
     this.scanning = (async () => {
       do {
         this.scanAgain = false;
+        const t0 = performance.now();
         const found = await this.matcher.discover();
+        this.scanMs = performance.now() - t0;
         if (this.closing) return;
         this.watchDirs(found.dirs);
+        const seen = new Set<string>();
         for (const [path, st] of found.files) {
           const key = fileKey(st.dev, st.ino);
+          seen.add(key);
           const w = this.files.get(key);
           if (w) {
-            if (w.file.path !== path) w.renamed(path);
-            this.kick(w);
+            if (w.file.path !== path || this.byPath.get(path) !== w) this.moved(w, path);
+            // Only files whose size moved: events normally wake them before this.
+            if (st.size !== w.file.size || w.file.committed < st.size) this.kick(w);
             continue;
           }
           const added = await this.track(path, st.dev, st.ino, null, false);
           if (added) this.kick(added);
         }
+        // A file no matching path leads to any more: its pump notices the rotation.
+        for (const w of this.files.values()) if (!seen.has(w.file.key)) this.kick(w);
       } while (this.scanAgain && !this.closing);
     })()
       .catch((err: Error) => this.fail(`discovery: ${err.message}`))
       .finally(() => (this.scanning = null));
+  }
+
+  /** The same file now has another matching name. */
+  private moved(w: FileWatcher, path: string): void {
+    if (this.byPath.get(w.file.path) === w) this.byPath.delete(w.file.path);
+    w.renamed(path);
+    this.byPath.set(path, w);
   }
 
   private watchDirs(dirs: Set<string>): void {
@@ -368,22 +402,23 @@ export class FileSource implements Source, WatcherHost {
 
   private onFsEvent(dir: string, name: string | Buffer | null): void {
     if (this.closing) return;
-    const path = name ? join(dir, name.toString()) : null;
-    let known = false;
-    for (const w of this.files.values()) {
-      if (path === null || w.file.path === path) {
-        known = true;
-        this.kick(w);
-      }
+    if (!name) {
+      // The event queue overflowed: anything may have changed.
+      for (const w of this.files.values()) this.kick(w);
+      this.rescan();
+      return;
     }
-    if (!known && (path === null || this.matcher.matches(path))) this.rescan();
+    const path = join(dir, name.toString());
+    const w = this.byPath.get(path);
+    if (w) this.kick(w);
+    else if (this.matcher.matches(path)) this.rescan();
   }
 
   // ---- scheduling reads ----
 
   /** Runs `w`'s pump, or asks the running one to go round once more. */
   private kick(w: FileWatcher): void {
-    if (this.closing || !w.file.fh) return;
+    if (this.closing || this.files.get(w.file.key) !== w) return;
     if (this.pumping.has(w)) {
       this.again.add(w);
       return;
@@ -395,7 +430,11 @@ export class FileSource implements Source, WatcherHost {
       } while (this.again.has(w) && !this.closing);
     })()
       .catch((err: Error) => w.failed(err))
-      .finally(() => this.pumping.delete(w));
+      .finally(() => {
+        this.pumping.delete(w);
+        if (this.files.get(w.file.key) === w && w.needsPolling()) this.active.add(w);
+        else this.active.delete(w);
+      });
     this.pumping.set(w, run);
   }
 
@@ -443,33 +482,4 @@ function cacheFits(broker: BrokerApi, topic: string, scanFrom: Record<string, nu
   return broker
     .describeTopic(topic)
     .partitions.every((p) => p.logEndOffset >= (scanFrom[String(p.partition)] ?? 0));
-}
-
-/** Looks for the file `dev:ino` in the given directories (not recursively). */
-async function findByKey(
-  key: string,
-  dirs: Iterable<string>,
-): Promise<{ path: string; dev: number; ino: number } | null> {
-  const seen = new Set<string>();
-  for (const dir of dirs) {
-    if (seen.has(dir)) continue;
-    seen.add(dir);
-    let names: string[];
-    try {
-      names = await readdir(dir);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      const path = join(dir, name);
-      try {
-        const st = await stat(path);
-        if (st.isFile() && fileKey(st.dev, st.ino) === key)
-          return { path, dev: st.dev, ino: st.ino };
-      } catch {
-        // vanished
-      }
-    }
-  }
-  return null;
 }

@@ -8,11 +8,14 @@
  * files exist and when each watcher runs; the watcher's state is its TrackedFile.
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { BrokerApi, ProduceRecord } from '../broker/api';
 import type { Logger } from '../logger';
 import { LineBatchEncoder } from './batch-encoder';
 import type { RecoveredFile } from './checkpoint';
 import type { FileSourceConfig } from './config';
+import type { DescriptorHolder, DescriptorPool } from './descriptor-pool';
+import { findByKey } from './discovery';
 import {
   FINGERPRINT_BYTES,
   fileKey,
@@ -40,6 +43,10 @@ export interface WatcherHost {
   readonly clock: () => number;
   /** Read slots shared by all files of the source. */
   readonly slots: Semaphore;
+  /** The bound on open descriptors, shared by every file source of the process. */
+  readonly pool: DescriptorPool;
+  /** Whether a path is one the source's globs select. */
+  matches(path: string): boolean;
   /** Largest batch the topic accepts (max.message.bytes), capped for latency. */
   readonly maxBatchBytes: number;
   readonly closing: boolean;
@@ -75,7 +82,7 @@ export interface Placement {
   resume?: (prefix: Buffer, size: number) => number | 'wait' | null;
 }
 
-export class FileWatcher {
+export class FileWatcher implements DescriptorHolder {
   private constructor(
     readonly file: TrackedFile,
     private readonly host: WatcherHost,
@@ -93,17 +100,23 @@ export class FileWatcher {
     host: WatcherHost,
   ): Promise<FileWatcher | 'wait' | null> {
     let fh: FileHandle;
+    await host.pool.acquire();
     try {
       fh = await open(path, 'r');
     } catch (err) {
+      host.pool.release();
       host.log.warn(`cannot open ${path}: ${(err as Error).message}`);
       return null;
     }
+    const give = async () => {
+      host.pool.release();
+      await fh.close().catch(() => {});
+    };
     try {
       const st = await fh.stat();
       if (st.dev !== dev || st.ino !== ino) {
         // Replaced between the walk and the open: the next pass sees the new file.
-        await fh.close();
+        await give();
         return null;
       }
       const { rec } = at;
@@ -117,7 +130,7 @@ export class FileWatcher {
         if (!sameStart || st.size < rec.position) {
           host.ended(rec.fp, rec.position);
           if (at.rotated) {
-            await fh.close();
+            await give();
             return null;
           }
           host.log.warn(
@@ -132,7 +145,7 @@ export class FileWatcher {
       } else if (at.resume) {
         const copied = at.resume(prefix, st.size);
         if (copied === 'wait') {
-          await fh.close();
+          await give();
           return 'wait';
         }
         if (copied !== null) {
@@ -164,12 +177,14 @@ export class FileWatcher {
       if (replaced) t.stats.truncations = 1;
       const w = new FileWatcher(t, host);
       w.setFingerprint(prefix);
+      // A rotated file is reachable only through this descriptor: it keeps it.
+      if (!t.rotated) host.pool.idle(w, position >= st.size, host.clock());
       host.log.debug(
         `tracking ${path} (${t.key}) from byte ${position}${at.rotated ? ', rotated' : ''}`,
       );
       return w;
     } catch (err) {
-      await fh.close().catch(() => {});
+      await give();
       host.log.warn(`cannot read ${path}: ${(err as Error).message}`);
       return null;
     }
@@ -193,12 +208,89 @@ export class FileWatcher {
 
   async close(): Promise<void> {
     const fh = this.file.fh;
+    if (!fh) return;
     this.file.fh = null;
-    await fh?.close().catch(() => {});
+    this.host.pool.release(this);
+    await fh.close().catch(() => {});
+  }
+
+  /** The pool needs the descriptor back; the file is reopened by path when it changes. */
+  evict(): void {
+    const fh = this.file.fh;
+    this.file.fh = null;
+    void fh?.close().catch(() => {});
+  }
+
+  /**
+   * Whether the source should look at this file on its short tick besides file-system
+   * events (and the reconcile walk, for events lost): while it drains after a rotation
+   * (no event tells when it went quiet), holds an open multi-line event, or failed.
+   */
+  needsPolling(): boolean {
+    const t = this.file;
+    return (
+      t.rotated || t.lastError !== null || (t.joiner !== null && t.joiner.pendingStart !== null)
+    );
   }
 
   /** Reads the file to its current end, then flushes what is due. */
   async pump(): Promise<void> {
+    if (!(await this.reopen())) return;
+    try {
+      await this.readToEnd();
+    } finally {
+      const t = this.file;
+      if (t.fh && !t.rotated) this.host.pool.idle(this, t.committed >= t.size, this.host.clock());
+    }
+  }
+
+  /**
+   * Takes the file's descriptor out of the pool's idle set, or reopens the file by path
+   * (or, renamed meanwhile, by inode beside it). False when it is gone: then it is
+   * finished, read up to where it was closed.
+   */
+  private async reopen(): Promise<boolean> {
+    const t = this.file;
+    const pool = this.host.pool;
+    if (t.fh) {
+      pool.busy(this);
+      return true;
+    }
+    await pool.acquire();
+    let fh: FileHandle | null;
+    try {
+      fh = await openSame(t.path, t.dev, t.ino);
+      if (!fh) {
+        const at = await findByKey(t.key, [dirname(t.path)]);
+        fh = at && (await openSame(at.path, t.dev, t.ino));
+        if (fh && at) {
+          t.path = at.path;
+          t.rotated = !this.host.matches(at.path);
+          t.lastGrowth = this.host.clock();
+          this.refreshHeaders();
+        }
+      }
+    } catch (err) {
+      pool.release();
+      throw err;
+    }
+    if (fh) {
+      t.fh = fh;
+      return true;
+    }
+    pool.release();
+    const unread = Math.max(0, t.size - t.committed);
+    const log = unread > 0 ? this.host.log.warn : this.host.log.debug;
+    log.call(
+      this.host.log,
+      `${t.path} (${t.key}) is gone; it was read up to byte ${t.committed}` +
+        (unread > 0 ? `, ${unread} bytes were never read` : ''),
+    );
+    this.host.finished(this);
+    return false;
+  }
+
+  private async readToEnd(): Promise<void> {
     const t = this.file;
     const fh = t.fh!;
     const host = this.host;
@@ -454,6 +546,29 @@ export class FileWatcher {
       this.host.inflight.delete(sent);
     }
   }
+}
+
+/**
+ * Opens `path` if it still is the file `dev:ino`; null when it is not or no longer exists.
+ * @throws other open errors (e.g. EMFILE): the pump fails and is retried.
+ */
+async function openSame(path: string, dev: number, ino: number): Promise<FileHandle | null> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw err;
+  }
+  try {
+    const st = await fh.stat();
+    if (st.dev === dev && st.ino === ino) return fh;
+  } catch {
+    // fall through
+  }
+  await fh.close().catch(() => {});
+  return null;
 }
 
 interface Counts {

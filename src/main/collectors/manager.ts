@@ -11,6 +11,7 @@ import { silentLogger, type Logger } from '../logger';
 import { CommandSource } from './command-source';
 import { readSourcesFile, parseSourceConfig, parseTailSpec } from './config-file';
 import type { SourceConfig } from './config';
+import { DescriptorPool } from './descriptor-pool';
 import { FileSource } from './file-source';
 import type { SourceDeps } from './source-deps';
 import { previewFileSource, type PreviewResult } from './preview';
@@ -27,6 +28,10 @@ export interface CollectorManagerOptions {
   defaultSource?: boolean;
   /** Milliseconds since the epoch, for sources' timestamps and timers. Default Date.now. */
   clock?: () => number;
+  /** Most descriptors all file sources hold at once. Default 256 (a process may have only 1024). */
+  maxOpenFiles?: number;
+  /** A file read to its end is closed after this long without change (reopened on change). Default 30 s. */
+  closeInactiveMs?: number;
 }
 
 export interface SourceView {
@@ -74,6 +79,7 @@ export class CollectorManager {
       dataDir: options.dataDir,
       logger: options.logger ?? silentLogger,
       clock: options.clock ?? Date.now,
+      pool: new DescriptorPool(options.maxOpenFiles ?? 256, options.closeInactiveMs ?? 30_000),
       onChange: () => this.emitSoon(),
     };
   }

@@ -1,0 +1,176 @@
+import type { Admin, ClusterMetadata } from '@platformatic/kafka';
+import { LogdockError } from '../../common/errors';
+import { isTopicConfigKey, parseTopicConfigValue } from '../broker/topic-configs';
+import type { PartitionInfo, TopicConfigs, TopicDescription } from '../cluster/cluster';
+import { kafkaCall, toLogdockError } from './kafka-errors';
+
+/** Kafka's broker defaults, for a config a cluster does not report. */
+const KAFKA_DEFAULTS: TopicConfigs = {
+  'retention.ms': 7 * 24 * 60 * 60 * 1000,
+  'retention.bytes': -1,
+  'segment.bytes': 1024 * 1024 * 1024,
+  'segment.ms': 7 * 24 * 60 * 60 * 1000,
+  'cleanup.policy': 'delete',
+  'delete.retention.ms': 24 * 60 * 60 * 1000,
+  'max.message.bytes': 1048588,
+  'message.timestamp.type': 'CreateTime',
+};
+
+/** ListOffsets' special timestamps. */
+export const LATEST = -1n;
+export const EARLIEST = -2n;
+
+/**
+ * Describes topics of a remote cluster in the Cluster interface's terms: placement from
+ * Metadata (leader, replicas, ISR), start and end offsets from ListOffsets, configs from
+ * DescribeConfigs. Three requests for any number of topics. A remote cluster does not say how
+ * big a partition is on disk or how fast it grows without more requests: `sizeBytes` is -1,
+ * `lastTimestamp` null and `messageRate` 0.
+ */
+export async function describeTopics(
+  admin: Admin,
+  names: string[],
+  cluster: string,
+): Promise<TopicDescription[]> {
+  if (names.length === 0) return [];
+  const present = names.length === 1 ? names : await existing(admin, names, cluster);
+  if (present.length === 0) return [];
+  const metadata = await topicMetadata(admin, present, cluster, true).catch((err: unknown) => {
+    if (err instanceof LogdockError && err.code === 'UNKNOWN_TOPIC') return null;
+    throw err;
+  });
+  if (!metadata) return [];
+  const [start, end, configs] = await Promise.all([
+    listOffsets(admin, metadata.topics, present, EARLIEST, cluster),
+    listOffsets(admin, metadata.topics, present, LATEST, cluster),
+    describeConfigs(admin, present, cluster),
+  ]);
+  return present.map((name) => {
+    const topic = metadata.topics.get(name)!;
+    const partitions: PartitionInfo[] = topic.partitions.map((p, partition) => ({
+      partition,
+      logStartOffset: start.get(`${name}:${partition}`) ?? 0,
+      logEndOffset: end.get(`${name}:${partition}`) ?? 0,
+      sizeBytes: -1,
+      lastTimestamp: null,
+      leader: p.leader,
+      replicas: p.replicas,
+      isr: p.isr,
+    }));
+    return {
+      name,
+      internal: name.startsWith('__'),
+      partitions,
+      configs: configs.get(name) ?? KAFKA_DEFAULTS,
+      messageRate: 0,
+    };
+  });
+}
+
+/**
+ * Metadata of `names`, fresh when `refresh`. The client fails the whole request with a user
+ * error when one of them does not exist; that case is told apart by listing the topics.
+ * @throws LogdockError UNKNOWN_TOPIC naming the first missing topic.
+ */
+export async function topicMetadata(
+  admin: Admin,
+  names: string[],
+  cluster: string,
+  refresh = false,
+): Promise<ClusterMetadata> {
+  try {
+    return await admin.metadata({ topics: names, forceUpdate: refresh, autocreateTopics: false });
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'PLT_KFK_USER') {
+      const present = new Set(await existing(admin, names, cluster));
+      const missing = names.find((n) => !present.has(n));
+      if (missing !== undefined) throw unknownTopic(missing, cluster);
+    }
+    throw toLogdockError(err, `look up topics ${names.join(', ')} on ${cluster}`);
+  }
+}
+
+/** The names of `names` that exist on the cluster. */
+async function existing(admin: Admin, names: string[], cluster: string): Promise<string[]> {
+  const all = new Set(
+    await kafkaCall(`list topics on ${cluster}`, () =>
+      admin.listTopics({ includeInternals: true }),
+    ),
+  );
+  return names.filter((n) => all.has(n));
+}
+
+/** Offsets of every partition of `names` at `timestamp` (LATEST, EARLIEST or a time), keyed `topic:partition`. */
+export async function listOffsets(
+  admin: Admin,
+  topics: Map<string, { partitionsCount: number }>,
+  names: string[],
+  timestamp: bigint,
+  cluster: string,
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (names.length === 0) return out;
+  const listed = await kafkaCall(`list offsets on ${cluster}`, () =>
+    admin.listOffsets({
+      topics: names.map((name) => ({
+        name,
+        partitions: Array.from(
+          { length: topics.get(name)!.partitionsCount },
+          (_, partitionIndex) => ({
+            partitionIndex,
+            timestamp,
+          }),
+        ),
+      })),
+    }),
+  );
+  for (const t of listed)
+    for (const p of t.partitions) out.set(`${t.name}:${p.partitionIndex}`, Number(p.offset));
+  return out;
+}
+
+async function describeConfigs(
+  admin: Admin,
+  names: string[],
+  cluster: string,
+): Promise<Map<string, TopicConfigs>> {
+  const out = new Map<string, TopicConfigs>();
+  if (names.length === 0) return out;
+  const described = await kafkaCall(`describe topic configs on ${cluster}`, () =>
+    admin.describeConfigs({
+      resources: names.map((resourceName) => ({
+        resourceType: 2,
+        resourceName,
+        configurationKeys: [],
+      })),
+    }),
+  );
+  for (const resource of described) out.set(resource.resourceName, toTopicConfigs(resource));
+  return out;
+}
+
+/** The configs Logdock knows, from what the cluster reported; unknown or odd values keep Kafka's default. */
+export function toTopicConfigs(resource: {
+  resourceName: string;
+  configs: { name: string; value?: string | null }[];
+}): TopicConfigs {
+  const configs: TopicConfigs = { ...KAFKA_DEFAULTS };
+  for (const { name, value } of resource.configs) {
+    if (!isTopicConfigKey(name) || value === null || value === undefined) continue;
+    try {
+      (configs as unknown as Record<string, unknown>)[name] = parseTopicConfigValue(
+        name,
+        value,
+        resource.resourceName,
+      );
+    } catch {
+      // A value Logdock does not model (e.g. a broker-specific policy) keeps the default shown.
+    }
+  }
+  return configs;
+}
+
+/** Throws UNKNOWN_TOPIC naming the cluster. */
+export function unknownTopic(topic: string, cluster: string): LogdockError {
+  return new LogdockError('UNKNOWN_TOPIC', `topic ${topic} does not exist on cluster ${cluster}`);
+}

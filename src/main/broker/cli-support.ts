@@ -1,13 +1,8 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import WebSocket from 'ws';
 import type { ApiClient } from '../../common/api/contract';
-import {
-  createWebSocketClient,
-  type WebSocketConstructor,
-} from '../../common/transport/websocket-client';
 import { defaultDataDir } from '../data-dir';
-import { readApiFile } from '../headless/api-file';
+import { connectRunningLogdock } from '../headless/api-file';
 import { createLogger } from '../logger';
 import { openBroker } from './index';
 import type { Broker } from './broker';
@@ -31,14 +26,8 @@ export function dataDirOf(opts: { dataDir?: string }): string {
 export async function runningApi(opts: {
   dataDir?: string;
 }): Promise<(ApiClient & { close(): void }) | null> {
-  const running = await readApiFile(dataDirOf(opts));
-  if (!running) return null;
-  return createWebSocketClient({
-    url: running.url,
-    token: running.token,
-    WebSocket: WebSocket as unknown as WebSocketConstructor,
-    reconnect: false,
-  });
+  const running = await connectRunningLogdock(dataDirOf(opts));
+  return running?.client ?? null;
 }
 
 /**

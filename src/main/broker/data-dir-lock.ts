@@ -1,83 +1,106 @@
-import { open, readFile, readlink, rm, symlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { constants } from 'node:fs';
+import { open, rm, type FileHandle } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { lock } from 'os-lock';
 import { isNoSpace, LogdockError } from '../../common/errors';
 
 export const LOCK_FILE = '.lock';
 
-/** True if a process with this pid exists (EPERM means it exists but belongs to someone else). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+/** Directories this process holds: an OS record lock does not exclude its own process. */
+const heldHere = new Set<string>();
 
 /**
- * Takes `<dataDir>/.lock`, created exclusively with this process's pid, so that two
- * processes never open the same logs. A lock left by a dead process (crash, SIGKILL) is
- * taken over. Throws UNAVAILABLE naming the holder's pid when another live process (or
- * another broker in this process) holds it. Returns the release function.
+ * Takes an exclusive OS advisory lock on `<dataDir>/.lock` (fcntl on Unix, LockFileEx on
+ * Windows, through os-lock), so that two processes never open the same logs. The kernel
+ * releases it when the process ends, however it ends (SIGKILL, crash, power cut), so a lock
+ * is never "stale" and no pid is trusted: a reused pid cannot keep a directory locked. The
+ * file keeps the holder's pid only to name it in the error, and is never removed (removing
+ * it would let a waiting process lock an unlinked inode while another locks a new one).
+ * Throws UNAVAILABLE naming the holder when another process (or another broker in this
+ * process) holds it. Returns the release function.
  */
 export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   const path = join(dataDir, LOCK_FILE);
-  for (let attempt = 0; attempt < 3; attempt++) {
+  const key = resolve(dataDir);
+  if (heldHere.has(key))
+    throw inUse(dataDir, path, 'this process (a broker is already open on it)');
+  heldHere.add(key);
+  let handle: FileHandle | undefined;
+  try {
+    handle = await openLockFile(path);
     try {
-      await createLock(path);
-      return async () => {
-        await rm(path, { force: true });
-      };
+      await lock(handle.fd, { exclusive: true, immediate: true });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new LogdockError(
-          'IO_ERROR',
-          `cannot create lock file ${path}: ${(err as Error).message}`,
-        );
-      }
+      if (!isContention(err)) throw err;
+      const pid = await holderPid(handle);
+      throw inUse(dataDir, path, pid === null ? 'another process' : `process ${pid}`);
     }
-    const text = await readLock(path);
-    const pid = Number.parseInt(text.trim(), 10);
-    if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
-      const who =
-        pid === process.pid ? 'this process (a broker is already open on it)' : `process ${pid}`;
-      throw new LogdockError(
-        'UNAVAILABLE',
-        `data directory ${dataDir} is in use by ${who}; stop it or use another --data-dir (lock file ${path})`,
-      );
-    }
-    // Stale (dead pid) or unreadable half-written lock: remove it and try again.
-    await rm(path, { force: true });
+    await writePid(handle);
+  } catch (err) {
+    heldHere.delete(key);
+    // Closing the descriptor also drops the lock, if it was taken.
+    await handle?.close();
+    if (err instanceof LogdockError) throw err;
+    throw new LogdockError('IO_ERROR', `cannot lock ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
-  throw new LogdockError('UNAVAILABLE', `could not take the lock ${path} after several attempts`);
+  const held = handle;
+  return async () => {
+    heldHere.delete(key);
+    await held.close();
+  };
 }
 
 /**
- * Creates the lock exclusively with this process's pid in it (EEXIST when it exists). On a
- * full disk, where even a few bytes of file content are refused, the pid goes into a
- * symbolic link's target instead (stored in the inode, as Emacs' lock files do), so that
- * Logdock can still start and serve reads.
+ * Opens (creating) the lock file without following a symlink: Logdock versions before the
+ * OS lock kept the pid in a symlink's target on a full disk; such a link is removed.
  */
-async function createLock(path: string): Promise<void> {
-  const fh = await open(path, 'wx');
+async function openLockFile(path: string): Promise<FileHandle> {
+  const flags = constants.O_RDWR | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0);
   try {
-    await fh.writeFile(`${process.pid}\n`);
-    await fh.sync();
+    return await open(path, flags, 0o644);
   } catch (err) {
-    await fh.close().catch(() => undefined);
-    if (!isNoSpace(err)) throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ELOOP') throw err;
     await rm(path, { force: true });
-    await symlink(String(process.pid), path);
-    return;
+    return open(path, flags, 0o644);
   }
-  await fh.close();
 }
 
-/** The pid a lock holds ('' when unreadable): a file's text or a symbolic link's target. */
-async function readLock(path: string): Promise<string> {
+/**
+ * Records this process's pid for others' error messages. On a full disk the lock holds
+ * all the same (it needs no data blocks); the file then names no pid.
+ */
+async function writePid(handle: FileHandle): Promise<void> {
   try {
-    return await readlink(path);
-  } catch {
-    return readFile(path, 'utf8').catch(() => '');
+    await handle.truncate(0);
+    await handle.write(`${process.pid}\n`, 0);
+    await handle.sync();
+  } catch (err) {
+    if (!isNoSpace(err)) throw err;
+    await handle.truncate(0).catch(() => undefined);
   }
+}
+
+function isContention(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'EAGAIN' || code === 'EACCES' || code === 'EBUSY';
+}
+
+/** The pid the holder wrote, read through our own descriptor; null if unreadable. */
+async function holderPid(handle: FileHandle): Promise<number | null> {
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(32), 0, 32, 0);
+    const pid = Number.parseInt(buffer.subarray(0, bytesRead).toString('utf8').trim(), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null; // Windows: the locked range cannot be read by others
+  }
+}
+
+function inUse(dataDir: string, path: string, who: string): LogdockError {
+  return new LogdockError(
+    'UNAVAILABLE',
+    `data directory ${dataDir} is in use by ${who}; stop it or use another --data-dir (lock file ${path})`,
+  );
 }

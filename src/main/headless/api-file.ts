@@ -1,11 +1,18 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import WebSocket from 'ws';
 import { z } from 'zod';
+import {
+  createWebSocketClient,
+  type WebSocketApiClient,
+  type WebSocketConstructor,
+} from '../../common/transport/websocket-client';
 
 /**
  * `<dataDir>/api.json` tells other processes (the CLI's commands) where a running Logdock
  * serves its API. It holds the token, so it is written with mode 0600, and removed on
- * shutdown. A file left behind by a crash is recognised by its dead `pid`.
+ * shutdown. A file left behind by a crash is recognised by its API not answering
+ * (findRunningLogdock); its `pid` only names the process in messages.
  */
 export const apiFileSchema = z.object({
   url: z.string(),
@@ -39,8 +46,8 @@ export async function removeApiFile(dataDir: string, pid = process.pid): Promise
 }
 
 /**
- * Reads the file of a running Logdock; undefined when absent, unreadable or left by a
- * process that no longer exists.
+ * Reads the file as it stands, whether or not its Logdock still runs; undefined when
+ * absent, unreadable or malformed. Use findRunningLogdock to know that one runs.
  */
 export async function readApiFile(dataDir: string): Promise<ApiFile | undefined> {
   let text: string;
@@ -49,23 +56,51 @@ export async function readApiFile(dataDir: string): Promise<ApiFile | undefined>
   } catch {
     return undefined;
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    const parsed = apiFileSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
-  const parsed = apiFileSchema.safeParse(json);
-  if (!parsed.success || !isAlive(parsed.data.pid)) return undefined;
-  return parsed.data;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/**
+ * The api.json of a Logdock that runs on `dataDir` now, confirmed by reaching its API with
+ * the token (`system.info` answers within `timeoutMs`); undefined otherwise. A pid proves
+ * nothing: after a crash the file's pid may belong to any unrelated process.
+ */
+export async function findRunningLogdock(
+  dataDir: string,
+  timeoutMs?: number,
+): Promise<ApiFile | undefined> {
+  const running = await connectRunningLogdock(dataDir, timeoutMs);
+  running?.client.close();
+  return running?.info;
+}
+
+/** Like findRunningLogdock, keeping the connection that proved it runs; the caller closes it. */
+export async function connectRunningLogdock(
+  dataDir: string,
+  timeoutMs = 3000,
+): Promise<{ info: ApiFile; client: WebSocketApiClient } | undefined> {
+  const info = await readApiFile(dataDir);
+  if (!info) return undefined;
+  const client = createWebSocketClient({
+    url: info.url,
+    token: info.token,
+    WebSocket: WebSocket as unknown as WebSocketConstructor,
+    reconnect: false,
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const answered = await Promise.race([
+    client.call('system.info', {}).then(
+      () => true,
+      () => false,
+    ),
+    new Promise<boolean>((done) => (timer = setTimeout(() => done(false), timeoutMs))),
+  ]);
+  clearTimeout(timer);
+  if (answered) return { info, client };
+  client.close();
+  return undefined;
 }

@@ -1,11 +1,6 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import WebSocket from 'ws';
 import { LogdockError } from '../../../common/errors';
-import {
-  createWebSocketClient,
-  type WebSocketConstructor,
-} from '../../../common/transport/websocket-client';
 import { Broker } from '../../broker/broker';
 import { parserSchema } from '../../collectors/config';
 import { createParser } from '../../collectors/parsers';
@@ -14,7 +9,7 @@ import { H, fixedHeader } from '../../collectors/record';
 import { StreamLines } from '../../collectors/stream-lines';
 import { ensureTopic } from '../../collectors/topic';
 import { defaultDataDir } from '../../data-dir';
-import { readApiFile } from '../../headless/api-file';
+import { connectRunningLogdock } from '../../headless/api-file';
 import { createLogger } from '../../logger';
 
 export interface PipeOptions {
@@ -79,14 +74,9 @@ export async function pipe(input: NodeJS.ReadableStream, opts: PipeOptions): Pro
     [fixedHeader(H.source, 'pipe')],
     counters,
   );
-  const running = await readApiFile(dataDir);
+  const running = await connectRunningLogdock(dataDir);
   if (running) {
-    const api = createWebSocketClient({
-      url: running.url,
-      token: running.token,
-      WebSocket: WebSocket as unknown as WebSocketConstructor,
-      reconnect: false,
-    });
+    const api = running.client;
     try {
       const produce = async (records: ReturnType<StreamLines['push']>) => {
         for (const r of records) {

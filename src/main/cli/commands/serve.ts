@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { createDispatcher } from '../../api/handlers';
 import { defaultDataDir } from '../../data-dir';
 import { chooseDataDir } from '../../settings/data-dir-pointer';
-import { readApiFile } from '../../headless/api-file';
+import { findRunningLogdock } from '../../headless/api-file';
 import { startHeadlessServer } from '../../headless/server';
 import { otlpCliSource, serveSources } from '../../collectors';
 import { openServices } from '../../services';
@@ -69,7 +69,7 @@ export function registerServe(program: Command): void {
  */
 export async function serve(opts: ServeOptions): Promise<void> {
   const dataDir = resolve(opts.dataDir ?? (await chooseDataDir(defaultDataDir())));
-  const running = await readApiFile(dataDir);
+  const running = await findRunningLogdock(dataDir);
   if (running) {
     throw new LogdockError(
       'ALREADY_EXISTS',

@@ -1,10 +1,12 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { serveArgs, spawnLogdock, waitForUrl } from './serve-process';
+import { LogdockError } from '../../../../src/common/errors';
+import { lockDataDir } from '../../../../src/main/broker/data-dir-lock';
+import { serveArgs, spawnLogdock, stopLogdock, waitForUrl } from './serve-process';
 
 /** Runs `logdock serve` the way a user does, through bin/logdock.mjs. */
 const serve = (dataDir: string) => spawnLogdock(['serve', ...serveArgs(dataDir)]);
@@ -43,6 +45,51 @@ describe('logdock serve', () => {
     expect(second.err()).toMatch(/logdock: ALREADY_EXISTS: Logdock \(pid \d+\) already serves/);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
+  });
+
+  it('holds an OS lock on the data directory that the kernel drops when the process is SIGKILLed', async () => {
+    const first = serve(dataDir);
+    children.push(first.child);
+    await waitForUrl(first);
+    const refused = await lockDataDir(dataDir).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(LogdockError);
+    expect(refused).toMatchObject({ code: 'UNAVAILABLE' });
+    expect((refused as Error).message).toContain(`in use by process ${first.child.pid}`);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const release = await lockDataDir(dataDir);
+    await release();
+  });
+
+  it('starts, and the CLI works, after a SIGKILL left api.json and .lock naming a pid now used by an unrelated process', async () => {
+    const first = serve(dataDir);
+    children.push(first.child);
+    await waitForUrl(first);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // The pid is reused: a live process that is not Logdock now has the pid both files name.
+    const unrelated = spawn('sleep', ['120'], { stdio: 'ignore' });
+    children.push(unrelated);
+    const api = JSON.parse(await readFile(join(dataDir, 'api.json'), 'utf8')) as object;
+    await writeFile(join(dataDir, 'api.json'), JSON.stringify({ ...api, pid: unrelated.pid }));
+    await writeFile(join(dataDir, '.lock'), `${unrelated.pid}\n`);
+
+    const create = spawnLogdock([
+      'topics',
+      '--create',
+      '--topic',
+      'after-crash',
+      '--data-dir',
+      dataDir,
+    ]);
+    expect(await create.exited).toBe(0);
+    const second = serve(dataDir);
+    children.push(second.child);
+    expect(await waitForUrl(second)).toMatch(/^http:\/\/127\.0\.0\.1:/);
+    const list = spawnLogdock(['topics', '--list', '--data-dir', dataDir]);
+    expect(await list.exited).toBe(0);
+    expect(list.out()).toContain('after-crash');
+    expect(await stopLogdock(second)).toBe(0);
   });
 
   it('rejects a malformed port with a usage error', async () => {

@@ -118,6 +118,36 @@ describe('the look of every view', () => {
     }
   }
 
+  describe('a finished look', () => {
+    it('opens the dashboard on the busiest topic, its legend showing current values', async () => {
+      const page = app.page;
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await page.evaluate(() => (location.hash = '#/topics'));
+      await page.evaluate(() => (location.hash = '#/dashboard'));
+      const select = page.getByLabel('histogram topic');
+      await waitFor(async () => (await select.inputValue()) === 'app-logs', 'app-logs chosen');
+      const legend = page.getByTestId('histogram-chart').locator('.u-legend .u-value');
+      await legend.first().waitFor();
+      expect(await legend.allTextContents()).not.toContain('--');
+    });
+
+    it('collapses the sidebar to icons when narrow, and opens it on request', async () => {
+      const page = app.page;
+      await page.setViewportSize({ width: 1024, height: 700 });
+      const nav = page.getByRole('navigation', { name: 'Sections' });
+      await waitFor(
+        async () => (await nav.getAttribute('data-collapsed')) === 'true',
+        'icons only',
+      );
+      await page.getByTestId('nav-toggle').click();
+      expect(await nav.getAttribute('data-collapsed')).toBe('false');
+      expect(await page.getByTestId('nav-topics').textContent()).toBe('Topics');
+      await page.getByTestId('nav-toggle').click();
+      expect(await nav.getAttribute('data-collapsed')).toBe('true');
+      await page.setViewportSize({ width: 1440, height: 900 });
+    });
+  });
+
   describe('bugs seen before', () => {
     it('keeps the Delete group button readable (not white on red)', async () => {
       const page = app.page;

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Source } from '../../../../common/api/collectors';
 import { hrefFor } from '../../router';
+import { EmptyState } from '../../components/ui/PageHeader';
 import { useAppStore } from '../../store';
 import { ErrorLine } from '../ops-common/ErrorLine';
 import { formatBytes, formatRate } from '../ops-common/format';
@@ -126,7 +127,11 @@ export function CollectorsView() {
         />
       )}
       {loaded && sources.length === 0 && (
-        <p className="ops-note">No sources. Add one to collect a log file.</p>
+        <EmptyState title="No sources yet" testId="sources-empty">
+          <p>
+            Add a source to collect a log file, the output of a command, or syslog into a topic.
+          </p>
+        </EmptyState>
       )}
       {sources.length > 0 && (
         <table className="ops-table" data-testid="sources-table">

@@ -1,10 +1,11 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { LOG_LEVELS, type LogLevel } from '../../../../common/api/dashboard';
 import { hrefFor } from '../../router';
 import { useAppStore } from '../../store';
 import { ErrorLine } from '../ops-common/ErrorLine';
 import { formatBytes, formatRate } from '../ops-common/format';
 import { TimeChart } from '../ops-common/TimeChart';
+import { busiestTopic } from './busiest';
 import { usePolling } from '../ops-common/usePolling';
 import '../ops-common/ops.css';
 
@@ -27,15 +28,19 @@ const WINDOWS = [
 ] as const;
 
 /** Messages over time stacked by level, for one topic; a click opens the browser there. */
-function LevelHistogram({ topics }: { topics: string[] }) {
+function LevelHistogram({ topics, busiest }: { topics: string[]; busiest: string | null }) {
   const histogram = useAppStore((s) => s.dashboard.histogram);
   const error = useAppStore((s) => s.dashboard.histogramError);
   const loadHistogram = useAppStore((s) => s.loadHistogram);
   const openTopicAt = useAppStore((s) => s.openTopicAt);
-  const preferred = topics.find((t) => t === 'logdock.logs') ?? topics[0] ?? '';
+  const preferred = busiest ?? topics[0] ?? '';
   const [topic, setTopic] = useState('');
   const [windowMs, setWindowMs] = useState<number>(3_600_000);
   const chosen = topic || preferred;
+  // The busiest topic is chosen once; later figures do not switch what the person looks at.
+  useEffect(() => {
+    if (!topic && preferred) setTopic(preferred);
+  }, [topic, preferred]);
 
   usePolling(
     async () => {
@@ -148,7 +153,10 @@ export function DashboardView() {
     <section className="ops-view" data-testid="dashboard-view">
       <h1>Dashboard</h1>
       <ErrorLine error={error} />
-      <LevelHistogram topics={disk.map((d) => d.topic).sort()} />
+      <LevelHistogram
+        topics={disk.map((d) => d.topic).sort()}
+        busiest={busiestTopic(disk, rates?.topics ?? [])}
+      />
       <h2>Messages per second</h2>
       {rateCharts.length === 0 ? (
         <p className="ops-note">Collecting samples…</p>

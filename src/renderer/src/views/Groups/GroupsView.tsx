@@ -1,4 +1,6 @@
 import { hrefFor } from '../../router';
+import { EmptyState } from '../../components/ui/PageHeader';
+import { KcatHint } from '../../components/KcatHint';
 import { useAppStore } from '../../store';
 import { ErrorLine } from '../ops-common/ErrorLine';
 import { usePolling } from '../ops-common/usePolling';
@@ -17,9 +19,12 @@ export function GroupsView() {
       <h1>Consumer groups</h1>
       <ErrorLine error={error} />
       {loaded && groups.length === 0 && !error && (
-        <p className="ops-note">
-          No consumer groups yet. Groups appear when a consumer commits offsets.
-        </p>
+        <EmptyState title="No consumer groups yet" testId="groups-empty">
+          <p>
+            A group appears here when a Kafka consumer commits offsets, e.g.{' '}
+            <KcatHint args="-G my-group my-topic" />
+          </p>
+        </EmptyState>
       )}
       {groups.length > 0 && (
         <table className="ops-table" data-testid="groups-table">

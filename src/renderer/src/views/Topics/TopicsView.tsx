@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
 import { hrefFor } from '../../router';
+import { EmptyState } from '../../components/ui/PageHeader';
+import { KcatHint } from '../../components/KcatHint';
 import { useAppStore } from '../../store';
 import { visibleTopics } from '../../store/slices/topics';
 import { CreateTopicForm } from './CreateTopicForm';
@@ -57,11 +59,19 @@ export function TopicsView() {
       {topics.loading && topics.list.length === 0 ? (
         <p className="muted">Loading topics…</p>
       ) : shown.length === 0 ? (
-        <p className="muted" data-testid="topics-empty">
-          {topics.list.length === 0
-            ? 'No topics yet.'
-            : `No topic name contains “${topics.filter}”.`}
-        </p>
+        topics.list.length === 0 ? (
+          <EmptyState title="No topics yet" testId="topics-empty">
+            <p>
+              Collect a log file from <a href={hrefFor({ view: 'collectors' })}>Collectors</a>,
+              create a topic above, or send messages from any Kafka client, e.g.{' '}
+              <KcatHint args="-t my-topic -P" />
+            </p>
+          </EmptyState>
+        ) : (
+          <p className="muted" data-testid="topics-empty">
+            No topic name contains “{topics.filter}”.
+          </p>
+        )
       ) : (
         <table className="topics-table" data-testid="topics-table">
           <thead>
@@ -97,8 +107,10 @@ export function TopicsView() {
                   {formatDuration(t.retentionMs)}
                   {t.retentionBytes >= 0 ? ` / ${formatBytes(t.retentionBytes)}` : ''}
                 </td>
-                <td className="rate">
-                  <Sparkline values={t.rateHistory} /> {t.messageRate.toFixed(1)}/s
+                <td>
+                  <span className="rate">
+                    <Sparkline values={t.rateHistory} /> {t.messageRate.toFixed(1)}/s
+                  </span>
                 </td>
                 <td title={t.lastTimestamp === null ? '' : new Date(t.lastTimestamp).toISOString()}>
                   {formatAgo(t.lastTimestamp)}

@@ -20,6 +20,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Broker } from '../src/main/broker/broker';
+import { LocalCluster } from '../src/main/cluster';
 import { CollectorManager } from '../src/main/collectors';
 import { silentLogger } from '../src/main/logger';
 
@@ -71,7 +72,7 @@ async function until(check: () => boolean, timeoutMs: number): Promise<boolean> 
 async function openCollectors(dir: string): Promise<{ broker: Broker; manager: CollectorManager }> {
   const dataDir = join(dir, 'data');
   const broker = await Broker.open({ dataDir, logger: silentLogger });
-  const manager = new CollectorManager({ broker, dataDir, defaultSource: false });
+  const manager = new CollectorManager({ cluster: new LocalCluster(broker), dataDir, defaultSource: false });
   await manager.start();
   return { broker, manager };
 }

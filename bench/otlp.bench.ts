@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Broker } from '../src/main/broker/broker';
+import { LocalCluster } from '../src/main/cluster';
 import { CollectorManager } from '../src/main/collectors';
 import { silentLogger } from '../src/main/logger';
 
@@ -61,7 +62,7 @@ export async function run(): Promise<void> {
     const dir = mkdtempSync(join(tmpdir(), 'logdock-bench-otlp-'));
     const dataDir = join(dir, 'data');
     const broker = await Broker.open({ dataDir, logger: silentLogger });
-    const manager = new CollectorManager({ broker, dataDir, defaultSource: false });
+    const manager = new CollectorManager({ cluster: new LocalCluster(broker), dataDir, defaultSource: false });
     try {
       await manager.start();
       const view = await manager.add({ type: 'otlp', id: 'otlp', topic: 'otel-logs', port: 0 });

@@ -166,7 +166,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     const replay = new ReplayManager(cluster, { compileFilter: compileQuery });
     closers.push({ name: 'replay', close: () => replay.close() });
 
-    const collectors = new CollectorManager({ broker, dataDir, logger });
+    const collectors = new CollectorManager({ cluster, dataDir, logger });
     // Registered before start so a half-started manager is still closed on failure.
     closers.push({ name: 'collectors', close: () => collectors.close() });
     if (options.collectors !== false) await collectors.start();

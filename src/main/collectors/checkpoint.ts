@@ -10,7 +10,7 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { z } from 'zod';
-import type { BrokerApi } from '../broker/api';
+import type { Cluster } from '../cluster';
 import type { Logger } from '../logger';
 import { writeFileAtomic } from './atomic';
 import type { PastGeneration } from './copies';
@@ -89,10 +89,10 @@ export interface RecoveredFile extends FileCheckpoint {
  * its path, fingerprint and position. A record of another fingerprint that starts before
  * the last end under the same `dev:ino` ends that generation: it is added to `past`.
  * Returns the number of records scanned.
- * @throws whatever the broker throws for the topic (e.g. UNKNOWN_TOPIC).
+ * @throws whatever the cluster throws for the topic (e.g. UNKNOWN_TOPIC).
  */
 export async function scanTopic(
-  broker: BrokerApi,
+  cluster: Cluster,
   topic: string,
   source: string,
   scanFrom: Record<string, number>,
@@ -100,11 +100,11 @@ export async function scanTopic(
   past: PastGeneration[] = [],
 ): Promise<number> {
   let scanned = 0;
-  for (const p of broker.describeTopic(topic).partitions) {
+  for (const p of (await cluster.describeTopic(topic)).partitions) {
     const offset0 = Math.max(p.logStartOffset, scanFrom[String(p.partition)] ?? 0);
     let offset = offset0 > p.logEndOffset ? p.logStartOffset : offset0;
     while (offset < p.logEndOffset) {
-      const records = await broker.readRecords(topic, p.partition, offset, { maxRecords: 5000 });
+      const records = await cluster.readRecords(topic, p.partition, offset, { maxRecords: 5000 });
       if (records.length === 0) break;
       for (const r of records) {
         scanned++;

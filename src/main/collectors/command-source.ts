@@ -30,7 +30,7 @@ export class CommandSource extends QueuedSource<CommandSourceConfig> implements 
 
   /** Creates the topic and starts the process. @throws LogdockError for a bad topic. */
   async start(): Promise<void> {
-    await ensureTopic(this.deps.broker, this.config.topic);
+    await ensureTopic(this.deps.cluster, this.config.topic);
     this.state = 'running';
     this.run();
   }

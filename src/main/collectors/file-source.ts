@@ -9,7 +9,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { BrokerApi } from '../broker/api';
+import type { Cluster } from '../cluster';
 import type { Logger } from '../logger';
 import { readCheckpoint, scanTopic, writeCheckpoint, type RecoveredFile } from './checkpoint';
 import type { FileSourceConfig } from './config';
@@ -36,7 +36,7 @@ const READ_SLOTS = 8;
 export class FileSource implements Source, WatcherHost {
   readonly id: string;
   readonly sourceId: string;
-  readonly broker: BrokerApi;
+  readonly cluster: Cluster;
   readonly parser: Parser | null;
   readonly log: Logger;
   readonly clock: () => number;
@@ -81,7 +81,7 @@ export class FileSource implements Source, WatcherHost {
   ) {
     this.id = config.id;
     this.sourceId = config.id;
-    this.broker = deps.broker;
+    this.cluster = deps.cluster;
     this.clock = deps.clock;
     this.pool = deps.pool ?? new DescriptorPool(256, 30_000);
     this.matcher = new GlobMatcher(config.include, config.exclude);
@@ -95,9 +95,10 @@ export class FileSource implements Source, WatcherHost {
    * starts watching. @throws LogdockError when the topic cannot be created or read.
    */
   async start(): Promise<void> {
-    const { broker } = this.deps;
-    this.partitions = await ensureTopic(broker, this.config.topic);
-    const limit = Number(broker.describeTopic(this.config.topic).configs['max.message.bytes']);
+    const { cluster } = this.deps;
+    this.partitions = await ensureTopic(cluster, this.config.topic);
+    const { configs } = await cluster.describeTopic(this.config.topic);
+    const limit = Number(configs['max.message.bytes']);
     if (Number.isFinite(limit) && limit > 0) this.maxBatchBytes = Math.min(limit, 1024 * 1024);
     await mkdir(dirname(this.checkpointPath), { recursive: true });
     let cp = await readCheckpoint(this.checkpointPath, this.log);
@@ -105,7 +106,7 @@ export class FileSource implements Source, WatcherHost {
     if (cp && cp.topic !== this.config.topic) cp = null;
     const recovered = new Map<string, RecoveredFile>();
     const past: PastGeneration[] = [];
-    if (cp && cacheFits(broker, this.config.topic, cp.scanFrom)) {
+    if (cp && (await cacheFits(cluster, this.config.topic, cp.scanFrom))) {
       for (const f of cp.files) recovered.set(f.key, { ...f });
       past.push(...cp.past);
     } else if (cp) {
@@ -117,7 +118,7 @@ export class FileSource implements Source, WatcherHost {
       );
       cp.scanFrom = {};
     }
-    await scanTopic(broker, this.config.topic, this.id, cp?.scanFrom ?? {}, recovered, past);
+    await scanTopic(cluster, this.config.topic, this.id, cp?.scanFrom ?? {}, recovered, past);
     this.past = new PastGenerations(past);
     this.initialized = (cp?.initialized ?? false) || recovered.size > 0;
     const found = await this.matcher.discover();
@@ -449,7 +450,7 @@ export class FileSource implements Source, WatcherHost {
     const run = async () => {
       this.checkpointDirty = false;
       const scanFrom: Record<string, number> = {};
-      for (const p of this.deps.broker.describeTopic(this.config.topic).partitions) {
+      for (const p of (await this.deps.cluster.describeTopic(this.config.topic)).partitions) {
         scanFrom[String(p.partition)] = p.logEndOffset;
       }
       await Promise.allSettled([...this.inflight]);
@@ -478,8 +479,12 @@ export class FileSource implements Source, WatcherHost {
   }
 }
 
-function cacheFits(broker: BrokerApi, topic: string, scanFrom: Record<string, number>): boolean {
-  return broker
-    .describeTopic(topic)
-    .partitions.every((p) => p.logEndOffset >= (scanFrom[String(p.partition)] ?? 0));
+async function cacheFits(
+  cluster: Cluster,
+  topic: string,
+  scanFrom: Record<string, number>,
+): Promise<boolean> {
+  return (await cluster.describeTopic(topic)).partitions.every(
+    (p) => p.logEndOffset >= (scanFrom[String(p.partition)] ?? 0),
+  );
 }

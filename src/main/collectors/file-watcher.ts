@@ -9,7 +9,7 @@
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { BrokerApi, ProduceRecord } from '../broker/api';
+import type { Cluster, ProduceRecord } from '../cluster';
 import type { Logger } from '../logger';
 import { LineBatchEncoder } from './batch-encoder';
 import type { RecoveredFile } from './checkpoint';
@@ -37,7 +37,7 @@ const CHUNK_BYTES = 512 * 1024;
 export interface WatcherHost {
   readonly sourceId: string;
   readonly config: FileSourceConfig;
-  readonly broker: BrokerApi;
+  readonly cluster: Cluster;
   readonly parser: Parser | null;
   readonly log: Logger;
   readonly clock: () => number;
@@ -466,7 +466,7 @@ export class FileWatcher implements DescriptorHolder {
     gate: Promise<void> = Promise.resolve(),
   ): Promise<void> {
     const t = this.file;
-    const { config, broker } = this.host;
+    const { config, cluster } = this.host;
     const after = t.pendingStart();
     if (events.length === 0) {
       await gate;
@@ -496,7 +496,7 @@ export class FileWatcher implements DescriptorHolder {
       if (built.parseError) parseErrors++;
     }
     await this.commitAfter(
-      gate.then(() => broker.send(records, { acks: 1 })),
+      gate.then(() => cluster.send(records, { acks: 1 })),
       after,
       countEvents(events, parseErrors),
     );
@@ -510,13 +510,20 @@ export class FileWatcher implements DescriptorHolder {
     gate: Promise<void>,
   ): Promise<void> {
     const t = this.file;
-    const { config, broker } = this.host;
+    const { config, cluster } = this.host;
     const key = config.key.type === 'path' ? t.pathKey : null;
     t.encoder ??= new LineBatchEncoder(t.fixedHeaders, key);
-    const partition = key ? broker.partitionFor(config.topic, key) : (t.partition ?? 0);
     const batches = t.encoder.encode(events, now, this.host.maxBatchBytes);
+    // The partition is asked for inside the chain, so the append is tracked from this call.
     await this.commitAfter(
-      gate.then(() => broker.appendBatches(config.topic, partition, batches, { acks: 1 })),
+      gate.then(async () =>
+        cluster.appendBatches(
+          config.topic,
+          key ? await cluster.partitionFor(config.topic, key) : (t.partition ?? 0),
+          batches,
+          { acks: 1 },
+        ),
+      ),
       after,
       countEvents(events, 0),
     );

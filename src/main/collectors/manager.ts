@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { LogdockError } from '../../common/errors';
-import type { BrokerApi } from '../broker/api';
+import type { Cluster } from '../cluster';
 import { silentLogger, type Logger } from '../logger';
 import { CommandSource } from './command-source';
 import { readSourcesFile, parseSourceConfig, parseTailSpec } from './config-file';
@@ -21,7 +21,8 @@ import { SyslogSource } from './syslog-source';
 import { OtlpSource } from './otlp/otlp-source';
 
 export interface CollectorManagerOptions {
-  broker: BrokerApi;
+  /** The cluster the sources produce into. */
+  cluster: Cluster;
   dataDir: string;
   logger?: Logger;
   /** Add the default source (Logdock's own log) when no collectors.json exists. Default true. */
@@ -75,7 +76,7 @@ export class CollectorManager {
     this.store = new SourceStore(options.dataDir);
     this.log = (options.logger ?? silentLogger).child('collectors');
     this.deps = {
-      broker: options.broker,
+      cluster: options.cluster,
       dataDir: options.dataDir,
       logger: options.logger ?? silentLogger,
       clock: options.clock ?? Date.now,

@@ -1,11 +1,11 @@
 /**
  * The producing side of stream sources (command output, syslog, pipe), which have no
- * file to act as a buffer: records are queued and sent in order with one `broker.send`
+ * file to act as a buffer: records are queued and sent in order with one `cluster.send`
  * in flight, each send taking everything queued so far (batching grows with load and
  * stays at one record when idle, for latency). `full` tells the reader to pause its
  * stream until `onDrain` fires: that is the backpressure.
  */
-import type { Acks, BrokerApi, ProduceRecord } from '../broker/api';
+import type { Acks, Cluster, ProduceRecord } from '../cluster';
 
 export class RecordQueue {
   private queue: ProduceRecord[] = [];
@@ -17,7 +17,7 @@ export class RecordQueue {
   sent = 0;
 
   constructor(
-    private readonly broker: BrokerApi,
+    private readonly cluster: Cluster,
     private readonly opts: {
       maxQueuedBytes?: number;
       acks?: Acks;
@@ -60,7 +60,7 @@ export class RecordQueue {
         this.queuedBytes = 0;
         this.wakeDrain();
         try {
-          await this.broker.send(batch, { acks: this.opts.acks ?? 1 });
+          await this.cluster.send(batch, { acks: this.opts.acks ?? 1 });
           this.sent += batch.length;
           this.lastError = null;
         } catch (err) {

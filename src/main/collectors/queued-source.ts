@@ -26,7 +26,7 @@ export abstract class QueuedSource<Config extends { id: string; topic: string }>
     this.id = config.id;
     this.log = deps.logger.child(`collector:${config.id}`);
     this.rate = { at: deps.clock(), lines: 0, perSec: 0 };
-    this.queue = new RecordQueue(deps.broker, {
+    this.queue = new RecordQueue(deps.cluster, {
       onError: (err) => this.fail(`producing to ${config.topic}: ${err.message}`),
     });
   }

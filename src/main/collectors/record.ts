@@ -6,7 +6,7 @@
  * Parsing results go to headers (`level`, `field.<name>`) or, with `fields: value`, into
  * a JSON value; a line that fails to parse is stored raw with `logdock.parse-error`.
  */
-import type { ProduceRecord } from '../broker/api';
+import type { ProduceRecord } from '../cluster';
 import type { RecordHeader } from '../storage/api';
 import type { Parsed, Parser } from './parsers';
 

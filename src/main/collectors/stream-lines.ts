@@ -3,7 +3,7 @@
  * source's encoding and line limit, parse, build. Unlike a file, a stream has no offsets
  * worth recording, so records carry only the fixed headers given.
  */
-import type { ProduceRecord } from '../broker/api';
+import type { ProduceRecord } from '../cluster';
 import type { RecordHeader } from '../storage/api';
 import type { ParsingConfig } from './config';
 import { LineSplitter, type Line } from './lines';

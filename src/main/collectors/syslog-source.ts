@@ -8,7 +8,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
 import { LogdockError } from '../../common/errors';
-import type { ProduceRecord } from '../broker/api';
+import type { ProduceRecord } from '../cluster';
 import type { SyslogSourceConfig } from './config';
 import type { SourceDeps } from './source-deps';
 import { parseSyslog, type Parser } from './parsers';
@@ -36,7 +36,7 @@ export class SyslogSource extends QueuedSource<SyslogSourceConfig> implements So
    * the same number). @throws LogdockError UNAVAILABLE when a port is in use.
    */
   async start(): Promise<void> {
-    await ensureTopic(this.deps.broker, this.config.topic);
+    await ensureTopic(this.deps.cluster, this.config.topic);
     let port = this.config.port;
     try {
       if (this.config.protocol !== 'udp') {

@@ -1,22 +1,22 @@
-import type { BrokerApi } from '../broker/api';
 import { LogdockError } from '../../common/errors';
+import type { Cluster } from '../cluster';
 
 /**
  * Makes sure `topic` exists and returns its partition count. Concurrent creators are
  * fine: ALREADY_EXISTS from a lost race counts as success.
- * @throws LogdockError from the broker when the name is invalid or creation fails.
+ * @throws LogdockError from the cluster when the name is invalid or creation fails.
  */
-export async function ensureTopic(broker: BrokerApi, topic: string): Promise<number> {
+export async function ensureTopic(cluster: Cluster, topic: string): Promise<number> {
   try {
-    return broker.describeTopic(topic).partitions.length;
+    return (await cluster.describeTopic(topic)).partitions.length;
   } catch (err) {
     if (!(err instanceof LogdockError) || err.code !== 'UNKNOWN_TOPIC') throw err;
   }
   try {
-    return (await broker.createTopic(topic, { partitions: 1 })).partitions.length;
+    return (await cluster.createTopic(topic, { partitions: 1 })).partitions.length;
   } catch (err) {
     if (err instanceof LogdockError && err.code === 'ALREADY_EXISTS') {
-      return broker.describeTopic(topic).partitions.length;
+      return (await cluster.describeTopic(topic)).partitions.length;
     }
     throw err;
   }

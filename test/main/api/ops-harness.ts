@@ -54,7 +54,7 @@ export async function openOpsHarness(): Promise<OpsHarness> {
   const metrics = new MetricsSampler(cluster, { intervalMs: 1000, now: () => clock.now });
   const replay = new ReplayManager(cluster, { compileFilter: compileQuery, chunkRecords: 100 });
   const settings = await SettingsStore.open({ dataDir: dir, kafkaListener: null });
-  const collectors = new CollectorManager({ broker, dataDir: dir, defaultSource: false });
+  const collectors = new CollectorManager({ cluster, dataDir: dir, defaultSource: false });
   await collectors.start();
   const requests = {
     ...createGroupsHandlers({ cluster, metrics }),

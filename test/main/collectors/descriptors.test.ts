@@ -7,6 +7,7 @@ import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Broker } from '../../../src/main/broker/broker';
+import { LocalCluster } from '../../../src/main/cluster';
 import { CollectorManager } from '../../../src/main/collectors';
 import { openBroker, readAll, tempDir, values, waitFor } from './helpers';
 
@@ -48,7 +49,7 @@ describe.runIf(process.platform === 'linux')('file source descriptors', () => {
     for (let f = 0; f < files; f++)
       await writeFile(join(logs, `f${f}.log`), `file ${f} line 0\nfile ${f} line 1\n`);
     manager = new CollectorManager({
-      broker,
+      cluster: new LocalCluster(broker),
       dataDir: join(dir, 'data'),
       defaultSource: false,
       maxOpenFiles: 16,

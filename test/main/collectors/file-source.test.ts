@@ -11,6 +11,7 @@ import {
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Broker } from '../../../src/main/broker/broker';
+import { LocalCluster } from '../../../src/main/cluster';
 import { CollectorManager } from '../../../src/main/collectors';
 import { header, openBroker, readAll, tempDir, values, waitFor } from './helpers';
 
@@ -25,7 +26,11 @@ beforeEach(async () => {
   logs = join(dir, 'logs');
   await mkdir(logs);
   broker = await openBroker(join(dir, 'data'));
-  manager = new CollectorManager({ broker, dataDir: join(dir, 'data'), defaultSource: false });
+  manager = new CollectorManager({
+    cluster: new LocalCluster(broker),
+    dataDir: join(dir, 'data'),
+    defaultSource: false,
+  });
   await manager.start();
 });
 
@@ -37,7 +42,11 @@ afterEach(async () => {
 
 async function restart(): Promise<void> {
   await manager.close();
-  manager = new CollectorManager({ broker, dataDir: join(dir, 'data'), defaultSource: false });
+  manager = new CollectorManager({
+    cluster: new LocalCluster(broker),
+    dataDir: join(dir, 'data'),
+    defaultSource: false,
+  });
   await manager.start();
 }
 
@@ -121,7 +130,11 @@ describe('file source', () => {
     const cp = join(dir, 'data', 'collectors', 'checkpoints', 'app.json');
     await writeFile(cp, '{"version":1,"garbage');
     await appendFile(f, 'x3\n');
-    manager = new CollectorManager({ broker, dataDir: join(dir, 'data'), defaultSource: false });
+    manager = new CollectorManager({
+      cluster: new LocalCluster(broker),
+      dataDir: join(dir, 'data'),
+      defaultSource: false,
+    });
     await manager.start();
     await waitFor('3 lines', async () => (await readAll(broker, 'app-logs')).length === 3);
     expect(values(await readAll(broker, 'app-logs'))).toEqual(['x1', 'x2', 'x3']);
@@ -222,7 +235,11 @@ describe('file source', () => {
     await appendFile(f, 'l2\n');
     await rename(f, join(logs, 'app.log.1'));
     await writeFile(f, 'n1\n');
-    manager = new CollectorManager({ broker, dataDir: join(dir, 'data'), defaultSource: false });
+    manager = new CollectorManager({
+      cluster: new LocalCluster(broker),
+      dataDir: join(dir, 'data'),
+      defaultSource: false,
+    });
     await manager.start();
     await waitFor('3 lines', async () => (await readAll(broker, 'app-logs')).length === 3);
     expect(values(await readAll(broker, 'app-logs')).sort()).toEqual(['l1', 'l2', 'n1']);
@@ -350,7 +367,11 @@ describe('file source checkpoint cache', () => {
     cp.scanFrom = { '0': 1000 };
     cp.files[0].position = 9;
     await writeFile(cpPath, JSON.stringify(cp));
-    manager = new CollectorManager({ broker, dataDir: join(dir, 'data'), defaultSource: false });
+    manager = new CollectorManager({
+      cluster: new LocalCluster(broker),
+      dataDir: join(dir, 'data'),
+      defaultSource: false,
+    });
     await manager.start();
     await waitFor('k3', async () => values(await readAll(broker, 'app-logs')).includes('k3'));
     expect(values(await readAll(broker, 'app-logs'))).toEqual(['k1', 'k2', 'k3']);

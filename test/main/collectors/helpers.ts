@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { Broker } from '../../../src/main/broker/broker';
+import { LocalCluster } from '../../../src/main/cluster';
 import type { StoredRecord } from '../../../src/main/storage/api';
 import { silentLogger } from '../../../src/main/logger';
 import { CollectorManager } from '../../../src/main/collectors';
@@ -31,7 +32,7 @@ export async function startCollectors(): Promise<CollectorFixture> {
   const { dir, cleanup } = await tempDir();
   const broker = await openBroker(join(dir, 'data'));
   const manager = new CollectorManager({
-    broker,
+    cluster: new LocalCluster(broker),
     dataDir: join(dir, 'data'),
     defaultSource: false,
   });

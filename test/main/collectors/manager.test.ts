@@ -2,6 +2,7 @@ import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Broker } from '../../../src/main/broker/broker';
+import { LocalCluster } from '../../../src/main/cluster';
 import { CollectorManager, DEFAULT_SOURCE_TOPIC } from '../../../src/main/collectors';
 import { header, openBroker, readAll, tempDir, values, waitFor } from './helpers';
 
@@ -25,7 +26,7 @@ afterEach(async () => {
 });
 
 async function open(defaultSource = false): Promise<CollectorManager> {
-  manager = new CollectorManager({ broker, dataDir, defaultSource });
+  manager = new CollectorManager({ cluster: new LocalCluster(broker), dataDir, defaultSource });
   await manager.start();
   return manager;
 }
@@ -120,7 +121,12 @@ describe('CollectorManager', () => {
 
   it('stamps collected records with the clock it was given', async () => {
     const at = Date.UTC(2030, 5, 1);
-    manager = new CollectorManager({ broker, dataDir, defaultSource: false, clock: () => at });
+    manager = new CollectorManager({
+      cluster: new LocalCluster(broker),
+      dataDir,
+      defaultSource: false,
+      clock: () => at,
+    });
     await manager.start();
     await writeFile(join(dir, 'logs', 'c.log'), 'plain\n');
     await manager.add(src('c'));

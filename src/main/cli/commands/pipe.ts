@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { LogdockError } from '../../../common/errors';
 import { Broker } from '../../broker/broker';
+import { LocalCluster } from '../../cluster';
 import { parserSchema } from '../../collectors/config';
 import { createParser } from '../../collectors/parsers';
 import { RecordQueue } from '../../collectors/queue';
@@ -99,10 +100,11 @@ export async function pipe(input: NodeJS.ReadableStream, opts: PipeOptions): Pro
     return counters.lines;
   }
   const broker = await Broker.open({ dataDir, logger: createLogger({ level: 'warn' }) });
+  const cluster = new LocalCluster(broker);
   try {
-    await ensureTopic(broker, opts.topic);
+    await ensureTopic(cluster, opts.topic);
     let failure: Error | null = null;
-    const queue = new RecordQueue(broker, { onError: (err) => (failure ??= err) });
+    const queue = new RecordQueue(cluster, { onError: (err) => (failure ??= err) });
     for await (const chunk of input) {
       queue.push(lines.push(toBuffer(chunk)));
       // Backpressure: stop reading stdin while the log catches up.

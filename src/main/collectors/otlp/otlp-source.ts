@@ -56,18 +56,15 @@ export class OtlpSource extends QueuedSource<OtlpSourceConfig> implements Source
    * @throws LogdockError UNAVAILABLE when the address is in use or cannot be bound.
    */
   async start(): Promise<void> {
-    const { broker } = this.deps;
-    await ensureTopic(broker, this.config.topic);
+    const { cluster } = this.deps;
+    await ensureTopic(cluster, this.config.topic);
     this.topics.add(this.config.topic);
     const prefix = `${this.config.topic}.`;
     const perService = this.config.topicPerService
-      ? broker
-          .listTopics()
-          .map((t) => t.name)
-          .filter((n) => n.startsWith(prefix))
+      ? (await cluster.listTopics()).map((t) => t.name).filter((n) => n.startsWith(prefix))
       : [];
     for (const t of perService) this.topics.add(t);
-    await this.stored.recover(broker, [this.config.topic, ...perService], this.id);
+    await this.stored.recover(cluster, [this.config.topic, ...perService], this.id);
     const server = createServer((req, res) => void this.handle(req, res));
     server.keepAliveTimeout = 30_000;
     try {
@@ -171,10 +168,10 @@ export class OtlpSource extends QueuedSource<OtlpSourceConfig> implements Source
     if (already !== 'all' && built.records.length > 0) {
       for (const t of built.topics) {
         if (this.topics.has(t)) continue;
-        await ensureTopic(this.deps.broker, t);
+        await ensureTopic(this.deps.cluster, t);
         this.topics.add(t);
       }
-      await this.deps.broker.send(built.records, { acks: 1 });
+      await this.deps.cluster.send(built.records, { acks: 1 });
       this.counters.lines += built.records.length;
     }
     this.stored.markStored(digest);

@@ -6,7 +6,7 @@
  * `fields: value`, as one JSON value. Every record carries `logdock.request`
  * (`<digest>:<index>`) so a retried request can be recognised after a crash (requests.ts).
  */
-import type { ProduceRecord } from '../../broker/api';
+import type { ProduceRecord } from '../../cluster';
 import type { RecordHeader } from '../../storage/api';
 import { H, fixedHeader } from '../record';
 import {

@@ -14,7 +14,7 @@
  * same everything) is also stored once.
  */
 import { createHash } from 'node:crypto';
-import type { BrokerApi } from '../../broker/api';
+import type { Cluster } from '../../cluster';
 import { H, headerString } from '../record';
 import { REQUEST_HEADER } from './records';
 
@@ -57,12 +57,12 @@ export class StoredRequests {
   }
 
   /** Reads the newest records of `topics` and remembers the requests of `sourceId` in them. */
-  async recover(broker: BrokerApi, topics: string[], sourceId: string): Promise<void> {
+  async recover(cluster: Cluster, topics: string[], sourceId: string): Promise<void> {
     for (const topic of topics) {
-      for (const p of broker.describeTopic(topic).partitions) {
+      for (const p of (await cluster.describeTopic(topic)).partitions) {
         let offset = Math.max(p.logStartOffset, p.logEndOffset - TAIL_RECORDS);
         while (offset < p.logEndOffset) {
-          const records = await broker.readRecords(topic, p.partition, offset, {
+          const records = await cluster.readRecords(topic, p.partition, offset, {
             maxRecords: 5000,
           });
           if (records.length === 0) break;

@@ -8,6 +8,7 @@ import { encodeRequestProto } from '../../../../src/main/collectors/otlp/proto';
 import { requestDigest } from '../../../../src/main/collectors/otlp/requests';
 import { useCollectors, waitFor } from '../helpers';
 import { SeverityNumber, sdkSender } from './sdk';
+import { LocalCluster } from '../../../../src/main/cluster';
 
 const fx = useCollectors();
 
@@ -172,7 +173,10 @@ describe('OTLP logs receiver', () => {
       })),
     );
     await fx.manager.close();
-    const manager = new CollectorManager({ broker: fx.broker, dataDir: join(fx.dir, 'data') });
+    const manager = new CollectorManager({
+      cluster: new LocalCluster(fx.broker),
+      dataDir: join(fx.dir, 'data'),
+    });
     await manager.start();
     try {
       const port = manager.list()[0].status.listening?.tcp;

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isNoSpace, LogdockError } from '../../common/errors';
 import { createLogger, type Logger } from '../logger';
@@ -33,27 +32,19 @@ import { computeLag, planOffsetReset } from './group-admin';
 import { partitionForKey } from './murmur2';
 import { offsetsPartitionFor } from './offsets-codec';
 import { DefaultPartitioner } from './partitioner';
-import { RateMeter } from './rate';
+import { TopicAdmin, type Topic, type TopicAdminDeps } from './topic-admin';
 import { StorageHealth, type StorageHealthState } from './storage-health';
 import {
   applyTopicConfigs,
   logConfigFromTopicConfigs,
   topicConfigsFromLogConfig,
-  type TopicConfigInput,
 } from './topic-configs';
-import {
-  discoverTopics,
-  readTopicMetadata,
-  removeOrphans,
-  writeTopicMetadata,
-  type TopicMeta,
-} from './topic-metadata';
+import { discoverTopics, readTopicMetadata, removeOrphans } from './topic-metadata';
 import { isInternalTopic, validateTopicName } from './topic-names';
 import { Consumer, type ConsumerOptions } from './consumer';
 import { Producer, type ProducerOptions } from './producer';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
-const MAX_PARTITIONS = 10_000;
 
 export interface BrokerOptions {
   dataDir: string;
@@ -76,13 +67,8 @@ export interface BrokerOptions {
    * passes and delay before the first; false turns it off.
    */
   scrub?: { bytesPerSecond?: number; intervalMs?: number; startDelayMs?: number } | false;
-}
-
-interface Topic {
-  meta: TopicMeta;
-  configs: TopicConfigs;
-  logs: PartitionLog[];
-  rate: RateMeter;
+  /** Test seam: called at each step of a topic change (see topic-admin.ts). */
+  adminStep?: TopicAdminDeps['step'];
 }
 
 function fail(code: LogdockError['code'], message: string): never {
@@ -117,7 +103,8 @@ export class Broker implements BrokerApi {
   private scrubber: Scrubber | null = null;
   /** Corrupt batches met and whether the disk is full (logged, and shown in the UI). */
   readonly health: StorageHealth;
-  private adminChain: Promise<unknown> = Promise.resolve();
+  /** Topic changes (create, delete, alter, add partitions): see topic-admin.ts. */
+  private readonly admin: TopicAdmin;
   private closing: Promise<void> | null = null;
   private releaseLock: () => Promise<void> = async () => {};
 
@@ -132,6 +119,21 @@ export class Broker implements BrokerApi {
       opts.defaultTopicConfigs ?? {},
       topicConfigsFromLogConfig(this.baseLogConfig),
     );
+    this.admin = new TopicAdmin({
+      dataDir: opts.dataDir,
+      topics: this.topics,
+      clock: this.clock,
+      defaults: this.defaults,
+      baseLogConfig: this.baseLogConfig,
+      logger: this.logger,
+      openPartition: (topic, partition) => this.openPartition(topic, partition),
+      checkOpen: () => this.checkOpen(),
+      onDeleted: async (name) => {
+        for (const w of [...this.waiters]) if (w.topic === name) w.end();
+        await this.groups.deleteTopicOffsets(name);
+      },
+      step: opts.adminStep,
+    });
     this.groups = new GroupCoordinator({
       clock: this.clock,
       persist: (groupId, records) => this.persistOffsets(groupId, records),
@@ -170,18 +172,18 @@ export class Broker implements BrokerApi {
     await this.health.checkSpace();
     const catalogue = await readTopicMetadata(this.dataDir);
     const metas = catalogue ?? (await discoverTopics(this.dataDir, this.clock(), this.logger));
-    for (const meta of metas) await this.openTopic(meta);
+    for (const meta of metas) this.topics.set(meta.name, await this.admin.openLogs(meta));
     if (catalogue) {
       const counts = new Map([...this.topics].map(([name, t]) => [name, t.logs.length]));
       await removeOrphans(this.dataDir, counts, this.logger);
     }
     if (!this.topics.has(OFFSETS_TOPIC)) {
-      await this.createTopicNow(OFFSETS_TOPIC, this.opts.offsetsTopicPartitions ?? 1, {
+      await this.admin.create(OFFSETS_TOPIC, this.opts.offsetsTopicPartitions ?? 1, {
         'cleanup.policy': 'compact',
         'segment.bytes': 100 * 1024 * 1024,
       });
     } else if (!catalogue) {
-      await this.saveCatalogue();
+      await this.admin.commit('discovered topics', metas);
     }
     await this.loadOffsets();
     this.maintenance = new LogMaintenance(
@@ -201,19 +203,6 @@ export class Broker implements BrokerApi {
       });
       this.scrubber.start();
     }
-  }
-
-  private async openTopic(meta: TopicMeta): Promise<Topic> {
-    const configs = applyTopicConfigs(meta.name, this.defaults, meta.configs, this.defaults);
-    const topic: Topic = { meta, configs, logs: [], rate: new RateMeter(this.clock) };
-    try {
-      for (let p = 0; p < meta.partitions; p++) topic.logs.push(await this.openPartition(topic, p));
-    } catch (err) {
-      await Promise.all(topic.logs.map((l) => l.close().catch(() => {})));
-      throw err;
-    }
-    this.topics.set(meta.name, topic);
-    return topic;
   }
 
   private async openPartition(topic: Topic, partition: number): Promise<PartitionLog> {
@@ -286,23 +275,6 @@ export class Broker implements BrokerApi {
     await this.watchSpace(log.appendRecords(records.map((r) => ({ key: r.key, value: r.value }))));
   }
 
-  private saveCatalogue(): Promise<void> {
-    return writeTopicMetadata(
-      this.dataDir,
-      [...this.topics.values()].map((t) => t.meta),
-    );
-  }
-
-  /** Runs topic administration one operation at a time. */
-  private admin<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.adminChain.then(() => {
-      this.checkOpen();
-      return fn();
-    });
-    this.adminChain = run.catch(() => {});
-    return run;
-  }
-
   private checkOpen(): void {
     if (this.closing) fail('CLOSED', `the broker on ${this.dataDir} is closed`);
   }
@@ -350,56 +322,12 @@ export class Broker implements BrokerApi {
     } = {},
   ): Promise<TopicDescription> {
     validateTopicName(name);
-    return this.admin(async () => {
+    return this.admin.run(async () => {
       if (this.topics.has(name)) fail('ALREADY_EXISTS', `topic "${name}" already exists`);
-      await this.createTopicNow(name, opts.partitions ?? 1, opts.configs ?? {});
+      await this.admin.create(name, opts.partitions ?? 1, opts.configs ?? {});
       this.emitTopicsChanged();
       return this.describeTopic(name);
     });
-  }
-
-  private async createTopicNow(
-    name: string,
-    partitions: number,
-    configs: TopicConfigInput,
-  ): Promise<void> {
-    if (!Number.isInteger(partitions) || partitions < 1 || partitions > MAX_PARTITIONS) {
-      fail(
-        'INVALID_ARGUMENT',
-        `topic "${name}": partition count ${partitions} must be an integer in [1, ${MAX_PARTITIONS}]`,
-      );
-    }
-    const parsed = applyTopicConfigs(name, this.defaults, configs, this.defaults);
-    const overrides: Partial<TopicConfigs> = {};
-    for (const key of Object.keys(configs) as (keyof TopicConfigs)[]) {
-      (overrides as Record<string, unknown>)[key] = parsed[key];
-    }
-    // Old leftovers under this name must not become the new topic's data.
-    for (let p = 0; p < partitions; p++)
-      await rm(join(this.dataDir, `${name}-${p}`), { recursive: true, force: true });
-    const meta: TopicMeta = {
-      name,
-      topicId: randomUUID(),
-      partitions,
-      createdAt: this.clock(),
-      configs: overrides,
-    };
-    await this.openTopic(meta);
-    try {
-      await this.saveCatalogue();
-    } catch (err) {
-      const t = this.topics.get(name)!;
-      this.topics.delete(name);
-      await Promise.all(
-        t.logs.map((l) =>
-          l
-            .close()
-            .then(() => l.deleteFiles())
-            .catch(() => {}),
-        ),
-      );
-      throw err;
-    }
   }
 
   /**
@@ -408,18 +336,8 @@ export class Broker implements BrokerApi {
    * INVALID_TOPIC.
    */
   deleteTopic(name: string): Promise<void> {
-    return this.admin(async () => {
-      const t = this.topic(name);
-      if (isInternalTopic(name))
-        fail('INVALID_TOPIC', `internal topic "${name}" cannot be deleted`);
-      this.topics.delete(name);
-      for (const w of [...this.waiters]) if (w.topic === name) w.end();
-      await this.saveCatalogue();
-      for (const log of t.logs) {
-        await log.close().catch(() => {});
-        await log.deleteFiles();
-      }
-      await this.groups.deleteTopicOffsets(name);
+    return this.admin.run(async () => {
+      await this.admin.delete(name);
       this.emitTopicsChanged();
     });
   }
@@ -470,54 +388,20 @@ export class Broker implements BrokerApi {
     configs: Partial<Record<keyof TopicConfigs, string | number | null>>,
     opts: { validateOnly?: boolean } = {},
   ): Promise<TopicConfigs> {
-    return this.admin(async () => {
-      const t = this.topic(name);
-      const next = applyTopicConfigs(name, t.configs, configs, this.defaults);
-      if (opts.validateOnly) return next;
-      const logConfig = logConfigFromTopicConfigs(next, this.baseLogConfig);
-      const overrides: Partial<TopicConfigs> = { ...t.meta.configs };
-      for (const [key, value] of Object.entries(configs)) {
-        if (value === undefined) continue;
-        if (value === null) delete (overrides as Record<string, unknown>)[key];
-        else (overrides as Record<string, unknown>)[key] = next[key as keyof TopicConfigs];
-      }
-      const previous = t.meta;
-      t.meta = { ...t.meta, configs: overrides };
-      try {
-        await this.saveCatalogue();
-      } catch (err) {
-        t.meta = previous;
-        throw err;
-      }
-      t.configs = next;
-      for (const log of t.logs) log.updateConfig(logConfig);
-      this.emitTopicsChanged();
-      return { ...next };
+    return this.admin.run(async () => {
+      const next = await this.admin.alterConfigs(name, configs, opts.validateOnly ?? false);
+      if (!opts.validateOnly) this.emitTopicsChanged();
+      return next;
     });
   }
 
-  /** Grows a topic to `totalCount` partitions (never shrinks). Throws UNKNOWN_TOPIC, INVALID_ARGUMENT. */
+  /**
+   * Grows a topic to `totalCount` partitions (never shrinks); the new partitions are served
+   * only once the catalogue names them. Throws UNKNOWN_TOPIC, INVALID_ARGUMENT.
+   */
   createPartitions(name: string, totalCount: number): Promise<void> {
-    return this.admin(async () => {
-      const t = this.topic(name);
-      if (
-        !Number.isInteger(totalCount) ||
-        totalCount <= t.logs.length ||
-        totalCount > MAX_PARTITIONS
-      ) {
-        fail(
-          'INVALID_ARGUMENT',
-          `topic "${name}" has ${t.logs.length} partitions; the new count ${totalCount} must be larger (partitions are never removed) and at most ${MAX_PARTITIONS}`,
-        );
-      }
-      const added: PartitionLog[] = [];
-      for (let p = t.logs.length; p < totalCount; p++) {
-        await rm(join(this.dataDir, `${name}-${p}`), { recursive: true, force: true });
-        added.push(await this.openPartition(t, p));
-      }
-      t.logs.push(...added);
-      t.meta = { ...t.meta, partitions: totalCount };
-      await this.saveCatalogue();
+    return this.admin.run(async () => {
+      await this.admin.createPartitions(name, totalCount);
       this.emitTopicsChanged();
     });
   }
@@ -619,13 +503,15 @@ export class Broker implements BrokerApi {
     if (this.opts.autoCreateTopics === false)
       fail('UNKNOWN_TOPIC', `topic "${name}" does not exist`);
     validateTopicName(name);
-    await this.admin(async () => {
-      if (this.topics.has(name)) return;
-      await this.createTopicNow(name, this.opts.defaultPartitions ?? 1, {});
-      this.emitTopicsChanged();
-    }).catch((err: unknown) => {
-      if ((err as LogdockError).code !== 'ALREADY_EXISTS') throw err;
-    });
+    await this.admin
+      .run(async () => {
+        if (this.topics.has(name)) return;
+        await this.admin.create(name, this.opts.defaultPartitions ?? 1, {});
+        this.emitTopicsChanged();
+      })
+      .catch((err: unknown) => {
+        if ((err as LogdockError).code !== 'ALREADY_EXISTS') throw err;
+      });
   }
 
   /**
@@ -887,7 +773,7 @@ export class Broker implements BrokerApi {
       this.groups.close();
       // Group records the coordinator is still writing (e.g. a last member's leave).
       await this.groups.flush();
-      await this.adminChain;
+      await this.admin.idle();
       const logs = [...this.topics.values()].flatMap((t) => t.logs);
       const results = await Promise.allSettled(logs.map((l) => l.close()));
       this.topics.clear();

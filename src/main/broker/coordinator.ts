@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LogdockError, type ErrorCode } from '../../common/errors';
 import type { GroupDescription, GroupSummary } from './api';
-import { decodeAssignment } from './consumer-protocol';
+import { decodeAssignment, decodeSubscription } from './consumer-protocol';
 import {
   Group,
   type CommittedOffset,
@@ -450,6 +450,65 @@ export class GroupCoordinator {
       );
       for (const o of gone) group.offsets.delete(`${o.topic}:${o.partition}`);
     }
+  }
+
+  /**
+   * Kafka's OffsetDelete (KIP-496): removes a group's committed offsets for `partitions`.
+   * While the group has members using the consumer protocol, partitions of topics they
+   * subscribe to are refused (GROUP_SUBSCRIBED_TO_TOPIC); unknown partitions are
+   * UNKNOWN_TOPIC / UNKNOWN_PARTITION; partitions without an offset are simply done.
+   * Throws UNKNOWN_GROUP (or a GroupError INVALID_GROUP_ID), CLOSED.
+   */
+  async deleteOffsets(
+    groupId: string,
+    partitions: { topic: string; partition: number }[],
+  ): Promise<PartitionResult[]> {
+    this.checkOpen();
+    if (!groupId) throw new GroupError('INVALID_GROUP_ID', 'OffsetDelete: group id is empty');
+    const group = this.groups.get(groupId);
+    if (!group) fail('UNKNOWN_GROUP', `group ${groupId} does not exist`);
+    const subscribed = this.subscribedTopics(group);
+    const results: PartitionResult[] = [];
+    const gone: { topic: string; partition: number }[] = [];
+    for (const { topic, partition } of partitions) {
+      const count = this.partitionCount(topic);
+      let result: PartitionResult = { topic, partition, error: null };
+      if (count === null) result.error = 'UNKNOWN_TOPIC';
+      else if (!Number.isInteger(partition) || partition < 0 || partition >= count)
+        result.error = 'UNKNOWN_PARTITION';
+      else if (subscribed.has(topic))
+        result = { topic, partition, ...failure('GROUP_SUBSCRIBED_TO_TOPIC') };
+      else if (group.offsets.has(`${topic}:${partition}`)) gone.push({ topic, partition });
+      results.push(result);
+    }
+    if (gone.length > 0) {
+      await this.persistFn(
+        groupId,
+        gone.map((o) => ({
+          key: encodeOffsetCommitKey(groupId, o.topic, o.partition),
+          value: null,
+        })),
+      );
+      for (const o of gone) group.offsets.delete(`${o.topic}:${o.partition}`);
+      this.emitChange();
+    }
+    return results;
+  }
+
+  /** Topics the group's members subscribe to (consumer protocol only; empty otherwise). */
+  private subscribedTopics(group: Group): Set<string> {
+    const topics = new Set<string>();
+    if (group.protocolType !== 'consumer') return topics;
+    for (const m of group.members.values()) {
+      const chosen = m.protocols.find((p) => p.name === group.protocolName) ?? m.protocols[0];
+      if (!chosen) continue;
+      try {
+        for (const t of decodeSubscription(chosen.metadata).topics) topics.add(t);
+      } catch {
+        // A member whose metadata does not decode subscribes to nothing we can name.
+      }
+    }
+    return topics;
   }
 
   // ---------------------------------------------------------------- administration

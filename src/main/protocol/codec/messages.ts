@@ -55,6 +55,7 @@ const ADVERTISED: Record<string, number> = {
   CreatePartitions: 3,
   DeleteGroups: 2,
   IncrementalAlterConfigs: 1,
+  OffsetDelete: 0,
   DescribeCluster: 1,
 };
 
@@ -84,6 +85,7 @@ export const API_KEYS = {
   CreatePartitions: 37,
   DeleteGroups: 42,
   IncrementalAlterConfigs: 44,
+  OffsetDelete: 47,
   DescribeCluster: 60,
 } as const;
 

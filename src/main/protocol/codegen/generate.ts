@@ -42,6 +42,7 @@ export const SUPPORTED_APIS = [
   'CreatePartitions',
   'DeleteGroups',
   'IncrementalAlterConfigs',
+  'OffsetDelete',
   'DescribeCluster',
 ] as const;
 

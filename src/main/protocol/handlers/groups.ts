@@ -301,3 +301,36 @@ export const deleteGroups: Handler = async (ctx, req) => {
   }
   return { throttleTimeMs: 0, results };
 };
+
+/**
+ * OffsetDelete (KIP-496, `kafka-consumer-groups --delete-offsets`): a top-level error for
+ * the group (unknown, invalid id), else one code per partition (see
+ * GroupCoordinator.deleteOffsets).
+ */
+export const offsetDelete: Handler = async (ctx, req) => {
+  const topics = asArray(req.topics);
+  const partitions = topics.flatMap((t) =>
+    asArray(t.partitions).map((p) => ({
+      topic: t.name as string,
+      partition: p.partitionIndex as number,
+    })),
+  );
+  let results;
+  try {
+    results = await ctx.broker.groups.deleteOffsets(req.groupId as string, partitions);
+  } catch (err) {
+    return { errorCode: kafkaErrorCode(err), throttleTimeMs: 0, topics: [] };
+  }
+  const codes = new Map(results.map((r) => [`${r.partition}:${r.topic}`, kafkaCodeOfResult(r)]));
+  return {
+    errorCode: 0,
+    throttleTimeMs: 0,
+    topics: topics.map((t) => ({
+      name: t.name,
+      partitions: asArray(t.partitions).map((p) => ({
+        partitionIndex: p.partitionIndex,
+        errorCode: codes.get(`${p.partitionIndex as number}:${t.name as string}`) ?? 0,
+      })),
+    })),
+  };
+};

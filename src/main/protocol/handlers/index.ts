@@ -13,6 +13,7 @@ import {
   leaveGroup,
   listGroups,
   offsetCommit,
+  offsetDelete,
   offsetFetch,
   syncGroup,
 } from './groups';
@@ -49,5 +50,6 @@ export const HANDLERS: ReadonlyMap<number, Handler> = new Map<number, Handler>([
   [API_KEYS.CreatePartitions, createPartitions],
   [API_KEYS.DeleteGroups, deleteGroups],
   [API_KEYS.IncrementalAlterConfigs, incrementalAlterConfigs],
+  [API_KEYS.OffsetDelete, offsetDelete],
   [API_KEYS.DescribeCluster, describeCluster],
 ]);

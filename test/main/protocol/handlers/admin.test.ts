@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { encodeRecordBatch } from '../../../../src/main/storage/record-batch';
 import type { Struct } from '../../../../src/main/protocol/codec/compile';
-import { RawClient, useLogdock, type Logdock } from '../helpers';
+import { RawClient, useLogdock, waitFor, type Logdock } from '../helpers';
+import { encodeSubscription } from '../../../../src/main/broker/consumer-protocol';
 
 const logdock = useLogdock();
 
@@ -226,6 +227,72 @@ describe('admin APIs', () => {
       });
     expect((await join('codes-group', 1)).errorCode).toBe(26); // INVALID_SESSION_TIMEOUT
     expect((await join('', 10_000)).errorCode).toBe(24); // INVALID_GROUP_ID
+  });
+
+  it('deletes committed offsets with OffsetDelete, except of topics an active member subscribes to', async () => {
+    const { ld, client } = await setup();
+    await ld.broker.createTopic('kept', { partitions: 2 });
+    await ld.broker.createTopic('other', { partitions: 1 });
+    const offsets = [
+      { topic: 'kept', partition: 0, offset: 3 },
+      { topic: 'kept', partition: 1, offset: 4 },
+      { topic: 'other', partition: 0, offset: 5 },
+    ];
+    await ld.broker.groups.setOffsets('od-group', offsets);
+    const del = (groupId: string, topics: [string, number[]][]) =>
+      client.request('OffsetDelete', 0, {
+        groupId,
+        topics: topics.map(([name, ps]) => ({
+          name,
+          partitions: ps.map((partitionIndex) => ({ partitionIndex })),
+        })),
+      });
+    const codes = (res: Struct) =>
+      list(res.topics).flatMap((t) =>
+        list(t.partitions).map((p) => [t.name, p.partitionIndex, p.errorCode]),
+      );
+    const res = await del('od-group', [
+      ['kept', [0]],
+      ['nowhere', [0]],
+    ]);
+    expect(res.errorCode).toBe(0);
+    expect(codes(res)).toEqual([
+      ['kept', 0, 0],
+      ['nowhere', 0, 3],
+    ]);
+    expect([...ld.broker.committedOffsets('od-group')]).toEqual([
+      ['kept:1', 4],
+      ['other:0', 5],
+    ]);
+    expect((await del('no-such-group', [['kept', [1]]])).errorCode).toBe(69);
+    // An active consumer of "kept": its offsets stay; another topic's go.
+    const joined = client.request('JoinGroup', 3, {
+      groupId: 'od-group',
+      sessionTimeoutMs: 30_000,
+      rebalanceTimeoutMs: 1000,
+      memberId: '',
+      protocolType: 'consumer',
+      protocols: [{ name: 'range', metadata: encodeSubscription({ topics: ['kept'] }) }],
+    });
+    await waitFor(() => ld.broker.describeGroup('od-group').members === 1, 'the member to join');
+    const busy = await (
+      await logdock.client(ld.port)
+    ).request('OffsetDelete', 0, {
+      groupId: 'od-group',
+      topics: [
+        { name: 'kept', partitions: [{ partitionIndex: 1 }] },
+        { name: 'other', partitions: [{ partitionIndex: 0 }] },
+      ],
+    });
+    expect(codes(busy)).toEqual([
+      ['kept', 1, 86],
+      ['other', 0, 0],
+    ]);
+    await joined;
+    // The deletions are stored: a restart does not bring the offsets back.
+    await ld.stop();
+    const again = await logdock.start({}, ld.dir);
+    expect([...again.broker.committedOffsets('od-group')]).toEqual([['kept:1', 4]]);
   });
 
   it('lists, describes and deletes groups, and describes the cluster', async () => {

@@ -11,6 +11,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Cluster } from '../cluster';
 import type { Logger } from '../logger';
+import { RotationOrder } from './rotation-order';
 import { readCheckpoint, scanTopic, writeCheckpoint, type RecoveredFile } from './checkpoint';
 import type { FileSourceConfig } from './config';
 import { PastGenerations, PrefixIndex, type PastGeneration } from './copies';
@@ -51,6 +52,9 @@ export class FileSource implements Source, WatcherHost {
   private readonly byPath = new Map<string, FileWatcher>();
   /** Watchers the short tick looks at (see FileWatcher.needsPolling); the rest wait for events. */
   private readonly active = new Set<FileWatcher>();
+  /** Rotated families, read oldest first; readers waiting for an older relative. */
+  private readonly order = new RotationOrder<FileWatcher>();
+  private readonly waiting = new Set<FileWatcher>();
   /** How long the last reconcile walk took. */
   private scanMs = 0;
   private readonly watchers = new Map<string, FSWatcher>();
@@ -207,6 +211,9 @@ export class FileSource implements Source, WatcherHost {
   finished(w: FileWatcher): void {
     this.files.delete(w.file.key);
     this.active.delete(w);
+    const relatives = this.order.relatives(w);
+    this.order.delete(w);
+    this.wake(relatives);
     if (this.byPath.get(w.file.path) === w) this.byPath.delete(w.file.path);
     this.heads.delete(w.file);
     this.past.add(w.file.fp, w.file.committed);
@@ -288,6 +295,7 @@ export class FileSource implements Source, WatcherHost {
     }
     this.files.set(key, w);
     this.byPath.set(path, w);
+    this.order.set(w);
     this.checkpointDirty = true;
     return w;
   }
@@ -383,6 +391,7 @@ export class FileSource implements Source, WatcherHost {
     if (this.byPath.get(w.file.path) === w) this.byPath.delete(w.file.path);
     w.renamed(path);
     this.byPath.set(path, w);
+    this.order.set(w);
   }
 
   private watchDirs(dirs: Set<string>): void {
@@ -424,6 +433,11 @@ export class FileSource implements Source, WatcherHost {
       this.again.add(w);
       return;
     }
+    if (this.order.olderUnread(w)) {
+      this.waiting.add(w);
+      return;
+    }
+    this.waiting.delete(w);
     const run = (async () => {
       do {
         this.again.delete(w);
@@ -435,8 +449,14 @@ export class FileSource implements Source, WatcherHost {
         this.pumping.delete(w);
         if (this.files.get(w.file.key) === w && w.needsPolling()) this.active.add(w);
         else this.active.delete(w);
+        this.wake(this.order.relatives(w));
       });
     this.pumping.set(w, run);
+  }
+
+  /** Kicks those of `relatives` that waited for an older file of their family. */
+  private wake(relatives: FileWatcher[]): void {
+    for (const r of relatives) if (this.waiting.has(r)) this.kick(r);
   }
 
   // ---- checkpoint cache ----

@@ -173,6 +173,7 @@ export class FileWatcher implements DescriptorHolder {
       );
       t.fh = fh;
       t.size = st.size;
+      t.mtimeMs = st.mtimeMs;
       t.rotated = at.rotated;
       if (replaced) t.stats.truncations = 1;
       const w = new FileWatcher(t, host);
@@ -303,7 +304,9 @@ export class FileWatcher implements DescriptorHolder {
       let size = known;
       const fresh = size <= t.readPos;
       if (fresh) {
-        size = (await fh.stat()).size;
+        const st = await fh.stat();
+        size = st.size;
+        t.mtimeMs = st.mtimeMs;
         if (size < t.readPos) {
           await previous;
           this.truncated(size);

@@ -20,6 +20,8 @@ export class TrackedFile {
   committed: number;
   /** Largest size seen, to report bytes lost to a truncation. */
   size = 0;
+  /** Last modification time seen, to read a rotated family oldest first. */
+  mtimeMs = 0;
   /** Set once the path no longer leads to this file: drain, then let go. */
   rotated = false;
   /** When the file last grew (by the source's clock). */

@@ -1,5 +1,6 @@
 import type { systemRequests, systemSubscriptions } from '../../common/api/system';
-import type { Broker } from '../broker';
+import { LogdockError } from '../../common/errors';
+import type { Cluster } from '../cluster';
 import type { Services } from '../services';
 import { APP_VERSION } from '../version';
 import type { HandlersFor, SubscriptionHandlersFor } from './dispatcher';
@@ -21,16 +22,26 @@ export function createSystemHandlers(services: Services): HandlersFor<typeof sys
   };
 }
 
-/** `system.storage`: the broker's storage health at start and on every change. */
+/**
+ * `system.storage`: the health of the embedded log's storage at start and on every change.
+ * A cluster without a local log has no such storage: the subscription is refused.
+ */
 export function createSystemSubscriptions(deps: {
-  broker: Pick<Broker, 'storageHealth' | 'onStorageHealth' | 'onTopicsChanged'>;
+  cluster: Cluster;
 }): SubscriptionHandlersFor<typeof systemSubscriptions> {
   return {
     'system.storage': (_params, emit) => {
-      const send = () => emit(deps.broker.storageHealth());
-      const off = deps.broker.onStorageHealth(send);
+      const { cluster } = deps;
+      const { local } = cluster;
+      if (!local) {
+        throw new LogdockError('UNSUPPORTED', 'system.storage: the cluster has no local storage');
+      }
+      const send = () => {
+        local.storageHealth().then(emit, () => {}); // closing: nothing more to report
+      };
+      const off = local.onStorageHealth(send);
       // A deleted topic takes its findings along.
-      const offTopics = deps.broker.onTopicsChanged(send);
+      const offTopics = cluster.onTopicsChanged(send);
       setImmediate(send);
       return () => {
         off();

@@ -26,7 +26,9 @@ import type {
   StoredRecord,
   TimestampType,
 } from '../storage/api';
+import type { StorageHealthState } from '../broker/storage-health';
 
+export type { StorageHealthState };
 export type {
   AppendResult,
   CleanupPolicy,
@@ -178,14 +180,19 @@ export interface OffsetResetPlanEntry {
 // ------------------------------------------------------------------ capabilities
 
 /**
- * What only a cluster whose log lives in this process has: segment files, and retention and
- * compaction run on demand. Callers test `cluster.local` before using it.
+ * What only a cluster whose log lives in this process has: segment files, retention and
+ * compaction run on demand, and the health of its storage. Callers test `cluster.local`
+ * before using it.
  */
 export interface LocalLogCapability {
   /** The segments of a partition, oldest first. Throws UNKNOWN_TOPIC, UNKNOWN_PARTITION. */
   segments(topic: string, partition: number): Promise<SegmentInfo[]>;
   /** Runs retention and compaction on every partition now (they also run on an interval). */
   runMaintenance(): Promise<void>;
+  /** Corrupt batches met, whether appends are refused for a full disk, the last scrub. */
+  storageHealth(): Promise<StorageHealthState>;
+  /** Called when `storageHealth()` changes. Returns an unsubscribe function. */
+  onStorageHealth(listener: () => void): () => void;
 }
 
 // ------------------------------------------------------------------ the interface

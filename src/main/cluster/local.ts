@@ -43,6 +43,8 @@ export class LocalCluster implements Cluster {
     this.local = {
       segments: async (topic, partition) => broker.segments(topic, partition),
       runMaintenance: async () => broker.runMaintenance(),
+      storageHealth: async () => broker.storageHealth(),
+      onStorageHealth: (listener) => broker.onStorageHealth(listener),
     };
   }
 

@@ -50,13 +50,14 @@ describe('LocalCluster', () => {
     expect(await c.waitForData('logs', 0, 0, 10_000)).toBe(true);
   });
 
-  it('offers segments and maintenance as the local capability', async () => {
+  it('offers segments, maintenance and storage health as the local capability', async () => {
     await createTopicOfTen(fixture.broker);
     const c = cluster();
     expect(c.local).toBeDefined();
     const segs = await c.local!.segments('t', 0);
     expect(segs.at(-1)).toMatchObject({ active: true, nextOffset: 5 });
     await c.local!.runMaintenance();
+    expect(await c.local!.storageHealth()).toMatchObject({ corrupt: [], diskFull: null });
   });
 
   it('plans an offset reset for a group with members but refuses to apply it', async () => {

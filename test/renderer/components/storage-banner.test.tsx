@@ -13,6 +13,7 @@ import {
 } from '../../../src/main/api/dispatcher';
 import { createSystemSubscriptions } from '../../../src/main/api/system';
 import { openBroker, type Broker } from '../../../src/main/broker';
+import { LocalCluster } from '../../../src/main/cluster';
 import { iterateBatches } from '../../../src/main/storage';
 import { createInProcessClient } from '../../../src/main/transport/inprocess';
 import { StorageBanner } from '../../../src/renderer/src/components/StorageBanner';
@@ -48,7 +49,9 @@ async function corruptDataDir(): Promise<{ file: string; position: number }> {
 }
 
 function connect(b: Broker): void {
-  const subs = createSystemSubscriptions({ broker: b }) as unknown as SubscriptionHandlers;
+  const subs = createSystemSubscriptions({
+    cluster: new LocalCluster(b),
+  }) as unknown as SubscriptionHandlers;
   const client = createInProcessClient(new Dispatcher({} as RequestHandlers, subs));
   useAppStore.getState().setApi(client, 'in-process');
   useAppStore.getState().setConnection('open');

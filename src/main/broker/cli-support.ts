@@ -3,6 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { ApiClient } from '../../common/api/contract';
 import { defaultDataDir } from '../data-dir';
 import { connectRunningLogdock } from '../headless/api-file';
+import { chooseDataDir } from '../settings/data-dir-pointer';
 import { createLogger } from '../logger';
 import { openBroker } from './index';
 import type { Broker } from './broker';
@@ -13,21 +14,49 @@ import type { Broker } from './broker';
  * does), run, and close it again, so that nothing is lost on the way out.
  */
 export const DATA_DIR_HELP =
-  'data directory (default: $LOGDOCK_DATA_DIR or the OS app-data folder)';
+  'data directory (default: $LOGDOCK_DATA_DIR or the OS app-data folder, or the folder chosen in its Settings)';
 
-export function dataDirOf(opts: { dataDir?: string }): string {
-  return resolve(opts.dataDir ?? defaultDataDir());
+/**
+ * The data directory a command uses: `--data-dir`, else the one `logdock serve` and the app
+ * would use — `$LOGDOCK_DATA_DIR` or the OS app-data folder, following the data-directory
+ * pointer saved in its settings.json — so that the CLI finds a running Logdock.
+ */
+export async function dataDirOf(opts: { dataDir?: string }): Promise<string> {
+  return resolve(opts.dataDir ?? (await chooseDataDir(defaultDataDir())));
+}
+
+/** A Logdock serving the data directory, reached through its API. */
+export interface RunningLogdock {
+  dataDir: string;
+  url: string;
+  pid: number;
+  /** `host:port` of its Kafka listener, null when off. */
+  kafkaListener: string | null;
+  /** Connected; the caller must `close()` it. */
+  api: ApiClient & { close(): void };
+}
+
+/** Says on stderr what a command works on, so nothing is ever written somewhere unsaid. */
+export function announce(text: string): void {
+  process.stderr.write(`logdock: ${text}\n`);
 }
 
 /**
- * The API of a Logdock running on the data directory (found through its `api.json`), or
- * null when none runs. The caller must `close()` it.
+ * The Logdock serving the data directory (found through its `api.json` and confirmed by
+ * its API answering), or null when none runs.
  */
-export async function runningApi(opts: {
-  dataDir?: string;
-}): Promise<(ApiClient & { close(): void }) | null> {
-  const running = await connectRunningLogdock(dataDirOf(opts));
-  return running?.client ?? null;
+export async function runningLogdock(opts: { dataDir?: string }): Promise<RunningLogdock | null> {
+  const dataDir = await dataDirOf(opts);
+  const running = await connectRunningLogdock(dataDir);
+  if (!running) return null;
+  const { info, client, system } = running;
+  return {
+    dataDir,
+    url: info.url,
+    pid: info.pid,
+    kafkaListener: system.kafkaListener,
+    api: client,
+  };
 }
 
 /**
@@ -39,12 +68,13 @@ export async function withLogdock<T>(
   direct: (broker: Broker) => Promise<T>,
   viaApi: (api: ApiClient) => Promise<T>,
 ): Promise<T> {
-  const api = await runningApi(opts);
-  if (!api) return withBroker(opts, direct);
+  const running = await runningLogdock(opts);
+  if (!running) return withBroker(opts, direct);
+  announce(`using the Logdock (pid ${running.pid}) serving ${running.dataDir} at ${running.url}`);
   try {
-    return await viaApi(api);
+    return await viaApi(running.api);
   } finally {
-    api.close();
+    running.api.close();
   }
 }
 
@@ -53,8 +83,10 @@ export async function withBroker<T>(
   opts: { dataDir?: string },
   fn: (broker: Broker) => Promise<T>,
 ): Promise<T> {
+  const dataDir = await dataDirOf(opts);
+  announce(`using data directory ${dataDir} (no Logdock is serving it)`);
   const broker = await openBroker({
-    dataDir: dataDirOf(opts),
+    dataDir,
     logger: createLogger({ scope: 'broker', level: 'warn' }),
     // Command-line tools never trigger background retention passes of their own.
     retentionCheckIntervalMs: 24 * 3600_000,

@@ -2,6 +2,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { z } from 'zod';
+import type { ResultOf } from '../../common/api/contract';
 import {
   createWebSocketClient,
   type WebSocketApiClient,
@@ -20,6 +21,8 @@ export const apiFileSchema = z.object({
   pid: z.number().int(),
 });
 export type ApiFile = z.infer<typeof apiFileSchema>;
+
+type SystemInfo = ResultOf<'system.info'>;
 
 export function apiFilePath(dataDir: string): string {
   return join(dataDir, 'api.json');
@@ -82,7 +85,7 @@ export async function findRunningLogdock(
 export async function connectRunningLogdock(
   dataDir: string,
   timeoutMs = 3000,
-): Promise<{ info: ApiFile; client: WebSocketApiClient } | undefined> {
+): Promise<{ info: ApiFile; client: WebSocketApiClient; system: SystemInfo } | undefined> {
   const info = await readApiFile(dataDir);
   if (!info) return undefined;
   const client = createWebSocketClient({
@@ -92,15 +95,12 @@ export async function connectRunningLogdock(
     reconnect: false,
   });
   let timer: NodeJS.Timeout | undefined;
-  const answered = await Promise.race([
-    client.call('system.info', {}).then(
-      () => true,
-      () => false,
-    ),
-    new Promise<boolean>((done) => (timer = setTimeout(() => done(false), timeoutMs))),
+  const system = await Promise.race([
+    client.call('system.info', {}).catch(() => null),
+    new Promise<null>((done) => (timer = setTimeout(() => done(null), timeoutMs))),
   ]);
   clearTimeout(timer);
-  if (answered) return { info, client };
+  if (system) return { info, client, system };
   client.close();
   return undefined;
 }

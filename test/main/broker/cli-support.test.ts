@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { spawnLogdock, stopLogdock } from '../cli/commands/serve-process';
-import { useCliDataDir, waitFor } from './helpers';
+import { saveDataDirPointer } from '../../../src/main/settings/data-dir-pointer';
+import { serveArgs, spawnLogdock, stopLogdock, waitForUrl } from '../cli/commands/serve-process';
+import { runCli, useCliDataDir, waitFor } from './helpers';
 
 const cli = useCliDataDir();
 
@@ -59,9 +60,52 @@ describe('CLI commands against a running Logdock (withLogdock)', () => {
       expect(shrink.stderr).toMatch(/can only be increased/);
       const consumed = await cli.run(['consume', '--topic', 'live', '--max-messages', '1']);
       expect(consumed.code).toBe(1);
-      expect(consumed.stderr).toContain('Logdock is running on');
+      expect(consumed.stderr).toContain(`is serving ${cli.dir}`);
     } finally {
       await stopLogdock(serve);
     }
+  });
+});
+
+describe('which data directory a command uses', () => {
+  it("follows the default folder's pointer to a running Logdock and says on stderr what it uses", async () => {
+    // A home of the test's own: the default folder is <config>/Logdock, pointing elsewhere.
+    const { LOGDOCK_DATA_DIR: _unset, ...rest } = process.env;
+    const env = { ...rest, XDG_CONFIG_HOME: join(cli.dir, 'config') };
+    const target = join(cli.dir, 'chosen');
+    await saveDataDirPointer(join(cli.dir, 'config', 'Logdock'), target);
+
+    const created = await runCli(['topics', '--create', '--topic', 'app'], '', env);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stderr).toContain(
+      `logdock: using data directory ${target} (no Logdock is serving it)`,
+    );
+    expect(existsSync(join(target, 'app-0'))).toBe(true);
+
+    const serve = spawnLogdock(['serve', ...serveArgs(target).slice(2)], { env });
+    try {
+      await waitForUrl(serve);
+      const produced = await runCli(['produce', '--topic', 'app'], 'one\ntwo\n', env);
+      expect(produced.code, produced.stderr).toBe(0);
+      expect(produced.stderr).toMatch(
+        new RegExp(
+          `logdock: using the Logdock \\(pid ${serve.child.pid}\\) serving ${target} at ws://127\\.0\\.0\\.1:\\d+`,
+        ),
+      );
+      // consume cannot share the directory; its hint names the listener's real port.
+      const consumed = await runCli(['consume', '--topic', 'app'], '', env);
+      expect(consumed.code).toBe(1);
+      const port = /kcat -b 127\.0\.0\.1:(\d+) -C -t app/.exec(consumed.stderr)?.[1];
+      expect(port, consumed.stderr).toBeDefined();
+      expect(serve.err() + serve.out()).toContain(`127.0.0.1:${port}`);
+    } finally {
+      await stopLogdock(serve);
+    }
+    const listed = await runCli(['topics', '--list'], '', {
+      ...env,
+      LOGDOCK_DATA_DIR: join(cli.dir, 'env'),
+    });
+    expect(listed.stderr).toContain(`using data directory ${join(cli.dir, 'env')} (no`);
+    expect(listed.stdout).toBe('');
   });
 });

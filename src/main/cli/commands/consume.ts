@@ -8,8 +8,7 @@ import {
   parsePositive,
   parseTimestamp,
   withBroker,
-  runningApi,
-  dataDirOf,
+  runningLogdock,
 } from '../../broker/cli-support';
 
 interface ConsumeOptions {
@@ -103,12 +102,15 @@ export function registerConsume(program: Command): void {
         cmd.error('error: --group cannot be combined with --partition, --offset or --timestamp');
       }
       let total = 0;
-      const api = await runningApi(opts);
-      if (api) {
-        api.close();
+      const running = await runningLogdock(opts);
+      if (running) {
+        running.api.close();
+        const through = running.kafkaListener
+          ? `read through its Kafka listener (e.g. kcat -b ${running.kafkaListener} -C -t ${opts.topic})`
+          : 'turn on its Kafka listener (Settings) and read through it';
         throw new LogdockError(
           'UNAVAILABLE',
-          `Logdock is running on ${dataDirOf(opts)}; consume reads the data directory itself, so stop Logdock first, or read through its Kafka listener (e.g. kcat -b 127.0.0.1:9092 -t ${opts.topic})`,
+          `Logdock (pid ${running.pid}) is serving ${running.dataDir}; consume reads the data directory itself, so stop Logdock first, or ${through}`,
         );
       }
       await withBroker(opts, async (broker) => {

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
 import { LogdockError } from '../../../common/errors';
 import { Broker } from '../../broker/broker';
 import { LocalCluster } from '../../cluster';
@@ -9,7 +8,7 @@ import { RecordQueue } from '../../collectors/queue';
 import { H, fixedHeader } from '../../collectors/record';
 import { StreamLines } from '../../collectors/stream-lines';
 import { ensureTopic } from '../../collectors/topic';
-import { defaultDataDir } from '../../data-dir';
+import { announce, dataDirOf } from '../../broker/cli-support';
 import { connectRunningLogdock } from '../../headless/api-file';
 import { createLogger } from '../../logger';
 
@@ -66,7 +65,7 @@ export async function pipe(input: NodeJS.ReadableStream, opts: PipeOptions): Pro
       `--encoding must be utf8, utf16le, utf16be or latin1, got "${encoding}"`,
     );
   }
-  const dataDir = resolve(opts.dataDir ?? defaultDataDir());
+  const dataDir = await dataDirOf(opts);
   const counters = { lines: 0, cutLines: 0, parseErrors: 0 };
   const lines = new StreamLines(
     opts.topic,
@@ -78,6 +77,9 @@ export async function pipe(input: NodeJS.ReadableStream, opts: PipeOptions): Pro
   const running = await connectRunningLogdock(dataDir);
   if (running) {
     const api = running.client;
+    announce(
+      `using the Logdock (pid ${running.info.pid}) serving ${dataDir} at ${running.info.url}`,
+    );
     try {
       const produce = async (records: ReturnType<StreamLines['push']>) => {
         for (const r of records) {
@@ -99,6 +101,7 @@ export async function pipe(input: NodeJS.ReadableStream, opts: PipeOptions): Pro
     }
     return counters.lines;
   }
+  announce(`using data directory ${dataDir} (no Logdock is serving it)`);
   const broker = await Broker.open({ dataDir, logger: createLogger({ level: 'warn' }) });
   const cluster = new LocalCluster(broker);
   try {

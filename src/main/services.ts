@@ -9,6 +9,7 @@ import { defaultDataDir } from './data-dir';
 import { createLogger, openLogFile, type Logger } from './logger';
 import { MetricsSampler } from './metrics/sampler';
 import { startKafkaServer, type KafkaServer } from './protocol';
+import { ClusterConnections } from './remote/connections';
 import { ClusterRegistry } from './remote/registry';
 import { keyFileCipher, SecretStore, type SecretCipher } from './remote/secrets';
 import { ReplayManager } from './replay/manager';
@@ -43,6 +44,8 @@ export interface Services {
   readonly collectors: CollectorManager;
   /** `local` and the remote Kafka clusters a person added (docs/clusters.md). */
   readonly clusters: ClusterRegistry;
+  /** Open connections to those clusters by name, for requests that name one. */
+  readonly connections: ClusterConnections;
   /**
    * Closes every service in the reverse order of opening, flushing what they hold. Safe to
    * call more than once and concurrently: later calls return the first call's promise.
@@ -163,6 +166,9 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     metrics.start();
     closers.push({ name: 'metrics', close: () => metrics.stop() });
 
+    const connections = new ClusterConnections(clusters, { name: LOCAL_CLUSTER, cluster, metrics });
+    closers.push({ name: 'remote clusters', close: () => connections.close() });
+
     const replay = new ReplayManager(cluster, { compileFilter: compileQuery });
     closers.push({ name: 'replay', close: () => replay.close() });
 
@@ -184,6 +190,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       replay,
       collectors,
       clusters,
+      connections,
       close: closeAll,
     };
   } catch (err) {

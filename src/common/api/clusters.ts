@@ -186,11 +186,11 @@ export const clustersRequests = {
     z.object({}),
   ),
   'clusters.test': request(
-    'Connects to a saved cluster (`name`) or to settings not yet saved (`cluster`, with a ' +
+    'Connects to a saved cluster (`name`) or to settings not yet saved (`draft`, with a ' +
       'password given or, for a saved name, kept) and says what it reached or why it failed.',
     z.union([
       z.object({ name: clusterNameSchema }).strict(),
-      z.object({ cluster: clusterInputSchema }).strict(),
+      z.object({ draft: clusterInputSchema }).strict(),
     ]),
     connectionTestSchema,
   ),

@@ -47,12 +47,21 @@ export type Subscriptions = typeof subscriptions;
 export type RequestName = keyof Requests & string;
 export type SubscriptionName = keyof Subscriptions & string;
 
+/**
+ * Every request and subscription may name the cluster it is about (`local`, the embedded
+ * broker, when absent); the dispatcher takes it off before the params are validated.
+ */
+export interface ClusterScoped {
+  cluster?: string;
+}
+
 /** What a caller passes (defaults not yet applied). */
-export type ParamsOf<N extends RequestName> = z.input<Requests[N]['params']>;
+export type ParamsOf<N extends RequestName> = z.input<Requests[N]['params']> & ClusterScoped;
 /** What a handler receives (validated, defaults applied). */
 export type ParsedParamsOf<N extends RequestName> = z.output<Requests[N]['params']>;
 export type ResultOf<N extends RequestName> = z.output<Requests[N]['result']>;
-export type SubParamsOf<N extends SubscriptionName> = z.input<Subscriptions[N]['params']>;
+export type SubParamsOf<N extends SubscriptionName> = z.input<Subscriptions[N]['params']> &
+  ClusterScoped;
 export type ParsedSubParamsOf<N extends SubscriptionName> = z.output<Subscriptions[N]['params']>;
 export type EventOf<N extends SubscriptionName> = z.output<Subscriptions[N]['event']>;
 

@@ -21,7 +21,7 @@ export function createClustersHandlers({
       testConnection(
         'name' in params
           ? await clusters.connectionConfig(params.name)
-          : await clusters.connectionConfig(params.cluster.name, params.cluster),
+          : await clusters.connectionConfig(params.draft.name, params.draft),
       ),
   };
 }

@@ -11,6 +11,7 @@ import {
   type SubscriptionName,
   type Unsubscribe,
 } from '../../common/api/contract';
+import { clusterNameSchema, LOCAL_CLUSTER } from '../../common/api/clusters';
 import type { SubscriptionDef } from '../../common/api/define';
 import { parseOrThrow } from '../../common/api/validate';
 import { LogdockError, toErrorPayload, type ErrorPayload } from '../../common/errors';
@@ -53,6 +54,12 @@ export type SubscriptionHandlersFor<D> = {
   [N in keyof D & SubscriptionName]: SubscriptionHandler<N>;
 };
 
+/** The handler tables of one named cluster (see `Dispatcher`'s `forCluster`). */
+export interface HandlerTables {
+  requests: RequestHandlers;
+  subscriptions: SubscriptionHandlers;
+}
+
 export type CallOutcome = { ok: true; result: unknown } | { ok: false; error: ErrorPayload };
 
 /**
@@ -62,18 +69,41 @@ export type CallOutcome = { ok: true; result: unknown } | { ok: false; error: Er
  * failure into `{ code, message }`. A malformed payload never reaches a handler.
  */
 export class Dispatcher {
+  /**
+   * `forCluster`, when given, returns the handler tables of a cluster other than `local`:
+   * every request and subscription may carry `cluster: "<name>"` beside its own params
+   * (docs/clusters.md, Routing); without it, or with `local`, the default tables answer.
+   */
   constructor(
     private readonly requestHandlers: RequestHandlers,
     private readonly subscriptionHandlers: SubscriptionHandlers,
+    private readonly forCluster?: (name: string) => HandlerTables,
   ) {}
+
+  /** Takes `cluster` off the payload and picks the tables that answer for it. */
+  private route(rawParams: unknown): { params: unknown; tables: HandlerTables } {
+    const local = { requests: this.requestHandlers, subscriptions: this.subscriptionHandlers };
+    if (!rawParams || typeof rawParams !== 'object' || !('cluster' in rawParams)) {
+      return { params: rawParams, tables: local };
+    }
+    const { cluster, ...params } = rawParams as { cluster: unknown };
+    if (cluster === undefined || cluster === LOCAL_CLUSTER) return { params, tables: local };
+    const name = clusterNameSchema.safeParse(cluster);
+    if (!name.success) {
+      throw new LogdockError('INVALID_ARGUMENT', `cluster: ${name.error.issues[0].message}`);
+    }
+    if (!this.forCluster) throw new LogdockError('NOT_FOUND', `no cluster named ${name.data}`);
+    return { params, tables: this.forCluster(name.data) };
+  }
 
   async call(name: unknown, rawParams: unknown, ctx: CallContext): Promise<CallOutcome> {
     try {
       if (!isRequestName(name)) {
         throw new LogdockError('NOT_FOUND', `unknown request ${JSON.stringify(name)}`);
       }
-      const params = parseOrThrow(requests[name].params, rawParams ?? {}, name);
-      const handler = this.requestHandlers[name] as RequestHandler<typeof name>;
+      const routed = this.route(rawParams);
+      const params = parseOrThrow(requests[name].params, routed.params ?? {}, name);
+      const handler = routed.tables.requests[name] as RequestHandler<typeof name>;
       const result = await handler(params as never, ctx);
       return { ok: true, result };
     } catch (err) {
@@ -97,8 +127,9 @@ export class Dispatcher {
       throw new LogdockError('NOT_FOUND', `unknown subscription ${JSON.stringify(name)}`);
     }
     const def = (subscriptions as Record<string, SubscriptionDef>)[name];
-    const params = parseOrThrow(def.params, rawParams ?? {}, name);
-    const handler = this.subscriptionHandlers[name] as SubscriptionHandler<typeof name>;
+    const routed = this.route(rawParams);
+    const params = parseOrThrow(def.params, routed.params ?? {}, name);
+    const handler = routed.tables.subscriptions[name] as SubscriptionHandler<typeof name>;
     let active = true;
     let stop: Unsubscribe = () => {};
     const end = (): void => {

@@ -1,8 +1,16 @@
+import { LOCAL_CLUSTER } from '../../common/api/clusters';
+import { LogdockError } from '../../common/errors';
+import type { ClusterScope } from '../remote/connections';
 import type { Services } from '../services';
 import { createClustersHandlers } from './clusters';
 import { createCollectorsHandlers, createCollectorsSubscriptions } from './collectors';
 import { createDashboardHandlers } from './dashboard';
-import { Dispatcher, type RequestHandlers, type SubscriptionHandlers } from './dispatcher';
+import {
+  Dispatcher,
+  type HandlerTables,
+  type RequestHandlers,
+  type SubscriptionHandlers,
+} from './dispatcher';
 import { createGroupsHandlers } from './groups';
 import { createMessageStreams } from './message-streams';
 import { createMessagesHandlers } from './messages';
@@ -18,9 +26,14 @@ import { createTopicsHandlers, createTopicsSubscriptions } from './topics';
  * contract needs exactly one entry. To add a domain, spread its factory here, e.g.
  * `...createTopicsHandlers(services)`.
  */
-export function createRequestHandlers(services: Services): RequestHandlers {
-  const { cluster, dataDir, metrics } = services;
+export function createRequestHandlers(
+  services: Services,
+  scope: ClusterScope = localScope(services),
+): RequestHandlers {
+  const { dataDir } = services;
+  const { cluster, metrics } = scope;
   const topicsDeps = { cluster, rateHistory: () => metrics.rateHistory() };
+  const replay = createReplayHandlers({ replay: services.replay });
   return {
     ...createSystemHandlers(services),
     ...createTopicsHandlers(topicsDeps),
@@ -28,15 +41,19 @@ export function createRequestHandlers(services: Services): RequestHandlers {
     ...createMessagesHandlers({ cluster, dataDir }),
     ...createGroupsHandlers({ cluster, metrics }),
     ...createDashboardHandlers({ cluster, metrics }),
-    ...createReplayHandlers({ replay: services.replay }),
+    ...(scope.name === LOCAL_CLUSTER ? replay : localOnly(replay, scope.name, 'replay')),
     ...createSettingsHandlers({ settings: services.settings }),
     ...createCollectorsHandlers({ collectors: services.collectors }),
     ...createClustersHandlers({ clusters: services.clusters }),
   };
 }
 
-export function createSubscriptionHandlers(services: Services): SubscriptionHandlers {
-  const { cluster, dataDir, metrics } = services;
+export function createSubscriptionHandlers(
+  services: Services,
+  scope: ClusterScope = localScope(services),
+): SubscriptionHandlers {
+  const { dataDir } = services;
+  const { cluster, metrics } = scope;
   return {
     ...createSystemSubscriptions(services),
     ...createTopicsSubscriptions({ cluster, rateHistory: () => metrics.rateHistory() }),
@@ -46,7 +63,48 @@ export function createSubscriptionHandlers(services: Services): SubscriptionHand
   };
 }
 
-/** The dispatcher every transport of this process shares. */
+/**
+ * The dispatcher every transport of this process shares. Requests that name another cluster
+ * are answered by the same handlers built on that cluster's scope (made on first use, dropped
+ * when its settings change).
+ */
 export function createDispatcher(services: Services): Dispatcher {
-  return new Dispatcher(createRequestHandlers(services), createSubscriptionHandlers(services));
+  const tables = new Map<string, HandlerTables>();
+  services.connections.onDropped((name) => tables.delete(name));
+  const forCluster = (name: string): HandlerTables => {
+    let found = tables.get(name);
+    if (!found) {
+      const scope = services.connections.scope(name);
+      found = {
+        requests: createRequestHandlers(services, scope),
+        subscriptions: createSubscriptionHandlers(services, scope),
+      };
+      tables.set(name, found);
+    }
+    return found;
+  };
+  return new Dispatcher(
+    createRequestHandlers(services),
+    createSubscriptionHandlers(services),
+    forCluster,
+  );
+}
+
+function localScope(services: Services): ClusterScope {
+  return { name: LOCAL_CLUSTER, cluster: services.cluster, metrics: services.metrics };
+}
+
+/** Handlers of a feature that needs the embedded broker, answering UNSUPPORTED elsewhere. */
+function localOnly<D extends Record<string, unknown>>(
+  handlers: D,
+  cluster: string,
+  what: string,
+): D {
+  const refuse = () => {
+    throw new LogdockError(
+      'UNSUPPORTED',
+      `${what} runs on the local cluster only; cluster ${cluster} is remote (docs/clusters.md)`,
+    );
+  };
+  return Object.fromEntries(Object.keys(handlers).map((name) => [name, refuse])) as D;
 }

@@ -40,6 +40,8 @@ export interface RemoteClusterOptions {
   readOnly?: boolean;
   /** Deadline of each request (default 15 s). */
   timeoutMs?: number;
+  /** How often end offsets are polled while someone listens for appends (default 1 s). */
+  pollMs?: number;
 }
 
 /**
@@ -57,6 +59,9 @@ export class RemoteCluster implements Cluster {
   private readonly appendListeners = new Set<(event: AppendEvent) => void>();
   private readonly topicListeners = new Set<() => void>();
   private closed = false;
+  private poller: NodeJS.Timeout | undefined;
+  /** `topic:partition` → end offset at the last poll. */
+  private readonly endOffsetsSeen = new Map<string, number>();
 
   constructor(private readonly options: RemoteClusterOptions) {
     const timeout = options.timeoutMs ?? 15_000;
@@ -318,19 +323,73 @@ export class RemoteCluster implements Cluster {
   // ---------------------------------------------------------------- change events
 
   /**
-   * A remote cluster tells no one of appends; views that follow a partition wait with
-   * `waitForData` (a Fetch long poll at the leader). Listeners here hear of appends made
-   * through this object only.
+   * A remote cluster tells no one of appends: while anyone listens, the end offsets of every
+   * partition are polled (one ListOffsets per leader, every `pollMs`) and growth is reported,
+   * possibly late and several appends in one event. Appends made through this object are
+   * reported at once. A poll that fails is skipped; the next one catches up.
    */
   onAppend(listener: (event: AppendEvent) => void): () => void {
     this.appendListeners.add(listener);
-    return () => this.appendListeners.delete(listener);
+    this.startPolling();
+    return () => {
+      this.appendListeners.delete(listener);
+      this.stopPollingIfIdle();
+    };
   }
 
-  /** Hears of topic changes made through this object (other clients' changes show on the next list). */
+  /** Topic changes made through this object at once; others' at the next poll (see onAppend). */
   onTopicsChanged(listener: () => void): () => void {
     this.topicListeners.add(listener);
-    return () => this.topicListeners.delete(listener);
+    this.startPolling();
+    return () => {
+      this.topicListeners.delete(listener);
+      this.stopPollingIfIdle();
+    };
+  }
+
+  private startPolling(): void {
+    if (this.poller || this.closed) return;
+    const poll = async () => {
+      try {
+        await this.pollOnce();
+      } catch {
+        // Unreachable for now: the next poll tries again; requests report the failure.
+      }
+      if (this.poller) this.poller = setTimeout(() => void poll(), this.options.pollMs ?? 1000);
+    };
+    this.poller = setTimeout(() => void poll(), 0);
+  }
+
+  private stopPollingIfIdle(): void {
+    if (this.appendListeners.size > 0 || this.topicListeners.size > 0) return;
+    clearTimeout(this.poller);
+    this.poller = undefined;
+    this.endOffsetsSeen.clear();
+  }
+
+  private async pollOnce(): Promise<void> {
+    const names = await this.admin.listTopics({ includeInternals: false });
+    const { end } = await this.endOffsets(names);
+    const known = new Set(
+      [...this.endOffsetsSeen.keys()].map((k) => k.slice(0, k.lastIndexOf(':'))),
+    );
+    const changed =
+      this.endOffsetsSeen.size > 0 &&
+      (names.length !== known.size || names.some((n) => !known.has(n)));
+    for (const [key, offset] of end) {
+      const before = this.endOffsetsSeen.get(key);
+      this.endOffsetsSeen.set(key, offset);
+      if (before === undefined || offset <= before) continue;
+      const cut = key.lastIndexOf(':');
+      const event = {
+        topic: key.slice(0, cut),
+        partition: Number(key.slice(cut + 1)),
+        baseOffset: before,
+        lastOffset: offset - 1,
+      };
+      for (const listener of this.appendListeners) listener(event);
+    }
+    if (changed) this.topicsChanged();
   }
 
   // ---------------------------------------------------------------- groups
@@ -370,6 +429,8 @@ export class RemoteCluster implements Cluster {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.poller);
+    this.poller = undefined;
     await Promise.all([
       this.admin.close().catch(() => undefined),
       this.producer?.close().catch(() => undefined),

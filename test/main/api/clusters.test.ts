@@ -154,7 +154,7 @@ describe('clusters API', () => {
       sasl: { mechanism: 'PLAIN' as const, username: 'ops', password: 'pw-1234' },
     };
     const draft = { name: 'second', bootstrapServers: [ld.bootstrap], security };
-    expect(await api.call('clusters.test', { cluster: draft })).toMatchObject({
+    expect(await api.call('clusters.test', { draft })).toMatchObject({
       ok: true,
       controller: 0,
     });
@@ -165,12 +165,12 @@ describe('clusters API', () => {
       ...draft,
       security: { ...security, sasl: { mechanism: 'PLAIN' as const, username: 'ops' } },
     };
-    expect(await api.call('clusters.test', { cluster: edited })).toMatchObject({ ok: true });
+    expect(await api.call('clusters.test', { draft: edited })).toMatchObject({ ok: true });
     const wrong = {
       ...draft,
       security: { ...security, sasl: { ...security.sasl, password: 'nope' } },
     };
-    expect(await api.call('clusters.test', { cluster: wrong })).toMatchObject({
+    expect(await api.call('clusters.test', { draft: wrong })).toMatchObject({
       ok: false,
       reason: 'authentication',
     });

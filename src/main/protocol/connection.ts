@@ -39,7 +39,15 @@ export interface ConnectionDeps {
   options: ServerOptions;
   handlers: ReadonlyMap<number, Handler>;
   onClose: (c: Connection) => void;
+  /**
+   * Called with the change in request bytes this connection holds (partial frames and
+   * frames not yet served); the listener bounds their sum (queuedMaxRequestBytes).
+   */
+  onHeldBytes: (c: Connection, delta: number) => void;
 }
+
+/** A partial frame at least this large is gathered in one buffer of its declared size. */
+const GATHER_FROM_BYTES = 1024 * 1024;
 
 export class Connection {
   readonly info: ConnectionInfo;
@@ -49,6 +57,13 @@ export class Connection {
   private queuedBytes = 0;
   private serving = false;
   private closed = false;
+  /** A large partial frame gathered in one buffer of its declared size (see onData). */
+  private gather: { buf: Buffer; filled: number } | null = null;
+  /** Request bytes held: partial frame plus frames not yet served. */
+  private held = 0;
+  /** When the last complete request arrived or was answered (for idle eviction). */
+  lastActivity = Date.now();
+  private readonly idleTimer: NodeJS.Timeout;
   private readonly abort = new AbortController();
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => {};
@@ -69,6 +84,11 @@ export class Connection {
       closed: this.abort.signal,
     };
     socket.setNoDelay(true);
+    // Kafka's connections.max.idle.ms: a connection that completes no request for that long
+    // (never sent one, or stalls mid-frame) is closed, so it cannot hold a slot for ever.
+    const idleMs = deps.options.connectionsMaxIdleMs;
+    this.idleTimer = setTimeout(() => this.onIdleTimeout(), idleMs);
+    this.idleTimer.unref();
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
@@ -80,9 +100,44 @@ export class Connection {
     this.closed = true;
     if (reason)
       this.deps.options.log('warn', `kafka: closing connection ${this.describe()}: ${reason}`);
+    clearTimeout(this.idleTimer);
     this.abort.abort();
     this.socket.destroy();
+    // What it buffered goes at once, not when the socket object is collected.
+    this.chunks = [];
+    this.gather = null;
+    this.queue.length = 0;
+    this.queuedBytes = 0;
+    this.buffered = 0;
+    this.setHeld(0);
     this.deps.onClose(this);
+  }
+
+  /** True when no request is being served or waiting: closing it loses nothing in flight. */
+  isIdle(): boolean {
+    return !this.serving && this.queue.length === 0;
+  }
+
+  /** Request bytes this connection holds (partial frame and unserved frames). */
+  heldBytes(): number {
+    return this.held;
+  }
+
+  private setHeld(next: number): void {
+    const delta = next - this.held;
+    this.held = next;
+    if (delta !== 0) this.deps.onHeldBytes(this, delta);
+  }
+
+  private onIdleTimeout(): void {
+    if (this.closed) return;
+    const idleMs = this.deps.options.connectionsMaxIdleMs;
+    const quietFor = Date.now() - this.lastActivity;
+    if (!this.isIdle() || quietFor < idleMs) {
+      this.idleTimer.refresh();
+      return;
+    }
+    this.close(`no complete request for ${quietFor} ms (connectionsMaxIdleMs ${idleMs})`);
   }
 
   /** Resolves once the request being served (if any) has finished. */
@@ -96,16 +151,58 @@ export class Connection {
 
   private onData(chunk: Buffer): void {
     if (this.closed) return;
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
-    try {
-      this.extractFrames();
-    } catch (err) {
-      this.close((err as Error).message);
-      return;
+    if (this.gather) chunk = this.fillGather(chunk);
+    if (chunk.length > 0) {
+      this.chunks.push(chunk);
+      this.buffered += chunk.length;
+      try {
+        this.extractFrames();
+      } catch (err) {
+        this.close((err as Error).message);
+        return;
+      }
+      this.maybeGather();
     }
+    this.setHeld(this.buffered + (this.gather?.filled ?? 0) + this.queuedBytes);
+    if (this.closed) return; // the listener closed it to stay within queuedMaxRequestBytes
     if (this.backlogFull()) this.socket.pause();
     void this.serve();
+  }
+
+  /**
+   * Moves a large partial frame into one buffer of its declared size. Socket reads arrive
+   * as 64 KiB chunks; holding a hundred megabytes of them fragments the heap so that the
+   * memory is not given back after the connection closes. One large buffer is.
+   */
+  private maybeGather(): void {
+    if (this.buffered < GATHER_FROM_BYTES) return;
+    if (this.chunks[0].length < 4) this.flatten();
+    const size = this.chunks[0].readInt32BE(0);
+    const buf = Buffer.allocUnsafe(4 + size);
+    let filled = 0;
+    for (const c of this.chunks) filled += c.copy(buf, filled);
+    this.chunks = [];
+    this.buffered = 0;
+    this.gather = { buf, filled };
+  }
+
+  /** Copies `chunk` into the gathered frame; queues it when complete. Returns what is left. */
+  private fillGather(chunk: Buffer): Buffer {
+    const g = this.gather!;
+    const n = chunk.copy(g.buf, g.filled);
+    g.filled += n;
+    if (g.filled === g.buf.length) {
+      this.gather = null;
+      this.enqueueFrame(g.buf.subarray(4));
+    }
+    return chunk.subarray(n);
+  }
+
+  private enqueueFrame(frame: Buffer): void {
+    this.deps.options.tap?.(Buffer.from(frame));
+    this.queue.push(frame);
+    this.queuedBytes += frame.length;
+    this.lastActivity = Date.now();
   }
 
   private extractFrames(): void {
@@ -122,10 +219,7 @@ export class Connection {
       if (this.buffered < 4 + size) return;
       if (this.chunks[0].length < 4 + size) this.flatten();
       const first = this.chunks[0];
-      const frame = first.subarray(4, 4 + size);
-      this.deps.options.tap?.(Buffer.from(frame));
-      this.queue.push(frame);
-      this.queuedBytes += frame.length;
+      this.enqueueFrame(first.subarray(4, 4 + size));
       const rest = first.subarray(4 + size);
       if (rest.length > 0) this.chunks[0] = rest;
       else this.chunks.shift();
@@ -146,7 +240,9 @@ export class Connection {
       while (!this.closed && this.queue.length > 0) {
         const frame = this.queue.shift() as Buffer;
         this.queuedBytes -= frame.length;
+        this.setHeld(this.buffered + (this.gather?.filled ?? 0) + this.queuedBytes);
         await this.handleFrame(frame);
+        this.lastActivity = Date.now();
         if (this.socket.writableLength > MAX_PENDING_WRITE_BYTES) await this.drained();
         if (this.socket.isPaused() && !this.backlogFull()) this.socket.resume();
       }

@@ -17,7 +17,19 @@ export interface ServerOptions {
   port: number;
   sasl: SaslUser[] | undefined;
   maxRequestBytes: number;
+  /**
+   * Open connections at most. A new client beyond it takes the place of the connection idle
+   * the longest (no request in flight); only when none is idle is it refused.
+   */
   maxConnections: number;
+  /** Kafka's connections.max.idle.ms: a connection completing no request for this long is closed. */
+  connectionsMaxIdleMs: number;
+  /**
+   * Kafka's queued.max.request.bytes: request bytes held by all connections together
+   * (partial frames and frames not yet served). Beyond it the connection holding the most is
+   * closed, so a few clients sending huge partial frames cannot exhaust memory.
+   */
+  queuedMaxRequestBytes: number;
   autoCreateTopics: boolean;
   /** Partitions of automatically created topics (Kafka's num.partitions, default 1). */
   defaultPartitions: number;

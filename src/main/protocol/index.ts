@@ -27,6 +27,10 @@ export interface KafkaServerOptions {
   /** Largest request frame accepted (Kafka's socket.request.max.bytes, 100 MiB). */
   maxRequestBytes?: number;
   maxConnections?: number;
+  /** Kafka's connections.max.idle.ms (default 10 minutes, as Kafka). */
+  connectionsMaxIdleMs?: number;
+  /** Kafka's queued.max.request.bytes, across all connections (default 256 MiB). */
+  queuedMaxRequestBytes?: number;
   /** Create unknown topics asked for in Metadata (Kafka's auto.create.topics.enable). */
   autoCreateTopics?: boolean;
   /** Partition count of automatically created topics (Kafka's num.partitions). */
@@ -48,6 +52,8 @@ export async function startKafkaServer(
     sasl: opts.sasl && opts.sasl.length > 0 ? opts.sasl : undefined,
     maxRequestBytes: opts.maxRequestBytes ?? 100 * 1024 * 1024,
     maxConnections: opts.maxConnections ?? 1000,
+    connectionsMaxIdleMs: opts.connectionsMaxIdleMs ?? 10 * 60_000,
+    queuedMaxRequestBytes: opts.queuedMaxRequestBytes ?? 256 * 1024 * 1024,
     autoCreateTopics: opts.autoCreateTopics ?? true,
     defaultPartitions: opts.defaultPartitions ?? 1,
     log: opts.log ?? ((level, message) => (level === 'info' ? undefined : console.warn(message))),
@@ -57,6 +63,7 @@ export async function startKafkaServer(
     return {
       address: () => ({ host: options.host, port: 0 }),
       connectionCount: () => 0,
+      heldRequestBytes: () => 0,
       close: async () => {},
     };
   }

@@ -1,6 +1,8 @@
 /**
- * The TCP listener. Accepts connections up to `maxConnections` (further ones are closed at
- * once), hands each to a `Connection`, and closes them all on `close()`.
+ * The TCP listener. Accepts connections up to `maxConnections` (then a new one replaces the
+ * connection idle the longest, or is closed at once when none is idle), bounds the request
+ * bytes all connections hold together (`queuedMaxRequestBytes`), hands each socket to a
+ * `Connection`, and closes them all on `close()`.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { LogdockError } from '../../common/errors';
@@ -14,8 +16,24 @@ export interface KafkaServer {
   address(): { host: string; port: number };
   /** Number of open client connections. */
   connectionCount(): number;
+  /** Request bytes held by all connections (bounded by queuedMaxRequestBytes). */
+  heldRequestBytes(): number;
   /** Stops accepting, closes every connection (aborting waiting Fetches). Idempotent. */
   close(): Promise<void>;
+}
+
+/**
+ * Makes room for a new client by closing the connection idle the longest (no request in
+ * flight: a waiting Fetch is not idle). Kafka clients reconnect by themselves when they need
+ * a connection again; without this, connections that never send a byte lock every client
+ * out. Returns false when no connection is idle.
+ */
+function evictIdlest(connections: Set<Connection>): boolean {
+  let idlest: Connection | null = null;
+  for (const c of connections)
+    if (c.isIdle() && (!idlest || c.lastActivity < idlest.lastActivity)) idlest = c;
+  idlest?.close('evicted to make room for a new connection (maxConnections reached)');
+  return idlest !== null;
 }
 
 export function isLoopback(host: string): boolean {
@@ -43,11 +61,22 @@ export async function listen(
   const connections = new Set<Connection>();
   const producers = new ProducerStates(broker);
   let nextId = 1;
+  let heldBytes = 0;
+  /** Keeps the request bytes of all connections within queuedMaxRequestBytes. */
+  const onHeldBytes = (_c: Connection, delta: number): void => {
+    heldBytes += delta;
+    if (delta <= 0 || heldBytes <= options.queuedMaxRequestBytes) return;
+    let hog: Connection | null = null;
+    for (const c of connections) if (!hog || c.heldBytes() > hog.heldBytes()) hog = c;
+    hog?.close(
+      `request bytes of all connections exceed ${options.queuedMaxRequestBytes} (queuedMaxRequestBytes); this one held the most, ${hog.heldBytes()}`,
+    );
+  };
   const server: Server = createServer((socket: Socket) => {
-    if (connections.size >= options.maxConnections) {
+    if (connections.size >= options.maxConnections && !evictIdlest(connections)) {
       options.log(
         'warn',
-        `kafka: refusing connection from ${socket.remoteAddress}: ${options.maxConnections} connections open (maxConnections)`,
+        `kafka: refusing connection from ${socket.remoteAddress}: ${options.maxConnections} connections open (maxConnections), none idle`,
       );
       socket.destroy();
       return;
@@ -58,6 +87,7 @@ export async function listen(
       options,
       handlers,
       onClose: (c) => connections.delete(c),
+      onHeldBytes,
     });
     connections.add(conn);
   });
@@ -88,6 +118,7 @@ export async function listen(
   return {
     address: () => ({ host: options.host, port }),
     connectionCount: () => connections.size,
+    heldRequestBytes: () => heldBytes,
     close() {
       closing ??= (async () => {
         stopWatchingTopics();

@@ -1,10 +1,10 @@
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { LogdockError } from '../../../src/common/errors';
 import { startKafkaServer } from '../../../src/main/protocol';
 import { APIS } from '../../../src/main/protocol/codec/messages';
 import { Writer } from '../../../src/main/protocol/codec/writer';
-import { useLogdock, waitFor } from './helpers';
+import { runProcess, useLogdock, waitFor } from './helpers';
 
 const logdock = useLogdock();
 
@@ -85,12 +85,16 @@ describe('Kafka listener', () => {
     expect(ld.logs.some((l) => /malformed Metadata v1 request/.test(l))).toBe(true);
   });
 
-  it('refuses connections beyond maxConnections', async () => {
+  it('refuses connections beyond maxConnections when none of them is idle', async () => {
     const ld = await logdock.start({ maxConnections: 2 });
+    await ld.broker.createTopic('parked', { partitions: 1 });
     const a = await logdock.client(ld.port);
     const b = await logdock.client(ld.port);
-    await a.request('ApiVersions', 0, {});
-    await b.request('ApiVersions', 0, {});
+    // Both wait in a Fetch: busy, so neither may be evicted for a newcomer.
+    for (const c of [a, b])
+      void c.request('Fetch', 4, parkedFetch('parked')).catch(() => undefined);
+    await waitFor(() => ld.server.connectionCount() === 2, 'two connections');
+    await new Promise((r) => setTimeout(r, 100));
     const c = await logdock.client(ld.port);
     await c.closedPromise;
     expect(ld.server.connectionCount()).toBe(2);
@@ -98,6 +102,59 @@ describe('Kafka listener', () => {
     await waitFor(() => ld.server.connectionCount() === 1, 'the closed connection to be released');
     const d = await logdock.client(ld.port);
     expect((await d.request('ApiVersions', 0, {})).errorCode).toBe(0);
+  });
+
+  it('makes room for a new client by closing the connection idle the longest', async () => {
+    const ld = await logdock.start({ maxConnections: 20 });
+    const silent = Array.from({ length: 20 }, () => connect({ host: '127.0.0.1', port: ld.port }));
+    for (const s of silent) s.on('error', () => undefined);
+    logdock.onCleanup(() => silent.forEach((s) => s.destroy()));
+    await waitFor(() => ld.server.connectionCount() === 20, '20 silent connections');
+    // kcat, as a Kafka client does, needs a connection now: it gets one.
+    const { code, stdout, stderr } = await runProcess('kcat', [
+      '-b',
+      ld.bootstrap,
+      '-L',
+      '-m',
+      '10',
+    ]);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('1 brokers');
+    expect(ld.server.connectionCount()).toBeLessThanOrEqual(20);
+  });
+
+  it('closes a connection that completes no request within connectionsMaxIdleMs, not one waiting in a Fetch', async () => {
+    const ld = await logdock.start({ connectionsMaxIdleMs: 400 });
+    await ld.broker.createTopic('parked', { partitions: 1 });
+    const waiting = await logdock.client(ld.port);
+    const answered = waiting.request('Fetch', 4, parkedFetch('parked', 1500));
+    const silent = await logdock.client(ld.port);
+    await silent.closedPromise;
+    expect(ld.logs.some((l) => /no complete request for \d+ ms/.test(l))).toBe(true);
+    expect(((await answered).responses as unknown[]).length).toBe(1);
+    expect(waiting.closed).toBe(false);
+  });
+
+  it('bounds the request bytes all connections hold, closing the one holding the most, and releases them', async () => {
+    const MiB = 1024 * 1024;
+    const ld = await logdock.start({ maxRequestBytes: 8 * MiB, queuedMaxRequestBytes: 12 * MiB });
+    const partial = Buffer.alloc(4 + 5 * MiB);
+    partial.writeInt32BE(8 * MiB - 100, 0); // declares more than it sends: never completes
+    const hogs = Array.from({ length: 4 }, () => connect({ host: '127.0.0.1', port: ld.port }));
+    logdock.onCleanup(() => hogs.forEach((s) => s.destroy()));
+    const closed = hogs.map((s) => new Promise<void>((r) => s.on('close', () => r())));
+    for (const s of hogs) {
+      s.on('error', () => undefined);
+      s.write(partial);
+    }
+    await waitFor(() => ld.server.connectionCount() <= 2, 'connections beyond the bound closed');
+    expect(ld.server.heldRequestBytes()).toBeLessThanOrEqual(12 * MiB);
+    const good = await logdock.client(ld.port);
+    expect((await good.request('ApiVersions', 3, {})).errorCode).toBe(0);
+    for (const s of hogs) s.destroy();
+    await Promise.all(closed);
+    await waitFor(() => ld.server.heldRequestBytes() === 0, 'held request bytes to be released');
+    expect(ld.logs.some((l) => /queuedMaxRequestBytes/.test(l))).toBe(true);
   });
 
   it('reports a port in use as UNAVAILABLE', async () => {
@@ -133,3 +190,13 @@ describe('Kafka listener', () => {
     await off.close();
   });
 });
+
+function parkedFetch(topic: string, maxWaitMs = 60_000) {
+  return {
+    replicaId: -1,
+    maxWaitMs,
+    minBytes: 1,
+    maxBytes: 1 << 20,
+    topics: [{ topic, partitions: [{ partition: 0, fetchOffset: 0, partitionMaxBytes: 1 << 20 }] }],
+  };
+}

@@ -1,7 +1,7 @@
 import { LogdockError } from '../../common/errors';
 import type { StoredRecord } from '../storage/api';
 import { ASSIGNORS } from './assignors';
-import type { Broker } from './broker';
+import type { ConsumerHost } from './client-host';
 import {
   decodeAssignment,
   decodeSubscription,
@@ -76,7 +76,7 @@ export class Consumer {
   private readonly offTopics: () => void;
 
   constructor(
-    private readonly broker: Broker,
+    private readonly broker: ConsumerHost,
     private readonly opts: ConsumerOptions,
   ) {
     this.policy = opts.autoOffsetReset ?? 'latest';

@@ -1,6 +1,6 @@
 import { LogdockError } from '../../common/errors';
 import type { Acks, ProduceRecord } from './api';
-import type { Broker } from './broker';
+import type { ProducerHost } from './client-host';
 import { DefaultPartitioner, type Partitioner } from './partitioner';
 
 export interface ProducerOptions {
@@ -55,7 +55,7 @@ export class Producer {
   private readonly closedListeners = new Set<() => void>();
 
   constructor(
-    private readonly broker: Broker,
+    private readonly broker: ProducerHost,
     private readonly opts: ProducerOptions = {},
   ) {}
 

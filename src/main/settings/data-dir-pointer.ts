@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readFileIfExists, writeFileAtomic } from './atomic-file';
-import { loadSettings, parseSettingsFile, SETTINGS_FILE, SETTINGS_VERSION } from './store';
+import { loadSettings, parseSettingsFile, SETTINGS_FILE, SETTINGS_VERSION } from './settings-file';
 
 /**
  * Where Logdock keeps its data when started without `--data-dir`: the "data directory"

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { LogdockError } from '../../../common/errors';
-import type { TopicConfigs } from '../../broker/api';
+import { LocalCluster, type Cluster } from '../../cluster';
+import type { TopicConfigChanges, TopicConfigInput } from '../../cluster/cluster';
+import { addRemoteOptions, remoteClusterOf, withRemoteCluster } from '../remote-cluster';
 import type { ApiClient } from '../../../common/api/contract';
 import { TOPIC_SETTING_CONFIGS } from '../../../common/api/topic-settings';
 import {
@@ -23,6 +25,8 @@ interface TopicsOptions {
   deleteConfig: string[];
   includeInternal?: boolean;
   dataDir?: string;
+  bootstrapServer?: string;
+  commandConfig?: string;
 }
 
 /** `key=value` pairs of --config into an object; a malformed pair is a usage error. */
@@ -44,6 +48,10 @@ interface Described {
     logStartOffset: number;
     logEndOffset: number;
     sizeBytes: number;
+    /** Placement, where known (a cluster); the embedded broker's API view has none: node 0. */
+    leader?: number;
+    replicas?: number[];
+    isr?: number[];
   }[];
   configs: object;
 }
@@ -53,12 +61,15 @@ function describe(t: Described): string {
   const configs = Object.entries(t.configs as Record<string, unknown>)
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
+  const replication = t.partitions[0]?.replicas?.length ?? 1;
   const lines = [
-    `Topic: ${t.name}\tPartitionCount: ${t.partitions.length}\tReplicationFactor: 1\tConfigs: ${configs}`,
+    `Topic: ${t.name}\tPartitionCount: ${t.partitions.length}\tReplicationFactor: ${replication}\tConfigs: ${configs}`,
   ];
   for (const p of t.partitions) {
+    const size = p.sizeBytes >= 0 ? `\tSize: ${p.sizeBytes}` : '';
     lines.push(
-      `\tTopic: ${t.name}\tPartition: ${p.partition}\tLeader: 0\tReplicas: 0\tIsr: 0\tLogStartOffset: ${p.logStartOffset}\tLogEndOffset: ${p.logEndOffset}\tSize: ${p.sizeBytes}`,
+      `\tTopic: ${t.name}\tPartition: ${p.partition}\tLeader: ${p.leader ?? 0}\tReplicas: ${(p.replicas ?? [0]).join(',')}\tIsr: ${(p.isr ?? [0]).join(',')}` +
+        `\tLogStartOffset: ${p.logStartOffset}\tLogEndOffset: ${p.logEndOffset}${size}`,
     );
   }
   return lines.join('\n') + '\n';
@@ -70,7 +81,7 @@ function describe(t: Described): string {
  * no running Logdock has open.
  */
 export function registerTopics(program: Command): void {
-  program
+  const command = program
     .command('topics')
     .description('list, describe, create, alter or delete topics (like kafka-topics)')
     .option('--list', 'list topic names')
@@ -100,73 +111,85 @@ export function registerTopics(program: Command): void {
       [],
     )
     .option('--include-internal', 'also list internal topics such as __consumer_offsets')
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .action(async (opts: TopicsOptions, cmd: Command) => {
-      const action = oneOf(cmd, opts as unknown as Record<string, unknown>, [
-        'list',
-        'describe',
-        'create',
-        'alter',
-        'delete',
-      ]);
-      if (['create', 'alter', 'delete'].includes(action) && !opts.topic)
-        cmd.error(`error: --${action} needs --topic`);
-      const configs = parseConfigs(cmd, opts.config);
-      if (
-        action === 'alter' &&
-        !opts.partitions &&
-        !opts.config.length &&
-        !opts.deleteConfig.length
-      ) {
-        cmd.error('error: --alter needs --partitions, --config or --delete-config');
-      }
-      const viaApi = (api: ApiClient) => topicsViaApi(api, action, opts, configs);
-      await withLogdock(
-        opts,
-        async (broker) => {
-          const topic = opts.topic!;
-          switch (action) {
-            case 'list':
-              for (const t of broker.listTopics({ includeInternal: opts.includeInternal }))
-                process.stdout.write(`${t.name}\n`);
-              return;
-            case 'describe': {
-              const all = opts.topic
-                ? [broker.describeTopic(topic)]
-                : broker.listTopics({ includeInternal: opts.includeInternal });
-              for (const t of all) process.stdout.write(describe(t));
-              return;
-            }
-            case 'create':
-              await broker.createTopic(topic, {
-                partitions: opts.partitions ?? 1,
-                configs: configs as Partial<Record<keyof TopicConfigs, string>>,
-              });
-              process.stdout.write(`Created topic ${topic}.\n`);
-              return;
-            case 'alter': {
-              if (opts.partitions) await broker.createPartitions(topic, opts.partitions);
-              const changes: Record<string, string | null> = { ...configs };
-              for (const k of opts.deleteConfig) changes[k] = null;
-              if (Object.keys(changes).length)
-                await broker.alterTopicConfigs(
-                  topic,
-                  changes as Partial<Record<keyof TopicConfigs, string | null>>,
-                );
-              process.stdout.write(`Altered topic ${topic}.\n`);
-              return;
-            }
-            case 'delete':
-              await broker.deleteTopic(topic);
-              process.stdout.write(`Deleted topic ${topic}.\n`);
-              return;
-            default:
-              throw new LogdockError('INTERNAL', `unhandled action ${action}`);
-          }
-        },
-        viaApi,
-      );
-    });
+    .option('--data-dir <dir>', DATA_DIR_HELP);
+  addRemoteOptions(command).action(async (opts: TopicsOptions, cmd: Command) => {
+    const action = oneOf(cmd, opts as unknown as Record<string, unknown>, [
+      'list',
+      'describe',
+      'create',
+      'alter',
+      'delete',
+    ]);
+    if (['create', 'alter', 'delete'].includes(action) && !opts.topic)
+      cmd.error(`error: --${action} needs --topic`);
+    const configs = parseConfigs(cmd, opts.config);
+    if (
+      action === 'alter' &&
+      !opts.partitions &&
+      !opts.config.length &&
+      !opts.deleteConfig.length
+    ) {
+      cmd.error('error: --alter needs --partitions, --config or --delete-config');
+    }
+    const viaApi = (api: ApiClient) => topicsViaApi(api, action, opts, configs);
+    const remote = await remoteClusterOf(opts);
+    if (remote) {
+      await withRemoteCluster(remote, (c) => topicsOnCluster(c, action, opts, configs));
+      return;
+    }
+    await withLogdock(
+      opts,
+      // The cluster does not own the broker here: withLogdock closes it.
+      (broker) => topicsOnCluster(new LocalCluster(broker), action, opts, configs),
+      viaApi,
+    );
+  });
+}
+
+/** The actions on a cluster: the data directory's embedded broker or a remote one. */
+async function topicsOnCluster(
+  cluster: Cluster,
+  action: string,
+  opts: TopicsOptions,
+  configs: Record<string, string>,
+): Promise<void> {
+  const topic = opts.topic!;
+  switch (action) {
+    case 'list':
+      for (const t of await cluster.listTopics({ includeInternal: opts.includeInternal }))
+        process.stdout.write(`${t.name}\n`);
+      return;
+    case 'describe': {
+      const all = opts.topic
+        ? [await cluster.describeTopic(topic)]
+        : await cluster.listTopics({ includeInternal: opts.includeInternal });
+      for (const t of all.sort((a, b) => a.name.localeCompare(b.name)))
+        process.stdout.write(describe(t));
+      return;
+    }
+    case 'create':
+      await cluster.createTopic(topic, {
+        partitions: opts.partitions ?? 1,
+        configs: configs as TopicConfigInput,
+      });
+      process.stdout.write(`Created topic ${topic}.\n`);
+      return;
+    case 'alter': {
+      if (opts.partitions) await cluster.createPartitions(topic, opts.partitions);
+      const changes: Record<string, string | null> = { ...configs };
+      for (const k of opts.deleteConfig) changes[k] = null;
+      if (Object.keys(changes).length)
+        await cluster.alterTopicConfigs(topic, changes as TopicConfigChanges);
+      process.stdout.write(`Altered topic ${topic}.\n`);
+      return;
+    }
+    case 'delete':
+      await cluster.deleteTopic(topic);
+      process.stdout.write(`Deleted topic ${topic}.\n`);
+      return;
+    default:
+      throw new LogdockError('INTERNAL', `unhandled action ${action}`);
+  }
 }
 
 /** The same actions through a running Logdock's API. */

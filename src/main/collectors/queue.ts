@@ -10,6 +10,8 @@ import type { Acks, Cluster, ProduceRecord } from '../cluster';
 export class RecordQueue {
   private queue: ProduceRecord[] = [];
   private queuedBytes = 0;
+  /** Called once the records queued so far are appended (or failed). */
+  private queuedWaiters: (() => void)[] = [];
   private sending: Promise<void> | null = null;
   private drainListeners: (() => void)[] = [];
   private idleWaiters: (() => void)[] = [];
@@ -29,14 +31,20 @@ export class RecordQueue {
     return this.queuedBytes >= (this.opts.maxQueuedBytes ?? 8 * 1024 * 1024);
   }
 
-  /** Queues records; they are sent as soon as the previous send is acknowledged. */
-  push(records: ProduceRecord[]): void {
-    if (records.length === 0) return;
+  /**
+   * Queues records; they are sent as soon as the previous send is acknowledged. Resolves
+   * once they are appended or their send failed (see `lastError`): a reader that waits
+   * for it reads no further than what is in the log.
+   */
+  push(records: ProduceRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
     for (const r of records) {
       this.queue.push(r);
       this.queuedBytes += (r.value?.length ?? 0) + 64;
     }
+    const done = new Promise<void>((resolve) => this.queuedWaiters.push(resolve));
     if (!this.sending) this.sending = this.run();
+    return done;
   }
 
   /** Calls `listener` once the queue is no longer full. */
@@ -56,7 +64,9 @@ export class RecordQueue {
     try {
       while (this.queue.length > 0) {
         const batch = this.queue;
+        const waiters = this.queuedWaiters;
         this.queue = [];
+        this.queuedWaiters = [];
         this.queuedBytes = 0;
         this.wakeDrain();
         try {
@@ -68,6 +78,7 @@ export class RecordQueue {
           this.lastError = (err as Error).message;
           this.opts.onError?.(err as Error);
         }
+        for (const w of waiters) w();
       }
     } finally {
       this.sending = null;

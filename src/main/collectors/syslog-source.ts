@@ -114,19 +114,23 @@ export class SyslogSource extends QueuedSource<SyslogSourceConfig> implements So
   private onConnection(conn: TcpSocket): void {
     this.conns.add(conn);
     const peer = `${conn.remoteAddress}:${conn.remotePort}`;
-    const framer = new SyslogFramer(this.config.maxMessageBytes, (msg, cut) =>
-      this.accept(msg, 'tcp', peer, cut),
-    );
+    let appended: Promise<void> | null = null;
+    const framer = new SyslogFramer(this.config.maxMessageBytes, (msg, cut) => {
+      appended = this.accept(msg, 'tcp', peer, cut);
+    });
     conn.on('data', (chunk: Buffer) => {
+      appended = null;
       try {
         framer.push(chunk);
       } catch (err) {
         this.fail(`tcp ${peer}: ${(err as Error).message}`);
         conn.destroy();
       }
-      if (this.queue.full) {
+      // Backpressure: the next read waits until this one's messages are in the log, so a
+      // crash loses at most one read; the sender is held back by TCP meanwhile.
+      if (appended) {
         conn.pause();
-        this.queue.onDrain(() => conn.resume());
+        void (appended as Promise<void>).then(() => conn.resume());
       }
     });
     conn.on('end', () => framer.end());
@@ -134,8 +138,14 @@ export class SyslogSource extends QueuedSource<SyslogSourceConfig> implements So
     conn.on('close', () => this.conns.delete(conn));
   }
 
-  private accept(msg: Buffer, transport: string, peer: string, cutFrom?: number): void {
-    if (msg.length === 0) return;
+  /** Builds and queues the record of one message; resolves once it is appended (or failed). */
+  private accept(
+    msg: Buffer,
+    transport: string,
+    peer: string,
+    cutFrom?: number,
+  ): Promise<void> | null {
+    if (msg.length === 0) return null;
     let text = msg;
     if (msg.length > this.config.maxMessageBytes) {
       cutFrom = msg.length;
@@ -159,7 +169,7 @@ export class SyslogSource extends QueuedSource<SyslogSourceConfig> implements So
     this.counters.lines++;
     if (cutFrom !== undefined) this.counters.cutLines++;
     if (parseError) this.counters.parseErrors++;
-    this.queue.push([record as ProduceRecord]);
+    return this.queue.push([record as ProduceRecord]);
   }
 }
 

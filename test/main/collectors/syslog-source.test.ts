@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -6,15 +7,13 @@ import { header, readAll, useCollectors, waitFor } from './helpers';
 
 const fixture = useCollectors();
 
+/** Adds a syslog source on a free port of 127.0.0.1. */
+const addSyslog = (id: string, topic: string, extra: Record<string, unknown>) =>
+  fixture.manager.add({ type: 'syslog', id, topic, port: 0, ...extra });
+
 describe('syslog source', () => {
   it('receives RFC 5424 over UDP and RFC 3164 over TCP with both framings on loopback', async () => {
-    const view = await fixture.manager.add({
-      type: 'syslog',
-      id: 'sys',
-      topic: 'syslog',
-      port: 0,
-      timezone: 'UTC',
-    });
+    const view = await addSyslog('sys', 'syslog', { timezone: 'UTC' });
     const { udp, tcp } = view.status.listening!;
     expect(udp).toBe(tcp);
     const sock = createSocket('udp4');
@@ -50,14 +49,51 @@ describe('syslog source', () => {
     expect(fixture.manager.status()[0].parseErrors).toBe(1);
   });
 
+  it('reads no further over TCP than it has appended (backpressure)', async () => {
+    const view = await addSyslog('flood', 'flood', { protocol: 'tcp' });
+    const port = view.status.listening!.tcp!;
+    const total = 200_000;
+    // Another process writes as fast as the socket takes it.
+    const sender = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const c = require('node:net').connect(${port}, '127.0.0.1', () => {
+          let i = 0;
+          const more = () => {
+            while (i < ${total}) {
+              const msg = '<13>Oct 11 22:14:15 host app: message ' + i++ + ' ' + 'p'.repeat(60) + '\\n';
+              if (!c.write(msg)) return c.once('drain', more);
+            }
+            c.end();
+          };
+          more();
+        });`,
+      ],
+      { stdio: 'ignore' },
+    );
+    const appended = () =>
+      fixture.broker.describeTopic('flood').partitions.reduce((n, p) => n + p.logEndOffset, 0);
+    let ahead = 0;
+    try {
+      await waitFor(
+        'every message',
+        () => {
+          // Messages taken off the socket but not yet in the log: what a crash would lose.
+          ahead = Math.max(ahead, fixture.manager.status()[0].lines - appended());
+          return appended() >= total;
+        },
+        60_000,
+      );
+    } finally {
+      sender.kill('SIGKILL');
+    }
+    // At most about one read from the socket (64 KiB, ~100-byte messages) at a time.
+    expect(ahead).toBeLessThanOrEqual(1000);
+  });
+
   it('reports a port that is taken', async () => {
-    const first = await fixture.manager.add({
-      type: 'syslog',
-      id: 'one',
-      topic: 'syslog',
-      port: 0,
-      protocol: 'tcp',
-    });
+    const first = await addSyslog('one', 'syslog', { protocol: 'tcp' });
     await expect(
       fixture.manager.add({
         type: 'syslog',

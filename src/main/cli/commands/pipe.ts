@@ -23,7 +23,9 @@ export interface PipeOptions {
  * `some-command | logdock pipe --topic T`: every line of stdin becomes a record of topic T
  * (header `logdock.source: pipe`). With a Logdock running on the data directory the lines
  * go through its API, one after the other so their order is kept; otherwise the data
- * directory is opened directly and lines are produced in batches.
+ * directory is opened directly and lines are produced in batches. Either way a line is
+ * acknowledged by the log before the next is taken from stdin beyond the current chunk,
+ * and a failed append ends the pipe with a non-zero exit and nothing after it appended.
  */
 export function registerPipe(program: Command): void {
   program
@@ -108,19 +110,31 @@ export async function pipe(input: NodeJS.ReadableStream, opts: PipeOptions): Pro
     await ensureTopic(cluster, opts.topic);
     let failure: Error | null = null;
     const queue = new RecordQueue(cluster, { onError: (err) => (failure ??= err) });
+    const check = () => {
+      if (failure) throw undelivered(failure, opts.topic, queue.sent);
+    };
     for await (const chunk of input) {
-      queue.push(lines.push(toBuffer(chunk)));
-      // Backpressure: stop reading stdin while the log catches up.
-      if (queue.full) await queue.idle();
-      if (failure) throw failure;
+      // Read on only once this chunk is in the log: the pipe takes from its writer no more
+      // than one chunk ahead of what is appended, and after a failed append it stops with
+      // nothing later appended (the exit code says so).
+      await queue.push(lines.push(toBuffer(chunk)));
+      check();
     }
-    queue.push(lines.end());
-    await queue.idle();
-    if (failure) throw failure;
+    await queue.push(lines.end());
+    check();
   } finally {
     await broker.close();
   }
   return counters.lines;
+}
+
+/** The error a pipe exits with when an append failed: how much got in, and why not the rest. */
+function undelivered(err: Error, topic: string, appended: number): LogdockError {
+  const code = err instanceof LogdockError ? err.code : 'IO_ERROR';
+  return new LogdockError(
+    code,
+    `${appended} lines are in ${topic}; the next could not be appended and the rest of stdin was not read: ${err.message}`,
+  );
 }
 
 /** Streams in object or string mode hand out strings. */

@@ -40,6 +40,23 @@ describe('logdock pipe', () => {
     ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
+  it('stops at the first line the log refuses, appending nothing after it, and says how far it got', async () => {
+    const broker = await openBroker(cli.dir);
+    await broker.createTopic('small', { configs: { 'max.message.bytes': 300 } });
+    await broker.close();
+    // One chunk at a time, as a slow writer would send them: each goes in its own append.
+    async function* slowly() {
+      for (const line of ['one\n', 'two\n', `${'x'.repeat(2000)}\n`, 'four\n', 'five\n']) {
+        yield Buffer.from(line);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+    await expect(
+      pipe(Readable.from(slowly()), { topic: 'small', dataDir: cli.dir }),
+    ).rejects.toThrow(/2 lines are in small; the next could not be appended/);
+    expect(values(await topicValues('small'))).toEqual(['one', 'two']);
+  });
+
   it('goes through the API of a Logdock that serves the data directory', async () => {
     const serve = spawnLogdock(['serve', '--data-dir', cli.dir, '--http-port', '0', '--no-kafka'], {
       env: { ...process.env, LOGDOCK_DATA_DIR: cli.dir },

@@ -224,6 +224,8 @@ export class Broker implements BrokerApi {
           at: log.recovery.truncatedAt,
         },
       );
+    } else if (log.recovery.recovered) {
+      this.logger.info(`recovered ${name}-${partition} after an unclean shutdown: nothing dropped`);
     }
     log.onAppend((baseOffset, lastOffset) => {
       topic.rate.add(lastOffset - baseOffset + 1);

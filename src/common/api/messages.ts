@@ -223,6 +223,21 @@ export const messagesRequests = {
       .strict(),
     z.object({ partition, offset }),
   ),
+  'messages.produceBatch': request(
+    'Appends up to 10,000 text messages (what `logdock produce` sends), in order, as one send. Batches sent on one connection are appended in the order they arrive. acks 1 answers after the append, -1 (default) after fsync.',
+    z
+      .object({
+        topic: topicNameSchema,
+        partition: partition.optional(),
+        acks: z.union([z.literal(1), z.literal(-1)]).default(-1),
+        records: z
+          .array(z.object({ key: z.string().nullable(), value: z.string() }).strict())
+          .min(1)
+          .max(10_000),
+      })
+      .strict(),
+    z.object({ count: z.number().int() }),
+  ),
   'messages.exportDownload': request(
     "A link from which the browser showing the UI downloads a finished export: a path on the server that served the page, valid until that server restarts. Only where system.info's capabilities.downloadExports is true (headless mode); UNSUPPORTED elsewhere, NOT_FOUND for a name that is not a finished export.",
     z.object({ fileName: exportFileNameSchema }).strict(),

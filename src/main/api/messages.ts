@@ -78,6 +78,19 @@ export function createMessagesHandlers({
       );
       return { partition: sent.partition, offset: sent.offset };
     },
+    'messages.produceBatch': async ({ topic, partition, acks, records }) => {
+      // No await before the send: batches of one connection reach the log in arrival order.
+      const sent = await cluster.send(
+        records.map((r) => ({
+          topic,
+          partition,
+          key: r.key === null ? null : Buffer.from(r.key),
+          value: Buffer.from(r.value),
+        })),
+        { acks },
+      );
+      return { count: sent.length };
+    },
     'messages.checkQuery': ({ query }) => ({ error: checkQuery(query) }),
     'messages.exportDownload': async ({ fileName }, ctx) => {
       if (!ctx.exportDownloadPath) throw unsupported('downloading an export', ctx);

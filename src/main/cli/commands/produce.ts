@@ -1,8 +1,9 @@
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { LogdockError } from '../../../common/errors';
 import { DATA_DIR_HELP, parseNonNegative, withLogdock } from '../../broker/cli-support';
-import type { RecordMetadata } from '../../broker/producer';
+import { lineGroups } from '../produce/lines';
+import { progressLine } from '../produce/progress';
+import { produceDirect, produceViaApi } from '../produce/send';
 
 interface ProduceOptions {
   topic: string;
@@ -34,7 +35,8 @@ function lineSplitter(
  * `logdock produce --topic T [--key-separator S]`: one record per stdin line, as
  * kafka-console-producer (with --key-separator like its parse.key/key.separator). Records
  * are batched; the command exits once every one is acknowledged. With a Logdock running on
- * the data directory the lines go through its API instead.
+ * the data directory the lines go through its API instead, in pipelined batches. On a
+ * terminal, stderr shows a progress line.
  */
 export function registerProduce(program: Command): void {
   program
@@ -50,46 +52,22 @@ export function registerProduce(program: Command): void {
       if (!['1', 'all', '-1'].includes(opts.acks ?? '1'))
         cmd.error(`error: --acks must be 1, all or -1, got "${opts.acks}"`);
       const acks = opts.acks === '1' ? 1 : -1;
+      const target = { topic: opts.topic, partition: opts.partition, acks } as const;
+      let count = 0;
       const split = lineSplitter(opts.keySeparator);
-      const lines = () => createInterface({ input: process.stdin, crlfDelay: Infinity });
-      const count = await withLogdock(
+      // Split as read; counted for the progress line.
+      async function* lines() {
+        for await (const group of lineGroups(process.stdin)) {
+          count += group.length;
+          yield group.map(split);
+        }
+      }
+      const progress = progressLine(() => count, 'lines read');
+      const acked = await withLogdock(
         opts,
-        async (broker) => {
-          const producer = broker.producer({ acks, lingerMs: 5 });
-          const acked: Promise<RecordMetadata>[] = [];
-          for await (const line of lines()) {
-            const { key, value } = split(line);
-            const sent = producer.send({
-              topic: opts.topic,
-              partition: opts.partition,
-              key: key === null ? null : Buffer.from(key),
-              value: Buffer.from(value),
-            });
-            // Observed below; never an unhandled rejection meanwhile.
-            sent.catch(() => {});
-            acked.push(sent);
-            if (acked.length % 1000 === 0) await Promise.all(acked.slice(-1000));
-          }
-          await producer.flush();
-          await Promise.all(acked);
-          return acked.length;
-        },
-        async (api) => {
-          // One request per line, in order, so the records keep the order of the lines.
-          let n = 0;
-          for await (const line of lines()) {
-            const { key, value } = split(line);
-            await api.call('messages.produce', {
-              topic: opts.topic,
-              partition: opts.partition,
-              key,
-              value,
-            });
-            n++;
-          }
-          return n;
-        },
-      );
-      process.stderr.write(`logdock produce: ${count} records to ${opts.topic}\n`);
+        (broker) => produceDirect(broker, target, lines()),
+        (api) => produceViaApi(api, target, lines()),
+      ).finally(() => progress.stop());
+      process.stderr.write(`logdock produce: ${acked} records to ${opts.topic}\n`);
     });
 }

@@ -1,0 +1,92 @@
+/**
+ * CLI benchmarks (`npm run bench cli`): `logdock produce` of N stdin lines (default
+ * 1,000,000; BENCH_CLI_LINES overrides, BENCH_QUICK=1 uses 100,000), run as a user runs
+ * it (bin/logdock.mjs, stdin from a file), once into a data directory no Logdock serves and
+ * once through a running `logdock serve` on another one (its API, pipelined batches).
+ * Prints lines/s of each, the ratio, and the peak RSS of the produce process.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, openSync, closeSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import {
+  ROOT,
+  serveArgs,
+  spawnLogdock,
+  stopLogdock,
+  waitForUrl,
+} from '../test/main/cli/commands/serve-process';
+
+const quick = process.env.BENCH_QUICK === '1';
+const N = Number(process.env.BENCH_CLI_LINES ?? (quick ? 100_000 : 1_000_000));
+
+async function writeLines(path: string): Promise<void> {
+  const out = createWriteStream(path);
+  for (let i = 0; i < N; i++) {
+    const line = `2026-05-01T10:00:00.${String(i % 1000).padStart(3, '0')}Z INFO req=${i} user=u${i % 997} GET /api/items/${i % 5000} 200 ${i % 400}ms\n`;
+    if (!out.write(line)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+/** Runs `logdock produce` with stdin from `input`; seconds and peak RSS (GNU time, if there). */
+async function produce(
+  input: string,
+  dataDir: string,
+): Promise<{ seconds: number; rssMiB: number | null; err: string }> {
+  const time = existsSync('/usr/bin/time') ? ['/usr/bin/time', '-f', 'maxrss=%M'] : [];
+  const args = [
+    process.execPath,
+    join(ROOT, 'bin', 'logdock.mjs'),
+    'produce',
+    '--topic',
+    'bench',
+    '--data-dir',
+    dataDir,
+  ];
+  const [cmd, ...rest] = [...time, ...args];
+  const fd = openSync(input, 'r');
+  const started = performance.now();
+  const child = spawn(cmd, rest, { cwd: ROOT, stdio: [fd, 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const seconds = (performance.now() - started) / 1000;
+  closeSync(fd);
+  if (code !== 0) throw new Error(`logdock produce failed (${code}): ${err}`);
+  const kib = /maxrss=(\d+)/.exec(err)?.[1];
+  return { seconds, rssMiB: kib ? Number(kib) / 1024 : null, err };
+}
+
+function line(label: string, r: { seconds: number; rssMiB: number | null }): number {
+  const rate = N / r.seconds;
+  console.log(
+    `${label.padEnd(36)} ${N.toLocaleString('en')} lines in ${r.seconds.toFixed(1)} s: ` +
+      `${Math.round(rate).toLocaleString('en')} lines/s` +
+      (r.rssMiB === null ? '' : `, peak RSS ${r.rssMiB.toFixed(0)} MiB`),
+  );
+  return rate;
+}
+
+export async function run(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'logdock-bench-cli-'));
+  try {
+    const input = join(dir, 'lines.txt');
+    await writeLines(input);
+    const direct = line('produce, no Logdock running', await produce(input, join(dir, 'direct')));
+    const served = join(dir, 'served');
+    const server = spawnLogdock(['serve', ...serveArgs(served)]);
+    try {
+      await waitForUrl(server);
+      const api = line('produce through a running Logdock', await produce(input, served));
+      console.log(`through a running Logdock / no Logdock: ${(api / direct).toFixed(2)}x`);
+    } finally {
+      await stopLogdock(server);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { request, subscription } from './define';
 // The one schema of a source's configuration (API, config file, collectors.json). It is
 // plain zod with no Node imports, so the renderer can validate a form with it too.
-import { sourceConfigSchema } from '../../main/collectors/config';
+import { sourceConfigSchema } from '../collectors/config';
 
 // Requests and subscriptions of the collectors domain; see define.ts for the conventions.
 

@@ -4,7 +4,7 @@
  * with the same option replaces the source instead of adding a second one.
  */
 import { LogdockError } from '../../common/errors';
-import type { SourceConfig } from './config';
+import type { SourceConfig } from '../../common/collectors/config';
 import { parseSourceConfig } from './config-file';
 
 export const OTLP_CLI_ID = 'otlp';

@@ -8,7 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import type { CommandSourceConfig } from './config';
+import type { CommandSourceConfig } from '../../common/collectors/config';
 import { createParser } from './parsers';
 import { QueuedSource } from './queued-source';
 import { H, fixedHeader } from './record';

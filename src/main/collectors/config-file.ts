@@ -8,7 +8,11 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { LogdockError } from '../../common/errors';
-import { collectorsFileSchema, sourceConfigSchema, type SourceConfig } from './config';
+import {
+  collectorsFileSchema,
+  sourceConfigSchema,
+  type SourceConfig,
+} from '../../common/collectors/config';
 
 /**
  * Reads sources from a YAML or JSON file. Relative globs and working directories are taken

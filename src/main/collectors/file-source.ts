@@ -13,7 +13,7 @@ import type { Cluster } from '../cluster';
 import type { Logger } from '../logger';
 import { RotationOrder } from './rotation-order';
 import { readCheckpoint, scanTopic, writeCheckpoint, type RecoveredFile } from './checkpoint';
-import type { FileSourceConfig } from './config';
+import type { FileSourceConfig } from '../../common/collectors/config';
 import { PastGenerations, PrefixIndex, type PastGeneration } from './copies';
 import { DescriptorPool } from './descriptor-pool';
 import { GlobMatcher, findByKey, type Discovered } from './discovery';

@@ -13,7 +13,7 @@ import type { Cluster, ProduceRecord } from '../cluster';
 import type { Logger } from '../logger';
 import { LineBatchEncoder } from './batch-encoder';
 import type { RecoveredFile } from './checkpoint';
-import type { FileSourceConfig } from './config';
+import type { FileSourceConfig } from '../../common/collectors/config';
 import type { DescriptorHolder, DescriptorPool } from './descriptor-pool';
 import { findByKey } from './discovery';
 import {

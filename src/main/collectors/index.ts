@@ -22,7 +22,7 @@ export {
   type CommandSourceConfig,
   type SyslogSourceConfig,
   type OtlpSourceConfig,
-} from './config';
+} from '../../common/collectors/config';
 export type { SourceStatus, FileStatus } from './status';
 export type { PreviewEvent, PreviewResult } from './preview';
 export { readSourcesFile, parseTailSpec, serveSources } from './config-file';

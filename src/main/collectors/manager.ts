@@ -10,7 +10,7 @@ import type { Cluster } from '../cluster';
 import { silentLogger, type Logger } from '../logger';
 import { CommandSource } from './command-source';
 import { readSourcesFile, parseSourceConfig, parseTailSpec } from './config-file';
-import type { SourceConfig } from './config';
+import type { SourceConfig } from '../../common/collectors/config';
 import { DescriptorPool } from './descriptor-pool';
 import { FileSource } from './file-source';
 import type { SourceDeps } from './source-deps';

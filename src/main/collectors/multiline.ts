@@ -7,8 +7,8 @@
  * runs from its first line's start to its last line's end, so the checkpoint can stay at
  * the start of an event that is still open.
  */
-import type { MultilineConfig } from './config';
-import { compileLinearRegex } from '../regex/linear-regex';
+import type { MultilineConfig } from '../../common/collectors/config';
+import { compileLinearRegex } from '../../common/regex/linear-regex';
 import type { Line } from './lines';
 
 export interface EventLines {

@@ -3,7 +3,7 @@
  * unsaved) file source would be split, joined and parsed — nothing is produced or stored.
  */
 import { open } from 'node:fs/promises';
-import type { FileSourceConfig } from './config';
+import type { FileSourceConfig } from '../../common/collectors/config';
 import { GlobMatcher } from './discovery';
 import { LineSplitter } from './lines';
 import { MultilineJoiner, type EventLines } from './multiline';

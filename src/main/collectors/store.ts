@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { LogdockError } from '../../common/errors';
 import { writeFileAtomic } from './atomic';
-import { sourceConfigSchema, type SourceConfig } from './config';
+import { sourceConfigSchema, type SourceConfig } from '../../common/collectors/config';
 
 export const SOURCES_VERSION = 1;
 

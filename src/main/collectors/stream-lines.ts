@@ -5,7 +5,7 @@
  */
 import type { ProduceRecord } from '../cluster';
 import type { RecordHeader } from '../storage/api';
-import type { ParsingConfig } from './config';
+import type { ParsingConfig } from '../../common/collectors/config';
 import { LineSplitter, type Line } from './lines';
 import type { Parser } from './parsers';
 import { buildRecord } from './record';

@@ -9,7 +9,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
 import { LogdockError } from '../../common/errors';
 import type { ProduceRecord } from '../cluster';
-import type { SyslogSourceConfig } from './config';
+import type { SyslogSourceConfig } from '../../common/collectors/config';
 import type { SourceDeps } from './source-deps';
 import { parseSyslog, type Parser } from './parsers';
 import { QueuedSource } from './queued-source';

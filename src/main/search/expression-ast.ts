@@ -3,7 +3,7 @@
  * from the parser so that the evaluator and the pre-filter can depend on it alone.
  */
 
-import type { LinearRegex } from '../regex/linear-regex';
+import type { LinearRegex } from '../../common/regex/linear-regex';
 
 export type Literal = string | number | boolean | null;
 

@@ -1,4 +1,4 @@
-import { compileLinearRegex, LinearRegex } from '../regex/linear-regex';
+import { compileLinearRegex, LinearRegex } from '../../common/regex/linear-regex';
 import type { RecordHeader } from '../storage/api';
 import type { CompareOp, Expr, Literal, PathRoot } from './expression-ast';
 

@@ -1,5 +1,5 @@
 import { LogdockError } from '../../common/errors';
-import { compileLinearRegex, type LinearRegex } from '../regex/linear-regex';
+import { compileLinearRegex, type LinearRegex } from '../../common/regex/linear-regex';
 import { ExpressionError } from './expression-error';
 
 /**

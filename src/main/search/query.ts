@@ -4,7 +4,7 @@ import type { StoredRecord } from '../storage/api';
 import { ExpressionError } from './expression-error';
 import { compileExpression, type RecordContext } from './expression-eval';
 import { parseExpression } from './expression-parser';
-import { compileLinearRegex, type LinearRegex } from '../regex/linear-regex';
+import { compileLinearRegex, type LinearRegex } from '../../common/regex/linear-regex';
 import { mayMatch, requiredNeedles } from './prefilter';
 
 /** A compiled search query: every condition of the query must hold. */

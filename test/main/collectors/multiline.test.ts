@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { multilineSchema } from '../../../src/main/collectors/config';
+import { multilineSchema } from '../../../src/common/collectors/config';
 import { LineSplitter } from '../../../src/main/collectors/lines';
 import { MultilineJoiner } from '../../../src/main/collectors/multiline';
 

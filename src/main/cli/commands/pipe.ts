@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { LogdockError } from '../../../common/errors';
 import { Broker } from '../../broker/broker';
 import { LocalCluster } from '../../cluster';
-import { parserSchema } from '../../collectors/config';
+import { parserSchema } from '../../../common/collectors/config';
 import { createParser } from '../../collectors/parsers';
 import { RecordQueue } from '../../collectors/queue';
 import { H, fixedHeader } from '../../collectors/record';

@@ -4,8 +4,8 @@
  * format comes back with `error` set and is then stored raw, never dropped. `plain` has
  * no parser at all (null), so plain sources never decode their bytes.
  */
-import type { ParserConfig } from '../config';
-import { compileLinearRegex } from '../../regex/linear-regex';
+import type { ParserConfig } from '../../../common/collectors/config';
+import { compileLinearRegex } from '../../../common/regex/linear-regex';
 import { parseLogfmt } from './logfmt';
 import { parseRfc3164, parseRfc5424 } from './syslog';
 import { parseTimestamp } from './time';

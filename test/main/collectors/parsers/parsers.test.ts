@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parserSchema } from '../../../../src/main/collectors/config';
+import { parserSchema } from '../../../../src/common/collectors/config';
 import { createParser, parseTimestamp } from '../../../../src/main/collectors/parsers';
 
 const parser = (config: unknown, tz = 'UTC') => createParser(parserSchema.parse(config), tz)!;

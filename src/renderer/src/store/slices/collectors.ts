@@ -2,7 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { ResultOf } from '../../../../common/api/contract';
 import type { Source } from '../../../../common/api/collectors';
 import type { ErrorPayload } from '../../../../common/errors';
-import type { SourceConfigInput } from '../../../../main/collectors/config';
+import type { SourceConfigInput } from '../../../../common/collectors/config';
 import { errorOf } from '../../views/ops-common/errors';
 import type { AppState } from '../index';
 

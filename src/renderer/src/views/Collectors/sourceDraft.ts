@@ -1,6 +1,6 @@
 import type { Source } from '../../../../common/api/collectors';
-import type { FileSourceConfig, SourceConfigInput } from '../../../../main/collectors/config';
-import { sourceConfigSchema } from '../../../../main/collectors/config';
+import type { FileSourceConfig, SourceConfigInput } from '../../../../common/collectors/config';
+import { sourceConfigSchema } from '../../../../common/collectors/config';
 
 export const PARSERS = [
   ['plain', 'Plain text (one message per line)'],

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { LogdockError } from '../../../src/common/errors';
-import { multilineSchema, sourceConfigSchema } from '../../../src/main/collectors/config';
+import { multilineSchema, sourceConfigSchema } from '../../../src/common/collectors/config';
 import { MultilineJoiner } from '../../../src/main/collectors/multiline';
 import { createParser } from '../../../src/main/collectors/parsers';
-import { compileLinearRegex } from '../../../src/main/regex/linear-regex';
+import { compileLinearRegex } from '../../../src/common/regex/linear-regex';
 import { parseExpression } from '../../../src/main/search/expression-parser';
 import { compileQuery } from '../../../src/main/search/query';
 import type { StoredRecord } from '../../../src/main/storage/api';

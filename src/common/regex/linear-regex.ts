@@ -9,7 +9,7 @@
  * the code UNSUPPORTED (see docs/inspect.md); any other syntax error is INVALID_ARGUMENT.
  */
 import { RE2JS } from 're2js';
-import { LogdockError } from '../../common/errors';
+import { LogdockError } from '../errors';
 
 export interface LinearRegexOptions {
   /** Names the input in error messages, e.g. `regex` or `collectors[0].parser.pattern`. */

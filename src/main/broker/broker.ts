@@ -32,6 +32,7 @@ import { computeLag, planOffsetReset } from './group-admin';
 import { partitionForKey } from './murmur2';
 import { offsetsPartitionFor } from './offsets-codec';
 import { DefaultPartitioner } from './partitioner';
+import { codecOf, recompressBatches } from './recompress';
 import { TopicAdmin, type Topic, type TopicAdminDeps } from './topic-admin';
 import { StorageHealth, type StorageHealthState } from './storage-health';
 import {
@@ -491,7 +492,7 @@ export class Broker implements BrokerApi {
           headers: r.headers,
           timestamp: r.timestamp,
         })),
-        { fsync: acks === -1 },
+        { fsync: acks === -1, compression: codecOf(t.configs['compression.type']) ?? 'none' },
       ),
     );
   }
@@ -517,7 +518,8 @@ export class Broker implements BrokerApi {
   }
 
   /**
-   * Appends a client's RecordBatch v2 bytes as they are (the Kafka protocol's Produce).
+   * Appends a client's RecordBatch v2 bytes as they are (the Kafka protocol's Produce), or
+   * recompressed when the topic's compression.type names a codec (see recompress.ts).
    * Throws UNKNOWN_TOPIC, UNKNOWN_PARTITION, CORRUPT_RECORD, MESSAGE_TOO_LARGE.
    */
   async appendBatches(
@@ -526,7 +528,10 @@ export class Broker implements BrokerApi {
     batches: Buffer,
     opts: { acks?: Acks } = {},
   ): Promise<AppendResult> {
-    return this.watchSpace(this.log(topic, partition).append(batches, { fsync: opts.acks === -1 }));
+    const log = this.log(topic, partition);
+    const codec = codecOf(this.topic(topic).configs['compression.type']);
+    const stored = codec === null ? batches : recompressBatches(batches, codec);
+    return this.watchSpace(log.append(stored, { fsync: opts.acks === -1 }));
   }
 
   /**

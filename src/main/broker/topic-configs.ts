@@ -1,6 +1,7 @@
 import { LogdockError } from '../../common/errors';
 import type { CleanupPolicy, LogConfig, TimestampType } from '../storage/api';
 import type { TopicConfigs } from './api';
+import { COMPRESSION_TYPES } from './recompress';
 
 /** A config change as callers hand it in: strings (CLI, Kafka protocol) or numbers; null resets. */
 export type TopicConfigInput = Partial<Record<keyof TopicConfigs, string | number | null>>;
@@ -14,6 +15,7 @@ export const TOPIC_CONFIG_KEYS = [
   'delete.retention.ms',
   'max.message.bytes',
   'message.timestamp.type',
+  'compression.type',
 ] as const satisfies readonly (keyof TopicConfigs)[];
 
 /** Kafka's lower bounds (`TopicConfig`/`LogConfig` validators); upper bound is always 2^53. */
@@ -74,6 +76,16 @@ export function parseTopicConfigValue<K extends keyof TopicConfigs>(
     }
     return policy as TopicConfigs[K];
   }
+  if (key === 'compression.type') {
+    const type = COMPRESSION_TYPES.find((t) => t === String(raw).trim());
+    if (!type) {
+      throw new LogdockError(
+        'INVALID_CONFIG',
+        `topic "${topic}": compression.type=${JSON.stringify(raw)} must be one of ${COMPRESSION_TYPES.join(', ')}`,
+      );
+    }
+    return type as TopicConfigs[K];
+  }
   if (key === 'message.timestamp.type') {
     const type = TIMESTAMP_TYPES.find((t) => t === String(raw).trim());
     if (!type) {
@@ -126,6 +138,8 @@ export function topicConfigsFromLogConfig(cfg: LogConfig): TopicConfigs {
     'delete.retention.ms': cfg.deleteRetentionMs,
     'max.message.bytes': cfg.maxMessageBytes,
     'message.timestamp.type': cfg.messageTimestampType,
+    // Not a storage setting: the broker applies it on append (recompress.ts).
+    'compression.type': 'producer',
   };
 }
 

@@ -52,6 +52,8 @@ export interface TopicConfigs {
   'delete.retention.ms': number;
   'max.message.bytes': number;
   'message.timestamp.type': TimestampType;
+  /** `producer` keeps the client's codec; `uncompressed` or a codec name recompresses on append. */
+  'compression.type': 'producer' | 'uncompressed' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 }
 
 /** Config values as given by a person or a client (strings as Kafka's admin API sends them). */

@@ -14,6 +14,7 @@ const KAFKA_DEFAULTS: TopicConfigs = {
   'delete.retention.ms': 24 * 60 * 60 * 1000,
   'max.message.bytes': 1048588,
   'message.timestamp.type': 'CreateTime',
+  'compression.type': 'producer',
 };
 
 /** ListOffsets' special timestamps. */

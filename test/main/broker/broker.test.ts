@@ -3,6 +3,11 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openBroker, type Broker } from '../../../src/main/broker';
+import {
+  decodeRecordBatch,
+  encodeRecordBatch,
+  readBatchHeader,
+} from '../../../src/main/storage/record-batch';
 import { rejection, useBrokerDir } from './helpers';
 
 const fixture = useBrokerDir();
@@ -198,6 +203,46 @@ describe('Broker topics', () => {
     b = await open();
     expect(b.listTopics().map((t) => t.name)).toEqual(['a', 'b']);
     expect((await readdir(fixture.dir)).includes('topics.json.tmp')).toBe(false);
+  });
+
+  it('stores batches in the codec compression.type names, keeping producer fields and records', async () => {
+    const b = await open();
+    await b.createTopic('packed', { configs: { 'compression.type': 'gzip' } });
+    await b.createTopic('as-sent');
+    const client = encodeRecordBatch(
+      [
+        { value: v('one'), key: v('k'), timestamp: 1000, headers: [{ key: 'h', value: v('x') }] },
+        { value: v('two'), timestamp: 2000 },
+      ],
+      { compression: 'snappy', producerId: 42, producerEpoch: 3, baseSequence: 7 },
+    );
+    for (const topic of ['packed', 'as-sent']) await b.appendBatches(topic, 0, Buffer.from(client));
+    const stored = async (topic: string) => {
+      const { records } = await b.read(topic, 0, 0, 1 << 20);
+      return { header: readBatchHeader(records, 0), decoded: decodeRecordBatch(records).records };
+    };
+    const packed = await stored('packed');
+    expect(packed.header).toMatchObject({
+      compression: 'gzip',
+      producerId: 42,
+      producerEpoch: 3,
+      baseSequence: 7,
+      maxTimestamp: 2000,
+    });
+    expect((await stored('as-sent')).header.compression).toBe('snappy');
+    expect(packed.decoded.map((r) => [r.offset, r.value?.toString(), r.timestamp])).toEqual([
+      [0, 'one', 1000],
+      [1, 'two', 2000],
+    ]);
+    expect(packed.decoded[0].headers).toEqual([{ key: 'h', value: v('x') }]);
+    // Records the app itself writes follow the setting too, and changes apply to the next append.
+    await b.alterTopicConfigs('packed', { 'compression.type': 'zstd' });
+    await b.send([{ topic: 'packed', partition: 0, value: v('three') }]);
+    const { records } = await b.read('packed', 0, 2, 1 << 20);
+    expect(readBatchHeader(records, 0).compression).toBe('zstd');
+    await expect(
+      b.alterTopicConfigs('packed', { 'compression.type': 'brotli' }),
+    ).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
   });
 
   it('auto-creates topics on send unless disabled', async () => {

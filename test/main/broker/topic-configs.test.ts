@@ -11,6 +11,7 @@ const defaults: TopicConfigs = {
   'delete.retention.ms': 86400000,
   'max.message.bytes': 1048588,
   'message.timestamp.type': 'CreateTime',
+  'compression.type': 'producer',
 };
 
 describe('topic configs', () => {

@@ -29,6 +29,7 @@ const KAFKA_DEFAULTS: Record<keyof TopicConfigs, string> = {
   'delete.retention.ms': '86400000',
   'max.message.bytes': '1048588',
   'message.timestamp.type': 'CreateTime',
+  'compression.type': 'producer',
 };
 
 const TYPES: Record<keyof TopicConfigs, number> = {
@@ -40,6 +41,7 @@ const TYPES: Record<keyof TopicConfigs, number> = {
   'delete.retention.ms': TYPE_LONG,
   'max.message.bytes': TYPE_INT,
   'message.timestamp.type': TYPE_STRING,
+  'compression.type': TYPE_STRING,
 };
 
 /** Config entries in the shape of DescribeConfigs results and CreateTopics' `configs`. */

@@ -70,6 +70,39 @@ describe('admin APIs', () => {
     expect((await metadataId(again.port)).equals(second)).toBe(true);
   });
 
+  it('takes compression.type in CreateTopics and AlterConfigs, refusing unknown codecs', async () => {
+    const { ld, client } = await setup();
+    const created = await client.request('CreateTopics', 7, {
+      topics: [
+        {
+          name: 'zipped',
+          numPartitions: 1,
+          replicationFactor: 1,
+          assignments: [],
+          configs: [{ name: 'compression.type', value: 'lz4' }],
+        },
+      ],
+      timeoutMs: 1000,
+      validateOnly: false,
+    });
+    expect(list(created.topics)[0].errorCode).toBe(0);
+    expect(ld.broker.describeTopic('zipped').configs['compression.type']).toBe('lz4');
+    const alter = (value: string) =>
+      client.request('IncrementalAlterConfigs', 1, {
+        resources: [
+          {
+            resourceType: 2,
+            resourceName: 'zipped',
+            configs: [{ name: 'compression.type', configOperation: 0, value }],
+          },
+        ],
+        validateOnly: false,
+      });
+    expect(list((await alter('producer')).responses)[0].errorCode).toBe(0);
+    expect(ld.broker.describeTopic('zipped').configs['compression.type']).toBe('producer');
+    expect(list((await alter('brotli')).responses)[0].errorCode).toBe(40);
+  });
+
   it('deletes topics by name (v4) and by topic id (v6)', async () => {
     const { ld, client } = await setup();
     await ld.broker.createTopic('by-name');

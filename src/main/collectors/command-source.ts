@@ -3,8 +3,8 @@
  * and collects its stdout and stderr into a topic, each record with a `logdock.stream`
  * header. When the process exits, a record with `logdock.event: exit` and
  * `logdock.exit-code` (or the signal) is produced, and the restart policy decides whether
- * it runs again after `restartDelayMs`. When the broker falls behind, the pipes are paused,
- * which in turn blocks the child's writes (the pipe is the buffer).
+ * it runs again after `restartDelayMs`. Each read from a pipe waits until the lines of the
+ * previous one are appended, which in turn blocks the child's writes (the pipe is the buffer).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
@@ -125,11 +125,12 @@ export class CommandSource extends QueuedSource<CommandSourceConfig> implements 
       this.deps.clock,
     );
     stream.on('data', (chunk: Buffer) => {
-      this.queue.push(lines.push(chunk));
-      if (this.queue.full) {
-        stream.pause();
-        this.queue.onDrain(() => stream.resume());
-      }
+      const records = lines.push(chunk);
+      if (records.length === 0) return;
+      // The next read waits until this one's lines are in the log: a crash loses at most
+      // one read, and the child's writes block on the pipe meanwhile (backpressure).
+      stream.pause();
+      void this.queue.push(records).then(() => stream.resume());
     });
     return lines;
   }

@@ -14,6 +14,30 @@ const node = (script: string, extra: Record<string, unknown> = {}) => ({
 });
 
 describe('command source', () => {
+  it('reads the output no further than it has appended (backpressure)', async () => {
+    const total = 200_000;
+    await fixture.manager.add(
+      node(
+        `let i = 0; const more = () => { while (i < ${total}) if (!process.stdout.write('line ' + i++ + ' ' + 'o'.repeat(60) + '\\n')) return process.stdout.once('drain', more); }; more();`,
+        { restart: 'never' },
+      ),
+    );
+    const appended = () =>
+      fixture.broker.describeTopic('svc-out').partitions.reduce((n, p) => n + p.logEndOffset, 0);
+    let ahead = 0;
+    await waitFor(
+      'every line',
+      () => {
+        // Lines taken from the pipe but not yet in the log: what a crash would lose.
+        ahead = Math.max(ahead, fixture.manager.status()[0].lines - appended());
+        return fixture.manager.status()[0].lines >= total && appended() >= total;
+      },
+      60_000,
+    );
+    // At most about one read from the pipe (64 KiB, ~70-byte lines) at a time.
+    expect(ahead).toBeLessThanOrEqual(1500);
+  });
+
   it('collects stdout and stderr with a stream header, using the given env and cwd, and records the exit code', async () => {
     await fixture.manager.add(
       node(

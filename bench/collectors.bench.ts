@@ -72,7 +72,11 @@ async function until(check: () => boolean, timeoutMs: number): Promise<boolean> 
 async function openCollectors(dir: string): Promise<{ broker: Broker; manager: CollectorManager }> {
   const dataDir = join(dir, 'data');
   const broker = await Broker.open({ dataDir, logger: silentLogger });
-  const manager = new CollectorManager({ cluster: new LocalCluster(broker), dataDir, defaultSource: false });
+  const manager = new CollectorManager({
+    cluster: new LocalCluster(broker),
+    dataDir,
+    defaultSource: false,
+  });
   await manager.start();
   return { broker, manager };
 }

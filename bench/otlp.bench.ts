@@ -21,13 +21,19 @@ const SENDER = fileURLToPath(new URL('./fixtures/otlp-sender.ts', import.meta.ur
 
 function send(url: string, protocol: string): Promise<{ ms: number; failed: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', SENDER, url, protocol, String(RECORDS)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', SENDER, url, protocol, String(RECORDS)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out) as { ms: number; failed: number }) : reject(new Error(`sender exited ${code}`)),
+      code === 0
+        ? resolve(JSON.parse(out) as { ms: number; failed: number })
+        : reject(new Error(`sender exited ${code}`)),
     );
   });
 }
@@ -35,20 +41,27 @@ function send(url: string, protocol: string): Promise<{ ms: number; failed: numb
 function report(name: string, r: { ms: number; failed: number }, stored?: number): void {
   const rate = Math.round((RECORDS / r.ms) * 1000);
   const extra = stored === undefined ? '' : `, ${stored} stored`;
-  console.log(`${name.padEnd(44)} ${rate.toLocaleString('en-US').padStart(9)} records/s (${RECORDS} in ${Math.round(r.ms)} ms, ${r.failed} failed${extra})`);
+  console.log(
+    `${name.padEnd(44)} ${rate.toLocaleString('en-US').padStart(9)} records/s (${RECORDS} in ${Math.round(r.ms)} ms, ${r.failed} failed${extra})`,
+  );
 }
 
 async function nullServer(): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createServer((req, res) => {
     req.on('data', () => {});
     req.on('end', () => {
-      res.writeHead(200, { 'content-type': req.headers['content-type'] ?? 'application/x-protobuf' });
+      res.writeHead(200, {
+        'content-type': req.headers['content-type'] ?? 'application/x-protobuf',
+      });
       res.end(req.headers['content-type'] === 'application/json' ? '{}' : '');
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}/v1/logs`, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${port}/v1/logs`,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }
 
 export async function run(): Promise<void> {
@@ -62,13 +75,19 @@ export async function run(): Promise<void> {
     const dir = mkdtempSync(join(tmpdir(), 'logdock-bench-otlp-'));
     const dataDir = join(dir, 'data');
     const broker = await Broker.open({ dataDir, logger: silentLogger });
-    const manager = new CollectorManager({ cluster: new LocalCluster(broker), dataDir, defaultSource: false });
+    const manager = new CollectorManager({
+      cluster: new LocalCluster(broker),
+      dataDir,
+      defaultSource: false,
+    });
     try {
       await manager.start();
       const view = await manager.add({ type: 'otlp', id: 'otlp', topic: 'otel-logs', port: 0 });
       const url = `http://127.0.0.1:${view.status.listening?.tcp}/v1/logs`;
       const r = await send(url, protocol);
-      const stored = broker.describeTopic('otel-logs').partitions.reduce((n, p) => n + p.logEndOffset, 0);
+      const stored = broker
+        .describeTopic('otel-logs')
+        .partitions.reduce((n, p) => n + p.logEndOffset, 0);
       report(`SDK ${protocol} -> Logdock OTLP receiver`, r, stored);
     } finally {
       await manager.close();

@@ -253,7 +253,6 @@ export async function compactionBench(dir: string): Promise<void> {
   };
   let clock = Date.now();
   const log = await PartitionLog.open(dir, config, {
-    maintenanceIntervalMs: 0,
     clock: () => clock,
   });
   const value = Buffer.alloc(100, 0x62);

@@ -670,7 +670,7 @@ export class Broker implements BrokerApi {
 
   /** Runs retention and compaction on every partition now (they also run on an interval). */
   runMaintenance(): Promise<void> {
-    return this.maintenance?.runOnce() ?? Promise.resolve();
+    return this.maintenance?.runOnce({ force: true }) ?? Promise.resolve();
   }
 
   // ------------------------------------------------------------------ clients

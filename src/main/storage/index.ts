@@ -1,12 +1,7 @@
 /** The log storage engine's public surface (issue 3). The broker is its direct user. */
 export * from './api';
 export { defaultLogConfig, validateLogConfig } from './config';
-export {
-  PartitionLog,
-  type PartitionLogOptions,
-  CLEAN_SHUTDOWN_FILE,
-  DEFAULT_MAINTENANCE_INTERVAL_MS,
-} from './partition-log';
+export { PartitionLog, type PartitionLogOptions, CLEAN_SHUTDOWN_FILE } from './partition-log';
 export {
   encodeRecordBatch,
   encodeBatchWithOffsets,

@@ -1,7 +1,9 @@
 /**
- * Background retention and compaction: every `intervalMs`, runs applyRetention() and, for
- * compacting policies, compact() on each log the owner lists. One pass at a time; a
- * failing partition is reported through `onError` and does not stop the others.
+ * The one scheduler of retention and compaction (Kafka's log.retention.check.interval.ms):
+ * every `intervalMs`, runs each listed log's maintain() — retention, then compaction when
+ * it is due. Partition logs run no timer of their own, so the owner's interval is the only
+ * one. One pass at a time; a failing partition is reported through `onError` and does not
+ * stop the others.
  */
 import type { PartitionLog } from './partition-log';
 
@@ -22,19 +24,21 @@ export class LogMaintenance {
     this.timer.unref();
   }
 
-  /** Runs one pass now (or joins the running one). Never rejects. */
-  runOnce(): Promise<void> {
-    this.running ??= this.pass().finally(() => {
+  /**
+   * Runs one pass now (or joins the running one). With `force`, compaction runs on every
+   * compacting log whether due or not (an explicit request). Never rejects.
+   */
+  runOnce(opts: { force?: boolean } = {}): Promise<void> {
+    this.running ??= this.pass(opts.force ?? false).finally(() => {
       this.running = null;
     });
     return this.running;
   }
 
-  private async pass(): Promise<void> {
+  private async pass(force: boolean): Promise<void> {
     for (const log of this.logs()) {
       try {
-        await log.applyRetention();
-        await log.compact();
+        await log.maintain({ force });
       } catch (err) {
         this.onError(log, err);
       }

@@ -58,13 +58,6 @@ export interface PartitionLogOptions {
   topic?: string;
   partition?: number;
   /**
-   * How often the log applies retention and, for compacting policies, compacts itself in
-   * the background (Kafka's log.retention.check.interval.ms, default 5 minutes); 0 turns
-   * the background work off (the owner then calls applyRetention/compact or uses
-   * LogMaintenance).
-   */
-  maintenanceIntervalMs?: number;
-  /**
    * Bytes of the key → offset map compaction uses (Kafka's log.cleaner.dedupe.buffer.size,
    * default 16 MiB, ~629 000 distinct keys per pass). One map serves every log of the
    * process, passes run one at a time; a dirty range with more keys is cleaned over several
@@ -80,9 +73,6 @@ export interface PartitionLogOptions {
   onCorruption?: (finding: CorruptionFinding) => void;
 }
 
-/** Kafka's log.retention.check.interval.ms. */
-export const DEFAULT_MAINTENANCE_INTERVAL_MS = 5 * 60 * 1000;
-
 export class PartitionLog {
   private segs: LogSegment[] = [];
   private chain: Promise<unknown> = Promise.resolve();
@@ -96,7 +86,6 @@ export class PartitionLog {
   private unflushedMessages = 0;
   private readonly listeners = new Set<(baseOffset: number, lastOffset: number) => void>();
   private flushTimer: NodeJS.Timeout | null = null;
-  private maintenanceTimer: NodeJS.Timeout | null = null;
   /** Active segment and clock when compaction last ran (to skip passes with nothing new). */
   private lastCompaction: { active: LogSegment | null; at: number } = { active: null, at: 0 };
   /**
@@ -108,7 +97,6 @@ export class PartitionLog {
   private closing: Promise<void> | null = null;
   private readonly settings: SegmentSettings;
   private readonly clock: () => number;
-  private readonly maintenanceIntervalMs: number;
   private readonly offsetMapBytes: number;
   private readonly compactionStep: PartitionLogOptions['compactionStep'];
   /** `topic-partition` (or the directory name) for messages. */
@@ -121,7 +109,6 @@ export class PartitionLog {
     readonly recovery: RecoveryReport,
   ) {
     this.clock = opts.clock ?? Date.now;
-    this.maintenanceIntervalMs = opts.maintenanceIntervalMs ?? DEFAULT_MAINTENANCE_INTERVAL_MS;
     this.offsetMapBytes = opts.offsetMapBytes ?? DEFAULT_OFFSET_MAP_BYTES;
     this.compactionStep = opts.compactionStep;
     this.name = opts.topic !== undefined ? `${opts.topic}-${opts.partition ?? 0}` : basename(dir);
@@ -228,7 +215,6 @@ export class PartitionLog {
     if (this.active.size > 0 && this.active.firstTimestamp !== null)
       this.active.rollStartMs = Math.min(now, this.active.firstTimestamp);
     this.startFlushTimer();
-    this.startMaintenanceTimer(this.maintenanceIntervalMs);
     this.summaries = this.loadSummaries();
   }
 
@@ -684,30 +670,20 @@ export class PartitionLog {
     return run;
   }
 
-  private startMaintenanceTimer(intervalMs: number): void {
-    if (intervalMs <= 0) return;
-    let running = false;
-    this.maintenanceTimer = setInterval(() => {
-      if (running || this.closing) return;
-      running = true;
-      void this.backgroundMaintenance()
-        .catch(() => undefined) // failures surface on the next explicit call; keep running
-        .finally(() => {
-          running = false;
-        });
-    }, intervalMs);
-    this.maintenanceTimer.unref();
-  }
-
-  /** One background pass: retention, then compaction when a segment rolled or tombstones may have expired. */
-  private async backgroundMaintenance(): Promise<void> {
+  /**
+   * One maintenance pass, as its one scheduler (LogMaintenance) runs it: retention, then
+   * compaction when it is due — a segment rolled since the last pass, a pass whose offset
+   * map filled left part of the sealed segments dirty, or tombstones may have expired
+   * (delete.retention.ms) — or always with `force`. The log runs no timer of its own.
+   */
+  async maintain(opts: { force?: boolean } = {}): Promise<void> {
     await this.applyRetention();
     if (!this.config.cleanupPolicy.includes('compact')) return;
     const now = this.clock();
     const rolled = this.lastCompaction.active !== this.active;
-    // A pass whose map filled left part of the sealed segments dirty: continue it.
     const behind = this.firstDirtyOffset < this.active.baseOffset;
-    if (rolled || behind || now - this.lastCompaction.at >= this.config.deleteRetentionMs) {
+    const expired = now - this.lastCompaction.at >= this.config.deleteRetentionMs;
+    if (opts.force || rolled || behind || expired) {
       this.lastCompaction = { active: this.active, at: now };
       await this.compact();
     }
@@ -851,8 +827,6 @@ export class PartitionLog {
   private async shutdown(writeMarker: boolean): Promise<void> {
     if (this.flushTimer) clearInterval(this.flushTimer);
     this.flushTimer = null;
-    if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
-    this.maintenanceTimer = null;
     await this.chain;
     await this.maintenanceChain;
     await this.summaries;

@@ -164,7 +164,6 @@ describe('PartitionLog compaction swap', () => {
       const config = { ...COMPACT_CONFIG, segmentMs: 1 };
       const log = await PartitionLog.open(dir, config, {
         clock: () => now,
-        maintenanceIntervalMs: 0,
         compactionStep: async (step) => {
           if (step !== crashAt) return;
           // What a SIGKILL here leaves on disk: a copy of the directory as it is now.
@@ -189,7 +188,7 @@ describe('PartitionLog compaction swap', () => {
       }
       const crashed = join(root, 'crashed');
       await fs.rm(join(crashed, '.clean-shutdown'), { force: true });
-      const again = await PartitionLog.open(crashed, config, { maintenanceIntervalMs: 0 });
+      const again = await PartitionLog.open(crashed, config);
       try {
         const files = await expectSegmentsTile(crashed);
         const committed = crashAt !== 'cleaned-written';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { promises as fs } from 'node:fs';
 import { LogMaintenance, PartitionLog } from '../../../src/main/storage';
 import { smallConfig, value, usePartitionDir } from './helpers';
@@ -94,14 +94,17 @@ describe('PartitionLog retention', () => {
     expect(res.records.length).toBeGreaterThan(0);
   });
 
-  it('applies retention and compaction by itself every maintenanceIntervalMs', async () => {
+  it('LogMaintenance, the only scheduler, compacts when a segment rolled and applies retention on its interval', async () => {
     let now = 0;
     const log = await PartitionLog.open(
       fx.dir,
       smallConfig({ segmentBytes: 1000, cleanupPolicy: 'compact,delete', retentionMs: 1_000_000 }),
-      { clock: () => now, maintenanceIntervalMs: 10 },
+      { clock: () => now },
     );
     fx.open.push(log);
+    const maintenance = new LogMaintenance(() => [log], 10);
+    maintenance.start();
+    onTestFinished(() => maintenance.stop());
     for (let i = 0; i < 60; i++) {
       await log.appendRecords([
         { key: Buffer.from(`k${i % 2}`), value: value(i), timestamp: i < 20 ? 1 : 500_000 },

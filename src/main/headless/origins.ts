@@ -1,4 +1,4 @@
-import { networkInterfaces } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 
 const WILDCARD = new Set(['0.0.0.0', '::', '']);
 
@@ -19,6 +19,43 @@ export function browsableHost(host: string): string {
  * refused, which is what stops a web page from driving the API of a local Logdock.
  */
 export function allowedOrigins(host: string, port: number): string[] {
+  return allowedHostNames(host).map((h) => `http://${urlHost(h)}:${port}`);
+}
+
+/**
+ * The `Host` header values a server bound to `host:port` answers: its own names (as in
+ * allowedOrigins, plus the machine's host name for a wildcard bind). Any other name is
+ * refused, so a DNS-rebinding page (evil.example resolving to 127.0.0.1) cannot reach the
+ * page, the API or the exports even when the browser thinks it is same-origin.
+ */
+export function allowedHosts(host: string, port: number): Set<string> {
+  const names = allowedHostNames(host);
+  if (WILDCARD.has(host)) names.push(hostname(), `${hostname()}.local`);
+  const out = new Set<string>();
+  for (const name of names) {
+    out.add(`${urlHost(name)}:${port}`.toLowerCase());
+    if (port === 80 || port === 443) out.add(urlHost(name).toLowerCase());
+  }
+  return out;
+}
+
+/** Whether a request's Host header names this server (see allowedHosts). */
+export function hostAllowed(header: string | undefined, allowed: Set<string>): boolean {
+  return header !== undefined && allowed.has(header.toLowerCase());
+}
+
+/**
+ * The CSP sources for this server's WebSocket. Chromium rejects IPv6 literals in a source
+ * expression (`ws://[::1]:7392` is reported as invalid on every load), so they are left out;
+ * CSP 3's 'self' already covers ws: to the page's own host and port.
+ */
+export function cspWebSocketSources(host: string, port: number): string[] {
+  return allowedHostNames(host)
+    .filter((h) => !h.includes(':'))
+    .map((h) => `ws://${h}:${port}`);
+}
+
+function allowedHostNames(host: string): string[] {
   const hosts = new Set(['127.0.0.1', 'localhost', '::1']);
   if (WILDCARD.has(host)) {
     for (const list of Object.values(networkInterfaces())) {
@@ -27,5 +64,5 @@ export function allowedOrigins(host: string, port: number): string[] {
   } else {
     hosts.add(host);
   }
-  return [...hosts].map((h) => `http://${urlHost(h)}:${port}`);
+  return [...hosts];
 }

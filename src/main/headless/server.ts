@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,14 @@ import type { Logger } from '../logger';
 import { attachWebSocketApi } from '../transport/websocket';
 import { apiFilePath, removeApiFile, writeApiFile } from './api-file';
 import { exportDownloadPath, isExportRequest, serveExport } from './exports';
-import { allowedOrigins, browsableHost, urlHost } from './origins';
+import {
+  allowedHosts,
+  allowedOrigins,
+  browsableHost,
+  cspWebSocketSources,
+  hostAllowed,
+  urlHost,
+} from './origins';
 import { serveStatic } from './static';
 
 /** Tried first when no port is given; a random free port is used if it is taken. */
@@ -59,6 +66,10 @@ export async function startHeadlessServer(options: HeadlessOptions): Promise<Hea
 
   const server = createServer((req, res) => {
     const headers = securityHeaders(host, port);
+    if (!hostAllowed(req.headers.host, allowedHosts(host, port))) {
+      refuseHost(req, res, headers, options.logger);
+      return;
+    }
     const served = isExportRequest(req.url)
       ? serveExport(req, res, {
           dataDir: options.dataDir,
@@ -80,6 +91,7 @@ export async function startHeadlessServer(options: HeadlessOptions): Promise<Hea
     dispatcher: options.dispatcher,
     token,
     allowedOrigins: () => allowedOrigins(host, port),
+    allowedHosts: () => allowedHosts(host, port),
     logger: options.logger.child('ws'),
     // Finished exports are served by this same server (GET /exports/<name>).
     context: { exportDownloadPath: (fileName) => exportDownloadPath(token, fileName) },
@@ -120,11 +132,23 @@ export async function startHeadlessServer(options: HeadlessOptions): Promise<Hea
   };
 }
 
+/** 421 for a Host this server does not answer to (DNS rebinding, or a name not configured). */
+function refuseHost(
+  req: IncomingMessage,
+  res: ServerResponse,
+  headers: Record<string, string>,
+  logger: Logger,
+): void {
+  logger.warn(`refused a request for host ${JSON.stringify(req.headers.host ?? '')}`, {
+    remote: req.socket.remoteAddress,
+  });
+  res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8', ...headers });
+  res.end(`FORBIDDEN: host ${JSON.stringify(req.headers.host ?? '')} is not this server's\n`);
+}
+
 /** Headers on every HTTP response; the CSP lets the page talk only to this server. */
 function securityHeaders(host: string, port: number): Record<string, string> {
-  const wsOrigins = allowedOrigins(host, port)
-    .map((o) => o.replace(/^http:/, 'ws:'))
-    .join(' ');
+  const wsOrigins = cspWebSocketSources(host, port).join(' ');
   return {
     'Content-Security-Policy': [
       "default-src 'self'",

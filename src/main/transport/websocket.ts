@@ -29,6 +29,8 @@ export interface WebSocketApiOptions {
    * needs the token, and browsers always send `Origin`.
    */
   allowedOrigins: () => string[];
+  /** `Host` header values this server answers (lower case); every one when absent. */
+  allowedHosts?: () => Set<string>;
   logger: Logger;
   /** What this server offers its callers besides the API (e.g. export downloads). */
   context?: Omit<CallContext, 'transport'>;
@@ -43,6 +45,8 @@ export interface WebSocketApi {
 
 /** Largest frame accepted from a client; requests are small, this stops memory abuse. */
 const MAX_PAYLOAD = 4 * 1024 * 1024;
+/** WebSocket close code "message too big" (RFC 6455). */
+const WS_CLOSE_TOO_BIG = 1009;
 /** A subscriber this far behind is cut off instead of buffering without bound. */
 const MAX_BUFFERED = 32 * 1024 * 1024;
 
@@ -89,7 +93,10 @@ export function attachWebSocketApi(options: WebSocketApiOptions): WebSocketApi {
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const refusal = checkConnection(req, options.token, options.allowedOrigins());
+      explainOversizeClose(ws);
+      const refusal =
+        checkHost(req, options.allowedHosts?.()) ??
+        checkConnection(req, options.token, options.allowedOrigins());
       if (refusal) {
         logger.warn(`refused WebSocket connection: ${refusal.message}`, {
           origin: req.headers.origin,
@@ -132,6 +139,34 @@ export function attachWebSocketApi(options: WebSocketApiOptions): WebSocketApi {
       return closing;
     },
   };
+}
+
+/**
+ * ws closes a connection whose frame exceeds maxPayload with 1009 and no reason; the
+ * client should learn why. Its receiver calls `close(1009)` on the socket, so the reason
+ * is added there.
+ */
+function explainOversizeClose(ws: WebSocket): void {
+  const close = ws.close.bind(ws);
+  ws.close = (code?: number, reason?: string | Buffer) =>
+    close(
+      code,
+      reason ??
+        (code === WS_CLOSE_TOO_BIG
+          ? `MESSAGE_TOO_LARGE: a frame over ${MAX_PAYLOAD / 1024 / 1024} MiB was refused`
+          : undefined),
+    );
+}
+
+/** FORBIDDEN for a Host header that does not name this server (DNS rebinding). */
+function checkHost(
+  req: IncomingMessage,
+  allowed: Set<string> | undefined,
+): ErrorPayload | undefined {
+  if (allowed === undefined) return undefined;
+  const host = req.headers.host;
+  if (host !== undefined && allowed.has(host.toLowerCase())) return undefined;
+  return { code: 'FORBIDDEN', message: `host ${JSON.stringify(host ?? '')} is not this server's` };
 }
 
 /** Returns why a connection must be refused, or undefined when it may proceed. */

@@ -1,4 +1,5 @@
 import { stat, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import {
   createWebSocketClient,
   type WebSocketConstructor,
 } from '../../../src/common/transport/websocket-client';
+import { WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../../src/common/transport/wire';
 import { createDispatcher } from '../../../src/main/api/handlers';
 import { readApiFile } from '../../../src/main/headless/api-file';
 import { startHeadlessServer, type HeadlessServer } from '../../../src/main/headless/server';
@@ -59,6 +61,8 @@ describe('the headless HTTP server', () => {
     const csp = res.headers.get('content-security-policy')!;
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${s.port}`);
+    // Chromium rejects IPv6 literals in source expressions, on every load.
+    expect(csp).not.toContain('[');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     const js = await fetch(`${s.origin}/assets/app.js`);
     expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
@@ -125,5 +129,58 @@ describe('the headless HTTP server', () => {
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
+  });
+
+  /** A GET with a Host header of our choosing (fetch would not let us set it). */
+  function getWithHost(s: HeadlessServer, host: string, path = '/') {
+    return new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port: s.port, path, headers: { Host: host } },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  /** Opens a raw WebSocket with the token; resolves with how the server closed it. */
+  function connect(s: HeadlessServer, headers: Record<string, string> = {}, send?: Buffer) {
+    return new Promise<{ code: number; reason: string }>((resolve, reject) => {
+      const ws = new WebSocket(s.apiUrl, [WS_PROTOCOL, `${WS_TOKEN_PREFIX}${s.token}`], {
+        headers,
+      });
+      ws.on('message', () => {
+        if (send) ws.send(send);
+        else ws.close(1000);
+      });
+      ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+      ws.on('error', (err) => (err.message.includes('EPIPE') ? undefined : reject(err)));
+    });
+  }
+
+  it('answers only the names it serves under: another Host (DNS rebinding) gets 421 and a closed WebSocket', async () => {
+    const s = await start();
+    const page = await getWithHost(s, `evil.example:${s.port}`);
+    expect(page.status).toBe(421);
+    expect(page.body).toMatch(/^FORBIDDEN: host "evil.example:\d+" is not this server's/);
+    expect((await getWithHost(s, `evil.example:${s.port}`, `/exports/x.jsonl`)).status).toBe(421);
+    expect((await getWithHost(s, `localhost:${s.port}`)).status).toBe(200);
+    expect((await getWithHost(s, `127.0.0.1:${s.port}`)).status).toBe(200);
+    const refused = await connect(s, { Host: `evil.example:${s.port}` });
+    expect(refused.code).toBe(1008);
+    expect(refused.reason).toMatch(/^FORBIDDEN: host "evil.example:\d+"/);
+    expect((await connect(s)).code).toBe(1000);
+  });
+
+  it('closes a connection that sends an oversized frame with 1009 and a reason, and serves on', async () => {
+    const s = await start();
+    const closed = await connect(s, {}, Buffer.alloc(100 * 1024 * 1024, 0x61));
+    expect(closed.code).toBe(1009);
+    expect(closed.reason).toMatch(/^MESSAGE_TOO_LARGE: a frame over 4 MiB was refused/);
+    expect((await connect(s)).code).toBe(1000);
   });
 });

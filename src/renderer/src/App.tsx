@@ -1,5 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { PanelLeft } from 'lucide-react';
+import { ClusterSwitcher } from './components/ClusterSwitcher';
 import { ConnectionLostBanner, ConnectionStatus } from './components/ConnectionStatus';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { NavBar } from './components/NavBar';
@@ -7,7 +8,7 @@ import { SectionPlaceholder } from './components/SectionPlaceholder';
 import { StatusBar } from './components/StatusBar';
 import { StorageBanner } from './components/StorageBanner';
 import './components/layout.css';
-import { hrefFor, sectionOf, useRoute, type Route } from './router';
+import { clusterOf, hrefFor, sectionOf, useRoute, type Route } from './router';
 import { useAppStore } from './store';
 import { GroupDetailView } from './views/Groups/GroupDetailView';
 import { GroupsView } from './views/Groups/GroupsView';
@@ -66,7 +67,11 @@ export function App() {
   const [collapsed, setCollapsed] = useNavCollapsed();
 
   return (
-    <div className="app" data-nav={collapsed ? 'collapsed' : 'expanded'}>
+    <div
+      className="app"
+      data-nav={collapsed ? 'collapsed' : 'expanded'}
+      data-cluster={clusterOf(route)}
+    >
       <header className="app-header">
         <IconButton
           icon={PanelLeft}
@@ -79,13 +84,17 @@ export function App() {
           <span className="app-logo" aria-hidden />
           Logdock
         </a>
+        <ClusterSwitcher />
         <ConnectionLostBanner />
         <StorageBanner />
         <ConnectionStatus />
       </header>
       <NavBar current={section} collapsed={collapsed} />
       <main className="app-main" data-testid={`section-${section ?? 'not-found'}`}>
-        <ErrorBoundary resetKey={hrefFor(route)}>{renderView(route)}</ErrorBoundary>
+        {/* Keyed by cluster: switching clusters starts every view afresh on the new one. */}
+        <ErrorBoundary key={clusterOf(route)} resetKey={hrefFor(route)}>
+          {renderView(route)}
+        </ErrorBoundary>
       </main>
       <StatusBar />
       <CommandPalette />

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { clusterOf, parseHash } from './router';
 import { connectApi } from './api';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { useAppStore } from './store';
@@ -10,6 +11,11 @@ import { applyTheme } from './theme';
 const connection = connectApi();
 const store = useAppStore.getState();
 store.setApi(connection.client, connection.transport);
+// The store's client follows the cluster in the address; registered before React's own
+// hashchange listener so views re-rendered for a new address already call the new cluster.
+const followCluster = () => useAppStore.getState().setCluster(clusterOf(parseHash(location.hash)));
+followCluster();
+window.addEventListener('hashchange', followCluster);
 applyTheme('system');
 store.setConnection(connection.status);
 connection.onStatus((status, error) => useAppStore.getState().setConnection(status, error));

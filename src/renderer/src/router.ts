@@ -1,4 +1,5 @@
 import { useMemo, useSyncExternalStore } from 'react';
+import { clusterNameSchema, LOCAL_CLUSTER } from '../../common/api/clusters';
 
 /**
  * The app's routes, kept in the URL hash so that they work the same from `file://` in
@@ -8,8 +9,17 @@ import { useMemo, useSyncExternalStore } from 'react';
  * In a topic route, `partition`/`offset` are the selected message. Which partitions the view
  * shows: `partitions=0,2` (several, merged by time), else `merged=1` (all), else `partition`
  * alone (that one — the form of older links), else all. See `viewPartitionsOf`.
+ *
+ * Any of them may be prefixed by `#/c/<cluster>` to show it on a remote cluster
+ * (`#/c/prod/topics/orders`); without the prefix it is about `local`, so every older link
+ * keeps working (docs/clusters.md).
  */
-export type Route =
+export type Route = RouteBody & {
+  /** The cluster the route is about; absent = the one of the current address (links) or local. */
+  cluster?: string;
+};
+
+type RouteBody =
   | { view: 'dashboard' }
   | { view: 'topics' }
   | {
@@ -44,6 +54,22 @@ export const HOME: Route = { view: 'dashboard' };
 
 /** Parses `location.hash`; an empty hash is the home route, anything unknown is notFound. */
 export function parseHash(hash: string): Route {
+  const scoped = /^#?\/c\/([^/?]+)(.*)$/.exec(hash);
+  if (scoped) {
+    const name = clusterNameSchema.safeParse(safeDecode(scoped[1]));
+    if (!name.success) return { view: 'notFound', path: hash.replace(/^#/, '') };
+    const route = parseLocalHash(scoped[2]);
+    return name.data === LOCAL_CLUSTER ? route : { ...route, cluster: name.data };
+  }
+  return parseLocalHash(hash);
+}
+
+/** The cluster a route is about. */
+export function clusterOf(route: Route): string {
+  return route.cluster ?? LOCAL_CLUSTER;
+}
+
+function parseLocalHash(hash: string): RouteBody {
   const raw = hash.replace(/^#/, '');
   if (raw === '' || raw === '/') return HOME;
   const [path, query = ''] = raw.split('?', 2);
@@ -77,8 +103,22 @@ export function parseHash(hash: string): Route {
   return { view: 'notFound', path: raw };
 }
 
-/** The hash for a route, e.g. `#/topics/app%20logs?partition=0&offset=42`. */
+/**
+ * The hash for a route, e.g. `#/topics/app%20logs?partition=0&offset=42`; on a remote cluster
+ * prefixed `#/c/<cluster>`. A route that names no cluster stays on the current address's, so
+ * links inside a view never leave the cluster it shows.
+ */
 export function hrefFor(route: Route): string {
+  const cluster =
+    route.cluster ??
+    (typeof window === 'undefined' ? undefined : parseHash(window.location.hash).cluster);
+  const body = bodyHref(route);
+  return cluster && cluster !== LOCAL_CLUSTER
+    ? `#/c/${encodeURIComponent(cluster)}${body.slice(1)}`
+    : body;
+}
+
+function bodyHref(route: RouteBody): string {
   switch (route.view) {
     case 'topic': {
       // Only numbers go in, so nothing needs escaping (and `0,2` stays readable, not `0%2C2`).

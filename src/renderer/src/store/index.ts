@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { createAppSlice, type AppSlice } from './slices/app';
+import { createClustersSlice, type ClustersSlice } from './slices/clusters';
 import { createCollectorsSlice, type CollectorsSlice } from './slices/collectors';
 import { createDetailSlice, type DetailSlice } from './slices/detail';
 import { createDashboardSlice, type DashboardSlice } from './slices/dashboard';
@@ -20,6 +21,7 @@ import { createTopicsSlice, type TopicsSlice } from './slices/topics';
  * single fields: `useAppStore((s) => s.connection)`.
  */
 export type AppState = AppSlice &
+  ClustersSlice &
   GroupsSlice &
   CollectorsSlice &
   SettingsSlice &
@@ -34,6 +36,7 @@ export type AppState = AppSlice &
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createAppSlice(...a),
+  ...createClustersSlice(...a),
   ...createGroupsSlice(...a),
   ...createCollectorsSlice(...a),
   ...createSettingsSlice(...a),

@@ -2,6 +2,8 @@ import type { StateCreator } from 'zustand';
 import type { ApiClient, ResultOf } from '../../../../common/api/contract';
 import { LogdockError, type ErrorPayload } from '../../../../common/errors';
 import type { ConnectionStatus } from '../../../../common/transport/websocket-client';
+import { LOCAL_CLUSTER } from '../../../../common/api/clusters';
+import { scopedApi } from '../../api/scoped';
 import { applyTheme } from '../../theme';
 import type { AppState } from '../index';
 
@@ -12,8 +14,17 @@ export type SystemInfo = ResultOf<'system.info'>;
  * shown in the header, and the facts about the backend shown in the status bar.
  */
 export interface AppSlice {
-  /** The one API client; set once at startup by main.tsx (or by a test). */
+  /**
+   * The API client every action calls: the transport's client, scoped to the cluster shown
+   * (`cluster`), so that a view's requests are about the cluster in the address.
+   */
   api: ApiClient;
+  /** The transport's client itself, set once at startup by main.tsx (or by a test). */
+  baseApi: ApiClient;
+  /** The cluster the address shows (`local` or a remote cluster's name). */
+  cluster: string;
+  /** Scopes `api` to another cluster; main.tsx calls it when the address changes. */
+  setCluster(cluster: string): void;
   transport: 'ipc' | 'websocket' | 'in-process' | 'none';
   /**
    * `lost`: the connection was open and dropped, and the client is trying to get it back
@@ -44,11 +55,16 @@ const notConnected: ApiClient = {
 
 export const createAppSlice: StateCreator<AppState, [], [], AppSlice> = (set, get) => ({
   api: notConnected,
+  baseApi: notConnected,
+  cluster: LOCAL_CLUSTER,
+  setCluster: (cluster) => {
+    if (cluster !== get().cluster) set({ cluster, api: scopedApi(get().baseApi, cluster) });
+  },
   transport: 'none',
   connection: { status: 'connecting', error: null, lost: false },
   systemInfo: null,
   systemInfoError: null,
-  setApi: (api, transport) => set({ api, transport }),
+  setApi: (api, transport) => set({ baseApi: api, api: scopedApi(api, get().cluster), transport }),
   setConnection: (status, error) => {
     const before = get().connection;
     const lost = status !== 'open' && !error && (before.status === 'open' || before.lost);

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { SettingsPatch, Theme } from '../../../../common/api/settings';
 import { useAppStore } from '../../store';
 import { ErrorLine } from '../ops-common/ErrorLine';
+import { ClustersPanel } from './ClustersPanel';
 import { formatBytes, formatDuration, parseBytes, parseDuration } from '../ops-common/format';
 import '../ops-common/ops.css';
 
@@ -186,6 +187,7 @@ export function SettingsView() {
           )}
         </>
       )}
+      <ClustersPanel />
     </section>
   );
 }

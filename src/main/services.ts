@@ -130,7 +130,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     if (loadError) logger.warn(`settings: ${loadError}`);
 
     // The broker shares the data directory's root with the CLI's commands (see
-    // broker/cli-support.ts), so both see the same topics.
+    // cli/support.ts), so both see the same topics.
     const brokerSettings = { ...saved.broker, ...options.broker };
     const broker = await openBroker({
       dataDir,

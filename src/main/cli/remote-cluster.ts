@@ -7,7 +7,7 @@ import {
   type SecurityInput,
 } from '../../common/api/clusters';
 import { LogdockError } from '../../common/errors';
-import { announce } from '../broker/cli-support';
+import { announce } from './support';
 import { clientOptions } from '../remote/client-options';
 import { RemoteCluster } from '../remote/cluster';
 

@@ -9,7 +9,7 @@ import {
   parseTimestamp,
   withBroker,
   runningLogdock,
-} from '../../broker/cli-support';
+} from '../support';
 
 interface ConsumeOptions {
   topic: string;

@@ -17,7 +17,7 @@ import {
   parseTimestamp,
   table,
   withLogdock,
-} from '../../broker/cli-support';
+} from '../support';
 
 interface GroupsOptions {
   list?: boolean;

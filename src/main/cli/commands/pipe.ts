@@ -8,7 +8,7 @@ import { RecordQueue } from '../../collectors/queue';
 import { H, fixedHeader } from '../../collectors/record';
 import { StreamLines } from '../../collectors/stream-lines';
 import { ensureTopic } from '../../collectors/topic';
-import { announce, dataDirOf } from '../../broker/cli-support';
+import { announce, dataDirOf } from '../support';
 import { connectRunningLogdock } from '../../headless/api-file';
 import { createLogger } from '../../logger';
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { LogdockError } from '../../../common/errors';
-import { DATA_DIR_HELP, parseNonNegative, withLogdock } from '../../broker/cli-support';
+import { DATA_DIR_HELP, parseNonNegative, withLogdock } from '../support';
 import { lineGroups } from '../produce/lines';
 import { progressLine } from '../produce/progress';
 import { produceDirect, produceViaApi } from '../produce/send';

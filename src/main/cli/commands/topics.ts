@@ -5,13 +5,7 @@ import type { TopicConfigChanges, TopicConfigInput } from '../../cluster/cluster
 import { addRemoteOptions, remoteClusterOf, withRemoteCluster } from '../remote-cluster';
 import type { ApiClient } from '../../../common/api/contract';
 import { TOPIC_SETTING_CONFIGS } from '../../../common/api/topic-settings';
-import {
-  collect,
-  DATA_DIR_HELP,
-  oneOf,
-  parsePositive,
-  withLogdock,
-} from '../../broker/cli-support';
+import { collect, DATA_DIR_HELP, oneOf, parsePositive, withLogdock } from '../support';
 
 interface TopicsOptions {
   list?: boolean;

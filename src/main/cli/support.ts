@@ -5,8 +5,8 @@ import { defaultDataDir } from '../data-dir';
 import { connectRunningLogdock } from '../headless/api-file';
 import { chooseDataDir } from '../settings/data-dir-pointer';
 import { createLogger } from '../logger';
-import { openBroker } from './index';
-import type { Broker } from './broker';
+import { openBroker } from '../broker';
+import type { Broker } from '../broker/broker';
 
 /**
  * Shared plumbing of the `topics`, `produce`, `consume` and `groups` commands: they open

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { saveDataDirPointer } from '../../../src/main/settings/data-dir-pointer';
-import { serveArgs, spawnLogdock, stopLogdock, waitForUrl } from '../cli/commands/serve-process';
-import { runCli, useCliDataDir, waitFor } from './helpers';
+import { runCli, useCliDataDir, waitFor } from '../broker/helpers';
+import { serveArgs, spawnLogdock, stopLogdock, waitForUrl } from './commands/serve-process';
 
 const cli = useCliDataDir();
 

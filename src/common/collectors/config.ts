@@ -168,6 +168,35 @@ export const otlpSourceSchema = z.object({
   maxRecordBytes: bytesLimit(1024 * 1024),
 });
 
+/** The systemd journal, read through `journalctl`, with the cursor as checkpoint. */
+export const journaldSourceSchema = z.object({
+  type: z.literal('journald'),
+  ...common,
+  /** Units to read (`--unit`); empty: every unit. */
+  units: z.array(z.string().min(1).max(256)).default([]),
+  /** Highest priority number to keep (0 emerg … 7 debug); absent: all. */
+  priority: z.number().int().min(0).max(7).optional(),
+  /** Journal matches (`FIELD=value`, or `+` between alternatives), with journalctl's rules: ANDed across fields, ORed within one. */
+  matches: z
+    .array(
+      z
+        .string()
+        .max(4096)
+        .regex(/^(?:\+|[A-Z0-9_]+=.*)$/s, 'FIELD=value with an upper-case field name, or "+"'),
+    )
+    .default([]),
+  /** Read the journal files of this directory (`--directory`) instead of the system journal. */
+  directory: z.string().min(1).optional(),
+  /** Read these journal files (`--file`) instead of the system journal. */
+  files: z.array(z.string().min(1)).default([]),
+  /** Where a source without a checkpoint starts; default: the beginning for files and directories, the end for the system journal. */
+  startAt: z.enum(['beginning', 'end']).optional(),
+  /** Journal fields as headers, or the entry as a JSON value. */
+  fields: z.enum(['headers', 'value']).default('headers'),
+  /** The journalctl binary. */
+  journalctl: z.string().min(1).default('journalctl'),
+});
+
 export const syslogSourceSchema = z.object({
   type: z.literal('syslog'),
   ...common,
@@ -188,6 +217,7 @@ export const sourceConfigSchema = z.discriminatedUnion('type', [
   commandSourceSchema,
   syslogSourceSchema,
   otlpSourceSchema,
+  journaldSourceSchema,
 ]);
 
 export type SourceConfig = z.output<typeof sourceConfigSchema>;
@@ -196,6 +226,7 @@ export type FileSourceConfig = z.output<typeof fileSourceSchema>;
 export type CommandSourceConfig = z.output<typeof commandSourceSchema>;
 export type SyslogSourceConfig = z.output<typeof syslogSourceSchema>;
 export type OtlpSourceConfig = z.output<typeof otlpSourceSchema>;
+export type JournaldSourceConfig = z.output<typeof journaldSourceSchema>;
 export type ParsingConfig = z.output<typeof parsingSchema>;
 
 /** The file a person writes for `logdock serve --config`: YAML or JSON. */

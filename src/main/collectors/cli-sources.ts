@@ -7,7 +7,11 @@ import { LogdockError } from '../../common/errors';
 import type { SourceConfig } from '../../common/collectors/config';
 import { parseSourceConfig } from './config-file';
 
+import { resolve } from 'node:path';
+
 export const OTLP_CLI_ID = 'otlp';
+export const JOURNAL_CLI_ID = 'journal';
+export const JOURNAL_DEFAULT_TOPIC = 'journal';
 export const OTLP_DEFAULT_TOPIC = 'otel-logs';
 
 /**
@@ -30,5 +34,36 @@ export function otlpCliSource(spec: string | true): SourceConfig {
     topic: OTLP_DEFAULT_TOPIC,
     host,
     port: Number(port),
+  });
+}
+
+export interface JournalCliOptions {
+  /** `--journal [UNIT...]`: true for every unit. */
+  journal?: string[] | true;
+  journalTopic?: string;
+  journalDirectory?: string;
+}
+
+/**
+ * `--journal [UNIT...]` (the system journal, every unit or these), `--journal-directory DIR`
+ * (the journal files in DIR, read from their start), `--journal-topic T` (default
+ * `journal`). Null when neither --journal nor --journal-directory is given.
+ * @throws LogdockError INVALID_CONFIG for a bad topic or unit.
+ */
+export function journalCliSource(o: JournalCliOptions, cwd = process.cwd()): SourceConfig | null {
+  if (o.journal === undefined && o.journalDirectory === undefined) {
+    if (o.journalTopic !== undefined)
+      throw new LogdockError(
+        'INVALID_ARGUMENT',
+        '--journal-topic needs --journal or --journal-directory',
+      );
+    return null;
+  }
+  return parseSourceConfig({
+    type: 'journald',
+    id: JOURNAL_CLI_ID,
+    topic: o.journalTopic ?? JOURNAL_DEFAULT_TOPIC,
+    units: Array.isArray(o.journal) ? o.journal : [],
+    ...(o.journalDirectory ? { directory: resolve(cwd, o.journalDirectory) } : {}),
   });
 }

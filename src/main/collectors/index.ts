@@ -15,6 +15,7 @@ export {
   commandSourceSchema,
   syslogSourceSchema,
   otlpSourceSchema,
+  journaldSourceSchema,
   collectorsFileSchema,
   type SourceConfig,
   type SourceConfigInput,
@@ -22,9 +23,10 @@ export {
   type CommandSourceConfig,
   type SyslogSourceConfig,
   type OtlpSourceConfig,
+  type JournaldSourceConfig,
 } from '../../common/collectors/config';
 export type { SourceStatus, FileStatus } from './status';
 export type { PreviewEvent, PreviewResult } from './preview';
 export { readSourcesFile, parseTailSpec, serveSources } from './config-file';
-export { otlpCliSource } from './cli-sources';
+export { journalCliSource, otlpCliSource } from './cli-sources';
 export { H as COLLECTOR_HEADERS } from './record';

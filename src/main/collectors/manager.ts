@@ -19,6 +19,7 @@ import type { Source, SourceStatus } from './status';
 import { SourceStore } from './store';
 import { SyslogSource } from './syslog-source';
 import { OtlpSource } from './otlp/otlp-source';
+import { JournaldSource } from './journald/journald-source';
 
 export interface CollectorManagerOptions {
   /** The cluster the sources produce into. */
@@ -283,6 +284,8 @@ export class CollectorManager {
         return new SyslogSource(config, this.deps);
       case 'otlp':
         return new OtlpSource(config, this.deps);
+      case 'journald':
+        return new JournaldSource(config, this.deps);
     }
   }
 

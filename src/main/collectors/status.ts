@@ -27,7 +27,7 @@ export interface FileStatus extends FileStats {
 
 export interface SourceStatus {
   id: string;
-  type: 'file' | 'command' | 'syslog' | 'otlp';
+  type: 'file' | 'command' | 'syslog' | 'otlp' | 'journald';
   topic: string;
   state: 'running' | 'paused' | 'failed' | 'stopped';
   lines: number;

@@ -5,7 +5,7 @@ import { defaultDataDir } from '../../data-dir';
 import { chooseDataDir } from '../../settings/data-dir-pointer';
 import { findRunningLogdock } from '../../headless/api-file';
 import { startHeadlessServer } from '../../headless/server';
-import { otlpCliSource, serveSources } from '../../collectors';
+import { journalCliSource, otlpCliSource, serveSources } from '../../collectors';
 import { openServices } from '../../services';
 import { LogdockError } from '../../../common/errors';
 import { parsePartitionCount, parsePort } from '../options';
@@ -26,6 +26,9 @@ export interface ServeOptions {
   tail?: string[];
   /** `--otlp [[HOST:]PORT]`: true without a value. */
   otlp?: string | true;
+  journal?: string[] | true;
+  journalTopic?: string;
+  journalDirectory?: string;
 }
 
 /** `logdock serve`: headless mode, the app's services plus the UI and API over HTTP. */
@@ -57,6 +60,15 @@ export function registerServe(program: Command): void {
       '--otlp [address]',
       'receive OpenTelemetry logs over OTLP/HTTP on [HOST:]PORT (default 127.0.0.1:4318) into topic otel-logs',
     )
+    .option(
+      '--journal [units...]',
+      'collect the systemd journal (every unit, or these) into topic journal, from its end',
+    )
+    .option('--journal-topic <topic>', 'topic of --journal and --journal-directory')
+    .option(
+      '--journal-directory <dir>',
+      'collect the journal files in DIR (e.g. exported or remote journals), from their start',
+    )
     .action(async (opts: ServeOptions) => {
       await serve(opts);
     });
@@ -80,6 +92,8 @@ export async function serve(opts: ServeOptions): Promise<void> {
   // Validated before anything opens, so a bad config file fails fast and clearly.
   const sources = await serveSources({ config: opts.config, tail: opts.tail });
   if (opts.otlp !== undefined) sources.push(otlpCliSource(opts.otlp));
+  const journal = journalCliSource(opts);
+  if (journal) sources.push(journal);
   const services = await openServices({
     dataDir,
     mode: 'headless',

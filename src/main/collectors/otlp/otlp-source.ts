@@ -10,7 +10,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { LogdockError } from '../../../common/errors';
 import type { OtlpSourceConfig } from '../../../common/collectors/config';
-import type { SourceDeps } from '../file-source';
+import type { SourceDeps } from '../source-deps';
 import { QueuedSource } from '../queued-source';
 import type { Source, SourceStatus } from '../status';
 import { ensureTopic } from '../topic';

@@ -131,5 +131,7 @@ export function describeOrigin(s: Source): string {
   if (c.type === 'file') return c.include.join(', ');
   if (c.type === 'command') return [c.command, ...c.args].join(' ');
   if (c.type === 'syslog') return `syslog ${c.protocol} :${c.port}`;
-  return `OTLP/HTTP ${c.host}:${c.port}/v1/logs`;
+  if (c.type === 'otlp') return `OTLP/HTTP ${c.host}:${c.port}/v1/logs`;
+  const journal = c.directory ?? (c.files.length > 0 ? c.files.join(', ') : 'system journal');
+  return c.units.length > 0 ? `${journal}: ${c.units.join(', ')}` : journal;
 }

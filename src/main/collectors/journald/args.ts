@@ -1,0 +1,28 @@
+/**
+ * The journalctl command line of a journald source. Every value goes in `--option=value`
+ * form (and matches last, after `--`'s equivalent position), so a unit or path starting
+ * with `-` cannot be taken for an option; no shell is involved.
+ */
+import type { JournaldSourceConfig } from '../../../common/collectors/config';
+
+/**
+ * `cursor`: the last entry already stored (read after it). Without one, `startAt` decides:
+ * the beginning for journal files and directories, the end for the system journal.
+ */
+export function journalctlArgs(config: JournaldSourceConfig, cursor: string | null): string[] {
+  const args = ['--output=export', '--no-pager', '--quiet', '--follow'];
+  if (config.directory) args.push(`--directory=${config.directory}`);
+  for (const f of config.files) args.push(`--file=${f}`);
+  for (const u of config.units) args.push(`--unit=${u}`);
+  if (config.priority !== undefined) args.push(`--priority=${config.priority}`);
+  // With --follow, journalctl 252 shows the last 10 entries instead of those after the
+  // cursor unless --no-tail is given too.
+  if (cursor) args.push('--no-tail', `--after-cursor=${cursor}`);
+  else args.push(startAt(config) === 'beginning' ? '--no-tail' : '--lines=0');
+  args.push(...config.matches);
+  return args;
+}
+
+export function startAt(config: JournaldSourceConfig): 'beginning' | 'end' {
+  return config.startAt ?? (config.directory || config.files.length > 0 ? 'beginning' : 'end');
+}

@@ -1,0 +1,204 @@
+/**
+ * A journald source: runs `journalctl --output=export --follow` (on the system journal, a
+ * directory or files) and produces one record per entry, in order, into partition 0 of
+ * its topic. The checkpoint is the cursor carried by each record (cursor.ts): on start
+ * journalctl resumes `--after-cursor` the last one stored, so a restart or a SIGKILL
+ * neither loses nor repeats an entry. Records go out with one `send` in flight; while
+ * too much is queued, journalctl's stdout is paused (its pipe, then the journal, is the
+ * buffer). A failed append or an exit of journalctl restarts it after `RESTART_MS` from
+ * the last stored (resp. read) cursor; what was queued after a failed append is dropped
+ * and read again.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { ProduceRecord } from '../../broker/api';
+import type { JournaldSourceConfig } from '../../../common/collectors/config';
+import { QueuedSource } from '../queued-source';
+import { H, fixedHeader } from '../record';
+import type { SourceDeps } from '../source-deps';
+import type { Source, SourceStatus } from '../status';
+import { ensureTopic } from '../topic';
+import { journalctlArgs } from './args';
+import { lastCursor } from './cursor';
+import { JournalEntryError, entryRecord, type EntryContext } from './entry';
+import { ExportFormatError, ExportReader, type ExportEntry } from './export-format';
+
+const RESTART_MS = 1000;
+const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+const KILL_GRACE_MS = 5000;
+
+export class JournaldSource extends QueuedSource<JournaldSourceConfig> implements Source {
+  private child: ChildProcess | null = null;
+  /** Increases with every journalctl started; output of an older one is ignored. */
+  private generation = 0;
+  private pending: ProduceRecord[] = [];
+  private pendingBytes = 0;
+  private pendingCursor: string | null = null;
+  private sending: Promise<void> | null = null;
+  /** Cursor of the last entry read (queued) and of the last one appended. */
+  private readCursor: string | null = null;
+  private storedCursor: string | null = null;
+  private reader = new ExportReader();
+  private restartTimer: NodeJS.Timeout | null = null;
+  private closing: Promise<void> | null = null;
+  private stderrTail = '';
+  private readonly entryCtx: EntryContext;
+
+  constructor(config: JournaldSourceConfig, deps: SourceDeps) {
+    super(config, deps);
+    this.entryCtx = {
+      topic: config.topic,
+      fields: config.fields,
+      sourceHeader: fixedHeader(H.source, config.id),
+    };
+  }
+
+  /** Creates the topic, finds the last stored cursor and starts journalctl. */
+  async start(): Promise<void> {
+    await ensureTopic(this.deps.broker, this.config.topic);
+    this.storedCursor = await lastCursor(this.deps.broker, this.config.topic, this.id);
+    this.readCursor = this.storedCursor;
+    this.state = 'running';
+    this.spawnReader();
+  }
+
+  /** Stops journalctl and waits for what it produced to be appended. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.restartTimer) clearTimeout(this.restartTimer);
+      await this.stopReader();
+      await this.sending;
+      this.state = 'stopped';
+    })();
+    return this.closing;
+  }
+
+  status(): SourceStatus {
+    const pid = this.child?.exitCode === null ? (this.child.pid ?? null) : null;
+    const where = this.config.directory ?? (this.config.files.join(', ') || 'system journal');
+    return this.baseStatus(
+      'journald',
+      `${where}${pid ? ` (journalctl pid ${pid})` : ''}; cursor ${this.storedCursor ?? 'none'}`,
+    );
+  }
+
+  private spawnReader(): void {
+    if (this.closing) return;
+    const gen = ++this.generation;
+    this.reader = new ExportReader();
+    this.stderrTail = '';
+    const child = spawn(this.config.journalctl, journalctlArgs(this.config, this.readCursor), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (gen === this.generation) this.onData(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString()).slice(-2000);
+    });
+    child.on('error', (err) => {
+      if (gen === this.generation)
+        this.readerEnded(`cannot run ${this.config.journalctl}: ${err.message}`);
+    });
+    child.on('exit', (code, signal) => {
+      if (gen !== this.generation || this.closing) return;
+      const why = this.stderrTail.trim().split('\n').pop() ?? '';
+      this.readerEnded(`journalctl exited (${signal ?? `code ${code}`})${why ? `: ${why}` : ''}`);
+    });
+  }
+
+  private readerEnded(message: string): void {
+    this.fail(message);
+    this.child = null;
+    this.generation++;
+    this.scheduleRestart();
+  }
+
+  private scheduleRestart(): void {
+    if (this.closing || this.restartTimer) return;
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      this.spawnReader();
+    }, RESTART_MS);
+    this.restartTimer.unref();
+  }
+
+  private async stopReader(): Promise<void> {
+    const child = this.child;
+    this.child = null;
+    this.generation++;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  private onData(chunk: Buffer): void {
+    let entries;
+    try {
+      entries = this.reader.push(chunk);
+    } catch (err) {
+      if (!(err instanceof ExportFormatError)) throw err;
+      // The stream cannot be followed past bytes that are not export format.
+      this.readerEnded(`journalctl wrote something that is not export format: ${err.message}`);
+      return;
+    }
+    for (const entry of entries) this.onEntry(entry);
+    if (this.pendingBytes >= MAX_QUEUED_BYTES) this.child?.stdout?.pause();
+  }
+
+  private onEntry(entry: ExportEntry): void {
+    let built;
+    try {
+      built = entryRecord(entry, this.entryCtx);
+    } catch (err) {
+      if (!(err instanceof JournalEntryError)) throw err;
+      this.counters.parseErrors++;
+      this.fail(`skipped a journal entry: ${err.message}`);
+      return;
+    }
+    this.pending.push(built.record);
+    this.pendingBytes += (built.record.value?.length ?? 0) + 200;
+    this.pendingCursor = built.cursor;
+    this.readCursor = built.cursor;
+    this.sending ??= this.flush();
+  }
+
+  /** Sends what is queued, one `send` at a time, until the queue is empty. */
+  private async flush(): Promise<void> {
+    // Let the rest of the current chunk be queued first: bigger sends, fewer appends.
+    await new Promise((r) => setImmediate(r));
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending;
+        const cursor = this.pendingCursor;
+        this.pending = [];
+        this.pendingBytes = 0;
+        this.child?.stdout?.resume();
+        try {
+          await this.deps.broker.send(batch, { acks: 1 });
+        } catch (err) {
+          this.failedAppend(err as Error);
+          return;
+        }
+        this.storedCursor = cursor;
+        this.counters.lines += batch.length;
+      }
+    } finally {
+      this.sending = null;
+    }
+  }
+
+  /** Drops what was read after the last stored entry and reads it again after a pause. */
+  private failedAppend(err: Error): void {
+    this.fail(
+      `producing to ${this.config.topic}: ${err.message}; reading again after ${this.storedCursor ?? 'the start'}`,
+    );
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.readCursor = this.storedCursor;
+    void this.stopReader().then(() => this.scheduleRestart());
+  }
+}

@@ -1,0 +1,141 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CollectorManager } from '../../../../src/main/collectors';
+import { header, readAll, useCollectors, waitFor } from '../helpers';
+import { JournalWriter, writeJournal, type Fields } from './journal-writer';
+
+const fx = useCollectors();
+
+const entry = (i: number, extra: Fields = {}): Fields => ({
+  MESSAGE: `message ${i}`,
+  PRIORITY: String(i % 8),
+  _SYSTEMD_UNIT: i % 2 ? 'api.service' : 'db.service',
+  _PID: String(1000 + i),
+  _HOSTNAME: 'ws-1',
+  SYSLOG_IDENTIFIER: i % 2 ? 'api' : 'db',
+  ...extra,
+});
+
+const headers = (r: { headers: { key: string; value: Buffer | null }[] }, key: string) =>
+  r.headers.filter((h) => h.key === key).map((h) => h.value?.toString());
+
+describe('journald source', () => {
+  it('reads every entry of a journal file written by systemd-journal-remote, with time, level, unit key and fields as headers', async () => {
+    const file = join(fx.dir, 'one.journal');
+    await writeJournal(file, [
+      ...Array.from({ length: 50 }, (_, i) => entry(i)),
+      entry(50, {
+        MESSAGE: 'two\nlines',
+        BLOB: Buffer.from([0xff, 0x00, 0x41]),
+        TAG: ['a', 'b'],
+      }),
+    ]);
+    await fx.manager.add({ type: 'journald', id: 'j', topic: 'journal', files: [file] });
+    const records = await waitFor('51 records', async () => {
+      const rs = await readAll(fx.broker, 'journal');
+      return rs.length === 51 && rs;
+    });
+    expect(records.map((r) => r.value?.toString()).slice(0, 3)).toEqual([
+      'message 0',
+      'message 1',
+      'message 2',
+    ]);
+    const r3 = records[3];
+    expect(r3.key?.toString()).toBe('api.service');
+    expect(r3.timestamp).toBe(1_700_000_000_004);
+    expect(header(r3, 'level')).toBe('err');
+    expect(header(r3, 'journal._PID')).toBe('1003');
+    expect(header(r3, 'journal._HOSTNAME')).toBe('ws-1');
+    expect(header(r3, 'journal.PRIORITY')).toBe('3');
+    expect(header(r3, 'logdock.cursor')).toMatch(/^s=[0-9a-f]+;i=4;/);
+    const last = records[50];
+    expect(last.value?.toString()).toBe('two\nlines');
+    expect(last.headers.find((h) => h.key === 'journal.BLOB')?.value).toEqual(
+      Buffer.from([0xff, 0x00, 0x41]),
+    );
+    expect(headers(last, 'journal.TAG').sort()).toEqual(['a', 'b']);
+  });
+
+  it('keeps only the chosen units and priorities, and the whole entry as JSON with fields: value', async () => {
+    const file = join(fx.dir, 'sel.journal');
+    await writeJournal(
+      file,
+      Array.from({ length: 40 }, (_, i) => entry(i)),
+    );
+    await fx.manager.add({
+      type: 'journald',
+      id: 'j',
+      topic: 'journal',
+      files: [file],
+      units: ['api.service'],
+      priority: 3,
+      fields: 'value',
+    });
+    // api.service is odd i; priority i % 8 <= 3: i % 8 in {1, 3}.
+    const want = Array.from({ length: 40 }, (_, i) => i).filter((i) => i % 2 && i % 8 <= 3);
+    const records = await waitFor(`${want.length} records`, async () => {
+      const rs = await readAll(fx.broker, 'journal');
+      return rs.length === want.length && rs;
+    });
+    const values = records.map((r) => JSON.parse(r.value!.toString()));
+    expect(values.map((v) => v.message)).toEqual(want.map((i) => `message ${i}`));
+    expect(values[0]).toMatchObject({
+      level: 'alert',
+      fields: { _SYSTEMD_UNIT: 'api.service', _PID: '1001', PRIORITY: '1' },
+    });
+  });
+
+  it('follows a journal directory as it grows and resumes after its last stored cursor when restarted', async () => {
+    const dir = join(fx.dir, 'journals');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(dir);
+    const writer = new JournalWriter(join(dir, 'live.journal'));
+    try {
+      await writer.write(Array.from({ length: 10 }, (_, i) => entry(i)));
+      await fx.manager.add({ type: 'journald', id: 'j', topic: 'journal', directory: dir });
+      await waitFor('10 records', async () => (await readAll(fx.broker, 'journal')).length === 10);
+      await writer.write(Array.from({ length: 10 }, (_, i) => entry(10 + i)));
+      await waitFor('20 records', async () => (await readAll(fx.broker, 'journal')).length === 20);
+      await fx.manager.close();
+      // More than the 10 entries journalctl --follow shows by default: they must come from the cursor.
+      await writer.write(Array.from({ length: 25 }, (_, i) => entry(20 + i)));
+      const manager = new CollectorManager({ broker: fx.broker, dataDir: join(fx.dir, 'data') });
+      await manager.start();
+      try {
+        const records = await waitFor('45 records', async () => {
+          const rs = await readAll(fx.broker, 'journal');
+          return rs.length >= 45 && rs;
+        });
+        expect(records.map((r) => r.value?.toString())).toEqual(
+          Array.from({ length: 45 }, (_, i) => `message ${i}`),
+        );
+      } finally {
+        await manager.close();
+      }
+    } finally {
+      await writer.close();
+    }
+  });
+
+  it('reports a journalctl that cannot run or fails, and keeps the rest of the collectors running', async () => {
+    const view = await fx.manager.add({
+      type: 'journald',
+      id: 'missing',
+      topic: 'journal',
+      journalctl: join(fx.dir, 'no-such-journalctl'),
+    });
+    expect(view.status.state).toBe('running');
+    await waitFor('the error', () =>
+      /cannot run .*no-such-journalctl/.test(fx.manager.status()[0].lastError ?? ''),
+    );
+    await fx.manager.add({
+      type: 'journald',
+      id: 'bad-dir',
+      topic: 'journal',
+      directory: join(fx.dir, 'nowhere'),
+    });
+    await waitFor('the journalctl failure', () =>
+      /journalctl exited/.test(fx.manager.status()[1].lastError ?? ''),
+    );
+  });
+});

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Broker } from '../src/main/broker/broker';
+import { LocalCluster } from '../src/main/cluster';
 import { CollectorManager } from '../src/main/collectors';
 import { silentLogger } from '../src/main/logger';
 
@@ -50,7 +51,7 @@ function rate(ms: number): string {
 async function collect(dir: string, journals: string, fields: 'headers' | 'value'): Promise<number> {
   const dataDir = join(dir, `data-${fields}`);
   const broker = await Broker.open({ dataDir, logger: silentLogger });
-  const manager = new CollectorManager({ broker, dataDir, defaultSource: false });
+  const manager = new CollectorManager({ cluster: new LocalCluster(broker), dataDir, defaultSource: false });
   try {
     await manager.start();
     const start = performance.now();

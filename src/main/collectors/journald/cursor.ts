@@ -4,7 +4,7 @@
  * never be ahead of or behind what was produced. The source writes to partition 0 only;
  * its last record there is found by reading windows backwards from the end.
  */
-import type { BrokerApi } from '../../broker/api';
+import type { Cluster } from '../../cluster';
 import { H, headerString } from '../record';
 import { CURSOR_HEADER } from './entry';
 
@@ -12,11 +12,11 @@ const WINDOW = 1000;
 
 /** The cursor of the newest record of `sourceId` in partition 0 of `topic`, or null. */
 export async function lastCursor(
-  broker: BrokerApi,
+  cluster: Cluster,
   topic: string,
   sourceId: string,
 ): Promise<string | null> {
-  const p = broker.describeTopic(topic).partitions.find((x) => x.partition === 0);
+  const p = (await cluster.describeTopic(topic)).partitions.find((x) => x.partition === 0);
   if (!p) return null;
   let end = p.logEndOffset;
   while (end > p.logStartOffset) {
@@ -24,7 +24,7 @@ export async function lastCursor(
     let found: string | null = null;
     let offset = from;
     while (offset < end) {
-      const records = await broker.readRecords(topic, 0, offset, { maxRecords: WINDOW });
+      const records = await cluster.readRecords(topic, 0, offset, { maxRecords: WINDOW });
       if (records.length === 0) break;
       for (const r of records) {
         if (r.offset >= end) break;

@@ -9,7 +9,7 @@
  * writes it, and a repeated field an array).
  */
 import { isUtf8 } from 'node:buffer';
-import type { ProduceRecord } from '../../broker/api';
+import type { ProduceRecord } from '../../cluster';
 import type { RecordHeader } from '../../storage/api';
 import { SEVERITIES } from '../parsers/syslog';
 import { H, fixedHeader } from '../record';

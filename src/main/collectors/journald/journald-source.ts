@@ -10,7 +10,7 @@
  * and read again.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { ProduceRecord } from '../../broker/api';
+import type { ProduceRecord } from '../../cluster';
 import type { JournaldSourceConfig } from '../../../common/collectors/config';
 import { QueuedSource } from '../queued-source';
 import { H, fixedHeader } from '../record';
@@ -54,8 +54,8 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
 
   /** Creates the topic, finds the last stored cursor and starts journalctl. */
   async start(): Promise<void> {
-    await ensureTopic(this.deps.broker, this.config.topic);
-    this.storedCursor = await lastCursor(this.deps.broker, this.config.topic, this.id);
+    await ensureTopic(this.deps.cluster, this.config.topic);
+    this.storedCursor = await lastCursor(this.deps.cluster, this.config.topic, this.id);
     this.readCursor = this.storedCursor;
     this.state = 'running';
     this.spawnReader();
@@ -178,7 +178,7 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
         this.pendingBytes = 0;
         this.child?.stdout?.resume();
         try {
-          await this.deps.broker.send(batch, { acks: 1 });
+          await this.deps.cluster.send(batch, { acks: 1 });
         } catch (err) {
           this.failedAppend(err as Error);
           return;

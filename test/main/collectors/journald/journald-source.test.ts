@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LocalCluster } from '../../../../src/main/cluster';
 import { CollectorManager } from '../../../../src/main/collectors';
 import { header, readAll, useCollectors, waitFor } from '../helpers';
 import { JournalWriter, writeJournal, type Fields } from './journal-writer';
@@ -99,7 +100,10 @@ describe('journald source', () => {
       await fx.manager.close();
       // More than the 10 entries journalctl --follow shows by default: they must come from the cursor.
       await writer.write(Array.from({ length: 25 }, (_, i) => entry(20 + i)));
-      const manager = new CollectorManager({ broker: fx.broker, dataDir: join(fx.dir, 'data') });
+      const manager = new CollectorManager({
+        cluster: new LocalCluster(fx.broker),
+        dataDir: join(fx.dir, 'data'),
+      });
       await manager.start();
       try {
         const records = await waitFor('45 records', async () => {

@@ -2,22 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { LogdockError, type ErrorCode } from '../../common/errors';
 import type { GroupDescription, GroupSummary } from './api';
 import { decodeAssignment, decodeSubscription } from './consumer-protocol';
-import {
-  Group,
-  type CommittedOffset,
-  type JoinProtocol,
-  type JoinedResult,
-  type Member,
-} from './group';
+import { Group, type JoinProtocol, type JoinedResult, type Member } from './group';
 import { GroupError, GROUP_FAILURES, type GroupFailure } from './group-errors';
 import { groupMetadataRecord, restoreGroup } from './group-records';
+import { OffsetStore, type StoredOffset } from './offset-store';
 import {
   decodeGroupMetadataValue,
   decodeOffsetCommitValue,
   decodeOffsetsKey,
   encodeGroupMetadataKey,
-  encodeOffsetCommitKey,
-  encodeOffsetCommitValue,
 } from './offsets-codec';
 
 export type { JoinedResult, JoinProtocol } from './group';
@@ -139,6 +132,8 @@ export class GroupCoordinator {
   private readonly persistFn: (groupId: string, records: OffsetsRecord[]) => Promise<void>;
   private readonly partitionCount: (topic: string) => number | null;
   private readonly listeners = new Set<() => void>();
+  /** Committed offsets: their own store, apart from membership (offset-store.ts). */
+  private readonly offsets: OffsetStore;
   private closed = false;
   /** Background writes (group records not awaited by a caller), awaited by `flush`. */
   private readonly writes = new Set<Promise<void>>();
@@ -147,6 +142,7 @@ export class GroupCoordinator {
     this.clock = opts.clock ?? Date.now;
     this.persistFn = opts.persist ?? (async () => {});
     this.partitionCount = opts.partitionCount ?? (() => null);
+    this.offsets = new OffsetStore(this.persistFn);
   }
 
   // ---------------------------------------------------------------- membership
@@ -343,14 +339,16 @@ export class GroupCoordinator {
     }
     const now = this.clock();
     const results: PartitionResult[] = [];
-    const accepted: (OffsetCommitEntry & CommittedOffset)[] = [];
+    const accepted: StoredOffset[] = [];
     for (const e of offsets) {
       const failure = this.validateCommit(e);
       const error = failure === null ? null : failure.error;
       results.push({ topic: e.topic, partition: e.partition, ...failure, error });
       if (!error) {
         accepted.push({
-          ...e,
+          topic: e.topic,
+          partition: e.partition,
+          offset: e.offset,
           leaderEpoch: e.leaderEpoch ?? -1,
           metadata: e.metadata ?? '',
           commitTimestamp: now,
@@ -358,25 +356,8 @@ export class GroupCoordinator {
       }
     }
     if (accepted.length === 0) return results;
-    await this.persistFn(
-      ref.groupId,
-      accepted.map((e) => ({
-        key: encodeOffsetCommitKey(ref.groupId, e.topic, e.partition),
-        value: encodeOffsetCommitValue(e),
-      })),
-    );
-    const g = this.groups.get(ref.groupId) ?? group;
-    for (const e of accepted) {
-      g.offsets.set(`${e.topic}:${e.partition}`, {
-        topic: e.topic,
-        partition: e.partition,
-        offset: e.offset,
-        leaderEpoch: e.leaderEpoch,
-        metadata: e.metadata,
-        commitTimestamp: e.commitTimestamp,
-      });
-    }
-    if (!this.groups.has(ref.groupId)) this.groups.set(ref.groupId, g);
+    await this.offsets.commit(ref.groupId, accepted);
+    if (!this.groups.has(ref.groupId)) this.groups.set(ref.groupId, group);
     this.emitChange();
     return results;
   }
@@ -390,23 +371,18 @@ export class GroupCoordinator {
     groupId: string,
     partitions: { topic: string; partitions: number[] }[] | null,
   ): FetchedOffset[] {
-    const group = this.groups.get(groupId);
     if (partitions === null) {
-      return [...(group?.offsets.values() ?? [])]
-        .map((o) => ({
-          topic: o.topic,
-          partition: o.partition,
-          offset: o.offset,
-          leaderEpoch: o.leaderEpoch,
-          metadata: o.metadata,
-        }))
-        .sort((a, b) =>
-          a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1,
-        );
+      return this.offsets.list(groupId).map((o) => ({
+        topic: o.topic,
+        partition: o.partition,
+        offset: o.offset,
+        leaderEpoch: o.leaderEpoch,
+        metadata: o.metadata,
+      }));
     }
     return partitions.flatMap(({ topic, partitions: ps }) =>
       ps.map((partition) => {
-        const o = group?.offsets.get(`${topic}:${partition}`);
+        const o = this.offsets.get(groupId, topic, partition);
         return {
           topic,
           partition,
@@ -438,18 +414,7 @@ export class GroupCoordinator {
 
   /** Deletes the offsets a group committed for a topic (the topic was deleted). */
   async deleteTopicOffsets(topic: string): Promise<void> {
-    for (const group of this.groups.values()) {
-      const gone = [...group.offsets.values()].filter((o) => o.topic === topic);
-      if (gone.length === 0) continue;
-      await this.persistFn(
-        group.groupId,
-        gone.map((o) => ({
-          key: encodeOffsetCommitKey(group.groupId, o.topic, o.partition),
-          value: null,
-        })),
-      );
-      for (const o of gone) group.offsets.delete(`${o.topic}:${o.partition}`);
-    }
+    await this.offsets.deleteTopic(topic);
   }
 
   /**
@@ -478,20 +443,10 @@ export class GroupCoordinator {
         result.error = 'UNKNOWN_PARTITION';
       else if (subscribed.has(topic))
         result = { topic, partition, ...failure('GROUP_SUBSCRIBED_TO_TOPIC') };
-      else if (group.offsets.has(`${topic}:${partition}`)) gone.push({ topic, partition });
+      else gone.push({ topic, partition });
       results.push(result);
     }
-    if (gone.length > 0) {
-      await this.persistFn(
-        groupId,
-        gone.map((o) => ({
-          key: encodeOffsetCommitKey(groupId, o.topic, o.partition),
-          value: null,
-        })),
-      );
-      for (const o of gone) group.offsets.delete(`${o.topic}:${o.partition}`);
-      this.emitChange();
-    }
+    if ((await this.offsets.delete(groupId, gone)) > 0) this.emitChange();
     return results;
   }
 
@@ -579,12 +534,10 @@ export class GroupCoordinator {
         `group ${groupId} is ${group.state} with ${group.members.size} members`,
       );
     }
-    const records: OffsetsRecord[] = [...group.offsets.values()].map((o) => ({
-      key: encodeOffsetCommitKey(groupId, o.topic, o.partition),
-      value: null,
-    }));
+    const records: OffsetsRecord[] = this.offsets.tombstonesOf(groupId);
     records.push({ key: encodeGroupMetadataKey(groupId), value: null });
     await this.persistFn(groupId, records);
+    this.offsets.forget(groupId);
     group.state = 'Dead';
     this.groups.delete(groupId);
     this.emitChange();
@@ -606,22 +559,15 @@ export class GroupCoordinator {
   loadRecord(key: Buffer, value: Buffer | null): void {
     const k = decodeOffsetsKey(key);
     if (k.type === 'offset') {
-      const id = `${k.topic}:${k.partition}`;
+      const ref = { topic: k.topic, partition: k.partition };
       if (value === null) {
-        this.groups.get(k.group)?.offsets.delete(id);
+        this.offsets.load(k.group, null, ref);
         return;
       }
       const v = decodeOffsetCommitValue(value);
-      const group = this.groups.get(k.group) ?? new Group(k.group);
-      this.groups.set(k.group, group);
-      group.offsets.set(id, {
-        topic: k.topic,
-        partition: k.partition,
-        offset: v.offset,
-        leaderEpoch: v.leaderEpoch,
-        metadata: v.metadata,
-        commitTimestamp: v.commitTimestamp,
-      });
+      if (!this.groups.has(k.group)) this.groups.set(k.group, new Group(k.group));
+      const { offset, leaderEpoch, metadata, commitTimestamp } = v;
+      this.offsets.load(k.group, { ...ref, offset, leaderEpoch, metadata, commitTimestamp }, ref);
       return;
     }
     if (value === null) {

@@ -43,13 +43,6 @@ export interface Member {
   sessionTimer: NodeJS.Timeout | null;
 }
 
-export interface CommittedOffset {
-  offset: number;
-  leaderEpoch: number;
-  metadata: string;
-  commitTimestamp: number;
-}
-
 export class Group {
   state: GroupState = 'Empty';
   generationId = 0;
@@ -60,8 +53,6 @@ export class Group {
   readonly members = new Map<string, Member>();
   /** KIP-394: ids handed out with MEMBER_ID_REQUIRED, awaiting the member's second join. */
   readonly pendingMembers = new Map<string, NodeJS.Timeout>();
-  /** Committed offsets by `${topic}:${partition}`. */
-  readonly offsets = new Map<string, CommittedOffset & { topic: string; partition: number }>();
   rebalanceTimer: NodeJS.Timeout | null = null;
   /** True while an empty group waits `initialRebalanceDelayMs` for more members. */
   initialJoinDelayed = false;

@@ -1,7 +1,7 @@
 /**
  * The log of one partition: a directory of segments (see segment.ts and docs/storage.md),
- * the log start offset (persisted in `partition.meta`), the log end offset, recovery on
- * open, flush policy, retention, deleteRecords and compaction.
+ * the log start offset (persisted in `partition.meta`), the log end offset, flush policy,
+ * retention, deleteRecords and compaction. Opening and recovery are log-loader.ts's.
  *
  * Concurrency: appends, flushes and rolls run one at a time on an internal promise chain
  * (one writer); reads run concurrently with them and see only batches whose write has
@@ -22,17 +22,12 @@ import type {
   SegmentInfo,
   StoredRecord,
 } from './api';
-import { type PartitionMeta, readMeta, syncDir, writeMeta } from './checkpoint';
+import { syncDir, writeMeta } from './checkpoint';
 import { validateLogConfig } from './config';
-import {
-  type CompactionResult,
-  type SwapStep,
-  compactLog,
-  completeInterruptedSwaps,
-} from './compaction';
+import { type CompactionResult, type SwapStep, compactLog } from './compaction';
 import { unlessNoSpace } from './no-space';
 import { DEFAULT_OFFSET_MAP_BYTES } from './offset-map';
-import { recoverSegments } from './recovery';
+import { CLEAN_SHUTDOWN_FILE, loadLog } from './log-loader';
 import { validateClientBatches } from './validate-append';
 import {
   ATTRIBUTES_OFFSET,
@@ -48,10 +43,7 @@ import {
 import { type BatchLocation, LogSegment, type SegmentSettings } from './segment';
 import { writeInt64 } from './varint';
 
-export const CLEAN_SHUTDOWN_FILE = '.clean-shutdown';
-const SEGMENT_FILE = /^(\d{20})\.log$/;
-/** Leftovers of interrupted writes (meta/index rewrites, compaction): removed on open. */
-const LEFTOVER_FILE = /\.(tmp|cleaned)$/;
+export { CLEAN_SHUTDOWN_FILE } from './log-loader';
 
 export interface PartitionLogOptions {
   clock?: () => number;
@@ -146,91 +138,18 @@ export class PartitionLog {
     return log;
   }
 
+  /** Loads the directory (log-loader.ts), then starts the flush timer and summaries. */
   private async load(): Promise<void> {
-    let names = await fs.readdir(this.dir);
-    // A compaction swap past its commit point is finished before the segments are listed.
-    if ((await completeInterruptedSwaps(this.dir, names)).length > 0)
-      names = await fs.readdir(this.dir);
-    await Promise.all(
-      names
-        .filter((n) => LEFTOVER_FILE.test(n))
-        .map((n) => fs.rm(join(this.dir, n), { force: true })),
-    );
-    const clean = names.includes(CLEAN_SHUTDOWN_FILE);
-    let meta: PartitionMeta | null = null;
-    try {
-      meta = await readMeta(this.dir);
-    } catch (err) {
-      if (!(err instanceof LogdockError) || err.code !== 'CORRUPT_FILE') throw err;
-      // Unreadable metadata: fall back to a full recovery and the first segment as start.
-    }
-    const bases = names
-      .map((n) => SEGMENT_FILE.exec(n))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => Number(m[1]))
-      .sort((a, b) => a - b);
-    const now = this.clock();
-    this.segs = await this.statSegments(bases, now);
-    if (this.segs.length === 0) {
-      this.segs.push(
-        await LogSegment.create(this.dir, meta?.logStartOffset ?? 0, this.settings, now),
-      );
-    }
-    for (let i = 0; i < this.segs.length - 1; i++)
-      this.segs[i].nextOffset = this.segs[i + 1].baseOffset;
-
-    const active = this.active;
-    // A brand-new directory has nothing to recover.
-    let needRecovery = bases.length > 0 && (!clean || meta === null);
-    if (!needRecovery) {
-      try {
-        await active.loadSummary();
-      } catch (err) {
-        if (!(err instanceof LogdockError) || err.code !== 'CORRUPT_RECORD') throw err;
-        needRecovery = true; // a clean marker but a bad tail: trust the bytes, not the marker
-      }
-    }
-    if (needRecovery) {
-      await recoverSegments(this.segs, meta?.recoveryPoint ?? 0, this.recovery, this.settings);
-    }
-    if (clean) {
-      await fs.rm(join(this.dir, CLEAN_SHUTDOWN_FILE), { force: true });
-      await syncDir(this.dir);
-    }
-    this.endOffset = this.active.nextOffset;
-    this.startOffset = Math.min(
-      Math.max(meta?.logStartOffset ?? 0, this.segs[0].baseOffset),
-      this.endOffset,
-    );
-    // Never beyond the end: offsets past a truncation are dirty again when rewritten.
-    this.firstDirtyOffset = Math.min(meta?.cleanerPoint ?? 0, this.endOffset);
-    if (needRecovery || meta === null) {
-      await this.active.flush(true);
-      this.recoveryPoint = this.endOffset;
-      // On a full disk the log opens anyway (reads work; appends fail until space returns).
-      await this.persistMeta({ optional: true });
-    } else {
-      this.recoveryPoint = meta.recoveryPoint;
-    }
-    if (this.active.size > 0 && this.active.firstTimestamp !== null)
-      this.active.rollStartMs = Math.min(now, this.active.firstTimestamp);
+    const loaded = await loadLog(this.dir, this.settings, this.recovery, this.clock());
+    this.segs = loaded.segments;
+    this.startOffset = loaded.logStartOffset;
+    this.endOffset = loaded.logEndOffset;
+    this.recoveryPoint = loaded.recoveryPoint;
+    this.firstDirtyOffset = loaded.cleanerPoint;
+    // On a full disk the log opens anyway (reads work; appends fail until space returns).
+    if (loaded.metaStale) await this.persistMeta({ optional: true });
     this.startFlushTimer();
     this.summaries = this.loadSummaries();
-  }
-
-  private async statSegments(bases: number[], now: number): Promise<LogSegment[]> {
-    const out: LogSegment[] = new Array(bases.length);
-    const parallel = 32;
-    for (let i = 0; i < bases.length; i += parallel) {
-      await Promise.all(
-        bases.slice(i, i + parallel).map(async (base, k) => {
-          const seg = new LogSegment(this.dir, base, 0, this.settings, now);
-          seg.size = (await fs.stat(seg.logPath)).size;
-          out[i + k] = seg;
-        }),
-      );
-    }
-    return out;
   }
 
   /** Loads timestamps of sealed segments in the background (segments() reports them). */

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import { createAppSlice, type AppSlice } from './slices/app';
 import { createClustersSlice, type ClustersSlice } from './slices/clusters';
 import { createCollectorsSlice, type CollectorsSlice } from './slices/collectors';
+import { createColumnsSlice, type ColumnsSlice } from './slices/columns';
 import { createDetailSlice, type DetailSlice } from './slices/detail';
 import { createDashboardSlice, type DashboardSlice } from './slices/dashboard';
 import { createGroupsSlice, type GroupsSlice } from './slices/groups';
@@ -30,6 +31,7 @@ export type AppState = AppSlice &
   TopicsSlice &
   BrowserSlice &
   DetailSlice &
+  ColumnsSlice &
   SearchSlice &
   StorageSlice &
   ToastsSlice;
@@ -45,6 +47,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createTopicsSlice(...a),
   ...createBrowserSlice(...a),
   ...createDetailSlice(...a),
+  ...createColumnsSlice(...a),
   ...createSearchSlice(...a),
   ...createStorageSlice(...a),
   ...createToastsSlice(...a),

@@ -4,6 +4,7 @@ import type { ErrorPayload } from '../../../../common/errors';
 import type { AppState } from '../index';
 import { asPayload } from './errors';
 import type { Align } from '../../views/Browser/scroll-math';
+import { commonFields, fieldsOf } from '../../views/Browser/fields';
 import { PageCache } from './page-cache';
 import { MAX_PAGES, PAGE_SIZE, motionAt, planPages, recordMove, runsOf } from './prefetch';
 
@@ -16,6 +17,8 @@ const MAX_CALLS = 8;
 /** Windows per request at most: one main-process read serves them all (contract: ≤ 1000 rows). */
 const MAX_RUN_PAGES = 10;
 const PREVIEW_BYTES = 400;
+/** Field columns a topic shows until the person chooses. */
+const DEFAULT_FIELD_COLUMNS = 4;
 
 export interface PartitionEnds {
   partition: number;
@@ -59,6 +62,8 @@ export interface BrowserSlice {
   showRows(first: number, count: number): void;
   /** The loaded row at `index`, if any (no re-render by itself: select `browser.version`). */
   rowAt(index: number): MessageRow | undefined;
+  /** Every row held in memory now (at most MAX_PAGES windows), for facets over the view. */
+  loadedRows(): MessageRow[];
   select(index: number | null): void;
   /** Applies a `messages.tail` event. */
   applyTail(total: number, ends: PartitionEnds[]): void;
@@ -126,6 +131,10 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
       });
       if (!cache.isCurrent(stamp)) return;
       cache.storeRun(from, count, res.total, res.rows);
+      // The first rows fetched for a topic choose its default field columns: rows and topic
+      // come from the same request, so another topic's rows can never choose them.
+      if (get().defaultColumns[topic] === undefined && res.rows.length > 0)
+        get().setDefaultColumns(topic, commonFields(res.rows.map(fieldsOf), DEFAULT_FIELD_COLUMNS));
       const b = get().browser;
       set({
         browser: {
@@ -282,6 +291,7 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
     },
 
     rowAt: (index) => cache.rowAt(index),
+    loadedRows: () => [...cache.pages.values()].flat(),
 
     select: (index) => patch({ selected: index }),
 

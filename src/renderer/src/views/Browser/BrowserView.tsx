@@ -13,6 +13,9 @@ import { useAppStore } from '../../store';
 import { Download, Pause, Play, Send } from 'lucide-react';
 import { Button } from '../../components/ui/Button';
 import { PageHeader } from '../../components/ui/PageHeader';
+import { SegmentedControl } from '../../components/ui/SegmentedControl';
+import { ColumnsMenu } from './ColumnsMenu';
+import { FacetPanel } from './FacetPanel';
 import { formatCount } from '../Topics/format';
 import { ExportDialog } from './ExportDialog';
 import { MessageDetailPanel } from './MessageDetailPanel';
@@ -23,6 +26,11 @@ import { SearchPanel } from './SearchPanel';
 import { SeekBar } from './SeekBar';
 import { useBrowserKeys } from './use-browser-keys';
 import './browser.css';
+
+const VALUE_MODES = [
+  { value: 'fields', label: 'Fields' },
+  { value: 'raw', label: 'Raw' },
+] as const;
 
 /**
  * The message browser of one topic: one partition, several or all merged by timestamp, seek, a
@@ -46,6 +54,9 @@ export function BrowserView({ route }: { route: TopicRoute }) {
   const openDetail = useAppStore((s) => s.openDetail);
   const detailOpen = useAppStore((s) => s.messageDetail !== null);
   const [dialog, setDialog] = useState<'produce' | 'export' | null>(null);
+  const [facet, setFacet] = useState<string | null>(null);
+  const showFields = useAppStore((s) => s.showFields);
+  const setShowFields = useAppStore((s) => s.setShowFields);
   const searchRef = useRef<HTMLInputElement>(null);
   const lastWritten = useRef<string | null>(null);
   const openedView = useRef<string | null>(null);
@@ -77,6 +88,7 @@ export function BrowserView({ route }: { route: TopicRoute }) {
 
   // Results belong to one view: a running search stops when the view changes or closes.
   useEffect(() => () => clearSearch(), [viewKey, clearSearch]);
+  useEffect(() => setFacet(null), [route.topic]);
 
   // A new address from outside (a link, the palette, a search hit): seek to it.
   useEffect(() => {
@@ -163,9 +175,19 @@ export function BrowserView({ route }: { route: TopicRoute }) {
       <div className="toolbar browser-controls">
         <PartitionPicker all={offered} selected={partitions} onChange={choosePartitions} />
         <SeekBar />
+        <span className="toolbar-spacer" />
+        <SegmentedControl
+          label="Value shown as"
+          options={VALUE_MODES}
+          value={showFields ? 'fields' : 'raw'}
+          onChange={(m) => setShowFields(m === 'fields')}
+          testId="value-mode"
+        />
+        {showFields && <ColumnsMenu />}
       </div>
       <AddressSync route={route} partitions={partitions} lastWritten={lastWritten} />
       <DetailSync />
+      {facet && <FacetPanel key={facet} field={facet} onClose={() => setFacet(null)} />}
       <SearchPanel inputRef={searchRef} onOpenHit={openHit} />
       {dialog === 'produce' && <ProduceDialog onClose={() => setDialog(null)} />}
       {dialog === 'export' && <ExportDialog onClose={() => setDialog(null)} />}
@@ -176,7 +198,7 @@ export function BrowserView({ route }: { route: TopicRoute }) {
         </p>
       )}
       <div className={`browser-body${detailOpen ? ' with-detail' : ''}`}>
-        <MessageTable onOpen={openRow} />
+        <MessageTable onOpen={openRow} onFacet={setFacet} />
         <MessageDetailPanel />
       </div>
     </section>

@@ -5,8 +5,10 @@ import {
   useLayoutEffect,
   useRef,
   useState,
+  type CSSProperties,
   type ReactElement,
 } from 'react';
+import { fieldLabel, fieldsOf, fieldTrack, type Fields } from './fields';
 import type { MessageRow } from '../../../../common/api/messages';
 import { useAppStore } from '../../store';
 import { formatTime } from '../Topics/format';
@@ -27,7 +29,19 @@ import {
  * the motion will reach next, see store/slices/prefetch.ts), and shows a placeholder for
  * rows still loading. Works the same for 10 rows or 10 million (see scroll-math.ts).
  */
-export function MessageTable({ onOpen }: { onOpen: (row: MessageRow) => void }) {
+export function MessageTable({
+  onOpen,
+  onFacet,
+}: {
+  onOpen: (row: MessageRow) => void;
+  /** A field column's header was clicked: show the top values of that field. */
+  onFacet?: (field: string) => void;
+}) {
+  const topic = useAppStore((s) => s.browser.topic);
+  const showFields = useAppStore((s) => s.showFields);
+  const chosen = useAppStore((s) => (topic === null ? undefined : s.chosenColumns[topic]));
+  const defaults = useAppStore((s) => (topic === null ? undefined : s.defaultColumns[topic]));
+  const columns = showFields ? (chosen ?? defaults ?? NO_COLUMNS) : NO_COLUMNS;
   const total = useAppStore((s) => s.browser.total);
   const version = useAppStore((s) => s.browser.version);
   const selected = useAppStore((s) => s.browser.selected);
@@ -134,6 +148,7 @@ export function MessageTable({ onOpen }: { onOpen: (row: MessageRow) => void }) 
         row={rowAt(index)}
         top={i * ROW_HEIGHT - shift}
         selected={index === selected}
+        columns={columns}
         onSelect={select}
         onOpen={onOpen}
       />,
@@ -143,20 +158,35 @@ export function MessageTable({ onOpen }: { onOpen: (row: MessageRow) => void }) 
   return (
     <div
       className="msg-table"
+      style={templates(columns)}
+      data-columns={columns.join(',')}
       ref={ref}
       onScroll={onScroll}
       data-testid="msg-table"
       data-total={total}
       data-first={firstIndex}
     >
-      <div className="msg-header msg-grid">
+      <div className="msg-header msg-grid" role="row">
         <span>Offset</span>
-        <span>P</span>
+        <span className="col-p">P</span>
         <span>Timestamp</span>
-        <span>Key</span>
-        <span>Value</span>
         <span>Level</span>
-        <span>Headers</span>
+        <span>Key</span>
+        {columns.map((name) => (
+          <span key={name} className="col-field">
+            <button
+              type="button"
+              className="col-head"
+              title={`Top values of ${name}`}
+              onClick={() => onFacet?.(name)}
+              data-testid={`col-${name}`}
+            >
+              {fieldLabel(name)}
+            </button>
+          </span>
+        ))}
+        <span>Value</span>
+        <span className="col-headers">Headers</span>
       </div>
       <div style={{ height: spacerHeight(geometry) }}>
         <div className="msg-layer" style={{ height: viewHeight }}>
@@ -173,11 +203,12 @@ interface RowProps {
   row: MessageRow | undefined;
   top: number;
   selected: boolean;
+  columns: readonly string[];
   onSelect: (index: number) => void;
   onOpen: (row: MessageRow) => void;
 }
 
-const Row = memo(function Row({ index, row, top, selected, onSelect, onOpen }: RowProps) {
+const Row = memo(function Row({ index, row, top, selected, columns, onSelect, onOpen }: RowProps) {
   const style = { transform: `translateY(${top}px)` };
   if (!row) {
     return (
@@ -207,14 +238,15 @@ const Row = memo(function Row({ index, row, top, selected, onSelect, onOpen }: R
       onDoubleClick={() => onOpen(row)}
     >
       <span className="num">{row.offset}</span>
-      <span className="num">{row.partition}</span>
+      <span className="num col-p">{row.partition}</span>
       <span>{formatTime(row.timestamp)}</span>
+      <span className={`level level-${level.toLowerCase()}`}>{level}</span>
       <span className="mono">{row.key ? row.key.text : <em className="muted">null</em>}</span>
+      {columns.length > 0 && <FieldCells fields={fieldsOf(row)} columns={columns} />}
       <span className="mono value">
         {row.value ? oneLine(row.value.text) : <em className="muted">null</em>}
       </span>
-      <span className={`level level-${level.toLowerCase()}`}>{level}</span>
-      <span className="muted">
+      <span className="muted col-headers">
         {row.headers.length
           ? `${row.headers.length}: ${row.headers.map((h) => h.key).join(', ')}`
           : ''}
@@ -222,6 +254,39 @@ const Row = memo(function Row({ index, row, top, selected, onSelect, onOpen }: R
     </div>
   );
 });
+
+function FieldCells({ fields, columns }: { fields: Fields; columns: readonly string[] }) {
+  return columns.map((name) => {
+    const v = fields.get(name);
+    return (
+      <span key={name} className="mono field" title={v}>
+        {v === undefined ? '' : oneLine(v)}
+      </span>
+    );
+  });
+}
+
+const NO_COLUMNS: readonly string[] = [];
+
+/**
+ * The grid's column tracks for the field columns in view: wide, and narrow (the table under
+ * 720 px, where the partition and headers columns give way; see browser.css).
+ */
+function templates(columns: readonly string[]): CSSProperties {
+  const fields = columns.map(fieldTrack);
+  const wide = ['84px', '28px', '172px', '56px', 'minmax(48px, 120px)', ...fields];
+  // Narrow, every column may shrink to a few letters so that none is pushed out of view.
+  const narrowFields = fields.map((t) => t.replace(/minmax\(\d+px/, 'minmax(36px'));
+  const narrow = ['64px', 'minmax(96px, 172px)', '48px', 'minmax(32px, 90px)', ...narrowFields];
+  const value = columns.length > 0 ? 'minmax(120px, 1fr)' : 'minmax(160px, 1fr)';
+  return {
+    '--cols': [...wide, value, 'minmax(56px, 110px)'].join(' '),
+    '--cols-narrow': [
+      ...narrow,
+      columns.length > 0 ? 'minmax(48px, 1fr)' : 'minmax(100px, 1fr)',
+    ].join(' '),
+  } as CSSProperties;
+}
 
 function oneLine(s: string): string {
   return s.length > 300 ? s.slice(0, 300).replace(/\s+/g, ' ') : s.replace(/\s+/g, ' ');

@@ -10,6 +10,8 @@ import {
   withBroker,
   runningLogdock,
 } from '../support';
+import { addRemoteOptions, remoteClusterOf, withRemoteCluster } from '../remote-cluster';
+import { consumeFromCluster } from './consume-remote';
 
 interface ConsumeOptions {
   topic: string;
@@ -24,10 +26,15 @@ interface ConsumeOptions {
   printOffset?: boolean;
   printPartition?: boolean;
   dataDir?: string;
+  bootstrapServer?: string;
+  commandConfig?: string;
 }
 
 /** kafka-console-consumer's DefaultMessageFormatter: optional fields, tab separated, null as "null". */
-function format(r: ConsumedRecord, opts: ConsumeOptions): string {
+function format(
+  r: Pick<ConsumedRecord, 'partition' | 'offset' | 'key' | 'value'>,
+  opts: ConsumeOptions,
+): string {
   const parts: string[] = [];
   if (opts.printPartition) parts.push(`Partition:${r.partition}`);
   if (opts.printOffset) parts.push(`Offset:${r.offset}`);
@@ -66,7 +73,7 @@ async function setUp(broker: Broker, opts: ConsumeOptions): Promise<Consumer> {
  * after --timeout-ms without a record, or on Ctrl-C.
  */
 export function registerConsume(program: Command): void {
-  program
+  const command = program
     .command('consume')
     .description('print records of a topic (like kafka-console-consumer)')
     .requiredOption('--topic <topic>', 'topic to read')
@@ -84,74 +91,93 @@ export function registerConsume(program: Command): void {
     .option('--print-key', 'print the key before the value')
     .option('--print-offset', 'print the offset before the value')
     .option('--print-partition', 'print the partition before the value')
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .action(async (opts: ConsumeOptions, cmd: Command) => {
-      const starts = [
-        opts.fromBeginning,
-        opts.offset !== undefined,
-        opts.timestamp !== undefined,
-      ].filter(Boolean).length;
-      if (starts > 1)
-        cmd.error('error: use only one of --from-beginning, --offset and --timestamp');
-      if (opts.offset !== undefined && opts.partition === undefined)
-        cmd.error('error: --offset needs --partition');
-      if (
-        opts.group &&
-        (opts.partition !== undefined || opts.offset !== undefined || opts.timestamp !== undefined)
-      ) {
-        cmd.error('error: --group cannot be combined with --partition, --offset or --timestamp');
-      }
-      let total = 0;
-      const running = await runningLogdock(opts);
-      if (running) {
-        running.api.close();
-        const through = running.kafkaListener
-          ? `read through its Kafka listener (e.g. kcat -b ${running.kafkaListener} -C -t ${opts.topic})`
-          : 'turn on its Kafka listener (Settings) and read through it';
-        throw new LogdockError(
-          'UNAVAILABLE',
-          `Logdock (pid ${running.pid}) is serving ${running.dataDir}; consume reads the data directory itself, so stop Logdock first, or ${through}`,
+    .option('--data-dir <dir>', DATA_DIR_HELP);
+  addRemoteOptions(command).action(async (opts: ConsumeOptions, cmd: Command) => {
+    const starts = [
+      opts.fromBeginning,
+      opts.offset !== undefined,
+      opts.timestamp !== undefined,
+    ].filter(Boolean).length;
+    if (starts > 1) cmd.error('error: use only one of --from-beginning, --offset and --timestamp');
+    if (opts.offset !== undefined && opts.partition === undefined)
+      cmd.error('error: --offset needs --partition');
+    if (
+      opts.group &&
+      (opts.partition !== undefined || opts.offset !== undefined || opts.timestamp !== undefined)
+    ) {
+      cmd.error('error: --group cannot be combined with --partition, --offset or --timestamp');
+    }
+    let total = 0;
+    const remote = await remoteClusterOf(opts);
+    if (remote) {
+      let stop = false;
+      const onSigint = (): void => {
+        stop = true;
+      };
+      process.once('SIGINT', onSigint);
+      try {
+        total = await withRemoteCluster(remote, (c) =>
+          consumeFromCluster(
+            c,
+            opts,
+            (r) => process.stdout.write(format(r, opts)),
+            () => stop,
+          ),
         );
+      } finally {
+        process.removeListener('SIGINT', onSigint);
       }
-      await withBroker(opts, async (broker) => {
-        const consumer = await setUp(broker, opts);
-        let stop = false;
-        const onSigint = (): void => {
-          stop = true;
-          void consumer.close();
-        };
-        process.once('SIGINT', onSigint);
-        try {
-          let idleSince = Date.now();
-          while (!stop) {
-            const wait = opts.timeoutMs
-              ? Math.max(0, idleSince + opts.timeoutMs - Date.now())
-              : 1000;
-            const records = await consumer.poll(wait);
-            let printed = 0;
-            for (const r of records) {
-              if (opts.maxMessages !== undefined && total >= opts.maxMessages) break;
-              process.stdout.write(format(r, opts));
-              total++;
-              printed++;
-            }
-            if (opts.group && printed > 0) {
-              // Commit exactly what was printed.
-              const last = new Map<number, number>();
-              for (const r of records.slice(0, printed)) last.set(r.partition, r.offset + 1);
-              await consumer.commitSync(
-                [...last].map(([partition, offset]) => ({ topic: opts.topic, partition, offset })),
-              );
-            }
-            if (records.length > 0) idleSince = Date.now();
-            if (opts.maxMessages !== undefined && total >= opts.maxMessages) break;
-            if (opts.timeoutMs && Date.now() - idleSince >= opts.timeoutMs) break;
-          }
-        } finally {
-          process.removeListener('SIGINT', onSigint);
-          await consumer.close();
-        }
-      });
       process.stderr.write(`Processed a total of ${total} messages\n`);
+      return;
+    }
+    const running = await runningLogdock(opts);
+    if (running) {
+      running.api.close();
+      const through = running.kafkaListener
+        ? `read through its Kafka listener (e.g. kcat -b ${running.kafkaListener} -C -t ${opts.topic})`
+        : 'turn on its Kafka listener (Settings) and read through it';
+      throw new LogdockError(
+        'UNAVAILABLE',
+        `Logdock (pid ${running.pid}) is serving ${running.dataDir}; consume reads the data directory itself, so stop Logdock first, or ${through}`,
+      );
+    }
+    await withBroker(opts, async (broker) => {
+      const consumer = await setUp(broker, opts);
+      let stop = false;
+      const onSigint = (): void => {
+        stop = true;
+        void consumer.close();
+      };
+      process.once('SIGINT', onSigint);
+      try {
+        let idleSince = Date.now();
+        while (!stop) {
+          const wait = opts.timeoutMs ? Math.max(0, idleSince + opts.timeoutMs - Date.now()) : 1000;
+          const records = await consumer.poll(wait);
+          let printed = 0;
+          for (const r of records) {
+            if (opts.maxMessages !== undefined && total >= opts.maxMessages) break;
+            process.stdout.write(format(r, opts));
+            total++;
+            printed++;
+          }
+          if (opts.group && printed > 0) {
+            // Commit exactly what was printed.
+            const last = new Map<number, number>();
+            for (const r of records.slice(0, printed)) last.set(r.partition, r.offset + 1);
+            await consumer.commitSync(
+              [...last].map(([partition, offset]) => ({ topic: opts.topic, partition, offset })),
+            );
+          }
+          if (records.length > 0) idleSince = Date.now();
+          if (opts.maxMessages !== undefined && total >= opts.maxMessages) break;
+          if (opts.timeoutMs && Date.now() - idleSince >= opts.timeoutMs) break;
+        }
+      } finally {
+        process.removeListener('SIGINT', onSigint);
+        await consumer.close();
+      }
     });
+    process.stderr.write(`Processed a total of ${total} messages\n`);
+  });
 }

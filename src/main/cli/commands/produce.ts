@@ -3,7 +3,9 @@ import { LogdockError } from '../../../common/errors';
 import { DATA_DIR_HELP, parseNonNegative, withLogdock } from '../support';
 import { lineGroups } from '../produce/lines';
 import { progressLine } from '../produce/progress';
+import { produceToCluster } from '../produce/cluster';
 import { produceDirect, produceViaApi } from '../produce/send';
+import { addRemoteOptions, remoteClusterOf, withRemoteCluster } from '../remote-cluster';
 
 interface ProduceOptions {
   topic: string;
@@ -11,6 +13,8 @@ interface ProduceOptions {
   partition?: number;
   acks?: string;
   dataDir?: string;
+  bootstrapServer?: string;
+  commandConfig?: string;
 }
 
 /** Splits lines at the first separator (a line without one is an error naming its number). */
@@ -39,35 +43,40 @@ function lineSplitter(
  * terminal, stderr shows a progress line.
  */
 export function registerProduce(program: Command): void {
-  program
+  const command = program
     .command('produce')
     .description('produce one record per stdin line (like kafka-console-producer)')
     .requiredOption('--topic <topic>', 'topic to produce to (created if missing)')
     .option('--key-separator <s>', 'split each line at the first <s> into key and value')
     .option('--partition <n>', 'send every record to this partition', parseNonNegative)
     .option('--acks <acks>', '1 (after append) or all / -1 (after fsync)', '1')
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .action(async (opts: ProduceOptions, cmd: Command) => {
-      if (opts.keySeparator === '') cmd.error('error: --key-separator cannot be empty');
-      if (!['1', 'all', '-1'].includes(opts.acks ?? '1'))
-        cmd.error(`error: --acks must be 1, all or -1, got "${opts.acks}"`);
-      const acks = opts.acks === '1' ? 1 : -1;
-      const target = { topic: opts.topic, partition: opts.partition, acks } as const;
-      let count = 0;
-      const split = lineSplitter(opts.keySeparator);
-      // Split as read; counted for the progress line.
-      async function* lines() {
-        for await (const group of lineGroups(process.stdin)) {
-          count += group.length;
-          yield group.map(split);
-        }
+    .option('--data-dir <dir>', DATA_DIR_HELP);
+  addRemoteOptions(command).action(async (opts: ProduceOptions, cmd: Command) => {
+    if (opts.keySeparator === '') cmd.error('error: --key-separator cannot be empty');
+    if (!['1', 'all', '-1'].includes(opts.acks ?? '1'))
+      cmd.error(`error: --acks must be 1, all or -1, got "${opts.acks}"`);
+    const acks = opts.acks === '1' ? 1 : -1;
+    const target = { topic: opts.topic, partition: opts.partition, acks } as const;
+    let count = 0;
+    const split = lineSplitter(opts.keySeparator);
+    // Split as read; counted for the progress line.
+    async function* lines() {
+      for await (const group of lineGroups(process.stdin)) {
+        count += group.length;
+        yield group.map(split);
       }
-      const progress = progressLine(() => count, 'lines read');
-      const acked = await withLogdock(
-        opts,
-        (broker) => produceDirect(broker, target, lines()),
-        (api) => produceViaApi(api, target, lines()),
-      ).finally(() => progress.stop());
-      process.stderr.write(`logdock produce: ${acked} records to ${opts.topic}\n`);
-    });
+    }
+    const progress = progressLine(() => count, 'lines read');
+    const remote = await remoteClusterOf(opts);
+    const acked = await (
+      remote
+        ? withRemoteCluster(remote, (c) => produceToCluster(c, target, lines()))
+        : withLogdock(
+            opts,
+            (broker) => produceDirect(broker, target, lines()),
+            (api) => produceViaApi(api, target, lines()),
+          )
+    ).finally(() => progress.stop());
+    process.stderr.write(`logdock produce: ${acked} records to ${opts.topic}\n`);
+  });
 }

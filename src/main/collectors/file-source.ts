@@ -31,6 +31,8 @@ export type { SourceDeps } from './source-deps';
 const TICK_MS = 100;
 /** The reconcile walk may take at most 1/this of the time: with thousands of files it runs less often. */
 const SCAN_SHARE = 100;
+/** A copy smaller than the content it copies is placed once its size has not moved for this long. */
+const COPY_SETTLE_MS = 1000;
 /** Pumps reading at once across all files of a source. */
 const READ_SLOTS = 8;
 
@@ -64,7 +66,7 @@ export class FileSource implements Source, WatcherHost {
   private readonly heads = new PrefixIndex<TrackedFile>();
   private past = new PastGenerations();
   /** Possible copies of a file still being read, by key: decided once it has caught up. */
-  private readonly maybeCopies = new Map<string, number>();
+  private readonly maybeCopies = new Map<string, { seen: number; size: number; moved: number }>();
   private readonly matcher: GlobMatcher;
   private readonly checkpointPath: string;
   private partitions = 1;
@@ -303,26 +305,39 @@ export class FileSource implements Source, WatcherHost {
   /**
    * Where a new file `key` starts if it is a copy of content already read (copies.ts):
    * the position reached in a file being read that it begins with, once that file has
-   * caught up with it ('wait' until then), or in an ended generation; else null.
+   * caught up with it ('wait' until then), or in an ended generation; else null. An
+   * empty file waits, and so does a copy smaller than that position while its size still
+   * moves (cp is filling it).
    */
   private copiedUpTo(key: string, prefix: Buffer, size: number): number | 'wait' | null {
+    // Nothing to read yet, and `cp` creates its copy empty before it fills it: placed once
+    // it has bytes (its next change event or the reconcile walk finds it again).
+    if (size === 0) return 'wait';
     const now = this.clock();
-    const seen = this.maybeCopies.get(key) ?? now;
+    const before = this.maybeCopies.get(key);
+    const seen = before?.seen ?? now;
+    // When its size last moved: a copy smaller than what was read may still be written.
+    const moved = before && before.size === size ? before.moved : now;
+    const wait = (): 'wait' => {
+      this.maybeCopies.set(key, { seen, size, moved });
+      return 'wait';
+    };
     const of = this.heads.find(prefix);
     const w = of && this.files.get(of.key);
+    let read: number | null;
     if (of && w) {
       // A copy taken while the original had unread bytes: let the original read on, or
       // show its truncation, before deciding where the copy starts.
       if (of.committed < size && (this.pumping.has(w) || of.pumpedAt <= seen)) {
-        this.maybeCopies.set(key, seen);
         this.kick(w);
-        return 'wait';
+        return wait();
       }
-      this.maybeCopies.delete(key);
-      return Math.min(of.committed, size);
+      read = of.committed;
+    } else {
+      read = this.past.match(prefix);
     }
+    if (read !== null && size < read && now - moved < COPY_SETTLE_MS) return wait();
     this.maybeCopies.delete(key);
-    const read = this.past.match(prefix);
     return read === null ? null : Math.min(read, size);
   }
 

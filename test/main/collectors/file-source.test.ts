@@ -203,6 +203,29 @@ describe('file source', () => {
     );
   });
 
+  it('takes a copy that cp created empty and then filled for a copy', async () => {
+    const f = join(logs, 'e.log');
+    const first = Array.from({ length: 20 }, (_, i) => `first ${i} of a long enough file`);
+    await writeFile(f, first.join('\n') + '\n');
+    await manager.add(fileSource({ include: [join(logs, '*')] }));
+    await waitFor('20 lines', async () => (await readAll(broker, 'app-logs')).length === 20);
+    // cp's first step: the copy exists, empty. A file found by the same walk shows the
+    // walk saw it.
+    await writeFile(`${f}.1`, '');
+    await writeFile(join(logs, 'other.log'), 'other\n');
+    await waitFor('the walk that saw the empty copy', () =>
+      manager.status()[0].files.some((x) => x.path.endsWith('other.log')),
+    );
+    await writeFile(`${f}.1`, await readFile(f));
+    await truncate(f, 0);
+    await appendFile(f, 'after\n');
+    await waitFor('the copy placed', () => manager.status()[0].files.length === 3);
+    await waitFor('22 lines', async () => (await readAll(broker, 'app-logs')).length >= 22);
+    expect(values(await readAll(broker, 'app-logs')).sort()).toEqual(
+      [...first, 'other', 'after'].sort(),
+    );
+  });
+
   it('notices a truncated file that regrew past the old position by its fingerprint', async () => {
     const f = join(logs, 'fp.log');
     await writeFile(f, 'aaaa\n');

@@ -7,6 +7,11 @@ export function urlHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
+/** Whether binding `host` keeps the server on this machine (loopback only). */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 /** The host a browser on this machine should use to reach a server bound to `host`. */
 export function browsableHost(host: string): string {
   return WILDCARD.has(host) ? '127.0.0.1' : host;
@@ -18,8 +23,8 @@ export function browsableHost(host: string): string {
  * bind adds the addresses of every interface. Anything else (another site, another port) is
  * refused, which is what stops a web page from driving the API of a local Logdock.
  */
-export function allowedOrigins(host: string, port: number): string[] {
-  return allowedHostNames(host).map((h) => `http://${urlHost(h)}:${port}`);
+export function allowedOrigins(host: string, port: number, scheme = 'http'): string[] {
+  return allowedHostNames(host).map((h) => `${scheme}://${urlHost(h)}:${port}`);
 }
 
 /**
@@ -49,10 +54,10 @@ export function hostAllowed(header: string | undefined, allowed: Set<string>): b
  * expression (`ws://[::1]:7392` is reported as invalid on every load), so they are left out;
  * CSP 3's 'self' already covers ws: to the page's own host and port.
  */
-export function cspWebSocketSources(host: string, port: number): string[] {
+export function cspWebSocketSources(host: string, port: number, scheme = 'ws'): string[] {
   return allowedHostNames(host)
     .filter((h) => !h.includes(':'))
-    .map((h) => `ws://${h}:${port}`);
+    .map((h) => `${scheme}://${h}:${port}`);
 }
 
 function allowedHostNames(host: string): string[] {

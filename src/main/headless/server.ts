@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createServer as createHttpsServer } from 'node:https';
 import { isNoSpace, LogdockError } from '../../common/errors';
 import { WS_PATH } from '../../common/transport/wire';
 import type { Dispatcher } from '../api/dispatcher';
@@ -37,6 +38,8 @@ export interface HeadlessOptions {
   rendererDir?: string;
   /** A fixed token, for tests; a random one per start by default. */
   token?: string;
+  /** Serve HTTPS and WSS with this certificate and key (PEM) instead of plain HTTP. */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 export interface HeadlessServer {
@@ -64,8 +67,9 @@ export async function startHeadlessServer(options: HeadlessOptions): Promise<Hea
   const rendererDir = options.rendererDir ?? findRendererDir();
   let port = 0;
 
-  const server = createServer((req, res) => {
-    const headers = securityHeaders(host, port);
+  const scheme = options.tls ? 'https' : 'http';
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const headers = securityHeaders(host, port, scheme);
     if (!hostAllowed(req.headers.host, allowedHosts(host, port))) {
       refuseHost(req, res, headers, options.logger);
       return;
@@ -74,7 +78,7 @@ export async function startHeadlessServer(options: HeadlessOptions): Promise<Hea
       ? serveExport(req, res, {
           dataDir: options.dataDir,
           token,
-          allowedOrigins: () => allowedOrigins(host, port),
+          allowedOrigins: () => allowedOrigins(host, port, scheme),
           headers,
           logger: options.logger,
         })
@@ -84,23 +88,26 @@ export async function startHeadlessServer(options: HeadlessOptions): Promise<Hea
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
     });
-  });
+  };
+  const server = options.tls ? httpsServer(options.tls, handler) : createServer(handler);
   port = await listen(server, host, options.port);
   const ws = attachWebSocketApi({
     server,
     dispatcher: options.dispatcher,
     token,
-    allowedOrigins: () => allowedOrigins(host, port),
+    allowedOrigins: () => allowedOrigins(host, port, scheme),
     allowedHosts: () => allowedHosts(host, port),
     logger: options.logger.child('ws'),
     // Finished exports are served by this same server (GET /exports/<name>).
     context: { exportDownloadPath: (fileName) => exportDownloadPath(token, fileName) },
   });
 
-  const origin = `http://${urlHost(browsableHost(host))}:${port}`;
+  const origin = `${scheme}://${urlHost(browsableHost(host))}:${port}`;
   const url = `${origin}/?token=${token}`;
-  const apiUrl = `ws://${urlHost(browsableHost(host))}:${port}${WS_PATH}`;
-  await writeApiFile(options.dataDir, { url: apiUrl, token, pid: process.pid }).catch(
+  const apiUrl = `${options.tls ? 'wss' : 'ws'}://${urlHost(browsableHost(host))}:${port}${WS_PATH}`;
+  // With TLS the CLI trusts exactly this certificate (it may be self-signed).
+  const cert = options.tls?.cert.toString('utf8');
+  await writeApiFile(options.dataDir, { url: apiUrl, token, pid: process.pid, cert }).catch(
     (err: Error) => {
       // On a full disk Logdock still serves (reads work); only the CLI cannot find it.
       if (!isNoSpace(err)) throw err;
@@ -132,6 +139,20 @@ export async function startHeadlessServer(options: HeadlessOptions): Promise<Hea
   };
 }
 
+function httpsServer(
+  tls: { cert: Buffer; key: Buffer },
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Server {
+  try {
+    return createHttpsServer(tls, handler);
+  } catch (err) {
+    throw new LogdockError(
+      'INVALID_ARGUMENT',
+      `the TLS certificate or key cannot be used: ${(err as Error).message}`,
+    );
+  }
+}
+
 /** 421 for a Host this server does not answer to (DNS rebinding, or a name not configured). */
 function refuseHost(
   req: IncomingMessage,
@@ -147,8 +168,12 @@ function refuseHost(
 }
 
 /** Headers on every HTTP response; the CSP lets the page talk only to this server. */
-function securityHeaders(host: string, port: number): Record<string, string> {
-  const wsOrigins = cspWebSocketSources(host, port).join(' ');
+function securityHeaders(
+  host: string,
+  port: number,
+  scheme: 'http' | 'https',
+): Record<string, string> {
+  const wsOrigins = cspWebSocketSources(host, port, scheme === 'https' ? 'wss' : 'ws').join(' ');
   return {
     'Content-Security-Policy': [
       "default-src 'self'",

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createDispatcher } from '../../api/handlers';
 import { defaultDataDir } from '../../data-dir';
 import { chooseDataDir } from '../../settings/data-dir-pointer';
 import { findRunningLogdock } from '../../headless/api-file';
+import { isLoopback } from '../../headless/origins';
 import { startHeadlessServer } from '../../headless/server';
 import { journalCliSource, otlpCliSource, serveSources } from '../../collectors';
 import { openServices } from '../../services';
@@ -29,6 +31,10 @@ export interface ServeOptions {
   journal?: string[] | true;
   journalTopic?: string;
   journalDirectory?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  /** Serve plain HTTP on a non-loopback interface anyway. */
+  insecureHttp?: boolean;
 }
 
 /** `logdock serve`: headless mode, the app's services plus the UI and API over HTTP. */
@@ -42,6 +48,12 @@ export function registerServe(program: Command): void {
     )
     .option('--http-port <port>', 'HTTP port (default: 7392, or a free one if taken)', parsePort)
     .option('--host <host>', 'interface to bind', '127.0.0.1')
+    .option('--tls-cert <file>', 'serve HTTPS/WSS with this PEM certificate (with --tls-key)')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert')
+    .option(
+      '--insecure-http',
+      'allow plain HTTP on a --host other than loopback (the token then crosses the network in clear)',
+    )
     .option('--kafka-port <port>', 'Kafka listener port (default: from settings, 9092)', parsePort)
     .option('--no-kafka', 'do not start the Kafka listener')
     .option(
@@ -89,6 +101,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
     );
   }
   tokenFromEnv(process.env); // a bad token fails before anything opens
+  const tls = await tlsOptions(opts);
   // Validated before anything opens, so a bad config file fails fast and clearly.
   const sources = await serveSources({ config: opts.config, tail: opts.tail });
   if (opts.otlp !== undefined) sources.push(otlpCliSource(opts.otlp));
@@ -123,6 +136,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
       host: opts.host,
       port: opts.httpPort,
       token: tokenFromEnv(process.env),
+      tls,
     });
   } catch (err) {
     await services.close();
@@ -144,6 +158,39 @@ export async function serve(opts: ServeOptions): Promise<void> {
   await server.close();
   await services.close();
   logger.info('stopped');
+}
+
+/**
+ * The certificate and key to serve with, or undefined for plain HTTP, which only a loopback
+ * `--host` (or `--insecure-http`) gets: elsewhere the token would cross the network in clear.
+ * @throws LogdockError INVALID_ARGUMENT naming the option or file at fault.
+ */
+export async function tlsOptions(
+  opts: Pick<ServeOptions, 'host' | 'tlsCert' | 'tlsKey' | 'insecureHttp'>,
+): Promise<{ cert: Buffer; key: Buffer } | undefined> {
+  if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
+    throw new LogdockError('INVALID_ARGUMENT', '--tls-cert and --tls-key go together');
+  }
+  if (opts.tlsCert !== undefined && opts.tlsKey !== undefined) {
+    const read = async (file: string, option: string) => {
+      try {
+        return await readFile(file);
+      } catch (err) {
+        throw new LogdockError('INVALID_ARGUMENT', `${option} ${file}: ${(err as Error).message}`);
+      }
+    };
+    return {
+      cert: await read(opts.tlsCert, '--tls-cert'),
+      key: await read(opts.tlsKey, '--tls-key'),
+    };
+  }
+  if (!isLoopback(opts.host) && !opts.insecureHttp) {
+    throw new LogdockError(
+      'INVALID_ARGUMENT',
+      `--host ${opts.host} serves the UI and API beyond this machine: give --tls-cert and --tls-key, or --insecure-http to serve plain HTTP anyway`,
+    );
+  }
+  return undefined;
 }
 
 /** What a token may hold: it travels in a WebSocket subprotocol, so only HTTP token chars. */

@@ -59,7 +59,7 @@ export async function waitForUrl(run: LogdockProcess, timeoutMs = 50_000): Promi
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     // Up to the line's end: output can arrive in pieces that cut the URL short.
-    const url = /Open (http:\/\/\S+)\r?\n/.exec(run.out())?.[1];
+    const url = /Open (https?:\/\/\S+)\r?\n/.exec(run.out())?.[1];
     if (url) return url;
     if (run.hasExited()) throw new Error(`logdock exited before printing its URL:\n${run.err()}`);
     if (Date.now() > deadline) throw new Error(`timed out waiting for the URL:\n${run.err()}`);

@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,6 +91,78 @@ describe('logdock serve', () => {
     expect(await list.exited).toBe(0);
     expect(list.out()).toContain('after-crash');
     expect(await stopLogdock(second)).toBe(0);
+  });
+
+  it('refuses a non-loopback --host without TLS or --insecure-http, and a certificate without its key', async () => {
+    const open = spawnLogdock(['serve', ...serveArgs(dataDir), '--host', '0.0.0.0']);
+    children.push(open.child);
+    expect(await open.exited).toBe(1);
+    expect(open.err()).toContain(
+      'INVALID_ARGUMENT: --host 0.0.0.0 serves the UI and API beyond this machine: give --tls-cert and --tls-key, or --insecure-http',
+    );
+    const half = spawnLogdock([
+      'serve',
+      ...serveArgs(dataDir),
+      '--tls-cert',
+      join(dataDir, 'c.pem'),
+    ]);
+    children.push(half.child);
+    expect(await half.exited).toBe(1);
+    expect(half.err()).toContain('--tls-cert and --tls-key go together');
+    const { tlsOptions } = await import('../../../../src/main/cli/commands/serve');
+    await expect(tlsOptions({ host: '0.0.0.0', insecureHttp: true })).resolves.toBeUndefined();
+    await expect(tlsOptions({ host: '127.0.0.1' })).resolves.toBeUndefined();
+    await expect(tlsOptions({ host: '192.168.1.5' })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+  });
+
+  it('serves HTTPS and WSS with --tls-cert and --tls-key, and the CLI reaches it trusting that certificate', async () => {
+    const cert = join(dataDir, 'cert.pem');
+    const key = join(dataDir, 'key.pem');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=logdock-test',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
+    const tls = spawnLogdock([
+      'serve',
+      ...serveArgs(dataDir),
+      '--tls-cert',
+      cert,
+      '--tls-key',
+      key,
+    ]);
+    children.push(tls.child);
+    const url = await waitForUrl(tls);
+    expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/\?token=/);
+    const status = await new Promise<number>((resolve, reject) => {
+      httpsGet(url, { ca: readFileSync(cert), checkServerIdentity: () => undefined }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      }).on('error', reject);
+    });
+    expect(status).toBe(200);
+    const created = spawnLogdock(['topics', '--create', '--topic', 'tls', '--data-dir', dataDir]);
+    expect(await created.exited).toBe(0);
+    expect(created.err()).toMatch(
+      /using the Logdock \(pid \d+\) serving .* at wss:\/\/127\.0\.0\.1:/,
+    );
+    expect(await stopLogdock(tls)).toBe(0);
   });
 
   it('rejects a malformed port with a usage error', async () => {

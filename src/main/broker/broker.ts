@@ -7,6 +7,7 @@ import {
   LogMaintenance,
   PartitionLog,
   Scrubber,
+  OpenFiles,
   type AppendResult,
   type LogConfig,
   type ReadResult,
@@ -68,6 +69,11 @@ export interface BrokerOptions {
    * passes and delay before the first; false turns it off.
    */
   scrub?: { bytesPerSecond?: number; intervalMs?: number; startDelayMs?: number } | false;
+  /**
+   * Segment files kept open at most, over every partition (least recently used idle ones
+   * are closed; storage/open-files.ts). Default 512.
+   */
+  maxOpenSegmentFiles?: number;
   /** Test seam: called at each step of a topic change (see topic-admin.ts). */
   adminStep?: TopicAdminDeps['step'];
 }
@@ -102,6 +108,7 @@ export class Broker implements BrokerApi {
   private readonly defaults: TopicConfigs;
   private maintenance: LogMaintenance | null = null;
   private scrubber: Scrubber | null = null;
+  private readonly openFiles: OpenFiles;
   /** Corrupt batches met and whether the disk is full (logged, and shown in the UI). */
   readonly health: StorageHealth;
   /** Topic changes (create, delete, alter, add partitions): see topic-admin.ts. */
@@ -113,6 +120,7 @@ export class Broker implements BrokerApi {
     this.clock = opts.clock ?? Date.now;
     this.logger = opts.logger ?? createLogger({ scope: 'broker' });
     this.health = new StorageHealth(this.logger, this.clock, opts.dataDir);
+    this.openFiles = new OpenFiles(opts.maxOpenSegmentFiles);
     this.baseLogConfig = defaultLogConfig();
     this.defaults = applyTopicConfigs(
       '(defaults)',
@@ -216,6 +224,7 @@ export class Broker implements BrokerApi {
         topic: name,
         partition,
         onCorruption: (f) => this.health.reportCorruption(name, partition, f),
+        openFiles: this.openFiles,
       },
     );
     if (log.recovery.truncatedBytes > 0) {
@@ -661,6 +670,11 @@ export class Broker implements BrokerApi {
   /** Called when storageHealth() changes. Returns an unsubscribe function. */
   onStorageHealth(listener: () => void): () => void {
     return this.health.onChange(listener);
+  }
+
+  /** How many segment files are open now (at most maxOpenSegmentFiles while idle). */
+  openSegmentFiles(): number {
+    return this.openFiles.size;
   }
 
   /** Runs one scrub pass now (it also runs in the background). */

@@ -37,3 +37,4 @@ export {
   type ScrubberOptions,
   DEFAULT_SCRUB_BYTES_PER_SECOND,
 } from './scrub';
+export { OpenFiles, DEFAULT_MAX_OPEN_SEGMENT_FILES } from './open-files';

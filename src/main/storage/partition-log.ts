@@ -26,6 +26,7 @@ import { syncDir, writeMeta } from './checkpoint';
 import { validateLogConfig } from './config';
 import { type CompactionResult, type SwapStep, compactLog } from './compaction';
 import { unlessNoSpace } from './no-space';
+import type { OpenFiles } from './open-files';
 import { DEFAULT_OFFSET_MAP_BYTES } from './offset-map';
 import { CLEAN_SHUTDOWN_FILE, loadLog } from './log-loader';
 import { validateClientBatches } from './validate-append';
@@ -63,6 +64,8 @@ export interface PartitionLogOptions {
    * CORRUPT_RECORD (the owner logs it and shows it in the UI).
    */
   onCorruption?: (finding: CorruptionFinding) => void;
+  /** The bound on open segment files shared by the process's logs (open-files.ts). */
+  openFiles?: OpenFiles;
 }
 
 export class PartitionLog {
@@ -110,6 +113,7 @@ export class PartitionLog {
         if (!recovery.rebuiltIndexes.includes(file)) recovery.rebuiltIndexes.push(file);
       },
       onCorruption: opts.onCorruption,
+      openFiles: opts.openFiles,
     };
   }
 

@@ -27,6 +27,7 @@ import {
 } from './record-batch';
 import { OffsetIndex } from './offset-index';
 import { TimeIndex } from './time-index';
+import type { OpenFile, OpenFiles } from './open-files';
 import { VerifiedRanges } from './verified-ranges';
 
 export const LOG_SUFFIX = '.log';
@@ -45,6 +46,8 @@ export interface SegmentSettings {
   onIndexRebuilt: (file: string) => void;
   /** Called for every bad batch a reader or the scrub meets (before the error is thrown). */
   onCorruption?: (finding: CorruptionFinding) => void;
+  /** The process's bound on open segment files (see open-files.ts); unbounded without. */
+  openFiles?: OpenFiles;
 }
 
 /** What a header scan reports for each batch. */
@@ -64,7 +67,7 @@ const HEADER_CHUNK = 64 * 1024;
 const RECOVERY_CHUNK = 8 * 1024 * 1024;
 const SCRUB_CHUNK = 1024 * 1024;
 
-export class LogSegment {
+export class LogSegment implements OpenFile {
   readonly logPath: string;
   readonly offsetIndex: OffsetIndex;
   readonly timeIndex: TimeIndex;
@@ -87,6 +90,8 @@ export class LogSegment {
   private opening: Promise<FileHandle> | null = null;
   private indexesReady: Promise<void> | null = null;
   private refs = 0;
+  /** I/O calls using the file handle now (it must not be closed under them). */
+  private using = 0;
   private deleted = false;
   private syncedSize = 0;
   private syncing: Promise<void> | null = null;
@@ -123,6 +128,7 @@ export class LogSegment {
   ): Promise<LogSegment> {
     const seg = new LogSegment(dir, baseOffset, 0, settings, nowMs);
     seg.fh = await fs.open(seg.logPath, fsc.O_RDWR | fsc.O_CREAT | fsc.O_TRUNC);
+    settings.openFiles?.touch(seg);
     await seg.offsetIndex.remove();
     await seg.timeIndex.remove();
     seg.indexesReady = Promise.resolve();
@@ -130,34 +136,62 @@ export class LogSegment {
     return seg;
   }
 
-  /** The log file handle, opened on first use (sealed segments stay closed until read). */
+  /**
+   * The log file handle, opened on first use (sealed segments stay closed until read) and
+   * after the open-files bound closed it. Callers that do I/O with it go through `use`.
+   */
   async handle(): Promise<FileHandle> {
-    if (this.fh) return this.fh;
+    if (this.fh) {
+      this.settings.openFiles?.touch(this);
+      return this.fh;
+    }
     if (this.deleted) throw new LogdockError('NOT_FOUND', `segment ${this.logPath} was deleted`);
     this.opening ??= fs.open(this.logPath, fsc.O_RDWR).then((fh) => {
       this.fh = fh;
+      this.settings.openFiles?.touch(this);
       return fh;
     });
     return this.opening;
+  }
+
+  /** Runs `io` with the handle, which stays open (not closed by the bound) until it ends. */
+  private async use<T>(io: (fh: FileHandle) => Promise<T>): Promise<T> {
+    this.using++;
+    try {
+      return await io(await this.handle());
+    } finally {
+      this.using--;
+    }
+  }
+
+  /** See OpenFile: closes the handle unless an I/O, a reader or a sync uses it. */
+  closeIfIdle(): boolean {
+    const fh = this.fh;
+    if (!fh || this.using > 0 || this.refs > 0 || this.syncing || this.deleted) return false;
+    this.fh = null;
+    this.opening = null;
+    void fh.close().catch(() => undefined);
+    return true;
   }
 
   /**
    * Reads `length` bytes at `position` (fewer at the end of the file), into `into` when it
    * is large enough (overwriting it; the result is a view of it), else into a new buffer.
    */
-  async readAt(position: number, length: number, into?: Buffer): Promise<Buffer> {
-    const fh = await this.handle();
-    const buf =
-      into !== undefined && into.length >= length
-        ? into.subarray(0, length)
-        : Buffer.allocUnsafe(length);
-    let done = 0;
-    while (done < length) {
-      const { bytesRead } = await fh.read(buf, done, length - done, position + done);
-      if (bytesRead === 0) break;
-      done += bytesRead;
-    }
-    return done === length ? buf : buf.subarray(0, done);
+  readAt(position: number, length: number, into?: Buffer): Promise<Buffer> {
+    return this.use(async (fh) => {
+      const buf =
+        into !== undefined && into.length >= length
+          ? into.subarray(0, length)
+          : Buffer.allocUnsafe(length);
+      let done = 0;
+      while (done < length) {
+        const { bytesRead } = await fh.read(buf, done, length - done, position + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return done === length ? buf : buf.subarray(0, done);
+    });
   }
 
   /** Pins the segment against deletion while a reader uses it. Pair with `release`. */
@@ -291,24 +325,25 @@ export class LogSegment {
     batches: BatchLocation[],
     publish: () => void,
   ): Promise<void> {
-    const fh = await this.handle();
     const start = this.size;
-    let done = 0;
-    try {
-      while (done < data.length) {
-        const { bytesWritten } = await fh.write(data, done, data.length - done, start + done);
-        done += bytesWritten;
+    await this.use(async (fh) => {
+      let done = 0;
+      try {
+        while (done < data.length) {
+          const { bytesWritten } = await fh.write(data, done, data.length - done, start + done);
+          done += bytesWritten;
+        }
+      } catch (err) {
+        // E.g. ENOSPC after a partial write: cut the torn bytes so that the file again ends
+        // with a whole batch (if this fails too, recovery will cut them on the next open).
+        if (done > 0) await fh.truncate(start).catch(() => undefined);
+        throw new LogdockError(
+          'IO_ERROR',
+          `${this.logPath}: write of ${data.length} bytes at position ${start} failed: ${(err as Error).message}`,
+          { cause: err },
+        );
       }
-    } catch (err) {
-      // E.g. ENOSPC after a partial write: cut the torn bytes so that the file again ends
-      // with a whole batch (if this fails too, recovery will cut them on the next open).
-      if (done > 0) await fh.truncate(start).catch(() => undefined);
-      throw new LogdockError(
-        'IO_ERROR',
-        `${this.logPath}: write of ${data.length} bytes at position ${start} failed: ${(err as Error).message}`,
-        { cause: err },
-      );
-    }
+    });
     for (const b of batches) {
       const h = b.header;
       const first = h.timestampType === 'LogAppendTime' ? h.maxTimestamp : h.baseTimestamp;
@@ -433,9 +468,12 @@ export class LogSegment {
    * Validates every batch (header, offsets increasing from `expectedOffset`, CRC), truncates
    * the file at the first invalid byte and rebuilds both indexes. Single writer only.
    */
-  async recover(expectedOffset: number): Promise<SegmentRecovery> {
+  recover(expectedOffset: number): Promise<SegmentRecovery> {
+    return this.use((fh) => this.recoverWith(fh, expectedOffset));
+  }
+
+  private async recoverWith(fh: FileHandle, expectedOffset: number): Promise<SegmentRecovery> {
     this.resetIndexState();
-    const fh = await this.handle();
     const fileSize = (await fh.stat()).size;
     let pos = 0; // end of the valid prefix
     let next = Math.max(expectedOffset, this.baseOffset);
@@ -750,11 +788,10 @@ export class LogSegment {
         continue;
       }
       const upTo = this.size;
-      this.syncing = (async () => {
-        const fh = await this.handle();
+      this.syncing = this.use(async (fh) => {
         await fh.datasync();
         if (upTo > this.syncedSize) this.syncedSize = upTo;
-      })().finally(() => {
+      }).finally(() => {
         this.syncing = null;
       });
       await this.syncing;
@@ -767,6 +804,7 @@ export class LogSegment {
     const fh = this.fh ?? (this.opening ? await this.opening.catch(() => null) : null);
     this.fh = null;
     this.opening = null;
+    this.settings.openFiles?.closed(this);
     if (fh) await fh.close();
   }
 

@@ -181,6 +181,7 @@ describe('the look of every view', () => {
       await page.evaluate(() => (location.hash = '#/topics/app-logs'));
       await columnsBecome('msg,latency_ms,service');
       await page.getByTestId('columns-menu').click();
+      await page.getByTestId('columns-panel').waitFor();
       await page.getByTestId('remove-column-latency_ms').click();
       await page.getByRole('button', { name: 'Move service left' }).click();
       await columnsBecome('service,msg');
@@ -190,6 +191,7 @@ describe('the look of every view', () => {
       await columnsBecome('msg,amount');
       await page.evaluate(() => (location.hash = '#/topics/app-logs'));
       await page.getByTestId('columns-menu').click();
+      await page.getByTestId('columns-panel').waitFor();
       await page.getByTestId('columns-reset').click();
       await columnsBecome('msg,latency_ms,service');
       await page.getByTestId('columns-menu').click();

@@ -23,7 +23,7 @@ import {
 } from './codec/messages';
 import { Reader } from './codec/reader';
 import type { Broker } from './broker-types';
-import type { ConnectionInfo, Handler, RequestContext, ServerOptions } from './context';
+import type { AnyHandler, ConnectionInfo, RequestContext, ServerOptions } from './context';
 import { KafkaError } from './errors';
 import { checkPlainToken } from './handlers/sasl';
 import type { ProducerStates } from './records/producer-state';
@@ -37,7 +37,7 @@ export interface ConnectionDeps {
   broker: Broker;
   producers: ProducerStates;
   options: ServerOptions;
-  handlers: ReadonlyMap<number, Handler>;
+  handlers: ReadonlyMap<number, AnyHandler>;
   onClose: (c: Connection) => void;
   /**
    * Called with the change in request bytes this connection holds (partial frames and
@@ -339,8 +339,11 @@ export class Connection {
       apiVersion: version,
       correlationId,
     };
-    const response = await handler(ctx, body);
-    if (response !== null) this.send(encodeResponse(api, version, correlationId, response));
+    // The one place the decoded body meets its type: the codec decoded it from the schema
+    // the handler's request type was generated from (generated/types.ts).
+    const response = await handler(ctx, body as never);
+    if (response !== null)
+      this.send(encodeResponse(api, version, correlationId, response as Struct));
   }
 
   private handleRawSaslToken(frame: Buffer): void {

@@ -63,11 +63,18 @@ export interface RequestContext {
   correlationId: number;
 }
 
-/** An API handler: decoded request body in, response body out (null: send no response). */
-export type Handler = (
+/**
+ * An API handler: decoded request body in, response body out (null: send no response).
+ * `Req` and `Res` are the API's generated types (generated/types.ts): `<Api>Request`, what
+ * the codec decodes for any version, and `<Api>Response`.
+ */
+export type Handler<Req = Struct, Res = Struct> = (
   ctx: RequestContext,
-  request: Struct,
-) => Promise<Struct | null> | Struct | null;
+  request: Req,
+) => Promise<Res | null> | Res | null;
+
+/** A handler of any API, as the listener keeps them by API key. */
+export type AnyHandler = Handler<never, object>;
 
 export const NODE_ID = 0;
 export const CLUSTER_ID = 'logdock-local-cluster';

@@ -8,7 +8,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { LogdockError } from '../../common/errors';
 import type { Broker } from './broker-types';
 import { Connection } from './connection';
-import type { Handler, ServerOptions } from './context';
+import type { AnyHandler, ServerOptions } from './context';
 import { ProducerStates } from './records/producer-state';
 
 export interface KafkaServer {
@@ -50,7 +50,7 @@ export function isLoopback(host: string): boolean {
 export async function listen(
   broker: Broker,
   options: ServerOptions,
-  handlers: ReadonlyMap<number, Handler>,
+  handlers: ReadonlyMap<number, AnyHandler>,
 ): Promise<KafkaServer> {
   if (!isLoopback(options.host) && !(options.sasl && options.sasl.length > 0)) {
     throw new LogdockError(

@@ -3,17 +3,22 @@
  * from `../shared/kafka-protocol/message/` into `src/main/protocol/generated/schemas.ts`,
  * without comments and `about` texts. The output is committed so that the app does not
  * need the shared folder at run time; the codec (../codec/compile.ts) interprets it, so
- * every version of every supported API comes straight from Kafka's own definitions.
+ * every version of every supported API comes straight from Kafka's own definitions. It also
+ * writes `generated/types.ts`, one TypeScript type per request and response version and the
+ * shape handlers see (./types.ts); run `npm run format` after it.
  * Usage: `tsx src/main/protocol/codegen/generate.ts [schemaDir]`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { MessageSchema } from '../codec/schema-types';
+import { renderTypes } from './types';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../../..');
 const schemaDir = resolve(process.argv[2] ?? join(root, '../shared/kafka-protocol/message'));
 const outFile = join(here, '../generated/schemas.ts');
+const typesFile = join(here, '../generated/types.ts');
 
 /** The APIs the server implements (request and response schemas of each). */
 export const SUPPORTED_APIS = [
@@ -116,7 +121,8 @@ function main(): void {
       '',
     ].join('\n'),
   );
-  console.log(`wrote ${names.length} schemas to ${outFile}`);
+  writeFileSync(typesFile, renderTypes(schemas as Record<string, MessageSchema>));
+  console.log(`wrote ${names.length} schemas to ${outFile} and their types to ${typesFile}`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

@@ -5,13 +5,16 @@
  * DeleteGroups. The coordinator throws LogdockErrors, with a typed reason where one Logdock
  * code stands for several Kafka ones (broker/group-errors.ts); errors.ts maps both.
  */
-import { NODE_ID, type Handler } from '../context';
+import { NODE_ID, type Handler, type RequestContext } from '../context';
 import { KafkaError, kafkaCodeOf, kafkaCodeOfResult, kafkaErrorCode } from '../errors';
-import { asArray, type Struct } from './util';
+import type * as T from '../generated/types';
 
 const TXN_KEY_TYPE = 1;
 
-export const findCoordinator: Handler = (ctx, req) => {
+export const findCoordinator: Handler<T.FindCoordinatorRequest, T.FindCoordinatorResponse> = (
+  ctx,
+  req,
+) => {
   const host = ctx.connection.localHost;
   const port = ctx.connection.localPort;
   const forKey = (key: string) =>
@@ -26,12 +29,12 @@ export const findCoordinator: Handler = (ctx, req) => {
         }
       : { key, nodeId: NODE_ID, host, port, errorCode: 0, errorMessage: null };
   if (ctx.apiVersion >= 4) {
-    return { throttleTimeMs: 0, coordinators: asArray<string>(req.coordinatorKeys).map(forKey) };
+    return { throttleTimeMs: 0, coordinators: req.coordinatorKeys.map(forKey) };
   }
-  return { throttleTimeMs: 0, ...forKey(req.key as string) };
+  return { throttleTimeMs: 0, ...forKey(req.key) };
 };
 
-export const joinGroup: Handler = async (ctx, req) => {
+export const joinGroup: Handler<T.JoinGroupRequest, T.JoinGroupResponse> = async (ctx, req) => {
   const base = {
     throttleTimeMs: 0,
     generationId: -1,
@@ -44,20 +47,17 @@ export const joinGroup: Handler = async (ctx, req) => {
   };
   try {
     const result = await ctx.broker.groups.joinGroup({
-      groupId: req.groupId as string,
-      memberId: req.memberId as string,
-      groupInstanceId: req.groupInstanceId as string | null,
+      groupId: req.groupId,
+      memberId: req.memberId,
+      groupInstanceId: req.groupInstanceId,
       clientId: ctx.clientId,
       clientHost: `/${ctx.connection.clientHost}`,
-      sessionTimeoutMs: req.sessionTimeoutMs as number,
-      rebalanceTimeoutMs: req.rebalanceTimeoutMs as number,
-      protocolType: req.protocolType as string,
-      protocols: asArray(req.protocols).map((p) => ({
-        name: p.name as string,
-        metadata: p.metadata as Buffer,
-      })),
+      sessionTimeoutMs: req.sessionTimeoutMs,
+      rebalanceTimeoutMs: req.rebalanceTimeoutMs,
+      protocolType: req.protocolType,
+      protocols: req.protocols.map((p) => ({ name: p.name, metadata: p.metadata })),
       requireKnownMemberId: ctx.apiVersion >= 4,
-      reason: req.reason as string | null,
+      reason: req.reason,
     });
     if (result.kind === 'memberIdRequired') {
       return { ...base, errorCode: KafkaError.MEMBER_ID_REQUIRED.code, memberId: result.memberId };
@@ -77,18 +77,18 @@ export const joinGroup: Handler = async (ctx, req) => {
   }
 };
 
-export const syncGroup: Handler = async (ctx, req) => {
+export const syncGroup: Handler<T.SyncGroupRequest, T.SyncGroupResponse> = async (ctx, req) => {
   try {
     const result = await ctx.broker.groups.syncGroup({
-      groupId: req.groupId as string,
-      generationId: req.generationId as number,
-      memberId: req.memberId as string,
-      groupInstanceId: req.groupInstanceId as string | null,
-      protocolType: req.protocolType as string | null,
-      protocolName: req.protocolName as string | null,
-      assignments: asArray(req.assignments).map((a) => ({
-        memberId: a.memberId as string,
-        assignment: a.assignment as Buffer,
+      groupId: req.groupId,
+      generationId: req.generationId,
+      memberId: req.memberId,
+      groupInstanceId: req.groupInstanceId,
+      protocolType: req.protocolType,
+      protocolName: req.protocolName,
+      assignments: req.assignments.map((a) => ({
+        memberId: a.memberId,
+        assignment: a.assignment,
       })),
     });
     return { throttleTimeMs: 0, errorCode: 0, ...result };
@@ -103,13 +103,13 @@ export const syncGroup: Handler = async (ctx, req) => {
   }
 };
 
-export const heartbeat: Handler = (ctx, req) => {
+export const heartbeat: Handler<T.HeartbeatRequest, T.HeartbeatResponse> = (ctx, req) => {
   try {
     ctx.broker.groups.heartbeat({
-      groupId: req.groupId as string,
-      generationId: req.generationId as number,
-      memberId: req.memberId as string,
-      groupInstanceId: req.groupInstanceId as string | null,
+      groupId: req.groupId,
+      generationId: req.generationId,
+      memberId: req.memberId,
+      groupInstanceId: req.groupInstanceId,
     });
     return { throttleTimeMs: 0, errorCode: 0 };
   } catch (err) {
@@ -117,17 +117,14 @@ export const heartbeat: Handler = (ctx, req) => {
   }
 };
 
-export const leaveGroup: Handler = (ctx, req) => {
+export const leaveGroup: Handler<T.LeaveGroupRequest, T.LeaveGroupResponse> = (ctx, req) => {
   // v0-2 name one member; v3+ a list (with static members' instance ids).
   const members =
     ctx.apiVersion >= 3
-      ? asArray(req.members).map((m) => ({
-          memberId: m.memberId as string,
-          groupInstanceId: m.groupInstanceId as string | null,
-        }))
-      : [{ memberId: req.memberId as string, groupInstanceId: null }];
+      ? req.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId }))
+      : [{ memberId: req.memberId, groupInstanceId: null }];
   try {
-    const results = ctx.broker.groups.leaveGroup(req.groupId as string, members);
+    const results = ctx.broker.groups.leaveGroup(req.groupId, members);
     const memberResults = results.map((r) => ({
       memberId: r.memberId,
       groupInstanceId: r.groupInstanceId,
@@ -140,26 +137,29 @@ export const leaveGroup: Handler = (ctx, req) => {
   }
 };
 
-export const offsetCommit: Handler = async (ctx, req) => {
-  const topics = asArray(req.topics);
+export const offsetCommit: Handler<T.OffsetCommitRequest, T.OffsetCommitResponse> = async (
+  ctx,
+  req,
+) => {
+  const topics = req.topics;
   const entries = topics.flatMap((t) =>
-    asArray(t.partitions).map((p) => ({
-      topic: t.name as string,
-      partition: p.partitionIndex as number,
-      offset: p.committedOffset as number,
-      leaderEpoch: p.committedLeaderEpoch as number,
-      metadata: p.committedMetadata as string | null,
+    t.partitions.map((p) => ({
+      topic: t.name,
+      partition: p.partitionIndex,
+      offset: p.committedOffset,
+      leaderEpoch: p.committedLeaderEpoch,
+      metadata: p.committedMetadata,
     })),
   );
   const codes = new Map<string, number>();
   try {
     const results = await ctx.broker.groups.commitOffsets(
       {
-        groupId: req.groupId as string,
+        groupId: req.groupId,
         // v0 has no generation: a commit outside group management.
-        generationId: ctx.apiVersion >= 1 ? (req.generationIdOrMemberEpoch as number) : -1,
-        memberId: ctx.apiVersion >= 1 ? (req.memberId as string) : '',
-        groupInstanceId: req.groupInstanceId as string | null,
+        generationId: ctx.apiVersion >= 1 ? req.generationIdOrMemberEpoch : -1,
+        memberId: ctx.apiVersion >= 1 ? req.memberId : '',
+        groupInstanceId: req.groupInstanceId,
       },
       entries,
     );
@@ -174,7 +174,7 @@ export const offsetCommit: Handler = async (ctx, req) => {
     throttleTimeMs: 0,
     topics: topics.map((t) => ({
       name: t.name,
-      partitions: asArray(t.partitions).map((p) => ({
+      partitions: t.partitions.map((p) => ({
         partitionIndex: p.partitionIndex,
         errorCode: codes.get(`${t.name}:${p.partitionIndex}`) ?? 0,
       })),
@@ -182,20 +182,17 @@ export const offsetCommit: Handler = async (ctx, req) => {
   };
 };
 
+type OffsetFetchTopic = T.OffsetFetchResponseOffsetFetchResponseTopic;
+
 function fetchGroupOffsets(
-  ctx: Parameters<Handler>[0],
+  ctx: RequestContext,
   groupId: string,
-  topics: Struct[] | null,
-): Struct[] {
+  topics: { name: string; partitionIndexes: number[] }[] | null,
+): OffsetFetchTopic[] {
   const wanted =
-    topics === null
-      ? null
-      : topics.map((t) => ({
-          topic: t.name as string,
-          partitions: asArray<number>(t.partitionIndexes),
-        }));
+    topics === null ? null : topics.map((t) => ({ topic: t.name, partitions: t.partitionIndexes }));
   const fetched = ctx.broker.groups.fetchOffsets(groupId, wanted);
-  const byTopic = new Map<string, Struct[]>();
+  const byTopic = new Map<string, OffsetFetchTopic['partitions']>();
   for (const o of fetched) {
     const list = byTopic.get(o.topic) ?? [];
     list.push({
@@ -210,15 +207,15 @@ function fetchGroupOffsets(
   return [...byTopic].map(([name, partitions]) => ({ name, partitions }));
 }
 
-export const offsetFetch: Handler = (ctx, req) => {
+export const offsetFetch: Handler<T.OffsetFetchRequest, T.OffsetFetchResponse> = (ctx, req) => {
   if (ctx.apiVersion >= 8) {
     return {
       throttleTimeMs: 0,
-      groups: asArray(req.groups).map((g) => {
+      groups: req.groups.map((g) => {
         try {
           return {
             groupId: g.groupId,
-            topics: fetchGroupOffsets(ctx, g.groupId as string, g.topics as Struct[] | null),
+            topics: fetchGroupOffsets(ctx, g.groupId, g.topics),
             errorCode: 0,
           };
         } catch (err) {
@@ -232,15 +229,15 @@ export const offsetFetch: Handler = (ctx, req) => {
     return {
       throttleTimeMs: 0,
       errorCode: 0,
-      topics: fetchGroupOffsets(ctx, req.groupId as string, req.topics as Struct[] | null),
+      topics: fetchGroupOffsets(ctx, req.groupId, req.topics),
     };
   } catch (err) {
     return { throttleTimeMs: 0, errorCode: kafkaErrorCode(err), topics: [] };
   }
 };
 
-export const listGroups: Handler = (ctx, req) => {
-  const states = asArray<string>(req.statesFilter);
+export const listGroups: Handler<T.ListGroupsRequest, T.ListGroupsResponse> = (ctx, req) => {
+  const states = req.statesFilter;
   const groups = ctx.broker.groups
     .listGroups()
     .filter((g) => states.length === 0 || states.includes(g.state))
@@ -253,9 +250,12 @@ export const listGroups: Handler = (ctx, req) => {
   return { throttleTimeMs: 0, errorCode: 0, groups };
 };
 
-export const describeGroups: Handler = (ctx, req) => ({
+export const describeGroups: Handler<T.DescribeGroupsRequest, T.DescribeGroupsResponse> = (
+  ctx,
+  req,
+) => ({
   throttleTimeMs: 0,
-  groups: asArray<string>(req.groups).map((groupId) => {
+  groups: req.groups.map((groupId) => {
     const raw = ctx.broker.groups.describeGroupRaw(groupId);
     if (!raw) {
       // Kafka describes an unknown group as Dead with no members, not as an error.
@@ -289,9 +289,12 @@ export const describeGroups: Handler = (ctx, req) => ({
   }),
 });
 
-export const deleteGroups: Handler = async (ctx, req) => {
-  const results: Struct[] = [];
-  for (const groupId of asArray<string>(req.groupsNames)) {
+export const deleteGroups: Handler<T.DeleteGroupsRequest, T.DeleteGroupsResponse> = async (
+  ctx,
+  req,
+) => {
+  const results: { groupId: string; errorCode: number }[] = [];
+  for (const groupId of req.groupsNames) {
     try {
       await ctx.broker.groups.deleteGroup(groupId);
       results.push({ groupId, errorCode: 0 });
@@ -307,17 +310,17 @@ export const deleteGroups: Handler = async (ctx, req) => {
  * the group (unknown, invalid id), else one code per partition (see
  * GroupCoordinator.deleteOffsets).
  */
-export const offsetDelete: Handler = async (ctx, req) => {
-  const topics = asArray(req.topics);
+export const offsetDelete: Handler<T.OffsetDeleteRequest, T.OffsetDeleteResponse> = async (
+  ctx,
+  req,
+) => {
+  const topics = req.topics;
   const partitions = topics.flatMap((t) =>
-    asArray(t.partitions).map((p) => ({
-      topic: t.name as string,
-      partition: p.partitionIndex as number,
-    })),
+    t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex })),
   );
   let results;
   try {
-    results = await ctx.broker.groups.deleteOffsets(req.groupId as string, partitions);
+    results = await ctx.broker.groups.deleteOffsets(req.groupId, partitions);
   } catch (err) {
     return { errorCode: kafkaErrorCode(err), throttleTimeMs: 0, topics: [] };
   }
@@ -327,9 +330,9 @@ export const offsetDelete: Handler = async (ctx, req) => {
     throttleTimeMs: 0,
     topics: topics.map((t) => ({
       name: t.name,
-      partitions: asArray(t.partitions).map((p) => ({
+      partitions: t.partitions.map((p) => ({
         partitionIndex: p.partitionIndex,
-        errorCode: codes.get(`${p.partitionIndex as number}:${t.name as string}`) ?? 0,
+        errorCode: codes.get(`${p.partitionIndex}:${t.name}`) ?? 0,
       })),
     })),
   };

@@ -1,6 +1,6 @@
 /** The handler of every API the listener serves, by API key. */
 import { API_KEYS } from '../codec/messages';
-import type { Handler } from '../context';
+import type { AnyHandler } from '../context';
 import { apiVersions } from './api-versions';
 import { alterConfigs, describeConfigs, incrementalAlterConfigs } from './configs';
 import { fetch } from './fetch';
@@ -24,7 +24,7 @@ import { initProducerId } from './producer-id';
 import { saslAuthenticate, saslHandshake } from './sasl';
 import { createPartitions, createTopics, deleteRecords, deleteTopics } from './topics';
 
-export const HANDLERS: ReadonlyMap<number, Handler> = new Map<number, Handler>([
+export const HANDLERS: ReadonlyMap<number, AnyHandler> = new Map<number, AnyHandler>([
   [API_KEYS.Produce, produce],
   [API_KEYS.Fetch, fetch],
   [API_KEYS.ListOffsets, listOffsets],

@@ -197,6 +197,22 @@ export const journaldSourceSchema = z.object({
   journalctl: z.string().min(1).default('journalctl'),
 });
 
+/** Docker containers' json-file logs, one file source per container. */
+export const containersSourceSchema = z.object({
+  type: z.literal('containers'),
+  ...common,
+  /** Directories holding one folder per container (`<id>/<id>-json.log`, `config.v2.json`). */
+  roots: z.array(z.string().min(1)).default(['/var/lib/docker/containers']),
+  /** Container names to collect (picomatch globs); empty: all. */
+  names: z.array(z.string().min(1)).default([]),
+  /** One topic per container (`<topic>.<name>`) instead of one topic keyed by container name. */
+  topicPerContainer: z.boolean().default(false),
+  /** Where logs of containers found by the source's first scan start. */
+  startAt: z.enum(['beginning', 'end']).default('beginning'),
+  /** Period of the scan for new and removed containers. */
+  scanIntervalMs: z.number().int().min(50).max(3_600_000).default(2000),
+});
+
 export const syslogSourceSchema = z.object({
   type: z.literal('syslog'),
   ...common,
@@ -218,6 +234,7 @@ export const sourceConfigSchema = z.discriminatedUnion('type', [
   syslogSourceSchema,
   otlpSourceSchema,
   journaldSourceSchema,
+  containersSourceSchema,
 ]);
 
 export type SourceConfig = z.output<typeof sourceConfigSchema>;
@@ -227,6 +244,7 @@ export type CommandSourceConfig = z.output<typeof commandSourceSchema>;
 export type SyslogSourceConfig = z.output<typeof syslogSourceSchema>;
 export type OtlpSourceConfig = z.output<typeof otlpSourceSchema>;
 export type JournaldSourceConfig = z.output<typeof journaldSourceSchema>;
+export type ContainersSourceConfig = z.output<typeof containersSourceSchema>;
 export type ParsingConfig = z.output<typeof parsingSchema>;
 
 /** The file a person writes for `logdock serve --config`: YAML or JSON. */

@@ -20,6 +20,7 @@ import { SourceStore } from './store';
 import { SyslogSource } from './syslog-source';
 import { OtlpSource } from './otlp/otlp-source';
 import { JournaldSource } from './journald/journald-source';
+import { ContainersSource } from './containers/containers-source';
 
 export interface CollectorManagerOptions {
   /** The cluster the sources produce into. */
@@ -286,6 +287,8 @@ export class CollectorManager {
         return new OtlpSource(config, this.deps);
       case 'journald':
         return new JournaldSource(config, this.deps);
+      case 'containers':
+        return new ContainersSource(config, this.deps);
     }
   }
 

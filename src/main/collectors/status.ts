@@ -27,7 +27,7 @@ export interface FileStatus extends FileStats {
 
 export interface SourceStatus {
   id: string;
-  type: 'file' | 'command' | 'syslog' | 'otlp' | 'journald';
+  type: 'file' | 'command' | 'syslog' | 'otlp' | 'journald' | 'containers';
   topic: string;
   state: 'running' | 'paused' | 'failed' | 'stopped';
   lines: number;

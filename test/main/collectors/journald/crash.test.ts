@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { children, startChild, summarize } from '../fixtures/crash-harness';
+import { killWhileCollecting } from '../fixtures/kill-loop';
 import { openBroker, readAll, tempDir, waitFor } from '../helpers';
 import { JournalWriter } from './journal-writer';
 
@@ -33,17 +34,7 @@ describe('journald source crash safety', () => {
       }
     })();
     try {
-      let stored = 0;
-      for (let kill = 0; kill < 4; kill++) {
-        const child = startChild(dataDir, config);
-        await child.ready;
-        // Killed once it has stored a random number of further entries: mid-collection.
-        const target = Math.min(total - 1, stored + 1 + Math.floor(Math.random() * 2000));
-        await waitFor('entries stored', () => child.end >= target, 60_000);
-        stored = child.end;
-        child.proc.kill('SIGKILL');
-        await child.exited;
-      }
+      await killWhileCollecting(dataDir, config, 4, total);
       writing = false;
       await feeding;
       await writer.close();

@@ -8,7 +8,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { children, startChild, summarize } from '../fixtures/crash-harness';
-import { openBroker, readAll, tempDir, waitFor } from '../helpers';
+import { killWhileCollecting } from '../fixtures/kill-loop';
+import { openBroker, readAll, tempDir } from '../helpers';
 import { sdkSender } from './sdk';
 
 afterEach(() => {
@@ -51,14 +52,7 @@ describe('OTLP receiver crash safety', () => {
       }
     })();
     try {
-      for (let kill = 0; kill < 3; kill++) {
-        const child = startChild(dataDir, config);
-        await child.ready;
-        const target = child.end + 200 + Math.floor(Math.random() * 800);
-        await waitFor('records stored', () => child.end >= target || emitted >= total, 60_000);
-        child.proc.kill('SIGKILL');
-        await child.exited;
-      }
+      await killWhileCollecting(dataDir, config, 3, total);
       const last = startChild(dataDir, config);
       await last.ready;
       await emitting;

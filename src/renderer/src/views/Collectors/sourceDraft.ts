@@ -132,6 +132,7 @@ export function describeOrigin(s: Source): string {
   if (c.type === 'command') return [c.command, ...c.args].join(' ');
   if (c.type === 'syslog') return `syslog ${c.protocol} :${c.port}`;
   if (c.type === 'otlp') return `OTLP/HTTP ${c.host}:${c.port}/v1/logs`;
+  if (c.type === 'containers') return `Docker containers in ${c.roots.join(', ')}`;
   const journal = c.directory ?? (c.files.length > 0 ? c.files.join(', ') : 'system journal');
   return c.units.length > 0 ? `${journal}: ${c.units.join(', ')}` : journal;
 }

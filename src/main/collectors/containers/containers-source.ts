@@ -1,0 +1,130 @@
+/**
+ * A containers source: finds Docker containers under its roots (discovery.ts) and runs one
+ * file source per container on its json-file log (`<id>-json.log*`, Docker's `docker`
+ * parser preset: the `log` string as value, `time` as timestamp, `stream` as a header).
+ * Reading, Docker's own rotation of the log by rename, and the no-loss/no-duplicate
+ * checkpoints are the file source's; each container's source has the id
+ * `<source>-<first 12 hex of the container id>`. Records go to one topic keyed by the
+ * container name, or to `<topic>.<name>` with `topicPerContainer`, with the container's
+ * name, image and labels as headers (labelled-cluster.ts). A scan every `scanIntervalMs`
+ * starts sources for new containers and stops those of removed ones.
+ */
+import {
+  fileSourceSchema,
+  type ContainersSourceConfig,
+  type FileSourceConfig,
+} from '../../../common/collectors/config';
+import { FileSource } from '../file-source';
+import type { SourceDeps } from '../source-deps';
+import type { Source, SourceStatus } from '../status';
+import { findContainers, type Container } from './discovery';
+import { labelledCluster } from './labelled-cluster';
+
+export class ContainersSource implements Source {
+  readonly id: string;
+  private readonly running = new Map<string, { container: Container; source: FileSource }>();
+  private timer: NodeJS.Timeout | null = null;
+  private scanning: Promise<void> | null = null;
+  private closed: Promise<void> | null = null;
+  private firstScan = true;
+  private state: SourceStatus['state'] = 'stopped';
+  private lastError: string | null = null;
+
+  constructor(
+    readonly config: ContainersSourceConfig,
+    private readonly deps: SourceDeps,
+  ) {
+    this.id = config.id;
+  }
+
+  async start(): Promise<void> {
+    this.state = 'running';
+    await this.scan();
+    this.timer = setInterval(() => void this.scan(), this.config.scanIntervalMs);
+    this.timer.unref();
+  }
+
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      if (this.timer) clearInterval(this.timer);
+      await this.scanning;
+      await Promise.all([...this.running.values()].map((r) => r.source.close()));
+      this.running.clear();
+      this.state = 'stopped';
+    })();
+    return this.closed;
+  }
+
+  status(): SourceStatus {
+    const inner = [...this.running.values()].map((r) => r.source.status());
+    const sum = (f: (s: SourceStatus) => number) => inner.reduce((n, s) => n + f(s), 0);
+    const names = [...this.running.values()].map((r) => r.container.name);
+    return {
+      id: this.id,
+      type: 'containers',
+      topic: this.config.topic,
+      state: this.state,
+      lines: sum((s) => s.lines),
+      linesPerSecond: sum((s) => s.linesPerSecond),
+      cutLines: sum((s) => s.cutLines),
+      parseErrors: sum((s) => s.parseErrors),
+      bytesBehind: sum((s) => s.bytesBehind),
+      lastError: this.lastError ?? inner.find((s) => s.lastError)?.lastError ?? null,
+      detail: `${names.length} containers${names.length > 0 ? `: ${names.join(', ')}` : ''}`,
+      files: inner.flatMap((s) => s.files),
+    };
+  }
+
+  private scan(): Promise<void> {
+    this.scanning ??= this.scanOnce().finally(() => (this.scanning = null));
+    return this.scanning;
+  }
+
+  private async scanOnce(): Promise<void> {
+    if (this.closed) return;
+    const found = await findContainers(this.config.roots, this.config.names, (m) => this.fail(m));
+    const ids = new Set(found.map((c) => c.id));
+    for (const [id, r] of this.running) {
+      if (ids.has(id)) continue;
+      this.running.delete(id);
+      await r.source.close();
+    }
+    for (const c of found) {
+      if (this.running.has(c.id) || this.closed) continue;
+      const source = new FileSource(this.fileConfig(c), {
+        ...this.deps,
+        cluster: labelledCluster(this.deps.cluster, c),
+      });
+      try {
+        await source.start();
+        this.running.set(c.id, { container: c, source });
+      } catch (err) {
+        await source.close().catch(() => {});
+        this.fail(`container ${c.name}: ${(err as Error).message}`);
+      }
+    }
+    this.firstScan = false;
+    this.deps.onChange?.();
+  }
+
+  private fileConfig(c: Container): FileSourceConfig {
+    const topic = this.config.topicPerContainer
+      ? `${this.config.topic}.${c.name.replace(/[^A-Za-z0-9._-]/g, '_')}`.slice(0, 249)
+      : this.config.topic;
+    return fileSourceSchema.parse({
+      type: 'file',
+      id: `${this.id}-${c.id.slice(0, 12)}`.slice(0, 100),
+      topic,
+      include: [c.logGlob],
+      parser: { type: 'preset', preset: 'docker' },
+      // A container appearing after the first scan is new: read it all.
+      startAt: this.firstScan ? this.config.startAt : 'beginning',
+      scanIntervalMs: Math.min(1000, this.config.scanIntervalMs),
+    });
+  }
+
+  private fail(message: string): void {
+    this.lastError = message;
+    this.deps.logger.child(`collector:${this.id}`).warn(message);
+  }
+}

@@ -35,6 +35,7 @@ describe('the import boundaries npm run lint checks', () => {
   it.each([
     ['src/main/storage/x.ts', "import { a } from '../../common/errors';"],
     ['src/main/storage/x.ts', "import { a } from './segment';"],
+    ['src/main/storage/x.ts', "import { a } from '../fs/atomic-file';"],
     ['src/main/api/x.ts', "import type { Cluster } from '../cluster';"],
     ['src/main/broker/x.ts', "import { a } from '../storage';"],
     ['src/renderer/src/x.ts', "import { a } from '../../common/api/contract';"],

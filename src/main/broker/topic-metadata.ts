@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LogdockError } from '../../common/errors';
+import { finishInterruptedWrite, writeFileAtomic } from '../fs/atomic-file';
 import type { TopicConfigs } from './api';
 import type { Logger } from '../logger';
 import { isTopicConfigKey } from './topic-configs';
@@ -81,17 +82,7 @@ function parse(text: string, path: string): TopicMeta[] {
  */
 export async function readTopicMetadata(dataDir: string): Promise<TopicMeta[] | null> {
   const path = join(dataDir, TOPICS_FILE);
-  const tmp = `${path}.tmp`;
-  const tmpText = await readFile(tmp, 'utf8').catch(() => null);
-  if (tmpText !== null) {
-    try {
-      const topics = parse(tmpText, tmp);
-      await rename(tmp, path);
-      return topics;
-    } catch {
-      await rm(tmp, { force: true });
-    }
-  }
+  await finishInterruptedWrite(path, parse);
   const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return null;
     throw new LogdockError('IO_ERROR', `cannot read ${path}: ${err.message}`);
@@ -101,28 +92,8 @@ export async function readTopicMetadata(dataDir: string): Promise<TopicMeta[] | 
 
 /** Replaces the catalogue atomically (see above). Callers serialise their writes. */
 export async function writeTopicMetadata(dataDir: string, topics: TopicMeta[]): Promise<void> {
-  const path = join(dataDir, TOPICS_FILE);
-  const tmp = `${path}.tmp`;
   const body = JSON.stringify({ version: VERSION, topics }, null, 2) + '\n';
-  const fh = await open(tmp, 'w');
-  try {
-    await fh.writeFile(body);
-    await fh.sync();
-  } catch (err) {
-    // E.g. a full disk: a leftover temporary file would be read first at the next start.
-    await fh.close().catch(() => undefined);
-    await rm(tmp, { force: true }).catch(() => undefined);
-    throw err;
-  }
-  await fh.close();
-  await rename(tmp, path);
-  // The rename itself is durable only once the directory entry is.
-  const dir = await open(dataDir, 'r');
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
-  }
+  await writeFileAtomic(join(dataDir, TOPICS_FILE), body);
 }
 
 /** Partition directories `<valid topic name>-<n>` in the data directory. */

@@ -12,7 +12,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Cluster } from '../cluster';
 import type { Logger } from '../logger';
-import { writeFileAtomic } from './atomic';
+import { writeFileAtomic } from '../fs/atomic-file';
 import type { PastGeneration } from './copies';
 import { parseIdentity, type Fingerprint } from './identity';
 import { H, headerString } from './record';

@@ -7,7 +7,7 @@ import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { LogdockError } from '../../common/errors';
-import { writeFileAtomic } from './atomic';
+import { writeFileAtomic } from '../fs/atomic-file';
 import { sourceConfigSchema, type SourceConfig } from '../../common/collectors/config';
 
 export const SOURCES_VERSION = 1;

@@ -1,6 +1,7 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from '../fs/atomic-file';
 
 /**
  * The main window's size and position, remembered across starts in
@@ -42,12 +43,9 @@ export async function loadWindowState(dataDir: string): Promise<WindowState> {
   }
 }
 
-/** Writes the state atomically (temp file + rename): a crash leaves the old or the new file. */
+/** Writes the state atomically: a crash leaves the old or the new file. */
 export async function saveWindowState(dataDir: string, state: WindowState): Promise<void> {
-  const path = windowStatePath(dataDir);
-  const tmp = `${path}.tmp`;
-  await writeFile(tmp, JSON.stringify(state) + '\n');
-  await rename(tmp, path);
+  await writeFileAtomic(windowStatePath(dataDir), JSON.stringify(state) + '\n');
 }
 
 /**

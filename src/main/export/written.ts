@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { readFileIfExists, writeFileAtomic } from '../settings/atomic-file';
+import { readFileIfExists, writeFileAtomic } from '../fs/atomic-file';
 
 /**
  * Which files of `<dataDir>/exports/` Logdock itself wrote, and the identity (inode, size,

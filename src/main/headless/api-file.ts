@@ -1,4 +1,4 @@
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { z } from 'zod';
@@ -8,6 +8,7 @@ import {
   type WebSocketApiClient,
   type WebSocketConstructor,
 } from '../../common/transport/websocket-client';
+import { writeFileAtomic } from '../fs/atomic-file';
 
 /**
  * `<dataDir>/api.json` tells other processes (the CLI's commands) where a running Logdock
@@ -44,17 +45,16 @@ export function apiFilePath(dataDir: string): string {
   return join(dataDir, 'api.json');
 }
 
-/** Writes the file atomically (temp file + rename) so a reader never sees half of it. */
+/**
+ * Writes the file atomically so a reader never sees half of it; the temporary file is this
+ * process's own, so two instances starting at once never rename each other's.
+ */
 export async function writeApiFile(dataDir: string, info: ApiFile): Promise<void> {
   const path = apiFilePath(dataDir);
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    await writeFile(tmp, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
-  } catch (err) {
-    await rm(tmp, { force: true }).catch(() => undefined); // e.g. a full disk
-    throw err;
-  }
-  await rename(tmp, path);
+  await writeFileAtomic(path, JSON.stringify(info, null, 2) + '\n', {
+    mode: 0o600,
+    tmpPath: `${path}.${process.pid}.tmp`,
+  });
 }
 
 /** Removes the file if it is still ours (another instance may have replaced it). */

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { LogdockError } from '../../common/errors';
-import { readFileIfExists } from '../settings/atomic-file';
+import { readFileIfExists } from '../fs/atomic-file';
 
 /**
  * Reads a JSON file of the data directory through its schema; null when it does not exist.

@@ -8,7 +8,7 @@ import {
   type SecurityInput,
 } from '../../common/api/clusters';
 import { LogdockError } from '../../common/errors';
-import { writeFileAtomic } from '../settings/atomic-file';
+import { writeFileAtomic } from '../fs/atomic-file';
 import { readJsonFile, serialQueue } from './files';
 import { SecretStore } from './secrets';
 

@@ -3,7 +3,7 @@ import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { LogdockError } from '../../common/errors';
-import { writeFileAtomic } from '../settings/atomic-file';
+import { writeFileAtomic } from '../fs/atomic-file';
 import { readJsonFile, serialQueue } from './files';
 
 /**
@@ -144,7 +144,7 @@ export class SecretStore {
           file.secrets[id] = { kind: this.cipher.kind, data: data.toString('base64') };
         }
       }
-      await writeFileAtomic(this.path, JSON.stringify(file, null, 2) + '\n', 0o600);
+      await writeFileAtomic(this.path, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 });
     });
   }
 

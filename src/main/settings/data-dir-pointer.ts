@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { readFileIfExists, writeFileAtomic } from './atomic-file';
+import { readFileIfExists, writeFileAtomic } from '../fs/atomic-file';
 import { loadSettings, parseSettingsFile, SETTINGS_FILE, SETTINGS_VERSION } from './settings-file';
 
 /**

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { appSettingsSchema, type AppSettings } from '../../common/api/settings';
 import { LogdockError } from '../../common/errors';
-import { readFileIfExists } from './atomic-file';
+import { finishInterruptedWrite, readFileIfExists } from '../fs/atomic-file';
 
 export const SETTINGS_FILE = 'settings.json';
 /** Format version written into the file; a file with a higher one is refused, not guessed at. */
@@ -28,7 +28,7 @@ export interface LoadedSettings {
  */
 export async function loadSettings(dataDir: string): Promise<LoadedSettings> {
   const path = join(dataDir, SETTINGS_FILE);
-  await finishInterruptedWrite(path);
+  await finishInterruptedWrite(path, parseSettingsFile);
   const text = await readFileIfExists(path);
   if (text === null) return { settings: appSettingsSchema.parse({}), loadError: null };
   try {
@@ -39,18 +39,6 @@ export async function loadSettings(dataDir: string): Promise<LoadedSettings> {
       settings: appSettingsSchema.parse({}),
       loadError: `${(err as Error).message} (defaults in use; the file was copied to ${path}.corrupt)`,
     };
-  }
-}
-
-async function finishInterruptedWrite(path: string): Promise<void> {
-  const tmp = `${path}.tmp`;
-  const text = await readFileIfExists(tmp);
-  if (text === null) return;
-  try {
-    parseSettingsFile(text, tmp);
-    await fs.rename(tmp, path);
-  } catch {
-    await fs.rm(tmp, { force: true });
   }
 }
 

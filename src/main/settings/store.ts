@@ -7,7 +7,7 @@ import {
 } from '../../common/api/settings';
 import { parseOrThrow } from '../../common/api/validate';
 import { LogdockError } from '../../common/errors';
-import { writeFileAtomic } from './atomic-file';
+import { writeFileAtomic } from '../fs/atomic-file';
 import { saveDataDirPointer } from './data-dir-pointer';
 import { loadSettings, SETTINGS_FILE, SETTINGS_VERSION } from './settings-file';
 

@@ -34,7 +34,7 @@ import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StoredRecord } from './api';
-import { syncDir } from './checkpoint';
+import { syncDir } from './partition-meta';
 import { OffsetMap } from './offset-map';
 import {
   type EncodableRecord,

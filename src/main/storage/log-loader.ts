@@ -10,7 +10,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { LogdockError } from '../../common/errors';
 import type { RecoveryReport } from './api';
-import { type PartitionMeta, readMeta, syncDir } from './checkpoint';
+import { type PartitionMeta, readMeta, syncDir } from './partition-meta';
 import { completeInterruptedSwaps } from './compaction';
 import { recoverSegments } from './recovery';
 import { LogSegment, type SegmentSettings } from './segment';

@@ -22,7 +22,7 @@ import type {
   SegmentInfo,
   StoredRecord,
 } from './api';
-import { syncDir, writeMeta } from './checkpoint';
+import { syncDir, writeMeta } from './partition-meta';
 import { validateLogConfig } from './config';
 import { type CompactionResult, type SwapStep, compactLog } from './compaction';
 import { unlessNoSpace } from './no-space';

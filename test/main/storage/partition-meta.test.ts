@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { META_FILE, readMeta, writeMeta } from '../../../src/main/storage/checkpoint';
+import { META_FILE, readMeta, writeMeta } from '../../../src/main/storage/partition-meta';
 import { makeTempDir, removeDir } from './helpers';
 
 let dir: string;

@@ -8,6 +8,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { LogdockError } from '../../common/errors';
+import { writeFileAtomic } from '../fs/atomic-file';
 
 export const META_FILE = 'partition.meta';
 const HEADER = 'logdock-partition-meta v1';
@@ -53,26 +54,10 @@ export async function readMeta(dir: string): Promise<PartitionMeta | null> {
 
 /** Atomically replaces `partition.meta` (see the file comment). Not safe concurrently. */
 export async function writeMeta(dir: string, meta: PartitionMeta): Promise<void> {
-  const path = join(dir, META_FILE);
-  const tmp = `${path}.tmp`;
   const text =
     `${HEADER}\nlogStartOffset ${meta.logStartOffset}\nrecoveryPoint ${meta.recoveryPoint}\n` +
     `cleanerPoint ${meta.cleanerPoint}\n`;
-  try {
-    const fh = await fs.open(tmp, 'w');
-    try {
-      await fh.writeFile(text);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-  } catch (err) {
-    // E.g. a full disk: leave no empty or partial temporary file behind.
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
-    throw err;
-  }
-  await fs.rename(tmp, path);
-  await syncDir(dir);
+  await writeFileAtomic(join(dir, META_FILE), text);
 }
 
 /** fsyncs a directory so that creations, renames and unlinks in it are durable. */

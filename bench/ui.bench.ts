@@ -22,11 +22,11 @@ import { openBroker } from '../src/main/broker';
 import { ROOT, startApp, waitFor, type RunningApp } from '../test/e2e/harness';
 
 const quick = process.env.BENCH_QUICK === '1';
-const COUNT = Number(process.env.LOGDOCK_BENCH_MESSAGES ?? (quick ? 200_000 : 10_000_000));
+export const COUNT = Number(process.env.LOGDOCK_BENCH_MESSAGES ?? (quick ? 200_000 : 10_000_000));
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const STEP_MS = 10; // one message every 10 ms: 10 M messages span about 28 hours
 const NEEDLE = 'no-such-needle-anywhere';
-const TOPIC = 'bench';
+export const TOPIC = 'bench';
 
 function message(i: number): string {
   const level = i % 97 === 0 ? 'ERROR' : i % 13 === 0 ? 'WARN' : 'INFO';
@@ -34,7 +34,7 @@ function message(i: number): string {
 }
 
 /** Writes the topic (through the broker, as collectors do) and the same lines as a text file. */
-async function prepare(dir: string, textFile: string): Promise<void> {
+export async function prepare(dir: string, textFile: string): Promise<void> {
   const marker = join(dir, '.bench-complete');
   if (existsSync(marker)) return;
   await rm(dir, { recursive: true, force: true });
@@ -70,14 +70,14 @@ async function prepare(dir: string, textFile: string): Promise<void> {
   );
 }
 
-function stats(samples: number[]): string {
+export function stats(samples: number[]): string {
   const s = [...samples].sort((a, b) => a - b);
   const p50 = s[Math.floor(s.length / 2)];
   return `p50 ${p50.toFixed(1)} ms, max ${s[s.length - 1].toFixed(1)} ms (${samples.map((x) => x.toFixed(0)).join(', ')})`;
 }
 
 /** Types into the seek box, clicks Go, and times until the row is in the DOM and a frame has been painted. */
-async function timeSeek(
+export async function timeSeek(
   app: RunningApp,
   kind: 'offset' | 'time',
   value: string,

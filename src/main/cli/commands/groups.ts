@@ -8,7 +8,8 @@ import type {
   OffsetSpec,
   PartitionLag,
 } from '../../broker/api';
-import type { Broker } from '../../broker/broker';
+import { LocalCluster, type Cluster } from '../../cluster';
+import { addRemoteOptions, remoteClusterOf, withRemoteCluster } from '../remote-cluster';
 import {
   DATA_DIR_HELP,
   oneOf,
@@ -36,6 +37,8 @@ interface GroupsOptions {
   dryRun?: boolean;
   execute?: boolean;
   dataDir?: string;
+  bootstrapServer?: string;
+  commandConfig?: string;
 }
 
 /** What the command needs, from the broker or from a running Logdock's API. */
@@ -52,15 +55,16 @@ interface GroupsBackend {
   ): Promise<OffsetResetPlanEntry[]>;
 }
 
-function brokerBackend(broker: Broker): GroupsBackend {
+/** The data directory's broker (through LocalCluster) or a Kafka cluster (--bootstrap-server). */
+function clusterBackend(cluster: Cluster): GroupsBackend {
   return {
-    list: async () => broker.listGroups(),
+    list: () => cluster.listGroups(),
     describe: async (groupId) => ({
-      ...broker.describeGroup(groupId),
-      lag: broker.groupLag(groupId),
+      ...(await cluster.describeGroup(groupId)),
+      lag: await cluster.groupLag(groupId),
     }),
-    delete: (groupId) => broker.deleteGroup(groupId),
-    reset: (groupId, target, dryRun) => broker.resetGroupOffsets(groupId, target, { dryRun }),
+    delete: (groupId) => cluster.deleteGroup(groupId),
+    reset: (groupId, target, dryRun) => cluster.resetGroupOffsets(groupId, target, { dryRun }),
   };
 }
 
@@ -141,7 +145,7 @@ function scopeOf(cmd: Command, topic: string | undefined): { topic?: string; par
  * kafka-consumer-groups, on a data directory no running Logdock has open.
  */
 export function registerGroups(program: Command): void {
-  program
+  const command = program
     .command('groups')
     .description(
       'list, describe, delete consumer groups or reset their offsets (like kafka-consumer-groups)',
@@ -161,80 +165,85 @@ export function registerGroups(program: Command): void {
     .option('--shift-by <n>', 'move the committed offsets by n (may be negative)', parseInteger)
     .option('--dry-run', 'only show the new offsets (the default)')
     .option('--execute', 'apply the new offsets')
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .action(async (opts: GroupsOptions, cmd: Command) => {
-      const action = oneOf(cmd, opts as unknown as Record<string, unknown>, [
-        'list',
-        'describe',
-        'delete',
-        'resetOffsets',
+    .option('--data-dir <dir>', DATA_DIR_HELP);
+  addRemoteOptions(command).action(async (opts: GroupsOptions, cmd: Command) => {
+    const action = oneOf(cmd, opts as unknown as Record<string, unknown>, [
+      'list',
+      'describe',
+      'delete',
+      'resetOffsets',
+    ]);
+    if (action !== 'list' && !opts.group)
+      cmd.error(`error: --${action === 'resetOffsets' ? 'reset-offsets' : action} needs --group`);
+    if (action === 'resetOffsets') {
+      oneOf(cmd, opts as unknown as Record<string, unknown>, [
+        'toEarliest',
+        'toLatest',
+        'toOffset',
+        'toDatetime',
+        'shiftBy',
       ]);
-      if (action !== 'list' && !opts.group)
-        cmd.error(`error: --${action === 'resetOffsets' ? 'reset-offsets' : action} needs --group`);
-      if (action === 'resetOffsets') {
-        oneOf(cmd, opts as unknown as Record<string, unknown>, [
-          'toEarliest',
-          'toLatest',
-          'toOffset',
-          'toDatetime',
-          'shiftBy',
-        ]);
-        if (!opts.topic && !opts.allTopics)
-          cmd.error('error: --reset-offsets needs --topic or --all-topics');
-        if (opts.dryRun && opts.execute)
-          cmd.error('error: use only one of --dry-run and --execute');
-      }
-      const run = async (backend: GroupsBackend): Promise<void> => {
-        const groupId = opts.group!;
-        switch (action) {
-          case 'list': {
-            const groups = await backend.list();
-            if (opts.state)
-              process.stdout.write(
-                table(
-                  ['GROUP', 'STATE', 'MEMBERS'],
-                  groups.map((g) => [g.groupId, g.state, g.members]),
-                ),
-              );
-            else for (const g of groups) process.stdout.write(`${g.groupId}\n`);
-            return;
-          }
-          case 'describe':
-            process.stdout.write(await describe(backend, groupId));
-            return;
-          case 'delete':
-            await backend.delete(groupId);
-            process.stdout.write(
-              `Deletion of requested consumer groups ('${groupId}') was successful.\n`,
-            );
-            return;
-          case 'resetOffsets': {
-            if (!opts.execute && !opts.dryRun) {
-              process.stderr.write(
-                'WARN: No action will be performed as the --execute option is missing. Showing the plan (--dry-run).\n',
-              );
-            }
-            const plan = await backend.reset(
-              groupId,
-              { ...scopeOf(cmd, opts.topic), spec: specOf(opts) },
-              !opts.execute,
-            );
+      if (!opts.topic && !opts.allTopics)
+        cmd.error('error: --reset-offsets needs --topic or --all-topics');
+      if (opts.dryRun && opts.execute) cmd.error('error: use only one of --dry-run and --execute');
+    }
+    const run = async (backend: GroupsBackend): Promise<void> => {
+      const groupId = opts.group!;
+      switch (action) {
+        case 'list': {
+          const groups = await backend.list();
+          if (opts.state)
             process.stdout.write(
               table(
-                ['GROUP', 'TOPIC', 'PARTITION', 'NEW-OFFSET'],
-                plan.map((e) => [groupId, e.topic, e.partition, e.newOffset]),
+                ['GROUP', 'STATE', 'MEMBERS'],
+                groups.map((g) => [g.groupId, g.state, g.members]),
               ),
             );
-            return;
-          }
-          default:
-            throw new LogdockError('INTERNAL', `unhandled action ${action}`);
+          else for (const g of groups) process.stdout.write(`${g.groupId}\n`);
+          return;
         }
-      };
-      await withLogdock(
-        opts,
-        (broker) => run(brokerBackend(broker)),
-        (api) => run(apiBackend(api)),
-      );
-    });
+        case 'describe':
+          process.stdout.write(await describe(backend, groupId));
+          return;
+        case 'delete':
+          await backend.delete(groupId);
+          process.stdout.write(
+            `Deletion of requested consumer groups ('${groupId}') was successful.\n`,
+          );
+          return;
+        case 'resetOffsets': {
+          if (!opts.execute && !opts.dryRun) {
+            process.stderr.write(
+              'WARN: No action will be performed as the --execute option is missing. Showing the plan (--dry-run).\n',
+            );
+          }
+          const plan = await backend.reset(
+            groupId,
+            { ...scopeOf(cmd, opts.topic), spec: specOf(opts) },
+            !opts.execute,
+          );
+          process.stdout.write(
+            table(
+              ['GROUP', 'TOPIC', 'PARTITION', 'NEW-OFFSET'],
+              plan.map((e) => [groupId, e.topic, e.partition, e.newOffset]),
+            ),
+          );
+          return;
+        }
+        default:
+          throw new LogdockError('INTERNAL', `unhandled action ${action}`);
+      }
+    };
+    const remote = await remoteClusterOf(opts);
+    if (remote) {
+      await withRemoteCluster(remote, (c) => run(clusterBackend(c)));
+      return;
+    }
+    await withLogdock(
+      opts,
+      // The cluster does not own the broker here: withLogdock closes it.
+      (broker) => run(clusterBackend(new LocalCluster(broker))),
+      (api) => run(apiBackend(api)),
+    );
+  });
 }

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import type { SearchQuery } from '../../common/api/messages';
 import { LogdockError } from '../../common/errors';
 import type { StoredRecord } from '../storage/api';
@@ -6,6 +7,7 @@ import { compileExpression, type RecordContext } from './expression-eval';
 import { parseExpression } from './expression-parser';
 import { compileLinearRegex, type LinearRegex } from '../../common/regex/linear-regex';
 import { mayMatch, requiredNeedles } from './prefilter';
+import { requiredLiterals } from './regex-literals';
 
 /** A compiled search query: every condition of the query must hold. */
 export type RecordMatcher = (record: StoredRecord, partition: number) => boolean;
@@ -36,7 +38,13 @@ export function compileQuery(query: SearchQuery): RecordMatcher {
   if (query.header !== undefined) tests.push(headerMatcher(query.header, cs));
   if (query.regex !== undefined) {
     const re = compileRegex(query.regex, cs);
-    tests.push((r) => r.value !== null && re.test(r.value.toString('utf8')));
+    const mayMatchRegex = regexPrefilter(query.regex, cs);
+    tests.push(
+      (r) =>
+        r.value !== null &&
+        (mayMatchRegex === null || mayMatchRegex(r.value)) &&
+        re.test(r.value.toString('utf8')),
+    );
   }
   if (query.filter !== undefined) tests.push(filterMatcher(query.filter, cs));
   if (tests.length === 0) {
@@ -68,7 +76,12 @@ export function compileBatchFilter(query: SearchQuery): BatchFilter | null {
     const needles = requiredNeedles(parseExpression(query.filter));
     if (needles.length > 0) tests.push((body) => mayMatch(body, needles));
   }
-  // A regex has no byte-level shortcut: ^, $ and UTF-8 decoding differ on a whole batch.
+  // A regex's literals are in the records area like any needle; ^ and $ are not used.
+  // Case-insensitive: the records area always holds non-ASCII bytes (varints), see below.
+  if (query.regex !== undefined && cs) {
+    const literals = regexPrefilter(query.regex, true);
+    if (literals !== null) tests.push(literals);
+  }
   if (tests.length === 0) return null;
   return (body) => tests.every((t) => t(body));
 }
@@ -100,6 +113,20 @@ export function checkQuery(query: SearchQuery): QueryProblem | null {
     return { field: 'query', message: (err as Error).message, position: null };
   }
   return null;
+}
+
+/**
+ * False only when `value` certainly cannot match the regex: it lacks one of the literals
+ * every match contains (see regex-literals.ts). Null when the regex has none. Ignoring
+ * case, RE2 also folds some non-ASCII letters onto ASCII ones (K KELVIN SIGN onto k, ſ
+ * onto s), so a value with any non-ASCII byte is left to the regex.
+ */
+function regexPrefilter(source: string, caseSensitive: boolean): BatchFilter | null {
+  const literals = requiredLiterals(source);
+  if (literals.length === 0) return null;
+  const tests = literals.map((l) => textMatcher(l, caseSensitive));
+  const all = (buf: Buffer) => tests.every((t) => t(buf));
+  return caseSensitive ? all : (buf) => all(buf) || !isAscii(buf);
 }
 
 function compileRegex(source: string, caseSensitive: boolean): LinearRegex {

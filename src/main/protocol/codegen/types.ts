@@ -48,6 +48,8 @@ function inRange(spec: string | undefined, version: number): boolean {
 
 class Renderer {
   private readonly out: string[] = [];
+  /** Type names emitted: a common struct used by several fields is written once. */
+  private readonly emitted = new Set<string>();
   private readonly structs: Map<string, StructSchema>;
 
   constructor(private readonly message: MessageSchema) {
@@ -57,15 +59,18 @@ class Renderer {
   render(): string {
     const name = this.message.name;
     const versions = versionsOf(this.message.validVersions);
-    for (const v of versions) this.struct(`${name}V${v}`, this.message.fields, { version: v });
+    for (const v of versions)
+      this.struct(`${name}V${v}`, this.message.fields, { version: v }, `V${v}`);
     const all = this.message.type === 'request' ? 'request' : 'response';
-    this.struct(name, this.message.fields, { all });
+    this.struct(name, this.message.fields, { all }, '');
     return this.out.join('\n');
   }
 
-  private struct(typeName: string, fields: FieldSchema[], mode: Mode): void {
+  /** Emits `typeName` for `fields`; `suffix` (`V3` or '') names its nested structs. */
+  private struct(typeName: string, fields: FieldSchema[], mode: Mode, suffix: string): void {
+    if (this.emitted.has(typeName)) return;
+    this.emitted.add(typeName);
     const lines: string[] = [];
-    const suffix = typeName.slice(this.message.name.length);
     for (const f of fields) {
       if ('version' in mode && !inRange(f.versions, mode.version)) continue;
       const key = f.name[0].toLowerCase() + f.name.slice(1);
@@ -89,7 +94,7 @@ class Renderer {
     if (!type) {
       type = `${this.message.name}${element}${suffix}`;
       const inline = f.fields ?? this.structs.get(element)?.fields ?? [];
-      this.struct(type, inline, mode);
+      this.struct(type, inline, mode, suffix);
     }
     if (isArray) type = `${type}[]`;
     return this.nullable(f, mode) ? `${type} | null` : type;

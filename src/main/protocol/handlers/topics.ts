@@ -7,11 +7,18 @@ import { LogdockError } from '../../../common/errors';
 import type { TopicConfigs } from '../../broker/api';
 import { NODE_ID, type Handler, type RequestContext } from '../context';
 import { KafkaError, kafkaErrorCode } from '../errors';
-import { asArray, errorFields, findTopic, topicIdFor, topicNameForId, type Struct } from './util';
+import type * as T from '../generated/types';
+import { errorFields, findTopic, topicIdFor, topicNameForId } from './util';
 import { configEntries } from './configs';
 
-async function createOne(ctx: RequestContext, t: Struct, validateOnly: boolean): Promise<Struct> {
-  const name = t.name as string;
+type CreatedTopic = T.CreateTopicsResponseCreatableTopicResult;
+
+async function createOne(
+  ctx: RequestContext,
+  t: T.CreateTopicsRequestCreatableTopic,
+  validateOnly: boolean,
+): Promise<CreatedTopic> {
+  const name = t.name;
   const base = {
     name,
     topicId: topicIdFor(ctx, ''),
@@ -21,8 +28,8 @@ async function createOne(ctx: RequestContext, t: Struct, validateOnly: boolean):
     replicationFactor: -1,
     configs: [],
   };
-  const rf = t.replicationFactor as number;
-  const assignments = asArray(t.assignments);
+  const rf = t.replicationFactor;
+  const assignments = t.assignments;
   if (rf !== -1 && rf !== 1) {
     return {
       ...base,
@@ -30,14 +37,14 @@ async function createOne(ctx: RequestContext, t: Struct, validateOnly: boolean):
       errorMessage: `replication factor ${rf}: this broker has a single node`,
     };
   }
-  if (assignments.some((a) => asArray<number>(a.brokerIds).some((b) => b !== NODE_ID))) {
+  if (assignments.some((a) => a.brokerIds.some((b) => b !== NODE_ID))) {
     return {
       ...base,
       errorCode: KafkaError.INVALID_REPLICA_ASSIGNMENT.code,
       errorMessage: `replica assignment names a node other than ${NODE_ID}`,
     };
   }
-  const requested = t.numPartitions as number;
+  const requested = t.numPartitions;
   const partitions =
     assignments.length > 0
       ? assignments.length
@@ -52,8 +59,9 @@ async function createOne(ctx: RequestContext, t: Struct, validateOnly: boolean):
     };
   }
   const configs: Partial<Record<keyof TopicConfigs, string>> = {};
-  for (const c of asArray(t.configs)) {
-    if (c.value !== null) configs[c.name as keyof TopicConfigs] = c.value as string;
+  for (const c of t.configs) {
+    // Unknown names are refused by the broker's validation (INVALID_CONFIG).
+    if (c.value !== null) configs[c.name as keyof TopicConfigs] = c.value;
   }
   try {
     if (findTopic(ctx, name))
@@ -72,22 +80,25 @@ async function createOne(ctx: RequestContext, t: Struct, validateOnly: boolean):
   }
 }
 
-export const createTopics: Handler = async (ctx, req) => {
-  const topics: Struct[] = [];
-  for (const t of asArray(req.topics))
-    topics.push(await createOne(ctx, t, req.validateOnly === true));
+export const createTopics: Handler<T.CreateTopicsRequest, T.CreateTopicsResponse> = async (
+  ctx,
+  req,
+) => {
+  const topics: CreatedTopic[] = [];
+  for (const t of req.topics) topics.push(await createOne(ctx, t, req.validateOnly));
   return { throttleTimeMs: 0, topics };
 };
 
-export const deleteTopics: Handler = async (ctx, req) => {
+export const deleteTopics: Handler<T.DeleteTopicsRequest, T.DeleteTopicsResponse> = async (
+  ctx,
+  req,
+) => {
   // v0-5 send names in `topicNames`; v6+ send `topics`, each by name or by topic id.
   const names: (string | null)[] =
     ctx.apiVersion >= 6
-      ? asArray(req.topics).map(
-          (t) => (t.name as string | null) ?? topicNameForId(ctx, t.topicId as Buffer),
-        )
-      : asArray<string>(req.topicNames);
-  const responses: Struct[] = [];
+      ? req.topics.map((t) => t.name ?? topicNameForId(ctx, t.topicId))
+      : req.topicNames;
+  const responses: T.DeleteTopicsResponseDeletableTopicResult[] = [];
   for (const name of names) {
     if (name === null) {
       responses.push({
@@ -111,13 +122,16 @@ export const deleteTopics: Handler = async (ctx, req) => {
 
 const ZERO_UUID = Buffer.alloc(16);
 
-export const createPartitions: Handler = async (ctx, req) => {
-  const results: Struct[] = [];
-  for (const t of asArray(req.topics)) {
-    const name = t.name as string;
+export const createPartitions: Handler<
+  T.CreatePartitionsRequest,
+  T.CreatePartitionsResponse
+> = async (ctx, req) => {
+  const results: T.CreatePartitionsResponseCreatePartitionsTopicResult[] = [];
+  for (const t of req.topics) {
+    const name = t.name;
     try {
       const desc = ctx.broker.describeTopic(name);
-      const count = t.count as number;
+      const count = t.count;
       if (count <= desc.partitions.length) {
         results.push({
           name,
@@ -126,7 +140,7 @@ export const createPartitions: Handler = async (ctx, req) => {
         });
         continue;
       }
-      if (req.validateOnly !== true) await ctx.broker.createPartitions(name, count);
+      if (!req.validateOnly) await ctx.broker.createPartitions(name, count);
       results.push({ name, errorCode: 0, errorMessage: null });
     } catch (err) {
       results.push({ name, ...errorFields(err) });
@@ -135,28 +149,27 @@ export const createPartitions: Handler = async (ctx, req) => {
   return { throttleTimeMs: 0, results };
 };
 
-export const deleteRecords: Handler = async (ctx, req) => ({
+export const deleteRecords: Handler<T.DeleteRecordsRequest, T.DeleteRecordsResponse> = async (
+  ctx,
+  req,
+) => ({
   throttleTimeMs: 0,
   topics: await Promise.all(
-    asArray(req.topics).map(async (t) => ({
+    req.topics.map(async (t) => ({
       name: t.name,
       partitions: await Promise.all(
-        asArray(t.partitions).map(async (p) => {
-          const partitionIndex = p.partitionIndex as number;
+        t.partitions.map(async (p) => {
+          const partitionIndex = p.partitionIndex;
           try {
-            const desc = ctx.broker.describeTopic(t.name as string).partitions[partitionIndex];
+            const desc = ctx.broker.describeTopic(t.name).partitions[partitionIndex];
             if (!desc)
               throw new LogdockError(
                 'UNKNOWN_PARTITION',
                 `unknown partition ${t.name}-${partitionIndex}`,
               );
             // -1 means "up to the high watermark", as in Kafka.
-            const before = (p.offset as number) === -1 ? desc.logEndOffset : (p.offset as number);
-            const lowWatermark = await ctx.broker.deleteRecords(
-              t.name as string,
-              partitionIndex,
-              before,
-            );
+            const before = p.offset === -1 ? desc.logEndOffset : p.offset;
+            const lowWatermark = await ctx.broker.deleteRecords(t.name, partitionIndex, before);
             return { partitionIndex, lowWatermark, errorCode: 0 };
           } catch (err) {
             return { partitionIndex, lowWatermark: -1, errorCode: kafkaErrorCode(err) };

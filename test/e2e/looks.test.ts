@@ -224,6 +224,47 @@ describe('the look of every view', () => {
     });
   });
 
+  describe('the histogram above the browser', () => {
+    it('shows the topic over its whole span by level, and a drag narrows it and seeks there', async () => {
+      const page = app.page;
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await page.evaluate(() => (location.hash = '#/topics/app-logs'));
+      const timeline = page.getByTestId('browser-timeline');
+      await waitFor(
+        async () => Number(await timeline.getAttribute('data-from')) === T0,
+        'the whole span',
+      );
+      expect(Number(await timeline.getAttribute('data-to'))).toBe(T0 + 599 * 3000 + 1);
+      const over = page.getByTestId('timeline-chart').locator('.u-over');
+      await over.waitFor();
+      const box = (await over.boundingBox())!;
+      const y = box.y + box.height / 2;
+      await page.mouse.move(box.x + box.width * 0.25, y);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * 0.4, y, { steps: 5 });
+      await page.mouse.move(box.x + box.width * 0.5, y, { steps: 5 });
+      await page.mouse.up();
+      await waitFor(
+        async () => Number(await timeline.getAttribute('data-from')) > T0,
+        'the narrowed span',
+      );
+      const from = Number(await timeline.getAttribute('data-from'));
+      expect(from).toBeGreaterThan(T0 + 0.2 * 599 * 3000);
+      expect(from).toBeLessThan(T0 + 0.3 * 599 * 3000);
+      // The table went to the first message at or after the range's start.
+      const first = Math.ceil((from - T0) / 3000);
+      await page
+        .locator(`[data-testid="msg-row"][data-offset="${first}"][aria-selected="true"]`)
+        .waitFor();
+      await app.screenshot('look-browser-timeline-light-1440');
+      await page.getByTestId('timeline-whole').click();
+      await waitFor(
+        async () => Number(await timeline.getAttribute('data-from')) === T0,
+        'the whole span again',
+      );
+    });
+  });
+
   describe('bugs seen before', () => {
     it('keeps the Delete group button readable (not white on red)', async () => {
       const page = app.page;

@@ -12,6 +12,7 @@ import { createBrowserSlice, type BrowserSlice } from './slices/browser';
 import { createSearchSlice, type SearchSlice } from './slices/search';
 import { createStorageSlice, type StorageSlice } from './slices/storage';
 import { createToastsSlice, type ToastsSlice } from './slices/toasts';
+import { createTimelineSlice, type TimelineSlice } from './slices/timeline';
 import { createTopicsSlice, type TopicsSlice } from './slices/topics';
 
 /**
@@ -32,6 +33,7 @@ export type AppState = AppSlice &
   BrowserSlice &
   DetailSlice &
   ColumnsSlice &
+  TimelineSlice &
   SearchSlice &
   StorageSlice &
   ToastsSlice;
@@ -48,6 +50,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createBrowserSlice(...a),
   ...createDetailSlice(...a),
   ...createColumnsSlice(...a),
+  ...createTimelineSlice(...a),
   ...createSearchSlice(...a),
   ...createStorageSlice(...a),
   ...createToastsSlice(...a),

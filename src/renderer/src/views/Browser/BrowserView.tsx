@@ -14,6 +14,7 @@ import { Download, Pause, Play, Send } from 'lucide-react';
 import { Button } from '../../components/ui/Button';
 import { PageHeader } from '../../components/ui/PageHeader';
 import { SegmentedControl } from '../../components/ui/SegmentedControl';
+import { BrowserTimeline } from './BrowserTimeline';
 import { ColumnsMenu } from './ColumnsMenu';
 import { FacetPanel } from './FacetPanel';
 import { formatCount } from '../Topics/format';
@@ -187,6 +188,7 @@ export function BrowserView({ route }: { route: TopicRoute }) {
       </div>
       <AddressSync route={route} partitions={partitions} lastWritten={lastWritten} />
       <DetailSync />
+      <BrowserTimeline />
       {facet && <FacetPanel key={facet} field={facet} onClose={() => setFacet(null)} />}
       <SearchPanel inputRef={searchRef} onOpenHit={openHit} />
       {dialog === 'produce' && <ProduceDialog onClose={() => setDialog(null)} />}

@@ -18,6 +18,8 @@ export interface TimeChartProps {
   bars?: boolean;
   /** Called with the time of the clicked x position. */
   onClickTime?: (ms: number) => void;
+  /** Dragging across the chart selects a time range [from, to) in ms (and no click is sent). */
+  onSelectRange?: (from: number, to: number) => void;
   testId?: string;
 }
 
@@ -41,11 +43,15 @@ export function TimeChart({
   height = 180,
   bars,
   onClickTime,
+  onSelectRange,
   testId,
 }: TimeChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const click = useRef(onClickTime);
   click.current = onClickTime;
+  const select = useRef(onSelectRange);
+  select.current = onSelectRange;
+  const selectable = onSelectRange !== undefined;
   const drawable = canDraw();
 
   useEffect(() => {
@@ -54,6 +60,7 @@ export function TimeChart({
     let plot: uPlot | null = null;
     let cancelled = false;
     let resize: ResizeObserver | null = null;
+    let selectedAt = -Infinity;
     // uPlot is loaded on first use: at import it reads matchMedia, which not every
     // environment the views run in (jsdom in tests) has.
     void import('uplot').then(({ default: UPlot }) => {
@@ -74,7 +81,7 @@ export function TimeChart({
           width: Math.max(200, el.clientWidth || 600),
           height,
           legend: { show: true, live: true },
-          cursor: { drag: { x: false, y: false } },
+          cursor: { drag: { x: selectable, y: false, setScale: false } },
           series: [
             {},
             ...shown.map((s) => ({
@@ -95,10 +102,22 @@ export function TimeChart({
             ready: [
               (u) =>
                 u.over.addEventListener('click', () => {
+                  // The click that ends a drag is part of the selection, not a click of its own.
+                  if (selectedAt > performance.now() - 300) return;
                   const idx = u.cursor.idx;
                   if (idx !== null && idx !== undefined && click.current) click.current(times[idx]);
                 }),
               (u) => u.setLegend({ idx: lastIndex(u) }, false),
+            ],
+            setSelect: [
+              (u) => {
+                if (u.select.width < 3 || !select.current) return;
+                const from = u.posToVal(u.select.left, 'x') * 1000;
+                const to = u.posToVal(u.select.left + u.select.width, 'x') * 1000;
+                u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+                selectedAt = performance.now();
+                select.current(Math.floor(from), Math.ceil(to));
+              },
             ],
             // Away from the cursor the legend shows the latest values rather than "--".
             setLegend: [
@@ -123,7 +142,7 @@ export function TimeChart({
       resize?.disconnect();
       plot?.destroy();
     };
-  }, [times, series, height, bars, drawable]);
+  }, [times, series, height, bars, drawable, selectable]);
 
   if (!drawable) {
     return (

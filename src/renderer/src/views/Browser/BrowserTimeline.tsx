@@ -1,0 +1,83 @@
+import { useEffect, useMemo } from 'react';
+import { LOG_LEVELS } from '../../../../common/api/dashboard';
+import { Button } from '../../components/ui/Button';
+import { useAppStore } from '../../store';
+import { LEVEL_COLORS } from '../Dashboard/DashboardView';
+import { TimeChart } from '../ops-common/TimeChart';
+import { formatCount } from '../Topics/format';
+
+/** How long the topic must stay the same size before the histogram is counted again. */
+const SETTLE_MS = 2000;
+
+/**
+ * Messages over time above the browser, stacked by level: the whole topic, or a range
+ * dragged across it (which also seeks the table to the range's start). A click seeks there.
+ */
+export function BrowserTimeline() {
+  const topic = useAppStore((s) => s.browser.topic);
+  const total = useAppStore((s) => s.browser.total);
+  const timeline = useAppStore((s) => s.timeline);
+  const error = useAppStore((s) => s.timelineError);
+  const load = useAppStore((s) => s.loadTimeline);
+  const seek = useAppStore((s) => s.seek);
+  const whole = timeline?.topic !== topic || timeline.whole;
+
+  // Counted again once the topic has grown and settled (not on every tail event).
+  useEffect(() => {
+    if (topic === null || total === 0 || !whole) return;
+    const t = setTimeout(() => void load(), timeline?.topic === topic ? SETTLE_MS : 0);
+    return () => clearTimeout(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [topic, total, whole, load]);
+
+  const chart = useMemo(() => {
+    if (!timeline || timeline.topic !== topic) return null;
+    const used = LOG_LEVELS.filter((l) => timeline.buckets.some((b) => b.counts[l] > 0));
+    return {
+      times: timeline.buckets.map((b) => b.start),
+      series: used.map((l) => ({
+        label: l,
+        color: LEVEL_COLORS[l],
+        values: timeline.buckets.map((b) => b.counts[l]),
+      })),
+    };
+  }, [timeline, topic]);
+
+  if (topic === null || total === 0) return null;
+  return (
+    <div
+      className="browser-timeline"
+      data-testid="browser-timeline"
+      data-from={timeline?.topic === topic ? timeline.from : undefined}
+      data-to={timeline?.topic === topic ? timeline.to : undefined}
+    >
+      {error && <p className="inline-error">{error}</p>}
+      {chart && (
+        <TimeChart
+          times={chart.times}
+          series={chart.series}
+          bars
+          height={96}
+          testId="timeline-chart"
+          onClickTime={(t) => void seek({ kind: 'timestamp', timestamp: Math.floor(t) })}
+          onSelectRange={(from, to) => {
+            void seek({ kind: 'timestamp', timestamp: from });
+            void load({ from, to });
+          }}
+        />
+      )}
+      {timeline && timeline.topic === topic && (
+        <div className="timeline-note muted">
+          {formatCount(timeline.scanned)} messages
+          {timeline.truncated ? ' (the newest of them)' : ''}; drag across to narrow, click to go
+          there.
+          {!timeline.whole && (
+            <Button size="sm" onClick={() => void load()} data-testid="timeline-whole">
+              Whole topic
+            </Button>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

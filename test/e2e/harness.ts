@@ -33,6 +33,7 @@ import {
   waitForUrl,
   stopLogdock,
 } from '../main/cli/commands/serve-process';
+import { waitFor as sharedWaitFor, type Truthy } from '../wait';
 
 export { ROOT };
 export const ARTIFACTS = join(ROOT, 'test-artifacts', 'e2e');
@@ -159,25 +160,12 @@ async function snapshotRenderer(dir: string): Promise<string> {
   return target;
 }
 /** Polls `condition` every 50 ms until it returns a truthy value or `timeoutMs` passes. */
-export async function waitFor<T>(
+export function waitFor<T>(
   condition: () => T | Promise<T>,
   what: string,
   timeoutMs = 60_000,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await condition();
-      if (value) return value as NonNullable<T>;
-    } catch (err) {
-      lastError = err;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
-  );
+): Promise<Truthy<Awaited<T>>> {
+  return sharedWaitFor(condition, what, { timeoutMs, intervalMs: 50, retryOnError: true });
 }
 
 /** Starts headless Logdock and a browser on it; see RunningApp. */

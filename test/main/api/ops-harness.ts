@@ -88,20 +88,6 @@ export async function openOpsHarness(): Promise<OpsHarness> {
   };
 }
 
-/** Polls `condition` until truthy or the (generous) deadline passes. */
-export async function waitFor<T>(
-  condition: () => T | Promise<T>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  while (true) {
-    const value = await condition();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export { waitFor } from '../../wait';
 
 export const text = (s: string) => Buffer.from(s);

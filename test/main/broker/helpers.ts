@@ -4,21 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { openBroker, type Broker } from '../../../src/main/broker';
 
-/** Polls `condition` until it returns a truthy value or `timeoutMs` elapses (then throws). */
-export async function waitFor<T>(
-  condition: () => T | Promise<T>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (true) {
-    const value = await condition();
-    if (value) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export { waitFor } from '../../wait';
 
 /** A fresh temporary directory and a function that removes it. */
 export async function tempDir(

@@ -7,6 +7,7 @@ import { LocalCluster } from '../../../src/main/cluster';
 import type { StoredRecord } from '../../../src/main/storage/api';
 import { silentLogger } from '../../../src/main/logger';
 import { CollectorManager } from '../../../src/main/collectors';
+import { waitFor as sharedWaitFor, type Truthy } from '../../wait';
 
 export async function tempDir(
   prefix = 'logdock-collectors-',
@@ -59,26 +60,13 @@ export function useCollectors(): CollectorFixture {
   return current;
 }
 
-type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;
-
-/** Polls `check` until it returns a truthy value or the deadline passes (then throws with `what`). */
-export async function waitFor<T>(
+/** Polls `check` until it returns a truthy value (a throwing check counts as not yet). */
+export function waitFor<T>(
   what: string,
   check: () => T | Promise<T>,
   timeoutMs = 20_000,
 ): Promise<Truthy<Awaited<T>>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await check();
-      if (v) return v as Truthy<Awaited<T>>;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+  return sharedWaitFor(check, what, { timeoutMs, intervalMs: 20, retryOnError: true });
 }
 
 /** Every record of every partition of `topic`, partition by partition. */

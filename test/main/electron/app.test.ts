@@ -20,16 +20,12 @@ import {
   session,
   shell,
 } from '../../fakes/electron';
+import { waitFor } from '../../wait';
 
 vi.mock('electron', () => import('../../fakes/electron'));
 
-/** Waits for a condition by polling; the fake's events are asynchronous only by a tick. */
 async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await waitFor(condition, what);
 }
 
 describe('the Electron shell', () => {

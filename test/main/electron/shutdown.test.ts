@@ -2,15 +2,12 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { installGracefulShutdown } from '../../../src/main/electron/shutdown';
 import { createLogger } from '../../../src/main/logger';
 import { app, resetFakeElectron } from '../../fakes/electron';
+import { waitFor } from '../../wait';
 
 vi.mock('electron', () => import('../../fakes/electron'));
 
 async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await waitFor(condition, what);
 }
 
 describe('graceful shutdown', () => {

@@ -22,6 +22,7 @@ import {
   type KafkaServer,
   type KafkaServerOptions,
 } from '../../../src/main/protocol';
+import { waitFor as sharedWaitFor } from '../../wait';
 
 export interface Logdock {
   dir: string;
@@ -122,14 +123,7 @@ export async function waitFor(
   what: string | (() => string),
   timeoutMs = 45_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`,
-  );
+  await sharedWaitFor(cond, what, { timeoutMs, intervalMs: 50 });
 }
 
 const children = new Set<ChildProcess>();

@@ -17,6 +17,7 @@ import { createDispatcher } from '../../../src/main/api/handlers';
 import { silentLogger } from '../../../src/main/logger';
 import { openServices, type Services } from '../../../src/main/services';
 import { attachWebSocketApi, type WebSocketApi } from '../../../src/main/transport/websocket';
+import { waitFor } from '../../wait';
 
 const TOKEN = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 
@@ -49,11 +50,7 @@ function rawConnect(url: string, protocols: string[], headers: Record<string, st
 }
 
 async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await waitFor(condition, what);
 }
 
 describe('the WebSocket transport', () => {

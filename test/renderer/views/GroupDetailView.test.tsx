@@ -8,6 +8,7 @@ import { GroupsView } from '../../../src/renderer/src/views/Groups/GroupsView';
 import type { Consumer } from '../../../src/main/broker';
 import { openOpsHarness, text, type OpsHarness } from '../../main/api/ops-harness';
 import { waitUntil } from '../wait';
+import { waitFor } from '../../wait';
 
 let h: OpsHarness;
 let consumer: Consumer;
@@ -41,11 +42,8 @@ afterAll(async () => {
   await h.close();
 });
 
-async function waitUntilAsync(condition: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-  }
+function waitUntilAsync(condition: () => Promise<boolean>): Promise<true> {
+  return waitFor(condition, 'condition');
 }
 
 describe('the consumer groups views', () => {

@@ -253,16 +253,41 @@ export class Broker implements BrokerApi {
 
   private async loadOffsets(): Promise<void> {
     const topic = this.topics.get(OFFSETS_TOPIC)!;
-    for (const log of topic.logs) {
+    for (const [partition, log] of topic.logs.entries()) {
       let offset = log.logStartOffset;
       while (offset < log.logEndOffset) {
-        const records = await log.readRecords(offset, { maxRecords: 1000, maxBytes: 1024 * 1024 });
+        let records: StoredRecord[];
+        try {
+          records = await log.readRecords(offset, { maxRecords: 1000, maxBytes: 1024 * 1024 });
+        } catch (err) {
+          if (!(err instanceof LogdockError) || err.code !== 'CORRUPT_RECORD') throw err;
+          // A corrupt batch (logged and shown already) loses its commits, not the broker.
+          const next = this.pastCorruptBatch(OFFSETS_TOPIC, partition, offset);
+          if (next === null || next > log.logEndOffset) {
+            this.logger.warn(
+              `${log.name}: skipped corrupt offset commits from offset ${offset} on`,
+            );
+            break;
+          }
+          this.logger.warn(`${log.name}: skipped corrupt offset commits in [${offset}, ${next})`);
+          offset = next;
+          continue;
+        }
         if (records.length === 0) break;
         for (const r of records) this.loadOffsetRecord(log.name, r);
         offset = records[records.length - 1].offset + 1;
       }
     }
     this.groups.startLoadedSessions();
+  }
+
+  /** The offset after the corrupt batch a read at `offset` met (its finding), or null. */
+  private pastCorruptBatch(topic: string, partition: number, offset: number): number | null {
+    const found = this.health
+      .state(() => true)
+      .corrupt.filter((c) => c.topic === topic && c.partition === partition)
+      .find((c) => c.lastOffset !== null && c.lastOffset >= offset);
+    return found?.lastOffset != null ? found.lastOffset + 1 : null;
   }
 
   private loadOffsetRecord(where: string, r: StoredRecord): void {

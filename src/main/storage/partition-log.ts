@@ -457,7 +457,8 @@ export class PartitionLog {
   /**
    * Reads and decodes records from `offset` (records below it in the first batch are
    * dropped): up to `maxRecords` (default: what one read of `maxBytes`, default 1 MiB,
-   * returns). Errors as `read`, plus CORRUPT_RECORD when a batch fails its CRC.
+   * returns). Errors as `read`: stops before a corrupt batch, and fails with
+   * CORRUPT_RECORD only when the first batch it reads is corrupt.
    */
   async readRecords(
     offset: number,
@@ -468,7 +469,16 @@ export class PartitionLog {
     const out: StoredRecord[] = [];
     let cur = offset;
     while (out.length < want) {
-      const { records, highWatermark } = await this.read(cur, maxBytes);
+      let read: ReadResult;
+      try {
+        read = await this.read(cur, maxBytes);
+      } catch (err) {
+        // As read(): the good records before a corrupt batch; the next call starts at it.
+        if (out.length > 0 && err instanceof LogdockError && err.code === 'CORRUPT_RECORD')
+          return out;
+        throw err;
+      }
+      const { records, highWatermark } = read;
       if (records.length === 0) break;
       // read() checked every batch's CRC: decode without checking again.
       for (const { header, position, size } of iterateBatches(records)) {

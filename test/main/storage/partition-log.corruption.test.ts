@@ -83,6 +83,10 @@ describe('reads check every batch CRC', () => {
     const offsets = [...iterateBatches(first.records)].map((b) => b.header.baseOffset);
     expect(offsets).toEqual([0, 1, 2, 3, 4]);
     await expectCorrupt(log.read(5, 1024 * 1024));
+    // Decoded reads stop before it too, and fail only when they start at it.
+    const decoded = await log.readRecords(0, { maxRecords: 100, maxBytes: 128 });
+    expect(decoded.map((r) => r.offset)).toEqual([0, 1, 2, 3, 4]);
+    await expectCorrupt(log.readRecords(5, { maxRecords: 100 }));
     // Past the bad batch the log reads on.
     const after = await log.readRecords(bad.offset + 1, { maxRecords: 3 });
     expect(after.map((r) => r.value?.toString())).toEqual(

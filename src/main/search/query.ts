@@ -1,4 +1,3 @@
-import { isAscii } from 'node:buffer';
 import type { SearchQuery } from '../../common/api/messages';
 import { LogdockError } from '../../common/errors';
 import type { StoredRecord } from '../storage/api';
@@ -77,9 +76,8 @@ export function compileBatchFilter(query: SearchQuery): BatchFilter | null {
     if (needles.length > 0) tests.push((body) => mayMatch(body, needles));
   }
   // A regex's literals are in the records area like any needle; ^ and $ are not used.
-  // Case-insensitive: the records area always holds non-ASCII bytes (varints), see below.
-  if (query.regex !== undefined && cs) {
-    const literals = regexPrefilter(query.regex, true);
+  if (query.regex !== undefined) {
+    const literals = regexPrefilter(query.regex, cs);
     if (literals !== null) tests.push(literals);
   }
   if (tests.length === 0) return null;
@@ -115,18 +113,22 @@ export function checkQuery(query: SearchQuery): QueryProblem | null {
   return null;
 }
 
+/** The only non-ASCII letters Unicode case folding maps onto ASCII ones (k, s). */
+const FOLDS_TO_ASCII = [Buffer.from('\u212A'), Buffer.from('\u017F')]; // KELVIN SIGN, LONG S
+
 /**
- * False only when `value` certainly cannot match the regex: it lacks one of the literals
- * every match contains (see regex-literals.ts). Null when the regex has none. Ignoring
- * case, RE2 also folds some non-ASCII letters onto ASCII ones (K KELVIN SIGN onto k, ſ
- * onto s), so a value with any non-ASCII byte is left to the regex.
+ * False only when `bytes` (a value, or a batch's records area) certainly cannot match the
+ * regex: they lack one of the literals every match contains (see regex-literals.ts). Null
+ * when the regex has none. Ignoring case, RE2 also matches k and s with the KELVIN SIGN and
+ * LONG S, so for literals with those letters, bytes holding either are left to the regex.
  */
 function regexPrefilter(source: string, caseSensitive: boolean): BatchFilter | null {
   const literals = requiredLiterals(source);
   if (literals.length === 0) return null;
   const tests = literals.map((l) => textMatcher(l, caseSensitive));
   const all = (buf: Buffer) => tests.every((t) => t(buf));
-  return caseSensitive ? all : (buf) => all(buf) || !isAscii(buf);
+  if (caseSensitive || !literals.some((l) => /[ks]/i.test(l))) return all;
+  return (buf) => all(buf) || FOLDS_TO_ASCII.some((f) => buf.includes(f));
 }
 
 function compileRegex(source: string, caseSensitive: boolean): LinearRegex {

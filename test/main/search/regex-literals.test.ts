@@ -89,11 +89,16 @@ describe('the literals a regex requires', () => {
     expect(match(rec('GET req=12345 user=bob'), 0)).toBe(false);
   });
 
-  it('ignoring case, leaves values with non-ASCII bytes to the regex (RE2 folds K onto k)', () => {
+  it('ignoring case, leaves values with a KELVIN SIGN or LONG S to the regex (RE2 folds them onto k and s)', () => {
     const match = compileQuery({ regex: 'kelvin', caseSensitive: false });
     expect(match(rec('KELVIN'), 0)).toBe(true);
     expect(match(rec('\u212Aelvin'), 0)).toBe(true); // KELVIN SIGN
     expect(match(rec('celsius'), 0)).toBe(false);
-    expect(compileBatchFilter({ regex: 'kelvin', caseSensitive: false })).toBeNull();
+    expect(compileQuery({ regex: 'misſ', caseSensitive: false })(rec('MISS'), 0)).toBe(true);
+    expect(compileQuery({ regex: 'miss', caseSensitive: false })(rec('MIſſ'), 0)).toBe(true);
+    const batch = compileBatchFilter({ regex: 'kelvin', caseSensitive: false })!;
+    expect(batch(Buffer.from('\x05\xffcelsius'))).toBe(false);
+    expect(batch(Buffer.from('\x05\xff\u212Aelvin'))).toBe(true);
+    expect(batch(Buffer.from('\x05\xffKeLvIn'))).toBe(true);
   });
 });

@@ -1,0 +1,135 @@
+/**
+ * Regex search benchmark (`npm run bench search`): N log lines (default 2,000,000;
+ * BENCH_SEARCH_MESSAGES overrides, BENCH_QUICK=1 uses 300,000) produced into a topic, the
+ * same lines in a text file; then `messages.search` with a regex through the headless
+ * server's WebSocket API (the UI's path) beside `grep -cE` / `grep -ciE` on the file, best of
+ * 3 each. The same regex written with its literals inside groups, which the literal
+ * pre-filter does not read, shows the engine alone on every line.
+ */
+import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import type { ApiClient } from '../src/common/api/contract';
+import {
+  createWebSocketClient,
+  type WebSocketConstructor,
+} from '../src/common/transport/websocket-client';
+import { createDispatcher } from '../src/main/api/handlers';
+import { openBroker } from '../src/main/broker';
+import { startHeadlessServer } from '../src/main/headless/server';
+import { silentLogger } from '../src/main/logger';
+import { openServices } from '../src/main/services';
+
+const quick = process.env.BENCH_QUICK === '1';
+const N = Number(process.env.BENCH_SEARCH_MESSAGES ?? (quick ? 300_000 : 2_000_000));
+const TOPIC = 'search-bench';
+
+const line = (i: number) =>
+  `2026-05-01T10:00:00.${String(i % 1000).padStart(3, '0')}Z INFO req=${i} user=u${i % 997} GET /api/items/${i % 5000} 200 ${i % 400}ms`;
+
+async function fill(dataDir: string, textFile: string): Promise<void> {
+  const broker = await openBroker({ dataDir });
+  const out = createWriteStream(textFile);
+  try {
+    await broker.createTopic(TOPIC, { partitions: 1 });
+    for (let i = 0; i < N; i += 5000) {
+      const records = [];
+      let text = '';
+      for (let j = i; j < Math.min(N, i + 5000); j++) {
+        records.push({ topic: TOPIC, partition: 0, key: null, value: Buffer.from(line(j)) });
+        text += line(j) + '\n';
+      }
+      await broker.send(records);
+      if (!out.write(text)) await once(out, 'drain');
+    }
+  } finally {
+    out.end();
+    await once(out, 'finish');
+    await broker.close();
+  }
+}
+
+function search(api: ApiClient, regex: string, caseSensitive: boolean) {
+  return new Promise<{ ms: number; hits: number }>((resolve, reject) => {
+    let hits = 0;
+    const started = performance.now();
+    const stop = api.subscribe(
+      'messages.search',
+      { topic: TOPIC, query: { regex, caseSensitive }, maxResults: 100_000 },
+      (e) => {
+        if (e.type === 'hits') hits += e.hits.length;
+        if (e.type === 'done') {
+          stop();
+          resolve({ ms: performance.now() - started, hits });
+        }
+        if (e.type === 'error') reject(new Error(e.message));
+      },
+      (err) => reject(new Error(err.message)),
+    );
+  });
+}
+
+function grep(flags: string, regex: string, file: string) {
+  const started = performance.now();
+  const res = spawnSync('grep', [flags, regex, file], { encoding: 'utf8' });
+  return { ms: performance.now() - started, hits: Number(res.stdout.trim()) };
+}
+
+async function best<T extends { ms: number }>(f: () => Promise<T> | T): Promise<T> {
+  const runs: T[] = [];
+  for (let i = 0; i < 3; i++) runs.push(await f());
+  return runs.reduce((a, b) => (b.ms < a.ms ? b : a));
+}
+
+export async function run(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'logdock-bench-search-'));
+  const dataDir = join(dir, 'data');
+  const textFile = join(dir, 'lines.txt');
+  try {
+    await fill(dataDir, textFile);
+    const services = await openServices({ dataDir, mode: 'test', logger: silentLogger });
+    const server = await startHeadlessServer({
+      dispatcher: createDispatcher(services),
+      logger: silentLogger,
+      dataDir,
+      port: 0,
+      rendererDir: dir,
+    });
+    const api = createWebSocketClient({
+      url: server.apiUrl,
+      token: server.token,
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      reconnect: false,
+    });
+    try {
+      const cases = [
+        ['case-sensitive', 'req=12345[0-9]+ user', true, '-cE'],
+        ['ignoring case', 'REQ=12345[0-9]+ USER', false, '-ciE'],
+        ['case-sensitive, no literal read', '(?:req=12345)[0-9]+(?: user)', true, '-cE'],
+      ] as const;
+      console.log(
+        `${N.toLocaleString('en')} messages; regex search through the WebSocket API vs grep on the same lines, best of 3`,
+      );
+      for (const [label, regex, cs, flags] of cases) {
+        const ours = await best(() => search(api, regex, cs));
+        const theirs = await best(() =>
+          grep(flags, regex.replace(/\(\?:([^)]*)\)/g, '$1'), textFile),
+        );
+        console.log(
+          `${label.padEnd(32)} /${regex}/: ${(ours.ms / 1000).toFixed(2)} s (${ours.hits} hits) vs grep ${flags} ` +
+            `${(theirs.ms / 1000).toFixed(2)} s (${theirs.hits}): ${(theirs.ms / ours.ms).toFixed(2)}x grep's speed`,
+        );
+      }
+    } finally {
+      api.close();
+      await server.close();
+      await services.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

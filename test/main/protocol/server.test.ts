@@ -147,6 +147,12 @@ describe('Kafka listener', () => {
       s.on('error', () => undefined);
       s.write(partial);
     }
+    // Wait for the bound to act, not just for few connections: under load the hogs may not
+    // even be accepted yet, and a count of 0 would pass at once.
+    await waitFor(
+      () => ld.logs.some((l) => /queuedMaxRequestBytes/.test(l)),
+      'the bound to close a hog',
+    );
     await waitFor(() => ld.server.connectionCount() <= 2, 'connections beyond the bound closed');
     expect(ld.server.heldRequestBytes()).toBeLessThanOrEqual(12 * MiB);
     const good = await logdock.client(ld.port);

@@ -22,17 +22,32 @@ import type { Handler, RequestContext } from '../context';
 import { KafkaError, kafkaErrorCode } from '../errors';
 import { iterateBatches } from '../../storage/record-batch';
 import { batchesToLegacy } from '../records/legacy';
-import { asArray, findTopic, topicIdFor, topicNameForId, type Struct } from './util';
+import type * as T from '../generated/types';
+import { findTopic, topicIdFor, topicNameForId } from './util';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const EMPTY = Buffer.alloc(0);
+
+/** A partition's answer; every field set (the generated response type has them optional). */
+type PartitionResult = Required<
+  Pick<
+    T.FetchResponsePartitionData,
+    | 'partitionIndex'
+    | 'errorCode'
+    | 'highWatermark'
+    | 'lastStableOffset'
+    | 'logStartOffset'
+    | 'abortedTransactions'
+    | 'preferredReadReplica'
+  >
+> & { records: Buffer };
 
 interface PartitionRead {
   topic: string;
   partition: number;
   fetchOffset: number;
   maxBytes: number;
-  result: Struct;
+  result: PartitionResult;
   bytes: number;
   /** The read stopped before the log end (size limit): more is there without waiting. */
   more: boolean;
@@ -41,13 +56,13 @@ interface PartitionRead {
 async function readPartition(
   ctx: RequestContext,
   topic: string,
-  p: Struct,
+  p: T.FetchRequestFetchPartition,
   budget: number,
   minOneBatch: boolean,
 ): Promise<PartitionRead> {
-  const partition = p.partition as number;
-  const fetchOffset = p.fetchOffset as number;
-  const maxBytes = Math.max(0, Math.min(p.partitionMaxBytes as number, budget));
+  const partition = p.partition;
+  const fetchOffset = p.fetchOffset;
+  const maxBytes = Math.max(0, Math.min(p.partitionMaxBytes, budget));
   const out: PartitionRead = {
     topic,
     partition,
@@ -101,7 +116,10 @@ async function readPartition(
   return out;
 }
 
-function setOffsets(result: Struct, desc: { logStartOffset: number; logEndOffset: number }): void {
+function setOffsets(
+  result: PartitionResult,
+  desc: { logStartOffset: number; logEndOffset: number },
+): void {
   result.highWatermark = desc.logEndOffset;
   result.lastStableOffset = desc.logEndOffset;
   result.logStartOffset = desc.logStartOffset;
@@ -115,14 +133,13 @@ function nextOffsetAfter(records: Buffer): number {
   return next;
 }
 
-async function readAll(ctx: RequestContext, req: Struct): Promise<PartitionRead[]> {
+async function readAll(ctx: RequestContext, req: T.FetchRequest): Promise<PartitionRead[]> {
   // Kafka's response-wide maxBytes (v3+); older versions have only per-partition limits.
-  let budget = ctx.apiVersion >= 3 ? (req.maxBytes as number) : Number.MAX_SAFE_INTEGER;
+  let budget = ctx.apiVersion >= 3 ? req.maxBytes : Number.MAX_SAFE_INTEGER;
   const reads: PartitionRead[] = [];
-  for (const t of asArray(req.topics)) {
-    const name =
-      ctx.apiVersion >= 13 ? (topicNameForId(ctx, t.topicId as Buffer) ?? '') : (t.topic as string);
-    for (const p of asArray(t.partitions)) {
+  for (const t of req.topics) {
+    const name = ctx.apiVersion >= 13 ? (topicNameForId(ctx, t.topicId) ?? '') : t.topic;
+    for (const p of t.partitions) {
       const minOneBatch = reads.every((r) => r.bytes === 0);
       const r = await readPartition(ctx, name, p, Math.max(budget, 0), minOneBatch);
       if (name === '') r.result.errorCode = KafkaError.UNKNOWN_TOPIC_ID.code;
@@ -146,10 +163,7 @@ function waitForAny(ctx: RequestContext, reads: PartitionRead[], timeoutMs: numb
   const after = new Map<string, number>();
   for (const r of reads) {
     if (r.result.errorCode !== 0) continue;
-    after.set(
-      `${r.partition}:${r.topic}`,
-      Math.max(r.fetchOffset, r.result.highWatermark as number),
-    );
+    after.set(`${r.partition}:${r.topic}`, Math.max(r.fetchOffset, r.result.highWatermark));
   }
   const closed = ctx.connection.closed;
   return new Promise<void>((resolve) => {
@@ -171,10 +185,10 @@ function waitForAny(ctx: RequestContext, reads: PartitionRead[], timeoutMs: numb
   });
 }
 
-export const fetch: Handler = async (ctx, req) => {
+export const fetch: Handler<T.FetchRequest, T.FetchResponse> = async (ctx, req) => {
   // Node timers fire at once beyond 2^31-1 ms, which would turn a long wait into a busy loop.
-  const deadline = Date.now() + Math.min(Math.max(0, req.maxWaitMs as number), MAX_TIMER_MS);
-  const minBytes = Math.max(0, req.minBytes as number);
+  const deadline = Date.now() + Math.min(Math.max(0, req.maxWaitMs), MAX_TIMER_MS);
+  const minBytes = Math.max(0, req.minBytes);
   let reads = await readAll(ctx, req);
   while (true) {
     const total = reads.reduce((n, r) => n + r.bytes, 0);
@@ -186,7 +200,7 @@ export const fetch: Handler = async (ctx, req) => {
     reads = await readAll(ctx, req);
     if (Date.now() >= deadline) break;
   }
-  const byTopic = new Map<string, Struct[]>();
+  const byTopic = new Map<string, PartitionResult[]>();
   for (const r of reads) {
     const list = byTopic.get(r.topic) ?? [];
     list.push(r.result);

@@ -47,6 +47,9 @@ export class CommandSource extends QueuedSource<CommandSourceConfig> implements 
         await this.exited;
         clearTimeout(timer);
       }
+      // Also when it had exited already: its output may still be in the pipes (they are
+      // paused while an append runs); `exited` comes once they are read to their end.
+      await this.exited;
       await this.queue.idle();
       this.state = 'stopped';
     })();

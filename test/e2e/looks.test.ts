@@ -190,6 +190,8 @@ describe('the look of every view', () => {
       await page.evaluate(() => (location.hash = '#/topics/billing'));
       await columnsBecome('msg,amount');
       await page.evaluate(() => (location.hash = '#/topics/app-logs'));
+      // The chosen columns show once app-logs is open (not billing still closing).
+      await columnsBecome('service,msg');
       await page.getByTestId('columns-menu').click();
       await page.getByTestId('columns-panel').waitFor();
       await page.getByTestId('columns-reset').click();

@@ -15,6 +15,7 @@ import { DescriptorPool } from './descriptor-pool';
 import { FileSource } from './file-source';
 import type { SourceDeps } from './source-deps';
 import { previewFileSource, type PreviewResult } from './preview';
+import { previewContainers, previewJournald, previewOtlp } from './service-preview';
 import type { Source, SourceStatus } from './status';
 import { SourceStore } from './store';
 import { SyslogSource } from './syslog-source';
@@ -216,14 +217,26 @@ export class CollectorManager {
   }
 
   /**
-   * How the first events of the first file matching a file source would look; nothing is
-   * produced. @throws LogdockError INVALID_CONFIG, UNSUPPORTED for non-file sources.
+   * How the first events of the first file matching a file source would look (for journald,
+   * containers and OTLP sources: see service-preview.ts); nothing is produced.
+   * @throws LogdockError INVALID_CONFIG, UNAVAILABLE (journalctl failed), UNSUPPORTED for
+   * command and syslog sources.
    */
   async preview(input: unknown, opts: { lines?: number } = {}): Promise<PreviewResult> {
     const config = parseSourceConfig(input);
-    if (config.type !== 'file')
-      throw new LogdockError('UNSUPPORTED', `preview needs a file source, got "${config.type}"`);
-    return previewFileSource(config, opts.lines ?? 20);
+    const lines = opts.lines ?? 20;
+    switch (config.type) {
+      case 'file':
+        return previewFileSource(config, lines);
+      case 'journald':
+        return previewJournald(config, lines);
+      case 'containers':
+        return previewContainers(config, lines);
+      case 'otlp':
+        return previewOtlp(config);
+      default:
+        throw new LogdockError('UNSUPPORTED', `no preview for a ${config.type} source`);
+    }
   }
 
   /** Calls `listener` with every source's status whenever it changes (at most ~4 times a second). */

@@ -11,6 +11,7 @@ import {
 } from '../../../src/renderer/src/views/Collectors/sourceDraft';
 import { openOpsHarness, type OpsHarness } from '../../main/api/ops-harness';
 import { waitUntil } from '../wait';
+import { writeJournal } from '../../main/collectors/journald/journal-writer';
 
 let h: OpsHarness;
 let logs: string;
@@ -65,6 +66,58 @@ describe('the collectors view', () => {
     fireEvent.click(screen.getByTestId('source-remove'));
     fireEvent.click(screen.getByTestId('source-remove-confirm'));
     await waitUntil(() => screen.queryByTestId('source-row-svc') === null, 'the row to go');
+  });
+
+  it('adds a journal source after a preview of its entries, collects them, and edits its units', async () => {
+    const journals = join(h.dir, 'journals');
+    await mkdir(journals);
+    await writeJournal(join(journals, 'app.journal'), [
+      { MESSAGE: 'started', PRIORITY: '6', _SYSTEMD_UNIT: 'app.service' },
+      { MESSAGE: 'failed', PRIORITY: '3', _SYSTEMD_UNIT: 'app.service' },
+    ]);
+    render(<CollectorsView />);
+    fireEvent.click(screen.getByTestId('service-source-add'));
+    fireEvent.change(screen.getByLabelText('Kind'), { target: { value: 'journald' } });
+    fireEvent.change(screen.getByLabelText('Name (id)'), { target: { value: 'jrnl' } });
+    fireEvent.change(screen.getByLabelText('Topic'), { target: { value: 'jrnl.logs' } });
+    fireEvent.change(screen.getByLabelText('Journal directory (empty: system journal)'), {
+      target: { value: journals },
+    });
+    await waitUntil(
+      () => screen.queryAllByTestId('preview-event').length === 2,
+      'the preview of two entries',
+    );
+    expect(screen.getAllByTestId('preview-event')[1].textContent).toContain('failed');
+    expect(screen.getAllByTestId('preview-event')[1].textContent).toContain('err');
+    fireEvent.click(screen.getByTestId('source-save'));
+    await screen.findByTestId('source-row-jrnl', {}, { timeout: 10_000 });
+    await waitUntil(
+      () =>
+        (h.broker.listTopics().find((t) => t.name === 'jrnl.logs')?.partitions[0].logEndOffset ??
+          0) === 2,
+      'the two entries stored',
+    );
+    fireEvent.click(screen.getByText('Edit'));
+    expect(
+      (screen.getByLabelText('Journal directory (empty: system journal)') as HTMLInputElement)
+        .value,
+    ).toBe(journals);
+    fireEvent.change(screen.getByLabelText('Units (empty: all)'), {
+      target: { value: 'app.service' },
+    });
+    fireEvent.click(screen.getByTestId('source-save'));
+    await waitUntil(
+      () =>
+        (
+          useAppStore.getState().collectors.sources.find((x) => x.config.id === 'jrnl')?.config as {
+            units?: string[];
+          }
+        )?.units?.[0] === 'app.service',
+      'the edited units',
+    );
+    fireEvent.click(screen.getByTestId('source-remove'));
+    fireEvent.click(screen.getByTestId('source-remove-confirm'));
+    await waitUntil(() => screen.queryByTestId('source-row-jrnl') === null, 'the row to go');
   });
 
   it('shows the collectors schema errors by field', () => {

@@ -6,6 +6,8 @@ import { useAppStore } from '../../store';
 import { ErrorLine } from '../ops-common/ErrorLine';
 import { formatBytes, formatRate } from '../ops-common/format';
 import { SourceForm } from './SourceForm';
+import { ServiceSourceForm } from './ServiceSourceForm';
+import { configToServiceDraft, emptyServiceDraft, type ServiceDraft } from './serviceSourceDraft';
 import { configToDraft, describeOrigin, emptySourceDraft, type SourceDraft } from './sourceDraft';
 import '../ops-common/ops.css';
 
@@ -59,7 +61,7 @@ function SourceRow({ source, onEdit }: { source: Source; onEdit: () => void }) {
           </>
         ) : (
           <>
-            {config.type === 'file' && <button onClick={onEdit}>Edit</button>}{' '}
+            {!['command', 'syslog'].includes(config.type) && <button onClick={onEdit}>Edit</button>}{' '}
             {status.state === 'paused' ? (
               <button
                 data-testid="source-resume"
@@ -97,6 +99,9 @@ export function CollectorsView() {
   const loadSources = useAppStore((s) => s.loadSources);
   const watchSources = useAppStore((s) => s.watchSources);
   const [form, setForm] = useState<{ draft: SourceDraft; editing: boolean } | null>(null);
+  const [serviceForm, setServiceForm] = useState<{ draft: ServiceDraft; editing: boolean } | null>(
+    null,
+  );
 
   useEffect(() => {
     void loadSources();
@@ -107,7 +112,7 @@ export function CollectorsView() {
     <section className="ops-view" data-testid="collectors-view">
       <h1>Collectors</h1>
       <ErrorLine error={error} />
-      {!form && (
+      {!form && !serviceForm && (
         <div className="ops-actions">
           <button
             className="primary"
@@ -115,6 +120,12 @@ export function CollectorsView() {
             onClick={() => setForm({ draft: emptySourceDraft(), editing: false })}
           >
             Add a file source…
+          </button>
+          <button
+            data-testid="service-source-add"
+            onClick={() => setServiceForm({ draft: emptyServiceDraft(), editing: false })}
+          >
+            Add a journal, container or OpenTelemetry source…
           </button>
         </div>
       )}
@@ -124,6 +135,14 @@ export function CollectorsView() {
           initial={form.draft}
           editing={form.editing}
           onDone={() => setForm(null)}
+        />
+      )}
+      {serviceForm && (
+        <ServiceSourceForm
+          key={serviceForm.draft.id || 'new'}
+          initial={serviceForm.draft}
+          editing={serviceForm.editing}
+          onDone={() => setServiceForm(null)}
         />
       )}
       {loaded && sources.length === 0 && (
@@ -154,10 +173,12 @@ export function CollectorsView() {
               <SourceRow
                 key={s.config.id}
                 source={s}
-                onEdit={() =>
-                  s.config.type === 'file' &&
-                  setForm({ draft: configToDraft(s.config), editing: true })
-                }
+                onEdit={() => {
+                  const c = s.config;
+                  if (c.type === 'file') setForm({ draft: configToDraft(c), editing: true });
+                  else if (c.type === 'journald' || c.type === 'containers' || c.type === 'otlp')
+                    setServiceForm({ draft: configToServiceDraft(c), editing: true });
+                }}
               />
             ))}
           </tbody>

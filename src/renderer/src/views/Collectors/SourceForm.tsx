@@ -1,11 +1,10 @@
-import { useEffect, useState } from 'react';
-import { useAppStore } from '../../store';
-import { ErrorLine } from '../ops-common/ErrorLine';
-import { formatTime } from '../ops-common/format';
+import { SourceFormActions } from './SourceFormActions';
+import { SourcePreview } from './SourcePreview';
+import { useSourceForm } from './useSourceForm';
 import {
   MULTILINE,
   PARSERS,
-  validateDraft,
+  draftToConfig,
   type MultilineChoice,
   type ParserChoice,
   type SourceDraft,
@@ -24,39 +23,8 @@ export function SourceForm({
   editing: boolean;
   onDone: () => void;
 }) {
-  const preview = useAppStore((s) => s.collectors.preview);
-  const previewError = useAppStore((s) => s.collectors.previewError);
-  const formError = useAppStore((s) => s.collectors.formError);
-  const previewSource = useAppStore((s) => s.previewSource);
-  const clearPreview = useAppStore((s) => s.clearPreview);
-  const saveSource = useAppStore((s) => s.saveSource);
-  const [draft, setDraft] = useState(initial);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [saving, setSaving] = useState(false);
-
-  useEffect(() => {
-    const checked = validateDraft(draft);
-    if ('errors' in checked) return;
-    const timer = setTimeout(() => void previewSource(checked.config), 500);
-    return () => clearTimeout(timer);
-  }, [draft, previewSource]);
-  useEffect(() => clearPreview, [clearPreview]);
-
-  const set = <K extends keyof SourceDraft>(key: K, value: SourceDraft[K]) =>
-    setDraft((d) => ({ ...d, [key]: value }));
-
-  const save = async () => {
-    const checked = validateDraft(draft);
-    if ('errors' in checked) {
-      setErrors(checked.errors);
-      return;
-    }
-    setErrors({});
-    setSaving(true);
-    const ok = await saveSource(checked.config, editing ? draft.id : undefined);
-    setSaving(false);
-    if (ok) onDone();
-  };
+  const form = useSourceForm(initial, draftToConfig, editing, onDone);
+  const { draft, set, errors } = form;
 
   const err = (...keys: string[]) => {
     const message = keys.map((k) => errors[k]).find(Boolean);
@@ -172,62 +140,8 @@ export function SourceForm({
           <option value="end">the end (only new lines)</option>
         </select>
       </div>
-      {errors.source && <p className="ops-error">{errors.source}</p>}
-      <ErrorLine error={formError} testId="source-form-error" />
-      <div className="ops-actions">
-        <button
-          className="primary"
-          data-testid="source-save"
-          disabled={saving}
-          onClick={() => void save()}
-        >
-          {editing ? 'Save and restart' : 'Add source'}
-        </button>
-        <button onClick={onDone}>Cancel</button>
-      </div>
-      <h2>Preview</h2>
-      <ErrorLine error={previewError} />
-      {preview && (
-        <div data-testid="source-preview">
-          <p className="ops-note">
-            {preview.file
-              ? `First events of ${preview.file} (${preview.matchedFiles.length} file(s) match)`
-              : 'No file matches these globs yet; the source will pick files up as they appear.'}
-          </p>
-          {preview.events.length > 0 && (
-            <table className="ops-table">
-              <thead>
-                <tr>
-                  <th>Time</th>
-                  <th>Level</th>
-                  <th>Key</th>
-                  <th>Message</th>
-                  <th>Fields</th>
-                </tr>
-              </thead>
-              <tbody>
-                {preview.events.map((e, i) => (
-                  <tr key={i} data-testid="preview-event">
-                    <td>{e.timestamp === null ? '–' : formatTime(e.timestamp)}</td>
-                    <td>{e.level ?? '–'}</td>
-                    <td>{e.key ?? '–'}</td>
-                    <td>
-                      <pre className="ops-pre">{e.text}</pre>
-                      {e.lines > 1 && <span className="ops-note">{e.lines} lines joined</span>}
-                      {e.parseError && <div className="ops-error">parse error: {e.parseError}</div>}
-                    </td>
-                    <td>
-                      {Object.entries(e.fields)
-                        .map(([k, v]) => `${k}=${v}`)
-                        .join(' ')}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </div>
-      )}
+      <SourceFormActions form={form} editing={editing} onDone={onDone} />
+      <SourcePreview empty="No file matches these globs yet; the source will pick files up as they appear." />
     </div>
   );
 }

@@ -53,7 +53,7 @@ export const emptySourceDraft = (): SourceDraft => ({
   startAt: 'beginning',
 });
 
-const lines = (s: string) =>
+export const lines = (s: string) =>
   s
     .split(/[\n,]/)
     .map((l) => l.trim())
@@ -93,7 +93,13 @@ export function draftToConfig(d: SourceDraft): SourceConfigInput {
 export function validateDraft(
   d: SourceDraft,
 ): { config: SourceConfigInput } | { errors: Record<string, string> } {
-  const config = draftToConfig(d);
+  return validateConfig(draftToConfig(d));
+}
+
+/** Validates any source config with the collectors' schema; errors keyed by field path. */
+export function validateConfig(
+  config: SourceConfigInput,
+): { config: SourceConfigInput } | { errors: Record<string, string> } {
   const parsed = sourceConfigSchema.safeParse(config);
   if (parsed.success) return { config };
   const errors: Record<string, string> = {};

@@ -6,16 +6,23 @@
  */
 import type { Handler, RequestContext } from '../context';
 import { KafkaError, kafkaErrorCode } from '../errors';
-import { asArray, findTopic, type Struct } from './util';
+import type * as T from '../generated/types';
+import { findTopic } from './util';
 
 const LATEST = -1;
 const EARLIEST = -2;
 const MAX_TIMESTAMP = -3;
 
-async function listPartition(ctx: RequestContext, topic: string, p: Struct): Promise<Struct> {
-  const partitionIndex = p.partitionIndex as number;
-  const ts = p.timestamp as number;
-  const out: Struct = {
+type PartitionResponse = T.ListOffsetsResponseListOffsetsPartitionResponse;
+
+async function listPartition(
+  ctx: RequestContext,
+  topic: string,
+  p: T.ListOffsetsRequestListOffsetsPartition,
+): Promise<PartitionResponse> {
+  const partitionIndex = p.partitionIndex;
+  const ts = p.timestamp;
+  const out: PartitionResponse = {
     partitionIndex,
     errorCode: 0,
     oldStyleOffsets: [],
@@ -47,14 +54,15 @@ async function listPartition(ctx: RequestContext, topic: string, p: Struct): Pro
   }
 }
 
-export const listOffsets: Handler = async (ctx, req) => ({
+export const listOffsets: Handler<T.ListOffsetsRequest, T.ListOffsetsResponse> = async (
+  ctx,
+  req,
+) => ({
   throttleTimeMs: 0,
   topics: await Promise.all(
-    asArray(req.topics).map(async (t) => ({
+    req.topics.map(async (t) => ({
       name: t.name,
-      partitions: await Promise.all(
-        asArray(t.partitions).map((p) => listPartition(ctx, t.name as string, p)),
-      ),
+      partitions: await Promise.all(t.partitions.map((p) => listPartition(ctx, t.name, p))),
     })),
   ),
 });

@@ -4,19 +4,15 @@
  * broker only through the `Cluster` interface. The implementation (`Broker` in ./broker.ts)
  * implements `BrokerApi`; everything here is in Kafka's terms.
  */
-import type { AppendResult, ReadResult, SegmentInfo, StoredRecord } from '../storage/api';
+import type { SegmentInfo } from '../storage/api';
 import type {
-  Acks,
-  AppendEvent,
+  Cluster,
   TopicDescription as ClusterTopicDescription,
   GroupDescription,
   GroupSummary,
-  OffsetResetPlanEntry,
-  OffsetSpec,
   PartitionDescription,
   PartitionLag,
-  ProduceRecord,
-  TopicConfigs,
+  TopicConfigInput,
 } from '../cluster/cluster';
 
 // The types in Kafka's terms are the cluster interface's (src/main/cluster/cluster.ts); the
@@ -40,16 +36,36 @@ export interface TopicDescription extends Omit<ClusterTopicDescription, 'partiti
   partitions: PartitionDescription[];
 }
 
+/**
+ * The cluster operations the broker offers exactly as `Cluster` declares them (see
+ * src/main/cluster/cluster.ts for their contracts); the rest of BrokerApi answers
+ * synchronously, from memory.
+ */
+type SameAsCluster =
+  | 'deleteTopic'
+  | 'alterTopicConfigs'
+  | 'createPartitions'
+  | 'send'
+  | 'appendBatches'
+  | 'read'
+  | 'readRecords'
+  | 'offsetForTimestamp'
+  | 'waitForData'
+  | 'deleteRecords'
+  | 'onAppend'
+  | 'onTopicsChanged'
+  | 'resetGroupOffsets'
+  | 'deleteGroup'
+  | 'close';
+
 /** What the broker offers; see ./broker.ts for semantics, errors and concurrency notes. */
-export interface BrokerApi {
+export interface BrokerApi extends Pick<Cluster, SameAsCluster> {
   readonly dataDir: string;
 
-  // Topics
   createTopic(
     name: string,
-    opts?: { partitions?: number; configs?: Partial<Record<keyof TopicConfigs, string | number>> },
+    opts?: { partitions?: number; configs?: TopicConfigInput },
   ): Promise<TopicDescription>;
-  deleteTopic(name: string): Promise<void>;
   listTopics(opts?: { includeInternal?: boolean }): TopicDescription[];
   describeTopic(name: string): TopicDescription;
   /**
@@ -58,70 +74,13 @@ export interface BrokerApi {
    * topic does not exist. Cheap: no partition is looked at.
    */
   topicId(name: string): string | null;
-  alterTopicConfigs(
-    name: string,
-    configs: Partial<Record<keyof TopicConfigs, string | number | null>>,
-    opts?: { validateOnly?: boolean },
-  ): Promise<TopicConfigs>;
-  createPartitions(name: string, totalCount: number): Promise<void>;
   segments(topic: string, partition: number): SegmentInfo[];
-
-  // Produce: records (batched by the broker's producer) or raw client batches (protocol)
-  send(
-    records: ProduceRecord[],
-    opts?: { acks?: Acks },
-  ): Promise<{ topic: string; partition: number; offset: number }[]>;
-  appendBatches(
-    topic: string,
-    partition: number,
-    batches: Buffer,
-    opts?: { acks?: Acks },
-  ): Promise<AppendResult>;
+  /** Kafka's default partition for a key (sticky for null keys). */
   partitionFor(topic: string, key: Buffer | null): number;
-
-  // Read
-  /**
-   * Whole batches from `offset`, as stored. `into`: a buffer the caller reuses between
-   * reads; the result may be a view of it (see PartitionLog.read).
-   */
-  read(
-    topic: string,
-    partition: number,
-    offset: number,
-    maxBytes: number,
-    into?: Buffer,
-  ): Promise<ReadResult>;
-  readRecords(
-    topic: string,
-    partition: number,
-    offset: number,
-    opts?: { maxRecords?: number; maxBytes?: number },
-  ): Promise<StoredRecord[]>;
-  offsetForTimestamp(topic: string, partition: number, timestamp: number): Promise<number | null>;
-  /** Resolves when the partition's log end offset exceeds `offset`, or after `timeoutMs`, or on abort. */
-  waitForData(
-    topic: string,
-    partition: number,
-    offset: number,
-    timeoutMs: number,
-    signal?: AbortSignal,
-  ): Promise<boolean>;
-  deleteRecords(topic: string, partition: number, beforeOffset: number): Promise<number>;
-  onAppend(listener: (event: AppendEvent) => void): () => void;
-  onTopicsChanged(listener: () => void): () => void;
 
   // Groups (the coordinator itself is `broker.groups`, shared with the protocol server)
   listGroups(): GroupSummary[];
   describeGroup(groupId: string): GroupDescription;
   groupLag(groupId: string): PartitionLag[];
   committedOffsets(groupId: string): Map<string, number>; // key `${topic}:${partition}`
-  resetGroupOffsets(
-    groupId: string,
-    target: { topic?: string; partition?: number; spec: OffsetSpec },
-    opts: { dryRun: boolean },
-  ): Promise<OffsetResetPlanEntry[]>;
-  deleteGroup(groupId: string): Promise<void>;
-
-  /** Flushes and closes every partition (writing clean-shutdown markers). */
-  close(): Promise<void>;
 }

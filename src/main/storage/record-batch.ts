@@ -476,3 +476,29 @@ export function validateRecords(body: Buffer, recordCount: number): number {
 export function lastOffsetOf(header: RecordBatchHeader): number {
   return header.baseOffset + header.lastOffsetDelta;
 }
+
+/**
+ * True for a CreateTime batch whose header leaves MaxTimestamp unset (-1), as sarama 1.22
+ * writes: its largest timestamp must be read from its records (`recordsMaxTimestamp`).
+ * Appends since the fix store the real value, but segments written before may hold these.
+ */
+export function hasUnsetMaxTimestamp(header: RecordBatchHeader): boolean {
+  return header.timestampType === 'CreateTime' && header.maxTimestamp === -1;
+}
+
+/**
+ * The batch's largest timestamp: the header's, or for one with an unset MaxTimestamp
+ * (`hasUnsetMaxTimestamp`) that of its records, decoded from `buf` at `pos` (the whole
+ * batch must be there). Records that no longer decode (disk damage, which the scrub
+ * reports) leave the header's value.
+ */
+export function batchMaxTimestamp(buf: Buffer, pos: number, header: RecordBatchHeader): number {
+  if (!hasUnsetMaxTimestamp(header)) return header.maxTimestamp;
+  const area = buf.subarray(pos + RECORD_BATCH_OVERHEAD, pos + LOG_OVERHEAD + header.batchLength);
+  try {
+    const body = decompress(header.compression, area);
+    return header.baseTimestamp + validateRecords(body, header.recordCount);
+  } catch {
+    return header.maxTimestamp;
+  }
+}

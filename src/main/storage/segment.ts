@@ -21,7 +21,9 @@ import {
   RECORD_BATCH_OVERHEAD,
   batchCrc,
   batchCrcMatches,
+  batchMaxTimestamp,
   decodeRecordBatch,
+  hasUnsetMaxTimestamp,
   lastOffsetOf,
   readBatchHeader,
 } from './record-batch';
@@ -222,6 +224,37 @@ export class LogSegment implements OpenFile {
   }
 
   /**
+   * scanHeaders, passing `visit` each batch's largest timestamp too: the header's, or its
+   * records' when the header leaves it unset (sarama 1.22, see hasUnsetMaxTimestamp), from
+   * the chunk already read when it holds the whole batch, else from one more read.
+   */
+  private async scanTimed(
+    from: number,
+    to: number,
+    visit: (b: BatchLocation, maxTimestamp: number) => boolean | void,
+  ): Promise<void> {
+    let pos = from;
+    while (pos < to) {
+      let pending: BatchLocation | null = null;
+      let stopped = false;
+      pos = await this.walkHeaders(pos, to, HEADER_CHUNK, (b, chunk, chunkStart) => {
+        const inChunk = b.position + b.size <= chunkStart + chunk.length;
+        if (hasUnsetMaxTimestamp(b.header) && !inChunk) {
+          pending = b;
+          return true;
+        }
+        stopped = visit(b, batchMaxTimestamp(chunk, b.position - chunkStart, b.header)) === true;
+        return stopped;
+      });
+      if (stopped || pending === null) return;
+      const { position, size, header } = pending as BatchLocation;
+      const bytes = await this.readAt(position, size);
+      if (visit(pending, batchMaxTimestamp(bytes, 0, header)) === true) return;
+      pos = position + size;
+    }
+  }
+
+  /**
    * The header walk behind scanHeaders and readFromPosition: reads the file in chunks of up
    * to `readAhead` bytes (a new chunk when the next header is not wholly in the current
    * one) and passes `visit` each batch with the chunk holding it, so a caller can take the
@@ -403,10 +436,10 @@ export class LogSegment implements OpenFile {
     const keepNext = this.nextOffset;
     this.resetIndexState();
     try {
-      await this.scanHeaders(0, this.size, (b) => {
+      await this.scanTimed(0, this.size, (b, maxTimestamp) => {
         const h = b.header;
         const first = h.timestampType === 'LogAppendTime' ? h.maxTimestamp : h.baseTimestamp;
-        this.indexBatch(b.position, b.size, lastOffsetOf(h), h.maxTimestamp, first);
+        this.indexBatch(b.position, b.size, lastOffsetOf(h), maxTimestamp, first);
       });
     } catch (err) {
       if (!(err instanceof LogdockError) || err.code !== 'CORRUPT_RECORD') throw err;
@@ -451,10 +484,10 @@ export class LogSegment implements OpenFile {
     }
     const from = this.offsetIndex.lastPosition();
     this.bytesSinceIndex = 0;
-    await this.scanHeaders(from, this.size, (b) => {
+    await this.scanTimed(from, this.size, (b, maxTimestamp) => {
       const h = b.header;
-      if (h.maxTimestamp > this.maxTimestamp) {
-        this.maxTimestamp = h.maxTimestamp;
+      if (maxTimestamp > this.maxTimestamp) {
+        this.maxTimestamp = maxTimestamp;
         this.offsetOfMaxTimestamp = lastOffsetOf(h);
       }
       // Bytes since the last index entry, counting the batch it points at (as append does).
@@ -499,7 +532,7 @@ export class LogSegment implements OpenFile {
         chunk = await this.readAt(pos, Math.max(size, Math.min(RECOVERY_CHUNK, fileSize - pos)));
       }
       if (!batchCrcMatches(chunk, pos - chunkStart, header.batchLength)) break;
-      this.indexRecovered(header, pos, size);
+      this.indexRecovered(header, pos, size, batchMaxTimestamp(chunk, pos - chunkStart, header));
       next = lastOffsetOf(header) + 1;
       pos += size;
     }
@@ -520,9 +553,14 @@ export class LogSegment implements OpenFile {
     return { validBytes: pos, truncatedBytes };
   }
 
-  private indexRecovered(h: RecordBatchHeader, position: number, size: number): void {
+  private indexRecovered(
+    h: RecordBatchHeader,
+    position: number,
+    size: number,
+    maxTimestamp: number,
+  ): void {
     const first = h.timestampType === 'LogAppendTime' ? h.maxTimestamp : h.baseTimestamp;
-    this.indexBatch(position, size, lastOffsetOf(h), h.maxTimestamp, first);
+    this.indexBatch(position, size, lastOffsetOf(h), maxTimestamp, first);
   }
 
   /**
@@ -749,8 +787,8 @@ export class LogSegment implements OpenFile {
     const end = this.size;
     while (pos < end) {
       let hit: BatchLocation | null = null;
-      await this.scanHeaders(pos, end, (b) => {
-        if (b.header.maxTimestamp >= timestamp && lastOffsetOf(b.header) >= minOffset) {
+      await this.scanTimed(pos, end, (b, maxTimestamp) => {
+        if (maxTimestamp >= timestamp && lastOffsetOf(b.header) >= minOffset) {
           hit = b;
           return true;
         }

@@ -45,7 +45,10 @@ export interface JoinGroupRequest {
   rebalanceTimeoutMs: number;
   protocolType: string;
   protocols: JoinProtocol[];
-  /** KIP-394 (JoinGroup v4+): a new member first gets MEMBER_ID_REQUIRED with its id. */
+  /**
+   * KIP-394 (JoinGroup v4+): a new dynamic member first gets MEMBER_ID_REQUIRED with its
+   * id; a static one (groupInstanceId) joins at once, as in Kafka.
+   */
   requireKnownMemberId?: boolean;
   reason?: string | null;
 }
@@ -179,7 +182,9 @@ export class GroupCoordinator {
 
     if (!req.memberId) {
       const memberId = `${req.clientId || 'member'}-${randomUUID()}`;
-      if (req.requireKnownMemberId) {
+      // Kafka asks only dynamic members for the round trip: a static one is known by its
+      // instance id, and librdkafka does not expect MEMBER_ID_REQUIRED for it.
+      if (req.requireKnownMemberId && !req.groupInstanceId) {
         this.addPendingMember(group, memberId, req.sessionTimeoutMs);
         return { kind: 'memberIdRequired', memberId };
       }

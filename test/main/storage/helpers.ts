@@ -18,6 +18,8 @@ import {
   PartitionLog,
   type PartitionLogOptions,
 } from '../../../src/main/storage';
+import { MAX_TIMESTAMP_OFFSET } from '../../../src/main/storage/record-batch';
+import { writeInt64 } from '../../../src/main/storage/varint';
 
 /**
  * The partition-log tests' fixture: before each test a fresh temporary `root` and `dir`, its
@@ -178,4 +180,25 @@ export async function streamedZstd(input: Buffer): Promise<Buffer> {
   stream.end(input);
   await ended;
   return Buffer.concat(parts);
+}
+
+/**
+ * A segment as Logdock wrote it before it fixed sarama 1.22's batches on append: each
+ * batch's header says MaxTimestamp -1 (CRC recomputed, as sarama sends it). Batch i holds
+ * three records at 1000 + 10i + 5, + 1, + 9 (the largest last); odd batches are gzip.
+ */
+export function unsetMaxTimestampSegment(count: number): Buffer {
+  const batches: Buffer[] = [];
+  for (let i = 0; i < count; i++) {
+    const base = 1000 + 10 * i;
+    const compression: CompressionCodec = i % 2 ? 'gzip' : 'none';
+    const batch = encodeRecordBatch(
+      [5, 1, 9].map((d, j) => ({ value: value(3 * i + j), timestamp: base + d })),
+      { baseOffset: 3 * i, compression },
+    );
+    writeInt64(batch, MAX_TIMESTAMP_OFFSET, -1);
+    writeBatchCrc(batch, 0);
+    batches.push(batch);
+  }
+  return Buffer.concat(batches);
 }

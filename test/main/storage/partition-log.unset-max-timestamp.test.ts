@@ -1,40 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type CompressionCodec,
-  PartitionLog,
-  encodeRecordBatch,
-  segmentFileName,
-  writeBatchCrc,
-} from '../../../src/main/storage';
-import { MAX_TIMESTAMP_OFFSET } from '../../../src/main/storage/record-batch';
-import { writeInt64 } from '../../../src/main/storage/varint';
-import { smallConfig, usePartitionDir, value } from './helpers';
+import { CLEAN_SHUTDOWN_FILE, PartitionLog, segmentFileName } from '../../../src/main/storage';
+import { smallConfig, unsetMaxTimestampSegment, usePartitionDir } from './helpers';
 
 const fx = usePartitionDir();
 const BATCHES = 40;
-
-/**
- * A segment as Logdock wrote it before it fixed sarama 1.22's batches on append: each
- * batch's header says MaxTimestamp -1 (CRC recomputed, as sarama sends it). Batch i holds
- * three records at 1000 + 10i + 5, + 1, + 9 (the largest last); odd batches are gzip.
- */
-function legacySegment(): Buffer {
-  const batches: Buffer[] = [];
-  for (let i = 0; i < BATCHES; i++) {
-    const base = 1000 + 10 * i;
-    const compression: CompressionCodec = i % 2 ? 'gzip' : 'none';
-    const batch = encodeRecordBatch(
-      [5, 1, 9].map((d, j) => ({ value: value(3 * i + j), timestamp: base + d })),
-      { baseOffset: 3 * i, compression },
-    );
-    writeInt64(batch, MAX_TIMESTAMP_OFFSET, -1);
-    writeBatchCrc(batch, 0);
-    batches.push(batch);
-  }
-  return Buffer.concat(batches);
-}
 
 function openLog(): Promise<PartitionLog> {
   return fx.openLog(smallConfig({ segmentBytes: 1 << 20 }), { topic: 't', partition: 0 });
@@ -55,7 +26,7 @@ async function expectTimeLookups(log: PartitionLog): Promise<void> {
 describe('PartitionLog with batches whose header leaves MaxTimestamp unset', () => {
   it('seeks by time from record timestamps after recovery and after its time index is deleted', async () => {
     await fs.mkdir(fx.dir, { recursive: true });
-    await fs.writeFile(join(fx.dir, segmentFileName(0, '.log')), legacySegment());
+    await fs.writeFile(join(fx.dir, segmentFileName(0, '.log')), unsetMaxTimestampSegment(BATCHES));
     // No clean-shutdown marker: the open recovers the segment and builds its indexes.
     let log = await openLog();
     expect(log.logEndOffset).toBe(3 * BATCHES);
@@ -78,5 +49,17 @@ describe('PartitionLog with batches whose header leaves MaxTimestamp unset', () 
     // A clean reopen with the rebuilt index answers the same.
     log = await openLog();
     await expectTimeLookups(log);
+  });
+
+  it('rebuilds a time index written before the fix, whose first entry points before the segment', async () => {
+    await fs.mkdir(fx.dir, { recursive: true });
+    await fs.writeFile(join(fx.dir, segmentFileName(0, '.log')), unsetMaxTimestampSegment(BATCHES));
+    // What the old code wrote for it: one entry (-1, relative offset -1), and a clean shutdown.
+    const entry = Buffer.alloc(12);
+    entry.writeBigInt64BE(-1n, 0);
+    entry.writeInt32BE(-1, 8);
+    await fs.writeFile(join(fx.dir, segmentFileName(0, '.timeindex')), entry);
+    await fs.writeFile(join(fx.dir, CLEAN_SHUTDOWN_FILE), '');
+    await expectTimeLookups(await openLog());
   });
 });

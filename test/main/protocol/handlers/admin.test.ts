@@ -3,6 +3,10 @@ import { encodeRecordBatch } from '../../../../src/main/storage/record-batch';
 import type { Struct } from '../../../../src/main/protocol/codec/compile';
 import { RawClient, useLogdock, waitFor, type Logdock } from '../helpers';
 import { encodeSubscription } from '../../../../src/main/broker/consumer-protocol';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { segmentFileName } from '../../../../src/main/storage';
+import { unsetMaxTimestampSegment } from '../../storage/helpers';
 
 const logdock = useLogdock();
 
@@ -226,6 +230,37 @@ describe('admin APIs', () => {
     expect(await offsetAt(1500)).toBe(3);
     expect(await offsetAt(2020)).toBe(5);
     expect(await offsetAt(3000)).toBe(-1);
+  });
+
+  it('lists offsets by time from record timestamps in a segment stored before MaxTimestamp -1 was fixed', async () => {
+    const first = await logdock.start();
+    await first.broker.createTopic('legacy', { partitions: 1 });
+    await first.stop();
+    // Such a segment, its indexes gone: the restart rebuilds them from the log.
+    const part = join(first.dir, 'legacy-0');
+    await writeFile(join(part, segmentFileName(0, '.log')), unsetMaxTimestampSegment(10));
+    for (const suffix of ['.index', '.timeindex'])
+      await rm(join(part, segmentFileName(0, suffix)), { force: true });
+    const ld = await logdock.start({}, first.dir);
+    const client = await logdock.client(ld.port);
+    const offsetAt = async (timestamp: number) => {
+      const res = await client.request('ListOffsets', 8, {
+        replicaId: -1,
+        isolationLevel: 0,
+        topics: [
+          {
+            name: 'legacy',
+            partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp }],
+          },
+        ],
+      });
+      return list(list(res.topics)[0].partitions)[0];
+    };
+    // Batch i holds records at 1000 + 10i + 5, + 1, + 9.
+    expect(await offsetAt(1006)).toMatchObject({ errorCode: 0, offset: 2 });
+    expect((await offsetAt(1076)).offset).toBe(23);
+    expect((await offsetAt(1099)).offset).toBe(29);
+    expect((await offsetAt(1100)).offset).toBe(-1);
   });
 
   it('answers each refused group request with its own Kafka error code', async () => {

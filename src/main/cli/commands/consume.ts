@@ -11,17 +11,10 @@ import {
   runningLogdock,
 } from '../support';
 import { addRemoteOptions, remoteClusterOf, withRemoteCluster } from '../remote-cluster';
-import { consumeFromCluster } from './consume-remote';
+import { consumeFromCluster, type RemoteConsumeOptions } from './consume-remote';
 
-interface ConsumeOptions {
-  topic: string;
-  group?: string;
-  fromBeginning?: boolean;
-  offset?: number;
-  timestamp?: number;
-  partition?: number;
-  maxMessages?: number;
-  timeoutMs?: number;
+/** What to read is the same locally and on a remote cluster; the rest is how to print and where. */
+interface ConsumeOptions extends RemoteConsumeOptions {
   printKey?: boolean;
   printOffset?: boolean;
   printPartition?: boolean;

@@ -1,9 +1,9 @@
 /**
  * Fetch (v0-12). Reads each partition with `broker.read`, which returns stored batches byte
  * for byte; they go into the response by reference (no copy, no re-encoding). When fewer
- * than `minBytes` are available the request waits, without polling, on
- * `broker.waitForData` for any of its partitions until `maxWaitMs` has passed or the
- * connection closes. Versions 0-3 predate RecordBatch v2: their records are down-converted
+ * than `minBytes` are available the request waits, without polling, with one
+ * `broker.onAppend` listener (and one topic listener, timer and abort listener) for all of
+ * its partitions until `maxWaitMs` has passed or the connection closes. Versions 0-3 predate RecordBatch v2: their records are down-converted
  * to message format v0 (Fetch v0-1) or v1 (v2-3).
  *
  * From v13 topics are named by id (the random ids of topics.json, see util.topicIdFor).

@@ -2,7 +2,8 @@
  * ListOffsets: -1 = latest (log end offset, the high watermark of a single replica),
  * -2 = earliest (log start offset), -3 = offset of the newest timestamp (v7+; we answer
  * the last offset), otherwise the first offset whose timestamp is at or after it
- * (`broker.offsetForTimestamp`), or -1 when there is none. v0 answers `oldStyleOffsets`.
+ * (`broker.offsetForTimestamp`) with that record's timestamp, or -1 when there is none. v0
+ * answers `oldStyleOffsets`.
  */
 import type { Handler, RequestContext } from '../context';
 import { KafkaError, kafkaErrorCode } from '../errors';
@@ -14,6 +15,20 @@ const EARLIEST = -2;
 const MAX_TIMESTAMP = -3;
 
 type PartitionResponse = T.ListOffsetsResponseListOffsetsPartitionResponse;
+
+/**
+ * The timestamp of the record at `offset`, which Kafka answers beside a lookup by time (the
+ * Java client's offsetsForTimes shows it): one small read of the batch holding it.
+ */
+async function recordTimestamp(
+  ctx: RequestContext,
+  topic: string,
+  partition: number,
+  offset: number,
+): Promise<number> {
+  const [record] = await ctx.broker.readRecords(topic, partition, offset, { maxRecords: 1 });
+  return record?.offset === offset ? record.timestamp : -1;
+}
 
 async function listPartition(
   ctx: RequestContext,
@@ -46,7 +61,7 @@ async function listPartition(
     } else {
       const found = await ctx.broker.offsetForTimestamp(topic, partitionIndex, ts);
       offset = found ?? -1;
-      if (found !== null) timestamp = ts;
+      if (found !== null) timestamp = await recordTimestamp(ctx, topic, partitionIndex, found);
     }
     return { ...out, offset, timestamp, oldStyleOffsets: offset >= 0 ? [offset] : [] };
   } catch (err) {

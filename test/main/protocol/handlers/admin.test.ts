@@ -257,9 +257,9 @@ describe('admin APIs', () => {
       return list(list(res.topics)[0].partitions)[0];
     };
     // Batch i holds records at 1000 + 10i + 5, + 1, + 9.
-    expect(await offsetAt(1006)).toMatchObject({ errorCode: 0, offset: 2 });
-    expect((await offsetAt(1076)).offset).toBe(23);
-    expect((await offsetAt(1099)).offset).toBe(29);
+    expect(await offsetAt(1006)).toMatchObject({ errorCode: 0, offset: 2, timestamp: 1009 });
+    expect(await offsetAt(1076)).toMatchObject({ offset: 23, timestamp: 1079 });
+    expect(await offsetAt(1099)).toMatchObject({ offset: 29, timestamp: 1099 });
     expect((await offsetAt(1100)).offset).toBe(-1);
   });
 

@@ -74,6 +74,7 @@ export class CollectorManager {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private closing: Promise<void> | null = null;
+  private offStorageHealth: (() => void) | undefined;
 
   constructor(private readonly options: CollectorManagerOptions) {
     this.store = new SourceStore(options.dataDir);
@@ -113,6 +114,29 @@ export class CollectorManager {
       }
       for (const s of sources) this.configs.set(s.id, s);
       for (const s of sources) if (!s.paused) await this.startSource(s, false);
+      this.offStorageHealth = this.options.cluster.local?.onStorageHealth(() =>
+        this.retryAfterDiskFull(),
+      );
+    });
+  }
+
+  /**
+   * A source that could not start while the disk was full (its topic could not be created,
+   * its checkpoint not read) starts again once the broker says space has returned, as the
+   * sources already running resume by themselves.
+   */
+  private retryAfterDiskFull(): void {
+    const local = this.options.cluster.local;
+    if (!local || this.failures.size === 0) return;
+    void local.storageHealth().then((health) => {
+      if (health.diskFull !== null || this.closed) return;
+      void this.serial(async () => {
+        for (const id of [...this.failures.keys()]) {
+          const config = this.configs.get(id);
+          if (config && !config.paused && !this.running.has(id) && !this.closed)
+            await this.startSource(config, false);
+        }
+      });
     });
   }
 
@@ -259,6 +283,7 @@ export class CollectorManager {
   close(): Promise<void> {
     this.closing ??= this.serial(async () => {
       this.closed = true;
+      this.offStorageHealth?.();
       if (this.statusTimer) clearInterval(this.statusTimer);
       this.listeners.clear();
       await Promise.all([...this.running.keys()].map((id) => this.stopSource(id)));

@@ -18,6 +18,10 @@ import {
   type LogdockProcess,
 } from '../cli/commands/serve-process';
 import { waitFor } from './helpers';
+import { LocalCluster } from '../../../src/main/cluster/local';
+import { CollectorManager } from '../../../src/main/collectors/manager';
+import { SourceStore } from '../../../src/main/collectors/store';
+import { parseSourceConfig } from '../../../src/main/collectors/config-file';
 
 const mnt = mkdtempSync(join(tmpdir(), 'logdock-full-'));
 /** Why the tmpfs cannot be mounted here (not root, no mount namespace), or null. */
@@ -114,6 +118,45 @@ describe.skipIf(cannotMount !== null)('a full disk', () => {
     await waitFor(() => b.storageHealth().diskFull === null, 'the full disk to clear');
     await broker.send([{ topic: 'app', partition: 0, value: Buffer.from('after') }]);
     expect(await countRecords(broker)).toBe(acked + 1);
+    await broker.close();
+    broker = null;
+    await rm(dataDir, { recursive: true });
+    await writeFile(reserve, Buffer.alloc(1024 * 1024, 1));
+  });
+
+  it('starts a collector whose topic could not be created on the full disk once space returns', async () => {
+    await mkdir(dataDir, { recursive: true });
+    // A source into a topic that does not exist yet, saved before the disk fills.
+    const ticker = `setInterval(() => console.log('tick ' + Date.now()), 20)`;
+    await new SourceStore(dataDir).save([
+      parseSourceConfig({
+        type: 'command',
+        id: 'ticker',
+        topic: 'later',
+        command: process.execPath,
+        args: ['-e', ticker],
+      }),
+    ]);
+    broker = await openBroker({ dataDir, scrub: false });
+    await broker.createTopic('app', { configs: { 'segment.bytes': 256 * 1024 } });
+    await fillDisk(broker);
+    const b = broker;
+    const manager = new CollectorManager({ cluster: new LocalCluster(b), dataDir });
+    try {
+      await manager.start();
+      expect(manager.status().find((s) => s.id === 'ticker')?.state).toBe('failed');
+      expect(b.listTopics().map((t) => t.name)).not.toContain('later');
+
+      await rm(reserve); // the user frees space
+      await waitFor(
+        () =>
+          b.listTopics().some((t) => t.name === 'later') &&
+          b.describeTopic('later').partitions[0].logEndOffset > 0,
+        'the collector to start and produce once space returned',
+      );
+    } finally {
+      await manager.close();
+    }
     await broker.close();
     broker = null;
     await rm(dataDir, { recursive: true });

@@ -69,7 +69,9 @@ async function until(check: () => boolean, timeoutMs: number): Promise<boolean> 
 }
 
 /** A broker on `dir`/data and a started collector manager on it (no default source). */
-async function openCollectors(dir: string): Promise<{ broker: Broker; manager: CollectorManager }> {
+export async function openCollectors(
+  dir: string,
+): Promise<{ broker: Broker; manager: CollectorManager }> {
   const dataDir = join(dir, 'data');
   const broker = await Broker.open({ dataDir, logger: silentLogger });
   const manager = new CollectorManager({

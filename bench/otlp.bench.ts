@@ -11,10 +11,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Broker } from '../src/main/broker/broker';
-import { LocalCluster } from '../src/main/cluster';
-import { CollectorManager } from '../src/main/collectors';
-import { silentLogger } from '../src/main/logger';
+import { openCollectors } from './collectors.bench';
 
 const RECORDS = Number(process.env.BENCH_OTLP_RECORDS ?? 200_000);
 const SENDER = fileURLToPath(new URL('./fixtures/otlp-sender.ts', import.meta.url));
@@ -73,15 +70,8 @@ export async function run(): Promise<void> {
       await peer.close();
     }
     const dir = mkdtempSync(join(tmpdir(), 'logdock-bench-otlp-'));
-    const dataDir = join(dir, 'data');
-    const broker = await Broker.open({ dataDir, logger: silentLogger });
-    const manager = new CollectorManager({
-      cluster: new LocalCluster(broker),
-      dataDir,
-      defaultSource: false,
-    });
+    const { broker, manager } = await openCollectors(dir);
     try {
-      await manager.start();
       const view = await manager.add({ type: 'otlp', id: 'otlp', topic: 'otel-logs', port: 0 });
       const url = `http://127.0.0.1:${view.status.listening?.tcp}/v1/logs`;
       const r = await send(url, protocol);

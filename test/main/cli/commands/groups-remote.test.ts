@@ -33,30 +33,22 @@ describe('logdock groups --bootstrap-server', () => {
     expect(described.code, described.stderr).toBe(0);
     expect(described.stdout).toMatch(/jobs\s+0\s+5\s+8\s+3/);
 
-    const dry = await runCli([
-      'groups',
-      '--reset-offsets',
-      '--group',
-      'workers',
-      '--topic',
-      'jobs',
-      '--to-earliest',
-      '--dry-run',
-      ...server,
-    ]);
+    const resetToEarliest = (mode: '--dry-run' | '--execute') =>
+      runCli([
+        'groups',
+        '--reset-offsets',
+        '--group',
+        'workers',
+        '--topic',
+        'jobs',
+        '--to-earliest',
+        mode,
+        ...server,
+      ]);
+    const dry = await resetToEarliest('--dry-run');
     expect(dry.code, dry.stderr).toBe(0);
     expect((await remote.committedOffsets('workers')).get('jobs:0')).toBe(5);
-    const executed = await runCli([
-      'groups',
-      '--reset-offsets',
-      '--group',
-      'workers',
-      '--topic',
-      'jobs',
-      '--to-earliest',
-      '--execute',
-      ...server,
-    ]);
+    const executed = await resetToEarliest('--execute');
     expect(executed.code, executed.stderr).toBe(0);
     expect((await remote.committedOffsets('workers')).get('jobs:0')).toBe(0);
 

@@ -10,6 +10,7 @@ import { topicSettingsRequests, topicSettingsSubscriptions } from './topic-setti
 import { replayRequests, replaySubscriptions } from './replay';
 import { dashboardRequests, dashboardSubscriptions } from './dashboard';
 import { clustersRequests, clustersSubscriptions } from './clusters';
+import { timelineRequests, timelineSubscriptions } from './timeline';
 
 /**
  * The whole API contract: every request and subscription, shared by main, preload and
@@ -27,6 +28,7 @@ export const requests = {
   ...replayRequests,
   ...dashboardRequests,
   ...clustersRequests,
+  ...timelineRequests,
 } satisfies Record<string, RequestDef>;
 
 export const subscriptions = {
@@ -40,6 +42,7 @@ export const subscriptions = {
   ...replaySubscriptions,
   ...dashboardSubscriptions,
   ...clustersSubscriptions,
+  ...timelineSubscriptions,
 } satisfies Record<string, SubscriptionDef>;
 
 export type Requests = typeof requests;

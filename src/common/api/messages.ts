@@ -33,6 +33,8 @@ export const headerPreviewSchema = z.object({ key: z.string(), value: previewSch
 export const messageRowSchema = z.object({
   /** Position of the row in the view it was fetched for (see the note at the top). */
   index: z.number().int().nonnegative(),
+  /** The row's topic, in a view of several topics (timeline.*); absent in a topic's own view. */
+  topic: topicNameSchema.optional(),
   partition,
   offset,
   timestamp: z.number(),

@@ -17,6 +17,7 @@ import { createMessagesHandlers } from './messages';
 import { createReplayHandlers } from './replay';
 import { createSettingsHandlers, createSettingsSubscriptions } from './settings';
 import { createSystemHandlers, createSystemSubscriptions } from './system';
+import { createTimelineHandlers, createTimelineSubscriptions } from './timeline';
 import { createTopicSettingsHandlers } from './topic-settings';
 import { createTopicsHandlers, createTopicsSubscriptions } from './topics';
 
@@ -39,6 +40,7 @@ export function createRequestHandlers(
     ...createTopicsHandlers(topicsDeps),
     ...createTopicSettingsHandlers({ cluster }),
     ...createMessagesHandlers({ cluster, dataDir }),
+    ...createTimelineHandlers({ cluster }),
     ...createGroupsHandlers({ cluster, metrics }),
     ...createDashboardHandlers({ cluster, metrics }),
     ...(scope.name === LOCAL_CLUSTER ? replay : localOnly(replay, scope.name, 'replay')),
@@ -58,6 +60,7 @@ export function createSubscriptionHandlers(
     ...createSystemSubscriptions(services),
     ...createTopicsSubscriptions({ cluster, rateHistory: () => metrics.rateHistory() }),
     ...createMessageStreams({ cluster, dataDir }),
+    ...createTimelineSubscriptions({ cluster }),
     ...createSettingsSubscriptions({ settings: services.settings }),
     ...createCollectorsSubscriptions({ collectors: services.collectors }),
   };

@@ -1,6 +1,7 @@
 import type { SeekTarget } from '../../common/api/messages';
 import { LogdockError } from '../../common/errors';
-import { selectPartitions, totalOf, type MessageSource, type PartitionEnds } from './partitions';
+import { lanesOf, type Lane } from './lanes';
+import { selectPartitions, totalOf, type MessageSource } from './partitions';
 import { TimePositions } from './time-position';
 
 export interface Located {
@@ -8,6 +9,11 @@ export interface Located {
   total: number;
   note: string | null;
 }
+
+/** A seek target of a view of lanes: an offset may name its topic (a timeline's). */
+export type LaneTarget =
+  | Exclude<SeekTarget, { kind: 'offset' }>
+  | { kind: 'offset'; topic?: string; partition?: number; offset: number };
 
 /**
  * The row index of a seek target in a view (see readWindow for how rows are numbered).
@@ -22,7 +28,20 @@ export async function locate(
   target: SeekTarget,
 ): Promise<Located> {
   const parts = await selectPartitions(source, topic, wanted);
-  const total = totalOf(parts);
+  return locateInLanes(source, lanesOf(topic, parts), target, `topic ${topic}`);
+}
+
+/**
+ * The row index of a seek target among lanes merged in (timestamp, lane, offset) order;
+ * `what` names the view in errors (e.g. "topic orders", "the timeline of a, b").
+ */
+export async function locateInLanes(
+  source: MessageSource,
+  lanes: Lane[],
+  target: LaneTarget,
+  what: string,
+): Promise<Located> {
+  const total = totalOf(lanes);
   const lastIndex = Math.max(0, total - 1);
   switch (target.kind) {
     case 'earliest':
@@ -32,7 +51,7 @@ export async function locate(
     case 'lastN':
       return { index: Math.max(0, total - target.n), total, note: null };
     case 'timestamp': {
-      const index = await new TimePositions(source, topic, parts).total(target.timestamp);
+      const index = await new TimePositions(source, lanes).total(target.timestamp);
       if (index >= total) {
         const when = new Date(target.timestamp).toISOString();
         return {
@@ -44,59 +63,85 @@ export async function locate(
       return { index, total, note: null };
     }
     case 'offset':
-      return { index: await indexOfOffset(source, topic, parts, target), total, note: null };
+      return { index: await indexOfOffset(source, lanes, target, what), total, note: null };
   }
 }
 
 async function indexOfOffset(
   source: MessageSource,
-  topic: string,
-  parts: PartitionEnds[],
-  target: { partition?: number; offset: number },
+  lanes: Lane[],
+  target: { topic?: string; partition?: number; offset: number },
+  what: string,
 ): Promise<number> {
-  if (target.partition === undefined && parts.length > 1) {
-    throw new LogdockError(
-      'INVALID_ARGUMENT',
-      `offset ${target.offset}: say which partition of topic ${topic} (this view has ${parts.length})`,
-    );
-  }
-  const part =
-    target.partition === undefined ? parts[0] : parts.find((p) => p.partition === target.partition);
-  if (!part) {
-    throw new LogdockError(
-      'UNKNOWN_PARTITION',
-      `partition ${target.partition} is not in this view of topic ${topic}; it shows ${parts.map((p) => p.partition).join(', ')}`,
-    );
-  }
-  checkOffset(topic, part, target.offset);
-  const own = target.offset - part.logStartOffset;
-  if (parts.length === 1) return own;
-  // Merged view: the messages of other partitions stamped before this one (and, at equal
-  // time, those of lower partitions) come first.
-  const records = await source.readRecords(topic, part.partition, target.offset, { maxRecords: 1 });
+  const lane = laneOf(lanes, target, what);
+  checkOffset(lane, target.offset);
+  const own = target.offset - lane.logStartOffset;
+  if (lanes.length === 1) return own;
+  // Merged view: the messages of other lanes stamped before this one (and, at equal time,
+  // those of earlier lanes) come first.
+  const records = await source.readRecords(lane.topic, lane.partition, target.offset, {
+    maxRecords: 1,
+  });
   const record = records.find((r) => r.offset >= target.offset);
   if (!record) return own;
-  const tp = new TimePositions(source, topic, parts);
-  let index = own;
-  for (const q of parts) {
-    if (q === part) continue;
-    const tieEnd = q.partition < part.partition ? record.timestamp + 1 : record.timestamp;
-    index += await tp.before(q, tieEnd);
-  }
-  return index;
+  const tp = new TimePositions(source, lanes);
+  const mine = lanes.indexOf(lane);
+  const before = await Promise.all(
+    lanes.map((q, i) =>
+      i === mine ? 0 : tp.before(q, i < mine ? record.timestamp + 1 : record.timestamp),
+    ),
+  );
+  return before.reduce((a, b) => a + b, own);
 }
 
-function checkOffset(topic: string, part: PartitionEnds, offset: number): void {
-  if (offset >= part.logStartOffset && offset < part.logEndOffset) return;
-  const where = `partition ${part.partition} of topic ${topic}`;
-  if (part.logEndOffset === part.logStartOffset) {
+/** The lane an offset target names. */
+function laneOf(
+  lanes: Lane[],
+  target: { topic?: string; partition?: number; offset: number },
+  what: string,
+): Lane {
+  const topics = [...new Set(lanes.map((l) => l.topic))];
+  if (target.topic === undefined && topics.length > 1) {
+    throw new LogdockError(
+      'INVALID_ARGUMENT',
+      `an offset in ${what} needs its topic (one of ${topics.join(', ')}) and partition`,
+    );
+  }
+  const topic = target.topic ?? topics[0];
+  const ofTopic = lanes.filter((l) => l.topic === topic);
+  if (ofTopic.length === 0) {
+    throw new LogdockError('UNKNOWN_TOPIC', `topic ${topic} is not in ${what}`);
+  }
+  if (target.partition === undefined && ofTopic.length > 1) {
+    throw new LogdockError(
+      'INVALID_ARGUMENT',
+      `offset ${target.offset}: say which partition of topic ${topic} (this view has ${ofTopic.length})`,
+    );
+  }
+  const lane =
+    target.partition === undefined
+      ? ofTopic[0]
+      : ofTopic.find((l) => l.partition === target.partition);
+  if (!lane) {
+    throw new LogdockError(
+      'UNKNOWN_PARTITION',
+      `partition ${target.partition} is not in this view of topic ${topic}; it shows ${ofTopic.map((p) => p.partition).join(', ')}`,
+    );
+  }
+  return lane;
+}
+
+function checkOffset(lane: Lane, offset: number): void {
+  if (offset >= lane.logStartOffset && offset < lane.logEndOffset) return;
+  const where = `partition ${lane.partition} of topic ${lane.topic}`;
+  if (lane.logEndOffset === lane.logStartOffset) {
     throw new LogdockError(
       'OFFSET_OUT_OF_RANGE',
-      `offset ${offset} is outside ${where}: it is empty (the next message gets offset ${part.logEndOffset})`,
+      `offset ${offset} is outside ${where}: it is empty (the next message gets offset ${lane.logEndOffset})`,
     );
   }
   throw new LogdockError(
     'OFFSET_OUT_OF_RANGE',
-    `offset ${offset} is outside ${where}: valid offsets are ${part.logStartOffset} to ${part.logEndOffset - 1}`,
+    `offset ${offset} is outside ${where}: valid offsets are ${lane.logStartOffset} to ${lane.logEndOffset - 1}`,
   );
 }

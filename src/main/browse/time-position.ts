@@ -1,8 +1,9 @@
-import type { MessageSource, PartitionEnds } from './partitions';
+import { laneKey, type Lane } from './lanes';
+import type { MessageSource } from './partitions';
 
 /**
- * How many messages of each partition come before a timestamp, i.e. the merged view's
- * positions at time T. Uses only "first offset at or after T" lookups (Kafka's
+ * How many messages of each lane (a partition of a topic) come before a timestamp, i.e. the
+ * merged view's positions at time T. Uses only "first offset at or after T" lookups (Kafka's
  * ListOffsets), memoised for the life of one request.
  *
  * Assumes timestamps do not go backwards inside a partition (LogAppendTime, or CreateTime
@@ -14,16 +15,15 @@ export class TimePositions {
 
   constructor(
     private readonly source: MessageSource,
-    private readonly topic: string,
-    readonly parts: PartitionEnds[],
+    readonly parts: Lane[],
   ) {}
 
   /** Messages of `part` with timestamp < t (0 .. logEnd - logStart). */
-  async before(part: PartitionEnds, t: number): Promise<number> {
-    const k = `${part.partition}:${t}`;
+  async before(part: Lane, t: number): Promise<number> {
+    const k = `${laneKey(part)}:${t}`;
     const cached = this.memo.get(k);
     if (cached !== undefined) return cached;
-    const found = await this.source.offsetForTimestamp(this.topic, part.partition, t);
+    const found = await this.source.offsetForTimestamp(part.topic, part.partition, t);
     const offset =
       found === null
         ? part.logEndOffset
@@ -33,11 +33,10 @@ export class TimePositions {
     return n;
   }
 
-  /** Messages of all partitions with timestamp < t. */
+  /** Messages of all lanes with timestamp < t (the lanes are asked at once). */
   async total(t: number): Promise<number> {
-    let sum = 0;
-    for (const p of this.parts) sum += await this.before(p, t);
-    return sum;
+    const counts = await Promise.all(this.parts.map((p) => this.before(p, t)));
+    return counts.reduce((a, b) => a + b, 0);
   }
 
   /**

@@ -15,6 +15,10 @@ import {
 } from '../../../src/main/api/dispatcher';
 import { createMessageStreams } from '../../../src/main/api/message-streams';
 import { createMessagesHandlers } from '../../../src/main/api/messages';
+import {
+  createTimelineHandlers,
+  createTimelineSubscriptions,
+} from '../../../src/main/api/timeline';
 import { createTopicsHandlers, createTopicsSubscriptions } from '../../../src/main/api/topics';
 import { openBroker, type Broker } from '../../../src/main/broker';
 import { LocalCluster, type Cluster } from '../../../src/main/cluster';
@@ -45,10 +49,12 @@ export async function openInspectHarness(
   const requests = {
     ...createTopicsHandlers(deps),
     ...createMessagesHandlers(deps),
+    ...createTimelineHandlers(deps),
   } as unknown as RequestHandlers;
   const subscriptions = {
     ...createTopicsSubscriptions(deps),
     ...createMessageStreams(deps),
+    ...createTimelineSubscriptions(deps),
   } as unknown as SubscriptionHandlers;
   const client = createInProcessClient(new Dispatcher(requests, subscriptions), context);
   return {

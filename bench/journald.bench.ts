@@ -30,13 +30,16 @@ function exportText(i: number): string {
 }
 
 async function writeJournal(path: string): Promise<void> {
-  const proc = spawn(JOURNAL_REMOTE, [`--output=${path}`, '-'], { stdio: ['pipe', 'ignore', 'ignore'] });
+  const proc = spawn(JOURNAL_REMOTE, [`--output=${path}`, '-'], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
   const done = new Promise<void>((r) => proc.on('exit', () => r()));
   let buf = '';
   for (let i = 0; i < ENTRIES; i++) {
     buf += exportText(i);
     if (buf.length > 1 << 20) {
-      if (!proc.stdin.write(buf)) await new Promise<void>((r) => proc.stdin.once('drain', () => r()));
+      if (!proc.stdin.write(buf))
+        await new Promise<void>((r) => proc.stdin.once('drain', () => r()));
       buf = '';
     }
   }
@@ -45,13 +48,23 @@ async function writeJournal(path: string): Promise<void> {
 }
 
 function rate(ms: number): string {
-  return `${Math.round((ENTRIES / ms) * 1000).toLocaleString('en-US').padStart(9)} entries/s (${ENTRIES} in ${Math.round(ms)} ms)`;
+  return `${Math.round((ENTRIES / ms) * 1000)
+    .toLocaleString('en-US')
+    .padStart(9)} entries/s (${ENTRIES} in ${Math.round(ms)} ms)`;
 }
 
-async function collect(dir: string, journals: string, fields: 'headers' | 'value'): Promise<number> {
+async function collect(
+  dir: string,
+  journals: string,
+  fields: 'headers' | 'value',
+): Promise<number> {
   const dataDir = join(dir, `data-${fields}`);
   const broker = await Broker.open({ dataDir, logger: silentLogger });
-  const manager = new CollectorManager({ cluster: new LocalCluster(broker), dataDir, defaultSource: false });
+  const manager = new CollectorManager({
+    cluster: new LocalCluster(broker),
+    dataDir,
+    defaultSource: false,
+  });
   try {
     await manager.start();
     const start = performance.now();
@@ -80,13 +93,23 @@ export async function run(): Promise<void> {
     await writeJournal(join(journals, 'bench.journal'));
     for (const output of ['export', 'json']) {
       const t0 = performance.now();
-      spawnSync('journalctl', [`--output=${output}`, '--all', '--no-pager', `--directory=${journals}`], {
-        stdio: ['ignore', 'ignore', 'ignore'],
-      });
-      console.log(`${`journalctl -o ${output} > /dev/null`.padEnd(40)} ${rate(performance.now() - t0)}`);
+      spawnSync(
+        'journalctl',
+        [`--output=${output}`, '--all', '--no-pager', `--directory=${journals}`],
+        {
+          stdio: ['ignore', 'ignore', 'ignore'],
+        },
+      );
+      console.log(
+        `${`journalctl -o ${output} > /dev/null`.padEnd(40)} ${rate(performance.now() - t0)}`,
+      );
     }
-    console.log(`${'journald source, fields: headers'.padEnd(40)} ${rate(await collect(dir, journals, 'headers'))}`);
-    console.log(`${'journald source, fields: value'.padEnd(40)} ${rate(await collect(dir, journals, 'value'))}`);
+    console.log(
+      `${'journald source, fields: headers'.padEnd(40)} ${rate(await collect(dir, journals, 'headers'))}`,
+    );
+    console.log(
+      `${'journald source, fields: value'.padEnd(40)} ${rate(await collect(dir, journals, 'value'))}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -12,17 +12,10 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
 import type { ApiClient } from '../src/common/api/contract';
-import {
-  createWebSocketClient,
-  type WebSocketConstructor,
-} from '../src/common/transport/websocket-client';
-import { createDispatcher } from '../src/main/api/handlers';
 import { openBroker } from '../src/main/broker';
-import { startHeadlessServer } from '../src/main/headless/server';
-import { silentLogger } from '../src/main/logger';
-import { openServices } from '../src/main/services';
+import { best } from './fixtures/best';
+import { openWebSocketApi } from './fixtures/ws-api';
 
 const quick = process.env.BENCH_QUICK === '1';
 const N = Number(process.env.BENCH_SEARCH_MESSAGES ?? (quick ? 300_000 : 2_000_000));
@@ -79,32 +72,13 @@ function grep(flags: string, regex: string, file: string) {
   return { ms: performance.now() - started, hits: Number(res.stdout.trim()) };
 }
 
-async function best<T extends { ms: number }>(f: () => Promise<T> | T): Promise<T> {
-  const runs: T[] = [];
-  for (let i = 0; i < 3; i++) runs.push(await f());
-  return runs.reduce((a, b) => (b.ms < a.ms ? b : a));
-}
-
 export async function run(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'logdock-bench-search-'));
   const dataDir = join(dir, 'data');
   const textFile = join(dir, 'lines.txt');
   try {
     await fill(dataDir, textFile);
-    const services = await openServices({ dataDir, mode: 'test', logger: silentLogger });
-    const server = await startHeadlessServer({
-      dispatcher: createDispatcher(services),
-      logger: silentLogger,
-      dataDir,
-      port: 0,
-      rendererDir: dir,
-    });
-    const api = createWebSocketClient({
-      url: server.apiUrl,
-      token: server.token,
-      WebSocket: WebSocket as unknown as WebSocketConstructor,
-      reconnect: false,
-    });
+    const { api, close } = await openWebSocketApi(dataDir, dir);
     try {
       const cases = [
         ['case-sensitive', 'req=12345[0-9]+ user', true, '-cE'],
@@ -125,9 +99,7 @@ export async function run(): Promise<void> {
         );
       }
     } finally {
-      api.close();
-      await server.close();
-      await services.close();
+      await close();
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import type { RequestDef, SubscriptionDef } from './define';
 import { systemRequests, systemSubscriptions } from './system';
 import { topicsRequests, topicsSubscriptions } from './topics';
 import { messagesRequests, messagesSubscriptions } from './messages';
+import { aggregateSubscriptions } from './aggregate';
 import { groupsRequests, groupsSubscriptions } from './groups';
 import { collectorsRequests, collectorsSubscriptions } from './collectors';
 import { settingsRequests, settingsSubscriptions } from './settings';
@@ -35,6 +36,7 @@ export const subscriptions = {
   ...systemSubscriptions,
   ...topicsSubscriptions,
   ...messagesSubscriptions,
+  ...aggregateSubscriptions,
   ...groupsSubscriptions,
   ...collectorsSubscriptions,
   ...settingsSubscriptions,

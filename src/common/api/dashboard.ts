@@ -36,6 +36,8 @@ export const dashboardRequests = {
     z
       .object({
         topic: z.string().min(1),
+        /** Only these partitions (the browser's choice); all when absent. */
+        partitions: z.array(z.number().int().nonnegative()).min(1).max(10_000).optional(),
         from: z.number().int().min(0),
         to: z.number().int().min(0),
         buckets: z.number().int().min(1).max(500).default(60),

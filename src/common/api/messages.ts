@@ -54,7 +54,7 @@ export const messageDetailSchema = messageRowSchema.omit({ index: true }).extend
 export type MessageDetail = z.output<typeof messageDetailSchema>;
 
 /** `null` = every partition of the topic. */
-const partitionsParam = z.array(partition).min(1).max(10_000).nullable().default(null);
+export const partitionsParam = z.array(partition).min(1).max(10_000).nullable().default(null);
 const previewBytes = z
   .number()
   .int()

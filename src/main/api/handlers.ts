@@ -2,6 +2,7 @@ import { LOCAL_CLUSTER } from '../../common/api/clusters';
 import { LogdockError } from '../../common/errors';
 import type { ClusterScope } from '../remote/connections';
 import type { Services } from '../services';
+import { createAggregateStreams } from './aggregate-stream';
 import { createClustersHandlers } from './clusters';
 import { createCollectorsHandlers, createCollectorsSubscriptions } from './collectors';
 import { createDashboardHandlers } from './dashboard';
@@ -61,6 +62,7 @@ export function createSubscriptionHandlers(
     ...createTopicsSubscriptions({ cluster, rateHistory: () => metrics.rateHistory() }),
     ...createMessageStreams({ cluster, dataDir }),
     ...createTimelineSubscriptions({ cluster }),
+    ...createAggregateStreams({ cluster }),
     ...createSettingsSubscriptions({ settings: services.settings }),
     ...createCollectorsSubscriptions({ collectors: services.collectors }),
   };

@@ -4,6 +4,8 @@ import { recordLevel } from './levels';
 
 export interface HistogramRequest {
   topic: string;
+  /** Only these partitions; all when absent. */
+  partitions?: number[];
   from: number;
   to: number;
   buckets: number;
@@ -19,6 +21,20 @@ export interface Histogram {
 
 const CHUNK = 1000;
 
+/** `n` equal time buckets over [from, to), every level counted 0. */
+export function emptyBuckets(
+  from: number,
+  to: number,
+  n: number,
+): Omit<Histogram, 'scanned' | 'truncated'> {
+  const bucketMs = Math.max(1, Math.ceil((to - from) / n));
+  const buckets = Array.from({ length: n }, (_, i) => ({
+    start: from + i * bucketMs,
+    counts: Object.fromEntries(LOG_LEVELS.map((l) => [l, 0])) as Record<LogLevel, number>,
+  }));
+  return { bucketMs, buckets };
+}
+
 /**
  * Counts a topic's messages with from <= timestamp < to per time bucket and level. Each
  * partition's window is found by timestamp lookup; when the window holds more than the
@@ -27,12 +43,11 @@ const CHUNK = 1000;
  * @throws LogdockError UNKNOWN_TOPIC.
  */
 export async function levelHistogram(cluster: Cluster, req: HistogramRequest): Promise<Histogram> {
-  const bucketMs = Math.max(1, Math.ceil((req.to - req.from) / req.buckets));
-  const buckets = Array.from({ length: req.buckets }, (_, i) => ({
-    start: req.from + i * bucketMs,
-    counts: Object.fromEntries(LOG_LEVELS.map((l) => [l, 0])) as Record<LogLevel, number>,
-  }));
-  const partitions = (await cluster.describeTopic(req.topic)).partitions;
+  const { bucketMs, buckets } = emptyBuckets(req.from, req.to, req.buckets);
+  const wanted = req.partitions && new Set(req.partitions);
+  const partitions = (await cluster.describeTopic(req.topic)).partitions.filter(
+    (p) => !wanted || wanted.has(p.partition),
+  );
   const share = Math.max(1, Math.floor(req.maxMessages / Math.max(1, partitions.length)));
   let scanned = 0;
   let truncated = false;

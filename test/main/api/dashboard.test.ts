@@ -81,6 +81,24 @@ describe('dashboard handlers', () => {
     expect(nonZero).toEqual([{ error: 1 }, { warn: 1, info: 1 }, { none: 1 }]);
   });
 
+  it('counts only the partitions the browser picked', async () => {
+    await h.broker.createTopic('logs', { partitions: 2 });
+    await h.broker.send([
+      { topic: 'logs', partition: 0, value: text('ERROR a'), headers: [], timestamp: T0 },
+      { topic: 'logs', partition: 1, value: text('WARN b'), headers: [], timestamp: T0 + 1 },
+      { topic: 'logs', partition: 1, value: text('WARN c'), headers: [], timestamp: T0 + 2 },
+    ]);
+    const hist = await h.client.call('dashboard.histogram', {
+      topic: 'logs',
+      partitions: [1],
+      from: T0,
+      to: T0 + 10,
+      buckets: 1,
+    });
+    expect(hist.scanned).toBe(2);
+    expect(hist.buckets[0].counts).toMatchObject({ error: 0, warn: 2 });
+  });
+
   it('reads only the newest messages of a large window and says so', async () => {
     await h.broker.createTopic('logs');
     await h.broker.send(

@@ -13,6 +13,7 @@ import {
   type RequestHandlers,
   type SubscriptionHandlers,
 } from '../../../src/main/api/dispatcher';
+import { createAggregateStreams } from '../../../src/main/api/aggregate-stream';
 import { createMessageStreams } from '../../../src/main/api/message-streams';
 import { createMessagesHandlers } from '../../../src/main/api/messages';
 import {
@@ -55,6 +56,7 @@ export async function openInspectHarness(
     ...createTopicsSubscriptions(deps),
     ...createMessageStreams(deps),
     ...createTimelineSubscriptions(deps),
+    ...createAggregateStreams(deps),
   } as unknown as SubscriptionHandlers;
   const client = createInProcessClient(new Dispatcher(requests, subscriptions), context);
   return {

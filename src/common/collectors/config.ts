@@ -64,13 +64,15 @@ export const parserSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('plain') }),
   z.object({
     type: z.literal('json'),
-    timestampField: z.string().default('time'),
+    /** Field holding the event time; absent: the first of `time`, `ts`, `@timestamp`, `timestamp`. */
+    timestampField: z.string().min(1).optional(),
     levelField: z.string().default('level'),
     messageField: z.string().default('msg'),
   }),
   z.object({
     type: z.literal('logfmt'),
-    timestampField: z.string().default('time'),
+    /** Field holding the event time; absent: the first of `time`, `ts`, `@timestamp`, `timestamp`. */
+    timestampField: z.string().min(1).optional(),
     levelField: z.string().default('level'),
     messageField: z.string().default('msg'),
   }),
@@ -90,6 +92,12 @@ const parsingSchema = z.object({
   parser: parserSchema.default({ type: 'plain' }),
   /** Zone of timestamps that carry none. */
   timezone: timezoneSchema,
+  /**
+   * The record's timestamp is the event time found in the line (the parser's timestamp, or
+   * one at the start of a plain line) when it is believable, the ingestion time kept in the
+   * `logdock.ingest-time` header; false: always the ingestion time.
+   */
+  timeFromLine: z.boolean().default(true),
   /** Where parsed fields go: record headers (`field.<name>`) or a JSON record value. */
   fields: z.enum(['headers', 'value']).default('headers'),
   maxLineBytes: z

@@ -4,7 +4,9 @@
  * per-record objects of `broker.send`. The headers shared by every line of the file
  * (`logdock.source`, `logdock.file`, `logdock.identity`) are encoded once; the per-line
  * offsets are written as ASCII digits in place. Used only for records without parsing
- * (plain parser): one timestamp per chunk, no per-record key logic.
+ * (plain parser), no per-record key logic. Each record has the chunk's ingestion time,
+ * or its event time (found at the start of its line) and then a `logdock.ingest-time`
+ * header, whose bytes are encoded once per chunk.
  *
  *   record := length:varint attributes:int8=0 timestampDelta:varlong offsetDelta:varint
  *             keyLength:varint key valueLength:varint value headerCount:varint header*
@@ -21,6 +23,7 @@ const OFFSET_KEY = Buffer.from(H.offset);
 const END_KEY = Buffer.from(H.end);
 const CUT_KEY = Buffer.from(H.cut);
 const INVALID_KEY = Buffer.from(H.invalid);
+const INGEST_KEY = Buffer.from(H.ingestTime);
 
 export class LineBatchEncoder {
   private readonly fixed: Buffer;
@@ -42,22 +45,33 @@ export class LineBatchEncoder {
 
   /**
    * Encodes events as concatenated batches of at most `maxBatchBytes` each (a single event
-   * larger than that gets a batch of its own).
+   * larger than that gets a batch of its own). `now` is the ingestion time; `eventTimes[i]`,
+   * when given and defined, is event i's own time.
    */
-  encode(events: EventLines[], timestamp: number, maxBatchBytes: number): Buffer {
+  encode(
+    events: EventLines[],
+    now: number,
+    maxBatchBytes: number,
+    eventTimes?: (number | undefined)[],
+  ): Buffer {
+    const chunk: Chunk = {
+      now,
+      times: eventTimes,
+      ingest: eventTimes ? numberHeaderBytes(INGEST_KEY, now) : EMPTY,
+    };
     const sizes = new Array<number>(events.length);
     const batches: { from: number; to: number; bytes: number }[] = [];
     let from = 0;
     let bytes = OVERHEAD;
     for (let i = 0; i < events.length; i++) {
-      const size = this.recordSize(events[i], i - from);
+      const size = this.recordSize(events, i, from, chunk);
       const total = varintSize(size) + size;
       if (i > from && bytes + total > maxBatchBytes) {
         batches.push({ from, to: i, bytes });
         from = i;
         bytes = OVERHEAD;
-        // offsetDelta restarts at 0, which may shorten the record by a byte or more.
-        const again = this.recordSize(events[i], 0);
+        // offsetDelta and timestampDelta restart, which may change the record's size.
+        const again = this.recordSize(events, i, i, chunk);
         sizes[i] = again;
         bytes += varintSize(again) + again;
         continue;
@@ -69,23 +83,34 @@ export class LineBatchEncoder {
     const out = Buffer.allocUnsafe(batches.reduce((n, b) => n + b.bytes, 0));
     let pos = 0;
     for (const b of batches) {
-      this.writeBatch(out, pos, events, sizes, b.from, b.to, b.bytes, timestamp);
+      this.writeBatch(out, pos, events, sizes, b, chunk);
       pos += b.bytes;
     }
     return out;
   }
 
-  private recordSize(ev: EventLines, offsetDelta: number): number {
-    let size = 1 + 1 + varintSize(offsetDelta);
+  private recordSize(events: EventLines[], i: number, from: number, chunk: Chunk): number {
+    const ev = events[i];
+    const delta = timeOf(chunk, i) - timeOf(chunk, from);
+    let size = 1 + varintSize(delta) + varintSize(i - from);
     size += this.key === null ? 1 : varintSize(this.key.length) + this.key.length;
     size += varintSize(ev.text.length) + ev.text.length;
-    const count =
-      this.fixedCount + 2 + (ev.cutFrom !== undefined ? 1 : 0) + (ev.invalid > 0 ? 1 : 0);
-    size += varintSize(count) + this.fixed.length;
+    size += varintSize(this.headerCount(ev, chunk, i)) + this.fixed.length;
     size += numberHeaderSize(OFFSET_KEY, ev.start) + numberHeaderSize(END_KEY, ev.end);
     if (ev.cutFrom !== undefined) size += numberHeaderSize(CUT_KEY, ev.cutFrom);
     if (ev.invalid > 0) size += numberHeaderSize(INVALID_KEY, ev.invalid);
+    if (hasEventTime(chunk, i)) size += chunk.ingest.length;
     return size;
+  }
+
+  private headerCount(ev: EventLines, chunk: Chunk, i: number): number {
+    return (
+      this.fixedCount +
+      2 +
+      (ev.cutFrom !== undefined ? 1 : 0) +
+      (ev.invalid > 0 ? 1 : 0) +
+      (hasEventTime(chunk, i) ? 1 : 0)
+    );
   }
 
   private writeBatch(
@@ -93,19 +118,21 @@ export class LineBatchEncoder {
     start: number,
     events: EventLines[],
     sizes: number[],
-    from: number,
-    to: number,
-    bytes: number,
-    timestamp: number,
+    { from, to, bytes }: { from: number; to: number; bytes: number },
+    chunk: Chunk,
   ): void {
+    const base = timeOf(chunk, from);
+    let max = base;
+    for (let i = from + 1; i < to; i++) max = Math.max(max, timeOf(chunk, i));
     buf.writeBigInt64BE(0n, start);
     buf.writeInt32BE(bytes - LOG_OVERHEAD, start + 8);
     buf.writeInt32BE(-1, start + 12); // partition leader epoch
     buf.writeInt8(2, start + 16); // magic
     buf.writeInt16BE(0, start + 21); // attributes: no compression, CreateTime
     buf.writeInt32BE(to - from - 1, start + 23); // last offset delta
-    buf.writeBigInt64BE(BigInt(timestamp), start + 27);
-    buf.writeBigInt64BE(BigInt(timestamp), start + 35);
+    buf.writeBigInt64BE(BigInt(base), start + 27);
+    // The largest of the batch, not the last: event times need not be in order.
+    buf.writeBigInt64BE(BigInt(max), start + 35);
     buf.writeBigInt64BE(-1n, start + 43); // producer id
     buf.writeInt16BE(-1, start + 51); // producer epoch
     buf.writeInt32BE(-1, start + 53); // base sequence
@@ -115,7 +142,7 @@ export class LineBatchEncoder {
       const ev = events[i];
       pos = writeVarint(buf, pos, sizes[i]);
       buf[pos++] = 0; // attributes
-      buf[pos++] = 0; // timestamp delta (zigzag 0)
+      pos = writeVarint(buf, pos, timeOf(chunk, i) - base);
       pos = writeVarint(buf, pos, i - from);
       if (this.key === null) {
         buf[pos++] = 1; // zigzag(-1)
@@ -128,18 +155,43 @@ export class LineBatchEncoder {
       // TypedArray#set: a native copy without Buffer#copy's argument handling.
       buf.set(ev.text, pos);
       pos += ev.text.length;
-      const count =
-        this.fixedCount + 2 + (ev.cutFrom !== undefined ? 1 : 0) + (ev.invalid > 0 ? 1 : 0);
-      pos = writeVarint(buf, pos, count);
+      pos = writeVarint(buf, pos, this.headerCount(ev, chunk, i));
       buf.set(this.fixed, pos);
       pos += this.fixed.length;
       pos = writeNumberHeader(buf, pos, OFFSET_KEY, ev.start);
       pos = writeNumberHeader(buf, pos, END_KEY, ev.end);
       if (ev.cutFrom !== undefined) pos = writeNumberHeader(buf, pos, CUT_KEY, ev.cutFrom);
       if (ev.invalid > 0) pos = writeNumberHeader(buf, pos, INVALID_KEY, ev.invalid);
+      if (hasEventTime(chunk, i)) {
+        buf.set(chunk.ingest, pos);
+        pos += chunk.ingest.length;
+      }
     }
     buf.writeUInt32BE(crc32c(buf.subarray(start + 21, start + bytes)), start + 17);
   }
+}
+
+interface Chunk {
+  now: number;
+  times: (number | undefined)[] | undefined;
+  /** The encoded `logdock.ingest-time` header of the chunk. */
+  ingest: Buffer;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function hasEventTime(chunk: Chunk, i: number): boolean {
+  return chunk.times !== undefined && chunk.times[i] !== undefined;
+}
+
+function timeOf(chunk: Chunk, i: number): number {
+  return chunk.times?.[i] ?? chunk.now;
+}
+
+function numberHeaderBytes(key: Buffer, n: number): Buffer {
+  const b = Buffer.alloc(numberHeaderSize(key, n));
+  writeNumberHeader(b, 0, key, n);
+  return b;
 }
 
 function digits(n: number): number {
@@ -173,7 +225,7 @@ function writeNumberHeader(buf: Buffer, pos: number, key: Buffer, n: number): nu
   return pos + d;
 }
 
-/** Size of a zigzag varint (values here are below 2^31). */
+/** Size of a zigzag varint (values here are within ±2^51: timestamp deltas, lengths). */
 function varintSize(n: number): number {
   let v = n >= 0 ? n * 2 : -n * 2 - 1;
   let size = 1;

@@ -27,6 +27,7 @@ import {
 import { LineSplitter, type Line } from './lines';
 import { MultilineJoiner, type EventLines } from './multiline';
 import type { Parser } from './parsers';
+import { timeAtLineStart } from './parsers/line-time';
 import { H, buildRecord, fixedHeader } from './record';
 import type { Semaphore } from './semaphore';
 import { TrackedFile } from './tracked-file';
@@ -490,6 +491,8 @@ export class FileWatcher implements DescriptorHolder {
       pathKey: t.pathKey,
       partition: t.partition,
       now,
+      timeFromLine: config.timeFromLine,
+      timezone: config.timezone,
     };
     const records: ProduceRecord[] = new Array(events.length);
     let parseErrors = 0;
@@ -516,7 +519,8 @@ export class FileWatcher implements DescriptorHolder {
     const { config, cluster } = this.host;
     const key = config.key.type === 'path' ? t.pathKey : null;
     t.encoder ??= new LineBatchEncoder(t.fixedHeaders, key);
-    const batches = t.encoder.encode(events, now, this.host.maxBatchBytes);
+    const times = config.timeFromLine ? lineTimes(events, config.timezone, now) : undefined;
+    const batches = t.encoder.encode(events, now, this.host.maxBatchBytes, times);
     // The partition is asked for inside the chain, so the append is tracked from this call.
     await this.commitAfter(
       gate.then(async () =>
@@ -601,4 +605,11 @@ function countEvents(events: EventLines[], parseErrors: number): Counts {
 /** A line or event must fit in one batch the topic accepts, headers included. */
 function lineLimit(config: FileSourceConfig, maxBatchBytes: number): number {
   return Math.max(16, Math.min(config.maxLineBytes, maxBatchBytes - 4096));
+}
+
+/** The event time at the start of each event's first line, where there is one. */
+function lineTimes(events: EventLines[], timezone: string, now: number): (number | undefined)[] {
+  const out = new Array<number | undefined>(events.length);
+  for (let i = 0; i < events.length; i++) out[i] = timeAtLineStart(events[i].text, timezone, now);
+  return out;
 }

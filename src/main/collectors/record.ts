@@ -9,6 +9,7 @@
 import type { ProduceRecord } from '../cluster';
 import type { RecordHeader } from '../storage/api';
 import type { Parsed, Parser } from './parsers';
+import { sensibleTime, timeAtLineStart } from './parsers/line-time';
 
 export const H = {
   source: 'logdock.source',
@@ -22,6 +23,7 @@ export const H = {
   stream: 'logdock.stream',
   event: 'logdock.event',
   exitCode: 'logdock.exit-code',
+  ingestTime: 'logdock.ingest-time',
   level: 'level',
 } as const;
 
@@ -43,7 +45,16 @@ export interface RecordContext {
   /** Key when `key.type` is `path`. */
   pathKey?: Buffer;
   partition?: number;
+  /** Ingestion time, epoch ms. */
   now: number;
+  /**
+   * Take the record's timestamp from the line (the parser's, else one at the start of the
+   * line) when it is believable; the ingestion time then goes to `logdock.ingest-time`.
+   * Off: the record's timestamp is the ingestion time.
+   */
+  timeFromLine: boolean;
+  /** Zone of line timestamps that carry none. */
+  timezone: string;
 }
 
 export interface BuiltRecord {
@@ -63,7 +74,7 @@ export function buildRecord(event: EventInput, ctx: RecordContext): BuiltRecord 
   if (event.invalid > 0)
     headers.push({ key: H.invalid, value: Buffer.from(String(event.invalid)) });
   let value: Buffer = event.text;
-  let timestamp = ctx.now;
+  let eventTime: number | undefined;
   let key: Buffer | null = ctx.key.type === 'path' ? (ctx.pathKey ?? null) : null;
   let parseError = false;
   if (ctx.parser) {
@@ -78,7 +89,7 @@ export function buildRecord(event: EventInput, ctx: RecordContext): BuiltRecord 
       parseError = true;
       headers.push({ key: H.parseError, value: Buffer.from(parsed.error) });
     } else {
-      if (parsed.timestamp !== undefined) timestamp = parsed.timestamp;
+      eventTime = sensibleTime(parsed.timestamp, ctx.now);
       if (ctx.fields === 'value') {
         value = Buffer.from(JSON.stringify(structured(parsed, text)));
         if (parsed.level !== undefined)
@@ -98,6 +109,14 @@ export function buildRecord(event: EventInput, ctx: RecordContext): BuiltRecord 
       }
     }
   }
+  let timestamp = ctx.now;
+  if (ctx.timeFromLine) {
+    eventTime ??= timeAtLineStart(event.text, ctx.timezone, ctx.now);
+    if (eventTime !== undefined) {
+      timestamp = eventTime;
+      headers.push(ingestTimeHeader(ctx.now));
+    }
+  }
   const record: ProduceRecord = { topic: ctx.topic, key, value, headers, timestamp };
   if (ctx.partition !== undefined && ctx.key.type === 'none') record.partition = ctx.partition;
   return { record, parseError };
@@ -110,6 +129,11 @@ function structured(parsed: Parsed, raw: string): Record<string, unknown> {
   out.message = parsed.message ?? raw;
   if (parsed.fields && Object.keys(parsed.fields).length > 0) out.fields = parsed.fields;
   return out;
+}
+
+/** `logdock.ingest-time: <epoch ms>`, beside a record whose timestamp came from its line. */
+export function ingestTimeHeader(now: number): RecordHeader {
+  return { key: H.ingestTime, value: Buffer.from(String(now)) };
 }
 
 /** Reads a header as a string, or undefined. */

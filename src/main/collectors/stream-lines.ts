@@ -21,7 +21,10 @@ export class StreamLines {
 
   constructor(
     private readonly topic: string,
-    private readonly parsing: Pick<ParsingConfig, 'encoding' | 'maxLineBytes' | 'fields'>,
+    private readonly parsing: Pick<
+      ParsingConfig,
+      'encoding' | 'maxLineBytes' | 'fields' | 'timeFromLine' | 'timezone'
+    >,
     private readonly parser: Parser | null,
     private readonly headers: RecordHeader[],
     private readonly counters: StreamCounters,
@@ -54,6 +57,8 @@ export class StreamLines {
           fields: this.parsing.fields,
           key: { type: 'none' },
           now,
+          timeFromLine: this.parsing.timeFromLine,
+          timezone: this.parsing.timezone,
         },
       );
       out.push(record);

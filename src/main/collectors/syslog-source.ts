@@ -164,6 +164,8 @@ export class SyslogSource extends QueuedSource<SyslogSourceConfig> implements So
         fields: 'headers',
         key: { type: 'none' },
         now: this.deps.clock(),
+        timeFromLine: true,
+        timezone: this.config.timezone,
       },
     );
     this.counters.lines++;

@@ -71,7 +71,13 @@ export async function pipe(input: NodeJS.ReadableStream, opts: PipeOptions): Pro
   const counters = { lines: 0, cutLines: 0, parseErrors: 0 };
   const lines = new StreamLines(
     opts.topic,
-    { encoding, maxLineBytes: 1024 * 1024, fields: 'headers' },
+    {
+      encoding,
+      maxLineBytes: 1024 * 1024,
+      fields: 'headers',
+      timeFromLine: true,
+      timezone: 'local',
+    },
     createParser(parserConfig.data, 'local'),
     [fixedHeader(H.source, 'pipe')],
     counters,

@@ -8,6 +8,7 @@ import type { ParserConfig } from '../../../common/collectors/config';
 import { compileLinearRegex } from '../../../common/regex/linear-regex';
 import { parseLogfmt } from './logfmt';
 import { parseRfc3164, parseRfc5424 } from './syslog';
+import { TIME_FIELDS } from './line-time';
 import { parseTimestamp } from './time';
 import type { Parsed, Parser } from './types';
 
@@ -83,7 +84,7 @@ function parseJsonObject(text: string): Record<string, unknown> | Error {
 }
 
 interface NamedFields {
-  timestampField: string;
+  timestampField?: string;
   levelField: string;
   messageField: string;
 }
@@ -91,8 +92,9 @@ interface NamedFields {
 function fromObject(obj: Record<string, unknown> | Error, names: NamedFields, tz: string): Parsed {
   if (obj instanceof Error) return { error: obj.message };
   const parsed: Parsed = { fields: {} };
+  const timeKey = names.timestampField ?? TIME_FIELDS.find((k) => k in obj);
   for (const [key, value] of Object.entries(obj)) {
-    if (key === names.timestampField) {
+    if (key === timeKey) {
       parsed.timestamp = parseTimestamp(value, tz);
       if (parsed.timestamp === undefined) parsed.fields![key] = stringify(value);
     } else if (key === names.levelField && value !== null && typeof value !== 'object') {

@@ -169,7 +169,13 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     const connections = new ClusterConnections(clusters, { name: LOCAL_CLUSTER, cluster, metrics });
     closers.push({ name: 'remote clusters', close: () => connections.close() });
 
-    const replay = new ReplayManager(cluster, { compileFilter: compileQuery });
+    const replay = new ReplayManager(cluster, {
+      compileFilter: compileQuery,
+      clusters: async (name) => ({
+        cluster: connections.scope(name).cluster,
+        readOnly: (await clusters.view(name)).readOnly,
+      }),
+    });
     closers.push({ name: 'replay', close: () => replay.close() });
 
     const collectors = new CollectorManager({ cluster, dataDir, logger });

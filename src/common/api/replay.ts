@@ -1,10 +1,14 @@
 import { z } from 'zod';
+import { clusterNameSchema } from './clusters';
 import { request } from './define';
 import { searchQuerySchema } from './messages';
 
 // Replay, the debugging workflow: copy a range of a topic into another topic, into a file,
 // or move a consumer group to the start of the range so the service being debugged
 // consumes it again. Jobs run in the main process; the UI polls their progress.
+// Source and target may be on different clusters (docs/clusters.md, Replay across clusters):
+// a range of a production topic into `local` to debug it offline, or local records into a
+// remote topic (refused with FORBIDDEN when that cluster is read-only).
 
 const topicName = z.string().min(1).max(249);
 
@@ -17,6 +21,11 @@ export const rangeBoundSchema = z.discriminatedUnion('kind', [
 ]);
 
 export const replayRangeSchema = z.object({
+  /**
+   * The cluster the range is read from; absent = the cluster the request is about (its
+   * `cluster`, else `local`). Jobs carry it filled in.
+   */
+  cluster: clusterNameSchema.optional(),
   topic: topicName,
   /** One partition, or every partition of the topic when omitted. */
   partition: z.number().int().min(0).optional(),
@@ -31,6 +40,8 @@ export const replayRangeSchema = z.object({
 export const replayTargetSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('topic'),
+    /** The cluster written to; absent = the range's cluster. Jobs carry it filled in. */
+    cluster: clusterNameSchema.optional(),
     topic: topicName,
     /** Create the topic when it does not exist, with this many partitions. */
     createPartitions: z.number().int().min(1).max(10_000).optional(),

@@ -1,5 +1,4 @@
 import { LOCAL_CLUSTER } from '../../common/api/clusters';
-import { LogdockError } from '../../common/errors';
 import type { ClusterScope } from '../remote/connections';
 import type { Services } from '../services';
 import { createAggregateStreams } from './aggregate-stream';
@@ -35,7 +34,6 @@ export function createRequestHandlers(
   const { dataDir } = services;
   const { cluster, metrics } = scope;
   const topicsDeps = { cluster, rateHistory: () => metrics.rateHistory() };
-  const replay = createReplayHandlers({ replay: services.replay });
   return {
     ...createSystemHandlers(services),
     ...createTopicsHandlers(topicsDeps),
@@ -44,7 +42,7 @@ export function createRequestHandlers(
     ...createTimelineHandlers({ cluster }),
     ...createGroupsHandlers({ cluster, metrics }),
     ...createDashboardHandlers({ cluster, metrics }),
-    ...(scope.name === LOCAL_CLUSTER ? replay : localOnly(replay, scope.name, 'replay')),
+    ...createReplayHandlers({ replay: services.replay, cluster: scope.name }),
     ...createSettingsHandlers({ settings: services.settings }),
     ...createCollectorsHandlers({ collectors: services.collectors }),
     ...createClustersHandlers({ clusters: services.clusters }),
@@ -97,19 +95,4 @@ export function createDispatcher(services: Services): Dispatcher {
 
 function localScope(services: Services): ClusterScope {
   return { name: LOCAL_CLUSTER, cluster: services.cluster, metrics: services.metrics };
-}
-
-/** Handlers of a feature that needs the embedded broker, answering UNSUPPORTED elsewhere. */
-function localOnly<D extends Record<string, unknown>>(
-  handlers: D,
-  cluster: string,
-  what: string,
-): D {
-  const refuse = () => {
-    throw new LogdockError(
-      'UNSUPPORTED',
-      `${what} runs on the local cluster only; cluster ${cluster} is remote (docs/clusters.md)`,
-    );
-  };
-  return Object.fromEntries(Object.keys(handlers).map((name) => [name, refuse])) as D;
 }

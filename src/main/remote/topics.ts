@@ -34,13 +34,16 @@ export async function describeTopics(
   cluster: string,
 ): Promise<TopicDescription[]> {
   if (names.length === 0) return [];
-  const present = names.length === 1 ? names : await existing(admin, names, cluster);
+  let present = names.length === 1 ? names : await existing(admin, names, cluster);
   if (present.length === 0) return [];
   const metadata = await topicMetadata(admin, present, cluster, true).catch((err: unknown) => {
     if (err instanceof LogdockError && err.code === 'UNKNOWN_TOPIC') return null;
     throw err;
   });
   if (!metadata) return [];
+  // The client keeps no metadata of internal topics (__consumer_offsets): they are left out
+  // rather than described without partitions.
+  present = present.filter((n) => metadata.topics.get(n) !== undefined);
   const [start, end, configs] = await Promise.all([
     listOffsets(admin, metadata.topics, present, EARLIEST, cluster),
     listOffsets(admin, metadata.topics, present, LATEST, cluster),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { LOCAL_CLUSTER } from '../../common/api/clusters';
 import type { SearchQuery } from '../../common/api/messages';
 import type { ReplayJob, ReplayRange, ReplayTarget } from '../../common/api/replay';
 import { LogdockError } from '../../common/errors';
@@ -12,7 +13,21 @@ export type FilterCompiler = (
   query: SearchQuery,
 ) => (record: StoredRecord, partition: number) => boolean;
 
+/** A cluster by name as replay needs it: the cluster, and whether it refuses writes. */
+export interface ReplayEndpoint {
+  cluster: Cluster;
+  readOnly: boolean;
+}
+
+/** Finds a cluster by name; throws NOT_FOUND for an unknown one. */
+export type ReplayClusters = (name: string) => Promise<ReplayEndpoint>;
+
 export interface ReplayOptions {
+  /**
+   * Other clusters, for ranges and targets that name one. Without it only the manager's own
+   * cluster (`local`) can be named.
+   */
+  clusters?: ReplayClusters;
   /** Without it, a range with a filter is refused (UNSUPPORTED). */
   compileFilter?: FilterCompiler;
   /** Messages read per chunk; memory holds about one chunk. Default 500. */
@@ -37,16 +52,17 @@ interface RunningJob {
  */
 export class ReplayManager {
   private readonly jobs = new Map<string, RunningJob>();
-  private readonly chunkRecords: number;
-  private readonly chunkBytes: number;
+  private readonly chunks: { records: number; bytes: number };
   private readonly keepJobs: number;
 
   constructor(
     private readonly cluster: Cluster,
     private readonly options: ReplayOptions = {},
   ) {
-    this.chunkRecords = options.chunkRecords ?? 500;
-    this.chunkBytes = options.chunkBytes ?? 1024 * 1024;
+    this.chunks = {
+      records: options.chunkRecords ?? 500,
+      bytes: options.chunkBytes ?? 1024 * 1024,
+    };
     this.keepJobs = options.keepJobs ?? 50;
   }
 
@@ -56,9 +72,23 @@ export class ReplayManager {
    * @throws LogdockError UNKNOWN_TOPIC / UNKNOWN_PARTITION for the source, INVALID_ARGUMENT,
    *   ALREADY_EXISTS (file), GROUP_NOT_EMPTY (group target), UNSUPPORTED (filter without engine).
    */
-  async start(range: ReplayRange, target: ReplayTarget): Promise<ReplayJob> {
+  async start(rangeIn: ReplayRange, targetIn: ReplayTarget): Promise<ReplayJob> {
+    const range = { ...rangeIn, cluster: rangeIn.cluster ?? LOCAL_CLUSTER };
+    const target =
+      targetIn.kind === 'topic'
+        ? { ...targetIn, cluster: targetIn.cluster ?? range.cluster }
+        : targetIn;
     const filter = this.compile(range, target);
-    const partitions = await resolveRange(this.cluster, range);
+    const source = await this.endpoint(range.cluster);
+    const into = target.kind === 'topic' ? await this.endpoint(target.cluster) : source;
+    if (target.kind !== 'file' && into.readOnly) {
+      const where = target.kind === 'topic' ? `topic ${target.topic}` : `group ${target.groupId}`;
+      throw new LogdockError(
+        'FORBIDDEN',
+        `cluster ${target.kind === 'topic' ? target.cluster : range.cluster} is read-only: refused to replay into ${where}`,
+      );
+    }
+    const partitions = await resolveRange(source.cluster, range);
     const job: ReplayJob = {
       id: randomUUID(),
       range,
@@ -73,7 +103,7 @@ export class ReplayManager {
       partitions,
     };
     if (target.kind === 'group') {
-      await this.moveGroup(range.topic, partitions, target.groupId);
+      await this.moveGroup(source.cluster, range.topic, partitions, target.groupId);
       this.finish(job, 'done', null);
       job.written = job.total;
       this.remember({ job, abort: new AbortController(), done: Promise.resolve() });
@@ -82,7 +112,8 @@ export class ReplayManager {
     const sink =
       target.kind === 'topic'
         ? await openTopicSink(
-            this.cluster,
+            { cluster: into.cluster, sameCluster: target.cluster === range.cluster },
+            source.cluster,
             range.topic,
             partitions.map((p) => p.partition),
             target,
@@ -90,7 +121,7 @@ export class ReplayManager {
         : await openFileSink(range.topic, target);
     const abort = new AbortController();
     const running: RunningJob = { job, abort, done: Promise.resolve() };
-    running.done = this.copy(job, partitions, sink, filter, abort.signal);
+    running.done = this.copy(source.cluster, job, partitions, sink, filter, abort.signal);
     this.remember(running);
     return structuredClone(job);
   }
@@ -132,6 +163,12 @@ export class ReplayManager {
     await Promise.all([...this.jobs.values()].map((r) => r.done));
   }
 
+  private async endpoint(name: string): Promise<ReplayEndpoint> {
+    if (name === LOCAL_CLUSTER) return { cluster: this.cluster, readOnly: false };
+    if (!this.options.clusters) throw new LogdockError('NOT_FOUND', `no cluster named ${name}`);
+    return this.options.clusters(name);
+  }
+
   private compile(
     range: ReplayRange,
     target: ReplayTarget,
@@ -153,11 +190,12 @@ export class ReplayManager {
   }
 
   private async moveGroup(
+    cluster: Cluster,
     topic: string,
     partitions: PartitionRange[],
     groupId: string,
   ): Promise<void> {
-    const group = await this.describeGroupOrNull(groupId);
+    const group = await describeGroupOrNull(cluster, groupId);
     if (group && group.members > 0) {
       throw new LogdockError(
         'GROUP_NOT_EMPTY',
@@ -165,7 +203,7 @@ export class ReplayManager {
       );
     }
     for (const p of partitions) {
-      await this.cluster.resetGroupOffsets(
+      await cluster.resetGroupOffsets(
         groupId,
         { topic, partition: p.partition, spec: { kind: 'offset', offset: p.startOffset } },
         { dryRun: false },
@@ -173,16 +211,8 @@ export class ReplayManager {
     }
   }
 
-  private async describeGroupOrNull(groupId: string): Promise<{ members: number } | null> {
-    try {
-      return await this.cluster.describeGroup(groupId);
-    } catch (err) {
-      if (err instanceof LogdockError && err.code === 'UNKNOWN_GROUP') return null;
-      throw err;
-    }
-  }
-
   private async copy(
+    source: Cluster,
     job: ReplayJob,
     partitions: PartitionRange[],
     sink: ReplaySink,
@@ -192,7 +222,7 @@ export class ReplayManager {
     let error: string | null = null;
     try {
       for (const p of partitions) {
-        await this.copyPartition(job, p, sink, filter, signal);
+        await copyPartition(source, this.chunks, job, p, sink, filter, signal);
         if (signal.aborted) break;
       }
     } catch (err) {
@@ -204,41 +234,6 @@ export class ReplayManager {
       error ??= (err as Error).message;
     }
     this.finish(job, error ? 'failed' : signal.aborted ? 'cancelled' : 'done', error);
-  }
-
-  private async copyPartition(
-    job: ReplayJob,
-    range: PartitionRange,
-    sink: ReplaySink,
-    filter: ((r: StoredRecord, partition: number) => boolean) | null,
-    signal: AbortSignal,
-  ): Promise<void> {
-    const topic = job.range.topic;
-    let offset = range.startOffset;
-    while (offset < range.endOffset && !signal.aborted) {
-      let records = await this.cluster.readRecords(topic, range.partition, offset, {
-        maxRecords: Math.min(this.chunkRecords, range.endOffset - offset),
-        maxBytes: this.chunkBytes,
-      });
-      records = records.filter((r) => r.offset >= offset && r.offset < range.endOffset);
-      if (records.length === 0) {
-        // Retention may have deleted the rest of the range since it was resolved.
-        const start =
-          (await this.cluster.describeTopic(topic)).partitions[range.partition]?.logStartOffset ??
-          offset;
-        if (start > offset) {
-          job.scanned += Math.min(start, range.endOffset) - offset;
-          offset = start;
-          continue;
-        }
-        break;
-      }
-      const chosen = filter ? records.filter((r) => filter(r, range.partition)) : records;
-      if (chosen.length > 0) await sink.write(range.partition, chosen);
-      job.scanned += records[records.length - 1].offset + 1 - offset;
-      job.written += chosen.length;
-      offset = records[records.length - 1].offset + 1;
-    }
   }
 
   private finish(job: ReplayJob, state: ReplayJob['state'], error: string | null): void {
@@ -259,5 +254,54 @@ export class ReplayManager {
     const running = this.jobs.get(id);
     if (!running) throw new LogdockError('NOT_FOUND', `no replay job ${id}`);
     return running;
+  }
+}
+
+/** Copies one partition's range chunk by chunk, counting progress into the job. */
+async function copyPartition(
+  cluster: Cluster,
+  chunk: { records: number; bytes: number },
+  job: ReplayJob,
+  range: PartitionRange,
+  sink: ReplaySink,
+  filter: ((r: StoredRecord, partition: number) => boolean) | null,
+  signal: AbortSignal,
+): Promise<void> {
+  const topic = job.range.topic;
+  let offset = range.startOffset;
+  while (offset < range.endOffset && !signal.aborted) {
+    let records = await cluster.readRecords(topic, range.partition, offset, {
+      maxRecords: Math.min(chunk.records, range.endOffset - offset),
+      maxBytes: chunk.bytes,
+    });
+    records = records.filter((r) => r.offset >= offset && r.offset < range.endOffset);
+    if (records.length === 0) {
+      // Retention may have deleted the rest of the range since it was resolved.
+      const start =
+        (await cluster.describeTopic(topic)).partitions[range.partition]?.logStartOffset ?? offset;
+      if (start > offset) {
+        job.scanned += Math.min(start, range.endOffset) - offset;
+        offset = start;
+        continue;
+      }
+      break;
+    }
+    const chosen = filter ? records.filter((r) => filter(r, range.partition)) : records;
+    if (chosen.length > 0) await sink.write(range.partition, chosen);
+    job.scanned += records[records.length - 1].offset + 1 - offset;
+    job.written += chosen.length;
+    offset = records[records.length - 1].offset + 1;
+  }
+}
+
+async function describeGroupOrNull(
+  cluster: Cluster,
+  groupId: string,
+): Promise<{ members: number } | null> {
+  try {
+    return await cluster.describeGroup(groupId);
+  } catch (err) {
+    if (err instanceof LogdockError && err.code === 'UNKNOWN_GROUP') return null;
+    throw err;
   }
 }

@@ -19,31 +19,35 @@ type TopicTarget = Extract<ReplayTarget, { kind: 'topic' }>;
 type FileTarget = Extract<ReplayTarget, { kind: 'file' }>;
 
 /**
- * A sink producing into a topic of the cluster, creating the topic when missing.
- * @throws LogdockError INVALID_ARGUMENT when the target is the source topic (it would read
- *   its own output) or keepPartitions needs partitions the target lacks.
+ * A sink producing into a topic of `into.cluster` (the source's or another), creating the
+ * topic when missing with as many partitions as the source topic unless told.
+ * @throws LogdockError INVALID_ARGUMENT when the target is the source topic on the same
+ *   cluster (it would read its own output) or keepPartitions needs partitions the target lacks.
  */
 export async function openTopicSink(
-  cluster: Cluster,
+  into: { cluster: Cluster; sameCluster: boolean },
+  source: Cluster,
   sourceTopic: string,
   sourcePartitions: number[],
   target: TopicTarget,
 ): Promise<ReplaySink> {
-  if (target.topic === sourceTopic) {
+  const cluster = into.cluster;
+  if (into.sameCluster && target.topic === sourceTopic) {
     throw new LogdockError(
       'INVALID_ARGUMENT',
       `replay target topic ${target.topic} is the source topic`,
     );
   }
-  const exists = (await cluster.listTopics({ includeInternal: true })).some(
-    (t) => t.name === target.topic,
-  );
-  const partitionCount = exists
-    ? (await cluster.describeTopic(target.topic)).partitions.length
+  const existing = await cluster.describeTopic(target.topic).catch((err: unknown) => {
+    if (err instanceof LogdockError && err.code === 'UNKNOWN_TOPIC') return null;
+    throw err;
+  });
+  const partitionCount = existing
+    ? existing.partitions.length
     : (
         await cluster.createTopic(target.topic, {
           partitions:
-            target.createPartitions ?? (await cluster.describeTopic(sourceTopic)).partitions.length,
+            target.createPartitions ?? (await source.describeTopic(sourceTopic)).partitions.length,
         })
       ).partitions.length;
   const highest = Math.max(-1, ...sourcePartitions);

@@ -113,7 +113,14 @@ describe('requests routed by cluster name', () => {
       ),
     ).toBe('FORBIDDEN');
     expect(ld.broker.describeTopic('payments').partitions[0].logEndOffset).toBe(10);
-    expect(await codeOf(api.call('replay.list', { cluster: 'prod' } as never))).toBe('UNSUPPORTED');
+    expect(
+      await codeOf(
+        api.call('replay.start', {
+          range: { topic: 'payments', from: { kind: 'earliest' }, to: { kind: 'latest' } },
+          target: { kind: 'topic', cluster: 'prod', topic: 'copy' },
+        }),
+      ),
+    ).toBe('FORBIDDEN');
     expect(
       await codeOf(api.call('topicSettings.segments', { cluster: 'prod', topic: 'payments' })),
     ).toBe('UNSUPPORTED');

@@ -60,7 +60,7 @@ export async function openOpsHarness(): Promise<OpsHarness> {
     ...createGroupsHandlers({ cluster, metrics }),
     ...createTopicSettingsHandlers({ cluster }),
     ...createDashboardHandlers({ cluster, metrics }),
-    ...createReplayHandlers({ replay }),
+    ...createReplayHandlers({ replay, cluster: 'local' }),
     ...createSettingsHandlers({ settings }),
     ...createCollectorsHandlers({ collectors }),
   } as unknown as RequestHandlers;

@@ -8,7 +8,8 @@ import type { TopicConfigs } from '../../broker/api';
 import { TOPIC_CONFIG_KEYS } from '../../broker/topic-configs';
 import type { Handler, RequestContext } from '../context';
 import { KafkaError } from '../errors';
-import { asArray, errorFields, type Struct } from './util';
+import type * as T from '../generated/types';
+import { errorFields } from './util';
 
 const TOPIC = 2;
 const BROKER = 4;
@@ -45,7 +46,10 @@ const TYPES: Record<keyof TopicConfigs, number> = {
 };
 
 /** Config entries in the shape of DescribeConfigs results and CreateTopics' `configs`. */
-export function configEntries(configs: TopicConfigs, only?: Set<string>): Struct[] {
+export function configEntries(
+  configs: TopicConfigs,
+  only?: Set<string>,
+): T.DescribeConfigsResponseDescribeConfigsResourceResult[] {
   return TOPIC_CONFIG_KEYS.filter((k) => !only || only.has(k)).map((name) => {
     const value = String(configs[name]);
     const isDefault = value === KAFKA_DEFAULTS[name];
@@ -63,9 +67,12 @@ export function configEntries(configs: TopicConfigs, only?: Set<string>): Struct
   });
 }
 
-export const describeConfigs: Handler = (ctx, req) => ({
+export const describeConfigs: Handler<T.DescribeConfigsRequest, T.DescribeConfigsResponse> = (
+  ctx,
+  req,
+) => ({
   throttleTimeMs: 0,
-  results: asArray(req.resources).map((r) => {
+  results: req.resources.map((r) => {
     const base = {
       resourceType: r.resourceType,
       resourceName: r.resourceName,
@@ -82,8 +89,8 @@ export const describeConfigs: Handler = (ctx, req) => ({
       };
     }
     try {
-      const desc = ctx.broker.describeTopic(r.resourceName as string);
-      const keys = r.configurationKeys as string[] | null;
+      const desc = ctx.broker.describeTopic(r.resourceName);
+      const keys = r.configurationKeys;
       return {
         ...base,
         configs: configEntries(desc.configs, keys && keys.length > 0 ? new Set(keys) : undefined),
@@ -94,16 +101,23 @@ export const describeConfigs: Handler = (ctx, req) => ({
   }),
 });
 
-/** What one resource's alteration sets (a string) or resets to the default (null). */
-type ConfigChanges = Partial<Record<keyof TopicConfigs, string | null>>;
+/**
+ * What one resource's alteration sets (a string) or resets to the default (null), by the
+ * names the client sent: the broker refuses unknown names with INVALID_CONFIG.
+ */
+type ConfigChanges = Record<string, string | null>;
+
+/** The resource of either alter request: what alterResource reads of it. */
+type AlterResource = { resourceType: number; resourceName: string };
+type AlterResponse = T.AlterConfigsResponseAlterConfigsResourceResponse;
 
 async function alterResource(
   ctx: RequestContext,
-  r: Struct,
+  r: AlterResource,
   changes: () => ConfigChanges,
   validateOnly: boolean,
-): Promise<Struct> {
-  const base = {
+): Promise<AlterResponse> {
+  const base: AlterResponse = {
     resourceType: r.resourceType,
     resourceName: r.resourceName,
     errorCode: 0,
@@ -116,7 +130,7 @@ async function alterResource(
         `resource type ${r.resourceType} cannot be altered (only topics)`,
       );
     }
-    await ctx.broker.alterTopicConfigs(r.resourceName as string, changes(), { validateOnly });
+    await ctx.broker.alterTopicConfigs(r.resourceName, changes(), { validateOnly });
     return base;
   } catch (err) {
     return { ...base, ...errorFields(err) };
@@ -128,11 +142,13 @@ async function alterResource(
  * differ only in how a resource's config entries turn into changes (`changesOf`, called
  * inside alterResource so that its errors become that resource's error code).
  */
-function alterHandler(changesOf: (r: Struct) => ConfigChanges): Handler {
+function alterHandler<R extends AlterResource>(
+  changesOf: (r: R) => ConfigChanges,
+): Handler<{ resources: R[]; validateOnly: boolean }, T.AlterConfigsResponse> {
   return async (ctx, req) => ({
     throttleTimeMs: 0,
     responses: await Promise.all(
-      asArray(req.resources).map((r) =>
+      req.resources.map((r) =>
         alterResource(ctx, r, () => changesOf(r), req.validateOnly === true),
       ),
     ),
@@ -140,27 +156,29 @@ function alterHandler(changesOf: (r: Struct) => ConfigChanges): Handler {
 }
 
 /** AlterConfigs replaces the whole set: keys not given go back to their defaults. */
-export const alterConfigs: Handler = alterHandler((r) => {
+export const alterConfigs = alterHandler((r: T.AlterConfigsRequestAlterConfigsResource) => {
   const out: ConfigChanges = {};
   for (const k of TOPIC_CONFIG_KEYS) out[k] = null;
-  for (const c of asArray(r.configs)) out[c.name as keyof TopicConfigs] = c.value as string | null;
+  for (const c of r.configs) out[c.name] = c.value;
   return out;
 });
 
 const OP_SET = 0;
 const OP_DELETE = 1;
 
-export const incrementalAlterConfigs: Handler = alterHandler((r) => {
-  const out: ConfigChanges = {};
-  for (const c of asArray(r.configs)) {
-    const op = c.configOperation as number;
-    if (op === OP_SET) out[c.name as keyof TopicConfigs] = c.value as string;
-    else if (op === OP_DELETE) out[c.name as keyof TopicConfigs] = null;
-    else
-      throw new LogdockError(
-        'INVALID_CONFIG',
-        `config ${c.name}: operation ${op} (APPEND/SUBTRACT) is not supported`,
-      );
-  }
-  return out;
-});
+export const incrementalAlterConfigs = alterHandler(
+  (r: T.IncrementalAlterConfigsRequestAlterConfigsResource) => {
+    const out: ConfigChanges = {};
+    for (const c of r.configs) {
+      const op = c.configOperation;
+      if (op === OP_SET) out[c.name] = c.value;
+      else if (op === OP_DELETE) out[c.name] = null;
+      else
+        throw new LogdockError(
+          'INVALID_CONFIG',
+          `config ${c.name}: operation ${op} (APPEND/SUBTRACT) is not supported`,
+        );
+    }
+    return out;
+  },
+);

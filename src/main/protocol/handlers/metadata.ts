@@ -8,15 +8,18 @@ import { validateTopicName } from '../../broker/topic-names';
 import type { TopicDescription } from '../../broker/api';
 import { CLUSTER_ID, NODE_ID, type Handler, type RequestContext } from '../context';
 import { KafkaError } from '../errors';
-import { asArray, errorFields, findTopic, topicIdFor, type Struct } from './util';
+import type * as T from '../generated/types';
+import { errorFields, findTopic, topicIdFor } from './util';
 
-export function brokersOf(ctx: RequestContext): Struct[] {
+type TopicEntry = T.MetadataResponseMetadataResponseTopic;
+
+function brokersOf(ctx: RequestContext): T.MetadataResponseMetadataResponseBroker[] {
   return [
     { nodeId: NODE_ID, host: ctx.connection.localHost, port: ctx.connection.localPort, rack: null },
   ];
 }
 
-function topicEntry(ctx: RequestContext, t: TopicDescription): Struct {
+function topicEntry(ctx: RequestContext, t: TopicDescription): TopicEntry {
   return {
     errorCode: 0,
     name: t.name,
@@ -36,7 +39,7 @@ function topicEntry(ctx: RequestContext, t: TopicDescription): Struct {
 }
 
 /** Creates `name` with the listener's defaults if allowed; returns null or an error entry. */
-export async function autoCreate(ctx: RequestContext, name: string): Promise<Struct | null> {
+async function autoCreate(ctx: RequestContext, name: string): Promise<TopicEntry | null> {
   try {
     validateTopicName(name);
     await ctx.broker.createTopic(name, { partitions: ctx.options.defaultPartitions });
@@ -47,19 +50,19 @@ export async function autoCreate(ctx: RequestContext, name: string): Promise<Str
   }
 }
 
-export const metadata: Handler = async (ctx, req) => {
-  const requested = req.topics as Struct[] | null;
+export const metadata: Handler<T.MetadataRequest, T.MetadataResponse> = async (ctx, req) => {
+  const requested = req.topics;
   // v0: an empty list means all topics; v1+: null means all topics.
   const all = requested === null || (ctx.apiVersion === 0 && requested.length === 0);
   const allowAuto =
     (ctx.apiVersion < 4 || req.allowAutoTopicCreation !== false) && ctx.options.autoCreateTopics;
-  const topics: Struct[] = [];
+  const topics: TopicEntry[] = [];
   if (all) {
     for (const t of ctx.broker.listTopics({ includeInternal: true }))
       topics.push(topicEntry(ctx, t));
   } else {
-    for (const entry of asArray(requested)) {
-      const name = entry.name as string | null;
+    for (const entry of requested) {
+      const name = entry.name;
       if (name === null) {
         topics.push({
           errorCode: KafkaError.UNKNOWN_TOPIC_ID.code,
@@ -95,7 +98,9 @@ export const metadata: Handler = async (ctx, req) => {
   };
 };
 
-export const describeCluster: Handler = (ctx) => ({
+export const describeCluster: Handler<T.DescribeClusterRequest, T.DescribeClusterResponse> = (
+  ctx,
+) => ({
   throttleTimeMs: 0,
   errorCode: 0,
   errorMessage: null,

@@ -8,17 +8,24 @@
 import type { Acks } from '../../broker/api';
 import type { Handler, RequestContext } from '../context';
 import { KafkaError } from '../errors';
+import type * as T from '../generated/types';
 import { PRODUCER_ID_OFFSET, RECORD_BATCH_OVERHEAD } from '../../storage/record-batch';
 import { readInt64 } from '../../storage/varint';
 import { legacyToBatch, magicOf } from '../records/legacy';
-import { asArray, errorFields, findTopic, type Struct } from './util';
+import { errorFields, findTopic } from './util';
+
+type PartitionResponse = T.ProduceResponsePartitionProduceResponse;
+
+function isAcks(n: number): n is Acks {
+  return n === 0 || n === 1 || n === -1;
+}
 
 /** The partition's answer for records the broker stored (first time, not a retry). */
 function appended(
-  base: Struct,
+  base: PartitionResponse,
   result: { baseOffset: number; logAppendTime: number },
   logStartOffset: number,
-): Struct {
+): PartitionResponse {
   return {
     ...base,
     errorCode: 0,
@@ -31,11 +38,11 @@ function appended(
 async function producePartition(
   ctx: RequestContext,
   topic: string,
-  p: Struct,
+  p: T.ProduceRequestPartitionProduceData,
   acks: Acks,
-): Promise<Struct> {
-  const index = p.index as number;
-  const base = {
+): Promise<PartitionResponse> {
+  const { index, records } = p;
+  const base: PartitionResponse = {
     index,
     baseOffset: -1,
     logAppendTimeMs: -1,
@@ -43,7 +50,6 @@ async function producePartition(
     recordErrors: [],
     errorMessage: null,
   };
-  const records = p.records as Buffer | null;
   if (!records || records.length === 0) {
     return { ...base, errorCode: KafkaError.CORRUPT_MESSAGE.code, errorMessage: 'empty records' };
   }
@@ -72,12 +78,12 @@ async function producePartition(
   }
 }
 
-export const produce: Handler = async (ctx, req) => {
-  const acksRaw = req.acks as number;
-  if (acksRaw !== 0 && acksRaw !== 1 && acksRaw !== -1) {
-    const responses = asArray(req.topicData).map((t) => ({
+export const produce: Handler<T.ProduceRequest, T.ProduceResponse> = async (ctx, req) => {
+  const acks = req.acks;
+  if (!isAcks(acks)) {
+    const responses = req.topicData.map((t) => ({
       name: t.name,
-      partitionResponses: asArray(t.partitionData).map((p) => ({
+      partitionResponses: t.partitionData.map((p) => ({
         index: p.index,
         errorCode: KafkaError.INVALID_REQUIRED_ACKS.code,
         baseOffset: -1,
@@ -85,12 +91,11 @@ export const produce: Handler = async (ctx, req) => {
     }));
     return { responses, throttleTimeMs: 0 };
   }
-  const acks = acksRaw as Acks;
   const responses = await Promise.all(
-    asArray(req.topicData).map(async (t) => ({
+    req.topicData.map(async (t) => ({
       name: t.name,
       partitionResponses: await Promise.all(
-        asArray(t.partitionData).map((p) => producePartition(ctx, t.name as string, p, acks)),
+        t.partitionData.map((p) => producePartition(ctx, t.name, p, acks)),
       ),
     })),
   );

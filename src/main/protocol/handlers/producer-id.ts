@@ -6,6 +6,7 @@
  */
 import type { Handler } from '../context';
 import { KafkaError } from '../errors';
+import type * as T from '../generated/types';
 
 let lastId = 0;
 
@@ -15,7 +16,10 @@ export function nextProducerId(): number {
   return lastId;
 }
 
-export const initProducerId: Handler = (_ctx, req) => {
+export const initProducerId: Handler<T.InitProducerIdRequest, T.InitProducerIdResponse> = (
+  _ctx,
+  req,
+) => {
   if (req.transactionalId !== null && req.transactionalId !== '') {
     return {
       throttleTimeMs: 0,
@@ -25,8 +29,7 @@ export const initProducerId: Handler = (_ctx, req) => {
     };
   }
   // A producer re-initialising its own id (v3+, after an epoch error) gets a bumped epoch.
-  const prevId = req.producerId as number;
-  const prevEpoch = req.producerEpoch as number;
+  const { producerId: prevId, producerEpoch: prevEpoch } = req;
   if (prevId >= 0 && prevEpoch >= 0 && prevEpoch < 32766) {
     return { throttleTimeMs: 0, errorCode: 0, producerId: prevId, producerEpoch: prevEpoch + 1 };
   }

@@ -6,6 +6,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Handler, SaslUser } from '../context';
 import { KafkaError } from '../errors';
+import type * as T from '../generated/types';
 
 const MECHANISMS = ['PLAIN'];
 
@@ -26,8 +27,11 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export const saslHandshake: Handler = (ctx, req) => {
-  const mechanism = String(req.mechanism);
+export const saslHandshake: Handler<T.SaslHandshakeRequest, T.SaslHandshakeResponse> = (
+  ctx,
+  req,
+) => {
+  const mechanism = req.mechanism;
   if (!MECHANISMS.includes(mechanism)) {
     return { errorCode: KafkaError.UNSUPPORTED_SASL_MECHANISM.code, mechanisms: MECHANISMS };
   }
@@ -37,7 +41,10 @@ export const saslHandshake: Handler = (ctx, req) => {
   return { errorCode: 0, mechanisms: MECHANISMS };
 };
 
-export const saslAuthenticate: Handler = (ctx, req) => {
+export const saslAuthenticate: Handler<T.SaslAuthenticateRequest, T.SaslAuthenticateResponse> = (
+  ctx,
+  req,
+) => {
   const users = ctx.options.sasl ?? [];
   if (users.length === 0) {
     return {
@@ -51,7 +58,7 @@ export const saslAuthenticate: Handler = (ctx, req) => {
       errorMessage: 'SaslHandshake must come first',
     };
   }
-  const user = checkPlainToken(req.authBytes as Buffer, users);
+  const user = checkPlainToken(req.authBytes, users);
   if (!user) {
     return {
       errorCode: KafkaError.SASL_AUTHENTICATION_FAILED.code,

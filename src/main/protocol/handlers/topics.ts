@@ -4,7 +4,6 @@
  * manual replica assignments may name only node 0.
  */
 import { LogdockError } from '../../../common/errors';
-import type { TopicConfigs } from '../../broker/api';
 import { NODE_ID, type Handler, type RequestContext } from '../context';
 import { KafkaError, kafkaErrorCode } from '../errors';
 import type * as T from '../generated/types';
@@ -58,10 +57,10 @@ async function createOne(
       errorMessage: `number of partitions ${partitions} must be at least 1`,
     };
   }
-  const configs: Partial<Record<keyof TopicConfigs, string>> = {};
+  // Unknown names are refused by the broker's validation (INVALID_CONFIG).
+  const configs: Record<string, string> = {};
   for (const c of t.configs) {
-    // Unknown names are refused by the broker's validation (INVALID_CONFIG).
-    if (c.value !== null) configs[c.name as keyof TopicConfigs] = c.value;
+    if (c.value !== null) configs[c.name] = c.value;
   }
   try {
     if (findTopic(ctx, name))

@@ -41,10 +41,6 @@ export function errorFields(err: unknown): { errorCode: number; errorMessage: st
   };
 }
 
-export function asArray<T = Struct>(v: unknown): T[] {
-  return Array.isArray(v) ? (v as T[]) : [];
-}
-
 export function unknownTopic(name: string): LogdockError {
   return new LogdockError('UNKNOWN_TOPIC', `unknown topic ${name}`);
 }

@@ -3,7 +3,7 @@ import { LogdockError, type ErrorCode } from '../../common/errors';
 import type { GroupDescription, GroupSummary } from './api';
 import { decodeAssignment, decodeSubscription } from './consumer-protocol';
 import { Group, type JoinProtocol, type JoinedResult, type Member } from './group';
-import { GroupError, GROUP_FAILURES, type GroupFailure } from './group-errors';
+import { BrokerFailureError, BROKER_FAILURES, type BrokerFailure } from './failures';
 import { groupMetadataRecord, restoreGroup } from './group-records';
 import { OffsetStore, type StoredOffset } from './offset-store';
 import {
@@ -90,8 +90,8 @@ export interface PartitionResult {
   topic: string;
   partition: number;
   error: ErrorCode | null;
-  /** Which failure, where `error` alone does not tell (see group-errors.ts). */
-  reason?: GroupFailure;
+  /** Which failure, where `error` alone does not tell (see failures.ts). */
+  reason?: BrokerFailure;
 }
 
 export interface FetchedOffset {
@@ -109,8 +109,8 @@ function fail(code: ErrorCode, message: string): never {
   throw new LogdockError(code, message);
 }
 
-function failure(reason: GroupFailure): { error: ErrorCode; reason: GroupFailure } {
-  return { error: GROUP_FAILURES[reason], reason };
+function failure(reason: BrokerFailure): { error: ErrorCode; reason: BrokerFailure } {
+  return { error: BROKER_FAILURES[reason], reason };
 }
 
 /**
@@ -158,11 +158,12 @@ export class GroupCoordinator {
    */
   async joinGroup(req: JoinGroupRequest): Promise<JoinGroupResult> {
     this.checkOpen();
-    if (!req.groupId) throw new GroupError('INVALID_GROUP_ID', 'JoinGroup: group id is empty');
+    if (!req.groupId)
+      throw new BrokerFailureError('INVALID_GROUP_ID', 'JoinGroup: group id is empty');
     const minS = this.opts.minSessionTimeoutMs ?? 100;
     const maxS = this.opts.maxSessionTimeoutMs ?? 1_800_000;
     if (req.sessionTimeoutMs < minS || req.sessionTimeoutMs > maxS) {
-      throw new GroupError(
+      throw new BrokerFailureError(
         'INVALID_SESSION_TIMEOUT',
         `JoinGroup ${req.groupId}: session timeout ${req.sessionTimeoutMs} ms is outside [${minS}, ${maxS}]`,
       );
@@ -321,7 +322,8 @@ export class GroupCoordinator {
    */
   async commitOffsets(ref: MemberRef, offsets: OffsetCommitEntry[]): Promise<PartitionResult[]> {
     this.checkOpen();
-    if (!ref.groupId) throw new GroupError('INVALID_GROUP_ID', 'OffsetCommit: group id is empty');
+    if (!ref.groupId)
+      throw new BrokerFailureError('INVALID_GROUP_ID', 'OffsetCommit: group id is empty');
     let group = this.groups.get(ref.groupId);
     if (ref.generationId < 0 && (!group || group.state === 'Empty')) {
       if (!group) {
@@ -427,14 +429,15 @@ export class GroupCoordinator {
    * While the group has members using the consumer protocol, partitions of topics they
    * subscribe to are refused (GROUP_SUBSCRIBED_TO_TOPIC); unknown partitions are
    * UNKNOWN_TOPIC / UNKNOWN_PARTITION; partitions without an offset are simply done.
-   * Throws UNKNOWN_GROUP (or a GroupError INVALID_GROUP_ID), CLOSED.
+   * Throws UNKNOWN_GROUP (or a BrokerFailureError INVALID_GROUP_ID), CLOSED.
    */
   async deleteOffsets(
     groupId: string,
     partitions: { topic: string; partition: number }[],
   ): Promise<PartitionResult[]> {
     this.checkOpen();
-    if (!groupId) throw new GroupError('INVALID_GROUP_ID', 'OffsetDelete: group id is empty');
+    if (!groupId)
+      throw new BrokerFailureError('INVALID_GROUP_ID', 'OffsetDelete: group id is empty');
     const group = this.groups.get(groupId);
     if (!group) fail('UNKNOWN_GROUP', `group ${groupId} does not exist`);
     const subscribed = this.subscribedTopics(group);
@@ -691,7 +694,9 @@ export class GroupCoordinator {
     }
   }
 
-  private validateCommit(e: OffsetCommitEntry): { error: ErrorCode; reason?: GroupFailure } | null {
+  private validateCommit(
+    e: OffsetCommitEntry,
+  ): { error: ErrorCode; reason?: BrokerFailure } | null {
     const count = this.partitionCount(e.topic);
     if (count === null) return { error: 'UNKNOWN_TOPIC' };
     if (!Number.isInteger(e.partition) || e.partition < 0 || e.partition >= count)

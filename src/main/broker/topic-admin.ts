@@ -23,6 +23,7 @@ import { LogdockError } from '../../common/errors';
 import type { Logger } from '../logger';
 import type { LogConfig, PartitionLog } from '../storage';
 import type { TopicConfigs } from './api';
+import { BrokerFailureError } from './failures';
 import { RateMeter } from './rate';
 import {
   applyTopicConfigs,
@@ -117,12 +118,12 @@ export class TopicAdmin {
 
   /**
    * Creates a topic (must not exist; the caller runs this inside `run`). Throws
-   * INVALID_ARGUMENT (partition count), INVALID_CONFIG, IO_ERROR.
+   * INVALID_ARGUMENT (partition count, reason INVALID_PARTITIONS), INVALID_CONFIG, IO_ERROR.
    */
   async create(name: string, partitions: number, configs: TopicConfigInput): Promise<void> {
     if (!Number.isInteger(partitions) || partitions < 1 || partitions > MAX_PARTITIONS) {
-      fail(
-        'INVALID_ARGUMENT',
+      throw new BrokerFailureError(
+        'INVALID_PARTITIONS',
         `topic "${name}": partition count ${partitions} must be an integer in [1, ${MAX_PARTITIONS}]`,
       );
     }
@@ -231,8 +232,8 @@ export class TopicAdmin {
       totalCount <= t.logs.length ||
       totalCount > MAX_PARTITIONS
     ) {
-      fail(
-        'INVALID_ARGUMENT',
+      throw new BrokerFailureError(
+        'INVALID_PARTITIONS',
         `topic "${name}" has ${t.logs.length} partitions; the new count ${totalCount} must be larger (partitions are never removed) and at most ${MAX_PARTITIONS}`,
       );
     }

@@ -5,7 +5,7 @@
  * file, so this subset is kept by hand; the numbers and flags are Kafka's.
  */
 import { LogdockError, type ErrorCode } from '../../common/errors';
-import { GroupError, type GroupFailure } from '../broker/group-errors';
+import { BrokerFailureError, type BrokerFailure } from '../broker/failures';
 
 export interface KafkaErrorInfo {
   code: number;
@@ -76,7 +76,7 @@ export const KafkaError = {
 
 /** Kafka error code for anything thrown by the broker while serving a partition or group. */
 export function kafkaErrorCode(err: unknown): number {
-  if (err instanceof GroupError) return GROUP_FAILURE_CODES[err.reason];
+  if (err instanceof BrokerFailureError) return FAILURE_CODES[err.reason];
   if (!(err instanceof LogdockError)) return KafkaError.UNKNOWN_SERVER_ERROR.code;
   return kafkaCodeOf(err.code);
 }
@@ -85,8 +85,8 @@ export function kafkaErrorCode(err: unknown): number {
  * Kafka error code of a per-item result: its typed reason when it has one, else its code
  * (0 for no error).
  */
-export function kafkaCodeOfResult(r: { error: ErrorCode | null; reason?: GroupFailure }): number {
-  return r.reason ? GROUP_FAILURE_CODES[r.reason] : kafkaCodeOf(r.error);
+export function kafkaCodeOfResult(r: { error: ErrorCode | null; reason?: BrokerFailure }): number {
+  return r.reason ? FAILURE_CODES[r.reason] : kafkaCodeOf(r.error);
 }
 
 /** Kafka error code for a Logdock error code (0 for null: no error). */
@@ -119,8 +119,8 @@ const FROM_LOGDOCK: Partial<Record<ErrorCode, number>> = {
   IO_ERROR: KafkaError.KAFKA_STORAGE_ERROR.code,
 };
 
-/** The Kafka error code of each group coordinator failure (see broker/group-errors.ts). */
-const GROUP_FAILURE_CODES: Record<GroupFailure, number> = {
+/** The Kafka error code of each group coordinator failure (see broker/failures.ts). */
+const FAILURE_CODES: Record<BrokerFailure, number> = {
   INVALID_GROUP_ID: KafkaError.INVALID_GROUP_ID.code,
   INVALID_SESSION_TIMEOUT: KafkaError.INVALID_SESSION_TIMEOUT.code,
   // Kafka stores any offset; ours must be >= -1, refused with OffsetCommit's own "commit
@@ -128,4 +128,5 @@ const GROUP_FAILURE_CODES: Record<GroupFailure, number> = {
   INVALID_COMMIT_OFFSET: KafkaError.INVALID_COMMIT_OFFSET_SIZE.code,
   OFFSET_METADATA_TOO_LARGE: KafkaError.OFFSET_METADATA_TOO_LARGE.code,
   GROUP_SUBSCRIBED_TO_TOPIC: KafkaError.GROUP_SUBSCRIBED_TO_TOPIC.code,
+  INVALID_PARTITIONS: KafkaError.INVALID_PARTITIONS.code,
 };

@@ -3,7 +3,7 @@
  * coordinator (`broker.groups`): FindCoordinator (always this node), JoinGroup, SyncGroup,
  * Heartbeat, LeaveGroup, OffsetCommit, OffsetFetch, ListGroups, DescribeGroups and
  * DeleteGroups. The coordinator throws LogdockErrors, with a typed reason where one Logdock
- * code stands for several Kafka ones (broker/group-errors.ts); errors.ts maps both.
+ * code stands for several Kafka ones (broker/failures.ts); errors.ts maps both.
  */
 import { NODE_ID, type Handler, type RequestContext } from '../context';
 import { KafkaError, kafkaCodeOf, kafkaCodeOfResult, kafkaErrorCode } from '../errors';

@@ -50,6 +50,29 @@ describe('admin APIs', () => {
     expect(list(again.topics)[0].errorCode).toBe(36);
   });
 
+  it('refuses partition counts the broker cannot hold with INVALID_PARTITIONS, in CreateTopics and CreatePartitions', async () => {
+    const { client } = await setup();
+    const created = await client.request('CreateTopics', 7, {
+      topics: [
+        { name: 'huge', numPartitions: 10_001, replicationFactor: 1, assignments: [], configs: [] },
+        { name: 'fine', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] },
+      ],
+      timeoutMs: 1000,
+      validateOnly: false,
+    });
+    expect(list(created.topics).map((t) => [t.name, t.errorCode])).toEqual([
+      ['huge', 37],
+      ['fine', 0],
+    ]);
+    expect(list(created.topics)[0].errorMessage).toMatch(/huge.*10001/);
+    const grown = await client.request('CreatePartitions', 3, {
+      topics: [{ name: 'fine', count: 10_001, assignments: null }],
+      timeoutMs: 1000,
+      validateOnly: false,
+    });
+    expect(list(grown.results).map((t) => [t.name, t.errorCode])).toEqual([['fine', 37]]);
+  });
+
   it('gives a topic created again under the same name a new id, kept across a restart', async () => {
     const { ld, client } = await setup();
     const metadataId = async (port: number) => {

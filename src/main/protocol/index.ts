@@ -63,6 +63,7 @@ export async function startKafkaServer(
     return {
       address: () => ({ host: options.host, port: 0 }),
       connectionCount: () => 0,
+      busyConnectionCount: () => 0,
       heldRequestBytes: () => 0,
       close: async () => {},
     };

@@ -16,6 +16,8 @@ export interface KafkaServer {
   address(): { host: string; port: number };
   /** Number of open client connections. */
   connectionCount(): number;
+  /** Connections with a request in flight (a waiting Fetch counts): those never evicted. */
+  busyConnectionCount(): number;
   /** Request bytes held by all connections (bounded by queuedMaxRequestBytes). */
   heldRequestBytes(): number;
   /** Stops accepting, closes every connection (aborting waiting Fetches). Idempotent. */
@@ -118,6 +120,7 @@ export async function listen(
   return {
     address: () => ({ host: options.host, port }),
     connectionCount: () => connections.size,
+    busyConnectionCount: () => [...connections].filter((c) => !c.isIdle()).length,
     heldRequestBytes: () => heldBytes,
     close() {
       closing ??= (async () => {

@@ -9,6 +9,7 @@ import {
   readBatchHeader,
 } from '../../../src/main/storage/record-batch';
 import { rejection, useBrokerDir } from './helpers';
+import { waitFor } from '../../wait';
 
 const fixture = useBrokerDir();
 
@@ -276,11 +277,10 @@ describe('Broker topics', () => {
       await b.send([{ topic: 'short', partition: 0, value: Buffer.alloc(80, i), timestamp: now }]);
     expect(b.describeTopic('short').partitions[0].logStartOffset).toBe(0);
     now += 60_000;
-    const deadline = Date.now() + 20_000;
-    while (b.describeTopic('short').partitions[0].logStartOffset === 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    expect(b.describeTopic('short').partitions[0].logStartOffset).toBeGreaterThan(0);
+    await waitFor(
+      () => b.describeTopic('short').partitions[0].logStartOffset > 0,
+      'retention to delete the old segments of "short"',
+    );
   });
 });
 

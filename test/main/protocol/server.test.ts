@@ -93,8 +93,7 @@ describe('Kafka listener', () => {
     // Both wait in a Fetch: busy, so neither may be evicted for a newcomer.
     for (const c of [a, b])
       void c.request('Fetch', 4, parkedFetch('parked')).catch(() => undefined);
-    await waitFor(() => ld.server.connectionCount() === 2, 'two connections');
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => ld.server.busyConnectionCount() === 2, 'two connections in a Fetch');
     const c = await logdock.client(ld.port);
     await c.closedPromise;
     expect(ld.server.connectionCount()).toBe(2);

@@ -12,6 +12,7 @@ import {
   iterateBatches,
 } from '../../../src/main/storage';
 import { smallConfig, value, usePartitionDir } from './helpers';
+import { waitFor } from '../../wait';
 
 const fx = usePartitionDir();
 
@@ -315,14 +316,11 @@ describe('PartitionLog', () => {
   it('flushes in the background every flush.ms', async () => {
     const log = await openLog(smallConfig({ flushMs: 20 }));
     await fill(log, 3);
-    const deadline = Date.now() + 20_000;
-    let meta = '';
-    while (Date.now() < deadline) {
-      meta = await fs.readFile(join(fx.dir, 'partition.meta'), 'utf8');
-      if (meta.includes('recoveryPoint 3')) break;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    expect(meta).toContain('recoveryPoint 3');
+    await waitFor(
+      async () =>
+        (await fs.readFile(join(fx.dir, 'partition.meta'), 'utf8')).includes('recoveryPoint 3'),
+      'partition.meta to record recoveryPoint 3',
+    );
   });
 
   it('reports segments with sizes and timestamps', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { promises as fs } from 'node:fs';
 import { LogMaintenance, PartitionLog } from '../../../src/main/storage';
 import { smallConfig, value, usePartitionDir } from './helpers';
+import { waitFor } from '../../wait';
 
 const fx = usePartitionDir();
 
@@ -118,15 +119,10 @@ describe('PartitionLog retention', () => {
       );
       return new Set(sealed.map((r) => r.key!.toString())).size === sealed.length;
     };
-    const deadline = Date.now() + 20_000;
-    while (!(await compacted()) && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 10));
-    expect(await compacted()).toBe(true);
+    await waitFor(compacted, 'the sealed segments to be compacted');
     now = 1_000_000 + 400_000; // the first records (timestamp 1) are now past retention
     const startBefore = log.logStartOffset;
-    while (log.logStartOffset === startBefore && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 10));
-    expect(log.logStartOffset).toBeGreaterThan(startBefore);
+    await waitFor(() => log.logStartOffset > startBefore, 'retention to move the log start');
   });
 
   it('runs retention and compaction in the background through LogMaintenance', async () => {
@@ -141,9 +137,7 @@ describe('PartitionLog retention', () => {
     );
     now = 100;
     maintenance.start();
-    const deadline = Date.now() + 20_000;
-    while (log.segments().length > 1 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => log.segments().length === 1, 'retention to leave one segment');
     await maintenance.stop();
     expect(log.segments()).toHaveLength(1);
     expect(errors).toEqual([]);

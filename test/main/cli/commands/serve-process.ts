@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from '../../../wait';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
@@ -56,15 +57,17 @@ export function spawnLogdock(
  * when it exits first or `timeoutMs` passes.
  */
 export async function waitForUrl(run: LogdockProcess, timeoutMs = 50_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    // Up to the line's end: output can arrive in pieces that cut the URL short.
-    const url = /Open (https?:\/\/\S+)\r?\n/.exec(run.out())?.[1];
-    if (url) return url;
-    if (run.hasExited()) throw new Error(`logdock exited before printing its URL:\n${run.err()}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for the URL:\n${run.err()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  return waitFor(
+    () => {
+      // Up to the line's end: output can arrive in pieces that cut the URL short.
+      const url = /Open (https?:\/\/\S+)\r?\n/.exec(run.out())?.[1];
+      if (url) return url;
+      if (run.hasExited()) throw new Error(`logdock exited before printing its URL:\n${run.err()}`);
+      return null;
+    },
+    () => `the URL (stderr so far:\n${run.err()})`,
+    { timeoutMs, intervalMs: 25 },
+  );
 }
 
 /**

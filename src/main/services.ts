@@ -63,7 +63,13 @@ export interface OpenServicesOptions {
    * Overrides the Kafka listener of settings.json (CLI flags, tests). In mode `test` the
    * listener is off unless asked for, so tests never take port 9092.
    */
-  kafka?: { enabled?: boolean; host?: string; port?: number };
+  kafka?: {
+    enabled?: boolean;
+    host?: string;
+    port?: number;
+    /** TLS files (`serve --kafka-tls-cert ...`); null: plaintext whatever settings say. */
+    tls?: AppSettings['kafkaListener']['tls'];
+  };
   /** Overrides the broker settings of settings.json (`serve --num-partitions`, ...). */
   broker?: Partial<AppSettings['broker']>;
   /** Start the collectors (default true; tests of other parts turn them off). */
@@ -145,21 +151,24 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     closers.push({ name: 'broker', close: () => broker.close() });
     const cluster: Cluster = new LocalCluster(broker);
 
-    const kafka = await startKafka(broker, saved.kafkaListener, brokerSettings, options, logger);
+    const started = await startKafka(broker, saved.kafkaListener, brokerSettings, options, logger);
+    const kafka = started?.server ?? null;
     if (kafka) closers.push({ name: 'Kafka listener', close: () => kafka.close() });
     const kafkaListener = kafka ? formatAddress(kafka.address()) : null;
+    const kafkaListenerTls = started?.tls ?? null;
 
     // Outside tests a changed data directory is also recorded where the next start looks.
     const settings = await SettingsStore.open({
       dataDir,
       kafkaListener,
+      kafkaListenerTls,
       ...(mode === 'test' ? {} : { defaultDataDir: defaultDataDir() }),
     });
 
     const clusters = await ClusterRegistry.open({
       dataDir,
       secrets: new SecretStore(dataDir, options.secretCipher ?? keyFileCipher(dataDir)),
-      localView: () => localClusterView(kafkaListener),
+      localView: () => localClusterView(kafkaListener, kafkaListenerTls),
     });
 
     const metrics = new MetricsSampler(cluster);
@@ -205,13 +214,18 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   }
 }
 
+/**
+ * Starts the Kafka listener as settings and the caller's overrides ask. A listener that
+ * cannot start (port in use, a non-loopback host without authentication, a TLS file that
+ * cannot be read or is wrong) is logged, naming the cause, and the app runs without it.
+ */
 async function startKafka(
   broker: Broker,
-  saved: { enabled: boolean; host: string; port: number },
+  saved: AppSettings['kafkaListener'],
   brokerSettings: AppSettings['broker'],
   options: OpenServicesOptions,
   logger: Logger,
-): Promise<KafkaServer | null> {
+): Promise<{ server: KafkaServer; tls: AppSettings['kafkaListener']['tls'] } | null> {
   const wanted = {
     ...saved,
     ...(options.mode === 'test' ? { enabled: false } : {}),
@@ -226,13 +240,14 @@ async function startKafka(
       autoCreateTopics: brokerSettings.autoCreateTopics,
       defaultPartitions: brokerSettings.numPartitions,
       log: (level, message) => log[level](message),
+      ...(wanted.tls ? { tls: listenerTlsFiles(wanted.tls) } : {}),
     });
-    log.info(`listening on ${formatAddress(server.address())}`);
-    return server;
+    log.info(`listening on ${formatAddress(server.address())}${wanted.tls ? ' (TLS)' : ''}`);
+    return { server, tls: wanted.tls };
   } catch (err) {
     if (
       err instanceof LogdockError &&
-      (err.code === 'UNAVAILABLE' || err.code === 'INVALID_CONFIG')
+      ['UNAVAILABLE', 'INVALID_CONFIG', 'NOT_FOUND', 'IO_ERROR'].includes(err.code)
     ) {
       log.error(`Kafka listener not started: ${err.message}`);
       return null;
@@ -241,13 +256,27 @@ async function startKafka(
   }
 }
 
-function localClusterView(kafkaListener: string | null): ClusterView {
+/** Settings' TLS files as the listener takes them (no CA file: clients are not verified). */
+export function listenerTlsFiles(tls: NonNullable<AppSettings['kafkaListener']['tls']>) {
+  return {
+    certFile: tls.certFile,
+    keyFile: tls.keyFile,
+    ...(tls.caFile !== null ? { caFile: tls.caFile } : {}),
+  };
+}
+
+function localClusterView(
+  kafkaListener: string | null,
+  tls: AppSettings['kafkaListener']['tls'],
+): ClusterView {
   return {
     name: LOCAL_CLUSTER,
     kind: 'local',
     colour: '#64748b',
     bootstrapServers: kafkaListener ? [kafkaListener] : [],
-    security: { protocol: 'PLAINTEXT' },
+    security: tls
+      ? { protocol: 'SSL', tls: { hasKeyPassphrase: false, checkHostname: true } }
+      : { protocol: 'PLAINTEXT' },
     readOnly: false,
   };
 }

@@ -17,6 +17,20 @@ const numPartitions = z.number().int().min(1).max(10_000);
 /** Kafka's group.initial.rebalance.delay.ms (at most Kafka's max.poll.interval.ms default). */
 const rebalanceDelayMs = z.number().int().min(0).max(300_000);
 
+/** A PEM file named in settings (absolute or relative to the working directory). */
+const pemFile = z.string().min(1).max(4096);
+
+/**
+ * TLS of the Kafka listener (Kafka's SSL listener; SASL_SSL when SASL users are set too):
+ * the certificate and key it presents and, optionally, the CA that must have signed every
+ * client's certificate (Kafka's ssl.client.auth=required).
+ */
+export const listenerTlsSchema = z
+  .object({ certFile: pemFile, keyFile: pemFile, caFile: pemFile.nullable().default(null) })
+  .strict();
+
+const LISTENER_DEFAULTS = { enabled: true, host: '127.0.0.1', port: 9092, tls: null };
+
 const BROKER_DEFAULTS = {
   numPartitions: 1,
   autoCreateTopics: true,
@@ -35,8 +49,10 @@ export const appSettingsSchema = z.object({
       enabled: z.boolean().default(true),
       host: z.string().min(1).max(255).default('127.0.0.1'),
       port: z.number().int().min(0).max(65535).default(9092),
+      /** null: plaintext. */
+      tls: listenerTlsSchema.nullable().default(null),
     })
-    .default({ enabled: true, host: '127.0.0.1', port: 9092 }),
+    .default(LISTENER_DEFAULTS),
   theme: themeSchema.default('system'),
   defaultRetentionMs: retentionMs.default(7 * DAY_MS),
   defaultRetentionBytes: retentionBytes.default(-1),
@@ -66,6 +82,7 @@ export const settingsPatchSchema = z
           .max(255)
           .regex(/^[A-Za-z0-9.:-]+$/, 'a host name or IP address'),
         port: z.number().int().min(0).max(65535),
+        tls: listenerTlsSchema.nullable(),
       })
       .partial()
       .strict(),

@@ -46,6 +46,18 @@ export interface ConnectionDeps {
   onHeldBytes: (c: Connection, delta: number) => void;
 }
 
+/**
+ * What the first bytes of an impossible frame look like, when they look like another
+ * protocol: the usual cause is a client configured for TLS (or a browser) on this port.
+ */
+function notKafkaHint(bytes: Buffer): string {
+  if (bytes[0] === 0x16 && bytes[1] === 0x03)
+    return '; the bytes are a TLS handshake: this listener speaks plaintext (connect with security.protocol=PLAINTEXT or SASL_PLAINTEXT, or configure TLS on the listener)';
+  if (/^(GET|POST|HEAD|PUT|OPTIONS) /.test(bytes.subarray(0, 8).toString('latin1')))
+    return '; the bytes are an HTTP request: this is a Kafka listener, not a web server';
+  return '';
+}
+
 /** A partial frame at least this large is gathered in one buffer of its declared size. */
 const GATHER_FROM_BYTES = 1024 * 1024;
 
@@ -213,7 +225,7 @@ export class Connection {
       if (size < 0 || size > max) {
         throw new LogdockError(
           'MESSAGE_TOO_LARGE',
-          `request size ${size} is outside 0..${max} bytes (maxRequestBytes)`,
+          `request size ${size} is outside 0..${max} bytes (maxRequestBytes)${notKafkaHint(this.chunks[0])}`,
         );
       }
       if (this.buffered < 4 + size) return;

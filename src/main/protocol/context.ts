@@ -6,6 +6,7 @@
 import type { Struct } from './codec/compile';
 import type { Broker } from './broker-types';
 import type { ProducerStates } from './records/producer-state';
+import type { ListenerTls } from './tls';
 
 export interface SaslUser {
   username: string;
@@ -16,6 +17,8 @@ export interface ServerOptions {
   host: string;
   port: number;
   sasl: SaslUser[] | undefined;
+  /** TLS (Kafka's SSL / SASL_SSL listener), read and checked by loadListenerTls; undefined: plaintext. */
+  tls: ListenerTls | undefined;
   maxRequestBytes: number;
   /**
    * Open connections at most. A new client beyond it takes the place of the connection idle

@@ -5,17 +5,20 @@
  *   server.address(); // { host, port }
  *   await server.close();
  *
- * Throws `INVALID_CONFIG` for a non-loopback host without SASL users, `UNAVAILABLE` when the
- * port is in use. With `enabled: false` it binds nothing and returns a closed server whose
- * address() has port 0. See docs/protocol.md.
+ * Throws `INVALID_CONFIG` for a non-loopback host without SASL users or TLS client
+ * certificates, `UNAVAILABLE` when the port is in use, and loadListenerTls's errors (naming
+ * the file) for TLS files that cannot be read or do not fit together. With `enabled: false`
+ * it binds nothing and returns a closed server whose address() has port 0. See docs/protocol.md.
  */
 import type { Broker } from './broker-types';
 import type { SaslUser, ServerOptions } from './context';
 import { HANDLERS } from './handlers';
 import { listen, type KafkaServer } from './server';
+import { loadListenerTls, type ListenerTlsFiles } from './tls';
 
 export type { KafkaServer } from './server';
 export type { Broker } from './broker-types';
+export { loadListenerTls, type ListenerTlsFiles } from './tls';
 
 export interface KafkaServerOptions {
   host?: string;
@@ -24,6 +27,11 @@ export interface KafkaServerOptions {
   enabled?: boolean;
   /** SASL/PLAIN users; required when `host` is not a loopback address. */
   sasl?: SaslUser[];
+  /**
+   * Serve TLS with these PEM files (Kafka's SSL listener, SASL_SSL with `sasl`); with a CA
+   * file clients must present a certificate it signed.
+   */
+  tls?: ListenerTlsFiles;
   /** Largest request frame accepted (Kafka's socket.request.max.bytes, 100 MiB). */
   maxRequestBytes?: number;
   maxConnections?: number;
@@ -50,6 +58,7 @@ export async function startKafkaServer(
     host: opts.host ?? '127.0.0.1',
     port: opts.port ?? DEFAULT_KAFKA_PORT,
     sasl: opts.sasl && opts.sasl.length > 0 ? opts.sasl : undefined,
+    tls: opts.tls && opts.enabled !== false ? await loadListenerTls(opts.tls) : undefined,
     maxRequestBytes: opts.maxRequestBytes ?? 100 * 1024 * 1024,
     maxConnections: opts.maxConnections ?? 1000,
     connectionsMaxIdleMs: opts.connectionsMaxIdleMs ?? 10 * 60_000,

@@ -5,11 +5,16 @@
  * `Connection`, and closes them all on `close()`.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { LogdockError } from '../../common/errors';
 import type { Broker } from './broker-types';
 import { Connection } from './connection';
 import type { AnyHandler, ServerOptions } from './context';
 import { ProducerStates } from './records/producer-state';
+import { describeHandshakeFailure } from './tls';
+
+/** A client that has not finished its TLS handshake by then is dropped (Node's default: 120 s). */
+const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
 
 export interface KafkaServer {
   /** The address actually bound (the real port when 0 was asked for). */
@@ -45,19 +50,23 @@ export function isLoopback(host: string): boolean {
 }
 
 /**
- * Binds the listener. Throws `INVALID_CONFIG` when asked to bind a non-loopback address
- * without SASL users (the log would be open to the network), and `UNAVAILABLE` when the
- * address is in use or cannot be bound.
+ * Binds the listener (TLS when `options.tls` is set: Kafka's SSL, or SASL_SSL with SASL
+ * users). Throws `INVALID_CONFIG` when asked to bind a non-loopback address without a way
+ * to tell clients apart — SASL users, or TLS that requires client certificates — (the log
+ * would be open to the network), and `UNAVAILABLE` when the address is in use or cannot be
+ * bound.
  */
 export async function listen(
   broker: Broker,
   options: ServerOptions,
   handlers: ReadonlyMap<number, AnyHandler>,
 ): Promise<KafkaServer> {
-  if (!isLoopback(options.host) && !(options.sasl && options.sasl.length > 0)) {
+  const authenticates =
+    (options.sasl !== undefined && options.sasl.length > 0) || options.tls?.requireClientCert;
+  if (!isLoopback(options.host) && !authenticates) {
     throw new LogdockError(
       'INVALID_CONFIG',
-      `kafka listener: binding to ${options.host} (not loopback) requires SASL/PLAIN users to be configured`,
+      `kafka listener: binding to ${options.host} (not loopback) requires SASL/PLAIN users or TLS client certificates (a CA file) to be configured`,
     );
   }
   const connections = new Set<Connection>();
@@ -74,7 +83,7 @@ export async function listen(
       `request bytes of all connections exceed ${options.queuedMaxRequestBytes} (queuedMaxRequestBytes); this one held the most, ${hog.heldBytes()}`,
     );
   };
-  const server: Server = createServer((socket: Socket) => {
+  const accept = (socket: Socket) => {
     if (connections.size >= options.maxConnections && !evictIdlest(connections)) {
       options.log(
         'warn',
@@ -92,6 +101,27 @@ export async function listen(
       onHeldBytes,
     });
     connections.add(conn);
+  };
+  const server: Server = options.tls
+    ? createTlsServer(
+        {
+          ...options.tls.context,
+          requestCert: options.tls.requireClientCert,
+          rejectUnauthorized: options.tls.requireClientCert,
+          handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS,
+        },
+        accept,
+      )
+    : createServer(accept);
+  // A failed handshake (a plaintext client, garbage, an untrusted client certificate) costs
+  // that socket only; it is named in the log so a person can tell why a client cannot connect.
+  server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    options.log(
+      'warn',
+      // The address is gone when the client has already closed the socket.
+      `kafka: TLS handshake with ${socket.remoteAddress ?? 'a client'} failed: ${describeHandshakeFailure(err)}`,
+    );
+    socket.destroy();
   });
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {

@@ -27,6 +27,11 @@ export interface ActiveRuntime {
   /** "host:port" of the Kafka listener serving now, or null when none is. */
   kafkaListener: string | null;
   /**
+   * The TLS files the running listener uses (null: plaintext). Absent: taken to be the saved
+   * ones, so only a change made during this run asks for a restart.
+   */
+  kafkaListenerTls?: AppSettings['kafkaListener']['tls'];
+  /**
    * The default data directory (where a start without --data-dir looks). When given and not
    * the active one, a changed data-directory setting is also recorded there (see
    * data-dir-pointer.ts), because that is the file the next start reads.
@@ -151,7 +156,16 @@ export class SettingsStore {
       out.push('dataDir');
     }
     const listenerChanged = JSON.stringify(kafkaListener) !== JSON.stringify(start.kafkaListener);
-    if (listenerChanged && listenerDiffers(kafkaListener, this.active.kafkaListener)) {
+    const activeTls =
+      this.active.kafkaListenerTls !== undefined
+        ? this.active.kafkaListenerTls
+        : start.kafkaListener.tls;
+    const tlsDiffers =
+      kafkaListener.enabled && JSON.stringify(kafkaListener.tls) !== JSON.stringify(activeTls);
+    if (
+      listenerChanged &&
+      (listenerDiffers(kafkaListener, this.active.kafkaListener) || tlsDiffers)
+    ) {
       out.push('kafkaListener');
     }
     return out;

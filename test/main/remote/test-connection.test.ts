@@ -2,12 +2,12 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { describe, expect, it } from 'vitest';
 import type { ClusterInput, SecurityInput } from '../../../src/common/api/clusters';
 import { testConnection } from '../../../src/main/remote/test-connection';
-import { useLogdock } from '../protocol/helpers';
+import { useLogdock, waitFor } from '../protocol/helpers';
 import { startMockCluster } from '../../tools/mock-cluster';
-import { makeCertificates, startTlsPeer } from './tls-peer';
+import { makeCertificates } from '../../certificates';
 
-// "Test connection" against real peers: a Logdock Kafka listener (plain and SASL/PLAIN), a
-// TLS terminator in front of it with certificates made by openssl, a port nobody listens
+// "Test connection" against real peers: a Logdock Kafka listener (plaintext, SASL/PLAIN, and
+// TLS with certificates made by openssl), a port nobody listens
 // on, a server that accepts and never answers, and librdkafka's mock cluster (too old).
 
 const logdock = useLogdock();
@@ -87,12 +87,14 @@ describe('testConnection', () => {
   });
 
   it('connects over TLS with the CA file and refuses an untrusted or misnamed certificate', async () => {
-    const ld = await logdock.start();
     const certs = await makeCertificates(await logdock.tempDir('logdock-certs-'));
-    const good = await startTlsPeer(ld.port, certs.server);
-    logdock.onCleanup(() => good.close());
-    const misnamed = await startTlsPeer(ld.port, certs.wrongName);
-    logdock.onCleanup(() => misnamed.close());
+    const ld = await logdock.start();
+    const good = await logdock.start({
+      tls: { certFile: certs.server.cert, keyFile: certs.server.key },
+    });
+    const misnamed = await logdock.start({
+      tls: { certFile: certs.wrongName.cert, keyFile: certs.wrongName.key },
+    });
     const tls = (caFile: string, checkHostname = true): SecurityInput => ({
       protocol: 'SSL',
       tls: { caFile, checkHostname },
@@ -134,10 +136,10 @@ describe('testConnection', () => {
   });
 
   it('presents a client certificate to a peer that requires one', async () => {
-    const ld = await logdock.start();
     const certs = await makeCertificates(await logdock.tempDir('logdock-certs-'));
-    const mtls = await startTlsPeer(ld.port, certs.server, certs.caFile);
-    logdock.onCleanup(() => mtls.close());
+    const mtls = await logdock.start({
+      tls: { certFile: certs.server.cert, keyFile: certs.server.key, caFile: certs.caFile },
+    });
     const bootstrap = `127.0.0.1:${mtls.port}`;
     const withCert = await testConnection(
       cluster(bootstrap, {
@@ -154,7 +156,8 @@ describe('testConnection', () => {
     const without = await testConnection(
       cluster(bootstrap, { protocol: 'SSL', tls: { caFile: certs.caFile, checkHostname: true } }),
     );
-    expect(without.ok).toBe(false);
+    expect(without).toMatchObject({ ok: false });
+    await waitFor(() => mtls.logs.some((l) => /presented no certificate|NO_CERTIFICATE/.test(l)));
   });
 
   it('names a TLS file that cannot be read', async () => {

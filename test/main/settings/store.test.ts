@@ -21,7 +21,12 @@ describe('SettingsStore', () => {
     const store = await open();
     const view = store.view();
     expect(view.settings.theme).toBe('system');
-    expect(view.settings.kafkaListener).toEqual({ enabled: true, host: '127.0.0.1', port: 9092 });
+    expect(view.settings.kafkaListener).toEqual({
+      enabled: true,
+      host: '127.0.0.1',
+      port: 9092,
+      tls: null,
+    });
     expect(view.settings.defaultRetentionMs).toBe(7 * 24 * 3600 * 1000);
     expect(view.restartRequired).toEqual([]);
     expect(view.loadError).toBeNull();
@@ -41,10 +46,27 @@ describe('SettingsStore', () => {
   it('merges a partial Kafka listener change and says a restart is needed', async () => {
     const store = await open();
     const view = await store.update({ kafkaListener: { port: 19092 } });
-    expect(view.settings.kafkaListener).toEqual({ enabled: true, host: '127.0.0.1', port: 19092 });
+    expect(view.settings.kafkaListener).toEqual({
+      enabled: true,
+      host: '127.0.0.1',
+      port: 19092,
+      tls: null,
+    });
     expect(view.restartRequired).toEqual(['kafkaListener']);
     const back = await store.update({ kafkaListener: { port: 9092 } });
     expect(back.restartRequired).toEqual([]);
+  });
+
+  it('saves the listener TLS files and asks for a restart until they are what the listener uses', async () => {
+    const store = await open('127.0.0.1:9092');
+    const tls = { certFile: '/etc/logdock/kafka.pem', keyFile: '/etc/logdock/kafka.key' };
+    const view = await store.update({ kafkaListener: { tls: { ...tls, caFile: null } } });
+    expect(view.settings.kafkaListener.tls).toEqual({ ...tls, caFile: null });
+    expect(view.restartRequired).toEqual(['kafkaListener']);
+    expect((await store.update({ kafkaListener: { tls: null } })).restartRequired).toEqual([]);
+    await expect(
+      store.update({ kafkaListener: { tls: { certFile: '', keyFile: 'k' } as never } }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
   it('treats port 0 as satisfied by whatever port the listener got', async () => {

@@ -8,7 +8,8 @@ import { findRunningLogdock } from '../../headless/api-file';
 import { isLoopback } from '../../headless/origins';
 import { startHeadlessServer } from '../../headless/server';
 import { journalCliSource, otlpCliSource, serveSources } from '../../collectors';
-import { openServices } from '../../services';
+import { listenerTlsFiles, openServices } from '../../services';
+import { loadListenerTls } from '../../protocol';
 import { LogdockError } from '../../../common/errors';
 import { parsePartitionCount, parsePort } from '../options';
 
@@ -19,6 +20,11 @@ export interface ServeOptions {
   /** `--no-kafka` sets this to false. */
   kafka: boolean;
   kafkaPort?: number;
+  /** TLS on the Kafka listener (Kafka's SSL listener), overriding settings. */
+  kafkaTlsCert?: string;
+  kafkaTlsKey?: string;
+  /** With it, Kafka clients must present a certificate this CA signed. */
+  kafkaTlsCa?: string;
   /** Kafka's num.partitions for auto-created topics (default: from settings, 1). */
   numPartitions?: number;
   /** `--no-auto-create-topics` sets this to false. */
@@ -56,6 +62,15 @@ export function registerServe(program: Command): void {
     )
     .option('--kafka-port <port>', 'Kafka listener port (default: from settings, 9092)', parsePort)
     .option('--no-kafka', 'do not start the Kafka listener')
+    .option(
+      '--kafka-tls-cert <file>',
+      'serve the Kafka listener over TLS (SSL) with this PEM certificate (with --kafka-tls-key)',
+    )
+    .option('--kafka-tls-key <file>', 'PEM private key of --kafka-tls-cert')
+    .option(
+      '--kafka-tls-ca <file>',
+      'require Kafka clients to present a certificate signed by this PEM CA (with --kafka-tls-cert)',
+    )
     .option(
       '--num-partitions <n>',
       'partitions of automatically created topics (default: from settings, 1)',
@@ -102,6 +117,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
   }
   tokenFromEnv(process.env); // a bad token fails before anything opens
   const tls = await tlsOptions(opts);
+  const kafkaTls = await kafkaTlsOptions(opts);
   // Validated before anything opens, so a bad config file fails fast and clearly.
   const sources = await serveSources({ config: opts.config, tail: opts.tail });
   if (opts.otlp !== undefined) sources.push(otlpCliSource(opts.otlp));
@@ -113,6 +129,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
     kafka: {
       ...(opts.kafka ? {} : { enabled: false }),
       ...(opts.kafkaPort !== undefined ? { enabled: true, port: opts.kafkaPort } : {}),
+      ...(kafkaTls ? { tls: kafkaTls } : {}),
     },
     broker: {
       ...(opts.numPartitions !== undefined ? { numPartitions: opts.numPartitions } : {}),
@@ -191,6 +208,36 @@ export async function tlsOptions(
     );
   }
   return undefined;
+}
+
+/**
+ * `--kafka-tls-cert/-key/-ca`: checked here (files readable, key matching the certificate),
+ * so a mistake stops `serve` at once instead of leaving the listener off.
+ * @throws LogdockError INVALID_ARGUMENT (options that go together), and loadListenerTls's
+ * NOT_FOUND / IO_ERROR / INVALID_CONFIG naming the file.
+ */
+export async function kafkaTlsOptions(
+  opts: Pick<ServeOptions, 'kafkaTlsCert' | 'kafkaTlsKey' | 'kafkaTlsCa'>,
+): Promise<{ certFile: string; keyFile: string; caFile: string | null } | undefined> {
+  const { kafkaTlsCert: cert, kafkaTlsKey: key, kafkaTlsCa: ca } = opts;
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new LogdockError('INVALID_ARGUMENT', '--kafka-tls-cert and --kafka-tls-key go together');
+  }
+  if (cert === undefined || key === undefined) {
+    if (ca !== undefined)
+      throw new LogdockError(
+        'INVALID_ARGUMENT',
+        '--kafka-tls-ca needs --kafka-tls-cert and --kafka-tls-key',
+      );
+    return undefined;
+  }
+  const files = {
+    certFile: resolve(cert),
+    keyFile: resolve(key),
+    caFile: ca !== undefined ? resolve(ca) : null,
+  };
+  await loadListenerTls(listenerTlsFiles(files));
+  return files;
 }
 
 /** What a token may hold: it travels in a WebSocket subprotocol, so only HTTP token chars. */

@@ -1,13 +1,11 @@
 /**
- * A real TLS peer for the client's TLS path: certificates made by openssl (a test CA, server
- * certificates for 127.0.0.1/localhost and for another name, a client certificate, and an
- * unrelated CA), and a TLS terminator in front of a Logdock Kafka listener.
+ * Certificates made by openssl at test time for the TLS tests (the Kafka listener's SSL and
+ * SASL_SSL, the remote-cluster client's TLS path): a test CA, server certificates for
+ * 127.0.0.1/localhost and for another name, a client certificate, and an unrelated CA.
  */
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
-import { connect, type AddressInfo } from 'node:net';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createServer, type Server } from 'node:tls';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -73,55 +71,5 @@ export async function makeCertificates(dir: string): Promise<Certificates> {
     server: await signed(dir, ca, 'server', 'DNS:localhost,IP:127.0.0.1'),
     wrongName: await signed(dir, ca, 'wrong-name', 'DNS:other.example'),
     client: await signed(dir, ca, 'client', null),
-  };
-}
-
-export interface TlsPeer {
-  port: number;
-  close(): Promise<void>;
-}
-
-/**
- * Terminates TLS on a random port and forwards the bytes to `targetPort` (a Logdock Kafka
- * listener). With `clientCa`, clients must present a certificate signed by it.
- */
-export async function startTlsPeer(
-  targetPort: number,
-  identity: { cert: string; key: string },
-  clientCa?: string,
-): Promise<TlsPeer> {
-  const server: Server = createServer(
-    {
-      cert: await readFile(identity.cert),
-      key: await readFile(identity.key),
-      ...(clientCa
-        ? { ca: await readFile(clientCa), requestCert: true, rejectUnauthorized: true }
-        : {}),
-    },
-    (secure) => {
-      const plain = connect(targetPort, '127.0.0.1');
-      secure.pipe(plain).pipe(secure);
-      const end = () => {
-        secure.destroy();
-        plain.destroy();
-      };
-      secure.on('error', end);
-      plain.on('error', end);
-    },
-  );
-  server.on('tlsClientError', () => undefined);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const sockets = new Set<import('node:net').Socket>();
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
   };
 }

@@ -4,6 +4,7 @@ import { createClustersSlice, type ClustersSlice } from './slices/clusters';
 import { createCollectorsSlice, type CollectorsSlice } from './slices/collectors';
 import { createColumnsSlice, type ColumnsSlice } from './slices/columns';
 import { createDetailSlice, type DetailSlice } from './slices/detail';
+import { createFacetsSlice, type FacetsSlice } from './slices/facets';
 import { createDashboardSlice, type DashboardSlice } from './slices/dashboard';
 import { createGroupsSlice, type GroupsSlice } from './slices/groups';
 import { createReplaySlice, type ReplaySlice } from './slices/replay';
@@ -33,6 +34,7 @@ export type AppState = AppSlice &
   BrowserSlice &
   DetailSlice &
   ColumnsSlice &
+  FacetsSlice &
   TimelineSlice &
   SearchSlice &
   StorageSlice &
@@ -50,6 +52,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createBrowserSlice(...a),
   ...createDetailSlice(...a),
   ...createColumnsSlice(...a),
+  ...createFacetsSlice(...a),
   ...createTimelineSlice(...a),
   ...createSearchSlice(...a),
   ...createStorageSlice(...a),

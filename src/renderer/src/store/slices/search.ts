@@ -35,6 +35,11 @@ export interface SearchState {
     elapsedMs: number;
   } | null;
   error: ErrorPayload | null;
+  /**
+   * The query and range of the search shown (running or finished), until it is cleared:
+   * facets and the histogram count over its hits while it is set.
+   */
+  active: { query: SearchQuery; range: ScanRange } | null;
 }
 
 export interface ExportState {
@@ -131,6 +136,7 @@ export const createSearchSlice: StateCreator<AppState, [], [], SearchSlice> = (s
       hits: [],
       done: null,
       error: null,
+      active: null,
     },
     exportJob: { running: false, progress: null, result: null, downloadUrl: null, error: null },
 
@@ -155,7 +161,14 @@ export const createSearchSlice: StateCreator<AppState, [], [], SearchSlice> = (s
       const { topic, partitions } = get().browser;
       const query = queryOf(get().search.form);
       if (!topic || !query) return;
-      patch({ running: true, progress: null, hits: [], done: null, error: null });
+      patch({
+        running: true,
+        progress: null,
+        hits: [],
+        done: null,
+        error: null,
+        active: { query, range },
+      });
       let hits: MessageRow[] = [];
       const token = {};
       current = token;
@@ -219,7 +232,7 @@ export const createSearchSlice: StateCreator<AppState, [], [], SearchSlice> = (s
 
     clearSearch: () => {
       get().cancelSearch();
-      patch({ hits: [], progress: null, done: null, error: null });
+      patch({ hits: [], progress: null, done: null, error: null, active: null });
     },
 
     startExport: ({ range, format, query, fileName }) => {

@@ -20,7 +20,10 @@ export function BrowserTimeline() {
   const error = useAppStore((s) => s.timelineError);
   const load = useAppStore((s) => s.loadTimeline);
   const seek = useAppStore((s) => s.seek);
+  const partitions = useAppStore((s) => s.browser.partitions);
+  const search = useAppStore((s) => s.search.active);
   const whole = timeline?.topic !== topic || timeline.whole;
+  const view = `${topic}|${partitions?.join(',') ?? 'all'}`;
 
   // Counted again once the topic has grown and settled (not on every tail event).
   useEffect(() => {
@@ -29,6 +32,15 @@ export function BrowserTimeline() {
     return () => clearTimeout(t);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [topic, total, whole, load]);
+
+  // Another set of partitions, or a search started or cleared: counted again at once, over
+  // the range shown.
+  useEffect(() => {
+    const t = useAppStore.getState().timeline;
+    if (t?.topic !== topic) return;
+    void load(t.whole ? undefined : { from: t.from, to: t.to });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [view, search, load]);
 
   const chart = useMemo(() => {
     if (!timeline || timeline.topic !== topic) return null;
@@ -50,6 +62,8 @@ export function BrowserTimeline() {
       data-testid="browser-timeline"
       data-from={timeline?.topic === topic ? timeline.from : undefined}
       data-to={timeline?.topic === topic ? timeline.to : undefined}
+      data-search={timeline?.search ? 'true' : 'false'}
+      data-counted={timeline?.topic === topic && !timeline.running ? timeline.scanned : undefined}
     >
       {error && <p className="inline-error">{error}</p>}
       {chart && (
@@ -68,9 +82,10 @@ export function BrowserTimeline() {
       )}
       {timeline && timeline.topic === topic && (
         <div className="timeline-note muted">
-          {formatCount(timeline.scanned)} messages
-          {timeline.truncated ? ' (the newest of them)' : ''}; drag across to narrow, click to go
-          there.
+          {timeline.search
+            ? `${formatCount(timeline.scanned)} hits of the search${timeline.running ? ', counting…' : ''}${timeline.truncated ? ' (stopped at the limit)' : ''}`
+            : `${formatCount(timeline.scanned)} messages${timeline.truncated ? ' (the newest of them)' : ''}`}
+          ; drag across to narrow, click to go there.
           {!timeline.whole && (
             <Button size="sm" onClick={() => void load()} data-testid="timeline-whole">
               Whole topic

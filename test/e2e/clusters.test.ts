@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, waitFor, type RunningApp } from './harness';
 
 // In Chromium: one Logdock adds a second Logdock as a remote cluster from Settings (after
-// testing the connection), switches to it, browses a topic held there, and switches back.
+// testing the connection), switches to it, browses a topic held there, resets a consumer
+// group held there (dry run, then execute), replays a range of it into `local`, and switches
+// back. The tests run in order on the same page.
 
 describe('remote clusters in the app', () => {
   let viewer: RunningApp;
@@ -17,6 +19,13 @@ describe('remote clusters in the app', () => {
     for (let i = 0; i < 20; i++) {
       await holder.api.call('messages.produce', { topic: 'remote-orders', value: `order ${i}` });
     }
+    // A consumer group of the holder that has consumed 15 of them.
+    await holder.api.call('groups.resetOffsets', {
+      groupId: 'billing',
+      topic: 'remote-orders',
+      spec: { kind: 'offset', offset: 15 },
+      dryRun: false,
+    });
   });
 
   afterAll(async () => {
@@ -69,10 +78,79 @@ describe('remote clusters in the app', () => {
     );
     expect(await firstRow.textContent()).toMatch(/order 0(?!\d)/);
     await viewer.screenshot('clusters-remote-topic');
+  });
 
+  it('resets a consumer group of the remote cluster, dry run first, then executes', async () => {
+    const page = viewer.page;
+    const text = async (id: string) => (await page.getByTestId(id).textContent()) ?? '';
+    await page.getByTestId('nav-groups').click();
+    await page.getByTestId('group-row-billing').waitFor();
+    expect(new URL(page.url()).hash).toBe('#/c/second/groups');
+    await page.getByRole('link', { name: 'billing' }).click();
+    await waitFor(
+      async () =>
+        (await page.getByTestId('lag-remote-orders-0').getByTestId('lag').textContent()) === '5',
+      'partition 0 lag 5',
+    );
+    await page.locator('#reset-kind').selectOption('offset');
+    await page.locator('#reset-value').fill('3');
+    await page.getByTestId('reset-plan').click();
+    await page.getByTestId('reset-plan-table').waitFor();
+    expect(await text('reset-plan-table')).toMatch(/remote-orders\s*0\s*15\s*3/);
+    // The dry run moved nothing on the remote cluster.
+    const committed = async () =>
+      (await holder.api.call('groups.describe', { groupId: 'billing' })).partitions.map(
+        (p) => p.committedOffset,
+      );
+    expect(await committed()).toEqual([15]);
+    await page.getByTestId('reset-execute').click();
+    await page.getByTestId('reset-done').waitFor();
+    expect(await committed()).toEqual([3]);
+    await waitFor(async () => (await text('group-detail-lag')) === '17', 'the new lag of 17');
+    await viewer.screenshot('clusters-remote-group-reset');
+  });
+
+  it('replays a range of the remote topic into a local topic and shows it done', async () => {
+    const page = viewer.page;
+    await page.getByTestId('nav-replay').click();
+    await page.getByTestId('replay-view').waitFor();
+    // The cluster on screen is the source; the target is local.
+    expect(await page.getByTestId('replay-source-cluster').inputValue()).toBe('second');
+    expect(await page.getByTestId('replay-target-cluster').inputValue()).toBe('local');
+    await page.getByTestId('replay-topic').fill('remote-orders');
+    await page.locator('#replay-from').selectOption('offset');
+    await page.getByTestId('replay-from-offset').fill('4');
+    await page.locator('#replay-to').selectOption('offset');
+    await page.getByTestId('replay-to-offset').fill('12');
+    await page.locator('#replay-text').fill('order 1');
+    await page.getByTestId('replay-target-topic').fill('orders-debug');
+    await page.getByTestId('replay-start').click();
+    await waitFor(
+      async () => (await page.getByTestId('replay-state').first().textContent()) === 'done',
+      'the replay to finish',
+    );
+    // Offsets 4..11 hold orders 4..11; the text filter keeps 10 and 11.
+    expect(await page.getByTestId('replay-progress').first().textContent()).toBe(
+      '8/8 read, 2 written',
+    );
+    expect(await page.getByTestId('replay-jobs').textContent()).toContain('local/orders-debug');
+    const copied = await viewer.api.call('messages.window', {
+      topic: 'orders-debug',
+      start: 0,
+      count: 10,
+    });
+    expect(copied.rows.map((r) => r.value?.text)).toEqual(['order 10', 'order 11']);
+    // Nothing was written on the remote cluster.
+    const held = await holder.api.call('topics.list', {});
+    expect(held.topics.map((t) => t.name)).not.toContain('orders-debug');
+    await viewer.screenshot('clusters-replay-into-local');
+
+    await page.getByTestId('nav-topics').click();
+    await page.getByTestId('topic-link-remote-orders').waitFor();
     await page.getByTestId('cluster-switcher').selectOption('local');
     await waitFor(() => new URL(page.url()).hash.startsWith('#/topics'), 'back on local');
     await page.getByTestId('section-topics').waitFor();
+    await page.getByTestId('topic-link-orders-debug').waitFor();
     expect(await page.getByTestId('topic-link-remote-orders').count()).toBe(0);
   });
 });

@@ -56,7 +56,16 @@ describe('the replay view', () => {
   it('checks the form before sending it', () => {
     const draft = emptyReplayDraft('app');
     expect(buildReplayRequest({ ...draft, targetTopic: 'app' })).toEqual({
-      error: 'Target topic: must differ from the source',
+      error: 'Target topic: must differ from the source on the same cluster',
+    });
+    // The same name on another cluster is another topic.
+    expect(
+      buildReplayRequest({ ...draft, sourceCluster: 'prod', targetTopic: 'app' }),
+    ).toMatchObject({
+      request: {
+        range: { cluster: 'prod', topic: 'app' },
+        target: { kind: 'topic', cluster: 'local', topic: 'app' },
+      },
     });
     expect(buildReplayRequest({ ...draft, from: { kind: 'offset', value: '-3' } })).toEqual({
       error: 'From: an offset ≥ 0',
@@ -72,6 +81,7 @@ describe('the replay view', () => {
     expect(buildReplayRequest({ ...draft, partition: '1', text: 'boom' })).toEqual({
       request: {
         range: {
+          cluster: 'local',
           topic: 'app',
           partition: 1,
           from: { kind: 'earliest' },
@@ -80,6 +90,7 @@ describe('the replay view', () => {
         },
         target: {
           kind: 'topic',
+          cluster: 'local',
           topic: 'app.replay',
           keepKeys: true,
           keepHeaders: true,

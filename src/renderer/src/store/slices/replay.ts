@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { ParamsOf } from '../../../../common/api/contract';
 import type { ReplayJob } from '../../../../common/api/replay';
 import type { ErrorPayload } from '../../../../common/errors';
+import { scopedApi } from '../../api/scoped';
 import { errorOf } from '../../views/ops-common/errors';
 import type { AppState } from '../index';
 
@@ -20,6 +21,8 @@ export interface ReplaySlice {
   /** Starts a job; resolves it, or null when refused (the reason is in `replay.error`). */
   startReplay(request: ReplayRequest): Promise<ReplayJob | null>;
   cancelReplay(id: string): Promise<void>;
+  /** The topic names of a cluster, for the source and target pickers; [] when unreachable. */
+  topicNamesOf(cluster: string): Promise<string[]>;
 }
 
 export const createReplaySlice: StateCreator<AppState, [], [], ReplaySlice> = (set, get) => {
@@ -46,6 +49,14 @@ export const createReplaySlice: StateCreator<AppState, [], [], ReplaySlice> = (s
         return null;
       } finally {
         patch({ starting: false });
+      }
+    },
+    topicNamesOf: async (cluster) => {
+      try {
+        const { topics } = await scopedApi(get().baseApi, cluster).call('topics.list', {});
+        return topics.map((t) => t.name).sort();
+      } catch {
+        return [];
       }
     },
     cancelReplay: async (id) => {

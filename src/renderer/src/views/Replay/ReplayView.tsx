@@ -63,22 +63,72 @@ function BoundInput({
   );
 }
 
+/** The topic names of a cluster, for a picker's suggestions. */
+function useTopicNames(cluster: string): string[] {
+  const topicNamesOf = useAppStore((s) => s.topicNamesOf);
+  const [names, setNames] = useState<string[]>([]);
+  useEffect(() => {
+    let current = true;
+    void topicNamesOf(cluster).then((n) => current && setNames(n));
+    return () => {
+      current = false;
+    };
+  }, [cluster, topicNamesOf]);
+  return names;
+}
+
+/** `local` and the saved clusters; read-only ones disabled where the choice is written to. */
+function ClusterSelect({
+  id,
+  value,
+  onChange,
+  forWriting,
+}: {
+  id: string;
+  value: string;
+  onChange: (name: string) => void;
+  forWriting: boolean;
+}) {
+  const clusters = useAppStore((s) => s.clusters.list);
+  const known = clusters.some((c) => c.name === value);
+  return (
+    <select id={id} data-testid={id} value={value} onChange={(e) => onChange(e.target.value)}>
+      {!known && <option value={value}>{value}</option>}
+      {clusters.map((c) => (
+        <option key={c.name} value={c.name} disabled={forWriting && c.readOnly}>
+          {c.name}
+          {c.readOnly ? ' (read-only)' : ''}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 function JobRow({ job, onCancel }: { job: ReplayJob; onCancel: () => void }) {
+  const source = job.range.cluster ?? 'local';
   const target =
     job.target.kind === 'topic' ? (
-      <a href={hrefFor({ view: 'topic', topic: job.target.topic })}>topic {job.target.topic}</a>
+      <a
+        href={hrefFor({
+          view: 'topic',
+          topic: job.target.topic,
+          cluster: job.target.cluster ?? source,
+        })}
+      >
+        topic {job.target.cluster ?? source}/{job.target.topic}
+      </a>
     ) : job.target.kind === 'file' ? (
       <span>file {job.target.path}</span>
     ) : (
-      <a href={hrefFor({ view: 'group', groupId: job.target.groupId })}>
-        group {job.target.groupId}
+      <a href={hrefFor({ view: 'group', groupId: job.target.groupId, cluster: source })}>
+        group {source}/{job.target.groupId}
       </a>
     );
   return (
     <tr data-testid={`replay-job-${job.id}`} data-state={job.state}>
       <td>{formatTime(job.startedAt)}</td>
       <td>
-        {job.range.topic}
+        {source}/{job.range.topic}
         {job.partitions.length === 1
           ? `[${job.partitions[0].partition}] offsets ${job.partitions[0].startOffset}–${job.partitions[0].endOffset}`
           : ` (${job.partitions.length} partitions)`}
@@ -117,18 +167,21 @@ export function ReplayView({ topic }: { topic?: string }) {
   const jobs = useAppStore((s) => s.replay.jobs);
   const error = useAppStore((s) => s.replay.error);
   const starting = useAppStore((s) => s.replay.starting);
-  const topics = useAppStore((s) => s.dashboard.disk);
   const loadReplays = useAppStore((s) => s.loadReplays);
   const startReplay = useAppStore((s) => s.startReplay);
   const cancelReplay = useAppStore((s) => s.cancelReplay);
-  const loadDashboard = useAppStore((s) => s.loadDashboard);
-  const [draft, setDraft] = useState<ReplayDraft>(() => emptyReplayDraft(topic));
+  const loadClusters = useAppStore((s) => s.loadClusters);
+  // The cluster on screen is the source at first; the target is `local` (see the draft).
+  const shown = useAppStore((s) => s.cluster);
+  const [draft, setDraft] = useState<ReplayDraft>(() => emptyReplayDraft(topic, shown));
   const [formError, setFormError] = useState<string | null>(null);
+  const sourceTopics = useTopicNames(draft.sourceCluster);
+  const targetTopics = useTopicNames(draft.targetCluster);
   const running = jobs.some((j) => j.state === 'running');
   usePolling(loadReplays, running ? 500 : 3000, [running]);
   useEffect(() => {
-    void loadDashboard();
-  }, [loadDashboard]);
+    void loadClusters();
+  }, [loadClusters]);
 
   const set = <K extends keyof ReplayDraft>(key: K, value: ReplayDraft[K]) =>
     setDraft((d) => ({ ...d, [key]: value }));
@@ -147,18 +200,31 @@ export function ReplayView({ topic }: { topic?: string }) {
     <section className="ops-view" data-testid="replay-view">
       <h1>Replay</h1>
       <p className="ops-note">
-        Copy a range of messages into another topic or a file, or move a consumer group back so the
-        service under debugging consumes the range again.
+        Copy a range of messages into another topic (on this or another cluster) or a file, or move
+        a consumer group back so the service under debugging consumes the range again.
       </p>
       <datalist id="replay-topics">
-        {topics.map((t) => (
-          <option key={t.topic} value={t.topic} />
+        {sourceTopics.map((t) => (
+          <option key={t} value={t} />
+        ))}
+      </datalist>
+      <datalist id="replay-target-topics">
+        {targetTopics.map((t) => (
+          <option key={t} value={t} />
         ))}
       </datalist>
       <div className="ops-form">
+        <label htmlFor="replay-source-cluster">From cluster</label>
+        <ClusterSelect
+          id="replay-source-cluster"
+          value={draft.sourceCluster}
+          onChange={(name) => set('sourceCluster', name)}
+          forWriting={draft.target === 'group'}
+        />
         <label htmlFor="replay-topic">Topic</label>
         <input
           id="replay-topic"
+          data-testid="replay-topic"
           list="replay-topics"
           value={draft.topic}
           onChange={(e) => set('topic', e.target.value)}
@@ -196,14 +262,24 @@ export function ReplayView({ topic }: { topic?: string }) {
         >
           <option value="topic">a topic (new or existing)</option>
           <option value="file">a JSON Lines file</option>
-          <option value="group">a consumer group (move it to the start)</option>
+          <option value="group">
+            a consumer group of the source cluster (move it to the start)
+          </option>
         </select>
         {draft.target === 'topic' && (
           <>
+            <label htmlFor="replay-target-cluster">Into cluster</label>
+            <ClusterSelect
+              id="replay-target-cluster"
+              value={draft.targetCluster}
+              onChange={(name) => set('targetCluster', name)}
+              forWriting
+            />
             <label htmlFor="replay-target-topic">Target topic</label>
             <input
               id="replay-target-topic"
-              list="replay-topics"
+              data-testid="replay-target-topic"
+              list="replay-target-topics"
               value={draft.targetTopic}
               onChange={(e) => set('targetTopic', e.target.value)}
             />

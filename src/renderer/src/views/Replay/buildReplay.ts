@@ -8,6 +8,8 @@ export interface BoundDraft {
 }
 
 export interface ReplayDraft {
+  /** The cluster the range is read from (`local` or a remote cluster's name). */
+  sourceCluster: string;
   topic: string;
   partition: string; // '' = all
   from: BoundDraft;
@@ -15,6 +17,8 @@ export interface ReplayDraft {
   text: string;
   filter: string;
   target: 'topic' | 'file' | 'group';
+  /** The cluster a topic target is written to. */
+  targetCluster: string;
   targetTopic: string;
   keepKeys: boolean;
   keepHeaders: boolean;
@@ -24,7 +28,8 @@ export interface ReplayDraft {
   groupId: string;
 }
 
-export const emptyReplayDraft = (topic = ''): ReplayDraft => ({
+export const emptyReplayDraft = (topic = '', sourceCluster = 'local'): ReplayDraft => ({
+  sourceCluster,
   topic,
   partition: '',
   from: { kind: 'earliest', value: '' },
@@ -32,6 +37,8 @@ export const emptyReplayDraft = (topic = ''): ReplayDraft => ({
   text: '',
   filter: '',
   target: 'topic',
+  // Into the embedded broker unless chosen otherwise: debugging production traffic offline.
+  targetCluster: 'local',
   targetTopic: topic ? `${topic}.replay` : '',
   keepKeys: true,
   keepHeaders: true,
@@ -72,6 +79,7 @@ export function buildReplayRequest(d: ReplayDraft): { request: ReplayRequest } |
     ...(d.filter.trim() ? { filter: d.filter.trim() } : {}),
   };
   const range = {
+    cluster: d.sourceCluster,
     topic: d.topic.trim(),
     ...(d.partition.trim() !== '' ? { partition: Number(d.partition) } : {}),
     from,
@@ -81,13 +89,14 @@ export function buildReplayRequest(d: ReplayDraft): { request: ReplayRequest } |
   switch (d.target) {
     case 'topic':
       if (!d.targetTopic.trim()) return { error: 'Target topic: give a name' };
-      if (d.targetTopic.trim() === range.topic)
-        return { error: 'Target topic: must differ from the source' };
+      if (d.targetTopic.trim() === range.topic && d.targetCluster === d.sourceCluster)
+        return { error: 'Target topic: must differ from the source on the same cluster' };
       return {
         request: {
           range,
           target: {
             kind: 'topic',
+            cluster: d.targetCluster,
             topic: d.targetTopic.trim(),
             keepKeys: d.keepKeys,
             keepHeaders: d.keepHeaders,

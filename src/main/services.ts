@@ -13,6 +13,7 @@ import { ClusterConnections } from './remote/connections';
 import { ClusterRegistry } from './remote/registry';
 import { keyFileCipher, SecretStore, type SecretCipher } from './remote/secrets';
 import { ReplayManager } from './replay/manager';
+import { ShipManager } from './shipping/manager';
 import { compileQuery } from './search/query';
 import { loadSettings, SettingsStore } from './settings/store';
 import type { AppSettings } from '../common/api/settings';
@@ -46,6 +47,8 @@ export interface Services {
   readonly clusters: ClusterRegistry;
   /** Open connections to those clusters by name, for requests that name one. */
   readonly connections: ClusterConnections;
+  /** Local topics forwarded to remote clusters (docs/clusters.md, Shipping). */
+  readonly shipping: ShipManager;
   /**
    * Closes every service in the reverse order of opening, flushing what they hold. Safe to
    * call more than once and concurrently: later calls return the first call's promise.
@@ -192,6 +195,10 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     closers.push({ name: 'collectors', close: () => collectors.close() });
     if (options.collectors !== false) await collectors.start();
 
+    const shipping = new ShipManager({ local: cluster, clusters, dataDir, logger });
+    closers.push({ name: 'shipping', close: () => shipping.close() });
+    if (options.collectors !== false) await shipping.start();
+
     return {
       dataDir,
       mode,
@@ -206,6 +213,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       collectors,
       clusters,
       connections,
+      shipping,
       close: closeAll,
     };
   } catch (err) {

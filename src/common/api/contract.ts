@@ -12,6 +12,7 @@ import { replayRequests, replaySubscriptions } from './replay';
 import { dashboardRequests, dashboardSubscriptions } from './dashboard';
 import { clustersRequests, clustersSubscriptions } from './clusters';
 import { timelineRequests, timelineSubscriptions } from './timeline';
+import { shippingRequests } from './shipping';
 
 /**
  * The whole API contract: every request and subscription, shared by main, preload and
@@ -30,6 +31,7 @@ export const requests = {
   ...dashboardRequests,
   ...clustersRequests,
   ...timelineRequests,
+  ...shippingRequests,
 } satisfies Record<string, RequestDef>;
 
 export const subscriptions = {

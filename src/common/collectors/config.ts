@@ -5,6 +5,7 @@
  * this module always sees complete configs.
  */
 import { z } from 'zod';
+import { shipConfigSchema } from '../shipping/config';
 import { compileLinearRegex } from '../regex/linear-regex';
 
 const idSchema = z
@@ -258,4 +259,6 @@ export type ParsingConfig = z.output<typeof parsingSchema>;
 /** The file a person writes for `logdock serve --config`: YAML or JSON. */
 export const collectorsFileSchema = z.object({
   sources: z.array(sourceConfigSchema).default([]),
+  /** Local topics forwarded to remote clusters (docs/clusters.md, Shipping). */
+  ship: z.array(shipConfigSchema).default([]),
 });

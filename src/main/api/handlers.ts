@@ -15,6 +15,7 @@ import { createGroupsHandlers } from './groups';
 import { createMessageStreams } from './message-streams';
 import { createMessagesHandlers } from './messages';
 import { createReplayHandlers } from './replay';
+import { createShippingHandlers } from './shipping';
 import { createSettingsHandlers, createSettingsSubscriptions } from './settings';
 import { createSystemHandlers, createSystemSubscriptions } from './system';
 import { createTimelineHandlers, createTimelineSubscriptions } from './timeline';
@@ -46,6 +47,7 @@ export function createRequestHandlers(
     ...createSettingsHandlers({ settings: services.settings }),
     ...createCollectorsHandlers({ collectors: services.collectors }),
     ...createClustersHandlers({ clusters: services.clusters }),
+    ...createShippingHandlers({ shipping: services.shipping }),
   };
 }
 

@@ -15,11 +15,10 @@ import {
 } from '../../common/collectors/config';
 
 /**
- * Reads sources from a YAML or JSON file. Relative globs and working directories are taken
- * relative to the file's directory.
+ * Reads and validates a `--config` file (YAML or JSON): its `sources` and `ship` lists.
  * @throws LogdockError NOT_FOUND, INVALID_CONFIG (with the path of the bad field).
  */
-export async function readSourcesFile(path: string): Promise<SourceConfig[]> {
+export async function readConfigFile(path: string): Promise<z.output<typeof collectorsFileSchema>> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -41,6 +40,16 @@ export async function readSourcesFile(path: string): Promise<SourceConfig[]> {
   const parsed = collectorsFileSchema.safeParse(raw ?? {});
   if (!parsed.success)
     throw new LogdockError('INVALID_CONFIG', `${path}: ${formatIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+/**
+ * Reads sources from a YAML or JSON file. Relative globs and working directories are taken
+ * relative to the file's directory.
+ * @throws LogdockError NOT_FOUND, INVALID_CONFIG (with the path of the bad field).
+ */
+export async function readSourcesFile(path: string): Promise<SourceConfig[]> {
+  const parsed = { data: await readConfigFile(path) };
   const base = dirname(resolve(path));
   return parsed.data.sources.map((s) => {
     if (s.type === 'file') {

@@ -1,5 +1,5 @@
 import { Admin, Producer, type Connection } from '@platformatic/kafka';
-import { LogdockError } from '../../common/errors';
+import { LogdockError, type ErrorCode } from '../../common/errors';
 import { partitionForKey } from '../broker/murmur2';
 import { decodeFrom } from '../browse/partial-decode';
 import type {
@@ -25,12 +25,34 @@ import type { RemoteClientOptions } from './client-options';
 import { RemoteGroups } from './groups';
 import { kafkaCall } from './kafka-errors';
 import { fetchRaw } from './raw-fetch';
+import { initProducerIdRaw, produceRaw, type ProducerIdentity } from './raw-produce';
+import { iterateBatches } from '../storage/record-batch';
 import { describeTopics, listOffsets, toTopicConfigs, topicMetadata, unknownTopic } from './topics';
 
 /** Kafka error codes a Fetch answers when the metadata it was sent by is stale. */
 const STALE_LEADER = new Set([
   6 /* NOT_LEADER_OR_FOLLOWER */, 5 /* LEADER_NOT_AVAILABLE */, 74, 75,
 ]);
+
+/**
+ * Kafka error codes of a Produce answer → Logdock's codes. The producer-state errors
+ * (OUT_OF_ORDER_SEQUENCE_NUMBER 45, INVALID_PRODUCER_EPOCH 47, UNKNOWN_PRODUCER_ID 59) are
+ * INVALID_ARGUMENT: the batch's sequence is not what the broker expects, and sending it again
+ * will not help; what is left (NOT_ENOUGH_REPLICAS, REQUEST_TIMED_OUT, ...) is UNAVAILABLE
+ * or TIMEOUT, worth sending again as it is.
+ */
+const PRODUCE_ERRORS: Record<number, ErrorCode> = {
+  2: 'CORRUPT_RECORD',
+  3: 'UNKNOWN_TOPIC',
+  7: 'TIMEOUT',
+  10: 'MESSAGE_TOO_LARGE',
+  18: 'MESSAGE_TOO_LARGE',
+  29: 'FORBIDDEN',
+  45: 'INVALID_ARGUMENT',
+  47: 'INVALID_ARGUMENT',
+  59: 'INVALID_ARGUMENT',
+  87: 'CORRUPT_RECORD',
+};
 
 export interface RemoteClusterOptions {
   /** The cluster's name in Logdock, for messages. */
@@ -214,12 +236,61 @@ export class RemoteCluster implements Cluster {
     return landed;
   }
 
-  async appendBatches(topic: string): Promise<AppendResult> {
+  /**
+   * Produces ready-made RecordBatch v2 bytes as they are (the shipping forwarder's
+   * idempotent batches, producer fields included), one batch per Produce request as Kafka
+   * requires since v3, in order. A leader that moved is found again (3 tries).
+   */
+  async appendBatches(
+    topic: string,
+    partition: number,
+    batches: Buffer,
+    opts?: { acks?: Acks },
+  ): Promise<AppendResult> {
     this.assertWritable(`produce to ${topic}`);
-    throw new LogdockError(
-      'UNSUPPORTED',
-      `producing ready-made record batches to remote cluster ${this.name} is not supported; records are sent with send()`,
+    let result: AppendResult | undefined;
+    for (const { header, position, size } of iterateBatches(batches)) {
+      const baseOffset = await this.produceBatch(
+        topic,
+        partition,
+        batches.subarray(position, position + size),
+        opts?.acks ?? -1,
+      );
+      result = {
+        baseOffset: result?.baseOffset ?? baseOffset,
+        lastOffset: baseOffset + header.lastOffsetDelta,
+        logAppendTime: -1,
+        recordCount: (result?.recordCount ?? 0) + header.recordCount,
+      };
+    }
+    if (!result)
+      throw new LogdockError('INVALID_ARGUMENT', `no record batch to produce to ${topic}`);
+    this.appended(
+      [{ topic, partition, offset: BigInt(result.baseOffset) }],
+      new Map([[`${topic}:${partition}`, result.lastOffset + 1]]),
     );
+    return result;
+  }
+
+  /** A fresh idempotent producer id and epoch (Kafka's InitProducerId, no transactional id). */
+  async initProducerId(): Promise<ProducerIdentity> {
+    this.assertWritable('start an idempotent producer');
+    const connections = await kafkaCall(`connect to ${this.name}`, () =>
+      this.admin.connectToBrokers(),
+    );
+    const connection = connections.values().next().value;
+    if (!connection)
+      throw new LogdockError('UNAVAILABLE', `no broker of cluster ${this.name} is reachable`);
+    const answer = await kafkaCall(`start an idempotent producer on ${this.name}`, () =>
+      initProducerIdRaw(connection),
+    );
+    if (answer.errorCode !== 0) {
+      throw new LogdockError(
+        answer.errorCode === 31 ? 'FORBIDDEN' : 'UNAVAILABLE',
+        `InitProducerId on cluster ${this.name} failed with Kafka error code ${answer.errorCode}`,
+      );
+    }
+    return { producerId: answer.producerId, producerEpoch: answer.producerEpoch };
   }
 
   async partitionFor(topic: string, key: Buffer | null): Promise<number> {
@@ -536,6 +607,29 @@ export class RemoteCluster implements Cluster {
         `broker ${leader} of cluster ${this.name} is unreachable`,
       );
     return connection;
+  }
+
+  private async produceBatch(
+    topic: string,
+    partition: number,
+    batch: Buffer,
+    acks: number,
+  ): Promise<number> {
+    const timeout = this.options.timeoutMs ?? 15_000;
+    for (let attempt = 0; ; attempt++) {
+      const connection = await this.leaderConnection(topic, partition, attempt > 0);
+      const result = await kafkaCall(`produce to ${topic}-${partition} on ${this.name}`, () =>
+        produceRaw(connection, topic, partition, batch, acks, timeout),
+      );
+      if (STALE_LEADER.has(result.errorCode) && attempt < 3) continue;
+      if (result.errorCode === 0) return result.baseOffset;
+      const where = `${topic}-${partition} on cluster ${this.name}`;
+      const detail = result.errorMessage ? ` (${result.errorMessage})` : '';
+      throw new LogdockError(
+        PRODUCE_ERRORS[result.errorCode] ?? 'UNAVAILABLE',
+        `produce to ${where} failed with Kafka error code ${result.errorCode}${detail}`,
+      );
+    }
   }
 
   private throwFetchError(code: number, topic: string, partition: number, offset: number): void {

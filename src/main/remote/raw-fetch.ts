@@ -1,14 +1,9 @@
-import {
-  Writer as ClientWriter,
-  type Connection,
-  type Reader as ClientReader,
-} from '@platformatic/kafka';
+import type { Connection } from '@platformatic/kafka';
 import { LogdockError } from '../../common/errors';
 import type { Struct } from '../protocol/codec/compile';
-import { apiByName, requestCodec, responseCodec } from '../protocol/codec/messages';
-import { Reader } from '../protocol/codec/reader';
-import { Writer } from '../protocol/codec/writer';
+import { apiByName } from '../protocol/codec/messages';
 import { LOG_OVERHEAD } from '../storage/record-batch';
+import { sendRaw } from './raw-request';
 
 /**
  * Fetch v12 (the oldest version @platformatic/kafka's brokers all speak, and the last that
@@ -63,25 +58,12 @@ export function fetchRaw(
     forgottenTopicsData: [],
     rackId: '',
   };
-  const w = new Writer(256);
-  requestCodec(FETCH, FETCH_VERSION).write(w, body);
-  const payload = w.toBuffer();
-  return new Promise((resolve, reject) => {
-    connection.send(
-      FETCH.key,
-      FETCH_VERSION,
-      () => ClientWriter.create().append(payload),
-      (_correlationId: number, _apiKey: number, _apiVersion: number, reader: ClientReader) =>
-        parse(reader.buffer.slice(), topic, partition),
-      true,
-      true,
-      (err: Error | null, result?: RawFetchResult) => (err ? reject(err) : resolve(result!)),
-    );
-  });
+  return sendRaw(connection, FETCH, FETCH_VERSION, body, (response) =>
+    interpret(response, topic, partition),
+  );
 }
 
-function parse(bytes: Buffer, topic: string, partition: number): RawFetchResult {
-  const response = responseCodec(FETCH, FETCH_VERSION).read(new Reader(bytes));
+function interpret(response: Struct, topic: string, partition: number): RawFetchResult {
   const topics = response.responses as { topic: string; partitions: Struct[] }[];
   const found = topics
     .find((t) => t.topic === topic)

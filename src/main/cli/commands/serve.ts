@@ -10,6 +10,7 @@ import { startHeadlessServer } from '../../headless/server';
 import { journalCliSource, otlpCliSource, serveSources } from '../../collectors';
 import { listenerTlsFiles, openServices } from '../../services';
 import { loadListenerTls } from '../../protocol';
+import { serveShips } from '../../shipping/cli';
 import { LogdockError } from '../../../common/errors';
 import { parsePartitionCount, parsePort } from '../options';
 
@@ -32,6 +33,8 @@ export interface ServeOptions {
   /** Collector sources from a YAML/JSON file, and `TOPIC=GLOB` shorthands. */
   config?: string;
   tail?: string[];
+  /** `--ship LOCAL_TOPIC=kafka://HOST:PORT/REMOTE_TOPIC`, repeatable. */
+  ship?: string[];
   /** `--otlp [[HOST:]PORT]`: true without a value. */
   otlp?: string | true;
   journal?: string[] | true;
@@ -84,6 +87,11 @@ export function registerServe(program: Command): void {
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .option(
+      '--ship <LOCAL_TOPIC=kafka://HOST:PORT/REMOTE_TOPIC>',
+      'forward a local topic to a topic of a Kafka cluster (or cluster://NAME/TOPIC, a saved one), acks=all, without loss or duplicates (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
       '--otlp [address]',
       'receive OpenTelemetry logs over OTLP/HTTP on [HOST:]PORT (default 127.0.0.1:4318) into topic otel-logs',
     )
@@ -120,6 +128,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
   const kafkaTls = await kafkaTlsOptions(opts);
   // Validated before anything opens, so a bad config file fails fast and clearly.
   const sources = await serveSources({ config: opts.config, tail: opts.tail });
+  const ships = await serveShips({ config: opts.config, ship: opts.ship });
   if (opts.otlp !== undefined) sources.push(otlpCliSource(opts.otlp));
   const journal = journalCliSource(opts);
   if (journal) sources.push(journal);
@@ -146,6 +155,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
   let server;
   try {
     if (sources.length > 0) await services.collectors.apply(sources);
+    if (ships.length > 0) await services.shipping.apply(ships);
     server = await startHeadlessServer({
       dispatcher: createDispatcher(services),
       logger: logger.child('http'),

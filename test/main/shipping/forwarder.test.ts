@@ -116,6 +116,8 @@ describe('Forwarder', () => {
     forwarder(cluster, remote, dir);
     await waitFor(async () => (await remoteCount(remote, 'app-remote')) === 4000, 'second part');
     const far = await contents(new LocalCluster(remote.broker), 'app-remote');
-    expect(far.map((r) => r.value).sort()).toEqual((await contents(cluster, 'app')).map((r) => r.value).sort());
+    expect(far.map((r) => r.value).sort()).toEqual(
+      (await contents(cluster, 'app')).map((r) => r.value).sort(),
+    );
   });
 });

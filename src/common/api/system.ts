@@ -26,6 +26,20 @@ export const storageHealthSchema = z.object({
       corrupt: z.number().int(),
     })
     .nullable(),
+  /**
+   * Partitions recovering in the background after an unclean shutdown (they answer reads
+   * once done); null when none is. `total` counts those of this start, `done` the finished.
+   */
+  recovery: z
+    .object({
+      since: z.number(),
+      total: z.number().int(),
+      done: z.number().int(),
+      /** Some of the partitions still recovering (`topic-partition`). */
+      pending: z.array(z.string()),
+    })
+    .nullable()
+    .optional(),
 });
 export type StorageHealth = z.infer<typeof storageHealthSchema>;
 

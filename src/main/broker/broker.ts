@@ -34,7 +34,7 @@ import { partitionForKey } from './murmur2';
 import { offsetsPartitionFor } from './offsets-codec';
 import { DefaultPartitioner } from './partitioner';
 import { codecOf, recompressBatches } from './recompress';
-import { TopicAdmin, type Topic, type TopicAdminDeps } from './topic-admin';
+import { closeLogs, settleAll, TopicAdmin, type Topic, type TopicAdminDeps } from './topic-admin';
 import { StorageHealth, type StorageHealthState } from './storage-health';
 import {
   applyTopicConfigs,
@@ -47,6 +47,8 @@ import { Consumer, type ConsumerOptions } from './consumer';
 import { Producer, type ProducerOptions } from './producer';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
+/** Topics opened at once on start (each opens its partitions several at a time). */
+const TOPICS_OPENED_AT_ONCE = 8;
 
 export interface BrokerOptions {
   dataDir: string;
@@ -181,7 +183,20 @@ export class Broker implements BrokerApi {
     await this.health.checkSpace();
     const catalogue = await readTopicMetadata(this.dataDir);
     const metas = catalogue ?? (await discoverTopics(this.dataDir, this.clock(), this.logger));
-    for (const meta of metas) this.topics.set(meta.name, await this.admin.openLogs(meta));
+    // Topics open several at a time (their partitions too, see openLogs): opening is a few
+    // small reads per partition, and thousands of partitions opened one by one add up.
+    const opened = await settleAll(metas, TOPICS_OPENED_AT_ONCE, (meta) =>
+      this.admin.openLogs(meta),
+    );
+    const failed = opened.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      for (const r of opened) if (r.status === 'fulfilled') await closeLogs(r.value.logs);
+      throw failed.reason;
+    }
+    for (const r of opened) {
+      const topic = (r as PromiseFulfilledResult<Topic>).value;
+      this.topics.set(topic.meta.name, topic);
+    }
     if (catalogue) {
       const counts = new Map([...this.topics].map(([name, t]) => [name, t.logs.length]));
       await removeOrphans(this.dataDir, counts, this.logger);
@@ -225,17 +240,18 @@ export class Broker implements BrokerApi {
         partition,
         onCorruption: (f) => this.health.reportCorruption(name, partition, f),
         openFiles: this.openFiles,
+        recoverInBackground: true,
       },
     );
-    if (log.recovery.truncatedBytes > 0) {
-      this.logger.warn(
-        `recovered ${name}-${partition}: dropped ${log.recovery.truncatedBytes} bytes`,
-        {
-          at: log.recovery.truncatedAt,
+    if (log.recovering) {
+      this.health.recoveryStarted(log.name);
+      log.whenRecovered().then(
+        () => {
+          this.reportRecovery(log);
+          this.health.recoveryFinished(log.name);
         },
+        (err: Error) => this.health.recoveryFinished(log.name, err),
       );
-    } else if (log.recovery.recovered) {
-      this.logger.info(`recovered ${name}-${partition} after an unclean shutdown: nothing dropped`);
     }
     log.onAppend((baseOffset, lastOffset) => {
       topic.rate.add(lastOffset - baseOffset + 1);
@@ -249,6 +265,21 @@ export class Broker implements BrokerApi {
       }
     });
     return log;
+  }
+
+  /** Logs what a finished recovery found. */
+  private reportRecovery(log: PartitionLog): void {
+    const name = log.name;
+    if (log.recovery.truncatedBytes > 0) {
+      this.logger.warn(
+        `recovered ${name}: dropped ${log.recovery.truncatedBytes} bytes`,
+        {
+          at: log.recovery.truncatedAt,
+        },
+      );
+    } else if (log.recovery.recovered) {
+      this.logger.info(`recovered ${name} after an unclean shutdown: nothing dropped`);
+    }
   }
 
   private async loadOffsets(): Promise<void> {
@@ -397,19 +428,14 @@ export class Broker implements BrokerApi {
     return {
       name,
       internal: isInternalTopic(name),
-      partitions: t.logs.map((log, partition) => {
-        const segs = log.segments();
-        let lastTimestamp: number | null = null;
-        for (let i = segs.length - 1; i >= 0 && lastTimestamp === null; i--)
-          lastTimestamp = segs[i].maxTimestamp;
-        return {
-          partition,
-          logStartOffset: log.logStartOffset,
-          logEndOffset: log.logEndOffset,
-          sizeBytes: log.sizeBytes(),
-          lastTimestamp,
-        };
-      }),
+      partitions: t.logs.map((log, partition) => ({
+        partition,
+        logStartOffset: log.logStartOffset,
+        logEndOffset: log.logEndOffset,
+        sizeBytes: log.sizeBytes(),
+        // Not from segments(): that loads every segment's summary, for thousands of partitions.
+        lastTimestamp: log.lastTimestamp(),
+      })),
       configs: { ...t.configs },
       messageRate: t.rate.perSecond(),
     };

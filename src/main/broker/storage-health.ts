@@ -19,6 +19,8 @@ export interface StorageHealthState {
   /** Set while appends are refused for lack of space: since when and the last error. */
   diskFull: { since: number; message: string } | null;
   lastScrub: { finishedAt: number; partitions: number; bytes: number; corrupt: number } | null;
+  /** Partitions recovering in the background (see PartitionLog.recovering), or null. */
+  recovery: { since: number; total: number; done: number; pending: string[] } | null;
 }
 
 /** Findings kept; older ones make room (the log has them all). */
@@ -27,6 +29,10 @@ const MAX_FINDINGS = 100;
 const MIN_FREE_BYTES = 1024 * 1024;
 /** How often free space is checked while the disk is full. */
 const SPACE_POLL_MS = 2000;
+/** Recovering partitions named in the state (the count says how many there are). */
+const PENDING_SHOWN = 10;
+/** Progress is announced at most this often while partitions recover. */
+const RECOVERY_EMIT_MS = 250;
 
 export class StorageHealth {
   private corrupt: CorruptBatch[] = [];
@@ -34,6 +40,9 @@ export class StorageHealth {
   private lastScrub: StorageHealthState['lastScrub'] = null;
   private readonly listeners = new Set<() => void>();
   private spacePoll: NodeJS.Timeout | null = null;
+  private readonly recovering = new Set<string>();
+  private recoveryRun: { since: number; total: number; done: number; emittedAt: number } | null =
+    null;
 
   constructor(
     private readonly logger: Logger,
@@ -84,6 +93,34 @@ export class StorageHealth {
     this.emit();
   }
 
+  /** `name` (topic-partition) started recovering in the background. */
+  recoveryStarted(name: string): void {
+    const now = this.clock();
+    this.recoveryRun ??= { since: now, total: 0, done: 0, emittedAt: now };
+    this.recoveryRun.total++;
+    this.recovering.add(name);
+    this.emit();
+  }
+
+  /** `name` finished recovering (or failed: `error`, logged). The last one is logged. */
+  recoveryFinished(name: string, error?: Error): void {
+    const run = this.recoveryRun;
+    if (!run || !this.recovering.delete(name)) return;
+    run.done++;
+    if (error) this.logger.error(`recovery of ${name} failed: ${error.message}`);
+    const now = this.clock();
+    if (this.recovering.size === 0) {
+      this.logger.info(
+        `background recovery finished: ${run.total} partitions in ${now - run.since} ms`,
+      );
+      this.recoveryRun = null;
+    } else if (now - run.emittedAt < RECOVERY_EMIT_MS) {
+      return;
+    }
+    run.emittedAt = now;
+    this.emit();
+  }
+
   /** Appends failed for lack of space (ENOSPC/EDQUOT): logged once until space returns. */
   reportDiskFull(message: string): void {
     if (this.diskFull) {
@@ -122,7 +159,18 @@ export class StorageHealth {
    */
   state(stillStored: (c: CorruptBatch) => boolean): StorageHealthState {
     this.corrupt = this.corrupt.filter(stillStored);
-    return { corrupt: [...this.corrupt], diskFull: this.diskFull, lastScrub: this.lastScrub };
+    const run = this.recoveryRun;
+    return {
+      corrupt: [...this.corrupt],
+      diskFull: this.diskFull,
+      lastScrub: this.lastScrub,
+      recovery: run && {
+        since: run.since,
+        total: run.total,
+        done: run.done,
+        pending: [...this.recovering].slice(0, PENDING_SHOWN),
+      },
+    };
   }
 
   onChange(listener: () => void): () => void {

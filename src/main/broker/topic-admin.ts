@@ -35,6 +35,38 @@ import { isInternalTopic } from './topic-names';
 import { randomUUID } from 'node:crypto';
 
 export const MAX_PARTITIONS = 10_000;
+/** Partitions of one topic opened at once. */
+const PARTITIONS_OPENED_AT_ONCE = 8;
+
+/**
+ * Runs `fn` over `items`, at most `limit` at once, and settles them all (in input order):
+ * a failure does not leave others running unnoticed.
+ */
+export async function settleAll<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
+  const out: PromiseSettledResult<R>[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        out[i] = { status: 'fulfilled', value: await fn(items[i], i) };
+      } catch (reason) {
+        out[i] = { status: 'rejected', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** Closes logs, ignoring failures (for undoing a partial open). */
+export async function closeLogs(logs: PartitionLog[]): Promise<void> {
+  await Promise.all(logs.map((l) => l.close().catch(() => {})));
+}
 
 /** A topic as the broker serves it. */
 export interface Topic {
@@ -94,13 +126,17 @@ export class TopicAdmin {
     const { defaults } = this.deps;
     const configs = applyTopicConfigs(meta.name, defaults, meta.configs, defaults);
     const topic: Topic = { meta, configs, logs: [], rate: new RateMeter(this.deps.clock) };
-    try {
-      for (let p = 0; p < meta.partitions; p++)
-        topic.logs.push(await this.deps.openPartition(topic, p));
-    } catch (err) {
-      await Promise.all(topic.logs.map((l) => l.close().catch(() => {})));
-      throw err;
+    const partitions = Array.from({ length: meta.partitions }, (_, p) => p);
+    const opened = await settleAll(partitions, PARTITIONS_OPENED_AT_ONCE, (p) =>
+      this.deps.openPartition(topic, p),
+    );
+    const logs = opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = opened.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      await closeLogs(logs);
+      throw failed.reason;
     }
+    topic.logs = logs;
     return topic;
   }
 

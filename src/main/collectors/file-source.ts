@@ -21,7 +21,7 @@ import { FileWatcher, type WatcherHost } from './file-watcher';
 import { fileKey, identityString, type Fingerprint } from './identity';
 import type { TrackedFile } from './tracked-file';
 import { createParser, type Parser } from './parsers';
-import { Semaphore } from './semaphore';
+import { Semaphore } from '../../common/semaphore';
 import type { SourceDeps } from './source-deps';
 import type { FileStatus, Source, SourceStatus } from './status';
 import { ensureTopic } from './topic';

@@ -29,7 +29,7 @@ import { MultilineJoiner, type EventLines } from './multiline';
 import type { Parser } from './parsers';
 import { timeAtLineStart } from './parsers/line-time';
 import { H, buildRecord, fixedHeader } from './record';
-import type { Semaphore } from './semaphore';
+import type { Semaphore } from '../../common/semaphore';
 import { TrackedFile } from './tracked-file';
 
 const CHUNK_BYTES = 512 * 1024;

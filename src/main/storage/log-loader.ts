@@ -2,9 +2,10 @@
  * Opening a partition's directory (Kafka's LogLoader): finishes interrupted compaction
  * swaps, removes leftovers of interrupted writes, lists the segments, decides whether the
  * log needs recovery (no clean-shutdown marker, no readable partition.meta, or a clean
- * marker but an active segment whose tail does not parse) and runs it (recovery.ts), and
- * works out the offsets the log starts with. It runs before the log is visible to anyone;
- * PartitionLog.open is its only caller.
+ * marker but an active segment whose tail does not parse), and works out the offsets the
+ * log starts with. The recovery scan itself (`recoverLog`, recovery.ts) is a second step,
+ * which PartitionLog runs in the background before its first read or write. PartitionLog
+ * is the only caller.
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
@@ -26,15 +27,31 @@ export interface LoadedLog {
   /** Oldest first; the last is the active segment (created empty in a new directory). */
   segments: LogSegment[];
   logStartOffset: number;
+  /** While `recovery` is pending: the recovery point, a lower bound of the end. */
   logEndOffset: number;
   recoveryPoint: number;
   /** Compaction's first dirty offset (never beyond the end). */
   cleanerPoint: number;
   /** partition.meta is missing or behind what was loaded: the caller writes it. */
   metaStale: boolean;
+  /**
+   * The clean-shutdown marker is still on disk: nothing changed since the last clean close.
+   * It stays until the log is first changed (see PartitionLog.markChanged), so a partition
+   * nobody wrote to needs no recovery after a crash either.
+   */
+  cleanMarker: boolean;
+  /**
+   * The scan recovery must still run (null when none is needed): `recoverLog` runs it and
+   * fills in the offsets. Until then the log must not be read or written.
+   */
+  recovery: { meta: PartitionMeta | null } | null;
 }
 
-/** Loads the log in `dir` (which exists), recovering it when needed; fills `report`. */
+/**
+ * Loads the log in `dir` (which exists) without scanning it: lists the segments, reads
+ * partition.meta and the active segment's tail; fills `report`. When recovery is needed,
+ * `loaded.recovery` is set and the caller runs `recoverLog` (in the background).
+ */
 export async function loadLog(
   dir: string,
   settings: SegmentSettings,
@@ -64,27 +81,69 @@ export async function loadLog(
       needRecovery = true; // a clean marker but a bad tail: trust the bytes, not the marker
     }
   }
-  if (needRecovery) await recoverSegments(segs, meta?.recoveryPoint ?? 0, report, settings);
-  if (clean) {
+  // A marker must not outlive a recovery it skipped: a crash during recovery recovers again.
+  if (clean && needRecovery) {
     await fs.rm(join(dir, CLEAN_SHUTDOWN_FILE), { force: true });
     await syncDir(dir);
   }
+  const loaded: LoadedLog = {
+    segments: segs,
+    logStartOffset: 0,
+    logEndOffset: 0,
+    recoveryPoint: meta?.recoveryPoint ?? 0,
+    cleanerPoint: meta?.cleanerPoint ?? 0,
+    metaStale: meta === null,
+    cleanMarker: clean && !needRecovery,
+    recovery: needRecovery ? { meta } : null,
+  };
+  if (needRecovery) {
+    report.recovered = true;
+    const first = segs[0].baseOffset;
+    loaded.logEndOffset = Math.max(first, loaded.recoveryPoint);
+    loaded.logStartOffset = Math.min(Math.max(meta?.logStartOffset ?? 0, first), loaded.logEndOffset);
+    loaded.cleanerPoint = Math.min(loaded.cleanerPoint, loaded.logEndOffset);
+    return loaded;
+  }
+  return settle(loaded, meta, now);
+}
+
+/**
+ * Runs the recovery scan `loadLog` left pending (recovery.ts) and fills in the offsets:
+ * the end, and a recovery point moved to it once the active segment is flushed.
+ */
+export async function recoverLog(
+  loaded: LoadedLog,
+  settings: SegmentSettings,
+  report: RecoveryReport,
+  now: number,
+): Promise<void> {
+  const meta = loaded.recovery?.meta ?? null;
+  if (!loaded.recovery) return;
+  await recoverSegments(loaded.segments, meta?.recoveryPoint ?? 0, report, settings);
+  loaded.metaStale = true;
+  await settle(loaded, meta, now);
+  loaded.recovery = null;
+}
+
+/** The offsets the loaded (or recovered) log starts with. */
+async function settle(
+  loaded: LoadedLog,
+  meta: PartitionMeta | null,
+  now: number,
+): Promise<LoadedLog> {
+  const segs = loaded.segments;
   const active = segs[segs.length - 1];
   const end = active.nextOffset;
-  const metaStale = needRecovery || meta === null;
   // What recovery validated is on disk once flushed: the recovery point moves to the end.
-  if (metaStale) await active.flush(true);
+  if (loaded.metaStale) await active.flush(true);
   if (active.size > 0 && active.firstTimestamp !== null)
     active.rollStartMs = Math.min(now, active.firstTimestamp);
-  return {
-    segments: segs,
-    logEndOffset: end,
-    logStartOffset: Math.min(Math.max(meta?.logStartOffset ?? 0, segs[0].baseOffset), end),
-    recoveryPoint: metaStale ? end : meta.recoveryPoint,
-    // Never beyond the end: offsets past a truncation are dirty again when rewritten.
-    cleanerPoint: Math.min(meta?.cleanerPoint ?? 0, end),
-    metaStale,
-  };
+  loaded.logEndOffset = end;
+  loaded.logStartOffset = Math.min(Math.max(meta?.logStartOffset ?? 0, segs[0].baseOffset), end);
+  loaded.recoveryPoint = loaded.metaStale || meta === null ? end : meta.recoveryPoint;
+  // Never beyond the end: offsets past a truncation are dirty again when rewritten.
+  loaded.cleanerPoint = Math.min(meta?.cleanerPoint ?? 0, end);
+  return loaded;
 }
 
 /** Finishes interrupted swaps, removes leftovers; returns the directory's names. */

@@ -28,7 +28,8 @@ import { type CompactionResult, type SwapStep, compactLog } from './compaction';
 import { unlessNoSpace } from './no-space';
 import type { OpenFiles } from './open-files';
 import { DEFAULT_OFFSET_MAP_BYTES } from './offset-map';
-import { CLEAN_SHUTDOWN_FILE, loadLog } from './log-loader';
+import { CLEAN_SHUTDOWN_FILE, type LoadedLog, loadLog, recoverLog } from './log-loader';
+import { Semaphore } from '../../common/semaphore';
 import { validateClientBatches } from './validate-append';
 import {
   ATTRIBUTES_OFFSET,
@@ -66,7 +67,19 @@ export interface PartitionLogOptions {
   onCorruption?: (finding: CorruptionFinding) => void;
   /** The bound on open segment files shared by the process's logs (open-files.ts). */
   openFiles?: OpenFiles;
+  /**
+   * Return from open() before a needed recovery scan is done (the broker's choice): the log
+   * recovers in the background, `recovering` is true meanwhile, and reads, appends and
+   * maintenance wait for it. Default false: open() returns a recovered log.
+   */
+  recoverInBackground?: boolean;
 }
+
+/**
+ * Recovery scans running at once in the process: each reads its segments through, so more
+ * would only share the disk; the others wait their turn (their partitions wait with them).
+ */
+const recoverySlots = new Semaphore(2);
 
 export class PartitionLog {
   private segs: LogSegment[] = [];
@@ -75,6 +88,12 @@ export class PartitionLog {
   private metaChain: Promise<unknown> = Promise.resolve();
   private backgroundFlush: Promise<unknown> = Promise.resolve();
   private summaries: Promise<void> = Promise.resolve();
+  private summariesStarted = false;
+  /** Resolves once the background recovery scan is done (at once when none was needed). */
+  private recovered: Promise<void> = Promise.resolve();
+  private recoveringNow = false;
+  /** The clean-shutdown marker is on disk: removed before the first change (markChanged). */
+  private cleanMarker = false;
   private startOffset = 0;
   private endOffset = 0;
   private recoveryPoint = 0;
@@ -139,24 +158,90 @@ export class PartitionLog {
     };
     const log = new PartitionLog(dir, config, opts, report);
     await log.load();
+    if (!opts.recoverInBackground) await log.recovered;
     return log;
   }
 
-  /** Loads the directory (log-loader.ts), then starts the flush timer and summaries. */
+  /**
+   * Loads the directory (log-loader.ts), then starts the flush timer and summaries. A log
+   * that needs recovery opens at once and recovers in the background: reads, appends and
+   * maintenance wait for it (`recovered`), and the end offset until then is the recovery
+   * point.
+   */
   private async load(): Promise<void> {
     const loaded = await loadLog(this.dir, this.settings, this.recovery, this.clock());
     this.segs = loaded.segments;
+    this.cleanMarker = loaded.cleanMarker;
+    this.adopt(loaded);
+    if (loaded.recovery) {
+      this.recoveringNow = true;
+      this.recovered = this.recoverInBackground(loaded).finally(() => {
+        this.recoveringNow = false;
+      });
+      // Appends queue behind it; a failed recovery fails them too (and every read).
+      this.chain = this.recovered.catch(() => undefined);
+    } else if (loaded.metaStale) {
+      // On a full disk the log opens anyway (reads work; appends fail until space returns).
+      await this.persistMeta({ optional: true });
+    }
+    this.startFlushTimer();
+  }
+
+  private adopt(loaded: LoadedLog): void {
     this.startOffset = loaded.logStartOffset;
     this.endOffset = loaded.logEndOffset;
     this.recoveryPoint = loaded.recoveryPoint;
     this.firstDirtyOffset = loaded.cleanerPoint;
-    // On a full disk the log opens anyway (reads work; appends fail until space returns).
-    if (loaded.metaStale) await this.persistMeta({ optional: true });
-    this.startFlushTimer();
-    this.summaries = this.loadSummaries();
   }
 
-  /** Loads timestamps of sealed segments in the background (segments() reports them). */
+  private async recoverInBackground(loaded: LoadedLog): Promise<void> {
+    await recoverySlots.acquire();
+    try {
+      await recoverLog(loaded, this.settings, this.recovery, this.clock());
+      this.segs = loaded.segments;
+      this.adopt(loaded);
+      await this.persistMeta({ optional: true });
+    } finally {
+      recoverySlots.release();
+    }
+  }
+
+  /** True while the background recovery scan runs or waits its turn. */
+  get recovering(): boolean {
+    return this.recoveringNow;
+  }
+
+  /** Resolves once recovery is done; rejects when it failed (the log then serves nothing). */
+  whenRecovered(): Promise<void> {
+    return this.recovered;
+  }
+
+  /**
+   * Removes the clean-shutdown marker before the first change to the log's files since it
+   * was opened: from then on a crash makes the next open recover. A log nobody changes keeps
+   * it, so it needs no recovery after a crash (only what was written is scanned).
+   */
+  private async markChanged(): Promise<void> {
+    if (!this.cleanMarker) return;
+    await fs.rm(join(this.dir, CLEAN_SHUTDOWN_FILE), { force: true });
+    await syncDir(this.dir);
+    this.cleanMarker = false;
+  }
+
+  /**
+   * Loads timestamps of sealed segments in the background, once, when segments() is first
+   * asked: not on open, where thousands of partitions would read every index file at once
+   * (and keep them in memory) before anyone looks.
+   */
+  private startSummaries(): void {
+    if (this.summariesStarted || this.closing) return;
+    this.summariesStarted = true;
+    this.summaries = this.recovered.then(
+      () => this.loadSummaries(),
+      () => undefined,
+    );
+  }
+
   private async loadSummaries(): Promise<void> {
     for (const seg of this.segs) {
       if (this.closing) return;
@@ -187,8 +272,31 @@ export class PartitionLog {
     return total;
   }
 
-  /** Describes the segments, oldest first; timestamps of unloaded sealed segments are null. */
+  /**
+   * The newest record timestamp (of the last segment holding records), or null when the log
+   * is empty or that segment's summary is not loaded yet (loading it then starts, in the
+   * background). Unlike segments() it loads no other segment's indexes.
+   */
+  lastTimestamp(): number | null {
+    if (this.recoveringNow) return null;
+    for (let i = this.segs.length - 1; i >= 0; i--) {
+      const seg = this.segs[i];
+      if (seg.size === 0) continue;
+      if (!seg.summaryLoaded) {
+        void seg.loadSummary().catch(() => undefined); // a corrupt one is reported on read
+        return null;
+      }
+      return seg.maxTimestamp >= 0 ? seg.maxTimestamp : null;
+    }
+    return null;
+  }
+
+  /**
+   * Describes the segments, oldest first; timestamps of sealed segments are null until
+   * loaded (the first call starts loading them in the background).
+   */
   segments(): SegmentInfo[] {
+    this.startSummaries();
     return this.segs.map((s, i) => {
       const known = s.summaryLoaded && s.size > 0;
       return {
@@ -207,7 +315,9 @@ export class PartitionLog {
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(task, task);
+    // Nothing is written to a log whose recovery failed.
+    const gated = () => this.recovered.then(task);
+    const run = this.chain.then(gated, gated);
     this.chain = run.catch(() => undefined);
     return run;
   }
@@ -215,7 +325,7 @@ export class PartitionLog {
   private enqueueMaintenance<T>(task: () => Promise<T>): Promise<T> {
     // Maintenance deletes and replaces segment files: let the background summary loader,
     // which may rewrite index files, finish first.
-    const afterSummaries = () => this.summaries.then(task);
+    const afterSummaries = () => this.summaries.then(() => this.recovered).then(task);
     const run = this.maintenanceChain.then(afterSummaries, afterSummaries);
     this.maintenanceChain = run.catch(() => undefined);
     return run;
@@ -254,6 +364,7 @@ export class PartitionLog {
     batches: Buffer,
     locations: BatchLocation[],
   ): Promise<{ result: AppendResult; seg: LogSegment; end: number }> {
+    await this.markChanged();
     const baseOffset = this.endOffset;
     const appendTime = this.config.messageTimestampType === 'LogAppendTime' ? this.clock() : -1;
     let next = baseOffset;
@@ -412,6 +523,7 @@ export class PartitionLog {
    * segment list, or fails with OFFSET_OUT_OF_RANGE when the offset is gone.
    */
   private async retryOnRemovedSegment<T>(task: () => Promise<T>): Promise<T> {
+    await this.recovered;
     try {
       return await task();
     } catch (err) {
@@ -544,6 +656,7 @@ export class PartitionLog {
    */
   async scrub(pace: (bytes: number) => Promise<void>): Promise<CorruptionFinding[]> {
     const found: CorruptionFinding[] = [];
+    await this.recovered;
     for (const seg of this.segs.slice(0, -1)) {
       if (this.closing) break;
       seg.acquire();
@@ -660,6 +773,7 @@ export class PartitionLog {
       victims.push(this.segs[i]);
     }
     if (victims.length === 0) return 0;
+    await this.markChanged();
     // Synchronously: appends may push a new segment at any await.
     this.segs = this.segs.slice(victims.length);
     if (this.segs[0].baseOffset > this.startOffset) {
@@ -714,6 +828,7 @@ export class PartitionLog {
     return this.enqueueMaintenance(async () => {
       this.ensureOpen();
       if (!this.config.cleanupPolicy.includes('compact')) return { removedRecords: 0 };
+      await this.markChanged();
       const result = await compactLog({
         segments: () => this.segs,
         replace: (old, cleaned) => {
@@ -763,7 +878,12 @@ export class PartitionLog {
     await this.chain;
     await this.maintenanceChain;
     await this.summaries;
-    if (writeMarker) {
+    // A log whose recovery failed gets no marker: the next open tries again.
+    if (!(await this.recovered.then(() => true, () => false))) writeMarker = false;
+    if (writeMarker && this.cleanMarker) {
+      // Nothing changed since the marker was written: nothing to flush, the marker stands.
+      await this.metaChain;
+    } else if (writeMarker) {
       await this.flushNow();
       await this.metaChain;
       // On a full disk even the empty marker may be refused: the next open then recovers.

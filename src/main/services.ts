@@ -150,6 +150,9 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
         'retention.ms': saved.defaultRetentionMs,
         'retention.bytes': saved.defaultRetentionBytes,
       },
+      // Test seam (test/main/cli/commands/serve-recovery.test.ts): slows background recovery
+      // so the test can see the process serve while partitions recover.
+      recoveryDelayMs: Number(process.env.LOGDOCK_TEST_RECOVERY_DELAY_MS) || undefined,
     });
     closers.push({ name: 'broker', close: () => broker.close() });
     const cluster: Cluster = new LocalCluster(broker);

@@ -76,6 +76,8 @@ export interface BrokerOptions {
    * are closed; storage/open-files.ts). Default 512.
    */
   maxOpenSegmentFiles?: number;
+  /** Test seam: a pause before each partition's background recovery scan. */
+  recoveryDelayMs?: number;
   /** Test seam: called at each step of a topic change (see topic-admin.ts). */
   adminStep?: TopicAdminDeps['step'];
 }
@@ -241,6 +243,7 @@ export class Broker implements BrokerApi {
         onCorruption: (f) => this.health.reportCorruption(name, partition, f),
         openFiles: this.openFiles,
         recoverInBackground: true,
+        recoveryDelayMs: this.opts.recoveryDelayMs,
       },
     );
     if (log.recovering) {
@@ -271,12 +274,9 @@ export class Broker implements BrokerApi {
   private reportRecovery(log: PartitionLog): void {
     const name = log.name;
     if (log.recovery.truncatedBytes > 0) {
-      this.logger.warn(
-        `recovered ${name}: dropped ${log.recovery.truncatedBytes} bytes`,
-        {
-          at: log.recovery.truncatedAt,
-        },
-      );
+      this.logger.warn(`recovered ${name}: dropped ${log.recovery.truncatedBytes} bytes`, {
+        at: log.recovery.truncatedAt,
+      });
     } else if (log.recovery.recovered) {
       this.logger.info(`recovered ${name} after an unclean shutdown: nothing dropped`);
     }
@@ -285,6 +285,9 @@ export class Broker implements BrokerApi {
   private async loadOffsets(): Promise<void> {
     const topic = this.topics.get(OFFSETS_TOPIC)!;
     for (const [partition, log] of topic.logs.entries()) {
+      // Groups need their commits before the coordinator answers: this waits for the
+      // (small) offsets partitions' recovery, not for the other partitions'.
+      await log.whenRecovered();
       let offset = log.logStartOffset;
       while (offset < log.logEndOffset) {
         let records: StoredRecord[];
@@ -721,6 +724,23 @@ export class Broker implements BrokerApi {
   /** Called when storageHealth() changes. Returns an unsubscribe function. */
   onStorageHealth(listener: () => void): () => void {
     return this.health.onChange(listener);
+  }
+
+  /**
+   * Resolves once background recovery (after an unclean shutdown) is done for one
+   * partition, one topic's partitions, or every partition. Until then a recovering
+   * partition's logEndOffset is only a lower bound (its recovery point): readers that
+   * compare offsets with it wait here first (reads themselves always wait). Never rejects:
+   * a partition whose recovery failed fails its reads instead. Unknown names resolve at once.
+   */
+  async whenRecovered(topic?: string, partition?: number): Promise<void> {
+    const topics = topic === undefined ? [...this.topics.values()] : [this.topics.get(topic)];
+    const logs = topics.flatMap((t) =>
+      t === undefined ? [] : partition === undefined ? t.logs : [t.logs[partition]],
+    );
+    await Promise.all(
+      logs.map((l) => (l?.recovering ? l.whenRecovered().catch(() => undefined) : undefined)),
+    );
   }
 
   /** How many segment files are open now (at most maxOpenSegmentFiles while idle). */

@@ -53,6 +53,9 @@ export class LocalCluster implements Cluster {
   }
 
   async describeTopic(name: string): Promise<TopicDescription> {
+    // Offsets are final once the topic's partitions have recovered (listTopics does not
+    // wait: it answers during recovery, with the recovery points as lower bounds).
+    await this.broker.whenRecovered(name);
     return placed(this.broker.describeTopic(name));
   }
 

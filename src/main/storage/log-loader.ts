@@ -100,7 +100,10 @@ export async function loadLog(
     report.recovered = true;
     const first = segs[0].baseOffset;
     loaded.logEndOffset = Math.max(first, loaded.recoveryPoint);
-    loaded.logStartOffset = Math.min(Math.max(meta?.logStartOffset ?? 0, first), loaded.logEndOffset);
+    loaded.logStartOffset = Math.min(
+      Math.max(meta?.logStartOffset ?? 0, first),
+      loaded.logEndOffset,
+    );
     loaded.cleanerPoint = Math.min(loaded.cleanerPoint, loaded.logEndOffset);
     return loaded;
   }

@@ -9,6 +9,7 @@
  * and never wait for appends or block reads.
  */
 import { promises as fs } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { basename, join } from 'node:path';
 import { LogdockError } from '../../common/errors';
 import type {
@@ -73,6 +74,11 @@ export interface PartitionLogOptions {
    * maintenance wait for it. Default false: open() returns a recovered log.
    */
   recoverInBackground?: boolean;
+  /**
+   * Test seam: a pause before each recovery scan, so that a test can watch the process
+   * serve while partitions recover (LOGDOCK_TEST_RECOVERY_DELAY_MS in services.ts).
+   */
+  recoveryDelayMs?: number;
 }
 
 /**
@@ -112,6 +118,7 @@ export class PartitionLog {
   private readonly settings: SegmentSettings;
   private readonly clock: () => number;
   private readonly offsetMapBytes: number;
+  private readonly recoveryDelayMs: number;
   private readonly compactionStep: PartitionLogOptions['compactionStep'];
   /** `topic-partition` (or the directory name) for messages. */
   readonly name: string;
@@ -124,6 +131,7 @@ export class PartitionLog {
   ) {
     this.clock = opts.clock ?? Date.now;
     this.offsetMapBytes = opts.offsetMapBytes ?? DEFAULT_OFFSET_MAP_BYTES;
+    this.recoveryDelayMs = opts.recoveryDelayMs ?? 0;
     this.compactionStep = opts.compactionStep;
     this.name = opts.topic !== undefined ? `${opts.topic}-${opts.partition ?? 0}` : basename(dir);
     this.settings = {
@@ -197,6 +205,7 @@ export class PartitionLog {
   private async recoverInBackground(loaded: LoadedLog): Promise<void> {
     await recoverySlots.acquire();
     try {
+      if (this.recoveryDelayMs > 0) await sleep(this.recoveryDelayMs);
       await recoverLog(loaded, this.settings, this.recovery, this.clock());
       this.segs = loaded.segments;
       this.adopt(loaded);
@@ -879,7 +888,13 @@ export class PartitionLog {
     await this.maintenanceChain;
     await this.summaries;
     // A log whose recovery failed gets no marker: the next open tries again.
-    if (!(await this.recovered.then(() => true, () => false))) writeMarker = false;
+    if (
+      !(await this.recovered.then(
+        () => true,
+        () => false,
+      ))
+    )
+      writeMarker = false;
     if (writeMarker && this.cleanMarker) {
       // Nothing changed since the marker was written: nothing to flush, the marker stands.
       await this.metaChain;

@@ -34,6 +34,8 @@ describe('broker crash', () => {
     // While the dead child's pid is in .lock, a new broker takes the directory over.
     const broker = await openBroker({ dataDir: fixture.dir });
     fixture.broker = broker; // closed after the test
+    // Partitions the child wrote to recover in the background; offsets are final after it.
+    await broker.whenRecovered();
     // The dead member was restored with the group and expires after its session timeout.
     expect(broker.describeGroup('survivor').members).toBe(1);
     expect(Object.fromEntries(broker.committedOffsets('survivor'))).toEqual(committed);

@@ -196,3 +196,46 @@ describe('PartitionLog recovery', () => {
     await expectValues(log, 42, 100);
   });
 });
+
+describe('PartitionLog background recovery', () => {
+  it('opens before its recovery scan, and reads and appends wait for the scan to finish', async () => {
+    await build(100);
+    await dropMarker();
+    const last = (await segmentFiles()).pop()!;
+    await appendGarbage(join(fx.dir, last), 55);
+    const log = await fx.openLog(smallConfig(), {
+      topic: 't',
+      partition: 0,
+      recoverInBackground: true,
+      recoveryDelayMs: 200,
+    });
+    expect(log.recovering).toBe(true);
+    expect(log.recovery.truncatedBytes).toBe(0); // not scanned yet
+    const appended = log.appendRecords([{ value: Buffer.from('after') }]);
+    const read = log.readRecords(0, { maxRecords: 200 });
+    await log.whenRecovered();
+    expect(log.recovering).toBe(false);
+    expect(log.recovery.truncatedBytes).toBe(55);
+    // The append went after the recovered end, never onto the garbage.
+    expect((await appended).baseOffset).toBe(100);
+    expect((await read).slice(0, 100).map((r) => r.value!.toString())).toEqual(
+      Array.from({ length: 100 }, (_, i) => `value-${i}`),
+    );
+    await expectValues(log, 0, 100);
+  });
+
+  it('keeps the clean-shutdown marker of a log nobody writes, so a crash then needs no recovery', async () => {
+    await build(30);
+    const reader = await openLog();
+    await expectValues(reader, 0, 30);
+    // A crash now: the log is not closed (its marker is still the one of the last close).
+    expect(await fs.readdir(fx.dir)).toContain(CLEAN_SHUTDOWN_FILE);
+    const again = await PartitionLog.open(fx.dir, smallConfig());
+    expect(again.recovery.recovered).toBe(false);
+    await expectValues(again, 0, 30);
+    await again.appendRecords([{ value: Buffer.from('x') }]);
+    expect(await fs.readdir(fx.dir)).not.toContain(CLEAN_SHUTDOWN_FILE);
+    await again.close();
+    await reader.close();
+  });
+});

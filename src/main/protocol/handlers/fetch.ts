@@ -81,6 +81,8 @@ async function readPartition(
       records: EMPTY,
     },
   };
+  // A partition recovering after a crash knows its end only once done: answer after it.
+  await ctx.broker.whenRecovered(topic, partition);
   const t = findTopic(ctx, topic);
   if (!t || partition < 0 || partition >= t.partitions.length) {
     out.result.errorCode = KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code;

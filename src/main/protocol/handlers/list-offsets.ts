@@ -45,6 +45,8 @@ async function listPartition(
     offset: -1,
     leaderEpoch: 0,
   };
+  // A partition recovering after a crash knows its end only once done: answer after it.
+  await ctx.broker.whenRecovered(topic, partitionIndex);
   const t = findTopic(ctx, topic);
   if (!t || partitionIndex < 0 || partitionIndex >= t.partitions.length) {
     return { ...out, errorCode: KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code, leaderEpoch: -1 };

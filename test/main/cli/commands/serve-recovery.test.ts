@@ -1,0 +1,154 @@
+import { spawn } from 'node:child_process';
+import { appendFile, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { ApiClient } from '../../../../src/common/api/contract';
+import {
+  createWebSocketClient,
+  type WebSocketConstructor,
+} from '../../../../src/common/transport/websocket-client';
+import { readApiFile } from '../../../../src/main/headless/api-file';
+import { waitFor } from '../../../wait';
+import { runProcess } from '../../protocol/helpers';
+import {
+  serveArgs,
+  spawnLogdock,
+  stopLogdock,
+  waitForUrl,
+  type LogdockProcess,
+} from './serve-process';
+
+const writer = fileURLToPath(new URL('./fixtures/recovery-writer.ts', import.meta.url));
+const PARTITIONS = 6;
+
+/** Runs the writer child until READY, then SIGKILLs it mid-write; returns records acked per partition. */
+async function killWriterMidWrite(dataDir: string): Promise<number> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', writer, dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  proc.stdout.on('data', (d) => (out += d));
+  proc.stderr.on('data', (d) => (err += d));
+  const exited = new Promise((resolve) => proc.on('exit', resolve));
+  try {
+    await waitFor(() => out.includes('READY') || proc.exitCode !== null, 'the writer', 60_000);
+    expect(out, err).toContain('READY');
+  } finally {
+    proc.kill('SIGKILL');
+    await exited;
+  }
+  const acked = [...out.matchAll(/ACKED (\d+)\n/g)].map((m) => Number(m[1]));
+  return acked[acked.length - 1];
+}
+
+describe('logdock serve after a SIGKILL', () => {
+  let dataDir: string;
+  let run: LogdockProcess | null = null;
+  let api: ApiClient | null = null;
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'logdock-recovery-'));
+  });
+
+  afterEach(async () => {
+    api?.close();
+    if (run) await stopLogdock(run);
+    run = api = null;
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers the API and the Kafka listener while partitions recover in the background, then serves every record written before the damage', async () => {
+    const acked = await killWriterMidWrite(dataDir);
+    // Garbage after the last batch of one partition, as a torn write leaves it.
+    const dir0 = join(dataDir, 'rec-0');
+    const tail = (await readdir(dir0))
+      .filter((n) => n.endsWith('.log'))
+      .sort()
+      .at(-1)!;
+    await appendFile(join(dir0, tail), Buffer.alloc(333, 0xab));
+
+    // Each partition's recovery scan waits 1.5 s (2 at a time): recovery lasts ~5 s.
+    run = spawnLogdock(['serve', ...serveArgs(dataDir)], {
+      env: { ...process.env, LOGDOCK_TEST_RECOVERY_DELAY_MS: '1500' },
+    });
+    await waitForUrl(run);
+    const file = await readApiFile(dataDir);
+    api = createWebSocketClient({
+      url: file!.url,
+      token: file!.token,
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      reconnect: false,
+    });
+    const [topics, info, health] = await Promise.all([
+      api.call('topics.list', {}),
+      api.call('system.info', {}),
+      new Promise<{ recovery?: { total: number; done: number } | null }>((resolve, reject) => {
+        const stop = api!.subscribe(
+          'system.storage',
+          {},
+          (h) => {
+            stop();
+            resolve(h);
+          },
+          (e) => reject(new Error(e.message)),
+        );
+      }),
+    ]);
+    expect(topics.topics.map((t) => t.name)).toContain('rec');
+    // The Kafka listener answers (ApiVersions, Metadata) during recovery too.
+    const metadata = await runProcess('kcat', ['-b', info.kafkaListener!, '-L', '-t', 'rec']);
+    expect(metadata.code, metadata.stderr).toBe(0);
+    expect(metadata.stdout).toContain(`topic "rec" with ${PARTITIONS} partitions`);
+    // All of that happened while partitions were still recovering.
+    expect(health.recovery).toBeTruthy();
+    expect(health.recovery!.done).toBeLessThan(health.recovery!.total);
+
+    await waitFor(
+      () =>
+        new Promise<boolean>((resolve) => {
+          const stop = api!.subscribe(
+            'system.storage',
+            {},
+            (h) => {
+              stop();
+              resolve(!h.recovery);
+            },
+            () => resolve(false),
+          );
+        }),
+      'recovery to finish',
+      60_000,
+    );
+    expect(run.err()).toContain('recovered rec-0: dropped 333 bytes');
+    // Every record acknowledged before the kill is there, in order, in every partition.
+    for (let p = 0; p < PARTITIONS; p++) {
+      const consumed = await runProcess('kcat', [
+        '-b',
+        info.kafkaListener!,
+        '-C',
+        '-t',
+        'rec',
+        '-p',
+        String(p),
+        '-o',
+        'beginning',
+        '-e',
+        '-q',
+        '-f',
+        '%s\n',
+      ]);
+      expect(consumed.code, consumed.stderr).toBe(0);
+      const values = consumed.stdout
+        .trim()
+        .split('\n')
+        .map((v) => v.split(':', 2).join(':'));
+      expect(values.length).toBeGreaterThanOrEqual(acked);
+      // Numbered from 0 without a gap (records past the last ack may be there too).
+      expect(values).toEqual(values.map((_, i) => `${p}:${i}`));
+    }
+  });
+});

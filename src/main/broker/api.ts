@@ -75,6 +75,11 @@ export interface BrokerApi extends Pick<Cluster, SameAsCluster> {
    */
   topicId(name: string): string | null;
   segments(topic: string, partition: number): SegmentInfo[];
+  /**
+   * Resolves once background recovery (after a crash) is done for a partition, a topic or
+   * all; until then a recovering partition's logEndOffset is a lower bound. Never rejects.
+   */
+  whenRecovered(topic?: string, partition?: number): Promise<void>;
   /** Kafka's default partition for a key (sticky for null keys). */
   partitionFor(topic: string, key: Buffer | null): number;
 

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { ApiClient } from '../../../../src/common/api/contract';
 import {
   createWebSocketClient,
+  type WebSocketApiClient,
   type WebSocketConstructor,
 } from '../../../../src/common/transport/websocket-client';
 import { readApiFile } from '../../../../src/main/headless/api-file';
@@ -48,7 +48,7 @@ async function killWriterMidWrite(dataDir: string): Promise<number> {
 describe('logdock serve after a SIGKILL', () => {
   let dataDir: string;
   let run: LogdockProcess | null = null;
-  let api: ApiClient | null = null;
+  let api: WebSocketApiClient | null = null;
 
   beforeEach(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'logdock-recovery-'));

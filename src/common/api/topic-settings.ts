@@ -44,6 +44,11 @@ export const segmentViewSchema = z.object({
   active: z.boolean(),
   /** Whether the next retention pass deletes this segment, and why. */
   deletion: z.enum(['time', 'size']).nullable(),
+  /**
+   * For a compacted topic: whether compaction already cleaned the segment (every offset in
+   * it below the cleaner point) or it is still dirty; null when the topic is not compacted.
+   */
+  compaction: z.enum(['cleaned', 'dirty']).nullable(),
 });
 
 export const topicSettingsRequests = {

@@ -6,7 +6,7 @@ import {
   type topicSettingsRequests,
 } from '../../common/api/topic-settings';
 import { LogdockError } from '../../common/errors';
-import type { Cluster, TopicConfigs, TopicDescription } from '../cluster';
+import type { Cluster, SegmentInfo, TopicConfigs, TopicDescription } from '../cluster';
 import { retentionPlan } from '../metrics/retention';
 import type { HandlersFor } from './dispatcher';
 
@@ -72,9 +72,18 @@ export function createTopicSettingsHandlers({
       }
       const at = now();
       const lists = await Promise.all(chosen.map((p) => local.segments(topic, p)));
+      const compacted = description.configs['cleanup.policy'].includes('compact');
+      const cleanerPoints = compacted
+        ? await Promise.all(chosen.map((p) => local.cleanerPoint(topic, p)))
+        : [];
       const segments: SegmentView[] = chosen.flatMap((p, k) => {
         const plan = retentionPlan(lists[k], description.configs, at);
-        return lists[k].map((s, i) => ({ partition: p, ...s, deletion: plan[i] }));
+        return lists[k].map((s, i) => ({
+          partition: p,
+          ...s,
+          deletion: plan[i],
+          compaction: compacted ? compactionOf(s, cleanerPoints[k]) : null,
+        }));
       });
       return { now: at, segments };
     },
@@ -90,4 +99,12 @@ function toView(topic: TopicDescription): TopicSettingsView {
     cleanupPolicy: topic.configs[TOPIC_SETTING_CONFIGS.cleanupPolicy],
     segmentBytes: topic.configs[TOPIC_SETTING_CONFIGS.segmentBytes],
   };
+}
+
+/**
+ * Cleaned when compaction has passed the whole segment; the active segment is never
+ * cleaned (Kafka's cleaner stops before it), so it stays dirty.
+ */
+function compactionOf(s: SegmentInfo, cleanerPoint: number): 'cleaned' | 'dirty' {
+  return !s.active && s.nextOffset <= cleanerPoint ? 'cleaned' : 'dirty';
 }

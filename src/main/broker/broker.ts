@@ -477,6 +477,11 @@ export class Broker implements BrokerApi {
     return this.log(topic, partition).segments();
   }
 
+  /** Offsets below this were cleaned by compaction. Throws UNKNOWN_TOPIC, UNKNOWN_PARTITION. */
+  cleanerPoint(topic: string, partition: number): number {
+    return this.log(topic, partition).cleanerPoint;
+  }
+
   // ------------------------------------------------------------------ produce
 
   /**

@@ -189,6 +189,11 @@ export interface OffsetResetPlanEntry {
 export interface LocalLogCapability {
   /** The segments of a partition, oldest first. Throws UNKNOWN_TOPIC, UNKNOWN_PARTITION. */
   segments(topic: string, partition: number): Promise<SegmentInfo[]>;
+  /**
+   * Offsets below this were cleaned by compaction (Kafka's cleaner checkpoint; 0 when no
+   * pass ran). Throws UNKNOWN_TOPIC, UNKNOWN_PARTITION.
+   */
+  cleanerPoint(topic: string, partition: number): Promise<number>;
   /** Runs retention and compaction on every partition now (they also run on an interval). */
   runMaintenance(): Promise<void>;
   /** Corrupt batches met, whether appends are refused for a full disk, the last scrub. */

@@ -42,6 +42,7 @@ export class LocalCluster implements Cluster {
   constructor(private readonly broker: Broker) {
     this.local = {
       segments: async (topic, partition) => broker.segments(topic, partition),
+      cleanerPoint: async (topic, partition) => broker.cleanerPoint(topic, partition),
       runMaintenance: async () => broker.runMaintenance(),
       storageHealth: async () => broker.storageHealth(),
       onStorageHealth: (listener) => broker.onStorageHealth(listener),

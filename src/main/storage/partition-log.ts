@@ -270,6 +270,11 @@ export class PartitionLog {
     return this.startOffset;
   }
 
+  /** Offsets below this were cleaned by compaction (Kafka's cleaner checkpoint); 0: none. */
+  get cleanerPoint(): number {
+    return this.firstDirtyOffset;
+  }
+
   get logEndOffset(): number {
     return this.endOffset;
   }

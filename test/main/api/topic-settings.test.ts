@@ -132,6 +132,32 @@ describe('topic settings handlers', () => {
     expect(after.segments.map((s) => s.baseOffset)).toEqual(kept.map((s) => s.baseOffset));
   });
 
+  it('tells the segments compaction cleaned from the dirty ones of a compacted topic, and nothing for others', async () => {
+    await h.broker.createTopic('state', {
+      configs: { 'cleanup.policy': 'compact', 'segment.bytes': 200 },
+    });
+    for (let i = 0; i < 30; i++) {
+      await h.broker.send([
+        { topic: 'state', partition: 0, key: Buffer.from(`k${i % 3}`), value: Buffer.alloc(60, i) },
+      ]);
+    }
+    const before = await h.client.call('topicSettings.segments', { topic: 'state' });
+    expect(before.segments.every((s) => s.compaction === 'dirty')).toBe(true);
+    await h.broker.runMaintenance();
+    const after = await h.client.call('topicSettings.segments', { topic: 'state' });
+    const cleanerPoint = h.broker.cleanerPoint('state', 0);
+    expect(cleanerPoint).toBeGreaterThan(0);
+    expect(after.segments.filter((s) => s.compaction === 'cleaned').length).toBeGreaterThan(0);
+    for (const s of after.segments) {
+      expect(s.compaction).toBe(!s.active && s.nextOffset <= cleanerPoint ? 'cleaned' : 'dirty');
+    }
+    expect(after.segments.at(-1)).toMatchObject({ active: true, compaction: 'dirty' });
+
+    await fillOldAndNew('logs');
+    const plain = await h.client.call('topicSettings.segments', { topic: 'logs' });
+    expect(plain.segments.every((s) => s.compaction === null)).toBe(true);
+  });
+
   it('refuses an unknown partition', async () => {
     await h.broker.createTopic('logs', { partitions: 1 });
     await expect(

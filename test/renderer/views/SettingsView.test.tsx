@@ -97,4 +97,27 @@ describe('the topic settings view', () => {
       'one segment per partition',
     );
   });
+
+  it("shows a compacted topic's segments as cleaned or not yet compacted, and no such column for other topics", async () => {
+    await h.broker.createTopic('state', {
+      configs: { 'cleanup.policy': 'compact', 'segment.bytes': 200 },
+    });
+    for (let i = 0; i < 30; i++) {
+      await h.broker.send([
+        { topic: 'state', partition: 0, key: text(`k${i % 3}`), value: text('v'.repeat(60)) },
+      ]);
+    }
+    await h.broker.runMaintenance();
+    render(<TopicSettingsView topic="state" />);
+    await screen.findByTestId('segments-table', {}, { timeout: 10_000 });
+    const cells = () => [...document.querySelectorAll('[data-compaction]')];
+    await waitUntil(() => cells().length > 1, 'the compaction column');
+    expect(screen.getByRole('columnheader', { name: 'Compaction' })).toBeTruthy();
+    expect(cells().some((c) => c.textContent === 'cleaned')).toBe(true);
+    expect(cells().at(-1)!.textContent).toBe('not yet compacted');
+    cleanup();
+    render(<TopicSettingsView topic="logs" />);
+    await screen.findByTestId('segments-table', {}, { timeout: 10_000 });
+    expect(screen.queryByRole('columnheader', { name: 'Compaction' })).toBeNull();
+  });
 });

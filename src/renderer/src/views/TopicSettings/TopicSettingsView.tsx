@@ -118,6 +118,7 @@ export function TopicSettingsView({ topic }: { topic: string }) {
   );
 
   const doomed = segments?.segments.filter((s) => s.deletion) ?? [];
+  const compacted = segments?.segments.some((s) => s.compaction !== null) ?? false;
 
   return (
     <section className="ops-view" data-testid="topic-settings">
@@ -183,6 +184,7 @@ export function TopicSettingsView({ topic }: { topic: string }) {
                 <th>First message</th>
                 <th>Newest message</th>
                 <th>Next retention pass</th>
+                {compacted && <th>Compaction</th>}
               </tr>
             </thead>
             <tbody>
@@ -214,6 +216,11 @@ export function TopicSettingsView({ topic }: { topic: string }) {
                           ? 'active segment (kept)'
                           : 'kept'}
                   </td>
+                  {compacted && (
+                    <td data-compaction={s.compaction}>
+                      {s.compaction === 'cleaned' ? 'cleaned' : 'not yet compacted'}
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>

@@ -13,10 +13,13 @@
  * Commands (one per line; each answered by one line "ok" or "error <reason>"):
  *   create TOPIC PARTITIONS REPLICATION   create a topic (leaders spread over the brokers)
  *   leader TOPIC PARTITION BROKER         make BROKER the partition's leader
+ *   leader TOPIC PARTITION none           leave the partition without a leader (offline)
  *   follower TOPIC PARTITION BROKER       make clients fetch from BROKER (KIP-392)
  *   down BROKER                           close the broker's connections, refuse new ones
  *   up BROKER                             accept connections again
  *   rtt BROKER MS                         delay every response of BROKER by MS
+ *   apiversion APIKEY MIN MAX             advertise (and accept) only MIN..MAX of an API,
+ *                                         e.g. "apiversion 18 0 2" for a pre-2.4 Kafka
  *   quit                                  stop the cluster and exit 0 (so does end of input)
  * The process exits when stdin closes, so a test that dies leaves no cluster behind.
  */
@@ -55,6 +58,8 @@ static int command(rd_kafka_mock_cluster_t *mc, char *line) {
   if (!strcmp(verb, "quit")) return 0;
   if (!strcmp(verb, "create") && a && number(b) > 0 && number(c) > 0)
     reply(rd_kafka_mock_topic_create(mc, a, (int)number(b), (int)number(c)));
+  else if (!strcmp(verb, "leader") && a && number(b) >= 0 && c && !strcmp(c, "none"))
+    reply(rd_kafka_mock_partition_set_leader(mc, a, (int32_t)number(b), -1));
   else if (!strcmp(verb, "leader") && a && number(b) >= 0 && number(c) >= 0)
     reply(rd_kafka_mock_partition_set_leader(mc, a, (int32_t)number(b), (int32_t)number(c)));
   else if (!strcmp(verb, "follower") && a && number(b) >= 0 && number(c) >= 0)
@@ -65,6 +70,9 @@ static int command(rd_kafka_mock_cluster_t *mc, char *line) {
     reply(rd_kafka_mock_broker_set_up(mc, (int32_t)number(a)));
   else if (!strcmp(verb, "rtt") && number(a) >= 0 && number(b) >= 0)
     reply(rd_kafka_mock_broker_set_rtt(mc, (int32_t)number(a), (int)number(b)));
+  else if (!strcmp(verb, "apiversion") && number(a) >= 0 && number(b) >= 0 && number(c) >= 0)
+    reply(rd_kafka_mock_set_apiversion(mc, (int16_t)number(a), (int16_t)number(b),
+                                       (int16_t)number(c)));
   else {
     printf("error unknown command or bad arguments: %s\n", verb);
     fflush(stdout);

@@ -11,7 +11,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const root = join(import.meta.dirname, '..', '..');
-const source = join(root, 'test', 'tools', 'mock-cluster.c');
+/** What the binary is built from: a newer one of these means a rebuild. */
+const sources = [
+  'mock-cluster.c',
+  'build-mock-cluster.sh',
+  'build-librdkafka.sh',
+  'librdkafka-mock.patch',
+].map((name) => join(root, 'test', 'tools', name));
 const binary = join(root, 'test-artifacts', 'tools', 'mock-cluster');
 
 export interface MockCluster {
@@ -26,10 +32,13 @@ export interface MockCluster {
   close(): Promise<void>;
 }
 
-/** Builds the tool unless an up-to-date binary exists. */
+/** Builds the tool (and its librdkafka, once) unless an up-to-date binary exists. */
 export async function buildMockCluster(): Promise<string> {
-  const [src, bin] = await Promise.all([stat(source), stat(binary).catch(() => null)]);
-  if (!bin || bin.mtimeMs < src.mtimeMs) {
+  const [bin, ...srcs] = await Promise.all([
+    stat(binary).catch(() => null),
+    ...sources.map((s) => stat(s)),
+  ]);
+  if (!bin || srcs.some((src) => bin.mtimeMs < src.mtimeMs)) {
     await promisify(execFile)('bash', [join(root, 'test', 'tools', 'build-mock-cluster.sh')]);
   }
   return binary;

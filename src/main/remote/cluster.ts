@@ -206,22 +206,33 @@ export class RemoteCluster implements Cluster {
         partition: r.partition ?? (await this.partitionFor(r.topic, r.key ?? null)),
       })),
     );
-    const result = await kafkaCall(`produce to ${this.name}`, () =>
-      producer.send({
-        acks,
-        idempotent: acks === -1,
-        messages: placed.map((r) => ({
-          topic: r.topic,
-          partition: r.partition,
-          key: r.key ?? undefined,
-          value: r.value ?? undefined,
-          timestamp: r.timestamp === undefined ? undefined : BigInt(r.timestamp),
-          headers: new Map(
-            (r.headers ?? []).map((h) => [Buffer.from(h.key), h.value ?? Buffer.alloc(0)]),
-          ),
-        })) as never,
-      }),
-    );
+    const produce = () =>
+      kafkaCall(`produce to ${this.name}`, () =>
+        producer.send({
+          acks,
+          idempotent: acks === -1,
+          messages: placed.map((r) => ({
+            topic: r.topic,
+            partition: r.partition,
+            key: r.key ?? undefined,
+            value: r.value ?? undefined,
+            timestamp: r.timestamp === undefined ? undefined : BigInt(r.timestamp),
+            headers: new Map(
+              (r.headers ?? []).map((h) => [Buffer.from(h.key), h.value ?? Buffer.alloc(0)]),
+            ),
+          })) as never,
+        }),
+      );
+    const result = await produce().catch((err: unknown) => {
+      // The client keeps sending to a leader it cannot reach until its metadata ages out
+      // (5 s), so a broker that went down fails every send in between even when the cluster
+      // has elected another leader. An idempotent send is tried once more on fresh metadata:
+      // the client reuses the producer id and sequence numbers of a send that failed, so a
+      // batch that did land is not written twice.
+      if (!(err instanceof LogdockError && err.code === 'UNAVAILABLE' && acks === -1)) throw err;
+      producer.clearMetadata();
+      return produce();
+    });
     const offsets = result.offsets ?? [];
     // The producer answers the base offset of each partition's batch; records of one
     // partition follow each other in input order.
@@ -309,11 +320,20 @@ export class RemoteCluster implements Cluster {
     maxBytes: number,
   ): Promise<ReadResult> {
     for (let attempt = 0; ; attempt++) {
-      const connection = await this.leaderConnection(topic, partition, attempt > 0);
-      const result = await kafkaCall(
-        `read ${topic}-${partition} at offset ${offset} on ${this.name}`,
-        () => fetchRaw(connection, topic, partition, offset, Math.max(maxBytes, 1)),
-      );
+      let result: Awaited<ReturnType<typeof fetchRaw>>;
+      try {
+        const connection = await this.leaderConnection(topic, partition, attempt > 0);
+        result = await kafkaCall(
+          `read ${topic}-${partition} at offset ${offset} on ${this.name}`,
+          () => fetchRaw(connection, topic, partition, offset, Math.max(maxBytes, 1)),
+        );
+      } catch (err) {
+        // The leader went down or cannot be reached: the cluster may have elected another,
+        // which the next try looks up (after a short pause, as elections take a moment).
+        if (attempt >= 3 || !(err instanceof LogdockError && err.code === 'UNAVAILABLE')) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 100 * (attempt + 1)));
+        continue;
+      }
       if (STALE_LEADER.has(result.errorCode) && attempt < 3) continue;
       this.throwFetchError(result.errorCode, topic, partition, offset);
       return {

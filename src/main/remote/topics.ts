@@ -104,10 +104,14 @@ async function existing(admin: Admin, names: string[], cluster: string): Promise
   return names.filter((n) => all.has(n));
 }
 
-/** Offsets of every partition of `names` at `timestamp` (LATEST, EARLIEST or a time), keyed `topic:partition`. */
+/**
+ * Offsets of every partition of `names` at `timestamp` (LATEST, EARLIEST or a time), keyed
+ * `topic:partition`. Partitions without a leader (offline) are not asked about (nobody can
+ * answer for them; the client would fail the whole request) and are absent from the result.
+ */
 export async function listOffsets(
   admin: Admin,
-  topics: Map<string, { partitionsCount: number }>,
+  topics: Map<string, { partitionsCount: number; partitions: { leader: number }[] }>,
   names: string[],
   timestamp: bigint,
   cluster: string,
@@ -124,7 +128,7 @@ export async function listOffsets(
             partitionIndex,
             timestamp,
           }),
-        ),
+        ).filter((p) => (topics.get(name)!.partitions[p.partitionIndex]?.leader ?? -1) >= 0),
       })),
     }),
   );
@@ -148,7 +152,12 @@ async function describeConfigs(
         configurationKeys: [],
       })),
     }),
-  );
+  ).catch((err: unknown) => {
+    // A cluster without DescribeConfigs (librdkafka's mock cluster, some proxies) still has
+    // topics to show: they are described with Kafka's defaults, as a config not reported is.
+    if (err instanceof LogdockError && err.code === 'UNSUPPORTED') return [];
+    throw err;
+  });
   for (const resource of described) out.set(resource.resourceName, toTopicConfigs(resource));
   return out;
 }

@@ -8,7 +8,8 @@ import { makeCertificates } from '../../certificates';
 
 // "Test connection" against real peers: a Logdock Kafka listener (plaintext, SASL/PLAIN, and
 // TLS with certificates made by openssl), a port nobody listens
-// on, a server that accepts and never answers, and librdkafka's mock cluster (too old).
+// on, a server that accepts and never answers, and librdkafka's mock cluster (as a current
+// cluster, and set to answer as one older than the client supports).
 
 const logdock = useLogdock();
 
@@ -174,9 +175,19 @@ describe('testConnection', () => {
     expect(!result.ok && result.message).toContain('/nonexistent/ca.pem');
   });
 
-  it('says a cluster speaking older Kafka versions than the client needs is unsupported', async () => {
+  it('reports the three brokers of a multi-broker cluster, and says one speaking older Kafka versions than the client needs is unsupported', async () => {
     const mock = await startMockCluster(3);
     logdock.onCleanup(() => mock.close());
+    const reached = await testConnection(cluster(mock.bootstrap.split(',')[0]));
+    expect(reached.ok).toBe(true);
+    if (reached.ok) {
+      expect(reached.brokers.map((b) => b.id).sort()).toEqual([1, 2, 3]);
+      expect(reached.brokers.map((b) => `${b.host}:${b.port}`).sort()).toEqual(
+        mock.bootstrap.split(',').sort(),
+      );
+    }
+    // ApiVersions 0..2 only, as brokers before Kafka 2.4 (KIP-511).
+    await mock.command('apiversion 18 0 2');
     const result = await testConnection(cluster(mock.bootstrap.split(',')[0]));
     expect(result).toMatchObject({ ok: false, reason: 'unsupported' });
   });

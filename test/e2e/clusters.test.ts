@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLogdock, type Logdock } from '../main/protocol/helpers';
 import { startApp, waitFor, type RunningApp } from './harness';
 
 // In Chromium: one Logdock adds a second Logdock as a remote cluster from Settings (after
@@ -152,5 +153,81 @@ describe('remote clusters in the app', () => {
     await page.getByTestId('section-topics').waitFor();
     await page.getByTestId('topic-link-orders-debug').waitFor();
     expect(await page.getByTestId('topic-link-remote-orders').count()).toBe(0);
+  });
+
+  it('edits a saved cluster: servers, colour and read-only change, a blank password keeps the saved one', async () => {
+    // A SASL/PLAIN peer: a Logdock Kafka listener in this process.
+    const secure: Logdock = await startLogdock({
+      sasl: [{ username: 'alice', password: 's3cret' }],
+    });
+    try {
+      const page = viewer.page;
+      await page.getByTestId('nav-settings').click();
+      await page.getByTestId('cluster-name').fill('secure');
+      await page.getByTestId('cluster-servers').fill(secure.bootstrap);
+      await page.getByTestId('cluster-protocol').selectOption('SASL_PLAINTEXT');
+      await page.getByTestId('cluster-username').fill('alice');
+      await page.getByTestId('cluster-password').fill('s3cret');
+      await page.getByTestId('cluster-add').click();
+      await page.getByTestId('cluster-secure').waitFor();
+
+      await page.getByTestId('cluster-edit-secure').click();
+      await waitFor(
+        async () =>
+          (await page.getByTestId('cluster-form-title').textContent()) === 'Edit cluster secure',
+        'the form editing secure',
+      );
+      expect(await page.getByTestId('cluster-servers').inputValue()).toBe(secure.bootstrap);
+      expect(await page.getByTestId('cluster-protocol').inputValue()).toBe('SASL_PLAINTEXT');
+      expect(await page.getByTestId('cluster-username').inputValue()).toBe('alice');
+      // The saved password never comes back to the renderer.
+      expect(await page.getByTestId('cluster-password').inputValue()).toBe('');
+      expect(await page.getByTestId('cluster-password').getAttribute('placeholder')).toMatch(
+        /saved/,
+      );
+      expect(await page.content()).not.toContain('s3cret');
+
+      // Another address of the same listener, a colour, read-only; the password left blank.
+      await page.getByTestId('cluster-servers').fill(`localhost:${secure.port}`);
+      await page.getByTestId('cluster-colour').fill('#dc2626');
+      await page.getByTestId('cluster-readonly').check();
+      await page.getByTestId('cluster-test').click();
+      await waitFor(
+        async () =>
+          /^Reached 1 broker/.test(
+            (await page.getByTestId('cluster-test-result').textContent()) ?? '',
+          ),
+        'the connection test with the saved password',
+      );
+      await page.getByTestId('cluster-add').click();
+      await waitFor(
+        async () =>
+          /read-only/.test((await page.getByTestId('cluster-secure').textContent()) ?? ''),
+        'secure listed as read-only',
+      );
+      expect(await page.getByTestId('cluster-form-title').textContent()).toBe('Add a cluster');
+      const { clusters } = await viewer.api.call('clusters.list', {});
+      expect(clusters.find((c) => c.name === 'secure')).toMatchObject({
+        bootstrapServers: [`localhost:${secure.port}`],
+        colour: '#dc2626',
+        readOnly: true,
+        security: { protocol: 'SASL_PLAINTEXT', sasl: { username: 'alice', hasPassword: true } },
+      });
+      expect(JSON.stringify(clusters)).not.toContain('s3cret');
+      // The saved password still authenticates, and the cluster now refuses writes.
+      await secure.broker.createTopic('audit', { partitions: 1 });
+      const listed = await viewer.api.call('topics.list', { cluster: 'secure' } as never);
+      expect(listed.topics.map((t) => t.name)).toContain('audit');
+      const refused = await viewer.api
+        .call('messages.produce', { cluster: 'secure', topic: 'audit', value: 'x' } as never)
+        .then(
+          () => 'resolved',
+          (e: { code: string }) => e.code,
+        );
+      expect(refused).toBe('FORBIDDEN');
+      await viewer.screenshot('clusters-edited');
+    } finally {
+      await secure.remove();
+    }
   });
 });

@@ -14,6 +14,8 @@ export interface ClustersSlice {
   loadClusters(): Promise<void>;
   /** Saves a cluster; resolves with the error to show, or null when saved. */
   addCluster(input: ParamsOf<'clusters.add'>): Promise<ErrorPayload | null>;
+  /** Changes a saved cluster; a password left out keeps the saved one. */
+  updateCluster(patch: ParamsOf<'clusters.update'>): Promise<ErrorPayload | null>;
   removeCluster(name: string): Promise<ErrorPayload | null>;
   /** Tests settings before saving them (or a saved cluster by name). Never rejects. */
   testCluster(params: ParamsOf<'clusters.test'>): Promise<ConnectionTest | { error: ErrorPayload }>;
@@ -40,6 +42,7 @@ export const createClustersSlice: StateCreator<AppState, [], [], ClustersSlice> 
       }
     },
     addCluster: (input) => attempt(() => get().api.call('clusters.add', input)),
+    updateCluster: (patch) => attempt(() => get().api.call('clusters.update', patch)),
     removeCluster: (name) => attempt(() => get().api.call('clusters.remove', { name })),
     testCluster: async (params) => {
       try {

@@ -1,100 +1,34 @@
 import { useEffect, useState } from 'react';
-import type { ClusterInput, ConnectionTest, SecurityInput } from '../../../../common/api/clusters';
 import type { ErrorPayload } from '../../../../common/errors';
 import { hrefFor } from '../../router';
 import { useAppStore } from '../../store';
 import { ErrorLine } from '../ops-common/ErrorLine';
-
-type Protocol = SecurityInput['protocol'];
-type Mechanism = 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
-
-interface Draft {
-  name: string;
-  colour: string;
-  servers: string;
-  protocol: Protocol;
-  mechanism: Mechanism;
-  username: string;
-  password: string;
-  caFile: string;
-  certFile: string;
-  keyFile: string;
-  checkHostname: boolean;
-  readOnly: boolean;
-}
-
-const EMPTY: Draft = {
-  name: '',
-  colour: '#3b82f6',
-  servers: '',
-  protocol: 'PLAINTEXT',
-  mechanism: 'PLAIN',
-  username: '',
-  password: '',
-  caFile: '',
-  certFile: '',
-  keyFile: '',
-  checkHostname: true,
-  readOnly: false,
-};
-
-/** The form as `clusters.add` params; the server validates every field. */
-export function draftToCluster(d: Draft): ClusterInput {
-  const sasl = {
-    mechanism: d.mechanism,
-    username: d.username,
-    ...(d.password ? { password: d.password } : {}),
-  };
-  const optional = (v: string) => (v.trim() ? v.trim() : undefined);
-  const tls = {
-    caFile: optional(d.caFile),
-    certFile: optional(d.certFile),
-    keyFile: optional(d.keyFile),
-    checkHostname: d.checkHostname,
-  };
-  const security: SecurityInput =
-    d.protocol === 'PLAINTEXT'
-      ? { protocol: 'PLAINTEXT' }
-      : d.protocol === 'SASL_PLAINTEXT'
-        ? { protocol: 'SASL_PLAINTEXT', sasl }
-        : d.protocol === 'SSL'
-          ? { protocol: 'SSL', tls }
-          : { protocol: 'SASL_SSL', sasl, tls };
-  return {
-    name: d.name.trim(),
-    colour: d.colour,
-    bootstrapServers: d.servers
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-    security,
-    readOnly: d.readOnly,
-  };
-}
-
-/** What "Test connection" found, in one line. */
-export function describeTest(result: ConnectionTest | { error: ErrorPayload }): string {
-  if ('error' in result) return `Could not test: ${result.error.message}`;
-  if (!result.ok) return `Failed (${result.reason}): ${result.message}`;
-  return (
-    `Reached ${result.brokers.length} broker${result.brokers.length === 1 ? '' : 's'} ` +
-    `(${result.brokers.map((b) => `${b.id} at ${b.host}:${b.port}`).join(', ')}), controller ` +
-    `${result.controller}, ${result.apiVersions.length} APIs, in ${result.elapsedMs} ms`
-  );
-}
+import {
+  EMPTY,
+  describeTest,
+  draftToCluster,
+  viewToDraft,
+  type Draft,
+  type Mechanism,
+  type Protocol,
+} from './cluster-draft';
 
 /**
- * Settings → Clusters: the saved clusters (open, remove) and a form to add one with
- * "Test connection". Passwords are sent once and never shown again: a saved cluster says
- * only whether it has one.
+ * Settings → Clusters: the saved clusters (open, edit, remove) and a form to add one, or to
+ * change the one being edited, with "Test connection". Passwords are sent once and never
+ * shown again: a saved cluster says only whether it has one, and a blank password field
+ * while editing keeps the saved one.
  */
 export function ClustersPanel() {
   const clusters = useAppStore((s) => s.clusters.list);
   const loadClusters = useAppStore((s) => s.loadClusters);
   const addCluster = useAppStore((s) => s.addCluster);
+  const updateCluster = useAppStore((s) => s.updateCluster);
   const removeCluster = useAppStore((s) => s.removeCluster);
   const testCluster = useAppStore((s) => s.testCluster);
   const [draft, setDraft] = useState<Draft>(EMPTY);
+  /** The saved cluster the form edits, or null when it adds one. */
+  const [editing, setEditing] = useState<string | null>(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [test, setTest] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -106,6 +40,20 @@ export function ClustersPanel() {
       setDraft((d) => ({ ...d, [key]: value }));
   const sasl = draft.protocol === 'SASL_PLAINTEXT' || draft.protocol === 'SASL_SSL';
   const tls = draft.protocol === 'SSL' || draft.protocol === 'SASL_SSL';
+  const savedPassword =
+    editing !== null &&
+    clusters.find((c) => c.name === editing)?.security.sasl?.hasPassword === true;
+  const reset = () => {
+    setDraft(EMPTY);
+    setEditing(null);
+    setTest(null);
+  };
+  const save = async () => {
+    const input = draftToCluster(draft);
+    const failed = editing === null ? await addCluster(input) : await updateCluster(input);
+    setError(failed);
+    if (!failed) reset();
+  };
   const run = async (work: () => Promise<void>) => {
     setBusy(true);
     try {
@@ -137,6 +85,20 @@ export function ClustersPanel() {
             </span>{' '}
             {c.kind === 'remote' && (
               <button
+                data-testid={`cluster-edit-${c.name}`}
+                onClick={() => {
+                  setDraft(viewToDraft(c));
+                  setEditing(c.name);
+                  setTest(null);
+                  setError(null);
+                }}
+                disabled={busy}
+              >
+                Edit
+              </button>
+            )}{' '}
+            {c.kind === 'remote' && (
+              <button
                 data-testid={`cluster-remove-${c.name}`}
                 onClick={() => void run(async () => setError(await removeCluster(c.name)))}
                 disabled={busy}
@@ -147,18 +109,23 @@ export function ClustersPanel() {
           </li>
         ))}
       </ul>
-      <h3>Add a cluster</h3>
+      <h3 data-testid="cluster-form-title">
+        {editing === null ? 'Add a cluster' : `Edit cluster ${editing}`}
+      </h3>
       <div className="ops-form">
         <label htmlFor="cl-name">Name</label>
         <input
           id="cl-name"
           data-testid="cluster-name"
           value={draft.name}
+          readOnly={editing !== null}
+          title={editing !== null ? 'A saved cluster keeps its name' : undefined}
           onChange={(e) => set('name')(e.target.value)}
         />
         <label htmlFor="cl-colour">Colour</label>
         <input
           id="cl-colour"
+          data-testid="cluster-colour"
           type="color"
           value={draft.colour}
           onChange={(e) => set('colour')(e.target.value)}
@@ -208,6 +175,7 @@ export function ClustersPanel() {
               data-testid="cluster-password"
               type="password"
               autoComplete="off"
+              placeholder={savedPassword ? 'saved (leave blank to keep it)' : undefined}
               value={draft.password}
               onChange={(e) => set('password')(e.target.value)}
             />
@@ -276,19 +244,15 @@ export function ClustersPanel() {
           className="primary"
           data-testid="cluster-add"
           disabled={busy}
-          onClick={() =>
-            void run(async () => {
-              const failed = await addCluster(draftToCluster(draft));
-              setError(failed);
-              if (!failed) {
-                setDraft(EMPTY);
-                setTest(null);
-              }
-            })
-          }
+          onClick={() => void run(save)}
         >
-          Save cluster
+          {editing === null ? 'Save cluster' : 'Save changes'}
         </button>
+        {editing !== null && (
+          <button data-testid="cluster-edit-cancel" disabled={busy} onClick={reset}>
+            Cancel
+          </button>
+        )}
       </div>
     </section>
   );

@@ -13,6 +13,7 @@ import {
   sourceConfigSchema,
   type SourceConfig,
 } from '../../common/collectors/config';
+import { tailFields, type TailSpec } from './tail-options';
 
 /**
  * Reads and validates a `--config` file (YAML or JSON): its `sources` and `ship` lists.
@@ -63,11 +64,16 @@ export async function readSourcesFile(path: string): Promise<SourceConfig[]> {
 }
 
 /**
- * `TOPIC=GLOB` → a file source reading new files from the beginning. The id is derived
- * from the topic (`tail-<topic>`).
+ * `TOPIC=GLOB` → a file source reading new files from the beginning, with the options
+ * given after that `--tail` (tail-options.ts). The id is derived from the topic
+ * (`tail-<topic>`).
  * @throws LogdockError INVALID_ARGUMENT when the shape or the topic is wrong.
  */
-export function parseTailSpec(spec: string, cwd = process.cwd()): SourceConfig {
+export function parseTailSpec(
+  spec: string,
+  cwd = process.cwd(),
+  options: Omit<TailSpec, 'spec'> = {},
+): SourceConfig {
   const eq = spec.indexOf('=');
   if (eq <= 0 || eq === spec.length - 1) {
     throw new LogdockError('INVALID_ARGUMENT', `--tail expects TOPIC=GLOB, got "${spec}"`);
@@ -80,6 +86,7 @@ export function parseTailSpec(spec: string, cwd = process.cwd()): SourceConfig {
     id: `tail-${topic.replace(/[^A-Za-z0-9._-]/g, '-')}`.slice(0, 100),
     topic,
     include: [isAbsolute(glob) ? glob : resolve(cwd, glob)],
+    ...tailFields({ spec, ...options }),
   });
   if (!parsed.success)
     throw new LogdockError('INVALID_ARGUMENT', `--tail ${spec}: ${formatIssues(parsed.error)}`);
@@ -110,10 +117,13 @@ export function formatIssues(error: z.ZodError): string {
  * @throws LogdockError NOT_FOUND, INVALID_CONFIG, INVALID_ARGUMENT.
  */
 export async function serveSources(
-  opts: { config?: string; tail?: string[] },
+  opts: { config?: string; tail?: (string | TailSpec)[] },
   cwd = process.cwd(),
 ): Promise<SourceConfig[]> {
   const out: SourceConfig[] = opts.config ? await readSourcesFile(resolve(cwd, opts.config)) : [];
-  for (const spec of opts.tail ?? []) out.push(parseTailSpec(spec, cwd));
+  for (const t of opts.tail ?? []) {
+    const { spec, ...options } = typeof t === 'string' ? { spec: t } : t;
+    out.push(parseTailSpec(spec, cwd, options));
+  }
   return out;
 }

@@ -8,6 +8,12 @@ import { findRunningLogdock } from '../../headless/api-file';
 import { isLoopback } from '../../headless/origins';
 import { startHeadlessServer } from '../../headless/server';
 import { journalCliSource, otlpCliSource, serveSources } from '../../collectors';
+import {
+  TAIL_OPTION_NAMES,
+  TAIL_PARSERS,
+  TailSpecs,
+  type TailSpec,
+} from '../../collectors/tail-options';
 import { listenerTlsFiles, openServices } from '../../services';
 import { loadListenerTls } from '../../protocol';
 import { serveShips } from '../../shipping/cli';
@@ -32,7 +38,8 @@ export interface ServeOptions {
   autoCreateTopics: boolean;
   /** Collector sources from a YAML/JSON file, and `TOPIC=GLOB` shorthands. */
   config?: string;
-  tail?: string[];
+  /** `--tail TOPIC=GLOB` with the options given after each, in command-line order. */
+  tail?: (string | TailSpec)[];
   /** `--ship LOCAL_TOPIC=kafka://HOST:PORT/REMOTE_TOPIC`, repeatable. */
   ship?: string[];
   /** `--otlp [[HOST:]PORT]`: true without a value. */
@@ -48,6 +55,7 @@ export interface ServeOptions {
 
 /** `logdock serve`: headless mode, the app's services plus the UI and API over HTTP. */
 export function registerServe(program: Command): void {
+  const tails = new TailSpecs();
   program
     .command('serve')
     .description('run Logdock without Electron: serve the UI and its API to a browser')
@@ -83,9 +91,22 @@ export function registerServe(program: Command): void {
     .option('--config <file>', 'add or replace collector sources from a YAML or JSON file')
     .option(
       '--tail <TOPIC=GLOB>',
-      'tail files matching GLOB into TOPIC (repeatable)',
-      (value: string, previous: string[] = []) => [...previous, value],
+      'tail files matching GLOB into TOPIC (repeatable); --parser, --multiline, --timezone and --[no-]time-from-line apply to the --tail before them',
     )
+    .option(
+      '--parser <type>',
+      `parse the lines: ${TAIL_PARSERS.join(', ')} or regex:PATTERN (named groups)`,
+    )
+    .option(
+      '--multiline <preset|pattern>',
+      'join lines into events: java, python, go, or a pattern matching the first line of an event',
+    )
+    .option(
+      '--timezone <zone>',
+      'zone of line timestamps without one (local, UTC, +02:00, Europe/Paris)',
+    )
+    .option('--time-from-line', 'record timestamp = the event time found in the line (the default)')
+    .option('--no-time-from-line', 'record timestamp = the ingestion time')
     .option(
       '--ship <LOCAL_TOPIC=kafka://HOST:PORT/REMOTE_TOPIC>',
       'forward a local topic to a topic of a Kafka cluster (or cluster://NAME/TOPIC, a saved one), acks=all, without loss or duplicates (repeatable)',
@@ -105,8 +126,13 @@ export function registerServe(program: Command): void {
       'collect the journal files in DIR (e.g. exported or remote journals), from their start',
     )
     .action(async (opts: ServeOptions) => {
-      await serve(opts);
+      await serve({ ...opts, tail: tails.specs });
     });
+  // Commander keeps no order between options: the events tell which --tail an option follows.
+  const serveCommand = program.commands[program.commands.length - 1];
+  serveCommand.on('option:tail', (value: string) => tails.tail(value));
+  for (const name of TAIL_OPTION_NAMES)
+    serveCommand.on(`option:${name}`, (value?: string) => tails.option(name, value));
 }
 
 /**

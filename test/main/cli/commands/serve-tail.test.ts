@@ -50,14 +50,17 @@ describe('logdock serve --tail with parser, multiline and time options', () => {
     ]);
     try {
       await waitForUrl(run);
-      // The sources' line counts, through the running Logdock's API.
+      // Each file read to its end (an open multi-line event is not), through the API.
       const running = (await connectRunningLogdock(dataDir))!;
       try {
         await waitFor(
           async () => {
             const sources = await running.client.call('collectors.list', {});
-            const lines = (id: string) => sources.find((x) => x.config.id === id)?.status.lines;
-            return lines('tail-billing') === 1 && lines('tail-app') === 4;
+            const done = (id: string) => {
+              const files = sources.find((x) => x.config.id === id)?.status.files ?? [];
+              return files.length === 1 && files[0].position === files[0].size;
+            };
+            return done('tail-billing') && done('tail-app');
           },
           'the lines of both --tail sources',
           { timeoutMs: 60_000 },

@@ -21,6 +21,7 @@ import { CommandPalette } from './components/CommandPalette';
 import { IconButton } from './components/ui/Button';
 import { Toasts } from './components/ui/Toasts';
 import { BrowserView } from './views/Browser/BrowserView';
+import { TimelineView } from './views/Timeline/TimelineView';
 import { TopicsView } from './views/Topics/TopicsView';
 
 /**
@@ -35,6 +36,8 @@ function renderView(route: Route): ReactNode {
       return <TopicsView />;
     case 'topic':
       return <BrowserView route={route} />;
+    case 'timeline':
+      return <TimelineView route={route} />;
     case 'groups':
       return <GroupsView />;
     case 'group':

@@ -5,10 +5,12 @@ import { clusterNameSchema, LOCAL_CLUSTER } from '../../common/api/clusters';
  * The app's routes, kept in the URL hash so that they work the same from `file://` in
  * Electron and over HTTP in headless mode:
  *   #/dashboard  #/topics  #/topics/<name>?[partitions=0,2&]partition=&offset=[&merged=1]
+ *   #/timeline?topics=a,b,c[&t=<ms>][&at=<topic>:<partition>:<offset>]
  *   #/groups  #/groups/<id>  #/collectors  #/settings
  * In a topic route, `partition`/`offset` are the selected message. Which partitions the view
  * shows: `partitions=0,2` (several, merged by time), else `merged=1` (all), else `partition`
- * alone (that one — the form of older links), else all. See `viewPartitionsOf`.
+ * alone (that one — the form of older links), else all. See `viewPartitionsOf`. A timeline
+ * shows several topics merged by time; `t` is a time to open at, `at` the selected message.
  *
  * Any of them may be prefixed by `#/c/<cluster>` to show it on a remote cluster
  * (`#/c/prod/topics/orders`); without the prefix it is about `local`, so every older link
@@ -30,6 +32,15 @@ type RouteBody =
       merged?: boolean;
       /** The partitions shown, when several but not all (sorted, no repeats). */
       partitions?: number[];
+    }
+  | {
+      view: 'timeline';
+      /** The topics merged, in the order that breaks ties between equal timestamps. */
+      topics: string[];
+      /** A time (ms) to open at. */
+      t?: number;
+      /** The selected message. */
+      at?: { topic: string; partition: number; offset: number };
     }
   | { view: 'groups' }
   | { view: 'group'; groupId: string }
@@ -91,6 +102,7 @@ function parseLocalHash(hash: string): RouteBody {
         ...optionalIntList('partitions', params.get('partitions')),
       };
     }
+    if (head === 'timeline' && !id) return timelineOf(params);
     if (head === 'groups') return id ? { view: 'group', groupId: id } : { view: 'groups' };
     if (head === 'replay' && !id) {
       const topic = params.get('topic');
@@ -130,6 +142,8 @@ function bodyHref(route: RouteBody): string {
       const query = params.join('&');
       return `#/topics/${encodeURIComponent(route.topic)}${query ? '?' + query : ''}`;
     }
+    case 'timeline':
+      return timelineHref(route);
     case 'group':
       return `#/groups/${encodeURIComponent(route.groupId)}`;
     case 'topicSettings':
@@ -145,6 +159,30 @@ function bodyHref(route: RouteBody): string {
 }
 
 export type TopicRoute = Extract<Route, { view: 'topic' }>;
+export type TimelineRoute = Extract<Route, { view: 'timeline' }>;
+
+/** Topic names hold only [a-zA-Z0-9._-], so `,` and `:` separate them unescaped. */
+const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+
+function timelineOf(params: URLSearchParams): RouteBody {
+  const topics = [...new Set((params.get('topics') ?? '').split(',').filter(Boolean))];
+  if (topics.length === 0 || !topics.every((t) => TOPIC_NAME.test(t)))
+    return { view: 'notFound', path: `/timeline?${params.toString()}` };
+  const at = /^([a-zA-Z0-9._-]+):(\d+):(\d+)$/.exec(params.get('at') ?? '');
+  return {
+    view: 'timeline',
+    topics,
+    ...optionalInt('t', params.get('t')),
+    ...(at ? { at: { topic: at[1], partition: Number(at[2]), offset: Number(at[3]) } } : {}),
+  };
+}
+
+function timelineHref(route: TimelineRoute): string {
+  const params = [`topics=${route.topics.join(',')}`];
+  if (route.t !== undefined) params.push(`t=${route.t}`);
+  if (route.at) params.push(`at=${route.at.topic}:${route.at.partition}:${route.at.offset}`);
+  return `#/timeline?${params.join('&')}`;
+}
 
 /** The partitions a topic route shows: a list, or null for all of them merged by time. */
 export function viewPartitionsOf(route: TopicRoute): number[] | null {
@@ -180,6 +218,7 @@ export function sectionOf(route: Route): Section | null {
   switch (route.view) {
     case 'topic':
     case 'topicSettings':
+    case 'timeline':
       return 'topics';
     case 'group':
       return 'groups';

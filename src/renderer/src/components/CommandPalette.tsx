@@ -3,6 +3,7 @@ import type { SeekTarget } from '../../../common/api/messages';
 import { navigate } from '../router';
 import { useAppStore } from '../store';
 import { parseTimeInput } from '../views/Topics/format';
+import { timelineTopicsFor } from '../views/Timeline/palette';
 import './command-palette.css';
 
 interface Command {
@@ -25,6 +26,7 @@ export function CommandPalette() {
   const topics = useAppStore((s) => s.topics.list);
   const watchTopics = useAppStore((s) => s.watchTopics);
   const currentTopic = useAppStore((s) => s.browser.topic);
+  const timelineTopics = useAppStore((s) => s.browser.topics);
   const viewPartitions = useAppStore((s) => s.browser.partitions);
   const topicPartitions = useAppStore((s) => s.browser.topicPartitions);
   const seek = useAppStore((s) => s.seek);
@@ -56,8 +58,10 @@ export function CommandPalette() {
       close();
       void seek(target);
     };
-    if (currentTopic) {
-      const m = /^(?:(\d+)\s*:\s*)?(\d+)$/.exec(s);
+    // What seeking acts on: the open topic, or the open timeline.
+    const viewName = currentTopic ?? (timelineTopics ? 'the timeline' : null);
+    if (viewName) {
+      const m = currentTopic ? /^(?:(\d+)\s*:\s*)?(\d+)$/.exec(s) : null;
       if (m) {
         const offset = Number(m[2]);
         // A bare offset in a view of several partitions is ambiguous: offer it in each.
@@ -75,7 +79,7 @@ export function CommandPalette() {
       if (t !== null)
         out.push({
           id: 'time',
-          label: `Go to ${new Date(t).toLocaleString()} in ${currentTopic}`,
+          label: `Go to ${new Date(t).toLocaleString()} in ${viewName}`,
           run: seekTo({ kind: 'timestamp', timestamp: t }),
         });
       if ('earliest'.startsWith(s.toLowerCase()) && s)
@@ -91,6 +95,19 @@ export function CommandPalette() {
           run: seekTo({ kind: 'latest' }),
         });
     }
+    const merged = timelineTopicsFor(
+      s,
+      topics.map((t) => t.name),
+    );
+    if (merged)
+      out.push({
+        id: 'timeline',
+        label: `Open ${merged.join(', ')} on one timeline`,
+        run: () => {
+          close();
+          navigate({ view: 'timeline', topics: merged });
+        },
+      });
     const needle = s.toLowerCase();
     for (const t of topics) {
       if (out.length >= 12) break;
@@ -105,7 +122,7 @@ export function CommandPalette() {
       });
     }
     return out;
-  }, [text, topics, currentTopic, viewPartitions, topicPartitions, seek]);
+  }, [text, topics, currentTopic, timelineTopics, viewPartitions, topicPartitions, seek]);
 
   if (!open) return null;
   const onKeyDown = (e: React.KeyboardEvent) => {
@@ -137,7 +154,7 @@ export function CommandPalette() {
           placeholder={
             currentTopic
               ? 'topic, offset (2:1500), time (2026-05-01 10:00), latest…'
-              : 'topic name…'
+              : 'topic name, or topics a, b, c for one timeline…'
           }
           aria-label="Command"
           data-testid="palette-input"

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { MessageRow, SeekTarget } from '../../../../common/api/messages';
+import type { MessageRow } from '../../../../common/api/messages';
 import type { ErrorPayload } from '../../../../common/errors';
 import type { AppState } from '../index';
 import { asPayload } from './errors';
@@ -7,6 +7,14 @@ import type { Align } from '../../views/Browser/scroll-math';
 import { commonFields, fieldsOf } from '../../views/Browser/fields';
 import { PageCache } from './page-cache';
 import { MAX_PAGES, PAGE_SIZE, motionAt, planPages, recordMove, runsOf } from './prefetch';
+import {
+  columnsKeyOf,
+  locateIn,
+  sameLane,
+  windowOf,
+  type PartitionEnds,
+  type ViewTarget,
+} from './view-source';
 
 export { MAX_PAGES, PAGE_SIZE } from './prefetch';
 
@@ -20,16 +28,15 @@ const PREVIEW_BYTES = 400;
 /** Field columns a topic shows until the person chooses. */
 const DEFAULT_FIELD_COLUMNS = 4;
 
-export interface PartitionEnds {
-  partition: number;
-  logStartOffset: number;
-  logEndOffset: number;
-}
+export type { PartitionEnds } from './view-source';
 
 export interface BrowserState {
+  /** The topic shown; null in a timeline. */
   topic: string | null;
   /** null = all partitions merged by timestamp. */
   partitions: number[] | null;
+  /** A timeline: these topics merged by timestamp (rows name their topic); else null. */
+  topics: string[] | null;
   /** Every partition of the topic (what the partition picker offers), sorted. */
   topicPartitions: number[];
   total: number;
@@ -51,8 +58,10 @@ export interface BrowserSlice {
   browser: BrowserState;
   /** Opens a topic view (resets rows); partitions null = all merged. */
   openBrowser(topic: string, partitions: number[] | null): Promise<void>;
+  /** Opens a timeline: several topics merged by timestamp (resets rows). */
+  openTimeline(topics: string[]): Promise<void>;
   /** Seeks to a target; sets seekError (inline) instead of throwing. Resolves to the row index or null. */
-  seek(target: SeekTarget): Promise<number | null>;
+  seek(target: ViewTarget): Promise<number | null>;
   /** Makes sure rows [start, end) are loaded or being loaded. */
   ensureRows(start: number, end: number): void;
   /**
@@ -83,9 +92,9 @@ export interface BrowserSlice {
  */
 export function localLocate(
   b: BrowserState,
-  target: SeekTarget,
+  target: ViewTarget,
 ): { index: number; total: number; note: null } | null {
-  if (b.ends.length !== 1 || b.total === 0) return null;
+  if (b.topics !== null || b.ends.length !== 1 || b.total === 0) return null;
   const [part] = b.ends;
   const total = part.logEndOffset - part.logStartOffset;
   if (total !== b.total) return null;
@@ -105,6 +114,18 @@ export function localLocate(
   }
 }
 
+/** What a freshly opened view starts with (rows, selection, messages, following). */
+const CLOSED_VIEW = {
+  total: 0,
+  ends: [],
+  selected: null,
+  seekError: null,
+  seekNote: null,
+  loadError: null,
+  following: false,
+  pending: 0,
+} satisfies Partial<BrowserState>;
+
 export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = (set, get) => {
   const cache = new PageCache();
   let scrollSeq = 0;
@@ -117,24 +138,25 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
 
   /** One request for pages [from, from + count): one main-process read fills them all. */
   const fetchRun = async (from: number, count: number) => {
-    const { topic, partitions } = get().browser;
-    if (topic === null) return;
+    const view = get().browser;
+    const key = columnsKeyOf(view);
+    if (key === null) return;
     const stamp = cache.stamp();
     cache.begin(from, count);
     try {
-      const res = await get().api.call('messages.window', {
-        topic,
-        partitions,
-        start: from * PAGE_SIZE,
-        count: count * PAGE_SIZE,
-        previewBytes: PREVIEW_BYTES,
-      });
+      const res = await windowOf(
+        get().api,
+        view,
+        from * PAGE_SIZE,
+        count * PAGE_SIZE,
+        PREVIEW_BYTES,
+      );
       if (!cache.isCurrent(stamp)) return;
       cache.storeRun(from, count, res.total, res.rows);
-      // The first rows fetched for a topic choose its default field columns: rows and topic
-      // come from the same request, so another topic's rows can never choose them.
-      if (get().defaultColumns[topic] === undefined && res.rows.length > 0)
-        get().setDefaultColumns(topic, commonFields(res.rows.map(fieldsOf), DEFAULT_FIELD_COLUMNS));
+      // The first rows fetched for a view choose its default field columns: rows and view
+      // come from the same request, so another view's rows can never choose them.
+      if (get().defaultColumns[key] === undefined && res.rows.length > 0)
+        get().setDefaultColumns(key, commonFields(res.rows.map(fieldsOf), DEFAULT_FIELD_COLUMNS));
       const b = get().browser;
       set({
         browser: {
@@ -142,7 +164,7 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
           version: b.version + 1,
           loadError: null,
           total: Math.max(b.total, res.total),
-          ends: b.total >= res.total ? b.ends : res.partitions,
+          ends: b.total >= res.total ? b.ends : res.ends,
         },
       });
     } catch (err) {
@@ -187,6 +209,7 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
     browser: {
       topic: null,
       partitions: null,
+      topics: null,
       topicPartitions: [],
       total: 0,
       ends: [],
@@ -206,16 +229,10 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
       patch({
         topic,
         partitions,
+        topics: null,
         // Kept for the same topic, so the picker does not flicker while the view reopens.
         ...(sameTopic ? {} : { topicPartitions: [] }),
-        total: 0,
-        ends: [],
-        selected: null,
-        seekError: null,
-        seekNote: null,
-        loadError: null,
-        following: false,
-        pending: 0,
+        ...CLOSED_VIEW,
       });
       set({ messageDetail: null });
       // The view's own ends come with its first window; the picker needs every partition.
@@ -239,17 +256,29 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
       else patch({ loadError: asPayload(view.reason) });
     },
 
+    openTimeline: async (topics) => {
+      const key = `timeline:${topics.join(',')}`;
+      cache.reset(key);
+      const stamp = cache.stamp();
+      patch({ ...CLOSED_VIEW, topic: null, partitions: null, topics, topicPartitions: [] });
+      set({ messageDetail: null });
+      try {
+        const res = await windowOf(get().api, get().browser, 0, 1, 16);
+        if (cache.isCurrent(stamp)) patch({ total: res.total, ends: res.ends });
+      } catch (err) {
+        if (cache.isCurrent(stamp)) patch({ loadError: asPayload(err) });
+      }
+    },
+
     seek: async (target) => {
-      const { topic, partitions } = get().browser;
-      if (topic === null) return null;
+      const view = get().browser;
+      if (columnsKeyOf(view) === null) return null;
       const stamp = cache.stamp();
       try {
         // One partition: offsets and ends are arithmetic, so skip a round trip (seek
         // latency is what a person waits for). Anything doubtful asks the main process,
         // which also words the errors.
-        const res =
-          localLocate(get().browser, target) ??
-          (await get().api.call('messages.locate', { topic, partitions, target }));
+        const res = localLocate(view, target) ?? (await locateIn(get().api, view, target));
         if (!cache.isCurrent(stamp)) return null;
         const last = target.kind === 'latest';
         patch({
@@ -298,7 +327,7 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
     applyTail: (total, ends) => {
       const b = get().browser;
       const startMoved = ends.some(
-        (e) => b.ends.find((o) => o.partition === e.partition)?.logStartOffset !== e.logStartOffset,
+        (e) => b.ends.find((o) => sameLane(o, e))?.logStartOffset !== e.logStartOffset,
       );
       if (startMoved && b.ends.length > 0) {
         // Retention removed the head: row numbers shifted, so every cached row is stale.

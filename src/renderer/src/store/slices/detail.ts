@@ -27,7 +27,8 @@ export interface DetailState extends MessageKey {
 /** The detail panel of one message of the open topic: preview, whole value, hex pages. */
 export interface DetailSlice {
   messageDetail: DetailState | null;
-  openDetail(partition: number, offset: number): Promise<void>;
+  /** Opens a message of the view; `topic` names it in a timeline (default: the open topic). */
+  openDetail(partition: number, offset: number, topic?: string): Promise<void>;
   closeDetail(): void;
   /** Loads value bytes [start, start + HEX_PAGE) of the open message for the hex view. */
   loadHex(start: number): Promise<void>;
@@ -52,8 +53,8 @@ export const createDetailSlice: StateCreator<AppState, [], [], DetailSlice> = (s
   return {
     messageDetail: null,
 
-    openDetail: async (partition, offset) => {
-      const topic = get().browser.topic;
+    openDetail: async (partition, offset, rowTopic) => {
+      const topic = rowTopic ?? get().browser.topic;
       if (topic === null) return;
       const key = { topic, partition, offset };
       const open = get().messageDetail;

@@ -10,12 +10,10 @@ import {
   type TopicRoute,
 } from '../../router';
 import { useAppStore } from '../../store';
-import { Download, Pause, Play, Send } from 'lucide-react';
+import { Download, Send } from 'lucide-react';
 import { Button } from '../../components/ui/Button';
 import { PageHeader } from '../../components/ui/PageHeader';
-import { SegmentedControl } from '../../components/ui/SegmentedControl';
 import { BrowserTimeline } from './BrowserTimeline';
-import { ColumnsMenu } from './ColumnsMenu';
 import { FacetPanel } from './FacetPanel';
 import { formatCount } from '../Topics/format';
 import { ExportDialog } from './ExportDialog';
@@ -26,12 +24,9 @@ import { ProduceDialog } from './ProduceDialog';
 import { SearchPanel } from './SearchPanel';
 import { SeekBar } from './SeekBar';
 import { useBrowserKeys } from './use-browser-keys';
+import { useOpenView } from './use-open-view';
+import { DetailSync, FollowControls, ValueModeControls } from './ViewControls';
 import './browser.css';
-
-const VALUE_MODES = [
-  { value: 'fields', label: 'Fields' },
-  { value: 'raw', label: 'Raw' },
-] as const;
 
 /**
  * The message browser of one topic: one partition, several or all merged by timestamp, seek, a
@@ -47,45 +42,27 @@ export function BrowserView({ route }: { route: TopicRoute }) {
   const total = useAppStore((s) => s.browser.total);
   const topicPartitions = useAppStore((s) => s.browser.topicPartitions);
   const rowAt = useAppStore((s) => s.rowAt);
-  const following = useAppStore((s) => s.browser.following);
-  const pending = useAppStore((s) => s.browser.pending);
   const loadError = useAppStore((s) => s.browser.loadError);
-  const setFollowing = useAppStore((s) => s.setFollowing);
   const clearSearch = useAppStore((s) => s.clearSearch);
   const openDetail = useAppStore((s) => s.openDetail);
   const detailOpen = useAppStore((s) => s.messageDetail !== null);
   const [dialog, setDialog] = useState<'produce' | 'export' | null>(null);
   const [facet, setFacet] = useState<string | null>(null);
-  const showFields = useAppStore((s) => s.showFields);
-  const setShowFields = useAppStore((s) => s.setShowFields);
   const searchRef = useRef<HTMLInputElement>(null);
   const lastWritten = useRef<string | null>(null);
-  const openedView = useRef<string | null>(null);
 
   const partitions = useMemo(() => viewPartitionsOf(route), [route]);
   const viewKey = `${route.topic}|${partitions?.join(',') ?? 'all'}`;
 
   // Open the view (again after a reconnect), then go to the linked message or the newest.
-  useEffect(() => {
-    if (status !== 'open') return;
-    // The same view reopening after a lost connection keeps following the tail: what
-    // arrived meanwhile, and after, shows up as it did before the connection dropped.
-    const follow = openedView.current === viewKey && useAppStore.getState().browser.following;
-    openedView.current = viewKey;
-    let cancelled = false;
-    void (async () => {
-      await openBrowser(route.topic, partitions);
-      if (cancelled) return;
-      if (route.offset !== undefined && !follow)
-        await seek({ kind: 'offset', partition: route.partition, offset: route.offset });
-      else await seek({ kind: 'latest' });
-    })();
-    return () => {
-      cancelled = true;
-    };
-    // Only the view identity and the connection re-open the view; offsets are handled below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [viewKey, status]);
+  useOpenView(
+    viewKey,
+    () => openBrowser(route.topic, partitions),
+    () =>
+      route.offset === undefined
+        ? null
+        : { kind: 'offset', partition: route.partition, offset: route.offset },
+  );
 
   // Results belong to one view: a running search stops when the view changes or closes.
   useEffect(() => () => clearSearch(), [viewKey, clearSearch]);
@@ -147,24 +124,7 @@ export function BrowserView({ route }: { route: TopicRoute }) {
         </span>
         <span className="toolbar-spacer" />
         <div className="toolbar">
-          {!following && pending > 0 && (
-            <Button
-              variant="primary"
-              size="sm"
-              onClick={() => setFollowing(true)}
-              data-testid="tail-pending"
-            >
-              {formatCount(pending)} new — resume
-            </Button>
-          )}
-          <Button
-            icon={following ? Pause : Play}
-            aria-pressed={following}
-            onClick={() => setFollowing(!following)}
-            data-testid="tail-toggle"
-          >
-            {following ? 'Following' : 'Follow'}
-          </Button>
+          <FollowControls />
           <Button icon={Send} onClick={() => setDialog('produce')} data-testid="open-produce">
             Produce
           </Button>
@@ -177,14 +137,7 @@ export function BrowserView({ route }: { route: TopicRoute }) {
         <PartitionPicker all={offered} selected={partitions} onChange={choosePartitions} />
         <SeekBar />
         <span className="toolbar-spacer" />
-        <SegmentedControl
-          label="Value shown as"
-          options={VALUE_MODES}
-          value={showFields ? 'fields' : 'raw'}
-          onChange={(m) => setShowFields(m === 'fields')}
-          testId="value-mode"
-        />
-        {showFields && <ColumnsMenu />}
+        <ValueModeControls />
       </div>
       <AddressSync route={route} partitions={partitions} lastWritten={lastWritten} />
       <DetailSync />
@@ -234,23 +187,5 @@ function AddressSync({
     lastWritten.current = href;
     replaceRoute(next);
   }, [selected, version, rowAt, route, partitions, lastWritten]);
-  return null;
-}
-
-/**
- * While the detail panel is open it shows the selected row, whatever moved the selection
- * (keys, a click, following the tail): the panel and the highlighted row never disagree.
- */
-function DetailSync() {
-  const selected = useAppStore((s) => s.browser.selected);
-  const version = useAppStore((s) => s.browser.version);
-  const open = useAppStore((s) => s.messageDetail !== null);
-  const rowAt = useAppStore((s) => s.rowAt);
-  const openDetail = useAppStore((s) => s.openDetail);
-  useEffect(() => {
-    if (!open || selected === null) return;
-    const row = rowAt(selected);
-    if (row) void openDetail(row.partition, row.offset);
-  }, [open, selected, version, rowAt, openDetail]);
   return null;
 }

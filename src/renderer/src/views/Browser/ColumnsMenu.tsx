@@ -2,6 +2,7 @@ import { ArrowDown, ArrowUp, Columns3, X } from 'lucide-react';
 import { useState } from 'react';
 import { Button, IconButton } from '../../components/ui/Button';
 import { useAppStore } from '../../store';
+import { columnsKeyOf } from '../../store/slices/view-source';
 import { fieldLabel, fieldsOf, knownFields } from './fields';
 
 const NONE: string[] = [];
@@ -11,7 +12,7 @@ const NONE: string[] = [];
  * topic), or go back to the defaults. The fields offered are those of the rows loaded now.
  */
 export function ColumnsMenu() {
-  const topic = useAppStore((s) => s.browser.topic);
+  const topic = useAppStore((s) => columnsKeyOf(s.browser));
   const columns = useAppStore((s) => (topic === null ? NONE : s.columnsOf(topic)));
   const chosen = useAppStore((s) => topic !== null && s.chosenColumns[topic] !== undefined);
   const setColumns = useAppStore((s) => s.setColumns);

@@ -11,6 +11,8 @@ import {
 import { fieldLabel, fieldsOf, fieldTrack, type Fields } from './fields';
 import type { MessageRow } from '../../../../common/api/messages';
 import { useAppStore } from '../../store';
+import { columnsKeyOf } from '../../store/slices/view-source';
+import { TopicCell, topicColour } from '../Timeline/TopicCell';
 import { formatTime } from '../Topics/format';
 import {
   firstAfterScroll,
@@ -37,10 +39,12 @@ export function MessageTable({
   /** A field column's header was clicked: show the top values of that field. */
   onFacet?: (field: string) => void;
 }) {
-  const topic = useAppStore((s) => s.browser.topic);
+  const key = useAppStore((s) => columnsKeyOf(s.browser));
+  /** A timeline's topics: rows then show their topic first, in its colour. */
+  const topics = useAppStore((s) => s.browser.topics);
   const showFields = useAppStore((s) => s.showFields);
-  const chosen = useAppStore((s) => (topic === null ? undefined : s.chosenColumns[topic]));
-  const defaults = useAppStore((s) => (topic === null ? undefined : s.defaultColumns[topic]));
+  const chosen = useAppStore((s) => (key === null ? undefined : s.chosenColumns[key]));
+  const defaults = useAppStore((s) => (key === null ? undefined : s.defaultColumns[key]));
   const columns = showFields ? (chosen ?? defaults ?? NO_COLUMNS) : NO_COLUMNS;
   const total = useAppStore((s) => s.browser.total);
   const version = useAppStore((s) => s.browser.version);
@@ -149,6 +153,7 @@ export function MessageTable({
         top={i * ROW_HEIGHT - shift}
         selected={index === selected}
         columns={columns}
+        topics={topics}
         onSelect={select}
         onOpen={onOpen}
       />,
@@ -158,7 +163,7 @@ export function MessageTable({
   return (
     <div
       className="msg-table"
-      style={templates(columns)}
+      style={templates(columns, topics !== null)}
       data-columns={columns.join(',')}
       ref={ref}
       onScroll={onScroll}
@@ -167,6 +172,7 @@ export function MessageTable({
       data-first={firstIndex}
     >
       <div className="msg-header msg-grid" role="row">
+        {topics && <span>Topic</span>}
         <span>Offset</span>
         <span className="col-p">P</span>
         <span>Timestamp</span>
@@ -204,11 +210,21 @@ interface RowProps {
   top: number;
   selected: boolean;
   columns: readonly string[];
+  topics: readonly string[] | null;
   onSelect: (index: number) => void;
   onOpen: (row: MessageRow) => void;
 }
 
-const Row = memo(function Row({ index, row, top, selected, columns, onSelect, onOpen }: RowProps) {
+const Row = memo(function Row({
+  index,
+  row,
+  top,
+  selected,
+  columns,
+  topics,
+  onSelect,
+  onOpen,
+}: RowProps) {
   const style = { transform: `translateY(${top}px)` };
   if (!row) {
     return (
@@ -234,9 +250,11 @@ const Row = memo(function Row({ index, row, top, selected, columns, onSelect, on
       data-index={index}
       data-partition={row.partition}
       data-offset={row.offset}
+      data-topic={row.topic}
       onClick={() => onSelect(index)}
       onDoubleClick={() => onOpen(row)}
     >
+      {topics && <TopicCell topic={row.topic} colour={topicColour(topics, row.topic)} />}
       <span className="num">{row.offset}</span>
       <span className="num col-p">{row.partition}</span>
       <span>{formatTime(row.timestamp)}</span>
@@ -272,12 +290,22 @@ const NO_COLUMNS: readonly string[] = [];
  * The grid's column tracks for the field columns in view: wide, and narrow (the table under
  * 720 px, where the partition and headers columns give way; see browser.css).
  */
-function templates(columns: readonly string[]): CSSProperties {
+function templates(columns: readonly string[], withTopic: boolean): CSSProperties {
   const fields = columns.map(fieldTrack);
-  const wide = ['84px', '28px', '172px', '56px', 'minmax(48px, 120px)', ...fields];
+  // A timeline's rows start with their topic.
+  const topic = withTopic ? ['minmax(64px, 120px)'] : [];
+  const wide = [...topic, '84px', '28px', '172px', '56px', 'minmax(48px, 120px)', ...fields];
   // Narrow, every column may shrink to a few letters so that none is pushed out of view.
   const narrowFields = fields.map((t) => t.replace(/minmax\(\d+px/, 'minmax(36px'));
-  const narrow = ['64px', 'minmax(96px, 172px)', '48px', 'minmax(32px, 90px)', ...narrowFields];
+  const narrowTopic = withTopic ? ['minmax(48px, 96px)'] : [];
+  const narrow = [
+    ...narrowTopic,
+    '64px',
+    'minmax(96px, 172px)',
+    '48px',
+    'minmax(32px, 90px)',
+    ...narrowFields,
+  ];
   const value = columns.length > 0 ? 'minmax(120px, 1fr)' : 'minmax(160px, 1fr)';
   return {
     '--cols': [...wide, value, 'minmax(56px, 110px)'].join(' '),

@@ -10,7 +10,7 @@ import { parseTimeInput, TIME_INPUT_HELP } from '../Topics/format';
  * position is answered inline with what is valid, before anything is asked of the backend;
  * the backend's own refusals (an offset outside the log) land in the same place.
  */
-export const SeekBar = memo(function SeekBar() {
+export const SeekBar = memo(function SeekBar({ offsets = true }: { offsets?: boolean }) {
   const seek = useAppStore((s) => s.seek);
   const partitions = useAppStore((s) => s.browser.partitions);
   const ends = useAppStore((s) => s.browser.ends);
@@ -59,19 +59,22 @@ export const SeekBar = memo(function SeekBar() {
   const error = localError ?? seekError;
   return (
     <div className="seek-bar">
-      <form onSubmit={seekOffset} className="input-group">
-        <input
-          value={offset}
-          onChange={(e) => setOffset(e.target.value)}
-          placeholder={partitions?.length === 1 ? 'offset' : 'partition:offset'}
-          aria-label="Offset to seek to"
-          size={12}
-          data-testid="seek-offset"
-        />
-        <button type="submit" data-testid="seek-offset-go">
-          Go to offset
-        </button>
-      </form>
+      {/* A timeline seeks by time: an offset is a place in one partition of one topic. */}
+      {offsets && (
+        <form onSubmit={seekOffset} className="input-group">
+          <input
+            value={offset}
+            onChange={(e) => setOffset(e.target.value)}
+            placeholder={partitions?.length === 1 ? 'offset' : 'partition:offset'}
+            aria-label="Offset to seek to"
+            size={12}
+            data-testid="seek-offset"
+          />
+          <button type="submit" data-testid="seek-offset-go">
+            Go to offset
+          </button>
+        </form>
+      )}
       <form onSubmit={seekTime} className="input-group">
         <input
           value={time}

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { hrefFor } from '../../router';
+import { TimelinePick, usePickedTopics } from '../Timeline/TimelinePick';
 import { EmptyState } from '../../components/ui/PageHeader';
 import { KcatHint } from '../../components/KcatHint';
 import { useAppStore } from '../../store';
@@ -19,6 +20,7 @@ export function TopicsView() {
   const setIncludeInternal = useAppStore((s) => s.setIncludeInternal);
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<string | null>(null);
+  const picked = usePickedTopics();
 
   // Re-subscribe when the internal-topics switch flips or the connection comes back.
   useEffect(() => watchTopics(), [watchTopics, topics.includeInternal, status]);
@@ -48,6 +50,7 @@ export function TopicsView() {
         <button type="button" data-testid="topics-new" onClick={() => setCreating(true)}>
           New topic
         </button>
+        <TimelinePick picked={picked} />
       </div>
       {creating && <CreateTopicForm onClose={() => setCreating(false)} />}
       {deleting && <DeleteTopicDialog name={deleting} onClose={() => setDeleting(null)} />}
@@ -76,6 +79,7 @@ export function TopicsView() {
         <table className="topics-table" data-testid="topics-table">
           <thead>
             <tr>
+              <th className="col-pick" aria-label="Pick for the timeline" />
               <th>Name</th>
               <th className="num">Partitions</th>
               <th className="num">Messages</th>
@@ -89,6 +93,15 @@ export function TopicsView() {
           <tbody>
             {shown.map((t) => (
               <tr key={t.name} data-testid={`topic-row-${t.name}`}>
+                <td className="col-pick">
+                  <input
+                    type="checkbox"
+                    aria-label={`Pick ${t.name} for the timeline`}
+                    checked={picked.has(t.name)}
+                    onChange={() => picked.toggle(t.name)}
+                    data-testid={`topic-pick-${t.name}`}
+                  />
+                </td>
                 <td>
                   <a
                     href={hrefFor({ view: 'topic', topic: t.name })}

@@ -1,0 +1,145 @@
+import { useCallback, useEffect, useRef, type MutableRefObject } from 'react';
+import type { MessageRow } from '../../../../common/api/messages';
+import { PageHeader } from '../../components/ui/PageHeader';
+import { hrefFor, replaceRoute, type TimelineRoute } from '../../router';
+import { useAppStore } from '../../store';
+import { MessageDetailPanel } from '../Browser/MessageDetailPanel';
+import { MessageTable } from '../Browser/MessageTable';
+import { SeekBar } from '../Browser/SeekBar';
+import { useBrowserKeys } from '../Browser/use-browser-keys';
+import { useOpenView } from '../Browser/use-open-view';
+import type { ViewTarget } from '../../store/slices/view-source';
+import { DetailSync, FollowControls, ValueModeControls } from '../Browser/ViewControls';
+import { formatCount } from '../Topics/format';
+import { TopicChip, topicColour } from './TopicCell';
+import '../Browser/browser.css';
+
+/**
+ * Several topics on one timeline: every partition of every topic merged by time, each row
+ * naming its topic in the topic's colour, with seek by time, live tail and the message
+ * detail — following one request across services. The address keeps the topics, the
+ * selected message and its time, so a link opens the same place.
+ */
+export function TimelineView({ route }: { route: TimelineRoute }) {
+  const status = useAppStore((s) => s.connection.status);
+  const openTimeline = useAppStore((s) => s.openTimeline);
+  const seek = useAppStore((s) => s.seek);
+  const applyTail = useAppStore((s) => s.applyTail);
+  const api = useAppStore((s) => s.api);
+  const total = useAppStore((s) => s.browser.total);
+  const loadError = useAppStore((s) => s.browser.loadError);
+  const openDetail = useAppStore((s) => s.openDetail);
+  const detailOpen = useAppStore((s) => s.messageDetail !== null);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const lastWritten = useRef<string | null>(null);
+  const topics = route.topics;
+  const viewKey = topics.join(',');
+
+  // Open the view (again after a reconnect), then go to the linked message, time or the end.
+  useOpenView(
+    viewKey,
+    () => openTimeline(topics),
+    () => linkedTarget(route),
+  );
+
+  // A new time or message in the address from outside (a link, the palette): seek to it.
+  useEffect(() => {
+    const href = hrefFor(route);
+    if (href === lastWritten.current) return;
+    lastWritten.current = href;
+    if (useAppStore.getState().browser.topics?.join(',') !== viewKey) return; // opening seeks
+    const target = linkedTarget(route);
+    if (target) void seek(target);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [route]);
+
+  // Live tail: any of the topics growing grows the view; the table fetches the new rows.
+  useEffect(() => {
+    if (status !== 'open') return;
+    return api.subscribe('timeline.tail', { topics }, (e) => applyTail(e.total, e.lanes));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [viewKey, status, api, applyTail]);
+
+  const openRow = useCallback(
+    (row: MessageRow) => void openDetail(row.partition, row.offset, row.topic),
+    [openDetail],
+  );
+  useBrowserKeys({ searchRef, onOpen: openRow });
+
+  return (
+    <section className="browser-view" data-testid="timeline-view">
+      <PageHeader
+        crumbs={[{ label: 'Topics', href: hrefFor({ view: 'topics' }) }]}
+        title="Timeline"
+        testId="timeline-title"
+      >
+        <span className="timeline-legend" data-testid="timeline-legend">
+          {topics.map((t) => (
+            <a key={t} href={hrefFor({ view: 'topic', topic: t })} title={`Open ${t} alone`}>
+              <TopicChip topic={t} colour={topicColour(topics, t)} />
+            </a>
+          ))}
+        </span>
+        <span className="badge" data-testid="browser-total">
+          {formatCount(total)} messages
+        </span>
+        <span className="toolbar-spacer" />
+        <div className="toolbar">
+          <FollowControls />
+        </div>
+      </PageHeader>
+      <div className="toolbar browser-controls">
+        <SeekBar offsets={false} />
+        <span className="toolbar-spacer" />
+        <ValueModeControls />
+      </div>
+      <TimelineAddressSync route={route} lastWritten={lastWritten} />
+      <DetailSync />
+      {loadError && (
+        <p className="inline-error" role="alert" data-testid="browser-error">
+          {loadError.message}
+        </p>
+      )}
+      <div className={`browser-body${detailOpen ? ' with-detail' : ''}`}>
+        <MessageTable onOpen={openRow} />
+        <MessageDetailPanel />
+      </div>
+    </section>
+  );
+}
+
+/** Where a timeline's address points: the selected message, else a time. */
+function linkedTarget(route: TimelineRoute): ViewTarget | null {
+  if (route.at) return { kind: 'offset', ...route.at };
+  if (route.t !== undefined) return { kind: 'timestamp', timestamp: route.t };
+  return null;
+}
+
+/** Keeps the selected message and its time in the address (replacing the entry). */
+function TimelineAddressSync({
+  route,
+  lastWritten,
+}: {
+  route: TimelineRoute;
+  lastWritten: MutableRefObject<string | null>;
+}) {
+  const selected = useAppStore((s) => s.browser.selected);
+  const version = useAppStore((s) => s.browser.version);
+  const rowAt = useAppStore((s) => s.rowAt);
+  useEffect(() => {
+    if (selected === null) return;
+    const row = rowAt(selected);
+    if (!row?.topic) return;
+    const next: TimelineRoute = {
+      view: 'timeline',
+      topics: route.topics,
+      t: row.timestamp,
+      at: { topic: row.topic, partition: row.partition, offset: row.offset },
+    };
+    const href = hrefFor(next);
+    if (href === lastWritten.current || href === hrefFor(route)) return;
+    lastWritten.current = href;
+    replaceRoute(next);
+  }, [selected, version, rowAt, route, lastWritten]);
+  return null;
+}

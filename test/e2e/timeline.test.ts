@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, waitFor, type RunningApp } from './harness';
+
+/**
+ * Several topics on one timeline, end to end: three services' logs are picked in the topics
+ * list and browsed merged by time in Chromium against headless mode; seek by time, the
+ * link, live tail, the detail of another topic's message and the palette. Screenshots:
+ * test-artifacts/e2e/look-timeline-<theme>-<width>.png.
+ */
+const TOPICS = ['web', 'api', 'db'];
+const ROUNDS = 150;
+
+/** The stamps of round i and i+1 differ: wait for the clock to move on. */
+async function nextMillisecond(): Promise<void> {
+  const now = Date.now();
+  while (Date.now() === now) await new Promise((r) => setImmediate(r));
+}
+
+describe('several topics on one timeline', () => {
+  let app: RunningApp;
+  /** The broker's stamp of each round, read back after producing. */
+  let stamps: number[] = [];
+
+  beforeAll(async () => {
+    app = await startApp();
+    for (const topic of TOPICS) await app.api.call('topics.create', { name: topic, partitions: 1 });
+    // One request per round, seen by each service in turn: web, then api, then db.
+    for (let i = 0; i < ROUNDS; i++) {
+      for (const topic of TOPICS) {
+        await app.api.call('messages.produceBatch', {
+          topic,
+          acks: 1,
+          records: [
+            { key: null, value: JSON.stringify({ service: topic, request: `r${i}`, step: i }) },
+          ],
+        });
+      }
+      await nextMillisecond();
+    }
+    const w = await app.api.call('timeline.window', { topics: TOPICS, start: 0, count: 1000 });
+    stamps = w.rows.map((r) => r.timestamp);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const page = () => app.page;
+  const shownTopics = () =>
+    page()
+      .locator('[data-testid="msg-row"]')
+      .evaluateAll((rows) =>
+        rows
+          .map((r) => [Number(r.getAttribute('data-index')), r.getAttribute('data-topic')] as const)
+          .sort((a, b) => a[0] - b[0]),
+      );
+
+  it('opens the topics ticked in the topics list merged by time, each row in its topic', async () => {
+    await page().setViewportSize({ width: 1440, height: 900 });
+    await page().getByTestId('nav-topics').click();
+    await page().getByTestId('timeline-hint').waitFor();
+    expect(await page().getByTestId('timeline-open').isDisabled()).toBe(true);
+    for (const t of TOPICS) await page().getByTestId(`topic-pick-${t}`).check();
+    await page().getByTestId('timeline-open').click();
+    await page().getByTestId('timeline-view').waitFor();
+    expect(await page().evaluate(() => location.hash)).toMatch(/^#\/timeline\?topics=web,api,db/);
+    await waitFor(
+      async () => (await page().getByTestId('browser-total').textContent())?.includes('450'),
+      'the timeline to count 450 messages',
+    );
+    await page().getByTestId('seek-earliest').click();
+    await waitFor(async () => {
+      const rows = await shownTopics();
+      return rows.length >= 12 && rows[0][0] === 0;
+    }, 'the first rows');
+    const rows = await shownTopics();
+    // Round by round, each service in the order the topics were picked.
+    expect(rows.slice(0, 12).map(([, t]) => t)).toEqual([
+      ...TOPICS,
+      ...TOPICS,
+      ...TOPICS,
+      ...TOPICS,
+    ]);
+    const legend = await page().getByTestId('timeline-legend').textContent();
+    expect(legend).toBe('webapidb');
+  });
+
+  it('seeks by time to the first message of that time, and keeps the place in the address', async () => {
+    const round = 100;
+    const at = new Date(stamps[round * 3]);
+    const local = `${at.getFullYear()}-${String(at.getMonth() + 1).padStart(2, '0')}-${String(at.getDate()).padStart(2, '0')} ${at.toTimeString().slice(0, 8)}.${String(at.getMilliseconds()).padStart(3, '0')}`;
+    await page().getByTestId('seek-time').fill(local);
+    await page().getByTestId('seek-time-go').click();
+    const selected = page().locator('[data-testid="msg-row"].selected');
+    await waitFor(
+      async () => Number(await selected.getAttribute('data-index')) === round * 3,
+      `row ${round * 3} to be selected`,
+    );
+    expect(await selected.getAttribute('data-topic')).toBe('web');
+    await waitFor(
+      async () =>
+        (await page().evaluate(() => location.hash)).includes(
+          `&t=${stamps[round * 3]}&at=web:0:${round}`,
+        ),
+      'the address to hold the selected message',
+    );
+    // The link opens the same message after a reload.
+    await page().reload();
+    await page().getByTestId('timeline-view').waitFor();
+    await waitFor(
+      async () =>
+        Number(
+          await page().locator('[data-testid="msg-row"].selected').getAttribute('data-index'),
+        ) ===
+        round * 3,
+      'the linked row to be selected after a reload',
+    );
+  });
+
+  it("shows another topic's message in the detail panel", async () => {
+    const apiRow = page().locator('[data-testid="msg-row"][data-topic="api"]').first();
+    const offset = await apiRow.getAttribute('data-offset');
+    await apiRow.dblclick();
+    await page().getByTestId('detail-tab-raw').click();
+    const detail = page().getByTestId('detail-raw');
+    await waitFor(
+      async () => (await detail.textContent())?.includes(`"service":"api","request":"r${offset}"`),
+      'the detail of the api message',
+    );
+  });
+
+  it('follows new messages of any of the topics live', async () => {
+    await page().getByTestId('detail-close').click();
+    await page().getByTestId('tail-toggle').click();
+    await app.api.call('messages.produceBatch', {
+      topic: 'api',
+      acks: 1,
+      records: [{ key: null, value: JSON.stringify({ service: 'api', request: 'late' }) }],
+    });
+    const last = page().locator('[data-testid="msg-row"][data-index="450"]');
+    await last.waitFor({ timeout: 60_000 });
+    expect(await last.getAttribute('data-topic')).toBe('api');
+    expect(await last.getAttribute('class')).toContain('selected');
+  });
+
+  it('opens a timeline from the palette by typing the topics', async () => {
+    await page().keyboard.press('Control+k');
+    await page().getByTestId('palette-input').fill('db, web');
+    const option = page().getByTestId('palette-option').first();
+    expect(await option.textContent()).toBe('Open db, web on one timeline');
+    await option.click();
+    await waitFor(
+      async () =>
+        (await page().evaluate(() => location.hash)).startsWith('#/timeline?topics=db,web'),
+      'the timeline of db and web',
+    );
+    await waitFor(
+      async () => (await page().getByTestId('browser-total').textContent())?.includes('300'),
+      'the timeline to count 300 messages',
+    );
+  });
+
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`looks right in ${scheme} at 1440 x 900 and 1024 x 700`, async () => {
+      await page().emulateMedia({ colorScheme: scheme });
+      // A time before the first message: the timeline opens (or seeks) to its start.
+      await page().evaluate(() => (location.hash = '#/timeline?topics=web,api,db&t=1'));
+      for (const [width, height] of [
+        [1440, 900],
+        [1024, 700],
+      ]) {
+        await page().setViewportSize({ width, height });
+        await page().locator('[data-testid="msg-row"][data-index="0"].selected').waitFor();
+        const overflow = await page().evaluate(
+          () => document.documentElement.scrollWidth - window.innerWidth,
+        );
+        expect(overflow).toBeLessThanOrEqual(0);
+        await app.screenshot(`look-timeline-${scheme}-${width}`);
+      }
+    });
+  }
+});

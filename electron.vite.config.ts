@@ -43,6 +43,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli/index.ts'),
+          // Worker threads' script (src/main/workers/worker-entry.ts finds it beside these).
+          'cpu-worker': resolve(__dirname, 'src/main/workers/cpu-worker.ts'),
         },
         onwarn,
       },

@@ -4,7 +4,7 @@ import { selectPartitions, totalOf } from '../browse/partitions';
 import { toRow } from '../browse/preview';
 import type { Cluster } from '../cluster';
 import { exportMessages } from '../export/export';
-import { compileBatchFilter, compileQuery } from '../search/query';
+import { compileQuery } from '../search/query';
 import { scanRange } from '../search/scan';
 import type { SubscriptionHandlersFor } from './dispatcher';
 import { throttled } from './throttle';
@@ -50,7 +50,7 @@ export function createMessageStreams({
       _ctx,
       fail,
     ) => {
-      const matcher = compileQuery(query); // an invalid query fails the subscription at once
+      compileQuery(query); // an invalid query fails the subscription at once
       const abort = new AbortController();
       let hits: MessageRow[] = [];
       let lastFlush = Date.now();
@@ -66,8 +66,7 @@ export function createMessageStreams({
           topic,
           partitions,
           range,
-          matcher,
-          batchFilter: compileBatchFilter(query),
+          query,
           signal: abort.signal,
           onMatch: (record, partition) => {
             hits.push(toRow(record, partition, ordinal++, previewBytes));

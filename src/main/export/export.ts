@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ScanRange, SearchQuery } from '../../common/api/messages';
 import { LogdockError } from '../../common/errors';
 import type { MessageSource } from '../browse/partitions';
-import { compileBatchFilter, compileQuery } from '../search/query';
+import { compileQuery } from '../search/query';
 import { scanRange, type ProgressFigures } from '../search/scan';
 import { CSV_HEADER, csvLine, jsonLine, type ExportFormat } from './format';
 import { recordWrittenExport } from './written';
@@ -43,7 +43,7 @@ export function exportsDir(dataDir: string): string {
  * @throws LogdockError INVALID_ARGUMENT for a bad query, CANCELLED when aborted, IO_ERROR.
  */
 export async function exportMessages(req: ExportRequest): Promise<ExportResult> {
-  const matcher = req.query ? compileQuery(req.query) : null;
+  if (req.query) compileQuery(req.query); // a bad query fails before the file is created
   const fileName = req.fileName ?? defaultFileName(req.topic, req.format);
   const dir = exportsDir(req.dataDir);
   const path = join(dir, fileName);
@@ -68,8 +68,7 @@ export async function exportMessages(req: ExportRequest): Promise<ExportResult> 
       topic: req.topic,
       partitions: req.partitions,
       range: req.range,
-      matcher,
-      batchFilter: req.query ? compileBatchFilter(req.query) : null,
+      query: req.query ?? null,
       signal: req.signal,
       onMatch: (r, partition) => write(line(req.topic, partition, r)),
       onProgress: (f) => req.onProgress({ ...f, writtenBytes }),

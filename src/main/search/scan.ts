@@ -1,15 +1,15 @@
-import type { ScanProgress, ScanRange } from '../../common/api/messages';
+import type { ScanProgress, ScanRange, SearchQuery } from '../../common/api/messages';
 import { LogdockError } from '../../common/errors';
 import { selectPartitions, type MessageSource, type PartitionEnds } from '../browse/partitions';
 import type { StoredRecord } from '../storage/api';
-import { decodeRecords, iterateBatches, RECORD_BATCH_OVERHEAD } from '../storage/record-batch';
-import { decompress } from '../storage/compression';
 import { readAhead } from '../storage/read-ahead';
-import type { BatchFilter, RecordMatcher } from './query';
+import { sharedWorkerPool, type WorkerPool } from '../workers/pool';
+import { compileQuery, type RecordMatcher } from './query';
+import type { ScanChunkParams, ScanChunkResult, WireMatch } from './scan-chunk';
 
 /** Bytes per broker read: large enough for memchr-speed scanning, small enough to bound memory. */
 const READ_BYTES = 4 * 1024 * 1024;
-/** Longest stretch of scanning before the event loop gets a turn (IPC, other requests). */
+/** Longest stretch of handling matches before the event loop gets a turn (IPC, other requests). */
 const SLICE_MS = 15;
 
 export type ProgressFigures = Omit<ScanProgress, 'type'>;
@@ -19,19 +19,18 @@ export interface ScanOptions {
   topic: string;
   partitions: number[] | null;
   range: ScanRange;
-  /** null: every message of the range matches (a plain export). */
-  matcher: RecordMatcher | null;
-  /** Lets whole batches be skipped undecoded (see compileBatchFilter). */
-  batchFilter?: BatchFilter | null;
+  /** null: every message of the range matches (a plain export). Compiled by the caller first. */
+  query: SearchQuery | null;
   signal: AbortSignal;
   /**
-   * Called for each match; return false to stop the scan (a result limit was reached). The
-   * record's key, value and header values are views of a reused read buffer, valid during
-   * the call only: copy what you keep.
+   * Called for each match, in offset order; return false to stop the scan (a result limit
+   * was reached). The record is a copy the caller may keep.
    */
   onMatch: (record: StoredRecord, partition: number) => boolean | void | Promise<boolean | void>;
   onProgress: (figures: ProgressFigures) => void;
   progressIntervalMs?: number;
+  /** The threads that test the messages; the process's shared pool by default. */
+  pool?: WorkerPool;
 }
 
 export interface ScanOutcome {
@@ -51,15 +50,30 @@ interface Span {
   timeTo: number;
 }
 
+/** What one read of the scan came to: counts, and the matches in offset order. */
+interface Chunk {
+  partition: number;
+  scanned: number;
+  bytes: number;
+  matches: StoredRecord[];
+  /** For each match, how many messages of the chunk were scanned up to and including it. */
+  at: number[];
+}
+
 /**
  * Reads a range of a topic partition by partition, in offset order, testing each message,
- * reporting progress at most every `progressIntervalMs` and giving the event loop a turn
- * every few milliseconds so that the process stays responsive. The end of the range is
- * fixed when the scan starts. Aborting `signal` stops it at the next message.
- * @throws LogdockError UNKNOWN_TOPIC / UNKNOWN_PARTITION, or what the cluster throws.
+ * reporting progress at most every `progressIntervalMs`. The testing (decompressing,
+ * decoding, matching) runs in the worker pool, one read per task and as many reads in
+ * flight as the pool has threads, so that the main thread only moves buffers and handles
+ * matches: the UI's API, the Kafka listener and the collectors stay responsive. The end of
+ * the range is fixed when the scan starts. Aborting `signal` stops it at the next match or
+ * read.
+ * @throws LogdockError UNKNOWN_TOPIC / UNKNOWN_PARTITION, INVALID_ARGUMENT for a bad query,
+ *   CORRUPT_RECORD from a worker, INTERNAL when a worker died, or what the cluster throws.
  */
 export async function scanRange(opts: ScanOptions): Promise<ScanOutcome> {
   const started = Date.now();
+  const matcher = opts.query ? compileQuery(opts.query) : null; // a bad query fails here
   const parts = await selectPartitions(opts.source, opts.topic, opts.partitions);
   const spans = await resolveSpans(opts.source, opts.topic, parts, opts.range);
   const total = spans.reduce((n, s) => n + (s.offsets ? s.offsets.length : s.to - s.from), 0);
@@ -95,83 +109,168 @@ export async function scanRange(opts: ScanOptions): Promise<ScanOutcome> {
   };
 
   progress(true);
-  for (const span of spans) {
-    const batches = span.offsets ? readSelection(opts, span) : readSpan(opts, span);
-    for await (const { records, skipped, skippedBytes } of batches) {
-      state.scanned += skipped;
-      state.bytes += skippedBytes;
-      for (const r of records) {
-        if (opts.signal.aborted) return finish('cancelled');
-        state.scanned++;
-        state.bytes += (r.value?.length ?? 0) + (r.key?.length ?? 0);
-        if (r.timestamp < span.timeFrom || r.timestamp >= span.timeTo) continue;
-        if (opts.matcher !== null && !opts.matcher(r, span.partition)) continue;
-        state.matched++;
-        if ((await opts.onMatch(r, span.partition)) === false) return finish('limit');
+  for await (const chunk of chunks(opts, spans, matcher)) {
+    for (let i = 0; i < chunk.matches.length; i++) {
+      if (opts.signal.aborted) {
+        state.scanned += i > 0 ? chunk.at[i - 1] : 0;
+        return finish('cancelled');
       }
-      progress(false);
-      if (Date.now() - state.sliceStart > SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        state.sliceStart = Date.now();
+      state.matched++;
+      if ((await opts.onMatch(chunk.matches[i], chunk.partition)) === false) {
+        state.scanned += chunk.at[i];
+        return finish('limit');
       }
-      if (opts.signal.aborted) return finish('cancelled');
+      if (Date.now() - state.sliceStart > SLICE_MS) await yieldTurn(state);
     }
+    state.scanned += chunk.scanned;
+    state.bytes += chunk.bytes;
+    progress(false);
+    if (opts.signal.aborted) return finish('cancelled');
   }
   return finish('complete');
 }
 
-/** Records of one read, and how many messages (and bytes) a batch filter skipped undecoded. */
-interface Chunk {
-  records: StoredRecord[];
-  skipped: number;
-  skippedBytes: number;
+async function yieldTurn(state: { sliceStart: number }): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  state.sliceStart = Date.now();
+}
+
+/** The chunks of every span in order: selections read here, ranges tested in the pool. */
+async function* chunks(
+  opts: ScanOptions,
+  spans: Span[],
+  matcher: RecordMatcher | null,
+): AsyncGenerator<Chunk> {
+  for (const span of spans) {
+    if (span.offsets) yield* readSelection(opts, span, matcher);
+    else yield* scanSpan(opts, span);
+  }
 }
 
 /**
  * Reads raw batches (the bytes as stored, as a Kafka Fetch returns them), the next read in
- * flight while this one is tested, and decodes only the batches the batch filter cannot
- * rule out; this is what lets a search run near the speed of the disk rather than of
- * record decoding.
+ * flight while earlier ones are tested, and hands each read to a worker, as many at a time
+ * as the pool has threads; results are taken in order. Read buffers travel to the worker
+ * and back (moved, not copied) and are reused for later reads: fresh memory would have to
+ * be faulted in page by page.
  */
-async function* readSpan(opts: ScanOptions, span: Span): AsyncGenerator<Chunk> {
-  const read = async (offset: number, into?: Buffer) =>
-    (await opts.source.read(opts.topic, span.partition, offset, READ_BYTES, into)).records;
-  const reads = readAhead(read, span.from, span.to, {
-    signal: opts.signal,
-    bufferBytes: READ_BYTES,
-  });
-  for await (const { raw, offset } of reads) {
-    const chunk: Chunk = { records: [], skipped: 0, skippedBytes: 0 };
-    for (const { header, position, size } of iterateBatches(raw)) {
-      const first = header.baseOffset;
-      const last = first + header.lastOffsetDelta;
-      if (last < offset) continue; // a read may start with a batch before the asked offset
-      if (first >= span.to) break;
-      const area = raw.subarray(position + RECORD_BATCH_OVERHEAD, position + size);
-      const inside = first >= offset && last < span.to;
-      if (inside && opts.batchFilter) {
-        const body = header.compression === 'none' ? area : decompress(header.compression, area);
-        if (!opts.batchFilter(body)) {
-          chunk.skipped += header.recordCount;
-          chunk.skippedBytes += body.length;
-          continue;
+async function* scanSpan(opts: ScanOptions, span: Span): AsyncGenerator<Chunk> {
+  const pool = opts.pool ?? sharedWorkerPool();
+  const spare: Buffer[] = [];
+  const read = async (offset: number) => {
+    const into = spare.pop() ?? Buffer.allocUnsafeSlow(READ_BYTES);
+    const { records } = await opts.source.read(
+      opts.topic,
+      span.partition,
+      offset,
+      READ_BYTES,
+      into,
+    );
+    return { raw: records, owned: records.buffer === into.buffer };
+  };
+  const owned = new WeakSet<Buffer>();
+  const reads = readAhead(
+    async (offset) => {
+      const r = await read(offset);
+      if (r.owned) owned.add(r.raw);
+      return r.raw;
+    },
+    span.from,
+    span.to,
+    { signal: opts.signal },
+  );
+  const inFlight: Promise<Chunk>[] = [];
+  const test = (raw: Buffer, offset: number): Promise<Chunk> => {
+    // A buffer that is not ours (a remote cluster's fetch) is copied: moving it could take
+    // memory shared with other buffers.
+    const mine = owned.has(raw);
+    const sent = mine
+      ? new Uint8Array(raw.buffer, raw.byteOffset, raw.length)
+      : new Uint8Array(raw);
+    const params: ScanChunkParams = {
+      raw: sent,
+      partition: span.partition,
+      offset,
+      to: span.to,
+      timeFrom: span.timeFrom,
+      timeTo: span.timeTo,
+      query: opts.query,
+    };
+    const task = pool.run<ScanChunkResult>('scan', params, [sent.buffer as ArrayBuffer]).then(
+      (result) => {
+        if (mine && result.raw.buffer.byteLength >= READ_BYTES) {
+          spare.push(Buffer.from(result.raw.buffer, 0, result.raw.buffer.byteLength));
         }
-      }
-      for (const r of decodeRecords(area, header)) {
-        if (r.offset >= offset && r.offset < span.to) chunk.records.push(r);
-      }
+        return toChunk(span.partition, result);
+      },
+      (err: unknown) => {
+        const code = err instanceof LogdockError ? err.code : 'INTERNAL';
+        throw new LogdockError(
+          code,
+          `scan of topic ${opts.topic} partition ${span.partition} at offset ${offset}: ${(err as Error).message}`,
+          { cause: err },
+        );
+      },
+    );
+    task.catch(() => undefined); // awaited below, or abandoned when the scan stops early
+    return task;
+  };
+  try {
+    for await (const { raw, offset } of reads) {
+      inFlight.push(test(raw, offset));
+      if (inFlight.length >= pool.size) yield await inFlight.shift()!;
     }
-    yield chunk;
+    while (inFlight.length > 0) yield await inFlight.shift()!;
+  } finally {
+    inFlight.length = 0;
   }
 }
 
-async function* readSelection(opts: ScanOptions, span: Span): AsyncGenerator<Chunk> {
+function toChunk(partition: number, r: ScanChunkResult): Chunk {
+  return {
+    partition,
+    scanned: r.scanned,
+    bytes: r.bytes,
+    matches: r.matches.map(toRecord),
+    at: r.matches.map((m) => m.at),
+  };
+}
+
+function toRecord(m: WireMatch): StoredRecord {
+  return {
+    offset: m.offset,
+    timestamp: m.timestamp,
+    key: asBuffer(m.key),
+    value: asBuffer(m.value),
+    headers: m.headers.map((h) => ({ key: h.key, value: asBuffer(h.value) })),
+  };
+}
+
+function asBuffer(u: Uint8Array | null): Buffer | null {
+  return u === null ? null : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+}
+
+/** A selection (a few offsets picked in the UI) is small: tested here, one record a read. */
+async function* readSelection(
+  opts: ScanOptions,
+  span: Span,
+  matcher: RecordMatcher | null,
+): AsyncGenerator<Chunk> {
   for (const offset of span.offsets ?? []) {
     if (opts.signal.aborted) return;
     const records = await opts.source.readRecords(opts.topic, span.partition, offset, {
       maxRecords: 1,
     });
-    yield { records: records.filter((r) => r.offset === offset), skipped: 0, skippedBytes: 0 };
+    const chunk: Chunk = { partition: span.partition, scanned: 0, bytes: 0, matches: [], at: [] };
+    for (const r of records) {
+      if (r.offset !== offset) continue;
+      chunk.scanned++;
+      chunk.bytes += (r.value?.length ?? 0) + (r.key?.length ?? 0);
+      if (matcher !== null && !matcher(r, span.partition)) continue;
+      chunk.matches.push(r);
+      chunk.at.push(chunk.scanned);
+    }
+    yield chunk;
   }
 }
 

@@ -1,0 +1,34 @@
+/**
+ * The worker threads' script (see pool.ts): answers each task message with its handler's
+ * result, or with the error as `{ code, message }` so that the caller gets a LogdockError
+ * with the same code.
+ */
+import { parentPort } from 'node:worker_threads';
+import { LogdockError, toErrorPayload } from '../../common/errors';
+import { scanChunk } from '../search/scan-chunk';
+import type { WorkerReply } from './pool';
+
+/** A handler returns its result and the ArrayBuffers to move back with it. */
+type Handler = (payload: never) => { result: unknown; transfer: ArrayBuffer[] };
+
+const handlers: Record<string, Handler> = {
+  scan: scanChunk,
+};
+
+const port = parentPort;
+if (!port) throw new Error('cpu-worker.ts runs only as a worker thread');
+
+port.on('message', (msg: { id: number; kind: string; payload: unknown }) => {
+  let reply: WorkerReply;
+  let transfer: ArrayBuffer[] = [];
+  try {
+    const handler = handlers[msg.kind];
+    if (!handler) throw new LogdockError('INTERNAL', `worker: no task named ${msg.kind}`);
+    const out = handler(msg.payload as never);
+    reply = { id: msg.id, ok: true, result: out.result };
+    transfer = out.transfer;
+  } catch (err) {
+    reply = { id: msg.id, ok: false, error: toErrorPayload(err) };
+  }
+  port.postMessage(reply, transfer);
+});

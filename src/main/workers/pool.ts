@@ -1,0 +1,161 @@
+/**
+ * A small pool of worker threads for CPU-heavy work (search scanning, decoding), so that the
+ * main event loop stays free for the UI's API, the Kafka listener and the collectors.
+ *
+ * Tasks are plain messages `{ kind, payload }` answered by the worker script's handlers
+ * (cpu-worker.ts); byte buffers go in the transfer list, moved rather than copied. A task
+ * goes to the idle worker, or waits in a queue. A worker that dies (a crash, out of memory,
+ * terminate) fails its task with LogdockError INTERNAL naming the task, and is replaced
+ * on the next task: the pool and the process go on. Errors thrown by a handler come back as
+ * LogdockError with their code. Workers are unref'd while idle so that they never keep a
+ * CLI process alive. Safe to call from any number of concurrent callers.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { LogdockError, fromErrorPayload, type ErrorPayload } from '../../common/errors';
+import { workerEntry } from './worker-entry';
+
+export interface WorkerPoolOptions {
+  /** Threads; defaults to the machine's cores (at most 4: the work is memory-bound). */
+  size?: number;
+  resourceLimits?: ResourceLimits;
+}
+
+/** What a worker answers for a task. */
+export type WorkerReply =
+  { id: number; ok: true; result: unknown } | { id: number; ok: false; error: ErrorPayload };
+
+interface Task {
+  id: number;
+  kind: string;
+  payload: unknown;
+  transfer: ArrayBuffer[];
+  resolve: (value: unknown) => void;
+  reject: (err: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  task: Task | null;
+}
+
+export class WorkerPool {
+  readonly size: number;
+  private readonly slots: (Slot | null)[];
+  private readonly queue: Task[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly opts: WorkerPoolOptions = {}) {
+    this.size = Math.max(1, opts.size ?? Math.min(4, availableParallelism()));
+    this.slots = new Array<Slot | null>(this.size).fill(null);
+  }
+
+  /**
+   * Runs a task on a worker. `transfer` lists ArrayBuffers moved to the worker (unusable
+   * here afterwards).
+   * @throws LogdockError from the handler (its code), INTERNAL when the worker died during
+   *   the task, CLOSED after close().
+   */
+  run<T>(kind: string, payload: unknown, transfer: ArrayBuffer[] = []): Promise<T> {
+    if (this.closed) {
+      return Promise.reject(new LogdockError('CLOSED', `worker pool is closed (task ${kind})`));
+    }
+    return new Promise<T>((resolve, reject) => {
+      const task: Task = {
+        id: this.nextId++,
+        kind,
+        payload,
+        transfer,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      };
+      this.queue.push(task);
+      this.pump();
+    });
+  }
+
+  /** The live threads, for diagnostics (and for tests that kill one mid-task). */
+  liveWorkers(): Worker[] {
+    return this.slots.flatMap((s) => (s ? [s.worker] : []));
+  }
+
+  /** Stops every thread; queued and running tasks fail with CLOSED. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const err = new LogdockError('CLOSED', 'worker pool closed');
+    for (const t of this.queue.splice(0)) t.reject(err);
+    await Promise.all(
+      this.slots.map(async (slot, i) => {
+        if (!slot) return;
+        this.slots[i] = null;
+        slot.task?.reject(err);
+        await slot.worker.terminate();
+      }),
+    );
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      const i = this.slots.findIndex((s) => s === null || s.task === null);
+      if (i === -1) return;
+      const slot = this.slots[i] ?? this.spawn(i);
+      const task = this.queue.shift()!;
+      slot.task = task;
+      slot.worker.ref(); // a pending task keeps the process alive until it is answered
+      slot.worker.postMessage(
+        { id: task.id, kind: task.kind, payload: task.payload },
+        task.transfer,
+      );
+    }
+  }
+
+  private spawn(i: number): Slot {
+    const entry = workerEntry();
+    const worker = new Worker(entry.code, {
+      eval: true,
+      resourceLimits: this.opts.resourceLimits,
+      workerData: entry.workerData,
+    });
+    worker.unref();
+    const threadId = worker.threadId; // -1 once it has exited
+    const slot: Slot = { worker, task: null };
+    this.slots[i] = slot;
+    worker.on('message', (reply: WorkerReply) => {
+      const task = slot.task;
+      if (!task || task.id !== reply.id) return;
+      slot.task = null;
+      worker.unref();
+      if (reply.ok) task.resolve(reply.result);
+      else task.reject(fromErrorPayload(reply.error));
+      this.pump();
+    });
+    let failure: Error | null = null;
+    worker.on('error', (err) => (failure = err));
+    worker.on('exit', (code) => {
+      if (this.slots[i] === slot) this.slots[i] = null;
+      const task = slot.task;
+      slot.task = null;
+      if (task) {
+        const why = failure ? `: ${failure.message}` : '';
+        task.reject(
+          new LogdockError(
+            this.closed ? 'CLOSED' : 'INTERNAL',
+            `worker thread ${threadId} exited with code ${code} during task ${task.kind}${why}`,
+            { cause: failure ?? undefined },
+          ),
+        );
+      }
+      if (!this.closed) this.pump();
+    });
+    return slot;
+  }
+}
+
+let shared: WorkerPool | null = null;
+
+/** The process's pool, started on first use and sized to the machine. */
+export function sharedWorkerPool(): WorkerPool {
+  shared ??= new WorkerPool();
+  return shared;
+}

@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { LogdockError } from '../../../src/common/errors';
+import type { ScanChunkParams, ScanChunkResult } from '../../../src/main/search/scan-chunk';
+import { encodeRecordBatch } from '../../../src/main/storage/record-batch';
+import { WorkerPool } from '../../../src/main/workers/pool';
+
+let pool: WorkerPool;
+afterEach(async () => {
+  await pool.close();
+});
+
+/** Batches of `count` lines, one in ten holding "Needle", as a scan task's read buffer. */
+function batches(count: number, compression: 'none' | 'zstd' = 'none'): Uint8Array {
+  const parts: Buffer[] = [];
+  for (let base = 0; base < count; base += 100) {
+    const records = Array.from({ length: 100 }, (_, i) => ({
+      value: Buffer.from(`line ${base + i} ${(base + i) % 10 === 0 ? 'Needle' : 'hay'}`),
+      timestamp: 1000 + base + i,
+    }));
+    parts.push(encodeRecordBatch(records, { compression, baseOffset: base }));
+  }
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+function task(raw: Uint8Array, query: ScanChunkParams['query']): ScanChunkParams {
+  return { raw, partition: 0, offset: 0, to: 1e9, timeFrom: -Infinity, timeTo: Infinity, query };
+}
+
+async function failure(p: Promise<unknown>): Promise<LogdockError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(LogdockError);
+  return err as LogdockError;
+}
+
+describe('WorkerPool', () => {
+  it('scans batches in a worker thread and moves the read buffer there and back', async () => {
+    pool = new WorkerPool({ size: 2 });
+    for (const codec of ['none', 'zstd'] as const) {
+      const raw = batches(1000, codec);
+      const length = raw.byteLength;
+      const result = await pool.run<ScanChunkResult>(
+        'scan',
+        task(raw, { text: 'needle', caseSensitive: false }),
+        [raw.buffer as ArrayBuffer],
+      );
+      expect(raw.byteLength).toBe(0); // moved, not copied
+      expect(result.raw.byteLength).toBe(length);
+      expect(result.scanned).toBe(1000);
+      expect(result.matches.map((m) => m.offset)).toEqual(
+        Array.from({ length: 100 }, (_, i) => i * 10),
+      );
+      expect(Buffer.from(result.matches[1].value!).toString()).toBe('line 10 Needle');
+    }
+  });
+
+  it('runs more tasks than threads, each answered with its own result', async () => {
+    pool = new WorkerPool({ size: 2 });
+    const raw = batches(300);
+    const queries = ['line 1 ', 'line 2 ', 'line 3 ', 'Needle', 'nothing'];
+    const results = await Promise.all(
+      queries.map((text) =>
+        pool.run<ScanChunkResult>('scan', task(raw.slice(), { text, caseSensitive: true })),
+      ),
+    );
+    expect(results.map((r) => r.matches.length)).toEqual([1, 1, 1, 30, 0]);
+  });
+
+  it('returns a worker error as a LogdockError with its code', async () => {
+    pool = new WorkerPool({ size: 1 });
+    const badRegex = await failure(
+      pool.run('scan', task(batches(100), { regex: '(unclosed', caseSensitive: true })),
+    );
+    expect(badRegex.code).toBe('INVALID_ARGUMENT');
+    const garbage = new Uint8Array(Buffer.from('this is not a record batch, not at all'));
+    const corrupt = await failure(pool.run('scan', task(garbage, null)));
+    expect(corrupt.code).toBe('CORRUPT_RECORD');
+    const unknown = await failure(pool.run('no-such-task', {}));
+    expect(unknown.code).toBe('INTERNAL');
+    // The thread is still there and works.
+    const ok = await pool.run<ScanChunkResult>('scan', task(batches(100), null));
+    expect(ok.matches).toHaveLength(100);
+  });
+
+  it('survives a worker dying during a task: the task fails as INTERNAL, the next one runs', async () => {
+    pool = new WorkerPool({ size: 1 });
+    const pending = pool.run(
+      'scan',
+      task(batches(5000, 'zstd'), { text: 'x', caseSensitive: true }),
+    );
+    const [worker] = pool.liveWorkers();
+    const threadId = worker.threadId;
+    await worker.terminate(); // as a crash would: the thread is gone mid-task
+    const died = await failure(pending);
+    expect(died.code).toBe('INTERNAL');
+    expect(died.message).toContain(`worker thread ${threadId} exited`);
+    expect(died.message).toContain('task scan');
+    const after = await pool.run<ScanChunkResult>('scan', task(batches(100), null));
+    expect(after.matches).toHaveLength(100);
+    expect(pool.liveWorkers()[0].threadId).not.toBe(threadId);
+  });
+
+  it('fails queued and new tasks with CLOSED once closed', async () => {
+    pool = new WorkerPool({ size: 1 });
+    const tasks = [1, 2, 3].map(() => failure(pool.run('scan', task(batches(100), null))));
+    await pool.close();
+    for (const t of await Promise.all(tasks)) expect(t.code).toBe('CLOSED');
+    expect((await failure(pool.run('scan', {}))).code).toBe('CLOSED');
+  });
+});

@@ -52,7 +52,7 @@ function rate(records: number, ms: number): string {
 }
 
 /** kcat arguments that produce every line of `file` into `topic` in large batches. */
-function kcatProduceArgs(bootstrap: string, topic: string, file: string, acks: '1' | 'all') {
+export function kcatProduceArgs(bootstrap: string, topic: string, file: string, acks: '1' | 'all') {
   return [
     '-b',
     bootstrap,

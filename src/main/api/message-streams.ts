@@ -67,6 +67,7 @@ export function createMessageStreams({
           partitions,
           range,
           query,
+          limit: maxResults,
           signal: abort.signal,
           onMatch: (record, partition) => {
             hits.push(toRow(record, partition, ordinal++, previewBytes));

@@ -11,7 +11,7 @@ import { emptyBuckets } from '../metrics/histogram';
 import { recordLevel } from '../metrics/levels';
 import type { StoredRecord } from '../storage/api';
 import { topLevelJsonField, UNSURE } from './json-field';
-import { compileBatchFilter, compileQuery } from './query';
+import { compileQuery } from './query';
 import { scanRange, type ProgressFigures } from './scan';
 
 /** Longest stretch of counting before the event loop gets a turn (parsing JSON is the cost). */
@@ -48,7 +48,7 @@ export async function aggregate(
     onPartial: (counts: AggregateCounts) => void;
   },
 ): Promise<AggregateCounts | null> {
-  const matcher = req.query ? compileQuery(req.query) : null;
+  if (req.query) compileQuery(req.query); // an invalid query fails before the scan
   const facet = req.field !== undefined ? facetCounter(req.field, req.top) : null;
   const histogram = req.histogram ? levelCounter(req.histogram) : null;
   const started = Date.now();
@@ -70,8 +70,8 @@ export async function aggregate(
     topic: req.topic,
     partitions: req.partitions,
     range: req.range,
-    matcher,
-    batchFilter: req.query ? compileBatchFilter(req.query) : null,
+    query: req.query ?? null,
+    limit: req.maxMatches,
     signal: opts.signal,
     onMatch: (record, partition) => {
       matched++;

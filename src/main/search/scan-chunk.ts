@@ -20,22 +20,31 @@ export interface ScanChunkParams {
   timeTo: number;
   /** null: every record of the range matches (a plain export). */
   query: SearchQuery | null;
+  /** The most matches wanted from this read. */
+  limit: number;
 }
 
-/** A matching record, copied out of the read buffer; `at` is how many were scanned up to it. */
+/** Where a field's bytes are in a chunk's `data`: [start, length], or null for a null field. */
+export type Span = [number, number] | null;
+
+/** A matching record, its bytes copied into the chunk's `data`; `at` is how many were scanned up to it. */
 export interface WireMatch {
   offset: number;
   timestamp: number;
-  key: Uint8Array | null;
-  value: Uint8Array | null;
-  headers: { key: string; value: Uint8Array | null }[];
+  key: Span;
+  value: Span;
+  headers: { key: string; value: Span }[];
   at: number;
 }
 
 export interface ScanChunkResult {
   matches: WireMatch[];
+  /** The bytes of every match's key, value and header values, in one buffer moved back. */
+  data: Uint8Array;
   scanned: number;
   bytes: number;
+  /** True when the scan stopped at `limit` matches, before the end of the read. */
+  truncated: boolean;
   /** The read buffer, given back for the next read. */
   raw: Uint8Array;
 }
@@ -66,8 +75,10 @@ export function scanChunk(p: ScanChunkParams): {
 } {
   const { matcher, batchFilter } = compile(p.query);
   const raw = Buffer.from(p.raw.buffer, p.raw.byteOffset, p.raw.byteLength);
-  const out: ScanChunkResult = { matches: [], scanned: 0, bytes: 0, raw: p.raw };
-  for (const { header, position, size } of iterateBatches(raw)) {
+  const found: { record: StoredRecord; at: number }[] = [];
+  const counts = { scanned: 0, bytes: 0 };
+  let truncated = false;
+  batches: for (const { header, position, size } of iterateBatches(raw)) {
     const first = header.baseOffset;
     const last = first + header.lastOffsetDelta;
     if (last < p.offset) continue; // a read may start with a batch before the asked offset
@@ -78,8 +89,8 @@ export function scanChunk(p: ScanChunkParams): {
     if (inside && batchFilter) {
       body = header.compression === 'none' ? area : decompress(header.compression, area);
       if (!batchFilter(body)) {
-        out.scanned += header.recordCount;
-        out.bytes += body.length;
+        counts.scanned += header.recordCount;
+        counts.bytes += body.length;
         continue;
       }
     }
@@ -89,28 +100,50 @@ export function scanChunk(p: ScanChunkParams): {
       : decodeRecords(area, header);
     for (const r of records) {
       if (r.offset < p.offset || r.offset >= p.to) continue;
-      out.scanned++;
-      out.bytes += (r.value?.length ?? 0) + (r.key?.length ?? 0);
+      counts.scanned++;
+      counts.bytes += (r.value?.length ?? 0) + (r.key?.length ?? 0);
       if (r.timestamp < p.timeFrom || r.timestamp >= p.timeTo) continue;
       if (matcher !== null && !matcher(r, p.partition)) continue;
-      out.matches.push(copyOut(r, out.scanned));
+      found.push({ record: r, at: counts.scanned });
+      if (found.length >= p.limit) {
+        truncated = true;
+        break batches;
+      }
     }
   }
-  return { result: out, transfer: [p.raw.buffer as ArrayBuffer] };
+  const { matches, data } = pack(found);
+  const result: ScanChunkResult = { matches, data, ...counts, truncated, raw: p.raw };
+  return { result, transfer: [p.raw.buffer as ArrayBuffer, data.buffer as ArrayBuffer] };
 }
 
-function copyOut(r: StoredRecord, at: number): WireMatch {
-  return {
+/**
+ * Copies the matches' bytes into one buffer: one object to move back rather than a small
+ * buffer per field, each of which the main thread would have to rebuild and collect.
+ */
+function pack(found: { record: StoredRecord; at: number }[]): {
+  matches: WireMatch[];
+  data: Uint8Array;
+} {
+  let total = 0;
+  for (const { record: r } of found) {
+    total += (r.key?.length ?? 0) + (r.value?.length ?? 0);
+    for (const h of r.headers) total += h.value?.length ?? 0;
+  }
+  const data = Buffer.allocUnsafeSlow(total);
+  let pos = 0;
+  const put = (b: Buffer | null): Span => {
+    if (b === null) return null;
+    b.copy(data, pos);
+    pos += b.length;
+    return [pos - b.length, b.length];
+  };
+  const matches = found.map(({ record: r, at }) => ({
     offset: r.offset,
     timestamp: r.timestamp,
-    key: copy(r.key),
-    value: copy(r.value),
-    headers: r.headers.map((h) => ({ key: h.key, value: copy(h.value) })),
+    key: put(r.key),
+    value: put(r.value),
+    headers: r.headers.map((h) => ({ key: h.key, value: put(h.value) })),
     at,
-  };
-}
-
-/** A copy (Buffer#slice would be a view of the read buffer, which goes back to the reader). */
-function copy(b: Buffer | null): Uint8Array | null {
-  return b === null ? null : new Uint8Array(b);
+  }));
+  return { matches, data: new Uint8Array(data.buffer, 0, total) };
 }

@@ -5,7 +5,7 @@ import type { StoredRecord } from '../storage/api';
 import { readAhead } from '../storage/read-ahead';
 import { sharedWorkerPool, type WorkerPool } from '../workers/pool';
 import { compileQuery, type RecordMatcher } from './query';
-import type { ScanChunkParams, ScanChunkResult, WireMatch } from './scan-chunk';
+import type { ScanChunkParams, ScanChunkResult, Span as WireSpan } from './scan-chunk';
 
 /** Bytes per broker read: large enough for memchr-speed scanning, small enough to bound memory. */
 const READ_BYTES = 4 * 1024 * 1024;
@@ -29,6 +29,8 @@ export interface ScanOptions {
   onMatch: (record: StoredRecord, partition: number) => boolean | void | Promise<boolean | void>;
   onProgress: (figures: ProgressFigures) => void;
   progressIntervalMs?: number;
+  /** The most matches the caller takes (onMatch says false at the last): bounds each read's. */
+  limit?: number;
   /** The threads that test the messages; the process's shared pool by default. */
   pool?: WorkerPool;
 }
@@ -58,6 +60,8 @@ interface Chunk {
   matches: StoredRecord[];
   /** For each match, how many messages of the chunk were scanned up to and including it. */
   at: number[];
+  /** The chunk stopped at the limit before the end of its read. */
+  truncated: boolean;
 }
 
 /**
@@ -109,7 +113,8 @@ export async function scanRange(opts: ScanOptions): Promise<ScanOutcome> {
   };
 
   progress(true);
-  for await (const chunk of chunks(opts, spans, matcher)) {
+  const limit = () => (opts.limit ?? Infinity) - state.matched;
+  for await (const chunk of chunks(opts, spans, matcher, limit)) {
     for (let i = 0; i < chunk.matches.length; i++) {
       if (opts.signal.aborted) {
         state.scanned += i > 0 ? chunk.at[i - 1] : 0;
@@ -124,6 +129,7 @@ export async function scanRange(opts: ScanOptions): Promise<ScanOutcome> {
     }
     state.scanned += chunk.scanned;
     state.bytes += chunk.bytes;
+    if (chunk.truncated) return finish('limit');
     progress(false);
     if (opts.signal.aborted) return finish('cancelled');
   }
@@ -140,10 +146,11 @@ async function* chunks(
   opts: ScanOptions,
   spans: Span[],
   matcher: RecordMatcher | null,
+  limit: () => number,
 ): AsyncGenerator<Chunk> {
   for (const span of spans) {
     if (span.offsets) yield* readSelection(opts, span, matcher);
-    else yield* scanSpan(opts, span);
+    else yield* scanSpan(opts, span, limit);
   }
 }
 
@@ -154,7 +161,11 @@ async function* chunks(
  * and back (moved, not copied) and are reused for later reads: fresh memory would have to
  * be faulted in page by page.
  */
-async function* scanSpan(opts: ScanOptions, span: Span): AsyncGenerator<Chunk> {
+async function* scanSpan(
+  opts: ScanOptions,
+  span: Span,
+  limit: () => number,
+): AsyncGenerator<Chunk> {
   const pool = opts.pool ?? sharedWorkerPool();
   const spare: Buffer[] = [];
   const read = async (offset: number) => {
@@ -195,6 +206,7 @@ async function* scanSpan(opts: ScanOptions, span: Span): AsyncGenerator<Chunk> {
       timeFrom: span.timeFrom,
       timeTo: span.timeTo,
       query: opts.query,
+      limit: limit(),
     };
     const task = pool.run<ScanChunkResult>('scan', params, [sent.buffer as ArrayBuffer]).then(
       (result) => {
@@ -227,27 +239,23 @@ async function* scanSpan(opts: ScanOptions, span: Span): AsyncGenerator<Chunk> {
 }
 
 function toChunk(partition: number, r: ScanChunkResult): Chunk {
+  const data = Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
+  const view = (span: WireSpan) =>
+    span === null ? null : data.subarray(span[0], span[0] + span[1]);
   return {
     partition,
     scanned: r.scanned,
     bytes: r.bytes,
-    matches: r.matches.map(toRecord),
+    truncated: r.truncated,
+    matches: r.matches.map((m) => ({
+      offset: m.offset,
+      timestamp: m.timestamp,
+      key: view(m.key),
+      value: view(m.value),
+      headers: m.headers.map((h) => ({ key: h.key, value: view(h.value) })),
+    })),
     at: r.matches.map((m) => m.at),
   };
-}
-
-function toRecord(m: WireMatch): StoredRecord {
-  return {
-    offset: m.offset,
-    timestamp: m.timestamp,
-    key: asBuffer(m.key),
-    value: asBuffer(m.value),
-    headers: m.headers.map((h) => ({ key: h.key, value: asBuffer(h.value) })),
-  };
-}
-
-function asBuffer(u: Uint8Array | null): Buffer | null {
-  return u === null ? null : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 }
 
 /** A selection (a few offsets picked in the UI) is small: tested here, one record a read. */
@@ -261,7 +269,14 @@ async function* readSelection(
     const records = await opts.source.readRecords(opts.topic, span.partition, offset, {
       maxRecords: 1,
     });
-    const chunk: Chunk = { partition: span.partition, scanned: 0, bytes: 0, matches: [], at: [] };
+    const chunk: Chunk = {
+      partition: span.partition,
+      scanned: 0,
+      bytes: 0,
+      matches: [],
+      at: [],
+      truncated: false,
+    };
     for (const r of records) {
       if (r.offset !== offset) continue;
       chunk.scanned++;

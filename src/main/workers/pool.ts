@@ -75,6 +75,11 @@ export class WorkerPool {
     });
   }
 
+  /** Starts every thread now, so that the first tasks do not wait for threads to load. */
+  warm(): void {
+    for (let i = 0; i < this.size; i++) if (!this.closed && !this.slots[i]) this.spawn(i);
+  }
+
   /** The live threads, for diagnostics (and for tests that kill one mid-task). */
   liveWorkers(): Worker[] {
     return this.slots.flatMap((s) => (s ? [s.worker] : []));

@@ -322,6 +322,42 @@ describe('messages.search', () => {
     expect(events.find((e) => e.type === 'done')).toMatchObject({ reason: 'limit' });
   });
 
+  it('answers other requests while a long search runs, the scanning being in worker threads', async () => {
+    await h.broker.createTopic('long', { partitions: 1 });
+    const lines = Array.from({ length: 60_000 }, (_, i) => ({
+      timestamp: 1000 + i,
+      value: `request ${i} served in ${i % 500} ms`,
+    }));
+    await fill(h.broker, 'long', 0, lines);
+    const events: string[] = [];
+    let answered = false;
+    const done = new Promise<void>((resolve, reject) => {
+      const stop = h.client.subscribe(
+        'messages.search',
+        { topic: 'long', query: { text: 'NOT THERE' } },
+        (e) => {
+          events.push(e.type);
+          if (e.type === 'progress' && e.scanned === 0 && events.length === 1) {
+            // The scan has started: the API must still answer, before the scan ends.
+            void h.client.call('topics.list', {}).then((topics) => {
+              answered = topics.topics.some((t) => t.name === 'long');
+              events.push('topics.list');
+            });
+          }
+          if (e.type === 'done') {
+            stop();
+            resolve();
+          }
+        },
+        (err) => reject(new Error(err.message)),
+      );
+    });
+    await done;
+    expect(answered).toBe(true);
+    expect(events.indexOf('topics.list')).toBeLessThan(events.indexOf('done'));
+    expect(events[events.length - 1]).toBe('done');
+  });
+
   it('fails at once with what is wrong for an invalid regex or filter', async () => {
     await threePartitions();
     await expect(

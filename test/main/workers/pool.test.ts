@@ -23,7 +23,16 @@ function batches(count: number, compression: 'none' | 'zstd' = 'none'): Uint8Arr
 }
 
 function task(raw: Uint8Array, query: ScanChunkParams['query']): ScanChunkParams {
-  return { raw, partition: 0, offset: 0, to: 1e9, timeFrom: -Infinity, timeTo: Infinity, query };
+  return {
+    raw,
+    partition: 0,
+    offset: 0,
+    to: 1e9,
+    timeFrom: -Infinity,
+    timeTo: Infinity,
+    query,
+    limit: Infinity,
+  };
 }
 
 async function failure(p: Promise<unknown>): Promise<LogdockError> {
@@ -52,8 +61,18 @@ describe('WorkerPool', () => {
       expect(result.matches.map((m) => m.offset)).toEqual(
         Array.from({ length: 100 }, (_, i) => i * 10),
       );
-      expect(Buffer.from(result.matches[1].value!).toString()).toBe('line 10 Needle');
+      const [start, size] = result.matches[1].value!;
+      expect(Buffer.from(result.data).toString('utf8', start, start + size)).toBe('line 10 Needle');
     }
+  });
+
+  it('stops a read at the limit of matches and says so', async () => {
+    pool = new WorkerPool({ size: 1 });
+    const params = { ...task(batches(1000), { text: 'needle', caseSensitive: false }), limit: 3 };
+    const result = await pool.run<ScanChunkResult>('scan', params);
+    expect(result.matches.map((m) => m.offset)).toEqual([0, 10, 20]);
+    expect(result.truncated).toBe(true);
+    expect(result.scanned).toBe(21);
   });
 
   it('runs more tasks than threads, each answered with its own result', async () => {

@@ -1,0 +1,198 @@
+/**
+ * Event-loop benchmark (`npm run bench loop`): does the process answer the UI while it works
+ * hard? One `logdock serve`-like process (services + WebSocket API, Kafka listener on a free
+ * port) takes, all at once: a file collector tailing 1,000,000 lines, kcat producing
+ * 1,000,000 records through the Kafka listener, and case-insensitive searches over a
+ * 2,000,000-message topic through the API, one after another. Meanwhile a WebSocket client
+ * sends `topics.list` every 25 ms and times each answer (p50, p99, max), and
+ * perf_hooks.monitorEventLoopDelay samples the main event loop's delay (p99, max). The same
+ * figures on the idle process come first, as the reference. BENCH_QUICK=1 (or BENCH_LINES,
+ * BENCH_SEARCH_MESSAGES) makes it smaller. Prints figures; asserts nothing.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { ApiClient } from '../src/common/api/contract';
+import type { Services } from '../src/main/services';
+import { openWebSocketApi } from './fixtures/ws-api';
+import { kcatProduceArgs } from './protocol.bench';
+import { sharedWorkerPool } from '../src/main/workers/pool';
+
+const quick = process.env.BENCH_QUICK === '1';
+const LINES = Number(process.env.BENCH_LINES ?? (quick ? 200_000 : 1_000_000));
+const SEARCH_MESSAGES = Number(process.env.BENCH_SEARCH_MESSAGES ?? (quick ? 300_000 : 2_000_000));
+const PING_MS = 25;
+
+const logLine = (i: number) =>
+  `2026-01-01T00:00:00.000Z INFO [worker-${i % 16}] request ${i} handled in ${i % 997} ms path=/api/v1/items\n`;
+
+async function writeFile(path: string, count: number, line: (i: number) => string): Promise<void> {
+  const out = createWriteStream(path);
+  let buf = '';
+  for (let i = 0; i < count; i++) {
+    buf += line(i);
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await once(out, 'drain');
+      buf = '';
+    }
+  }
+  out.end(buf);
+  await once(out, 'finish');
+}
+
+async function fillSearchTopic(services: Services): Promise<void> {
+  await services.broker.createTopic('searched', { partitions: 2 });
+  for (let i = 0; i < SEARCH_MESSAGES; i += 5000) {
+    const records = [];
+    for (let j = i; j < Math.min(SEARCH_MESSAGES, i + 5000); j++) {
+      records.push({
+        topic: 'searched',
+        partition: j % 2,
+        key: null,
+        value: Buffer.from(
+          `2026-05-01T10:00:00Z INFO req=${j} user=u${j % 997} GET /api/items/${j % 5000} 200`,
+        ),
+      });
+    }
+    await services.broker.send(records);
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length
+    ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+    : NaN;
+}
+
+/** Times `topics.list` every PING_MS until stopped; the delay of each answer in ms. */
+function pinger(api: ApiClient): { stop: () => Promise<number[]> } {
+  const samples: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const t0 = performance.now();
+      await api.call('topics.list', {});
+      samples.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, PING_MS));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return samples.sort((a, b) => a - b);
+    },
+  };
+}
+
+function search(api: ApiClient, text: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const stop = api.subscribe(
+      'messages.search',
+      { topic: 'searched', query: { text, caseSensitive: false }, maxResults: 1000 },
+      (e) => {
+        if (e.type === 'done') {
+          stop();
+          resolve(performance.now() - t0);
+        }
+        if (e.type === 'error') reject(new Error(e.message));
+      },
+      (err) => reject(new Error(err.message)),
+    );
+  });
+}
+
+function kcatProduce(bootstrap: string, file: string): Promise<number> {
+  const t0 = performance.now();
+  const child = spawn('kcat', kcatProduceArgs(bootstrap, 'produced', file, '1'), {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return new Promise((resolve) => child.on('close', () => resolve(performance.now() - t0)));
+}
+
+async function measure(label: string, api: ApiClient, work: () => Promise<string>): Promise<void> {
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  const ping = pinger(api);
+  const what = await work();
+  const samples = await ping.stop();
+  delay.disable();
+  const ms = (ns: number) => (ns / 1e6).toFixed(1);
+  console.log(
+    `${label}: topics.list over WebSocket p50 ${percentile(samples, 50).toFixed(1)} ms, p99 ${percentile(samples, 99).toFixed(1)} ms, ` +
+      `max ${samples[samples.length - 1].toFixed(1)} ms (${samples.length} calls); event-loop delay p99 ${ms(delay.percentile(99))} ms, ` +
+      `max ${ms(delay.max)} ms${what ? `; ${what}` : ''}`,
+  );
+}
+
+export async function run(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'logdock-bench-loop-'));
+  const dataDir = join(dir, 'data');
+  mkdirSync(join(dir, 'logs'));
+  const { api, services, close } = await openWebSocketApi(dataDir, dir, {
+    kafka: { enabled: true, host: '127.0.0.1', port: 0 },
+  });
+  try {
+    const kcatFile = join(dir, 'records.txt');
+    await writeFile(kcatFile, LINES, (i) => `record ${i} ${'x'.repeat(80)}\n`);
+    await fillSearchTopic(services);
+    sharedWorkerPool().warm(); // as `logdock serve` does a second after start
+    await services.broker.createTopic('produced', { partitions: 1 });
+    console.log(
+      `${LINES.toLocaleString('en')} lines tailed + ${LINES.toLocaleString('en')} kcat records + searches over ${SEARCH_MESSAGES.toLocaleString('en')} messages`,
+    );
+    await measure(
+      'idle                 ',
+      api,
+      () => new Promise((r) => setTimeout(() => r(''), 2000)),
+    );
+    await measure('search only          ', api, async () => {
+      const ms = await search(api, 'USER=U5 GET');
+      return `one search ${(ms / 1000).toFixed(2)} s`;
+    });
+    await measure('ingest + kcat + search', api, async () => {
+      await writeFile(join(dir, 'logs', 'app.log'), LINES, logLine);
+      const ingest = (async () => {
+        const t0 = performance.now();
+        await services.collectors.add({
+          type: 'file',
+          id: 'app',
+          topic: 'app',
+          include: [join(dir, 'logs', '*.log')],
+        });
+        const end = () => {
+          try {
+            return services.broker
+              .describeTopic('app')
+              .partitions.reduce((n, p) => n + p.logEndOffset, 0);
+          } catch {
+            return 0;
+          }
+        };
+        while (end() < LINES) await new Promise((r) => setTimeout(r, 20));
+        return performance.now() - t0;
+      })();
+      const produce = kcatProduce(services.kafkaListener!, kcatFile);
+      let searches = 0;
+      let searching = true;
+      const searchLoop = (async () => {
+        while (searching) {
+          await search(api, 'USER=U5 GET');
+          searches++;
+        }
+      })();
+      const [ingestMs, produceMs] = await Promise.all([ingest, produce]);
+      searching = false;
+      await searchLoop;
+      return `ingest ${(ingestMs / 1000).toFixed(2)} s, kcat ${(produceMs / 1000).toFixed(2)} s, ${searches} searches`;
+    });
+  } finally {
+    await close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -3,12 +3,14 @@
  * topic held by a second Logdock, reached as a remote Kafka cluster over loopback, beside the
  * same seeks on the second Logdock's own (local) view of it, in Chromium against headless
  * mode. Uses the data of the ui bench (bench-data/ui-<n>, 10 M messages; BENCH_QUICK=1 200 000).
- * Prints seek by offset → first rows painted (p50/max) for both.
+ * Prints seek by offset → first rows painted (p50/max) for both. First, the shipping figure
+ * (./remote-shipping.ts); BENCH_REMOTE=shipping runs only that.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ROOT, startApp, waitFor, type RunningApp } from '../test/e2e/harness';
 import { COUNT, prepare, stats, timeSeek, TOPIC } from './ui.bench';
+import { shippingBench } from './remote-shipping';
 
 async function seeks(app: RunningApp, prefix: string): Promise<number[]> {
   const page = app.page;
@@ -30,6 +32,8 @@ async function seeks(app: RunningApp, prefix: string): Promise<number[]> {
 }
 
 export async function run(): Promise<void> {
+  await shippingBench();
+  if (process.env.BENCH_REMOTE === 'shipping') return;
   const dir = join(ROOT, 'bench-data', `ui-${COUNT}`);
   await mkdir(join(ROOT, 'bench-data'), { recursive: true });
   await prepare(dir, join(ROOT, 'bench-data', `ui-${COUNT}.txt`));

@@ -5,13 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Cluster } from '../../../src/main/cluster/cluster';
 import { RemoteCluster } from '../../../src/main/remote/cluster';
 import { SHIP_HEADER } from '../../../src/main/shipping/restamp';
-import {
-  serveArgs,
-  spawnLogdock,
-  stopLogdock,
-  waitForUrl,
-  type LogdockProcess,
-} from '../cli/commands/serve-process';
+import { serveArgs, spawnLogdock, stopLogdock } from '../cli/commands/serve-process';
+import { serveWithKafka, type ServedLogdock } from './serve-kafka';
 import { waitFor } from '../../wait';
 
 // Shipping between real processes: a `logdock serve --tail … --ship …` forwards what its
@@ -30,20 +25,8 @@ async function tempDir(prefix: string): Promise<string> {
   return dir;
 }
 
-interface Served {
-  run: LogdockProcess;
-  bootstrap: string;
-}
-
-async function serve(args: string[]): Promise<Served> {
-  const run = spawnLogdock(['serve', ...args]);
-  cleanups.push(() => stopLogdock(run));
-  await waitForUrl(run, 90_000);
-  const bootstrap = await waitFor(
-    () => /\[kafka\] listening on (\S+:\d+)/.exec(run.err())?.[1],
-    'the Kafka listener',
-  );
-  return { run, bootstrap };
+function serve(args: string[]): Promise<ServedLogdock> {
+  return serveWithKafka(args, (run) => cleanups.push(() => stopLogdock(run)));
 }
 
 function clusterAt(bootstrap: string): Cluster {

@@ -8,6 +8,7 @@ import { shipConfigSchema } from '../shipping/config';
 
 export const shipPartitionSchema = z.object({
   partition: z.number().int(),
+  /** -1 until the forwarder has reached the remote cluster once. */
   remotePartition: z.number().int(),
   /** The next local offset to forward: everything before it is on the remote topic. */
   forwardedOffset: z.number(),

@@ -121,6 +121,12 @@ export class Forwarder {
   // ---------------------------------------------------------------- the loop
 
   private async run(): Promise<void> {
+    // What the checkpoint says is forwarded, for the status while the remote cannot be reached.
+    const saved = await readShipCheckpoint(this.o.checkpointPath, this.o, this.o.logger).catch(
+      () => null,
+    );
+    for (const [p, position] of Object.entries(saved?.partitions ?? {}))
+      this.positions.set(Number(p), position);
     let failures = 0;
     while (!this.closed) {
       const session = new AbortController();

@@ -228,9 +228,15 @@ export class ShipManager {
     let warning: string | null = null;
     try {
       const described = await this.o.local.describeTopic(config.topic);
+      const positions = new Map(snapshot?.positions);
       for (const p of described.partitions) {
-        const position = snapshot?.positions.get(p.partition);
-        if (!position) continue;
+        // Not connected yet and no checkpoint: nothing of it is forwarded.
+        const position = positions.get(p.partition) ?? {
+          next: p.logStartOffset,
+          remotePartition: -1,
+          remoteNext: 0,
+        };
+        positions.set(p.partition, position);
         partitions.push({
           partition: p.partition,
           remotePartition: position.remotePartition,
@@ -240,8 +246,7 @@ export class ShipManager {
           backlog: Math.max(0, p.logEndOffset - position.next),
         });
       }
-      if (snapshot)
-        warning = await retentionWarning(this.o.local, config.topic, snapshot.positions);
+      if (snapshot) warning = await retentionWarning(this.o.local, config.topic, positions);
     } catch {
       // The local topic does not exist yet: nothing to show per partition.
     }

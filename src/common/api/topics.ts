@@ -24,6 +24,16 @@ export const partitionInfoSchema = z.object({
   sizeBytes: nonNegativeInt,
   /** Timestamp (ms) of the newest record, null when the partition is empty. */
   lastTimestamp: z.number().nullable(),
+  /** Broker id of the leader; -1 when there is none (offline). The local broker is node 0. */
+  leader: z.number().int(),
+  /** Broker ids holding a copy, the preferred leader first (Kafka's order). */
+  replicas: z.array(z.number().int()),
+  /** Replicas in sync with the leader. */
+  isr: z.array(z.number().int()),
+  /** Fewer replicas in sync than assigned: a broker is behind or down. */
+  underReplicated: z.boolean(),
+  /** No leader: nothing can be read or written until the cluster elects one. */
+  offline: z.boolean(),
 });
 export type PartitionInfo = z.output<typeof partitionInfoSchema>;
 
@@ -37,6 +47,10 @@ export const topicSummarySchema = z.object({
   retentionMs: z.number(),
   /** -1 = unlimited. */
   retentionBytes: z.number(),
+  /** Partitions with fewer replicas in sync than assigned (see partitionInfoSchema). */
+  underReplicatedPartitions: nonNegativeInt,
+  /** Partitions without a leader. */
+  offlinePartitions: nonNegativeInt,
   /** Messages per second over the last minute, all partitions together. */
   messageRate: z.number(),
   /** Messages per second in consecutive buckets, oldest first (for a sparkline). */

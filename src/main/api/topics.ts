@@ -113,6 +113,8 @@ function summary(t: TopicDescription, history: Map<string, number[]>): TopicSumm
     name: t.name,
     internal: t.internal,
     partitionCount: t.partitions.length,
+    underReplicatedPartitions: t.partitions.filter(isUnderReplicated).length,
+    offlinePartitions: t.partitions.filter(isOffline).length,
     messageCount,
     sizeBytes,
     retentionMs: t.configs['retention.ms'],
@@ -123,10 +125,19 @@ function summary(t: TopicDescription, history: Map<string, number[]>): TopicSumm
   };
 }
 
+/** Kafka's UnderReplicatedPartitions: fewer replicas in sync than assigned. */
+function isUnderReplicated(p: { replicas: readonly number[]; isr: readonly number[] }): boolean {
+  return p.isr.length < p.replicas.length;
+}
+
+/** Kafka's OfflinePartitionsCount: no leader to read from or write to. */
+function isOffline(p: { leader: number }): boolean {
+  return p.leader < 0;
+}
+
 function detail(t: TopicDescription, history: Map<string, number[]>): TopicDetail {
   return {
     ...summary(t, history),
-    // Replica placement is left out: the view has one line per partition, not per replica.
     partitions: t.partitions.map((p) => ({
       partition: p.partition,
       logStartOffset: p.logStartOffset,
@@ -134,6 +145,11 @@ function detail(t: TopicDescription, history: Map<string, number[]>): TopicDetai
       sizeBytes: p.sizeBytes,
       lastTimestamp: p.lastTimestamp,
       messageCount: p.logEndOffset - p.logStartOffset,
+      leader: p.leader,
+      replicas: [...p.replicas],
+      isr: [...p.isr],
+      underReplicated: isUnderReplicated(p),
+      offline: isOffline(p),
     })),
     configs: { ...t.configs },
   };

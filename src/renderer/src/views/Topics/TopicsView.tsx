@@ -3,6 +3,7 @@ import { hrefFor } from '../../router';
 import { TimelinePick, usePickedTopics } from '../Timeline/TimelinePick';
 import { EmptyState } from '../../components/ui/PageHeader';
 import { KcatHint } from '../../components/KcatHint';
+import type { TopicSummary } from '../../../../common/api/topics';
 import { useAppStore } from '../../store';
 import { visibleTopics } from '../../store/slices/topics';
 import { CreateTopicForm } from './CreateTopicForm';
@@ -111,7 +112,10 @@ export function TopicsView() {
                   </a>
                   {t.internal && <span className="badge">internal</span>}
                 </td>
-                <td className="num">{t.partitionCount}</td>
+                <td className="num">
+                  {t.partitionCount}
+                  <PartitionHealth topic={t} />
+                </td>
                 <td className="num" data-testid={`topic-count-${t.name}`}>
                   {formatCount(t.messageCount)}
                 </td>
@@ -146,5 +150,38 @@ export function TopicsView() {
         </table>
       )}
     </section>
+  );
+}
+
+/**
+ * Flags a topic some of whose partitions have no leader (offline) or fewer replicas in sync
+ * than assigned (under-replicated), as Kafka's OfflinePartitionsCount and
+ * UnderReplicatedPartitions do; nothing when all is well.
+ */
+function PartitionHealth({ topic }: { topic: TopicSummary }) {
+  const { name, offlinePartitions: offline, underReplicatedPartitions: under } = topic;
+  return (
+    <>
+      {offline > 0 && (
+        <span
+          className="badge"
+          data-tone="danger"
+          data-testid={`topic-offline-${name}`}
+          title="partitions without a leader: nothing can be read or written until one is elected"
+        >
+          {offline} offline
+        </span>
+      )}
+      {under > 0 && (
+        <span
+          className="badge"
+          data-tone="warn"
+          data-testid={`topic-under-replicated-${name}`}
+          title="partitions with fewer replicas in sync than assigned: a broker is behind or down"
+        >
+          {under} under-replicated
+        </span>
+      )}
+    </>
   );
 }

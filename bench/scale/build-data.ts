@@ -190,7 +190,9 @@ async function fill(
     }
   };
   await Promise.all(Array.from({ length: 24 }, worker));
-  log(`  ${(written / 1e9).toFixed(2)} GB appended in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `  ${(written / 1e9).toFixed(2)} GB appended in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   await writeTopicMetadata(
     dataDir,
     plan.map((t) => ({

@@ -5,6 +5,7 @@
  * one. One pass at a time; a failing partition is reported through `onError` and does not
  * stop the others.
  */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { PartitionLog } from './partition-log';
 
 export class LogMaintenance {
@@ -42,6 +43,10 @@ export class LogMaintenance {
       } catch (err) {
         this.onError(log, err);
       }
+      // A partition with nothing to do finishes without touching the disk, in microtasks:
+      // thousands in a row would hold the event loop (the UI, the Kafka listener) for the
+      // whole pass. Other callbacks run between partitions.
+      await yieldToLoop();
     }
   }
 

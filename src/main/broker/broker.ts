@@ -758,9 +758,13 @@ export class Broker implements BrokerApi {
     await this.scrubber?.runOnce();
   }
 
-  /** Runs retention and compaction on every partition now (they also run on an interval). */
-  runMaintenance(): Promise<void> {
-    return this.maintenance?.runOnce({ force: true }) ?? Promise.resolve();
+  /**
+   * Runs retention and compaction on every partition now (they also run on an interval).
+   * By default compaction is forced (an explicit request); `{ force: false }` runs the pass
+   * the interval runs, compacting only where it is due.
+   */
+  runMaintenance(opts: { force?: boolean } = {}): Promise<void> {
+    return this.maintenance?.runOnce({ force: opts.force ?? true }) ?? Promise.resolve();
   }
 
   // ------------------------------------------------------------------ clients

@@ -110,6 +110,17 @@ export async function loadLog(
   return settle(loaded, meta, now);
 }
 
+/** Bytes the pending recovery scan will read: from the segment holding the recovery point on. */
+export function bytesToRecover(loaded: LoadedLog): number {
+  const point = loaded.recovery?.meta?.recoveryPoint ?? 0;
+  let first = 0;
+  for (let i = 0; i < loaded.segments.length; i++)
+    if (loaded.segments[i].baseOffset <= point) first = i;
+  let bytes = 0;
+  for (let i = first; i < loaded.segments.length; i++) bytes += loaded.segments[i].size;
+  return loaded.recovery ? bytes : 0;
+}
+
 /**
  * Runs the recovery scan `loadLog` left pending (recovery.ts) and fills in the offsets:
  * the end, and a recovery point moved to it once the active segment is flushed.

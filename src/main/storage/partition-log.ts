@@ -29,7 +29,13 @@ import { type CompactionResult, type SwapStep, compactLog } from './compaction';
 import { unlessNoSpace } from './no-space';
 import type { OpenFiles } from './open-files';
 import { DEFAULT_OFFSET_MAP_BYTES } from './offset-map';
-import { CLEAN_SHUTDOWN_FILE, type LoadedLog, loadLog, recoverLog } from './log-loader';
+import {
+  CLEAN_SHUTDOWN_FILE,
+  type LoadedLog,
+  bytesToRecover,
+  loadLog,
+  recoverLog,
+} from './log-loader';
 import { Semaphore } from '../../common/semaphore';
 import { validateClientBatches } from './validate-append';
 import {
@@ -75,17 +81,22 @@ export interface PartitionLogOptions {
    */
   recoverInBackground?: boolean;
   /**
-   * Test seam: a pause before each recovery scan, so that a test can watch the process
-   * serve while partitions recover (LOGDOCK_TEST_RECOVERY_DELAY_MS in services.ts).
+   * Test seam: a pause before each recovery scan, each then taking one of the 2 scan slots,
+   * so that a test can watch the process serve while partitions recover
+   * (LOGDOCK_TEST_RECOVERY_DELAY_MS in services.ts).
    */
   recoveryDelayMs?: number;
 }
 
 /**
- * Recovery scans running at once in the process: each reads its segments through, so more
- * would only share the disk; the others wait their turn (their partitions wait with them).
+ * Large recovery scans running at once in the process: each reads its segments through, so
+ * more would only share the disk; the others wait their turn (their partitions wait with
+ * them). Scans under SMALL_SCAN_BYTES take no slot: they are over in milliseconds, and
+ * queueing them behind gigabytes would keep small partitions (a collector's topic, the
+ * group offsets) unavailable for nothing.
  */
 const recoverySlots = new Semaphore(2);
+const SMALL_SCAN_BYTES = 8 * 1024 * 1024;
 
 export class PartitionLog {
   private segs: LogSegment[] = [];
@@ -203,7 +214,9 @@ export class PartitionLog {
   }
 
   private async recoverInBackground(loaded: LoadedLog): Promise<void> {
-    await recoverySlots.acquire();
+    // With the test seam's pause every scan takes a slot, so that the pauses add up.
+    const slot = bytesToRecover(loaded) >= SMALL_SCAN_BYTES || this.recoveryDelayMs > 0;
+    if (slot) await recoverySlots.acquire();
     try {
       if (this.recoveryDelayMs > 0) await sleep(this.recoveryDelayMs);
       await recoverLog(loaded, this.settings, this.recovery, this.clock());
@@ -211,7 +224,7 @@ export class PartitionLog {
       this.adopt(loaded);
       await this.persistMeta({ optional: true });
     } finally {
-      recoverySlots.release();
+      if (slot) recoverySlots.release();
     }
   }
 

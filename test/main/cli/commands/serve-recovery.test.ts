@@ -71,9 +71,9 @@ describe('logdock serve after a SIGKILL', () => {
       .at(-1)!;
     await appendFile(join(dir0, tail), Buffer.alloc(333, 0xab));
 
-    // Each partition's recovery scan waits 1.5 s (2 at a time): recovery lasts ~5 s.
+    // Each partition's recovery scan waits 2 s (2 at a time): recovery lasts ~6 s.
     run = spawnLogdock(['serve', ...serveArgs(dataDir)], {
-      env: { ...process.env, LOGDOCK_TEST_RECOVERY_DELAY_MS: '1500' },
+      env: { ...process.env, LOGDOCK_TEST_RECOVERY_DELAY_MS: '2000' },
     });
     await waitForUrl(run);
     const file = await readApiFile(dataDir);

@@ -4,7 +4,8 @@
  * A time that cannot be read, or is absurd, gives undefined and the record keeps its
  * ingestion time (docs/collectors.md, "Event time").
  */
-import { parseTimestamp } from './time';
+import { isoAtStart } from './iso-start';
+import { parseTimestamp, wallClockToEpoch } from './time';
 
 /** Field names tried, in order, when a JSON or logfmt parser has no `timestampField` of its own. */
 export const TIME_FIELDS = ['time', 'ts', '@timestamp', 'timestamp'] as const;
@@ -36,13 +37,32 @@ const PREFIX_BYTES = 160;
 /**
  * The timestamp at the start of a plain line (bytes), in epoch ms, or undefined. Cheap on
  * lines that cannot start with one: only those whose first byte is a digit, `[` or an
- * upper-case letter are decoded and matched.
+ * upper-case letter are looked at, and the common ISO form is read from the bytes
+ * (iso-start.ts) before any pattern runs.
  */
 export function timeAtLineStart(line: Buffer, timezone: string, now: number): number | undefined {
   if (line.length < 8) return undefined;
   const c = line[0];
   const digit = c >= 0x30 && c <= 0x39;
   if (!digit && c !== 0x5b && !(c >= 0x41 && c <= 0x5a)) return undefined;
+  const iso = digit || c === 0x5b ? isoAtStart(line) : undefined;
+  if (!iso) return timeAtLineStartByPattern(line, timezone, now);
+  const t =
+    iso.zoneMinutes === null
+      ? wallClockToEpoch(iso.wallMs, timezone)
+      : iso.wallMs - iso.zoneMinutes * 60_000;
+  return sensibleTime(t, now);
+}
+
+/** timeAtLineStart by the regular expressions alone: every form, slower. */
+export function timeAtLineStartByPattern(
+  line: Buffer,
+  timezone: string,
+  now: number,
+): number | undefined {
+  if (line.length < 8) return undefined;
+  const c = line[0];
+  const digit = c >= 0x30 && c <= 0x39;
   const head = line.toString('latin1', 0, Math.min(line.length, PREFIX_BYTES));
   const m =
     digit || c === 0x5b

@@ -79,8 +79,9 @@ function fromEpochNumber(n: number): number | undefined {
   return Math.round(n * 1000); // seconds
 }
 
+/** Milliseconds of a fraction's digits (`5` → 500, `0571` → 57), in integers: 0.571 * 1000 is 570.99... */
 function fraction(digits: string | undefined): number {
-  return digits ? Math.floor(Number(`0.${digits}`) * 1000) : 0;
+  return digits ? Number(digits.slice(0, 3).padEnd(3, '0')) : 0;
 }
 
 /** "+02:00", "-0700", "+02", "Z" → minutes east of UTC. */
@@ -102,6 +103,43 @@ function zoned(parts: Parts, timezone: string): number {
   // The zone's offset at the guessed instant, then again at the corrected one (DST edges).
   const first = guess - zoneOffsetMs(guess, timezone);
   return guess - zoneOffsetMs(first, timezone);
+}
+
+/** Per zone, the offset of the last wall-clock hour converted, when it held all hour. */
+const hourOffsets = new Map<string, { hour: number; offsetMs: number }>();
+const HOUR_MS = 3_600_000;
+
+function partsOf(wallMs: number): Parts {
+  const d = new Date(wallMs);
+  return [
+    d.getUTCFullYear(),
+    d.getUTCMonth(),
+    d.getUTCDate(),
+    d.getUTCHours(),
+    d.getUTCMinutes(),
+    d.getUTCSeconds(),
+    d.getUTCMilliseconds(),
+  ];
+}
+
+/**
+ * A wall-clock time without a zone (`wallMs`: its fields read as if in UTC) → epoch ms in
+ * `timezone`, as parseTimestamp does. Lines come in bursts of the same hour, and resolving
+ * an IANA zone costs microseconds (Intl), so the zone's offset is kept per wall-clock hour
+ * when it is the same at both ends of that hour (not across a daylight-saving change).
+ */
+export function wallClockToEpoch(wallMs: number, timezone: string): number {
+  if (timezone === 'UTC') return wallMs;
+  const hour = Math.floor(wallMs / HOUR_MS);
+  const cached = hourOffsets.get(timezone);
+  if (cached?.hour === hour) return wallMs - cached.offsetMs;
+  const offsetAt = (w: number) => w - zoned(partsOf(w), timezone);
+  const start = offsetAt(hour * HOUR_MS);
+  if (start === offsetAt((hour + 1) * HOUR_MS - 1)) {
+    hourOffsets.set(timezone, { hour, offsetMs: start });
+    return wallMs - start;
+  }
+  return wallMs - offsetAt(wallMs);
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

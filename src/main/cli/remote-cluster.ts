@@ -8,7 +8,7 @@ import {
 } from '../../common/api/clusters';
 import { LogdockError } from '../../common/errors';
 import { announce } from './support';
-import { clientOptions } from '../remote/client-options';
+import { clientOptions, type RemoteClientOptions } from '../remote/client-options';
 import { RemoteCluster } from '../remote/cluster';
 
 /**
@@ -33,12 +33,18 @@ export function addRemoteOptions(command: Command): Command {
     );
 }
 
+/** A cluster named on the command line: a name for messages and its client's options. */
+export interface RemoteClient {
+  name: string;
+  client: RemoteClientOptions;
+}
+
 /**
- * The remote cluster the options name, or null without --bootstrap-server; the caller closes
- * it. Throws INVALID_ARGUMENT for a malformed address, INVALID_CONFIG for a properties file
+ * The client options of the cluster the options name, or null without --bootstrap-server.
+ * Throws INVALID_ARGUMENT for a malformed address, INVALID_CONFIG for a properties file
  * that cannot be read or says something Logdock cannot do.
  */
-export async function remoteClusterOf(opts: RemoteOptions): Promise<RemoteCluster | null> {
+export async function remoteClientOf(opts: RemoteOptions): Promise<RemoteClient | null> {
   if (opts.bootstrapServer === undefined) {
     if (opts.commandConfig !== undefined) {
       throw new LogdockError('INVALID_ARGUMENT', '--command-config needs --bootstrap-server');
@@ -66,10 +72,16 @@ export async function remoteClusterOf(opts: RemoteOptions): Promise<RemoteCluste
     readOnly: false,
   };
   announce(`using the Kafka cluster at ${servers.join(',')} (${security.protocol})`);
-  return new RemoteCluster({
-    name: servers[0],
-    client: await clientOptions(cluster, 'logdock-cli'),
-  });
+  return { name: servers[0], client: await clientOptions(cluster, 'logdock-cli') };
+}
+
+/**
+ * The remote cluster the options name, or null without --bootstrap-server; the caller closes
+ * it. Throws as `remoteClientOf`.
+ */
+export async function remoteClusterOf(opts: RemoteOptions): Promise<RemoteCluster | null> {
+  const remote = await remoteClientOf(opts);
+  return remote ? new RemoteCluster(remote) : null;
 }
 
 /** Runs `fn` on the cluster and always closes it. */

@@ -17,7 +17,8 @@ export interface RemoteConsumeOptions {
  * interface, partition by partition from the chosen start, waiting at the leaders (Fetch long
  * polls) when everything was read. Stops as the local path does: --max-messages, --timeout-ms
  * without a record, or `stopped()`. Group membership needs a consumer of the group protocol,
- * which the cluster interface does not have: --group is refused here.
+ * which the cluster interface does not have: --group goes through `consumeAsGroupMember`
+(consume-group.ts) instead.
  * @returns how many records were printed.
  */
 export async function consumeFromCluster(
@@ -26,12 +27,6 @@ export async function consumeFromCluster(
   print: (r: StoredRecord & { partition: number }) => void,
   stopped: () => boolean,
 ): Promise<number> {
-  if (opts.group) {
-    throw new LogdockError(
-      'UNSUPPORTED',
-      `--group with --bootstrap-server is not supported yet; read without a group, or use kcat -G ${opts.group}`,
-    );
-  }
   const topic = await cluster.describeTopic(opts.topic);
   const partitions =
     opts.partition !== undefined ? [opts.partition] : topic.partitions.map((p) => p.partition);

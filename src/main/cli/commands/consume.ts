@@ -10,7 +10,9 @@ import {
   withBroker,
   runningLogdock,
 } from '../support';
-import { addRemoteOptions, remoteClusterOf, withRemoteCluster } from '../remote-cluster';
+import { addRemoteOptions, remoteClientOf, withRemoteCluster } from '../remote-cluster';
+import { RemoteCluster } from '../../remote/cluster';
+import { consumeAsGroupMember } from './consume-group';
 import { consumeFromCluster, type RemoteConsumeOptions } from './consume-remote';
 
 /** What to read is the same locally and on a remote cluster; the rest is how to print and where. */
@@ -101,22 +103,27 @@ export function registerConsume(program: Command): void {
       cmd.error('error: --group cannot be combined with --partition, --offset or --timestamp');
     }
     let total = 0;
-    const remote = await remoteClusterOf(opts);
+    const remote = await remoteClientOf(opts);
     if (remote) {
       let stop = false;
       const onSigint = (): void => {
         stop = true;
       };
       process.once('SIGINT', onSigint);
+      const print = (r: Parameters<typeof format>[0]) => process.stdout.write(format(r, opts));
+      const group = opts.group;
       try {
-        total = await withRemoteCluster(remote, (c) =>
-          consumeFromCluster(
-            c,
-            opts,
-            (r) => process.stdout.write(format(r, opts)),
-            () => stop,
-          ),
-        );
+        total = group
+          ? await consumeAsGroupMember(
+              remote.client,
+              remote.name,
+              { ...opts, group },
+              print,
+              () => stop,
+            )
+          : await withRemoteCluster(new RemoteCluster(remote), (c) =>
+              consumeFromCluster(c, opts, print, () => stop),
+            );
       } finally {
         process.removeListener('SIGINT', onSigint);
       }

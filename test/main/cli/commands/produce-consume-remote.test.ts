@@ -61,16 +61,50 @@ describe('logdock produce and consume --bootstrap-server', () => {
     ]);
     expect(consumed.code, consumed.stderr).toBe(0);
     expect(consumed.stdout).toBe('Offset:7\tv7\nOffset:8\tv8\nOffset:9\tv9\n');
-    const grouped = await runCli([
-      'consume',
-      '--topic',
-      'lines',
-      '--group',
-      'g',
-      '--bootstrap-server',
-      ld.bootstrap,
+  });
+
+  it('consumes as a member of a group, committing what it printed, as kafka-console-consumer --group', async () => {
+    const ld = await fixture.start();
+    await ld.broker.createTopic('jobs', { partitions: 2 });
+    await ld.broker.send(
+      Array.from({ length: 10 }, (_, i) => ({
+        topic: 'jobs',
+        partition: i % 2,
+        value: Buffer.from(`job ${i}`),
+      })),
+    );
+    const server = ['--bootstrap-server', ld.bootstrap];
+    const consume = (...more: string[]) =>
+      runCli(['consume', '--topic', 'jobs', '--group', 'billing', ...more, ...server]);
+    const committed = async () => {
+      const described = await runCli(['groups', '--describe', '--group', 'billing', ...server]);
+      expect(described.code, described.stderr).toBe(0);
+      // TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG
+      return [0, 1].map((p) => {
+        const row = new RegExp(`jobs\\s+${p}\\s+(\\d+)\\s+5\\s+(\\d+)`).exec(described.stdout);
+        expect(row, described.stdout).not.toBeNull();
+        return { current: Number(row![1]), lag: Number(row![2]) };
+      });
+    };
+
+    const first = await consume('--from-beginning', '--max-messages', '6');
+    expect(first.code, first.stderr).toBe(0);
+    const firstLines = first.stdout.trimEnd().split('\n');
+    expect(firstLines).toHaveLength(6);
+    expect(first.stderr).toContain('Processed a total of 6 messages');
+    const afterFirst = await committed();
+    // Committed on the second Logdock: exactly what was printed, per partition.
+    expect(afterFirst.reduce((n, p) => n + p.current, 0)).toBe(6);
+    expect(afterFirst.reduce((n, p) => n + p.lag, 0)).toBe(4);
+
+    // The next member starts at the committed offsets: the rest, each record once overall.
+    const second = await consume('--timeout-ms', '1500');
+    expect(second.code, second.stderr).toBe(0);
+    const all = [...firstLines, ...second.stdout.trimEnd().split('\n')];
+    expect(all.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `job ${i}`).sort());
+    expect(await committed()).toEqual([
+      { current: 5, lag: 0 },
+      { current: 5, lag: 0 },
     ]);
-    expect(grouped.code).not.toBe(0);
-    expect(grouped.stderr).toContain('--group with --bootstrap-server');
   });
 });

@@ -41,8 +41,8 @@ export const timezoneSchema = z
 
 export const multilineSchema = z
   .object({
-    /** `start`: a line matching `pattern` begins an event; `continuation`: a matching line continues the previous one. */
-    mode: z.enum(['start', 'continuation']).default('start'),
+    /** `start`: a line matching `pattern` begins an event; `continuation`: a matching line continues the previous one; `end`: a matching line ends the event. */
+    mode: z.enum(['start', 'continuation', 'end']).default('start'),
     pattern: regexSource.optional(),
     /** Preset patterns for stack traces; overrides `mode` and `pattern`. */
     preset: z.enum(['java', 'python', 'go']).optional(),
@@ -84,7 +84,8 @@ export const parserSchema = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.literal('preset'),
-    preset: z.enum(['nginx', 'apache', 'syslog-rfc3164', 'syslog-rfc5424', 'docker']),
+    /** `cri`: Podman's k8s-file / CRI log lines (`<RFC 3339> stdout|stderr P|F message`). */
+    preset: z.enum(['nginx', 'apache', 'syslog-rfc3164', 'syslog-rfc5424', 'docker', 'cri']),
   }),
 ]);
 export type ParserConfig = z.output<typeof parserSchema>;
@@ -206,15 +207,24 @@ export const journaldSourceSchema = z.object({
   journalctl: z.string().min(1).default('journalctl'),
 });
 
-/** Docker containers' json-file logs, one file source per container. */
+/** Docker's json-file and Podman's k8s-file container logs, one file source per container. */
 export const containersSourceSchema = z.object({
   type: z.literal('containers'),
   ...common,
   /** Directories holding one folder per container (`<id>/<id>-json.log`, `config.v2.json`). */
   roots: z.array(z.string().min(1)).default(['/var/lib/docker/containers']),
+  /** Podman's storage folders (`containers.json`, `<id>/userdata/ctr.log`); `~/` is the home folder. */
+  podmanRoots: z
+    .array(z.string().min(1))
+    .default([
+      '/var/lib/containers/storage/overlay-containers',
+      '~/.local/share/containers/storage/overlay-containers',
+    ]),
+  /** Docker Engine API socket, asked for containers and followed for their events when it exists; empty: none. */
+  dockerSocket: z.string().default('/var/run/docker.sock'),
   /** Container names to collect (picomatch globs); empty: all. */
   names: z.array(z.string().min(1)).default([]),
-  /** One topic per container (`<topic>.<name>`) instead of one topic keyed by container name. */
+  /** One topic per container (`<topic>.<name>`) instead of one topic keyed by container name (the default). */
   topicPerContainer: z.boolean().default(false),
   /** Where logs of containers found by the source's first scan start. */
   startAt: z.enum(['beginning', 'end']).default('beginning'),

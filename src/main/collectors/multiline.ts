@@ -1,7 +1,9 @@
 /**
  * Joins lines into multi-line events (stack traces). In `start` mode a line matching the
  * pattern begins a new event and other lines are appended to the open one; in
- * `continuation` mode a matching line is appended and any other line begins a new event.
+ * `continuation` mode a matching line is appended and any other line begins a new event;
+ * in `end` mode a matching line closes the open event (CRI/k8s-file logs, whose partial
+ * lines `P` are closed by the next full line `F`).
  * An event is complete when the next one begins, when it reaches its line or byte limit,
  * or when the owner calls `flush()` after the flush timeout. The byte range of an event
  * runs from its first line's start to its last line's end, so the checkpoint can stay at
@@ -32,7 +34,7 @@ const PRESETS: Record<NonNullable<MultilineConfig['preset']>, RegExp> = {
 
 export class MultilineJoiner {
   private readonly pattern: { test(text: string): boolean };
-  private readonly mode: 'start' | 'continuation';
+  private readonly mode: MultilineConfig['mode'];
   private open: Line[] = [];
   private openBytes = 0;
   /** Time the open event last grew, for the flush timeout. */
@@ -58,12 +60,13 @@ export class MultilineJoiner {
     const done: EventLines[] = [];
     const text = line.text.toString('utf8');
     const matches = this.pattern.test(text);
-    const begins = this.mode === 'start' ? matches : !matches;
+    const begins = this.mode === 'start' ? matches : this.mode === 'continuation' && !matches;
     if (this.open.length > 0 && (begins || this.overLimit(line))) done.push(this.take());
     this.open.push(line);
     this.openBytes += line.text.length + 1;
     this.lastGrowth = now;
-    if (this.open.length >= this.config.maxLines) done.push(this.take());
+    const ends = this.mode === 'end' && matches;
+    if (ends || this.open.length >= this.config.maxLines) done.push(this.take());
     return done;
   }
 

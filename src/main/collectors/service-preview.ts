@@ -13,7 +13,7 @@ import {
   type JournaldSourceConfig,
   type OtlpSourceConfig,
 } from '../../common/collectors/config';
-import { findContainers } from './containers/discovery';
+import { findAllContainers, logFormat } from './containers/containers-source';
 import { journalctlArgs } from './journald/args';
 import { ExportReader, type ExportEntry } from './journald/export-format';
 import { SEVERITIES } from './parsers/syslog';
@@ -86,7 +86,7 @@ export async function previewContainers(
   config: ContainersSourceConfig,
   maxEvents: number,
 ): Promise<PreviewResult> {
-  const found = await findContainers(config.roots, config.names, () => {});
+  const found = await findAllContainers(config, () => {});
   const first = found[0];
   if (!first) return { file: null, matchedFiles: [], events: [] };
   const inner = await previewFileSource(
@@ -95,7 +95,7 @@ export async function previewContainers(
       id: config.id,
       topic: config.topic,
       include: [first.logGlob],
-      parser: { type: 'preset', preset: 'docker' },
+      ...logFormat(first),
     }),
     maxEvents,
   );

@@ -1,7 +1,10 @@
 /**
- * A containers source: finds Docker containers under its roots (discovery.ts) and runs one
- * file source per container on its json-file log (`<id>-json.log*`, Docker's `docker`
- * parser preset: the `log` string as value, `time` as timestamp, `stream` as a header).
+ * A containers source: finds Docker containers under its roots (discovery.ts) and Podman's
+ * in its storage (podman.ts), and runs one file source per container on its log: Docker's
+ * json-file (`<id>-json.log*`, the `docker` parser preset: the `log` string as value,
+ * `time` as timestamp, `stream` as a header) or Podman's k8s-file (`userdata/ctr.log`, the
+ * `cri` preset, partial lines joined). The Docker Engine socket, where it exists, names
+ * containers and makes a scan follow each container event (docker-engine.ts).
  * Reading, Docker's own rotation of the log by rename, and the no-loss/no-duplicate
  * checkpoints are the file source's; each container's source has the id
  * `<source>-<first 12 hex of the container id>`. Records go to one topic keyed by the
@@ -14,11 +17,39 @@ import {
   type ContainersSourceConfig,
   type FileSourceConfig,
 } from '../../../common/collectors/config';
+import type { z } from 'zod';
 import { FileSource } from '../file-source';
 import type { SourceDeps } from '../source-deps';
 import type { Source, SourceStatus } from '../status';
+import { CRI_FULL_LINE } from '../parsers/cri';
 import { findContainers, type Container } from './discovery';
+import { DockerEngine } from './docker-engine';
+import { findPodmanContainers } from './podman';
 import { labelledCluster } from './labelled-cluster';
+
+/** Docker's containers under `roots` and Podman's under `podmanRoots`, with the Engine's names where known. */
+export async function findAllContainers(
+  config: ContainersSourceConfig,
+  onError: (message: string) => void,
+  known?: ReadonlyMap<string, string>,
+): Promise<Container[]> {
+  return [
+    ...(await findContainers(config.roots, config.names, onError, known)),
+    ...(await findPodmanContainers(config.podmanRoots, config.names, onError)),
+  ];
+}
+
+/** How a container's log is read: Docker's json-file lines, or k8s-file lines with partial lines joined. */
+export function logFormat(c: Container): Pick<FileSourceConfigInput, 'parser' | 'multiline'> {
+  if (c.runtime === 'docker') return { parser: { type: 'preset', preset: 'docker' } };
+  // A partial line (P) is closed by the next full one (F).
+  return {
+    parser: { type: 'preset', preset: 'cri' },
+    multiline: { mode: 'end', pattern: CRI_FULL_LINE },
+  };
+}
+
+type FileSourceConfigInput = z.input<typeof fileSourceSchema>;
 
 export class ContainersSource implements Source {
   readonly id: string;
@@ -27,8 +58,11 @@ export class ContainersSource implements Source {
   private scanning: Promise<void> | null = null;
   private closed: Promise<void> | null = null;
   private firstScan = true;
+  private rescan = false;
   private state: SourceStatus['state'] = 'stopped';
   private lastError: string | null = null;
+  /** The Docker Engine API, when its socket exists: names, and a scan at each container event. */
+  private engine: DockerEngine | null = null;
 
   constructor(
     readonly config: ContainersSourceConfig,
@@ -39,6 +73,13 @@ export class ContainersSource implements Source {
 
   async start(): Promise<void> {
     this.state = 'running';
+    if (this.config.dockerSocket) {
+      this.engine = new DockerEngine(this.config.dockerSocket, {
+        onChange: () => void this.scan(true),
+        onError: (m) => this.deps.logger.child(`collector:${this.id}`).debug(m),
+      });
+      await this.engine.start();
+    }
     await this.scan();
     this.timer = setInterval(() => void this.scan(), this.config.scanIntervalMs);
     this.timer.unref();
@@ -47,6 +88,7 @@ export class ContainersSource implements Source {
   close(): Promise<void> {
     this.closed ??= (async () => {
       if (this.timer) clearInterval(this.timer);
+      this.engine?.close();
       await this.scanning;
       await Promise.all([...this.running.values()].map((r) => r.source.close()));
       this.running.clear();
@@ -75,14 +117,25 @@ export class ContainersSource implements Source {
     };
   }
 
-  private scan(): Promise<void> {
-    this.scanning ??= this.scanOnce().finally(() => (this.scanning = null));
+  /** One scan at a time; `again` asks for another after the one running (an event came during it). */
+  private scan(again = false): Promise<void> {
+    if (this.scanning && again) {
+      this.rescan = true;
+      return this.scanning;
+    }
+    this.scanning ??= this.scanOnce().finally(() => {
+      this.scanning = null;
+      if (this.rescan && !this.closed) {
+        this.rescan = false;
+        void this.scan();
+      }
+    });
     return this.scanning;
   }
 
   private async scanOnce(): Promise<void> {
     if (this.closed) return;
-    const found = await findContainers(this.config.roots, this.config.names, (m) => this.fail(m));
+    const found = await findAllContainers(this.config, (m) => this.fail(m), this.engine?.names);
     const ids = new Set(found.map((c) => c.id));
     for (const [id, r] of this.running) {
       if (ids.has(id)) continue;
@@ -116,7 +169,7 @@ export class ContainersSource implements Source {
       id: `${this.id}-${c.id.slice(0, 12)}`.slice(0, 100),
       topic,
       include: [c.logGlob],
-      parser: { type: 'preset', preset: 'docker' },
+      ...logFormat(c),
       // A container appearing after the first scan is new: read it all.
       startAt: this.firstScan ? this.config.startAt : 'beginning',
       scanIntervalMs: Math.min(1000, this.config.scanIntervalMs),

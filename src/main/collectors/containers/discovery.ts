@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import picomatch from 'picomatch';
 
 export interface Container {
+  runtime: 'docker' | 'podman';
   id: string;
   name: string;
   image: string;
@@ -21,10 +22,12 @@ export interface Container {
 
 const ID = /^[0-9a-f]{64}$/;
 
+/** Docker's containers under `roots`, with the names `known` (the Engine API's) where the config has none. */
 export async function findContainers(
   roots: string[],
   names: string[],
   onError: (message: string) => void,
+  known: ReadonlyMap<string, string> = new Map(),
 ): Promise<Container[]> {
   const wanted = names.length > 0 ? picomatch(names) : () => true;
   const out: Container[] = [];
@@ -39,7 +42,7 @@ export async function findContainers(
     }
     for (const id of entries) {
       if (!ID.test(id)) continue;
-      const c = await readContainer(join(root, id), id, onError);
+      const c = await readContainer(join(root, id), id, onError, known.get(id));
       if (c && wanted(c.name)) out.push(c);
     }
   }
@@ -50,6 +53,7 @@ async function readContainer(
   dir: string,
   id: string,
   onError: (message: string) => void,
+  knownName: string | undefined,
 ): Promise<Container | null> {
   const path = join(dir, 'config.v2.json');
   let text: string;
@@ -71,8 +75,9 @@ async function readContainer(
     for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') labels[k] = v;
   const name = typeof config.Name === 'string' ? config.Name.replace(/^\//, '') : '';
   return {
+    runtime: 'docker',
     id,
-    name: name || id.slice(0, 12),
+    name: name || knownName || id.slice(0, 12),
     image: typeof config.Config?.Image === 'string' ? config.Config.Image : '',
     labels,
     dir,

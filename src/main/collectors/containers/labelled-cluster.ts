@@ -1,13 +1,15 @@
 /**
  * The cluster as one container's file source sees it: every record it sends gets the
  * container's headers (`container.id`, `container.name`, `container.image`,
- * `container.label.<k>`), the `log` text of Docker's line as value, and, when records carry
- * no key, the container's name as key.
+ * `container.label.<k>`), the `log` text of Docker's line (or the message of Podman's
+ * k8s-file lines, partial lines joined) as value, and, when records carry no key, the
+ * container's name as key.
  * Everything else goes to the real cluster unchanged. Container sources parse Docker's
  * JSON lines, so their records always go through `send` (never the raw-batch fast path).
  */
 import type { Cluster, ProduceRecord } from '../../cluster';
 import type { RecordHeader } from '../../storage/api';
+import { parseCri } from '../parsers/cri';
 import { fixedHeader } from '../record';
 import type { Container } from './discovery';
 
@@ -36,15 +38,23 @@ function logText(value: Buffer | null): Buffer | null {
   }
 }
 
+/** The message of k8s-file lines (one event: `P` lines and their `F` line), else the value as it is. */
+function criText(value: Buffer | null): Buffer | null {
+  if (!value) return value;
+  const parsed = parseCri(value.toString('utf8'), 'UTC');
+  return parsed.error ? value : Buffer.from(parsed.message ?? '');
+}
+
 export function labelledCluster(cluster: Cluster, c: Container): Cluster {
   const headers = containerHeaders(c);
+  const text = c.runtime === 'podman' ? criText : logText;
   const key = Buffer.from(c.name);
   const send: Cluster['send'] = (records, opts) =>
     cluster.send(
       records.map((r): ProduceRecord => ({
         ...r,
         key: r.key ?? key,
-        value: logText(r.value),
+        value: text(r.value),
         headers: [...(r.headers ?? []), ...headers],
       })),
       opts,

@@ -9,6 +9,7 @@ import { compileLinearRegex } from '../../../common/regex/linear-regex';
 import { parseLogfmt } from './logfmt';
 import { parseRfc3164, parseRfc5424 } from './syslog';
 import { TIME_FIELDS } from './line-time';
+import { parseCri } from './cri';
 import { parseTimestamp } from './time';
 import type { Parsed, Parser } from './types';
 
@@ -54,6 +55,8 @@ function presetParser(
       return (text) => parseRfc3164(text, tz) ?? { error: 'not an RFC 3164 syslog line' };
     case 'syslog-rfc5424':
       return (text) => parseRfc5424(text, tz) ?? { error: 'not an RFC 5424 syslog line' };
+    case 'cri':
+      return (text) => parseCri(text, tz);
     case 'docker':
       return (text) => {
         const obj = parseJsonObject(text);

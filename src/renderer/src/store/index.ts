@@ -9,6 +9,7 @@ import { createDashboardSlice, type DashboardSlice } from './slices/dashboard';
 import { createGroupsSlice, type GroupsSlice } from './slices/groups';
 import { createReplaySlice, type ReplaySlice } from './slices/replay';
 import { createSettingsSlice, type SettingsSlice } from './slices/settings';
+import { createShippingSlice, type ShippingSlice } from './slices/shipping';
 import { createBrowserSlice, type BrowserSlice } from './slices/browser';
 import { createSearchSlice, type SearchSlice } from './slices/search';
 import { createStorageSlice, type StorageSlice } from './slices/storage';
@@ -27,6 +28,7 @@ export type AppState = AppSlice &
   ClustersSlice &
   GroupsSlice &
   CollectorsSlice &
+  ShippingSlice &
   SettingsSlice &
   ReplaySlice &
   DashboardSlice &
@@ -45,6 +47,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createClustersSlice(...a),
   ...createGroupsSlice(...a),
   ...createCollectorsSlice(...a),
+  ...createShippingSlice(...a),
   ...createSettingsSlice(...a),
   ...createReplaySlice(...a),
   ...createDashboardSlice(...a),

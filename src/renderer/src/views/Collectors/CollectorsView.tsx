@@ -5,6 +5,7 @@ import { EmptyState } from '../../components/ui/PageHeader';
 import { useAppStore } from '../../store';
 import { ErrorLine } from '../ops-common/ErrorLine';
 import { formatBytes, formatRate } from '../ops-common/format';
+import { ShippingPanel } from './ShippingPanel';
 import { SourceForm } from './SourceForm';
 import { ServiceSourceForm } from './ServiceSourceForm';
 import { configToServiceDraft, emptyServiceDraft, type ServiceDraft } from './serviceSourceDraft';
@@ -184,6 +185,7 @@ export function CollectorsView() {
           </tbody>
         </table>
       )}
+      <ShippingPanel />
     </section>
   );
 }

@@ -8,6 +8,7 @@ import { decompress } from '../storage/compression';
 import { decodeRecords, iterateBatches, RECORD_BATCH_OVERHEAD } from '../storage/record-batch';
 import type { StoredRecord } from '../storage/api';
 import { compileBatchFilter, compileQuery, type BatchFilter, type RecordMatcher } from './query';
+import { compileHitLocator, walkRecords, type HitLocator } from './text-hits';
 
 export interface ScanChunkParams {
   /** Whole batches as stored (the first may start before `offset`); moved, and moved back. */
@@ -52,18 +53,23 @@ export interface ScanChunkResult {
 interface Compiled {
   matcher: RecordMatcher | null;
   batchFilter: BatchFilter | null;
+  locate: HitLocator | null;
 }
 
 /** Queries compiled in this thread, by their JSON: a scan sends the same one per read. */
 const compiled = new Map<string, Compiled>();
 
 function compile(query: SearchQuery | null): Compiled {
-  if (query === null) return { matcher: null, batchFilter: null };
+  if (query === null) return { matcher: null, batchFilter: null, locate: null };
   const key = JSON.stringify(query);
   let c = compiled.get(key);
   if (!c) {
     if (compiled.size >= 16) compiled.clear();
-    c = { matcher: compileQuery(query), batchFilter: compileBatchFilter(query) };
+    c = {
+      matcher: compileQuery(query),
+      batchFilter: compileBatchFilter(query),
+      locate: compileHitLocator(query),
+    };
     compiled.set(key, c);
   }
   return c;
@@ -73,7 +79,7 @@ export function scanChunk(p: ScanChunkParams): {
   result: ScanChunkResult;
   transfer: ArrayBuffer[];
 } {
-  const { matcher, batchFilter } = compile(p.query);
+  const { matcher, batchFilter, locate } = compile(p.query);
   const raw = Buffer.from(p.raw.buffer, p.raw.byteOffset, p.raw.byteLength);
   const found: { record: StoredRecord; at: number }[] = [];
   const counts = { scanned: 0, bytes: 0 };
@@ -86,11 +92,30 @@ export function scanChunk(p: ScanChunkParams): {
     const area = raw.subarray(position + RECORD_BATCH_OVERHEAD, position + size);
     const inside = first >= p.offset && last < p.to;
     let body: Buffer | null = null;
-    if (inside && batchFilter) {
+    if (inside && (batchFilter || locate)) {
       body = header.compression === 'none' ? area : decompress(header.compression, area);
-      if (!batchFilter(body)) {
+      // With a text, finding it is the batch's test: no occurrence, no match; the other
+      // conditions are then tested on the records holding it.
+      const hits = locate ? locate(body) : null;
+      if (hits ? hits.starts.length === 0 : !batchFilter!(body)) {
         counts.scanned += header.recordCount;
         counts.bytes += body.length;
+        continue;
+      }
+      if (hits) {
+        // Only the records holding the query's text are decoded (see text-hits.ts).
+        walkRecords(body, header, hits, (_offset, size, r) => {
+          counts.scanned++;
+          counts.bytes += size;
+          if (r === null || r.timestamp < p.timeFrom || r.timestamp >= p.timeTo) return true;
+          if (matcher !== null && !matcher(r, p.partition)) return true;
+          found.push({ record: r, at: counts.scanned });
+          return found.length < p.limit;
+        });
+        if (found.length >= p.limit) {
+          truncated = true;
+          break;
+        }
         continue;
       }
     }

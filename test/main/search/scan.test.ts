@@ -150,6 +150,54 @@ describe('scanRange', () => {
     expect(errors).toHaveLength(6); // plain and \u-escaped, in each of the three codecs
   });
 
+  it('finds a text in keys and values of large batches exactly as a record-by-record test does, not across two records or in a header', async () => {
+    await h.broker.createTopic('wide', { partitions: 1 });
+    const records = Array.from({ length: 3000 }, (_, i) => ({
+      timestamp: 1000 + i,
+      key: i % 700 === 3 ? Buffer.from(`key-Needle-${i}`) : null,
+      value: Buffer.from(
+        i % 500 === 7
+          ? `line ${i} with a NEEDLE`
+          : i === 1200
+            ? 'ends in nee'
+            : i === 1201
+              ? 'dle starts'
+              : `line ${i}`,
+      ),
+      headers: i === 40 ? [{ key: 'needle', value: Buffer.from('needle') }] : [],
+    }));
+    // The middle batches lie wholly inside the range: only their records holding the text are decoded.
+    for (const codec of ['none', 'zstd', 'none', 'gzip'] as const) {
+      await h.broker.appendBatches('wide', 0, encodeRecordBatch(records, { compression: codec }));
+    }
+    for (const query of [
+      { text: 'needle', caseSensitive: false },
+      { text: 'Needle', caseSensitive: true },
+      { text: 'needle', caseSensitive: false, key: 'key' },
+    ] as SearchQuery[]) {
+      const found: number[] = [];
+      const outcome = await scanRange({
+        source: h.cluster,
+        topic: 'wide',
+        partitions: null,
+        range: { kind: 'offsets', from: 5, to: 11_990 },
+        query,
+        signal: new AbortController().signal,
+        onMatch: (r) => void found.push(r.offset),
+        onProgress: () => {},
+      });
+      const match = compileQuery(query);
+      const all = await h.cluster.readRecords('wide', 0, 0, { maxRecords: 20_000 });
+      expect(all).toHaveLength(12_000);
+      const expected = all
+        .filter((r) => r.offset >= 5 && r.offset < 11_990 && match(r, 0))
+        .map((r) => r.offset);
+      expect(found, JSON.stringify(query)).toEqual(expected);
+      expect(found.length).toBeGreaterThan(0);
+      expect(outcome.scanned).toBe(11_985);
+    }
+  });
+
   it('rejects a range whose end is before its start', async () => {
     await expect(
       scanRange({

@@ -76,6 +76,6 @@ export default tseslint.config(
     'src/main/storage/**/*.ts': [STORAGE_SELF_CONTAINED],
     'src/main/broker/**/*.ts': [BROKER_NO_FRONT_ENDS],
     'src/main/collectors/**/*.ts': [NO_BROKER, COLLECTORS_NO_PROTOCOL],
-    'src/main/{api,search,browse,replay,export,metrics}/**/*.ts': [NO_BROKER],
+    'src/main/{api,search,browse,replay,export,metrics,shipping}/**/*.ts': [NO_BROKER],
   }),
 );

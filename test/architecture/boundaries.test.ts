@@ -25,6 +25,7 @@ describe('the import boundaries npm run lint checks', () => {
     ['src/main/collectors/otlp/x.ts', "import { a } from '../../broker/broker';", 'Cluster'],
     ['src/main/api/x.ts', "import type { Broker } from '../broker';", 'Cluster interface'],
     ['src/main/search/x.ts', "import { a } from '../broker/api';", 'Cluster interface'],
+    ['src/main/shipping/x.ts', "import { a } from '../broker/broker';", 'Cluster interface'],
     ['src/main/metrics/x.ts', "import { app } from 'electron';", 'may import electron'],
   ])('refuses in %s: %s', async (filePath, code, why) => {
     const messages = await restrictedImports(filePath, `${code}\nexport const used = a;\n`);

@@ -8,6 +8,7 @@ import { silentLogger } from '../../../src/main/logger';
 import { RemoteCluster } from '../../../src/main/remote/cluster';
 import { Forwarder } from '../../../src/main/shipping/forwarder';
 import { SHIP_HEADER } from '../../../src/main/shipping/restamp';
+import { startMockCluster } from '../../tools/mock-cluster';
 import { useLogdock, type Logdock } from '../protocol/helpers';
 import { waitFor } from '../../wait';
 
@@ -22,10 +23,15 @@ async function localBroker(): Promise<{ broker: Broker; cluster: Cluster; dir: s
   return { broker, cluster: new LocalCluster(broker), dir };
 }
 
-function forwarder(local: Cluster, remote: Logdock, dir: string, remoteTopic = 'app-remote') {
+function forwarder(
+  local: Cluster,
+  remote: Pick<Logdock, 'bootstrap'>,
+  dir: string,
+  remoteTopic = 'app-remote',
+) {
   const target = new RemoteCluster({
     name: 'second',
-    client: { clientId: 'ship-test', bootstrapBrokers: [remote.bootstrap] },
+    client: { clientId: 'ship-test', bootstrapBrokers: remote.bootstrap.split(',') },
   });
   const f = new Forwarder({
     local,
@@ -119,5 +125,42 @@ describe('Forwarder', () => {
     expect(far.map((r) => r.value).sort()).toEqual(
       (await contents(cluster, 'app')).map((r) => r.value).sort(),
     );
+  });
+
+  it('ships every record once, in order, while a leader of the remote topic moves and its old broker goes down', async () => {
+    // Three brokers (librdkafka's mock cluster, test/tools): leaders spread over them.
+    const mock = await startMockCluster(3);
+    fixture.onCleanup(() => mock.close());
+    await mock.command('create app-remote 3 3');
+    const far = new RemoteCluster({
+      name: 'three',
+      client: { clientId: 'ship-test-reader', bootstrapBrokers: mock.bootstrap.split(',') },
+    });
+    fixture.onCleanup(() => far.close());
+    const shipped = async () =>
+      (await far.describeTopic('app-remote')).partitions.reduce((n, p) => n + p.logEndOffset, 0);
+    const { cluster, dir } = await localBroker();
+    await cluster.createTopic('app', { partitions: 3 });
+    await produce(cluster, 0, 3000);
+    const f = forwarder(cluster, mock, dir);
+    await waitFor(
+      async () => (await shipped()) >= 1000,
+      () => `the first records on the remote (forwarder ${JSON.stringify(f.snapshot())})`,
+    );
+
+    const oldLeader = (await far.describeTopic('app-remote')).partitions[0].leader;
+    const newLeader = oldLeader === 3 ? 1 : oldLeader + 1;
+    await mock.command(`leader app-remote 0 ${newLeader}`);
+    await mock.command(`down ${oldLeader}`);
+    await produce(cluster, 3000, 3000);
+    await waitFor(
+      async () => (await shipped()) >= 6000,
+      () => `all 6000 shipped (forwarder ${JSON.stringify(f.snapshot())})`,
+    );
+
+    expect(await shipped()).toBe(6000);
+    const local = await contents(cluster, 'app');
+    const remote = await contents(far, 'app-remote');
+    expect(remote.map(({ ship: _, ...r }) => r)).toEqual(local);
   });
 });

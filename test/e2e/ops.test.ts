@@ -209,6 +209,45 @@ describe('the operations UI in headless mode', () => {
         'running again',
       );
     });
+
+    it('adds a command source from the form, collects its output, and edits it', async () => {
+      await page().getByTestId('nav-collectors').click();
+      await page().getByTestId('process-source-add').click();
+      await page().locator('#proc-preset').selectOption('macos-log');
+      expect(await page().locator('#proc-command').inputValue()).toBe('/usr/bin/log');
+      await page().locator('#proc-id').fill('ticker');
+      await page().locator('#proc-topic').fill('ticker.out');
+      await page().locator('#proc-command').fill(process.execPath);
+      await page()
+        .locator('#proc-args')
+        .fill(
+          '-e\nfor (let i = 0; i < 3; i++) console.log(JSON.stringify({ msg: "tick " + i, level: "info" }))',
+        );
+      await page().locator('#proc-restart').selectOption('never');
+      await page().locator('#proc-parser').selectOption('json');
+      await page().locator('#proc-timestampField').fill('');
+      await page().locator('#proc-levelField').fill('');
+      await page().locator('#proc-messageField').fill('');
+      await app.screenshot('ops-command-form');
+      await page().getByTestId('source-save').click();
+      await page().getByTestId('source-row-ticker').waitFor();
+      const count = async () => {
+        const { topics } = await app.api.call('topics.list', {});
+        return topics.find((t) => t.name === 'ticker.out')?.messageCount;
+      };
+      // Three lines and the exit record.
+      await waitFor(async () => (await count()) === 4, 'the command output');
+
+      await page().getByTestId('source-row-ticker').getByTestId('source-edit').click();
+      expect(await page().locator('#proc-command').inputValue()).toBe(process.execPath);
+      await page().locator('#proc-restart').selectOption('on-failure');
+      await page().getByTestId('source-save').click();
+      await waitFor(async () => {
+        const sources = await app.api.call('collectors.list', {});
+        const c = sources.find((x) => x.config.id === 'ticker')?.config;
+        return c?.type === 'command' && c.restart === 'on-failure';
+      }, 'the edited restart policy');
+    });
   });
 
   describe('topic settings', () => {

@@ -243,8 +243,8 @@ export class CollectorManager {
   /**
    * How the first events of the first file matching a file source would look (for journald,
    * containers and OTLP sources: see service-preview.ts); nothing is produced.
-   * @throws LogdockError INVALID_CONFIG, UNAVAILABLE (journalctl failed), UNSUPPORTED for
-   * command and syslog sources.
+   * @throws LogdockError INVALID_CONFIG, UNAVAILABLE (journalctl failed). Command sources
+   * preview nothing (the command is not run), syslog ones their address.
    */
   async preview(input: unknown, opts: { lines?: number } = {}): Promise<PreviewResult> {
     const config = parseSourceConfig(input);
@@ -258,8 +258,15 @@ export class CollectorManager {
         return previewContainers(config, lines);
       case 'otlp':
         return previewOtlp(config);
-      default:
-        throw new LogdockError('UNSUPPORTED', `no preview for a ${config.type} source`);
+      case 'syslog':
+        return {
+          file: `syslog ${config.protocol} 127.0.0.1:${config.port}`,
+          matchedFiles: [],
+          events: [],
+        };
+      case 'command':
+        // Running the command to show its output could have effects: nothing to show.
+        return { file: null, matchedFiles: [], events: [] };
     }
   }
 

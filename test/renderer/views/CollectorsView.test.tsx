@@ -1,14 +1,20 @@
 // @vitest-environment jsdom
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useAppStore } from '../../../src/renderer/src/store';
 import { CollectorsView } from '../../../src/renderer/src/views/Collectors/CollectorsView';
 import {
   emptySourceDraft,
+  validateConfig,
   validateDraft,
 } from '../../../src/renderer/src/views/Collectors/sourceDraft';
+import {
+  presetDraft,
+  processDraftToConfig,
+} from '../../../src/renderer/src/views/Collectors/processSourceDraft';
+import { COMMAND_PRESETS } from '../../../src/common/collectors/presets';
 import { openOpsHarness, type OpsHarness } from '../../main/api/ops-harness';
 import { waitUntil } from '../wait';
 import { writeJournal } from '../../main/collectors/journald/journal-writer';
@@ -139,5 +145,112 @@ describe('the collectors view', () => {
     expect('errors' in regex && regex.errors['parser.pattern']).toMatch(
       /invalid regular expression/,
     );
+  });
+
+  it('adds a command source that collects its output as JSON, then edits its arguments', async () => {
+    render(<CollectorsView />);
+    fireEvent.click(screen.getByTestId('process-source-add'));
+    fireEvent.change(screen.getByLabelText('Name (id)'), { target: { value: 'cmd' } });
+    fireEvent.change(screen.getByLabelText('Topic'), { target: { value: 'cmd.out' } });
+    fireEvent.change(screen.getByLabelText('Command'), { target: { value: process.execPath } });
+    fireEvent.change(screen.getByLabelText('Arguments (one per line)'), {
+      target: {
+        value: `-e\nconsole.log(JSON.stringify({at: "2026-12-07T01:02:03Z", sev: "warn", msg: process.env.WORD}))`,
+      },
+    });
+    fireEvent.change(screen.getByLabelText('Environment (NAME=value, one per line)'), {
+      target: { value: 'WORD=hello there' },
+    });
+    fireEvent.change(screen.getByLabelText('Restart'), { target: { value: 'never' } });
+    fireEvent.change(screen.getByLabelText('Parser'), { target: { value: 'json' } });
+    fireEvent.change(screen.getByLabelText('Time field (empty: time, ts, @timestamp)'), {
+      target: { value: 'at' },
+    });
+    fireEvent.change(screen.getByLabelText('Level field (empty: level)'), {
+      target: { value: 'sev' },
+    });
+    fireEvent.click(screen.getByTestId('source-save'));
+    await screen.findByTestId('source-row-cmd', {}, { timeout: 10_000 });
+    const records = await waitUntil(async () => {
+      const end = h.broker.listTopics().find((t) => t.name === 'cmd.out')?.partitions[0];
+      if (!end || end.logEndOffset < 2) return null;
+      return h.broker.readRecords('cmd.out', 0, 0, { maxRecords: 10 });
+    }, 'the output and the exit record');
+    const line = records.find((r) => r.headers.some((x) => x.key === 'level'))!;
+    expect(line.timestamp).toBe(Date.UTC(2026, 11, 7, 1, 2, 3));
+    expect(line.headers.find((x) => x.key === 'level')?.value?.toString()).toBe('warn');
+    expect(line.value?.toString()).toContain('hello there');
+
+    fireEvent.click(within(screen.getByTestId('source-row-cmd')).getByTestId('source-edit'));
+    expect((screen.getByLabelText('Command') as HTMLInputElement).value).toBe(process.execPath);
+    expect((screen.getByLabelText('Level field (empty: level)') as HTMLInputElement).value).toBe(
+      'sev',
+    );
+    fireEvent.change(screen.getByLabelText('Arguments (one per line)'), {
+      target: { value: '-e\nconsole.log("second run")' },
+    });
+    fireEvent.click(screen.getByTestId('source-save'));
+    await waitUntil(
+      () =>
+        (
+          useAppStore.getState().collectors.sources.find((x) => x.config.id === 'cmd')?.config as {
+            args?: string[];
+          }
+        )?.args?.[1] === 'console.log("second run")',
+      'the edited arguments',
+    );
+    fireEvent.click(within(screen.getByTestId('source-row-cmd')).getByTestId('source-remove'));
+    fireEvent.click(screen.getByTestId('source-remove-confirm'));
+    await waitUntil(() => screen.queryByTestId('source-row-cmd') === null, 'the row to go');
+  });
+
+  it('adds a syslog listener on a free port and edits its protocol', async () => {
+    render(<CollectorsView />);
+    fireEvent.click(screen.getByTestId('process-source-add'));
+    fireEvent.change(screen.getByLabelText('Kind'), { target: { value: 'syslog' } });
+    expect((screen.getByLabelText('Name (id)') as HTMLInputElement).value).toBe('syslog');
+    fireEvent.change(screen.getByLabelText('Port on 127.0.0.1 (0: a free one)'), {
+      target: { value: '0' },
+    });
+    fireEvent.change(screen.getByLabelText('Protocol'), { target: { value: 'udp' } });
+    fireEvent.click(screen.getByTestId('source-save'));
+    await screen.findByTestId('source-row-syslog', {}, { timeout: 10_000 });
+    await waitUntil(
+      () => /udp/.test(screen.getByTestId('source-row-syslog').textContent ?? ''),
+      'the listener',
+    );
+    fireEvent.click(within(screen.getByTestId('source-row-syslog')).getByTestId('source-edit'));
+    expect((screen.getByLabelText('Protocol') as HTMLSelectElement).value).toBe('udp');
+    fireEvent.change(screen.getByLabelText('Protocol'), { target: { value: 'tcp' } });
+    fireEvent.click(screen.getByTestId('source-save'));
+    await waitUntil(
+      () =>
+        (
+          useAppStore.getState().collectors.sources.find((x) => x.config.id === 'syslog')
+            ?.config as { protocol?: string }
+        )?.protocol === 'tcp',
+      'the edited protocol',
+    );
+    fireEvent.click(within(screen.getByTestId('source-row-syslog')).getByTestId('source-remove'));
+    fireEvent.click(screen.getByTestId('source-remove-confirm'));
+    await waitUntil(() => screen.queryByTestId('source-row-syslog') === null, 'the row to go');
+  });
+
+  it('fills a command source from the macOS and Windows presets, valid for the schema', () => {
+    render(<CollectorsView />);
+    fireEvent.click(screen.getByTestId('process-source-add'));
+    fireEvent.change(screen.getByLabelText('Preset'), { target: { value: 'macos-log' } });
+    expect((screen.getByLabelText('Command') as HTMLInputElement).value).toBe('/usr/bin/log');
+    expect((screen.getByLabelText('Arguments (one per line)') as HTMLTextAreaElement).value).toBe(
+      'stream\n--style\nndjson\n--level\ninfo',
+    );
+    expect((screen.getByLabelText('Message field (empty: msg)') as HTMLInputElement).value).toBe(
+      'eventMessage',
+    );
+    for (const p of COMMAND_PRESETS) {
+      const config = processDraftToConfig(presetDraft(p));
+      expect(validateConfig(config)).toEqual({ config });
+      expect(config).toMatchObject({ command: p.config.command, args: p.config.args });
+    }
   });
 });

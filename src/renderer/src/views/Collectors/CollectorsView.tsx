@@ -8,6 +8,8 @@ import { formatBytes, formatRate } from '../ops-common/format';
 import { ShippingPanel } from './ShippingPanel';
 import { SourceForm } from './SourceForm';
 import { ServiceSourceForm } from './ServiceSourceForm';
+import { ProcessSourceForm } from './ProcessSourceForm';
+import { configToProcessDraft, emptyProcessDraft, type ProcessDraft } from './processSourceDraft';
 import { configToServiceDraft, emptyServiceDraft, type ServiceDraft } from './serviceSourceDraft';
 import { configToDraft, describeOrigin, emptySourceDraft, type SourceDraft } from './sourceDraft';
 import '../ops-common/ops.css';
@@ -62,7 +64,9 @@ function SourceRow({ source, onEdit }: { source: Source; onEdit: () => void }) {
           </>
         ) : (
           <>
-            {!['command', 'syslog'].includes(config.type) && <button onClick={onEdit}>Edit</button>}{' '}
+            <button data-testid="source-edit" onClick={onEdit}>
+              Edit
+            </button>{' '}
             {status.state === 'paused' ? (
               <button
                 data-testid="source-resume"
@@ -90,8 +94,8 @@ function SourceRow({ source, onEdit }: { source: Source; onEdit: () => void }) {
 
 /**
  * Every collector source with its live status (files, position of size, bytes behind,
- * lines/s, cut lines, parse errors, last error); add and edit file sources with a preview;
- * pause, resume, remove.
+ * lines/s, cut lines, parse errors, last error); add and edit every kind of source (file,
+ * journal, containers, OTLP with a preview; command and syslog); pause, resume, remove.
  */
 export function CollectorsView() {
   const sources = useAppStore((s) => s.collectors.sources);
@@ -103,6 +107,10 @@ export function CollectorsView() {
   const [serviceForm, setServiceForm] = useState<{ draft: ServiceDraft; editing: boolean } | null>(
     null,
   );
+  const [processForm, setProcessForm] = useState<{ draft: ProcessDraft; editing: boolean } | null>(
+    null,
+  );
+  const formOpen = form || serviceForm || processForm;
 
   useEffect(() => {
     void loadSources();
@@ -113,7 +121,7 @@ export function CollectorsView() {
     <section className="ops-view" data-testid="collectors-view">
       <h1>Collectors</h1>
       <ErrorLine error={error} />
-      {!form && !serviceForm && (
+      {!formOpen && (
         <div className="ops-actions">
           <button
             className="primary"
@@ -128,7 +136,21 @@ export function CollectorsView() {
           >
             Add a journal, container or OpenTelemetry source…
           </button>
+          <button
+            data-testid="process-source-add"
+            onClick={() => setProcessForm({ draft: emptyProcessDraft(), editing: false })}
+          >
+            Add a command or syslog source…
+          </button>
         </div>
+      )}
+      {processForm && (
+        <ProcessSourceForm
+          key={processForm.draft.id || 'new'}
+          initial={processForm.draft}
+          editing={processForm.editing}
+          onDone={() => setProcessForm(null)}
+        />
       )}
       {form && (
         <SourceForm
@@ -177,8 +199,9 @@ export function CollectorsView() {
                 onEdit={() => {
                   const c = s.config;
                   if (c.type === 'file') setForm({ draft: configToDraft(c), editing: true });
-                  else if (c.type === 'journald' || c.type === 'containers' || c.type === 'otlp')
-                    setServiceForm({ draft: configToServiceDraft(c), editing: true });
+                  else if (c.type === 'command' || c.type === 'syslog')
+                    setProcessForm({ draft: configToProcessDraft(c), editing: true });
+                  else setServiceForm({ draft: configToServiceDraft(c), editing: true });
                 }}
               />
             ))}

@@ -1,0 +1,204 @@
+import type { ReactNode } from 'react';
+import { COMMAND_PRESETS } from '../../../../common/collectors/presets';
+import {
+  PROCESS_TYPES,
+  emptyProcessDraft,
+  presetDraft,
+  processDraftToConfig,
+  type ProcessDraft,
+  type ProcessType,
+} from './processSourceDraft';
+import { PARSERS, type ParserChoice } from './sourceDraft';
+import { SourceFormActions } from './SourceFormActions';
+import { SourcePreview } from './SourcePreview';
+import { useSourceForm } from './useSourceForm';
+
+/**
+ * Add or edit a command source (a service whose stdout and stderr are collected; presets
+ * for the macOS unified log and the Windows event log) or a syslog listener. There is no
+ * preview: running the command to show its output could have effects.
+ */
+export function ProcessSourceForm({
+  initial,
+  editing,
+  onDone,
+}: {
+  initial: ProcessDraft;
+  editing: boolean;
+  onDone: () => void;
+}) {
+  const form = useSourceForm(initial, processDraftToConfig, editing, onDone);
+  const { draft, setDraft, set, errors } = form;
+
+  const field = (key: string, label: string, input: ReactNode, ...more: string[]) => {
+    const message = [key, ...more].map((k) => errors[k]).find(Boolean);
+    return (
+      <>
+        <label htmlFor={`proc-${key}`}>{label}</label>
+        {input}
+        {message && <span className="field-error">{message}</span>}
+      </>
+    );
+  };
+  type TextKey =
+    | 'id'
+    | 'topic'
+    | 'command'
+    | 'cwd'
+    | 'port'
+    | 'timezone'
+    | 'regex'
+    | 'timestampField'
+    | 'levelField'
+    | 'messageField';
+  const text = (key: TextKey, hint = '') => (
+    <input
+      id={`proc-${key}`}
+      placeholder={hint}
+      value={draft[key]}
+      disabled={editing && key === 'id'}
+      onChange={(e) => set(key, e.target.value)}
+    />
+  );
+  const area = (key: 'args' | 'env', hint: string) => (
+    <textarea
+      id={`proc-${key}`}
+      rows={3}
+      placeholder={hint}
+      value={draft[key]}
+      onChange={(e) => set(key, e.target.value)}
+    />
+  );
+  const namedFields = draft.parser === 'json' || draft.parser === 'logfmt';
+
+  return (
+    <div className="ops-card" data-testid="process-source-form">
+      <h2>{editing ? `Edit source ${draft.id}` : 'Add a command or syslog source'}</h2>
+      <div className="ops-form">
+        {!editing &&
+          field(
+            'type',
+            'Kind',
+            <select
+              id="proc-type"
+              value={draft.type}
+              onChange={(e) => setDraft(emptyProcessDraft(e.target.value as ProcessType))}
+            >
+              {PROCESS_TYPES.map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>,
+          )}
+        {!editing &&
+          draft.type === 'command' &&
+          field(
+            'preset',
+            'Preset',
+            <select
+              id="proc-preset"
+              value=""
+              onChange={(e) => {
+                const p = COMMAND_PRESETS.find((x) => x.name === e.target.value);
+                if (p) setDraft(presetDraft(p));
+              }}
+            >
+              <option value="">(none: fill in the fields)</option>
+              {COMMAND_PRESETS.map((p) => (
+                <option key={p.name} value={p.name}>
+                  {p.label}
+                </option>
+              ))}
+            </select>,
+          )}
+        {field('id', 'Name (id)', text('id'))}
+        {field('topic', 'Topic', text('topic'))}
+        {draft.type === 'command' && (
+          <>
+            {field('command', 'Command', text('command', '/usr/bin/myservice'))}
+            {field('args', 'Arguments (one per line)', area('args', '--verbose'))}
+            {field('cwd', 'Working folder (empty: Logdock’s)', text('cwd'))}
+            {field('env', 'Environment (NAME=value, one per line)', area('env', 'LOG_FORMAT=json'))}
+            {field(
+              'restart',
+              'Restart',
+              <select
+                id="proc-restart"
+                value={draft.restart}
+                onChange={(e) => set('restart', e.target.value as ProcessDraft['restart'])}
+              >
+                <option value="on-failure">when it fails</option>
+                <option value="always">always</option>
+                <option value="never">never</option>
+              </select>,
+            )}
+            {field(
+              'parser',
+              'Parser',
+              <select
+                id="proc-parser"
+                value={draft.parser}
+                onChange={(e) => set('parser', e.target.value as ParserChoice)}
+              >
+                {PARSERS.map(([value, label]) => (
+                  <option key={value} value={value}>
+                    {label}
+                  </option>
+                ))}
+              </select>,
+            )}
+            {draft.parser === 'regex' &&
+              field('regex', 'Pattern (named groups)', text('regex'), 'parser.pattern')}
+            {namedFields &&
+              field(
+                'timestampField',
+                'Time field (empty: time, ts, @timestamp)',
+                text('timestampField'),
+              )}
+            {namedFields && field('levelField', 'Level field (empty: level)', text('levelField'))}
+            {namedFields &&
+              field('messageField', 'Message field (empty: msg)', text('messageField'))}
+            {field(
+              'timeFromLine',
+              'Event time from the line',
+              <input
+                id="proc-timeFromLine"
+                type="checkbox"
+                checked={draft.timeFromLine}
+                onChange={(e) => set('timeFromLine', e.target.checked)}
+              />,
+            )}
+          </>
+        )}
+        {draft.type === 'syslog' && (
+          <>
+            {field(
+              'protocol',
+              'Protocol',
+              <select
+                id="proc-protocol"
+                value={draft.protocol}
+                onChange={(e) => set('protocol', e.target.value as ProcessDraft['protocol'])}
+              >
+                <option value="both">UDP and TCP</option>
+                <option value="udp">UDP</option>
+                <option value="tcp">TCP</option>
+              </select>,
+            )}
+            {field('port', 'Port on 127.0.0.1 (0: a free one)', text('port'))}
+          </>
+        )}
+        {field('timezone', 'Zone of times without one', text('timezone', 'local'))}
+      </div>
+      <SourceFormActions form={form} editing={editing} onDone={onDone} />
+      <SourcePreview
+        empty={
+          draft.type === 'command'
+            ? 'No preview: the command’s lines are shown once it runs.'
+            : 'Senders reach this listener at the address above.'
+        }
+      />
+    </div>
+  );
+}

@@ -211,9 +211,9 @@ describe('the look of every view', () => {
       const page = app.page;
       await page.getByTestId('col-service').click();
       const facet = page.getByTestId('facet-panel');
-      await facet.waitFor();
+      await waitFor(async () => (await facet.getAttribute('data-running')) === 'false', 'counts');
       const values = await facet.getByTestId('facet-value').allTextContents();
-      // of the 600 lines, i % 3 == 0 are "api"; the loaded rows keep that ratio
+      // of the 600 lines, i % 3 == 0 are "api"
       expect(values[0]).toMatch(/^worker\d/);
       expect(values[1]).toMatch(/^api\d/);
       await app.screenshot('look-browser-facet-light-1440');

@@ -120,13 +120,15 @@ describe('inspecting a collected log in headless mode', () => {
     await page().getByTestId('search-go').click();
     await page().getByTestId('search-done').waitFor();
     await app.screenshot('inspect-search');
-    const hits = page().getByTestId('search-hit');
+    // The table lists the hits instead of every message.
+    const hits = page().getByTestId('hits-table').getByTestId('msg-row');
     // i % 50 == 0 and i % 400 > 300: 350, 750, ... 4750: 12 of them
     await waitFor(async () => (await hits.count()) === 12, '12 results');
     expect(await page().getByTestId('search-progress').textContent()).toMatch(
       /5,000 of 5,000 scanned/,
     );
     await hits.nth(1).click();
+    await page().getByTestId('open-in-view').click();
     await page()
       .locator(`${rowSelector(750)}[aria-selected="true"]`)
       .waitFor();

@@ -220,7 +220,10 @@ describe('the look of every view', () => {
       await facet.getByTestId('facet-value').nth(1).click();
       await page.getByTestId('search-done').waitFor();
       expect(await page.getByTestId('search-input').inputValue()).toBe('service == "api"');
-      await waitFor(async () => (await page.getByTestId('search-hit').count()) > 0, 'hits');
+      await waitFor(
+        async () => (await page.getByTestId('hits-table').getByTestId('msg-row').count()) > 0,
+        'hits in the table',
+      );
       await facet.getByRole('button', { name: 'Close' }).click();
       await page.reload();
     });

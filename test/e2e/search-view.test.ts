@@ -44,6 +44,21 @@ describe('search, facets and the histogram over a whole view', () => {
   });
 
   const page = (): Page => app.page;
+  /** `<name>-<scheme>-<width>.png` in light and dark at 1440 x 900 and 1024 x 700. */
+  const screenshots = async (name: string) => {
+    for (const scheme of ['light', 'dark'] as const) {
+      await page().emulateMedia({ colorScheme: scheme });
+      for (const [w, h] of [
+        [1440, 900],
+        [1024, 700],
+      ] as const) {
+        await page().setViewportSize({ width: w, height: h });
+        await app.screenshot(`${name}-${scheme}-${w}`);
+      }
+    }
+    await page().emulateMedia({ colorScheme: 'light' });
+    await page().setViewportSize({ width: 1440, height: 900 });
+  };
   const open = async (hash: string) => {
     await page().evaluate((h) => (location.hash = h), hash);
     await page().getByTestId('msg-row').first().waitFor();
@@ -90,19 +105,71 @@ describe('search, facets and the histogram over a whole view', () => {
     await waitFor(async () => (await facet.getAttribute('data-running')) === 'false', 'counts');
     expect(await facetCounts()).toEqual({ api: 1000 });
     await timelineCounted(true, 1000);
-    for (const scheme of ['light', 'dark'] as const) {
-      await page().emulateMedia({ colorScheme: scheme });
-      for (const [w, h] of [
-        [1440, 900],
-        [1024, 700],
-      ] as const) {
-        await page().setViewportSize({ width: w, height: h });
-        await app.screenshot(`search-facet-${scheme}-${w}`);
-      }
-    }
-    await page().emulateMedia({ colorScheme: 'light' });
-    await page().setViewportSize({ width: 1440, height: 900 });
+    await screenshots('search-facet');
     await facet.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('lists the hits in the message table with the match marked, and finds more further down', async () => {
+    await open('#/topics/svc-logs?partitions=0');
+    await page().getByTestId('search-mode').selectOption('text');
+    await page().getByTestId('search-input').fill('WORKER');
+    await page().getByTestId('search-go').click();
+    const table = page().getByTestId('hits-table');
+    // 1000 of partition 0's 1000 workers come at once (the search's page), the first marked
+    await waitFor(async () => (await table.getAttribute('data-total')) === '1000', '1000 hits');
+    expect(await table.locator('[data-testid="msg-row"] mark').first().textContent()).toBe(
+      'worker',
+    );
+    await waitFor(
+      async () =>
+        /more as you scroll/.test((await page().getByTestId('hits-status').textContent()) ?? ''),
+      'the search to stop at its page',
+    );
+    // Scrolling to the end goes on with the search: partition 0 has no more workers.
+    await table.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await waitFor(
+      async () => (await page().getByTestId('hits-status').textContent()) === '1,000 hits',
+      'the search to finish',
+    );
+    await open('#/topics/svc-logs');
+    await page().getByTestId('search-input').fill('worker');
+    await page().getByTestId('search-go').click();
+    await waitFor(async () => (await table.getAttribute('data-total')) === '1000', 'first page');
+    await table.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await waitFor(async () => (await table.getAttribute('data-total')) === '2000', 'second page');
+    await screenshots('search-hits');
+  });
+
+  it('shows the messages around a hit in its partition, and goes back to the hits where it was', async () => {
+    await page().getByTestId('search-input').fill('timeout');
+    await page().getByTestId('search-go').click();
+    const table = page().getByTestId('hits-table');
+    // n % 100 == 7 in each partition: 15 per partition
+    await waitFor(
+      async () => (await page().getByTestId('hits-status').textContent()) === '30 hits',
+      '30 hits',
+    );
+    await table.evaluate((el) => (el.scrollTop = 5 * 24));
+    const hit = table.locator('[data-testid="msg-row"][data-partition="1"][data-offset="507"]');
+    await hit.dblclick();
+    const context = page().getByTestId('hit-context');
+    await context.waitFor();
+    const selected = context.locator('[data-testid="msg-row"][aria-selected="true"]');
+    await selected.waitFor();
+    expect(await selected.getAttribute('data-offset')).toBe('507');
+    expect(await selected.locator('mark').allTextContents()).toEqual(['timeout', 'timeout']);
+    const offsets = await context
+      .locator('[data-testid="msg-row"]')
+      .evaluateAll((els) => els.map((el) => Number((el as HTMLElement).dataset.offset)));
+    expect(offsets).toEqual(Array.from({ length: 41 }, (_, i) => 487 + i));
+    await screenshots('search-context');
+    await page().getByTestId('back-to-hits').click();
+    await waitFor(
+      async () => (await table.evaluate((el) => el.scrollTop)) === 5 * 24,
+      'same place',
+    );
+    await page().getByTestId('clear-search').click();
+    await page().getByTestId('msg-table').waitFor();
   });
 
   it('counts the histogram over the partitions picked only', async () => {

@@ -277,6 +277,11 @@ export const messagesSubscriptions = {
         query: searchQuerySchema,
         maxResults: z.number().int().min(1).max(100_000).default(1000),
         previewBytes,
+        /**
+         * Go on after this hit (the last one received): a search stopped at maxResults shows
+         * more as the person scrolls. Hits come partition by partition in offset order.
+         */
+        after: z.object({ partition, offset }).strict().optional(),
       })
       .strict(),
     z.discriminatedUnion('type', [

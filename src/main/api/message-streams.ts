@@ -45,7 +45,7 @@ export function createMessageStreams({
     },
 
     'messages.search': (
-      { topic, partitions, range, query, maxResults, previewBytes },
+      { topic, partitions, range, query, maxResults, previewBytes, after },
       emit,
       _ctx,
       fail,
@@ -69,6 +69,7 @@ export function createMessageStreams({
           query,
           limit: maxResults,
           signal: abort.signal,
+          after,
           onMatch: (record, partition) => {
             hits.push(toRow(record, partition, ordinal++, previewBytes));
             if (hits.length >= HIT_FLUSH_COUNT || Date.now() - lastFlush >= HIT_FLUSH_MS) flush();

@@ -33,6 +33,11 @@ export interface ScanOptions {
   limit?: number;
   /** The threads that test the messages; the process's shared pool by default. */
   pool?: WorkerPool;
+  /**
+   * Resume a scan after this message: partitions scanned before it are skipped, and its
+   * partition starts at the next offset (a search showing more hits as the person scrolls).
+   */
+  after?: { partition: number; offset: number };
 }
 
 export interface ScanOutcome {
@@ -79,7 +84,10 @@ export async function scanRange(opts: ScanOptions): Promise<ScanOutcome> {
   const started = Date.now();
   const matcher = opts.query ? compileQuery(opts.query) : null; // a bad query fails here
   const parts = await selectPartitions(opts.source, opts.topic, opts.partitions);
-  const spans = await resolveSpans(opts.source, opts.topic, parts, opts.range);
+  const spans = resumeAfter(
+    await resolveSpans(opts.source, opts.topic, parts, opts.range),
+    opts.after,
+  );
   const total = spans.reduce((n, s) => n + (s.offsets ? s.offsets.length : s.to - s.from), 0);
   const state = { scanned: 0, bytes: 0, matched: 0, lastProgress: 0, sliceStart: Date.now() };
   const interval = opts.progressIntervalMs ?? 200;
@@ -352,6 +360,18 @@ async function resolveSpans(
         .filter((s) => s.offsets.length > 0);
     }
   }
+}
+
+/** The spans still to scan after message `after` (spans go partition by partition in order). */
+function resumeAfter(spans: Span[], after: ScanOptions['after']): Span[] {
+  if (!after) return spans;
+  const at = spans.findIndex((s) => s.partition === after.partition);
+  if (at < 0) return spans.filter((s) => s.partition > after.partition);
+  return spans.slice(at).map((s, i) => {
+    if (i > 0) return s;
+    if (s.offsets) return { ...s, offsets: s.offsets.filter((o) => o > after.offset) };
+    return { ...s, from: Math.min(Math.max(s.from, after.offset + 1), s.to) };
+  });
 }
 
 function clamp(offset: number, p: PartitionEnds): number {

@@ -276,6 +276,38 @@ describe('messages.search', () => {
     expect(progress[progress.length - 1]).toMatchObject({ scanned: 600, total: 600 });
   });
 
+  it('goes on after the last hit it sent, so a search stopped at its limit shows more', async () => {
+    await threePartitions();
+    const search = async (after?: { partition: number; offset: number }) => {
+      const events = await collect(
+        h.client,
+        'messages.search',
+        {
+          topic: 'logs',
+          query: { filter: 'level == "ERROR"' },
+          maxResults: 20,
+          ...(after ? { after } : {}),
+        },
+        (ev) => ev.some((e) => e.type === 'done'),
+      );
+      return events.flatMap((e) => (e.type === 'hits' ? e.hits : []));
+    };
+    // i % 7 == 0 of 0..199: 29 per partition, 87 in all
+    const seen: string[] = [];
+    let page = await search();
+    while (page.length > 0) {
+      seen.push(...page.map((x) => `${x.partition}:${x.offset}`));
+      const last = page[page.length - 1];
+      page = await search({ partition: last.partition, offset: last.offset });
+    }
+    const expected = [0, 1, 2].flatMap((p) =>
+      Array.from({ length: 200 }, (_, i) => i)
+        .filter((i) => i % 7 === 0)
+        .map((i) => `${p}:${i}`),
+    );
+    expect(seen).toEqual(expected);
+  });
+
   it('searches only a time window or an offset range when asked', async () => {
     await threePartitions();
     const byTime = await collect(

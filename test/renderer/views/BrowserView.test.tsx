@@ -123,7 +123,8 @@ describe('the message browser', () => {
     );
     fireEvent.click(screen.getByTestId('search-go'));
     await screen.findByTestId('search-done', {}, { timeout: 20_000 });
-    const hits = screen.getAllByTestId('search-hit');
+    // The table lists the hits instead of every message.
+    const hits = within(screen.getByTestId('hits-table')).getAllByTestId('msg-row');
     // i % 50 == 0 and i % 400 > 300: 350, 750, 1150, ..., 2750
     expect(hits.map((x) => x.getAttribute('data-offset'))).toEqual([
       '350',
@@ -136,6 +137,7 @@ describe('the message browser', () => {
     ]);
     expect(screen.getByTestId('search-progress').textContent).toMatch(/3,000 of 3,000 scanned/);
     fireEvent.click(hits[2]);
+    fireEvent.click(screen.getByTestId('open-in-view'));
     await waitUntil(() => row(1150)?.getAttribute('aria-selected') === 'true', 'the result row');
   });
 

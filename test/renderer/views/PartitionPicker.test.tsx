@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useRoute } from '../../../src/renderer/src/router';
@@ -190,10 +190,17 @@ describe('the message browser with a chosen set of partitions', () => {
     );
     fireEvent.click(screen.getByTestId('search-go'));
     await screen.findByTestId('search-done', {}, { timeout: 20_000 });
-    const hits = screen.getAllByTestId('search-hit');
-    // "message 3" and "message 30".."message 39" in each of partitions 1 and 2.
-    expect(hits).toHaveLength(22);
+    // The table lists the hits: "message 3" and "message 30".."message 39" in each of
+    // partitions 1 and 2 (the rows painted are those that fit the table's height).
+    expect(screen.getByTestId('hits-table').getAttribute('data-total')).toBe('22');
+    const hits = within(screen.getByTestId('hits-table')).getAllByTestId('msg-row');
     expect(new Set(hits.map((x) => x.getAttribute('data-partition')))).toEqual(new Set(['1', '2']));
+    expect(
+      useAppStore
+        .getState()
+        .search.hits.map((x) => x.partition)
+        .sort(),
+    ).toEqual([...Array(11).fill(1), ...Array(11).fill(2)]);
   });
 
   it('opens an older one-partition link as that partition, and widens it keeping the message', async () => {

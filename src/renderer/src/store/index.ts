@@ -12,6 +12,7 @@ import { createSettingsSlice, type SettingsSlice } from './slices/settings';
 import { createShippingSlice, type ShippingSlice } from './slices/shipping';
 import { createBrowserSlice, type BrowserSlice } from './slices/browser';
 import { createSearchSlice, type SearchSlice } from './slices/search';
+import { createSearchViewSlice, type SearchViewSlice } from './slices/search-view';
 import { createStorageSlice, type StorageSlice } from './slices/storage';
 import { createToastsSlice, type ToastsSlice } from './slices/toasts';
 import { createTimelineSlice, type TimelineSlice } from './slices/timeline';
@@ -39,6 +40,7 @@ export type AppState = AppSlice &
   FacetsSlice &
   TimelineSlice &
   SearchSlice &
+  SearchViewSlice &
   StorageSlice &
   ToastsSlice;
 
@@ -58,6 +60,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createFacetsSlice(...a),
   ...createTimelineSlice(...a),
   ...createSearchSlice(...a),
+  ...createSearchViewSlice(...a),
   ...createStorageSlice(...a),
   ...createToastsSlice(...a),
 }));

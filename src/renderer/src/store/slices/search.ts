@@ -59,6 +59,8 @@ export interface SearchSlice {
   checkSearch(): Promise<void>;
   /** Starts a search over `range` of the browser's topic and partitions (cancelling any running one). */
   startSearch(range: ScanRange, maxResults?: number): void;
+  /** Goes on with a search stopped at its limit, after its last hit (scrolling down the hits). */
+  moreHits(): void;
   cancelSearch(): void;
   clearSearch(): void;
   startExport(params: {
@@ -94,8 +96,10 @@ export function queryOf(form: SearchForm): SearchQuery | null {
   }
 }
 
-/** Results kept in the renderer at most; the main process stops at the same limit. */
+/** Hits asked for at a time: the search stops there and goes on as the person scrolls. */
 export const MAX_HITS = 1000;
+/** Hits kept in the renderer at most (previews of 300 bytes: ~20 MB). */
+export const MAX_KEPT_HITS = 50_000;
 
 export const createSearchSlice: StateCreator<AppState, [], [], SearchSlice> = (set, get) => {
   let stopSearch: Unsubscribe | null = null;
@@ -125,6 +129,78 @@ export const createSearchSlice: StateCreator<AppState, [], [], SearchSlice> = (s
     } catch (err) {
       if (lastExport === job) patchExport({ error: asPayload(err) });
     }
+  };
+
+  /**
+   * Runs the search (or goes on after hit `after`), appending to `kept`; a scan resumed
+   * after a hit counts what it scans on top of what the earlier ones scanned.
+   */
+  const run = (
+    active: NonNullable<SearchState['active']>,
+    maxResults: number,
+    kept: MessageRow[],
+    after?: { partition: number; offset: number },
+  ) => {
+    const { topic, partitions } = get().browser;
+    if (!topic) return;
+    const before = after ? (get().search.progress ?? null) : null;
+    const base = { scanned: before?.scanned ?? 0, elapsedMs: before?.elapsedMs ?? 0 };
+    let hits = kept;
+    const token = {};
+    current = token;
+    stopSearch = get().api.subscribe(
+      'messages.search',
+      {
+        topic,
+        partitions,
+        range: active.range,
+        query: active.query,
+        maxResults,
+        previewBytes: 300,
+        ...(after ? { after } : {}),
+      },
+      (e) => {
+        if (current !== token) return; // a newer search replaced this one
+        if (e.type === 'hits') {
+          hits = hits.concat(e.hits).slice(0, MAX_KEPT_HITS);
+          patch({ hits });
+        } else if (e.type === 'progress') {
+          const { type: _t, ...p } = e;
+          const progress = {
+            ...p,
+            scanned: p.scanned + base.scanned,
+            total: p.total + base.scanned,
+            elapsedMs: p.elapsedMs + base.elapsedMs,
+          };
+          // A scan reports 0 scanned only when it starts: after a reconnect the transport
+          // re-subscribes and the main process starts over, so earlier hits would repeat.
+          if (e.scanned === 0) hits = kept;
+          patch(e.scanned === 0 ? { progress, hits } : { progress });
+        } else if (e.type === 'done') {
+          current = null;
+          patch({
+            running: false,
+            done: {
+              reason: e.reason,
+              scanned: e.scanned + base.scanned,
+              matched: hits.length,
+              elapsedMs: e.elapsedMs + base.elapsedMs,
+            },
+          });
+        } else {
+          current = null;
+          patch({
+            running: false,
+            error: { code: e.code as ErrorPayload['code'], message: e.message },
+          });
+        }
+      },
+      (error) => {
+        if (current !== token) return;
+        current = null;
+        patch({ running: false, error: asPayload(error) });
+      },
+    );
   };
 
   return {
@@ -158,9 +234,8 @@ export const createSearchSlice: StateCreator<AppState, [], [], SearchSlice> = (s
 
     startSearch: (range, maxResults = MAX_HITS) => {
       get().cancelSearch();
-      const { topic, partitions } = get().browser;
       const query = queryOf(get().search.form);
-      if (!topic || !query) return;
+      if (!get().browser.topic || !query) return;
       patch({
         running: true,
         progress: null,
@@ -169,48 +244,17 @@ export const createSearchSlice: StateCreator<AppState, [], [], SearchSlice> = (s
         error: null,
         active: { query, range },
       });
-      let hits: MessageRow[] = [];
-      const token = {};
-      current = token;
-      stopSearch = get().api.subscribe(
-        'messages.search',
-        { topic, partitions, range, query, maxResults, previewBytes: 300 },
-        (e) => {
-          if (current !== token) return; // a newer search replaced this one
-          if (e.type === 'hits') {
-            hits = hits.concat(e.hits).slice(0, MAX_HITS);
-            patch({ hits });
-          } else if (e.type === 'progress') {
-            const { type: _t, ...progress } = e;
-            // A scan reports 0 scanned only when it starts: after a reconnect the transport
-            // re-subscribes and the main process starts over, so earlier hits would repeat.
-            if (e.scanned === 0) hits = [];
-            patch(e.scanned === 0 ? { progress, hits } : { progress });
-          } else if (e.type === 'done') {
-            current = null;
-            patch({
-              running: false,
-              done: {
-                reason: e.reason,
-                scanned: e.scanned,
-                matched: e.matched,
-                elapsedMs: e.elapsedMs,
-              },
-            });
-          } else {
-            current = null;
-            patch({
-              running: false,
-              error: { code: e.code as ErrorPayload['code'], message: e.message },
-            });
-          }
-        },
-        (error) => {
-          if (current !== token) return;
-          current = null;
-          patch({ running: false, error: asPayload(error) });
-        },
-      );
+      set({ searchView: { show: 'hits', context: null, hitsScrollTop: 0, selectedHit: null } });
+      run({ query, range }, maxResults, []);
+    },
+
+    moreHits: () => {
+      const s = get().search;
+      const last = s.hits[s.hits.length - 1];
+      if (s.running || !s.active || s.done?.reason !== 'limit' || !last) return;
+      if (s.hits.length >= MAX_KEPT_HITS) return;
+      patch({ running: true, done: null, error: null });
+      run(s.active, MAX_HITS, s.hits, { partition: last.partition, offset: last.offset });
     },
 
     cancelSearch: () => {

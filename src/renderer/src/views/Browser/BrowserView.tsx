@@ -22,6 +22,7 @@ import { MessageTable } from './MessageTable';
 import { PartitionPicker } from './PartitionPicker';
 import { ProduceDialog } from './ProduceDialog';
 import { SearchPanel } from './SearchPanel';
+import { SearchTable } from './SearchTable';
 import { SeekBar } from './SeekBar';
 import { useBrowserKeys } from './use-browser-keys';
 import { useOpenView } from './use-open-view';
@@ -46,6 +47,8 @@ export function BrowserView({ route }: { route: TopicRoute }) {
   const clearSearch = useAppStore((s) => s.clearSearch);
   const openDetail = useAppStore((s) => s.openDetail);
   const detailOpen = useAppStore((s) => s.messageDetail !== null);
+  /** A search is shown: the table lists its hits (SearchTable) instead of every message. */
+  const searching = useAppStore((s) => s.search.active !== null);
   const [dialog, setDialog] = useState<'produce' | 'export' | null>(null);
   const [facet, setFacet] = useState<string | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -93,14 +96,6 @@ export function BrowserView({ route }: { route: TopicRoute }) {
   );
   useBrowserKeys({ searchRef, onOpen: openRow });
 
-  const openHit = useCallback(
-    (hit: MessageRow) => {
-      void seek({ kind: 'offset', partition: hit.partition, offset: hit.offset });
-      void openDetail(hit.partition, hit.offset);
-    },
-    [seek, openDetail],
-  );
-
   // A new selection of partitions keeps the selected message when the new view shows it
   // (and the tail when following).
   const choosePartitions = (next: number[] | null) => {
@@ -143,7 +138,7 @@ export function BrowserView({ route }: { route: TopicRoute }) {
       <DetailSync />
       <BrowserTimeline />
       {facet && <FacetPanel key={facet} field={facet} onClose={() => setFacet(null)} />}
-      <SearchPanel inputRef={searchRef} onOpenHit={openHit} />
+      <SearchPanel inputRef={searchRef} />
       {dialog === 'produce' && <ProduceDialog onClose={() => setDialog(null)} />}
       {dialog === 'export' && <ExportDialog onClose={() => setDialog(null)} />}
       {loadError && (
@@ -153,7 +148,11 @@ export function BrowserView({ route }: { route: TopicRoute }) {
         </p>
       )}
       <div className={`browser-body${detailOpen ? ' with-detail' : ''}`}>
-        <MessageTable onOpen={openRow} onFacet={setFacet} />
+        {searching ? (
+          <SearchTable onOpen={openRow} onFacet={setFacet} />
+        ) : (
+          <MessageTable onOpen={openRow} onFacet={setFacet} />
+        )}
         <MessageDetailPanel />
       </div>
     </section>

@@ -7,6 +7,8 @@ import {
   useState,
   type CSSProperties,
   type ReactElement,
+  type ReactNode,
+  type RefObject,
 } from 'react';
 import { fieldLabel, fieldsOf, fieldTrack, type Fields } from './fields';
 import type { MessageRow } from '../../../../common/api/messages';
@@ -39,13 +41,9 @@ export function MessageTable({
   /** A field column's header was clicked: show the top values of that field. */
   onFacet?: (field: string) => void;
 }) {
-  const key = useAppStore((s) => columnsKeyOf(s.browser));
   /** A timeline's topics: rows then show their topic first, in its colour. */
   const topics = useAppStore((s) => s.browser.topics);
-  const showFields = useAppStore((s) => s.showFields);
-  const chosen = useAppStore((s) => (key === null ? undefined : s.chosenColumns[key]));
-  const defaults = useAppStore((s) => (key === null ? undefined : s.defaultColumns[key]));
-  const columns = showFields ? (chosen ?? defaults ?? NO_COLUMNS) : NO_COLUMNS;
+  const columns = useTableColumns();
   const total = useAppStore((s) => s.browser.total);
   const version = useAppStore((s) => s.browser.version);
   const selected = useAppStore((s) => s.browser.selected);
@@ -62,22 +60,11 @@ export function MessageTable({
   const [first, setFirst] = useState(0);
   /** `first` as of the latest scroll event, ahead of React's render of it. */
   const firstNow = useRef(0);
-  const [viewHeight, setViewHeight] = useState(600);
+  const viewHeight = useViewHeight(ref);
   const lastTop = useRef(0);
   /** The scrollTop this component set last: its scroll event is not the person's. */
   const ownTop = useRef<number | null>(null);
   const geometry: Geometry = { total, viewHeight };
-
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const measure = () => setViewHeight(Math.max(ROW_HEIGHT, el.clientHeight - ROW_HEIGHT));
-    measure();
-    if (typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(measure);
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
 
   /** Shows `nextFirst` at the top and moves the scrollbar to match. */
   const placeFirst = (nextFirst: number, g: Geometry) => {
@@ -171,35 +158,50 @@ export function MessageTable({
       data-total={total}
       data-first={firstIndex}
     >
-      <div className="msg-header msg-grid" role="row">
-        {topics && <span>Topic</span>}
-        <span>Offset</span>
-        <span className="col-p">P</span>
-        <span>Timestamp</span>
-        <span>Level</span>
-        <span>Key</span>
-        {columns.map((name) => (
-          <span key={name} className="col-field">
-            <button
-              type="button"
-              className="col-head"
-              title={`Top values of ${name}`}
-              onClick={() => onFacet?.(name)}
-              data-testid={`col-${name}`}
-            >
-              {fieldLabel(name)}
-            </button>
-          </span>
-        ))}
-        <span>Value</span>
-        <span className="col-headers">Headers</span>
-      </div>
+      <TableHeader columns={columns} topics={topics} onFacet={onFacet} />
       <div style={{ height: spacerHeight(geometry) }}>
         <div className="msg-layer" style={{ height: viewHeight }}>
           {rows}
         </div>
       </div>
       {total === 0 && <p className="muted msg-empty">No messages in this view.</p>}
+    </div>
+  );
+}
+
+/** The table's header row; a field column's header shows that field's top values. */
+export function TableHeader({
+  columns,
+  topics = null,
+  onFacet,
+}: {
+  columns: readonly string[];
+  topics?: readonly string[] | null;
+  onFacet?: (field: string) => void;
+}) {
+  return (
+    <div className="msg-header msg-grid" role="row">
+      {topics && <span>Topic</span>}
+      <span>Offset</span>
+      <span className="col-p">P</span>
+      <span>Timestamp</span>
+      <span>Level</span>
+      <span>Key</span>
+      {columns.map((name) => (
+        <span key={name} className="col-field">
+          <button
+            type="button"
+            className="col-head"
+            title={`Top values of ${name}`}
+            onClick={() => onFacet?.(name)}
+            data-testid={`col-${name}`}
+          >
+            {fieldLabel(name)}
+          </button>
+        </span>
+      ))}
+      <span>Value</span>
+      <span className="col-headers">Headers</span>
     </div>
   );
 }
@@ -213,9 +215,15 @@ interface RowProps {
   topics: readonly string[] | null;
   onSelect: (index: number) => void;
   onOpen: (row: MessageRow) => void;
+  /** Marks what a search matched in the key, value and field cells. */
+  mark?: Marker;
 }
 
-const Row = memo(function Row({
+/** Text with what a search matched wrapped in <mark>. */
+export type Marker = (text: string) => ReactNode;
+const plain: Marker = (text) => text;
+
+export const Row = memo(function Row({
   index,
   row,
   top,
@@ -224,6 +232,7 @@ const Row = memo(function Row({
   topics,
   onSelect,
   onOpen,
+  mark = plain,
 }: RowProps) {
   const style = { transform: `translateY(${top}px)` };
   if (!row) {
@@ -259,10 +268,10 @@ const Row = memo(function Row({
       <span className="num col-p">{row.partition}</span>
       <span>{formatTime(row.timestamp)}</span>
       <span className={`level level-${level.toLowerCase()}`}>{level}</span>
-      <span className="mono">{row.key ? row.key.text : <em className="muted">null</em>}</span>
-      {columns.length > 0 && <FieldCells fields={fieldsOf(row)} columns={columns} />}
+      <span className="mono">{row.key ? mark(row.key.text) : <em className="muted">null</em>}</span>
+      {columns.length > 0 && <FieldCells fields={fieldsOf(row)} columns={columns} mark={mark} />}
       <span className="mono value">
-        {row.value ? oneLine(row.value.text) : <em className="muted">null</em>}
+        {row.value ? mark(oneLine(row.value.text)) : <em className="muted">null</em>}
       </span>
       <span className="muted col-headers">
         {row.headers.length
@@ -273,12 +282,20 @@ const Row = memo(function Row({
   );
 });
 
-function FieldCells({ fields, columns }: { fields: Fields; columns: readonly string[] }) {
+function FieldCells({
+  fields,
+  columns,
+  mark,
+}: {
+  fields: Fields;
+  columns: readonly string[];
+  mark: Marker;
+}) {
   return columns.map((name) => {
     const v = fields.get(name);
     return (
       <span key={name} className="mono field" title={v}>
-        {v === undefined ? '' : oneLine(v)}
+        {v === undefined ? '' : mark(oneLine(v))}
       </span>
     );
   });
@@ -286,11 +303,36 @@ function FieldCells({ fields, columns }: { fields: Fields; columns: readonly str
 
 const NO_COLUMNS: readonly string[] = [];
 
+/** The field columns the open view shows (none in Raw mode). */
+export function useTableColumns(): readonly string[] {
+  const key = useAppStore((s) => columnsKeyOf(s.browser));
+  const showFields = useAppStore((s) => s.showFields);
+  const chosen = useAppStore((s) => (key === null ? undefined : s.chosenColumns[key]));
+  const defaults = useAppStore((s) => (key === null ? undefined : s.defaultColumns[key]));
+  return showFields ? (chosen ?? defaults ?? NO_COLUMNS) : NO_COLUMNS;
+}
+
+/** The height a table has for rows (below its header), measured again as it resizes. */
+export function useViewHeight(ref: RefObject<HTMLDivElement | null>): number {
+  const [viewHeight, setViewHeight] = useState(600);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const measure = () => setViewHeight(Math.max(ROW_HEIGHT, el.clientHeight - ROW_HEIGHT));
+    measure();
+    if (typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [ref]);
+  return viewHeight;
+}
+
 /**
  * The grid's column tracks for the field columns in view: wide, and narrow (the table under
  * 720 px, where the partition and headers columns give way; see browser.css).
  */
-function templates(columns: readonly string[], withTopic: boolean): CSSProperties {
+export function templates(columns: readonly string[], withTopic = false): CSSProperties {
   const fields = columns.map(fieldTrack);
   // A timeline's rows start with their topic.
   const topic = withTopic ? ['minmax(64px, 120px)'] : [];

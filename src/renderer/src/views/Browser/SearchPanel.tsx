@@ -1,8 +1,8 @@
 import { memo, useEffect, useState, type FormEvent, type RefObject } from 'react';
-import type { MessageRow, ScanRange } from '../../../../common/api/messages';
+import type { ScanRange } from '../../../../common/api/messages';
 import { useAppStore } from '../../store';
-import { MAX_HITS, type SearchMode } from '../../store/slices/search';
-import { formatCount, formatTime, parseTimeInput, TIME_INPUT_HELP } from '../Topics/format';
+import type { SearchMode } from '../../store/slices/search';
+import { formatCount, parseTimeInput, TIME_INPUT_HELP } from '../Topics/format';
 
 const PLACEHOLDERS: Record<SearchMode, string> = {
   text: 'text in the value or key',
@@ -15,15 +15,14 @@ const PLACEHOLDERS: Record<SearchMode, string> = {
 type RangeKind = 'all' | 'offsets' | 'time';
 
 /**
- * Search over the open view's partitions, run by the main process: results stream in
- * while a progress bar shows messages scanned, rate and time left; Cancel stops it.
+ * Search over the open view's partitions, run by the main process: the hits stream into the
+ * message table (SearchTable) while a progress bar shows messages scanned, rate and time
+ * left; Cancel stops it.
  */
 export const SearchPanel = memo(function SearchPanel({
   inputRef,
-  onOpenHit,
 }: {
   inputRef: RefObject<HTMLInputElement | null>;
-  onOpenHit: (hit: MessageRow) => void;
 }) {
   const search = useAppStore((s) => s.search);
   const setForm = useAppStore((s) => s.setSearchForm);
@@ -170,36 +169,11 @@ export const SearchPanel = memo(function SearchPanel({
       {search.done && (
         <p className="muted" data-testid="search-done">
           {search.done.reason === 'limit'
-            ? `Stopped at the first ${formatCount(MAX_HITS)} matches.`
+            ? `Showing the first ${formatCount(search.hits.length)} matches; scrolling down the table finds more.`
             : search.done.reason === 'cancelled'
               ? 'Search cancelled.'
               : `Done: ${formatCount(search.done.matched)} found in ${formatCount(search.done.scanned)} messages, ${(search.done.elapsedMs / 1000).toFixed(1)} s.`}
         </p>
-      )}
-      {search.hits.length > 0 && (
-        <ol className="search-hits" data-testid="search-hits">
-          {search.hits.slice(0, 300).map((h) => (
-            <li key={`${h.partition}:${h.offset}`}>
-              <button
-                type="button"
-                className="link mono"
-                onClick={() => onOpenHit(h)}
-                data-testid="search-hit"
-                data-partition={h.partition}
-                data-offset={h.offset}
-              >
-                {h.partition}:{h.offset}
-              </button>{' '}
-              <span className="muted">{formatTime(h.timestamp)}</span>{' '}
-              <span className="mono">{h.value?.text.slice(0, 200) ?? 'null'}</span>
-            </li>
-          ))}
-          {search.hits.length > 300 && (
-            <li className="muted">
-              …and {search.hits.length - 300} more (narrow the search to see them)
-            </li>
-          )}
-        </ol>
       )}
     </section>
   );

@@ -1,0 +1,79 @@
+import type { StateCreator } from 'zustand';
+import type { MessageRow } from '../../../../common/api/messages';
+import type { AppState } from '../index';
+import { asPayload } from './errors';
+
+/** Messages shown before and after a hit in its context. */
+export const CONTEXT_ROWS = 20;
+
+export interface HitContext {
+  hit: MessageRow;
+  /** The messages around the hit in its partition, oldest first (empty while loading). */
+  rows: MessageRow[];
+  error: string | null;
+}
+
+/**
+ * What the message table shows while a search is active: its hits (the table as a filter of
+ * the view), the messages around one hit in its partition, or every message (as before the
+ * search, e.g. at a hit opened there). The hits' scroll position is kept so that "Back to hits" returns where the person
+ * was.
+ */
+export interface SearchViewSlice {
+  searchView: {
+    /** Hits, one hit's context, or every message (the search kept, one click away). */
+    show: 'hits' | 'context' | 'all';
+    context: HitContext | null;
+    /** The hits table's scroll position and selected hit, kept while context is shown. */
+    hitsScrollTop: number;
+    selectedHit: number | null;
+  };
+  selectHit(index: number | null): void;
+  keepHitsScroll(top: number): void;
+  /** Shows the CONTEXT_ROWS messages before and after `hit` in its partition. */
+  showContext(hit: MessageRow): Promise<void>;
+  backToHits(): void;
+  /** Shows every message of the view, the search kept for "Back to hits". */
+  showAllMessages(): void;
+}
+
+export const createSearchViewSlice: StateCreator<AppState, [], [], SearchViewSlice> = (
+  set,
+  get,
+) => {
+  const patch = (p: Partial<SearchViewSlice['searchView']>) =>
+    set((s) => ({ searchView: { ...s.searchView, ...p } }));
+  return {
+    searchView: { show: 'hits', context: null, hitsScrollTop: 0, selectedHit: null },
+    selectHit: (index) => patch({ selectedHit: index }),
+    keepHitsScroll: (top) => patch({ hitsScrollTop: top }),
+    backToHits: () => patch({ show: 'hits', context: null }),
+    showAllMessages: () => patch({ show: 'all', context: null }),
+
+    showContext: async (hit) => {
+      const topic = get().browser.topic;
+      if (!topic) return;
+      patch({ show: 'context', context: { hit, rows: [], error: null } });
+      const stillShown = () => get().searchView.context?.hit === hit;
+      try {
+        const partitions = [hit.partition];
+        const { index } = await get().api.call('messages.locate', {
+          topic,
+          partitions,
+          target: { kind: 'offset', partition: hit.partition, offset: hit.offset },
+        });
+        const start = Math.max(0, index - CONTEXT_ROWS);
+        const { rows } = await get().api.call('messages.window', {
+          topic,
+          partitions,
+          start,
+          count: index - start + CONTEXT_ROWS + 1,
+          previewBytes: 400,
+        });
+        if (stillShown()) patch({ context: { hit, rows, error: null } });
+      } catch (err) {
+        if (stillShown()) patch({ context: { hit, rows: [], error: asPayload(err).message } });
+      }
+    },
+  };
+};

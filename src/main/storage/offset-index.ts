@@ -25,8 +25,8 @@ export class OffsetIndex extends IndexFile<Int32Array> {
     return this.loadChecked(logSize);
   }
 
-  protected readEntry(buf: Buffer, pos: number): [number, number] {
-    return [buf.readInt32BE(pos), buf.readInt32BE(pos + 4)];
+  protected readKey(buf: Buffer, pos: number): number {
+    return buf.readInt32BE(pos);
   }
 
   protected problem(i: number, rel: number, pos: number, logSize: number): string | null {

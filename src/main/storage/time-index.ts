@@ -28,8 +28,8 @@ export class TimeIndex extends IndexFile<Float64Array> {
     return this.loadChecked(nextOffset);
   }
 
-  protected readEntry(buf: Buffer, pos: number): [number, number] {
-    return [readInt64(buf, pos), buf.readInt32BE(pos + 8)];
+  protected readKey(buf: Buffer, pos: number): number {
+    return readInt64(buf, pos);
   }
 
   protected problem(i: number, ts: number, rel: number, nextOffset: number): string | null {

@@ -14,6 +14,7 @@ export const topicNameSchema = z
   .refine((n) => n !== '.' && n !== '..', 'topic name cannot be "." or ".."');
 
 const nonNegativeInt = z.number().int().nonnegative();
+const sizeBytes = () => z.number().int().min(-1);
 
 export const partitionInfoSchema = z.object({
   partition: nonNegativeInt,
@@ -21,8 +22,9 @@ export const partitionInfoSchema = z.object({
   logEndOffset: nonNegativeInt,
   /** logEndOffset - logStartOffset (counts compacted-away offsets too, as Kafka UIs do). */
   messageCount: nonNegativeInt,
-  sizeBytes: nonNegativeInt,
-  /** Timestamp (ms) of the newest record, null when the partition is empty. */
+  /** Bytes on disk; -1 = not available (a remote cluster that does not say). */
+  sizeBytes: sizeBytes(),
+  /** Timestamp (ms) of the newest record, null when the partition is empty or it is not known. */
   lastTimestamp: z.number().nullable(),
   /** Broker id of the leader; -1 when there is none (offline). The local broker is node 0. */
   leader: z.number().int(),
@@ -42,7 +44,8 @@ export const topicSummarySchema = z.object({
   internal: z.boolean(),
   partitionCount: nonNegativeInt,
   messageCount: nonNegativeInt,
-  sizeBytes: nonNegativeInt,
+  /** Bytes on disk; -1 = not available (a remote cluster that does not say). */
+  sizeBytes: sizeBytes(),
   /** -1 = keep forever. */
   retentionMs: z.number(),
   /** -1 = unlimited. */

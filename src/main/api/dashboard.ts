@@ -27,7 +27,10 @@ export function createDashboardHandlers({
         .map((t) => ({
           topic: t.name,
           partitions: t.partitions.length,
-          sizeBytes: t.partitions.reduce((sum, p) => sum + p.sizeBytes, 0),
+          // -1 (not available) when any partition's size is unknown, as on a remote cluster.
+          sizeBytes: t.partitions.some((p) => p.sizeBytes < 0)
+            ? -1
+            : t.partitions.reduce((sum, p) => sum + p.sizeBytes, 0),
           messages: t.partitions.reduce((sum, p) => sum + (p.logEndOffset - p.logStartOffset), 0),
         }))
         .sort((a, b) => b.sizeBytes - a.sizeBytes || a.topic.localeCompare(b.topic)),

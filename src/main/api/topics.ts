@@ -23,11 +23,12 @@ export function createTopicsHandlers(deps: TopicsDeps): HandlersFor<typeof topic
       topics: await listSummaries(deps, includeInternal, filter),
     }),
     'topics.describe': async ({ topic }) =>
-      detail(await cluster.describeTopic(topic), historyOf(deps)),
+      detail(await cluster.describeTopic(topic), historyOf(deps), cluster.local !== undefined),
     'topics.create': async ({ name, partitions, configs }) =>
       detail(
         await cluster.createTopic(name, { partitions, configs: configs as never }),
         historyOf(deps),
+        cluster.local !== undefined,
       ),
     'topics.delete': async ({ name, confirm }) => {
       if (confirm !== name) {
@@ -85,6 +86,19 @@ function historyOf(deps: TopicsDeps): Map<string, number[]> {
   return out;
 }
 
+/** How many of the newest samples make "the last minute" of a rate (5 s apart by default). */
+const RATE_SAMPLES = 12;
+
+/**
+ * Messages per second: the broker's own figure for the embedded one; a remote cluster says
+ * none, so the mean of the last minute of the rates sampled from its end offsets.
+ */
+function rateOf(t: TopicDescription, history: number[] | undefined, local: boolean): number {
+  if (local || !history || history.length === 0) return t.messageRate;
+  const recent = history.slice(-RATE_SAMPLES);
+  return recent.reduce((a, b) => a + b, 0) / recent.length;
+}
+
 async function listSummaries(
   deps: TopicsDeps,
   includeInternal: boolean,
@@ -94,17 +108,22 @@ async function listSummaries(
   const needle = filter.toLowerCase();
   return (await deps.cluster.listTopics({ includeInternal }))
     .filter((t) => needle === '' || t.name.toLowerCase().includes(needle))
-    .map((t) => summary(t, history))
+    .map((t) => summary(t, history, deps.cluster.local !== undefined))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-function summary(t: TopicDescription, history: Map<string, number[]>): TopicSummary {
+function summary(
+  t: TopicDescription,
+  history: Map<string, number[]>,
+  local: boolean,
+): TopicSummary {
   let messageCount = 0;
   let sizeBytes = 0;
   let lastTimestamp: number | null = null;
   for (const p of t.partitions) {
     messageCount += p.logEndOffset - p.logStartOffset;
-    sizeBytes += p.sizeBytes;
+    // One partition of unknown size makes the topic's size unknown (-1, not available).
+    sizeBytes = sizeBytes < 0 || p.sizeBytes < 0 ? -1 : sizeBytes + p.sizeBytes;
     if (p.lastTimestamp !== null && (lastTimestamp === null || p.lastTimestamp > lastTimestamp)) {
       lastTimestamp = p.lastTimestamp;
     }
@@ -119,7 +138,7 @@ function summary(t: TopicDescription, history: Map<string, number[]>): TopicSumm
     sizeBytes,
     retentionMs: t.configs['retention.ms'],
     retentionBytes: t.configs['retention.bytes'],
-    messageRate: t.messageRate,
+    messageRate: rateOf(t, history.get(t.name), local),
     rateHistory: history.get(t.name) ?? [],
     lastTimestamp,
   };
@@ -135,9 +154,9 @@ function isOffline(p: { leader: number }): boolean {
   return p.leader < 0;
 }
 
-function detail(t: TopicDescription, history: Map<string, number[]>): TopicDetail {
+function detail(t: TopicDescription, history: Map<string, number[]>, local: boolean): TopicDetail {
   return {
-    ...summary(t, history),
+    ...summary(t, history, local),
     partitions: t.partitions.map((p) => ({
       partition: p.partition,
       logStartOffset: p.logStartOffset,

@@ -24,9 +24,10 @@ export const EARLIEST = -2n;
 /**
  * Describes topics of a remote cluster in the Cluster interface's terms: placement from
  * Metadata (leader, replicas, ISR), start and end offsets from ListOffsets, configs from
- * DescribeConfigs. Three requests for any number of topics. A remote cluster does not say how
- * big a partition is on disk or how fast it grows without more requests: `sizeBytes` is -1,
- * `lastTimestamp` null and `messageRate` 0.
+ * DescribeConfigs, each partition's newest timestamp from ListOffsets MAX_TIMESTAMP (KIP-734,
+ * Kafka 3.0+; null where the broker does not answer it). Four requests for any number of
+ * topics. How big a partition is on disk (`sizeBytes`) is -1, not available; how fast a
+ * topic grows (`messageRate` 0 here) the API takes from the offsets sampled over time.
  */
 export async function describeTopics(
   admin: Admin,
@@ -44,10 +45,11 @@ export async function describeTopics(
   // The client keeps no metadata of internal topics (__consumer_offsets): they are left out
   // rather than described without partitions.
   present = present.filter((n) => metadata.topics.get(n) !== undefined);
-  const [start, end, configs] = await Promise.all([
+  const [start, end, configs, newest] = await Promise.all([
     listOffsets(admin, metadata.topics, present, EARLIEST, cluster),
     listOffsets(admin, metadata.topics, present, LATEST, cluster),
     describeConfigs(admin, present, cluster),
+    newestTimestamps(admin, metadata.topics, present),
   ]);
   return present.map((name) => {
     const topic = metadata.topics.get(name)!;
@@ -56,7 +58,7 @@ export async function describeTopics(
       logStartOffset: start.get(`${name}:${partition}`) ?? 0,
       logEndOffset: end.get(`${name}:${partition}`) ?? 0,
       sizeBytes: -1,
-      lastTimestamp: null,
+      lastTimestamp: newest.get(`${name}:${partition}`) ?? null,
       leader: p.leader,
       replicas: p.replicas,
       isr: p.isr,
@@ -134,6 +136,40 @@ export async function listOffsets(
   );
   for (const t of listed)
     for (const p of t.partitions) out.set(`${t.name}:${p.partitionIndex}`, Number(p.offset));
+  return out;
+}
+
+/** ListOffsets' MAX_TIMESTAMP: the offset and timestamp of the newest record (KIP-734). */
+const MAX_TIMESTAMP = -3n;
+
+/**
+ * The newest record's timestamp of every partition, keyed `topic:partition`; empty when the
+ * broker refuses the query (older than Kafka 3.0), as the column is then not available.
+ */
+async function newestTimestamps(
+  admin: Admin,
+  topics: Map<string, { partitionsCount: number }>,
+  names: string[],
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (names.length === 0) return out;
+  try {
+    const listed = await admin.listOffsets({
+      topics: names.map((name) => ({
+        name,
+        partitions: Array.from({ length: topics.get(name)!.partitionsCount }, (_, i) => ({
+          partitionIndex: i,
+          timestamp: MAX_TIMESTAMP,
+        })),
+      })),
+    });
+    for (const t of listed)
+      for (const p of t.partitions)
+        if (p.offset >= 0n && p.timestamp >= 0n)
+          out.set(`${t.name}:${p.partitionIndex}`, Number(p.timestamp));
+  } catch {
+    // Not available from this broker: the timestamps stay unknown.
+  }
   return out;
 }
 

@@ -203,7 +203,7 @@ export function DashboardView() {
                 <div
                   style={{
                     height: 8,
-                    width: `${(100 * d.sizeBytes) / maxSize}%`,
+                    width: `${(100 * Math.max(0, d.sizeBytes)) / maxSize}%`,
                     background: 'var(--accent)',
                     borderRadius: 4,
                   }}

@@ -1,6 +1,8 @@
 /** Display helpers shared by the topics and browser views. */
 
+/** A size in bytes for people; -1 (a remote cluster that does not say) is "not available". */
 export function formatBytes(n: number): string {
+  if (n < 0) return 'not available';
   if (n < 1024) return `${n} B`;
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];
   let v = n / 1024;

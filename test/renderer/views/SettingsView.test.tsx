@@ -44,8 +44,37 @@ describe('the settings view', () => {
     expect(view.settings).toMatchObject({
       defaultRetentionMs: 3 * 86_400_000,
       theme: 'dark',
-      kafkaListener: { port: 19092 },
+      kafkaListener: { port: 19092, tls: null },
     });
+  });
+
+  it('saves the Kafka listener TLS files, and refuses a certificate without its key', async () => {
+    render(<SettingsView />);
+    const cert = (await screen.findByLabelText(
+      'TLS certificate (PEM)',
+      {},
+      { timeout: 10_000 },
+    )) as HTMLInputElement;
+    fireEvent.change(cert, { target: { value: '/etc/logdock/kafka.pem' } });
+    fireEvent.click(screen.getByTestId('settings-save'));
+    expect(screen.getByText('TLS: the certificate and its key go together')).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('TLS key (PEM)'), {
+      target: { value: '/etc/logdock/kafka.key' },
+    });
+    fireEvent.change(screen.getByLabelText('Client CA (PEM, optional)'), {
+      target: { value: '/etc/logdock/clients-ca.pem' },
+    });
+    fireEvent.click(screen.getByTestId('settings-save'));
+    await waitUntil(
+      async () => (await h.client.call('settings.get', {})).settings.kafkaListener.tls !== null,
+      'the TLS files saved',
+    );
+    expect((await h.client.call('settings.get', {})).settings.kafkaListener.tls).toEqual({
+      certFile: '/etc/logdock/kafka.pem',
+      keyFile: '/etc/logdock/kafka.key',
+      caFile: '/etc/logdock/clients-ca.pem',
+    });
+    expect(screen.getByTestId('settings-restart').textContent).toContain('Kafka listener');
   });
 });
 

@@ -11,6 +11,10 @@ interface Draft {
   listenerEnabled: boolean;
   host: string;
   port: string;
+  /** The listener's TLS files (all empty: plaintext). */
+  tlsCert: string;
+  tlsKey: string;
+  tlsCa: string;
   theme: Theme;
   retention: string;
   retentionBytes: string;
@@ -23,6 +27,8 @@ export function draftToPatch(d: Draft): { patch: SettingsPatch } | { error: stri
     return { error: 'Port: a number from 0 to 65535' };
   if (!/^[A-Za-z0-9.:-]+$/.test(d.host.trim()))
     return { error: 'Address: a host name or IP address' };
+  const tls = listenerTls(d);
+  if ('error' in tls) return tls;
   const retentionMs = parseDuration(d.retention);
   if (retentionMs === null) return { error: 'Default retention: e.g. 7d, 12h, 30m or forever' };
   const retentionBytes = parseBytes(d.retentionBytes);
@@ -31,12 +37,26 @@ export function draftToPatch(d: Draft): { patch: SettingsPatch } | { error: stri
   return {
     patch: {
       dataDir: d.dataDir.trim() === '' ? null : d.dataDir.trim(),
-      kafkaListener: { enabled: d.listenerEnabled, host: d.host.trim(), port },
+      kafkaListener: { enabled: d.listenerEnabled, host: d.host.trim(), port, tls: tls.tls },
       theme: d.theme,
       defaultRetentionMs: retentionMs,
       defaultRetentionBytes: retentionBytes,
     },
   };
+}
+
+/** The listener's TLS setting from the form: certificate and key together, CA only with them. */
+function listenerTls(
+  d: Draft,
+): { tls: NonNullable<SettingsPatch['kafkaListener']>['tls'] } | { error: string } {
+  const [certFile, keyFile, caFile] = [d.tlsCert.trim(), d.tlsKey.trim(), d.tlsCa.trim()];
+  if (certFile === '' && keyFile === '') {
+    if (caFile !== '') return { error: 'TLS: a client CA needs the certificate and key too' };
+    return { tls: null };
+  }
+  if (certFile === '' || keyFile === '')
+    return { error: 'TLS: the certificate and its key go together' };
+  return { tls: { certFile, keyFile, caFile: caFile === '' ? null : caFile } };
 }
 
 /**
@@ -70,6 +90,9 @@ export function SettingsView() {
       listenerEnabled: s.kafkaListener.enabled,
       host: s.kafkaListener.host,
       port: String(s.kafkaListener.port),
+      tlsCert: s.kafkaListener.tls?.certFile ?? '',
+      tlsKey: s.kafkaListener.tls?.keyFile ?? '',
+      tlsCa: s.kafkaListener.tls?.caFile ?? '',
       theme: s.theme,
       retention: formatDuration(s.defaultRetentionMs),
       retentionBytes:
@@ -141,6 +164,32 @@ export function SettingsView() {
             />
             <span />
             <ListenerNote active={view.activeKafkaListener} saved={view.settings.kafkaListener} />
+            <label htmlFor="set-tls-cert">TLS certificate (PEM)</label>
+            <input
+              id="set-tls-cert"
+              placeholder="empty: plaintext"
+              value={draft.tlsCert}
+              onChange={(e) => set('tlsCert')(e.target.value)}
+            />
+            <label htmlFor="set-tls-key">TLS key (PEM)</label>
+            <input
+              id="set-tls-key"
+              value={draft.tlsKey}
+              onChange={(e) => set('tlsKey')(e.target.value)}
+            />
+            <label htmlFor="set-tls-ca">Client CA (PEM, optional)</label>
+            <input
+              id="set-tls-ca"
+              value={draft.tlsCa}
+              onChange={(e) => set('tlsCa')(e.target.value)}
+            />
+            <span />
+            <span className="ops-note">
+              With a certificate and key, clients connect with <code>security.protocol=SSL</code>{' '}
+              (or <code>SASL_SSL</code>); with a client CA they must present a certificate it
+              signed. Files are checked at the next start; a wrong one is named in the log and the
+              listener stays off.
+            </span>
             <label htmlFor="set-theme">Theme</label>
             <select
               id="set-theme"

@@ -98,6 +98,32 @@ describe('storage health in the API and the frame', () => {
     expect(broker.storageHealth().corrupt).toEqual([]);
   });
 
+  it('shows partitions recovering in the background after a crash, with progress, until they are done', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'logdock-health-'));
+    const first = await openBroker({ dataDir: dir, scrub: false });
+    await first.createTopic('app', { partitions: 3 });
+    for (let p = 0; p < 3; p++)
+      await first.send([{ topic: 'app', partition: p, key: null, value: Buffer.from('x') }]);
+    await first.close();
+    // What a crash leaves: no clean-shutdown markers.
+    for (let p = 0; p < 3; p++) await fs.rm(join(dir, `app-${p}`, '.clean-shutdown'));
+    broker = await openBroker({ dataDir: dir, scrub: false, recoveryDelayMs: 300 });
+    connect(broker);
+    render(<StorageBanner />);
+    const banner = await waitUntil(
+      () => screen.queryByTestId('storage-recovering'),
+      'the recovery banner',
+    );
+    expect(banner.textContent).toMatch(/of 3 partitions checked/);
+    expect(banner.textContent).toContain('app-');
+    await waitUntil(
+      () => screen.queryByTestId('storage-recovering') === null,
+      'the banner to go once recovered',
+    );
+    expect(broker.storageHealth().recovery).toBeNull();
+    expect(broker.offsetsOf('app', 2).logEndOffset).toBe(1);
+  });
+
   it('tells that writes are refused while the disk is full, and that they resume by themselves', () => {
     useAppStore.setState({
       storageHealth: {

@@ -2,7 +2,8 @@ import { useEffect } from 'react';
 import { useAppStore } from '../store';
 
 /**
- * A banner across the frame while the storage needs attention: writes refused for a full
+ * A banner across the frame while the storage needs attention: partitions still recovering
+ * in the background after an unclean shutdown (with progress), writes refused for a full
  * disk (they resume by themselves when space returns), or corrupt batches found by a
  * reader or the background scrub (each named by partition, file, position and offsets in
  * the tooltip and in Logdock's log).
@@ -13,9 +14,22 @@ export function StorageBanner() {
   const health = useAppStore((s) => s.storageHealth);
   useEffect(() => (status === 'open' ? watch() : undefined), [status, watch]);
   if (!health) return null;
-  const { diskFull, corrupt } = health;
+  const { diskFull, corrupt, recovery } = health;
   return (
     <>
+      {recovery && (
+        <div
+          className="storage-banner"
+          role="status"
+          data-testid="storage-recovering"
+          title={recovery.pending.join('\n')}
+        >
+          Recovering after an unclean shutdown: {recovery.done} of {recovery.total} partitions
+          checked. Those still recovering ({describe(recovery.pending.map(partitionOf))}
+          {recovery.total - recovery.done > recovery.pending.length ? ', …' : ''}) answer once done;
+          everything else works now.
+        </div>
+      )}
       {diskFull && (
         <div className="storage-banner" role="alert" data-testid="disk-full">
           The disk is full: Logdock refuses new messages until space is freed, then resumes by
@@ -42,6 +56,12 @@ export function StorageBanner() {
       )}
     </>
   );
+}
+
+/** `topic-partition` as the banner's describe() takes it. */
+function partitionOf(name: string): { topic: string; partition: number } {
+  const at = name.lastIndexOf('-');
+  return { topic: name.slice(0, at), partition: Number(name.slice(at + 1)) };
 }
 
 function describe(corrupt: { topic: string; partition: number }[]): string {

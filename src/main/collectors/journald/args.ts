@@ -8,15 +8,21 @@ import type { JournaldSourceConfig } from '../../../common/collectors/config';
 /**
  * `cursor`: the last entry already stored (read after it). Without one, `startAt` decides:
  * the beginning for journal files and directories, the end for the system journal.
+ * `follow: false` reads what there is and exits (catching up, see journald-source.ts).
  */
-export function journalctlArgs(config: JournaldSourceConfig, cursor: string | null): string[] {
-  const args = ['--output=export', '--no-pager', '--quiet', '--follow'];
+export function journalctlArgs(
+  config: JournaldSourceConfig,
+  cursor: string | null,
+  follow = true,
+): string[] {
+  const args = ['--output=export', '--no-pager', '--quiet'];
+  if (follow) args.push('--follow');
   if (config.directory) args.push(`--directory=${config.directory}`);
   for (const f of config.files) args.push(`--file=${f}`);
   for (const u of config.units) args.push(`--unit=${u}`);
   if (config.priority !== undefined) args.push(`--priority=${config.priority}`);
   // With --follow, journalctl 252 shows the last 10 entries instead of those after the
-  // cursor unless --no-tail is given too.
+  // cursor unless --no-tail is given too (harmless without --follow).
   if (cursor) args.push('--no-tail', `--after-cursor=${cursor}`);
   else args.push(startAt(config) === 'beginning' ? '--no-tail' : '--lines=0');
   args.push(...config.matches);

@@ -41,6 +41,19 @@ export interface BuiltEntry {
 
 const LEVEL_HEADERS = SEVERITIES.map((s) => fixedHeader(H.level, s));
 
+/** `journal.<FIELD>` per field name, built once: a journal has a few dozen field names. */
+const headerKeys = new Map<string, string>();
+const MAX_CACHED_KEYS = 4096;
+
+function headerKey(name: string): string {
+  let key = headerKeys.get(name);
+  if (key === undefined) {
+    key = `journal.${name}`;
+    if (headerKeys.size < MAX_CACHED_KEYS) headerKeys.set(name, key);
+  }
+  return key;
+}
+
 /** @throws JournalEntryError when the entry has no cursor. */
 export function entryRecord(entry: ExportEntry, ctx: EntryContext): BuiltEntry {
   let cursor: string | undefined;
@@ -87,7 +100,7 @@ export function entryRecord(entry: ExportEntry, ctx: EntryContext): BuiltEntry {
   } else {
     value = message ?? Buffer.alloc(0);
     for (const f of entry) {
-      if (!OWN_FIELDS.has(f.name)) headers.push({ key: `journal.${f.name}`, value: f.value });
+      if (!OWN_FIELDS.has(f.name)) headers.push({ key: headerKey(f.name), value: f.value });
     }
   }
   const key = unit ?? identifier ?? null;

@@ -49,7 +49,7 @@ export async function describeTopics(
     listOffsets(admin, metadata.topics, present, EARLIEST, cluster),
     listOffsets(admin, metadata.topics, present, LATEST, cluster),
     describeConfigs(admin, present, cluster),
-    newestTimestamps(admin, metadata.topics, present),
+    newestTimestamps(admin, metadata.topics, present, cluster),
   ]);
   return present.map((name) => {
     const topic = metadata.topics.get(name)!;
@@ -106,6 +106,8 @@ async function existing(admin: Admin, names: string[], cluster: string): Promise
   return names.filter((n) => all.has(n));
 }
 
+type PartitionMetadata = Map<string, { partitionsCount: number; partitions: { leader: number }[] }>;
+
 /**
  * Offsets of every partition of `names` at `timestamp` (LATEST, EARLIEST or a time), keyed
  * `topic:partition`. Partitions without a leader (offline) are not asked about (nobody can
@@ -113,12 +115,49 @@ async function existing(admin: Admin, names: string[], cluster: string): Promise
  */
 export async function listOffsets(
   admin: Admin,
-  topics: Map<string, { partitionsCount: number; partitions: { leader: number }[] }>,
+  topics: PartitionMetadata,
   names: string[],
   timestamp: bigint,
   cluster: string,
 ): Promise<Map<string, number>> {
   const out = new Map<string, number>();
+  for (const [key, p] of await listedOffsets(admin, topics, names, timestamp, cluster))
+    out.set(key, Number(p.offset));
+  return out;
+}
+
+/** ListOffsets' MAX_TIMESTAMP: the offset and timestamp of the newest record (KIP-734). */
+const MAX_TIMESTAMP = -3n;
+
+/**
+ * The newest record's timestamp of every partition with a leader, keyed `topic:partition`;
+ * empty when the broker refuses the query (older than Kafka 3.0): not available then.
+ */
+async function newestTimestamps(
+  admin: Admin,
+  topics: PartitionMetadata,
+  names: string[],
+  cluster: string,
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  try {
+    for (const [key, p] of await listedOffsets(admin, topics, names, MAX_TIMESTAMP, cluster))
+      if (p.offset >= 0n && p.timestamp >= 0n) out.set(key, Number(p.timestamp));
+  } catch {
+    // Not available from this broker: the timestamps stay unknown.
+  }
+  return out;
+}
+
+/** ListOffsets of the partitions of `names` that have a leader, keyed `topic:partition`. */
+async function listedOffsets(
+  admin: Admin,
+  topics: PartitionMetadata,
+  names: string[],
+  timestamp: bigint,
+  cluster: string,
+): Promise<Map<string, { offset: bigint; timestamp: bigint }>> {
+  const out = new Map<string, { offset: bigint; timestamp: bigint }>();
   if (names.length === 0) return out;
   const listed = await kafkaCall(`list offsets on ${cluster}`, () =>
     admin.listOffsets({
@@ -134,42 +173,7 @@ export async function listOffsets(
       })),
     }),
   );
-  for (const t of listed)
-    for (const p of t.partitions) out.set(`${t.name}:${p.partitionIndex}`, Number(p.offset));
-  return out;
-}
-
-/** ListOffsets' MAX_TIMESTAMP: the offset and timestamp of the newest record (KIP-734). */
-const MAX_TIMESTAMP = -3n;
-
-/**
- * The newest record's timestamp of every partition, keyed `topic:partition`; empty when the
- * broker refuses the query (older than Kafka 3.0), as the column is then not available.
- */
-async function newestTimestamps(
-  admin: Admin,
-  topics: Map<string, { partitionsCount: number }>,
-  names: string[],
-): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  if (names.length === 0) return out;
-  try {
-    const listed = await admin.listOffsets({
-      topics: names.map((name) => ({
-        name,
-        partitions: Array.from({ length: topics.get(name)!.partitionsCount }, (_, i) => ({
-          partitionIndex: i,
-          timestamp: MAX_TIMESTAMP,
-        })),
-      })),
-    });
-    for (const t of listed)
-      for (const p of t.partitions)
-        if (p.offset >= 0n && p.timestamp >= 0n)
-          out.set(`${t.name}:${p.partitionIndex}`, Number(p.timestamp));
-  } catch {
-    // Not available from this broker: the timestamps stay unknown.
-  }
+  for (const t of listed) for (const p of t.partitions) out.set(`${t.name}:${p.partitionIndex}`, p);
   return out;
 }
 

@@ -11,7 +11,9 @@
  *  4. the main process's search scan rate over the whole topic (a needle that is not
  *     there, so every message is scanned), and in the same run `grep -c` over the same
  *     messages written one per line to a text file, as the reference.
+ *  5. the timeline (ui-timeline.ts): three topics written by kcat, merged, seek by time.
  * The data is generated once into bench-data/ui-<n>/ and reused by later runs.
+ * BENCH_UI_PART=topic or =timeline runs only that part.
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
@@ -20,6 +22,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { openBroker } from '../src/main/broker';
 import { ROOT, startApp, waitFor, type RunningApp } from '../test/e2e/harness';
+import { runTimeline } from './ui-timeline';
 
 const quick = process.env.BENCH_QUICK === '1';
 export const COUNT = Number(process.env.LOGDOCK_BENCH_MESSAGES ?? (quick ? 200_000 : 10_000_000));
@@ -212,6 +215,12 @@ function printProfile(profile: CpuProfile): void {
 }
 
 export async function run(): Promise<void> {
+  const part = process.env.BENCH_UI_PART;
+  if (part !== 'timeline') await runTopic();
+  if (part !== 'topic') await runTimeline();
+}
+
+async function runTopic(): Promise<void> {
   const dir = join(ROOT, 'bench-data', `ui-${COUNT}`);
   const textFile = join(ROOT, 'bench-data', `ui-${COUNT}.txt`);
   await mkdir(join(ROOT, 'bench-data'), { recursive: true });

@@ -6,6 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useAppStore } from '../../../src/renderer/src/store';
 import { CollectorsView } from '../../../src/renderer/src/views/Collectors/CollectorsView';
 import {
+  configToDraft,
+  draftToConfig,
   emptySourceDraft,
   validateConfig,
   validateDraft,
@@ -15,6 +17,7 @@ import {
   processDraftToConfig,
 } from '../../../src/renderer/src/views/Collectors/processSourceDraft';
 import { COMMAND_PRESETS } from '../../../src/common/collectors/presets';
+import { fileSourceSchema } from '../../../src/common/collectors/config';
 import { openOpsHarness, type OpsHarness } from '../../main/api/ops-harness';
 import { waitUntil } from '../wait';
 import { writeJournal } from '../../main/collectors/journald/journal-writer';
@@ -145,6 +148,22 @@ describe('the collectors view', () => {
     expect('errors' in regex && regex.errors['parser.pattern']).toMatch(
       /invalid regular expression/,
     );
+  });
+
+  it('keeps a file source’s event-time choice and zone through the form, and checks the zone', () => {
+    const config = fileSourceSchema.parse({
+      type: 'file',
+      id: 'f',
+      topic: 't',
+      include: ['/x/*.log'],
+      timeFromLine: false,
+      timezone: 'Europe/Paris',
+    });
+    const draft = configToDraft(config);
+    expect(draft).toMatchObject({ timeFromLine: false, timezone: 'Europe/Paris' });
+    expect(draftToConfig(draft)).toMatchObject({ timeFromLine: false, timezone: 'Europe/Paris' });
+    const bad = validateDraft({ ...draft, timezone: 'Mars/Base' });
+    expect('errors' in bad && bad.errors.timezone).toMatch(/unknown time zone/);
   });
 
   it('adds a command source that collects its output as JSON, then edits its arguments', async () => {

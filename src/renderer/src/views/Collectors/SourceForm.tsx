@@ -139,6 +139,20 @@ export function SourceForm({
           <option value="beginning">the beginning of existing files</option>
           <option value="end">the end (only new lines)</option>
         </select>
+        <label htmlFor="src-time">Event time from the line</label>
+        <input
+          id="src-time"
+          type="checkbox"
+          checked={draft.timeFromLine}
+          onChange={(e) => set('timeFromLine', e.target.checked)}
+        />
+        <label htmlFor="src-timezone">Zone of times without one</label>
+        <input
+          id="src-timezone"
+          value={draft.timezone}
+          onChange={(e) => set('timezone', e.target.value)}
+        />
+        {err('timezone')}
       </div>
       <SourceFormActions form={form} editing={editing} onDone={onDone} />
       <SourcePreview empty="No file matches these globs yet; the source will pick files up as they appear." />

@@ -37,6 +37,9 @@ export interface SourceDraft {
   key: 'none' | 'path' | 'field';
   keyField: string;
   startAt: 'beginning' | 'end';
+  /** The record's time is the event time found in the line (else the ingestion time). */
+  timeFromLine: boolean;
+  timezone: string;
 }
 
 export const emptySourceDraft = (): SourceDraft => ({
@@ -51,6 +54,8 @@ export const emptySourceDraft = (): SourceDraft => ({
   key: 'none',
   keyField: '',
   startAt: 'beginning',
+  timeFromLine: true,
+  timezone: 'local',
 });
 
 export const lines = (s: string) =>
@@ -83,6 +88,8 @@ export function draftToConfig(d: SourceDraft): SourceConfigInput {
     ...(multiline ? { multiline } : {}),
     key: d.key === 'field' ? { type: 'field', field: d.keyField.trim() } : { type: d.key },
     startAt: d.startAt,
+    timeFromLine: d.timeFromLine,
+    timezone: d.timezone.trim(),
   };
 }
 
@@ -128,6 +135,8 @@ export function configToDraft(c: FileSourceConfig): SourceDraft {
     key: c.key.type,
     keyField: c.key.type === 'field' ? c.key.field : '',
     startAt: c.startAt,
+    timeFromLine: c.timeFromLine,
+    timezone: c.timezone,
   };
 }
 

@@ -38,6 +38,7 @@ import { readVarlong, varlongSize, writeInt64, writeVarlong, type Cursor } from 
 /** The header every forwarded record carries. */
 export const SHIP_HEADER = 'logdock.ship';
 const SHIP_HEADER_KEY = Buffer.from(SHIP_HEADER);
+const DIGITS = /^\d{1,16}$/;
 
 export interface OutBatch {
   /** A whole RecordBatch v2, producer fields unset (see stampProducer). */
@@ -114,13 +115,12 @@ export function parseShipHeader(
   origin: string,
 ): { partition: number; offset: number } | null {
   if (!value) return null;
-  const text = value.toString('latin1');
-  const parts = text.split('/');
+  const parts = value.toString('latin1').split('/');
   if (parts.length !== 3 || parts[0] !== origin) return null;
+  if (!DIGITS.test(parts[1]) || !DIGITS.test(parts[2])) return null;
   const partition = Number(parts[1]);
   const offset = Number(parts[2]);
-  if (!Number.isSafeInteger(partition) || partition < 0) return null;
-  if (!Number.isSafeInteger(offset) || offset < 0) return null;
+  if (!Number.isSafeInteger(offset)) return null;
   return { partition, offset };
 }
 

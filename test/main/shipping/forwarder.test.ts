@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Broker } from '../../../src/main/broker';
@@ -162,5 +162,30 @@ describe('Forwarder', () => {
     const local = await contents(cluster, 'app');
     const remote = await contents(far, 'app-remote');
     expect(remote.map(({ ship: _, ...r }) => r)).toEqual(local);
+  });
+
+  it('maps three local partitions onto a two-partition remote topic (p mod 2) and resumes past a garbage checkpoint', async () => {
+    const remote = await fixture.start();
+    await remote.broker.createTopic('app-remote', { partitions: 2 });
+    const { cluster, dir } = await localBroker();
+    await cluster.createTopic('app', { partitions: 3 });
+    await produce(cluster, 0, 3000);
+    const first = forwarder(cluster, remote, dir);
+    await waitFor(async () => (await remoteCount(remote, 'app-remote')) === 3000, 'first part');
+    await first.close();
+    await writeFile(join(dir, 'ship-app.json'), '{"version":1,"topic":"app",\u0000 garbage');
+    await produce(cluster, 3000, 900);
+    forwarder(cluster, remote, dir);
+    await waitFor(async () => (await remoteCount(remote, 'app-remote')) === 3900, 'second part');
+    const far = await contents(new LocalCluster(remote.broker), 'app-remote');
+    // Local partition p's records, in order, are in remote partition p mod 2.
+    const local = await contents(cluster, 'app');
+    for (const p of [0, 1, 2]) {
+      const mine = far.filter((r) => r.ship?.startsWith(`test-origin/${p}/`));
+      expect(new Set(mine.map((r) => r.partition))).toEqual(new Set([p % 2]));
+      expect(mine.map((r) => r.value)).toEqual(
+        local.filter((r) => r.partition === p).map((r) => r.value),
+      );
+    }
   });
 });

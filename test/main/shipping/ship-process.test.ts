@@ -17,7 +17,7 @@ import { waitFor } from '../../wait';
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const undo of cleanups.splice(0).reverse()) await undo().catch(() => undefined);
-});
+}, 180_000);
 
 async function tempDir(prefix: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));

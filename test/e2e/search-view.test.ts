@@ -172,6 +172,74 @@ describe('search, facets and the histogram over a whole view', () => {
     await page().getByTestId('msg-table').waitFor();
   });
 
+  it('opens a search from a link, saves it by name and opens it from the palette and #/search/<name>', async () => {
+    // A link with a search, a partition and a time window runs it on opening.
+    await open(`#/topics/svc-logs?partitions=1&q=${encodeURIComponent('TIMEOUT')}&from=0`);
+    const table = page().getByTestId('hits-table');
+    await waitFor(
+      async () => (await page().getByTestId('hits-status').textContent()) === '15 hits',
+      '15 hits',
+    );
+    expect(await page().getByTestId('search-input').inputValue()).toBe('TIMEOUT');
+    expect(await table.getByTestId('msg-row').first().getAttribute('data-partition')).toBe('1');
+    // The address follows a search typed in the box (a link to share).
+    await page().getByTestId('search-mode').selectOption('filter');
+    await page().getByTestId('search-input').fill('level == "error"');
+    await waitFor(async () => !(await page().getByTestId('search-go').isDisabled()), 'accepted');
+    await page().getByTestId('search-go').click();
+    await waitFor(
+      async () => (await page().evaluate(() => location.hash)).includes('mode=filter'),
+      'the search in the address',
+    );
+    expect(await page().evaluate(() => decodeURIComponent(location.hash))).toContain(
+      'q=level == "error"',
+    );
+    // Saved by name (validated by the main process): a bad name is refused, a good one kept.
+    await page().getByTestId('save-search').click();
+    await page().getByTestId('save-search-name').fill('bad/name');
+    await page().getByTestId('save-search-name').press('Enter');
+    await page().getByTestId('save-search-error').waitFor();
+    await page().getByTestId('save-search-name').fill('p1 errors');
+    await page().getByTestId('save-search-name').press('Enter');
+    await page().getByTestId('search-saved').waitFor();
+    const saved = (await app.api.call('settings.get', {})).settings.savedSearches;
+    expect(saved).toEqual([
+      {
+        name: 'p1 errors',
+        topic: 'svc-logs',
+        partitions: [1],
+        query: { filter: 'level == "error"', caseSensitive: false },
+        range: { kind: 'all' },
+      },
+    ]);
+    // Recent queries are offered in the search box.
+    expect(
+      await page()
+        .locator('#search-history option')
+        .evaluateAll((els) => els.map((el) => (el as HTMLOptionElement).value)),
+    ).toEqual(['level == "error"', 'TIMEOUT', 'timeout', 'worker', 'WORKER', 'service == "api"']);
+    await page().getByTestId('clear-search').click();
+    await waitFor(
+      async () => !(await page().evaluate(() => location.hash)).includes('q='),
+      'the search out of the address',
+    );
+    // From the palette
+    await open('#/topics/svc-logs');
+    await page().keyboard.press('Control+k');
+    await page().getByTestId('palette-input').fill('p1 err');
+    await page().getByTestId('palette-input').press('Enter');
+    await waitFor(async () => (await table.getAttribute('data-total')) === '300', '300 error hits');
+    expect(await page().getByTestId('search-input').inputValue()).toBe('level == "error"');
+    // From its address
+    await open('#/topics/svc-logs');
+    await page().evaluate(() => (location.hash = '#/search/p1%20errors'));
+    await waitFor(async () => (await table.getAttribute('data-total')) === '300', 'from the link');
+    expect(await page().evaluate(() => location.hash)).toMatch(/[?&]partitions?=1&/);
+    await screenshots('search-saved');
+    await page().evaluate(() => (location.hash = '#/search/nothing-here'));
+    await page().getByTestId('saved-search-missing').waitFor();
+  });
+
   it('counts the histogram over the partitions picked only', async () => {
     await open('#/topics/svc-logs?partitions=1');
     await timelineCounted(false, PER_PARTITION);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { savedSearchesSchema } from './saved-search';
 import { request, subscription } from './define';
 
 // Requests and subscriptions of the application settings, persisted in
@@ -67,6 +68,8 @@ export const appSettingsSchema = z.object({
       ),
     })
     .default(BROKER_DEFAULTS),
+  /** Named searches (query, partitions, time range) the palette and `#/search/<name>` open. */
+  savedSearches: savedSearchesSchema.default([]),
 });
 
 /** What a caller may change: any subset of the fields, nested objects in part. */
@@ -97,6 +100,8 @@ export const settingsPatchSchema = z
       })
       .partial()
       .strict(),
+    /** The whole list, replacing the saved one. */
+    savedSearches: savedSearchesSchema,
   })
   .partial()
   .strict();

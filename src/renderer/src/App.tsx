@@ -23,6 +23,7 @@ import { Toasts } from './components/ui/Toasts';
 import { BrowserView } from './views/Browser/BrowserView';
 import { TimelineView } from './views/Timeline/TimelineView';
 import { TopicsView } from './views/Topics/TopicsView';
+import { SavedSearchOpener } from './views/Browser/SavedSearchOpener';
 
 /**
  * The view for a route. Each section's view lives in `views/<Area>/` and replaces its
@@ -50,6 +51,8 @@ function renderView(route: Route): ReactNode {
       return <TopicSettingsView topic={route.topic} />;
     case 'replay':
       return <ReplayView key={route.topic ?? ''} topic={route.topic} />;
+    case 'savedSearch':
+      return <SavedSearchOpener name={route.name} />;
     case 'notFound':
       return <SectionPlaceholder title="Not found" detail={`No page at #${route.path}.`} />;
   }

@@ -1,12 +1,14 @@
 import { useMemo, useSyncExternalStore } from 'react';
 import { clusterNameSchema, LOCAL_CLUSTER } from '../../common/api/clusters';
+import { searchLinkOf, searchLinkParams, type SearchLink } from './search-link';
 
 /**
  * The app's routes, kept in the URL hash so that they work the same from `file://` in
  * Electron and over HTTP in headless mode:
  *   #/dashboard  #/topics  #/topics/<name>?[partitions=0,2&]partition=&offset=[&merged=1]
  *   #/timeline?topics=a,b,c[&t=<ms>][&at=<topic>:<partition>:<offset>]
- *   #/groups  #/groups/<id>  #/collectors  #/settings
+ *   #/groups  #/groups/<id>  #/collectors  #/settings  #/search/<saved search name>
+ * A topic route may carry a search (`q=`, `mode=`, `cs=`, `from=`, `to=`; search-link.ts).
  * In a topic route, `partition`/`offset` are the selected message. Which partitions the view
  * shows: `partitions=0,2` (several, merged by time), else `merged=1` (all), else `partition`
  * alone (that one — the form of older links), else all. See `viewPartitionsOf`. A timeline
@@ -32,6 +34,8 @@ type RouteBody =
       merged?: boolean;
       /** The partitions shown, when several but not all (sorted, no repeats). */
       partitions?: number[];
+      /** A search to run on opening (search-link.ts). */
+      search?: SearchLink;
     }
   | {
       view: 'timeline';
@@ -48,6 +52,8 @@ type RouteBody =
   | { view: 'settings' }
   | { view: 'topicSettings'; topic: string }
   | { view: 'replay'; topic?: string }
+  /** A saved search by name: opens its topic with the search (`#/search/<name>`). */
+  | { view: 'savedSearch'; name: string }
   | { view: 'notFound'; path: string };
 
 /** The navigation sections; every route belongs to one. */
@@ -100,9 +106,11 @@ function parseLocalHash(hash: string): RouteBody {
         ...optionalInt('offset', params.get('offset')),
         ...(params.get('merged') === '1' ? { merged: true } : {}),
         ...optionalIntList('partitions', params.get('partitions')),
+        ...searchLinkOf(params),
       };
     }
     if (head === 'timeline' && !id) return timelineOf(params);
+    if (head === 'search' && id) return { view: 'savedSearch', name: id };
     if (head === 'groups') return id ? { view: 'group', groupId: id } : { view: 'groups' };
     if (head === 'replay' && !id) {
       const topic = params.get('topic');
@@ -139,6 +147,7 @@ function bodyHref(route: RouteBody): string {
       if (route.partition !== undefined) params.push(`partition=${route.partition}`);
       if (route.offset !== undefined) params.push(`offset=${route.offset}`);
       if (route.merged) params.push('merged=1');
+      params.push(...searchLinkParams(route.search));
       const query = params.join('&');
       return `#/topics/${encodeURIComponent(route.topic)}${query ? '?' + query : ''}`;
     }
@@ -148,6 +157,8 @@ function bodyHref(route: RouteBody): string {
       return `#/groups/${encodeURIComponent(route.groupId)}`;
     case 'topicSettings':
       return `#/topics/${encodeURIComponent(route.topic)}/settings`;
+    case 'savedSearch':
+      return `#/search/${encodeURIComponent(route.name)}`;
     case 'replay':
       return route.topic ? `#/replay?topic=${encodeURIComponent(route.topic)}` : '#/replay';
     case 'notFound':
@@ -219,6 +230,7 @@ export function sectionOf(route: Route): Section | null {
     case 'topic':
     case 'topicSettings':
     case 'timeline':
+    case 'savedSearch':
       return 'topics';
     case 'group':
       return 'groups';

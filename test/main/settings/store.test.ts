@@ -81,6 +81,30 @@ describe('SettingsStore', () => {
     expect(view.activeDataDir).toBe(dir);
   });
 
+  it('keeps named saved searches, refusing bad names, repeated names and bad queries', async () => {
+    const store = await open();
+    const search = {
+      name: 'billing errors',
+      topic: 'billing',
+      partitions: [0, 2],
+      query: { filter: 'level == "error"' },
+      range: { kind: 'time', from: 1000, to: null },
+    };
+    await store.update({ savedSearches: [search] });
+    expect((await open()).get().savedSearches).toEqual([
+      { ...search, query: { filter: 'level == "error"', caseSensitive: false } },
+    ]);
+    const refused = async (savedSearches: unknown) =>
+      (await store.update({ savedSearches }).catch((e: unknown) => e)) as LogdockError;
+    expect((await refused([{ ...search, name: 'a/b' }])).message).toMatch(/name of 1 to 80/);
+    expect((await refused([search, search])).message).toMatch(/same name/);
+    expect((await refused([{ ...search, query: { nope: 1 } }])).code).toBe('INVALID_ARGUMENT');
+    expect(
+      (await refused([{ ...search, range: { kind: 'offsets', from: 0, to: null } }])).message,
+    ).toMatch(/whole topic or a time window/);
+    expect(store.get().savedSearches).toHaveLength(1);
+  });
+
   it('refuses a malformed patch with the field named and writes nothing', async () => {
     const store = await open();
     const err = await store.update({ kafkaListener: { port: 70000 } }).catch((e: unknown) => e);

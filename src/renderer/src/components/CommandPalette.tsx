@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { SeekTarget } from '../../../common/api/messages';
 import { navigate } from '../router';
+import { savedSearchesOf } from '../store/slices/saved-searches';
+import { routeOfSavedSearch } from '../views/Browser/SavedSearchOpener';
 import { useAppStore } from '../store';
 import { parseTimeInput } from '../views/Topics/format';
 import { timelineTopicsFor } from '../views/Timeline/palette';
@@ -30,6 +32,9 @@ export function CommandPalette() {
   const viewPartitions = useAppStore((s) => s.browser.partitions);
   const topicPartitions = useAppStore((s) => s.browser.topicPartitions);
   const seek = useAppStore((s) => s.seek);
+  const savedSearches = useAppStore(savedSearchesOf);
+  const settingsLoaded = useAppStore((s) => s.settings.view !== null);
+  const loadSettings = useAppStore((s) => s.loadSettings);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -44,6 +49,10 @@ export function CommandPalette() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
+  // Saved searches are in the settings, loaded once the palette is first opened.
+  useEffect(() => {
+    if (open && !settingsLoaded) void loadSettings();
+  }, [open, settingsLoaded, loadSettings]);
   // The topic list stays live only while the palette is open.
   useEffect(() => (open ? watchTopics() : undefined), [open, watchTopics]);
   useEffect(() => {
@@ -109,6 +118,17 @@ export function CommandPalette() {
         },
       });
     const needle = s.toLowerCase();
+    for (const saved of savedSearches) {
+      if (needle && !saved.name.toLowerCase().includes(needle)) continue;
+      out.push({
+        id: `search:${saved.name}`,
+        label: `Saved search ${saved.name} (${saved.topic})`,
+        run: () => {
+          close();
+          navigate(routeOfSavedSearch(saved));
+        },
+      });
+    }
     for (const t of topics) {
       if (out.length >= 12) break;
       if (needle && !t.name.toLowerCase().includes(needle)) continue;
@@ -122,7 +142,16 @@ export function CommandPalette() {
       });
     }
     return out;
-  }, [text, topics, currentTopic, timelineTopics, viewPartitions, topicPartitions, seek]);
+  }, [
+    text,
+    topics,
+    currentTopic,
+    timelineTopics,
+    viewPartitions,
+    topicPartitions,
+    seek,
+    savedSearches,
+  ]);
 
   if (!open) return null;
   const onKeyDown = (e: React.KeyboardEvent) => {

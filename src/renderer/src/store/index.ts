@@ -11,6 +11,7 @@ import { createReplaySlice, type ReplaySlice } from './slices/replay';
 import { createSettingsSlice, type SettingsSlice } from './slices/settings';
 import { createShippingSlice, type ShippingSlice } from './slices/shipping';
 import { createBrowserSlice, type BrowserSlice } from './slices/browser';
+import { createSavedSearchesSlice, type SavedSearchesSlice } from './slices/saved-searches';
 import { createSearchSlice, type SearchSlice } from './slices/search';
 import { createSearchViewSlice, type SearchViewSlice } from './slices/search-view';
 import { createStorageSlice, type StorageSlice } from './slices/storage';
@@ -40,6 +41,7 @@ export type AppState = AppSlice &
   FacetsSlice &
   TimelineSlice &
   SearchSlice &
+  SavedSearchesSlice &
   SearchViewSlice &
   StorageSlice &
   ToastsSlice;
@@ -60,6 +62,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createFacetsSlice(...a),
   ...createTimelineSlice(...a),
   ...createSearchSlice(...a),
+  ...createSavedSearchesSlice(...a),
   ...createSearchViewSlice(...a),
   ...createStorageSlice(...a),
   ...createToastsSlice(...a),

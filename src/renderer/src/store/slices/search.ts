@@ -245,6 +245,7 @@ export const createSearchSlice: StateCreator<AppState, [], [], SearchSlice> = (s
         active: { query, range },
       });
       set({ searchView: { show: 'hits', context: null, hitsScrollTop: 0, selectedHit: null } });
+      get().rememberQuery(get().search.form.input);
       run({ query, range }, maxResults, []);
     },
 

@@ -22,6 +22,7 @@ import { MessageTable } from './MessageTable';
 import { PartitionPicker } from './PartitionPicker';
 import { ProduceDialog } from './ProduceDialog';
 import { SearchPanel } from './SearchPanel';
+import { SearchLinkSync } from './SearchLinkSync';
 import { SearchTable } from './SearchTable';
 import { SeekBar } from './SeekBar';
 import { useBrowserKeys } from './use-browser-keys';
@@ -136,6 +137,7 @@ export function BrowserView({ route }: { route: TopicRoute }) {
       </div>
       <AddressSync route={route} partitions={partitions} lastWritten={lastWritten} />
       <DetailSync />
+      <SearchLinkSync route={route} lastWritten={lastWritten} />
       <BrowserTimeline />
       {facet && <FacetPanel key={facet} field={facet} onClose={() => setFacet(null)} />}
       <SearchPanel inputRef={searchRef} />
@@ -180,7 +182,9 @@ function AddressSync({
     if (selected === null) return;
     const row = rowAt(selected);
     if (!row) return;
-    const next = topicRoute(route.topic, partitions, row);
+    const at = topicRoute(route.topic, partitions, row);
+    // The search in the address stays while the selection moves (SearchLinkSync).
+    const next = route.search ? { ...at, search: route.search } : at;
     const href = hrefFor(next);
     if (href === lastWritten.current || href === hrefFor(route)) return;
     lastWritten.current = href;

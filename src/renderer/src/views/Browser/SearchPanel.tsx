@@ -1,6 +1,7 @@
 import { memo, useEffect, useState, type FormEvent, type RefObject } from 'react';
 import type { ScanRange } from '../../../../common/api/messages';
 import { useAppStore } from '../../store';
+import { SaveSearch } from './SaveSearch';
 import type { SearchMode } from '../../store/slices/search';
 import { formatCount, parseTimeInput, TIME_INPUT_HELP } from '../Topics/format';
 
@@ -29,6 +30,8 @@ export const SearchPanel = memo(function SearchPanel({
   const checkSearch = useAppStore((s) => s.checkSearch);
   const startSearch = useAppStore((s) => s.startSearch);
   const cancelSearch = useAppStore((s) => s.cancelSearch);
+  /** Recent queries, offered as the search box's suggestions. */
+  const history = useAppStore((s) => s.searchHistory);
   const [rangeKind, setRangeKind] = useState<RangeKind>('all');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -76,7 +79,13 @@ export const SearchPanel = memo(function SearchPanel({
           aria-label="Search (/)"
           aria-invalid={!!search.problem}
           data-testid="search-input"
+          list="search-history"
         />
+        <datalist id="search-history">
+          {history.map((q) => (
+            <option key={q} value={q} />
+          ))}
+        </datalist>
         {form.mode === 'header' && (
           <input
             value={form.headerValue}
@@ -166,6 +175,7 @@ export const SearchPanel = memo(function SearchPanel({
           </span>
         </div>
       )}
+      <SaveSearch />
       {search.done && (
         <p className="muted" data-testid="search-done">
           {search.done.reason === 'limit'

@@ -15,7 +15,9 @@ export function MessageDetailPanel() {
   const loadFull = useAppStore((s) => s.loadFullValue);
   const loadHex = useAppStore((s) => s.loadHex);
   const [tab, setTab] = useState<Tab>('pretty');
-  const [copied, setCopied] = useState<string | null>(null);
+  const toast = useAppStore((s) => s.toast);
+  /** A timeline's rows come from several topics: the panel names the message's. */
+  const inTimeline = useAppStore((s) => s.browser.topics !== null);
   const data = detail?.data ?? null;
 
   useEffect(() => {
@@ -42,9 +44,9 @@ export function MessageDetailPanel() {
     const text = JSON.stringify(copyShape(data, parsed), null, 2);
     try {
       await navigator.clipboard.writeText(text);
-      setCopied('Copied as JSON.');
+      toast('Copied as JSON.', 'ok');
     } catch {
-      setCopied('The clipboard is not available here; select the raw text instead.');
+      toast('The clipboard is not available here; select the raw text instead.', 'danger');
     }
   };
 
@@ -57,8 +59,9 @@ export function MessageDetailPanel() {
       aria-label="Message detail"
     >
       <header className="msg-detail-head">
-        <strong>
-          Partition {detail.partition}, offset {detail.offset}
+        <strong data-testid="detail-title">
+          {inTimeline ? `${detail.topic}, partition` : 'Partition'} {detail.partition}, offset{' '}
+          {detail.offset}
         </strong>
         <button type="button" onClick={copy} disabled={!data} data-testid="detail-copy">
           Copy as JSON
@@ -72,7 +75,6 @@ export function MessageDetailPanel() {
           ✕
         </button>
       </header>
-      {copied && <p className="muted">{copied}</p>}
       {detail.loading && <p className="muted">Loading…</p>}
       {detail.error && (
         <p className="inline-error" role="alert" data-testid="detail-error">

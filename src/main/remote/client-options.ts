@@ -3,6 +3,7 @@ import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { SASLOptions } from '@platformatic/kafka';
 import type { ClusterInput } from '../../common/api/clusters';
 import { LogdockError } from '../../common/errors';
+import { guardClientErrors } from './client-guard';
 
 /** What every @platformatic/kafka client of a remote cluster is built with. */
 export interface RemoteClientOptions {
@@ -22,6 +23,7 @@ export async function clientOptions(
   cluster: ClusterInput,
   clientId = 'logdock',
 ): Promise<RemoteClientOptions> {
+  guardClientErrors(); // every client is made with these options: see client-guard.ts
   const { security } = cluster;
   const options: RemoteClientOptions = { clientId, bootstrapBrokers: cluster.bootstrapServers };
   if ('tls' in security) {

@@ -15,7 +15,7 @@ import { keyFileCipher, SecretStore, type SecretCipher } from './remote/secrets'
 import { ReplayManager } from './replay/manager';
 import { ShipManager } from './shipping/manager';
 import { compileQuery } from './search/query';
-import { sharedWorkerPool } from './workers/pool';
+import { closeSharedWorkerPool, sharedWorkerPool } from './workers/pool';
 import { loadSettings, SettingsStore } from './settings/store';
 import type { AppSettings } from '../common/api/settings';
 
@@ -200,6 +200,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     if (options.collectors !== false) await collectors.start();
     // The search threads load their code once the app is up, not on the first search
     // (tests start them only when they search: each thread costs a second of CPU there).
+    closers.push({ name: 'search threads', close: () => closeSharedWorkerPool() });
     if (mode !== 'test') setTimeout(() => sharedWorkerPool().warm(), 1000).unref();
 
     const shipping = new ShipManager({ local: cluster, clusters, dataDir, logger });

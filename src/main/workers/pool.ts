@@ -159,8 +159,18 @@ export class WorkerPool {
 
 let shared: WorkerPool | null = null;
 
-/** The process's pool, started on first use and sized to the machine. */
+/** The process's pool, started on first use (again after closeSharedWorkerPool) and sized to the machine. */
 export function sharedWorkerPool(): WorkerPool {
   shared ??= new WorkerPool();
   return shared;
+}
+
+/**
+ * Stops the process's pool, as the app shuts down: its threads' message ports would
+ * otherwise keep a `logdock serve` that has stopped everything else from exiting.
+ */
+export async function closeSharedWorkerPool(): Promise<void> {
+  const pool = shared;
+  shared = null;
+  await pool?.close();
 }

@@ -178,8 +178,14 @@ function AddressSync({
   const selected = useAppStore((s) => s.browser.selected);
   const version = useAppStore((s) => s.browser.version);
   const rowAt = useAppStore((s) => s.rowAt);
+  // Until the parent has opened the address's view, the store still holds the previous
+  // one, whose selected row must not be written over the new address.
+  const viewKey = JSON.stringify(partitions);
+  const open = useAppStore(
+    (s) => s.browser.topic === route.topic && JSON.stringify(s.browser.partitions) === viewKey,
+  );
   useEffect(() => {
-    if (selected === null) return;
+    if (selected === null || !open) return;
     const row = rowAt(selected);
     if (!row) return;
     const at = topicRoute(route.topic, partitions, row);
@@ -189,6 +195,6 @@ function AddressSync({
     if (href === lastWritten.current || href === hrefFor(route)) return;
     lastWritten.current = href;
     replaceRoute(next);
-  }, [selected, version, rowAt, route, partitions, lastWritten]);
+  }, [selected, open, version, rowAt, route, partitions, lastWritten]);
   return null;
 }

@@ -9,6 +9,7 @@ import {
   type ProcessType,
 } from './processSourceDraft';
 import { PARSERS, type ParserChoice } from './sourceDraft';
+import { ChoiceSelect, FormField } from './FormParts';
 import { SourceFormActions } from './SourceFormActions';
 import { SourcePreview } from './SourcePreview';
 import { useSourceForm } from './useSourceForm';
@@ -30,16 +31,15 @@ export function ProcessSourceForm({
   const form = useSourceForm(initial, processDraftToConfig, editing, onDone);
   const { draft, setDraft, set, errors } = form;
 
-  const field = (key: string, label: string, input: ReactNode, ...more: string[]) => {
-    const message = [key, ...more].map((k) => errors[k]).find(Boolean);
-    return (
-      <>
-        <label htmlFor={`proc-${key}`}>{label}</label>
-        {input}
-        {message && <span className="field-error">{message}</span>}
-      </>
-    );
-  };
+  const field = (key: string, label: string, input: ReactNode, ...more: string[]) => (
+    <FormField
+      id={`proc-${key}`}
+      label={label}
+      error={[key, ...more].map((k) => errors[k]).find(Boolean)}
+    >
+      {input}
+    </FormField>
+  );
   type TextKey =
     | 'id'
     | 'topic'
@@ -79,17 +79,12 @@ export function ProcessSourceForm({
           field(
             'type',
             'Kind',
-            <select
+            <ChoiceSelect
               id="proc-type"
               value={draft.type}
-              onChange={(e) => setDraft(emptyProcessDraft(e.target.value as ProcessType))}
-            >
-              {PROCESS_TYPES.map(([value, label]) => (
-                <option key={value} value={value}>
-                  {label}
-                </option>
-              ))}
-            </select>,
+              choices={PROCESS_TYPES}
+              onChange={(type: ProcessType) => setDraft(emptyProcessDraft(type))}
+            />,
           )}
         {!editing &&
           draft.type === 'command' &&
@@ -136,17 +131,12 @@ export function ProcessSourceForm({
             {field(
               'parser',
               'Parser',
-              <select
+              <ChoiceSelect
                 id="proc-parser"
                 value={draft.parser}
-                onChange={(e) => set('parser', e.target.value as ParserChoice)}
-              >
-                {PARSERS.map(([value, label]) => (
-                  <option key={value} value={value}>
-                    {label}
-                  </option>
-                ))}
-              </select>,
+                choices={PARSERS}
+                onChange={(parser: ParserChoice) => set('parser', parser)}
+              />,
             )}
             {draft.parser === 'regex' &&
               field('regex', 'Pattern (named groups)', text('regex'), 'parser.pattern')}

@@ -6,6 +6,7 @@ import {
   type ServiceDraft,
   type ServiceType,
 } from './serviceSourceDraft';
+import { ChoiceSelect, FormField } from './FormParts';
 import { SourceFormActions } from './SourceFormActions';
 import { SourcePreview } from './SourcePreview';
 import { useSourceForm } from './useSourceForm';
@@ -28,11 +29,9 @@ export function ServiceSourceForm({
   const { draft, setDraft, set, errors } = form;
 
   const field = (key: keyof ServiceDraft, label: string, input: ReactNode) => (
-    <>
-      <label htmlFor={`svc-${key}`}>{label}</label>
+    <FormField id={`svc-${key}`} label={label} error={errors[key]}>
       {input}
-      {errors[key] && <span className="field-error">{errors[key]}</span>}
-    </>
+    </FormField>
   );
   const text = (key: 'id' | 'topic' | 'directory' | 'host' | 'port' | 'priority', hint = '') => (
     <input
@@ -79,17 +78,12 @@ export function ServiceSourceForm({
           field(
             'type',
             'Kind',
-            <select
+            <ChoiceSelect
               id="svc-type"
               value={draft.type}
-              onChange={(e) => setDraft(emptyServiceDraft(e.target.value as ServiceType))}
-            >
-              {SERVICE_TYPES.map(([value, label]) => (
-                <option key={value} value={value}>
-                  {label}
-                </option>
-              ))}
-            </select>,
+              choices={SERVICE_TYPES}
+              onChange={(type: ServiceType) => setDraft(emptyServiceDraft(type))}
+            />,
           )}
         {field('id', 'Name (id)', text('id'))}
         {field('topic', 'Topic', text('topic'))}

@@ -1,6 +1,7 @@
 import { SourceFormActions } from './SourceFormActions';
 import { SourcePreview } from './SourcePreview';
 import { useSourceForm } from './useSourceForm';
+import { ChoiceSelect } from './FormParts';
 import {
   MULTILINE,
   PARSERS,
@@ -62,17 +63,12 @@ export function SourceForm({
         <input id="src-topic" value={draft.topic} onChange={(e) => set('topic', e.target.value)} />
         {err('topic')}
         <label htmlFor="src-parser">Parser</label>
-        <select
+        <ChoiceSelect
           id="src-parser"
           value={draft.parser}
-          onChange={(e) => set('parser', e.target.value as ParserChoice)}
-        >
-          {PARSERS.map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
+          choices={PARSERS}
+          onChange={(parser: ParserChoice) => set('parser', parser)}
+        />
         {draft.parser === 'regex' && (
           <>
             <label htmlFor="src-regex">Pattern</label>

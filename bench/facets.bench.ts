@@ -7,14 +7,12 @@
  * lines, best of 3 each. Then the same with a filter (the facet over a search's hits).
  */
 import { spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiClient, SubParamsOf } from '../src/common/api/contract';
-import { openBroker } from '../src/main/broker';
 import { best } from './fixtures/best';
+import { fillTopic } from './fixtures/fill-topic';
 import { openWebSocketApi } from './fixtures/ws-api';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -32,35 +30,6 @@ const line = (i: number) =>
     status: i % 50 === 0 ? 500 : 200,
     latency_ms: i % 400,
   });
-
-async function fill(dataDir: string, textFile: string): Promise<void> {
-  const broker = await openBroker({ dataDir });
-  const out = createWriteStream(textFile);
-  try {
-    await broker.createTopic(TOPIC, { partitions: 1 });
-    for (let i = 0; i < N; i += 5000) {
-      const records = [];
-      let text = '';
-      for (let j = i; j < Math.min(N, i + 5000); j++) {
-        const l = line(j);
-        records.push({
-          topic: TOPIC,
-          partition: 0,
-          timestamp: T0 + j,
-          key: null,
-          value: Buffer.from(l),
-        });
-        text += l + '\n';
-      }
-      await broker.send(records);
-      if (!out.write(text)) await once(out, 'drain');
-    }
-  } finally {
-    out.end();
-    await once(out, 'finish');
-    await broker.close();
-  }
-}
 
 function facet(api: ApiClient, params: SubParamsOf<'messages.aggregate'>) {
   return new Promise<{ ms: number; top: string; counted: number }>((resolve, reject) => {
@@ -100,7 +69,7 @@ export async function run(): Promise<void> {
   const dataDir = join(dir, 'data');
   const textFile = join(dir, 'lines.jsonl');
   try {
-    await fill(dataDir, textFile);
+    await fillTopic({ dataDir, textFile, topic: TOPIC, count: N, line, timestamp: (i) => T0 + i });
     const { api, close } = await openWebSocketApi(dataDir, dir);
     try {
       console.log(

@@ -8,16 +8,14 @@
  * pre-filter does not read, shows the engine alone on every line.
  */
 import { spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiClient } from '../src/common/api/contract';
 import type { SearchQuery } from '../src/common/api/messages';
-import { openBroker } from '../src/main/broker';
 import { sharedWorkerPool } from '../src/main/workers/pool';
 import { best } from './fixtures/best';
+import { fillTopic } from './fixtures/fill-topic';
 import { openWebSocketApi } from './fixtures/ws-api';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -26,28 +24,6 @@ const TOPIC = 'search-bench';
 
 const line = (i: number) =>
   `2026-05-01T10:00:00.${String(i % 1000).padStart(3, '0')}Z INFO req=${i} user=u${i % 997} GET /api/items/${i % 5000} 200 ${i % 400}ms`;
-
-async function fill(dataDir: string, textFile: string): Promise<void> {
-  const broker = await openBroker({ dataDir });
-  const out = createWriteStream(textFile);
-  try {
-    await broker.createTopic(TOPIC, { partitions: 1 });
-    for (let i = 0; i < N; i += 5000) {
-      const records = [];
-      let text = '';
-      for (let j = i; j < Math.min(N, i + 5000); j++) {
-        records.push({ topic: TOPIC, partition: 0, key: null, value: Buffer.from(line(j)) });
-        text += line(j) + '\n';
-      }
-      await broker.send(records);
-      if (!out.write(text)) await once(out, 'drain');
-    }
-  } finally {
-    out.end();
-    await once(out, 'finish');
-    await broker.close();
-  }
-}
 
 function search(api: ApiClient, query: SearchQuery) {
   return new Promise<{ ms: number; hits: number }>((resolve, reject) => {
@@ -80,7 +56,7 @@ export async function run(): Promise<void> {
   const dataDir = join(dir, 'data');
   const textFile = join(dir, 'lines.txt');
   try {
-    await fill(dataDir, textFile);
+    await fillTopic({ dataDir, textFile, topic: TOPIC, count: N, line });
     const { api, close } = await openWebSocketApi(dataDir, dir);
     try {
       sharedWorkerPool().warm(); // as `logdock serve` does a second after start

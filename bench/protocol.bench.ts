@@ -51,8 +51,17 @@ function rate(records: number, ms: number): string {
   return `${Math.round(perSec).toLocaleString('en-US')} records/s, ${mb.toFixed(1)} MB/s (${records} records in ${ms.toFixed(0)} ms)`;
 }
 
-/** kcat arguments that produce every line of `file` into `topic` in large batches. */
-export function kcatProduceArgs(bootstrap: string, topic: string, file: string, acks: '1' | 'all') {
+/**
+ * kcat arguments that produce every line of `file` into `topic` in large batches;
+ * `idempotent` turns on librdkafka's idempotent producer.
+ */
+export function kcatProduceArgs(
+  bootstrap: string,
+  topic: string,
+  file: string,
+  acks: '1' | 'all',
+  { idempotent = false }: { idempotent?: boolean } = {},
+) {
   return [
     '-b',
     bootstrap,
@@ -63,6 +72,7 @@ export function kcatProduceArgs(bootstrap: string, topic: string, file: string, 
     file,
     '-X',
     `acks=${acks}`,
+    ...(idempotent ? ['-X', 'enable.idempotence=true'] : []),
     '-X',
     'linger.ms=5',
     '-X',

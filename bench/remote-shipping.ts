@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { RemoteCluster } from '../src/main/remote/cluster';
 import { serveArgs, stopLogdock } from '../test/main/cli/commands/serve-process';
 import { serveWithKafka, type ServedLogdock } from '../test/main/shipping/serve-kafka';
+import { kcatProduceArgs } from './protocol.bench';
 
 const LINES = process.env.BENCH_QUICK ? 200_000 : 1_000_000;
 
@@ -33,11 +34,13 @@ export async function shippingBench(): Promise<void> {
     const far = await serve(serveArgs(join(root, 'remote')));
     const localDir = join(root, 'local');
     const filler = await serve(serveArgs(localDir));
-    const filled = await kcat(kcatProduce(filler.bootstrap, 'app', file, '1'));
+    const filled = await kcat(kcatProduceArgs(filler.bootstrap, 'app', file, '1'));
     if (filled.code !== 0) throw new Error(`kcat could not fill the local topic: ${filled.stderr}`);
     await stopLogdock(filler.run);
 
-    const peer = await kcat(kcatProduce(far.bootstrap, 'kcat-peer', file, 'all'));
+    const peer = await kcat(
+      kcatProduceArgs(far.bootstrap, 'kcat-peer', file, 'all', { idempotent: true }),
+    );
     const shipper = await serve([
       ...serveArgs(localDir),
       '--ship',
@@ -100,28 +103,6 @@ async function writeLines(path: string, n: number): Promise<void> {
   }
   out.end();
   await once(out, 'finish');
-}
-
-function kcatProduce(bootstrap: string, topic: string, file: string, acks: '1' | 'all') {
-  return [
-    '-b',
-    bootstrap,
-    '-P',
-    '-t',
-    topic,
-    '-l',
-    file,
-    '-X',
-    `acks=${acks}`,
-    '-X',
-    `enable.idempotence=${acks === 'all'}`,
-    '-X',
-    'linger.ms=5',
-    '-X',
-    'batch.num.messages=10000',
-    '-X',
-    'queue.buffering.max.messages=1000000',
-  ];
 }
 
 function kcat(args: string[]): Promise<{ code: number | null; ms: number; stderr: string }> {

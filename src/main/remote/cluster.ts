@@ -579,8 +579,8 @@ export class RemoteCluster implements Cluster {
     const metadata = await topicMetadata(this.admin, names, this.name);
     const present = names.filter((n) => metadata.topics.get(n) !== undefined);
     const [start, end] = await Promise.all([
-      listOffsets(this.admin, metadata.topics, present, -2n, this.name),
-      listOffsets(this.admin, metadata.topics, present, -1n, this.name),
+      listOffsets(this.admin, metadata, present, -2n, this.name),
+      listOffsets(this.admin, metadata, present, -1n, this.name),
     ]);
     return {
       start,

@@ -46,10 +46,10 @@ export async function describeTopics(
   // rather than described without partitions.
   present = present.filter((n) => metadata.topics.get(n) !== undefined);
   const [start, end, configs, newest] = await Promise.all([
-    listOffsets(admin, metadata.topics, present, EARLIEST, cluster),
-    listOffsets(admin, metadata.topics, present, LATEST, cluster),
+    listOffsets(admin, metadata, present, EARLIEST, cluster),
+    listOffsets(admin, metadata, present, LATEST, cluster),
     describeConfigs(admin, present, cluster),
-    newestTimestamps(admin, metadata.topics, present, cluster),
+    newestTimestamps(admin, metadata, present, cluster),
   ]);
   return present.map((name) => {
     const topic = metadata.topics.get(name)!;
@@ -106,7 +106,11 @@ async function existing(admin: Admin, names: string[], cluster: string): Promise
   return names.filter((n) => all.has(n));
 }
 
-type PartitionMetadata = Map<string, { partitionsCount: number; partitions: { leader: number }[] }>;
+/** What offsets are asked from: each topic's partitions with their leaders, and the brokers known. */
+type PartitionMetadata = {
+  topics: Map<string, { partitionsCount: number; partitions: { leader: number }[] }>;
+  brokers: Map<number, unknown>;
+};
 
 /**
  * Offsets of every partition of `names` at `timestamp` (LATEST, EARLIEST or a time), keyed
@@ -115,13 +119,13 @@ type PartitionMetadata = Map<string, { partitionsCount: number; partitions: { le
  */
 export async function listOffsets(
   admin: Admin,
-  topics: PartitionMetadata,
+  metadata: PartitionMetadata,
   names: string[],
   timestamp: bigint,
   cluster: string,
 ): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  for (const [key, p] of await listedOffsets(admin, topics, names, timestamp, cluster))
+  for (const [key, p] of await listedOffsets(admin, metadata, names, timestamp, cluster))
     out.set(key, Number(p.offset));
   return out;
 }
@@ -135,13 +139,13 @@ const MAX_TIMESTAMP = -3n;
  */
 async function newestTimestamps(
   admin: Admin,
-  topics: PartitionMetadata,
+  metadata: PartitionMetadata,
   names: string[],
   cluster: string,
 ): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   try {
-    for (const [key, p] of await listedOffsets(admin, topics, names, MAX_TIMESTAMP, cluster))
+    for (const [key, p] of await listedOffsets(admin, metadata, names, MAX_TIMESTAMP, cluster))
       if (p.offset >= 0n && p.timestamp >= 0n) out.set(key, Number(p.timestamp));
   } catch {
     // Not available from this broker: the timestamps stay unknown.
@@ -149,10 +153,14 @@ async function newestTimestamps(
   return out;
 }
 
-/** ListOffsets of the partitions of `names` that have a leader, keyed `topic:partition`. */
+/**
+ * ListOffsets of the partitions of `names` whose leader is a broker the metadata lists, keyed
+ * `topic:partition`. A leader missing from the broker list (one just went down or joined)
+ * counts as none: @platformatic/kafka 1.35 would fail the whole request with a TypeError.
+ */
 async function listedOffsets(
   admin: Admin,
-  topics: PartitionMetadata,
+  metadata: PartitionMetadata,
   names: string[],
   timestamp: bigint,
   cluster: string,
@@ -164,12 +172,16 @@ async function listedOffsets(
       topics: names.map((name) => ({
         name,
         partitions: Array.from(
-          { length: topics.get(name)!.partitionsCount },
+          { length: metadata.topics.get(name)!.partitionsCount },
           (_, partitionIndex) => ({
             partitionIndex,
             timestamp,
           }),
-        ).filter((p) => (topics.get(name)!.partitions[p.partitionIndex]?.leader ?? -1) >= 0),
+        ).filter((p) =>
+          metadata.brokers.has(
+            metadata.topics.get(name)!.partitions[p.partitionIndex]?.leader ?? -1,
+          ),
+        ),
       })),
     }),
   );

@@ -148,9 +148,13 @@ describe('Forwarder', () => {
       () => `the first records on the remote (forwarder ${JSON.stringify(f.snapshot())})`,
     );
 
-    const oldLeader = (await far.describeTopic('app-remote')).partitions[0].leader;
+    // The mock elects no new leader by itself: every partition the old leader led moves first
+    // (which ones it leads besides partition 0 depends on the mock's placement).
+    const before = (await far.describeTopic('app-remote')).partitions;
+    const oldLeader = before[0].leader;
     const newLeader = oldLeader === 3 ? 1 : oldLeader + 1;
-    await mock.command(`leader app-remote 0 ${newLeader}`);
+    for (const p of before.filter((q) => q.leader === oldLeader))
+      await mock.command(`leader app-remote ${p.partition} ${newLeader}`);
     await mock.command(`down ${oldLeader}`);
     await produce(cluster, 3000, 3000);
     await waitFor(

@@ -12,7 +12,6 @@
  * The batches made are idempotent-producer batches without their producer fields yet: the
  * sender stamps producer id, epoch and sequence (`stampProducer`) just before sending.
  */
-import { crc32c } from '@node-rs/crc32';
 import { decompress } from '../storage/compression';
 import {
   BASE_OFFSET_OFFSET,
@@ -25,7 +24,7 @@ import {
   MAX_TIMESTAMP_OFFSET,
   PARTITION_LEADER_EPOCH_OFFSET,
   RECORD_COUNT_OFFSET,
-  CRC_OFFSET,
+  writeBatchCrc,
   ATTRIBUTES_OFFSET,
   iterateBatches,
   LOG_OVERHEAD,
@@ -106,7 +105,7 @@ export function stampProducer(
   writeInt64(batch, PRODUCER_ID_OFFSET, producerId);
   batch.writeInt16BE(epoch, PRODUCER_EPOCH_OFFSET);
   batch.writeInt32BE(sequence, BASE_SEQUENCE_OFFSET);
-  batch.writeUInt32BE(crc32c(batch.subarray(ATTRIBUTES_OFFSET)) >>> 0, CRC_OFFSET);
+  writeBatchCrc(batch, 0);
 }
 
 /** Parses a `logdock.ship` header value; null when it is not one of `origin`'s. */

@@ -118,8 +118,14 @@ describe('several topics on one timeline', () => {
   });
 
   it("shows another topic's message in the detail panel", async () => {
-    const apiRow = page().locator('[data-testid="msg-row"][data-topic="api"]').first();
+    // Rows are recycled as the table settles: name the row by its index, not its DOM place.
+    const index = await page()
+      .locator('[data-testid="msg-row"][data-topic="api"]')
+      .first()
+      .getAttribute('data-index');
+    const apiRow = page().locator(`[data-testid="msg-row"][data-index="${index}"]`);
     const offset = await apiRow.getAttribute('data-offset');
+    expect(await apiRow.getAttribute('data-topic')).toBe('api');
     await apiRow.dblclick();
     await page().getByTestId('detail-tab-raw').click();
     const detail = page().getByTestId('detail-raw');

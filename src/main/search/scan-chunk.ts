@@ -79,11 +79,37 @@ export function scanChunk(p: ScanChunkParams): {
   result: ScanChunkResult;
   transfer: ArrayBuffer[];
 } {
+  const found: { record: StoredRecord; at: number }[] = [];
+  const counts = walkChunk(p, (record, at) => {
+    found.push({ record, at });
+    return found.length < p.limit;
+  });
+  const { matches, data } = pack(found);
+  const result: ScanChunkResult = { matches, data, ...counts, raw: p.raw };
+  return { result, transfer: [p.raw.buffer as ArrayBuffer, data.buffer as ArrayBuffer] };
+}
+
+/** How a walk over one read came out (see walkChunk). */
+export interface ChunkWalk {
+  scanned: number;
+  bytes: number;
+  /** The match callback said stop (a limit) before the end of the read. */
+  truncated: boolean;
+}
+
+/**
+ * Tests the records of one read against the query, calling `onMatch` for each match in
+ * offset order with how many records were scanned up to it; it returns false to stop.
+ * Shared by the scan (which copies the matches back) and the count (which counts them
+ * here, in the worker, see count-chunk.ts).
+ */
+export function walkChunk(
+  p: Omit<ScanChunkParams, 'limit'>,
+  onMatch: (record: StoredRecord, at: number) => boolean,
+): ChunkWalk {
   const { matcher, batchFilter, locate } = compile(p.query);
   const raw = Buffer.from(p.raw.buffer, p.raw.byteOffset, p.raw.byteLength);
-  const found: { record: StoredRecord; at: number }[] = [];
-  const counts = { scanned: 0, bytes: 0 };
-  let truncated = false;
+  const counts = { scanned: 0, bytes: 0, truncated: false };
   batches: for (const { header, position, size } of iterateBatches(raw)) {
     const first = header.baseOffset;
     const last = first + header.lastOffsetDelta;
@@ -109,13 +135,11 @@ export function scanChunk(p: ScanChunkParams): {
           counts.bytes += size;
           if (r === null || r.timestamp < p.timeFrom || r.timestamp >= p.timeTo) return true;
           if (matcher !== null && !matcher(r, p.partition)) return true;
-          found.push({ record: r, at: counts.scanned });
-          return found.length < p.limit;
+          if (onMatch(r, counts.scanned)) return true;
+          counts.truncated = true;
+          return false;
         });
-        if (found.length >= p.limit) {
-          truncated = true;
-          break;
-        }
+        if (counts.truncated) break;
         continue;
       }
     }
@@ -129,16 +153,13 @@ export function scanChunk(p: ScanChunkParams): {
       counts.bytes += (r.value?.length ?? 0) + (r.key?.length ?? 0);
       if (r.timestamp < p.timeFrom || r.timestamp >= p.timeTo) continue;
       if (matcher !== null && !matcher(r, p.partition)) continue;
-      found.push({ record: r, at: counts.scanned });
-      if (found.length >= p.limit) {
-        truncated = true;
+      if (!onMatch(r, counts.scanned)) {
+        counts.truncated = true;
         break batches;
       }
     }
   }
-  const { matches, data } = pack(found);
-  const result: ScanChunkResult = { matches, data, ...counts, truncated, raw: p.raw };
-  return { result, transfer: [p.raw.buffer as ArrayBuffer, data.buffer as ArrayBuffer] };
+  return counts;
 }
 
 /**

@@ -4,6 +4,8 @@ import { selectPartitions, type MessageSource, type PartitionEnds } from '../bro
 import type { StoredRecord } from '../storage/api';
 import { readAhead } from '../storage/read-ahead';
 import { sharedWorkerPool, type WorkerPool } from '../workers/pool';
+import type { CountChunkResult } from './count-chunk';
+import type { Counts, CountSpec } from './counters';
 import { compileQuery, type RecordMatcher } from './query';
 import type { ScanChunkParams, ScanChunkResult, Span as WireSpan } from './scan-chunk';
 
@@ -38,6 +40,13 @@ export interface ScanOptions {
    * partition starts at the next offset (a search showing more hits as the person scrolls).
    */
   after?: { partition: number; offset: number };
+  /**
+   * Count the matches of each read in the worker instead of handing them to onMatch: only
+   * the counts come back (see counters.ts), given to onCounts in offset order. The matches
+   * of a selection, tested here, still go to onMatch. `limit` is then exact: the read that
+   * would pass it is counted again up to it.
+   */
+  count?: { spec: CountSpec; onCounts: (counts: Counts) => void };
 }
 
 export interface ScanOutcome {
@@ -67,6 +76,8 @@ interface Chunk {
   at: number[];
   /** The chunk stopped at the limit before the end of its read. */
   truncated: boolean;
+  /** The counts of the matches, when counted in the worker (matches is then empty). */
+  counts: Counts | null;
 }
 
 /**
@@ -123,6 +134,10 @@ export async function scanRange(opts: ScanOptions): Promise<ScanOutcome> {
   progress(true);
   const limit = () => (opts.limit ?? Infinity) - state.matched;
   for await (const chunk of chunks(opts, spans, matcher, limit)) {
+    if (chunk.counts) {
+      state.matched += chunk.counts.matched;
+      opts.count?.onCounts(chunk.counts);
+    }
     for (let i = 0; i < chunk.matches.length; i++) {
       if (opts.signal.aborted) {
         state.scanned += i > 0 ? chunk.at[i - 1] : 0;
@@ -137,7 +152,7 @@ export async function scanRange(opts: ScanOptions): Promise<ScanOutcome> {
     }
     state.scanned += chunk.scanned;
     state.bytes += chunk.bytes;
-    if (chunk.truncated) return finish('limit');
+    if (chunk.truncated || limit() <= 0) return finish('limit');
     progress(false);
     if (opts.signal.aborted) return finish('cancelled');
   }
@@ -198,14 +213,8 @@ async function* scanSpan(
     span.to,
     { signal: opts.signal },
   );
-  const inFlight: Promise<Chunk>[] = [];
-  const test = (raw: Buffer, offset: number): Promise<Chunk> => {
-    // A buffer that is not ours (a remote cluster's fetch) is copied: moving it could take
-    // memory shared with other buffers.
-    const mine = owned.has(raw);
-    const sent = mine
-      ? new Uint8Array(raw.buffer, raw.byteOffset, raw.length)
-      : new Uint8Array(raw);
+  const inFlight: Promise<Tested>[] = [];
+  const test = (sent: Uint8Array, offset: number, max: number): Promise<Tested> => {
     const params: ScanChunkParams = {
       raw: sent,
       partition: span.partition,
@@ -214,36 +223,67 @@ async function* scanSpan(
       timeFrom: span.timeFrom,
       timeTo: span.timeTo,
       query: opts.query,
-      limit: limit(),
+      limit: max,
     };
-    const task = pool.run<ScanChunkResult>('scan', params, [sent.buffer as ArrayBuffer]).then(
-      (result) => {
-        if (mine && result.raw.buffer.byteLength >= READ_BYTES) {
-          spare.push(Buffer.from(result.raw.buffer, 0, result.raw.buffer.byteLength));
-        }
-        return toChunk(span.partition, result);
-      },
-      (err: unknown) => {
-        const code = err instanceof LogdockError ? err.code : 'INTERNAL';
-        throw new LogdockError(
-          code,
-          `scan of topic ${opts.topic} partition ${span.partition} at offset ${offset}: ${(err as Error).message}`,
-          { cause: err },
-        );
-      },
-    );
+    const moved = [sent.buffer as ArrayBuffer];
+    const task = (
+      opts.count
+        ? pool
+            .run<CountChunkResult>('count', { ...params, count: opts.count.spec }, moved)
+            .then((r) => ({ raw: r.raw, offset, chunk: countedChunk(span.partition, r) }))
+        : pool
+            .run<ScanChunkResult>('scan', params, moved)
+            .then((r) => ({ raw: r.raw, offset, chunk: toChunk(span.partition, r) }))
+    ).catch((err: unknown) => {
+      const code = err instanceof LogdockError ? err.code : 'INTERNAL';
+      throw new LogdockError(
+        code,
+        `scan of topic ${opts.topic} partition ${span.partition} at offset ${offset}: ${(err as Error).message}`,
+        { cause: err },
+      );
+    });
     task.catch(() => undefined); // awaited below, or abandoned when the scan stops early
     return task;
   };
+  const send = (raw: Buffer, offset: number) => {
+    // A buffer that is not ours (a remote cluster's fetch) is copied: moving it could take
+    // memory shared with other buffers.
+    const sent = owned.has(raw)
+      ? new Uint8Array(raw.buffer, raw.byteOffset, raw.length)
+      : new Uint8Array(raw);
+    return test(sent, offset, limit());
+  };
+  /** A tested read, in order; counts that would pass the limit are taken again up to it. */
+  const settle = async (task: Promise<Tested>): Promise<Chunk> => {
+    let t = await task;
+    const left = limit();
+    if (t.chunk.counts && t.chunk.counts.matched > left) t = await test(t.raw, t.offset, left);
+    if (t.raw.buffer.byteLength >= READ_BYTES) {
+      spare.push(Buffer.from(t.raw.buffer, 0, t.raw.buffer.byteLength));
+    }
+    return t.chunk;
+  };
   try {
     for await (const { raw, offset } of reads) {
-      inFlight.push(test(raw, offset));
-      if (inFlight.length >= pool.size) yield await inFlight.shift()!;
+      inFlight.push(send(raw, offset));
+      if (inFlight.length >= pool.size) yield await settle(inFlight.shift()!);
     }
-    while (inFlight.length > 0) yield await inFlight.shift()!;
+    while (inFlight.length > 0) yield await settle(inFlight.shift()!);
   } finally {
     inFlight.length = 0;
   }
+}
+
+/** A read tested in a worker: its result, and the read buffer given back. */
+interface Tested {
+  chunk: Chunk;
+  raw: Uint8Array;
+  offset: number;
+}
+
+function countedChunk(partition: number, r: CountChunkResult): Chunk {
+  const { scanned, bytes, truncated, counts } = r;
+  return { partition, scanned, bytes, truncated, counts, matches: [], at: [] };
 }
 
 function toChunk(partition: number, r: ScanChunkResult): Chunk {
@@ -263,6 +303,7 @@ function toChunk(partition: number, r: ScanChunkResult): Chunk {
       headers: m.headers.map((h) => ({ key: h.key, value: view(h.value) })),
     })),
     at: r.matches.map((m) => m.at),
+    counts: null,
   };
 }
 
@@ -284,6 +325,7 @@ async function* readSelection(
       matches: [],
       at: [],
       truncated: false,
+      counts: null,
     };
     for (const r of records) {
       if (r.offset !== offset) continue;

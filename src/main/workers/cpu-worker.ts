@@ -5,6 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { LogdockError, toErrorPayload } from '../../common/errors';
+import { countChunk } from '../search/count-chunk';
 import { scanChunk } from '../search/scan-chunk';
 import type { WorkerReply } from './pool';
 
@@ -13,6 +14,7 @@ type Handler = (payload: never) => { result: unknown; transfer: ArrayBuffer[] };
 
 const handlers: Record<string, Handler> = {
   scan: scanChunk,
+  count: countChunk,
 };
 
 const port = parentPort;

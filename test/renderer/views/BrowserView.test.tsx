@@ -141,6 +141,54 @@ describe('the message browser', () => {
     await waitUntil(() => row(1150)?.getAttribute('aria-selected') === 'true', 'the result row');
   });
 
+  it("moves among the hits with j/k and g/G, shows a hit's context with Enter, and selects the hit at a time picked on the histogram, leaving the hidden table alone", async () => {
+    renderAt('#/topics/app?partition=0&offset=100');
+    await waitUntil(() => row(100), 'row 100');
+    fireEvent.change(screen.getByTestId('search-mode'), { target: { value: 'filter' } });
+    fireEvent.change(screen.getByTestId('search-input'), {
+      target: { value: 'level == "ERROR" && latency_ms > 300' },
+    });
+    await waitUntil(
+      () =>
+        !useAppStore.getState().search.problem &&
+        !(screen.getByTestId('search-go') as HTMLButtonElement).disabled,
+    );
+    fireEvent.click(screen.getByTestId('search-go'));
+    await screen.findByTestId('search-done', {}, { timeout: 20_000 });
+    const hitsTable = screen.getByTestId('hits-table');
+    const selectedHit = () =>
+      hitsTable
+        .querySelector('[data-testid="msg-row"][aria-selected="true"]')
+        ?.getAttribute('data-offset');
+    fireEvent.keyDown(window, { key: 'j' });
+    fireEvent.keyDown(window, { key: 'j' });
+    fireEvent.keyDown(window, { key: 'j' });
+    fireEvent.keyDown(window, { key: 'k' });
+    await waitUntil(() => selectedHit() === '750', 'the second hit selected');
+    fireEvent.keyDown(window, { key: 'G' });
+    await waitUntil(() => selectedHit() === '2750', 'the last hit');
+    fireEvent.keyDown(window, { key: 'g' });
+    await waitUntil(() => selectedHit() === '350', 'the first hit');
+    // The table of every message, hidden behind the hits, has not moved.
+    expect(useAppStore.getState().browser.selected).toBe(100);
+    // The histogram: a time between hits 1150 and 1550 picks 1550, the first at or after it.
+    act(() => useAppStore.getState().selectHitAt(T0 + 1200 * 1000));
+    await waitUntil(() => selectedHit() === '1550', 'the hit after the time picked');
+    act(() => useAppStore.getState().selectHitAt(T0 + 2900 * 1000));
+    await waitUntil(() => selectedHit() === '2750', 'the last hit when none is later');
+    fireEvent.keyDown(window, { key: 'Enter' });
+    const context = await screen.findByTestId('hit-context');
+    await waitUntil(
+      () => context.querySelector('[data-offset="2750"][aria-selected="true"]'),
+      'the context of hit 2750',
+    );
+    // j/k mean nothing in a hit's context, and still leave the hidden table alone.
+    fireEvent.keyDown(window, { key: 'j' });
+    expect(useAppStore.getState().browser.selected).toBe(100);
+    expect(screen.queryByTestId('msg-detail')).toBeNull();
+    act(() => useAppStore.getState().clearSearch());
+  });
+
   it('shows an invalid regex or filter inline with what is wrong', async () => {
     renderAt('#/topics/app?partition=0&offset=0');
     fireEvent.change(screen.getByTestId('search-mode'), { target: { value: 'regex' } });

@@ -29,6 +29,13 @@ export interface SearchViewSlice {
     selectedHit: number | null;
   };
   selectHit(index: number | null): void;
+  /** Selects hit `index`, kept within the hits (the keys' j/k, g/G on the hits). */
+  moveHit(index: number): void;
+  /**
+   * Selects the first hit at or after `time` (the last hit when none is): a click on the
+   * histogram while the hits are shown.
+   */
+  selectHitAt(time: number): void;
   keepHitsScroll(top: number): void;
   /** Shows the CONTEXT_ROWS messages before and after `hit` in its partition. */
   showContext(hit: MessageRow): Promise<void>;
@@ -46,6 +53,14 @@ export const createSearchViewSlice: StateCreator<AppState, [], [], SearchViewSli
   return {
     searchView: { show: 'hits', context: null, hitsScrollTop: 0, selectedHit: null },
     selectHit: (index) => patch({ selectedHit: index }),
+    moveHit: (index) => {
+      const n = get().search.hits.length;
+      if (n > 0) patch({ selectedHit: Math.min(n - 1, Math.max(0, index)) });
+    },
+    selectHitAt: (time) => {
+      const hits = get().search.hits;
+      if (hits.length > 0) patch({ selectedHit: hitAt(hits, time) });
+    },
     keepHitsScroll: (top) => patch({ hitsScrollTop: top }),
     backToHits: () => patch({ show: 'hits', context: null }),
     showAllMessages: () => patch({ show: 'all', context: null }),
@@ -77,3 +92,18 @@ export const createSearchViewSlice: StateCreator<AppState, [], [], SearchViewSli
     },
   };
 };
+
+/**
+ * The index of the earliest hit at or after `time`, else of the latest hit. Hits come
+ * partition by partition, so they are not in time order across partitions: all are looked at.
+ */
+export function hitAt(hits: readonly MessageRow[], time: number): number {
+  let after = -1;
+  let latest = 0;
+  for (let i = 0; i < hits.length; i++) {
+    const t = hits[i].timestamp;
+    if (t >= time && (after < 0 || t < hits[after].timestamp)) after = i;
+    if (t > hits[latest].timestamp) latest = i;
+  }
+  return after >= 0 ? after : latest;
+}

@@ -11,7 +11,8 @@ const SETTLE_MS = 2000;
 
 /**
  * Messages over time above the browser, stacked by level: the whole topic, or a range
- * dragged across it (which also seeks the table to the range's start). A click seeks there.
+ * dragged across it (which also seeks the table to the range's start). A click seeks there;
+ * while a search's hits are shown, a click or a drag selects the hit there instead.
  */
 export function BrowserTimeline() {
   const topic = useAppStore((s) => s.browser.topic);
@@ -22,6 +23,11 @@ export function BrowserTimeline() {
   const seek = useAppStore((s) => s.seek);
   const partitions = useAppStore((s) => s.browser.partitions);
   const search = useAppStore((s) => s.search.active);
+  const hitsShown = useAppStore((s) => s.search.active !== null && s.searchView.show === 'hits');
+  const selectHitAt = useAppStore((s) => s.selectHitAt);
+  /** A time picked on the chart: the hit there while the hits are shown, else the message. */
+  const goTo = (t: number) =>
+    hitsShown ? selectHitAt(t) : void seek({ kind: 'timestamp', timestamp: t });
   const whole = timeline?.topic !== topic || timeline.whole;
   const view = `${topic}|${partitions?.join(',') ?? 'all'}`;
 
@@ -73,9 +79,9 @@ export function BrowserTimeline() {
           bars
           height={96}
           testId="timeline-chart"
-          onClickTime={(t) => void seek({ kind: 'timestamp', timestamp: Math.floor(t) })}
+          onClickTime={(t) => goTo(Math.floor(t))}
           onSelectRange={(from, to) => {
-            void seek({ kind: 'timestamp', timestamp: from });
+            goTo(from);
             void load({ from, to });
           }}
         />

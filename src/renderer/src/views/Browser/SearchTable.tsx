@@ -81,6 +81,21 @@ function HitsTable({ mark, onFacet }: { mark?: Marker; onFacet: (field: string) 
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
+  // Keep the selected hit in view when it moves by keys or a click on the histogram.
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el || selected === null) return;
+    const y = selected * ROW_HEIGHT;
+    let next = el.scrollTop;
+    if (y < next) next = y;
+    else if (y + ROW_HEIGHT > next + viewHeight) next = y + ROW_HEIGHT - viewHeight;
+    if (next === el.scrollTop) return;
+    el.scrollTop = next;
+    setTop(next);
+    keepScroll(next);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [selected]);
+
   const first = top / ROW_HEIGHT;
   const firstIndex = Math.floor(first);
   const count = Math.ceil(viewHeight / ROW_HEIGHT) + 2;

@@ -1,6 +1,6 @@
 import { useEffect, type RefObject } from 'react';
 import type { MessageRow } from '../../../../common/api/messages';
-import { useAppStore } from '../../store';
+import { useAppStore, type AppState } from '../../store';
 
 /**
  * The browser's keys: j/k or arrows move, g/G go to the ends, / focuses search, Enter
@@ -32,6 +32,12 @@ export function useBrowserKeys({
       // Enter on a focused button or link is its own click (e.g. opening the partition
       // picker), not "open the selected row".
       if ((target?.tagName === 'BUTTON' || target?.tagName === 'A') && e.key === 'Enter') return;
+      // While a search is shown, the keys act on what the table shows: its hits (or a hit's
+      // context), never on the hidden table of every message.
+      if (s.search.active !== null && s.searchView.show !== 'all') {
+        if (hitKey(e.key, s, searchRef)) e.preventDefault();
+        return;
+      }
       const { total, selected } = s.browser;
       const move = (to: number) => {
         if (total === 0) return;
@@ -75,4 +81,35 @@ export function useBrowserKeys({
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [searchRef, onOpen]);
+}
+
+/**
+ * A key while the hits are shown: j/k and arrows move among them, g/G go to the first and
+ * last, Enter shows the selected hit's context (as a double click does). Moves mean nothing
+ * in a hit's context (a short fixed list); Esc still closes the detail. Says whether the key
+ * was taken.
+ */
+function hitKey(key: string, s: AppState, searchRef: RefObject<HTMLInputElement | null>): boolean {
+  const { selectedHit, show } = s.searchView;
+  const hits = s.search.hits;
+  const moves: Record<string, () => void> = {
+    j: () => s.moveHit((selectedHit ?? -1) + 1),
+    ArrowDown: () => s.moveHit((selectedHit ?? -1) + 1),
+    k: () => s.moveHit((selectedHit ?? 1) - 1),
+    ArrowUp: () => s.moveHit((selectedHit ?? 1) - 1),
+    g: () => s.moveHit(0),
+    Home: () => s.moveHit(0),
+    G: () => s.moveHit(hits.length - 1),
+    End: () => s.moveHit(hits.length - 1),
+    Enter: () => {
+      const hit = selectedHit === null ? undefined : hits[selectedHit];
+      if (hit) void s.showContext(hit);
+    },
+  };
+  if (key === '/') searchRef.current?.focus();
+  else if (key === 'Escape') s.closeDetail();
+  else if (moves[key]) {
+    if (show === 'hits') moves[key]();
+  } else return false;
+  return true;
 }

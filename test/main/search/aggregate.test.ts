@@ -91,7 +91,9 @@ describe('aggregate', () => {
   });
 
   it('counts the hits of a query only', async () => {
-    const r = await run(request({ field: 'svc', query: { filter: 'level == "error"', caseSensitive: false } }));
+    const r = await run(
+      request({ field: 'svc', query: { filter: 'level == "error"', caseSensitive: false } }),
+    );
     expect(r?.matched).toBe(BIG / 5 + 300 / 5);
     expect(r?.facet?.present).toBe(BIG / 5 + 300 / 5);
   });

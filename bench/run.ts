@@ -1,6 +1,7 @@
 /**
  * `npm run bench [name...]`: runs every benchmark module in this folder (or the named
- * ones) one after the other and prints their figures. Each module exports
+ * ones) one after the other and prints their figures; options after the names are read by
+ * the benchmarks themselves. Each module exports
  * `run(): Promise<void>` and prints its own results; none asserts on time.
  */
 import { readdirSync } from 'node:fs';
@@ -8,7 +9,8 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const wanted = new Set(process.argv.slice(2));
+// Options (`--messages 10000000`) are left to the benchmarks that read them.
+const wanted = new Set(process.argv.slice(2).filter((a) => /^[a-z][a-z-]*$/.test(a)));
 const modules = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
   .map((f) => basename(f, '.bench.ts'))

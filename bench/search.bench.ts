@@ -1,26 +1,41 @@
 /**
  * Search benchmark (`npm run bench search`): N log lines (default 2,000,000;
- * BENCH_SEARCH_MESSAGES overrides, BENCH_QUICK=1 uses 300,000) produced into a topic, the
- * same lines in a text file; then `messages.search` for text (ignoring case, the UI's
- * default, and case-sensitive) and regexes through the headless server's WebSocket API (the
- * UI's path) beside `grep -ci` / `grep -c` / `grep -cE` / `grep -ciE` on the file, best of
- * 3 each. The same regex written with its literals inside groups, which the literal
+ * `--messages N` or BENCH_SEARCH_MESSAGES overrides, BENCH_QUICK=1 uses 300,000) written
+ * into a topic by kcat through the Kafka listener (batches as a real client makes them), the
+ * same lines in the text file kcat read; then `messages.search` for text (ignoring case, the
+ * UI's default, and case-sensitive) and regexes through the headless server's WebSocket API
+ * (the UI's path) beside `grep -ci` / `grep -c` / `grep -cE` / `grep -ciE` on the file, best
+ * of 3 each. The same regex written with its literals inside groups, which the literal
  * pre-filter does not read, shows the engine alone on every line.
+ *
+ * With `--messages`, the data lives in /tmp/logdock-bench-search-<N> and is reused by the
+ * next run with the same N (10 M messages take a minute to write and ~2.5 GB of disk, which
+ * is checked first).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream, existsSync, statfsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiClient } from '../src/common/api/contract';
 import type { SearchQuery } from '../src/common/api/messages';
 import { sharedWorkerPool } from '../src/main/workers/pool';
 import { best } from './fixtures/best';
-import { fillTopic } from './fixtures/fill-topic';
 import { openWebSocketApi } from './fixtures/ws-api';
+import { kcatProduceArgs } from './protocol.bench';
 
 const quick = process.env.BENCH_QUICK === '1';
-const N = Number(process.env.BENCH_SEARCH_MESSAGES ?? (quick ? 300_000 : 2_000_000));
+const flag = process.argv.indexOf('--messages');
+const kept = flag !== -1;
+const N = Number(
+  (kept ? process.argv[flag + 1] : undefined) ??
+    process.env.BENCH_SEARCH_MESSAGES ??
+    (quick ? 300_000 : 2_000_000),
+);
 const TOPIC = 'search-bench';
+/** Bytes of disk one message takes, text file and log together, with room to spare. */
+const BYTES_PER_MESSAGE = 300;
 
 const line = (i: number) =>
   `2026-05-01T10:00:00.${String(i % 1000).padStart(3, '0')}Z INFO req=${i} user=u${i % 997} GET /api/items/${i % 5000} 200 ${i % 400}ms`;
@@ -51,14 +66,63 @@ function grep(flags: string, regex: string, file: string) {
   return { ms: performance.now() - started, hits: Number(res.stdout.trim()) };
 }
 
+/** The lines in a text file, then kcat producing that file into the topic. */
+async function fill(dir: string, api: Awaited<ReturnType<typeof openWebSocketApi>>) {
+  const textFile = join(dir, 'lines.txt');
+  const out = createWriteStream(textFile);
+  for (let i = 0; i < N; i += 10_000) {
+    let text = '';
+    for (let j = i; j < Math.min(N, i + 10_000); j++) text += line(j) + '\n';
+    if (!out.write(text)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  await api.services.broker.createTopic(TOPIC, { partitions: 1 });
+  const started = performance.now();
+  const kcat = spawn('kcat', kcatProduceArgs(api.services.kafkaListener!, TOPIC, textFile, '1'), {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const [code] = (await once(kcat, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`kcat exited with ${code}`);
+  const end = api.services.broker.describeTopic(TOPIC).partitions[0].logEndOffset;
+  if (end !== N) throw new Error(`kcat wrote ${end} messages, not ${N}`);
+  console.log(
+    `kcat wrote ${N.toLocaleString('en')} messages in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+}
+
 export async function run(): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'logdock-bench-search-'));
+  const dir = kept
+    ? join(tmpdir(), `logdock-bench-search-${N}`)
+    : await mkdtemp(join(tmpdir(), 'logdock-bench-search-'));
+  const ready = join(dir, 'ready');
+  const reuse = kept && existsSync(ready);
+  if (!reuse) {
+    await rm(dir, { recursive: true, force: true });
+    const { bavail, bsize } = statfsSync(tmpdir());
+    const need = N * BYTES_PER_MESSAGE;
+    if (bavail * bsize < need + 2 ** 30) {
+      console.log(
+        `search: ${N.toLocaleString('en')} messages need ~${(need / 2 ** 30).toFixed(1)} GiB and 1 GiB to spare; ${tmpdir()} has ${((bavail * bsize) / 2 ** 30).toFixed(1)} GiB free: skipped`,
+      );
+      return;
+    }
+    await mkdir(dir, { recursive: true });
+  }
   const dataDir = join(dir, 'data');
   const textFile = join(dir, 'lines.txt');
   try {
-    await fillTopic({ dataDir, textFile, topic: TOPIC, count: N, line });
-    const { api, close } = await openWebSocketApi(dataDir, dir);
+    const opened = await openWebSocketApi(dataDir, dir, {
+      kafka: { enabled: true, host: '127.0.0.1', port: 0 },
+    });
+    const { api, close } = opened;
     try {
+      if (reuse)
+        console.log(`reusing ${N.toLocaleString('en')} messages written by kcat in ${dir}`);
+      else {
+        await fill(dir, opened);
+        if (kept) await writeFile(ready, '');
+      }
       sharedWorkerPool().warm(); // as `logdock serve` does a second after start
       const cases = [
         ['text, ignoring case (the UI default)', { text: 'USER=U5 get' }, '-ci', 'USER=U5 get'],
@@ -93,6 +157,6 @@ export async function run(): Promise<void> {
       await close();
     }
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (!kept) await rm(dir, { recursive: true, force: true });
   }
 }

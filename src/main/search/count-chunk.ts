@@ -5,7 +5,7 @@
  * process to parse.
  */
 import { createCounter, type Counts, type CountSpec } from './counters';
-import { walkChunk, type ChunkWalk, type ScanChunkParams } from './scan-chunk';
+import { movedBack, walkChunk, type ChunkWalk, type ScanChunkParams } from './scan-chunk';
 
 export interface CountChunkParams extends ScanChunkParams {
   count: CountSpec;
@@ -27,5 +27,5 @@ export function countChunk(p: CountChunkParams): {
     return counter.matched() < p.limit;
   });
   const result: CountChunkResult = { ...walk, counts: counter.counts(), raw: p.raw };
-  return { result, transfer: [p.raw.buffer as ArrayBuffer] };
+  return { result, transfer: movedBack(p.raw) };
 }

@@ -8,10 +8,14 @@ import { decompress } from '../storage/compression';
 import { decodeRecords, iterateBatches, RECORD_BATCH_OVERHEAD } from '../storage/record-batch';
 import type { StoredRecord } from '../storage/api';
 import { compileBatchFilter, compileQuery, type BatchFilter, type RecordMatcher } from './query';
-import { compileHitLocator, walkRecords, type HitLocator } from './text-hits';
+import { compileHitLocator, walkHits, type HitLocator } from './text-hits';
 
 export interface ScanChunkParams {
-  /** Whole batches as stored (the first may start before `offset`); moved, and moved back. */
+  /**
+   * Whole batches as stored (the first may start before `offset`): a view of a
+   * SharedArrayBuffer the scan reads into (read here in place), or a copy moved here and
+   * moved back. Only read.
+   */
   raw: Uint8Array;
   partition: number;
   /** The offsets wanted: [offset, to). */
@@ -86,7 +90,12 @@ export function scanChunk(p: ScanChunkParams): {
   });
   const { matches, data } = pack(found);
   const result: ScanChunkResult = { matches, data, ...counts, raw: p.raw };
-  return { result, transfer: [p.raw.buffer as ArrayBuffer, data.buffer as ArrayBuffer] };
+  return { result, transfer: [...movedBack(p.raw), data.buffer as ArrayBuffer] };
+}
+
+/** The read buffer to move back: none when it is shared memory (given back by reference). */
+export function movedBack(raw: Uint8Array): ArrayBuffer[] {
+  return raw.buffer instanceof SharedArrayBuffer ? [] : [raw.buffer];
 }
 
 /** How a walk over one read came out (see walkChunk). */
@@ -129,17 +138,23 @@ export function walkChunk(
         continue;
       }
       if (hits) {
-        // Only the records holding the query's text are decoded (see text-hits.ts).
-        walkRecords(body, header, hits, (_offset, size, r) => {
-          counts.scanned++;
-          counts.bytes += size;
-          if (r === null || r.timestamp < p.timeFrom || r.timestamp >= p.timeTo) return true;
+        // Only the records holding the query's needle are decoded (see text-hits.ts).
+        const before = counts.scanned;
+        let stop: { index: number; end: number } | null = null;
+        walkHits(body, header, hits, (index, r, end) => {
+          if (r.timestamp < p.timeFrom || r.timestamp >= p.timeTo) return true;
           if (matcher !== null && !matcher(r, p.partition)) return true;
-          if (onMatch(r, counts.scanned)) return true;
-          counts.truncated = true;
+          if (onMatch(r, before + index + 1)) return true;
+          stop = { index, end };
           return false;
         });
-        if (counts.truncated) break;
+        const stopped = stop as { index: number; end: number } | null;
+        counts.scanned += stopped ? stopped.index + 1 : header.recordCount;
+        counts.bytes += stopped ? stopped.end : body.length;
+        if (stopped) {
+          counts.truncated = true;
+          break;
+        }
         continue;
       }
     }

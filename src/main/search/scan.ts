@@ -10,7 +10,7 @@ import { compileQuery, type RecordMatcher } from './query';
 import type { ScanChunkParams, ScanChunkResult, Span as WireSpan } from './scan-chunk';
 
 /** Bytes per broker read: large enough for memchr-speed scanning, small enough to bound memory. */
-const READ_BYTES = 4 * 1024 * 1024;
+const READ_BYTES = 16 * 1024 * 1024;
 /** Longest stretch of handling matches before the event loop gets a turn (IPC, other requests). */
 const SLICE_MS = 15;
 
@@ -180,9 +180,11 @@ async function* chunks(
 /**
  * Reads raw batches (the bytes as stored, as a Kafka Fetch returns them), the next read in
  * flight while earlier ones are tested, and hands each read to a worker, as many at a time
- * as the pool has threads; results are taken in order. Read buffers travel to the worker
- * and back (moved, not copied) and are reused for later reads: fresh memory would have to
- * be faulted in page by page.
+ * as the pool has threads; results are taken in order. Reads go into SharedArrayBuffers
+ * that the worker reads in place and that are reused for later reads (fresh memory would
+ * have to be faulted in page by page): moving buffers to the worker and back instead made
+ * V8 count each arrival as new external memory and collect garbage for it ("external
+ * memory pressure"), hundreds of times a scan, on the main thread.
  */
 async function* scanSpan(
   opts: ScanOptions,
@@ -192,7 +194,7 @@ async function* scanSpan(
   const pool = opts.pool ?? sharedWorkerPool();
   const spare: Buffer[] = [];
   const read = async (offset: number) => {
-    const into = spare.pop() ?? Buffer.allocUnsafeSlow(READ_BYTES);
+    const into = spare.pop() ?? Buffer.from(new SharedArrayBuffer(READ_BYTES));
     const { records } = await opts.source.read(
       opts.topic,
       span.partition,
@@ -225,7 +227,7 @@ async function* scanSpan(
       query: opts.query,
       limit: max,
     };
-    const moved = [sent.buffer as ArrayBuffer];
+    const moved = sent.buffer instanceof SharedArrayBuffer ? [] : [sent.buffer];
     const task = (
       opts.count
         ? pool

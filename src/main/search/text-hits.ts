@@ -7,130 +7,116 @@
  * value are there), so the records without one are counted and skipped undecoded.
  */
 import type { SearchQuery } from '../../common/api/messages';
+import { LogdockError } from '../../common/errors';
 import type { StoredRecord } from '../storage/api';
 import { decodeRecords, type RecordBatchHeader } from '../storage/record-batch';
-import { readVarlong, type Cursor } from '../storage/varint';
+import { findAll, planNeedle, type NeedlePlan } from './needle-plan';
+import { requiredLiterals } from './regex-literals';
 
 /** Start positions of the needle in a body, ascending, and the needle's length in bytes. */
 export type HitLocator = (body: Buffer) => { starts: number[]; length: number };
 
-/** Null when the query has no text, or its text is matched by decoding (non-ASCII ignoring case). */
+/** Bytes of the first body searched that choose the stretch of the needle to search. */
+const SAMPLE_BYTES = 64 * 1024;
+
+/**
+ * Null when the query has neither a text nor a regex with a required literal, or when its
+ * needle is matched by decoding (non-ASCII text ignoring case; a regex literal with k or s
+ * ignoring case, which RE2 also matches with the KELVIN SIGN and the LONG S). A regex's
+ * longest literal stands for the regex: a record without it cannot match.
+ */
 export function compileHitLocator(query: SearchQuery | null): HitLocator | null {
-  const text = query?.text;
-  if (text === undefined || text.length === 0) return null;
-  if (query!.caseSensitive || !/[a-zA-Z]/.test(text)) {
-    const needle = Buffer.from(text, 'utf8');
-    return (body) => {
-      const starts: number[] = [];
-      for (let at = body.indexOf(needle); at !== -1; at = body.indexOf(needle, at + 1)) {
-        starts.push(at);
-      }
-      return { starts, length: needle.length };
-    };
-  }
-  if (![...text].every((c) => c.charCodeAt(0) < 0x80)) return null;
-  return anchoredLocator(text) ?? regexLocator(text);
-}
-
-/** ASCII ignoring case: a latin1 view matches ASCII letters byte for byte (see query.ts). */
-function regexLocator(text: string): HitLocator {
-  const re = new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi');
+  const needle = needleOf(query);
+  if (needle === null) return null;
+  const caseSensitive = query!.caseSensitive || !/[a-zA-Z]/.test(needle);
+  const bytes = Buffer.from(caseSensitive ? needle : needle.toLowerCase(), 'utf8');
+  let plan: NeedlePlan | null = null;
   return (body) => {
-    const starts: number[] = [];
-    const s = body.toString('latin1');
-    re.lastIndex = 0;
-    for (let m = re.exec(s); m !== null; m = re.exec(s)) {
-      starts.push(m.index);
-      re.lastIndex = m.index + 1;
-    }
-    return { starts, length: text.length };
+    plan ??= planNeedle(bytes, caseSensitive, body.subarray(0, SAMPLE_BYTES));
+    return { starts: findAll(body, bytes, plan, !caseSensitive), length: bytes.length };
   };
 }
 
-const isLetter = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
-
-/**
- * ASCII ignoring case through memmem: the needle's 2-4 byte stretch with the fewest letters
- * (`=U5 ` in `user=u5 get`) is searched with Buffer.indexOf in each of its case spellings
- * (at most 4), and each place found is checked against the whole needle. Several times
- * faster than a case-insensitive regex, which tests every byte. Null when every stretch has
- * three letters or more (8+ spellings): the regex is then the faster.
- */
-function anchoredLocator(text: string): HitLocator | null {
-  const lower = Buffer.from(text.toLowerCase(), 'latin1');
-  let best: { at: number; size: number; letters: number } | null = null;
-  for (let size = Math.min(4, lower.length); size >= 2; size--) {
-    for (let at = 0; at + size <= lower.length; at++) {
-      let letters = 0;
-      for (let j = at; j < at + size; j++) if (isLetter(lower[j])) letters++;
-      if (best === null || letters < best.letters) best = { at, size, letters };
-    }
+function needleOf(query: SearchQuery | null): string | null {
+  if (query === null) return null;
+  const ascii = (s: string) => [...s].every((c) => c.charCodeAt(0) < 0x80);
+  if (query.text !== undefined) {
+    if (query.text.length === 0) return null;
+    return query.caseSensitive || ascii(query.text) ? query.text : null;
   }
-  if (best === null || best.letters > 2) return null;
-  const { at, size } = best;
-  const spellings = caseSpellings(lower.subarray(at, at + size));
-  return (body) => {
-    const starts: number[] = [];
-    for (const s of spellings) {
-      for (let i = body.indexOf(s); i !== -1; i = body.indexOf(s, i + 1)) {
-        const start = i - at;
-        if (start >= 0 && start + lower.length <= body.length && equalsFolded(body, start, lower))
-          starts.push(start);
-      }
-    }
-    if (spellings.length > 1) starts.sort((a, b) => a - b);
-    return { starts, length: lower.length };
-  };
-}
-
-/** Every upper/lower spelling of an ASCII string's letters. */
-function caseSpellings(lower: Buffer): Buffer[] {
-  let out = [Buffer.from(lower)];
-  for (let j = 0; j < lower.length; j++) {
-    if (!isLetter(lower[j])) continue;
-    out = out.flatMap((b) => {
-      const upper = Buffer.from(b);
-      upper[j] = b[j] - 0x20;
-      return [b, upper];
-    });
-  }
-  return out;
-}
-
-/** True when `body` at `start` spells `lower` (lower-case ASCII) ignoring ASCII case. */
-function equalsFolded(body: Buffer, start: number, lower: Buffer): boolean {
-  for (let j = 0; j < lower.length; j++) {
-    const c = body[start + j];
-    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== lower[j]) return false;
-  }
-  return true;
+  if (query.regex === undefined) return null;
+  const literals = requiredLiterals(query.regex);
+  if (literals.length === 0) return null;
+  const longest = literals.reduce((a, b) => (b.length > a.length ? b : a));
+  return query.caseSensitive || !/[ks]/i.test(longest) ? longest : null;
 }
 
 /**
- * Calls `visit` for every record of an uncompressed records area with its offset, its size
- * and, when the needle occurs inside it, the decoded record (else null).
+ * Calls `visit` for each record of an uncompressed records area that holds an occurrence
+ * of the needle, with the record decoded, its index in the batch and the position of its
+ * end; stops when `visit` returns false or no occurrence is left. Records in between are
+ * stepped over by their length prefix alone, undecoded.
+ * @throws LogdockError CORRUPT_RECORD when a length runs outside the area.
  */
-export function walkRecords(
+export function walkHits(
   body: Buffer,
   header: RecordBatchHeader,
   hits: { starts: number[]; length: number },
-  visit: (offset: number, size: number, record: StoredRecord | null) => boolean,
+  visit: (index: number, record: StoredRecord, end: number) => boolean,
 ): void {
-  const cursor: Cursor = { pos: 0, end: body.length };
   const single = { ...header, compression: 'none' as const, recordCount: 1 };
+  const { starts, length } = hits;
+  const bytes = body.length;
   let h = 0;
-  for (let i = 0; i < header.recordCount; i++) {
-    const start = cursor.pos;
-    cursor.end = body.length;
-    const length = readVarlong(body, cursor, 'length');
-    const end = cursor.pos + length;
-    cursor.pos++; // attributes
-    readVarlong(body, cursor, 'timestampDelta');
-    const offset = header.baseOffset + readVarlong(body, cursor, 'offsetDelta');
-    while (h < hits.starts.length && hits.starts[h] < start) h++;
-    const inside = h < hits.starts.length && hits.starts[h] + hits.length <= end;
-    const record = inside ? decodeRecords(body.subarray(start, end), single)[0] : null;
-    if (!visit(offset, end - start, record)) return;
-    cursor.pos = end;
+  let next = starts.length > 0 ? starts[0] : Infinity; // the next hit not yet passed
+  let pos = 0;
+  for (let i = 0; i < header.recordCount && next !== Infinity; i++) {
+    const start = pos;
+    // The record's length: a zig-zag varint, read inline with small-integer arithmetic
+    // (this runs for every record up to the last hit; lengths of 8 KiB+ take the slow path).
+    if (pos >= bytes) throw badLength(header, i);
+    let raw = body[pos];
+    if (raw < 0x80) pos += 1;
+    else if (pos + 1 < bytes && body[pos + 1] < 0x80) {
+      raw = (raw & 0x7f) | (body[pos + 1] << 7);
+      pos += 2;
+    } else {
+      const long = readLongVarint(body, pos, header, i);
+      raw = long.raw;
+      pos = long.pos;
+    }
+    const size = (raw >>> 1) ^ -(raw & 1);
+    const end = pos + size;
+    if (size < 0 || end > bytes) throw badLength(header, i);
+    pos = end;
+    if (next >= end) continue;
+    // A hit starts inside this record: it counts if it also ends inside it.
+    if (next + length <= end) {
+      const record = decodeRecords(body.subarray(start, end), single)[0];
+      if (!visit(i, record, end)) return;
+    }
+    while (h < starts.length && starts[h] < end) h++;
+    next = h < starts.length ? starts[h] : Infinity;
   }
+}
+
+/** An unsigned varint of up to 5 bytes (a record length of 8 KiB and up) and the position after it. */
+function readLongVarint(body: Buffer, at: number, header: RecordBatchHeader, index: number) {
+  let raw = 0;
+  for (let pos = at, shift = 0; shift <= 28 && pos < body.length; shift += 7) {
+    const byte = body[pos++];
+    raw += (byte & 0x7f) * 2 ** shift;
+    if (byte < 0x80) {
+      if (raw > 0xffffffff) break;
+      return { raw, pos };
+    }
+  }
+  throw badLength(header, index);
+}
+
+function badLength(header: RecordBatchHeader, index: number): LogdockError {
+  return new LogdockError(
+    'CORRUPT_RECORD',
+    `record ${index} of the batch at offset ${header.baseOffset}: its length runs outside the batch`,
+  );
 }

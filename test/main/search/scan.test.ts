@@ -174,6 +174,10 @@ describe('scanRange', () => {
       { text: 'needle', caseSensitive: false },
       { text: 'Needle', caseSensitive: true },
       { text: 'needle', caseSensitive: false, key: 'key' },
+      // A regex is located by its longest literal; one with an s ignoring case is not.
+      { regex: 'line [0-9]+ with a needle$', caseSensitive: false },
+      { regex: 'e [0-9]+ with a NEEDLE', caseSensitive: true },
+      { regex: 'dle starts', caseSensitive: false },
     ] as SearchQuery[]) {
       const found: number[] = [];
       const outcome = await scanRange({
@@ -196,6 +200,29 @@ describe('scanRange', () => {
       expect(found.length).toBeGreaterThan(0);
       expect(outcome.scanned).toBe(11_985);
     }
+  });
+
+  it('stops inside a batch at the limit, counting the messages scanned up to the last match', async () => {
+    await h.broker.createTopic('limited', { partitions: 1 });
+    const records = Array.from({ length: 2000 }, (_, i) => ({
+      timestamp: 1000 + i,
+      value: Buffer.from(i % 300 === 11 ? `hit ${i}` : `line ${i}`),
+    }));
+    await h.broker.appendBatches('limited', 0, encodeRecordBatch(records));
+    const found: number[] = [];
+    const outcome = await scanRange({
+      source: h.cluster,
+      topic: 'limited',
+      partitions: null,
+      range: { kind: 'all' },
+      query: { text: 'HIT', caseSensitive: false },
+      limit: 3,
+      signal: new AbortController().signal,
+      onMatch: (r) => found.push(r.offset) < 3,
+      onProgress: () => {},
+    });
+    expect(found).toEqual([11, 311, 611]);
+    expect(outcome).toMatchObject({ reason: 'limit', matched: 3, scanned: 612 });
   });
 
   it('rejects a range whose end is before its start', async () => {

@@ -45,24 +45,33 @@ async function failure(p: Promise<unknown>): Promise<LogdockError> {
 }
 
 describe('WorkerPool', () => {
-  it('scans batches in a worker thread and moves the read buffer there and back', async () => {
+  it('scans batches in a worker thread, read in place from shared memory or moved there', async () => {
     pool = new WorkerPool({ size: 2 });
     for (const codec of ['none', 'zstd'] as const) {
-      const raw = batches(1000, codec);
-      const length = raw.byteLength;
-      const result = await pool.run<ScanChunkResult>(
-        'scan',
-        task(raw, { text: 'needle', caseSensitive: false }),
-        [raw.buffer as ArrayBuffer],
-      );
-      expect(raw.byteLength).toBe(0); // moved, not copied
-      expect(result.raw.byteLength).toBe(length);
-      expect(result.scanned).toBe(1000);
-      expect(result.matches.map((m) => m.offset)).toEqual(
-        Array.from({ length: 100 }, (_, i) => i * 10),
-      );
-      const [start, size] = result.matches[1].value!;
-      expect(Buffer.from(result.data).toString('utf8', start, start + size)).toBe('line 10 Needle');
+      const moved = batches(1000, codec);
+      const length = moved.byteLength;
+      const shared = new Uint8Array(new SharedArrayBuffer(moved.byteLength + 7), 7);
+      shared.set(moved);
+      for (const [raw, transfer] of [
+        [moved, [moved.buffer as ArrayBuffer]],
+        [shared, []],
+      ] as const) {
+        const result = await pool.run<ScanChunkResult>(
+          'scan',
+          task(raw, { text: 'needle', caseSensitive: false }),
+          [...transfer],
+        );
+        expect(result.scanned).toBe(1000);
+        expect(result.matches.map((m) => m.offset)).toEqual(
+          Array.from({ length: 100 }, (_, i) => i * 10),
+        );
+        const [start, size] = result.matches[1].value!;
+        expect(Buffer.from(result.data).toString('utf8', start, start + size)).toBe(
+          'line 10 Needle',
+        );
+      }
+      expect(moved.byteLength).toBe(0); // moved, not copied
+      expect(shared.byteLength).toBe(length); // shared, still readable here
     }
   });
 

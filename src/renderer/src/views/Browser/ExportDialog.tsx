@@ -1,5 +1,8 @@
+import { Download, FolderOpen } from 'lucide-react';
 import { useState, type FormEvent } from 'react';
 import type { ScanRange } from '../../../../common/api/messages';
+import { Button } from '../../components/ui/Button';
+import { Dialog } from '../../components/ui/Dialog';
 import { useAppStore } from '../../store';
 import { queryOf } from '../../store/slices/search';
 import { formatBytes, formatCount } from '../Topics/format';
@@ -43,114 +46,124 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
 
   const p = job.progress;
   return (
-    <form
-      className="dialog export-dialog"
-      onSubmit={submit}
-      data-testid="export-dialog"
-      onKeyDown={(e) => e.key === 'Escape' && onClose()}
-    >
-      <h2>Export messages</h2>
-      <label>
-        Format{' '}
-        <select
-          value={format}
-          onChange={(e) => setFormat(e.target.value as 'jsonl' | 'csv')}
-          data-testid="export-format"
-        >
-          <option value="jsonl">JSON Lines</option>
-          <option value="csv">CSV</option>
-        </select>
-      </label>
-      <label>
-        What{' '}
-        <select
-          value={what}
-          onChange={(e) => setWhat(e.target.value as What)}
-          data-testid="export-what"
-        >
-          <option value="all">Whole view</option>
-          <option value="offsets">Offset range</option>
-          <option value="time">Time window</option>
-          <option value="selected">Selected message</option>
-        </select>
-      </label>
-      {(what === 'offsets' || what === 'time') && (
-        <>
+    <Dialog title="Export messages" onClose={onClose} testId="export-dialog">
+      <form className="dialog-form" onSubmit={submit}>
+        <label>
+          <span>Format</span>
+          <select
+            value={format}
+            onChange={(e) => setFormat(e.target.value as 'jsonl' | 'csv')}
+            data-testid="export-format"
+          >
+            <option value="jsonl">JSON Lines</option>
+            <option value="csv">CSV</option>
+          </select>
+        </label>
+        <label>
+          <span>What</span>
+          <select
+            value={what}
+            onChange={(e) => setWhat(e.target.value as What)}
+            data-testid="export-what"
+          >
+            <option value="all">Whole view</option>
+            <option value="offsets">Offset range</option>
+            <option value="time">Time window</option>
+            <option value="selected">Selected message</option>
+          </select>
+        </label>
+        {(what === 'offsets' || what === 'time') && (
+          <>
+            <label>
+              <span>From</span>
+              <input
+                value={from}
+                onChange={(e) => setFrom(e.target.value)}
+                placeholder={what === 'time' ? '2026-05-01 10:00' : 'offset'}
+                aria-label="Export range start"
+                data-testid="export-from"
+              />
+            </label>
+            <label>
+              <span>To</span>
+              <input
+                value={to}
+                onChange={(e) => setTo(e.target.value)}
+                placeholder="empty = end"
+                aria-label="Export range end"
+                data-testid="export-to"
+              />
+            </label>
+          </>
+        )}
+        <label className="wide check">
           <input
-            value={from}
-            onChange={(e) => setFrom(e.target.value)}
-            placeholder="from"
-            aria-label="Export range start"
+            type="checkbox"
+            checked={onlyMatches}
+            disabled={!query}
+            onChange={(e) => setOnlyMatches(e.target.checked)}
+            data-testid="export-only-matches"
           />
-          <input
-            value={to}
-            onChange={(e) => setTo(e.target.value)}
-            placeholder="to (empty = end)"
-            aria-label="Export range end"
-          />
-        </>
-      )}
-      <label>
-        <input
-          type="checkbox"
-          checked={onlyMatches}
-          disabled={!query}
-          onChange={(e) => setOnlyMatches(e.target.checked)}
-        />{' '}
-        Only messages matching the search
-      </label>
-      {error && (
-        <p className="inline-error" role="alert">
-          {error}
-        </p>
-      )}
-      {job.running && p && (
-        <p data-testid="export-progress">
-          <progress value={p.total ? p.scanned : 0} max={Math.max(1, p.total)} />{' '}
-          {formatCount(p.matched)} written, {formatBytes(p.writtenBytes)}
-        </p>
-      )}
-      {job.result && (
-        <p data-testid="export-result">
-          Wrote {formatCount(job.result.written)} messages ({formatBytes(job.result.writtenBytes)})
-          to <code>{job.result.path}</code>
-        </p>
-      )}
-      {job.result && (job.downloadUrl || canShowInFolder) && (
-        <p className="export-actions">
-          {job.downloadUrl && (
-            <a href={job.downloadUrl} download={job.result.fileName} data-testid="export-download">
-              Download {job.result.fileName}
-            </a>
+          Only messages matching the search
+        </label>
+        {error && (
+          <p className="inline-error wide" role="alert" data-testid="export-range-error">
+            {error}
+          </p>
+        )}
+        {job.running && p && (
+          <p className="wide" data-testid="export-progress">
+            <progress value={p.total ? p.scanned : 0} max={Math.max(1, p.total)} />{' '}
+            {formatCount(p.matched)} written, {formatBytes(p.writtenBytes)}
+          </p>
+        )}
+        {job.result && (
+          <p className="wide" data-testid="export-result">
+            Wrote {formatCount(job.result.written)} messages ({formatBytes(job.result.writtenBytes)}
+            ) to <code>{job.result.path}</code>
+          </p>
+        )}
+        {job.result && (job.downloadUrl || canShowInFolder) && (
+          <p className="export-actions wide">
+            {job.downloadUrl && (
+              <a
+                href={job.downloadUrl}
+                download={job.result.fileName}
+                data-testid="export-download"
+              >
+                Download {job.result.fileName}
+              </a>
+            )}
+            {canShowInFolder && (
+              <Button
+                size="sm"
+                icon={FolderOpen}
+                onClick={() => void showExportInFolder()}
+                data-testid="export-show-in-folder"
+              >
+                Show in folder
+              </Button>
+            )}
+          </p>
+        )}
+        {job.error && (
+          <p className="inline-error wide" role="alert" data-testid="export-error">
+            {job.error.message}
+          </p>
+        )}
+        <div className="dialog-actions wide">
+          <Button onClick={onClose}>Close</Button>
+          {job.running ? (
+            <Button variant="danger" onClick={cancelExport} data-testid="export-cancel">
+              Cancel export
+            </Button>
+          ) : (
+            <Button type="submit" variant="primary" icon={Download} data-testid="export-start">
+              Export
+            </Button>
           )}
-          {canShowInFolder && (
-            <button
-              type="button"
-              onClick={() => void showExportInFolder()}
-              data-testid="export-show-in-folder"
-            >
-              Show in folder
-            </button>
-          )}
-        </p>
-      )}
-      {job.error && (
-        <p className="inline-error" role="alert" data-testid="export-error">
-          {job.error.message}
-        </p>
-      )}
-      {job.running ? (
-        <button type="button" onClick={cancelExport}>
-          Cancel export
-        </button>
-      ) : (
-        <button type="submit" data-testid="export-start">
-          Export
-        </button>
-      )}
-      <button type="button" onClick={onClose}>
-        Close
-      </button>
-    </form>
+        </div>
+      </form>
+    </Dialog>
   );
 }

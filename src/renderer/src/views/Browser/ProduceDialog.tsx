@@ -1,4 +1,7 @@
+import { Send } from 'lucide-react';
 import { useState, type FormEvent } from 'react';
+import { Button } from '../../components/ui/Button';
+import { Dialog } from '../../components/ui/Dialog';
 import { useAppStore } from '../../store';
 
 /** Produce one message: key, value, headers (one `name=value` a line), partition, JSON check. */
@@ -35,92 +38,100 @@ export function ProduceDialog({ onClose }: { onClose: () => void }) {
     }
   };
 
+  const invalid = !!jsonError || typeof parsedHeaders === 'string';
   return (
-    <form
-      className="dialog produce-dialog"
-      onSubmit={submit}
-      data-testid="produce-dialog"
-      onKeyDown={(e) => e.key === 'Escape' && onClose()}
-    >
-      <h2>Produce a message</h2>
-      <label>
-        Key{' '}
-        <input
-          value={key}
-          onChange={(e) => setKey(e.target.value)}
-          placeholder="(null)"
-          data-testid="produce-key"
-        />
-      </label>
-      <label>
-        Partition{' '}
-        <select
-          value={partition}
-          onChange={(e) => setPartition(e.target.value)}
-          data-testid="produce-partition"
-        >
-          <option value="">by key</option>
-          {ends.map((p) => (
-            <option key={p.partition} value={p.partition}>
-              {p.partition}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Format{' '}
-        <select
-          value={format}
-          onChange={(e) => setFormat(e.target.value as 'text' | 'json')}
-          data-testid="produce-format"
-        >
-          <option value="text">Text</option>
-          <option value="json">JSON (checked)</option>
-        </select>
-      </label>
-      <textarea
-        value={value}
-        onChange={(e) => setValue(e.target.value)}
-        rows={6}
-        className="mono"
-        aria-label="Value"
-        data-testid="produce-value"
-      />
-      <textarea
-        value={headers}
-        onChange={(e) => setHeaders(e.target.value)}
-        rows={2}
-        className="mono"
-        placeholder="headers, one name=value a line"
-        aria-label="Headers"
-      />
-      {jsonError && (
-        <p className="inline-error" role="alert" data-testid="produce-json-error">
-          {jsonError}
-        </p>
-      )}
-      {typeof parsedHeaders === 'string' && <p className="inline-error">{parsedHeaders}</p>}
-      {error && (
-        <p className="inline-error" role="alert">
-          {error}
-        </p>
-      )}
-      {result && (
-        <p className="muted" data-testid="produce-result">
-          {result}
-        </p>
-      )}
-      <button
-        type="submit"
-        disabled={!!jsonError || typeof parsedHeaders === 'string'}
-        data-testid="produce-send"
-      >
-        Send
-      </button>
-      <button type="button" onClick={onClose}>
-        Close
-      </button>
-    </form>
+    <Dialog title="Produce a message" onClose={onClose} testId="produce-dialog">
+      <form className="dialog-form" onSubmit={submit}>
+        <label>
+          <span>Key</span>
+          <input
+            value={key}
+            onChange={(e) => setKey(e.target.value)}
+            placeholder="(null)"
+            data-testid="produce-key"
+          />
+        </label>
+        <label>
+          <span>Partition</span>
+          <select
+            value={partition}
+            onChange={(e) => setPartition(e.target.value)}
+            data-testid="produce-partition"
+          >
+            <option value="">by key</option>
+            {ends.map((p) => (
+              <option key={p.partition} value={p.partition}>
+                {p.partition}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span>Format</span>
+          <select
+            value={format}
+            onChange={(e) => setFormat(e.target.value as 'text' | 'json')}
+            data-testid="produce-format"
+          >
+            <option value="text">Text</option>
+            <option value="json">JSON (checked)</option>
+          </select>
+        </label>
+        <label className="wide">
+          <span>Value</span>
+          <textarea
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            rows={6}
+            className="mono"
+            data-testid="produce-value"
+          />
+        </label>
+        <label className="wide">
+          <span>Headers</span>
+          <textarea
+            value={headers}
+            onChange={(e) => setHeaders(e.target.value)}
+            rows={2}
+            className="mono"
+            placeholder="one name=value a line"
+            data-testid="produce-headers"
+          />
+        </label>
+        {jsonError && (
+          <p className="inline-error wide" role="alert" data-testid="produce-json-error">
+            {jsonError}
+          </p>
+        )}
+        {typeof parsedHeaders === 'string' && (
+          <p className="inline-error wide" data-testid="produce-headers-error">
+            {parsedHeaders}
+          </p>
+        )}
+        {error && (
+          <p className="inline-error wide" role="alert" data-testid="produce-error">
+            {error}
+          </p>
+        )}
+        {result && (
+          <p className="muted wide" data-testid="produce-result">
+            {result}
+          </p>
+        )}
+        <div className="dialog-actions wide">
+          <Button onClick={onClose}>Close</Button>
+          <Button
+            type="submit"
+            variant="primary"
+            icon={Send}
+            disabled={invalid}
+            data-testid="produce-send"
+          >
+            Send
+          </Button>
+        </div>
+      </form>
+    </Dialog>
   );
 }
 

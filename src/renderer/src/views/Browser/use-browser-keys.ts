@@ -25,6 +25,8 @@ export function useBrowserKeys({
           target.tagName === 'SELECT' ||
           target.isContentEditable);
       const s = useAppStore.getState();
+      // A dialog (produce, export) has its own keys; none of them moves the table behind it.
+      if (target?.closest?.('[role="dialog"]')) return;
       if (typing) {
         if (e.key === 'Escape') target.blur();
         return;

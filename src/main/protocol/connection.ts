@@ -23,6 +23,7 @@ import {
 } from './codec/messages';
 import { Reader } from './codec/reader';
 import type { Broker } from './broker-types';
+import type { BufferPool } from './buffer-pool';
 import type { AnyHandler, ConnectionInfo, RequestContext, ServerOptions } from './context';
 import { KafkaError } from './errors';
 import { checkPlainToken } from './handlers/sasl';
@@ -37,6 +38,8 @@ export interface ConnectionDeps {
   broker: Broker;
   producers: ProducerStates;
   options: ServerOptions;
+  /** Reused large buffers: produce frames gathered from several reads, fetch reads. */
+  buffers: BufferPool;
   handlers: ReadonlyMap<number, AnyHandler>;
   onClose: (c: Connection) => void;
   /**
@@ -60,17 +63,26 @@ function notKafkaHint(bytes: Buffer): string {
 
 /** A partial frame at least this large is gathered in one buffer of its declared size. */
 const GATHER_FROM_BYTES = 1024 * 1024;
+/** A produce frame at least this large that spans socket reads is copied into a pooled buffer. */
+const POOL_FROM_BYTES = 64 * 1024;
+const PRODUCE_KEY = API_KEYS.Produce;
+
+/** A frame waiting to be served, and the pooled buffer holding it (if one does). */
+interface QueuedFrame {
+  frame: Buffer;
+  pooled: Buffer | null;
+}
 
 export class Connection {
   readonly info: ConnectionInfo;
   private chunks: Buffer[] = [];
   private buffered = 0;
-  private readonly queue: Buffer[] = [];
+  private readonly queue: QueuedFrame[] = [];
   private queuedBytes = 0;
   private serving = false;
   private closed = false;
   /** A large partial frame gathered in one buffer of its declared size (see onData). */
-  private gather: { buf: Buffer; filled: number } | null = null;
+  private gather: { buf: Buffer; filled: number; pooled: Buffer | null } | null = null;
   /** Request bytes held: partial frame plus frames not yet served. */
   private held = 0;
   /** When the last complete request arrived or was answered (for idle eviction). */
@@ -190,12 +202,51 @@ export class Connection {
     if (this.buffered < GATHER_FROM_BYTES) return;
     if (this.chunks[0].length < 4) this.flatten();
     const size = this.chunks[0].readInt32BE(0);
-    const buf = Buffer.allocUnsafe(4 + size);
+    const { buf, pooled } = this.frameBuffer(4 + size);
+    const filled = this.buffered;
+    this.take(buf, filled);
+    this.gather = { buf, filled, pooled };
+  }
+
+  /**
+   * A buffer for a frame of `length` bytes (size prefix included) whose first 6 bytes are
+   * buffered: a pooled one for a large Produce request (its bytes are not kept once it is
+   * served, see serve), else a new one (other requests may keep views of theirs, e.g. a
+   * group member's metadata).
+   */
+  private frameBuffer(length: number): { buf: Buffer; pooled: Buffer | null } {
+    if (
+      length >= POOL_FROM_BYTES &&
+      this.byteAt(4) === PRODUCE_KEY >> 8 &&
+      this.byteAt(5) === (PRODUCE_KEY & 0xff)
+    ) {
+      const pooled = this.deps.buffers.acquire(length);
+      return { buf: pooled.subarray(0, length), pooled };
+    }
+    return { buf: Buffer.allocUnsafe(length), pooled: null };
+  }
+
+  /** The buffered byte at `index` (which must be buffered), without joining chunks. */
+  private byteAt(index: number): number {
+    for (const c of this.chunks) {
+      if (index < c.length) return c[index];
+      index -= c.length;
+    }
+    return -1;
+  }
+
+  /** Moves the first `n` buffered bytes into `buf` (from its start), keeping the rest. */
+  private take(buf: Buffer, n: number): void {
     let filled = 0;
-    for (const c of this.chunks) filled += c.copy(buf, filled);
-    this.chunks = [];
-    this.buffered = 0;
-    this.gather = { buf, filled };
+    while (filled < n) {
+      const c = this.chunks[0];
+      const k = Math.min(c.length, n - filled);
+      c.copy(buf, filled, 0, k);
+      filled += k;
+      if (k === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(k);
+    }
+    this.buffered -= n;
   }
 
   /** Copies `chunk` into the gathered frame; queues it when complete. Returns what is left. */
@@ -205,14 +256,14 @@ export class Connection {
     g.filled += n;
     if (g.filled === g.buf.length) {
       this.gather = null;
-      this.enqueueFrame(g.buf.subarray(4));
+      this.enqueueFrame(g.buf.subarray(4), g.pooled);
     }
     return chunk.subarray(n);
   }
 
-  private enqueueFrame(frame: Buffer): void {
+  private enqueueFrame(frame: Buffer, pooled: Buffer | null = null): void {
     this.deps.options.tap?.(Buffer.from(frame));
-    this.queue.push(frame);
+    this.queue.push({ frame, pooled });
     this.queuedBytes += frame.length;
     this.lastActivity = Date.now();
   }
@@ -229,7 +280,13 @@ export class Connection {
         );
       }
       if (this.buffered < 4 + size) return;
-      if (this.chunks[0].length < 4 + size) this.flatten();
+      if (this.chunks[0].length < 4 + size) {
+        // The frame spans reads: copy it out once (into a reused buffer when large).
+        const { buf, pooled } = this.frameBuffer(4 + size);
+        this.take(buf, 4 + size);
+        this.enqueueFrame(buf.subarray(4), pooled);
+        continue;
+      }
       const first = this.chunks[0];
       this.enqueueFrame(first.subarray(4, 4 + size));
       const rest = first.subarray(4 + size);
@@ -250,10 +307,12 @@ export class Connection {
     this.idle = new Promise((resolve) => (this.markIdle = resolve));
     try {
       while (!this.closed && this.queue.length > 0) {
-        const frame = this.queue.shift() as Buffer;
+        const { frame, pooled } = this.queue.shift() as QueuedFrame;
         this.queuedBytes -= frame.length;
         this.setHeld(this.buffered + (this.gather?.filled ?? 0) + this.queuedBytes);
-        await this.handleFrame(frame);
+        const servedProduce = await this.handleFrame(frame);
+        // A Produce handler is done with its bytes once it returns (the append was written).
+        if (pooled && servedProduce) this.deps.buffers.release(pooled);
         this.lastActivity = Date.now();
         if (this.socket.writableLength > MAX_PENDING_WRITE_BYTES) await this.drained();
         if (this.socket.isPaused() && !this.backlogFull()) this.socket.resume();
@@ -289,17 +348,29 @@ export class Connection {
     });
   }
 
-  private send(chunks: Buffer[]): void {
+  /**
+   * Writes a response; the buffers `lent` to its handler (which it may refer to) go back to
+   * the pool once the socket has taken its bytes, not before.
+   */
+  private send(chunks: Buffer[], lent: Buffer[] = []): void {
     if (this.closed) return;
     this.socket.cork();
-    for (const c of chunks) this.socket.write(c);
+    const last = chunks.length - 1;
+    for (let i = 0; i < last; i++) this.socket.write(chunks[i]);
+    this.socket.write(chunks[last], (err) => {
+      if (!err) this.giveBack(lent);
+    });
     this.socket.uncork();
   }
 
-  private async handleFrame(frame: Buffer): Promise<void> {
+  private giveBack(lent: Buffer[]): void {
+    for (const buf of lent) this.deps.buffers.release(buf);
+  }
+
+  private async handleFrame(frame: Buffer): Promise<boolean> {
     if (this.info.expectRawSaslToken) {
       this.handleRawSaslToken(frame);
-      return;
+      return false;
     }
     const r = new Reader(frame);
     let header;
@@ -308,40 +379,41 @@ export class Connection {
       ({ header, api } = readRequestHeader(r));
     } catch (err) {
       this.close(`malformed request header: ${(err as Error).message}`);
-      return;
+      return false;
     }
     const { requestApiKey: key, requestApiVersion: version, correlationId } = header;
     if (!api) {
       this.close(`unknown API key ${key}`);
-      return;
+      return false;
     }
     if (version < api.minVersion || version > api.maxVersion) {
       if (key === API_KEYS.ApiVersions) {
         // Kafka answers in v0 with error 35 and its version list, so the client can retry.
         this.send(encodeResponse(api, 0, correlationId, unsupportedApiVersionsBody()));
-        return;
+        return false;
       }
       this.close(
         `unsupported version ${version} of ${api.name} (supported ${api.minVersion}-${api.maxVersion})`,
       );
-      return;
+      return false;
     }
     if (!this.info.authenticated && !SASL_EXEMPT.has(key)) {
       this.close(`${api.name} before SASL authentication`);
-      return;
+      return false;
     }
     let body: Struct;
     try {
       body = decodeRequest(api, version, r);
     } catch (err) {
       this.close(`malformed ${api.name} v${version} request: ${(err as Error).message}`);
-      return;
+      return false;
     }
     const handler = this.deps.handlers.get(key);
     if (!handler) {
       this.close(`no handler for ${api.name}`);
-      return;
+      return false;
     }
+    const lent: Buffer[] = [];
     const ctx: RequestContext = {
       broker: this.deps.broker,
       producers: this.deps.producers,
@@ -350,12 +422,19 @@ export class Connection {
       clientId: header.clientId ?? '',
       apiVersion: version,
       correlationId,
+      borrow: (size) => {
+        const buf = this.deps.buffers.acquire(size);
+        lent.push(buf);
+        return buf;
+      },
     };
     // The one place the decoded body meets its type: the codec decoded it from the schema
     // the handler's request type was generated from (generated/types.ts).
     const response = await handler(ctx, body as never);
     if (response !== null)
-      this.send(encodeResponse(api, version, correlationId, response as Struct));
+      this.send(encodeResponse(api, version, correlationId, response as Struct), lent);
+    else this.giveBack(lent);
+    return key === PRODUCE_KEY;
   }
 
   private handleRawSaslToken(frame: Buffer): void {

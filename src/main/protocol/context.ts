@@ -64,6 +64,12 @@ export interface RequestContext {
   clientId: string;
   apiVersion: number;
   correlationId: number;
+  /**
+   * A buffer of at least `size` bytes (stale contents) for bytes the response carries, e.g.
+   * a Fetch's file reads: the connection reuses it for later requests once the response
+   * has been written to the socket, so the handler must not keep it beyond that.
+   */
+  borrow: (size: number) => Buffer;
 }
 
 /**

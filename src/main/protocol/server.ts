@@ -8,6 +8,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { LogdockError } from '../../common/errors';
 import type { Broker } from './broker-types';
+import { BufferPool } from './buffer-pool';
 import { Connection } from './connection';
 import type { AnyHandler, ServerOptions } from './context';
 import { ProducerStates } from './records/producer-state';
@@ -71,6 +72,7 @@ export async function listen(
   }
   const connections = new Set<Connection>();
   const producers = new ProducerStates(broker);
+  const buffers = new BufferPool();
   let nextId = 1;
   let heldBytes = 0;
   /** Keeps the request bytes of all connections within queuedMaxRequestBytes. */
@@ -96,6 +98,7 @@ export async function listen(
       broker,
       producers,
       options,
+      buffers,
       handlers,
       onClose: (c) => connections.delete(c),
       onHeldBytes,

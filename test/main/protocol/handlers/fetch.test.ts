@@ -3,6 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Struct } from '../../../../src/main/protocol/codec/compile';
 import {
+  apiByName,
+  decodeResponse,
+  encodeRequest,
+} from '../../../../src/main/protocol/codec/messages';
+import {
   decodeRecordBatch,
   encodeRecordBatch,
   iterateBatches,
@@ -141,6 +146,38 @@ describe('Fetch', () => {
     const c = await logdock.client(ld.port);
     const part = firstPartition(await c.request('Fetch', 12, fetchBody('exact', 0, 0, 0)));
     expect((part.records as Buffer).equals(stored)).toBe(true);
+  });
+
+  it('answers pipelined large fetches to a client slow to read, each with its own batch', async () => {
+    let received = 0;
+    const ld = await logdock.start({ tap: () => received++ });
+    await fillPartitions(ld, 'slow', 1, 16, 900_000);
+    const c = await logdock.client(ld.port);
+    // 16 responses of ~900 KB queue up in the socket while the client reads nothing: a
+    // buffer a response was read into must not serve a later fetch before it is written.
+    c.socket.pause();
+    const answers = Array.from({ length: 16 }, () => c.nextFrame());
+    for (let offset = 0; offset < 16; offset++) {
+      const body = fetchBody('slow', offset, 0, 0);
+      c.sendRaw(encodeRequest(apiByName('Fetch'), 12, offset + 1, 't', body));
+    }
+    await waitFor(
+      () => received === 16 && ld.server.busyConnectionCount() === 0,
+      'all 16 fetches served (their responses unread)',
+    );
+    c.socket.resume();
+    const frames = await Promise.all(answers);
+    frames.forEach((frame, offset) => {
+      const part = firstPartition(decodeResponse(apiByName('Fetch'), 12, frame).body);
+      const { header, records } = decodeRecordBatch(part.records as Buffer);
+      expect(header.baseOffset).toBe(offset);
+      const value = records[0].value as Buffer;
+      expect([value.length, value[0], value.every((b) => b === value[0])]).toEqual([
+        900_000,
+        97 + offset,
+        true,
+      ]);
+    });
   });
 
   it('answers up to a corrupt stored batch, then CORRUPT_MESSAGE for it, and logs it', async () => {

@@ -58,6 +58,37 @@ describe('Produce', () => {
     expect(recs.map((r) => r.value?.toString())).toEqual(['no ack']);
   });
 
+  it('stores large requests that arrive in small pieces back to back, each as it was sent', async () => {
+    const ld = await logdock.start();
+    await ld.broker.createTopic('pieces', { partitions: 1 });
+    const c = await logdock.client(ld.port);
+    // Eight requests of ~300 KB, each record of its own letter, sent at once in 7,777-byte
+    // writes: every frame spans socket reads, and a later one arrives while an earlier one
+    // is still being appended (the listener reuses the buffers frames are gathered into).
+    const values = Array.from({ length: 8 }, (_, i) =>
+      Array.from({ length: 30 }, (_, j) => Buffer.alloc(10_000, 97 + ((i + j) % 26))),
+    );
+    const frames = values.map((vs, i) =>
+      encodeRequest(
+        apiByName('Produce'),
+        8,
+        i + 1,
+        't',
+        produceBody('pieces', encodeRecordBatch(vs.map((value) => ({ value }))), i % 2),
+      ),
+    );
+    const all = Buffer.concat(frames);
+    // acks=1 for every other request: four answers, the last after the last append.
+    const answers = Promise.all([1, 2, 3, 4].map(() => c.nextFrame()));
+    for (let pos = 0; pos < all.length; pos += 7777) c.sendRaw(all.subarray(pos, pos + 7777));
+    await answers;
+    const stored = await ld.broker.readRecords('pieces', 0, 0, {
+      maxRecords: 1000,
+      maxBytes: 8 << 20,
+    });
+    expect(stored.map((r) => r.value)).toEqual(values.flat());
+  });
+
   it('converts old-format (magic 0 and 1) message sets into record batches', async () => {
     const ld = await logdock.start();
     await ld.broker.createTopic('old', { partitions: 1 });

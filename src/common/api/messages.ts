@@ -147,6 +147,34 @@ export const exportFileNameSchema = z
   .refine((name) => name !== '.' && name !== '..', 'file name may not be "." or ".."')
   .refine((name) => !name.endsWith('.partial'), 'file name may not end in ".partial"');
 
+/** What a search streams: progress, hits in the view's order, then done (or an error). */
+export const searchEventSchema = z.discriminatedUnion('type', [
+  scanProgressSchema,
+  z.object({ type: z.literal('hits'), hits: z.array(messageRowSchema) }),
+  z.object({
+    type: z.literal('done'),
+    reason: z.enum(['complete', 'limit']),
+    scanned: z.number(),
+    matched: z.number(),
+    elapsedMs: z.number(),
+  }),
+  streamErrorSchema,
+]);
+
+/** What an export streams: progress with the bytes written, then where the file is (or an error). */
+export const exportEventSchema = z.discriminatedUnion('type', [
+  scanProgressSchema.extend({ type: z.literal('progress'), writtenBytes: z.number() }),
+  z.object({
+    type: z.literal('done'),
+    path: z.string(),
+    fileName: z.string(),
+    written: z.number(),
+    writtenBytes: z.number(),
+    elapsedMs: z.number(),
+  }),
+  streamErrorSchema,
+]);
+
 export const messagesRequests = {
   'messages.window': request(
     'Rows [start, start + count) of a topic view (one partition, several, or all merged by timestamp), with the current total. A window never holds more than `count` previews.',
@@ -268,7 +296,7 @@ export const messagesSubscriptions = {
     z.object({ total: z.number().int().nonnegative(), partitions: z.array(partitionEndsSchema) }),
   ),
   'messages.search': subscription(
-    'Scans a range in the main process and streams matches as they are found, with progress. Unsubscribing cancels the scan. An invalid query fails at once with INVALID_ARGUMENT.',
+    "Scans a range in the main process and streams matches as they are found, in the view's order (merged by time over several partitions), with progress. Unsubscribing cancels the scan. An invalid query fails at once with INVALID_ARGUMENT.",
     z
       .object({
         topic: topicNameSchema,
@@ -279,26 +307,16 @@ export const messagesSubscriptions = {
         previewBytes,
         /**
          * Go on after this hit (the last one received): a search stopped at maxResults shows
-         * more as the person scrolls. Hits come partition by partition in offset order.
+         * more as the person scrolls. Hits come in the view's order: merged by (timestamp,
+         * partition, offset) over several partitions, by offset in one.
          */
         after: z.object({ partition, offset }).strict().optional(),
       })
       .strict(),
-    z.discriminatedUnion('type', [
-      scanProgressSchema,
-      z.object({ type: z.literal('hits'), hits: z.array(messageRowSchema) }),
-      z.object({
-        type: z.literal('done'),
-        reason: z.enum(['complete', 'limit']),
-        scanned: z.number(),
-        matched: z.number(),
-        elapsedMs: z.number(),
-      }),
-      streamErrorSchema,
-    ]),
+    searchEventSchema,
   ),
   'messages.export': subscription(
-    "Writes a range or selection (optionally filtered by a query) to a JSON Lines or CSV file under the data directory's exports/ folder, streaming with bounded memory. Unsubscribing cancels and removes the partial file.",
+    "Writes a range or selection (optionally filtered by a query), in the view's order, to a JSON Lines or CSV file under the data directory's exports/ folder, streaming with bounded memory. Unsubscribing cancels and removes the partial file.",
     z
       .object({
         topic: topicNameSchema,
@@ -310,17 +328,6 @@ export const messagesSubscriptions = {
         fileName: exportFileNameSchema.optional(),
       })
       .strict(),
-    z.discriminatedUnion('type', [
-      scanProgressSchema.extend({ type: z.literal('progress'), writtenBytes: z.number() }),
-      z.object({
-        type: z.literal('done'),
-        path: z.string(),
-        fileName: z.string(),
-        written: z.number(),
-        writtenBytes: z.number(),
-        elapsedMs: z.number(),
-      }),
-      streamErrorSchema,
-    ]),
+    exportEventSchema,
   ),
 } as const;

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { request, subscription } from './define';
-import { messageRowSchema, partitionEndsSchema, seekTargetSchema } from './messages';
+import {
+  exportEventSchema,
+  exportFileNameSchema,
+  messageRowSchema,
+  partitionEndsSchema,
+  scanRangeSchema,
+  searchEventSchema,
+  searchQuerySchema,
+  seekTargetSchema,
+} from './messages';
 import { topicNameSchema } from './topics';
 
 // Requests of the timeline: several topics (e.g. the logs of three services) browsed as one
@@ -40,6 +49,14 @@ export const timelineTargetSchema = z.union([
 ]);
 export type TimelineTarget = z.output<typeof timelineTargetSchema>;
 
+/** What a timeline's search or export covers: every message, or a time window (offsets are per partition). */
+export const timelineRangeSchema = scanRangeSchema
+  .refine(
+    (r) => r.kind === 'all' || r.kind === 'time',
+    'a timeline searches and exports all messages or a time window',
+  )
+  .default({ kind: 'all' });
+
 export const timelineRequests = {
   'timeline.window': request(
     'Rows [start, start + count) of several topics merged by timestamp, each row naming its topic, with the current total and every lane (topic partition) end.',
@@ -73,5 +90,41 @@ export const timelineSubscriptions = {
     "The timeline's lane ends and total, sent at start and whenever any of its topics grows (at most 10 times a second).",
     z.object({ topics: timelineTopicsSchema }).strict(),
     z.object({ total: z.number().int().nonnegative(), lanes: z.array(laneEndsSchema) }),
+  ),
+  'timeline.search': subscription(
+    'Searches the timeline (every partition of its topics) in the main process and streams the hits merged by time, as the timeline shows them, each naming its topic, with progress. Unsubscribing cancels. An invalid query fails at once with INVALID_ARGUMENT.',
+    z
+      .object({
+        topics: timelineTopicsSchema,
+        range: timelineRangeSchema,
+        query: searchQuerySchema,
+        maxResults: z.number().int().min(1).max(100_000).default(1000),
+        previewBytes,
+        /** Go on after this hit (the last one received), as messages.search does. */
+        after: z
+          .object({
+            topic: topicNameSchema,
+            partition: z.number().int().nonnegative(),
+            offset: z.number().int().nonnegative(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+    searchEventSchema,
+  ),
+  'timeline.export': subscription(
+    "Writes the timeline (or a time window of it, optionally only a search's matches) merged by time to a JSON Lines or CSV file under exports/, every record naming its topic, as messages.export does.",
+    z
+      .object({
+        topics: timelineTopicsSchema,
+        range: timelineRangeSchema,
+        query: searchQuerySchema.optional(),
+        format: z.enum(['jsonl', 'csv']),
+        /** File name only; defaults to timeline-<time>.<format>. */
+        fileName: exportFileNameSchema.optional(),
+      })
+      .strict(),
+    exportEventSchema,
   ),
 } as const;

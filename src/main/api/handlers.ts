@@ -61,7 +61,7 @@ export function createSubscriptionHandlers(
     ...createSystemSubscriptions(services),
     ...createTopicsSubscriptions({ cluster, rateHistory: () => metrics.rateHistory() }),
     ...createMessageStreams({ cluster, dataDir }),
-    ...createTimelineSubscriptions({ cluster }),
+    ...createTimelineSubscriptions({ cluster, dataDir }),
     ...createAggregateStreams({ cluster }),
     ...createSettingsSubscriptions({ settings: services.settings }),
     ...createCollectorsSubscriptions({ collectors: services.collectors }),

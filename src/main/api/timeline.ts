@@ -4,6 +4,7 @@ import { locateInTimeline, readTimelineWindow, timelineLanes } from '../browse/t
 import type { Cluster } from '../cluster';
 import type { HandlersFor, SubscriptionHandlersFor } from './dispatcher';
 import { throttled } from './throttle';
+import { streamExport, streamSearch } from './view-streams';
 
 const TAIL_THROTTLE_MS = 100;
 
@@ -22,10 +23,17 @@ export function createTimelineHandlers({
 
 export function createTimelineSubscriptions({
   cluster,
+  dataDir,
 }: {
   cluster: Cluster;
+  dataDir: string;
 }): SubscriptionHandlersFor<typeof timelineSubscriptions> {
+  const lanes = (topics: string[]) => () => timelineLanes(cluster, topics);
   return {
+    'timeline.search': ({ topics, ...p }, emit, _ctx, fail) =>
+      streamSearch(cluster, lanes(topics), { ...p, withTopic: true }, emit, fail),
+    'timeline.export': ({ topics, ...p }, emit, _ctx, fail) =>
+      streamExport(cluster, lanes(topics), { dataDir, name: 'timeline', ...p }, emit, fail),
     'timeline.tail': ({ topics }, emit, _ctx, fail) => {
       // An unknown topic fails the subscription before any event.
       timelineLanes(cluster, topics).catch(fail);

@@ -3,17 +3,21 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScanRange, SearchQuery } from '../../common/api/messages';
 import { LogdockError } from '../../common/errors';
+import type { Lane } from '../browse/lanes';
 import type { MessageSource } from '../browse/partitions';
+import { scanMerged } from '../search/merged-scan';
 import { compileQuery } from '../search/query';
-import { scanRange, type ProgressFigures } from '../search/scan';
+import type { ProgressFigures } from '../search/scan';
 import { CSV_HEADER, csvLine, jsonLine, type ExportFormat } from './format';
 import { recordWrittenExport } from './written';
 
 export interface ExportRequest {
   source: MessageSource;
   dataDir: string;
-  topic: string;
-  partitions: number[] | null;
+  /** The view's lanes: a topic's partitions, or a timeline's (several topics), merged by time. */
+  lanes: Lane[];
+  /** The start of the default file name: the topic, or "timeline". */
+  name: string;
   range: ScanRange;
   query?: SearchQuery;
   format: ExportFormat;
@@ -36,7 +40,7 @@ export function exportsDir(dataDir: string): string {
 }
 
 /**
- * Streams a range (optionally filtered) into `<dataDir>/exports/<fileName>`. Memory stays
+ * Streams a range (optionally filtered) of a view's lanes, merged by time, into `<dataDir>/exports/<fileName>`. Memory stays
  * bounded whatever the size: the scan waits for the file stream to drain. The file is
  * written as `<fileName>.partial` and renamed when complete, so a half-written export
  * never carries the final name; a cancelled or failed export removes it.
@@ -44,7 +48,9 @@ export function exportsDir(dataDir: string): string {
  */
 export async function exportMessages(req: ExportRequest): Promise<ExportResult> {
   if (req.query) compileQuery(req.query); // a bad query fails before the file is created
-  const fileName = req.fileName ?? defaultFileName(req.topic, req.format);
+  const fileName = req.fileName ?? defaultFileName(req.name, req.format);
+  const topics = [...new Set(req.lanes.map((l) => l.topic))];
+  const what = `${topics.length === 1 ? 'topic' : 'topics'} ${topics.join(', ')}`;
   const dir = exportsDir(req.dataDir);
   const path = join(dir, fileName);
   const partial = `${path}.partial`;
@@ -63,18 +69,17 @@ export async function exportMessages(req: ExportRequest): Promise<ExportResult> 
   try {
     if (req.format === 'csv') await write(CSV_HEADER);
     const line = req.format === 'csv' ? csvLine : jsonLine;
-    const outcome = await scanRange({
+    const outcome = await scanMerged({
       source: req.source,
-      topic: req.topic,
-      partitions: req.partitions,
+      lanes: req.lanes,
       range: req.range,
       query: req.query ?? null,
       signal: req.signal,
-      onMatch: (r, partition) => write(line(req.topic, partition, r)),
+      onMatch: (r, lane) => write(line(lane.topic, lane.partition, r)),
       onProgress: (f) => req.onProgress({ ...f, writtenBytes }),
     });
     if (outcome.reason === 'cancelled')
-      throw new LogdockError('CANCELLED', `export of topic ${req.topic} to ${path} was cancelled`);
+      throw new LogdockError('CANCELLED', `export of ${what} to ${path} was cancelled`);
     await closeStream(out);
     await rename(partial, path);
     await recordWrittenExport(req.dataDir, fileName, await stat(path));
@@ -85,7 +90,7 @@ export async function exportMessages(req: ExportRequest): Promise<ExportResult> 
     if (err instanceof LogdockError) throw err;
     throw new LogdockError(
       'IO_ERROR',
-      `export of topic ${req.topic} to ${path} failed: ${(err as Error).message}`,
+      `export of ${what} to ${path} failed: ${(err as Error).message}`,
       {
         cause: err,
       },
@@ -93,9 +98,9 @@ export async function exportMessages(req: ExportRequest): Promise<ExportResult> 
   }
 }
 
-function defaultFileName(topic: string, format: ExportFormat): string {
+function defaultFileName(name: string, format: ExportFormat): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  return `${topic}-${stamp}.${format}`;
+  return `${name}-${stamp}.${format}`;
 }
 
 function drained(out: WriteStream): Promise<void> {

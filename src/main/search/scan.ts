@@ -57,7 +57,7 @@ export interface ScanOutcome {
 }
 
 /** One partition's share of a scan: offsets [from, to), and a time filter for time ranges. */
-interface Span {
+export interface Span {
   partition: number;
   from: number;
   to: number;
@@ -92,13 +92,25 @@ interface Chunk {
  *   CORRUPT_RECORD from a worker, INTERNAL when a worker died, or what the cluster throws.
  */
 export async function scanRange(opts: ScanOptions): Promise<ScanOutcome> {
-  const started = Date.now();
-  const matcher = opts.query ? compileQuery(opts.query) : null; // a bad query fails here
+  if (opts.query) compileQuery(opts.query); // a bad query fails here
   const parts = await selectPartitions(opts.source, opts.topic, opts.partitions);
   const spans = resumeAfter(
     await resolveSpans(opts.source, opts.topic, parts, opts.range),
     opts.after,
   );
+  return scanSpans(opts, spans);
+}
+
+/** What scanSpans needs of ScanOptions: the spans replace partitions, range and after. */
+export type SpanScanOptions = Omit<ScanOptions, 'partitions' | 'range' | 'after'>;
+
+/**
+ * Scans spans of one topic (see resolveSpans) in the order given, as scanRange does; the
+ * merged scan (merged-scan.ts) scans a slice of each lane with it.
+ */
+export async function scanSpans(opts: SpanScanOptions, spans: Span[]): Promise<ScanOutcome> {
+  const started = Date.now();
+  const matcher = opts.query ? compileQuery(opts.query) : null;
   const total = spans.reduce((n, s) => n + (s.offsets ? s.offsets.length : s.to - s.from), 0);
   const state = { scanned: 0, bytes: 0, matched: 0, lastProgress: 0, sliceStart: Date.now() };
   const interval = opts.progressIntervalMs ?? 200;
@@ -166,7 +178,7 @@ async function yieldTurn(state: { sliceStart: number }): Promise<void> {
 
 /** The chunks of every span in order: selections read here, ranges tested in the pool. */
 async function* chunks(
-  opts: ScanOptions,
+  opts: SpanScanOptions,
   spans: Span[],
   matcher: RecordMatcher | null,
   limit: () => number,
@@ -187,7 +199,7 @@ async function* chunks(
  * memory pressure"), hundreds of times a scan, on the main thread.
  */
 async function* scanSpan(
-  opts: ScanOptions,
+  opts: SpanScanOptions,
   span: Span,
   limit: () => number,
 ): AsyncGenerator<Chunk> {
@@ -311,7 +323,7 @@ function toChunk(partition: number, r: ScanChunkResult): Chunk {
 
 /** A selection (a few offsets picked in the UI) is small: tested here, one record a read. */
 async function* readSelection(
-  opts: ScanOptions,
+  opts: SpanScanOptions,
   span: Span,
   matcher: RecordMatcher | null,
 ): AsyncGenerator<Chunk> {
@@ -341,7 +353,11 @@ async function* readSelection(
   }
 }
 
-async function resolveSpans(
+/**
+ * Each partition's share of a range, in the order of `parts`.
+ * @throws LogdockError INVALID_ARGUMENT for a range that ends before it starts.
+ */
+export async function resolveSpans(
   source: MessageSource,
   topic: string,
   parts: PartitionEnds[],

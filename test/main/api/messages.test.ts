@@ -276,6 +276,24 @@ describe('messages.search', () => {
     expect(progress[progress.length - 1]).toMatchObject({ scanned: 600, total: 600 });
   });
 
+  it('sends the hits of several partitions merged by time, as the merged view shows them', async () => {
+    await threePartitions();
+    const events = await collect(
+      h.client,
+      'messages.search',
+      { topic: 'logs', query: { filter: 'level == "ERROR"' }, maxResults: 10_000 },
+      (ev) => ev.some((e) => e.type === 'done' || e.type === 'error'),
+    );
+    const hits = events.flatMap((e) => (e.type === 'hits' ? e.hits : []));
+    expect(hits).toHaveLength(87);
+    const sorted = [...hits].sort(
+      (a, b) => a.timestamp - b.timestamp || a.partition - b.partition || a.offset - b.offset,
+    );
+    expect(mergeOrder(hits)).toEqual(mergeOrder(sorted));
+    // i = 0 is stamped alike in every partition: partition order breaks the tie.
+    expect(mergeOrder(hits.slice(0, 4))).toEqual(['0:0', '1:0', '2:0', '0:7']);
+  });
+
   it('goes on after the last hit it sent, so a search stopped at its limit shows more', async () => {
     await threePartitions();
     const search = async (after?: { partition: number; offset: number }) => {
@@ -300,11 +318,10 @@ describe('messages.search', () => {
       const last = page[page.length - 1];
       page = await search({ partition: last.partition, offset: last.offset });
     }
-    const expected = [0, 1, 2].flatMap((p) =>
-      Array.from({ length: 200 }, (_, i) => i)
-        .filter((i) => i % 7 === 0)
-        .map((i) => `${p}:${i}`),
-    );
+    // Merged by time: i ascending (stamped i * 10 + p + 1, or alike when i % 10 == 0), then partition.
+    const expected = Array.from({ length: 200 }, (_, i) => i)
+      .filter((i) => i % 7 === 0)
+      .flatMap((i) => [0, 1, 2].map((p) => `${p}:${i}`));
     expect(seen).toEqual(expected);
   });
 

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MessageRow } from '../../../src/common/api/messages';
 import { LogdockError } from '../../../src/common/errors';
@@ -175,5 +177,154 @@ describe('timeline.tail', () => {
       collect(h.client, 'timeline.tail', { topics: ['web', 'gone'] }, () => true),
     );
     expect(err.code).toBe('UNKNOWN_TOPIC');
+  });
+});
+
+describe('timeline.search', () => {
+  it('streams the hits of every topic merged by time, each naming its topic, with progress, then done', async () => {
+    await threeServices();
+    const events = await collect(
+      h.client,
+      'timeline.search',
+      { topics: TOPICS, query: { text: 'r1' }, maxResults: 10_000 },
+      (ev) => ev.some((e) => e.type === 'done' || e.type === 'error'),
+    );
+    const hits = events.flatMap((e) => (e.type === 'hits' ? e.hits : []));
+    // request r1, r10..r19, r100..r119 in every one of the 6 partitions
+    expect(hits).toHaveLength(6 * 31);
+    expect(hits.every((x) => JSON.parse(x.value!.text).request.startsWith('r1'))).toBe(true);
+    expect(hits.map(id)).toEqual(expectedOrder(hits));
+    expect(events.find((e) => e.type === 'done')).toMatchObject({
+      reason: 'complete',
+      matched: 186,
+      scanned: 720,
+    });
+    const progress = events.filter((e) => e.type === 'progress');
+    expect(progress[progress.length - 1]).toMatchObject({ scanned: 720, total: 720 });
+  });
+
+  it('stops at maxResults and goes on after the last hit, in the same order as one search', async () => {
+    await threeServices();
+    const search = async (after?: { topic: string; partition: number; offset: number }) => {
+      const events = await collect(
+        h.client,
+        'timeline.search',
+        { topics: TOPICS, query: { text: 'r' }, maxResults: 100, ...(after ? { after } : {}) },
+        (ev) => ev.some((e) => e.type === 'done' || e.type === 'error'),
+      );
+      return events.flatMap((e) => (e.type === 'hits' ? e.hits : []));
+    };
+    const seen: MessageRow[] = [];
+    let page = await search();
+    while (page.length > 0) {
+      seen.push(...page);
+      const last = page[page.length - 1];
+      page = await search({ topic: last.topic!, partition: last.partition, offset: last.offset });
+    }
+    expect(seen).toHaveLength(720);
+    expect(seen.map(id)).toEqual(expectedOrder(seen));
+  });
+
+  it('searches a time window only, and refuses an offset range or an unknown topic', async () => {
+    await threeServices();
+    const events = await collect(
+      h.client,
+      'timeline.search',
+      {
+        topics: TOPICS,
+        range: { kind: 'time', from: T0 + 200, to: T0 + 400 },
+        query: { filter: 'service == "api" || service == "db"' },
+      },
+      (ev) => ev.some((e) => e.type === 'done' || e.type === 'error'),
+    );
+    const hits = events.flatMap((e) => (e.type === 'hits' ? e.hits : []));
+    // i in 20..39 of api (1 partition) and db (3)
+    expect(hits).toHaveLength(4 * 20);
+    expect(hits.map(id)).toEqual(expectedOrder(hits));
+    expect(new Set(hits.map((x) => x.topic))).toEqual(new Set(['api', 'db']));
+    const offsets = await rejection(
+      collect(
+        h.client,
+        'timeline.search',
+        { topics: TOPICS, range: { kind: 'offsets', from: 0, to: 5 }, query: { text: 'x' } },
+        () => true,
+      ),
+    );
+    expect(offsets.code).toBe('INVALID_ARGUMENT');
+    expect(offsets.message).toMatch(/all messages or a time window/);
+    const unknown = await rejection(
+      collect(
+        h.client,
+        'timeline.search',
+        { topics: ['web', 'gone'], query: { text: 'x' } },
+        () => true,
+      ),
+    );
+    expect(unknown.code).toBe('UNKNOWN_TOPIC');
+  });
+});
+
+describe('timeline.export', () => {
+  it('writes every topic merged by time to JSON Lines, each record naming its topic', async () => {
+    await threeServices();
+    const events = await collect(
+      h.client,
+      'timeline.export',
+      { topics: TOPICS, format: 'jsonl', fileName: 'services.jsonl' },
+      (ev) => ev.some((e) => e.type === 'done' || e.type === 'error'),
+    );
+    expect(events.find((e) => e.type === 'done')).toMatchObject({
+      written: 720,
+      path: join(h.dir, 'exports', 'services.jsonl'),
+    });
+    const records = (await readFile(join(h.dir, 'exports', 'services.jsonl'), 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            topic: string;
+            partition: number;
+            offset: number;
+            timestamp: number;
+            value: string;
+          },
+      );
+    expect(records).toHaveLength(720);
+    const window = await h.client.call('timeline.window', {
+      topics: TOPICS,
+      start: 0,
+      count: 1000,
+    });
+    expect(records.map((r) => `${r.topic}/${r.partition}:${r.offset}`)).toEqual(
+      window.rows.map(id),
+    );
+    expect(JSON.parse(records[0].value)).toMatchObject({ service: 'web', i: 0 });
+  });
+
+  it("writes only a search's matches in a time window to CSV", async () => {
+    await threeServices();
+    const events = await collect(
+      h.client,
+      'timeline.export',
+      {
+        topics: TOPICS,
+        format: 'csv',
+        range: { kind: 'time', from: T0, to: T0 + 100 },
+        query: { text: '"request":"r5"' },
+        fileName: 'r5.csv',
+      },
+      (ev) => ev.some((e) => e.type === 'done' || e.type === 'error'),
+    );
+    expect(events.find((e) => e.type === 'done')).toMatchObject({ written: 6 });
+    const rows = (await readFile(join(h.dir, 'exports', 'r5.csv'), 'utf8')).trimEnd().split('\r\n');
+    expect(rows.slice(1).map((r) => r.split(',').slice(0, 2).join('/'))).toEqual([
+      'web/0',
+      'web/1',
+      'api/0',
+      'db/0',
+      'db/1',
+      'db/2',
+    ]);
   });
 });

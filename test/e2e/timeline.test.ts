@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, waitFor, type RunningApp } from './harness';
 
@@ -147,6 +148,87 @@ describe('several topics on one timeline', () => {
     await last.waitFor({ timeout: 60_000 });
     expect(await last.getAttribute('data-topic')).toBe('api');
     expect(await last.getAttribute('class')).toContain('selected');
+  });
+
+  it('searches every topic, the hits merged by time in the table, with the context of a hit in its topic', async () => {
+    await page().getByTestId('tail-toggle').click(); // pause following: the table stays put
+    await page().getByTestId('search-mode').selectOption('text');
+    await page().getByTestId('search-input').fill('"request":"r12');
+    await waitFor(
+      async () => !(await page().getByTestId('search-go').isDisabled()),
+      'the query to be accepted',
+    );
+    await page().getByTestId('search-go').click();
+    // r12 and r120..r129 of each of the three services
+    await waitFor(
+      async () => (await page().getByTestId('hits-status').textContent()) === '33 hits',
+      '33 hits',
+    );
+    expect(await page().getByTestId('search-done').textContent()).toMatch(
+      /^Done: 33 found in 451 messages/,
+    );
+    const table = page().getByTestId('hits-table');
+    const hits = await table.locator('[data-testid="msg-row"]').evaluateAll((rows) =>
+      rows
+        .map(
+          (r) =>
+            [
+              Number(r.getAttribute('data-index')),
+              `${r.getAttribute('data-topic')}:${r.getAttribute('data-offset')}`,
+            ] as const,
+        )
+        .sort((a, b) => a[0] - b[0])
+        .map(([, id]) => id),
+    );
+    // Round by round, each service in the order the topics were picked.
+    expect(hits.slice(0, 9)).toEqual([
+      'web:12',
+      'api:12',
+      'db:12',
+      'web:120',
+      'api:120',
+      'db:120',
+      'web:121',
+      'api:121',
+      'db:121',
+    ]);
+    await app.screenshot('timeline-search');
+    // The context of api's hit: the messages around it in api's partition.
+    await table.locator('[data-testid="msg-row"][data-topic="api"][data-offset="120"]').dblclick();
+    const context = page().getByTestId('hit-context');
+    const selected = context.locator('[data-testid="msg-row"][aria-selected="true"]');
+    await selected.waitFor();
+    expect(await selected.getAttribute('data-topic')).toBe('api');
+    expect(await selected.getAttribute('data-offset')).toBe('120');
+    await page().getByTestId('back-to-hits').click();
+    await table.waitFor();
+  });
+
+  it('exports the hits of every topic to JSON Lines merged by time, each record naming its topic', async () => {
+    await page().getByTestId('open-export').click();
+    const dialog = page().getByTestId('export-dialog');
+    await page().getByTestId('export-format').selectOption('jsonl');
+    await page().getByTestId('export-only-matches').check();
+    await page().getByTestId('export-start').click();
+    const result = page().getByTestId('export-result');
+    await result.waitFor();
+    const path = /to (\S+\.jsonl)/.exec((await result.textContent()) ?? '')?.[1];
+    expect(path).toBeTruthy();
+    const records = (await readFile(path!, 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { topic: string; offset: number; value: string });
+    expect(records).toHaveLength(33);
+    expect(records.slice(0, 4).map((r) => `${r.topic}:${r.offset}`)).toEqual([
+      'web:12',
+      'api:12',
+      'db:12',
+      'web:120',
+    ]);
+    expect(JSON.parse(records[1].value)).toMatchObject({ service: 'api', request: 'r12' });
+    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+    await page().getByTestId('clear-search').click();
+    await page().getByTestId('msg-table').waitFor();
   });
 
   it('opens a timeline from the palette by typing the topics', async () => {

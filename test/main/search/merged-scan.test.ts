@@ -87,7 +87,7 @@ const tiny = { tuning: { sliceMessages: 40, roundHits: 4, minLaneHits: 4 } };
 describe('scanMerged', () => {
   it('hands out the matches of several topics merged by time, ties in lane order, each once', async () => {
     await services();
-    const { hits, outcome } = await run({ filter: 'level == "ERROR"' });
+    const { hits, outcome } = await run({ filter: 'level == "ERROR"', caseSensitive: false });
     expect(outcome).toMatchObject({ reason: 'complete', matched: 500, scanned: 1500 });
     expect(new Set(hits.map(id)).size).toBe(500);
     expect(hits.map(id)).toEqual(sorted(hits));
@@ -102,20 +102,20 @@ describe('scanMerged', () => {
     expect(whole.hits).toHaveLength(1500);
     expect(small.hits.map(id)).toEqual(whole.hits.map(id));
     expect(small.hits.map(id)).toEqual(sorted(small.hits));
-    const errors = await run({ filter: 'level == "ERROR"' }, tiny);
+    const errors = await run({ filter: 'level == "ERROR"', caseSensitive: false }, tiny);
     expect(errors.hits.map(id)).toEqual(sorted(errors.hits));
     expect(errors.hits).toHaveLength(500);
   });
 
   it('stops at the limit and goes on after the last match handed out, missing none', async () => {
     await services();
-    const all = (await run({ text: 'ERROR' })).hits.map(id);
+    const all = (await run({ text: 'ERROR', caseSensitive: true })).hits.map(id);
     const seen: string[] = [];
     let after: MergedScanOptions['after'];
     for (let page = 0; page < 100; page++) {
       const taken: Hit[] = [];
       const { outcome } = await run(
-        { text: 'ERROR' },
+        { text: 'ERROR', caseSensitive: true },
         {
           ...tiny,
           after,
@@ -143,7 +143,11 @@ describe('scanMerged', () => {
     await services();
     const from = T0 + 1000;
     const to = T0 + 2000;
-    const { hits } = await run({ text: 'INFO' }, tiny, { kind: 'time', from, to });
+    const { hits } = await run({ text: 'INFO', caseSensitive: true }, tiny, {
+      kind: 'time',
+      from,
+      to,
+    });
     expect(hits.length).toBeGreaterThan(0);
     expect(hits.every((x) => x.timestamp >= from && x.timestamp < to)).toBe(true);
     expect(hits.map(id)).toEqual(sorted(hits));

@@ -66,7 +66,8 @@ export const createSearchViewSlice: StateCreator<AppState, [], [], SearchViewSli
     showAllMessages: () => patch({ show: 'all', context: null }),
 
     showContext: async (hit) => {
-      const topic = get().browser.topic;
+      // A timeline's hit names its topic; the context is its partition's, as in a topic's view.
+      const topic = hit.topic ?? get().browser.topic;
       if (!topic) return;
       patch({ show: 'context', context: { hit, rows: [], error: null } });
       const stillShown = () => get().searchView.context?.hit === hit;
@@ -85,7 +86,9 @@ export const createSearchViewSlice: StateCreator<AppState, [], [], SearchViewSli
           count: index - start + CONTEXT_ROWS + 1,
           previewBytes: 400,
         });
-        if (stillShown()) patch({ context: { hit, rows, error: null } });
+        // In a timeline the rows name their topic, as the timeline's own rows do.
+        const named = hit.topic ? rows.map((r) => ({ ...r, topic: hit.topic })) : rows;
+        if (stillShown()) patch({ context: { hit, rows: named, error: null } });
       } catch (err) {
         if (stillShown()) patch({ context: { hit, rows: [], error: asPayload(err).message } });
       }

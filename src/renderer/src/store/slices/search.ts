@@ -9,6 +9,7 @@ import type {
 import type { ErrorPayload } from '../../../../common/errors';
 import type { AppState } from '../index';
 import { asPayload } from './errors';
+import { columnsKeyOf, exportOf, searchOf, type HitPlace } from './view-source';
 
 export type SearchMode = 'text' | 'regex' | 'key' | 'header' | 'filter';
 
@@ -57,7 +58,7 @@ export interface SearchSlice {
   setSearchForm(form: Partial<SearchForm>): void;
   /** Asks the main process whether the form's query is valid; sets `problem`. */
   checkSearch(): Promise<void>;
-  /** Starts a search over `range` of the browser's topic and partitions (cancelling any running one). */
+  /** Starts a search over `range` of the open view (cancelling any running one): a topic's partitions, or a timeline's topics. */
   startSearch(range: ScanRange, maxResults?: number): void;
   /** Goes on with a search stopped at its limit, after its last hit (scrolling down the hits). */
   moreHits(): void;
@@ -139,20 +140,19 @@ export const createSearchSlice: StateCreator<AppState, [], [], SearchSlice> = (s
     active: NonNullable<SearchState['active']>,
     maxResults: number,
     kept: MessageRow[],
-    after?: { partition: number; offset: number },
+    after?: HitPlace,
   ) => {
-    const { topic, partitions } = get().browser;
-    if (!topic) return;
+    const view = get().browser;
+    if (columnsKeyOf(view) === null) return;
     const before = after ? (get().search.progress ?? null) : null;
     const base = { scanned: before?.scanned ?? 0, elapsedMs: before?.elapsedMs ?? 0 };
     let hits = kept;
     const token = {};
     current = token;
-    stopSearch = get().api.subscribe(
-      'messages.search',
+    stopSearch = searchOf(
+      get().api,
+      view,
       {
-        topic,
-        partitions,
         range: active.range,
         query: active.query,
         maxResults,
@@ -235,7 +235,7 @@ export const createSearchSlice: StateCreator<AppState, [], [], SearchSlice> = (s
     startSearch: (range, maxResults = MAX_HITS) => {
       get().cancelSearch();
       const query = queryOf(get().search.form);
-      if (!get().browser.topic || !query) return;
+      if (columnsKeyOf(get().browser) === null || !query) return;
       patch({
         running: true,
         progress: null,
@@ -255,7 +255,11 @@ export const createSearchSlice: StateCreator<AppState, [], [], SearchSlice> = (s
       if (s.running || !s.active || s.done?.reason !== 'limit' || !last) return;
       if (s.hits.length >= MAX_KEPT_HITS) return;
       patch({ running: true, done: null, error: null });
-      run(s.active, MAX_HITS, s.hits, { partition: last.partition, offset: last.offset });
+      run(s.active, MAX_HITS, s.hits, {
+        topic: last.topic,
+        partition: last.partition,
+        offset: last.offset,
+      });
     },
 
     cancelSearch: () => {
@@ -282,22 +286,16 @@ export const createSearchSlice: StateCreator<AppState, [], [], SearchSlice> = (s
 
     startExport: ({ range, format, query, fileName }) => {
       get().cancelExport();
-      const { topic, partitions } = get().browser;
-      if (!topic) return;
+      const view = get().browser;
+      if (columnsKeyOf(view) === null) return;
       patchExport({ running: true, progress: null, result: null, downloadUrl: null, error: null });
       const token = {};
       currentExport = token;
       lastExport = token;
-      stopExport = get().api.subscribe(
-        'messages.export',
-        {
-          topic,
-          partitions,
-          range,
-          format,
-          ...(query ? { query } : {}),
-          ...(fileName ? { fileName } : {}),
-        },
+      stopExport = exportOf(
+        get().api,
+        view,
+        { range, format, ...(query ? { query } : {}), ...(fileName ? { fileName } : {}) },
         (e) => {
           if (currentExport !== token) return;
           if (e.type === 'progress') {

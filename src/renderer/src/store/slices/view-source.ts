@@ -1,5 +1,10 @@
-import type { ApiClient } from '../../../../common/api/contract';
-import type { MessageRow, SeekTarget } from '../../../../common/api/messages';
+import type { ApiClient, EventOf, Unsubscribe } from '../../../../common/api/contract';
+import type {
+  MessageRow,
+  ScanRange,
+  SearchQuery,
+  SeekTarget,
+} from '../../../../common/api/messages';
 import type { TimelineTarget } from '../../../../common/api/timeline';
 import { LogdockError } from '../../../../common/errors';
 
@@ -70,6 +75,70 @@ export function locateIn(
     partitions: v.partitions,
     target: target as SeekTarget,
   });
+}
+
+export type SearchEvent = EventOf<'messages.search'>;
+export type ExportEvent = EventOf<'messages.export'>;
+
+/** A hit to go on after; a timeline's names its topic. */
+export interface HitPlace {
+  topic?: string;
+  partition: number;
+  offset: number;
+}
+
+/**
+ * Searches the view (its partitions, or every topic of a timeline): hits come in the
+ * view's order, merged by time. Returns how to stop.
+ */
+export function searchOf(
+  api: ApiClient,
+  v: ViewSource,
+  params: {
+    range: ScanRange;
+    query: SearchQuery;
+    maxResults: number;
+    previewBytes: number;
+    after?: HitPlace;
+  },
+  onEvent: (e: SearchEvent) => void,
+  onError: (err: { code: string; message: string }) => void,
+): Unsubscribe {
+  const { after, ...rest } = params;
+  if (v.topics !== null) {
+    const place = after?.topic ? { after: { ...after, topic: after.topic } } : {};
+    return api.subscribe(
+      'timeline.search',
+      { topics: v.topics, ...rest, ...place },
+      onEvent,
+      onError,
+    );
+  }
+  const place = after ? { after: { partition: after.partition, offset: after.offset } } : {};
+  return api.subscribe(
+    'messages.search',
+    { topic: requireTopic(v), partitions: v.partitions, ...rest, ...place },
+    onEvent,
+    onError,
+  );
+}
+
+/** Exports the view (or a range of it, or its matches) merged by time. Returns how to stop. */
+export function exportOf(
+  api: ApiClient,
+  v: ViewSource,
+  params: { range: ScanRange; format: 'jsonl' | 'csv'; query?: SearchQuery; fileName?: string },
+  onEvent: (e: ExportEvent) => void,
+  onError: (err: { code: string; message: string }) => void,
+): Unsubscribe {
+  if (v.topics !== null)
+    return api.subscribe('timeline.export', { topics: v.topics, ...params }, onEvent, onError);
+  return api.subscribe(
+    'messages.export',
+    { topic: requireTopic(v), partitions: v.partitions, ...params },
+    onEvent,
+    onError,
+  );
 }
 
 /** Which view the field columns are remembered for: the topic, or the timeline's topics. */

@@ -10,7 +10,10 @@ import { parseRange } from './SearchPanel';
 
 type What = 'all' | 'offsets' | 'time' | 'selected';
 
-/** Export the selected message or a range (optionally only search matches) to JSONL or CSV. */
+/**
+ * Export the selected message or a range (optionally only search matches) of the open view,
+ * a topic's or a timeline's (merged by time, each record naming its topic), to JSONL or CSV.
+ */
 export function ExportDialog({ onClose }: { onClose: () => void }) {
   const job = useAppStore((s) => s.exportJob);
   const startExport = useAppStore((s) => s.startExport);
@@ -22,6 +25,8 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
   const selectedIndex = useAppStore((s) => s.browser.selected);
   const rowAt = useAppStore((s) => s.rowAt);
   const form = useAppStore((s) => s.search.form);
+  /** A timeline: offsets and a selection belong to one topic's partition, so only all or a time window. */
+  const timeline = useAppStore((s) => s.browser.topics !== null);
   const [format, setFormat] = useState<'jsonl' | 'csv'>('jsonl');
   const [what, setWhat] = useState<What>('all');
   const [from, setFrom] = useState('');
@@ -67,9 +72,9 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
             data-testid="export-what"
           >
             <option value="all">Whole view</option>
-            <option value="offsets">Offset range</option>
+            {!timeline && <option value="offsets">Offset range</option>}
             <option value="time">Time window</option>
-            <option value="selected">Selected message</option>
+            {!timeline && <option value="selected">Selected message</option>}
           </select>
         </label>
         {(what === 'offsets' || what === 'time') && (

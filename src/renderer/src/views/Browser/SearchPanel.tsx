@@ -16,7 +16,7 @@ const PLACEHOLDERS: Record<SearchMode, string> = {
 type RangeKind = 'all' | 'offsets' | 'time';
 
 /**
- * Search over the open view's partitions, run by the main process: the hits stream into the
+ * Search over the open view's partitions (or a timeline's topics), run by the main process: the hits stream into the
  * message table (SearchTable) while a progress bar shows messages scanned, rate and time
  * left; Cancel stops it.
  */
@@ -32,6 +32,8 @@ export const SearchPanel = memo(function SearchPanel({
   const cancelSearch = useAppStore((s) => s.cancelSearch);
   /** Recent queries, offered as the search box's suggestions. */
   const history = useAppStore((s) => s.searchHistory);
+  /** A timeline: every topic is searched; offsets belong to one partition, so no offset range. */
+  const timeline = useAppStore((s) => s.browser.topics !== null);
   const [rangeKind, setRangeKind] = useState<RangeKind>('all');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -108,8 +110,8 @@ export const SearchPanel = memo(function SearchPanel({
           aria-label="Range"
           data-testid="search-range"
         >
-          <option value="all">Whole topic</option>
-          <option value="offsets">Offsets</option>
+          <option value="all">{timeline ? 'All topics' : 'Whole topic'}</option>
+          {!timeline && <option value="offsets">Offsets</option>}
           <option value="time">Time window</option>
         </select>
         {rangeKind !== 'all' && (
@@ -175,7 +177,7 @@ export const SearchPanel = memo(function SearchPanel({
           </span>
         </div>
       )}
-      <SaveSearch />
+      {!timeline && <SaveSearch />}
       {search.done && (
         <p className="muted" data-testid="search-done">
           {search.done.reason === 'limit'

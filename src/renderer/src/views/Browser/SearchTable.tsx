@@ -30,7 +30,7 @@ export function SearchTable({
   onFacet,
   onOpen,
 }: {
-  onFacet: (field: string) => void;
+  onFacet?: (field: string) => void;
   onOpen: (row: MessageRow) => void;
 }) {
   const show = useAppStore((s) => s.searchView.show);
@@ -52,7 +52,7 @@ export function SearchTable({
   );
 }
 
-function HitsTable({ mark, onFacet }: { mark?: Marker; onFacet: (field: string) => void }) {
+function HitsTable({ mark, onFacet }: { mark?: Marker; onFacet?: (field: string) => void }) {
   const hits = useAppStore((s) => s.search.hits);
   const running = useAppStore((s) => s.search.running);
   const done = useAppStore((s) => s.search.done);
@@ -67,10 +67,15 @@ function HitsTable({ mark, onFacet }: { mark?: Marker; onFacet: (field: string) 
   const seek = useAppStore((s) => s.seek);
   const openDetail = useAppStore((s) => s.openDetail);
   const columns = useTableColumns();
+  const topics = useAppStore((s) => s.browser.topics);
   const openInView = (hit: MessageRow) => {
     showAll();
-    void seek({ kind: 'offset', partition: hit.partition, offset: hit.offset });
-    void openDetail(hit.partition, hit.offset);
+    // A timeline's hit names its topic: its offset is that topic's.
+    const where = { partition: hit.partition, offset: hit.offset };
+    void seek(
+      hit.topic ? { kind: 'offset', topic: hit.topic, ...where } : { kind: 'offset', ...where },
+    );
+    void openDetail(hit.partition, hit.offset, hit.topic);
   };
   const ref = useRef<HTMLDivElement>(null);
   const [top, setTop] = useState(savedTop);
@@ -124,7 +129,7 @@ function HitsTable({ mark, onFacet }: { mark?: Marker; onFacet: (field: string) 
         top={i * ROW_HEIGHT - shift}
         selected={index === selected}
         columns={columns}
-        topics={null}
+        topics={topics}
         onSelect={selectHit}
         onOpen={open}
         mark={mark}
@@ -173,14 +178,14 @@ function HitsTable({ mark, onFacet }: { mark?: Marker; onFacet: (field: string) 
       </div>
       <div
         className="msg-table"
-        style={templates(columns)}
+        style={templates(columns, topics !== null)}
         ref={ref}
         onScroll={onScroll}
         data-testid="hits-table"
         data-total={hits.length}
         data-first={firstIndex}
       >
-        <TableHeader columns={columns} onFacet={onFacet} />
+        <TableHeader columns={columns} topics={topics} onFacet={onFacet} />
         <div style={{ height: hits.length * ROW_HEIGHT }}>
           <div className="msg-layer" style={{ height: viewHeight }}>
             {rows}
@@ -200,6 +205,7 @@ function HitContextTable({ mark, onOpen }: { mark?: Marker; onOpen: (row: Messag
   const context = useAppStore((s) => s.searchView.context);
   const back = useAppStore((s) => s.backToHits);
   const columns = useTableColumns();
+  const topics = useAppStore((s) => s.browser.topics);
   const ref = useRef<HTMLDivElement>(null);
   const hitAt = context?.rows.findIndex(
     (r) => r.partition === context.hit.partition && r.offset === context.hit.offset,
@@ -221,11 +227,12 @@ function HitContextTable({ mark, onOpen }: { mark?: Marker; onOpen: (row: Messag
         <span className="muted">
           {formatCount(context.rows.length)} messages around {context.hit.partition}:
           {context.hit.offset} in partition {context.hit.partition}
+          {context.hit.topic ? ` of ${context.hit.topic}` : ''}
         </span>
       </div>
       {context.error && <p className="inline-error">{context.error}</p>}
-      <div className="msg-table" style={templates(columns)} ref={ref}>
-        <TableHeader columns={columns} />
+      <div className="msg-table" style={templates(columns, topics !== null)} ref={ref}>
+        <TableHeader columns={columns} topics={topics} />
         <div style={{ height: context.rows.length * ROW_HEIGHT, position: 'relative' }}>
           {context.rows.map((row, i) => (
             <Row
@@ -235,7 +242,7 @@ function HitContextTable({ mark, onOpen }: { mark?: Marker; onOpen: (row: Messag
               top={i * ROW_HEIGHT}
               selected={i === hitAt}
               columns={columns}
-              topics={null}
+              topics={topics}
               onSelect={noop}
               onOpen={onOpen}
               mark={i === hitAt ? mark : undefined}

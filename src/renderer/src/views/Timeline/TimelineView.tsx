@@ -1,10 +1,15 @@
-import { useCallback, useEffect, useRef, type MutableRefObject } from 'react';
+import { Download } from 'lucide-react';
+import { useCallback, useEffect, useRef, useState, type MutableRefObject } from 'react';
 import type { MessageRow } from '../../../../common/api/messages';
+import { Button } from '../../components/ui/Button';
 import { PageHeader } from '../../components/ui/PageHeader';
 import { hrefFor, replaceRoute, type TimelineRoute } from '../../router';
 import { useAppStore } from '../../store';
+import { ExportDialog } from '../Browser/ExportDialog';
 import { MessageDetailPanel } from '../Browser/MessageDetailPanel';
 import { MessageTable } from '../Browser/MessageTable';
+import { SearchPanel } from '../Browser/SearchPanel';
+import { SearchTable } from '../Browser/SearchTable';
 import { SeekBar } from '../Browser/SeekBar';
 import { useBrowserKeys } from '../Browser/use-browser-keys';
 import { useOpenView } from '../Browser/use-open-view';
@@ -16,8 +21,9 @@ import '../Browser/browser.css';
 
 /**
  * Several topics on one timeline: every partition of every topic merged by time, each row
- * naming its topic in the topic's colour, with seek by time, live tail and the message
- * detail — following one request across services. The address keeps the topics, the
+ * naming its topic in the topic's colour, with seek by time, live tail, search (its hits
+ * merged by time in the table, as in a topic's browser), export and the message detail —
+ * following one request across services. The address keeps the topics, the
  * selected message and its time, so a link opens the same place.
  */
 export function TimelineView({ route }: { route: TimelineRoute }) {
@@ -30,6 +36,10 @@ export function TimelineView({ route }: { route: TimelineRoute }) {
   const loadError = useAppStore((s) => s.browser.loadError);
   const openDetail = useAppStore((s) => s.openDetail);
   const detailOpen = useAppStore((s) => s.messageDetail !== null);
+  const clearSearch = useAppStore((s) => s.clearSearch);
+  /** A search is shown: the table lists its hits (SearchTable) instead of every message. */
+  const searching = useAppStore((s) => s.search.active !== null);
+  const [exporting, setExporting] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
   const lastWritten = useRef<string | null>(null);
   const topics = route.topics;
@@ -41,6 +51,9 @@ export function TimelineView({ route }: { route: TimelineRoute }) {
     () => openTimeline(topics),
     () => linkedTarget(route),
   );
+
+  // Results belong to one view: a running search stops when the topics change or the view closes.
+  useEffect(() => () => clearSearch(), [viewKey, clearSearch]);
 
   // A new time or message in the address from outside (a link, the palette): seek to it.
   useEffect(() => {
@@ -86,6 +99,9 @@ export function TimelineView({ route }: { route: TimelineRoute }) {
         <span className="toolbar-spacer" />
         <div className="toolbar">
           <FollowControls />
+          <Button icon={Download} onClick={() => setExporting(true)} data-testid="open-export">
+            Export
+          </Button>
         </div>
       </PageHeader>
       <div className="toolbar browser-controls">
@@ -95,13 +111,15 @@ export function TimelineView({ route }: { route: TimelineRoute }) {
       </div>
       <TimelineAddressSync route={route} lastWritten={lastWritten} />
       <DetailSync />
+      <SearchPanel inputRef={searchRef} />
+      {exporting && <ExportDialog onClose={() => setExporting(false)} />}
       {loadError && (
         <p className="inline-error" role="alert" data-testid="browser-error">
           {loadError.message}
         </p>
       )}
       <div className={`browser-body${detailOpen ? ' with-detail' : ''}`}>
-        <MessageTable onOpen={openRow} />
+        {searching ? <SearchTable onOpen={openRow} /> : <MessageTable onOpen={openRow} />}
         <MessageDetailPanel />
       </div>
     </section>

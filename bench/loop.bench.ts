@@ -5,7 +5,8 @@
  * 1,000,000 records through the Kafka listener, and case-insensitive searches over a
  * 2,000,000-message topic through the API, one after another. Meanwhile a WebSocket client
  * sends `topics.list` every 25 ms and times each answer (p50, p99, max), and
- * perf_hooks.monitorEventLoopDelay samples the main event loop's delay (p99, max). The same
+ * perf_hooks.monitorEventLoopDelay samples the main event loop's delay (p99, max) and
+ * eventLoopUtilization tells how busy the main thread was. The same
  * figures on the idle process come first, as the reference. BENCH_QUICK=1 (or BENCH_LINES,
  * BENCH_SEARCH_MESSAGES) makes it smaller. Prints figures; asserts nothing.
  */
@@ -15,7 +16,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { ApiClient } from '../src/common/api/contract';
 import type { Services } from '../src/main/services';
 import { openWebSocketApi } from './fixtures/ws-api';
@@ -118,15 +119,18 @@ function kcatProduce(bootstrap: string, file: string): Promise<number> {
 async function measure(label: string, api: ApiClient, work: () => Promise<string>): Promise<void> {
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
+  const elu = performance.eventLoopUtilization();
   const ping = pinger(api);
   const what = await work();
   const samples = await ping.stop();
   delay.disable();
+  // The share of the time the main thread was busy: what is left of it is the UI's.
+  const busy = performance.eventLoopUtilization(elu).utilization;
   const ms = (ns: number) => (ns / 1e6).toFixed(1);
   console.log(
     `${label}: topics.list over WebSocket p50 ${percentile(samples, 50).toFixed(1)} ms, p99 ${percentile(samples, 99).toFixed(1)} ms, ` +
       `max ${samples[samples.length - 1].toFixed(1)} ms (${samples.length} calls); event-loop delay p99 ${ms(delay.percentile(99))} ms, ` +
-      `max ${ms(delay.max)} ms${what ? `; ${what}` : ''}`,
+      `max ${ms(delay.max)} ms, busy ${(busy * 100).toFixed(0)} %${what ? `; ${what}` : ''}`,
   );
 }
 

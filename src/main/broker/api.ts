@@ -6,6 +6,8 @@
  */
 import type { SegmentInfo } from '../storage/api';
 import type {
+  Acks,
+  AppendResult,
   Cluster,
   TopicDescription as ClusterTopicDescription,
   GroupDescription,
@@ -46,7 +48,6 @@ type SameAsCluster =
   | 'alterTopicConfigs'
   | 'createPartitions'
   | 'send'
-  | 'appendBatches'
   | 'read'
   | 'readRecords'
   | 'offsetForTimestamp'
@@ -67,6 +68,16 @@ export interface BrokerApi extends Pick<Cluster, SameAsCluster> {
     opts?: { partitions?: number; configs?: TopicConfigInput },
   ): Promise<TopicDescription>;
   listTopics(opts?: { includeInternal?: boolean }): TopicDescription[];
+  /**
+   * Cluster.appendBatches; `checkOffThread` (the Kafka listener's Produce) checks a large
+   * append's CRC and records on the ingest worker thread (validate-off-thread.ts).
+   */
+  appendBatches(
+    topic: string,
+    partition: number,
+    batches: Buffer,
+    opts?: { acks?: Acks; checkOffThread?: boolean },
+  ): Promise<AppendResult>;
   describeTopic(name: string): TopicDescription;
   /**
    * The topic's id (a random UUID kept in topics.json, new for every creation, so a topic

@@ -45,6 +45,7 @@ import { discoverTopics, readTopicMetadata, removeOrphans } from './topic-metada
 import { isInternalTopic, validateTopicName } from './topic-names';
 import { Consumer, type ConsumerOptions } from './consumer';
 import { Producer, type ProducerOptions } from './producer';
+import { validateClientBatchesOffThread } from './validate-off-thread';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
 /** Topics opened at once on start (each opens its partitions several at a time). */
@@ -588,18 +589,23 @@ export class Broker implements BrokerApi {
   /**
    * Appends a client's RecordBatch v2 bytes as they are (the Kafka protocol's Produce), or
    * recompressed when the topic's compression.type names a codec (see recompress.ts).
-   * Throws UNKNOWN_TOPIC, UNKNOWN_PARTITION, CORRUPT_RECORD, MESSAGE_TOO_LARGE.
+   * `checkOffThread`: a large append is checked on the ingest thread (validate-off-thread.ts). Throws UNKNOWN_TOPIC, UNKNOWN_PARTITION, CORRUPT_RECORD, MESSAGE_TOO_LARGE.
    */
   async appendBatches(
     topic: string,
     partition: number,
     batches: Buffer,
-    opts: { acks?: Acks } = {},
+    opts: { acks?: Acks; checkOffThread?: boolean } = {},
   ): Promise<AppendResult> {
     const log = this.log(topic, partition);
     const codec = codecOf(this.topic(topic).configs['compression.type']);
     const stored = codec === null ? batches : recompressBatches(batches, codec);
-    return this.watchSpace(log.append(stored, { fsync: opts.acks === -1 }));
+    return this.watchSpace(
+      log.append(stored, {
+        fsync: opts.acks === -1,
+        check: opts.checkOffThread ? validateClientBatchesOffThread : undefined,
+      }),
+    );
   }
 
   /**

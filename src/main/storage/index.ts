@@ -1,7 +1,12 @@
 /** The log storage engine's public surface (issue 3). The broker is its direct user. */
 export * from './api';
 export { defaultLogConfig, validateLogConfig } from './config';
-export { PartitionLog, type PartitionLogOptions, CLEAN_SHUTDOWN_FILE } from './partition-log';
+export {
+  PartitionLog,
+  type AppendCheck,
+  type PartitionLogOptions,
+  CLEAN_SHUTDOWN_FILE,
+} from './partition-log';
 export {
   encodeRecordBatch,
   encodeBatchWithOffsets,

@@ -54,6 +54,16 @@ import { writeInt64 } from './varint';
 
 export { CLEAN_SHUTDOWN_FILE } from './log-loader';
 
+/**
+ * Checks an append's batches as validateClientBatches does (same errors, same in-place
+ * MaxTimestamp fixes) and resolves with their locations; see PartitionLog.append.
+ */
+export type AppendCheck = (
+  batches: Buffer,
+  config: LogConfig,
+  name: string,
+) => Promise<BatchLocation[]>;
+
 export interface PartitionLogOptions {
   clock?: () => number;
   topic?: string;
@@ -364,22 +374,26 @@ export class PartitionLog {
    * max.message.bytes); nothing is written if one fails: CORRUPT_RECORD or
    * MESSAGE_TOO_LARGE. Offsets are assigned by patching baseOffset in `batches` in place
    * (outside the CRC); with LogAppendTime the maxTimestamp, timestamp-type bit and CRC are
-   * patched too. With `fsync` it resolves once the data is fdatasynced. Safe concurrently
+   * patched too. With `fsync` it resolves once the data is fdatasynced. `check` replaces the
+   * inline validateClientBatches with one that must do the same (the broker's off-thread
+   * check of a Kafka client's Produce). Safe concurrently
    * (appends are serialised); throws CLOSED after close().
    */
-  append(batches: Buffer, opts: { fsync?: boolean } = {}): Promise<AppendResult> {
+  append(
+    batches: Buffer,
+    opts: { fsync?: boolean; check?: AppendCheck } = {},
+  ): Promise<AppendResult> {
     try {
       this.ensureOpen();
     } catch (err) {
       return Promise.reject(err);
     }
-    let locations: BatchLocation[];
-    try {
-      locations = validateClientBatches(batches, this.config, this.name);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    return this.enqueue(() => this.appendValidated(batches, locations)).then(
+    // Checked now (by `check` elsewhere if given), queued now: appends stay in call order.
+    const checked = opts.check
+      ? opts.check(batches, this.config, this.name)
+      : Promise.resolve().then(() => validateClientBatches(batches, this.config, this.name));
+    checked.catch(() => undefined); // the queued task below takes the rejection
+    return this.enqueue(async () => this.appendValidated(batches, await checked)).then(
       async ({ result, seg, end }) => {
         if (opts.fsync) await seg.syncTo(end);
         return result;

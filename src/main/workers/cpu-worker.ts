@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { LogdockError, toErrorPayload } from '../../common/errors';
 import { countChunk } from '../search/count-chunk';
 import { scanChunk } from '../search/scan-chunk';
+import { validateBatchesTask } from '../broker/validate-off-thread';
 import type { WorkerReply } from './pool';
 
 /** A handler returns its result and the ArrayBuffers to move back with it. */
@@ -15,6 +16,7 @@ type Handler = (payload: never) => { result: unknown; transfer: ArrayBuffer[] };
 const handlers: Record<string, Handler> = {
   scan: scanChunk,
   count: countChunk,
+  'validate-batches': validateBatchesTask,
 };
 
 const port = parentPort;

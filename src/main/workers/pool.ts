@@ -158,6 +158,7 @@ export class WorkerPool {
 }
 
 let shared: WorkerPool | null = null;
+let ingest: WorkerPool | null = null;
 
 /** The process's pool, started on first use (again after closeSharedWorkerPool) and sized to the machine. */
 export function sharedWorkerPool(): WorkerPool {
@@ -166,11 +167,22 @@ export function sharedWorkerPool(): WorkerPool {
 }
 
 /**
- * Stops the process's pool, as the app shuts down: its threads' message ports would
+ * The process's one-thread pool for the ingest path (checking produced batches, encoding a
+ * collector's lines): apart from the shared pool so that an append never waits behind a
+ * search's scans, which keep every shared thread busy while they run. Started on first use.
+ */
+export function ingestWorkerPool(): WorkerPool {
+  ingest ??= new WorkerPool({ size: 1 });
+  return ingest;
+}
+
+/**
+ * Stops the process's pools, as the app shuts down: their threads' message ports would
  * otherwise keep a `logdock serve` that has stopped everything else from exiting.
  */
 export async function closeSharedWorkerPool(): Promise<void> {
-  const pool = shared;
+  const pools = [shared, ingest];
   shared = null;
-  await pool?.close();
+  ingest = null;
+  await Promise.all(pools.map((p) => p?.close()));
 }

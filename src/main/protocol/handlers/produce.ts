@@ -59,7 +59,8 @@ async function producePartition(
   }
   try {
     const batches = magicOf(records) === 2 ? records : legacyToBatch(records);
-    const append = () => ctx.broker.appendBatches(topic, index, batches, { acks });
+    const append = () =>
+      ctx.broker.appendBatches(topic, index, batches, { acks, checkOffThread: true });
     const logStartOffset = t.partitions[index].logStartOffset;
     if (batches.length < RECORD_BATCH_OVERHEAD || readInt64(batches, PRODUCER_ID_OFFSET) < 0) {
       return appended(base, await append(), logStartOffset);

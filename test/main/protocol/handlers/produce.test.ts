@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Struct } from '../../../../src/main/protocol/codec/compile';
 import { apiByName, encodeRequest } from '../../../../src/main/protocol/codec/messages';
 import { encodeRecordBatch } from '../../../../src/main/storage/record-batch';
+import { SMALL_APPEND_BYTES } from '../../../../src/main/broker/validate-off-thread';
 import { useLogdock } from '../helpers';
 
 const logdock = useLogdock();
@@ -246,5 +247,26 @@ describe('Produce', () => {
       ),
     );
     expect(res.errorCode).toBe(3);
+  });
+
+  it('refuses a large batch with a wrong CRC (checked on the ingest thread) with CORRUPT_MESSAGE and stores a good one', async () => {
+    const ld = await logdock.start();
+    await ld.broker.createTopic('big', { partitions: 1 });
+    const c = await logdock.client(ld.port);
+    const big = () =>
+      encodeRecordBatch(
+        Array.from({ length: 2000 }, (_, i) => ({
+          value: Buffer.from(`line ${i} `.padEnd(100, 'x')),
+        })),
+      );
+    const bad = big();
+    expect(bad.length).toBeGreaterThan(SMALL_APPEND_BYTES);
+    bad[bad.length - 5] ^= 0xff;
+    const refused = partitionResult(await c.request('Produce', 9, produceBody('big', bad)));
+    expect(refused.errorCode).toBe(2); // CORRUPT_MESSAGE
+    expect(String(refused.errorMessage)).toMatch(/big-0: CRC mismatch/);
+    const stored = partitionResult(await c.request('Produce', 9, produceBody('big', big())));
+    expect(stored).toMatchObject({ errorCode: 0, baseOffset: 0 });
+    expect(ld.broker.describeTopic('big').partitions[0].logEndOffset).toBe(2000);
   });
 });

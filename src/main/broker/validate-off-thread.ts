@@ -1,0 +1,68 @@
+/**
+ * The checks of an append (storage/validate-append.ts: CRC-32C, decompression, every record's
+ * structure) on a worker thread for large appends, so that a producer's megabyte requests
+ * do not hold the event loop that serves the UI and the other clients. Small appends are
+ * checked inline: below SMALL_APPEND_BYTES the hop to a thread (a copy of the bytes, two
+ * messages) costs about what the checks do.
+ *
+ * The worker checks a copy and answers with the batches' locations; a MaxTimestamp it
+ * corrected (sarama 1.22 sends -1) shows in a location's header and is written into the
+ * caller's buffer here, with a new CRC, exactly as the inline check does in place. A refused append rejects with the
+ * same LogdockError code and message as inline (CORRUPT_RECORD, MESSAGE_TOO_LARGE).
+ */
+import type { LogConfig } from '../storage/api';
+import { MAX_TIMESTAMP_OFFSET, writeBatchCrc } from '../storage/record-batch';
+import type { BatchLocation } from '../storage/segment';
+import { validateClientBatches } from '../storage/validate-append';
+import { readInt64, writeInt64 } from '../storage/varint';
+import { ingestWorkerPool } from '../workers/pool';
+
+/** Appends smaller than this are checked on the calling thread (measured: bench/loop). */
+export const SMALL_APPEND_BYTES = 64 * 1024;
+
+export interface ValidateParams {
+  batches: Uint8Array;
+  maxMessageBytes: number;
+  segmentBytes: number;
+  name: string;
+}
+
+/** The worker's half (cpu-worker.ts `validate-batches`): the locations of the checked copy. */
+export function validateBatchesTask(p: ValidateParams): {
+  result: BatchLocation[];
+  transfer: ArrayBuffer[];
+} {
+  const buf = Buffer.from(p.batches.buffer, p.batches.byteOffset, p.batches.byteLength);
+  const config = { maxMessageBytes: p.maxMessageBytes, segmentBytes: p.segmentBytes };
+  return { result: validateClientBatches(buf, config as LogConfig, p.name), transfer: [] };
+}
+
+/**
+ * validateClientBatches, on the ingest thread when `batches` is large (PartitionLog.append's
+ * `check`). Resolves with the locations once `batches` holds what the inline check would
+ * have left in it.
+ */
+export async function validateClientBatchesOffThread(
+  batches: Buffer,
+  config: LogConfig,
+  name: string,
+): Promise<BatchLocation[]> {
+  if (batches.length < SMALL_APPEND_BYTES) return validateClientBatches(batches, config, name);
+  const params: ValidateParams = {
+    // A copy: the caller's buffer may share its memory with other requests' bytes.
+    batches: new Uint8Array(batches),
+    maxMessageBytes: config.maxMessageBytes,
+    segmentBytes: config.segmentBytes,
+    name,
+  };
+  const locations = await ingestWorkerPool().run<BatchLocation[]>('validate-batches', params, [
+    params.batches.buffer as ArrayBuffer,
+  ]);
+  // The check corrected a MaxTimestamp in its copy (the header says so): do it here too.
+  for (const { position, header } of locations) {
+    if (readInt64(batches, position + MAX_TIMESTAMP_OFFSET) === header.maxTimestamp) continue;
+    writeInt64(batches, position + MAX_TIMESTAMP_OFFSET, header.maxTimestamp);
+    writeBatchCrc(batches, position);
+  }
+  return locations;
+}

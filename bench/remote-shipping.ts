@@ -7,7 +7,6 @@
  * from the first forwarded records seen there to the last (polled every 20 ms), so the
  * process start is not counted. BENCH_QUICK=1: 200 000 lines instead of 1 000 000.
  */
-import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { once } from 'node:events';
@@ -17,6 +16,7 @@ import { RemoteCluster } from '../src/main/remote/cluster';
 import { serveArgs, stopLogdock } from '../test/main/cli/commands/serve-process';
 import { serveWithKafka, type ServedLogdock } from '../test/main/shipping/serve-kafka';
 import { kcatProduceArgs } from './protocol.bench';
+import { kcat } from './remote-data';
 
 const LINES = process.env.BENCH_QUICK ? 200_000 : 1_000_000;
 
@@ -103,14 +103,4 @@ async function writeLines(path: string, n: number): Promise<void> {
   }
   out.end();
   await once(out, 'finish');
-}
-
-function kcat(args: string[]): Promise<{ code: number | null; ms: number; stderr: string }> {
-  const start = performance.now();
-  const child = spawn('kcat', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) =>
-    child.once('exit', (code) => resolve({ code, ms: performance.now() - start, stderr })),
-  );
 }

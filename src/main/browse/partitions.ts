@@ -4,7 +4,7 @@ import type { Cluster } from '../cluster';
 /** The part of the cluster the browser, search and export read through. */
 export type MessageSource = Pick<
   Cluster,
-  'describeTopic' | 'read' | 'readRecords' | 'offsetForTimestamp'
+  'describeTopic' | 'partitionEnds' | 'read' | 'readRecords' | 'offsetForTimestamp' | 'local'
 >;
 
 export interface PartitionEnds {
@@ -23,12 +23,13 @@ export async function selectPartitions(
   topic: string,
   wanted: number[] | null,
 ): Promise<PartitionEnds[]> {
-  const desc = await source.describeTopic(topic);
-  const all = desc.partitions.map((p) => ({
-    partition: p.partition,
-    logStartOffset: p.logStartOffset,
-    logEndOffset: p.logEndOffset,
-  }));
+  const all = source.partitionEnds
+    ? await source.partitionEnds(topic)
+    : (await source.describeTopic(topic)).partitions.map((p) => ({
+        partition: p.partition,
+        logStartOffset: p.logStartOffset,
+        logEndOffset: p.logEndOffset,
+      }));
   all.sort((a, b) => a.partition - b.partition);
   if (wanted === null) return all;
   const unique = [...new Set(wanted)].sort((a, b) => a - b);

@@ -117,6 +117,26 @@ export class RemoteCluster implements Cluster {
     return topic;
   }
 
+  /** Cached placement and two ListOffsets at once: one round trip (see the interface). */
+  async partitionEnds(
+    name: string,
+  ): Promise<{ partition: number; logStartOffset: number; logEndOffset: number }[]> {
+    // Placement as the client last saw it; where a leader has moved since (the request
+    // fails), asked again on fresh metadata.
+    const { start, end, counts } = await this.endOffsets([name]).catch((err: unknown) => {
+      if (err instanceof LogdockError && err.code === 'UNKNOWN_TOPIC') throw err;
+      return this.endOffsets([name], true);
+    });
+    const count = counts.get(name);
+    if (count === undefined) throw unknownTopic(name, this.name);
+    return Array.from({ length: count }, (_, partition) => ({
+      partition,
+      // Offline partitions are not asked (no broker can answer): empty, as describeTopic says.
+      logStartOffset: start.get(`${name}:${partition}`) ?? 0,
+      logEndOffset: end.get(`${name}:${partition}`) ?? 0,
+    }));
+  }
+
   async createTopic(
     name: string,
     opts?: { partitions?: number; configs?: TopicConfigInput },
@@ -571,12 +591,15 @@ export class RemoteCluster implements Cluster {
     return new Map([...metadata.topics].map(([n, t]) => [n, t.partitionsCount]));
   }
 
-  private async endOffsets(names: string[]): Promise<{
+  private async endOffsets(
+    names: string[],
+    refresh = false,
+  ): Promise<{
     start: Map<string, number>;
     end: Map<string, number>;
     counts: Map<string, number>;
   }> {
-    const metadata = await topicMetadata(this.admin, names, this.name);
+    const metadata = await topicMetadata(this.admin, names, this.name, refresh);
     const present = names.filter((n) => metadata.topics.get(n) !== undefined);
     const [start, end] = await Promise.all([
       listOffsets(this.admin, metadata, present, -2n, this.name),

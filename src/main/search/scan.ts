@@ -3,6 +3,7 @@ import { LogdockError } from '../../common/errors';
 import { selectPartitions, type MessageSource, type PartitionEnds } from '../browse/partitions';
 import type { StoredRecord } from '../storage/api';
 import { readAhead } from '../storage/read-ahead';
+import { readStriped } from '../storage/read-striped';
 import { sharedWorkerPool, type WorkerPool } from '../workers/pool';
 import type { CountChunkResult } from './count-chunk';
 import type { Counts, CountSpec } from './counters';
@@ -11,6 +12,11 @@ import type { ScanChunkParams, ScanChunkResult, Span as WireSpan } from './scan-
 
 /** Bytes per broker read: large enough for memchr-speed scanning, small enough to bound memory. */
 const READ_BYTES = 16 * 1024 * 1024;
+/**
+ * Fetches in flight per partition when the cluster is reached over the network (a remote
+ * cluster): one at a time, each read would wait a round trip and the broker would idle.
+ */
+const NETWORK_READS = 3;
 /** Longest stretch of handling matches before the event loop gets a turn (IPC, other requests). */
 const SLICE_MS = 15;
 
@@ -33,6 +39,8 @@ export interface ScanOptions {
   progressIntervalMs?: number;
   /** The most matches the caller takes (onMatch says false at the last): bounds each read's. */
   limit?: number;
+  /** Bytes per read (tests make it small to cross many reads); 16 MiB by default. */
+  readBytes?: number;
   /** The threads that test the messages; the process's shared pool by default. */
   pool?: WorkerPool;
   /**
@@ -204,36 +212,33 @@ async function* scanSpan(
   limit: () => number,
 ): AsyncGenerator<Chunk> {
   const pool = opts.pool ?? sharedWorkerPool();
+  const readBytes = opts.readBytes ?? READ_BYTES;
   const spare: Buffer[] = [];
   const read = async (offset: number) => {
-    const into = spare.pop() ?? Buffer.from(new SharedArrayBuffer(READ_BYTES));
-    const { records } = await opts.source.read(
-      opts.topic,
-      span.partition,
-      offset,
-      READ_BYTES,
-      into,
-    );
+    const into = spare.pop() ?? Buffer.from(new SharedArrayBuffer(readBytes));
+    const { records } = await opts.source.read(opts.topic, span.partition, offset, readBytes, into);
     return { raw: records, owned: records.buffer === into.buffer };
   };
   const owned = new WeakSet<Buffer>();
-  const reads = readAhead(
-    async (offset) => {
-      const r = await read(offset);
-      if (r.owned) owned.add(r.raw);
-      return r.raw;
-    },
-    span.from,
-    span.to,
-    { signal: opts.signal },
-  );
+  const rawRead = async (offset: number) => {
+    const r = await read(offset);
+    if (r.owned) owned.add(r.raw);
+    return r.raw;
+  };
+  const reads: AsyncGenerator<{ raw: Buffer; offset: number; to?: number }> =
+    opts.source.local === undefined
+      ? readStriped(rawRead, span.from, span.to, {
+          concurrency: NETWORK_READS,
+          signal: opts.signal,
+        })
+      : readAhead(rawRead, span.from, span.to, { signal: opts.signal });
   const inFlight: Promise<Tested>[] = [];
-  const test = (sent: Uint8Array, offset: number, max: number): Promise<Tested> => {
+  const test = (sent: Uint8Array, offset: number, to: number, max: number): Promise<Tested> => {
     const params: ScanChunkParams = {
       raw: sent,
       partition: span.partition,
       offset,
-      to: span.to,
+      to,
       timeFrom: span.timeFrom,
       timeTo: span.timeTo,
       query: opts.query,
@@ -244,10 +249,10 @@ async function* scanSpan(
       opts.count
         ? pool
             .run<CountChunkResult>('count', { ...params, count: opts.count.spec }, moved)
-            .then((r) => ({ raw: r.raw, offset, chunk: countedChunk(span.partition, r) }))
+            .then((r) => ({ raw: r.raw, offset, to, chunk: countedChunk(span.partition, r) }))
         : pool
             .run<ScanChunkResult>('scan', params, moved)
-            .then((r) => ({ raw: r.raw, offset, chunk: toChunk(span.partition, r) }))
+            .then((r) => ({ raw: r.raw, offset, to, chunk: toChunk(span.partition, r) }))
     ).catch((err: unknown) => {
       const code = err instanceof LogdockError ? err.code : 'INTERNAL';
       throw new LogdockError(
@@ -259,27 +264,28 @@ async function* scanSpan(
     task.catch(() => undefined); // awaited below, or abandoned when the scan stops early
     return task;
   };
-  const send = (raw: Buffer, offset: number) => {
+  const send = (raw: Buffer, offset: number, to: number) => {
     // A buffer that is not ours (a remote cluster's fetch) is copied: moving it could take
     // memory shared with other buffers.
     const sent = owned.has(raw)
       ? new Uint8Array(raw.buffer, raw.byteOffset, raw.length)
       : new Uint8Array(raw);
-    return test(sent, offset, limit());
+    return test(sent, offset, to, limit());
   };
   /** A tested read, in order; counts that would pass the limit are taken again up to it. */
   const settle = async (task: Promise<Tested>): Promise<Chunk> => {
     let t = await task;
     const left = limit();
-    if (t.chunk.counts && t.chunk.counts.matched > left) t = await test(t.raw, t.offset, left);
-    if (t.raw.buffer.byteLength >= READ_BYTES) {
+    if (t.chunk.counts && t.chunk.counts.matched > left)
+      t = await test(t.raw, t.offset, t.to, left);
+    if (t.raw.buffer.byteLength >= readBytes) {
       spare.push(Buffer.from(t.raw.buffer, 0, t.raw.buffer.byteLength));
     }
     return t.chunk;
   };
   try {
-    for await (const { raw, offset } of reads) {
-      inFlight.push(send(raw, offset));
+    for await (const { raw, offset, to } of reads) {
+      inFlight.push(send(raw, offset, to ?? span.to));
       if (inFlight.length >= pool.size) yield await settle(inFlight.shift()!);
     }
     while (inFlight.length > 0) yield await settle(inFlight.shift()!);
@@ -293,6 +299,8 @@ interface Tested {
   chunk: Chunk;
   raw: Uint8Array;
   offset: number;
+  /** The end of the offsets the read stands for. */
+  to: number;
 }
 
 function countedChunk(partition: number, r: CountChunkResult): Chunk {

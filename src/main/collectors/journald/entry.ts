@@ -1,131 +1,103 @@
 /**
- * One journal entry (export format, see export-format.ts) → one record: value `MESSAGE`,
- * timestamp `__REALTIME_TIMESTAMP` (µs → ms), key the unit (else the syslog identifier),
- * `level` from `PRIORITY` (syslog names: emerg … debug), `logdock.cursor` the entry's
- * cursor (the checkpoint, see cursor.ts). With `fields: headers` every other field is a
- * `journal.<FIELD>` header holding the value's bytes (repeated for a repeated field); with
- * `fields: value` the entry is one JSON value (`timestamp`, `level`, `message`, `fields`,
- * where a value that is not UTF-8 is an array of byte values, as `journalctl -o json`
- * writes it, and a repeated field an array).
+ * What one journal entry (export format, see export-format.ts) becomes: one record with
+ * value `MESSAGE`, timestamp `__REALTIME_TIMESTAMP` (µs → ms), key the unit (else the
+ * syslog identifier), `level` from `PRIORITY` (syslog names: emerg … debug), `logdock.cursor`
+ * the entry's cursor (the checkpoint, see cursor.ts). With `fields: headers` every other
+ * field is a `journal.<FIELD>` header holding the value's bytes (repeated for a repeated
+ * field); with `fields: value` the entry is one JSON value (`timestamp`, `level`, `message`,
+ * `fields`, where a value that is not UTF-8 is an array of byte values, as `journalctl -o
+ * json` writes it, and a repeated field an array). entry-batches.ts encodes it.
  */
 import { isUtf8 } from 'node:buffer';
-import type { ProduceRecord } from '../../cluster';
-import type { RecordHeader } from '../../storage/api';
 import { SEVERITIES } from '../parsers/syslog';
-import { H, fixedHeader } from '../record';
 import type { ExportEntry } from './export-format';
 
 export const CURSOR_HEADER = 'logdock.cursor';
-
-/** Fields that become the record's own parts rather than headers. */
-const OWN_FIELDS = new Set([
-  'MESSAGE',
-  '__CURSOR',
-  '__REALTIME_TIMESTAMP',
-  '__MONOTONIC_TIMESTAMP',
-]);
+export const FIELD_HEADER_PREFIX = 'journal.';
 
 export class JournalEntryError extends Error {}
 
-export interface EntryContext {
-  topic: string;
-  fields: 'headers' | 'value';
-  /** `logdock.source`, built once. */
-  sourceHeader: RecordHeader;
+/** The fields an entry's record is made of; every other one is `Kind.other`. */
+export const Kind = {
+  other: 0,
+  cursor: 1,
+  realtime: 2,
+  monotonic: 3,
+  message: 4,
+  priority: 5,
+  unit: 6,
+  userUnit: 7,
+  identifier: 8,
+} as const;
+export type Kind = (typeof Kind)[keyof typeof Kind];
+
+/** Kinds that become the record's own parts rather than fields (headers or JSON). */
+export function isOwn(kind: Kind): boolean {
+  return kind >= Kind.cursor && kind <= Kind.message;
 }
 
-export interface BuiltEntry {
-  record: ProduceRecord;
-  cursor: string;
-}
+const NAMES: [Kind, string][] = [
+  [Kind.cursor, '__CURSOR'],
+  [Kind.realtime, '__REALTIME_TIMESTAMP'],
+  [Kind.monotonic, '__MONOTONIC_TIMESTAMP'],
+  [Kind.message, 'MESSAGE'],
+  [Kind.priority, 'PRIORITY'],
+  [Kind.unit, '_SYSTEMD_UNIT'],
+  [Kind.userUnit, '_SYSTEMD_USER_UNIT'],
+  [Kind.identifier, 'SYSLOG_IDENTIFIER'],
+];
+const OWN_NAMES = new Set(NAMES.filter(([k]) => isOwn(k)).map(([, n]) => n));
 
-const LEVEL_HEADERS = SEVERITIES.map((s) => fixedHeader(H.level, s));
+/** The names by length (no two of these share a length and a first byte). */
+const BY_LENGTH: { kind: Kind; name: Buffer }[][] = [];
+for (const [kind, name] of NAMES)
+  (BY_LENGTH[name.length] ??= []).push({ kind, name: Buffer.from(name) });
 
-/** `journal.<FIELD>` per field name, built once: a journal has a few dozen field names. */
-const headerKeys = new Map<string, string>();
-const MAX_CACHED_KEYS = 4096;
-
-function headerKey(name: string): string {
-  let key = headerKeys.get(name);
-  if (key === undefined) {
-    key = `journal.${name}`;
-    if (headerKeys.size < MAX_CACHED_KEYS) headerKeys.set(name, key);
+/** The kind of the field named `buf[start, end)`: a length lookup, then one comparison. */
+export function kindOf(buf: Buffer, start: number, end: number): Kind {
+  const candidates = BY_LENGTH[end - start];
+  if (candidates === undefined) return Kind.other;
+  for (let c = 0; c < candidates.length; c++) {
+    const name = candidates[c].name;
+    if (name[0] !== buf[start]) continue;
+    for (let i = 1; i < name.length; i++) if (name[i] !== buf[start + i]) return Kind.other;
+    return candidates[c].kind;
   }
-  return key;
+  return Kind.other;
 }
 
-/** @throws JournalEntryError when the entry has no cursor. */
-export function entryRecord(entry: ExportEntry, ctx: EntryContext): BuiltEntry {
-  let cursor: string | undefined;
-  let realtime: Buffer | undefined;
-  let message: Buffer | undefined;
-  let priority: Buffer | undefined;
-  let unit: Buffer | undefined;
-  let identifier: Buffer | undefined;
-  for (const f of entry) {
-    switch (f.name) {
-      case '__CURSOR':
-        cursor = f.value.toString('latin1');
-        break;
-      case '__REALTIME_TIMESTAMP':
-        realtime = f.value;
-        break;
-      case 'MESSAGE':
-        message ??= f.value;
-        break;
-      case 'PRIORITY':
-        priority ??= f.value;
-        break;
-      case '_SYSTEMD_UNIT':
-        unit ??= f.value;
-        break;
-      case '_SYSTEMD_USER_UNIT':
-        unit ??= f.value;
-        break;
-      case 'SYSLOG_IDENTIFIER':
-        identifier ??= f.value;
-        break;
-    }
+/** `ms` from a `__REALTIME_TIMESTAMP` value (decimal µs), or undefined when it is not one. */
+export function realtimeMs(buf: Buffer, start: number, end: number): number | undefined {
+  if (end <= start || end - start > 16) return undefined;
+  let us = 0;
+  for (let i = start; i < end; i++) {
+    const d = buf[i] - 48;
+    if (d < 0 || d > 9) return undefined;
+    us = us * 10 + d;
   }
-  if (cursor === undefined) throw new JournalEntryError('a journal entry without __CURSOR');
-  const us = realtime ? Number(realtime.toString('latin1')) : NaN;
-  const timestamp = Number.isFinite(us) && us > 0 ? Math.floor(us / 1000) : undefined;
-  const p = priority?.length === 1 ? priority[0] - 48 : -1;
-  const level = p >= 0 && p <= 7 ? p : undefined;
-  const headers: RecordHeader[] = [ctx.sourceHeader, fixedHeader(CURSOR_HEADER, cursor)];
-  if (level !== undefined) headers.push(LEVEL_HEADERS[level]);
-  let value: Buffer;
-  if (ctx.fields === 'value') {
-    value = Buffer.from(JSON.stringify(asJson(entry, timestamp, level, message)));
-  } else {
-    value = message ?? Buffer.alloc(0);
-    for (const f of entry) {
-      if (!OWN_FIELDS.has(f.name)) headers.push({ key: headerKey(f.name), value: f.value });
-    }
-  }
-  const key = unit ?? identifier ?? null;
-  const record: ProduceRecord = {
-    topic: ctx.topic,
-    key,
-    value,
-    headers,
-    timestamp,
-    // One ordered stream in one partition: its last record is the checkpoint.
-    partition: 0,
-  };
-  return { record, cursor };
+  return us > 0 ? Math.floor(us / 1000) : undefined;
 }
 
-function asJson(
+/** The syslog level of a `PRIORITY` value (a single digit 0–7), or -1. */
+export function levelOf(buf: Buffer, start: number, end: number): number {
+  const p = end - start === 1 ? buf[start] - 48 : -1;
+  return p >= 0 && p <= 7 ? p : -1;
+}
+
+/**
+ * The `fields: value` JSON of an entry as an object, for entries the byte writer
+ * (json-bytes.ts) leaves to it: repeated fields, names that are not journal field names.
+ */
+export function asJson(
   entry: ExportEntry,
   timestamp: number | undefined,
-  level: number | undefined,
+  level: number,
   message: Buffer | undefined,
 ): object {
   const fields: Record<string, unknown> = {};
   const repeated = new Set<string>();
   for (const f of entry) {
-    if (OWN_FIELDS.has(f.name)) continue;
+    if (OWN_NAMES.has(f.name)) continue;
     const v = isUtf8(f.value) ? f.value.toString('utf8') : [...f.value];
     if (!Object.hasOwn(fields, f.name)) fields[f.name] = v;
     else if (repeated.has(f.name)) (fields[f.name] as unknown[]).push(v);
@@ -136,7 +108,7 @@ function asJson(
   }
   return {
     timestamp: timestamp === undefined ? undefined : new Date(timestamp).toISOString(),
-    level: level === undefined ? undefined : SEVERITIES[level],
+    level: level < 0 ? undefined : SEVERITIES[level],
     message: message === undefined ? null : message.toString('utf8'),
     fields,
   };

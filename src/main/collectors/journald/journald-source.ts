@@ -16,51 +16,52 @@
  * only reading its output, against 85 k without `--follow`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { ProduceRecord } from '../../cluster';
 import type { JournaldSourceConfig } from '../../../common/collectors/config';
 import { QueuedSource } from '../queued-source';
-import { H, fixedHeader } from '../record';
 import type { SourceDeps } from '../source-deps';
 import type { Source, SourceStatus } from '../status';
 import { ensureTopic } from '../topic';
 import { journalctlArgs, startAt } from './args';
 import { lastCursor } from './cursor';
-import { JournalEntryError, entryRecord, type EntryContext } from './entry';
-import { ExportFormatError, ExportReader, type ExportEntry } from './export-format';
+import { JournalEntryError } from './entry';
+import { EntryBatchEncoder } from './entry-batches';
+import { ExportFormatError, ExportScanner, type FieldTable } from './export-format';
+import { bufferedStdoutEnv } from './stdout-buffer';
 
 const RESTART_MS = 1000;
 const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 const KILL_GRACE_MS = 5000;
+const MAX_BATCH_BYTES = 1024 * 1024;
 
 export class JournaldSource extends QueuedSource<JournaldSourceConfig> implements Source {
   private child: ChildProcess | null = null;
   /** Increases with every journalctl started; output of an older one is ignored. */
   private generation = 0;
-  private pending: ProduceRecord[] = [];
-  private pendingBytes = 0;
-  private pendingCursor: string | null = null;
+  /** Entries read and not yet appended, already as record batches. */
+  private encoder: EntryBatchEncoder;
   private sending: Promise<void> | null = null;
   /** Cursor of the last entry read (queued) and of the last one appended. */
   private readCursor: string | null = null;
   private storedCursor: string | null = null;
-  private reader = new ExportReader();
+  private scanner = new ExportScanner();
   private restartTimer: NodeJS.Timeout | null = null;
   private closing: Promise<void> | null = null;
   private stderrTail = '';
-  private readonly entryCtx: EntryContext;
+  private readonly onEntry = (t: FieldTable) => this.addEntry(t);
+  private now = 0;
 
   constructor(config: JournaldSourceConfig, deps: SourceDeps) {
     super(config, deps);
-    this.entryCtx = {
-      topic: config.topic,
-      fields: config.fields,
-      sourceHeader: fixedHeader(H.source, config.id),
-    };
+    this.encoder = new EntryBatchEncoder(config.id, config.fields, MAX_BATCH_BYTES);
   }
 
   /** Creates the topic, finds the last stored cursor and starts journalctl. */
   async start(): Promise<void> {
     await ensureTopic(this.deps.cluster, this.config.topic);
+    const { configs } = await this.deps.cluster.describeTopic(this.config.topic);
+    const limit = Number(configs['max.message.bytes']);
+    if (Number.isFinite(limit) && limit > 0 && limit < MAX_BATCH_BYTES)
+      this.encoder = new EntryBatchEncoder(this.config.id, this.config.fields, limit);
     this.storedCursor = await lastCursor(this.deps.cluster, this.config.topic, this.id);
     this.readCursor = this.storedCursor;
     this.state = 'running';
@@ -95,10 +96,13 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
   private spawnReader(follow = this.readCursor === null && startAt(this.config) === 'end'): void {
     if (this.closing) return;
     const gen = ++this.generation;
-    this.reader = new ExportReader();
+    this.scanner = new ExportScanner();
     this.stderrTail = '';
     const args = journalctlArgs(this.config, this.readCursor, follow);
-    const child = spawn(this.config.journalctl, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.config.journalctl, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: bufferedStdoutEnv(),
+    });
     this.child = child;
     child.stdout.on('data', (chunk: Buffer) => {
       if (gen === this.generation) this.onData(chunk);
@@ -152,55 +156,52 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
   }
 
   private onData(chunk: Buffer): void {
-    let entries;
+    this.now = Date.now();
     try {
-      entries = this.reader.push(chunk);
+      this.scanner.push(chunk, this.onEntry);
     } catch (err) {
       if (!(err instanceof ExportFormatError)) throw err;
       // The stream cannot be followed past bytes that are not export format.
       this.readerEnded(`journalctl wrote something that is not export format: ${err.message}`);
       return;
     }
-    for (const entry of entries) this.onEntry(entry);
-    if (this.pendingBytes >= MAX_QUEUED_BYTES) this.child?.stdout?.pause();
+    this.readCursor = this.encoder.lastCursor() ?? this.readCursor;
+    if (this.encoder.records > 0) this.sending ??= this.flush();
+    if (this.encoder.bytes >= MAX_QUEUED_BYTES) this.child?.stdout?.pause();
   }
 
-  private onEntry(entry: ExportEntry): void {
-    let built;
+  private addEntry(t: FieldTable): void {
     try {
-      built = entryRecord(entry, this.entryCtx);
+      this.encoder.add(t, this.now);
     } catch (err) {
       if (!(err instanceof JournalEntryError)) throw err;
       this.counters.parseErrors++;
       this.fail(`skipped a journal entry: ${err.message}`);
-      return;
     }
-    this.pending.push(built.record);
-    this.pendingBytes += (built.record.value?.length ?? 0) + 200;
-    this.pendingCursor = built.cursor;
-    this.readCursor = built.cursor;
-    this.sending ??= this.flush();
   }
 
-  /** Sends what is queued, one `send` at a time, until the queue is empty. */
+  /**
+   * Appends what was read, one append at a time, until nothing is left; each append's last
+   * record carries the cursor that becomes the checkpoint.
+   */
   private async flush(): Promise<void> {
-    // Let the rest of the current chunk be queued first: bigger sends, fewer appends.
+    // Let the rest of the current chunk be read first: bigger appends, fewer of them.
     await new Promise((r) => setImmediate(r));
     try {
-      while (this.pending.length > 0) {
-        const batch = this.pending;
-        const cursor = this.pendingCursor;
-        this.pending = [];
-        this.pendingBytes = 0;
+      for (;;) {
+        const taken = this.encoder.take();
+        if (!taken) return;
         this.child?.stdout?.resume();
         try {
-          await this.deps.cluster.send(batch, { acks: 1 });
+          await this.deps.cluster.appendBatches(this.config.topic, 0, taken.batches, {
+            acks: 1,
+          });
         } catch (err) {
           this.failedAppend(err as Error);
           return;
         }
-        this.storedCursor = cursor;
-        this.counters.lines += batch.length;
+        this.storedCursor = taken.cursor;
+        this.counters.lines += taken.records;
       }
     } finally {
       this.sending = null;
@@ -212,8 +213,7 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
     this.fail(
       `producing to ${this.config.topic}: ${err.message}; reading again after ${this.storedCursor ?? 'the start'}`,
     );
-    this.pending = [];
-    this.pendingBytes = 0;
+    this.encoder.clear();
     this.readCursor = this.storedCursor;
     void this.stopReader().then(() => this.scheduleRestart());
   }

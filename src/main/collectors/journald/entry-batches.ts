@@ -55,10 +55,14 @@ export interface TakenBatches {
   records: number;
   /** The cursor of the last record: the checkpoint once they are appended. */
   cursor: string;
+  /** The whole buffer `batches` is a view of (see `release`). */
+  storage: Buffer;
 }
 
 export class EntryBatchEncoder {
-  private out = Buffer.allocUnsafe(INITIAL_BYTES);
+  private out: Buffer = Buffer.allocUnsafe(INITIAL_BYTES);
+  /** A buffer given back after its append: reused, so steady reading allocates none. */
+  private spare: Buffer | null = null;
   private pos = 0;
   /** The open batch: where it starts (-1: none), its base and max timestamps, records. */
   private batchStart = -1;
@@ -220,12 +224,22 @@ export class EntryBatchEncoder {
       batches: this.out.subarray(0, this.pos),
       records: this.taken,
       cursor: this.out.toString('latin1', this.cursorAt, this.cursorEnd),
+      storage: this.out,
     };
     // The taken bytes belong to the append now (it patches offsets in place).
-    this.out = Buffer.allocUnsafe(Math.max(INITIAL_BYTES, this.out.length));
+    this.out = this.spare ?? Buffer.allocUnsafe(INITIAL_BYTES);
+    this.spare = null;
     this.pos = 0;
     this.taken = 0;
     return taken;
+  }
+
+  /**
+   * Gives back the buffer of a take whose append has resolved, to be written again. Not
+   * after a failed append: a request that timed out may still be on its way out.
+   */
+  release(taken: TakenBatches): void {
+    if (taken.storage !== this.out) this.spare = taken.storage;
   }
 
   /** Drops everything not yet taken. */

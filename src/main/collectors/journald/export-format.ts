@@ -24,6 +24,7 @@ export type ExportEntry = ExportField[];
 export class ExportFormatError extends Error {}
 
 const MAX_FIELD_BYTES = 256 * 1024 * 1024;
+const SCRATCH_KEPT = 4 * 1024 * 1024;
 const NL = 10;
 const EQ = 61;
 
@@ -39,29 +40,33 @@ export interface FieldTable {
 }
 
 export class ExportScanner {
-  /** The unfinished entry, kept whole: it is scanned again from its start with more bytes. */
-  private rest: Buffer = Buffer.alloc(0);
-  /** Chunks held back until `rest` and they reach `need` bytes (the end of a big field). */
+  /**
+   * The unfinished entry is `scratch[0, restLength)`, kept whole: it is scanned again from
+   * its start with the next chunk, which is copied after it (one buffer, reused: no
+   * allocation per chunk).
+   */
+  private scratch: Buffer = Buffer.alloc(0);
+  private restLength = 0;
+  /** Chunks held back until the rest and they reach `need` bytes (the end of a big field). */
   private held: Buffer[] = [];
   private heldBytes = 0;
   private need = 0;
-  private readonly table: FieldTable = { buf: this.rest, count: 0, at: new Int32Array(256) };
+  private readonly table: FieldTable = { buf: this.scratch, count: 0, at: new Int32Array(256) };
 
   /**
    * Scans `chunk` and calls `onEntry` for every entry it completes, in order; the bytes of
    * an unfinished entry are kept for the next chunk. @throws ExportFormatError.
    */
   push(chunk: Buffer, onEntry: (fields: FieldTable) => void): void {
-    if (this.rest.length > 0 && this.rest.length + this.heldBytes + chunk.length < this.need) {
+    const rest = this.restLength;
+    if (rest > 0 && rest + this.heldBytes + chunk.length < this.need) {
       // Joining every chunk of a large binary field as it comes would copy it over and over.
       this.held.push(chunk);
       this.heldBytes += chunk.length;
       return;
     }
-    const buf = this.rest.length === 0 ? chunk : Buffer.concat([this.rest, ...this.held, chunk]);
-    this.held = [];
-    this.heldBytes = 0;
-    this.need = 0;
+    const joined = rest > 0;
+    const buf = joined ? this.join(chunk) : chunk;
     const t = this.table;
     t.buf = buf;
     // Entries are scanned from their first field, so a partial one is read again whole.
@@ -99,7 +104,44 @@ export class ExportScanner {
       pos = end + 1;
     }
     t.count = 0;
-    this.rest = start >= buf.length ? Buffer.alloc(0) : buf.subarray(start);
+    this.keep(buf, start, joined);
+  }
+
+  /** The rest, the held chunks and `chunk`, one after the other in `scratch`. */
+  private join(chunk: Buffer): Buffer {
+    const total = this.restLength + this.heldBytes + chunk.length;
+    if (this.scratch.length < total) {
+      const grown = Buffer.allocUnsafe(Math.max(total, this.scratch.length * 2));
+      grown.set(this.scratch.subarray(0, this.restLength));
+      this.scratch = grown;
+    }
+    let pos = this.restLength;
+    for (const h of this.held) {
+      this.scratch.set(h, pos);
+      pos += h.length;
+    }
+    this.scratch.set(chunk, pos);
+    this.held = [];
+    this.heldBytes = 0;
+    this.need = 0;
+    return this.scratch.subarray(0, total);
+  }
+
+  /** Keeps `buf[start, end)`, the unfinished entry, at the start of `scratch`. */
+  private keep(buf: Buffer, start: number, inScratch: boolean): void {
+    const left = buf.length - start;
+    this.restLength = left;
+    if (left === 0) {
+      // A scratch grown for a huge field is not kept for ever.
+      if (this.scratch.length > SCRATCH_KEPT) this.scratch = Buffer.alloc(0);
+      return;
+    }
+    if (inScratch) {
+      this.scratch.copyWithin(0, start, buf.length);
+    } else {
+      if (this.scratch.length < left) this.scratch = Buffer.allocUnsafe(Math.max(left, 65536));
+      this.scratch.set(buf.subarray(start), 0);
+    }
   }
 
   private add(nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void {

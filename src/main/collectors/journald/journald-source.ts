@@ -200,6 +200,7 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
           this.failedAppend(err as Error);
           return;
         }
+        this.encoder.release(taken);
         this.storedCursor = taken.cursor;
         this.counters.lines += taken.records;
       }

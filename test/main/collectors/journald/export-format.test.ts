@@ -36,6 +36,25 @@ describe('journal export format reader', () => {
     }
   });
 
+  it('reads a field much larger than the chunks it comes in, between small entries, in many chunk sizes', () => {
+    const big = Buffer.alloc(300_000, 0x41);
+    big[0] = 10; // binary form
+    const many = Buffer.concat([
+      ...Array.from({ length: 50 }, (_, i) => exportEntry({ MESSAGE: `m${i}` }, i, i)),
+      exportEntry({ MESSAGE: 'big', BLOB: big }, 51, 51),
+      ...Array.from({ length: 50 }, (_, i) => exportEntry({ MESSAGE: `n${i}` }, 60 + i, 60 + i)),
+    ]);
+    const whole = plain(new ExportReader().push(many));
+    expect(whole).toHaveLength(101);
+    expect(whole[50]).toContainEqual(['BLOB', big.toString('latin1')]);
+    for (const size of [1, 7, 1000, 65536]) {
+      const r = new ExportReader();
+      const got: ExportEntry[] = [];
+      for (let p = 0; p < many.length; p += size) got.push(...r.push(many.subarray(p, p + size)));
+      expect(plain(got), `chunks of ${size}`).toEqual(whole);
+    }
+  });
+
   it('refuses a binary field whose length is absurd or that is not ended by a newline', () => {
     const size = Buffer.alloc(8);
     size.writeBigUInt64LE(2n ** 40n);

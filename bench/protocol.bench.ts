@@ -121,7 +121,7 @@ async function latency(bootstrap: string): Promise<number[]> {
       '-o',
       'end',
       '-f',
-      '%T\n',
+      '%T %s\n',
       '-X',
       'fetch.wait.max.ms=500',
     ],
@@ -134,7 +134,10 @@ async function latency(bootstrap: string): Promise<number[]> {
     buffered += d.toString();
     const lines = buffered.split('\n');
     buffered = lines.pop() ?? '';
-    for (const l of lines) if (l) samples.push(now - Number(l));
+    for (const l of lines) {
+      const [created, value] = l.split(' ');
+      if (value && value !== 'warm-up') samples.push(now - Number(created));
+    }
   });
   // Let the consumer join and reach the end of the (empty) topic first.
   await new Promise((r) => setTimeout(r, 1500));
@@ -143,6 +146,10 @@ async function latency(bootstrap: string): Promise<number[]> {
     'import sys, time',
     'from confluent_kafka import Producer',
     "p = Producer({'bootstrap.servers': sys.argv[1], 'linger.ms': 0, 'acks': 1})",
+    // Connecting (bootstrap, metadata, the broker's own connection) is not part of the
+    // latency: one record first, delivered, then the timed ones.
+    "p.produce('latency', b'warm-up')",
+    'p.flush(10)',
     'for i in range(int(sys.argv[2])):',
     "    p.produce('latency', b'm%d' % i)",
     '    p.poll(0)',

@@ -37,6 +37,7 @@ import {
   recoverLog,
 } from './log-loader';
 import { Semaphore } from '../../common/semaphore';
+import { RecentAppend } from './recent-append';
 import { validateClientBatches } from './validate-append';
 import {
   ATTRIBUTES_OFFSET,
@@ -110,6 +111,8 @@ const SMALL_SCAN_BYTES = 8 * 1024 * 1024;
 
 export class PartitionLog {
   private segs: LogSegment[] = [];
+  /** The last append when small, in memory: a consumer waiting at the end reads it from here. */
+  private tail: RecentAppend | null = null;
   private chain: Promise<unknown> = Promise.resolve();
   private maintenanceChain: Promise<unknown> = Promise.resolve();
   private metaChain: Promise<unknown> = Promise.resolve();
@@ -230,6 +233,7 @@ export class PartitionLog {
     try {
       if (this.recoveryDelayMs > 0) await sleep(this.recoveryDelayMs);
       await recoverLog(loaded, this.settings, this.recovery, this.clock());
+      this.tail = null;
       this.segs = loaded.segments;
       this.adopt(loaded);
       await this.persistMeta({ optional: true });
@@ -449,6 +453,7 @@ export class PartitionLog {
       i = j;
     }
     const lastOffset = next - 1;
+    this.tail = RecentAppend.of(batches, locations);
     this.unflushedMessages += records;
     for (const l of this.listeners) {
       try {
@@ -586,6 +591,8 @@ export class PartitionLog {
     if (!Number.isInteger(offset) || offset < start || offset > leo) throw this.outOfRange(offset);
     const empty = { records: Buffer.alloc(0), logStartOffset: start, highWatermark: leo };
     if (offset === leo) return empty;
+    const recent = this.tail?.read(offset, maxBytes);
+    if (recent) return { records: recent, logStartOffset: start, highWatermark: leo };
     const segs = this.segs;
     for (let i = this.segmentIndexFor(offset); i < segs.length; i++) {
       const seg = segs[i];
@@ -875,6 +882,7 @@ export class PartitionLog {
         replace: (old, cleaned) => {
           const i = this.segs.indexOf(old[0]);
           if (i < 0 || old.some((s, k) => this.segs[i + k] !== s)) return false;
+          this.tail = null;
           this.segs = [...this.segs.slice(0, i), cleaned, ...this.segs.slice(i + old.length)];
           return true;
         },

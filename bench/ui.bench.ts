@@ -2,7 +2,9 @@
  * Inspection UI benchmark (`npm run bench ui`), in Chromium against headless mode, on a
  * topic of 10 million messages (LOGDOCK_BENCH_MESSAGES to change; BENCH_QUICK=1 uses
  * 200 000). Prints:
- *  1. seek by offset and by timestamp → first rows painted (ms, each sample and p50/max);
+ *  1. seek by offset and by timestamp → first rows painted (ms, each sample and p50/max),
+ *     with the user's defaults: the JSON fields as columns and the histogram above the
+ *     table (counted before the seeks are timed);
  *  2. the longest main-thread task (PerformanceObserver long tasks) while scrolling fast
  *     for 10 s (wheel-like steps, then random jumps of the scrollbar), and how many frames
  *     showed a loading row, in all and per half (at 10 M rows a 2 400 px step is a move of
@@ -237,7 +239,19 @@ async function runTopic(): Promise<void> {
       'the first row',
       120_000,
     );
-    console.log(`topic ${TOPIC}: ${COUNT.toLocaleString('en-US')} messages, 1 partition`);
+    // The user's defaults: JSON values show their common fields as columns, and the
+    // histogram above the table counts the topic; seeks are timed once it has.
+    const columns = await page.getByTestId('msg-table').getAttribute('data-columns');
+    await waitFor(
+      async () =>
+        (await page.getByTestId('browser-timeline').getAttribute('data-counted')) !== null,
+      'the histogram counted',
+      300_000,
+    );
+    const counted = await page.getByTestId('browser-timeline').getAttribute('data-counted');
+    console.log(
+      `topic ${TOPIC}: ${COUNT.toLocaleString('en-US')} messages, 1 partition; field columns: ${columns || 'none'}; histogram on (${Number(counted).toLocaleString('en-US')} messages counted)`,
+    );
 
     // Warm up once (JIT, first index reads), then measure.
     await timeSeek(app, 'offset', String(Math.floor(COUNT / 3)), Math.floor(COUNT / 3));

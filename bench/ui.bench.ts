@@ -6,7 +6,8 @@
  *     with the user's defaults: the JSON fields as columns and the histogram above the
  *     table (counted before the seeks are timed);
  *  2. the longest main-thread task (PerformanceObserver long tasks) while scrolling fast
- *     for 10 s (wheel-like steps, then random jumps of the scrollbar), and how many frames
+ *     for 10 s (wheel-like steps, then random jumps of the scrollbar), beside the same figure for
+ *     a plain DOM table rewritten every frame (the floor the machine's load sets), and how many frames
  *     showed a loading row, in all and per half (at 10 M rows a 2 400 px step is a move of
  *     ~6 000 rows: the scaled scrollbar treats it as a jump, see scroll-math.ts);
  *  3. the renderer's JS heap after that (after a GC);
@@ -117,6 +118,53 @@ export function localTime(ts: number): string {
   const d = new Date(ts);
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
+}
+
+/**
+ * The peer of the scrolling figure, in the same page and run: a plain DOM table of the same
+ * number of rows (no React, no data, no requests) whose rows get new text and a new
+ * position every frame for 10 s, with the long tasks observed meanwhile. What it shows is
+ * the floor the machine's load puts under any page's tasks.
+ */
+async function plainTableFloor(app: RunningApp): Promise<{ maxTask: number; tasks: number }> {
+  return app.page.evaluate(async () => {
+    const durations: number[] = [];
+    const observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) durations.push(e.duration);
+    });
+    observer.observe({ type: 'longtask', buffered: false });
+    const box = document.createElement('div');
+    box.style.cssText =
+      'position:fixed;inset:40px;overflow:hidden;background:#fff;z-index:1000;font:12px monospace';
+    const rows = Array.from({ length: 40 }, () => {
+      const row = document.createElement('div');
+      row.style.cssText = 'position:absolute;left:0;right:0;height:24px;white-space:nowrap';
+      box.appendChild(row);
+      return row;
+    });
+    document.body.appendChild(box);
+    const until = performance.now() + 10_000;
+    let n = 0;
+    await new Promise<void>((resolve) => {
+      const step = () => {
+        n += 37;
+        rows.forEach((row, i) => {
+          row.style.transform = `translateY(${i * 24 - (n % 24)}px)`;
+          row.textContent = `${n + i} 2026-01-01 00:00:00.000 INFO {"time":"2026-01-01T00:00:00Z","level":"INFO","msg":"request ${n + i} served","path":"/api/items/${(n + i) % 1000}","latency_ms":${(n + i) % 500}}`;
+        });
+        if (performance.now() < until) requestAnimationFrame(step);
+        else resolve();
+      };
+      requestAnimationFrame(step);
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    observer.disconnect();
+    box.remove();
+    return {
+      maxTask: Math.max(0, ...durations),
+      tasks: durations.filter((d) => d > 50).length,
+    };
+  });
 }
 
 async function scrollFast(app: RunningApp): Promise<{
@@ -280,8 +328,10 @@ async function runTopic(): Promise<void> {
     const scroll = await scrollFast(app);
     if (profiler)
       printProfile((await profiler.send('Profiler.stop')).profile as unknown as CpuProfile);
+    const floor = await plainTableFloor(app);
     console.log(
-      `fast scrolling for 10 s: longest main-thread task ${scroll.maxTask.toFixed(0)} ms (${scroll.tasks} tasks over 50 ms), ` +
+      `fast scrolling for 10 s: longest main-thread task ${scroll.maxTask.toFixed(0)} ms (${scroll.tasks} tasks over 50 ms; ` +
+        `peer, a plain DOM table of 40 rows rewritten every frame in the same page: ${floor.maxTask.toFixed(0)} ms, ${floor.tasks} tasks over 50 ms), ` +
         `${scroll.frames} frames, ${scroll.placeholders} frames still showing a loading row ` +
         `(wheel-like steps: ${scroll.wheel.placeholders} of ${scroll.wheel.frames}; ` +
         `random scrollbar jumps: ${scroll.placeholders - scroll.wheel.placeholders} of ${scroll.frames - scroll.wheel.frames})`,

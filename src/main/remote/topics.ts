@@ -3,6 +3,7 @@ import { LogdockError } from '../../common/errors';
 import { isTopicConfigKey, parseTopicConfigValue } from '../broker/topic-configs';
 import type { PartitionInfo, TopicConfigs, TopicDescription } from '../cluster/cluster';
 import { kafkaCall, toLogdockError } from './kafka-errors';
+import { partitionSizes } from './log-dirs';
 
 /** Kafka's broker defaults, for a config a cluster does not report. */
 const KAFKA_DEFAULTS: TopicConfigs = {
@@ -25,9 +26,10 @@ export const EARLIEST = -2n;
  * Describes topics of a remote cluster in the Cluster interface's terms: placement from
  * Metadata (leader, replicas, ISR), start and end offsets from ListOffsets, configs from
  * DescribeConfigs, each partition's newest timestamp from ListOffsets MAX_TIMESTAMP (KIP-734,
- * Kafka 3.0+; null where the broker does not answer it). Four requests for any number of
- * topics. How big a partition is on disk (`sizeBytes`) is -1, not available; how fast a
- * topic grows (`messageRate` 0 here) the API takes from the offsets sampled over time.
+ * Kafka 3.0+; null where the broker does not answer it). The size on disk of each partition
+ * from DescribeLogDirs (-1 where the cluster does not say). Five requests (DescribeLogDirs to
+ * each broker) for any number of topics. How fast a topic grows (`messageRate` 0 here) the
+ * API takes from the offsets sampled over time.
  */
 export async function describeTopics(
   admin: Admin,
@@ -45,11 +47,12 @@ export async function describeTopics(
   // The client keeps no metadata of internal topics (__consumer_offsets): they are left out
   // rather than described without partitions.
   present = present.filter((n) => metadata.topics.get(n) !== undefined);
-  const [start, end, configs, newest] = await Promise.all([
+  const [start, end, configs, newest, sizes] = await Promise.all([
     listOffsets(admin, metadata, present, EARLIEST, cluster),
     listOffsets(admin, metadata, present, LATEST, cluster),
     describeConfigs(admin, present, cluster),
     newestTimestamps(admin, metadata, present, cluster),
+    partitionSizes(admin, metadata, present),
   ]);
   return present.map((name) => {
     const topic = metadata.topics.get(name)!;
@@ -57,7 +60,7 @@ export async function describeTopics(
       partition,
       logStartOffset: start.get(`${name}:${partition}`) ?? 0,
       logEndOffset: end.get(`${name}:${partition}`) ?? 0,
-      sizeBytes: -1,
+      sizeBytes: sizes.get(`${name}:${partition}`) ?? -1,
       lastTimestamp: newest.get(`${name}:${partition}`) ?? null,
       leader: p.leader,
       replicas: p.replicas,

@@ -81,11 +81,31 @@ describe('a remote cluster in the message browser and search', () => {
         }),
       );
     }
-    // Reads of 16 KiB: each partition's ~3 MB take hundreds, three at a time.
-    const remote = await search(remoteOf(ld), 'needle', 16 * 1024);
+    // Reads of 64 KiB: each partition's ~3 MB take dozens, three at a time.
+    const remote = await search(remoteOf(ld), 'needle', 64 * 1024);
     const local = await search(new LocalCluster(ld.broker), 'needle');
     expect(remote.scanned).toBe(n);
     expect(remote.found.length).toBe(Math.ceil(n / 101));
     expect(remote).toEqual(local);
+  });
+});
+
+describe('a remote cluster in the topic views', () => {
+  it("describes each partition's size on disk as the holder counts it (DescribeLogDirs)", async () => {
+    const ld = await fixture.start();
+    await ld.broker.createTopic('app', { partitions: 2 });
+    await ld.broker.send(
+      Array.from({ length: 500 }, (_, i) => ({
+        topic: 'app',
+        partition: 1,
+        value: Buffer.from(`line ${i}`),
+      })),
+    );
+    const remote = remoteOf(ld);
+    const held = ld.broker.describeTopic('app').partitions.map((p) => p.sizeBytes);
+    expect(held[1]).toBeGreaterThan(0);
+    expect((await remote.describeTopic('app')).partitions.map((p) => p.sizeBytes)).toEqual(held);
+    const [listed] = (await remote.listTopics()).filter((t) => t.name === 'app');
+    expect(listed.partitions.map((p) => p.sizeBytes)).toEqual(held);
   });
 });

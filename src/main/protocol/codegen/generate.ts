@@ -43,6 +43,7 @@ export const SUPPORTED_APIS = [
   'InitProducerId',
   'DescribeConfigs',
   'AlterConfigs',
+  'DescribeLogDirs',
   'SaslAuthenticate',
   'CreatePartitions',
   'DeleteGroups',

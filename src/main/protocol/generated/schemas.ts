@@ -2836,6 +2836,125 @@ export const SCHEMAS: Record<string, MessageSchema> = {
       },
     ],
   },
+  DescribeLogDirsRequest: {
+    apiKey: 35,
+    type: 'request',
+    name: 'DescribeLogDirsRequest',
+    validVersions: '0-4',
+    deprecatedVersions: '0',
+    flexibleVersions: '2+',
+    fields: [
+      {
+        name: 'Topics',
+        type: '[]DescribableLogDirTopic',
+        versions: '0+',
+        nullableVersions: '0+',
+        fields: [
+          {
+            name: 'Topic',
+            type: 'string',
+            versions: '0+',
+            mapKey: true,
+          },
+          {
+            name: 'Partitions',
+            type: '[]int32',
+            versions: '0+',
+          },
+        ],
+      },
+    ],
+  },
+  DescribeLogDirsResponse: {
+    apiKey: 35,
+    type: 'response',
+    name: 'DescribeLogDirsResponse',
+    validVersions: '0-4',
+    flexibleVersions: '2+',
+    fields: [
+      {
+        name: 'ThrottleTimeMs',
+        type: 'int32',
+        versions: '0+',
+      },
+      {
+        name: 'ErrorCode',
+        type: 'int16',
+        versions: '3+',
+        ignorable: true,
+      },
+      {
+        name: 'Results',
+        type: '[]DescribeLogDirsResult',
+        versions: '0+',
+        fields: [
+          {
+            name: 'ErrorCode',
+            type: 'int16',
+            versions: '0+',
+          },
+          {
+            name: 'LogDir',
+            type: 'string',
+            versions: '0+',
+          },
+          {
+            name: 'Topics',
+            type: '[]DescribeLogDirsTopic',
+            versions: '0+',
+            fields: [
+              {
+                name: 'Name',
+                type: 'string',
+                versions: '0+',
+              },
+              {
+                name: 'Partitions',
+                type: '[]DescribeLogDirsPartition',
+                versions: '0+',
+                fields: [
+                  {
+                    name: 'PartitionIndex',
+                    type: 'int32',
+                    versions: '0+',
+                  },
+                  {
+                    name: 'PartitionSize',
+                    type: 'int64',
+                    versions: '0+',
+                  },
+                  {
+                    name: 'OffsetLag',
+                    type: 'int64',
+                    versions: '0+',
+                  },
+                  {
+                    name: 'IsFutureKey',
+                    type: 'bool',
+                    versions: '0+',
+                  },
+                ],
+              },
+            ],
+          },
+          {
+            name: 'TotalBytes',
+            type: 'int64',
+            versions: '4+',
+            ignorable: true,
+            default: '-1',
+          },
+          {
+            name: 'UsableBytes',
+            type: 'int64',
+            versions: '4+',
+            ignorable: true,
+            default: '-1',
+          },
+        ],
+      },
+    ],
+  },
   SaslAuthenticateRequest: {
     apiKey: 36,
     type: 'request',

@@ -5734,6 +5734,205 @@ export type AlterConfigsResponse = {
   responses?: AlterConfigsResponseAlterConfigsResourceResponse[];
 };
 
+export type DescribeLogDirsRequestDescribableLogDirTopicV0 = {
+  topic: string;
+  partitions: number[];
+};
+
+export type DescribeLogDirsRequestV0 = {
+  topics: DescribeLogDirsRequestDescribableLogDirTopicV0[] | null;
+};
+
+export type DescribeLogDirsRequestDescribableLogDirTopicV1 = {
+  topic: string;
+  partitions: number[];
+};
+
+export type DescribeLogDirsRequestV1 = {
+  topics: DescribeLogDirsRequestDescribableLogDirTopicV1[] | null;
+};
+
+export type DescribeLogDirsRequestDescribableLogDirTopicV2 = {
+  topic: string;
+  partitions: number[];
+};
+
+export type DescribeLogDirsRequestV2 = {
+  topics: DescribeLogDirsRequestDescribableLogDirTopicV2[] | null;
+};
+
+export type DescribeLogDirsRequestDescribableLogDirTopicV3 = {
+  topic: string;
+  partitions: number[];
+};
+
+export type DescribeLogDirsRequestV3 = {
+  topics: DescribeLogDirsRequestDescribableLogDirTopicV3[] | null;
+};
+
+export type DescribeLogDirsRequestDescribableLogDirTopicV4 = {
+  topic: string;
+  partitions: number[];
+};
+
+export type DescribeLogDirsRequestV4 = {
+  topics: DescribeLogDirsRequestDescribableLogDirTopicV4[] | null;
+};
+
+export type DescribeLogDirsRequestDescribableLogDirTopic = {
+  topic: string;
+  partitions: number[];
+};
+
+export type DescribeLogDirsRequest = {
+  topics: DescribeLogDirsRequestDescribableLogDirTopic[] | null;
+};
+
+export type DescribeLogDirsResponseDescribeLogDirsPartitionV0 = {
+  partitionIndex: number;
+  partitionSize: number;
+  offsetLag: number;
+  isFutureKey: boolean;
+};
+
+export type DescribeLogDirsResponseDescribeLogDirsTopicV0 = {
+  name: string;
+  partitions: DescribeLogDirsResponseDescribeLogDirsPartitionV0[];
+};
+
+export type DescribeLogDirsResponseDescribeLogDirsResultV0 = {
+  errorCode: number;
+  logDir: string;
+  topics: DescribeLogDirsResponseDescribeLogDirsTopicV0[];
+};
+
+export type DescribeLogDirsResponseV0 = {
+  throttleTimeMs: number;
+  results: DescribeLogDirsResponseDescribeLogDirsResultV0[];
+};
+
+export type DescribeLogDirsResponseDescribeLogDirsPartitionV1 = {
+  partitionIndex: number;
+  partitionSize: number;
+  offsetLag: number;
+  isFutureKey: boolean;
+};
+
+export type DescribeLogDirsResponseDescribeLogDirsTopicV1 = {
+  name: string;
+  partitions: DescribeLogDirsResponseDescribeLogDirsPartitionV1[];
+};
+
+export type DescribeLogDirsResponseDescribeLogDirsResultV1 = {
+  errorCode: number;
+  logDir: string;
+  topics: DescribeLogDirsResponseDescribeLogDirsTopicV1[];
+};
+
+export type DescribeLogDirsResponseV1 = {
+  throttleTimeMs: number;
+  results: DescribeLogDirsResponseDescribeLogDirsResultV1[];
+};
+
+export type DescribeLogDirsResponseDescribeLogDirsPartitionV2 = {
+  partitionIndex: number;
+  partitionSize: number;
+  offsetLag: number;
+  isFutureKey: boolean;
+};
+
+export type DescribeLogDirsResponseDescribeLogDirsTopicV2 = {
+  name: string;
+  partitions: DescribeLogDirsResponseDescribeLogDirsPartitionV2[];
+};
+
+export type DescribeLogDirsResponseDescribeLogDirsResultV2 = {
+  errorCode: number;
+  logDir: string;
+  topics: DescribeLogDirsResponseDescribeLogDirsTopicV2[];
+};
+
+export type DescribeLogDirsResponseV2 = {
+  throttleTimeMs: number;
+  results: DescribeLogDirsResponseDescribeLogDirsResultV2[];
+};
+
+export type DescribeLogDirsResponseDescribeLogDirsPartitionV3 = {
+  partitionIndex: number;
+  partitionSize: number;
+  offsetLag: number;
+  isFutureKey: boolean;
+};
+
+export type DescribeLogDirsResponseDescribeLogDirsTopicV3 = {
+  name: string;
+  partitions: DescribeLogDirsResponseDescribeLogDirsPartitionV3[];
+};
+
+export type DescribeLogDirsResponseDescribeLogDirsResultV3 = {
+  errorCode: number;
+  logDir: string;
+  topics: DescribeLogDirsResponseDescribeLogDirsTopicV3[];
+};
+
+export type DescribeLogDirsResponseV3 = {
+  throttleTimeMs: number;
+  errorCode: number;
+  results: DescribeLogDirsResponseDescribeLogDirsResultV3[];
+};
+
+export type DescribeLogDirsResponseDescribeLogDirsPartitionV4 = {
+  partitionIndex: number;
+  partitionSize: number;
+  offsetLag: number;
+  isFutureKey: boolean;
+};
+
+export type DescribeLogDirsResponseDescribeLogDirsTopicV4 = {
+  name: string;
+  partitions: DescribeLogDirsResponseDescribeLogDirsPartitionV4[];
+};
+
+export type DescribeLogDirsResponseDescribeLogDirsResultV4 = {
+  errorCode: number;
+  logDir: string;
+  topics: DescribeLogDirsResponseDescribeLogDirsTopicV4[];
+  totalBytes: number;
+  usableBytes: number;
+};
+
+export type DescribeLogDirsResponseV4 = {
+  throttleTimeMs: number;
+  errorCode: number;
+  results: DescribeLogDirsResponseDescribeLogDirsResultV4[];
+};
+
+export type DescribeLogDirsResponseDescribeLogDirsPartition = {
+  partitionIndex?: number;
+  partitionSize?: number;
+  offsetLag?: number;
+  isFutureKey?: boolean;
+};
+
+export type DescribeLogDirsResponseDescribeLogDirsTopic = {
+  name?: string;
+  partitions?: DescribeLogDirsResponseDescribeLogDirsPartition[];
+};
+
+export type DescribeLogDirsResponseDescribeLogDirsResult = {
+  errorCode?: number;
+  logDir?: string;
+  topics?: DescribeLogDirsResponseDescribeLogDirsTopic[];
+  totalBytes?: number;
+  usableBytes?: number;
+};
+
+export type DescribeLogDirsResponse = {
+  throttleTimeMs?: number;
+  errorCode?: number;
+  results?: DescribeLogDirsResponseDescribeLogDirsResult[];
+};
+
 export type SaslAuthenticateRequestV0 = {
   authBytes: Buffer;
 };

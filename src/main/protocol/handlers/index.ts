@@ -18,6 +18,7 @@ import {
   syncGroup,
 } from './groups';
 import { listOffsets } from './list-offsets';
+import { describeLogDirs } from './log-dirs';
 import { describeCluster, metadata } from './metadata';
 import { produce } from './produce';
 import { initProducerId } from './producer-id';
@@ -46,6 +47,7 @@ export const HANDLERS: ReadonlyMap<number, AnyHandler> = new Map<number, AnyHand
   [API_KEYS.InitProducerId, initProducerId],
   [API_KEYS.DescribeConfigs, describeConfigs],
   [API_KEYS.AlterConfigs, alterConfigs],
+  [API_KEYS.DescribeLogDirs, describeLogDirs],
   [API_KEYS.SaslAuthenticate, saslAuthenticate],
   [API_KEYS.CreatePartitions, createPartitions],
   [API_KEYS.DeleteGroups, deleteGroups],

@@ -44,6 +44,7 @@ import {
   realtimeMs,
 } from './entry';
 import { EntryJsonWriter } from './json-bytes';
+import { cutEntry, scanOne } from './oversized';
 
 const INITIAL_BYTES = 256 * 1024;
 const CURSOR_KEY = Buffer.from(CURSOR_HEADER);
@@ -70,6 +71,8 @@ export class EntryBatchEncoder {
   private maxTime = 0;
   private inBatch = 0;
   private taken = 0;
+  /** Entries cut to fit in a batch so far (oversized.ts). */
+  cutEntries = 0;
   /** Where the last record's cursor value is in `out`. */
   private cursorAt = 0;
   private cursorEnd = 0;
@@ -104,9 +107,11 @@ export class EntryBatchEncoder {
 
   /**
    * Adds one entry as a record. `now` is its timestamp when it has no usable
-   * `__REALTIME_TIMESTAMP`. @throws JournalEntryError for an entry without a cursor.
+   * `__REALTIME_TIMESTAMP`. An entry too large for a batch is cut (oversized.ts); `cutFrom`
+   * is the size of the entry it was cut from. @throws JournalEntryError for an entry
+   * without a cursor.
    */
-  add(t: FieldTable, now: number): void {
+  add(t: FieldTable, now: number, cutFrom = -1): void {
     const { buf, at, count } = t;
     if (this.kinds.length < count) this.kinds = new Uint8Array(count * 2);
     const kinds = this.kinds;
@@ -158,7 +163,8 @@ export class EntryBatchEncoder {
       valueEnd = at[message * 4 + 3];
     }
     const cursorLen = at[cursor * 4 + 3] - at[cursor * 4 + 2];
-    const headerCount = 2 + (level >= 0 ? 1 : 0) + fieldCount;
+    const cut = cutFrom < 0 ? null : encodedHeader(H.cut, Buffer.from(String(cutFrom)));
+    const headerCount = 2 + (level >= 0 ? 1 : 0) + (cut ? 1 : 0) + fieldCount;
     const keyLen = key < 0 ? -1 : at[key * 4 + 3] - at[key * 4 + 2];
     // Everything but the timestamp and offset deltas, which depend on the batch.
     const rest =
@@ -169,8 +175,14 @@ export class EntryBatchEncoder {
       sizedBytes(CURSOR_KEY.length) +
       sizedBytes(cursorLen) +
       (level >= 0 ? this.levelHeaders[level].length : 0) +
+      (cut ? cut.length : 0) +
       fieldBytes;
     const time = ts ?? now;
+    const alone = 1 + varlongSize(0) * 2 + rest;
+    if (RECORD_BATCH_OVERHEAD + varlongSize(alone) + alone > this.maxBatchBytes) {
+      this.addCut(t, now, cutFrom);
+      return;
+    }
     let size = this.recordSize(time, rest);
     if (
       this.inBatch > 0 &&
@@ -200,6 +212,7 @@ export class EntryBatchEncoder {
       const h = this.levelHeaders[level];
       pos = copyBytes(h, 0, h.length, out, pos);
     }
+    if (cut) pos = copyBytes(cut, 0, cut.length, out, pos);
     if (this.fields === 'headers') {
       for (let i = 0; i < count; i++) {
         if (isOwn(kinds[i] as Kind)) continue;
@@ -214,6 +227,16 @@ export class EntryBatchEncoder {
     if (time > this.maxTime) this.maxTime = time;
     this.inBatch++;
     this.taken++;
+    if (cut) this.cutEntries++;
+  }
+
+  /** Adds the entry of `t` cut to fit in a batch. */
+  private addCut(t: FieldTable, now: number, cutFrom: number): void {
+    if (cutFrom >= 0) throw new JournalEntryError('a journal entry too large even when cut');
+    const size = t.at[t.count * 4 - 1] - t.at[0];
+    // Values may grow 6 times as JSON (`\u00XX`); the rest of the record takes the margin.
+    const budget = (this.maxBatchBytes - 1024) / (this.fields === 'value' ? 6 : 1);
+    scanOne(cutEntry(t, Math.floor(budget)), (cut) => this.add(cut, now, size));
   }
 
   /** Everything added since the last take, as whole batches, or null when nothing was. */

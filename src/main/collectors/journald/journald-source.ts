@@ -166,6 +166,7 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
       return;
     }
     this.readCursor = this.encoder.lastCursor() ?? this.readCursor;
+    this.counters.cutLines = this.encoder.cutEntries;
     if (this.encoder.records > 0) this.sending ??= this.flush();
     if (this.encoder.bytes >= MAX_QUEUED_BYTES) this.child?.stdout?.pause();
   }

@@ -150,10 +150,10 @@ describe('journal entries encoded into record batches', () => {
     ]);
   });
 
-  it('splits entries into batches of at most maxBatchBytes, an entry larger than that alone in its own', () => {
+  it('splits entries into batches of at most maxBatchBytes', () => {
     const many: Fields[] = Array.from({ length: 300 }, (_, i) => ({
       __CURSOR: `c${i}`,
-      MESSAGE: i === 150 ? 'z'.repeat(9000) : `m${i}`,
+      MESSAGE: i === 150 ? 'z'.repeat(1800) : `m${i}`,
     }));
     const { records, batches } = encode(many, 'headers', 2048);
     expect(records.map((r) => text(r.value))).toEqual(many.map((f) => f.MESSAGE));
@@ -163,7 +163,56 @@ describe('journal entries encoded into record batches', () => {
       encoder.add(t, NOW),
     );
     for (const b of iterateBatches(encoder.take()!.batches))
-      expect(b.size <= 2048 || b.header.recordCount === 1).toBe(true);
+      expect(b.size).toBeLessThanOrEqual(2048);
+  });
+
+  it('cuts an entry too large for a batch: cursor, key, level, small fields and the start of the message kept, logdock.cut its size', () => {
+    for (const fields of ['headers', 'value'] as const) {
+      const huge: Fields = {
+        __CURSOR: 'c-huge',
+        PRIORITY: '4',
+        _SYSTEMD_UNIT: 'dump.service',
+        MESSAGE: 'm'.repeat(300_000),
+        COREDUMP: Buffer.alloc(500_000, 7),
+        SMALL: 'kept',
+      };
+      const encoder = new EntryBatchEncoder('s', fields, 100_000);
+      new ExportScanner().push(
+        Buffer.concat([
+          exportEntry(huge, 5_000_000, 1),
+          exportEntry({ __CURSOR: 'c-next', MESSAGE: 'next' }, 6_000_000, 2),
+        ]),
+        (t) => encoder.add(t, NOW),
+      );
+      expect(encoder.cutEntries).toBe(1);
+      const taken = encoder.take()!;
+      expect(taken.cursor).toBe('c-next');
+      const batches = [...iterateBatches(taken.batches)];
+      expect(batches.every((b) => b.size <= 100_000)).toBe(true);
+      const records = batches.flatMap(
+        (b) => decodeRecordBatch(taken.batches.subarray(b.position, b.position + b.size)).records,
+      );
+      const [r, next] = records;
+      const message = (v: Buffer | null) =>
+        fields === 'headers' ? text(v) : JSON.parse(v!.toString()).message;
+      expect(message(next.value)).toBe('next');
+      expect(text(r.key)).toBe('dump.service');
+      expect(r.timestamp).toBe(5000);
+      const h = (k: string) => text(r.headers.find((x) => x.key === k)?.value ?? null);
+      expect(h('logdock.cursor')).toBe('c-huge');
+      expect(h('level')).toBe('warning');
+      expect(Number(h('logdock.cut'))).toBeGreaterThan(800_000);
+      if (fields === 'headers') {
+        expect(text(r.value)).toMatch(/^m{50000,}$/);
+        expect(h('journal.SMALL')).toBe('kept');
+        expect(h('journal.COREDUMP')).toBeUndefined();
+      } else {
+        const v = JSON.parse(r.value!.toString());
+        expect(v.message).toMatch(/^m{10000,}$/);
+        expect(v.fields).toMatchObject({ SMALL: 'kept', PRIORITY: '4' });
+        expect(v.fields.COREDUMP).toBeUndefined();
+      }
+    }
   });
 
   it('stamps an entry without a usable time with the time it was read, and refuses one without a cursor', () => {

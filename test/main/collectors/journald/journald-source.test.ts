@@ -121,6 +121,31 @@ describe('journald source', () => {
     }
   });
 
+  it('cuts an entry too large for the topic and goes on with the entries after it', async () => {
+    const file = join(fx.dir, 'huge.journal');
+    await writeJournal(file, [
+      entry(0),
+      entry(1, { MESSAGE: 'h'.repeat(3_000_000), COREDUMP: Buffer.alloc(2_000_000, 1) }),
+      entry(2),
+    ]);
+    await fx.manager.add({ type: 'journald', id: 'j', topic: 'journal', files: [file] });
+    const records = await waitFor('3 records', async () => {
+      const rs = await readAll(fx.broker, 'journal');
+      return rs.length === 3 && rs;
+    });
+    expect(records.map((r) => r.value!.subarray(0, 9).toString())).toEqual([
+      'message 0',
+      'hhhhhhhhh',
+      'message 2',
+    ]);
+    const cut = records[1];
+    expect(cut.value!.length).toBeGreaterThan(500_000);
+    expect(Number(header(cut, 'logdock.cut'))).toBeGreaterThan(5_000_000);
+    expect(header(cut, 'journal._PID')).toBe('1001');
+    expect(header(cut, 'journal.COREDUMP')).toBeUndefined();
+    expect(fx.manager.status()[0].cutLines).toBe(1);
+  });
+
   it('reports a journalctl that cannot run or fails, and keeps the rest of the collectors running', async () => {
     const view = await fx.manager.add({
       type: 'journald',

@@ -3,10 +3,14 @@
  * 1,000,000; BENCH_CLI_LINES overrides, BENCH_QUICK=1 uses 100,000), run as a user runs
  * it (bin/logdock.mjs, stdin from a file), once into a data directory no Logdock serves and
  * once through a running `logdock serve` on another one (its API, pipelined batches).
- * Prints lines/s of each, the ratio, and the peak RSS of the produce process.
+ * Prints lines/s of each, the ratio, and the peak RSS of the produce process. The process's
+ * start (loading the bundle or, without a fresh build, the TypeScript sources through tsx,
+ * and opening the data directory) is timed alone with an empty stdin and shown apart, with
+ * the rate of the lines once started. Peers in the same run: `wc -l` and `cat > /dev/null`
+ * on the same file, and kcat producing it into a Logdock's Kafka listener.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, openSync, closeSync } from 'node:fs';
+import { createWriteStream, existsSync, openSync, closeSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +22,9 @@ import {
   stopLogdock,
   waitForUrl,
 } from '../test/main/cli/commands/serve-process';
+import { silentLogger } from '../src/main/logger';
+import { openServices } from '../src/main/services';
+import { kcatProduceArgs } from './protocol.bench';
 
 const quick = process.env.BENCH_QUICK === '1';
 const N = Number(process.env.BENCH_CLI_LINES ?? (quick ? 100_000 : 1_000_000));
@@ -61,14 +68,55 @@ async function produce(
   return { seconds, rssMiB: kib ? Number(kib) / 1024 : null, err };
 }
 
-function line(label: string, r: { seconds: number; rssMiB: number | null }): number {
+const perSec = (n: number, seconds: number) =>
+  `${Math.round(n / seconds).toLocaleString('en')} lines/s`;
+
+function line(
+  label: string,
+  r: { seconds: number; rssMiB: number | null },
+  startSeconds?: number,
+): number {
   const rate = N / r.seconds;
+  const started =
+    startSeconds === undefined
+      ? ''
+      : `; once started (${startSeconds.toFixed(2)} s with an empty stdin): ${perSec(N, r.seconds - startSeconds)}`;
   console.log(
-    `${label.padEnd(36)} ${N.toLocaleString('en')} lines in ${r.seconds.toFixed(1)} s: ` +
-      `${Math.round(rate).toLocaleString('en')} lines/s` +
+    `${label.padEnd(36)} ${N.toLocaleString('en')} lines in ${r.seconds.toFixed(2)} s: ` +
+      `${perSec(N, r.seconds)}${started}` +
       (r.rssMiB === null ? '' : `, peak RSS ${r.rssMiB.toFixed(0)} MiB`),
   );
   return rate;
+}
+
+/** Seconds `cmd args` takes with stdin from `input` (its output discarded). */
+async function timed(cmd: string, args: string[], input: string): Promise<number> {
+  const fd = openSync(input, 'r');
+  const started = performance.now();
+  const child = spawn(cmd, args, { stdio: [fd, 'ignore', 'inherit'] });
+  await once(child, 'exit');
+  closeSync(fd);
+  return (performance.now() - started) / 1000;
+}
+
+/** kcat producing every line of `input` into a Logdock's Kafka listener (in this process). */
+async function kcatProduce(dir: string, input: string): Promise<number> {
+  const services = await openServices({
+    dataDir: join(dir, 'kcat'),
+    mode: 'test',
+    logger: silentLogger,
+    kafka: { enabled: true, host: '127.0.0.1', port: 0 },
+  });
+  try {
+    await services.broker.createTopic('bench', { partitions: 1 });
+    const args = kcatProduceArgs(services.kafkaListener!, 'bench', input, '1');
+    const started = performance.now();
+    const child = spawn('kcat', args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    await once(child, 'exit');
+    return (performance.now() - started) / 1000;
+  } finally {
+    await services.close();
+  }
 }
 
 export async function run(): Promise<void> {
@@ -76,7 +124,23 @@ export async function run(): Promise<void> {
   try {
     const input = join(dir, 'lines.txt');
     await writeLines(input);
-    const direct = line('produce, no Logdock running', await produce(input, join(dir, 'direct')));
+    const bundle = existsSync(join(ROOT, 'out', 'main', 'cli.js')) ? 'built bundle' : 'no build';
+    console.log(`logdock runs from: ${bundle} (bin/logdock.mjs falls back to tsx when stale)`);
+    const empty = join(dir, 'empty.txt');
+    writeFileSync(empty, '');
+    const start = (await produce(empty, join(dir, 'start'))).seconds;
+    const direct = line(
+      'produce, no Logdock running',
+      await produce(input, join(dir, 'direct')),
+      start,
+    );
+    const wc = await timed('wc', ['-l'], input);
+    const cat = await timed('cat', [], input);
+    console.log(
+      `peers: wc -l ${perSec(N, wc)} (${wc.toFixed(2)} s), cat > /dev/null ${perSec(N, cat)} (${cat.toFixed(2)} s)`,
+    );
+    const kcat = await kcatProduce(dir, input);
+    console.log(`kcat produce into the Kafka listener: ${perSec(N, kcat)} (${kcat.toFixed(2)} s)`);
     const served = join(dir, 'served');
     const server = spawnLogdock(['serve', ...serveArgs(served)]);
     try {

@@ -4,7 +4,9 @@ import { DATA_DIR_HELP, parseNonNegative, withLogdock } from '../support';
 import { lineGroups } from '../produce/lines';
 import { progressLine } from '../produce/progress';
 import { produceToCluster } from '../produce/cluster';
-import { produceDirect, produceViaApi } from '../produce/send';
+import { produceLines } from '../produce/direct';
+import { stdinLineChunks } from '../produce/line-chunks';
+import { produceViaApi } from '../produce/send';
 import { addRemoteOptions, remoteClusterOf, withRemoteCluster } from '../remote-cluster';
 
 interface ProduceOptions {
@@ -38,8 +40,9 @@ function lineSplitter(
 /**
  * `logdock produce --topic T [--key-separator S]`: one record per stdin line, as
  * kafka-console-producer (with --key-separator like its parse.key/key.separator). Records
- * are batched; the command exits once every one is acknowledged. With a Logdock running on
- * the data directory the lines go through its API instead, in pipelined batches. On a
+ * are batched; the command exits once every one is acknowledged. Into a data directory the
+ * lines go straight into record batches (produce/direct.ts); with a Logdock running on it
+ * they go through its API instead, in pipelined batches. On a
  * terminal, stderr shows a progress line.
  */
 export function registerProduce(program: Command): void {
@@ -73,7 +76,11 @@ export function registerProduce(program: Command): void {
         ? withRemoteCluster(remote, (c) => produceToCluster(c, target, lines()))
         : withLogdock(
             opts,
-            (broker) => produceDirect(broker, target, lines()),
+            (broker) =>
+              produceLines(broker, target, stdinLineChunks(), {
+                keySeparator: opts.keySeparator,
+                onLines: (n) => (count += n),
+              }),
             (api) => produceViaApi(api, target, lines()),
           )
     ).finally(() => progress.stop());

@@ -1,6 +1,4 @@
 import type { ApiClient } from '../../../common/api/contract';
-import type { Broker } from '../../broker/broker';
-import type { RecordMetadata } from '../../broker/producer';
 import { BatchPipeline, type PipelineOptions } from './pipeline';
 
 /** What `logdock produce` sends: lines already split into key and value. */
@@ -39,39 +37,4 @@ export async function produceViaApi(
   }
   await pipeline.finish();
   return pipeline.acked;
-}
-
-/** Unacknowledged sends the direct path lets pile up before it waits for them. */
-const DIRECT_WINDOW = 1000;
-
-/** Sends every line into the broker opened here; returns how many were acked. */
-export async function produceDirect(
-  broker: Broker,
-  target: ProduceTarget,
-  lines: AsyncIterable<Line[]>,
-): Promise<number> {
-  const producer = broker.producer({ acks: target.acks, lingerMs: 5 });
-  let window: Promise<RecordMetadata>[] = [];
-  let count = 0;
-  for await (const group of lines) {
-    for (const { key, value } of group) {
-      const sent = producer.send({
-        topic: target.topic,
-        partition: target.partition,
-        key: key === null ? null : Buffer.from(key),
-        value: Buffer.from(value),
-      });
-      // Observed below; never an unhandled rejection meanwhile.
-      sent.catch(() => {});
-      window.push(sent);
-      count++;
-      if (window.length >= DIRECT_WINDOW) {
-        await Promise.all(window);
-        window = [];
-      }
-    }
-  }
-  await producer.flush();
-  await Promise.all(window);
-  return count;
 }

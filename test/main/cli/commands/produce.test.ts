@@ -1,6 +1,11 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openBroker, partitionForKey } from '../../../../src/main/broker';
 import { useCliDataDir } from '../../broker/helpers';
+import { ROOT } from './serve-process';
 
 const cli = useCliDataDir();
 
@@ -37,6 +42,44 @@ describe('logdock produce', () => {
       const records = await broker.readRecords('plain', 0, 0, { maxRecords: 100 });
       expect(records.map((x) => x.value?.toString())).toEqual(lines);
       expect(records.every((x) => x.key === null)).toBe(true);
+    } finally {
+      await broker.close();
+    }
+  });
+
+  it('reads stdin redirected from a file: BOM skipped, CRLF and a last line without newline, bytes kept', async () => {
+    const input = join(cli.dir, '..', `${basename(cli.dir)}-in.txt`);
+    writeFileSync(
+      input,
+      Buffer.concat([
+        Buffer.from('\ufeffone\r\ntwo\n'),
+        Buffer.from([0xff, 0x0a]), // not UTF-8: stored as it is
+        Buffer.from('last'),
+      ]),
+    );
+    const fd = openSync(input, 'r');
+    try {
+      const bin = join(ROOT, 'bin', 'logdock.mjs');
+      const child = spawn(
+        process.execPath,
+        [bin, 'produce', '--topic', 'file', '--data-dir', cli.dir],
+        { stdio: [fd, 'ignore', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const [code] = (await once(child, 'close')) as [number | null];
+      expect(code, stderr).toBe(0);
+      expect(stderr).toContain('4 records to file');
+    } finally {
+      closeSync(fd);
+      rmSync(input, { force: true });
+    }
+    const broker = await openBroker({ dataDir: cli.dir });
+    try {
+      const records = await broker.readRecords('file', 0, 0);
+      expect(records.map((r) => r.value)).toEqual(
+        ['one', 'two', Buffer.from([0xff]), 'last'].map((v) => Buffer.from(v)),
+      );
     } finally {
       await broker.close();
     }

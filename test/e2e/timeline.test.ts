@@ -86,6 +86,40 @@ describe('several topics on one timeline', () => {
     expect(legend).toBe('webapidb');
   });
 
+  it('shows every topic over time by level above the table; a drag across narrows it and seeks there', async () => {
+    const histogram = page().getByTestId('browser-timeline');
+    await waitFor(
+      async () =>
+        Number(await histogram.getAttribute('data-from')) === stamps[0] &&
+        Number(await histogram.getAttribute('data-counted')) === 450,
+      'the histogram of the three topics over their whole span',
+    );
+    expect(Number(await histogram.getAttribute('data-to'))).toBe(stamps[stamps.length - 1] + 1);
+    const over = page().getByTestId('timeline-chart').locator('.u-over');
+    await over.waitFor();
+    const box = (await over.boundingBox())!;
+    const y = box.y + box.height / 2;
+    await page().mouse.move(box.x + box.width * 0.4, y);
+    await page().mouse.down();
+    await page().mouse.move(box.x + box.width * 0.5, y, { steps: 5 });
+    await page().mouse.move(box.x + box.width * 0.6, y, { steps: 5 });
+    await page().mouse.up();
+    await waitFor(
+      async () => Number(await histogram.getAttribute('data-from')) > stamps[0],
+      'the narrowed span',
+    );
+    const from = Number(await histogram.getAttribute('data-from'));
+    // The table went to the first message of any topic stamped at or after the range's start.
+    const first = stamps.findIndex((t) => t >= from);
+    await page().locator(`[data-testid="msg-row"][data-index="${first}"].selected`).waitFor();
+    await app.screenshot('timeline-histogram');
+    await page().getByTestId('timeline-whole').click();
+    await waitFor(
+      async () => Number(await histogram.getAttribute('data-from')) === stamps[0],
+      'the whole span again',
+    );
+  });
+
   it('seeks by time to the first message of that time, and keeps the place in the address', async () => {
     const round = 100;
     const at = new Date(stamps[round * 3]);
@@ -166,6 +200,14 @@ describe('several topics on one timeline', () => {
     );
     expect(await page().getByTestId('search-done').textContent()).toMatch(
       /^Done: 33 found in 451 messages/,
+    );
+    // The histogram counts the hits of every topic while they are shown.
+    const histogram = page().getByTestId('browser-timeline');
+    await waitFor(
+      async () =>
+        (await histogram.getAttribute('data-search')) === 'true' &&
+        (await histogram.getAttribute('data-counted')) === '33',
+      'the histogram to count the 33 hits',
     );
     const table = page().getByTestId('hits-table');
     const hits = await table.locator('[data-testid="msg-row"]').evaluateAll((rows) =>

@@ -14,6 +14,7 @@ import {
   type SubscriptionHandlers,
 } from '../../../src/main/api/dispatcher';
 import { createAggregateStreams } from '../../../src/main/api/aggregate-stream';
+import { createDashboardHandlers } from '../../../src/main/api/dashboard';
 import { createMessageStreams } from '../../../src/main/api/message-streams';
 import { createMessagesHandlers } from '../../../src/main/api/messages';
 import {
@@ -23,6 +24,7 @@ import {
 import { createTopicsHandlers, createTopicsSubscriptions } from '../../../src/main/api/topics';
 import { openBroker, type Broker } from '../../../src/main/broker';
 import { LocalCluster, type Cluster } from '../../../src/main/cluster';
+import { MetricsSampler } from '../../../src/main/metrics/sampler';
 import { createInProcessClient } from '../../../src/main/transport/inprocess';
 
 export interface InspectHarness {
@@ -51,6 +53,8 @@ export async function openInspectHarness(
     ...createTopicsHandlers(deps),
     ...createMessagesHandlers(deps),
     ...createTimelineHandlers(deps),
+    // The histogram above the browser (dashboard.histogram); the sampler is never started.
+    ...createDashboardHandlers({ cluster, metrics: new MetricsSampler(cluster) }),
   } as unknown as RequestHandlers;
   const subscriptions = {
     ...createTopicsSubscriptions(deps),

@@ -51,6 +51,35 @@ const byTime = (rows: MessageRow[]) =>
     )
     .map(id);
 
+describe('the histogram of a timeline', () => {
+  const sum = (levels: 'error' | 'info') =>
+    state().timeline!.buckets.reduce((n, b) => n + b.counts[levels], 0);
+
+  it("counts every topic by level over the timeline's span, summed bucket by bucket", async () => {
+    await state().openTimeline(TOPICS);
+    await state().loadTimeline();
+    const t = state().timeline!;
+    expect(t).toMatchObject({ view: 'timeline:web,api', whole: true, search: false, scanned: 600 });
+    // The first message of web partition 0 to the last of api.
+    expect(t.from).toBe(T0);
+    expect(t.to).toBe(T0 + 199 * 10 + 3 + 1);
+    expect(sum('error')).toBe(150);
+    expect(sum('info')).toBe(450);
+  });
+
+  it("counts a search's hits in every topic while it is shown, and a range dragged across", async () => {
+    state().setSearchForm({ mode: 'filter', input: 'level == "ERROR"' });
+    state().startSearch({ kind: 'all' });
+    await state().loadTimeline({ from: T0, to: T0 + 1000 });
+    await waitUntil(() => state().timeline?.search && !state().timeline.running);
+    // Every hit counted (150), those in the range in its buckets: i = 0, 4, ..., 96 of each partition.
+    expect(state().timeline).toMatchObject({ scanned: 150, whole: false, search: true });
+    expect(sum('error')).toBe(75);
+    expect(sum('info')).toBe(0);
+    state().clearSearch();
+  });
+});
+
 describe('search and export of a timeline', () => {
   it("lists the hits of every topic merged by time, going on past a page as the table's end comes near", async () => {
     await state().openTimeline(TOPICS);

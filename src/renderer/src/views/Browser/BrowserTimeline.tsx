@@ -2,6 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { LOG_LEVELS } from '../../../../common/api/dashboard';
 import { Button } from '../../components/ui/Button';
 import { useAppStore } from '../../store';
+import { columnsKeyOf } from '../../store/slices/view-source';
 import { LEVEL_COLORS } from '../Dashboard/DashboardView';
 import { TimeChart } from '../ops-common/TimeChart';
 import { formatCount } from '../Topics/format';
@@ -10,12 +11,15 @@ import { formatCount } from '../Topics/format';
 const SETTLE_MS = 2000;
 
 /**
- * Messages over time above the browser, stacked by level: the whole topic, or a range
- * dragged across it (which also seeks the table to the range's start). A click seeks there;
- * while a search's hits are shown, a click or a drag selects the hit there instead.
+ * Messages over time above the browser, stacked by level: the whole view (a topic, or a
+ * timeline's topics), or a range dragged across it (which also seeks the table to the
+ * range's start). A click seeks there; while a search's hits are shown, a click or a drag
+ * selects the hit there instead.
  */
 export function BrowserTimeline() {
-  const topic = useAppStore((s) => s.browser.topic);
+  /** The view shown: a topic, or a timeline's topics. */
+  const topic = useAppStore((s) => columnsKeyOf(s.browser));
+  const several = useAppStore((s) => s.browser.topics !== null);
   const total = useAppStore((s) => s.browser.total);
   const timeline = useAppStore((s) => s.timeline);
   const error = useAppStore((s) => s.timelineError);
@@ -28,13 +32,13 @@ export function BrowserTimeline() {
   /** A time picked on the chart: the hit there while the hits are shown, else the message. */
   const goTo = (t: number) =>
     hitsShown ? selectHitAt(t) : void seek({ kind: 'timestamp', timestamp: t });
-  const whole = timeline?.topic !== topic || timeline.whole;
+  const whole = timeline?.view !== topic || timeline.whole;
   const view = `${topic}|${partitions?.join(',') ?? 'all'}`;
 
   // Counted again once the topic has grown and settled (not on every tail event).
   useEffect(() => {
     if (topic === null || total === 0 || !whole) return;
-    const t = setTimeout(() => void load(), timeline?.topic === topic ? SETTLE_MS : 0);
+    const t = setTimeout(() => void load(), timeline?.view === topic ? SETTLE_MS : 0);
     return () => clearTimeout(t);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [topic, total, whole, load]);
@@ -43,13 +47,13 @@ export function BrowserTimeline() {
   // the range shown.
   useEffect(() => {
     const t = useAppStore.getState().timeline;
-    if (t?.topic !== topic) return;
+    if (t?.view !== topic) return;
     void load(t.whole ? undefined : { from: t.from, to: t.to });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [view, search, load]);
 
   const chart = useMemo(() => {
-    if (!timeline || timeline.topic !== topic) return null;
+    if (!timeline || timeline.view !== topic) return null;
     const used = LOG_LEVELS.filter((l) => timeline.buckets.some((b) => b.counts[l] > 0));
     return {
       times: timeline.buckets.map((b) => b.start),
@@ -66,10 +70,10 @@ export function BrowserTimeline() {
     <div
       className="browser-timeline"
       data-testid="browser-timeline"
-      data-from={timeline?.topic === topic ? timeline.from : undefined}
-      data-to={timeline?.topic === topic ? timeline.to : undefined}
+      data-from={timeline?.view === topic ? timeline.from : undefined}
+      data-to={timeline?.view === topic ? timeline.to : undefined}
       data-search={timeline?.search ? 'true' : 'false'}
-      data-counted={timeline?.topic === topic && !timeline.running ? timeline.scanned : undefined}
+      data-counted={timeline?.view === topic && !timeline.running ? timeline.scanned : undefined}
     >
       {error && <p className="inline-error">{error}</p>}
       {chart && (
@@ -86,7 +90,7 @@ export function BrowserTimeline() {
           }}
         />
       )}
-      {timeline && timeline.topic === topic && (
+      {timeline && timeline.view === topic && (
         <div className="timeline-note muted">
           {timeline.search
             ? `${formatCount(timeline.scanned)} hits of the search${timeline.running ? ', counting…' : ''}${timeline.truncated ? ' (stopped at the limit)' : ''}`
@@ -94,7 +98,7 @@ export function BrowserTimeline() {
           ; drag across to narrow, click to go there.
           {!timeline.whole && (
             <Button size="sm" onClick={() => void load()} data-testid="timeline-whole">
-              Whole topic
+              {several ? 'Whole timeline' : 'Whole topic'}
             </Button>
           )}
         </div>

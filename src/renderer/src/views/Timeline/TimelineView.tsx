@@ -5,6 +5,7 @@ import { Button } from '../../components/ui/Button';
 import { PageHeader } from '../../components/ui/PageHeader';
 import { hrefFor, replaceRoute, type TimelineRoute } from '../../router';
 import { useAppStore } from '../../store';
+import { BrowserTimeline } from '../Browser/BrowserTimeline';
 import { ExportDialog } from '../Browser/ExportDialog';
 import { MessageDetailPanel } from '../Browser/MessageDetailPanel';
 import { MessageTable } from '../Browser/MessageTable';
@@ -22,7 +23,8 @@ import '../Browser/browser.css';
 /**
  * Several topics on one timeline: every partition of every topic merged by time, each row
  * naming its topic in the topic's colour, with seek by time, live tail, search (its hits
- * merged by time in the table, as in a topic's browser), export and the message detail —
+ * merged by time in the table, as in a topic's browser), export, the histogram of every
+ * topic's messages (or hits) by level above it, and the message detail —
  * following one request across services. The address keeps the topics, the
  * selected message and its time, so a link opens the same place.
  */
@@ -111,6 +113,7 @@ export function TimelineView({ route }: { route: TimelineRoute }) {
       </div>
       <TimelineAddressSync route={route} lastWritten={lastWritten} />
       <DetailSync />
+      <BrowserTimeline />
       <SearchPanel inputRef={searchRef} />
       {exporting && <ExportDialog onClose={() => setExporting(false)} />}
       {loadError && (

@@ -151,6 +151,11 @@ describe('search, facets and the histogram over a whole view', () => {
     );
     await table.evaluate((el) => (el.scrollTop = 5 * 24));
     const hit = table.locator('[data-testid="msg-row"][data-partition="1"][data-offset="507"]');
+    // Selected first: selecting scrolls the table to keep the hit whole in view, which would
+    // move another row under the second click of a double-click.
+    await hit.click();
+    await table.locator('[data-partition="1"][data-offset="507"][aria-selected="true"]').waitFor();
+    const top = await table.evaluate((el) => el.scrollTop);
     await hit.dblclick();
     const context = page().getByTestId('hit-context');
     await context.waitFor();
@@ -164,10 +169,7 @@ describe('search, facets and the histogram over a whole view', () => {
     expect(offsets).toEqual(Array.from({ length: 41 }, (_, i) => 487 + i));
     await screenshots('search-context');
     await page().getByTestId('back-to-hits').click();
-    await waitFor(
-      async () => (await table.evaluate((el) => el.scrollTop)) === 5 * 24,
-      'same place',
-    );
+    await waitFor(async () => (await table.evaluate((el) => el.scrollTop)) === top, 'same place');
     await page().getByTestId('clear-search').click();
     await page().getByTestId('msg-table').waitFor();
   });

@@ -236,7 +236,12 @@ describe('several topics on one timeline', () => {
     ]);
     await app.screenshot('timeline-search');
     // The context of api's hit: the messages around it in api's partition.
-    await table.locator('[data-testid="msg-row"][data-topic="api"][data-offset="120"]').dblclick();
+    const apiHit = table.locator('[data-testid="msg-row"][data-topic="api"][data-offset="120"]');
+    // Selected first: selecting may scroll the hit whole into view, which would move another
+    // row under the second click of a double-click.
+    await apiHit.click();
+    await table.locator('[data-topic="api"][data-offset="120"][aria-selected="true"]').waitFor();
+    await apiHit.dblclick();
     const context = page().getByTestId('hit-context');
     const selected = context.locator('[data-testid="msg-row"][aria-selected="true"]');
     await selected.waitFor();

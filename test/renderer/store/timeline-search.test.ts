@@ -71,7 +71,7 @@ describe('the histogram of a timeline', () => {
     state().setSearchForm({ mode: 'filter', input: 'level == "ERROR"' });
     state().startSearch({ kind: 'all' });
     await state().loadTimeline({ from: T0, to: T0 + 1000 });
-    await waitUntil(() => state().timeline?.search && !state().timeline.running);
+    await waitUntil(() => state().timeline?.search && !state().timeline!.running);
     // Every hit counted (150), those in the range in its buckets: i = 0, 4, ..., 96 of each partition.
     expect(state().timeline).toMatchObject({ scanned: 150, whole: false, search: true });
     expect(sum('error')).toBe(75);

@@ -46,13 +46,15 @@ export class LineBatchEncoder {
   /**
    * Encodes events as concatenated batches of at most `maxBatchBytes` each (a single event
    * larger than that gets a batch of its own). `now` is the ingestion time; `eventTimes[i]`,
-   * when given and defined, is event i's own time.
+   * when given and defined, is event i's own time. `alloc` gives the memory for the
+   * batches (at least the size asked; a reused buffer, say), a new buffer by default.
    */
   encode(
     events: EventLines[],
     now: number,
     maxBatchBytes: number,
     eventTimes?: (number | undefined)[],
+    alloc: (size: number) => Buffer = (size) => Buffer.allocUnsafe(size),
   ): Buffer {
     const chunk: Chunk = {
       now,
@@ -80,7 +82,8 @@ export class LineBatchEncoder {
       bytes += total;
     }
     if (events.length > from) batches.push({ from, to: events.length, bytes });
-    const out = Buffer.allocUnsafe(batches.reduce((n, b) => n + b.bytes, 0));
+    const total = batches.reduce((n, b) => n + b.bytes, 0);
+    const out = alloc(total).subarray(0, total);
     let pos = 0;
     for (const b of batches) {
       this.writeBatch(out, pos, events, sizes, b, chunk);

@@ -23,7 +23,7 @@ import {
 } from './codec/messages';
 import { Reader } from './codec/reader';
 import type { Broker } from './broker-types';
-import type { BufferPool } from './buffer-pool';
+import type { BufferPool } from '../buffer-pool';
 import type { AnyHandler, ConnectionInfo, RequestContext, ServerOptions } from './context';
 import { KafkaError } from './errors';
 import { checkPlainToken } from './handlers/sasl';

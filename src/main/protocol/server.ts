@@ -8,7 +8,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { LogdockError } from '../../common/errors';
 import type { Broker } from './broker-types';
-import { BufferPool } from './buffer-pool';
+import { BufferPool } from '../buffer-pool';
 import { Connection } from './connection';
 import type { AnyHandler, ServerOptions } from './context';
 import { ProducerStates } from './records/producer-state';

@@ -80,6 +80,36 @@ describe('file source', () => {
     expect(header(a2, 'logdock.identity')).toMatch(/^\d+:\d+:6:[0-9a-f]{16}$/);
   });
 
+  it('collects several large files at once line for line, each read in many chunks', async () => {
+    // Four files of ~1.7 MB, read in 512 KiB chunks into reused buffers, lines straddling
+    // the chunk ends, all four appending at the same time.
+    const expected = new Map<string, string[]>();
+    for (let f = 0; f < 4; f++) {
+      const lines = Array.from(
+        { length: 20_000 },
+        (_, i) =>
+          `file ${f} line ${i} ${'abcdefghijklmnopqrstuvwxyz'.repeat(1 + ((i * 7 + f) % 5))}`,
+      );
+      const path = join(logs, `big${f}.log`);
+      expected.set(path, lines);
+      await writeFile(path, lines.join('\n') + '\n');
+    }
+    await manager.add(fileSource());
+    const stored = () =>
+      broker.describeTopic('app-logs').partitions.reduce((n, p) => n + p.logEndOffset, 0);
+    await waitFor('80,000 records', () => stored() >= 80_000, 45_000);
+    const records = await readAll(broker, 'app-logs');
+    const got = new Map<string, string[]>();
+    for (const r of records) {
+      const file = header(r, 'logdock.file')!;
+      if (!got.has(file)) got.set(file, []);
+      got.get(file)!.push(r.value!.toString());
+    }
+    expect(records.length).toBe(80_000);
+    for (const [path, lines] of expected)
+      expect(got.get(path)?.join('\n') === lines.join('\n')).toBe(true);
+  });
+
   it('picks up files created while running and lines appended to them', async () => {
     await manager.add(fileSource());
     await mkdir(join(logs, 'later'));

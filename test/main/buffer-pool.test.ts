@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BufferPool } from '../../../src/main/protocol/buffer-pool';
+import { BufferPool } from '../../src/main/buffer-pool';
 
 describe('BufferPool', () => {
   it('hands a given-back buffer out again, the smallest one that fits', () => {

@@ -1,6 +1,7 @@
 /**
- * Large buffers the Kafka listener reuses from request to request: produce frames that
- * arrive over several socket reads, and the file reads a Fetch answers with.
+ * Large buffers reused from one use to the next: the Kafka listener's produce frames that
+ * arrive over several socket reads and the file reads a Fetch answers with; the file
+ * collectors' read chunks and the record batches they encode.
  *
  * Why: a fresh buffer of a megabyte is a new memory mapping whose every page the kernel
  * faults in and zeroes, and external memory that drives V8's garbage collector. On the

@@ -174,6 +174,53 @@ describe('search, facets and the histogram over a whole view', () => {
     await page().getByTestId('msg-table').waitFor();
   });
 
+  it('acts on the hits, not on the hidden table, for keys and clicks on the histogram', async () => {
+    await open('#/topics/svc-logs');
+    await page().getByTestId('search-mode').selectOption('text');
+    await page().getByTestId('search-input').fill('timeout');
+    await page().getByTestId('search-go').click();
+    await waitFor(
+      async () => (await page().getByTestId('hits-status').textContent()) === '30 hits',
+      '30 hits',
+    );
+    await timelineCounted(true, 30);
+    const table = page().getByTestId('hits-table');
+    const selectedHit = () =>
+      table
+        .locator('[data-testid="msg-row"][aria-selected="true"]')
+        .evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.offset ?? ''));
+    const address = () => page().evaluate(() => location.hash);
+    await waitFor(async () => (await address()).includes('q='), 'the search in the address');
+    const hash = await address();
+    // The hits come partition by partition: 7, 107, ... 1407 of partition 0, then of 1.
+    await page().keyboard.press('j');
+    await page().keyboard.press('j');
+    await waitFor(async () => (await selectedHit()).join() === '107', 'the second hit');
+    await page().keyboard.press('G');
+    await waitFor(async () => (await selectedHit()).join() === '1407', 'the last hit');
+    await page().keyboard.press('g');
+    await waitFor(async () => (await selectedHit()).join() === '7', 'the first hit');
+    // A click on the histogram's right end picks a hit of the newest messages (partition 1
+    // was written last), not a row of the hidden table.
+    const over = page().getByTestId('timeline-chart').locator('.u-over');
+    await over.waitFor();
+    const box = (await over.boundingBox())!;
+    await page().mouse.click(box.x + box.width - 2, box.y + box.height / 2);
+    await waitFor(
+      async () =>
+        (await table
+          .locator('[data-testid="msg-row"][aria-selected="true"]')
+          .getAttribute('data-partition')) === '1',
+      'a hit of partition 1 selected',
+    );
+    await page().keyboard.press('Enter');
+    await page().getByTestId('hit-context').waitFor();
+    expect(await address()).toBe(hash);
+    await page().getByTestId('back-to-hits').click();
+    await page().getByTestId('clear-search').click();
+    await page().getByTestId('msg-table').waitFor();
+  });
+
   it('opens a search from a link, saves it by name and opens it from the palette and #/search/<name>', async () => {
     // A link with a search, a partition and a time window runs it on opening.
     await open(`#/topics/svc-logs?partitions=1&q=${encodeURIComponent('TIMEOUT')}&from=0`);

@@ -27,6 +27,12 @@ export interface SearchViewSlice {
     /** The hits table's scroll position and selected hit, kept while context is shown. */
     hitsScrollTop: number;
     selectedHit: number | null;
+    /**
+     * Bumped when the selected hit moved by keys or the histogram (not by a click): the
+     * hits table then scrolls it into view. A clicked hit is in view already, and scrolling
+     * under the pointer would turn a double click into a click on two rows.
+     */
+    revealSeq: number;
   };
   selectHit(index: number | null): void;
   /** Selects hit `index`, kept within the hits (the keys' j/k, g/G on the hits). */
@@ -51,15 +57,18 @@ export const createSearchViewSlice: StateCreator<AppState, [], [], SearchViewSli
   const patch = (p: Partial<SearchViewSlice['searchView']>) =>
     set((s) => ({ searchView: { ...s.searchView, ...p } }));
   return {
-    searchView: { show: 'hits', context: null, hitsScrollTop: 0, selectedHit: null },
+    searchView: { show: 'hits', context: null, hitsScrollTop: 0, selectedHit: null, revealSeq: 0 },
     selectHit: (index) => patch({ selectedHit: index }),
     moveHit: (index) => {
       const n = get().search.hits.length;
-      if (n > 0) patch({ selectedHit: Math.min(n - 1, Math.max(0, index)) });
+      if (n === 0) return;
+      const selectedHit = Math.min(n - 1, Math.max(0, index));
+      patch({ selectedHit, revealSeq: get().searchView.revealSeq + 1 });
     },
     selectHitAt: (time) => {
       const hits = get().search.hits;
-      if (hits.length > 0) patch({ selectedHit: hitAt(hits, time) });
+      if (hits.length === 0) return;
+      patch({ selectedHit: hitAt(hits, time), revealSeq: get().searchView.revealSeq + 1 });
     },
     keepHitsScroll: (top) => patch({ hitsScrollTop: top }),
     backToHits: () => patch({ show: 'hits', context: null }),

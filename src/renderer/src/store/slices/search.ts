@@ -244,7 +244,15 @@ export const createSearchSlice: StateCreator<AppState, [], [], SearchSlice> = (s
         error: null,
         active: { query, range },
       });
-      set({ searchView: { show: 'hits', context: null, hitsScrollTop: 0, selectedHit: null } });
+      set((st) => ({
+        searchView: {
+          show: 'hits',
+          context: null,
+          hitsScrollTop: 0,
+          selectedHit: null,
+          revealSeq: st.searchView.revealSeq,
+        },
+      }));
       get().rememberQuery(get().search.form.input);
       run({ query, range }, maxResults, []);
     },

@@ -57,6 +57,7 @@ function HitsTable({ mark, onFacet }: { mark?: Marker; onFacet?: (field: string)
   const running = useAppStore((s) => s.search.running);
   const done = useAppStore((s) => s.search.done);
   const selected = useAppStore((s) => s.searchView.selectedHit);
+  const revealSeq = useAppStore((s) => s.searchView.revealSeq);
   const savedTop = useAppStore((s) => s.searchView.hitsScrollTop);
   const selectHit = useAppStore((s) => s.selectHit);
   const keepScroll = useAppStore((s) => s.keepHitsScroll);
@@ -86,10 +87,12 @@ function HitsTable({ mark, onFacet }: { mark?: Marker; onFacet?: (field: string)
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  // Keep the selected hit in view when it moves by keys or a click on the histogram.
+  // Keep the selected hit in view when it moves by keys or a click on the histogram (after
+  // this table opened: back from a hit's context, it returns where it was).
+  const openedAt = useRef(revealSeq);
   useLayoutEffect(() => {
     const el = ref.current;
-    if (!el || selected === null) return;
+    if (!el || selected === null || revealSeq === openedAt.current) return;
     const y = selected * ROW_HEIGHT;
     let next = el.scrollTop;
     if (y < next) next = y;
@@ -99,7 +102,7 @@ function HitsTable({ mark, onFacet }: { mark?: Marker; onFacet?: (field: string)
     setTop(next);
     keepScroll(next);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [selected]);
+  }, [revealSeq]);
 
   const first = top / ROW_HEIGHT;
   const firstIndex = Math.floor(first);

@@ -9,6 +9,7 @@ import { defaultDataDir } from './data-dir';
 import { createLogger, openLogFile, type Logger } from './logger';
 import { MetricsSampler } from './metrics/sampler';
 import { startKafkaServer, type KafkaServer } from './protocol';
+import type { SaslUser } from './protocol/context';
 import { ClusterConnections } from './remote/connections';
 import { ClusterRegistry } from './remote/registry';
 import { keyFileCipher, SecretStore, type SecretCipher } from './remote/secrets';
@@ -73,6 +74,8 @@ export interface OpenServicesOptions {
     port?: number;
     /** TLS files (`serve --kafka-tls-cert ...`); null: plaintext whatever settings say. */
     tls?: AppSettings['kafkaListener']['tls'];
+    /** SASL/PLAIN users (`serve --kafka-sasl-users FILE`); none: no SASL. */
+    sasl?: SaslUser[];
   };
   /** Overrides the broker settings of settings.json (`serve --num-partitions`, ...). */
   broker?: Partial<AppSettings['broker']>;
@@ -257,8 +260,12 @@ async function startKafka(
       defaultPartitions: brokerSettings.numPartitions,
       log: (level, message) => log[level](message),
       ...(wanted.tls ? { tls: listenerTlsFiles(wanted.tls) } : {}),
+      ...(options.kafka?.sasl ? { sasl: options.kafka.sasl } : {}),
     });
-    log.info(`listening on ${formatAddress(server.address())}${wanted.tls ? ' (TLS)' : ''}`);
+    const security = [wanted.tls ? 'TLS' : '', options.kafka?.sasl ? 'SASL/PLAIN' : '']
+      .filter(Boolean)
+      .join(', ');
+    log.info(`listening on ${formatAddress(server.address())}${security ? ` (${security})` : ''}`);
     return { server, tls: wanted.tls };
   } catch (err) {
     if (

@@ -271,4 +271,23 @@ export const collectorsFileSchema = z.object({
   sources: z.array(sourceConfigSchema).default([]),
   /** Local topics forwarded to remote clusters (docs/clusters.md, Shipping). */
   ship: z.array(shipConfigSchema).default([]),
+  /**
+   * Logdock's own Kafka listener (`serve` flags of the same names win): TLS files and a file
+   * of SASL/PLAIN users (docs/clusters.md, "Security of Logdock's own listener"). Paths are
+   * relative to the config file.
+   */
+  kafka: z
+    .object({
+      tls: z
+        .object({
+          certFile: z.string().min(1),
+          keyFile: z.string().min(1),
+          caFile: z.string().min(1).optional(),
+        })
+        .strict()
+        .optional(),
+      saslUsersFile: z.string().min(1).optional(),
+    })
+    .strict()
+    .optional(),
 });

@@ -1,3 +1,4 @@
+import { listenerSecurity, readSaslUsersFile } from '../kafka-listener';
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -32,6 +33,8 @@ export interface ServeOptions {
   kafkaTlsKey?: string;
   /** With it, Kafka clients must present a certificate this CA signed. */
   kafkaTlsCa?: string;
+  /** `--kafka-sasl-users FILE`: SASL/PLAIN users of the Kafka listener. */
+  kafkaSaslUsers?: string;
   /** Kafka's num.partitions for auto-created topics (default: from settings, 1). */
   numPartitions?: number;
   /** `--no-auto-create-topics` sets this to false. */
@@ -81,6 +84,10 @@ export function registerServe(program: Command): void {
     .option(
       '--kafka-tls-ca <file>',
       'require Kafka clients to present a certificate signed by this PEM CA (with --kafka-tls-cert)',
+    )
+    .option(
+      '--kafka-sasl-users <file>',
+      'require SASL/PLAIN on the Kafka listener (SASL_SSL with --kafka-tls-cert) from the users in FILE, one user:password a line (mode 600)',
     )
     .option(
       '--num-partitions <n>',
@@ -151,7 +158,11 @@ export async function serve(opts: ServeOptions): Promise<void> {
   }
   tokenFromEnv(process.env); // a bad token fails before anything opens
   const tls = await tlsOptions(opts);
-  const kafkaTls = await kafkaTlsOptions(opts);
+  const security = await listenerSecurity(opts);
+  const kafkaTls = await kafkaTlsOptions(security);
+  const sasl = security.kafkaSaslUsers
+    ? await readSaslUsersFile(resolve(security.kafkaSaslUsers))
+    : undefined;
   // Validated before anything opens, so a bad config file fails fast and clearly.
   const sources = await serveSources({ config: opts.config, tail: opts.tail });
   const ships = await serveShips({ config: opts.config, ship: opts.ship });
@@ -165,6 +176,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
       ...(opts.kafka ? {} : { enabled: false }),
       ...(opts.kafkaPort !== undefined ? { enabled: true, port: opts.kafkaPort } : {}),
       ...(kafkaTls ? { tls: kafkaTls } : {}),
+      ...(sasl ? { sasl } : {}),
     },
     broker: {
       ...(opts.numPartitions !== undefined ? { numPartitions: opts.numPartitions } : {}),

@@ -125,7 +125,10 @@ export class OffsetMap {
   readonly capacity: number;
   /** Bytes held by the table: fixed at construction, whatever is put in it. */
   readonly byteSize: number;
-  /** Slot i: words 6i..6i+3 the digest, 6i+4 the offset's high bits (-1: empty), 6i+5 its low bits. */
+  /**
+   * Slot i: words 6i..6i+3 the digest, 6i+4 the offset's high bits plus one (0: empty, so a
+   * new or cleared table is all zeros: one memset, no pass over the slots), 6i+5 its low bits.
+   */
   private readonly table: Int32Array;
   private readonly digest = new Int32Array(4);
   /** Per map, so nobody can pick keys that collide with a given other key in advance. */
@@ -145,7 +148,6 @@ export class OffsetMap {
     this.table = new Int32Array(this.slots * SLOT_WORDS);
     this.capacity = Math.max(1, Math.floor(this.slots * OFFSET_MAP_LOAD_FACTOR));
     this.byteSize = this.table.byteLength;
-    this.clear();
   }
 
   /** Number of distinct keys (digests) held. */
@@ -154,7 +156,9 @@ export class OffsetMap {
   }
 
   clear(): void {
-    for (let w = 4; w < this.table.length; w += SLOT_WORDS) this.table[w] = -1;
+    // Nothing was put since the last clear: the table is empty already (most passes of a
+    // compacted topic with nothing new to map).
+    if (this.used > 0) this.table.fill(0);
     this.used = 0;
   }
 
@@ -165,12 +169,12 @@ export class OffsetMap {
   put(key: Buffer, offset: number): boolean {
     const w = this.find(key);
     const t = this.table;
-    if (t[w + 4] < 0) {
+    if (t[w + 4] === 0) {
       if (this.used >= this.capacity) return false;
       this.used++;
       t.set(this.digest, w);
     }
-    t[w + 4] = Math.floor(offset / TWO_32);
+    t[w + 4] = Math.floor(offset / TWO_32) + 1;
     t[w + 5] = offset | 0;
     return true;
   }
@@ -179,7 +183,7 @@ export class OffsetMap {
   get(key: Buffer): number {
     const w = this.find(key);
     const hi = this.table[w + 4];
-    return hi < 0 ? -1 : hi * TWO_32 + (this.table[w + 5] >>> 0);
+    return hi === 0 ? -1 : (hi - 1) * TWO_32 + (this.table[w + 5] >>> 0);
   }
 
   /**
@@ -199,7 +203,7 @@ export class OffsetMap {
     const step = 1 + ((d1 >>> 0) % (n - 1));
     for (;;) {
       const w = slot * SLOT_WORDS;
-      if (t[w + 4] < 0) return w;
+      if (t[w + 4] === 0) return w;
       if (t[w] === d0 && t[w + 1] === d1 && t[w + 2] === d2 && t[w + 3] === d3) return w;
       slot += step;
       if (slot >= n) slot -= n;

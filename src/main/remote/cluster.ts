@@ -1,4 +1,5 @@
-import { Admin, Producer, type Connection } from '@platformatic/kafka';
+import type { Admin, Producer, Connection } from '@platformatic/kafka';
+import { kafkaLib } from './kafka-lib';
 import { LogdockError, type ErrorCode } from '../../common/errors';
 import { partitionForKey } from '../broker/murmur2';
 import { decodeFrom } from '../browse/partial-decode';
@@ -87,7 +88,7 @@ export class RemoteCluster implements Cluster {
 
   constructor(private readonly options: RemoteClusterOptions) {
     const timeout = options.timeoutMs ?? 15_000;
-    this.admin = new Admin({
+    this.admin = new (kafkaLib().Admin)({
       ...options.client,
       timeout,
       requestTimeout: timeout,
@@ -574,7 +575,7 @@ export class RemoteCluster implements Cluster {
   }
 
   private producerFor(): Producer<Buffer, Buffer, Buffer, Buffer> {
-    this.producer ??= new Producer({
+    this.producer ??= new (kafkaLib().Producer)({
       ...this.options.client,
       clientId: `${this.options.client.clientId}-producer`,
       idempotent: true,

@@ -1,8 +1,5 @@
-import {
-  Writer as ClientWriter,
-  type Connection,
-  type Reader as ClientReader,
-} from '@platformatic/kafka';
+import type { Connection, Reader as ClientReader } from '@platformatic/kafka';
+import { kafkaLib } from './kafka-lib';
 import type { Struct } from '../protocol/codec/compile';
 import {
   isFlexibleRequest,
@@ -35,7 +32,7 @@ export function sendRaw<T>(
     connection.send(
       api.key,
       version,
-      () => ClientWriter.create().append(payload),
+      () => kafkaLib().Writer.create().append(payload),
       (_correlationId: number, _apiKey: number, _apiVersion: number, reader: ClientReader) =>
         interpret(responseCodec(api, version).read(new Reader(reader.buffer.slice()))),
       isFlexibleRequest(api, version),

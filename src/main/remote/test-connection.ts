@@ -1,4 +1,5 @@
-import { Admin } from '@platformatic/kafka';
+import type { Admin } from '@platformatic/kafka';
+import { kafkaLib } from './kafka-lib';
 import type { ClusterInput, ConnectionTest } from '../../common/api/clusters';
 import { LogdockError } from '../../common/errors';
 import { clientOptions } from './client-options';
@@ -18,7 +19,7 @@ export async function testConnection(
   const elapsed = () => Math.round(performance.now() - started);
   let admin: Admin | undefined;
   try {
-    admin = new Admin({
+    admin = new (kafkaLib().Admin)({
       ...(await clientOptions(cluster, 'logdock-test-connection')),
       // One try per server: the person wants to know now, not after the client's back-off.
       retries: 0,

@@ -1,4 +1,5 @@
-import { Consumer, type Message } from '@platformatic/kafka';
+import type { Message } from '@platformatic/kafka';
+import { kafkaLib } from '../../remote/kafka-lib';
 import type { RemoteClientOptions } from '../../remote/client-options';
 import { kafkaCall, toLogdockError } from '../../remote/kafka-errors';
 import type { StoredRecord } from '../../cluster/cluster';
@@ -26,7 +27,7 @@ export async function consumeAsGroupMember(
   print: (r: Printed) => void,
   stopped: () => boolean,
 ): Promise<number> {
-  const consumer = new Consumer({
+  const consumer = new (kafkaLib().Consumer)({
     ...client,
     groupId: opts.group,
     autocommit: false,

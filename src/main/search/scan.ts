@@ -11,7 +11,7 @@ import { compileQuery, type RecordMatcher } from './query';
 import type { ScanChunkParams, ScanChunkResult, Span as WireSpan } from './scan-chunk';
 
 /** Bytes per broker read: large enough for memchr-speed scanning, small enough to bound memory. */
-const READ_BYTES = 16 * 1024 * 1024;
+const READ_BYTES = 8 * 1024 * 1024;
 /**
  * Fetches in flight per partition when the cluster is reached over the network (a remote
  * cluster): one at a time, each read would wait a round trip and the broker would idle.
@@ -91,8 +91,8 @@ interface Chunk {
 /**
  * Reads a range of a topic partition by partition, in offset order, testing each message,
  * reporting progress at most every `progressIntervalMs`. The testing (decompressing,
- * decoding, matching) runs in the worker pool, one read per task and as many reads in
- * flight as the pool has threads, so that the main thread only moves buffers and handles
+ * decoding, matching) runs in the worker pool, one read per task and two reads a
+ * thread in flight, so that the main thread only moves buffers and handles
  * matches: the UI's API, the Kafka listener and the collectors stay responsive. The end of
  * the range is fixed when the scan starts. Aborting `signal` stops it at the next match or
  * read.
@@ -199,8 +199,8 @@ async function* chunks(
 
 /**
  * Reads raw batches (the bytes as stored, as a Kafka Fetch returns them), the next read in
- * flight while earlier ones are tested, and hands each read to a worker, as many at a time
- * as the pool has threads; results are taken in order. Reads go into SharedArrayBuffers
+ * flight while earlier ones are tested, and hands each read to a worker, two reads a
+ * thread queued in the pool; results are taken in order. Reads go into SharedArrayBuffers
  * that the worker reads in place and that are reused for later reads (fresh memory would
  * have to be faulted in page by page): moving buffers to the worker and back instead made
  * V8 count each arrival as new external memory and collect garbage for it ("external
@@ -286,7 +286,9 @@ async function* scanSpan(
   try {
     for await (const { raw, offset, to } of reads) {
       inFlight.push(send(raw, offset, to ?? span.to));
-      if (inFlight.length >= pool.size) yield await settle(inFlight.shift()!);
+      // Two reads a thread queued: a thread that finishes starts the next at once instead of
+      // waiting for this thread to take its result (on a loaded machine, milliseconds).
+      if (inFlight.length >= 2 * pool.size) yield await settle(inFlight.shift()!);
     }
     while (inFlight.length > 0) yield await settle(inFlight.shift()!);
   } finally {

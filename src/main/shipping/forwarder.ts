@@ -52,6 +52,8 @@ export interface ForwarderOptions {
   maxBatchBytes?: number;
   /** Longest wait between retries (default 30 s). */
   maxBackoffMs?: number;
+  /** How often partitions added to the local or remote topic are looked for (default 5 s). */
+  partitionCheckMs?: number;
 }
 
 export type ForwarderState = 'starting' | 'running' | 'retrying' | 'stopped';
@@ -212,17 +214,74 @@ export class Forwarder {
     }
   }
 
+  /**
+   * Runs a pipeline per remote partition until the session ends (closed, or one pipeline
+   * failed: the others stop at their next step), and takes in local partitions added
+   * meanwhile without starting over (watchPartitions).
+   */
   private async forwardAll(plan: Plan, signal: AbortSignal): Promise<void> {
-    const pipelines = [...plan.routes].map(([r, route]) =>
-      this.pipeline(plan, r, route, signal).catch((err: unknown) => {
-        // One failed pipeline ends the session: the others stop at their next step.
-        if (!signal.aborted) this.session?.abort();
-        throw err;
-      }),
-    );
-    const results = await Promise.allSettled(pipelines);
-    const failure = results.find((r) => r.status === 'rejected');
-    if (failure) throw (failure as PromiseRejectedResult).reason;
+    const running: Promise<void>[] = [];
+    let failure: { err: unknown } | null = null;
+    const start = (r: number, route: Route) =>
+      running.push(
+        this.pipeline(plan, r, route, signal).catch((err: unknown) => {
+          failure ??= { err };
+          if (!signal.aborted) this.session?.abort();
+        }),
+      );
+    for (const [r, route] of plan.routes) start(r, route);
+    await this.watchPartitions(plan, signal, start);
+    for (let i = 0; i < running.length; i++) await running[i];
+    if (failure) throw (failure as { err: unknown }).err;
+  }
+
+  /**
+   * Until the session ends: every `partitionCheckMs`, local partitions added to the topic
+   * join the plan, each onto remote partition p mod (the remote topic's partition count
+   * now; new remote partitions count), from its log start: a partition of a route already
+   * running is read by that route's pipeline from its next turn, one of a new remote
+   * partition gets a pipeline of its own (its idempotent sequence starting at 0). A check
+   * that fails (a cluster not answering) is tried again at the next.
+   */
+  private async watchPartitions(
+    plan: Plan,
+    signal: AbortSignal,
+    start: (r: number, route: Route) => void,
+  ): Promise<void> {
+    const { local, target, topic, remoteTopic } = this.o;
+    const every = this.o.partitionCheckMs ?? 5_000;
+    while (!signal.aborted) {
+      await sleep(every, signal);
+      if (signal.aborted) return;
+      try {
+        const locals = (await local.describeTopic(topic)).partitions;
+        const added = locals.filter((p) => !this.positions.has(p.partition));
+        if (added.length === 0) continue;
+        const remote = (await target.describeTopic(remoteTopic)).partitions;
+        if (signal.aborted) return;
+        for (const p of added) {
+          const r = p.partition % remote.length;
+          this.positions.set(p.partition, {
+            next: p.logStartOffset,
+            remotePartition: r,
+            remoteNext: remote[r].logEndOffset,
+          });
+          const route = plan.routes.get(r);
+          if (route) route.locals.push(p.partition);
+          else {
+            const fresh: Route = { locals: [p.partition], sequence: 0 };
+            plan.routes.set(r, fresh);
+            start(r, fresh);
+          }
+          this.o.logger.info(
+            `shipping ${topic}: partition ${p.partition} added, forwarded to ${remoteTopic} partition ${r}`,
+          );
+        }
+      } catch (err) {
+        if (!signal.aborted)
+          this.o.logger.warn(`shipping ${topic}: checking partitions: ${(err as Error).message}`);
+      }
+    }
   }
 
   /** Forwards the local partitions of one remote partition, oldest backlog first, forever. */
@@ -352,6 +411,19 @@ export class Forwarder {
 }
 
 const MiB = 1024 * 1024;
+
+/** Resolves after `ms`, or at once when `signal` is aborted. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
 
 interface Route {
   locals: number[];

@@ -6,7 +6,8 @@ import { LocalCluster } from '../../../src/main/cluster';
 import type { Cluster } from '../../../src/main/cluster/cluster';
 import { silentLogger } from '../../../src/main/logger';
 import { RemoteCluster } from '../../../src/main/remote/cluster';
-import { Forwarder } from '../../../src/main/shipping/forwarder';
+import { Forwarder, type ForwarderOptions } from '../../../src/main/shipping/forwarder';
+import { createLogger } from '../../../src/main/logger';
 import { SHIP_HEADER } from '../../../src/main/shipping/restamp';
 import { startMockCluster } from '../../tools/mock-cluster';
 import { useLogdock, type Logdock } from '../protocol/helpers';
@@ -28,6 +29,7 @@ function forwarder(
   remote: Pick<Logdock, 'bootstrap'>,
   dir: string,
   remoteTopic = 'app-remote',
+  extra: Partial<ForwarderOptions> = {},
 ) {
   const target = new RemoteCluster({
     name: 'second',
@@ -43,6 +45,7 @@ function forwarder(
     origin: 'test-origin',
     logger: silentLogger,
     maxBackoffMs: 200,
+    ...extra,
   });
   fixture.onCleanup(() => f.close());
   f.start();
@@ -191,5 +194,39 @@ describe('Forwarder', () => {
         local.filter((r) => r.partition === p).map((r) => r.value),
       );
     }
+  });
+
+  it('takes in partitions added to the local and the remote topic while it ships, without starting over', async () => {
+    const remote = await fixture.start();
+    const { cluster, dir } = await localBroker();
+    await cluster.createTopic('app', { partitions: 1 });
+    await produce(cluster, 0, 1000);
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', write: (line) => lines.push(line) });
+    forwarder(cluster, remote, dir, 'app-remote', { logger, partitionCheckMs: 100 });
+    await waitFor(async () => (await remoteCount(remote, 'app-remote')) === 1000, 'first part');
+    // The remote topic grows to 2 partitions, the local one to 3; lines go to all three.
+    await remote.broker.createPartitions('app-remote', 2);
+    await cluster.createPartitions('app', 3);
+    await produce(cluster, 1000, 2000);
+    await waitFor(
+      async () => (await remoteCount(remote, 'app-remote')) === 3000,
+      'every line forwarded, the new partitions too',
+      { timeoutMs: 120_000 },
+    );
+    const far = await contents(new LocalCluster(remote.broker), 'app-remote');
+    const local = await contents(cluster, 'app');
+    // Local partition p's records, in order, in remote partition p mod 2, each once.
+    for (const p of [0, 1, 2]) {
+      const mine = far.filter((r) => r.ship?.startsWith(`test-origin/${p}/`));
+      expect(mine.length).toBeGreaterThan(0);
+      expect(new Set(mine.map((r) => r.partition))).toEqual(new Set([p % 2]));
+      expect(mine.map((r) => r.value)).toEqual(
+        local.filter((r) => r.partition === p).map((r) => r.value),
+      );
+    }
+    // One session from start to end: connected once, the new partitions taken in as they came.
+    expect(lines.filter((l) => / to app-remote on second from /.test(l))).toHaveLength(1);
+    expect(lines.filter((l) => /partition \d added/.test(l))).toHaveLength(2);
   });
 });

@@ -107,6 +107,46 @@ describe('timeline.window', () => {
   });
 });
 
+describe('timeline.window after a seek', () => {
+  it('shows the same rows a page before a located time as a read from the start, before and after the topics grow', async () => {
+    await threeServices();
+    const check = async () => {
+      const all = await h.client.call('timeline.window', {
+        topics: TOPICS,
+        start: 0,
+        count: 1000,
+      });
+      for (const at of [7, 123, 401, 655]) {
+        // A seek: locate the time, then the windows a page before it (what the table asks).
+        const { index } = await h.client.call('timeline.locate', {
+          topics: TOPICS,
+          target: { kind: 'timestamp', timestamp: all.rows[at].timestamp },
+        });
+        for (const back of [0, 1, 3, 37, 99]) {
+          const start = Math.max(0, index - back);
+          const w = await h.client.call('timeline.window', {
+            topics: TOPICS,
+            start,
+            count: 20,
+          });
+          expect(w.rows.map(id)).toEqual(all.rows.slice(start, start + 20).map(id));
+        }
+      }
+      return all.total;
+    };
+    expect(await check()).toBe(720);
+    // Later messages in two topics: the lanes' ends move, and what was learnt of them with it.
+    await fill(h.broker, 'api', 0, [{ timestamp: T0 + 5000, value: 'late api' }]);
+    await fill(h.broker, 'web', 1, [
+      { timestamp: T0 + 4000, value: 'late web' },
+      { timestamp: T0 + 6000, value: 'later web' },
+    ]);
+    expect(await check()).toBe(723);
+    const tail = await h.client.call('timeline.window', { topics: TOPICS, start: 720, count: 5 });
+    expect(tail.rows.map((r) => r.value!.text)).toEqual(['late web', 'late api', 'later web']);
+  });
+});
+
 describe('timeline.locate', () => {
   it('puts a time and a topic offset at the row the merged window shows them', async () => {
     await threeServices();

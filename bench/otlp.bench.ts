@@ -3,7 +3,8 @@
  * OTLP/HTTP protobuf and JSON exporters, in a child process like a real service) into a
  * topic through the receiver of `logdock serve --otlp`, next to the same sender against a
  * bare Node HTTP server that reads each request and answers 200 without decoding it (the
- * SDK's own ceiling on this machine). BENCH_OTLP_RECORDS sets the count.
+ * SDK's own ceiling on this machine). BENCH_OTLP_RECORDS sets the count; BENCH_OTLP_ROUNDS
+ * repeats each peer/receiver pair (default 1), as the figures swing with the machine's load.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { openCollectors } from './collectors.bench';
 
 const RECORDS = Number(process.env.BENCH_OTLP_RECORDS ?? 200_000);
+const ROUNDS = Number(process.env.BENCH_OTLP_ROUNDS ?? 1);
 const SENDER = fileURLToPath(new URL('./fixtures/otlp-sender.ts', import.meta.url));
 
 function send(url: string, protocol: string): Promise<{ ms: number; failed: number }> {
@@ -62,27 +64,33 @@ async function nullServer(): Promise<{ url: string; close: () => Promise<void> }
 }
 
 export async function run(): Promise<void> {
-  for (const protocol of ['proto', 'json']) {
-    const peer = await nullServer();
-    try {
-      report(`SDK ${protocol} -> bare HTTP server (no decoding)`, await send(peer.url, protocol));
-    } finally {
-      await peer.close();
-    }
-    const dir = mkdtempSync(join(tmpdir(), 'logdock-bench-otlp-'));
-    const { broker, manager } = await openCollectors(dir);
-    try {
-      const view = await manager.add({ type: 'otlp', id: 'otlp', topic: 'otel-logs', port: 0 });
-      const url = `http://127.0.0.1:${view.status.listening?.tcp}/v1/logs`;
-      const r = await send(url, protocol);
-      const stored = broker
-        .describeTopic('otel-logs')
-        .partitions.reduce((n, p) => n + p.logEndOffset, 0);
-      report(`SDK ${protocol} -> Logdock OTLP receiver`, r, stored);
-    } finally {
-      await manager.close();
-      await broker.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+  for (let round = 1; round <= ROUNDS; round++) {
+    if (ROUNDS > 1) console.log(`round ${round}`);
+    for (const protocol of ['proto', 'json']) await pair(protocol);
+  }
+}
+
+/** The SDK against the bare server, then against the receiver, one right after the other. */
+async function pair(protocol: string): Promise<void> {
+  const peer = await nullServer();
+  try {
+    report(`SDK ${protocol} -> bare HTTP server (no decoding)`, await send(peer.url, protocol));
+  } finally {
+    await peer.close();
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'logdock-bench-otlp-'));
+  const { broker, manager } = await openCollectors(dir);
+  try {
+    const view = await manager.add({ type: 'otlp', id: 'otlp', topic: 'otel-logs', port: 0 });
+    const url = `http://127.0.0.1:${view.status.listening?.tcp}/v1/logs`;
+    const r = await send(url, protocol);
+    const stored = broker
+      .describeTopic('otel-logs')
+      .partitions.reduce((n, p) => n + p.logEndOffset, 0);
+    report(`SDK ${protocol} -> Logdock OTLP receiver`, r, stored);
+  } finally {
+    await manager.close();
+    await broker.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -7,7 +7,7 @@ import { useLogdock } from '../protocol/helpers';
 
 // What the topics list and the dashboard say of a remote cluster's topics: the newest
 // record's time (ListOffsets MAX_TIMESTAMP), rates sampled from its end offsets over time,
-// and a size that a Kafka cluster does not report without DescribeLogDirs: not available.
+// and sizes from DescribeLogDirs (the leader's copy), which a second Logdock answers too.
 // The remote cluster is a second Logdock reached over its Kafka listener.
 
 const fixture = useLogdock();
@@ -15,7 +15,7 @@ const T0 = 1_700_000_000_000;
 const ctx = { transport: 'in-process' as const };
 
 describe('remote topic stats', () => {
-  it('reports the newest timestamp, a sampled message rate and an unknown size', async () => {
+  it('reports the newest timestamp, a sampled message rate and the sizes DescribeLogDirs gives', async () => {
     const ld = await fixture.start();
     await ld.broker.createTopic('orders', { partitions: 2 });
     await ld.broker.send(
@@ -60,15 +60,17 @@ describe('remote topic stats', () => {
       name: 'orders',
       messageCount: 50,
       lastTimestamp: T0 + 60_000,
-      sizeBytes: -1,
       messageRate: 20,
     });
     const detail = await topics['topics.describe']({ topic: 'orders' }, ctx);
-    expect(detail.partitions.map((p) => [p.lastTimestamp, p.sizeBytes])).toEqual([
-      [T0 + 60_000, -1],
-      [T0 + 60_000, -1],
-    ]);
+    expect(detail.partitions.map((p) => p.lastTimestamp)).toEqual([T0 + 60_000, T0 + 60_000]);
+    // Each partition holds 25 small records: some hundreds of bytes of batches.
+    const sizes = detail.partitions.map((p) => p.sizeBytes);
+    for (const size of sizes) expect(size).toBeGreaterThan(25 * 2);
+    expect(listed[0].sizeBytes).toBe(sizes[0] + sizes[1]);
     const disk = await dashboard['dashboard.disk']({}, ctx);
-    expect(disk).toEqual([{ topic: 'orders', partitions: 2, sizeBytes: -1, messages: 50 }]);
+    expect(disk).toEqual([
+      { topic: 'orders', partitions: 2, sizeBytes: sizes[0] + sizes[1], messages: 50 },
+    ]);
   });
 });

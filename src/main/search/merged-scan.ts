@@ -9,6 +9,8 @@ import { resolveSpans, scanSpans, type ProgressFigures, type ScanOutcome, type S
 
 /** Longest stretch of handing out matches before the event loop gets a turn. */
 const SLICE_MS = 15;
+/** Lanes scanned at once in a round (each keeps its own reads in flight). */
+const LANES_AT_ONCE = 2;
 
 export interface MergedScanOptions {
   source: MessageSource;
@@ -127,6 +129,7 @@ export async function scanMerged(opts: MergedScanOptions): Promise<ScanOutcome> 
   let until = oldest + width;
   let sliceStart = true;
   let covered = 0;
+  let sliceHits = 0;
   while (states.some((s) => s.cursor < s.span.to)) {
     if (opts.signal.aborted) return finish('cancelled');
     await placeEnds(opts.source, states, until > newest ? null : until);
@@ -141,6 +144,7 @@ export async function scanMerged(opts: MergedScanOptions): Promise<ScanOutcome> 
     for (const { record, lane } of handOut(states, found, afterKey)) {
       if (opts.signal.aborted) return finish('cancelled');
       state.matched++;
+      sliceHits++;
       if ((await opts.onMatch(record, lane)) === false) return finish('limit');
       if (Date.now() - state.sliceStart > SLICE_MS) await yieldTurn(state);
     }
@@ -148,9 +152,13 @@ export async function scanMerged(opts: MergedScanOptions): Promise<ScanOutcome> 
     // The slice is done when every lane reached its end; else its rest goes again.
     sliceStart = states.every((s) => s.cursor >= s.end);
     if (sliceStart) {
-      if (covered < tune.sliceMessages / 2) width *= 2;
+      // Slices are narrow only where matches are dense (an export, a common word): a rare
+      // needle's slices widen each round, or a large topic would be thousands of rounds.
+      const sparse = sliceHits < tune.roundHits / 8;
+      if (covered < tune.sliceMessages / 2 || sparse) width *= 2;
       else if (covered > tune.sliceMessages * 2) width = Math.max(1, Math.floor(width / 2));
       until += width;
+      sliceHits = 0;
     }
   }
   return finish('complete');
@@ -255,13 +263,9 @@ async function collect(
   states: LaneState[],
   cap: number,
 ): Promise<Found[] | null> {
-  const found: Found[] = [];
-  for (const s of states) {
+  const scanLane = async (s: LaneState): Promise<Found | null> => {
     const hits: StoredRecord[] = [];
-    if (s.cursor >= s.end) {
-      found.push({ hits, truncated: false });
-      continue;
-    }
+    if (s.cursor >= s.end) return { hits, truncated: false };
     const outcome = await scanSpans(
       {
         source: opts.source,
@@ -280,9 +284,21 @@ async function collect(
       [sliceOf(s)],
     );
     if (outcome.reason === 'cancelled') return null;
-    found.push({ hits, truncated: outcome.reason === 'limit' });
-  }
-  return found;
+    return { hits, truncated: outcome.reason === 'limit' };
+  };
+  // A few lanes at once: one lane's slice is often a single small read, which alone would
+  // leave the pool's threads waiting on the disk and on this loop.
+  const found: (Found | null)[] = new Array(states.length).fill(null);
+  let next = 0;
+  const worker = async () => {
+    while (next < states.length) {
+      const i = next++;
+      found[i] = await scanLane(states[i]);
+      if (found[i] === null) next = states.length;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LANES_AT_ONCE, states.length) }, worker));
+  return found.some((f) => f === null) ? null : (found as Found[]);
 }
 
 function sliceOf(s: LaneState): Span {

@@ -3,6 +3,7 @@ import { LogdockError } from '../../common/errors';
 import { selectPartitions, type MessageSource, type PartitionEnds } from '../browse/partitions';
 import type { StoredRecord } from '../storage/api';
 import { readAhead } from '../storage/read-ahead';
+import { giveReadBuffer, takeReadBuffer } from './read-buffers';
 import { readStriped } from '../storage/read-striped';
 import { sharedWorkerPool, type WorkerPool } from '../workers/pool';
 import type { CountChunkResult } from './count-chunk';
@@ -213,11 +214,12 @@ async function* scanSpan(
 ): AsyncGenerator<Chunk> {
   const pool = opts.pool ?? sharedWorkerPool();
   const readBytes = opts.readBytes ?? READ_BYTES;
-  const spare: Buffer[] = [];
   const read = async (offset: number) => {
-    const into = spare.pop() ?? Buffer.from(new SharedArrayBuffer(readBytes));
+    const into = takeReadBuffer(readBytes);
     const { records } = await opts.source.read(opts.topic, span.partition, offset, readBytes, into);
-    return { raw: records, owned: records.buffer === into.buffer };
+    const owned = records.buffer === into.buffer;
+    if (!owned) giveReadBuffer(into.buffer); // the source answered from its own memory
+    return { raw: records, owned };
   };
   const owned = new WeakSet<Buffer>();
   const rawRead = async (offset: number) => {
@@ -278,9 +280,7 @@ async function* scanSpan(
     const left = limit();
     if (t.chunk.counts && t.chunk.counts.matched > left)
       t = await test(t.raw, t.offset, t.to, left);
-    if (t.raw.buffer.byteLength >= readBytes) {
-      spare.push(Buffer.from(t.raw.buffer, 0, t.raw.buffer.byteLength));
-    }
+    if (t.raw.buffer.byteLength === readBytes) giveReadBuffer(t.raw.buffer);
     return t.chunk;
   };
   try {

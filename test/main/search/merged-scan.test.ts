@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ScanRange, SearchQuery } from '../../../src/common/api/messages';
 import { timelineLanes } from '../../../src/main/browse/timeline';
 import { scanMerged, type MergedScanOptions } from '../../../src/main/search/merged-scan';
+import { keptReadBuffers } from '../../../src/main/search/read-buffers';
 import { fill, openInspectHarness, type InspectHarness } from '../api/inspect-harness';
 
 let h: InspectHarness;
@@ -170,6 +171,30 @@ describe('scanMerged', () => {
     });
     expect(outcome.reason).toBe('cancelled');
     expect(n).toBe(10);
+  });
+
+  it('widens its slices of time for a rare needle instead of scanning a topic in thousands of rounds', async () => {
+    await services();
+    // Every round asks each lane where the slice ends: count the rounds by those lookups.
+    let lookups = 0;
+    const source = Object.create(h.cluster) as typeof h.cluster;
+    source.offsetForTimestamp = (...args) => {
+      lookups++;
+      return h.cluster.offsetForTimestamp(...args);
+    };
+    const needle = JSON.stringify({ topic: 'db', p: 1, i: 299 }).slice(1, -1);
+    const { hits } = await run({ text: needle, caseSensitive: true }, { ...tiny, source });
+    expect(hits.map(id)).toEqual(['db/1:299']);
+    // 1500 messages at ~40 a slice would be ~38 rounds of 5 lookups; doubling takes ~6.
+    expect(lookups / 5).toBeLessThan(12);
+  });
+
+  it('keeps a few read buffers for the next scan, however many small scans a search makes', async () => {
+    await services();
+    await run({ filter: 'level == "ERROR"', caseSensitive: false }, tiny);
+    await run({ text: 'INFO', caseSensitive: true }, tiny);
+    expect(keptReadBuffers()).toBeGreaterThan(0);
+    expect(keptReadBuffers()).toBeLessThanOrEqual(10);
   });
 
   it('refuses to go on after a message of a topic that is not in the view', async () => {

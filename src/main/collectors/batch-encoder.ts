@@ -12,13 +12,15 @@
  *             keyLength:varint key valueLength:varint value headerCount:varint header*
  *   header := keyLength:varint key valueLength:varint value
  */
-import { crc32c } from '@node-rs/crc32';
 import type { RecordHeader } from '../storage/api';
+import {
+  RECORD_BATCH_OVERHEAD,
+  writeBatchCrc,
+  writePlainBatchHeader,
+} from '../storage/record-batch';
 import type { EventLines } from './multiline';
 import { H } from './record';
 
-const OVERHEAD = 61; // RecordBatch v2 header
-const LOG_OVERHEAD = 12; // baseOffset + batchLength
 const OFFSET_KEY = Buffer.from(H.offset);
 const END_KEY = Buffer.from(H.end);
 const CUT_KEY = Buffer.from(H.cut);
@@ -64,14 +66,14 @@ export class LineBatchEncoder {
     const sizes = new Array<number>(events.length);
     const batches: { from: number; to: number; bytes: number }[] = [];
     let from = 0;
-    let bytes = OVERHEAD;
+    let bytes = RECORD_BATCH_OVERHEAD;
     for (let i = 0; i < events.length; i++) {
       const size = this.recordSize(events, i, from, chunk);
       const total = varintSize(size) + size;
       if (i > from && bytes + total > maxBatchBytes) {
         batches.push({ from, to: i, bytes });
         from = i;
-        bytes = OVERHEAD;
+        bytes = RECORD_BATCH_OVERHEAD;
         // offsetDelta and timestampDelta restart, which may change the record's size.
         const again = this.recordSize(events, i, i, chunk);
         sizes[i] = again;
@@ -127,20 +129,14 @@ export class LineBatchEncoder {
     const base = timeOf(chunk, from);
     let max = base;
     for (let i = from + 1; i < to; i++) max = Math.max(max, timeOf(chunk, i));
-    buf.writeBigInt64BE(0n, start);
-    buf.writeInt32BE(bytes - LOG_OVERHEAD, start + 8);
-    buf.writeInt32BE(-1, start + 12); // partition leader epoch
-    buf.writeInt8(2, start + 16); // magic
-    buf.writeInt16BE(0, start + 21); // attributes: no compression, CreateTime
-    buf.writeInt32BE(to - from - 1, start + 23); // last offset delta
-    buf.writeBigInt64BE(BigInt(base), start + 27);
     // The largest of the batch, not the last: event times need not be in order.
-    buf.writeBigInt64BE(BigInt(max), start + 35);
-    buf.writeBigInt64BE(-1n, start + 43); // producer id
-    buf.writeInt16BE(-1, start + 51); // producer epoch
-    buf.writeInt32BE(-1, start + 53); // base sequence
-    buf.writeInt32BE(to - from, start + 57);
-    let pos = start + OVERHEAD;
+    writePlainBatchHeader(buf, start, {
+      bytes,
+      count: to - from,
+      baseTimestamp: base,
+      maxTimestamp: max,
+    });
+    let pos = start + RECORD_BATCH_OVERHEAD;
     for (let i = from; i < to; i++) {
       const ev = events[i];
       pos = writeVarint(buf, pos, sizes[i]);
@@ -170,7 +166,7 @@ export class LineBatchEncoder {
         pos += chunk.ingest.length;
       }
     }
-    buf.writeUInt32BE(crc32c(buf.subarray(start + 21, start + bytes)), start + 17);
+    writeBatchCrc(buf, start);
   }
 }
 

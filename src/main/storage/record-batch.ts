@@ -170,6 +170,37 @@ export function encodeBatchWithOffsets(
   return buf;
 }
 
+/** What an encoder writing records in place knows of its batch when it closes it. */
+export interface PlainBatch {
+  /** The whole batch's size in bytes, header included. */
+  bytes: number;
+  count: number;
+  baseTimestamp: number;
+  /** The largest timestamp of the batch (not the last: times need not be in order). */
+  maxTimestamp: number;
+}
+
+/**
+ * Writes the header of a plain batch at `pos`: base offset 0 (the append assigns offsets),
+ * no compression, CreateTime, no producer, offset deltas 0..count-1. For encoders that
+ * write records straight into a buffer (collectors, `logdock produce`); seal the batch
+ * with writeBatchCrc after its records are in place.
+ */
+export function writePlainBatchHeader(buf: Buffer, pos: number, batch: PlainBatch): void {
+  writeInt64(buf, pos + BASE_OFFSET_OFFSET, 0);
+  buf.writeInt32BE(batch.bytes - LOG_OVERHEAD, pos + BATCH_LENGTH_OFFSET);
+  buf.writeInt32BE(-1, pos + PARTITION_LEADER_EPOCH_OFFSET);
+  buf.writeInt8(MAGIC_V2, pos + MAGIC_OFFSET);
+  buf.writeInt16BE(0, pos + ATTRIBUTES_OFFSET);
+  buf.writeInt32BE(batch.count - 1, pos + LAST_OFFSET_DELTA_OFFSET);
+  writeInt64(buf, pos + BASE_TIMESTAMP_OFFSET, batch.baseTimestamp);
+  writeInt64(buf, pos + MAX_TIMESTAMP_OFFSET, batch.maxTimestamp);
+  writeInt64(buf, pos + PRODUCER_ID_OFFSET, -1);
+  buf.writeInt16BE(-1, pos + PRODUCER_EPOCH_OFFSET);
+  buf.writeInt32BE(-1, pos + BASE_SEQUENCE_OFFSET);
+  buf.writeInt32BE(batch.count, pos + RECORD_COUNT_OFFSET);
+}
+
 /** Recomputes and stores the CRC of the batch starting at `pos` (after patching attributes). */
 export function writeBatchCrc(buf: Buffer, pos: number): void {
   const end = pos + LOG_OVERHEAD + buf.readInt32BE(pos + BATCH_LENGTH_OFFSET);

@@ -9,7 +9,12 @@ import {
   iterateBatches,
   readBatchHeader,
 } from '../../../src/main/storage';
-import { validateRecords, writeBatchCrc } from '../../../src/main/storage/record-batch';
+import {
+  RECORD_BATCH_OVERHEAD,
+  validateRecords,
+  writeBatchCrc,
+  writePlainBatchHeader,
+} from '../../../src/main/storage/record-batch';
 
 const require = createRequire(import.meta.url);
 
@@ -214,6 +219,35 @@ describe('record batch codec', () => {
     ).toEqual([
       ['11', 'k0', '5000'],
       ['12', 'k1', '5001'],
+    ]);
+  });
+});
+
+describe('writePlainBatchHeader', () => {
+  it('gives records written in place the header the encoder would write, sealed by writeBatchCrc', () => {
+    const records: RecordInput[] = [
+      { key: Buffer.from('k'), value: Buffer.from('one'), timestamp: 1_000 },
+      { key: null, value: Buffer.from('two'), timestamp: 3_000 },
+      { key: null, value: Buffer.from('three'), timestamp: 2_000 },
+    ];
+    const encoded = encodeRecordBatch(records);
+    // The records area copied after a header written in place, 5 bytes into a larger buffer.
+    const out = Buffer.alloc(encoded.length + 10, 0xee);
+    encoded.copy(out, 5 + RECORD_BATCH_OVERHEAD, RECORD_BATCH_OVERHEAD);
+    writePlainBatchHeader(out, 5, {
+      bytes: encoded.length,
+      count: 3,
+      baseTimestamp: 1_000,
+      maxTimestamp: 3_000,
+    });
+    writeBatchCrc(out, 5);
+    expect(out.subarray(5, 5 + encoded.length)).toEqual(encoded);
+    const { header, records: back } = decodeRecordBatch(out.subarray(5));
+    expect(header).toMatchObject({ recordCount: 3, maxTimestamp: 3_000, producerId: -1 });
+    expect(back.map((r) => [r.offset, r.timestamp, r.value?.toString()])).toEqual([
+      [0, 1_000, 'one'],
+      [1, 3_000, 'two'],
+      [2, 2_000, 'three'],
     ]);
   });
 });

@@ -6,23 +6,10 @@
  */
 import { LogdockError } from '../../../common/errors';
 import {
-  ATTRIBUTES_OFFSET,
-  BASE_SEQUENCE_OFFSET,
-  BASE_TIMESTAMP_OFFSET,
-  BATCH_LENGTH_OFFSET,
-  LAST_OFFSET_DELTA_OFFSET,
-  LOG_OVERHEAD,
-  MAGIC_OFFSET,
-  MAGIC_V2,
-  MAX_TIMESTAMP_OFFSET,
-  PARTITION_LEADER_EPOCH_OFFSET,
-  PRODUCER_EPOCH_OFFSET,
-  PRODUCER_ID_OFFSET,
   RECORD_BATCH_OVERHEAD,
-  RECORD_COUNT_OFFSET,
   writeBatchCrc,
+  writePlainBatchHeader,
 } from '../../storage/record-batch';
-import { writeInt64 } from '../../storage/varint';
 
 const NEWLINE = 0x0a;
 const CR = 0x0d;
@@ -129,7 +116,12 @@ export function writeLineBatch(
     pos = copyBytes(src, valueStart, valueEnd, dst, pos);
     out[pos++] = 0; // headers
   }
-  writeHeader(out, at, pos - at, lines.length, timestamp);
+  writePlainBatchHeader(out, at, {
+    bytes: pos - at,
+    count: lines.length,
+    baseTimestamp: timestamp,
+    maxTimestamp: timestamp,
+  });
   writeBatchCrc(out, at);
   return pos;
 }
@@ -153,19 +145,4 @@ export function lineRecordBytes(spans: Int32Array, line: number, delta: number):
   const keyLength = spans[q] < 0 ? -1 : spans[q + 1] - spans[q];
   const size = bodySize(delta, keyLength, spans[q + 3] - spans[q + 2]);
   return varintSize(size) + size;
-}
-
-function writeHeader(out: Buffer, at: number, size: number, count: number, timestamp: number) {
-  writeInt64(out, at, 0);
-  out.writeInt32BE(size - LOG_OVERHEAD, at + BATCH_LENGTH_OFFSET);
-  out.writeInt32BE(-1, at + PARTITION_LEADER_EPOCH_OFFSET);
-  out.writeInt8(MAGIC_V2, at + MAGIC_OFFSET);
-  out.writeInt16BE(0, at + ATTRIBUTES_OFFSET);
-  out.writeInt32BE(count - 1, at + LAST_OFFSET_DELTA_OFFSET);
-  writeInt64(out, at + BASE_TIMESTAMP_OFFSET, timestamp);
-  writeInt64(out, at + MAX_TIMESTAMP_OFFSET, timestamp);
-  writeInt64(out, at + PRODUCER_ID_OFFSET, -1);
-  out.writeInt16BE(-1, at + PRODUCER_EPOCH_OFFSET);
-  out.writeInt32BE(-1, at + BASE_SEQUENCE_OFFSET);
-  out.writeInt32BE(count, at + RECORD_COUNT_OFFSET);
 }

@@ -10,25 +10,12 @@
  *             keyLength:varint key valueLength:varint value headerCount:varint header*
  *   header := keyLength:varint key valueLength:varint value
  */
-import { crc32c } from '@node-rs/crc32';
 import {
-  ATTRIBUTES_OFFSET,
-  BASE_SEQUENCE_OFFSET,
-  BASE_TIMESTAMP_OFFSET,
-  BATCH_LENGTH_OFFSET,
-  CRC_OFFSET,
-  LAST_OFFSET_DELTA_OFFSET,
-  LOG_OVERHEAD,
-  MAGIC_OFFSET,
-  MAGIC_V2,
-  MAX_TIMESTAMP_OFFSET,
-  PARTITION_LEADER_EPOCH_OFFSET,
-  PRODUCER_EPOCH_OFFSET,
-  PRODUCER_ID_OFFSET,
   RECORD_BATCH_OVERHEAD,
-  RECORD_COUNT_OFFSET,
+  writeBatchCrc,
+  writePlainBatchHeader,
 } from '../../storage/record-batch';
-import { varlongSize, writeInt64, writeVarlong } from '../../storage/varint';
+import { varlongSize, writeVarlong } from '../../storage/varint';
 import { SEVERITIES } from '../parsers/syslog';
 import { H } from '../record';
 import { entryOf, type FieldTable } from './export-format';
@@ -291,21 +278,14 @@ export class EntryBatchEncoder {
     const start = this.batchStart;
     if (start < 0) return;
     const out = this.out;
-    writeInt64(out, start, 0); // baseOffset: set by the append
-    out.writeInt32BE(this.pos - start - LOG_OVERHEAD, start + BATCH_LENGTH_OFFSET);
-    out.writeInt32BE(-1, start + PARTITION_LEADER_EPOCH_OFFSET);
-    out[start + MAGIC_OFFSET] = MAGIC_V2;
-    out.writeInt16BE(0, start + ATTRIBUTES_OFFSET); // no compression, CreateTime
-    out.writeInt32BE(this.inBatch - 1, start + LAST_OFFSET_DELTA_OFFSET);
-    writeInt64(out, start + BASE_TIMESTAMP_OFFSET, this.base);
-    // The largest, not the last: journal time can go backwards (clock changes).
-    writeInt64(out, start + MAX_TIMESTAMP_OFFSET, this.maxTime);
-    writeInt64(out, start + PRODUCER_ID_OFFSET, -1);
-    out.writeInt16BE(-1, start + PRODUCER_EPOCH_OFFSET);
-    out.writeInt32BE(-1, start + BASE_SEQUENCE_OFFSET);
-    out.writeInt32BE(this.inBatch, start + RECORD_COUNT_OFFSET);
-    const crc = crc32c(out.subarray(start + ATTRIBUTES_OFFSET, this.pos));
-    out.writeUInt32BE(crc, start + CRC_OFFSET);
+    // The largest time, not the last: journal time can go backwards (clock changes).
+    writePlainBatchHeader(out, start, {
+      bytes: this.pos - start,
+      count: this.inBatch,
+      baseTimestamp: this.base,
+      maxTimestamp: this.maxTime,
+    });
+    writeBatchCrc(out, start);
     this.batchStart = -1;
     this.inBatch = 0;
   }

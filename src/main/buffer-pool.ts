@@ -12,8 +12,6 @@
  * Whoever takes a buffer gives it back only once nothing refers to its bytes any more
  * (the frame's request was served; the response holding it was written to the socket).
  * A buffer never given back is simply collected. Idle buffers are bounded by `maxIdleBytes`.
- * Search reads use a pool of SharedArrayBuffers (search/read-buffers.ts), which worker
- * threads read in place.
  */
 
 /** Sizes are rounded up to this, so that close sizes share buffers. */
@@ -30,7 +28,6 @@ export class BufferPool {
   constructor(
     private readonly maxBufferBytes = 8 * 1024 * 1024,
     private readonly maxIdleBytes = 32 * 1024 * 1024,
-    private readonly allocate: (size: number) => Buffer = Buffer.allocUnsafeSlow,
   ) {}
 
   /** A buffer of at least `size` bytes, with stale contents: the smallest idle one that fits, or a new one. */
@@ -47,8 +44,8 @@ export class BufferPool {
       this.idleBytes -= buf.length;
       return buf;
     }
-    if (size > this.maxBufferBytes) return this.allocate(size);
-    return this.allocate(Math.ceil(Math.max(size, 1) / GRANULE) * GRANULE);
+    if (size > this.maxBufferBytes) return Buffer.allocUnsafeSlow(size);
+    return Buffer.allocUnsafeSlow(Math.ceil(Math.max(size, 1) / GRANULE) * GRANULE);
   }
 
   /** Gives `buf` (as acquired, not a view of it) back for reuse; kept while within the bounds. */
@@ -58,17 +55,6 @@ export class BufferPool {
     if (this.idleBytes + buf.length > this.maxIdleBytes) return;
     this.free.push(buf);
     this.idleBytes += buf.length;
-  }
-
-  /** Lets every idle buffer go (memory not wanted while nothing uses the pool). */
-  clear(): void {
-    this.free.length = 0;
-    this.idleBytes = 0;
-  }
-
-  /** Idle buffers kept (for tests). */
-  get count(): number {
-    return this.free.length;
   }
 
   /** Bytes held by idle buffers (for tests and metrics). */

@@ -280,7 +280,7 @@ async function* scanSpan(
     const left = limit();
     if (t.chunk.counts && t.chunk.counts.matched > left)
       t = await test(t.raw, t.offset, t.to, left);
-    giveReadBuffer(t.raw.buffer);
+    if (t.raw.buffer.byteLength === readBytes) giveReadBuffer(t.raw.buffer);
     return t.chunk;
   };
   try {

@@ -46,6 +46,7 @@ import { isInternalTopic, validateTopicName } from './topic-names';
 import { Consumer, type ConsumerOptions } from './consumer';
 import { Producer, type ProducerOptions } from './producer';
 import { validateClientBatchesOffThread } from './validate-off-thread';
+import { offThreadCompaction } from './compact-off-thread';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
 /** Topics opened at once on start (each opens its partitions several at a time). */
@@ -243,6 +244,7 @@ export class Broker implements BrokerApi {
         partition,
         onCorruption: (f) => this.health.reportCorruption(name, partition, f),
         openFiles: this.openFiles,
+        compactionTasks: offThreadCompaction,
         recoverInBackground: true,
         recoveryDelayMs: this.opts.recoveryDelayMs,
       },

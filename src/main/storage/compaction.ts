@@ -18,6 +18,13 @@
  * segment keeps reading its open (unlinked) file. Passes of all logs of the process run one
  * at a time, sharing one map, so memory stays at one map's size (Kafka's one cleaner thread).
  *
+ * Threads: this file does the I/O — reads ~1 MiB chunks of whole batches, writes the
+ * cleaned file, swaps segments — and hands each chunk to `tasks` (compaction-chunk.ts),
+ * which checks, decompresses and decodes its batches and fills or consults the offset map.
+ * The broker gives tasks that run on a worker thread, with the map in a SharedArrayBuffer,
+ * so that a pass over gigabytes never holds the event loop longer than a chunk's I/O
+ * callbacks; without them the tasks run inline (as before, one chunk per turn).
+ *
  * Crash safety of a group's swap, step by step (recovery: completeInterruptedSwaps):
  * (1) `<base>.log.cleaned` is written and fdatasynced — a crash leaves a leftover that open()
  *     deletes, and the old group intact;
@@ -33,19 +40,18 @@
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { StoredRecord } from './api';
 import { syncDir } from './partition-meta';
-import { OffsetMap } from './offset-map';
+import { OffsetMap, type OffsetMapShare } from './offset-map';
 import {
-  type EncodableRecord,
-  type RecordBatchHeader,
-  LOG_OVERHEAD,
-  RECORD_BATCH_OVERHEAD,
-  decodeRecordBatch,
-  encodeBatchWithOffsets,
-  lastOffsetOf,
-  readBatchHeader,
-} from './record-batch';
+  type ChunkAnswer,
+  type ChunkParams,
+  type FilterChunkParams,
+  type FilterChunkResult,
+  type MapChunkParams,
+  type MapChunkResult,
+  filterChunk,
+  mapChunk,
+} from './compaction-chunk';
 import { LOG_SUFFIX, LogSegment, type SegmentSettings, segmentFileName } from './segment';
 import { OFFSET_INDEX_ENTRY } from './offset-index';
 import { TIME_INDEX_ENTRY } from './time-index';
@@ -64,6 +70,21 @@ const SEGMENT_PART = /^(\d{20})\.(log|index|timeindex)$/;
 export type SwapStep =
   'cleaned-written' | 'swap-committed' | 'member-deleted' | 'old-deleted' | 'renamed';
 
+/**
+ * Where the CPU half of a pass runs (see compaction-chunk.ts): the answers must be those of
+ * mapChunk and filterChunk for the same parameters.
+ */
+export interface CompactionTasks {
+  map(p: MapChunkParams): Promise<MapChunkResult>;
+  filter(p: FilterChunkParams): Promise<FilterChunkResult>;
+}
+
+/** The CPU half on the calling thread: each chunk's work is one turn of its event loop. */
+export const inlineCompactionTasks: CompactionTasks = {
+  map: async (p) => mapChunk(p),
+  filter: async (p) => filterChunk(p),
+};
+
 export interface CompactionContext {
   /** The current segments, oldest first; the last one is active. */
   segments: () => LogSegment[];
@@ -79,6 +100,8 @@ export interface CompactionContext {
   /** Size of the offset map (log.cleaner.dedupe.buffer.size). */
   offsetMapBytes: number;
   name: string;
+  /** Where chunks are checked, decoded and filtered; inline when absent. */
+  tasks?: CompactionTasks;
   afterStep?: (step: SwapStep) => void | Promise<void>;
 }
 
@@ -115,55 +138,44 @@ function withOffsetMap<T>(bytes: number, task: (map: OffsetMap) => Promise<T>): 
   return run;
 }
 
-interface Batch {
-  header: RecordBatchHeader;
-  position: number;
-  raw: Buffer;
-}
-
-/** The batches of a sealed segment, read in chunks of ~1 MiB (views into them). */
-async function* batchesOf(seg: LogSegment, name: string): AsyncGenerator<Batch> {
+/**
+ * Hands the batches of sealed segment `seg` to `task` in chunks of ~1 MiB (more when one
+ * batch is larger), each read into memory of its own, shared with a worker thread rather
+ * than copied to it; then awaits `each` with the answer, the chunk's position and the bytes
+ * the task consumed. Stops when `each` returns true.
+ */
+async function eachChunk<A extends ChunkAnswer>(
+  seg: LogSegment,
+  ctx: CompactionContext,
+  map: OffsetMapShare,
+  task: (chunk: ChunkParams) => Promise<A>,
+  each: (answer: A, position: number, consumed: Buffer) => Promise<boolean | void>,
+): Promise<void> {
   const end = seg.size;
   let pos = 0;
-  let chunk: Buffer = Buffer.alloc(0);
-  let chunkStart = 0;
-  const corrupt = (what: string) =>
-    new LogdockError(
-      'CORRUPT_RECORD',
-      `compacting ${name}, ${seg.logPath} position ${pos}: ${what}`,
-    );
+  let want = READ_CHUNK;
   while (pos < end) {
-    if (pos + RECORD_BATCH_OVERHEAD > chunkStart + chunk.length) {
-      chunkStart = pos;
-      chunk = await seg.readAt(pos, Math.min(READ_CHUNK, end - pos));
-      if (chunk.length < RECORD_BATCH_OVERHEAD) throw corrupt('too few bytes for a batch header');
+    const length = Math.min(want, end - pos);
+    const raw = await seg.readAt(pos, length, Buffer.from(new SharedArrayBuffer(length)));
+    // A file shorter than its segment's size: the task reports the batch cut there as corrupt.
+    const answer = await task({
+      raw,
+      position: pos,
+      end: raw.length < length ? pos + raw.length : end,
+      file: seg.logPath,
+      name: ctx.name,
+      map,
+    });
+    if (answer.consumed === 0 && answer.needs > raw.length) {
+      want = answer.needs; // one batch larger than a chunk: read it whole
+      continue;
     }
-    let header: RecordBatchHeader;
-    try {
-      header = readBatchHeader(chunk, pos - chunkStart);
-    } catch (err) {
-      throw corrupt((err as Error).message);
+    want = READ_CHUNK;
+    if (await each(answer, pos, raw.subarray(0, answer.consumed))) return;
+    if (answer.consumed === 0) {
+      throw new LogdockError('INTERNAL', `compacting ${seg.logPath} position ${pos}: no progress`);
     }
-    const size = LOG_OVERHEAD + header.batchLength;
-    if (pos + size > end) throw corrupt(`batch of ${size} bytes runs past ${end}`);
-    if (pos + size > chunkStart + chunk.length) {
-      chunkStart = pos;
-      chunk = await seg.readAt(pos, Math.max(size, Math.min(READ_CHUNK, end - pos)));
-    }
-    const at = pos - chunkStart;
-    yield { header, position: pos, raw: chunk.subarray(at, at + size) };
-    pos += size;
-  }
-}
-
-function recordsOf(seg: LogSegment, b: Batch, name: string): StoredRecord[] {
-  try {
-    return decodeRecordBatch(b.raw).records;
-  } catch (err) {
-    throw new LogdockError(
-      'CORRUPT_RECORD',
-      `compacting ${name}, ${seg.logPath} position ${b.position}: ${(err as Error).message}`,
-    );
+    pos += answer.consumed;
   }
 }
 
@@ -210,15 +222,22 @@ async function buildOffsetMap(
   firstDirty: number,
   map: OffsetMap,
 ): Promise<number> {
+  const tasks = ctx.tasks ?? inlineCompactionTasks;
+  const share = map.share();
   for (const seg of sealed) {
     if (seg.nextOffset <= firstDirty) continue;
-    for await (const b of batchesOf(seg, ctx.name)) {
-      if (b.header.isControl || lastOffsetOf(b.header) < firstDirty) continue;
-      for (const r of recordsOf(seg, b, ctx.name)) {
-        if (r.offset < firstDirty || r.key === null) continue;
-        if (!map.put(r.key, r.offset)) return r.offset;
-      }
-    }
+    let stop: number | null = null;
+    await eachChunk(
+      seg,
+      ctx,
+      share,
+      (chunk) => tasks.map({ ...chunk, firstDirty }),
+      async (answer) => {
+        stop = answer.stop;
+        return stop !== null;
+      },
+    );
+    if (stop !== null) return stop;
   }
   return sealed[sealed.length - 1].nextOffset;
 }
@@ -319,26 +338,28 @@ async function cleanGroup(
   stop: number,
   tombstoneLimit: number,
 ): Promise<number> {
+  const tasks = ctx.tasks ?? inlineCompactionTasks;
+  const share = map.share();
   const head = group[0];
   const out = new CleanedWriter(`${head.logPath}.cleaned`);
   let removed = 0;
   try {
     if (group.length > 1) await out.open();
     for (const seg of group) {
-      for await (const b of batchesOf(seg, ctx.name)) {
-        const kept = filterBatch(ctx, seg, b, map, stop, tombstoneLimit);
-        if (kept === null) {
-          if (out.opened) await out.push(b.raw);
-          continue;
+      const filter = (chunk: ChunkParams) => tasks.filter({ ...chunk, stop, tombstoneLimit });
+      await eachChunk(seg, ctx, share, filter, async (answer, position, consumed) => {
+        if (answer.out === null) {
+          if (out.opened) await out.push(consumed);
+          return;
         }
-        removed += kept.removed;
+        removed += answer.removed;
         if (!out.opened) {
           // A lone segment's first loss: what came before it is copied as is.
           await out.open();
-          await out.copy(head, 0, b.position);
+          await out.copy(head, 0, position);
         }
-        if (kept.buf) await out.push(kept.buf);
-      }
+        await out.push(Buffer.from(answer.out.buffer, answer.out.byteOffset, answer.out.length));
+      });
     }
     if (!out.opened) return 0;
     await out.finish();
@@ -348,57 +369,6 @@ async function cleanGroup(
   }
   await swapIn(ctx, group, out.size);
   return removed;
-}
-
-/**
- * Null when the batch keeps every record (it is copied as stored), else its re-encoded
- * survivors (null when none) and how many records it lost.
- */
-function filterBatch(
-  ctx: CompactionContext,
-  seg: LogSegment,
-  b: Batch,
-  map: OffsetMap,
-  stop: number,
-  tombstoneLimit: number,
-): { buf: Buffer | null; removed: number } | null {
-  const h = b.header;
-  // Beyond the mapped range nothing is known to supersede a record: keep it.
-  if (h.isControl || h.isTransactional || h.baseOffset >= stop) return null;
-  const records = recordsOf(seg, b, ctx.name);
-  const keep = records.filter((r) => {
-    if (r.offset >= stop) return true;
-    if (r.key !== null && map.get(r.key) > r.offset) return false;
-    // A tombstone below `stop` is its key's newest record there, so older ones are gone too.
-    return !(r.value === null && r.timestamp < tombstoneLimit);
-  });
-  if (keep.length === records.length) return null;
-  return {
-    buf: keep.length > 0 ? reencode(h, keep) : null,
-    removed: records.length - keep.length,
-  };
-}
-
-function reencode(h: RecordBatchHeader, keep: StoredRecord[]): Buffer {
-  const records: EncodableRecord[] = keep.map((r) => ({
-    offsetDelta: r.offset - h.baseOffset,
-    timestamp: r.timestamp,
-    key: r.key,
-    value: r.value,
-    headers: r.headers,
-  }));
-  // lastOffsetDelta is kept so the batch still ends at its original last offset (Kafka does so).
-  return encodeBatchWithOffsets(records, {
-    baseOffset: h.baseOffset,
-    compression: h.compression,
-    timestampType: h.timestampType,
-    producerId: h.producerId,
-    producerEpoch: h.producerEpoch,
-    baseSequence: h.baseSequence,
-    partitionLeaderEpoch: h.partitionLeaderEpoch,
-    lastOffsetDelta: h.lastOffsetDelta,
-    maxTimestamp: h.timestampType === 'LogAppendTime' ? h.maxTimestamp : undefined,
-  });
 }
 
 /** `<base>-<end>.swap`: a cleaned segment for [base, end), committed but not yet in place. */

@@ -34,7 +34,12 @@ export {
 export { readAhead, offsetAfter, type RawReader, type RawChunk } from './read-ahead';
 export { segmentFileName } from './segment';
 export { LogMaintenance } from './maintenance';
-export { type CompactionResult, MAX_INDEX_BYTES } from './compaction';
+export {
+  type CompactionResult,
+  type CompactionTasks,
+  MAX_INDEX_BYTES,
+  inlineCompactionTasks,
+} from './compaction';
 export { OffsetMap, DEFAULT_OFFSET_MAP_BYTES, OFFSET_MAP_SLOT_BYTES } from './offset-map';
 export {
   Scrubber,

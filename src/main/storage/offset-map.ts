@@ -17,6 +17,11 @@
  * never leaves it. Slots are probed by double hashing over a prime number of slots (every
  * slot is reachable; ~10 probes for a miss at 90 % load, against ~50 for linear probing);
  * a slot's digest and offset are adjacent, so a probe touches one cache line.
+ *
+ * The table (and the count of keys, one word after it) lives in a SharedArrayBuffer, so
+ * that compaction's worker thread fills and reads the very map the main thread holds
+ * (`share()` / `OffsetMap.attach`), without copying it. One thread uses it at a time
+ * (a pass hands it from task to task); nothing here is atomic.
  */
 import { randomInt } from 'node:crypto';
 import { LogdockError } from '../../common/errors';
@@ -118,6 +123,14 @@ export function murmur3x86128(key: Buffer, seed: number, out: Int32Array): void 
   out[3] = (h4 + h1) | 0;
 }
 
+/** What another thread needs to use the same map (see OffsetMap.attach). */
+export interface OffsetMapShare {
+  memory: SharedArrayBuffer;
+  slots: number;
+  capacity: number;
+  seed: number;
+}
+
 export class OffsetMap {
   /** Number of slots (a prime). */
   readonly slots: number;
@@ -130,36 +143,64 @@ export class OffsetMap {
    * new or cleared table is all zeros: one memset, no pass over the slots), 6i+5 its low bits.
    */
   private readonly table: Int32Array;
+  /** One word after the table: the number of keys held (shared with other threads). */
+  private readonly count: Int32Array;
   private readonly digest = new Int32Array(4);
   /** Per map, so nobody can pick keys that collide with a given other key in advance. */
-  private readonly seed = randomInt(TWO_32);
-  private used = 0;
+  private readonly seed: number;
+  private readonly memory: SharedArrayBuffer;
 
-  /** `bytes` (>= 3 slots' worth) bounds the table; INVALID_CONFIG when too small. */
-  constructor(readonly requestedBytes: number) {
-    const maxSlots = Math.floor(requestedBytes / OFFSET_MAP_SLOT_BYTES);
-    if (!Number.isFinite(maxSlots) || maxSlots < 3) {
-      throw new LogdockError(
-        'INVALID_CONFIG',
-        `compaction offset map of ${requestedBytes} bytes is too small (at least ${3 * OFFSET_MAP_SLOT_BYTES})`,
-      );
+  /**
+   * `bytes` (>= 3 slots' worth) bounds the table; INVALID_CONFIG when too small. With
+   * `share`, a view of another thread's map instead (see `attach`).
+   */
+  constructor(
+    readonly requestedBytes: number,
+    share?: OffsetMapShare,
+  ) {
+    if (share) {
+      this.slots = share.slots;
+      this.capacity = share.capacity;
+      this.seed = share.seed;
+      this.memory = share.memory;
+    } else {
+      const maxSlots = Math.floor(requestedBytes / OFFSET_MAP_SLOT_BYTES);
+      if (!Number.isFinite(maxSlots) || maxSlots < 3) {
+        throw new LogdockError(
+          'INVALID_CONFIG',
+          `compaction offset map of ${requestedBytes} bytes is too small (at least ${3 * OFFSET_MAP_SLOT_BYTES})`,
+        );
+      }
+      this.slots = largestPrimeAtMost(maxSlots);
+      this.capacity = Math.max(1, Math.floor(this.slots * OFFSET_MAP_LOAD_FACTOR));
+      this.seed = randomInt(TWO_32);
+      this.memory = new SharedArrayBuffer((this.slots * SLOT_WORDS + 1) * 4);
     }
-    this.slots = largestPrimeAtMost(maxSlots);
-    this.table = new Int32Array(this.slots * SLOT_WORDS);
-    this.capacity = Math.max(1, Math.floor(this.slots * OFFSET_MAP_LOAD_FACTOR));
+    this.table = new Int32Array(this.memory, 0, this.slots * SLOT_WORDS);
+    this.count = new Int32Array(this.memory, this.table.byteLength, 1);
     this.byteSize = this.table.byteLength;
+  }
+
+  /** The same map, seen from another thread (`share` came from `share()` there). */
+  static attach(share: OffsetMapShare): OffsetMap {
+    return new OffsetMap(share.memory.byteLength, share);
+  }
+
+  /** What to post to a worker thread so that it can `attach` to this map. */
+  share(): OffsetMapShare {
+    return { memory: this.memory, slots: this.slots, capacity: this.capacity, seed: this.seed };
   }
 
   /** Number of distinct keys (digests) held. */
   get size(): number {
-    return this.used;
+    return this.count[0];
   }
 
   clear(): void {
     // Nothing was put since the last clear: the table is empty already (most passes of a
     // compacted topic with nothing new to map).
-    if (this.used > 0) this.table.fill(0);
-    this.used = 0;
+    if (this.count[0] > 0) this.table.fill(0);
+    this.count[0] = 0;
   }
 
   /**
@@ -170,8 +211,8 @@ export class OffsetMap {
     const w = this.find(key);
     const t = this.table;
     if (t[w + 4] === 0) {
-      if (this.used >= this.capacity) return false;
-      this.used++;
+      if (this.count[0] >= this.capacity) return false;
+      this.count[0]++;
       t.set(this.digest, w);
     }
     t[w + 4] = Math.floor(offset / TWO_32) + 1;

@@ -25,7 +25,12 @@ import type {
 } from './api';
 import { syncDir, writeMeta } from './partition-meta';
 import { validateLogConfig } from './config';
-import { type CompactionResult, type SwapStep, compactLog } from './compaction';
+import {
+  type CompactionResult,
+  type CompactionTasks,
+  type SwapStep,
+  compactLog,
+} from './compaction';
 import { unlessNoSpace } from './no-space';
 import type { OpenFiles } from './open-files';
 import { DEFAULT_OFFSET_MAP_BYTES } from './offset-map';
@@ -76,6 +81,11 @@ export interface PartitionLogOptions {
    * passes.
    */
   offsetMapBytes?: number;
+  /**
+   * Where compaction checks, decodes and filters batches (see compaction.ts): the broker
+   * gives worker threads; inline on the calling thread when absent.
+   */
+  compactionTasks?: CompactionTasks;
   /** Test seam: called at each step of a compaction swap (a throw simulates a crash there). */
   compactionStep?: (step: SwapStep) => void | Promise<void>;
   /**
@@ -144,6 +154,7 @@ export class PartitionLog {
   private readonly offsetMapBytes: number;
   private readonly recoveryDelayMs: number;
   private readonly compactionStep: PartitionLogOptions['compactionStep'];
+  private readonly compactionTasks: CompactionTasks | undefined;
   /** `topic-partition` (or the directory name) for messages. */
   readonly name: string;
 
@@ -157,6 +168,7 @@ export class PartitionLog {
     this.offsetMapBytes = opts.offsetMapBytes ?? DEFAULT_OFFSET_MAP_BYTES;
     this.recoveryDelayMs = opts.recoveryDelayMs ?? 0;
     this.compactionStep = opts.compactionStep;
+    this.compactionTasks = opts.compactionTasks;
     this.name = opts.topic !== undefined ? `${opts.topic}-${opts.partition ?? 0}` : basename(dir);
     this.settings = {
       indexIntervalBytes: config.indexIntervalBytes,
@@ -893,6 +905,7 @@ export class PartitionLog {
         firstDirtyOffset: this.firstDirtyOffset,
         offsetMapBytes: this.offsetMapBytes,
         name: this.name,
+        tasks: this.compactionTasks,
         afterStep: this.compactionStep,
       });
       if (result.pass) {

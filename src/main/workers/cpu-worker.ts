@@ -8,6 +8,7 @@ import { LogdockError, toErrorPayload } from '../../common/errors';
 import { countChunk } from '../search/count-chunk';
 import { scanChunk } from '../search/scan-chunk';
 import { validateBatchesTask } from '../broker/validate-off-thread';
+import { filterChunkTask, mapChunkTask } from '../broker/compact-off-thread';
 import type { WorkerReply } from './pool';
 
 /** A handler returns its result and the ArrayBuffers to move back with it. */
@@ -17,6 +18,8 @@ const handlers: Record<string, Handler> = {
   scan: scanChunk,
   count: countChunk,
   'validate-batches': validateBatchesTask,
+  'compaction-map': mapChunkTask,
+  'compaction-filter': filterChunkTask,
 };
 
 const port = parentPort;

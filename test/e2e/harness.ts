@@ -57,6 +57,8 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** Colour scheme the page is rendered in. */
   colorScheme?: 'light' | 'dark';
+  /** Runs the server in its own process group (benchmarks kill the group on any exit). */
+  detached?: boolean;
 }
 
 export interface RunningApp {
@@ -177,6 +179,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   const rendererDir = await snapshotRenderer(scratch);
   const run = spawnLogdock(['serve', ...serveArgs(dataDir), ...(options.args ?? [])], {
     env: { ...process.env, LOGDOCK_RENDERER_DIR: rendererDir, ...options.env },
+    detached: options.detached,
   });
   const server = run.child;
 
@@ -195,13 +198,23 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     WebSocket: WebSocket as unknown as WebSocketConstructor,
     reconnect: false,
   });
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    colorScheme: options.colorScheme ?? 'light',
-  });
-  const page = await context.newPage();
-  await page.goto(url);
+  let browser: Browser | undefined;
+  let page: Page;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      colorScheme: options.colorScheme ?? 'light',
+    });
+    page = await context.newPage();
+    await page.goto(url);
+  } catch (err) {
+    // No browser: leave no server behind either.
+    api.close();
+    await browser?.close().catch(() => {});
+    await stopLogdock(run);
+    throw err;
+  }
 
   const stopServer = () => stopLogdock(run);
 

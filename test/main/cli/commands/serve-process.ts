@@ -27,7 +27,7 @@ export function serveArgs(dataDir: string): string[] {
 /** Spawns `node bin/<script> <args>` in the repository root, collecting its output. */
 export function spawnLogdock(
   args: string[],
-  options: { script?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { script?: string; env?: NodeJS.ProcessEnv; detached?: boolean } = {},
 ): LogdockProcess {
   const child = spawn(
     process.execPath,
@@ -36,6 +36,8 @@ export function spawnLogdock(
       cwd: ROOT,
       env: options.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so that a benchmark can kill it and anything it spawned.
+      detached: options.detached ?? false,
     },
   );
   let stdout = '';

@@ -124,7 +124,20 @@ async function kcatProduce(dir: string, input: string): Promise<number> {
   }
 }
 
-export async function run(): Promise<void> {
+export interface ProduceFigures {
+  lines: number;
+  /** Lines/s of `logdock produce` into a data dir no Logdock serves (start included). */
+  direct: number;
+  /** The same once started (the start alone subtracted), NaN when lost in the noise. */
+  started: number;
+  /** Peers on the same file: lines/s of cat > /dev/null, wc -l, kcat into the Kafka listener. */
+  cat: number;
+  wc: number;
+  kcat: number;
+}
+
+/** Every figure of `logdock produce` beside its peers; `throughServer` adds the served case. */
+export async function measureProduce(throughServer = true): Promise<ProduceFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'logdock-bench-cli-'));
   try {
     const input = join(dir, 'lines.txt');
@@ -137,11 +150,10 @@ export async function run(): Promise<void> {
     const start = (await best(async () => withMs(await produce(empty, join(dir, 'start')))))
       .seconds;
     let round = 0;
-    const direct = line(
-      'produce, no Logdock running',
-      await best(async () => withMs(await produce(input, join(dir, `direct-${round++}`)))),
-      start,
+    const directRun = await best(async () =>
+      withMs(await produce(input, join(dir, `direct-${round++}`))),
     );
+    const direct = line('produce, no Logdock running', directRun, start);
     const wc = await timed('wc', ['-l'], input);
     const cat = await timed('cat', [], input);
     console.log(
@@ -149,6 +161,15 @@ export async function run(): Promise<void> {
     );
     const kcat = await kcatProduce(dir, input);
     console.log(`kcat produce into the Kafka listener: ${perSec(N, kcat)} (${kcat.toFixed(2)} s)`);
+    const figures: ProduceFigures = {
+      lines: N,
+      direct,
+      started: directRun.seconds > start ? N / (directRun.seconds - start) : NaN,
+      cat: N / cat,
+      wc: N / wc,
+      kcat: N / kcat,
+    };
+    if (!throughServer) return figures;
     const served = join(dir, 'served');
     const server = spawnLogdock(['serve', ...serveArgs(served)]);
     try {
@@ -158,7 +179,12 @@ export async function run(): Promise<void> {
     } finally {
       await stopLogdock(server);
     }
+    return figures;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+export async function run(): Promise<void> {
+  await measureProduce();
 }

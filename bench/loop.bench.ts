@@ -6,9 +6,11 @@
  * 2,000,000-message topic through the API, one after another. Meanwhile a WebSocket client
  * sends `topics.list` every 25 ms and times each answer (p50, p99, max), and
  * perf_hooks.monitorEventLoopDelay samples the main event loop's delay (p99, max) and
- * eventLoopUtilization tells how busy the main thread was. The same
- * figures on the idle process come first, as the reference. BENCH_QUICK=1 (or BENCH_LINES,
- * BENCH_SEARCH_MESSAGES) makes it smaller. Prints figures; asserts nothing.
+ * eventLoopUtilization tells how busy the main thread was. Chromium, when there, shows the
+ * UI (built: `npm run build`) following the kcat topic, and the longest gap between two
+ * of its frames is recorded too (fixtures/frames.ts). The same figures on the idle process
+ * come first, as the reference. BENCH_QUICK=1 (or BENCH_LINES, BENCH_SEARCH_MESSAGES) makes
+ * it smaller. Prints figures; asserts nothing. measureLoop() returns them (`bench scale`).
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -22,6 +24,8 @@ import type { Services } from '../src/main/services';
 import { openWebSocketApi } from './fixtures/ws-api';
 import { kcatProduceArgs } from './protocol.bench';
 import { sharedWorkerPool } from '../src/main/workers/pool';
+import { ensureBuilt, ROOT, waitFor } from '../test/e2e/harness';
+import { openFramesPage, type FramesPage } from './fixtures/frames';
 
 const quick = process.env.BENCH_QUICK === '1';
 const LINES = Number(process.env.BENCH_LINES ?? (quick ? 200_000 : 1_000_000));
@@ -116,52 +120,100 @@ function kcatProduce(bootstrap: string, file: string): Promise<number> {
   return new Promise((resolve) => child.on('close', () => resolve(performance.now() - t0)));
 }
 
-async function measure(label: string, api: ApiClient, work: () => Promise<string>): Promise<void> {
+export interface LoopFigures {
+  /** topics.list answer time over WebSocket, ms. */
+  p99: number;
+  max: number;
+  /** The browser's longest frame, ms; NaN without Chromium or a built renderer. */
+  longestFrame: number;
+  longestTask: number;
+}
+
+async function measure(
+  label: string,
+  api: ApiClient,
+  browser: FramesPage | null,
+  work: () => Promise<string>,
+): Promise<LoopFigures> {
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
   const elu = performance.eventLoopUtilization();
   const ping = pinger(api);
-  const what = await work();
+  let what: string;
+  let seen: Awaited<ReturnType<Awaited<ReturnType<FramesPage['record']>>>> | undefined;
+  try {
+    const frames = await browser?.record();
+    what = await work();
+    seen = await frames?.();
+  } catch (err) {
+    await ping.stop().catch(() => {}); // the error that matters is this one
+    throw err;
+  }
   const samples = await ping.stop();
   delay.disable();
   // The share of the time the main thread was busy: what is left of it is the UI's.
   const busy = performance.eventLoopUtilization(elu).utilization;
   const ms = (ns: number) => (ns / 1e6).toFixed(1);
+  const figures = {
+    p99: percentile(samples, 99),
+    max: samples[samples.length - 1],
+    longestFrame: seen?.longestFrame ?? NaN,
+    longestTask: seen?.longestTask ?? NaN,
+  };
   console.log(
-    `${label}: topics.list over WebSocket p50 ${percentile(samples, 50).toFixed(1)} ms, p99 ${percentile(samples, 99).toFixed(1)} ms, ` +
-      `max ${samples[samples.length - 1].toFixed(1)} ms (${samples.length} calls); event-loop delay p99 ${ms(delay.percentile(99))} ms, ` +
-      `max ${ms(delay.max)} ms, busy ${(busy * 100).toFixed(0)} %${what ? `; ${what}` : ''}`,
+    `${label}: topics.list over WebSocket p50 ${percentile(samples, 50).toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms, ` +
+      `max ${figures.max.toFixed(1)} ms (${samples.length} calls); event-loop delay p99 ${ms(delay.percentile(99))} ms, ` +
+      `max ${ms(delay.max)} ms, busy ${(busy * 100).toFixed(0)} %` +
+      (seen
+        ? `; browser following a topic: longest frame ${seen.longestFrame.toFixed(0)} ms of ${seen.frames}, longest task ${seen.longestTask.toFixed(0)} ms`
+        : '') +
+      (what ? `; ${what}` : ''),
   );
+  return figures;
 }
 
-export async function run(): Promise<void> {
+/** Idle, search only, then ingest + kcat + searches: the figures of each phase. */
+export async function measureLoop(): Promise<{ idle: LoopFigures; loaded: LoopFigures }> {
   const dir = await mkdtemp(join(tmpdir(), 'logdock-bench-loop-'));
   const dataDir = join(dir, 'data');
   mkdirSync(join(dir, 'logs'));
-  const { api, services, close } = await openWebSocketApi(dataDir, dir, {
-    kafka: { enabled: true, host: '127.0.0.1', port: 0 },
-  });
+  ensureBuilt();
+  const { api, services, url, close } = await openWebSocketApi(
+    dataDir,
+    join(ROOT, 'out', 'renderer'),
+    { kafka: { enabled: true, host: '127.0.0.1', port: 0 } },
+  );
+  let browser: FramesPage | null = null;
   try {
     const kcatFile = join(dir, 'records.txt');
     await writeFile(kcatFile, LINES, (i) => `record ${i} ${'x'.repeat(80)}\n`);
     await fillSearchTopic(services);
     sharedWorkerPool().warm(); // as `logdock serve` does a second after start
     await services.broker.createTopic('produced', { partitions: 1 });
+    browser = await openFramesPage(url);
+    if (browser) {
+      // The UI's usual page under load: the kcat topic, followed as it grows.
+      const page = browser.page;
+      await page.goto(`${new URL(url).origin}/#/topics/produced?partition=0&offset=0`);
+      await waitFor(() => page.getByTestId('tail-toggle').count(), 'the topic view', 60_000);
+      await page.getByTestId('tail-toggle').click();
+    }
     console.log(
       `${LINES.toLocaleString('en')} lines tailed + ${LINES.toLocaleString('en')} kcat records + searches over ${SEARCH_MESSAGES.toLocaleString('en')} messages`,
     );
-    await measure(
+    const idle = await measure(
       'idle                 ',
       api,
+      browser,
       () => new Promise((r) => setTimeout(() => r(''), 2000)),
     );
-    await measure('search only          ', api, async () => {
+    await measure('search only          ', api, null, async () => {
       const ms = await search(api, 'USER=U5 GET');
       return `one search ${(ms / 1000).toFixed(2)} s`;
     });
     // Written before the measurement: the writing would otherwise run on this same loop.
     await writeFile(join(dir, 'logs', 'app.log'), LINES, logLine);
-    await measure('ingest + kcat + search', api, async () => {
+    const loaded = await measure('ingest + kcat + search', api, browser, async () => {
       const ingest = (async () => {
         const t0 = performance.now();
         await services.collectors.add({
@@ -196,8 +248,14 @@ export async function run(): Promise<void> {
       await searchLoop;
       return `ingest ${(ingestMs / 1000).toFixed(2)} s, kcat ${(produceMs / 1000).toFixed(2)} s, ${searches} searches`;
     });
+    return { idle, loaded };
   } finally {
+    await browser?.close();
     await close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+export async function run(): Promise<void> {
+  await measureLoop();
 }

@@ -8,8 +8,10 @@
  *   - the in-process API (`broker.send`) as the reference;
  *   - redis-server's XADD with pipelining (`redis-benchmark -P 1000`), the peer a user would
  *     otherwise reach for, on the same machine in the same run.
- * Environment: BENCH_RECORDS (default 1,000,000), BENCH_LATENCY_SAMPLES (default 500),
- * BENCH_ROUNDS (kcat rounds, default 3).
+ * The latency is measured twice: on the quiet broker, and while a file collector ingests
+ * into the same broker (fixtures/ingest-load.ts), the condition of issue 18's target.
+ * Environment: BENCH_RECORDS (default 1,000,000; BENCH_QUICK=1 200,000), BENCH_LATENCY_SAMPLES
+ * (default 500), BENCH_ROUNDS (kcat rounds, default 3; quick 1), BENCH_LOAD_RATE.
  * It prints figures and asserts nothing.
  */
 import { spawn } from 'node:child_process';
@@ -21,13 +23,15 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { openBroker } from '../src/main/broker';
 import { startKafkaServer } from '../src/main/protocol';
+import { startIngestLoad } from './fixtures/ingest-load';
 
-const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
+const quick = process.env.BENCH_QUICK === '1';
+const RECORDS = Number(process.env.BENCH_RECORDS ?? (quick ? 200_000 : 1_000_000));
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 500);
 const RECORD_BYTES = 100;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 3));
 
-function run(
+function exec(
   cmd: string,
   args: string[],
   input?: string,
@@ -108,7 +112,7 @@ async function writeRecordsFile(path: string, n: number): Promise<void> {
   await once(out, 'finish');
 }
 
-async function latency(bootstrap: string): Promise<number[]> {
+async function latency(bootstrap: string, topic: string): Promise<number[]> {
   const consumer = spawn(
     'kcat',
     [
@@ -117,7 +121,7 @@ async function latency(bootstrap: string): Promise<number[]> {
       '-u',
       '-C',
       '-t',
-      'latency',
+      topic,
       '-o',
       'end',
       '-f',
@@ -146,21 +150,23 @@ async function latency(bootstrap: string): Promise<number[]> {
     'import sys, time',
     'from confluent_kafka import Producer',
     "p = Producer({'bootstrap.servers': sys.argv[1], 'linger.ms': 0, 'acks': 1})",
+    't = sys.argv[3]',
     // Connecting (bootstrap, metadata, the broker's own connection) is not part of the
     // latency: one record first, delivered, then the timed ones.
-    "p.produce('latency', b'warm-up')",
+    "p.produce(t, b'warm-up')",
     'p.flush(10)',
     'for i in range(int(sys.argv[2])):',
-    "    p.produce('latency', b'm%d' % i)",
+    "    p.produce(t, b'm%d' % i)",
     '    p.poll(0)',
     '    time.sleep(0.004)',
     'p.flush(10)',
   ].join('\n');
-  const producer = await run('/usr/bin/python3', [
+  const producer = await exec('/usr/bin/python3', [
     '-c',
     script,
     bootstrap,
     String(LATENCY_SAMPLES),
+    topic,
   ]);
   if (producer.code !== 0) console.log(`latency producer failed: ${producer.stderr.slice(0, 300)}`);
   const deadline = Date.now() + 10_000;
@@ -173,7 +179,7 @@ async function latency(bootstrap: string): Promise<number[]> {
   return samples.sort((a, b) => a - b);
 }
 
-async function redisXadd(): Promise<string> {
+async function redisXadd(): Promise<{ text: string; rate: number }> {
   const port = await freePort();
   const server = spawn(
     'redis-server',
@@ -182,12 +188,12 @@ async function redisXadd(): Promise<string> {
   );
   try {
     for (let i = 0; i < 100; i++) {
-      const ping = await run('redis-cli', ['-p', String(port), 'ping']);
+      const ping = await exec('redis-cli', ['-p', String(port), 'ping']);
       if (ping.stdout.includes('PONG')) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     const value = 'x'.repeat(RECORD_BYTES);
-    const res = await run('redis-benchmark', [
+    const res = await exec('redis-benchmark', [
       '-p',
       String(port),
       '-P',
@@ -203,15 +209,38 @@ async function redisXadd(): Promise<string> {
     ]);
     const m = /([\d.]+) requests per second/.exec(res.stdout);
     return m
-      ? `${Math.round(Number(m[1])).toLocaleString('en-US')} records/s (redis-benchmark -P 1000, ${RECORDS} XADD of ${RECORD_BYTES} bytes)`
-      : `failed: ${res.stdout} ${res.stderr}`;
+      ? {
+          rate: Number(m[1]),
+          text: `${Math.round(Number(m[1])).toLocaleString('en-US')} records/s (redis-benchmark -P 1000, ${RECORDS} XADD of ${RECORD_BYTES} bytes)`,
+        }
+      : { rate: NaN, text: `failed: ${res.stdout} ${res.stderr}` };
   } finally {
     server.kill('SIGKILL');
     await once(server, 'close');
   }
 }
 
-export async function run_(): Promise<void> {
+interface Latency {
+  p50: number;
+  p99: number;
+  samples: number;
+  condition: string;
+}
+
+export interface KafkaFigures {
+  /** Best records/s of the rounds. */
+  produce: number;
+  consume: number;
+  /** redis-server XADD records/s (-P 1000), NaN when it failed. */
+  xadd: number;
+  /** Produce -> consume latency (ms) with a waiting consumer while the collectors ingest. */
+  loaded: Latency;
+  /** The same on the quiet broker. */
+  quiet: Latency;
+}
+
+/** Prints every figure of the Kafka listener beside redis-server's; returns the headline ones. */
+export async function measureKafka(): Promise<KafkaFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'logdock-bench-protocol-'));
   const broker = await openBroker({ dataDir: dir });
   const server = await startKafkaServer(broker, { port: 0 });
@@ -225,13 +254,13 @@ export async function run_(): Promise<void> {
     for (let round = 1; round <= ROUNDS; round++) {
       const topic = `bench-${round}`;
       await broker.createTopic(topic, { partitions: 1 });
-      const produce = await run('kcat', kcatProduceArgs(bootstrap, topic, file, '1'));
+      const produce = await exec('kcat', kcatProduceArgs(bootstrap, topic, file, '1'));
       const stored = broker.describeTopic(topic).partitions[0].logEndOffset;
       if (produce.code === 0) bestProduce = Math.max(bestProduce, (stored / produce.ms) * 1000);
       console.log(
         `kcat produce (acks=1) #${round}:    ${produce.code === 0 ? rate(stored, produce.ms) : `failed: ${produce.stderr}`}`,
       );
-      const consume = await run('kcat', [
+      const consume = await exec('kcat', [
         '-b',
         bootstrap,
         '-C',
@@ -265,20 +294,34 @@ export async function run_(): Promise<void> {
     );
 
     await broker.createTopic('bench-all', { partitions: 1 });
-    const produceAll = await run('kcat', kcatProduceArgs(bootstrap, 'bench-all', file, 'all'));
+    const produceAll = await exec('kcat', kcatProduceArgs(bootstrap, 'bench-all', file, 'all'));
     const storedAll = broker.describeTopic('bench-all').partitions[0].logEndOffset;
     console.log(
       `kcat produce (acks=all, fsync): ${produceAll.code === 0 ? rate(storedAll, produceAll.ms) : `failed: ${produceAll.stderr}`}`,
     );
 
     // Consumers do not create topics (librdkafka sends allow_auto_topic_creation=false).
-    await broker.createTopic('latency', { partitions: 1 });
-    const samples = await latency(bootstrap);
-    console.log(
-      samples.length > 0
-        ? `produce-to-consume latency:  p50 ${percentile(samples, 50)} ms, p99 ${percentile(samples, 99)} ms (${samples.length} records, waiting kcat consumer)`
-        : 'produce-to-consume latency: no samples',
-    );
+    const timeLatency = async (topic: string, condition: string) => {
+      await broker.createTopic(topic, { partitions: 1 });
+      const samples = await latency(bootstrap, topic);
+      const [p50, p99] = [percentile(samples, 50), percentile(samples, 99)];
+      console.log(
+        samples.length > 0
+          ? `produce-to-consume latency:  p50 ${p50} ms, p99 ${p99} ms (${samples.length} records, waiting kcat consumer, ${condition})`
+          : `produce-to-consume latency (${condition}): no samples`,
+      );
+      return { p50, p99, samples: samples.length, condition };
+    };
+    const quiet = await timeLatency('latency', 'quiet broker');
+    const load = await startIngestLoad(broker);
+    let loaded: Latency;
+    try {
+      loaded = await timeLatency('latency-loaded', load.describe());
+    } finally {
+      await load.stop();
+    }
+    loaded.condition = load.describe(); // with the rate it reached
+    console.log(`  meanwhile: ${loaded.condition}`);
 
     await broker.createTopic('inproc', { partitions: 1 });
     const value = Buffer.alloc(RECORD_BYTES, 'x');
@@ -296,7 +339,12 @@ export async function run_(): Promise<void> {
     }
     console.log(`in-process broker.send:      ${rate(RECORDS, performance.now() - started)}`);
 
-    console.log(`redis-server XADD:           ${await redisXadd()}`);
+    const xadd = await redisXadd();
+    console.log(`redis-server XADD:           ${xadd.text}`);
+    console.log(
+      `kcat produce / redis XADD:   ${(bestProduce / xadd.rate).toFixed(2)}x (target >= 4x)`,
+    );
+    return { produce: bestProduce, consume: bestConsume, xadd: xadd.rate, loaded, quiet };
   } finally {
     await server.close();
     await broker.close();
@@ -304,4 +352,6 @@ export async function run_(): Promise<void> {
   }
 }
 
-export { run_ as run };
+export async function run(): Promise<void> {
+  await measureKafka();
+}

@@ -16,6 +16,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFile, readdir, writeFile } from 'node:fs/promises';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
@@ -28,15 +29,19 @@ import { openBroker } from '../src/main/broker';
 import { readApiFile } from '../src/main/headless/api-file';
 import { silentLogger } from '../src/main/logger';
 import { BIG_TOPIC, ensureScaleData } from './scale/build-data';
+import { missing, mb, ms, perSec, printSummary, secs, times, type Row } from './scale/summary';
+import { killAll, killChild, track } from './fixtures/children';
+import { measureKafka } from './protocol.bench';
+import { measureTail } from './collectors.bench';
+import { measureSearch } from './search.bench';
+import { measureProduce } from './cli.bench';
+import { measureLoop } from './loop.bench';
+import { soak } from './soak.bench';
 // @ts-expect-error: a plain .mjs helper of the launcher, without types
 import { newestMtime } from '../bin/freshness.mjs';
 
 const ROOT = join(import.meta.dirname, '..');
 const say = (line: string): void => console.log(line);
-/** Every child started, killed at the end whatever happens (a failed run leaves none). */
-const children = new Set<ChildProcess>();
-const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
 
 interface Served {
   child: ChildProcess;
@@ -76,9 +81,9 @@ async function serve(dataDir: string): Promise<Served> {
       '--kafka-port',
       '0',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
-  children.add(child);
+  track(child, true);
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -174,12 +179,21 @@ async function producers(kafka: string, dir: string): Promise<ChildProcess[]> {
       ['-c', `while true; do cat ${file}; done | kcat -P -b ${kafka} -t ${topic}`],
       { stdio: 'ignore', detached: true },
     );
-    children.add(child);
-    return child;
+    return track(child, true);
   });
 }
 
-async function measureStarts(dataDir: string): Promise<void> {
+interface StartFigures {
+  findMs: number;
+  cleanMs: number;
+  crashMs: number;
+  idleRss: number;
+  idleFds: number;
+  search: { ms: number; maxRss: number; bytes: number; grepMs: number; catMs: number };
+  searchFds: number;
+}
+
+async function measureStarts(dataDir: string): Promise<StartFigures> {
   const find = timed('find', [dataDir, '-type', 'f']);
   const files = find.stdout.split('\n').length - 1;
   const du = timed('du', ['-sb', dataDir]);
@@ -193,9 +207,9 @@ async function measureStarts(dataDir: string): Promise<void> {
   const clean = await serve(dataDir);
   say(`serve after a clean shutdown: address printed in ${secs(clean.startMs)} (target < 2 s)`);
   await new Promise((r) => setTimeout(r, 5000));
-  say(
-    `idle 5 s later: RSS ${mb(rssOf(clean.child.pid!))} (target < 300 MB), ${fdsOf(clean.child.pid!)} open descriptors`,
-  );
+  const idleRss = rssOf(clean.child.pid!);
+  const idleFds = fdsOf(clean.child.pid!);
+  say(`idle 5 s later: RSS ${mb(idleRss)} (target < 300 MB), ${idleFds} open descriptors`);
   const lists: number[] = [];
   let count = 0;
   for (let i = 0; i < 5; i++) {
@@ -221,15 +235,16 @@ async function measureStarts(dataDir: string): Promise<void> {
       `${found.hits} hits, server RSS at most ${mb(found.maxRss)} (target < 500 MB); ` +
       `peers: cat of its segments ${secs(cat.ms)}, grep -a -c on them ${secs(grep.ms)} (${grep.stdout.trim()} lines)`,
   );
+  const searchFds = fdsOf(clean.child.pid!);
   say(
-    `after the search: ${fdsOf(clean.child.pid!)} open descriptors (segment files bounded by maxOpenSegmentFiles 512)`,
+    `after the search: ${searchFds} open descriptors (segment files bounded by maxOpenSegmentFiles 512)`,
   );
 
   // Crash mid-write: kcat producing into three topics, then SIGKILL.
   const kcats = await producers(clean.kafka, join(dataDir, '..'));
   await new Promise((r) => setTimeout(r, 5000));
   await stop(clean, 'SIGKILL');
-  for (const k of kcats) process.kill(-k.pid!, 'SIGKILL');
+  for (const k of kcats) killChild(k);
   const damaged: string[] = [];
   for (const topic of ['svc-001', 'svc-050']) {
     const tails = (await segmentFiles(dataDir, `${topic}-`)).sort();
@@ -260,6 +275,15 @@ async function measureStarts(dataDir: string): Promise<void> {
   const truncated = crashed.err().match(/recovered \S+: dropped \d+ bytes/g) ?? [];
   say(`  ${truncated.join('; ') || 'no bytes dropped'}`);
   await stop(crashed, 'SIGTERM');
+  return {
+    findMs: find.ms,
+    cleanMs: clean.startMs,
+    crashMs: crashed.startMs,
+    idleRss,
+    idleFds,
+    search: { ms: found.ms, maxRss: found.maxRss, bytes, grepMs: grep.ms, catMs: cat.ms },
+    searchFds,
+  };
 }
 
 /** Event-loop delay (max, p99 in ms) while `work` runs, sampled every millisecond. */
@@ -281,7 +305,7 @@ async function loopDelay(
  * sealed segment's timestamps) and a second; beside the same process idle for as long,
  * which shows what this shared machine's scheduling alone costs.
  */
-async function measureRetention(dataDir: string): Promise<void> {
+async function measureRetention(dataDir: string): Promise<{ max: number; idleMax: number }> {
   const broker = await openBroker({ dataDir, logger: silentLogger, scrub: false });
   try {
     const partitions = broker
@@ -297,14 +321,42 @@ async function measureRetention(dataDir: string): Promise<void> {
         `second ${secs(second.ms)}, ${line(second)} (target max < 20 ms); ` +
         `peer: the same process idle for ${secs(first.ms)}: ${line(idle)}; RSS after ${mb(process.memoryUsage().rss)}`,
     );
+    return { max: Math.max(first.max, second.max), idleMax: idle.max };
   } finally {
     await broker.close();
   }
 }
 
-export async function run(): Promise<void> {
+/** The sections, in order; BENCH_SCALE_PART=kafka,search (comma-separated) runs only those. */
+const PARTS = ['data', 'kafka', 'tail', 'search', 'cli', 'loop', 'soak'] as const;
+type Part = (typeof PARTS)[number];
+
+function wantedParts(): Set<Part> {
+  const asked = process.env.BENCH_SCALE_PART?.split(',').map((p) => p.trim());
+  if (!asked) return new Set(PARTS);
+  const unknown = asked.filter((p) => !PARTS.includes(p as Part));
+  if (unknown.length)
+    throw new Error(`BENCH_SCALE_PART: unknown ${unknown.join(', ')} (${PARTS.join(', ')})`);
+  return new Set(asked as Part[]);
+}
+
+const quick = process.env.BENCH_QUICK === '1';
+/** The umbrella's soak is short unless asked (the 30-minute one: `npm run bench soak`). */
+const SOAK_MINUTES = Number(process.env.BENCH_SOAK_MINUTES ?? (quick ? 1 : 5));
+
+/** The large data dir's figures: starts, RSS, descriptors, the retention stall. */
+async function dataRows(): Promise<Row[]> {
+  const targets = ['< 2 s', '< 5 s', '< 300 MB', '< 500 MB', 'bounded (< 1,024)', 'max < 20 ms'];
+  const names = [
+    'serve: address after a clean shutdown',
+    'serve: address after a SIGKILL mid-write',
+    'main-process RSS, idle',
+    `main-process RSS while searching ${BIG_TOPIC}`,
+    'open descriptors, idle / after that search',
+    'event-loop stall during a retention pass over every partition',
+  ];
   const data = await ensureScaleData(say);
-  if (!data) return;
+  if (!data) return names.map((n, i) => missing(n, targets[i], 'no data dir (disk)'));
   const built = join(ROOT, 'out/main/cli.js');
   say(
     existsSync(built) && newestMtime(built) >= newestMtime(join(ROOT, 'src'))
@@ -312,17 +364,223 @@ export async function run(): Promise<void> {
       : 'serve runs the sources through tsx (slower to start; `npm run build` first for the figures a user sees)',
   );
   say(`data dir ${data.dataDir}: ${mb(data.bytes)} of batches`);
+  const f = await measureStarts(data.dataDir);
+  const r = await measureRetention(data.dataDir);
+  const find = `find walks the dir in ${secs(f.findMs)}`;
+  return [
+    {
+      figure: names[0],
+      value: secs(f.cleanMs),
+      peer: find,
+      ratio: '',
+      target: targets[0],
+      met: f.cleanMs < 2000,
+    },
+    {
+      figure: names[1],
+      value: secs(f.crashMs),
+      peer: find,
+      ratio: '',
+      target: targets[1],
+      met: f.crashMs < 5000,
+    },
+    {
+      figure: names[2],
+      value: mb(f.idleRss),
+      peer: '',
+      ratio: '',
+      target: targets[2],
+      met: f.idleRss < 300e6,
+    },
+    {
+      figure: `${names[3]} (${mb(f.search.bytes)})`,
+      value: `${mb(f.search.maxRss)}; search ${secs(f.search.ms)}`,
+      peer: `grep -a -c on its segments ${secs(f.search.grepMs)}`,
+      ratio: times(f.search.grepMs / f.search.ms),
+      target: targets[3],
+      met: f.search.maxRss < 500e6,
+    },
+    {
+      figure: names[4],
+      value: `${f.idleFds} / ${f.searchFds}`,
+      peer: 'maxOpenSegmentFiles 512',
+      ratio: '',
+      target: targets[4],
+      met: Math.max(f.idleFds, f.searchFds) < 1024,
+    },
+    {
+      figure: names[5],
+      value: ms(r.max),
+      peer: `the process idle as long: max ${ms(r.idleMax)}`,
+      ratio: '',
+      target: targets[5],
+      met: r.max < 20,
+    },
+  ];
+}
+
+async function kafkaRows(): Promise<Row[]> {
+  const k = await measureKafka();
+  const xadd = `redis-server XADD -P 1000 ${perSec(k.xadd, 'records')}`;
+  return [
+    {
+      figure: 'kcat produce',
+      value: perSec(k.produce, 'records'),
+      peer: xadd,
+      ratio: times(k.produce / k.xadd),
+      target: '>= 4x XADD',
+      met: k.produce / k.xadd >= 4,
+    },
+    {
+      figure: 'kcat consume',
+      value: perSec(k.consume, 'records'),
+      peer: xadd,
+      ratio: times(k.consume / k.xadd),
+      target: '>= 2,000,000 records/s',
+      met: k.consume >= 2e6,
+    },
+    {
+      figure: `produce -> consume latency p99, waiting kcat consumer, ${k.loaded.condition}`,
+      value: `${k.loaded.p99} ms (p50 ${k.loaded.p50} ms)`,
+      peer: `quiet broker: p99 ${k.quiet.p99} ms`,
+      ratio: '',
+      target: 'p99 < 10 ms',
+      met: k.loaded.p99 < 10,
+    },
+  ];
+}
+
+async function tailRows(): Promise<Row[]> {
+  const t = await measureTail();
+  return [
+    {
+      figure: `tailing one file of ${t.lines.toLocaleString('en')} lines`,
+      value: perSec(t.logdock, 'lines'),
+      peer: Number.isNaN(t.rsyslog)
+        ? 'rsyslog not run'
+        : `rsyslog imfile -> omfile ${perSec(t.rsyslog, 'lines')}`,
+      ratio: times(t.logdock / t.rsyslog),
+      target: '>= 6x rsyslog',
+      met: Number.isNaN(t.rsyslog) ? null : t.logdock / t.rsyslog >= 6,
+    },
+  ];
+}
+
+async function searchRows(): Promise<Row[]> {
+  // The issue's 10 M messages written by kcat (reused from /tmp/logdock-bench-search-10000000
+  // when there); a quick run writes 300,000 into a temp dir.
+  const env = process.env.BENCH_SEARCH_MESSAGES;
+  const messages = env ? Number(env) : quick ? 300_000 : 10_000_000;
+  const result = await measureSearch({ messages, kept: !quick && !env, loaded: true });
+  const wanted = [
+    ['ci', 'search ignoring case (the UI default)', 1],
+    ['cs', 'search case-sensitive', 1],
+    ['regex', 'regex search', 0.5],
+  ] as const;
+  return wanted.map(([key, label, goal]) => {
+    const target = `>= ${goal}x grep`;
+    const c = result?.cases.find((x) => x.key === key);
+    if (!result || !c) return missing(label, target, 'not run (disk)');
+    const ratio = c.grepMs / c.oursMs;
+    return {
+      figure: `${label}, ${result.messages.toLocaleString('en')} messages by kcat, API; both ${result.condition}`,
+      value: secs(c.oursMs),
+      peer: `${c.grep} ${secs(c.grepMs)}`,
+      ratio: times(ratio),
+      target,
+      met: ratio >= goal,
+    };
+  });
+}
+
+async function cliRows(): Promise<Row[]> {
+  const p = await measureProduce(false);
+  return [
+    {
+      figure: `logdock produce, no server, ${p.lines.toLocaleString('en')} stdin lines (start included)`,
+      value: `${perSec(p.direct, 'lines')} (once started ${Number.isNaN(p.started) ? 'lost in the noise' : perSec(p.started, 'lines')})`,
+      peer: `kcat into the Kafka listener ${perSec(p.kcat, 'lines')}; cat ${perSec(p.cat, 'lines')}`,
+      ratio: times(p.direct / p.kcat),
+      target: '>= 1,000,000 lines/s',
+      met: p.direct >= 1e6,
+    },
+  ];
+}
+
+async function loopRows(): Promise<Row[]> {
+  const { idle, loaded } = await measureLoop();
+  const load = 'under a 1 M-line ingest + kcat + searches';
+  return [
+    {
+      figure: `topics.list p99 over WebSocket ${load}`,
+      value: ms(loaded.p99),
+      peer: `idle: ${ms(idle.p99)}`,
+      ratio: '',
+      target: '< 20 ms',
+      met: loaded.p99 < 20,
+    },
+    {
+      figure: `longest browser frame following a topic ${load}`,
+      value: Number.isNaN(loaded.longestFrame) ? 'no Chromium' : ms(loaded.longestFrame),
+      peer: `idle: ${ms(idle.longestFrame)}`,
+      ratio: '',
+      target: '< 50 ms',
+      met: Number.isNaN(loaded.longestFrame) ? null : loaded.longestFrame < 50,
+    },
+  ];
+}
+
+async function soakRows(): Promise<Row[]> {
+  const s = await soak(SOAK_MINUTES);
+  return [
+    {
+      figure: `renderer heap after ${s.minutes} min following a topic (issue: 30 min), ${Math.round(s.storedRate).toLocaleString('en')} msg/s stored of 10,000`,
+      value: `end ${s.endMB.toFixed(1)} MB, max ${s.maxMB.toFixed(1)} MB`,
+      peer: `at the start ${s.startMB.toFixed(1)} MB`,
+      ratio: '',
+      target: '< 200 MB, no growth',
+      met: s.maxMB < 200 && s.endMB - s.startMB < 50,
+    },
+  ];
+}
+
+const SECTIONS: Record<Part, () => Promise<Row[]>> = {
+  data: dataRows,
+  kafka: kafkaRows,
+  tail: tailRows,
+  search: searchRows,
+  cli: cliRows,
+  loop: loopRows,
+  soak: soakRows,
+};
+
+export async function run(): Promise<void> {
+  const parts = wantedParts();
+  const rows: Row[] = [];
+  say(
+    `${quick ? 'QUICK run (BENCH_QUICK=1: smaller sizes)' : 'full run'}; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}; ` +
+      `soak ${SOAK_MINUTES} min (BENCH_SOAK_MINUTES; the issue's 30: \`npm run bench soak\`)`,
+  );
   try {
-    await measureStarts(data.dataDir);
-    await measureRetention(data.dataDir);
-  } finally {
-    for (const child of children) {
-      if (child.exitCode !== null || child.signalCode !== null) continue;
+    for (const part of PARTS) {
+      if (!parts.has(part)) continue;
+      say(`\n--- scale: ${part} ---`);
       try {
-        process.kill(-child.pid!, 'SIGKILL'); // a producer's shell and kcat
-      } catch {
-        child.kill('SIGKILL');
+        rows.push(...(await SECTIONS[part]()));
+      } catch (err) {
+        say(`section ${part} failed: ${(err as Error).stack ?? String(err)}`);
+        rows.push(
+          missing(`section ${part}`, '', `failed: ${(err as Error).message.split('\n')[0]}`),
+        );
       }
     }
+  } finally {
+    killAll();
   }
+  say(
+    `\n=== scale: every figure of issue 18 with its peer of this run (load average now ${loadavg()[0].toFixed(1)}) ===`,
+  );
+  printSummary(rows, say);
 }

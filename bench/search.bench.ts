@@ -10,7 +10,9 @@
  *
  * With `--messages`, the data lives in /tmp/logdock-bench-search-<N> and is reused by the
  * next run with the same N (10 M messages take a minute to write and ~2.5 GB of disk, which
- * is checked first).
+ * is checked first). BENCH_SEARCH_LOAD=1 runs every case, ours and grep's, while a file
+ * collector ingests in this process (fixtures/ingest-load.ts), issue 18's "under the same
+ * load"; `npm run bench scale` always does.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -24,15 +26,10 @@ import { sharedWorkerPool } from '../src/main/workers/pool';
 import { best } from './fixtures/best';
 import { openWebSocketApi } from './fixtures/ws-api';
 import { kcatProduceArgs } from './protocol.bench';
+import { startIngestLoad } from './fixtures/ingest-load';
 
 const quick = process.env.BENCH_QUICK === '1';
 const flag = process.argv.indexOf('--messages');
-const kept = flag !== -1;
-const N = Number(
-  (kept ? process.argv[flag + 1] : undefined) ??
-    process.env.BENCH_SEARCH_MESSAGES ??
-    (quick ? 300_000 : 2_000_000),
-);
 const TOPIC = 'search-bench';
 /** Bytes of disk one message takes, text file and log together, with room to spare. */
 const BYTES_PER_MESSAGE = 300;
@@ -67,7 +64,7 @@ function grep(flags: string, regex: string, file: string) {
 }
 
 /** The lines in a text file, then kcat producing that file into the topic. */
-async function fill(dir: string, api: Awaited<ReturnType<typeof openWebSocketApi>>) {
+async function fill(dir: string, api: Awaited<ReturnType<typeof openWebSocketApi>>, N: number) {
   const textFile = join(dir, 'lines.txt');
   const out = createWriteStream(textFile);
   for (let i = 0; i < N; i += 10_000) {
@@ -91,7 +88,30 @@ async function fill(dir: string, api: Awaited<ReturnType<typeof openWebSocketApi
   );
 }
 
-export async function run(): Promise<void> {
+export interface SearchCase {
+  key: 'ci' | 'ci-none' | 'cs' | 'regex' | 'regex-ci' | 'regex-engine';
+  label: string;
+  oursMs: number;
+  grepMs: number;
+  grep: string;
+}
+
+/**
+ * Every case through the API beside grep on the same lines; `messages` (default: --messages,
+ * BENCH_SEARCH_MESSAGES, 2 M or quick 300 k) and `kept` (reuse /tmp/logdock-bench-search-<N>),
+ * `loaded` (under the ingest load). Null when the disk is too full.
+ */
+export async function measureSearch(
+  opts: { messages?: number; kept?: boolean; loaded?: boolean } = {},
+): Promise<{ messages: number; condition: string; cases: SearchCase[] } | null> {
+  const kept = opts.kept ?? flag !== -1;
+  const N =
+    opts.messages ??
+    Number(
+      (flag !== -1 ? process.argv[flag + 1] : undefined) ??
+        process.env.BENCH_SEARCH_MESSAGES ??
+        (quick ? 300_000 : 2_000_000),
+    );
   const dir = kept
     ? join(tmpdir(), `logdock-bench-search-${N}`)
     : await mkdtemp(join(tmpdir(), 'logdock-bench-search-'));
@@ -105,7 +125,7 @@ export async function run(): Promise<void> {
       console.log(
         `search: ${N.toLocaleString('en')} messages need ~${(need / 2 ** 30).toFixed(1)} GiB and 1 GiB to spare; ${tmpdir()} has ${((bavail * bsize) / 2 ** 30).toFixed(1)} GiB free: skipped`,
       );
-      return;
+      return null;
     }
     await mkdir(dir, { recursive: true });
   }
@@ -120,43 +140,85 @@ export async function run(): Promise<void> {
       if (reuse)
         console.log(`reusing ${N.toLocaleString('en')} messages written by kcat in ${dir}`);
       else {
-        await fill(dir, opened);
+        await fill(dir, opened, N);
         if (kept) await writeFile(ready, '');
       }
       sharedWorkerPool().warm(); // as `logdock serve` does a second after start
       const cases = [
-        ['text, ignoring case (the UI default)', { text: 'USER=U5 get' }, '-ci', 'USER=U5 get'],
-        ['text, ignoring case, no hit', { text: 'No-Such-Needle' }, '-ci', 'No-Such-Needle'],
-        ['text, case-sensitive', { text: 'user=u5 GET', caseSensitive: true }, '-c', 'user=u5 GET'],
         [
+          'ci',
+          'text, ignoring case (the UI default)',
+          { text: 'USER=U5 get' },
+          '-ci',
+          'USER=U5 get',
+        ],
+        [
+          'ci-none',
+          'text, ignoring case, no hit',
+          { text: 'No-Such-Needle' },
+          '-ci',
+          'No-Such-Needle',
+        ],
+        [
+          'cs',
+          'text, case-sensitive',
+          { text: 'user=u5 GET', caseSensitive: true },
+          '-c',
+          'user=u5 GET',
+        ],
+        [
+          'regex',
           'regex, case-sensitive',
           { regex: 'req=12345[0-9]+ user', caseSensitive: true },
           '-cE',
           'req=12345[0-9]+ user',
         ],
-        ['regex, ignoring case', { regex: 'REQ=12345[0-9]+ USER' }, '-ciE', 'REQ=12345[0-9]+ USER'],
         [
+          'regex-ci',
+          'regex, ignoring case',
+          { regex: 'REQ=12345[0-9]+ USER' },
+          '-ciE',
+          'REQ=12345[0-9]+ USER',
+        ],
+        [
+          'regex-engine',
           'regex, no literal read',
           { regex: '(?:req=12345)[0-9]+(?: user)', caseSensitive: true },
           '-cE',
           'req=12345[0-9]+ user',
         ],
       ] as const;
-      console.log(
-        `${N.toLocaleString('en')} messages; search through the WebSocket API vs grep on the same lines, best of 3`,
-      );
-      for (const [label, query, flags, pattern] of cases) {
-        const ours = await best(() => search(api, { caseSensitive: false, ...query }));
-        const theirs = await best(() => grep(flags, pattern, textFile));
+      const load =
+        (opts.loaded ?? process.env.BENCH_SEARCH_LOAD === '1') ? await startIngestLoad() : null;
+      const results: SearchCase[] = [];
+      try {
         console.log(
-          `${label.padEnd(38)} ${JSON.stringify(pattern)}: ${(ours.ms / 1000).toFixed(2)} s (${ours.hits} hits) vs grep ${flags} ` +
-            `${(theirs.ms / 1000).toFixed(2)} s (${theirs.hits}): ${(theirs.ms / ours.ms).toFixed(2)}x grep's speed`,
+          `${N.toLocaleString('en')} messages; search through the WebSocket API vs grep on the same lines, best of 3, ` +
+            (load ? `both ${load.describe()}` : 'no other load'),
         );
+        for (const [key, label, query, flags, pattern] of cases) {
+          const ours = await best(() => search(api, { caseSensitive: false, ...query }));
+          const theirs = await best(() => grep(flags, pattern, textFile));
+          results.push({ key, label, oursMs: ours.ms, grepMs: theirs.ms, grep: `grep ${flags}` });
+          console.log(
+            `${label.padEnd(38)} ${JSON.stringify(pattern)}: ${(ours.ms / 1000).toFixed(2)} s (${ours.hits} hits) vs grep ${flags} ` +
+              `${(theirs.ms / 1000).toFixed(2)} s (${theirs.hits}): ${(theirs.ms / ours.ms).toFixed(2)}x grep's speed`,
+          );
+        }
+      } finally {
+        await load?.stop();
       }
+      const condition = load ? load.describe() : 'no other load';
+      if (load) console.log(`  meanwhile: ${condition}`);
+      return { messages: N, condition, cases: results };
     } finally {
       await close();
     }
   } finally {
     if (!kept) await rm(dir, { recursive: true, force: true });
   }
+}
+
+export async function run(): Promise<void> {
+  await measureSearch();
 }

@@ -3,7 +3,7 @@
  * 10 partitions (2,000), real RecordBatch v2 batches of log lines written through the
  * storage engine's own writer (every byte on disk, no sparse files), topic sizes skewed as on
  * a workstation (one topic holds half the bytes, the others fall off as 1/rank), and 100
- * consumer groups with commits. The size is LOGDOCK_SCALE_GB (default 20); the dir is
+ * consumer groups with commits. The size is LOGDOCK_SCALE_GB (default 20, BENCH_QUICK=1: 1); the dir is
  * `$LOGDOCK_SCALE_DIR/data-<GB>g` (default /tmp/logdock-scale), reused when its
  * `scale-built.json` says it is complete. Free disk is checked first: it needs the size
  * plus a 15 GB margin, and says so instead of filling the disk.
@@ -48,7 +48,8 @@ export interface ScaleData {
 
 export function scaleConfig(): { base: string; gb: number; dataDir: string } {
   const base = process.env.LOGDOCK_SCALE_DIR ?? '/tmp/logdock-scale';
-  const gb = Number(process.env.LOGDOCK_SCALE_GB ?? 20);
+  // A quick run (BENCH_QUICK=1) builds 1 GB unless told otherwise: minutes, not hours.
+  const gb = Number(process.env.LOGDOCK_SCALE_GB ?? (process.env.BENCH_QUICK === '1' ? 1 : 20));
   if (!(gb > 0)) throw new Error(`LOGDOCK_SCALE_GB must be a positive number (got ${gb})`);
   return { base, gb, dataDir: join(base, `data-${gb}g`) };
 }

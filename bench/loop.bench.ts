@@ -173,7 +173,11 @@ async function measure(
 }
 
 /** Idle, search only, then ingest + kcat + searches: the figures of each phase. */
-export async function measureLoop(): Promise<{ idle: LoopFigures; loaded: LoopFigures }> {
+export async function measureLoop(): Promise<{
+  lines: number;
+  idle: LoopFigures;
+  loaded: LoopFigures;
+}> {
   const dir = await mkdtemp(join(tmpdir(), 'logdock-bench-loop-'));
   const dataDir = join(dir, 'data');
   mkdirSync(join(dir, 'logs'));
@@ -248,7 +252,7 @@ export async function measureLoop(): Promise<{ idle: LoopFigures; loaded: LoopFi
       await searchLoop;
       return `ingest ${(ingestMs / 1000).toFixed(2)} s, kcat ${(produceMs / 1000).toFixed(2)} s, ${searches} searches`;
     });
-    return { idle, loaded };
+    return { lines: LINES, idle, loaded };
   } finally {
     await browser?.close();
     await close();

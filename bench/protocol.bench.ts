@@ -228,6 +228,7 @@ interface Latency {
 }
 
 export interface KafkaFigures {
+  records: number;
   /** Best records/s of the rounds. */
   produce: number;
   consume: number;
@@ -344,7 +345,14 @@ export async function measureKafka(): Promise<KafkaFigures> {
     console.log(
       `kcat produce / redis XADD:   ${(bestProduce / xadd.rate).toFixed(2)}x (target >= 4x)`,
     );
-    return { produce: bestProduce, consume: bestConsume, xadd: xadd.rate, loaded, quiet };
+    return {
+      records: RECORDS,
+      produce: bestProduce,
+      consume: bestConsume,
+      xadd: xadd.rate,
+      loaded,
+      quiet,
+    };
   } finally {
     await server.close();
     await broker.close();

@@ -86,6 +86,8 @@ export interface OpenServicesOptions {
    * key file in the data directory (docs/clusters.md, Secrets).
    */
   secretCipher?: SecretCipher;
+  /** Time between samples of every cluster's rates and lag; default 5 s (tests shorten it). */
+  metricsIntervalMs?: number;
 }
 
 /** One opened service and how to close it, kept in opening order. */
@@ -181,11 +183,16 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       localView: () => localClusterView(kafkaListener, kafkaListenerTls),
     });
 
-    const metrics = new MetricsSampler(cluster);
+    const metricsOptions = { intervalMs: options.metricsIntervalMs };
+    const metrics = new MetricsSampler(cluster, metricsOptions);
     metrics.start();
     closers.push({ name: 'metrics', close: () => metrics.stop() });
 
-    const connections = new ClusterConnections(clusters, { name: LOCAL_CLUSTER, cluster, metrics });
+    const connections = new ClusterConnections(
+      clusters,
+      { name: LOCAL_CLUSTER, cluster, metrics },
+      metricsOptions,
+    );
     closers.push({ name: 'remote clusters', close: () => connections.close() });
 
     const replay = new ReplayManager(cluster, {

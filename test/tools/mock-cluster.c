@@ -15,7 +15,10 @@
  *   leader TOPIC PARTITION BROKER         make BROKER the partition's leader
  *   leader TOPIC PARTITION none           leave the partition without a leader (offline)
  *   follower TOPIC PARTITION BROKER       make clients fetch from BROKER (KIP-392)
- *   down BROKER                           close the broker's connections, refuse new ones
+ *   down BROKER                           close the broker's connections, refuse new ones;
+ *                                         its replicas leave every ISR and show as offline
+ *                                         replicas (librdkafka-mock.patch), so partitions
+ *                                         it holds are under-replicated
  *   up BROKER                             accept connections again
  *   rtt BROKER MS                         delay every response of BROKER by MS
  *   apiversion APIKEY MIN MAX             advertise (and accept) only MIN..MAX of an API,

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { request } from './define';
 
-// The dashboard: message rates over time (sampled in memory while the app runs), disk use
-// per topic, and a histogram of messages over time stacked by log level (as lnav's).
+// The dashboard: message rates over time (sampled in memory while the app runs), produced
+// (log end offsets' growth) and consumed (consumer groups' committed offsets' growth), disk
+// use per topic, and a histogram of messages over time stacked by log level (as lnav's).
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'none'] as const;
 export const logLevelSchema = z.enum(LOG_LEVELS);
@@ -11,11 +12,26 @@ export const ratePointSchema = z.object({ timestamp: z.number(), rate: z.number(
 
 export const dashboardRequests = {
   'dashboard.rates': request(
-    'Messages per second per topic over the last minutes.',
+    'Messages per second over the last minutes: produced per topic (growth of its log end ' +
+      "offsets), consumed per topic (growth of consumer groups' committed offsets, summed over " +
+      'the groups that read it), and both summed over all topics.',
     z.object({}).strict(),
     z.object({
       intervalMs: z.number(),
+      /** Produced: messages appended per second. */
       topics: z.array(z.object({ topic: z.string(), points: z.array(ratePointSchema) })),
+      /** Consumed: committed offsets' growth per second, summed over `groups`. */
+      consumed: z.array(
+        z.object({
+          topic: z.string(),
+          groups: z.array(z.string()),
+          points: z.array(ratePointSchema),
+        }),
+      ),
+      total: z.object({
+        produced: z.array(ratePointSchema),
+        consumed: z.array(ratePointSchema),
+      }),
     }),
   ),
   'dashboard.disk': request(

@@ -2,7 +2,11 @@ import type { dashboardRequests } from '../../common/api/dashboard';
 import type { Cluster } from '../cluster';
 import { levelHistogram } from '../metrics/histogram';
 import type { MetricsSampler } from '../metrics/sampler';
+import type { Point } from '../metrics/series';
 import type { HandlersFor } from './dispatcher';
+
+const ratePoints = (points: Point[]) =>
+  points.map((p) => ({ timestamp: p.timestamp, rate: p.value }));
 
 export interface DashboardDeps {
   cluster: Cluster;
@@ -15,13 +19,19 @@ export function createDashboardHandlers({
   metrics,
 }: DashboardDeps): HandlersFor<typeof dashboardRequests> {
   return {
-    'dashboard.rates': () => ({
-      intervalMs: metrics.intervalMs,
-      topics: metrics.rateHistory().map(({ topic, points }) => ({
-        topic,
-        points: points.map((p) => ({ timestamp: p.timestamp, rate: p.value })),
-      })),
-    }),
+    'dashboard.rates': () => {
+      const total = metrics.totalHistory();
+      return {
+        intervalMs: metrics.intervalMs,
+        topics: metrics
+          .rateHistory()
+          .map(({ topic, points }) => ({ topic, points: ratePoints(points) })),
+        consumed: metrics
+          .consumeHistory()
+          .map(({ topic, groups, points }) => ({ topic, groups, points: ratePoints(points) })),
+        total: { produced: ratePoints(total.produced), consumed: ratePoints(total.consumed) },
+      };
+    },
     'dashboard.disk': async () =>
       (await cluster.listTopics())
         .map((t) => ({

@@ -1,7 +1,7 @@
 import { LOCAL_CLUSTER } from '../../common/api/clusters';
 import { LogdockError } from '../../common/errors';
 import type { Cluster } from '../cluster/cluster';
-import { MetricsSampler } from '../metrics/sampler';
+import { MetricsSampler, type MetricsOptions } from '../metrics/sampler';
 import { clientOptions } from './client-options';
 import { RemoteCluster } from './cluster';
 import { deferredCluster } from './deferred';
@@ -28,6 +28,7 @@ export class ClusterConnections {
   constructor(
     private readonly registry: ClusterRegistry,
     private readonly local: ClusterScope,
+    private readonly metricsOptions: MetricsOptions = {},
   ) {
     this.unsubscribe = registry.onChange(() => void this.closeRemote());
   }
@@ -39,7 +40,7 @@ export class ClusterConnections {
     if (!scope) {
       if (!this.registry.has(name)) throw new LogdockError('NOT_FOUND', `no cluster named ${name}`);
       const cluster = deferredCluster(this.connect(name));
-      const metrics = new MetricsSampler(cluster);
+      const metrics = new MetricsSampler(cluster, this.metricsOptions);
       metrics.start();
       scope = { name, cluster, metrics };
       this.remote.set(name, scope);

@@ -7,6 +7,7 @@ import type {
   OffsetResetTarget,
   PartitionLag,
 } from '../cluster/cluster';
+import { describeGroups } from './describe-groups';
 import { kafkaCall } from './kafka-errors';
 
 type Offsets = (names: string[]) => Promise<{
@@ -40,19 +41,19 @@ export class RemoteGroups {
     const groups = await kafkaCall(`list groups on ${this.cluster}`, () => this.admin.listGroups());
     if (groups.size === 0) return [];
     const described = await kafkaCall(`describe groups on ${this.cluster}`, () =>
-      this.admin.describeGroups({ groups: [...groups.keys()] }),
+      describeGroups(this.admin, [...groups.keys()]),
     );
     return [...groups.values()].map((g) => ({
       groupId: g.id,
       state: toState(described.get(g.id)?.state ?? g.state),
       protocolType: g.protocolType,
-      members: described.get(g.id)?.members.size ?? 0,
+      members: described.get(g.id)?.members.length ?? 0,
     }));
   }
 
   async describe(groupId: string): Promise<GroupDescription> {
     const described = await kafkaCall(`describe group ${groupId} on ${this.cluster}`, () =>
-      this.admin.describeGroups({ groups: [groupId] }),
+      describeGroups(this.admin, [groupId]),
     );
     const group = described.get(groupId);
     if (!group || toState(group.state) === 'Dead') {
@@ -67,16 +68,13 @@ export class RemoteGroups {
       protocolType: group.protocolType,
       protocol: group.protocol,
       generationId: -1,
-      members: group.members.size,
-      memberList: [...group.members.values()].map((m) => ({
-        memberId: m.id,
-        groupInstanceId: m.groupInstanceId ?? null,
+      members: group.members.length,
+      memberList: group.members.map((m) => ({
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
         clientId: m.clientId,
         clientHost: m.clientHost,
-        assignment: [...(m.assignments?.values() ?? [])].map((a) => ({
-          topic: a.topic,
-          partitions: a.partitions,
-        })),
+        assignment: m.assignment,
       })),
     };
   }
@@ -176,14 +174,10 @@ export class RemoteGroups {
   }
 }
 
-/** The client reports states as EMPTY, PREPARING_REBALANCE, ...; Kafka's tools as Empty, PreparingRebalance. */
+/** Kafka's state name in any spelling (PreparingRebalance, PREPARING_REBALANCE) → ours. */
 function toState(state: string): GroupSummary['state'] {
-  const name = state
-    .toLowerCase()
-    .split('_')
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-    .join('') as GroupSummary['state'];
-  return STATES.has(name) ? name : 'Dead';
+  const key = state.replace(/_/g, '').toLowerCase();
+  return [...STATES].find((s) => s.toLowerCase() === key) ?? 'Dead';
 }
 
 function topicOf(key: string): string {

@@ -31,6 +31,60 @@ describe('dashboard handlers', () => {
     expect(byTopic).toEqual({ a: [15, 0], b: [0, 1] });
   });
 
+  it("gives messages consumed per second per topic from the growth of groups' committed offsets, and totals", async () => {
+    await h.broker.createTopic('a', { partitions: 2 });
+    await h.broker.createTopic('quiet');
+    await h.broker.send(
+      Array.from({ length: 40 }, (_, i) => ({
+        topic: 'a',
+        partition: i % 2,
+        value: text(`m${i}`),
+      })),
+    );
+    const commit = (group: string, p0: number, p1: number) =>
+      h.broker.groups.setOffsets(group, [
+        { topic: 'a', partition: 0, offset: p0 },
+        { topic: 'a', partition: 1, offset: p1 },
+      ]);
+    await commit('billing', 0, 0);
+    await h.metrics.sample(); // baseline of every series
+    await commit('billing', 10, 6); // 16 consumed in 2 s
+    await commit('audit', 20, 20); // a new group: its first sample is its baseline
+    h.clock.now += 2000;
+    await h.metrics.sample();
+    await commit('billing', 20, 20); // 24 in 4 s
+    await commit('audit', 15, 20); // reset backwards: not negative consumption
+    await h.broker.send([{ topic: 'quiet', value: text('one') }]);
+    h.clock.now += 4000;
+    await h.metrics.sample();
+
+    const rates = await h.client.call('dashboard.rates', {});
+    expect(rates.consumed).toEqual([
+      {
+        topic: 'a',
+        groups: ['audit', 'billing'],
+        // The first sample set billing's baseline, the second audit's: no point then.
+        points: [
+          { timestamp: h.clock.now - 4000, rate: 8 },
+          { timestamp: h.clock.now, rate: 6 },
+        ],
+      },
+    ]);
+    // Produced: 40 messages before the first sample, then 1 on `quiet` in the last 4 s.
+    expect(rates.total.produced.map((p) => p.rate)).toEqual([0, 0.25]);
+    expect(rates.total.consumed.map((p) => p.rate)).toEqual([8, 6]);
+    expect(rates.total.consumed.map((p) => p.timestamp)).toEqual([h.clock.now - 4000, h.clock.now]);
+
+    // Deleted groups take the topic's consumed series with them.
+    await h.client.call('groups.delete', { groupId: 'billing' });
+    await h.client.call('groups.delete', { groupId: 'audit' });
+    h.clock.now += 1000;
+    await h.metrics.sample();
+    const after = await h.client.call('dashboard.rates', {});
+    expect(after.consumed).toEqual([]);
+    expect(after.total.consumed.map((p) => p.rate)).toEqual([8, 6, 0]);
+  });
+
   it('gives disk use and message counts per topic, largest first', async () => {
     await h.broker.createTopic('small');
     await h.broker.createTopic('big', { partitions: 2 });

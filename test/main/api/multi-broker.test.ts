@@ -5,6 +5,7 @@ import { openServices } from '../../../src/main/services';
 import { createInProcessClient } from '../../../src/main/transport/inprocess';
 import { startMockCluster, type MockCluster } from '../../tools/mock-cluster';
 import { runProcess, useLogdock } from '../protocol/helpers';
+import { waitFor } from '../../wait';
 
 // The topics and message views through the API on a cluster of three brokers (librdkafka's
 // mock cluster, test/tools), added as a remote cluster: partition placement and health, and
@@ -62,6 +63,61 @@ describe('the API on a three-broker cluster', () => {
       [0, [0], [0], false],
       [0, [0], [0], false],
     ]);
+  });
+
+  it('flags under-replicated partitions while a broker holding replicas is down, and an offline one', async () => {
+    const mock = await mockCluster();
+    await mock.command('create payments 3 3');
+    const api = await openApp(mock);
+    const describe = () => api.call('topics.describe', { cluster: 'three', topic: 'payments' });
+    const listed = async () =>
+      (await api.call('topics.list', { cluster: 'three' })).topics.find(
+        (t) => t.name === 'payments',
+      );
+    // Broker 3 leads nothing, then goes down: it stays a replica of every partition but
+    // leaves every ISR, as in Kafka once replica.lag.time.max.ms has passed.
+    for (const p of (await describe()).partitions)
+      if (p.leader === 3) await mock.command(`leader payments ${p.partition} 1`);
+    await mock.command('down 3');
+    const under = await waitFor(
+      async () => {
+        const d = await describe();
+        return d.partitions.every((p) => p.underReplicated) && d;
+      },
+      'every partition of payments under-replicated',
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+    for (const p of under.partitions) {
+      expect(p).toMatchObject({ underReplicated: true, offline: false });
+      expect([...p.replicas].sort()).toEqual([1, 2, 3]);
+      expect([...p.isr].sort()).toEqual([1, 2]);
+    }
+    expect(await listed()).toMatchObject({ underReplicatedPartitions: 3, offlinePartitions: 0 });
+
+    await mock.command('leader payments 2 none');
+    const offline = await waitFor(
+      async () => {
+        const d = await describe();
+        return d.partitions[2].offline && d;
+      },
+      'partition 2 of payments offline',
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+    expect(offline.partitions.map((p) => [p.offline, p.underReplicated])).toEqual([
+      [false, true],
+      [false, true],
+      [true, true],
+    ]);
+    expect(await listed()).toMatchObject({ underReplicatedPartitions: 3, offlinePartitions: 1 });
+
+    // Back up: in sync again, and only the partition without a leader is flagged.
+    await mock.command('up 3');
+    await waitFor(
+      async () => (await listed())?.underReplicatedPartitions === 0,
+      'payments fully replicated again',
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+    expect(await listed()).toMatchObject({ underReplicatedPartitions: 0, offlinePartitions: 1 });
   });
 
   it('keeps a browser window on records written by kcat while the leader moves and the old leader goes down', async () => {

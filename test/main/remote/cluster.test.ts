@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { LogdockError } from '../../../src/common/errors';
 import { RemoteCluster } from '../../../src/main/remote/cluster';
 import { iterateBatches } from '../../../src/main/storage/record-batch';
-import { useLogdock, type Logdock } from '../protocol/helpers';
+import { encodeSubscription } from '../../../src/main/broker/consumer-protocol';
+import { RawClient, useLogdock, type Logdock } from '../protocol/helpers';
 
 // The remote cluster implementation against a second Logdock over its Kafka listener: every
 // call goes through @platformatic/kafka and the wire, nothing through the broker object.
@@ -143,6 +144,40 @@ describe('RemoteCluster', () => {
     ]);
     await remote.deleteGroup('billing');
     expect(await codeOf(remote.describeGroup('billing'))).toBe('UNKNOWN_GROUP');
+  });
+
+  it('describes a group whose member has joined but not synced yet (no assignment) without failing', async () => {
+    const ld = await fixture.start();
+    await ld.broker.createTopic('orders', { partitions: 2 });
+    // A consumer that joins and never sends SyncGroup: the group waits in CompletingRebalance
+    // with a member whose assignment is empty, as every group does for a moment when a
+    // consumer joins (the client library's own describeGroups threw out of its socket
+    // callback on that: an uncaught exception, and a promise never settled).
+    const raw = await RawClient.connect(ld.port);
+    fixture.onCleanup(() => raw.close());
+    const join = (memberId: string) =>
+      raw.request('JoinGroup', 5, {
+        groupId: 'billing',
+        sessionTimeoutMs: 30_000,
+        rebalanceTimeoutMs: 30_000,
+        memberId,
+        groupInstanceId: null,
+        protocolType: 'consumer',
+        protocols: [{ name: 'range', metadata: encodeSubscription({ topics: ['orders'] }) }],
+      });
+    const first = await join('');
+    const joined = await join(first.memberId as string); // MEMBER_ID_REQUIRED, then in
+    expect(joined.errorCode).toBe(0);
+    const remote = await remoteOf(ld);
+
+    const group = await remote.describeGroup('billing');
+    expect(group).toMatchObject({ state: 'CompletingRebalance', members: 1 });
+    expect(group.memberList).toEqual([
+      expect.objectContaining({ memberId: joined.memberId, assignment: [] }),
+    ]);
+    expect((await remote.listGroups()).map((g) => [g.groupId, g.state, g.members])).toEqual([
+      ['billing', 'CompletingRebalance', 1],
+    ]);
   });
 
   it('refuses every write on a read-only cluster and still reads', async () => {

@@ -60,6 +60,42 @@ describe('the dashboard', () => {
     expect(totals).toEqual({ error: 1, info: 1, warn: 1 });
   });
 
+  it('shows messages produced and consumed per second, per topic and over all topics', async () => {
+    await h.broker.createTopic('orders');
+    await h.broker.groups.setOffsets('billing', [{ topic: 'orders', partition: 0, offset: 0 }]);
+    await h.metrics.sample();
+    await h.broker.send(
+      Array.from({ length: 20 }, (_, i) => ({ topic: 'orders', value: text(`o${i}`) })),
+    );
+    await h.broker.groups.setOffsets('billing', [{ topic: 'orders', partition: 0, offset: 10 }]);
+    h.clock.now += 2000;
+    await h.metrics.sample(); // 10 produced/s, 5 consumed/s
+    await h.broker.groups.setOffsets('billing', [{ topic: 'orders', partition: 0, offset: 20 }]);
+    h.clock.now += 2000;
+    await h.metrics.sample(); // 0 produced/s, 5 consumed/s
+
+    render(<DashboardView />);
+    const orders = await screen.findByTestId('rate-orders-now', {}, { timeout: 10_000 });
+    expect(orders.textContent).toBe('0.00 msg/s produced · 5.00 msg/s consumed (1 group: billing)');
+    // No group reads `app`: only what is produced.
+    expect(screen.getByTestId('rate-app-now').textContent).toBe('0.00 msg/s produced');
+    expect(screen.getByTestId('rate-total-now').textContent).toBe(
+      '0.00 msg/s produced · 5.00 msg/s consumed',
+    );
+    const chart = useAppStore.getState().dashboard.rates!;
+    expect(chart.consumed).toEqual([
+      { topic: 'orders', groups: ['billing'], points: expect.any(Array) },
+    ]);
+    expect(chart.consumed[0].points.map((p) => p.rate)).toEqual([5, 5]);
+    // Busiest first, after the total.
+    const cards = [...document.querySelectorAll('[data-testid^="rate-"][data-testid$="-now"]')];
+    expect(cards.map((c) => c.getAttribute('data-testid'))).toEqual([
+      'rate-total-now',
+      'rate-orders-now',
+      'rate-app-now',
+    ]);
+  });
+
   it('opens the message browser at the first message of a clicked time', async () => {
     await useAppStore.getState().openTopicAt('app', Date.now() - 90_000);
     expect(window.location.hash).toBe('#/topics/app?partition=1&offset=0');

@@ -6,6 +6,7 @@ import { ErrorLine } from '../ops-common/ErrorLine';
 import { formatBytes, formatRate } from '../ops-common/format';
 import { TimeChart } from '../ops-common/TimeChart';
 import { busiestTopic } from './busiest';
+import { rateCards, type RateCard } from './rate-cards';
 import { usePolling } from '../ops-common/usePolling';
 import '../ops-common/ops.css';
 
@@ -122,8 +123,41 @@ function LevelHistogram({ topics, busiest }: { topics: string[]; busiest: string
   );
 }
 
+/** One rates card: produced and consumed msg/s now, and their chart over the window. */
+function RateChart({
+  card,
+  testId,
+  onClickTime,
+}: {
+  card: RateCard;
+  testId: string;
+  onClickTime?: (ms: number) => void;
+}) {
+  const consumers = card.groups.length === 1 ? '1 group' : `${card.groups.length} groups`;
+  return (
+    <div className="ops-card" data-testid={testId}>
+      <strong>
+        {onClickTime ? (
+          <a href={hrefFor({ view: 'topic', topic: card.topic })}>{card.topic}</a>
+        ) : (
+          card.topic
+        )}
+      </strong>{' '}
+      <span className="ops-note" data-testid={`${testId}-now`}>
+        {formatRate(card.produced)} msg/s produced
+        {card.consumed === null
+          ? ''
+          : ` · ${formatRate(card.consumed)} msg/s consumed${
+              card.groups.length ? ` (${consumers}: ${card.groups.join(', ')})` : ''
+            }`}
+      </span>
+      <TimeChart times={card.times} series={card.series} height={120} onClickTime={onClickTime} />
+    </div>
+  );
+}
+
 /**
- * The dashboard: messages/s per topic over the last minutes, disk use per topic, and the
+ * The dashboard: messages/s produced and consumed per topic over the last minutes, disk use per topic, and the
  * level histogram of collected logs; every chart opens the message browser at the clicked time.
  */
 export function DashboardView() {
@@ -135,19 +169,7 @@ export function DashboardView() {
   usePolling(loadDashboard, 5000);
 
   const maxSize = Math.max(1, ...disk.map((d) => d.sizeBytes));
-  const rateCharts = useMemo(
-    () =>
-      (rates?.topics ?? [])
-        .filter((t) => t.points.length >= 2)
-        .map((t) => ({
-          topic: t.topic,
-          last: t.points[t.points.length - 1].rate,
-          times: t.points.map((p) => p.timestamp),
-          series: [{ label: 'msg/s', color: '#2563eb', values: t.points.map((p) => p.rate) }],
-        }))
-        .sort((a, b) => b.last - a.last || a.topic.localeCompare(b.topic)),
-    [rates],
-  );
+  const cards = useMemo(() => rateCards(rates), [rates]);
 
   return (
     <section className="ops-view" data-testid="dashboard-view">
@@ -158,23 +180,22 @@ export function DashboardView() {
         busiest={busiestTopic(disk, rates?.topics ?? [])}
       />
       <h2>Messages per second</h2>
-      {rateCharts.length === 0 ? (
+      <p className="ops-note">
+        Produced: messages appended to each topic. Consumed: how fast consumer groups&apos;
+        committed offsets move on it (summed over its groups).
+      </p>
+      {cards.topics.length === 0 ? (
         <p className="ops-note">Collecting samples…</p>
       ) : (
         <div className="ops-cards">
-          {rateCharts.map((c) => (
-            <div className="ops-card" key={c.topic} data-testid={`rate-${c.topic}`}>
-              <strong>
-                <a href={hrefFor({ view: 'topic', topic: c.topic })}>{c.topic}</a>
-              </strong>{' '}
-              <span className="ops-note">{formatRate(c.last)} msg/s now</span>
-              <TimeChart
-                times={c.times}
-                series={c.series}
-                height={120}
-                onClickTime={(t) => void openTopicAt(c.topic, t)}
-              />
-            </div>
+          {cards.total && <RateChart card={cards.total} testId="rate-total" />}
+          {cards.topics.map((c) => (
+            <RateChart
+              key={c.topic}
+              card={c}
+              testId={`rate-${c.topic}`}
+              onClickTime={(t) => void openTopicAt(c.topic, t)}
+            />
           ))}
         </div>
       )}

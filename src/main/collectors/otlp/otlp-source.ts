@@ -23,18 +23,29 @@ import {
   sendSuccess,
   type Encoding,
 } from './http';
+import { addObjectRecords } from './object-records';
 import { decodeRequestProto } from './proto';
-import { OtlpInputError, buildRecords } from './records';
+import { RequestRecords, type Run } from './records';
 import { StoredRequests, requestDigest } from './requests';
+import { OtlpInputError } from './values';
+import { addWireRecords } from './wire-records';
 
 /** Decoded bytes being stored at once before new requests are told to come back later. */
 const MAX_INFLIGHT_BYTES = 64 * 1024 * 1024;
 const RETRYABLE_CODES = new Set(['CLOSED', 'UNAVAILABLE', 'IO_ERROR', 'TIMEOUT']);
+/** Largest batch written, below a topic's own max.message.bytes when that is lower. */
+const MAX_BATCH_BYTES = 1024 * 1024;
 
 export class OtlpSource extends QueuedSource<OtlpSourceConfig> implements Source {
   private server: Server | null = null;
   private readonly stored = new StoredRequests();
   private readonly topics = new Set<string>();
+  /**
+   * Batch size limit of each known topic (max.message.bytes, capped). A topic first seen in
+   * a request gets MAX_BATCH_BYTES for that request; a lowered limit met on append is
+   * forgotten, so the exporter's retry reads it again.
+   */
+  private readonly limits = new Map<string, number>();
   private inflightBytes = 0;
   private closing: Promise<void> | null = null;
   private boundPort: number | null = null;
@@ -64,6 +75,7 @@ export class OtlpSource extends QueuedSource<OtlpSourceConfig> implements Source
       ? (await cluster.listTopics()).map((t) => t.name).filter((n) => n.startsWith(prefix))
       : [];
     for (const t of perService) this.topics.add(t);
+    for (const t of this.topics) await this.learnLimit(t);
     await this.stored.recover(cluster, [this.config.topic, ...perService], this.id);
     const server = createServer((req, res) => void this.handle(req, res));
     server.keepAliveTimeout = 30_000;
@@ -136,9 +148,11 @@ export class OtlpSource extends QueuedSource<OtlpSourceConfig> implements Source
       counted = raw.length;
       this.inflightBytes += counted;
       const body = await decompress(raw, req.headers['content-encoding'], max);
-      const decoded = decodeBody(body, encoding);
+      // Protobuf with headers is read straight from its bytes (wire-records.ts); the rest decoded.
+      const direct = encoding === 'protobuf' && this.config.fields === 'headers';
+      const decoded = direct ? null : { request: decodeBody(body, encoding) };
       const digest = requestDigest(body);
-      const result = await this.stored.exclusive(digest, () => this.store(decoded, digest));
+      const result = await this.stored.exclusive(digest, () => this.store(body, decoded, digest));
       this.requests++;
       sendSuccess(res, encoding, result.rejected, result.reason);
     } catch (err) {
@@ -151,11 +165,12 @@ export class OtlpSource extends QueuedSource<OtlpSourceConfig> implements Source
   }
 
   private async store(
-    decoded: unknown,
+    body: Buffer,
+    decoded: { request: unknown } | null,
     digest: string,
   ): Promise<{ rejected: number; reason: string }> {
     const already = this.stored.storedOf(digest);
-    const built = buildRecords(decoded, {
+    const out = new RequestRecords({
       sourceId: this.id,
       topic: this.config.topic,
       topicPerService: this.config.topicPerService,
@@ -164,24 +179,72 @@ export class OtlpSource extends QueuedSource<OtlpSourceConfig> implements Source
       digest,
       skip: already === 'all' ? undefined : already,
       now: Date.now(),
+      maxBatchBytes: (topic) => this.limits.get(topic) ?? MAX_BATCH_BYTES,
     });
-    if (already !== 'all' && built.records.length > 0) {
-      for (const t of built.topics) {
-        if (this.topics.has(t)) continue;
-        await ensureTopic(this.deps.cluster, t);
-        this.topics.add(t);
-      }
-      await this.deps.cluster.send(built.records, { acks: 1 });
-      this.counters.lines += built.records.length;
+    addRecords(out, body, decoded);
+    const records = out.records;
+    if (already !== 'all' && records > 0) {
+      await this.append(out.runs);
+      this.counters.lines += records;
     }
     this.stored.markStored(digest);
-    this.rejected += built.rejected;
+    this.rejected += out.rejected;
     this.deps.onChange?.();
     const reason =
-      built.rejected > 0
-        ? `${built.rejected} log records rejected; first: ${built.rejectReason}`
-        : '';
-    return { rejected: built.rejected, reason };
+      out.rejected > 0 ? `${out.rejected} log records rejected; first: ${out.rejectReason}` : '';
+    return { rejected: out.rejected, reason };
+  }
+
+  /** Appends the runs' batches, each partition's in request order, partitions in parallel. */
+  private async append(runs: Run[]): Promise<void> {
+    const { cluster } = this.deps;
+    const parts = new Map<string, { topic: string; partition: number; batches: Buffer[] }>();
+    for (const run of runs) {
+      if (run.writer.records === 0) continue;
+      if (!this.topics.has(run.topic)) {
+        await ensureTopic(cluster, run.topic);
+        this.topics.add(run.topic);
+        await this.learnLimit(run.topic);
+      }
+      const partition = await cluster.partitionFor(run.topic, run.key);
+      const id = `${run.topic}\u0000${partition}`;
+      const part = parts.get(id) ?? { topic: run.topic, partition, batches: [] };
+      part.batches.push(run.writer.take());
+      parts.set(id, part);
+    }
+    try {
+      await Promise.all(
+        [...parts.values()].map((p) =>
+          cluster.appendBatches(p.topic, p.partition, Buffer.concat(p.batches), { acks: 1 }),
+        ),
+      );
+    } catch (err) {
+      if (err instanceof LogdockError && err.code === 'MESSAGE_TOO_LARGE') this.limits.clear();
+      throw err;
+    }
+  }
+
+  private async learnLimit(topic: string): Promise<void> {
+    const limit = Number(
+      (await this.deps.cluster.describeTopic(topic)).configs['max.message.bytes'],
+    );
+    const fits =
+      Number.isFinite(limit) && limit > 0 ? Math.min(limit, MAX_BATCH_BYTES) : MAX_BATCH_BYTES;
+    this.limits.set(topic, fits);
+  }
+}
+
+/** @throws HttpError 400 for malformed protobuf, OtlpInputError for a malformed request. */
+function addRecords(out: RequestRecords, body: Buffer, decoded: { request: unknown } | null): void {
+  if (decoded !== null) return addObjectRecords(decoded.request, out);
+  try {
+    addWireRecords(body, out);
+  } catch (err) {
+    if (err instanceof OtlpInputError) throw err;
+    throw new HttpError(
+      400,
+      `malformed protobuf ExportLogsServiceRequest: ${(err as Error).message}`,
+    );
   }
 }
 

@@ -105,11 +105,19 @@ const root = protobuf.Root.fromJSON(descriptor);
 const requestType = root.lookupType('otlp.ExportLogsServiceRequest');
 const responseType = root.lookupType('otlp.ExportLogsServiceResponse');
 const statusType = root.lookupType('otlp.Status');
+const resourceType = root.lookupType('otlp.Resource');
+const scopeType = root.lookupType('otlp.InstrumentationScope');
+const anyValueType = root.lookupType('otlp.AnyValue');
 
 /** Decodes an ExportLogsServiceRequest. @throws Error (from protobufjs) on malformed bytes. */
 export function decodeRequestProto(body: Uint8Array): unknown {
   return requestType.decode(body);
 }
+
+/** Parts for the wire reader (wire-records.ts), which leaves what is rare or shared to protobufjs. */
+export const decodeResource = (bytes: Uint8Array): unknown => resourceType.decode(bytes);
+export const decodeScope = (bytes: Uint8Array): unknown => scopeType.decode(bytes);
+export const decodeAnyValue = (bytes: Uint8Array): unknown => anyValueType.decode(bytes);
 
 /** Encodes an ExportLogsServiceRequest from its JSON-shaped object (tests, bench). */
 export function encodeRequestProto(request: object): Uint8Array {

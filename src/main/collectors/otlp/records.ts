@@ -5,23 +5,22 @@
  * trace context kept as headers (`attr.<k>`, `resource.<k>`, `otel.*`) or, with
  * `fields: value`, as one JSON value. Every record carries `logdock.request`
  * (`<digest>:<index>`) so a retried request can be recognised after a crash (requests.ts).
+ *
+ * This file is the one definition of the records' shape; two decoders feed it: the
+ * protobuf wire reader (wire-records.ts, protobuf with `fields: headers`, the hot path)
+ * and the decoded-object reader (object-records.ts: OTLP/JSON, and protobuf with
+ * `fields: value`). Records go straight into RecordBatch bytes (batch-writer.ts), one
+ * writer per run of records of the same topic and key, in request order.
  */
-import type { ProduceRecord } from '../../cluster';
-import type { RecordHeader } from '../../storage/api';
-import { H, fixedHeader } from '../record';
+import { H } from '../record';
 import {
-  OtlpInputError,
-  anyValue,
-  asText,
-  attributes,
-  bytes,
-  has,
-  int64,
-  list,
-  obj,
-  str,
-  type Obj,
-} from './values';
+  type EncodedHeader,
+  RecordBatchWriter,
+  Text,
+  encodeHeader,
+  headerKey,
+} from './batch-writer';
+import { asText } from './values';
 
 export const REQUEST_HEADER = 'logdock.request';
 
@@ -35,16 +34,30 @@ export interface BuildOptions {
   digest: string;
   skip?: ReadonlySet<number>;
   now: number;
+  /** Largest batch for a topic (its max.message.bytes). */
+  maxBatchBytes: (topic: string) => number;
 }
 
-export interface Built {
-  records: ProduceRecord[];
-  /** LogRecords in the request, rejected ones included. */
-  total: number;
-  rejected: number;
-  /** Why the first rejected record was rejected (for the partial-success answer). */
-  rejectReason: string;
-  topics: Set<string>;
+/** Records of one topic and key, in request order, as RecordBatch bytes. */
+export interface Run {
+  topic: string;
+  key: Buffer | null;
+  writer: RecordBatchWriter;
+}
+
+/** What the records of one ResourceLogs share. */
+export interface ResourceInfo {
+  topic: string;
+  key: Buffer | null;
+  resource: Record<string, unknown>;
+  headers: EncodedHeader[];
+}
+
+/** What the records of one ScopeLogs share. */
+export interface ScopeInfo {
+  name: string;
+  version: string;
+  headers: EncodedHeader[];
 }
 
 /** OTLP SeverityNumber ranges (1-4 TRACE … 21-24 FATAL). */
@@ -61,153 +74,212 @@ export function serviceTopic(topic: string, service: string): string {
   return `${topic}.${name}`.slice(0, 249);
 }
 
-/** @throws OtlpInputError when the request is not an ExportLogsServiceRequest. */
-export function buildRecords(request: unknown, o: BuildOptions): Built {
-  const out: Built = { records: [], total: 0, rejected: 0, rejectReason: '', topics: new Set() };
-  const req = obj(request, 'request');
-  const cache = new HeaderCache();
-  list(req, 'resourceLogs', 'request').forEach((rl, ri) => {
-    const where = `resourceLogs[${ri}]`;
-    const rlo = obj(rl, where);
-    const resource = has(rlo, 'resource')
-      ? attributes(list(obj(rlo.resource, where), 'attributes', `${where}.resource`), where)
-      : {};
-    const service = typeof resource['service.name'] === 'string' ? resource['service.name'] : '';
-    const topic = o.topicPerService ? serviceTopic(o.topic, service) : o.topic;
-    const shared: Shared = {
-      cache,
-      topic,
-      key: service ? Buffer.from(service) : null,
-      resource,
-      resourceHeaders:
-        o.fields === 'headers'
-          ? Object.entries(resource).map(([k, v]) => fixedHeader(`resource.${k}`, asText(v)))
-          : [],
-    };
-    list(rlo, 'scopeLogs', where).forEach((sl, si) => {
-      const swhere = `${where}.scopeLogs[${si}]`;
-      const slo = obj(sl, swhere);
-      const scope = has(slo, 'scope') ? obj(slo.scope, swhere) : {};
-      const scopeInfo = {
-        name: str(scope, 'name', swhere),
-        version: str(scope, 'version', swhere),
-      };
-      list(slo, 'logRecords', swhere).forEach((lr, li) => {
-        const index = out.total++;
-        if (o.skip?.has(index)) return;
-        const built = buildOne(obj(lr, `${swhere}.logRecords[${li}]`), index, shared, scopeInfo, o);
-        if (typeof built === 'string') {
-          out.rejected++;
-          out.rejectReason ||= built;
-          return;
-        }
-        out.records.push(built);
-        out.topics.add(topic);
-      });
-    });
-  });
-  return out;
+/** One LogRecord's fields as a decoder found them; one instance is refilled per record. */
+export class LogFields {
+  timeNs = 0;
+  observedNs = 0;
+  severityNumber = 0;
+  flags = 0;
+  readonly severityText = new Text();
+  readonly eventName = new Text();
+  /** Ids as bytes (`src[start, end)`). */
+  readonly traceId = new Text();
+  readonly spanId = new Text();
+  hasBody = false;
+  readonly body = new Text();
+  attrCount = 0;
+  readonly attrKeys: Text[] = [];
+  readonly attrValues: Text[] = [];
+
+  reset(): void {
+    this.timeNs = this.observedNs = this.severityNumber = this.flags = 0;
+    this.severityText.setText('');
+    this.eventName.setText('');
+    this.traceId.setBytes(EMPTY, 0, 0);
+    this.spanId.setBytes(EMPTY, 0, 0);
+    this.hasBody = false;
+    this.attrCount = 0;
+  }
+
+  /** The next attribute's key and value slots. */
+  addAttribute(): number {
+    if (this.attrCount === this.attrKeys.length) {
+      this.attrKeys.push(new Text());
+      this.attrValues.push(new Text());
+    }
+    return this.attrCount++;
+  }
 }
 
-/**
- * Header objects of one request by key and value: levels, scopes and most attribute values
- * repeat from record to record, and one shared header is cheaper than a Buffer per record.
- */
-class HeaderCache {
-  private readonly byKey = new Map<string, Map<string, RecordHeader>>();
+const EMPTY = new Uint8Array(0);
+const K = {
+  request: headerKey(REQUEST_HEADER),
+  severityText: headerKey('otel.severity_text'),
+  traceId: headerKey('otel.trace_id'),
+  spanId: headerKey('otel.span_id'),
+  eventName: headerKey('otel.event_name'),
+  observed: headerKey('otel.observed_time'),
+};
+const ATTR_PREFIX = Buffer.from('attr.');
 
-  get(key: string, value: string): RecordHeader {
-    let values = this.byKey.get(key);
-    if (!values) this.byKey.set(key, (values = new Map()));
-    let h = values.get(value);
+/** The records of one request, written as they are decoded. */
+export class RequestRecords {
+  /** LogRecords in the request, rejected ones included. */
+  total = 0;
+  rejected = 0;
+  /** Why the first rejected record was rejected (for the partial-success answer). */
+  rejectReason = '';
+  readonly runs: Run[] = [];
+  private readonly source: EncodedHeader;
+  private readonly requestPrefix: string;
+  /** Headers whose values repeat from record to record (level, severity number, flags). */
+  private readonly repeated = new Map<string, EncodedHeader>();
+  private lastObservedMs = -1;
+  private lastObservedText = '';
+
+  constructor(readonly o: BuildOptions) {
+    this.source = encodeHeader(H.source, o.sourceId);
+    this.requestPrefix = `${o.digest}:`;
+  }
+
+  /** @param resource the resource's attributes as plain values (values.ts `attributes`). */
+  resource(resource: Record<string, unknown>): ResourceInfo {
+    const service = typeof resource['service.name'] === 'string' ? resource['service.name'] : '';
+    return {
+      topic: this.o.topicPerService ? serviceTopic(this.o.topic, service) : this.o.topic,
+      key: service ? Buffer.from(service) : null,
+      resource,
+      headers:
+        this.o.fields === 'headers'
+          ? Object.entries(resource).map(([k, v]) => encodeHeader(`resource.${k}`, asText(v)))
+          : [],
+    };
+  }
+
+  scope(name: string, version: string): ScopeInfo {
+    const headers: EncodedHeader[] = [];
+    if (name) headers.push(encodeHeader('otel.scope', name));
+    if (version) headers.push(encodeHeader('otel.scope_version', version));
+    return { name, version, headers };
+  }
+
+  /** The index of the next LogRecord, or -1 when an earlier attempt stored it already. */
+  nextIndex(): number {
+    const index = this.total++;
+    return this.o.skip?.has(index) ? -1 : index;
+  }
+
+  /** Records taken (not rejected) so far. */
+  get records(): number {
+    let n = 0;
+    for (const r of this.runs) n += r.writer.records;
+    return n;
+  }
+
+  /** Writes one LogRecord with `fields: headers`. */
+  addFields(index: number, f: LogFields, res: ResourceInfo, scope: ScopeInfo): void {
+    const where = `logRecord ${index}`;
+    const traceLength = f.traceId.end - f.traceId.start;
+    const spanLength = f.spanId.end - f.spanId.start;
+    if (traceLength !== 0 && traceLength !== 16)
+      return this.reject(`${where}: trace id of ${traceLength} bytes (16 expected)`);
+    if (spanLength !== 0 && spanLength !== 8)
+      return this.reject(`${where}: span id of ${spanLength} bytes (8 expected)`);
+    const w = this.start(index, res, this.timestamp(f.timeNs, f.observedNs));
+    if (f.hasBody) w.value(f.body);
+    else w.valueBytes(EMPTY, 0, 0);
+    this.commonHeaders(w, index, f.severityNumber, f.severityText);
+    if (f.severityNumber) w.header(this.repeat('otel.severity_number', f.severityNumber));
+    if (!f.severityText.isEmpty) w.headerField(K.severityText, f.severityText);
+    if (traceLength > 0) w.headerHex(K.traceId, f.traceId.src, f.traceId.start, f.traceId.end);
+    if (spanLength > 0) w.headerHex(K.spanId, f.spanId.src, f.spanId.start, f.spanId.end);
+    if (f.flags) w.header(this.repeat('otel.trace_flags', f.flags));
+    if (!f.eventName.isEmpty) w.headerField(K.eventName, f.eventName);
+    for (const h of scope.headers) w.header(h);
+    if (f.observedNs > 0 && f.observedNs !== f.timeNs)
+      w.headerText(K.observed, this.observedText(nsToMs(f.observedNs)));
+    for (const h of res.headers) w.header(h);
+    for (let i = 0; i < f.attrCount; i++)
+      w.headerPrefixed(ATTR_PREFIX, f.attrKeys[i], f.attrValues[i]);
+    this.finish(w, where);
+  }
+
+  /** Writes one LogRecord with `fields: value`: `json` is the whole record. */
+  addValue(
+    index: number,
+    res: ResourceInfo,
+    timestamp: number,
+    severity: { number: number; text: Text },
+    json: string,
+  ): void {
+    const w = this.start(index, res, timestamp);
+    w.valueText(json);
+    this.commonHeaders(w, index, severity.number, severity.text);
+    this.finish(w, `logRecord ${index}`);
+  }
+
+  reject(reason: string): void {
+    this.rejected++;
+    this.rejectReason ||= reason;
+  }
+
+  timestamp(timeNs: number, observedNs: number): number {
+    return timeNs > 0 ? nsToMs(timeNs) : observedNs > 0 ? nsToMs(observedNs) : this.o.now;
+  }
+
+  private start(index: number, res: ResourceInfo, timestamp: number): RecordBatchWriter {
+    let run = this.runs[this.runs.length - 1];
+    if (!run || run.topic !== res.topic || !sameKey(run.key, res.key)) {
+      run = {
+        topic: res.topic,
+        key: res.key,
+        writer: new RecordBatchWriter(this.o.maxBatchBytes(res.topic)),
+      };
+      this.runs.push(run);
+    }
+    run.writer.begin(timestamp, res.key);
+    return run.writer;
+  }
+
+  private commonHeaders(w: RecordBatchWriter, index: number, n: number, text: Text): void {
+    w.header(this.source);
+    w.headerText(K.request, this.requestPrefix + index);
+    const level =
+      n >= 1 && n <= 24
+        ? SEVERITY_LEVELS[Math.floor((n - 1) / 4)]
+        : severityLevel(n, text.toString());
+    if (level) w.header(this.repeat(H.level, level));
+  }
+
+  private finish(w: RecordBatchWriter, where: string): void {
+    if (w.payload > this.o.maxRecordBytes)
+      return this.reject(
+        `${where}: ${w.payload} bytes, more than the ${this.o.maxRecordBytes} a record may hold`,
+      );
+    w.commit();
+  }
+
+  private repeat(key: string, value: string | number): EncodedHeader {
+    const id = `${key}\u0000${value}`;
+    let h = this.repeated.get(id);
     if (!h) {
-      h = fixedHeader(key, value);
-      if (values.size < 1000) values.set(value, h);
+      h = encodeHeader(key, String(value));
+      if (this.repeated.size < 1000) this.repeated.set(id, h);
     }
     return h;
   }
-}
 
-const nsToMs = (ns: number): number => Math.floor(ns / 1e6);
-
-interface Shared {
-  cache: HeaderCache;
-  topic: string;
-  key: Buffer | null;
-  resource: Record<string, unknown>;
-  resourceHeaders: RecordHeader[];
-}
-
-/** One LogRecord as a record, or the reason it is rejected. */
-function buildOne(
-  lr: Obj,
-  index: number,
-  shared: Shared,
-  scope: { name: string; version: string },
-  o: BuildOptions,
-): ProduceRecord | string {
-  const where = `logRecord ${index}`;
-  const timeNs = int64(lr, 'timeUnixNano', where);
-  const observedNs = int64(lr, 'observedTimeUnixNano', where);
-  const severityNumber = int64(lr, 'severityNumber', where);
-  const severityText = str(lr, 'severityText', where);
-  const traceId = bytes(lr, 'traceId', where, 'hex');
-  const spanId = bytes(lr, 'spanId', where, 'hex');
-  if (traceId.length !== 0 && traceId.length !== 16)
-    return `${where}: trace id of ${traceId.length} bytes (16 expected)`;
-  if (spanId.length !== 0 && spanId.length !== 8)
-    return `${where}: span id of ${spanId.length} bytes (8 expected)`;
-  const flags = int64(lr, 'flags', where);
-  const eventName = str(lr, 'eventName', where);
-  const attrs = attributes(list(lr, 'attributes', where), `${where}.attributes`);
-  const body = has(lr, 'body') ? anyValue(lr.body, `${where}.body`) : null;
-  const level = severityLevel(severityNumber, severityText);
-  const timestamp = timeNs > 0 ? nsToMs(timeNs) : observedNs > 0 ? nsToMs(observedNs) : o.now;
-  const c = shared.cache;
-  const headers: RecordHeader[] = [
-    c.get(H.source, o.sourceId),
-    fixedHeader(REQUEST_HEADER, `${o.digest}:${index}`),
-  ];
-  if (level) headers.push(c.get(H.level, level));
-  let value: Buffer;
-  if (o.fields === 'value') {
-    value = Buffer.from(
-      JSON.stringify({
-        timestamp: new Date(timestamp).toISOString(),
-        observedTimestamp: observedNs > 0 ? new Date(nsToMs(observedNs)).toISOString() : undefined,
-        severityNumber: severityNumber || undefined,
-        severityText: severityText || undefined,
-        level,
-        body,
-        attributes: attrs,
-        resource: shared.resource,
-        scope: scope.name ? scope : undefined,
-        traceId: traceId.length > 0 ? traceId.toString('hex') : undefined,
-        spanId: spanId.length > 0 ? spanId.toString('hex') : undefined,
-        flags: flags || undefined,
-        eventName: eventName || undefined,
-      }),
-    );
-  } else {
-    value = body === null ? Buffer.alloc(0) : Buffer.from(asText(body));
-    if (severityNumber) headers.push(c.get('otel.severity_number', String(severityNumber)));
-    if (severityText) headers.push(c.get('otel.severity_text', severityText));
-    if (traceId.length > 0) headers.push(fixedHeader('otel.trace_id', traceId.toString('hex')));
-    if (spanId.length > 0) headers.push(fixedHeader('otel.span_id', spanId.toString('hex')));
-    if (flags) headers.push(c.get('otel.trace_flags', String(flags)));
-    if (eventName) headers.push(c.get('otel.event_name', eventName));
-    if (scope.name) headers.push(c.get('otel.scope', scope.name));
-    if (scope.version) headers.push(c.get('otel.scope_version', scope.version));
-    if (observedNs > 0 && observedNs !== timeNs)
-      headers.push(fixedHeader('otel.observed_time', new Date(nsToMs(observedNs)).toISOString()));
-    headers.push(...shared.resourceHeaders);
-    for (const k in attrs) headers.push(c.get(`attr.${k}`, asText(attrs[k])));
+  private observedText(ms: number): string {
+    if (ms !== this.lastObservedMs) {
+      this.lastObservedMs = ms;
+      this.lastObservedText = new Date(ms).toISOString();
+    }
+    return this.lastObservedText;
   }
-  let size = value.length;
-  for (const h of headers) size += h.key.length + (h.value?.length ?? 0);
-  if (size > o.maxRecordBytes)
-    return `${where}: ${size} bytes, more than the ${o.maxRecordBytes} a record may hold`;
-  return { topic: shared.topic, key: shared.key, value, headers, timestamp };
 }
 
-export { OtlpInputError };
+function sameKey(a: Buffer | null, b: Buffer | null): boolean {
+  return a === b || (a !== null && b !== null && a.equals(b));
+}
+
+export const nsToMs = (ns: number): number => Math.floor(ns / 1e6);

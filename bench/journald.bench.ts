@@ -4,7 +4,7 @@
  * fields) into a topic, with the default `fields: headers` and with `fields: value`. In
  * the same run, the peers: `journalctl -o export` (what the source reads) and `-o json`
  * alone into /dev/null, and `-o export` into a pipe this process only reads (with the
- * source's 1 MiB stdout buffer): the ceiling of anything reading through journalctl.
+ * source's 128 KiB stdout buffer): the ceiling of anything reading through journalctl.
  * Beside each figure, the CPU time of this process and of journalctl (its children's time
  * from /proc/self/stat): on a loaded machine wall time says little, CPU per entry says what
  * each side costs. BENCH_JOURNAL_ENTRIES sets the count.

@@ -26,6 +26,7 @@ import { lastCursor } from './cursor';
 import { JournalEntryError } from './entry';
 import { EntryBatchEncoder } from './entry-batches';
 import { ExportFormatError, ExportScanner, type FieldTable } from './export-format';
+import { ReadAhead } from './read-ahead';
 import { bufferedStdoutEnv } from './stdout-buffer';
 
 const RESTART_MS = 1000;
@@ -44,6 +45,8 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
   private readCursor: string | null = null;
   private storedCursor: string | null = null;
   private scanner = new ExportScanner();
+  /** Output read and not yet scanned, of the current journalctl only. */
+  private readonly ahead = new ReadAhead((chunk) => this.onData(chunk));
   private restartTimer: NodeJS.Timeout | null = null;
   private closing: Promise<void> | null = null;
   private stderrTail = '';
@@ -95,7 +98,7 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
    */
   private spawnReader(follow = this.readCursor === null && startAt(this.config) === 'end'): void {
     if (this.closing) return;
-    const gen = ++this.generation;
+    const gen = this.nextGeneration();
     this.scanner = new ExportScanner();
     this.stderrTail = '';
     const args = journalctlArgs(this.config, this.readCursor, follow);
@@ -105,7 +108,9 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
     });
     this.child = child;
     child.stdout.on('data', (chunk: Buffer) => {
-      if (gen === this.generation) this.onData(chunk);
+      if (gen !== this.generation) return;
+      this.ahead.push(chunk);
+      if (this.ahead.bytes + this.encoder.bytes >= MAX_QUEUED_BYTES) child.stdout.pause();
     });
     child.stderr.on('data', (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString()).slice(-2000);
@@ -117,8 +122,12 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
     child.on('close', (code) => {
       // Caught up, every byte of its output read: follow from the last cursor read.
       if (follow || code !== 0 || gen !== this.generation || this.closing) return;
-      this.child = null;
-      this.spawnReader(true);
+      // Every entry of its output scanned first: the follow one starts after the last.
+      this.ahead.whenScanned(() => {
+        if (gen !== this.generation || this.closing) return;
+        this.child = null;
+        this.spawnReader(true);
+      });
     });
     child.on('exit', (code, signal) => {
       if (gen !== this.generation || this.closing || (!follow && code === 0)) return;
@@ -130,7 +139,7 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
   private readerEnded(message: string): void {
     this.fail(message);
     this.child = null;
-    this.generation++;
+    this.nextGeneration();
     this.scheduleRestart();
   }
 
@@ -146,13 +155,25 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
   private async stopReader(): Promise<void> {
     const child = this.child;
     this.child = null;
-    this.generation++;
+    this.nextGeneration();
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
     await exited;
     clearTimeout(timer);
+  }
+
+  /** Output of older journalctls is dropped: reading goes on after the last cursor read. */
+  private nextGeneration(): number {
+    this.ahead.clear();
+    return ++this.generation;
+  }
+
+  private resumeIfRoom(): void {
+    const stdout = this.child?.stdout;
+    if (stdout?.isPaused() && this.ahead.bytes + this.encoder.bytes < MAX_QUEUED_BYTES)
+      stdout.resume();
   }
 
   private onData(chunk: Buffer): void {
@@ -168,7 +189,8 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
     this.readCursor = this.encoder.lastCursor() ?? this.readCursor;
     this.counters.cutLines = this.encoder.cutEntries;
     if (this.encoder.records > 0) this.sending ??= this.flush();
-    if (this.encoder.bytes >= MAX_QUEUED_BYTES) this.child?.stdout?.pause();
+    // Chunks that completed no entry (a huge field) may be what paused the stream.
+    else this.resumeIfRoom();
   }
 
   private addEntry(t: FieldTable): void {
@@ -192,7 +214,7 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
       for (;;) {
         const taken = this.encoder.take();
         if (!taken) return;
-        this.child?.stdout?.resume();
+        this.resumeIfRoom();
         try {
           await this.deps.cluster.appendBatches(this.config.topic, 0, taken.batches, {
             acks: 1,

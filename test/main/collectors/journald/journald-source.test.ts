@@ -146,6 +146,54 @@ describe('journald source', () => {
     expect(fx.manager.status()[0].cutLines).toBe(1);
   });
 
+  it('catches up on a backlog larger than it holds in memory, then follows on after its last entry: every entry once, in order', async () => {
+    const dir = join(fx.dir, 'journals');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(dir);
+    const writer = new JournalWriter(join(dir, 'backlog.journal'));
+    // About 15 MB of export format: more than the 8 MiB read but not yet appended.
+    const backlog = 30_000;
+    try {
+      for (let i = 0; i < backlog; i += 5000)
+        await writer.write(Array.from({ length: 5000 }, (_, j) => entry(i + j)));
+      await fx.manager.add({ type: 'journald', id: 'j', topic: 'journal', directory: dir });
+      const end = () => fx.broker.describeTopic('journal').partitions[0].logEndOffset;
+      await waitFor('the backlog', () => end() >= backlog, 60_000);
+      await writer.write(Array.from({ length: 10 }, (_, i) => entry(backlog + i)));
+      await waitFor('the entries written after it', () => end() >= backlog + 10, 60_000);
+      const values = (await readAll(fx.broker, 'journal')).map((r) => r.value?.toString());
+      expect(values.length).toBe(backlog + 10);
+      const wrong = values.findIndex((v, i) => v !== `message ${i}`);
+      expect(wrong).toBe(-1);
+    } finally {
+      await writer.close();
+    }
+  }, 90_000);
+
+  it('goes on after an entry larger than it holds in memory (a 12 MB core dump), cut to fit', async () => {
+    const file = join(fx.dir, 'dump.journal');
+    await writeJournal(file, [
+      entry(0),
+      entry(1, { COREDUMP: Buffer.alloc(12_000_000, 7) }),
+      entry(2),
+    ]);
+    await fx.manager.add({ type: 'journald', id: 'j', topic: 'journal', files: [file] });
+    const records = await waitFor(
+      '3 records',
+      async () => {
+        const rs = await readAll(fx.broker, 'journal');
+        return rs.length === 3 && rs;
+      },
+      60_000,
+    );
+    expect(records.map((r) => r.value?.toString())).toEqual([
+      'message 0',
+      'message 1',
+      'message 2',
+    ]);
+    expect(Number(header(records[1], 'logdock.cut'))).toBeGreaterThan(12_000_000);
+  }, 90_000);
+
   it('reports a journalctl that cannot run or fails, and keeps the rest of the collectors running', async () => {
     const view = await fx.manager.add({
       type: 'journald',

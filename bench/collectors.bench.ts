@@ -24,6 +24,7 @@ import { Broker } from '../src/main/broker/broker';
 import { LocalCluster } from '../src/main/cluster';
 import { CollectorManager } from '../src/main/collectors';
 import { silentLogger } from '../src/main/logger';
+import { ingestWorkerPool } from '../src/main/workers/pool';
 
 const LINES = Number(
   process.env.BENCH_LINES ?? (process.env.BENCH_QUICK === '1' ? 200_000 : 1_000_000),
@@ -83,6 +84,9 @@ export async function openCollectors(
     defaultSource: false,
   });
   await manager.start();
+  // As `logdock serve` does a second after it starts: the thread that encodes tailed lines.
+  ingestWorkerPool().warm();
+  await until(() => ingestWorkerPool().ready(), 60_000);
   return { broker, manager };
 }
 

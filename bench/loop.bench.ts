@@ -23,7 +23,7 @@ import type { ApiClient } from '../src/common/api/contract';
 import type { Services } from '../src/main/services';
 import { openWebSocketApi } from './fixtures/ws-api';
 import { kcatProduceArgs } from './protocol.bench';
-import { sharedWorkerPool } from '../src/main/workers/pool';
+import { ingestWorkerPool, sharedWorkerPool } from '../src/main/workers/pool';
 import { ensureBuilt, ROOT, waitFor } from '../test/e2e/harness';
 import { openFramesPage, type FramesPage } from './fixtures/frames';
 
@@ -192,7 +192,9 @@ export async function measureLoop(): Promise<{
     const kcatFile = join(dir, 'records.txt');
     await writeFile(kcatFile, LINES, (i) => `record ${i} ${'x'.repeat(80)}\n`);
     await fillSearchTopic(services);
-    sharedWorkerPool().warm(); // as `logdock serve` does a second after start
+    // As `logdock serve` does a second after start.
+    sharedWorkerPool().warm();
+    ingestWorkerPool().warm();
     await services.broker.createTopic('produced', { partitions: 1 });
     browser = await openFramesPage(url);
     if (browser) {

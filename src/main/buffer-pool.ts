@@ -23,11 +23,13 @@ export class BufferPool {
 
   /**
    * `maxBufferBytes`: larger requests get a buffer of their own, never kept;
-   * `maxIdleBytes`: what the pool keeps at most while nobody uses it.
+   * `maxIdleBytes`: what the pool keeps at most while nobody uses it; `alloc`: where new
+   * buffers come from (SharedArrayBuffers, say, for memory a worker thread reads in place).
    */
   constructor(
     private readonly maxBufferBytes = 8 * 1024 * 1024,
     private readonly maxIdleBytes = 32 * 1024 * 1024,
+    private readonly alloc: (size: number) => Buffer = (size) => Buffer.allocUnsafeSlow(size),
   ) {}
 
   /** A buffer of at least `size` bytes, with stale contents: the smallest idle one that fits, or a new one. */
@@ -44,8 +46,8 @@ export class BufferPool {
       this.idleBytes -= buf.length;
       return buf;
     }
-    if (size > this.maxBufferBytes) return Buffer.allocUnsafeSlow(size);
-    return Buffer.allocUnsafeSlow(Math.ceil(Math.max(size, 1) / GRANULE) * GRANULE);
+    if (size > this.maxBufferBytes) return this.alloc(size);
+    return this.alloc(Math.ceil(Math.max(size, 1) / GRANULE) * GRANULE);
   }
 
   /** Gives `buf` (as acquired, not a view of it) back for reuse; kept while within the bounds. */

@@ -16,7 +16,7 @@ import { keyFileCipher, SecretStore, type SecretCipher } from './remote/secrets'
 import { ReplayManager } from './replay/manager';
 import { ShipManager } from './shipping/manager';
 import { compileQuery } from './search/query';
-import { closeSharedWorkerPool, sharedWorkerPool } from './workers/pool';
+import { closeSharedWorkerPool, ingestWorkerPool, sharedWorkerPool } from './workers/pool';
 import { loadSettings, SettingsStore } from './settings/store';
 import type { AppSettings } from '../common/api/settings';
 
@@ -211,7 +211,12 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     // The search threads load their code once the app is up, not on the first search
     // (tests start them only when they search: each thread costs a second of CPU there).
     closers.push({ name: 'search threads', close: () => closeSharedWorkerPool() });
-    if (mode !== 'test') setTimeout(() => sharedWorkerPool().warm(), 1000).unref();
+    if (mode !== 'test') {
+      setTimeout(() => {
+        sharedWorkerPool().warm();
+        ingestWorkerPool().warm();
+      }, 1000).unref();
+    }
 
     const shipping = new ShipManager({ local: cluster, clusters, dataDir, logger });
     closers.push({ name: 'shipping', close: () => shipping.close() });

@@ -76,7 +76,7 @@ export interface BrokerApi extends Pick<Cluster, SameAsCluster> {
     topic: string,
     partition: number,
     batches: Buffer,
-    opts?: { acks?: Acks; checkOffThread?: boolean },
+    opts?: { acks?: Acks; checkOffThread?: boolean; encodedHere?: boolean },
   ): Promise<AppendResult>;
   describeTopic(name: string): TopicDescription;
   /**

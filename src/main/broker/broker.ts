@@ -8,6 +8,8 @@ import {
   PartitionLog,
   Scrubber,
   OpenFiles,
+  locateOwnBatches,
+  type AppendCheck,
   type AppendResult,
   type LogConfig,
   type ReadResult,
@@ -47,6 +49,10 @@ import { Consumer, type ConsumerOptions } from './consumer';
 import { Producer, type ProducerOptions } from './producer';
 import { validateClientBatchesOffThread } from './validate-off-thread';
 import { offThreadCompaction } from './compact-off-thread';
+
+/** The check of batches a collector of this process encoded (Cluster.appendBatches `encodedHere`). */
+const locateOwnBatchesAsync: AppendCheck = (batches, config, name) =>
+  Promise.resolve().then(() => locateOwnBatches(batches, config, name));
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
 /** Topics opened at once on start (each opens its partitions several at a time). */
@@ -591,13 +597,14 @@ export class Broker implements BrokerApi {
   /**
    * Appends a client's RecordBatch v2 bytes as they are (the Kafka protocol's Produce), or
    * recompressed when the topic's compression.type names a codec (see recompress.ts).
-   * `checkOffThread`: a large append is checked on the ingest thread (validate-off-thread.ts). Throws UNKNOWN_TOPIC, UNKNOWN_PARTITION, CORRUPT_RECORD, MESSAGE_TOO_LARGE.
+   * `checkOffThread`: a large append is checked on the ingest thread (validate-off-thread.ts);
+   * `encodedHere`: only its headers are checked (Cluster.appendBatches). Throws UNKNOWN_TOPIC, UNKNOWN_PARTITION, CORRUPT_RECORD, MESSAGE_TOO_LARGE.
    */
   async appendBatches(
     topic: string,
     partition: number,
     batches: Buffer,
-    opts: { acks?: Acks; checkOffThread?: boolean } = {},
+    opts: { acks?: Acks; checkOffThread?: boolean; encodedHere?: boolean } = {},
   ): Promise<AppendResult> {
     const log = this.log(topic, partition);
     const codec = codecOf(this.topic(topic).configs['compression.type']);
@@ -605,7 +612,11 @@ export class Broker implements BrokerApi {
     return this.watchSpace(
       log.append(stored, {
         fsync: opts.acks === -1,
-        check: opts.checkOffThread ? validateClientBatchesOffThread : undefined,
+        check: opts.encodedHere
+          ? locateOwnBatchesAsync
+          : opts.checkOffThread
+            ? validateClientBatchesOffThread
+            : undefined,
       }),
     );
   }

@@ -256,14 +256,16 @@ export interface Cluster {
   send(records: ProduceRecord[], opts?: { acks?: Acks }): Promise<RecordMetadata[]>;
   /**
    * Produces RecordBatch v2 bytes as they are (one or more whole batches, offsets relative),
-   * the path of clients that encode their own batches. Throws UNKNOWN_TOPIC,
-   * UNKNOWN_PARTITION, CORRUPT_RECORD, MESSAGE_TOO_LARGE.
+   * the path of clients that encode their own batches. `encodedHere`: the bytes come from
+   * Logdock's own encoder in this process (a file collector's), so the embedded log checks
+   * only their headers and lengths, not every CRC and record a second time; other clusters
+   * ignore it. Throws UNKNOWN_TOPIC, UNKNOWN_PARTITION, CORRUPT_RECORD, MESSAGE_TOO_LARGE.
    */
   appendBatches(
     topic: string,
     partition: number,
     batches: Buffer,
-    opts?: { acks?: Acks },
+    opts?: { acks?: Acks; encodedHere?: boolean },
   ): Promise<AppendResult>;
   /** The partition Kafka's default partitioner gives `key` (sticky when null). Throws UNKNOWN_TOPIC. */
   partitionFor(topic: string, key: Buffer | null): Promise<number>;

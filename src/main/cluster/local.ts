@@ -87,7 +87,12 @@ export class LocalCluster implements Cluster {
     return this.broker.send(records, opts);
   }
 
-  async appendBatches(topic: string, partition: number, batches: Buffer, opts?: { acks?: Acks }) {
+  async appendBatches(
+    topic: string,
+    partition: number,
+    batches: Buffer,
+    opts?: { acks?: Acks; encodedHere?: boolean },
+  ) {
     return this.broker.appendBatches(topic, partition, batches, opts);
   }
 

@@ -14,6 +14,14 @@ import type { Logger } from '../logger';
 import { BufferPool } from '../buffer-pool';
 import { LineBatchEncoder } from './batch-encoder';
 import type { RecoveredFile } from './checkpoint';
+import {
+  countEvents,
+  encodeLinesOffThread,
+  lineTimes,
+  offThreadReady,
+  sharedBuffers,
+  type LineCounts,
+} from './encode-lines';
 import type { FileSourceConfig } from '../../common/collectors/config';
 import type { DescriptorHolder, DescriptorPool } from './descriptor-pool';
 import { findByKey } from './discovery';
@@ -28,12 +36,20 @@ import {
 import { LineSplitter, type Line } from './lines';
 import { MultilineJoiner, type EventLines } from './multiline';
 import type { Parser } from './parsers';
-import { timeAtLineStart } from './parsers/line-time';
 import { H, buildRecord, fixedHeader } from './record';
 import type { Semaphore } from '../../common/semaphore';
 import { TrackedFile } from './tracked-file';
 
 const CHUNK_BYTES = 512 * 1024;
+/**
+ * Reads at least this large go to the ingest thread to be split and encoded (encode-lines.ts);
+ * smaller ones, a few lines written just now, are encoded inline: the hop to the thread and
+ * back would only add to their latency.
+ */
+const OFF_THREAD_BYTES = 64 * 1024;
+/** An unfinished line held inline up to this long is read again to start an off-thread chunk. */
+const REREAD_BYTES = 16 * 1024;
+const LF = 0x0a;
 /**
  * Read chunks and encoded batches of all file sources, reused: a fresh half-megabyte
  * buffer per chunk is memory the kernel must fault in page by page (~0.5 ms each on the
@@ -328,6 +344,24 @@ export class FileWatcher implements DescriptorHolder {
       await host.slots.acquire();
       try {
         if (host.closing) return;
+        if (this.encodesOffThread(size)) {
+          const read = await this.readOffThread(fh, size, previous);
+          if (read === 'truncated') {
+            await previous;
+            this.truncated((await fh.stat()).size);
+            known = -1;
+            continue;
+          }
+          if (read === 'empty') {
+            if (fresh) break;
+            known = -1;
+            continue;
+          }
+          read.sending.catch(() => {});
+          await previous;
+          previous = read.sending;
+          continue;
+        }
         const start = t.readPos;
         const length = Math.min(CHUNK_BYTES, size - start);
         // The plain fast path encodes a chunk's lines before produce() returns, and the
@@ -367,6 +401,112 @@ export class FileWatcher implements DescriptorHolder {
     if (host.closing) return;
     t.pumpedAt = host.clock();
     await this.flushIfDue();
+  }
+
+  /**
+   * Whether the next read goes to the ingest thread: the plain fast path, a one-byte
+   * newline, enough unread bytes to be worth the hop, and no unfinished line held inline
+   * (or one short enough to read again from its start instead), and the thread is up.
+   */
+  private encodesOffThread(size: number): boolean {
+    const t = this.file;
+    const { config } = this.host;
+    if (!this.encodesAtOnce() || (config.encoding !== 'utf8' && config.encoding !== 'latin1'))
+      return false;
+    const s = t.splitter;
+    // A long unfinished line stays with the splitter, which may be cutting it.
+    if (s.pendingBytes > REREAD_BYTES) return false;
+    const from = s.pendingBytes > 0 ? s.pendingStart : s.expected;
+    return size - from >= OFF_THREAD_BYTES && offThreadReady();
+  }
+
+  /**
+   * Reads the next chunk up to its last newline and sends it to the ingest thread to be
+   * split and encoded; returns the append of its batches (wrapped: awaiting the read must not await it) (committing the position after its
+   * last line; a chunk with no newline goes to the inline splitter instead), 'truncated'
+   * when the file's start changed, or 'empty' when nothing was read.
+   */
+  private async readOffThread(
+    fh: FileHandle,
+    size: number,
+    previous: Promise<void>,
+  ): Promise<{ sending: Promise<void> } | 'truncated' | 'empty'> {
+    const t = this.file;
+    const host = this.host;
+    // Bytes of an unfinished line held inline are read again, so the chunk starts a line.
+    if (t.splitter.pendingBytes > 0) t.splitter.reset(t.splitter.pendingStart);
+    const start = t.readPos;
+    const length = Math.min(CHUNK_BYTES, size - start);
+    const chunk = sharedBuffers.acquire(length);
+    let sent = false;
+    try {
+      const { bytesRead } = await fh.read(chunk, 0, length, start);
+      if (bytesRead === 0) return 'empty';
+      if (!(await this.verifyFingerprint(size))) return 'truncated';
+      t.lastGrowth = host.clock();
+      const nl = chunk.lastIndexOf(LF, bytesRead - 1);
+      if (nl < 0) {
+        // One line longer than the chunk: the splitter holds and cuts it.
+        const lines = t.splitter.push(chunk.subarray(0, bytesRead));
+        return { sending: this.produce(this.join(lines), previous) };
+      }
+      const end = start + nl + 1;
+      // The bytes after the last newline are read again with the next chunk.
+      t.splitter.reset(end);
+      sent = true;
+      return { sending: this.produceOffThread(chunk, nl + 1, start, end, previous) };
+    } finally {
+      if (!sent) sharedBuffers.release(chunk);
+    }
+  }
+
+  /**
+   * The ingest thread's half of the fast path: `chunk[0, length)` (file bytes from `start`,
+   * ending with a newline) is encoded there, its batches appended after `gate`, and the
+   * committed position moved to `end`. Gives `chunk` back to the pool once encoded.
+   */
+  private produceOffThread(
+    chunk: Buffer,
+    length: number,
+    start: number,
+    end: number,
+    gate: Promise<void>,
+  ): Promise<void> {
+    const t = this.file;
+    const { config, cluster } = this.host;
+    const key = config.key.type === 'path' ? t.pathKey : null;
+    // Room for the lines and their headers as in the last chunk, with a margin; the thread
+    // makes a larger buffer if need be.
+    const out = sharedBuffers.acquire(Math.ceil(length * t.batchRatio * 1.1) + 64 * 1024);
+    const encoded = encodeLinesOffThread({
+      chunk: chunk.subarray(0, length),
+      start,
+      encoding: config.encoding,
+      maxLineBytes: lineLimit(config, this.host.maxBatchBytes),
+      fixedHeaders: t.fixedHeaders,
+      key,
+      now: this.host.clock(),
+      timeFromLine: config.timeFromLine,
+      timezone: config.timezone,
+      maxBatchBytes: this.host.maxBatchBytes,
+      out,
+    }).finally(() => sharedBuffers.release(chunk));
+    const append = encoded.then(async ({ batches, counts }) => {
+      t.batchRatio = batches.length / length;
+      try {
+        await gate;
+        await cluster.appendBatches(
+          config.topic,
+          key ? await cluster.partitionFor(config.topic, key) : (t.partition ?? 0),
+          batches,
+          { acks: 1, encodedHere: true },
+        );
+        return counts;
+      } finally {
+        sharedBuffers.release(out);
+      }
+    });
+    return this.commitAfter(append, end);
   }
 
   /** Marks the file rotated when its path leads elsewhere (rename or delete). */
@@ -515,10 +655,10 @@ export class FileWatcher implements DescriptorHolder {
       records[i] = built.record;
       if (built.parseError) parseErrors++;
     }
+    const counts = countEvents(events, parseErrors);
     await this.commitAfter(
-      gate.then(() => cluster.send(records, { acks: 1 })),
+      gate.then(() => cluster.send(records, { acks: 1 }).then(() => counts)),
       after,
-      countEvents(events, parseErrors),
     );
   }
 
@@ -547,32 +687,33 @@ export class FileWatcher implements DescriptorHolder {
       lent = buffers.acquire(n);
       return lent;
     });
+    const counts = countEvents(events, 0);
     // The partition is asked for inside the chain, so the append is tracked from this call.
     await this.commitAfter(
-      gate.then(async () =>
-        cluster.appendBatches(
+      gate.then(async () => {
+        await cluster.appendBatches(
           config.topic,
           key ? await cluster.partitionFor(config.topic, key) : (t.partition ?? 0),
           batches,
-          { acks: 1 },
-        ),
-      ),
+          { acks: 1, encodedHere: true },
+        );
+        return counts;
+      }),
       after,
-      countEvents(events, 0),
     );
     // Appended: the batches were written (a failed append throws above and keeps them).
     if (lent) buffers.release(lent);
   }
 
   /**
-   * The end of both produce paths: once `append` succeeds, moves the committed position to
-   * `after` and adds the chunk's counts to the file's stats; while it runs it is in the
-   * host's `inflight`, so a checkpoint or close waits for it. The first await comes after
-   * the add, so the caller's append is tracked from the moment it is made.
+   * The end of every produce path: once `append` succeeds with the chunk's counts, moves the
+   * committed position to `after` and adds the counts to the file's stats; while it runs it
+   * is in the host's `inflight`, so a checkpoint or close waits for it. The first await
+   * comes after the add, so the caller's append is tracked from the moment it is made.
    */
-  private async commitAfter(append: Promise<unknown>, after: number, n: Counts): Promise<void> {
+  private async commitAfter(append: Promise<LineCounts>, after: number): Promise<void> {
     const t = this.file;
-    const sent = append.then(() => {
+    const sent = append.then((n) => {
       t.committed = after;
       t.stats.lines += n.lines;
       t.stats.linesCut += n.cut;
@@ -613,31 +754,7 @@ async function openSame(path: string, dev: number, ino: number): Promise<FileHan
   return null;
 }
 
-interface Counts {
-  lines: number;
-  cut: number;
-  invalid: number;
-  parseErrors: number;
-}
-
-function countEvents(events: EventLines[], parseErrors: number): Counts {
-  const n: Counts = { lines: 0, cut: 0, invalid: 0, parseErrors };
-  for (const ev of events) {
-    n.lines += ev.lines ?? 1;
-    if (ev.cutFrom !== undefined) n.cut++;
-    n.invalid += ev.invalid;
-  }
-  return n;
-}
-
 /** A line or event must fit in one batch the topic accepts, headers included. */
 function lineLimit(config: FileSourceConfig, maxBatchBytes: number): number {
   return Math.max(16, Math.min(config.maxLineBytes, maxBatchBytes - 4096));
-}
-
-/** The event time at the start of each event's first line, where there is one. */
-function lineTimes(events: EventLines[], timezone: string, now: number): (number | undefined)[] {
-  const out = new Array<number | undefined>(events.length);
-  for (let i = 0; i < events.length; i++) out[i] = timeAtLineStart(events[i].text, timezone, now);
-  return out;
 }

@@ -30,6 +30,8 @@ export class TrackedFile {
   /** When a pump last read the file to its end (by the source's clock); 0 before. */
   pumpedAt = 0;
   fixedHeaders: RecordHeader[] = [];
+  /** Batch bytes per line byte of the last chunk encoded off-thread, to size the next's buffer. */
+  batchRatio = 3;
   /** Fast-path encoder for this file's headers; rebuilt when they change. */
   encoder: LineBatchEncoder | null = null;
   pathKey: Buffer;

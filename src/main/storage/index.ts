@@ -1,6 +1,7 @@
 /** The log storage engine's public surface (issue 3). The broker is its direct user. */
 export * from './api';
 export { defaultLogConfig, validateLogConfig } from './config';
+export { locateOwnBatches } from './validate-append';
 export {
   PartitionLog,
   type AppendCheck,

@@ -9,6 +9,7 @@ import { countChunk } from '../search/count-chunk';
 import { scanChunk } from '../search/scan-chunk';
 import { validateBatchesTask } from '../broker/validate-off-thread';
 import { filterChunkTask, mapChunkTask } from '../broker/compact-off-thread';
+import { encodeLinesTask } from '../collectors/encode-lines';
 import type { WorkerReply } from './pool';
 
 /** A handler returns its result and the ArrayBuffers to move back with it. */
@@ -20,6 +21,7 @@ const handlers: Record<string, Handler> = {
   'validate-batches': validateBatchesTask,
   'compaction-map': mapChunkTask,
   'compaction-filter': filterChunkTask,
+  'encode-lines': encodeLinesTask,
 };
 
 const port = parentPort;
@@ -39,3 +41,5 @@ port.on('message', (msg: { id: number; kind: string; payload: unknown }) => {
   }
   port.postMessage(reply, transfer);
 });
+// Loaded: the pool may now send work that should not wait for a thread to start.
+port.postMessage({ loaded: true });

@@ -37,6 +37,8 @@ interface Task {
 interface Slot {
   worker: Worker;
   task: Task | null;
+  /** The thread has loaded its script (it says so with its first message). */
+  loaded: boolean;
 }
 
 export class WorkerPool {
@@ -78,6 +80,11 @@ export class WorkerPool {
   /** Starts every thread now, so that the first tasks do not wait for threads to load. */
   warm(): void {
     for (let i = 0; i < this.size; i++) if (!this.closed && !this.slots[i]) this.spawn(i);
+  }
+
+  /** Whether a thread has loaded its script and can take a task at once. */
+  ready(): boolean {
+    return this.slots.some((s) => s !== null && s.loaded);
   }
 
   /** The live threads, for diagnostics (and for tests that kill one mid-task). */
@@ -124,9 +131,11 @@ export class WorkerPool {
     });
     worker.unref();
     const threadId = worker.threadId; // -1 once it has exited
-    const slot: Slot = { worker, task: null };
+    const slot: Slot = { worker, task: null, loaded: false };
     this.slots[i] = slot;
-    worker.on('message', (reply: WorkerReply) => {
+    worker.on('message', (reply: WorkerReply | { loaded: true }) => {
+      slot.loaded = true;
+      if (!('id' in reply)) return;
       const task = slot.task;
       if (!task || task.id !== reply.id) return;
       slot.task = null;

@@ -6,7 +6,7 @@ import {
   readBatchHeader,
   writeBatchCrc,
 } from '../../../src/main/storage/record-batch';
-import { validateClientBatches } from '../../../src/main/storage/validate-append';
+import { locateOwnBatches, validateClientBatches } from '../../../src/main/storage/validate-append';
 
 const config = defaultLogConfig();
 const one = (v: string): Buffer =>
@@ -78,6 +78,36 @@ describe('validateClientBatches', () => {
     );
     expect(() =>
       validateClientBatches(one('a'.repeat(500)), { ...config, maxMessageBytes: 300 }, 't-0'),
+    ).toThrow(expect.objectContaining({ code: 'MESSAGE_TOO_LARGE' }));
+  });
+});
+
+describe('locateOwnBatches', () => {
+  it("places Logdock's own batches by their headers alone, without a second pass over their bytes", () => {
+    const a = one('a');
+    const b = one('bb');
+    const both = Buffer.concat([a, b]);
+    expect(
+      locateOwnBatches(both, config, 't-0').map((l) => [l.position, l.size, l.header.recordCount]),
+    ).toEqual([
+      [0, a.length, 2],
+      [a.length, b.length, 2],
+    ]);
+    // Contents are the encoder's: a flipped value byte is not looked for.
+    both[a.length - 1] ^= 0x40;
+    expect(locateOwnBatches(both, config, 't-0')).toHaveLength(2);
+  });
+
+  it('still refuses what would misplace a batch: a cut batch, a bad record count, one too large', () => {
+    const a = one('a');
+    expect(() => locateOwnBatches(a.subarray(0, a.length - 3), config, 't-0')).toThrow(
+      expect.objectContaining({ code: 'CORRUPT_RECORD' }),
+    );
+    const miscounted = one('a');
+    miscounted.writeInt32BE(5, 23); // lastOffsetDelta
+    expect(() => locateOwnBatches(miscounted, config, 't-0')).toThrow(/lastOffsetDelta 5/);
+    expect(() =>
+      locateOwnBatches(one('a'.repeat(500)), { ...config, maxMessageBytes: 300 }, 't-0'),
     ).toThrow(expect.objectContaining({ code: 'MESSAGE_TOO_LARGE' }));
   });
 });

@@ -137,6 +137,111 @@ describe('requests routed by cluster name', () => {
     });
   });
 
+  it('refuses every write the API offers on a read-only cluster, changing nothing there, and still plans a reset', async () => {
+    const ld = await remoteLogdock();
+    await ld.broker.groups.setOffsets('billing', [
+      { topic: 'payments', partition: 0, offset: 2 },
+      { topic: 'payments', partition: 1, offset: 2 },
+    ]);
+    const api = await openApp();
+    await api.call('clusters.add', {
+      name: 'prod',
+      bootstrapServers: [ld.bootstrap],
+      readOnly: true,
+    });
+    const prod = { cluster: 'prod' };
+    const writes: [string, Promise<unknown>][] = [
+      [
+        'messages.produce',
+        api.call('messages.produce', { ...prod, topic: 'payments', value: 'x' }),
+      ],
+      [
+        'messages.produceBatch',
+        api.call('messages.produceBatch', {
+          ...prod,
+          topic: 'payments',
+          records: [{ key: null, value: 'x' }],
+        }),
+      ],
+      ['topics.create', api.call('topics.create', { ...prod, name: 'fresh' })],
+      [
+        'topics.delete',
+        api.call('topics.delete', { ...prod, name: 'payments', confirm: 'payments' }),
+      ],
+      [
+        'topicSettings.update configs',
+        api.call('topicSettings.update', {
+          ...prod,
+          topic: 'payments',
+          configs: { retentionMs: 60_000 },
+        }),
+      ],
+      [
+        'topicSettings.update partitions',
+        api.call('topicSettings.update', { ...prod, topic: 'payments', partitions: 4 }),
+      ],
+      [
+        'groups.resetOffsets execute',
+        api.call('groups.resetOffsets', {
+          ...prod,
+          groupId: 'billing',
+          spec: { kind: 'earliest' },
+          dryRun: false,
+        }),
+      ],
+      ['groups.delete', api.call('groups.delete', { ...prod, groupId: 'billing' })],
+      [
+        'replay.start into it',
+        api.call('replay.start', {
+          range: { topic: 'local-only', from: { kind: 'earliest' }, to: { kind: 'latest' } },
+          target: { kind: 'topic', cluster: 'prod', topic: 'copy' },
+        }),
+      ],
+      [
+        'replay.start moving its group',
+        api.call('replay.start', {
+          ...prod,
+          range: { topic: 'payments', from: { kind: 'earliest' }, to: { kind: 'latest' } },
+          target: { kind: 'group', groupId: 'billing' },
+        }),
+      ],
+      [
+        'shipping.add to it',
+        api.call('shipping.add', { config: { topic: 'local-only', to: 'cluster://prod/copy' } }),
+      ],
+    ];
+    const refused = await Promise.all(
+      writes.map(async ([what, call]) => [what, await codeOf(call)]),
+    );
+    expect(refused).toEqual(writes.map(([what]) => [what, 'FORBIDDEN']));
+
+    // Nothing changed on the remote cluster.
+    expect(ld.broker.listTopics().map((t) => t.name)).toEqual(['payments']);
+    const payments = ld.broker.describeTopic('payments');
+    expect(payments.partitions.map((p) => p.logEndOffset)).toEqual([10, 10]);
+    expect(payments.configs['retention.ms']).not.toBe(60_000);
+    expect(
+      Object.fromEntries(
+        (await api.call('groups.describe', { ...prod, groupId: 'billing' })).partitions.map((p) => [
+          p.partition,
+          p.committedOffset,
+        ]),
+      ),
+    ).toEqual({ 0: 2, 1: 2 });
+    // Reads and a dry run still answer.
+    const dry = await api.call('groups.resetOffsets', {
+      ...prod,
+      groupId: 'billing',
+      spec: { kind: 'earliest' },
+      dryRun: true,
+    });
+    expect(dry).toMatchObject({ executed: false });
+    expect(dry.plan.map((e) => [e.partition, e.oldOffset, e.newOffset])).toEqual([
+      [0, 2, 0],
+      [1, 2, 0],
+    ]);
+  });
+
   it('answers UNAVAILABLE naming the cluster when it cannot be reached, and keeps serving local', async () => {
     const api = await openApp();
     await api.call('clusters.add', { name: 'gone', bootstrapServers: ['127.0.0.1:1'] });

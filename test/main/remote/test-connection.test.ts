@@ -87,6 +87,21 @@ describe('testConnection', () => {
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 
+  it('says the broker closed the connection when it hangs up, as one that expects SASL does', async () => {
+    // Accepts and hangs up at once.
+    const rude: Server = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => rude.listen(0, '127.0.0.1', resolve));
+    logdock.onCleanup(() => new Promise((resolve) => rude.close(resolve)));
+    const { port } = rude.address() as AddressInfo;
+    const hungUp = await testConnection(cluster(`127.0.0.1:${port}`), { timeoutMs: 5000 });
+    expect(hungUp).toMatchObject({ ok: false, reason: 'closed' });
+
+    // A Logdock requiring SASL, reached without it.
+    const ld = await logdock.start({ sasl: [{ username: 'alice', password: 's3cret' }] });
+    const plain = await testConnection(cluster(ld.bootstrap), { timeoutMs: 5000 });
+    expect(plain).toMatchObject({ ok: false, reason: 'closed' });
+  });
+
   it('connects over TLS with the CA file and refuses an untrusted or misnamed certificate', async () => {
     const certs = await makeCertificates(await logdock.tempDir('logdock-certs-'));
     const ld = await logdock.start();

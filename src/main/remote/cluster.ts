@@ -339,6 +339,7 @@ export class RemoteCluster implements Cluster {
     partition: number,
     offset: number,
     maxBytes: number,
+    into?: Buffer,
   ): Promise<ReadResult> {
     for (let attempt = 0; ; attempt++) {
       let result: Awaited<ReturnType<typeof fetchRaw>>;
@@ -346,7 +347,7 @@ export class RemoteCluster implements Cluster {
         const connection = await this.leaderConnection(topic, partition, attempt > 0);
         result = await kafkaCall(
           `read ${topic}-${partition} at offset ${offset} on ${this.name}`,
-          () => fetchRaw(connection, topic, partition, offset, Math.max(maxBytes, 1)),
+          () => fetchRaw(connection, topic, partition, offset, Math.max(maxBytes, 1), 0, into),
         );
       } catch (err) {
         // The leader went down or cannot be reached: the cluster may have elected another,

@@ -14,13 +14,21 @@ import { sendRaw } from './raw-request';
  */
 const FETCH = apiByName('Fetch');
 const FETCH_VERSION = 12;
+/**
+ * Room an answer into a caller's buffer leaves beyond the records: the response's own fields
+ * (header, topic name, partition fields; well under 1 KiB for one partition).
+ */
+const ANSWER_OVERHEAD = 4096;
 
 export interface RawFetchResult {
   /** Kafka error code of the partition (0 = none). */
   errorCode: number;
   highWatermark: number;
   logStartOffset: number;
-  /** Whole batches only: a batch cut short by `maxBytes` is dropped, as Kafka clients do. */
+  /**
+   * Whole batches only: a batch cut short by `maxBytes` is dropped, as Kafka clients do.
+   * A view of the caller's `into` when the answer fitted there.
+   */
   records: Buffer;
 }
 
@@ -31,7 +39,11 @@ export function fetchRaw(
   offset: number,
   maxBytes: number,
   maxWaitMs = 0,
+  into?: Buffer,
 ): Promise<RawFetchResult> {
+  // Records up to what leaves the answer room in `into`, so that it fits (see sendRaw).
+  if (into)
+    maxBytes = Math.max(1, Math.min(maxBytes, into.length - ANSWER_OVERHEAD - topic.length * 3));
   const body: Struct = {
     replicaId: -1,
     maxWaitMs,
@@ -58,8 +70,14 @@ export function fetchRaw(
     forgottenTopicsData: [],
     rackId: '',
   };
-  return sendRaw(connection, FETCH, FETCH_VERSION, body, (response) =>
-    interpret(response, topic, partition),
+  return sendRaw(
+    connection,
+    FETCH,
+    FETCH_VERSION,
+    body,
+    (response) => interpret(response, topic, partition),
+    256,
+    into,
   );
 }
 

@@ -214,16 +214,17 @@ async function* scanSpan(
 ): AsyncGenerator<Chunk> {
   const pool = opts.pool ?? sharedWorkerPool();
   const readBytes = opts.readBytes ?? READ_BYTES;
-  const read = async (offset: number) => {
+  const read = async (offset: number, maxBytes = readBytes) => {
     const into = takeReadBuffer(readBytes);
-    const { records } = await opts.source.read(opts.topic, span.partition, offset, readBytes, into);
+    const bytes = Math.min(maxBytes, readBytes);
+    const { records } = await opts.source.read(opts.topic, span.partition, offset, bytes, into);
     const owned = records.buffer === into.buffer;
     if (!owned) giveReadBuffer(into.buffer); // the source answered from its own memory
     return { raw: records, owned };
   };
   const owned = new WeakSet<Buffer>();
-  const rawRead = async (offset: number) => {
-    const r = await read(offset);
+  const rawRead = async (offset: number, maxBytes?: number) => {
+    const r = await read(offset, maxBytes);
     if (r.owned) owned.add(r.raw);
     return r.raw;
   };
@@ -232,8 +233,9 @@ async function* scanSpan(
       ? readStriped(rawRead, span.from, span.to, {
           concurrency: NETWORK_READS,
           signal: opts.signal,
+          readBytes,
         })
-      : readAhead(rawRead, span.from, span.to, { signal: opts.signal });
+      : readAhead((offset) => rawRead(offset), span.from, span.to, { signal: opts.signal });
   const inFlight: Promise<Tested>[] = [];
   const test = (sent: Uint8Array, offset: number, to: number, max: number): Promise<Tested> => {
     const params: ScanChunkParams = {

@@ -7,9 +7,12 @@ import {
   encodeRecordBatch,
   iterateBatches,
   RECORD_BATCH_OVERHEAD,
-  type RawReader,
 } from '../../../src/main/storage';
-import { readStriped, type StripedChunk } from '../../../src/main/storage/read-striped';
+import {
+  readStriped,
+  type StripeReader,
+  type StripedChunk,
+} from '../../../src/main/storage/read-striped';
 import { makeTempDir, removeDir, smallConfig, value } from './helpers';
 
 let root: string;
@@ -33,14 +36,19 @@ afterEach(async () => {
   await removeDir(root);
 });
 
-/** Reads of at most `bytes`; counts the reads in flight at once (the most seen in `peak`). */
-function reader(bytes: number, peak = { now: 0, max: 0 }): RawReader {
-  return async (offset) => {
+/**
+ * Reads of at most `bytes` (or the `maxBytes` asked, if less); counts the reads in flight at
+ * once (the most seen in `peak`) and the bytes read (`peak.bytes`).
+ */
+function reader(bytes: number, peak = { now: 0, max: 0, bytes: 0 }): StripeReader {
+  return async (offset, maxBytes = bytes) => {
     peak.now++;
     peak.max = Math.max(peak.max, peak.now);
     await new Promise((resolve) => setTimeout(resolve, 2)); // a network round trip
     try {
-      return (await log.read(offset, bytes)).records;
+      const { records } = await log.read(offset, Math.min(bytes, maxBytes));
+      peak.bytes += records.length;
+      return records;
     } finally {
       peak.now--;
     }
@@ -107,13 +115,54 @@ describe('readStriped', () => {
   });
 
   it('has as many reads in flight as asked, and no more', async () => {
-    const peak = { now: 0, max: 0 };
+    const peak = { now: 0, max: 0, bytes: 0 };
     await collect(readStriped(reader(300, peak), 0, log.logEndOffset, { concurrency: 3 }));
     expect(peak.max).toBe(3);
   });
 
+  it('reads little more than the bytes of the range: a stripe asks only for what it lacks', async () => {
+    // One segment, so that reads end where their byte limit does, on batches of uneven size
+    // and large beside a read (a few batches a read, as kcat's are beside a search's), of
+    // messages that grow along the partition (a stripe of the first reads' offsets then
+    // holds more than a read).
+    const dir = join(root, 'one-segment');
+    const big = await PartitionLog.open(dir, smallConfig({ segmentBytes: 1 << 20 }), {
+      topic: 'big',
+      partition: 0,
+    });
+    try {
+      let logBytes = 0;
+      for (let b = 0; b < 300; b++) {
+        const records = Array.from({ length: 1 + ((b * 7) % 9) }, () => ({
+          value: Buffer.alloc(b < 100 ? 40 : 100, b),
+          timestamp: 1000 + b,
+        }));
+        const batch = encodeRecordBatch(records);
+        await big.append(batch);
+        logBytes += batch.length;
+      }
+      const read: StripeReader = async (offset, maxBytes = 4000) =>
+        (await big.read(offset, Math.min(4000, maxBytes))).records;
+      for (const concurrency of [1, 3]) {
+        let bytes = 0;
+        const counted: StripeReader = async (offset, maxBytes) => {
+          const raw = await read(offset, maxBytes);
+          bytes += raw.length;
+          return raw;
+        };
+        const chunks = await collect(
+          readStriped(counted, 0, big.logEndOffset, { concurrency, readBytes: 4000 }),
+        );
+        expect(offsetsOf(chunks)).toEqual(range(0, big.logEndOffset));
+        expect(bytes, `${concurrency} at once`).toBeLessThan(1.25 * logBytes);
+      }
+    } finally {
+      await big.close();
+    }
+  });
+
   it("throws a read's error where its chunk would come, after the chunks before it", async () => {
-    const failing: RawReader = async (offset) => {
+    const failing: StripeReader = async (offset) => {
       if (offset >= 150) throw new LogdockError('UNAVAILABLE', `read at ${offset} failed`);
       return (await log.read(offset, 700)).records;
     };
@@ -129,7 +178,7 @@ describe('readStriped', () => {
   });
 
   it('stops at an empty read (the rest deleted) and when aborted', async () => {
-    const shortLog: RawReader = async (offset) =>
+    const shortLog: StripeReader = async (offset) =>
       offset >= 120 ? Buffer.alloc(0) : (await log.read(offset, 700)).records;
     const chunks = await collect(readStriped(shortLog, 0, log.logEndOffset, { concurrency: 2 }));
     const offsets = offsetsOf(chunks);

@@ -32,8 +32,13 @@ afterEach(async () => {
 });
 
 /** Runs a child until it has printed `acks` progress lines, then SIGKILLs it. */
-async function runAndKill(dir: string, acks: number, script = CHILD): Promise<number> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', script, dir], {
+async function runAndKill(
+  dir: string,
+  acks: number,
+  script = CHILD,
+  extraArgs: string[] = [],
+): Promise<number> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', script, dir, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child = proc;
@@ -118,33 +123,36 @@ describe('PartitionLog crash safety', () => {
     expect(acked).toBeGreaterThan(ROUNDS);
   });
 
-  it('keeps the newest record of every key when killed during compaction, many times', async () => {
-    const dir = join(root, 'compact-0');
-    let merged = false;
-    for (let round = 0; round < 4; round++) {
-      await runAndKill(dir, 1 + Math.floor(Math.random() * 6), COMPACT_CHILD);
-      const log = await PartitionLog.open(dir, COMPACT_CONFIG);
-      try {
-        const leo = log.logEndOffset;
-        const records = await log.readRecords(0, { maxRecords: leo });
-        for (const r of records) expect(r.value!.toString()).toBe(`v-${r.offset}`);
-        const present = new Set(records.map((r) => r.offset));
-        // The newest offset of each key below the log end offset survived.
-        for (let k = 0; k < 10; k++) {
-          let newest = leo - 1;
-          while (newest >= 0 && newest % 10 !== k) newest--;
-          if (newest >= 0) expect(present.has(newest), `key k${k} offset ${newest}`).toBe(true);
+  it.each(['main', 'worker'])(
+    'keeps the newest record of every key when killed during compaction on the %s thread, many times',
+    async (thread) => {
+      const dir = join(root, 'compact-0');
+      let merged = false;
+      for (let round = 0; round < 4; round++) {
+        await runAndKill(dir, 1 + Math.floor(Math.random() * 6), COMPACT_CHILD, [thread]);
+        const log = await PartitionLog.open(dir, COMPACT_CONFIG);
+        try {
+          const leo = log.logEndOffset;
+          const records = await log.readRecords(0, { maxRecords: leo });
+          for (const r of records) expect(r.value!.toString()).toBe(`v-${r.offset}`);
+          const present = new Set(records.map((r) => r.offset));
+          // The newest offset of each key below the log end offset survived.
+          for (let k = 0; k < 10; k++) {
+            let newest = leo - 1;
+            while (newest >= 0 && newest % 10 !== k) newest--;
+            if (newest >= 0) expect(present.has(newest), `key k${k} offset ${newest}`).toBe(true);
+          }
+          expect(log.recovery.recovered).toBe(true);
+          await expectSegmentsTile(dir);
+          merged ||= log.segments().some((seg) => seg.nextOffset - seg.baseOffset > 60);
+        } finally {
+          await log.close();
         }
-        expect(log.recovery.recovered).toBe(true);
-        await expectSegmentsTile(dir);
-        merged ||= log.segments().some((seg) => seg.nextOffset - seg.baseOffset > 60);
-      } finally {
-        await log.close();
       }
-    }
-    // Segments roll every ~50 records: a longer one is a merged group.
-    expect(merged).toBe(true);
-  });
+      // Segments roll every ~50 records: a longer one is a merged group.
+      expect(merged).toBe(true);
+    },
+  );
 });
 
 describe('PartitionLog compaction swap', () => {

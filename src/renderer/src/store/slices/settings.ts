@@ -22,6 +22,11 @@ export interface TopicSettingsState {
   topic: string | null;
   settings: TopicSettingsView | null;
   segments: TopicSegments | null;
+  /**
+   * Why there are no segments to show: they live on the brokers of a remote cluster (the
+   * API's UNSUPPORTED message); the rest of the view works there all the same.
+   */
+  segmentsLocalOnly: string | null;
   error: ErrorPayload | null;
   savedAt: number | null;
 }
@@ -50,20 +55,31 @@ export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> 
   };
   const patchTopic = (p: Partial<TopicSettingsState>) =>
     set((s) => ({ topicSettings: { ...s.topicSettings, ...p } }));
-  const loadSegments = (topic: string) => get().api.call('topicSettings.segments', { topic });
+  /** Segments, or why a cluster whose segments live on its brokers has none to show. */
+  const loadSegments = async (
+    topic: string,
+  ): Promise<Pick<TopicSettingsState, 'segments' | 'segmentsLocalOnly'>> => {
+    try {
+      const segments = await get().api.call('topicSettings.segments', { topic });
+      return { segments, segmentsLocalOnly: null };
+    } catch (err) {
+      const error = errorOf(err);
+      if (error.code !== 'UNSUPPORTED') throw err;
+      return { segments: null, segmentsLocalOnly: error.message };
+    }
+  };
+  const noTopic = { settings: null, segments: null, segmentsLocalOnly: null, error: null };
   return {
     settings: { view: null, error: null, saving: false, savedAt: null },
-    topicSettings: { topic: null, settings: null, segments: null, error: null, savedAt: null },
+    topicSettings: { topic: null, ...noTopic, savedAt: null },
     loadTopicSettings: async (topic) => {
-      if (get().topicSettings.topic !== topic) {
-        patchTopic({ topic, settings: null, segments: null, error: null, savedAt: null });
-      }
+      if (get().topicSettings.topic !== topic) patchTopic({ topic, ...noTopic, savedAt: null });
       try {
         const [settings, segments] = await Promise.all([
           get().api.call('topicSettings.get', { topic }),
           loadSegments(topic),
         ]);
-        if (get().topicSettings.topic === topic) patchTopic({ settings, segments, error: null });
+        if (get().topicSettings.topic === topic) patchTopic({ settings, ...segments, error: null });
       } catch (err) {
         patchTopic({ error: errorOf(err) });
       }
@@ -72,7 +88,7 @@ export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> 
       patchTopic({ savedAt: null, error: null });
       try {
         const settings = await get().api.call('topicSettings.update', { topic, ...change });
-        patchTopic({ settings, segments: await loadSegments(topic), savedAt: Date.now() });
+        patchTopic({ settings, ...(await loadSegments(topic)), savedAt: Date.now() });
         return true;
       } catch (err) {
         patchTopic({ error: errorOf(err) });

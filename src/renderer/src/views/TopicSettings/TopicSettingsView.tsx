@@ -164,6 +164,16 @@ export function TopicSettingsView({ topic }: { topic: string }) {
           </div>
         </>
       )}
+      {current?.segmentsLocalOnly && (
+        <>
+          <h2>Segments on disk</h2>
+          <p className="ops-note" data-testid="segments-local-only">
+            Local-only: segment files and what retention deletes next are shown for the embedded
+            cluster (local) only, as this cluster keeps them on its brokers:{' '}
+            {current.segmentsLocalOnly}.
+          </p>
+        </>
+      )}
       {segments && (
         <>
           <h2>Segments on disk</h2>

@@ -5,6 +5,10 @@
  * bare Node HTTP server that reads each request and answers 200 without decoding it (the
  * SDK's own ceiling on this machine). BENCH_OTLP_RECORDS sets the count; BENCH_OTLP_ROUNDS
  * repeats each peer/receiver pair (default 1), as the figures swing with the machine's load.
+ * Beside each rate: CPU time per record of the receiving side (this process, where the
+ * bare server or the receiver runs) and of the sender (the SDK's child process), which
+ * the load of a shared machine moves far less than the rate: with one export in flight
+ * the two add up per request.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +22,16 @@ const RECORDS = Number(process.env.BENCH_OTLP_RECORDS ?? 200_000);
 const ROUNDS = Number(process.env.BENCH_OTLP_ROUNDS ?? 1);
 const SENDER = fileURLToPath(new URL('./fixtures/otlp-sender.ts', import.meta.url));
 
-function send(url: string, protocol: string): Promise<{ ms: number; failed: number }> {
+interface Sent {
+  ms: number;
+  failed: number;
+  /** The sender's CPU time, and this process's during the send (the receiving side). */
+  cpuMs: number;
+  receiverCpuMs: number;
+}
+
+function send(url: string, protocol: string): Promise<Sent> {
+  const before = process.cpuUsage();
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -29,19 +42,20 @@ function send(url: string, protocol: string): Promise<{ ms: number; failed: numb
     );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out) as { ms: number; failed: number })
-        : reject(new Error(`sender exited ${code}`)),
-    );
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`sender exited ${code}`));
+      const used = process.cpuUsage(before);
+      resolve({ ...(JSON.parse(out) as Sent), receiverCpuMs: (used.user + used.system) / 1000 });
+    });
   });
 }
 
-function report(name: string, r: { ms: number; failed: number }, stored?: number): void {
+function report(name: string, r: Sent, stored?: number): void {
   const rate = Math.round((RECORDS / r.ms) * 1000);
   const extra = stored === undefined ? '' : `, ${stored} stored`;
+  const perRecord = (ms: number) => ((ms * 1000) / RECORDS).toFixed(1);
   console.log(
-    `${name.padEnd(44)} ${rate.toLocaleString('en-US').padStart(9)} records/s (${RECORDS} in ${Math.round(r.ms)} ms, ${r.failed} failed${extra})`,
+    `${name.padEnd(44)} ${rate.toLocaleString('en-US').padStart(9)} records/s (${RECORDS} in ${Math.round(r.ms)} ms, ${r.failed} failed${extra}); CPU µs/record: receiving ${perRecord(r.receiverCpuMs)}, sender ${perRecord(r.cpuMs)}`,
   );
 }
 

@@ -111,8 +111,36 @@ class Area {
   sized(src: Uint8Array, start: number, end: number): void {
     this.room(end - start + 5);
     this.pos = writeVarlong(this.buf, this.pos, end - start);
-    this.buf.set(src.subarray(start, end), this.pos);
-    this.pos += end - start;
+    this.copy(src, start, end);
+  }
+
+  /** `src[start, end)`, room already made. */
+  copy(src: Uint8Array, start: number, end: number): void {
+    const buf = this.buf;
+    let pos = this.pos;
+    // Short fields (most of them) byte by byte: a view for TypedArray#set costs more.
+    if (end - start < 48) for (let i = start; i < end; i++) buf[pos++] = src[i];
+    else {
+      buf.set(src.subarray(start, end), pos);
+      pos += end - start;
+    }
+    this.pos = pos;
+  }
+
+  /** `prefix` then the decimal digits of `n` (a non-negative integer), with their length first. */
+  sizedDigits(prefix: Buffer, n: number): number {
+    const digits = n < 10 ? 1 : Math.floor(Math.log10(n)) + 1;
+    const length = prefix.length + digits;
+    this.room(length + 5);
+    this.pos = writeVarlong(this.buf, this.pos, length);
+    this.copy(prefix, 0, prefix.length);
+    for (let i = this.pos + digits - 1; i >= this.pos; i--) {
+      const q = Math.floor(n / 10);
+      this.buf[i] = 48 + n - q * 10;
+      n = q;
+    }
+    this.pos += digits;
+    return length;
   }
 
   /** `text` as UTF-8 with its length first; returns the byte length. */
@@ -127,8 +155,7 @@ class Area {
 
   raw(bytes: Buffer): void {
     this.room(bytes.length);
-    this.buf.set(bytes, this.pos);
-    this.pos += bytes.length;
+    this.copy(bytes, 0, bytes.length);
   }
 }
 
@@ -206,6 +233,13 @@ export class RecordBatchWriter {
     this.headerCount++;
   }
 
+  /** A header whose value is `prefix` followed by the digits of `n`. */
+  headerDigits(key: HeaderKey, prefix: Buffer, n: number): void {
+    this.headers.raw(key.bytes);
+    this.payload += key.length + this.headers.sizedDigits(prefix, n);
+    this.headerCount++;
+  }
+
   headerField(key: HeaderKey, value: Text): void {
     if (value.text === null) this.headerBytes(key, value.src, value.start, value.end);
     else this.headerText(key, value.text);
@@ -218,8 +252,7 @@ export class RecordBatchWriter {
       h.varint(prefix.length + key.end - key.start);
       h.raw(prefix);
       h.room(key.end - key.start);
-      h.buf.set(key.src.subarray(key.start, key.end), h.pos);
-      h.pos += key.end - key.start;
+      h.copy(key.src, key.start, key.end);
       this.payload += prefix.length + key.end - key.start;
     } else {
       const length = Buffer.byteLength(key.text);
@@ -273,11 +306,9 @@ export class RecordBatchWriter {
     out.buf[pos++] = 0; // attributes
     pos = writeVarlong(out.buf, pos, this.time - this.base);
     pos = writeVarlong(out.buf, pos, this.inBatch);
-    out.buf.set(this.body.buf.subarray(0, this.body.pos), pos);
-    pos += this.body.pos;
+    pos += this.body.buf.copy(out.buf, pos, 0, this.body.pos);
     pos = writeVarlong(out.buf, pos, this.headerCount);
-    out.buf.set(this.headers.buf.subarray(0, this.headers.pos), pos);
-    out.pos = pos + this.headers.pos;
+    out.pos = pos + this.headers.buf.copy(out.buf, pos, 0, this.headers.pos);
     if (this.time > this.maxTime) this.maxTime = this.time;
     this.inBatch++;
     this.records++;

@@ -131,15 +131,17 @@ export class RequestRecords {
   rejectReason = '';
   readonly runs: Run[] = [];
   private readonly source: EncodedHeader;
-  private readonly requestPrefix: string;
-  /** Headers whose values repeat from record to record (level, severity number, flags). */
-  private readonly repeated = new Map<string, EncodedHeader>();
+  private readonly requestPrefix: Buffer;
+  /** Headers whose values repeat from record to record, by value. */
+  private readonly levels = new Repeated(H.level);
+  private readonly severityNumbers = new Repeated('otel.severity_number');
+  private readonly traceFlags = new Repeated('otel.trace_flags');
   private lastObservedMs = -1;
   private lastObservedText = '';
 
   constructor(readonly o: BuildOptions) {
     this.source = encodeHeader(H.source, o.sourceId);
-    this.requestPrefix = `${o.digest}:`;
+    this.requestPrefix = Buffer.from(`${o.digest}:`);
   }
 
   /** @param resource the resource's attributes as plain values (values.ts `attributes`). */
@@ -189,11 +191,11 @@ export class RequestRecords {
     if (f.hasBody) w.value(f.body);
     else w.valueBytes(EMPTY, 0, 0);
     this.commonHeaders(w, index, f.severityNumber, f.severityText);
-    if (f.severityNumber) w.header(this.repeat('otel.severity_number', f.severityNumber));
+    if (f.severityNumber) w.header(this.severityNumbers.get(f.severityNumber));
     if (!f.severityText.isEmpty) w.headerField(K.severityText, f.severityText);
     if (traceLength > 0) w.headerHex(K.traceId, f.traceId.src, f.traceId.start, f.traceId.end);
     if (spanLength > 0) w.headerHex(K.spanId, f.spanId.src, f.spanId.start, f.spanId.end);
-    if (f.flags) w.header(this.repeat('otel.trace_flags', f.flags));
+    if (f.flags) w.header(this.traceFlags.get(f.flags));
     if (!f.eventName.isEmpty) w.headerField(K.eventName, f.eventName);
     for (const h of scope.headers) w.header(h);
     if (f.observedNs > 0 && f.observedNs !== f.timeNs)
@@ -243,12 +245,12 @@ export class RequestRecords {
 
   private commonHeaders(w: RecordBatchWriter, index: number, n: number, text: Text): void {
     w.header(this.source);
-    w.headerText(K.request, this.requestPrefix + index);
+    w.headerDigits(K.request, this.requestPrefix, index);
     const level =
       n >= 1 && n <= 24
         ? SEVERITY_LEVELS[Math.floor((n - 1) / 4)]
         : severityLevel(n, text.toString());
-    if (level) w.header(this.repeat(H.level, level));
+    if (level) w.header(this.levels.get(level));
   }
 
   private finish(w: RecordBatchWriter, where: string): void {
@@ -259,22 +261,28 @@ export class RequestRecords {
     w.commit();
   }
 
-  private repeat(key: string, value: string | number): EncodedHeader {
-    const id = `${key}\u0000${value}`;
-    let h = this.repeated.get(id);
-    if (!h) {
-      h = encodeHeader(key, String(value));
-      if (this.repeated.size < 1000) this.repeated.set(id, h);
-    }
-    return h;
-  }
-
   private observedText(ms: number): string {
     if (ms !== this.lastObservedMs) {
       this.lastObservedMs = ms;
       this.lastObservedText = new Date(ms).toISOString();
     }
     return this.lastObservedText;
+  }
+}
+
+/** One header key's encoded headers by value (a bounded number of them). */
+class Repeated {
+  private readonly byValue = new Map<string | number, EncodedHeader>();
+
+  constructor(private readonly key: string) {}
+
+  get(value: string | number): EncodedHeader {
+    let h = this.byValue.get(value);
+    if (!h) {
+      h = encodeHeader(this.key, String(value));
+      if (this.byValue.size < 1000) this.byValue.set(value, h);
+    }
+    return h;
   }
 }
 

@@ -147,9 +147,25 @@ class Area {
   sizedText(text: string): number {
     // Room for the worst case (3 bytes per UTF-16 unit), so one write does it.
     this.room(text.length * 3 + 5);
-    const length = text.length < 64 && isAscii(text) ? text.length : Buffer.byteLength(text);
-    this.pos = writeVarlong(this.buf, this.pos, length);
-    this.pos += this.buf.write(text, this.pos, length);
+    const buf = this.buf;
+    if (text.length < 64) {
+      // Short ASCII text (most header values) byte by byte, behind its 1-byte length.
+      let pos = this.pos + 1;
+      let i = 0;
+      for (; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c > 0x7f) break;
+        buf[pos++] = c;
+      }
+      if (i === text.length) {
+        buf[this.pos] = text.length * 2; // zig-zag varint of a length below 64
+        this.pos = pos;
+        return text.length;
+      }
+    }
+    const length = Buffer.byteLength(text);
+    this.pos = writeVarlong(buf, this.pos, length);
+    this.pos += buf.write(text, this.pos, length);
     return length;
   }
 
@@ -159,17 +175,18 @@ class Area {
   }
 }
 
+/** Most a record's prefix can take: length (5), attributes (1), timestamp delta (10), offset delta (5). */
+const PREFIX_ROOM = 21;
 const HEX = Buffer.from('0123456789abcdef');
-
-function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
-  return true;
-}
 
 export class RecordBatchWriter {
   private readonly out: Area;
-  private readonly body = new Area(1024);
-  private readonly headers = new Area(1024);
+  /** End of the last committed record: a record not committed is dropped from here. */
+  private committed = 0;
+  /** The record being built: where it starts, where its key starts, its header count byte. */
+  private recordStart = 0;
+  private bodyStart = 0;
+  private countAt = 0;
   private headerCount = 0;
   /** Bytes of value and headers (keys and values) of the record being built. */
   payload = 0;
@@ -189,24 +206,39 @@ export class RecordBatchWriter {
     this.out = new Area(initialBytes);
   }
 
-  /** Starts a record (dropping one begun and not committed); the value comes next. */
+  /**
+   * Starts a record (dropping one begun and not committed); the value comes next. The
+   * record is written in place after room for its prefix (length, attributes, deltas),
+   * which `commit` fills in once the size is known, moving the rest up to meet it.
+   */
   begin(timestamp: number, key: Buffer | null): void {
+    const out = this.out;
     this.time = timestamp;
-    this.body.pos = 0;
-    this.headers.pos = 0;
     this.headerCount = 0;
     this.payload = 0;
-    if (key === null) this.body.varint(-1);
-    else this.body.sized(key, 0, key.length);
+    this.recordStart = this.committed;
+    this.bodyStart = this.committed + PREFIX_ROOM;
+    out.pos = this.bodyStart;
+    out.room(PREFIX_ROOM);
+    if (key === null) out.varint(-1);
+    else out.sized(key, 0, key.length);
   }
 
   valueBytes(src: Uint8Array, start: number, end: number): void {
-    this.body.sized(src, start, end);
+    this.out.sized(src, start, end);
     this.payload += end - start;
+    this.reserveCount();
   }
 
   valueText(text: string): void {
-    this.payload += this.body.sizedText(text);
+    this.payload += this.out.sizedText(text);
+    this.reserveCount();
+  }
+
+  /** One byte for the header count (up to 63; `commit` makes more room if needed). */
+  private reserveCount(): void {
+    this.out.room(1);
+    this.countAt = this.out.pos++;
   }
 
   value(v: Text): void {
@@ -215,28 +247,28 @@ export class RecordBatchWriter {
   }
 
   header(h: EncodedHeader): void {
-    this.headers.raw(h.bytes);
+    this.out.raw(h.bytes);
     this.headerCount++;
     this.payload += h.payload;
   }
 
   headerBytes(key: HeaderKey, src: Uint8Array, start: number, end: number): void {
-    this.headers.raw(key.bytes);
-    this.headers.sized(src, start, end);
+    this.out.raw(key.bytes);
+    this.out.sized(src, start, end);
     this.headerCount++;
     this.payload += key.length + end - start;
   }
 
   headerText(key: HeaderKey, text: string): void {
-    this.headers.raw(key.bytes);
-    this.payload += key.length + this.headers.sizedText(text);
+    this.out.raw(key.bytes);
+    this.payload += key.length + this.out.sizedText(text);
     this.headerCount++;
   }
 
   /** A header whose value is `prefix` followed by the digits of `n`. */
   headerDigits(key: HeaderKey, prefix: Buffer, n: number): void {
-    this.headers.raw(key.bytes);
-    this.payload += key.length + this.headers.sizedDigits(prefix, n);
+    this.out.raw(key.bytes);
+    this.payload += key.length + this.out.sizedDigits(prefix, n);
     this.headerCount++;
   }
 
@@ -247,7 +279,7 @@ export class RecordBatchWriter {
 
   /** A header whose key is `prefix` followed by `key` (`attr.<key>`). */
   headerPrefixed(prefix: Buffer, key: Text, value: Text): void {
-    const h = this.headers;
+    const h = this.out;
     if (key.text === null) {
       h.varint(prefix.length + key.end - key.start);
       h.raw(prefix);
@@ -273,7 +305,7 @@ export class RecordBatchWriter {
 
   /** A header whose value is the hex text of `src[start, end)` (trace and span ids). */
   headerHex(key: HeaderKey, src: Uint8Array, start: number, end: number): void {
-    const h = this.headers;
+    const h = this.out;
     const n = (end - start) * 2;
     h.raw(key.bytes);
     h.varint(n);
@@ -288,27 +320,36 @@ export class RecordBatchWriter {
 
   /** Adds the record begun last to the open batch (or to a new one when it is full). */
   commit(): void {
-    let size = this.recordSize();
-    if (this.batchStart >= 0 && this.out.pos + varlongSize(size) + size > this.batchEnd()) {
-      this.closeBatch();
+    const out = this.out;
+    if (this.headerCount > 63) {
+      // The count takes more than the byte kept for it: move the headers up.
+      const extra = varlongSize(this.headerCount) - 1;
+      out.room(extra);
+      out.buf.copyWithin(this.countAt + 1 + extra, this.countAt + 1, out.pos);
+      out.pos += extra;
     }
+    writeVarlong(out.buf, this.countAt, this.headerCount);
+    let size = this.recordSize();
+    if (this.batchStart >= 0 && this.recordStart + varlongSize(size) + size > this.batchEnd())
+      this.closeBatch();
     if (this.batchStart < 0) {
-      this.out.room(RECORD_BATCH_OVERHEAD);
-      this.batchStart = this.out.pos;
-      this.out.pos += RECORD_BATCH_OVERHEAD;
+      // Room for the batch header before the record.
+      out.room(RECORD_BATCH_OVERHEAD);
+      out.buf.copyWithin(this.bodyStart + RECORD_BATCH_OVERHEAD, this.bodyStart, out.pos);
+      out.pos += RECORD_BATCH_OVERHEAD;
+      this.batchStart = this.recordStart;
+      this.recordStart += RECORD_BATCH_OVERHEAD;
+      this.bodyStart += RECORD_BATCH_OVERHEAD;
       this.base = this.maxTime = this.time;
       this.inBatch = 0;
       size = this.recordSize();
     }
-    const out = this.out;
-    out.room(size + 10);
-    let pos = writeVarlong(out.buf, out.pos, size);
+    let pos = writeVarlong(out.buf, this.recordStart, size);
     out.buf[pos++] = 0; // attributes
     pos = writeVarlong(out.buf, pos, this.time - this.base);
     pos = writeVarlong(out.buf, pos, this.inBatch);
-    pos += this.body.buf.copy(out.buf, pos, 0, this.body.pos);
-    pos = writeVarlong(out.buf, pos, this.headerCount);
-    out.pos = pos + this.headers.buf.copy(out.buf, pos, 0, this.headers.pos);
+    out.buf.copyWithin(pos, this.bodyStart, out.pos);
+    out.pos = this.committed = pos + out.pos - this.bodyStart;
     if (this.time > this.maxTime) this.maxTime = this.time;
     this.inBatch++;
     this.records++;
@@ -316,29 +357,30 @@ export class RecordBatchWriter {
 
   /** Every batch written, the open one closed (the writer is done with). */
   take(): Buffer {
+    this.out.pos = this.committed;
     this.closeBatch();
-    return this.out.buf.subarray(0, this.out.pos);
+    return this.out.buf.subarray(0, this.committed);
   }
 
   private batchEnd(): number {
     return this.batchStart + this.maxBatchBytes;
   }
 
+  /** The record's size after its length: attributes, deltas, key, value, headers. */
   private recordSize(): number {
     return (
       1 +
       varlongSize(this.time - this.base) +
       varlongSize(this.inBatch) +
-      this.body.pos +
-      varlongSize(this.headerCount) +
-      this.headers.pos
+      this.out.pos -
+      this.bodyStart
     );
   }
 
   private closeBatch(): void {
     if (this.batchStart < 0) return;
     writePlainBatchHeader(this.out.buf, this.batchStart, {
-      bytes: this.out.pos - this.batchStart,
+      bytes: this.committed - this.batchStart,
       count: this.inBatch,
       baseTimestamp: this.base,
       maxTimestamp: this.maxTime,

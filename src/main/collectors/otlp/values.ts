@@ -50,9 +50,12 @@ export function int64(o: Obj, field: string, what: string): number {
   throw new OtlpInputError(`${what}.${field} must be an integer`);
 }
 
+/** Shared by every absent bytes field (read, never written). */
+const NO_BYTES = Buffer.alloc(0);
+
 /** Bytes: protobufjs gives Uint8Array, OTLP/JSON base64 (`bytesValue`) or hex (ids). */
 export function bytes(o: Obj, field: string, what: string, text: 'base64' | 'hex'): Buffer {
-  if (!has(o, field)) return Buffer.alloc(0);
+  if (!has(o, field)) return NO_BYTES;
   const v = o[field];
   if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
   if (typeof v === 'string') {

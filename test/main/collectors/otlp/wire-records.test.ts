@@ -175,6 +175,29 @@ describe('OTLP protobuf read straight from its wire bytes', () => {
     expect(values[7]).toBe('record 8 '.repeat(20));
   });
 
+  it('writes a record with more headers than a one-byte count holds', () => {
+    const attributes = Array.from({ length: 100 }, (_, i) => kv(`k${i}`, { intValue: i }));
+    const { wire, object } = both({
+      resourceLogs: [
+        {
+          scopeLogs: [
+            {
+              logRecords: [
+                { body: { stringValue: 'wide' }, attributes },
+                { body: { stringValue: 'next' } },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const records = stored(wire);
+    expect(records).toEqual(stored(object));
+    expect(records[0].headers.filter(([k]) => k?.startsWith('attr.'))).toHaveLength(100);
+    expect(Object.fromEntries(records[0].headers)['attr.k99']).toBe('99');
+    expect(records[1].value).toBe('next');
+  });
+
   it('refuses truncated bytes, invalid UTF-8, wrong wire types and overlong varints', () => {
     const good = Buffer.from(encodeRequestProto(request));
     const bad = [

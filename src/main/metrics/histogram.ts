@@ -1,6 +1,7 @@
 import { LOG_LEVELS, type LogLevel } from '../../common/api/dashboard';
 import type { Cluster } from '../cluster';
-import { recordLevel } from './levels';
+import { aggregate } from '../search/aggregate';
+import { emptyBuckets } from '../search/counters';
 
 export interface HistogramRequest {
   topic: string;
@@ -19,27 +20,14 @@ export interface Histogram {
   truncated: boolean;
 }
 
-const CHUNK = 1000;
-
-/** `n` equal time buckets over [from, to), every level counted 0. */
-export function emptyBuckets(
-  from: number,
-  to: number,
-  n: number,
-): Omit<Histogram, 'scanned' | 'truncated'> {
-  const bucketMs = Math.max(1, Math.ceil((to - from) / n));
-  const buckets = Array.from({ length: n }, (_, i) => ({
-    start: from + i * bucketMs,
-    counts: Object.fromEntries(LOG_LEVELS.map((l) => [l, 0])) as Record<LogLevel, number>,
-  }));
-  return { bucketMs, buckets };
-}
-
 /**
  * Counts a topic's messages with from <= timestamp < to per time bucket and level. Each
  * partition's window is found by timestamp lookup; when the window holds more than the
  * partition's share of maxMessages, only its newest messages are read (truncated = true),
- * so the cost of a dashboard refresh is bounded however large the topic.
+ * so the cost of a dashboard refresh is bounded however large the topic. The messages are
+ * decoded and counted in the worker pool (search/aggregate.ts, as the browser's histogram of
+ * a view): the UI asks for this every few seconds while it follows a busy topic, and
+ * decoding 200,000 messages on the main thread held the event loop for seconds.
  * @throws LogdockError UNKNOWN_TOPIC.
  */
 export async function levelHistogram(cluster: Cluster, req: HistogramRequest): Promise<Histogram> {
@@ -56,23 +44,26 @@ export async function levelHistogram(cluster: Cluster, req: HistogramRequest): P
       (await cluster.offsetForTimestamp(req.topic, p.partition, req.from)) ?? p.logEndOffset;
     const end =
       (await cluster.offsetForTimestamp(req.topic, p.partition, req.to)) ?? p.logEndOffset;
-    let offset = Math.max(start, end - share);
+    const offset = Math.max(start, end - share);
     if (offset > start) truncated = true;
-    while (offset < end) {
-      const records = await cluster.readRecords(req.topic, p.partition, offset, {
-        maxRecords: Math.min(CHUNK, end - offset),
-      });
-      const fresh = records.filter((r) => r.offset >= offset && r.offset < end);
-      if (fresh.length === 0) break;
-      for (const r of fresh) {
-        // Timestamps need not be monotonic (CreateTime), so the window is re-checked per record.
-        if (r.timestamp < req.from || r.timestamp >= req.to) continue;
-        const i = Math.min(req.buckets - 1, Math.floor((r.timestamp - req.from) / bucketMs));
-        buckets[i].counts[recordLevel(r)]++;
-      }
-      scanned += fresh.length;
-      offset = fresh[fresh.length - 1].offset + 1;
-    }
+    if (offset >= end) continue;
+    const counted = await aggregate(
+      cluster,
+      {
+        topic: req.topic,
+        partitions: [p.partition],
+        range: { kind: 'offsets', from: offset, to: end },
+        top: 0,
+        histogram: { from: req.from, to: req.to, buckets: req.buckets },
+        maxMatches: Number.MAX_SAFE_INTEGER,
+      },
+      { signal: new AbortController().signal, onProgress: () => {}, onPartial: () => {} },
+    );
+    if (!counted?.histogram) continue;
+    scanned += counted.scanned;
+    counted.histogram.buckets.forEach((b, i) => {
+      for (const level of LOG_LEVELS) buckets[i].counts[level] += b.counts[level] ?? 0;
+    });
   }
   return { bucketMs, buckets, scanned, truncated };
 }

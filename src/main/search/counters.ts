@@ -12,7 +12,6 @@ import {
   type Facet,
 } from '../../common/api/aggregate';
 import { fieldOf, topCounts } from '../../common/fields';
-import { emptyBuckets } from '../metrics/histogram';
 import { recordLevel } from '../metrics/levels';
 import type { StoredRecord } from '../storage/api';
 import { topLevelJsonField, UNSURE } from './json-field';
@@ -170,4 +169,18 @@ function levelCounter(h: { from: number; to: number; buckets: number }) {
       })),
     }),
   };
+}
+
+/** `n` equal time buckets over [from, to), every level counted 0. */
+export function emptyBuckets(
+  from: number,
+  to: number,
+  n: number,
+): { bucketMs: number; buckets: { start: number; counts: Record<LogLevel, number> }[] } {
+  const bucketMs = Math.max(1, Math.ceil((to - from) / n));
+  const buckets = Array.from({ length: n }, (_, i) => ({
+    start: from + i * bucketMs,
+    counts: Object.fromEntries(LOG_LEVELS.map((l) => [l, 0])) as Record<LogLevel, number>,
+  }));
+  return { bucketMs, buckets };
 }

@@ -47,7 +47,7 @@ describe('mock-cluster test tool', () => {
     await cluster.command(`leader spread 0 ${target}`);
     const after = await metadata(cluster.bootstrap, 'spread');
     expect(leaders(after)[0]).toBe(target);
-  });
+  }, 240_000);
 
   it('keeps every record when a leader moves and its old broker goes down', async () => {
     cluster = await startMockCluster(3);
@@ -76,7 +76,7 @@ describe('mock-cluster test tool', () => {
       return consumed.length >= 5;
     }, 'five records consumed from the new leader');
     expect(consumed).toEqual(['one', 'two', 'three', 'four', 'five']);
-  });
+  }, 240_000);
 
   it('answers a bad command with an error and keeps running', async () => {
     cluster = await startMockCluster(3);
@@ -85,5 +85,5 @@ describe('mock-cluster test tool', () => {
     );
     await expect(cluster.command('fly away')).rejects.toThrow(/unknown command/);
     await cluster.command('create after-error 1 1');
-  });
+  }, 240_000);
 });

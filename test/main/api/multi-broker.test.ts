@@ -63,7 +63,7 @@ describe('the API on a three-broker cluster', () => {
       [0, [0], [0], false],
       [0, [0], [0], false],
     ]);
-  });
+  }, 240_000);
 
   it('flags under-replicated partitions while a broker holding replicas is down, and an offline one', async () => {
     const mock = await mockCluster();
@@ -118,7 +118,7 @@ describe('the API on a three-broker cluster', () => {
       { timeoutMs: 60_000, intervalMs: 200 },
     );
     expect(await listed()).toMatchObject({ underReplicatedPartitions: 0, offlinePartitions: 1 });
-  });
+  }, 240_000);
 
   it('keeps a browser window on records written by kcat while the leader moves and the old leader goes down', async () => {
     const mock = await mockCluster();
@@ -150,5 +150,5 @@ describe('the API on a three-broker cluster', () => {
     expect(offsets(last.rows)).toEqual(Array.from({ length: 20 }, (_, i) => 40 + i));
     const described = await api.call('topics.describe', { cluster: 'three', topic: 'logs' });
     expect(described.partitions[0]).toMatchObject({ leader: next, logEndOffset: 60 });
-  });
+  }, 240_000);
 });

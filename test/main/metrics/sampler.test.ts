@@ -89,5 +89,5 @@ describe('MetricsSampler', () => {
     } finally {
       await mock.close();
     }
-  });
+  }, 240_000);
 });

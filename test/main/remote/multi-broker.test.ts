@@ -58,7 +58,7 @@ describe('RemoteCluster on three brokers', () => {
     const after = await remote.describeTopic('orders');
     expect(after.partitions[4].leader).toBe(-1);
     expect(after.partitions.filter((p) => p.leader < 0).map((p) => p.partition)).toEqual([4]);
-  });
+  }, 240_000);
 
   it('keeps browsing and producing while the leader moves and the old leader goes down, and loses nothing', async () => {
     const { mock, remote } = await cluster();
@@ -83,5 +83,5 @@ describe('RemoteCluster on three brokers', () => {
     expect(all).toEqual(lines(0, 150).map((l) => l.value.toString()));
     const described = await remote.describeTopic('orders');
     expect(described.partitions[0]).toMatchObject({ leader: newLeader, logEndOffset: 150 });
-  });
+  }, 240_000);
 });

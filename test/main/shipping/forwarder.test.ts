@@ -149,6 +149,7 @@ describe('Forwarder', () => {
     await waitFor(
       async () => (await shipped()) >= 1000,
       () => `the first records on the remote (forwarder ${JSON.stringify(f.snapshot())})`,
+      120_000,
     );
 
     // The mock elects no new leader by itself: every partition the old leader led moves first
@@ -163,13 +164,14 @@ describe('Forwarder', () => {
     await waitFor(
       async () => (await shipped()) >= 6000,
       () => `all 6000 shipped (forwarder ${JSON.stringify(f.snapshot())})`,
+      120_000,
     );
 
     expect(await shipped()).toBe(6000);
     const local = await contents(cluster, 'app');
     const remote = await contents(far, 'app-remote');
     expect(remote.map(({ ship: _, ...r }) => r)).toEqual(local);
-  });
+  }, 240_000);
 
   it('maps three local partitions onto a two-partition remote topic (p mod 2) and resumes past a garbage checkpoint', async () => {
     const remote = await fixture.start();

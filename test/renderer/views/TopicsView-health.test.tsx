@@ -30,7 +30,7 @@ beforeAll(async () => {
   useAppStore.getState().setApi(client, 'in-process');
   useAppStore.getState().setCluster('three');
   useAppStore.getState().setConnection('open');
-});
+}, 240_000);
 afterAll(async () => {
   cleanup();
   useAppStore.getState().setCluster('local');
@@ -71,5 +71,5 @@ describe('the topics list on a cluster of three brokers', () => {
       60_000,
     );
     expect(badge('offline', 'payments')).toBe('1 offline');
-  });
+  }, 240_000);
 });

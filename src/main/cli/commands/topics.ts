@@ -18,6 +18,8 @@ interface TopicsOptions {
   config: string[];
   deleteConfig: string[];
   includeInternal?: boolean;
+  underReplicatedPartitions?: boolean;
+  unavailablePartitions?: boolean;
   dataDir?: string;
   bootstrapServer?: string;
   commandConfig?: string;
@@ -50,24 +52,53 @@ interface Described {
   configs: object;
 }
 
-/** Kafka's kafka-topics --describe layout, plus offsets and size per partition. */
-function describe(t: Described): string {
+/** Which partitions --describe prints: all, or only those kafka-topics' filters ask for. */
+interface DescribeFilter {
+  underReplicated?: boolean;
+  unavailable?: boolean;
+}
+
+/**
+ * Kafka's kafka-topics --describe layout, plus offsets and size per partition. A partition
+ * without a leader says `Leader: none`, as Kafka's tool does. With --under-replicated-partitions
+ * (a leader, fewer replicas in sync than assigned) or --unavailable-partitions (no leader),
+ * only those partitions are printed and no topic line, as kafka-topics does.
+ */
+function describe(t: Described, filter: DescribeFilter = {}): string {
   const configs = Object.entries(t.configs as Record<string, unknown>)
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
   const replication = t.partitions[0]?.replicas?.length ?? 1;
-  const lines = [
-    `Topic: ${t.name}\tPartitionCount: ${t.partitions.length}\tReplicationFactor: ${replication}\tConfigs: ${configs}`,
-  ];
+  const filtered = filter.underReplicated || filter.unavailable;
+  const lines = filtered
+    ? []
+    : [
+        `Topic: ${t.name}\tPartitionCount: ${t.partitions.length}\tReplicationFactor: ${replication}\tConfigs: ${configs}`,
+      ];
   for (const p of t.partitions) {
+    const leader = p.leader ?? 0;
+    const replicas = p.replicas ?? [0];
+    const isr = p.isr ?? [0];
+    const underReplicated = leader >= 0 && isr.length < replicas.length;
+    if (
+      filtered &&
+      !(filter.underReplicated && underReplicated) &&
+      !(filter.unavailable && leader < 0)
+    )
+      continue;
     const size = p.sizeBytes >= 0 ? `\tSize: ${p.sizeBytes}` : '';
     lines.push(
-      `\tTopic: ${t.name}\tPartition: ${p.partition}\tLeader: ${p.leader ?? 0}\tReplicas: ${(p.replicas ?? [0]).join(',')}\tIsr: ${(p.isr ?? [0]).join(',')}` +
+      `\tTopic: ${t.name}\tPartition: ${p.partition}\tLeader: ${leader < 0 ? 'none' : leader}\tReplicas: ${replicas.join(',')}\tIsr: ${isr.join(',')}` +
         `\tLogStartOffset: ${p.logStartOffset}\tLogEndOffset: ${p.logEndOffset}${size}`,
     );
   }
-  return lines.join('\n') + '\n';
+  return lines.length ? lines.join('\n') + '\n' : '';
 }
+
+const filterOf = (opts: TopicsOptions): DescribeFilter => ({
+  underReplicated: opts.underReplicatedPartitions,
+  unavailable: opts.unavailablePartitions,
+});
 
 /**
  * `logdock topics --list|--describe|--create|--alter|--delete`, after Kafka's kafka-topics
@@ -105,6 +136,11 @@ export function registerTopics(program: Command): void {
       [],
     )
     .option('--include-internal', 'also list internal topics such as __consumer_offsets')
+    .option(
+      '--under-replicated-partitions',
+      'with --describe: only partitions with fewer replicas in sync than assigned',
+    )
+    .option('--unavailable-partitions', 'with --describe: only partitions without a leader')
     .option('--data-dir <dir>', DATA_DIR_HELP);
   addRemoteOptions(command).action(async (opts: TopicsOptions, cmd: Command) => {
     const action = oneOf(cmd, opts as unknown as Record<string, unknown>, [
@@ -114,6 +150,10 @@ export function registerTopics(program: Command): void {
       'alter',
       'delete',
     ]);
+    if ((opts.underReplicatedPartitions || opts.unavailablePartitions) && action !== 'describe')
+      cmd.error(
+        'error: --under-replicated-partitions and --unavailable-partitions go with --describe',
+      );
     if (['create', 'alter', 'delete'].includes(action) && !opts.topic)
       cmd.error(`error: --${action} needs --topic`);
     const configs = parseConfigs(cmd, opts.config);
@@ -158,7 +198,7 @@ async function topicsOnCluster(
         ? [await cluster.describeTopic(topic)]
         : await cluster.listTopics({ includeInternal: opts.includeInternal });
       for (const t of all.sort((a, b) => a.name.localeCompare(b.name)))
-        process.stdout.write(describe(t));
+        process.stdout.write(describe(t, filterOf(opts)));
       return;
     }
     case 'create':
@@ -206,7 +246,9 @@ async function topicsViaApi(
         ? [topic]
         : (await api.call('topics.list', { includeInternal })).topics.map((t) => t.name);
       for (const name of names)
-        process.stdout.write(describe(await api.call('topics.describe', { topic: name })));
+        process.stdout.write(
+          describe(await api.call('topics.describe', { topic: name }), filterOf(opts)),
+        );
       return;
     }
     case 'create':

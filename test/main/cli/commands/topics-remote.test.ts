@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCommandConfig } from '../../../../src/main/cli/remote-cluster';
 import { runCli } from '../../broker/helpers';
 import { useLogdock } from '../../protocol/helpers';
+import { startMockCluster } from '../../../tools/mock-cluster';
 
 // `logdock topics --bootstrap-server` as kafka-topics.sh: a real CLI process against a second
 // Logdock's Kafka listener (plaintext, then SASL/PLAIN through --command-config).
@@ -59,6 +60,58 @@ describe('logdock topics --bootstrap-server', () => {
     expect((await runCli(['topics', '--delete', '--topic', 'orders', ...server])).code).toBe(0);
     expect(ld.broker.listTopics().map((t) => t.name)).not.toContain('orders');
   });
+
+  it('describes partitions of three brokers as kafka-topics does, and lists under-replicated and unavailable ones', async () => {
+    const mock = await startMockCluster(3);
+    fixture.onCleanup(() => mock.close());
+    await mock.command('create orders 3 3');
+    await mock.command('leader orders 0 1');
+    await mock.command('leader orders 1 2');
+    await mock.command('leader orders 2 1');
+    const server = ['--bootstrap-server', mock.bootstrap];
+    const describe = async (...filters: string[]) => {
+      const run = await runCli([
+        'topics',
+        '--describe',
+        '--topic',
+        'orders',
+        ...filters,
+        ...server,
+      ]);
+      expect(run.code, run.stderr).toBe(0);
+      // Placement columns only: offsets and sizes are covered above.
+      return run.stdout
+        .trimEnd()
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => l.split('\tLogStartOffset')[0]);
+    };
+    const line = (p: number, leader: number | string, isr: string) =>
+      `\tTopic: orders\tPartition: ${p}\tLeader: ${leader}\tReplicas: ${replicas[p]}\tIsr: ${isr}`;
+    const all = await describe();
+    expect(all[0]).toMatch(/^Topic: orders\tPartitionCount: 3\tReplicationFactor: 3\t/);
+    const replicas = all.slice(1).map((l) => /Replicas: ([\d,]+)/.exec(l)![1]);
+    for (const r of replicas) expect(r.split(',').sort()).toEqual(['1', '2', '3']);
+    expect(all.slice(1)).toEqual([0, 1, 2].map((p) => line(p, [1, 2, 1][p], replicas[p])));
+    expect(await describe('--under-replicated-partitions')).toEqual([]);
+
+    // Broker 3 down: out of every ISR; partition 2 loses its leader as well.
+    await mock.command('down 3');
+    await mock.command('leader orders 2 none');
+    const inSync = (p: number) =>
+      replicas[p]
+        .split(',')
+        .filter((b) => b !== '3')
+        .join(',');
+    expect(await describe('--under-replicated-partitions')).toEqual([
+      line(0, 1, inSync(0)),
+      line(1, 2, inSync(1)),
+    ]);
+    expect(await describe('--unavailable-partitions')).toEqual([line(2, 'none', inSync(2))]);
+    const misuse = await runCli(['topics', '--list', '--unavailable-partitions', ...server]);
+    expect(misuse.code).not.toBe(0);
+    expect(misuse.stderr).toContain('go with --describe');
+  }, 240_000);
 
   it('authenticates with SASL/PLAIN from --command-config and fails clearly with a wrong password', async () => {
     const ld = await fixture.start({ sasl: [{ username: 'ops', password: 'right-pw' }] });

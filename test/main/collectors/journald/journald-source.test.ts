@@ -151,7 +151,7 @@ describe('journald source', () => {
     const { mkdir } = await import('node:fs/promises');
     await mkdir(dir);
     const writer = new JournalWriter(join(dir, 'backlog.journal'));
-    // About 15 MB of export format: more than the 8 MiB read but not yet appended.
+    // About 10 MB of export format: more than the 8 MiB read but not yet appended.
     const backlog = 30_000;
     try {
       for (let i = 0; i < backlog; i += 5000)

@@ -91,9 +91,10 @@ export function encodeLinesTask(p: EncodeLinesParams): { result: EncodedLines; t
 /**
  * Chunks and batches in flight to the worker, reused: SharedArrayBuffers, which the worker
  * reads and writes in place (buffers moved back and forth would be new external memory on
- * every arrival, which drives V8's garbage collector).
+ * every arrival, which drives V8's garbage collector). 16 MiB idle at most: what a few files'
+ * chunks in flight need, kept after a burst as the process's idle memory.
  */
-export const sharedBuffers = new BufferPool(8 * 1024 * 1024, 32 * 1024 * 1024, sharedBuffer);
+export const sharedBuffers = new BufferPool(8 * 1024 * 1024, 16 * 1024 * 1024, sharedBuffer);
 
 function sharedBuffer(size: number): Buffer {
   return Buffer.from(new SharedArrayBuffer(size));

@@ -42,22 +42,39 @@ export function planNeedle(needle: Buffer, caseSensitive: boolean, sample: Buffe
       const stretch = needle.subarray(at, at + size);
       const spellings = caseSensitive ? [Buffer.from(stretch)] : caseSpellings(stretch);
       if (spellings === null) continue;
-      let cost = 0;
-      for (const s of spellings) {
-        cost += sample.length * COST_PER_BYTE + counts[s[0]] * COST_PER_STOP;
-        // A stretch shorter than the needle is checked in JavaScript where it occurs.
-        if (size < needle.length) cost += occurrences(sample, s) * COST_PER_CHECK;
-      }
-      if (best === null || cost < best.cost) best = { plan: { at, spellings }, cost };
+      const bound = best === null ? Infinity : best.cost;
+      const cost = stretchCost(sample, counts, spellings, size < needle.length, bound);
+      if (cost < bound) best = { plan: { at, spellings }, cost };
     }
   }
   return best!.plan;
 }
 
-function occurrences(sample: Buffer, s: Buffer): number {
-  let n = 0;
-  for (let i = sample.indexOf(s); i !== -1; i = sample.indexOf(s, i + 1)) n++;
-  return n;
+/**
+ * What searching these spellings would cost on `sample`, or a figure >= `bound` once it
+ * cannot be less: counting a frequent stretch's occurrences (a space, a digit: thousands in
+ * a sample) is what planning costs, and a stretch already dearer than the best needs no
+ * exact figure. A stretch shorter than the needle is checked in JavaScript where it occurs.
+ */
+function stretchCost(
+  sample: Buffer,
+  counts: Uint32Array,
+  spellings: Buffer[],
+  checked: boolean,
+  bound: number,
+): number {
+  let cost = 0;
+  for (const s of spellings) cost += sample.length * COST_PER_BYTE + counts[s[0]] * COST_PER_STOP;
+  if (!checked) return cost;
+  for (const s of spellings) {
+    if (s.length === 1) {
+      cost += counts[s[0]] * COST_PER_CHECK; // a byte occurs as often as it was counted
+      continue;
+    }
+    for (let i = sample.indexOf(s); i !== -1 && cost < bound; i = sample.indexOf(s, i + 1))
+      cost += COST_PER_CHECK;
+  }
+  return cost;
 }
 
 /** Every upper/lower spelling of a lower-case ASCII stretch; null when there are too many. */

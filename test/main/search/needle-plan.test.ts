@@ -25,6 +25,33 @@ describe('planNeedle', () => {
     expect([' ', '/']).not.toContain(stretch[0]);
   });
 
+  it('plans what counting every occurrence of every stretch would, though it stops counting a stretch already dearer than the best', () => {
+    // The cost model of needle-plan.ts, every occurrence counted.
+    const cost = (stretch: Buffer, whole: boolean) => {
+      const stops = sample.filter((b) => b === stretch[0]).length;
+      return (
+        sample.length * 0.1 +
+        stops * 5 +
+        (whole ? 0 : starts(lines, stretch.toString()).length * 40)
+      );
+    };
+    for (const needle of ['user=u5 GET /api', '00:00Z INFO', ' 200', 'e', '/api/items/4']) {
+      const bytes = Buffer.from(needle);
+      let best = { at: -1, cost: Infinity, size: 0 };
+      for (let size = Math.min(6, bytes.length); size >= 1; size--) {
+        for (let at = 0; at + size <= bytes.length; at++) {
+          const c = cost(bytes.subarray(at, at + size), size === bytes.length);
+          if (c < best.cost) best = { at, cost: c, size };
+        }
+      }
+      const plan = planNeedle(bytes, true, sample);
+      expect([plan.at, plan.spellings[0].toString()], needle).toEqual([
+        best.at,
+        needle.slice(best.at, best.at + best.size),
+      ]);
+    }
+  });
+
   it('ignoring case, searches every case spelling of a stretch with few letters', () => {
     const plan = planNeedle(Buffer.from('user=u5 get'), false, sample);
     const spelled = plan.spellings.map((s) => s.toString());

@@ -159,6 +159,11 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       // Test seam (test/main/cli/commands/serve-recovery.test.ts): slows background recovery
       // so the test can see the process serve while partitions recover.
       recoveryDelayMs: Number(process.env.LOGDOCK_TEST_RECOVERY_DELAY_MS) || undefined,
+      // The address is printed before thousands of partitions are loaded (docs/storage.md).
+      loadInBackground: true,
+      // Test seam (test/main/cli/commands/serve-loading.test.ts): slows background loads
+      // so the test can see the process serve while partitions load.
+      loadDelayMs: Number(process.env.LOGDOCK_TEST_LOAD_DELAY_MS) || undefined,
     });
     closers.push({ name: 'broker', close: () => broker.close() });
     const cluster: Cluster = new LocalCluster(broker);

@@ -2,6 +2,15 @@ import { z } from 'zod';
 import { request, subscription } from './define';
 
 /** What is wrong with the data directory's storage (see broker/storage-health.ts). */
+/** Partitions going through background work since `since`: `total` of them, `done` finished. */
+const backgroundProgressSchema = z.object({
+  since: z.number(),
+  total: z.number().int(),
+  done: z.number().int(),
+  /** Some of the partitions not done yet (`topic-partition`). */
+  pending: z.array(z.string()),
+});
+
 export const storageHealthSchema = z.object({
   /** Corrupt batches readers or the background scrub met, still stored. */
   corrupt: z.array(
@@ -30,16 +39,12 @@ export const storageHealthSchema = z.object({
    * Partitions recovering in the background after an unclean shutdown (they answer reads
    * once done); null when none is. `total` counts those of this start, `done` the finished.
    */
-  recovery: z
-    .object({
-      since: z.number(),
-      total: z.number().int(),
-      done: z.number().int(),
-      /** Some of the partitions still recovering (`topic-partition`). */
-      pending: z.array(z.string()),
-    })
-    .nullable()
-    .optional(),
+  recovery: backgroundProgressSchema.nullable().optional(),
+  /**
+   * Partitions found on disk at startup still loading in the background (they answer once
+   * loaded, each at once when first asked); null when none is.
+   */
+  loading: backgroundProgressSchema.nullable().optional(),
 });
 export type StorageHealth = z.infer<typeof storageHealthSchema>;
 

@@ -91,6 +91,12 @@ export interface BrokerApi extends Pick<Cluster, SameAsCluster> {
    * all; until then a recovering partition's logEndOffset is a lower bound. Never rejects.
    */
   whenRecovered(topic?: string, partition?: number): Promise<void>;
+  /**
+   * Resolves once the partitions found on disk at startup, which load in the background,
+   * are loaded (a partition, a topic or all); until then their offsets and sizes read 0.
+   * Never rejects.
+   */
+  whenLoaded(topic?: string, partition?: number): Promise<void>;
   /** Kafka's default partition for a key (sticky for null keys). */
   partitionFor(topic: string, key: Buffer | null): number;
 

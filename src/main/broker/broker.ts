@@ -86,6 +86,19 @@ export interface BrokerOptions {
   maxOpenSegmentFiles?: number;
   /** Test seam: a pause before each partition's background recovery scan. */
   recoveryDelayMs?: number;
+  /**
+   * Load the partitions found on disk in the background (PartitionLog's loadInBackground):
+   * open() returns once the catalogue is read and `__consumer_offsets` loaded, and the rest
+   * load after, at most 16 at once, each at once when first needed; `whenLoaded` tells when
+   * done, `storageHealth().loading` shows the progress, and until then their offsets and
+   * sizes read 0 (the synchronous describeTopic, listTopics, segments). For long-running
+   * servers (serve, the app), whose callers go through LocalCluster and the Kafka
+   * listener, which wait where they must. Default false: open() returns every partition
+   * loaded.
+   */
+  loadInBackground?: boolean;
+  /** Test seam: a pause before each background load, unless the partition is needed. */
+  loadDelayMs?: number;
   /** Test seam: called at each step of a topic change (see topic-admin.ts). */
   adminStep?: TopicAdminDeps['step'];
 }
@@ -126,6 +139,8 @@ export class Broker implements BrokerApi {
   /** Topic changes (create, delete, alter, add partitions): see topic-admin.ts. */
   private readonly admin: TopicAdmin;
   private closing: Promise<void> | null = null;
+  /** While load() opens the partitions found on disk: they load in the background. */
+  private startingUp = false;
   private releaseLock: () => Promise<void> = async () => {};
 
   private constructor(private readonly opts: BrokerOptions) {
@@ -193,11 +208,13 @@ export class Broker implements BrokerApi {
     await this.health.checkSpace();
     const catalogue = await readTopicMetadata(this.dataDir);
     const metas = catalogue ?? (await discoverTopics(this.dataDir, this.clock(), this.logger));
-    // Topics open several at a time (their partitions too, see openLogs): opening is a few
-    // small reads per partition, and thousands of partitions opened one by one add up.
+    // The partitions found on disk load in the background (PartitionLog's
+    // loadInBackground): a dozen small reads each, seconds for thousands, which the
+    // listeners need not wait for. What needs a partition first loads it first.
+    this.startingUp = this.opts.loadInBackground === true;
     const opened = await settleAll(metas, TOPICS_OPENED_AT_ONCE, (meta) =>
       this.admin.openLogs(meta),
-    );
+    ).finally(() => (this.startingUp = false));
     const failed = opened.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
       for (const r of opened) if (r.status === 'fulfilled') await closeLogs(r.value.logs);
@@ -252,18 +269,27 @@ export class Broker implements BrokerApi {
         openFiles: this.openFiles,
         compactionTasks: offThreadCompaction,
         recoverInBackground: true,
+        loadInBackground: this.startingUp,
+        loadDelayMs: this.opts.loadDelayMs,
         recoveryDelayMs: this.opts.recoveryDelayMs,
       },
     );
-    if (log.recovering) {
-      this.health.recoveryStarted(log.name);
-      log.whenRecovered().then(
+    if (log.loading) {
+      this.health.loading.started(log.name);
+      log.whenLoaded().then(
         () => {
-          this.reportRecovery(log);
-          this.health.recoveryFinished(log.name);
+          this.health.loading.finished(log.name);
+          this.watchRecovery(log);
         },
-        (err: Error) => this.health.recoveryFinished(log.name, err),
+        (err: Error) =>
+          // A log closed before it loaded (the broker closing) did not fail.
+          this.health.loading.finished(
+            log.name,
+            err instanceof LogdockError && err.code === 'CLOSED' ? undefined : err,
+          ),
       );
+    } else {
+      this.watchRecovery(log);
     }
     log.onAppend((baseOffset, lastOffset) => {
       topic.rate.add(lastOffset - baseOffset + 1);
@@ -277,6 +303,19 @@ export class Broker implements BrokerApi {
       }
     });
     return log;
+  }
+
+  /** Shows a background recovery scan in the storage health until it ends. */
+  private watchRecovery(log: PartitionLog): void {
+    if (!log.recovering) return;
+    this.health.recovery.started(log.name);
+    log.whenRecovered().then(
+      () => {
+        this.reportRecovery(log);
+        this.health.recovery.finished(log.name);
+      },
+      (err: Error) => this.health.recovery.finished(log.name, err),
+    );
   }
 
   /** Logs what a finished recovery found. */
@@ -758,12 +797,34 @@ export class Broker implements BrokerApi {
    * a partition whose recovery failed fails its reads instead. Unknown names resolve at once.
    */
   async whenRecovered(topic?: string, partition?: number): Promise<void> {
-    const topics = topic === undefined ? [...this.topics.values()] : [this.topics.get(topic)];
-    const logs = topics.flatMap((t) =>
-      t === undefined ? [] : partition === undefined ? t.logs : [t.logs[partition]],
-    );
     await Promise.all(
-      logs.map((l) => (l?.recovering ? l.whenRecovered().catch(() => undefined) : undefined)),
+      this.logsOf(topic, partition).map((l) =>
+        l.loading || l.recovering ? l.whenRecovered().catch(() => undefined) : undefined,
+      ),
+    );
+  }
+
+  /**
+   * Resolves once the partitions found on disk at startup are loaded (in the background;
+   * see load()): one, a topic's or all. Their offsets and sizes read 0 until then, and
+   * lower bounds while they recover (whenRecovered). Never rejects.
+   */
+  async whenLoaded(topic?: string, partition?: number): Promise<void> {
+    await Promise.all(
+      this.logsOf(topic, partition).map((l) =>
+        l.loading ? l.whenLoaded().catch(() => undefined) : undefined,
+      ),
+    );
+  }
+
+  private logsOf(topic?: string, partition?: number): PartitionLog[] {
+    const topics = topic === undefined ? [...this.topics.values()] : [this.topics.get(topic)];
+    return topics.flatMap((t) =>
+      t === undefined
+        ? []
+        : partition === undefined
+          ? t.logs
+          : t.logs.slice(partition, partition + 1),
     );
   }
 

@@ -20,7 +20,18 @@ export interface StorageHealthState {
   diskFull: { since: number; message: string } | null;
   lastScrub: { finishedAt: number; partitions: number; bytes: number; corrupt: number } | null;
   /** Partitions recovering in the background (see PartitionLog.recovering), or null. */
-  recovery: { since: number; total: number; done: number; pending: string[] } | null;
+  recovery: BackgroundProgress | null;
+  /** Partitions still loading in the background after startup (PartitionLog.loading), or null. */
+  loading: BackgroundProgress | null;
+}
+
+/** Partitions going through background work: `total` this run, `done` finished. */
+export interface BackgroundProgress {
+  since: number;
+  total: number;
+  done: number;
+  /** Some of those not done (`topic-partition`). */
+  pending: string[];
 }
 
 /** Findings kept; older ones make room (the log has them all). */
@@ -29,10 +40,65 @@ const MAX_FINDINGS = 100;
 const MIN_FREE_BYTES = 1024 * 1024;
 /** How often free space is checked while the disk is full. */
 const SPACE_POLL_MS = 2000;
-/** Recovering partitions named in the state (the count says how many there are). */
+/** Pending partitions named in the state (the count says how many there are). */
 const PENDING_SHOWN = 10;
-/** Progress is announced at most this often while partitions recover. */
-const RECOVERY_EMIT_MS = 250;
+/** Progress is announced at most this often while partitions recover or load. */
+const PROGRESS_EMIT_MS = 250;
+
+/**
+ * One kind of background work over partitions (recovery scans, startup loads): counts
+ * them from the first started until the last finished, announcing progress at most every
+ * PROGRESS_EMIT_MS, and logs the end of the run.
+ */
+export class BackgroundRun {
+  private readonly pending = new Set<string>();
+  private run: { since: number; total: number; done: number; emittedAt: number } | null = null;
+
+  constructor(
+    /** For the log: "background recovery", "partition loading". */
+    private readonly what: string,
+    private readonly logger: Logger,
+    private readonly clock: () => number,
+    private readonly emit: () => void,
+  ) {}
+
+  /** `name` (topic-partition) started. */
+  started(name: string): void {
+    const now = this.clock();
+    this.run ??= { since: now, total: 0, done: 0, emittedAt: now };
+    this.run.total++;
+    this.pending.add(name);
+    if (this.run.total === 1) this.emit();
+  }
+
+  /** `name` finished (or failed: `error`, logged). The end of the run is logged. */
+  finished(name: string, error?: Error): void {
+    const run = this.run;
+    if (!run || !this.pending.delete(name)) return;
+    run.done++;
+    if (error) this.logger.error(`${this.what} of ${name} failed: ${error.message}`);
+    const now = this.clock();
+    if (this.pending.size === 0) {
+      this.logger.info(`${this.what} finished: ${run.total} partitions in ${now - run.since} ms`);
+      this.run = null;
+    } else if (now - run.emittedAt < PROGRESS_EMIT_MS) {
+      return;
+    }
+    run.emittedAt = now;
+    this.emit();
+  }
+
+  state(): BackgroundProgress | null {
+    const run = this.run;
+    if (!run) return null;
+    const pending: string[] = [];
+    for (const name of this.pending) {
+      if (pending.length === PENDING_SHOWN) break;
+      pending.push(name);
+    }
+    return { since: run.since, total: run.total, done: run.done, pending };
+  }
+}
 
 export class StorageHealth {
   private corrupt: CorruptBatch[] = [];
@@ -40,15 +106,20 @@ export class StorageHealth {
   private lastScrub: StorageHealthState['lastScrub'] = null;
   private readonly listeners = new Set<() => void>();
   private spacePoll: NodeJS.Timeout | null = null;
-  private readonly recovering = new Set<string>();
-  private recoveryRun: { since: number; total: number; done: number; emittedAt: number } | null =
-    null;
+  /** Partitions recovering in the background after an unclean shutdown. */
+  readonly recovery: BackgroundRun;
+  /** Partitions found on disk at startup, loading in the background. */
+  readonly loading: BackgroundRun;
 
   constructor(
     private readonly logger: Logger,
     private readonly clock: () => number,
     private readonly dataDir: string,
-  ) {}
+  ) {
+    const emit = () => this.emit();
+    this.recovery = new BackgroundRun('background recovery', logger, clock, emit);
+    this.loading = new BackgroundRun('partition loading', logger, clock, emit);
+  }
 
   /**
    * Checks the data directory's free space (statfs): below 1 MiB the disk counts as full
@@ -93,34 +164,6 @@ export class StorageHealth {
     this.emit();
   }
 
-  /** `name` (topic-partition) started recovering in the background. */
-  recoveryStarted(name: string): void {
-    const now = this.clock();
-    this.recoveryRun ??= { since: now, total: 0, done: 0, emittedAt: now };
-    this.recoveryRun.total++;
-    this.recovering.add(name);
-    this.emit();
-  }
-
-  /** `name` finished recovering (or failed: `error`, logged). The last one is logged. */
-  recoveryFinished(name: string, error?: Error): void {
-    const run = this.recoveryRun;
-    if (!run || !this.recovering.delete(name)) return;
-    run.done++;
-    if (error) this.logger.error(`recovery of ${name} failed: ${error.message}`);
-    const now = this.clock();
-    if (this.recovering.size === 0) {
-      this.logger.info(
-        `background recovery finished: ${run.total} partitions in ${now - run.since} ms`,
-      );
-      this.recoveryRun = null;
-    } else if (now - run.emittedAt < RECOVERY_EMIT_MS) {
-      return;
-    }
-    run.emittedAt = now;
-    this.emit();
-  }
-
   /** Appends failed for lack of space (ENOSPC/EDQUOT): logged once until space returns. */
   reportDiskFull(message: string): void {
     if (this.diskFull) {
@@ -159,17 +202,12 @@ export class StorageHealth {
    */
   state(stillStored: (c: CorruptBatch) => boolean): StorageHealthState {
     this.corrupt = this.corrupt.filter(stillStored);
-    const run = this.recoveryRun;
     return {
       corrupt: [...this.corrupt],
       diskFull: this.diskFull,
       lastScrub: this.lastScrub,
-      recovery: run && {
-        since: run.since,
-        total: run.total,
-        done: run.done,
-        pending: [...this.recovering].slice(0, PENDING_SHOWN),
-      },
+      recovery: this.recovery.state(),
+      loading: this.loading.state(),
     };
   }
 

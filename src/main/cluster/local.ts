@@ -41,8 +41,14 @@ export class LocalCluster implements Cluster {
   /** `broker` stays owned by the caller too: `close()` here closes it. */
   constructor(private readonly broker: Broker) {
     this.local = {
-      segments: async (topic, partition) => broker.segments(topic, partition),
-      cleanerPoint: async (topic, partition) => broker.cleanerPoint(topic, partition),
+      segments: async (topic, partition) => {
+        await broker.whenLoaded(topic, partition);
+        return broker.segments(topic, partition);
+      },
+      cleanerPoint: async (topic, partition) => {
+        await broker.whenLoaded(topic, partition);
+        return broker.cleanerPoint(topic, partition);
+      },
       runMaintenance: async () => broker.runMaintenance(),
       storageHealth: async () => broker.storageHealth(),
       onStorageHealth: (listener) => broker.onStorageHealth(listener),
@@ -50,6 +56,9 @@ export class LocalCluster implements Cluster {
   }
 
   async listTopics(opts?: { includeInternal?: boolean }): Promise<TopicDescription[]> {
+    // Sizes and offsets are known once the partitions found at startup loaded (a second or
+    // so for thousands, in the background); during recovery they are lower bounds.
+    await this.broker.whenLoaded();
     return this.broker.listTopics(opts).map(placed);
   }
 

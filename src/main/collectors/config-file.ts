@@ -5,15 +5,18 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { LogdockError } from '../../common/errors';
+import { lazyModule } from '../lazy-module';
 import {
   collectorsFileSchema,
   sourceConfigSchema,
   type SourceConfig,
 } from '../../common/collectors/config';
 import { tailFields, type TailSpec } from './tail-options';
+
+/** Loaded with the first config file (lazy-module.ts): most starts read none. */
+const yaml = lazyModule<typeof import('yaml')>('yaml');
 
 /**
  * Reads and validates a `--config` file (YAML or JSON): its `sources` and `ship` lists.
@@ -31,7 +34,7 @@ export async function readConfigFile(path: string): Promise<z.output<typeof coll
   }
   let raw: unknown;
   try {
-    raw = parseYaml(text); // YAML is a superset of JSON
+    raw = yaml().parse(text); // YAML is a superset of JSON
   } catch (err) {
     throw new LogdockError(
       'INVALID_CONFIG',

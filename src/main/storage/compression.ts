@@ -11,13 +11,17 @@
  * gigabytes (a decompression bomb) and take the whole process down.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { compressSync as snappyCompress, uncompressSync as snappyUncompress } from 'snappy';
-import { compressFrameSync, decompressFrameSync } from 'lz4-napi';
-import { compress as zstdCompress } from 'zstd-napi';
-import * as zstdBindingModule from 'zstd-napi/binding.js';
 import type { DCtx } from 'zstd-napi/binding.js';
 import { LogdockError } from '../../common/errors';
+import { lazyModule } from '../lazy-module';
 import type { CompressionCodec } from './api';
+
+// The native codecs load on first use: most data dirs hold one codec or none, and loading
+// all three cost ~0.15 s of every start (lazy-module.ts).
+const snappy = lazyModule<typeof import('snappy')>('snappy');
+const lz4 = lazyModule<typeof import('lz4-napi')>('lz4-napi');
+const zstd = lazyModule<typeof import('zstd-napi')>('zstd-napi');
+const zstdBinding = lazyModule<typeof import('zstd-napi/binding.js')>('zstd-napi/binding.js');
 
 /** Codec ids as stored in the low 3 bits of a batch's attributes. */
 export const CODEC_IDS: Record<CompressionCodec, number> = {
@@ -50,11 +54,11 @@ export function compress(codec: CompressionCodec, buf: Buffer): Buffer {
     case 'gzip':
       return gzipSync(buf);
     case 'snappy':
-      return snappyCompress(buf);
+      return snappy().compressSync(buf);
     case 'lz4':
-      return compressFrameSync(buf);
+      return lz4().compressFrameSync(buf);
     case 'zstd':
-      return zstdCompress(buf);
+      return zstd().compress(buf);
   }
 }
 
@@ -160,7 +164,7 @@ function unsnappy(block: Buffer, maxBytes: number): Buffer {
   if (length > maxBytes) {
     throw tooLarge('snappy', maxBytes, `the block's preamble declares ${length}`);
   }
-  return toBuffer(snappyUncompress(block, { asBuffer: true }));
+  return toBuffer(snappy().uncompressSync(block, { asBuffer: true }));
 }
 
 // xerial snappy-java stream: magic (8) + version (4) + compatible version (4), then chunks
@@ -192,7 +196,7 @@ function unxerial(buf: Buffer, maxBytes: number): Buffer {
     blocks.push(block);
     pos += len;
   }
-  const parts = blocks.map((b) => toBuffer(snappyUncompress(b, { asBuffer: true })));
+  const parts = blocks.map((b) => toBuffer(snappy().uncompressSync(b, { asBuffer: true })));
   return parts.length === 1 ? parts[0] : Buffer.concat(parts, total);
 }
 
@@ -222,7 +226,7 @@ function unlz4(buf: Buffer, maxBytes: number): Buffer {
   if (bound > maxBytes) {
     throw tooLarge('lz4', maxBytes, `its blocks may decode to ${bound}`);
   }
-  const out = decompressFrameSync(buf);
+  const out = lz4().decompressFrameSync(buf);
   if (out.length > maxBytes) throw tooLarge('lz4', maxBytes, `it decoded to ${out.length}`);
   return out;
 }
@@ -262,13 +266,7 @@ function lz4FrameBound(buf: Buffer): { contentSize: number | null; bound: number
 
 // ---- zstd ---------------------------------------------------------------------------
 
-// binding.js sets module.exports to a native addon at run time, so Node's own ESM loader
-// (tsx, child processes of tests) sees it only as the default export; bundlers and vitest
-// also expose its names directly.
-const zstdBinding: typeof zstdBindingModule =
-  (zstdBindingModule as { default?: typeof zstdBindingModule }).default ?? zstdBindingModule;
 let zstdContext: DCtx | undefined;
-const ZSTD_CHUNK = zstdBinding.dStreamOutSize();
 
 /**
  * zstd-napi's own `decompress` allocates whatever a frame header declares and, without
@@ -279,14 +277,15 @@ const ZSTD_CHUNK = zstdBinding.dStreamOutSize();
  * (2^27 bytes).
  */
 function unzstd(buf: Buffer, maxBytes: number): Buffer {
+  const binding = zstdBinding();
   let total = 0;
   let known = true;
   for (
     let frame = buf;
     frame.length > 0;
-    frame = frame.subarray(zstdBinding.findFrameCompressedSize(frame))
+    frame = frame.subarray(binding.findFrameCompressedSize(frame))
   ) {
-    const size = zstdBinding.getFrameContentSize(frame);
+    const size = binding.getFrameContentSize(frame);
     if (size === null) {
       known = false;
       break;
@@ -296,9 +295,9 @@ function unzstd(buf: Buffer, maxBytes: number): Buffer {
       throw tooLarge('zstd', maxBytes, `frame headers declare at least ${total}`);
     }
   }
-  zstdContext ??= new zstdBinding.DCtx();
+  zstdContext ??= new binding.DCtx();
   // A previous call may have thrown mid-frame.
-  zstdContext.reset(zstdBinding.ResetDirective.sessionOnly);
+  zstdContext.reset(binding.ResetDirective.sessionOnly);
   if (!known) return zstdStream(zstdContext, buf, maxBytes);
   const out = Buffer.allocUnsafe(total);
   const written = zstdContext.decompress(out, buf);
@@ -312,7 +311,10 @@ function zstdStream(dctx: DCtx, buf: Buffer, maxBytes: number): Buffer {
   let src = buf;
   for (;;) {
     // One byte more than the cap allows, so that exceeding it is seen.
-    const room = Math.min(Math.max(ZSTD_CHUNK, src.length), maxBytes - total + 1);
+    const room = Math.min(
+      Math.max(zstdBinding().dStreamOutSize(), src.length),
+      maxBytes - total + 1,
+    );
     const chunk = Buffer.allocUnsafe(room);
     const [remaining, produced, consumed] = dctx.decompressStream(chunk, src);
     total += produced;
@@ -335,7 +337,7 @@ export function xerialFrame(raw: Buffer, chunkSize = 32 * 1024): Buffer {
   head.writeInt32BE(1, 12);
   const parts: Buffer[] = [head];
   for (let pos = 0; pos < raw.length; pos += chunkSize) {
-    const block = snappyCompress(raw.subarray(pos, pos + chunkSize));
+    const block = snappy().compressSync(raw.subarray(pos, pos + chunkSize));
     const len = Buffer.alloc(4);
     len.writeInt32BE(block.length, 0);
     parts.push(len, block);

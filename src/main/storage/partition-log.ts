@@ -42,6 +42,7 @@ import {
   recoverLog,
 } from './log-loader';
 import { Semaphore } from '../../common/semaphore';
+import { LoadQueue, type QueuedLoad } from './load-queue';
 import { RecentAppend } from './recent-append';
 import { validateClientBatches } from './validate-append';
 import {
@@ -102,6 +103,20 @@ export interface PartitionLogOptions {
    */
   recoverInBackground?: boolean;
   /**
+   * Return from open() at once and load the directory later, in the background (the
+   * broker's choice at startup, for thousands of partitions): `loading` is true meanwhile,
+   * the offsets and sizes read 0, and reads, appends and `whenRecovered` wait for the load,
+   * which they start at once if it still waits its turn in the queue (at most
+   * BACKGROUND_LOADS at once). Implies recoverInBackground.
+   */
+  loadInBackground?: boolean;
+  /**
+   * Test seam: with loadInBackground, a pause before the load (holding its place among the
+   * BACKGROUND_LOADS), cut short when the log is needed, so that a test can watch the
+   * process serve while partitions load (LOGDOCK_TEST_LOAD_DELAY_MS in services.ts).
+   */
+  loadDelayMs?: number;
+  /**
    * Test seam: a pause before each recovery scan, each then taking one of the 2 scan slots,
    * so that a test can watch the process serve while partitions recover
    * (LOGDOCK_TEST_RECOVERY_DELAY_MS in services.ts).
@@ -118,6 +133,13 @@ export interface PartitionLogOptions {
  */
 const recoverySlots = new Semaphore(2);
 const SMALL_SCAN_BYTES = 8 * 1024 * 1024;
+/**
+ * Partition logs loading in the background at once (loadInBackground): each is a dozen
+ * small file reads and stats, so a few more than libuv's four threads keep the disk busy
+ * without flooding the event loop that serves the listeners meanwhile.
+ */
+const BACKGROUND_LOADS = 16;
+const backgroundLoads = new LoadQueue(BACKGROUND_LOADS);
 
 export class PartitionLog {
   private segs: LogSegment[] = [];
@@ -129,9 +151,20 @@ export class PartitionLog {
   private backgroundFlush: Promise<unknown> = Promise.resolve();
   private summaries: Promise<void> = Promise.resolve();
   private summariesStarted = false;
-  /** Resolves once the background recovery scan is done (at once when none was needed). */
+  /**
+   * Resolves once the log is loaded and its recovery scan done (at once when neither is
+   * pending); rejects when either failed.
+   */
   private recovered: Promise<void> = Promise.resolve();
+  /** The recovery scan load() started, or a resolved promise when none was needed. */
+  private scan: Promise<void> = Promise.resolve();
   private recoveringNow = false;
+  /** Resolves once the directory is loaded (loadInBackground), before any recovery scan. */
+  private loaded: Promise<void> = Promise.resolve();
+  /** The background load while it waits or runs (loadInBackground). */
+  private queuedLoad: QueuedLoad | null = null;
+  /** Ends the test seam's pause before the background load (loadDelayMs). */
+  private needed: (() => void) | null = null;
   /** The clean-shutdown marker is on disk: removed before the first change (markChanged). */
   private cleanMarker = false;
   private startOffset = 0;
@@ -193,7 +226,6 @@ export class PartitionLog {
     opts: PartitionLogOptions = {},
   ): Promise<PartitionLog> {
     validateLogConfig(config);
-    await fs.mkdir(dir, { recursive: true });
     const report: RecoveryReport = {
       recovered: false,
       truncatedBytes: 0,
@@ -201,9 +233,56 @@ export class PartitionLog {
       rebuiltIndexes: [],
     };
     const log = new PartitionLog(dir, config, opts, report);
+    if (opts.loadInBackground) {
+      log.loadLater(opts.loadDelayMs ?? 0);
+      return log;
+    }
     await log.load();
+    log.recovered = log.scan;
     if (!opts.recoverInBackground) await log.recovered;
     return log;
+  }
+
+  /** Queues the load (see loadInBackground); what waits for `recovered` waits for it. */
+  private loadLater(delayMs: number): void {
+    const needed = new Promise<void>((resolve) => (this.needed = resolve));
+    const queued = backgroundLoads.schedule(this.name, async () => {
+      if (delayMs > 0) await Promise.race([sleep(delayMs, undefined, { ref: false }), needed]);
+      try {
+        await this.load();
+      } catch (err) {
+        if (err instanceof LogdockError) throw err;
+        // Its reads and appends fail with this: it names the partition and the directory.
+        throw new LogdockError(
+          'IO_ERROR',
+          `cannot load partition ${this.name} from ${this.dir}: ${(err as Error).message}`,
+        );
+      }
+    });
+    this.queuedLoad = queued;
+    this.loaded = queued.done.finally(() => (this.queuedLoad = null));
+    // Appends and reads wait for the load too; a failed load fails them (enqueue's gate).
+    this.recovered = this.loaded.then(() => this.scan);
+    this.recovered.catch(() => undefined);
+  }
+
+  /** True until the background load is done (loadInBackground); see whenLoaded. */
+  get loading(): boolean {
+    return this.queuedLoad !== null;
+  }
+
+  /**
+   * Resolves once the directory is loaded (at once unless loadInBackground): the offsets
+   * and sizes are then known, or lower bounds while `recovering`. Rejects when it failed.
+   */
+  whenLoaded(): Promise<void> {
+    return this.loaded;
+  }
+
+  /** Someone needs the log now: a load still waiting its turn starts at once. */
+  private hurry(): void {
+    this.needed?.();
+    this.queuedLoad?.hurry();
   }
 
   /**
@@ -213,17 +292,18 @@ export class PartitionLog {
    * point.
    */
   private async load(): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true });
     const loaded = await loadLog(this.dir, this.settings, this.recovery, this.clock());
     this.segs = loaded.segments;
     this.cleanMarker = loaded.cleanMarker;
     this.adopt(loaded);
     if (loaded.recovery) {
       this.recoveringNow = true;
-      this.recovered = this.recoverInBackground(loaded).finally(() => {
+      // Appends and reads wait for it (`recovered`); a failed scan fails them too.
+      this.scan = this.recoverInBackground(loaded).finally(() => {
         this.recoveringNow = false;
       });
-      // Appends queue behind it; a failed recovery fails them too (and every read).
-      this.chain = this.recovered.catch(() => undefined);
+      this.scan.catch(() => undefined); // handled by whoever waits for `recovered`
     } else if (loaded.metaStale) {
       // On a full disk the log opens anyway (reads work; appends fail until space returns).
       await this.persistMeta({ optional: true });
@@ -259,8 +339,12 @@ export class PartitionLog {
     return this.recoveringNow;
   }
 
-  /** Resolves once recovery is done; rejects when it failed (the log then serves nothing). */
+  /**
+   * Resolves once loaded and recovered (starting a queued background load at once);
+   * rejects when either failed (the log then serves nothing).
+   */
   whenRecovered(): Promise<void> {
+    this.hurry();
     return this.recovered;
   }
 
@@ -368,6 +452,7 @@ export class PartitionLog {
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    this.hurry();
     // Nothing is written to a log whose recovery failed.
     const gated = () => this.recovered.then(task);
     const run = this.chain.then(gated, gated);
@@ -581,6 +666,7 @@ export class PartitionLog {
    * segment list, or fails with OFFSET_OUT_OF_RANGE when the offset is gone.
    */
   private async retryOnRemovedSegment<T>(task: () => Promise<T>): Promise<T> {
+    this.hurry();
     await this.recovered;
     try {
       return await task();
@@ -935,6 +1021,9 @@ export class PartitionLog {
   }
 
   private async shutdown(writeMarker: boolean): Promise<void> {
+    // A log closed before its background load started was never touched: its files, clean
+    // marker included, stay as they are (recovered then rejects with CLOSED: no new marker).
+    if (!this.queuedLoad?.cancel()) this.needed?.(); // (and a started one ends its seam's pause)
     if (this.flushTimer) clearInterval(this.flushTimer);
     this.flushTimer = null;
     await this.chain;

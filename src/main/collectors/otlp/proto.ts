@@ -9,7 +9,10 @@
  * @opentelemetry/otlp-transformer: the transformer only serialises (its generated code is
  * internal and has no public decoder); protobufjs is the maintained library it is built on.
  */
-import protobuf from 'protobufjs/light.js';
+import { lazyModule } from '../../lazy-module';
+
+/** Loaded, and the types built, with the first OTLP message (lazy-module.ts). */
+const protobuf = lazyModule<typeof import('protobufjs/light.js')>('protobufjs/light.js');
 
 const kv = { key: { type: 'string', id: 1 }, value: { type: 'AnyValue', id: 2 } };
 
@@ -101,27 +104,38 @@ const descriptor = {
   },
 };
 
-const root = protobuf.Root.fromJSON(descriptor);
-const requestType = root.lookupType('otlp.ExportLogsServiceRequest');
-const responseType = root.lookupType('otlp.ExportLogsServiceResponse');
-const statusType = root.lookupType('otlp.Status');
-const resourceType = root.lookupType('otlp.Resource');
-const scopeType = root.lookupType('otlp.InstrumentationScope');
-const anyValueType = root.lookupType('otlp.AnyValue');
+type OtlpType = 'request' | 'response' | 'status' | 'resource' | 'scope' | 'anyValue';
+let types: Record<OtlpType, import('protobufjs/light.js').Type> | null = null;
+
+function otlpTypes(): NonNullable<typeof types> {
+  if (!types) {
+    const root = protobuf().Root.fromJSON(descriptor);
+    types = {
+      request: root.lookupType('otlp.ExportLogsServiceRequest'),
+      response: root.lookupType('otlp.ExportLogsServiceResponse'),
+      status: root.lookupType('otlp.Status'),
+      resource: root.lookupType('otlp.Resource'),
+      scope: root.lookupType('otlp.InstrumentationScope'),
+      anyValue: root.lookupType('otlp.AnyValue'),
+    };
+  }
+  return types;
+}
 
 /** Decodes an ExportLogsServiceRequest. @throws Error (from protobufjs) on malformed bytes. */
 export function decodeRequestProto(body: Uint8Array): unknown {
-  return requestType.decode(body);
+  return otlpTypes().request.decode(body);
 }
 
 /** Parts for the wire reader (wire-records.ts), which leaves what is rare or shared to protobufjs. */
-export const decodeResource = (bytes: Uint8Array): unknown => resourceType.decode(bytes);
-export const decodeScope = (bytes: Uint8Array): unknown => scopeType.decode(bytes);
-export const decodeAnyValue = (bytes: Uint8Array): unknown => anyValueType.decode(bytes);
+export const decodeResource = (bytes: Uint8Array): unknown => otlpTypes().resource.decode(bytes);
+export const decodeScope = (bytes: Uint8Array): unknown => otlpTypes().scope.decode(bytes);
+export const decodeAnyValue = (bytes: Uint8Array): unknown => otlpTypes().anyValue.decode(bytes);
 
 /** Encodes an ExportLogsServiceRequest from its JSON-shaped object (tests, bench). */
 export function encodeRequestProto(request: object): Uint8Array {
-  return requestType.encode(requestType.fromObject(request)).finish();
+  const { request: type } = otlpTypes();
+  return type.encode(type.fromObject(request)).finish();
 }
 
 export function encodeResponseProto(rejected: number, errorMessage: string): Uint8Array {
@@ -129,10 +143,12 @@ export function encodeResponseProto(rejected: number, errorMessage: string): Uin
     rejected > 0 || errorMessage
       ? { partialSuccess: { rejectedLogRecords: rejected, errorMessage } }
       : {};
-  return responseType.encode(responseType.fromObject(message)).finish();
+  const { response } = otlpTypes();
+  return response.encode(response.fromObject(message)).finish();
 }
 
 /** google.rpc.Status, the body of an OTLP error response. */
 export function encodeStatusProto(code: number, message: string): Uint8Array {
-  return statusType.encode(statusType.fromObject({ code, message })).finish();
+  const { status } = otlpTypes();
+  return status.encode(status.fromObject({ code, message })).finish();
 }

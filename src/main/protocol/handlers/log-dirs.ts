@@ -14,6 +14,8 @@ export const describeLogDirs: Handler<T.DescribeLogDirsRequest, T.DescribeLogDir
   ctx,
   req,
 ) => {
+  // Sizes are known once the partitions found at startup loaded (in the background).
+  await ctx.broker.whenLoaded();
   const topics =
     req.topics === null
       ? ctx.broker.listTopics({ includeInternal: true }).map((topic) => ({ topic, wanted: null }))

@@ -160,6 +160,8 @@ export const deleteRecords: Handler<T.DeleteRecordsRequest, T.DeleteRecordsRespo
         t.partitions.map(async (p) => {
           const partitionIndex = p.partitionIndex;
           try {
+            // -1 below takes the end, known once the partition loaded and recovered.
+            await ctx.broker.whenRecovered(t.name, partitionIndex);
             const desc = ctx.broker.describeTopic(t.name).partitions[partitionIndex];
             if (!desc)
               throw new LogdockError(

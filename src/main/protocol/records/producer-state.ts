@@ -150,6 +150,8 @@ export class ProducerStates {
     state = new Map();
     if (!this.topicIds.has(topic)) this.topicIds.set(topic, this.broker.topicId(topic));
     try {
+      // The tail to rebuild from ends at the end, known once loaded and recovered.
+      await this.broker.whenRecovered(topic, partition);
       const desc = this.broker.describeTopic(topic).partitions[partition];
       const from = Math.max(desc.logStartOffset, desc.logEndOffset - REBUILD_WINDOW_OFFSETS);
       let offset = from;

@@ -2,8 +2,8 @@ import { useEffect } from 'react';
 import { useAppStore } from '../store';
 
 /**
- * A banner across the frame while the storage needs attention: partitions still recovering
- * in the background after an unclean shutdown (with progress), writes refused for a full
+ * A banner across the frame while the storage needs attention: partitions still loading
+ * after startup or recovering in the background after an unclean shutdown (with progress), writes refused for a full
  * disk (they resume by themselves when space returns), or corrupt batches found by a
  * reader or the background scrub (each named by partition, file, position and offsets in
  * the tooltip and in Logdock's log).
@@ -14,9 +14,20 @@ export function StorageBanner() {
   const health = useAppStore((s) => s.storageHealth);
   useEffect(() => (status === 'open' ? watch() : undefined), [status, watch]);
   if (!health) return null;
-  const { diskFull, corrupt, recovery } = health;
+  const { diskFull, corrupt, recovery, loading } = health;
   return (
     <>
+      {loading && (
+        <div
+          className="storage-banner"
+          role="status"
+          data-testid="storage-loading"
+          title={loading.pending.join('\n')}
+        >
+          Opening partitions: {loading.done} of {loading.total} loaded. Topic sizes and offsets show
+          once they are; each partition loads at once when first read or written.
+        </div>
+      )}
       {recovery && (
         <div
           className="storage-banner"

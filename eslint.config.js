@@ -13,9 +13,9 @@ const NO_MAIN = {
   message: 'src/common, src/renderer and src/preload import nothing from src/main (shared code goes in src/common).',
 };
 const STORAGE_SELF_CONTAINED = {
-  regex: '^\\.\\./(?!\\.\\./common/errors$|\\.\\./common/semaphore$|fs/atomic-file$)',
+  regex: '^\\.\\./(?!\\.\\./common/errors$|\\.\\./common/semaphore$|fs/atomic-file$|lazy-module$)',
   message:
-    'The storage engine imports only storage modules, common/errors, common/semaphore and fs/atomic-file.',
+    'The storage engine imports only storage modules, common/errors, common/semaphore, fs/atomic-file and lazy-module.',
 };
 const BROKER_NO_FRONT_ENDS = {
   regex: '^\\.\\./(cli|headless|transport|protocol|api|electron)(/|$)',

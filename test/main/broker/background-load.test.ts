@@ -3,6 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openBroker, type Broker } from '../../../src/main/broker';
+import { LocalCluster } from '../../../src/main/cluster';
 import { CLEAN_SHUTDOWN_FILE } from '../../../src/main/storage';
 import { useBrokerDir } from './helpers';
 
@@ -89,6 +90,18 @@ describe('a broker loading its partitions in the background', () => {
       Array(PARTITIONS).fill(RECORDS),
     );
     for (let p = 0; p < PARTITIONS; p++) expect(await valuesOf(b, p)).toEqual(expected(p));
+  });
+
+  it("lists topics through the cluster interface with every partition's end, waiting for the loads", async () => {
+    await writeTopic(fixture.dir);
+    const b = (fixture.broker = await openBroker({
+      dataDir: fixture.dir,
+      scrub: false,
+      loadInBackground: true,
+      loadDelayMs: 200,
+    }));
+    const [big] = await new LocalCluster(b).listTopics();
+    expect(big.partitions.map((p) => p.logEndOffset)).toEqual(Array(PARTITIONS).fill(RECORDS));
   });
 
   it('closes while partitions wait to load without touching their files, and they reopen intact', async () => {

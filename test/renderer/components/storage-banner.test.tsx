@@ -124,6 +124,34 @@ describe('storage health in the API and the frame', () => {
     expect(broker.offsetsOf('app', 2).logEndOffset).toBe(1);
   });
 
+  it('shows partitions still loading after startup, with progress, until the last one loaded', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'logdock-health-'));
+    const first = await openBroker({ dataDir: dir, scrub: false });
+    await first.createTopic('app', { partitions: 3 });
+    await first.close();
+    broker = await openBroker({
+      dataDir: dir,
+      scrub: false,
+      loadInBackground: true,
+      loadDelayMs: 600_000,
+    });
+    connect(broker);
+    render(<StorageBanner />);
+    const banner = await waitUntil(
+      () => screen.queryByTestId('storage-loading'),
+      'the loading banner',
+    );
+    // __consumer_offsets loaded with the broker; app's 3 partitions wait.
+    expect(banner.textContent).toMatch(/Opening partitions: 1 of 4 loaded/);
+    expect(banner.getAttribute('title')).toContain('app-1');
+    for (let p = 0; p < 3; p++) await broker.whenRecovered('app', p); // needed: loads at once
+    await waitUntil(
+      () => screen.queryByTestId('storage-loading') === null,
+      'the banner to go once loaded',
+    );
+    expect(broker.storageHealth().loading).toBeNull();
+  });
+
   it('tells that writes are refused while the disk is full, and that they resume by themselves', () => {
     useAppStore.setState({
       storageHealth: {

@@ -6,6 +6,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import type { StorageHealth } from '../../../../src/common/api/system';
+import {
+  createWebSocketClient,
+  type WebSocketApiClient,
+  type WebSocketConstructor,
+} from '../../../../src/common/transport/websocket-client';
+import { readApiFile } from '../../../../src/main/headless/api-file';
 import { waitFor } from '../../../wait';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -82,4 +90,31 @@ export async function stopLogdock(run: LogdockProcess, graceMs = 30_000): Promis
   const code = await run.exited;
   clearTimeout(deadline);
   return code;
+}
+
+/** A client of the API of the Logdock serving `dataDir` (from its api file), not reconnecting. */
+export async function connectApi(dataDir: string): Promise<WebSocketApiClient> {
+  const file = await readApiFile(dataDir);
+  if (!file) throw new Error(`no api file in ${dataDir}`);
+  return createWebSocketClient({
+    url: file.url,
+    token: file.token,
+    WebSocket: WebSocket as unknown as WebSocketConstructor,
+    reconnect: false,
+  });
+}
+
+/** The current `system.storage` state (the stream's first event). */
+export function storageHealthOnce(api: WebSocketApiClient): Promise<StorageHealth> {
+  return new Promise((resolve, reject) => {
+    const stop = api.subscribe(
+      'system.storage',
+      {},
+      (h) => {
+        stop();
+        resolve(h);
+      },
+      (e) => reject(new Error(e.message)),
+    );
+  });
 }

@@ -4,17 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import {
-  createWebSocketClient,
-  type WebSocketApiClient,
-  type WebSocketConstructor,
-} from '../../../../src/common/transport/websocket-client';
-import { readApiFile } from '../../../../src/main/headless/api-file';
+import type { WebSocketApiClient } from '../../../../src/common/transport/websocket-client';
 import { waitFor } from '../../../wait';
 import { runProcess } from '../../protocol/helpers';
 import {
+  connectApi,
   serveArgs,
+  storageHealthOnce,
   spawnLogdock,
   stopLogdock,
   waitForUrl,
@@ -76,28 +72,11 @@ describe('logdock serve after a SIGKILL', () => {
       env: { ...process.env, LOGDOCK_TEST_RECOVERY_DELAY_MS: '2000' },
     });
     await waitForUrl(run);
-    const file = await readApiFile(dataDir);
-    api = createWebSocketClient({
-      url: file!.url,
-      token: file!.token,
-      WebSocket: WebSocket as unknown as WebSocketConstructor,
-      reconnect: false,
-    });
-    const [topics, info, health] = await Promise.all([
-      api.call('topics.list', {}),
-      api.call('system.info', {}),
-      new Promise<{ recovery?: { total: number; done: number } | null }>((resolve, reject) => {
-        const stop = api!.subscribe(
-          'system.storage',
-          {},
-          (h) => {
-            stop();
-            resolve(h);
-          },
-          (e) => reject(new Error(e.message)),
-        );
-      }),
-    ]);
+    api = await connectApi(dataDir);
+    // The topic list answers once the partitions loaded (in the background, in moments),
+    // which is when those that need it start recovering.
+    const topics = await api.call('topics.list', {});
+    const [info, health] = await Promise.all([api.call('system.info', {}), storageHealthOnce(api)]);
     expect(topics.topics.map((t) => t.name)).toContain('rec');
     // The Kafka listener answers (ApiVersions, Metadata) during recovery too.
     const metadata = await runProcess('kcat', ['-b', info.kafkaListener!, '-L', '-t', 'rec']);
@@ -107,22 +86,10 @@ describe('logdock serve after a SIGKILL', () => {
     expect(health.recovery).toBeTruthy();
     expect(health.recovery!.done).toBeLessThan(health.recovery!.total);
 
-    await waitFor(
-      () =>
-        new Promise<boolean>((resolve) => {
-          const stop = api!.subscribe(
-            'system.storage',
-            {},
-            (h) => {
-              stop();
-              resolve(!h.recovery);
-            },
-            () => resolve(false),
-          );
-        }),
-      'recovery to finish',
-      60_000,
-    );
+    await waitFor(async () => !(await storageHealthOnce(api!)).recovery, 'recovery to finish', {
+      timeoutMs: 60_000,
+      retryOnError: true,
+    });
     expect(run.err()).toContain('recovered rec-0: dropped 333 bytes');
     // Every record acknowledged before the kill is there, in order, in every partition.
     for (let p = 0; p < PARTITIONS; p++) {

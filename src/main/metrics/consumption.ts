@@ -4,10 +4,13 @@ import type { PartitionLag } from '../cluster';
 export interface TopicConsumption {
   topic: string;
   /**
-   * Null when no group's offsets on the topic could be compared in this sample (every such
-   * group is new, or could not be read): nothing is known of this moment.
+   * Messages consumed since each contributing group's previous sample; null when no group's
+   * offsets on the topic could be compared in this sample (every such group is new, or
+   * could not be read): nothing is known of this moment.
    */
-  rate: number | null;
+  messages: number | null;
+  /** The longest time (s) those messages were counted over: the rate's divisor at first. */
+  seconds: number;
   /** The groups that have committed offsets on the topic, sorted. */
   groups: string[];
 }
@@ -30,7 +33,7 @@ interface GroupOffsets {
  */
 export class ConsumptionTracker {
   private readonly last = new Map<string, GroupOffsets>();
-  private pending = new Map<string, number>();
+  private pending = new Map<string, { messages: number; seconds: number }>();
 
   /** Records one group's committed offsets at `timestamp` (its partitions from groupLag). */
   observe(groupId: string, timestamp: number, partitions: PartitionLag[]): void {
@@ -49,8 +52,10 @@ export class ConsumptionTracker {
     for (const [key, now] of committed) {
       const before = previous.committed.get(key);
       if (!before) continue;
-      const grown = Math.max(0, now.offset - before.offset) / seconds;
-      this.pending.set(now.topic, (this.pending.get(now.topic) ?? 0) + grown);
+      const entry = this.pending.get(now.topic) ?? { messages: 0, seconds: 0 };
+      entry.messages += Math.max(0, now.offset - before.offset);
+      entry.seconds = Math.max(entry.seconds, seconds);
+      this.pending.set(now.topic, entry);
     }
   }
 
@@ -71,7 +76,12 @@ export class ConsumptionTracker {
     const rates = this.pending;
     this.pending = new Map();
     return [...groups.entries()]
-      .map(([topic, ids]) => ({ topic, rate: rates.get(topic) ?? null, groups: [...ids].sort() }))
+      .map(([topic, ids]) => ({
+        topic,
+        messages: rates.get(topic)?.messages ?? null,
+        seconds: rates.get(topic)?.seconds ?? 0,
+        groups: [...ids].sort(),
+      }))
       .sort((a, b) => a.topic.localeCompare(b.topic));
   }
 }

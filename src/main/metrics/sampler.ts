@@ -79,7 +79,7 @@ export class MetricsSampler {
       // Totals from the second sample on: the first only sets every baseline.
       if (this.lastSampleAt !== undefined && timestamp > this.lastSampleAt) {
         this.producedTotal.push(timestamp, produced);
-        this.consumedTotal.push(timestamp, consumed);
+        this.consumedTotal.push(timestamp, (consumed * 1000) / (timestamp - this.lastSampleAt));
       }
       this.lastSampleAt = Math.max(timestamp, this.lastSampleAt ?? timestamp);
     };
@@ -117,7 +117,7 @@ export class MetricsSampler {
     return { produced: this.producedTotal.since(), consumed: this.consumedTotal.since() };
   }
 
-  /** Samples every group's lag and committed offsets; returns all topics' consume rate. */
+  /** Samples every group's lag and committed offsets; returns the messages all consumed. */
   private async sampleLag(timestamp: number): Promise<number> {
     const seen = new Set<string>();
     let groups: { groupId: string }[] = [];
@@ -143,19 +143,29 @@ export class MetricsSampler {
     return this.recordConsumption(timestamp, new Set(groups.map((g) => g.groupId)));
   }
 
+  /**
+   * A topic's consume rate is its messages over the time since its series' previous point
+   * (or, for a first point, since its groups' previous samples), so a sample in which a
+   * group could not be read loses nothing: its growth lands on the next point, and summing
+   * rate x interval over a series gives the messages consumed. The total divides all topics'
+   * messages by the time since the previous sample, for the same reason.
+   */
   private recordConsumption(timestamp: number, listed: ReadonlySet<string>): number {
     const topics = this.consumption.finish(listed);
     const current = new Set(topics.map((t) => t.topic));
     // A topic no group has committed on any more (groups deleted) loses its series.
     for (const topic of this.consumed.keys()) if (!current.has(topic)) this.consumed.delete(topic);
     let total = 0;
-    for (const { topic, rate, groups } of topics) {
-      if (rate === null) continue;
+    for (const { topic, messages, seconds, groups } of topics) {
+      if (messages === null) continue;
+      total += messages;
       let entry = this.consumed.get(topic);
       if (!entry) this.consumed.set(topic, (entry = { series: new Series(this.capacity), groups }));
-      entry.series.push(timestamp, rate);
+      const last = entry.series.last();
+      const span =
+        last && timestamp > last.timestamp ? (timestamp - last.timestamp) / 1000 : seconds;
+      entry.series.push(timestamp, span > 0 ? messages / span : 0);
       entry.groups = groups;
-      total += rate;
     }
     return total;
   }

@@ -25,7 +25,7 @@ import { openWebSocketApi } from './fixtures/ws-api';
 import { kcatProduceArgs } from './protocol.bench';
 import { ingestWorkerPool, sharedWorkerPool } from '../src/main/workers/pool';
 import { ensureBuilt, ROOT, waitFor } from '../test/e2e/harness';
-import { openFramesPage, type FramesPage } from './fixtures/frames';
+import { describeLongFrames, openFramesPage, type FramesPage } from './fixtures/frames';
 
 const quick = process.env.BENCH_QUICK === '1';
 const LINES = Number(process.env.BENCH_LINES ?? (quick ? 200_000 : 1_000_000));
@@ -169,6 +169,8 @@ async function measure(
         : '') +
       (what ? `; ${what}` : ''),
   );
+  if (seen?.longFrames.length)
+    console.log(`  longest frames: ${describeLongFrames(seen.longFrames)}`);
   return figures;
 }
 

@@ -3,6 +3,7 @@ import type { ResultOf, Unsubscribe } from '../../../../common/api/contract';
 import type { AppState } from '../index';
 import { asPayload } from './errors';
 import { columnsKeyOf, windowOf } from './view-source';
+import { recountDelay, type CountCost } from './recount';
 
 /** Buckets of the histogram above the browser. */
 const BUCKETS = 80;
@@ -35,6 +36,8 @@ export interface TimelineSlice {
   timelineError: string | null;
   /** Loads the histogram of the open view (or search) over `range`, or its whole span. */
   loadTimeline(range?: { from: number; to: number }): Promise<void>;
+  /** ms to wait before the view's histogram is counted again as it grows (see recount.ts). */
+  timelineRecountIn(): number;
 }
 
 /** Bucket-by-bucket sums of histograms over the same buckets. */
@@ -58,6 +61,9 @@ export function sumHistograms(parts: Histogram[]): Histogram {
 export const createTimelineSlice: StateCreator<AppState, [], [], TimelineSlice> = (set, get) => {
   let stopCount: Unsubscribe[] = [];
   let seq = 0;
+  /** Histogram counts (not a search's) under way by view, and what each view's last cost. */
+  const counting = new Map<string, number>();
+  const lastCount = new Map<string, CountCost>();
 
   /** The time span of the view: the timestamps of its first and last rows. */
   const viewSpan = async () => {
@@ -102,6 +108,8 @@ export const createTimelineSlice: StateCreator<AppState, [], [], TimelineSlice> 
         const base = { view, from: span.from, to, whole: range === undefined };
         const active = get().search.active;
         if (!active) {
+          const t0 = performance.now();
+          counting.set(view, (counting.get(view) ?? 0) + 1);
           const results = await Promise.all(
             parts.map(({ topic, partitions }) =>
               get().api.call('dashboard.histogram', {
@@ -112,7 +120,12 @@ export const createTimelineSlice: StateCreator<AppState, [], [], TimelineSlice> 
                 buckets: BUCKETS,
               }),
             ),
-          );
+          ).finally(() => {
+            counting.set(view, counting.get(view)! - 1);
+            const endedAt = performance.now();
+            lastCount.clear(); // one view's is enough to keep
+            lastCount.set(view, { ms: endedAt - t0, endedAt });
+          });
           if (stale()) return;
           set({
             timeline: { ...sumHistograms(results), ...base, search: false, running: false },
@@ -162,6 +175,11 @@ export const createTimelineSlice: StateCreator<AppState, [], [], TimelineSlice> 
       } catch (err) {
         if (!stale()) set({ timelineError: asPayload(err).message });
       }
+    },
+    timelineRecountIn: () => {
+      const view = columnsKeyOf(get().browser) ?? '';
+      const running = (counting.get(view) ?? 0) > 0;
+      return recountDelay(lastCount.get(view) ?? null, running, performance.now());
     },
   };
 };

@@ -2,13 +2,11 @@ import { useEffect, useMemo } from 'react';
 import { LOG_LEVELS } from '../../../../common/api/dashboard';
 import { Button } from '../../components/ui/Button';
 import { useAppStore } from '../../store';
+import { SETTLE_MS } from '../../store/slices/recount';
 import { columnsKeyOf } from '../../store/slices/view-source';
 import { LEVEL_COLORS } from '../Dashboard/DashboardView';
 import { TimeChart } from '../ops-common/TimeChart';
 import { formatCount } from '../Topics/format';
-
-/** How long the topic must stay the same size before the histogram is counted again. */
-const SETTLE_MS = 2000;
 
 /**
  * Messages over time above the browser, stacked by level: the whole view (a topic, or a
@@ -35,10 +33,17 @@ export function BrowserTimeline() {
   const whole = timeline?.view !== topic || timeline.whole;
   const view = `${topic}|${partitions?.join(',') ?? 'all'}`;
 
-  // Counted again once the topic has grown and settled (not on every tail event).
+  // Counted again once the topic has grown and settled (not on every tail event), and no
+  // oftener than the counts' cost allows (see recount.ts).
   useEffect(() => {
     if (topic === null || total === 0 || !whole) return;
-    const t = setTimeout(() => void load(), timeline?.view === topic ? SETTLE_MS : 0);
+    let t: ReturnType<typeof setTimeout>;
+    const when = () => {
+      const wait = useAppStore.getState().timelineRecountIn();
+      if (wait > 0) t = setTimeout(when, wait);
+      else void load();
+    };
+    t = setTimeout(when, timeline?.view === topic ? SETTLE_MS : 0);
     return () => clearTimeout(t);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [topic, total, whole, load]);

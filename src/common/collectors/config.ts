@@ -207,6 +207,15 @@ export const journaldSourceSchema = z.object({
   journalctl: z.string().min(1).default('journalctl'),
 });
 
+/** Rootless Podman's service socket where the session has a runtime folder, else the rootful one. */
+function defaultPodmanSocket(): string {
+  // The renderer has no `process` (its drafts leave this field to main's defaults).
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env;
+  const runtime = env?.['XDG_RUNTIME_DIR'];
+  return runtime ? `${runtime}/podman/podman.sock` : '/run/podman/podman.sock';
+}
+
 /** Docker's json-file and Podman's k8s-file container logs, one file source per container. */
 export const containersSourceSchema = z.object({
   type: z.literal('containers'),
@@ -222,6 +231,11 @@ export const containersSourceSchema = z.object({
     ]),
   /** Docker Engine API socket, asked for containers and followed for their events when it exists; empty: none. */
   dockerSocket: z.string().default('/var/run/docker.sock'),
+  /**
+   * Podman's Docker-compatible API socket (`podman system service`), asked for the containers'
+   * labels (in no file of Podman's) and followed for their events when it exists; empty: none.
+   */
+  podmanSocket: z.string().default(defaultPodmanSocket),
   /** Container names to collect (picomatch globs); empty: all. */
   names: z.array(z.string().min(1)).default([]),
   /** One topic per container (`<topic>.<name>`) instead of one topic keyed by container name (the default). */

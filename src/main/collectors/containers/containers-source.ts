@@ -7,7 +7,8 @@
  * containers and makes a scan follow each container event (docker-engine.ts).
  * Reading, Docker's own rotation of the log by rename, and the no-loss/no-duplicate
  * checkpoints are the file source's; each container's source has the id
- * `<source>-<first 12 hex of the container id>`. Records go to one topic keyed by the
+ * `<source>-<first 12 hex of the container id>`. Podman's API socket, where its service
+ * runs, gives Podman's `--label`s, which are in no file. Records go to one topic keyed by the
  * container name, or to `<topic>.<name>` with `topicPerContainer`, with the container's
  * name, image and labels as headers (labelled-cluster.ts). A scan every `scanIntervalMs`
  * starts sources for new containers and stops those of removed ones.
@@ -23,20 +24,29 @@ import type { SourceDeps } from '../source-deps';
 import type { Source, SourceStatus } from '../status';
 import { CRI_FULL_LINE } from '../parsers/cri';
 import { findContainers, type Container } from './discovery';
-import { DockerEngine } from './docker-engine';
+import { DockerEngine, type EngineContainer } from './docker-engine';
 import { findPodmanContainers } from './podman';
 import { labelledCluster } from './labelled-cluster';
 
-/** Docker's containers under `roots` and Podman's under `podmanRoots`, with the Engine's names where known. */
+/**
+ * Docker's containers under `roots` and Podman's under `podmanRoots`, with what the
+ * engines (`known`) say of them where their files say nothing: the name, the image, and
+ * labels (Podman's `--label`s are in no file), the files' own labels winning over the
+ * engine's of the same key.
+ */
 export async function findAllContainers(
   config: ContainersSourceConfig,
   onError: (message: string) => void,
-  known?: ReadonlyMap<string, string>,
+  known: (id: string) => EngineContainer | undefined = () => undefined,
 ): Promise<Container[]> {
-  return [
-    ...(await findContainers(config.roots, config.names, onError, known)),
+  const found = [
+    ...(await findContainers(config.roots, config.names, onError, (id) => known(id)?.name)),
     ...(await findPodmanContainers(config.podmanRoots, config.names, onError)),
   ];
+  return found.map((c) => {
+    const k = known(c.id);
+    return k ? { ...c, image: c.image || k.image || '', labels: { ...k.labels, ...c.labels } } : c;
+  });
 }
 
 /** How a container's log is read: Docker's json-file lines, or k8s-file lines with partial lines joined. */
@@ -61,8 +71,8 @@ export class ContainersSource implements Source {
   private rescan = false;
   private state: SourceStatus['state'] = 'stopped';
   private lastError: string | null = null;
-  /** The Docker Engine API, when its socket exists: names, and a scan at each container event. */
-  private engine: DockerEngine | null = null;
+  /** The Docker Engine's and Podman's APIs, where their sockets exist: names, labels, and a scan at each container event. */
+  private readonly engines: DockerEngine[] = [];
 
   constructor(
     readonly config: ContainersSourceConfig,
@@ -73,12 +83,14 @@ export class ContainersSource implements Source {
 
   async start(): Promise<void> {
     this.state = 'running';
-    if (this.config.dockerSocket) {
-      this.engine = new DockerEngine(this.config.dockerSocket, {
+    const sockets = [this.config.dockerSocket, this.config.podmanSocket].filter((s) => s);
+    for (const socket of new Set(sockets)) {
+      const engine = new DockerEngine(socket, {
         onChange: () => void this.scan(true),
         onError: (m) => this.deps.logger.child(`collector:${this.id}`).debug(m),
       });
-      await this.engine.start();
+      this.engines.push(engine);
+      await engine.start();
     }
     await this.scan();
     this.timer = setInterval(() => void this.scan(), this.config.scanIntervalMs);
@@ -88,7 +100,7 @@ export class ContainersSource implements Source {
   close(): Promise<void> {
     this.closed ??= (async () => {
       if (this.timer) clearInterval(this.timer);
-      this.engine?.close();
+      for (const engine of this.engines) engine.close();
       await this.scanning;
       await Promise.all([...this.running.values()].map((r) => r.source.close()));
       this.running.clear();
@@ -135,7 +147,11 @@ export class ContainersSource implements Source {
 
   private async scanOnce(): Promise<void> {
     if (this.closed) return;
-    const found = await findAllContainers(this.config, (m) => this.fail(m), this.engine?.names);
+    const found = await findAllContainers(
+      this.config,
+      (m) => this.fail(m),
+      (id) => this.engines.map((e) => e.known.get(id)).find((k) => k),
+    );
     const ids = new Set(found.map((c) => c.id));
     for (const [id, r] of this.running) {
       if (ids.has(id)) continue;

@@ -22,12 +22,12 @@ export interface Container {
 
 const ID = /^[0-9a-f]{64}$/;
 
-/** Docker's containers under `roots`, with the names `known` (the Engine API's) where the config has none. */
+/** Docker's containers under `roots`, named by `nameOf` (the Engine API's) where the config has no name. */
 export async function findContainers(
   roots: string[],
   names: string[],
   onError: (message: string) => void,
-  known: ReadonlyMap<string, string> = new Map(),
+  nameOf: (id: string) => string | undefined = () => undefined,
 ): Promise<Container[]> {
   const wanted = names.length > 0 ? picomatch(names) : () => true;
   const out: Container[] = [];
@@ -42,7 +42,7 @@ export async function findContainers(
     }
     for (const id of entries) {
       if (!ID.test(id)) continue;
-      const c = await readContainer(join(root, id), id, onError, known.get(id));
+      const c = await readContainer(join(root, id), id, onError, nameOf(id));
       if (c && wanted(c.name)) out.push(c);
     }
   }

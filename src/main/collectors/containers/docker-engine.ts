@@ -1,6 +1,8 @@
 /**
- * The Docker Engine API on its unix socket (`/var/run/docker.sock`), where it exists:
- * `GET /containers/json?all=1` gives the names of the containers there are, and the
+ * The Docker Engine API on its unix socket (`/var/run/docker.sock`), or Podman's
+ * Docker-compatible one (`podman system service`), where it exists:
+ * `GET /containers/json?all=1` gives the names, images and labels of the containers
+ * there are (Podman keeps `podman run --label`s nowhere else but its database), and the
  * `GET /events` stream (container events only, one JSON object per line) tells of those
  * created, started, renamed or removed later, so the containers source scans at once
  * instead of at its next period, and knows their names even where `config.v2.json`
@@ -13,6 +15,16 @@ import { request, type IncomingMessage } from 'node:http';
 const RETRY_MS = 5000;
 /** Container events after which the folders are scanned again. */
 const RESCAN = new Set(['create', 'start', 'rename', 'destroy', 'die']);
+/** Events whose `Actor.Attributes` are the container's labels besides these keys (Docker's and Podman's). */
+const LABELLED = new Set(['create', 'start']);
+const NOT_LABELS = new Set(['name', 'image', 'exitCode', 'containerExitCode', 'signal', 'podId']);
+
+/** What the Engine says of one container; each field where it said it. */
+export interface EngineContainer {
+  name?: string;
+  image?: string;
+  labels?: Record<string, string>;
+}
 
 interface EngineEvents {
   onChange: () => void;
@@ -20,8 +32,8 @@ interface EngineEvents {
 }
 
 export class DockerEngine {
-  /** Container id → name (without Docker's leading `/`). */
-  readonly names = new Map<string, string>();
+  /** Container id → its name (without Docker's leading `/`), image and labels. */
+  readonly known = new Map<string, EngineContainer>();
   private response: IncomingMessage | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -59,11 +71,25 @@ export class DockerEngine {
     const body = await readBody(res);
     const list: unknown = JSON.parse(body);
     if (!Array.isArray(list)) throw new Error('/containers/json did not answer an array');
-    for (const c of list as { Id?: unknown; Names?: unknown }[]) {
-      const name = Array.isArray(c.Names) ? c.Names[0] : undefined;
-      if (typeof c.Id === 'string' && typeof name === 'string')
-        this.names.set(c.Id, name.replace(/^\//, ''));
+    for (const c of list as {
+      Id?: unknown;
+      Names?: unknown;
+      Image?: unknown;
+      Labels?: unknown;
+    }[]) {
+      if (c === null || typeof c !== 'object' || typeof c.Id !== 'string') continue;
+      const name: unknown = Array.isArray(c.Names) ? c.Names[0] : undefined;
+      this.update(c.Id, name, c.Image, strings(c.Labels));
     }
+  }
+
+  /** Keeps what is a string of what the Engine said of container `id`. */
+  private update(id: string, name: unknown, image: unknown, labels?: Record<string, string>): void {
+    const k = { ...this.known.get(id) };
+    if (typeof name === 'string' && name) k.name = name.replace(/^\//, '');
+    if (typeof image === 'string' && image) k.image = image;
+    if (labels) k.labels = labels;
+    this.known.set(id, k);
   }
 
   private follow(): void {
@@ -100,9 +126,12 @@ export class DockerEngine {
     }
     const id = typeof e.Actor?.ID === 'string' ? e.Actor.ID : e.id;
     const action = typeof e.Action === 'string' ? e.Action : e.status;
-    const name = e.Actor?.Attributes?.name;
+    const attrs = e.Actor?.Attributes;
     if (typeof id !== 'string' || typeof action !== 'string') return;
-    if (typeof name === 'string') this.names.set(id, name.replace(/^\//, ''));
+    if (attrs && typeof attrs === 'object') {
+      const labels = LABELLED.has(action) ? strings(attrs, NOT_LABELS) : undefined;
+      this.update(id, attrs.name, attrs.image, labels);
+    }
     if (RESCAN.has(action)) this.events.onChange();
   }
 
@@ -120,6 +149,14 @@ export class DockerEngine {
       req.end();
     });
   }
+}
+
+/** The string values of an object, but for the keys in `skip`; nothing if it is no object. */
+function strings(o: unknown, skip?: Set<string>): Record<string, string> | undefined {
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o)) if (typeof v === 'string' && !skip?.has(k)) out[k] = v;
+  return out;
 }
 
 /** The body of a response, up to 16 MiB. */

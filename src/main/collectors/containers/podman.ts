@@ -5,7 +5,8 @@
  * container whose `userdata/ctr.log` is the k8s-file log (Podman's default log driver
  * where there is no journald) and `userdata/config.json` the OCI runtime config, whose
  * `annotations` are kept as labels. `podman run --label`s are not in any of these files
- * (only in libpod's SQLite/BoltDB database; docs/collectors.md) and are not read. A missing
+ * (only in libpod's SQLite/BoltDB database; docs/collectors.md): they come from Podman's
+ * API socket where its service runs (containers-source.ts, docker-engine.ts). A missing
  * folder is skipped; a malformed `containers.json` is reported.
  */
 import { readFile } from 'node:fs/promises';

@@ -34,6 +34,7 @@ describe('containers source crash safety', () => {
         roots: runtime === 'docker' ? [root] : [],
         podmanRoots: runtime === 'podman' ? [root] : [],
         dockerSocket: '',
+        podmanSocket: '',
         scanIntervalMs: 100,
       };
       const total = 8000;

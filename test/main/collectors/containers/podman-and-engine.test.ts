@@ -8,6 +8,21 @@ import { PodmanContainer } from './podman-writer';
 
 const fx = useCollectors();
 
+/** A containers source `pods` over the Podman storage `root`, asking no socket unless told. */
+function addPodman(root: string, opts: { podmanSocket?: string; scanIntervalMs?: number } = {}) {
+  return fx.manager.add({
+    type: 'containers',
+    id: 'pods',
+    topic: 'pods',
+    roots: [],
+    podmanRoots: [root],
+    dockerSocket: '',
+    podmanSocket: '',
+    scanIntervalMs: 100,
+    ...opts,
+  });
+}
+
 describe('Podman containers', () => {
   it('collects k8s-file logs found through containers.json, partial lines joined, keyed by name', async () => {
     const root = join(fx.dir, 'podman');
@@ -20,15 +35,7 @@ describe('Podman containers', () => {
     api.write(['warn: slow'], 'stderr', time);
     const worker = new PodmanContainer(root, 'worker');
     worker.write(['job 1 done']);
-    await fx.manager.add({
-      type: 'containers',
-      id: 'pods',
-      topic: 'pods',
-      roots: [],
-      podmanRoots: [root],
-      dockerSocket: '',
-      scanIntervalMs: 100,
-    });
+    await addPodman(root);
     const records = await waitFor('4 records', async () => {
       const rs = await readAll(fx.broker, 'pods');
       return rs.length === 4 && rs;
@@ -54,15 +61,7 @@ describe('Podman containers', () => {
     const root = join(fx.dir, 'podman');
     mkdirSync(root, { recursive: true });
     writeFileSync(join(root, 'containers.json'), '{"not": "an array"');
-    await fx.manager.add({
-      type: 'containers',
-      id: 'pods',
-      topic: 'pods',
-      roots: [],
-      podmanRoots: [root],
-      dockerSocket: '',
-      scanIntervalMs: 100,
-    });
+    await addPodman(root);
     await waitFor('the error', () =>
       /malformed .*containers\.json/.test(fx.manager.status()[0].lastError ?? ''),
     );
@@ -86,7 +85,8 @@ class FakeEngine {
   readonly server: Server;
   readonly streams: ServerResponse[] = [];
   readonly requests: string[] = [];
-  containers: { Id: string; Names: string[] }[] = [];
+  containers: { Id: string; Names: string[]; Image?: string; Labels?: Record<string, string> }[] =
+    [];
 
   constructor(readonly socketPath: string) {
     this.server = createServer((req, res) => {
@@ -109,13 +109,14 @@ class FakeEngine {
     return new Promise((resolve) => this.server.listen(this.socketPath, resolve));
   }
 
-  event(action: string, id: string, name: string): void {
+  /** An event as Docker and Podman's compat API send it: the labels among the attributes. */
+  event(action: string, id: string, name: string, labels: Record<string, string> = {}): void {
     const e = {
       Type: 'container',
       Action: action,
       status: action,
       id,
-      Actor: { ID: id, Attributes: { name, image: 'busybox' } },
+      Actor: { ID: id, Attributes: { ...labels, name, image: 'busybox' } },
       time: 1,
     };
     for (const s of this.streams) s.write(`${JSON.stringify(e)}\n`);
@@ -127,13 +128,14 @@ class FakeEngine {
   }
 }
 
-describe('Docker Engine socket', () => {
-  let engine: FakeEngine | undefined;
-  afterEach(async () => {
-    await engine?.close();
-    engine = undefined;
-  });
+/** The engine a test started, closed after it. */
+let engine: FakeEngine | undefined;
+afterEach(async () => {
+  await engine?.close();
+  engine = undefined;
+});
 
+describe('Docker Engine socket', () => {
   it('collects a container started later at its start event, named by the Engine when its config has no name yet', async () => {
     const root = join(fx.dir, 'docker');
     mkdirSync(root);
@@ -189,6 +191,65 @@ describe('Docker Engine socket', () => {
       scanIntervalMs: 100,
     });
     await waitFor('solo', async () => (await readAll(fx.broker, 'ctr')).length === 1);
+    expect(fx.manager.status()[0]).toMatchObject({ state: 'running', lastError: null });
+    c.close();
+  });
+});
+
+describe('Podman API socket', () => {
+  it('labels Podman containers with their --labels from the service, beside the annotations of their files', async () => {
+    const root = join(fx.dir, 'podman');
+    engine = new FakeEngine(join(fx.dir, 'podman.sock'));
+    const api = new PodmanContainer(root, 'api', {
+      image: 'quay.io/acme/api:2',
+      annotations: { 'io.container.manager': 'libpod', team: 'from-annotation' },
+    });
+    api.write(['a1']);
+    // As `podman ps --format json` shows them: Podman's compat API answers in Docker's shape.
+    engine.containers = [
+      {
+        Id: api.id,
+        Names: ['/api'],
+        Image: 'quay.io/acme/api:2',
+        Labels: { team: 'payments', tier: 'web' },
+      },
+    ];
+    await engine.listen();
+    // An hour: only the service's events can make the source look again.
+    await addPodman(root, { podmanSocket: engine.socketPath, scanIntervalMs: 3_600_000 });
+    const [first] = await waitFor('a1', async () => {
+      const rs = await readAll(fx.broker, 'pods');
+      return rs.length === 1 && rs;
+    });
+    expect(header(first, 'container.label.tier')).toBe('web');
+    expect(header(first, 'container.label.team')).toBe('from-annotation');
+    expect(header(first, 'container.label.io.container.manager')).toBe('libpod');
+    await waitFor('the event stream', () => engine!.streams.length === 1);
+    const late = new PodmanContainer(root, 'late');
+    late.write(['l1']);
+    engine.event('create', late.id, 'late', { app: 'late-app' });
+    engine.event('start', late.id, 'late', { app: 'late-app' });
+    const records = await waitFor('l1', async () => {
+      const rs = await readAll(fx.broker, 'pods');
+      return rs.length === 2 && rs;
+    });
+    const l1 = records.find((r) => r.key?.toString() === 'late')!;
+    expect(header(l1, 'container.label.app')).toBe('late-app');
+    expect(header(l1, 'container.label.name')).toBeUndefined();
+    api.close();
+    late.close();
+  });
+
+  it('collects Podman containers without labels when no service listens on the socket', async () => {
+    const root = join(fx.dir, 'podman');
+    const c = new PodmanContainer(root, 'solo');
+    c.write(['s1']);
+    await addPodman(root, { podmanSocket: join(fx.dir, 'no-such.sock') });
+    const [r] = await waitFor('s1', async () => {
+      const rs = await readAll(fx.broker, 'pods');
+      return rs.length === 1 && rs;
+    });
+    expect(header(r, 'container.label.team')).toBeUndefined();
     expect(fx.manager.status()[0]).toMatchObject({ state: 'running', lastError: null });
     c.close();
   });

@@ -7,6 +7,7 @@
 import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { closeSharedWorkerPool } from '../src/main/workers/pool';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Options (`--messages 10000000`) are left to the benchmarks that read them.
@@ -23,4 +24,7 @@ for (const name of modules) {
     run: () => Promise<void>;
   };
   await mod.run();
+  // Benches open brokers and collectors without the app's Services, which would stop the
+  // process's worker pools at shutdown; their threads would keep the process alive.
+  await closeSharedWorkerPool();
 }

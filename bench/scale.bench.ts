@@ -24,9 +24,7 @@ import {
   type WebSocketApiClient,
   type WebSocketConstructor,
 } from '../src/common/transport/websocket-client';
-import { openBroker } from '../src/main/broker';
 import { readApiFile } from '../src/main/headless/api-file';
-import { silentLogger } from '../src/main/logger';
 import { BIG_TOPIC, ensureScaleData } from './scale/build-data';
 import { missing, mb, ms, perSec, printSummary, secs, times, type Row } from './scale/summary';
 import { killAll, killChild, track } from './fixtures/children';
@@ -36,7 +34,7 @@ import { measureSearch } from './search.bench';
 import { measureProduce } from './cli.bench';
 import { measureLoop } from './loop.bench';
 import { soak } from './soak.bench';
-import { loopStalls, stallLine } from './fixtures/loop-stalls';
+import type { RetentionFigures } from './scale/retention-pass';
 // @ts-expect-error: a plain .mjs helper of the launcher, without types
 import { newestMtime } from '../bin/freshness.mjs';
 
@@ -294,28 +292,20 @@ async function measureStarts(dataDir: string): Promise<StartFigures> {
  * is the most CPU the main thread used in one turn (fixtures/loop-stalls.ts): the pass's own
  * synchronous work, apart from waiting for a core or for GC helper threads.
  */
-async function measureRetention(
-  dataDir: string,
-): Promise<{ max: number; idleMax: number; turnCpu: number | null }> {
-  const broker = await openBroker({ dataDir, logger: silentLogger, scrub: false });
-  try {
-    const partitions = broker
-      .listTopics({ includeInternal: true })
-      .reduce((n, t) => n + t.partitions.length, 0);
-    const first = await loopStalls(() => broker.runMaintenance({ force: false }));
-    const idle = await loopStalls(() => new Promise((r) => setTimeout(r, first.ms)));
-    const second = await loopStalls(() => broker.runMaintenance({ force: false }));
-    say(
-      `retention pass over ${partitions} partitions: first ${secs(first.ms)}, event loop ${stallLine(first)}; ` +
-        `second ${secs(second.ms)}, ${stallLine(second)} (target max < 20 ms); ` +
-        `peer: the same process idle for ${secs(first.ms)}: ${stallLine(idle)}; RSS after ${mb(process.memoryUsage().rss)}`,
-    );
-    const cpu = [first.maxTurnCpuMs, second.maxTurnCpuMs];
-    const turnCpu = cpu.includes(null) ? null : Math.max(...(cpu as number[]));
-    return { max: Math.max(first.max, second.max), idleMax: idle.max, turnCpu };
-  } finally {
-    await broker.close();
-  }
+/** The retention stall, measured in a child process of its own (scale/retention-pass.ts). */
+function measureRetention(dataDir: string): RetentionFigures {
+  const script = join(ROOT, 'bench/scale/retention-pass.ts');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, dataDir], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  const last = (r.stdout ?? '').trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !last.startsWith('{'))
+    throw new Error(`retention pass failed (${r.status}): ${(r.stderr ?? '').slice(-2000)}`);
+  const figures = JSON.parse(last) as RetentionFigures;
+  say(figures.line);
+  return figures;
 }
 
 /** The sections, in order; BENCH_SCALE_PART=kafka,search (comma-separated) runs only those. */
@@ -356,7 +346,7 @@ async function dataRows(): Promise<Row[]> {
   );
   say(`data dir ${data.dataDir}: ${mb(data.bytes)} of batches`);
   const f = await measureStarts(data.dataDir);
-  const r = await measureRetention(data.dataDir);
+  const r = measureRetention(data.dataDir);
   const find = `find walks the dir in ${secs(f.findMs)}`;
   return [
     {

@@ -257,7 +257,7 @@ export interface Cluster {
   /**
    * Produces RecordBatch v2 bytes as they are (one or more whole batches, offsets relative),
    * the path of clients that encode their own batches. `encodedHere`: the bytes come from
-   * Logdock's own encoder in this process (a file collector's), so the embedded log checks
+   * Logdock's own encoder in this process (the file, journald and OTLP collectors'), so the embedded log checks
    * only their headers and lengths, not every CRC and record a second time; other clusters
    * ignore it. Throws UNKNOWN_TOPIC, UNKNOWN_PARTITION, CORRUPT_RECORD, MESSAGE_TOO_LARGE.
    */

@@ -272,12 +272,13 @@ export class RemoteCluster implements Cluster {
    * Produces ready-made RecordBatch v2 bytes as they are (the shipping forwarder's
    * idempotent batches, producer fields included), one batch per Produce request as Kafka
    * requires since v3, in order. A leader that moved is found again (3 tries).
+   * `encodedHere` is ignored: the remote broker checks every batch it is sent.
    */
   async appendBatches(
     topic: string,
     partition: number,
     batches: Buffer,
-    opts?: { acks?: Acks },
+    opts?: { acks?: Acks; encodedHere?: boolean },
   ): Promise<AppendResult> {
     this.assertWritable(`produce to ${topic}`);
     let result: AppendResult | undefined;

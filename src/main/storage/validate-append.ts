@@ -39,8 +39,8 @@ export function validateClientBatches(
 }
 
 /**
- * The locations of batches that Logdock's own encoder wrote in this process (a file
- * collector's, see Broker.appendBatches `encodedHere`), checking only what the log relies on
+ * The locations of batches that Logdock's own encoder wrote in this process (the file,
+ * journald and OTLP collectors', see Broker.appendBatches `encodedHere`), checking only what the log relies on
  * to place them: complete headers, magic 2, lengths within the buffer, max.message.bytes and
  * segment.bytes, record counts. Their CRCs and records were computed by the encoder, so
  * checking them again would only cost the main thread a second pass over every byte.

@@ -216,8 +216,10 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
         if (!taken) return;
         this.resumeIfRoom();
         try {
+          // entry-batches.ts wrote every byte (CRCs included): headers are checked, not records.
           await this.deps.cluster.appendBatches(this.config.topic, 0, taken.batches, {
             acks: 1,
+            encodedHere: true,
           });
         } catch (err) {
           this.failedAppend(err as Error);

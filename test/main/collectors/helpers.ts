@@ -5,6 +5,8 @@ import { afterEach, beforeEach } from 'vitest';
 import { Broker } from '../../../src/main/broker/broker';
 import { LocalCluster } from '../../../src/main/cluster';
 import type { StoredRecord } from '../../../src/main/storage/api';
+import { defaultLogConfig } from '../../../src/main/storage';
+import { validateClientBatches } from '../../../src/main/storage/validate-append';
 import { silentLogger } from '../../../src/main/logger';
 import { CollectorManager } from '../../../src/main/collectors';
 import { waitFor as sharedWaitFor, type Truthy } from '../../wait';
@@ -88,6 +90,26 @@ export async function readAll(broker: Broker, topic: string): Promise<StoredReco
     }
   }
   return out;
+}
+
+/**
+ * The number of batches stored in `topic`, each passing the full check of a client's
+ * Produce (CRC-32C and every record): collectors that append with `encodedHere` skip it,
+ * so their encoders must get it right on their own. Throws CORRUPT_RECORD otherwise.
+ */
+export async function checkStoredBatches(broker: Broker, topic: string): Promise<number> {
+  let batches = 0;
+  for (const p of broker.describeTopic(topic).partitions) {
+    let offset = p.logStartOffset;
+    while (offset < p.logEndOffset) {
+      const { records } = await broker.read(topic, p.partition, offset, 4 << 20);
+      const located = validateClientBatches(records, defaultLogConfig(), `${topic}-${p.partition}`);
+      batches += located.length;
+      const { header } = located[located.length - 1];
+      offset = header.baseOffset + header.lastOffsetDelta + 1;
+    }
+  }
+  return batches;
 }
 
 export function header(r: StoredRecord, key: string): string | undefined {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalCluster } from '../../../../src/main/cluster';
 import { CollectorManager } from '../../../../src/main/collectors';
-import { header, readAll, useCollectors, waitFor } from '../helpers';
+import { checkStoredBatches, header, readAll, useCollectors, waitFor } from '../helpers';
 import { JournalWriter, writeJournal, type Fields } from './journal-writer';
 
 const fx = useCollectors();
@@ -21,7 +21,7 @@ const headers = (r: { headers: { key: string; value: Buffer | null }[] }, key: s
   r.headers.filter((h) => h.key === key).map((h) => h.value?.toString());
 
 describe('journald source', () => {
-  it('reads every entry of a journal file written by systemd-journal-remote, with time, level, unit key and fields as headers', async () => {
+  it("reads every entry of a journal file written by systemd-journal-remote, with time, level, unit key and fields as headers, in batches that pass a client's full check", async () => {
     const file = join(fx.dir, 'one.journal');
     await writeJournal(file, [
       ...Array.from({ length: 50 }, (_, i) => entry(i)),
@@ -55,6 +55,7 @@ describe('journald source', () => {
       Buffer.from([0xff, 0x00, 0x41]),
     );
     expect(headers(last, 'journal.TAG').sort()).toEqual(['a', 'b']);
+    expect(await checkStoredBatches(fx.broker, 'journal')).toBeGreaterThan(0);
   });
 
   it('keeps only the chosen units and priorities, and the whole entry as JSON with fields: value', async () => {

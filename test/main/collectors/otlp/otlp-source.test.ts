@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { CollectorManager } from '../../../../src/main/collectors';
 import { encodeRequestProto } from '../../../../src/main/collectors/otlp/proto';
 import { requestDigest } from '../../../../src/main/collectors/otlp/requests';
-import { useCollectors, waitFor } from '../helpers';
+import { checkStoredBatches, useCollectors, waitFor } from '../helpers';
 import { SeverityNumber, sdkSender } from './sdk';
 import { LocalCluster } from '../../../../src/main/cluster';
 
@@ -73,7 +73,7 @@ describe('OTLP logs receiver', () => {
     ['json', false],
     ['json', true],
   ] as const) {
-    it(`stores what the OpenTelemetry SDK sends over ${protocol}${gzip ? ' with gzip' : ''}, keyed by service.name with level, time, attributes and trace ids`, async () => {
+    it(`stores what the OpenTelemetry SDK sends over ${protocol}${gzip ? ' with gzip' : ''}, keyed by service.name with level, time, attributes and trace ids, in batches that pass a client's full check`, async () => {
       const url = await addReceiver();
       const { provider, failed } = sdkSender({ url, protocol, gzip, service: 'checkout' });
       const logger = provider.getLogger('payments', '1.2.3');
@@ -115,6 +115,7 @@ describe('OTLP logs receiver', () => {
           'level',
         ),
       ).toBe('error');
+      expect(await checkStoredBatches(fx.broker, 'otel-logs')).toBeGreaterThan(0);
     });
   }
 

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { useThemeKey } from './use-theme-key';
 
 export interface ChartSeries {
   label: string;
@@ -60,7 +61,15 @@ export function TimeChart({
   const selectable = onSelectRange !== undefined;
   const drawable = canDraw();
   // What the chart is built from besides its data; a change of these builds it anew.
-  const shape = JSON.stringify([series.map((s) => [s.label, s.color]), height, !!bars, selectable]);
+  // The theme is part of it: the axis colours are resolved once, when the chart is built.
+  const theme = useThemeKey();
+  const shape = JSON.stringify([
+    series.map((s) => [s.label, s.color]),
+    height,
+    !!bars,
+    selectable,
+    theme,
+  ]);
 
   useEffect(() => {
     const el = box.current;

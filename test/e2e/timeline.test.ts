@@ -117,6 +117,13 @@ describe('several topics on one timeline', () => {
       'the narrowed span drawn',
     );
     expect(await chart.locator('canvas').getAttribute('data-mark')).toBe('first');
+    // A switch of the OS's scheme builds the chart anew, so its axes take the theme's colours.
+    await page().emulateMedia({ colorScheme: 'dark' });
+    await waitFor(
+      async () => (await chart.locator('canvas').getAttribute('data-mark')) === null,
+      'the chart rebuilt in the dark scheme',
+    );
+    await page().emulateMedia({ colorScheme: null });
     const from = Number(await histogram.getAttribute('data-from'));
     // The table went to the first message of any topic stamped at or after the range's start.
     const first = stamps.findIndex((t) => t >= from);

@@ -201,6 +201,22 @@ export function writePlainBatchHeader(buf: Buffer, pos: number, batch: PlainBatc
   buf.writeInt32BE(batch.count, pos + RECORD_COUNT_OFFSET);
 }
 
+/**
+ * One record header as it is written inside a record (keyLength:varint key valueLength:varint
+ * value), for encoders that build records in place and keep constant headers encoded once.
+ */
+export function encodeRecordHeader(key: string, value: string | Buffer): Buffer {
+  const k = Buffer.from(key);
+  const v = typeof value === 'string' ? Buffer.from(value) : value;
+  const bytes = Buffer.allocUnsafe(
+    varlongSize(k.length) + k.length + varlongSize(v.length) + v.length,
+  );
+  let pos = writeVarlong(bytes, 0, k.length);
+  pos += k.copy(bytes, pos);
+  v.copy(bytes, writeVarlong(bytes, pos, v.length));
+  return bytes;
+}
+
 /** Recomputes and stores the CRC of the batch starting at `pos` (after patching attributes). */
 export function writeBatchCrc(buf: Buffer, pos: number): void {
   const end = pos + LOG_OVERHEAD + buf.readInt32BE(pos + BATCH_LENGTH_OFFSET);

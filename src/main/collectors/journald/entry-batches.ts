@@ -12,6 +12,7 @@
  */
 import {
   RECORD_BATCH_OVERHEAD,
+  encodeRecordHeader,
   writeBatchCrc,
   writePlainBatchHeader,
 } from '../../storage/record-batch';
@@ -73,8 +74,8 @@ export class EntryBatchEncoder {
     private readonly fields: 'headers' | 'value',
     private readonly maxBatchBytes: number,
   ) {
-    this.sourceHeader = encodedHeader(H.source, Buffer.from(sourceId));
-    this.levelHeaders = SEVERITIES.map((s) => encodedHeader(H.level, Buffer.from(s)));
+    this.sourceHeader = encodeRecordHeader(H.source, Buffer.from(sourceId));
+    this.levelHeaders = SEVERITIES.map((s) => encodeRecordHeader(H.level, Buffer.from(s)));
   }
 
   /** Bytes waiting to be taken. */
@@ -150,7 +151,7 @@ export class EntryBatchEncoder {
       valueEnd = at[message * 4 + 3];
     }
     const cursorLen = at[cursor * 4 + 3] - at[cursor * 4 + 2];
-    const cut = cutFrom < 0 ? null : encodedHeader(H.cut, Buffer.from(String(cutFrom)));
+    const cut = cutFrom < 0 ? null : encodeRecordHeader(H.cut, Buffer.from(String(cutFrom)));
     const headerCount = 2 + (level >= 0 ? 1 : 0) + (cut ? 1 : 0) + fieldCount;
     const keyLen = key < 0 ? -1 : at[key * 4 + 3] - at[key * 4 + 2];
     // Everything but the timestamp and offset deltas, which depend on the batch.
@@ -318,11 +319,4 @@ function copyBytes(src: Buffer, start: number, end: number, out: Buffer, pos: nu
   }
   for (let i = start; i < end; i++) out[pos++] = src[i];
   return pos;
-}
-
-function encodedHeader(key: string, value: Buffer): Buffer {
-  const k = Buffer.from(key);
-  const b = Buffer.alloc(sizedBytes(k.length) + sizedBytes(value.length));
-  writeBytes(b, writeBytes(b, 0, k, 0, k.length), value, 0, value.length);
-  return b;
 }

@@ -13,6 +13,7 @@
  */
 import {
   RECORD_BATCH_OVERHEAD,
+  encodeRecordHeader,
   writeBatchCrc,
   writePlainBatchHeader,
 } from '../../storage/record-batch';
@@ -40,12 +41,9 @@ export function headerKey(key: string): HeaderKey {
 }
 
 export function encodeHeader(key: string, value: string | Buffer): EncodedHeader {
-  const k = headerKey(key);
-  const v = typeof value === 'string' ? Buffer.from(value) : value;
-  const bytes = Buffer.allocUnsafe(k.bytes.length + varlongSize(v.length) + v.length);
-  k.bytes.copy(bytes);
-  v.copy(bytes, writeVarlong(bytes, k.bytes.length, v.length));
-  return { bytes, payload: k.length + v.length };
+  const payload =
+    Buffer.byteLength(key) + (typeof value === 'string' ? Buffer.byteLength(value) : value.length);
+  return { bytes: encodeRecordHeader(key, value), payload };
 }
 
 /**

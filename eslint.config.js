@@ -25,9 +25,16 @@ const NO_BROKER = {
   regex: '^(\\.\\./)+broker(/|$)',
   message: 'Depend on the Cluster interface (src/main/cluster), never on the embedded broker.',
 };
+/** The Kafka-level definitions shared by the broker, the remote cluster and the protocol server. */
+const KAFKA_NEUTRAL = {
+  regex: '^\\.\\./(broker|remote|protocol|storage)(/|$)',
+  message:
+    'src/main/kafka holds Kafka-level definitions shared by the embedded broker and the remote cluster: it imports neither of them, nor the protocol server or storage.',
+};
 const COLLECTORS_NO_PROTOCOL = {
   regex: '^(\\.\\./)+protocol(/|$)',
-  message: 'Collectors produce through the Cluster interface, never through the Kafka protocol server.',
+  message:
+    'Collectors produce through the Cluster interface, never through the Kafka protocol server.',
 };
 
 /** One config block per folder with its import restrictions (plus the electron rule in src/main). */
@@ -37,7 +44,9 @@ function boundaries(table) {
     rules: {
       'no-restricted-imports': [
         'error',
-        files.startsWith('src/main/') ? { paths: [ELECTRON_ONLY_IN_SHELL], patterns } : { patterns },
+        files.startsWith('src/main/')
+          ? { paths: [ELECTRON_ONLY_IN_SHELL], patterns }
+          : { patterns },
       ],
     },
   }));
@@ -57,7 +66,10 @@ export default tseslint.config(
   },
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       // Engine code deliberately uses `while (true)` loops over buffers.
       'no-constant-condition': ['error', { checkLoops: false }],
     },
@@ -76,6 +88,7 @@ export default tseslint.config(
     'src/main/storage/**/*.ts': [STORAGE_SELF_CONTAINED],
     'src/main/broker/**/*.ts': [BROKER_NO_FRONT_ENDS],
     'src/main/collectors/**/*.ts': [NO_BROKER, COLLECTORS_NO_PROTOCOL],
-    'src/main/{api,search,browse,replay,export,metrics,shipping}/**/*.ts': [NO_BROKER],
+    'src/main/{api,search,browse,replay,export,metrics,shipping,remote}/**/*.ts': [NO_BROKER],
+    'src/main/kafka/**/*.ts': [KAFKA_NEUTRAL],
   }),
 );

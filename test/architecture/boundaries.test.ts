@@ -26,6 +26,9 @@ describe('the import boundaries npm run lint checks', () => {
     ['src/main/api/x.ts', "import type { Broker } from '../broker';", 'Cluster interface'],
     ['src/main/search/x.ts', "import { a } from '../broker/api';", 'Cluster interface'],
     ['src/main/shipping/x.ts', "import { a } from '../broker/broker';", 'Cluster interface'],
+    ['src/main/remote/x.ts', "import { a } from '../broker/murmur2';", 'Cluster interface'],
+    ['src/main/kafka/x.ts', "import { a } from '../broker/broker';", 'Kafka-level definitions'],
+    ['src/main/kafka/x.ts', "import { a } from '../remote/cluster';", 'Kafka-level definitions'],
     ['src/main/metrics/x.ts', "import { app } from 'electron';", 'may import electron'],
   ])('refuses in %s: %s', async (filePath, code, why) => {
     const messages = await restrictedImports(filePath, `${code}\nexport const used = a;\n`);
@@ -38,6 +41,8 @@ describe('the import boundaries npm run lint checks', () => {
     ['src/main/storage/x.ts', "import { a } from './segment';"],
     ['src/main/storage/x.ts', "import { a } from '../fs/atomic-file';"],
     ['src/main/api/x.ts', "import type { Cluster } from '../cluster';"],
+    ['src/main/remote/x.ts', "import { a } from '../kafka/murmur2';"],
+    ['src/main/broker/x.ts', "import { a } from '../kafka/topic-configs';"],
     ['src/main/broker/x.ts', "import { a } from '../storage';"],
     ['src/renderer/src/x.ts', "import { a } from '../../common/api/contract';"],
   ])('allows in %s: %s', async (filePath, code) => {

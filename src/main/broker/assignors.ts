@@ -1,4 +1,4 @@
-import type { ConsumerSubscription, TopicPartitions } from './consumer-protocol';
+import type { ConsumerSubscription, TopicPartitions } from '../kafka/consumer-protocol';
 
 /**
  * Kafka's client-side partition assignors, under the names Kafka clients announce them

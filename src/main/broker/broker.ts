@@ -32,17 +32,14 @@ import type {
 import { GroupCoordinator } from './coordinator';
 import { lockDataDir } from './data-dir-lock';
 import { computeLag, planOffsetReset } from './group-admin';
-import { partitionForKey } from './murmur2';
+import { partitionForKey } from '../kafka/murmur2';
 import { offsetsPartitionFor } from './offsets-codec';
 import { DefaultPartitioner } from './partitioner';
 import { codecOf, recompressBatches } from './recompress';
 import { closeLogs, settleAll, TopicAdmin, type Topic, type TopicAdminDeps } from './topic-admin';
 import { StorageHealth, type StorageHealthState } from './storage-health';
-import {
-  applyTopicConfigs,
-  logConfigFromTopicConfigs,
-  topicConfigsFromLogConfig,
-} from './topic-configs';
+import { applyTopicConfigs } from '../kafka/topic-configs';
+import { logConfigFromTopicConfigs, topicConfigsFromLogConfig } from './topic-configs';
 import { discoverTopics, readTopicMetadata, removeOrphans } from './topic-metadata';
 import { isInternalTopic, validateTopicName } from './topic-names';
 import { Consumer, type ConsumerOptions } from './consumer';

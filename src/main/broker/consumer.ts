@@ -7,7 +7,7 @@ import {
   decodeSubscription,
   encodeAssignment,
   encodeSubscription,
-} from './consumer-protocol';
+} from '../kafka/consumer-protocol';
 
 export type OffsetResetPolicy = 'earliest' | 'latest' | 'none';
 

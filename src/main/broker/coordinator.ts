@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LogdockError, type ErrorCode } from '../../common/errors';
 import type { GroupDescription, GroupSummary } from './api';
-import { decodeAssignment, decodeSubscription } from './consumer-protocol';
+import { decodeAssignment, decodeSubscription } from '../kafka/consumer-protocol';
 import { Group, type JoinProtocol, type JoinedResult, type Member } from './group';
 import { BrokerFailureError, BROKER_FAILURES, type BrokerFailure } from './failures';
 import { groupMetadataRecord, restoreGroup } from './group-records';

@@ -19,9 +19,9 @@ export {
   type TopicPartition,
 } from './consumer';
 export { DefaultPartitioner, type Partitioner } from './partitioner';
-export { murmur2, toPositive, partitionForKey } from './murmur2';
+export { murmur2, toPositive, partitionForKey } from '../kafka/murmur2';
 export { validateTopicName, isInternalTopic } from './topic-names';
-export { TOPIC_CONFIG_KEYS } from './topic-configs';
+export { TOPIC_CONFIG_KEYS } from '../kafka/topic-configs';
 
 /**
  * Opens the broker on `dataDir` (see `Broker.open`). Throws UNAVAILABLE when another

@@ -1,5 +1,5 @@
 import { LogdockError } from '../../common/errors';
-import { WireReader, WireWriter } from './wire';
+import { WireReader, WireWriter } from '../kafka/wire';
 
 /**
  * Keys and values of the internal `__consumer_offsets` topic in Kafka's own layouts

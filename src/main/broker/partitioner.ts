@@ -1,4 +1,4 @@
-import { partitionForKey } from './murmur2';
+import { partitionForKey } from '../kafka/murmur2';
 
 /** Chooses a partition for a record that does not name one. */
 export type Partitioner = (args: {

@@ -8,6 +8,7 @@
  * log's own checks refuse the latter, and re-encoding would hide the damage.
  */
 import type { CompressionCodec } from '../storage/api';
+import type { CompressionType } from '../kafka/topic-configs';
 import {
   LOG_OVERHEAD,
   batchCrcMatches,
@@ -16,17 +17,6 @@ import {
   iterateBatches,
   type RecordBatchHeader,
 } from '../storage/record-batch';
-
-/** The values of compression.type, as Kafka names them. */
-export const COMPRESSION_TYPES = [
-  'producer',
-  'uncompressed',
-  'gzip',
-  'snappy',
-  'lz4',
-  'zstd',
-] as const;
-export type CompressionType = (typeof COMPRESSION_TYPES)[number];
 
 /** The codec a topic's batches are stored with, or null for `producer` (the client's). */
 export function codecOf(type: CompressionType): CompressionCodec | null {

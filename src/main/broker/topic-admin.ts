@@ -25,11 +25,9 @@ import type { LogConfig, PartitionLog } from '../storage';
 import type { TopicConfigs } from './api';
 import { BrokerFailureError } from './failures';
 import { RateMeter } from './rate';
-import {
-  applyTopicConfigs,
-  logConfigFromTopicConfigs,
-  type TopicConfigInput,
-} from './topic-configs';
+import type { TopicConfigChanges } from '../cluster/cluster';
+import { applyTopicConfigs } from '../kafka/topic-configs';
+import { logConfigFromTopicConfigs } from './topic-configs';
 import { writeTopicMetadata, type TopicMeta } from './topic-metadata';
 import { isInternalTopic } from './topic-names';
 import { randomUUID } from 'node:crypto';
@@ -156,7 +154,7 @@ export class TopicAdmin {
    * Creates a topic (must not exist; the caller runs this inside `run`). Throws
    * INVALID_ARGUMENT (partition count, reason INVALID_PARTITIONS), INVALID_CONFIG, IO_ERROR.
    */
-  async create(name: string, partitions: number, configs: TopicConfigInput): Promise<void> {
+  async create(name: string, partitions: number, configs: TopicConfigChanges): Promise<void> {
     if (!Number.isInteger(partitions) || partitions < 1 || partitions > MAX_PARTITIONS) {
       throw new BrokerFailureError(
         'INVALID_PARTITIONS',

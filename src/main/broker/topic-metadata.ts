@@ -5,7 +5,7 @@ import { LogdockError } from '../../common/errors';
 import { finishInterruptedWrite, writeFileAtomic } from '../fs/atomic-file';
 import type { TopicConfigs } from './api';
 import type { Logger } from '../logger';
-import { isTopicConfigKey } from './topic-configs';
+import { isTopicConfigKey } from '../kafka/topic-configs';
 import { validateTopicName } from './topic-names';
 
 /**

@@ -1,5 +1,5 @@
 import type { Admin } from '@platformatic/kafka';
-import { decodeAssignment, type TopicPartitions } from '../broker/consumer-protocol';
+import { decodeAssignment, type TopicPartitions } from '../kafka/consumer-protocol';
 import type { Struct } from '../protocol/codec/compile';
 import { apiByName } from '../protocol/codec/messages';
 import { kafkaLib } from './kafka-lib';

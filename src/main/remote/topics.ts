@@ -1,6 +1,6 @@
 import type { Admin, ClusterMetadata } from '@platformatic/kafka';
 import { LogdockError } from '../../common/errors';
-import { isTopicConfigKey, parseTopicConfigValue } from '../broker/topic-configs';
+import { isTopicConfigKey, parseTopicConfigValue } from '../kafka/topic-configs';
 import type { PartitionInfo, TopicConfigs, TopicDescription } from '../cluster/cluster';
 import { kafkaCall, toLogdockError } from './kafka-errors';
 import { partitionSizes } from './log-dirs';

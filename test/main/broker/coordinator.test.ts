@@ -4,7 +4,7 @@ import {
   type JoinGroupRequest,
   type OffsetsRecord,
 } from '../../../src/main/broker/coordinator';
-import { encodeAssignment, encodeSubscription } from '../../../src/main/broker/consumer-protocol';
+import { encodeAssignment, encodeSubscription } from '../../../src/main/kafka/consumer-protocol';
 import { rejection, waitFor } from './helpers';
 
 const coordinators: GroupCoordinator[] = [];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LogdockError } from '../../../src/common/errors';
 import { RemoteCluster } from '../../../src/main/remote/cluster';
 import { iterateBatches } from '../../../src/main/storage/record-batch';
-import { encodeSubscription } from '../../../src/main/broker/consumer-protocol';
+import { encodeSubscription } from '../../../src/main/kafka/consumer-protocol';
 import { RawClient, useLogdock, type Logdock } from '../protocol/helpers';
 
 // The remote cluster implementation against a second Logdock over its Kafka listener: every

@@ -5,7 +5,7 @@
  */
 import { LogdockError } from '../../../common/errors';
 import type { TopicConfigs } from '../../broker/api';
-import { TOPIC_CONFIG_KEYS } from '../../broker/topic-configs';
+import { TOPIC_CONFIG_KEYS } from '../../kafka/topic-configs';
 import type { Handler, RequestContext } from '../context';
 import { KafkaError } from '../errors';
 import type * as T from '../generated/types';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeRecordBatch } from '../../../../src/main/storage/record-batch';
 import type { Struct } from '../../../../src/main/protocol/codec/compile';
 import { RawClient, useLogdock, waitFor, type Logdock } from '../helpers';
-import { encodeSubscription } from '../../../../src/main/broker/consumer-protocol';
+import { encodeSubscription } from '../../../../src/main/kafka/consumer-protocol';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { segmentFileName } from '../../../../src/main/storage';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Struct } from '../../../../src/main/protocol/codec/compile';
-import { encodeSubscription } from '../../../../src/main/broker/consumer-protocol';
+import { encodeSubscription } from '../../../../src/main/kafka/consumer-protocol';
 import { type RawClient, useLogdock, waitFor } from '../helpers';
 
 const logdock = useLogdock();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TopicConfigs } from '../../../src/main/broker/api';
-import { applyTopicConfigs } from '../../../src/main/broker/topic-configs';
+import type { TopicConfigs } from '../../../src/main/cluster/cluster';
+import { applyTopicConfigs } from '../../../src/main/kafka/topic-configs';
 
 const defaults: TopicConfigs = {
   'retention.ms': 604800000,

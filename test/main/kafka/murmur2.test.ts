@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { murmur2, partitionForKey, toPositive } from '../../../src/main/broker/murmur2';
-import { DefaultPartitioner } from '../../../src/main/broker/partitioner';
+import { murmur2, partitionForKey, toPositive } from '../../../src/main/kafka/murmur2';
 
 interface Vector {
   keyHex: string;
@@ -51,27 +50,5 @@ describe('murmur2 partitioner', () => {
     expect(toPositive(-2147483648)).toBe(0);
     expect(toPositive(-1)).toBe(0x7fffffff);
     expect(toPositive(5)).toBe(5);
-  });
-
-  it('sticks to one partition for null keys until the batch is closed', () => {
-    const p = new DefaultPartitioner();
-    const first = p.partition({ topic: 't', key: null, value: null, numPartitions: 8 });
-    for (let i = 0; i < 20; i++) {
-      expect(p.partition({ topic: 't', key: null, value: null, numPartitions: 8 })).toBe(first);
-    }
-    p.onNewBatch('t', first, 8);
-    const second = p.partition({ topic: 't', key: null, value: null, numPartitions: 8 });
-    expect(second).not.toBe(first);
-    expect(second).toBeGreaterThanOrEqual(0);
-    expect(second).toBeLessThan(8);
-  });
-
-  it('hashes keyed records even when a sticky partition is set', () => {
-    const p = new DefaultPartitioner();
-    p.partition({ topic: 't', key: null, value: null, numPartitions: 12 });
-    const key = Buffer.from('user-42');
-    expect(p.partition({ topic: 't', key, value: null, numPartitions: 12 })).toBe(
-      partitionForKey(key, 12),
-    );
   });
 });

@@ -4,7 +4,7 @@ import {
   decodeSubscription,
   encodeAssignment,
   encodeSubscription,
-} from '../../../src/main/broker/consumer-protocol';
+} from '../../../src/main/kafka/consumer-protocol';
 
 describe('consumer protocol codec', () => {
   it('round-trips a version 1 subscription with owned partitions', () => {

@@ -83,6 +83,8 @@ describe('a broker that answers what the client cannot parse', () => {
       const result = await testConnection(cluster, { timeoutMs: 5_000 });
       expect(result.ok).toBe(false);
       expect(uncaught).toEqual([]);
+      // The guard touches only the client's own failed requests, not every Error.
+      expect('findBy' in new Error('elsewhere')).toBe(false);
       // The same process still answers a healthy cluster.
       const healthy = await testConnection({ ...cluster, bootstrapServers: [ld.bootstrap] });
       expect(healthy.ok).toBe(true);

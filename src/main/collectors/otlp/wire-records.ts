@@ -40,22 +40,7 @@ type Range = [number, number];
 
 function resourceLogs(r: WireReader, end: number, out: RequestRecords, f: LogFields, ri: number) {
   const where = `resourceLogs[${ri}]`;
-  let resource: Range | null = null;
-  const scopes: Range[] = [];
-  while (r.pos < end) {
-    const tag = r.tag(end);
-    const field = tag >>> 3;
-    if (field === 1 || field === 2) {
-      r.expect(tag, LENGTH);
-      const e = r.length(end);
-      if (field === 1) resource = [r.pos, e];
-      else scopes.push([r.pos, e]);
-      r.pos = e;
-    } else if (field === 3) {
-      r.expect(tag, LENGTH);
-      r.pos = r.string(end); // schemaUrl
-    } else r.skip(tag, end);
-  }
+  const { head: resource, items: scopes } = container(r, end);
   const res = out.resource(
     resource
       ? attributes(
@@ -64,9 +49,9 @@ function resourceLogs(r: WireReader, end: number, out: RequestRecords, f: LogFie
         )
       : {},
   );
-  for (const [s, e] of scopes) {
-    r.pos = s;
-    scopeLogs(r, e, out, f, res);
+  for (let i = 0; i < scopes.length; i += 2) {
+    r.pos = scopes[i];
+    scopeLogs(r, scopes[i + 1], out, f, res);
   }
 }
 
@@ -77,22 +62,7 @@ function scopeLogs(
   f: LogFields,
   res: ResourceInfo,
 ) {
-  let scope: Range | null = null;
-  const records: number[] = [];
-  while (r.pos < end) {
-    const tag = r.tag(end);
-    const field = tag >>> 3;
-    if (field === 1 || field === 2) {
-      r.expect(tag, LENGTH);
-      const e = r.length(end);
-      if (field === 1) scope = [r.pos, e];
-      else records.push(r.pos, e);
-      r.pos = e;
-    } else if (field === 3) {
-      r.expect(tag, LENGTH);
-      r.pos = r.string(end); // schemaUrl
-    } else r.skip(tag, end);
-  }
+  const { head: scope, items: records } = container(r, end);
   const s = scope ? obj(decodeScope(r.buf.subarray(...scope)), 'scope') : {};
   const info: ScopeInfo = out.scope(str(s, 'name', 'scope'), str(s, 'version', 'scope'));
   for (let i = 0; i < records.length; i += 2) {
@@ -102,6 +72,33 @@ function scopeLogs(
     logRecord(r, records[i + 1], f, index);
     out.addFields(index, f, res, info);
   }
+}
+
+/**
+ * Reads a ResourceLogs or ScopeLogs message up to `end`; both have one layout: field 1 the
+ * resource or scope, field 2 repeated (scope logs or log records), field 3 schemaUrl
+ * (skipped). Returns the byte range of field 1 (the last one, as protobuf merges) and those
+ * of field 2, flat as [start, end, start, end, …] (one array a message, not one a record),
+ * for a second pass once the head is known.
+ */
+function container(r: WireReader, end: number): { head: Range | null; items: number[] } {
+  let head: Range | null = null;
+  const items: number[] = [];
+  while (r.pos < end) {
+    const tag = r.tag(end);
+    const field = tag >>> 3;
+    if (field === 1 || field === 2) {
+      r.expect(tag, LENGTH);
+      const e = r.length(end);
+      if (field === 1) head = [r.pos, e];
+      else items.push(r.pos, e);
+      r.pos = e;
+    } else if (field === 3) {
+      r.expect(tag, LENGTH);
+      r.pos = r.string(end); // schemaUrl
+    } else r.skip(tag, end);
+  }
+  return { head, items };
 }
 
 function logRecord(r: WireReader, end: number, f: LogFields, index: number): void {

@@ -12,6 +12,7 @@ import {
   type AppendCheck,
   type AppendResult,
   type LogConfig,
+  type ReadOptions,
   type ReadResult,
   type SegmentInfo,
   type StoredRecord,
@@ -693,8 +694,9 @@ export class Broker implements BrokerApi {
     offset: number,
     maxBytes: number,
     into?: Buffer,
+    opts?: ReadOptions,
   ): Promise<ReadResult> {
-    return this.log(topic, partition).read(offset, maxBytes, into);
+    return this.log(topic, partition).read(offset, maxBytes, into, opts);
   }
 
   /** Decoded records from `offset`. Errors as `read`. */

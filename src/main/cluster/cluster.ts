@@ -19,6 +19,7 @@
 import type {
   AppendResult,
   CleanupPolicy,
+  ReadOptions,
   ReadResult,
   RecordHeader,
   RecordInput,
@@ -32,6 +33,7 @@ export type { StorageHealthState };
 export type {
   AppendResult,
   CleanupPolicy,
+  ReadOptions,
   ReadResult,
   RecordHeader,
   RecordInput,
@@ -276,7 +278,9 @@ export interface Cluster {
    * Whole RecordBatch v2 batches from `offset`, byte for byte as the cluster stores them
    * (the first may start before `offset`; at least one whole batch even over `maxBytes`).
    * `into`: a buffer the caller reuses between reads; the result may be a view of it, valid
-   * until the next read into it. Throws UNKNOWN_TOPIC, UNKNOWN_PARTITION, OFFSET_OUT_OF_RANGE.
+   * until the next read into it. `opts.callerChecks`: the caller checks the batches' CRCs
+   * itself where the result says `unchecked` (the embedded log; other clusters ignore it).
+   * Throws UNKNOWN_TOPIC, UNKNOWN_PARTITION, OFFSET_OUT_OF_RANGE, CORRUPT_RECORD.
    */
   read(
     topic: string,
@@ -284,6 +288,7 @@ export interface Cluster {
     offset: number,
     maxBytes: number,
     into?: Buffer,
+    opts?: ReadOptions,
   ): Promise<ReadResult>;
   /** Decoded records from `offset` (default at most 500). Errors as `read`. */
   readRecords(

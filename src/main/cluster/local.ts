@@ -14,6 +14,7 @@ import type {
   LocalLogCapability,
   OffsetResetTarget,
   ProduceRecord,
+  ReadOptions,
   TopicConfigChanges,
   TopicConfigInput,
   TopicDescription,
@@ -109,8 +110,15 @@ export class LocalCluster implements Cluster {
     return this.broker.partitionFor(topic, key);
   }
 
-  async read(topic: string, partition: number, offset: number, maxBytes: number, into?: Buffer) {
-    return this.broker.read(topic, partition, offset, maxBytes, into);
+  async read(
+    topic: string,
+    partition: number,
+    offset: number,
+    maxBytes: number,
+    into?: Buffer,
+    opts?: ReadOptions,
+  ) {
+    return this.broker.read(topic, partition, offset, maxBytes, into, opts);
   }
 
   async readRecords(

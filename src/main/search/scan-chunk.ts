@@ -6,6 +6,7 @@
 import type { SearchQuery } from '../../common/api/messages';
 import { decompress } from '../storage/compression';
 import { decodeRecords, iterateBatches, RECORD_BATCH_OVERHEAD } from '../storage/record-batch';
+import { checkedBatches, type BatchFault, type SegmentBounds } from '../storage/check-batches';
 import type { StoredRecord } from '../storage/api';
 import { compileBatchFilter, compileQuery, type BatchFilter, type RecordMatcher } from './query';
 import { compileHitLocator, walkHits, type HitLocator } from './text-hits';
@@ -27,6 +28,12 @@ export interface ScanChunkParams {
   query: SearchQuery | null;
   /** The most matches wanted from this read. */
   limit: number;
+  /**
+   * Set when the read's batches were not checked yet (ReadResult.unchecked): each batch is
+   * checked here (header, offsets within these bounds, CRC) before it is used, and the walk
+   * stops at a bad one.
+   */
+  check?: SegmentBounds | null;
 }
 
 /** Where a field's bytes are in a chunk's `data`: [start, length], or null for a null field. */
@@ -42,14 +49,10 @@ export interface WireMatch {
   at: number;
 }
 
-export interface ScanChunkResult {
+export interface ScanChunkResult extends ChunkWalk {
   matches: WireMatch[];
   /** The bytes of every match's key, value and header values, in one buffer moved back. */
   data: Uint8Array;
-  scanned: number;
-  bytes: number;
-  /** True when the scan stopped at `limit` matches, before the end of the read. */
-  truncated: boolean;
   /** The read buffer, given back for the next read. */
   raw: Uint8Array;
 }
@@ -104,6 +107,10 @@ export interface ChunkWalk {
   bytes: number;
   /** The match callback said stop (a limit) before the end of the read. */
   truncated: boolean;
+  /** With `check`: the bytes from the start of the read that passed the check. */
+  checked: number;
+  /** With `check`: the bad batch that ended the walk (the batches before it were used). */
+  fault: BatchFault | null;
 }
 
 /**
@@ -119,7 +126,9 @@ export function walkChunk(
   const { matcher, batchFilter, locate } = compile(p.query);
   const raw = Buffer.from(p.raw.buffer, p.raw.byteOffset, p.raw.byteLength);
   const counts = { scanned: 0, bytes: 0, truncated: false };
-  batches: for (const { header, position, size } of iterateBatches(raw)) {
+  const check = { checked: 0, fault: null as BatchFault | null, lastOffset: -1 };
+  const batches = p.check ? checkedBatches(raw, p.check, check) : iterateBatches(raw);
+  batches: for (const { header, position, size } of batches) {
     const first = header.baseOffset;
     const last = first + header.lastOffsetDelta;
     if (last < p.offset) continue; // a read may start with a batch before the asked offset
@@ -174,7 +183,7 @@ export function walkChunk(
       }
     }
   }
-  return counts;
+  return { ...counts, checked: check.checked, fault: check.fault };
 }
 
 /**

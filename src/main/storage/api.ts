@@ -3,6 +3,8 @@
  * built against it. The implementation lives beside this file; the broker is its only
  * direct user. Offsets and timestamps are JS numbers (exact up to 2^53).
  */
+import type { LogdockError } from '../../common/errors';
+import type { BatchFault, SegmentBounds } from './check-batches';
 
 export type CompressionCodec = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 export type TimestampType = 'CreateTime' | 'LogAppendTime';
@@ -60,6 +62,35 @@ export interface ReadResult {
   logStartOffset: number;
   /** Log end offset at the time of the read (the high watermark: single replica). */
   highWatermark: number;
+  /**
+   * Only for a read asked with `callerChecks`: present when the batches were not checked
+   * yet, then the caller checks them (check-batches.ts) before using them and reports how
+   * that went.
+   */
+  unchecked?: UncheckedRead;
+}
+
+/** How a reader that checks a read's batches itself (ReadOptions.callerChecks) does it. */
+export interface UncheckedRead {
+  /** Where the batches' offsets must lie (plain data: it can go to a worker thread). */
+  bounds: SegmentBounds;
+  /** The first `bytes` of the records passed (so they are not checked again). */
+  passed(bytes: number): void;
+  /**
+   * The batch at `fault.at` is bad (the bytes before it passed): reports it as any reader
+   * meeting it does and returns the CORRUPT_RECORD error (naming file, position, offsets)
+   * to throw once the batches before it are used.
+   */
+  failed(fault: BatchFault): LogdockError;
+}
+
+export interface ReadOptions {
+  /**
+   * The caller checks the batches itself (a search worker, which reads every byte anyway,
+   * so that the CRC pass is not done on the main thread): a range not checked before comes
+   * back with `unchecked`. Without it, the read checks them.
+   */
+  callerChecks?: boolean;
 }
 
 export interface SegmentInfo {

@@ -17,6 +17,7 @@ import type {
   CompressionCodec,
   CorruptionFinding,
   LogConfig,
+  ReadOptions,
   ReadResult,
   RecordInput,
   RecoveryReport,
@@ -656,8 +657,8 @@ export class PartitionLog {
    * from read to read (see readAhead), the bytes land in it when they fit (overwriting it,
    * the result a view of it, possibly shorter than `maxBytes`): no fresh memory to fault in.
    */
-  read(offset: number, maxBytes: number, into?: Buffer): Promise<ReadResult> {
-    return this.retryOnRemovedSegment(() => this.readOnce(offset, maxBytes, into));
+  read(offset: number, maxBytes: number, into?: Buffer, opts?: ReadOptions): Promise<ReadResult> {
+    return this.retryOnRemovedSegment(() => this.readOnce(offset, maxBytes, into, opts));
   }
 
   /**
@@ -676,7 +677,12 @@ export class PartitionLog {
     }
   }
 
-  private async readOnce(offset: number, maxBytes: number, into?: Buffer): Promise<ReadResult> {
+  private async readOnce(
+    offset: number,
+    maxBytes: number,
+    into?: Buffer,
+    opts?: ReadOptions,
+  ): Promise<ReadResult> {
     this.ensureOpen();
     if (!Number.isFinite(maxBytes) || maxBytes < 0) {
       throw new LogdockError(
@@ -698,13 +704,19 @@ export class PartitionLog {
       try {
         const found = await seg.readBatchesFrom(offset, maxBytes, into);
         if (!found) continue;
-        const records = seg.verifyRead(wholeBatches(found.buf, found.firstSize), found.position);
+        const whole = wholeBatches(found.buf, found.firstSize);
         // Batches appended during the read may be included: report the end as of now.
-        return {
-          records,
-          logStartOffset: start,
-          highWatermark: this.endOffset,
-        };
+        if (opts?.callerChecks) {
+          const unchecked = seg.uncheckedRead(whole, found.position) ?? undefined;
+          return {
+            records: whole,
+            logStartOffset: start,
+            highWatermark: this.endOffset,
+            unchecked,
+          };
+        }
+        const records = seg.verifyRead(whole, found.position);
+        return { records, logStartOffset: start, highWatermark: this.endOffset };
       } finally {
         seg.release();
       }

@@ -13,13 +13,11 @@ import { promises as fs, constants as fsc } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LogdockError } from '../../common/errors';
-import type { CorruptionFinding } from './api';
+import type { CorruptionFinding, UncheckedRead } from './api';
 import type { RecordBatchHeader } from './record-batch';
 import {
-  CRC_OFFSET,
   LOG_OVERHEAD,
   RECORD_BATCH_OVERHEAD,
-  batchCrc,
   batchCrcMatches,
   batchMaxTimestamp,
   decodeRecordBatch,
@@ -31,6 +29,7 @@ import { OffsetIndex } from './offset-index';
 import { TimeIndex } from './time-index';
 import type { OpenFile, OpenFiles } from './open-files';
 import { VerifiedRanges } from './verified-ranges';
+import { checkBatch, checkBatches, type BatchFault, type SegmentBounds } from './check-batches';
 
 export const LOG_SUFFIX = '.log';
 export const INDEX_SUFFIX = '.index';
@@ -270,7 +269,7 @@ export class LogSegment implements OpenFile {
     report = false,
   ): Promise<number> {
     const fail = (position: number, what: string): LogdockError => {
-      if (report) this.settings.onCorruption?.(this.finding(position, null, what));
+      if (report) this.settings.onCorruption?.(this.finding(position, headerFault(what)));
       return this.corrupt(position, what);
     };
     let pos = from;
@@ -637,8 +636,7 @@ export class LogSegment implements OpenFile {
     this.verified.add(position, position + good);
     if (bad === null) return buf;
     if (good > 0) return buf.subarray(0, good); // the next read starts at the bad batch
-    this.settings.onCorruption?.(bad);
-    throw this.corruptionError(bad);
+    throw this.reported(bad);
   }
 
   /**
@@ -658,7 +656,7 @@ export class LogSegment implements OpenFile {
         // One batch larger than the chunk (or running past the end): read it whole.
         const size = chunk.length >= 12 ? LOG_OVERHEAD + chunk.readInt32BE(8) : end - pos + 1;
         if (size > end - pos) {
-          bad = this.finding(pos, null, `batch of ${size} bytes runs past the end (${end})`);
+          bad = this.finding(pos, headerFault(`batch of ${size} bytes runs past the end (${end})`));
         } else {
           const whole = await this.readAt(pos, size);
           ({ good, bad, lastOffset } = this.checkBatches(whole, pos, prevLast));
@@ -686,53 +684,54 @@ export class LogSegment implements OpenFile {
     position: number,
     prevLast = -1,
   ): { good: number; bad: CorruptionFinding | null; lastOffset: number } {
-    let pos = 0;
-    let last = prevLast;
-    while (pos + RECORD_BATCH_OVERHEAD <= buf.length) {
-      let header: RecordBatchHeader;
-      try {
-        header = readBatchHeader(buf, pos);
-      } catch (err) {
-        return {
-          good: pos,
-          bad: this.finding(position + pos, null, (err as Error).message),
-          lastOffset: last,
-        };
-      }
-      const size = LOG_OVERHEAD + header.batchLength;
-      if (pos + size > buf.length) break; // the caller reads it whole
-      let reason: string | null = null;
-      const lastOffset = lastOffsetOf(header);
-      const end = this.nextOffset > this.baseOffset ? this.nextOffset : Number.MAX_SAFE_INTEGER;
-      if (header.baseOffset < this.baseOffset || lastOffset >= end) {
-        reason = `base offset ${header.baseOffset}: offsets ${header.baseOffset}..${lastOffset} lie outside the segment's [${this.baseOffset}, ${end})`;
-      } else if (header.baseOffset <= last) {
-        reason = `base offset ${header.baseOffset} is not above the previous batch's last offset ${last}`;
-      } else {
-        const computed = batchCrc(buf, pos, header.batchLength);
-        const stored = buf.readUInt32BE(pos + CRC_OFFSET);
-        if (computed !== stored) reason = `CRC mismatch: stored ${stored}, computed ${computed}`;
-      }
-      if (reason !== null)
-        return { good: pos, bad: this.finding(position + pos, header, reason), lastOffset: last };
-      last = lastOffset;
-      pos += size;
-    }
-    return { good: pos, bad: null, lastOffset: last };
+    const { good, fault, lastOffset } = checkBatches(buf, this.bounds(), prevLast);
+    return { good, bad: fault && this.finding(position, fault), lastOffset };
   }
 
-  private finding(
-    position: number,
-    header: RecordBatchHeader | null,
-    reason: string,
-  ): CorruptionFinding {
+  /** The offsets this segment's batches lie in now (open-ended while it has none). */
+  bounds(): SegmentBounds {
+    const end = this.nextOffset > this.baseOffset ? this.nextOffset : Number.MAX_SAFE_INTEGER;
+    return { baseOffset: this.baseOffset, endOffset: end };
+  }
+
+  /**
+   * `buf`, read from file position `position`, for a caller that checks its batches itself
+   * (checkedBatches, in a worker thread that reads them anyway) instead of `verifyRead`
+   * here: null when the range was checked before, else what to check against and where to
+   * report the outcome. `failed` does what verifyRead does with a bad batch: reports it
+   * (settings.onCorruption) and returns the CORRUPT_RECORD error to throw, after the good
+   * batches before it. The first batch's header and offsets are checked here (not its
+   * CRC): where the next read starts is taken from them before the caller's check.
+   */
+  uncheckedRead(buf: Buffer, position: number): UncheckedRead | null {
+    if (buf.length === 0 || this.verified.covers(position, position + buf.length)) return null;
+    const first = checkBatch(buf, 0, this.bounds(), -1, false);
+    if (first?.fault) throw this.reported(this.finding(position, first.fault));
+    return {
+      bounds: this.bounds(),
+      passed: (bytes) => this.verified.add(position, position + bytes),
+      failed: (fault) => {
+        this.verified.add(position, position + fault.at);
+        return this.reported(this.finding(position, fault));
+      },
+    };
+  }
+
+  /** The finding of `fault`, found in bytes read from file position `position`. */
+  private finding(position: number, fault: BatchFault): CorruptionFinding {
     return {
       file: this.logPath,
-      position,
-      baseOffset: header ? header.baseOffset : null,
-      lastOffset: header ? lastOffsetOf(header) : null,
-      reason,
+      position: position + fault.at,
+      baseOffset: fault.baseOffset,
+      lastOffset: fault.lastOffset,
+      reason: fault.reason,
     };
+  }
+
+  /** Reports a bad batch a reader met (settings.onCorruption) and returns its error. */
+  private reported(f: CorruptionFinding): LogdockError {
+    this.settings.onCorruption?.(f);
+    return this.corruptionError(f);
   }
 
   private corruptionError(f: CorruptionFinding): LogdockError {
@@ -866,4 +865,9 @@ export class LogSegment implements OpenFile {
     await this.timeIndex.remove();
     if (this.refs === 0) await this.closeHandle();
   }
+}
+
+/** A fault found before any batch header was read: at the position reported. */
+function headerFault(reason: string): BatchFault {
+  return { at: 0, baseOffset: null, lastOffset: null, reason };
 }

@@ -18,13 +18,13 @@ import { appendFile, readdir, writeFile } from 'node:fs/promises';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
+import type { WebSocketApiClient } from '../src/common/transport/websocket-client';
 import {
-  createWebSocketClient,
-  type WebSocketApiClient,
-  type WebSocketConstructor,
-} from '../src/common/transport/websocket-client';
-import { readApiFile } from '../src/main/headless/api-file';
+  connectApi,
+  serveArgs,
+  spawnLogdock,
+  waitForUrl,
+} from '../test/main/cli/commands/serve-process';
 import { BIG_TOPIC, ensureScaleData } from './scale/build-data';
 import { missing, mb, ms, perSec, printSummary, secs, times, type Row } from './scale/summary';
 import { killAll, killChild, track } from './fixtures/children';
@@ -67,39 +67,14 @@ function fdsOf(pid: number): number {
 /** `logdock serve` on `dataDir` through bin/logdock.mjs; resolves once it printed its address. */
 async function serve(dataDir: string): Promise<Served> {
   const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    [
-      join(ROOT, 'bin/logdock.mjs'),
-      'serve',
-      '--data-dir',
-      dataDir,
-      '--http-port',
-      '0',
-      '--kafka-port',
-      '0',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-  );
-  track(child, true);
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  while (!/Open http\S+\n/.test(out)) {
-    if (child.exitCode !== null) throw new Error(`logdock serve exited:\n${err}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  const run = spawnLogdock(['serve', ...serveArgs(dataDir)], { detached: true });
+  track(run.child, true);
+  // Polled every 5 ms: the time to the address is one of the figures.
+  await waitForUrl(run, 600_000, 5);
   const startMs = performance.now() - started;
-  const file = (await readApiFile(dataDir))!;
-  const api = createWebSocketClient({
-    url: file.url,
-    token: file.token,
-    WebSocket: WebSocket as unknown as WebSocketConstructor,
-    reconnect: false,
-  });
+  const api = await connectApi(dataDir);
   const info = await api.call('system.info', {});
-  return { child, startMs, api, kafka: info.kafkaListener!, err: () => err };
+  return { child: run.child, startMs, api, kafka: info.kafkaListener!, err: run.err };
 }
 
 async function stop(s: Served, signal: NodeJS.Signals): Promise<number> {

@@ -26,6 +26,8 @@ import { openBroker } from '../src/main/broker';
 import { createLogger } from '../src/main/logger';
 import { startKafkaServer } from '../src/main/protocol';
 import { WS_PROTOCOL, WS_TOKEN_PREFIX } from '../src/common/transport/wire';
+import { serveArgs, spawnLogdock, waitForUrl } from '../test/main/cli/commands/serve-process';
+import { waitFor } from '../test/wait';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const root = mkdtempSync(join(tmpdir(), 'logdock-torture-'));
@@ -47,35 +49,18 @@ interface Serve {
 }
 
 async function startServe(dataDir: string, extra: string[] = []): Promise<Serve> {
-  const child = spawn(
-    process.execPath,
-    [
-      join(ROOT, 'bin/logdock.mjs'),
-      'serve',
-      '--data-dir',
-      dataDir,
-      '--http-port',
-      '0',
-      '--kafka-port',
-      '0',
-      ...extra,
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  const run = spawnLogdock(['serve', ...serveArgs(dataDir), ...extra]);
+  children.add(run.child);
+  run.child.on('exit', () => children.delete(run.child));
+  const output = () => run.out() + run.err();
+  const url = await waitForUrl(run, 60_000);
+  // The listener's line is logged on the other stream: it may arrive after the address.
+  const kafka = await waitFor(
+    () => /\[kafka\] listening on (\S+)/.exec(output())?.[1],
+    () => `the Kafka listener's address:\n${output()}`,
+    { timeoutMs: 60_000, intervalMs: 25 },
   );
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const kafka = /\[kafka\] listening on (\S+)/.exec(out)?.[1];
-    const url = /Open (http:\/\/\S+)/.exec(out)?.[1];
-    if (kafka && url) return { child, kafka, url, output: () => out };
-    if (child.exitCode !== null || Date.now() > deadline)
-      throw new Error(`logdock serve did not start:\n${out}`);
-    await sleep(25);
-  }
+  return { child: run.child, kafka, url, output };
 }
 
 function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {

@@ -63,10 +63,14 @@ export function spawnLogdock(
 }
 
 /**
- * Polls the output for `Open <url>` and returns the URL. Throws with the process's stderr
- * when it exits first or `timeoutMs` passes.
+ * Polls the output for `Open <url>` every `intervalMs` and returns the URL. Throws with the
+ * process's stderr when it exits first or `timeoutMs` passes.
  */
-export async function waitForUrl(run: LogdockProcess, timeoutMs = 50_000): Promise<string> {
+export async function waitForUrl(
+  run: LogdockProcess,
+  timeoutMs = 50_000,
+  intervalMs = 25,
+): Promise<string> {
   return waitFor(
     () => {
       // Up to the line's end: output can arrive in pieces that cut the URL short.
@@ -76,7 +80,7 @@ export async function waitForUrl(run: LogdockProcess, timeoutMs = 50_000): Promi
       return null;
     },
     () => `the URL (stderr so far:\n${run.err()})`,
-    { timeoutMs, intervalMs: 25 },
+    { timeoutMs, intervalMs },
   );
 }
 

@@ -11,6 +11,8 @@
  * of its frames is recorded too (fixtures/frames.ts). The same figures on the idle process
  * come first, as the reference. BENCH_QUICK=1 (or BENCH_LINES, BENCH_SEARCH_MESSAGES) makes
  * it smaller. Prints figures; asserts nothing. measureLoop() returns them (`bench scale`).
+ * BENCH_LOOP_PROFILE=1 takes the loaded phase's slow answers apart (fixtures/turn-profile.ts:
+ * what the main thread ran, waited for and was blocked in meanwhile).
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -26,11 +28,15 @@ import { kcatProduceArgs } from './protocol.bench';
 import { ingestWorkerPool, sharedWorkerPool } from '../src/main/workers/pool';
 import { ensureBuilt, ROOT, waitFor } from '../test/e2e/harness';
 import { describeLongFrames, openFramesPage, type FramesPage } from './fixtures/frames';
+import { startTurnProfiler, type Window } from './fixtures/turn-profile';
 
 const quick = process.env.BENCH_QUICK === '1';
 const LINES = Number(process.env.BENCH_LINES ?? (quick ? 200_000 : 1_000_000));
 const SEARCH_MESSAGES = Number(process.env.BENCH_SEARCH_MESSAGES ?? (quick ? 300_000 : 2_000_000));
 const PING_MS = 25;
+/** BENCH_LOOP_PROFILE=1: answers slower than this are taken apart (fixtures/turn-profile.ts). */
+const SLOW_MS = 20;
+const profiling = process.env.BENCH_LOOP_PROFILE === '1';
 
 const logLine = (i: number) =>
   `2026-01-01T00:00:00.000Z INFO [worker-${i % 16}] request ${i} handled in ${i % 997} ms path=/api/v1/items\n`;
@@ -74,18 +80,22 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Times `topics.list` every PING_MS until stopped; the delay of each answer in ms. */
-function pinger(api: ApiClient): { stop: () => Promise<number[]> } {
+function pinger(api: ApiClient): { stop: () => Promise<number[]>; slow: Window[] } {
   const samples: number[] = [];
+  const slow: Window[] = [];
   let running = true;
   const loop = (async () => {
     while (running) {
       const t0 = performance.now();
       await api.call('topics.list', {});
-      samples.push(performance.now() - t0);
+      const t1 = performance.now();
+      samples.push(t1 - t0);
+      if (t1 - t0 > SLOW_MS) slow.push({ start: t0, end: t1 });
       await new Promise((r) => setTimeout(r, PING_MS));
     }
   })();
   return {
+    slow,
     stop: async () => {
       running = false;
       await loop;
@@ -137,6 +147,7 @@ async function measure(
 ): Promise<LoopFigures> {
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
+  const profiler = profiling && label.startsWith('ingest') ? await startTurnProfiler() : null;
   const elu = performance.eventLoopUtilization();
   const ping = pinger(api);
   let what: string;
@@ -171,6 +182,7 @@ async function measure(
   );
   if (seen?.longFrames.length)
     console.log(`  longest frames: ${describeLongFrames(seen.longFrames)}`);
+  if (profiler) console.log(await profiler.stop(ping.slow));
   return figures;
 }
 

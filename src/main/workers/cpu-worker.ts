@@ -3,7 +3,8 @@
  * result, or with the error as `{ code, message }` so that the caller gets a LogdockError
  * with the same code.
  */
-import { parentPort } from 'node:worker_threads';
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
 import { LogdockError, toErrorPayload } from '../../common/errors';
 import { countChunk } from '../search/count-chunk';
 import { scanChunk } from '../search/scan-chunk';
@@ -23,6 +24,18 @@ const handlers: Record<string, Handler> = {
   'compaction-filter': filterChunkTask,
   'encode-lines': encodeLinesTask,
 };
+
+lowerPriority((workerData as { nice?: number } | null)?.nice ?? 0);
+
+/** See WorkerPoolOptions.nice: on Linux this thread's own nice value, else nothing. */
+function lowerPriority(nice: number): void {
+  if (nice <= 0 || process.platform !== 'linux') return;
+  try {
+    setPriority(nice); // pid 0: the calling thread on Linux
+  } catch {
+    // A sandbox may refuse it: the thread then runs at the main thread's priority.
+  }
+}
 
 const port = parentPort;
 if (!port) throw new Error('cpu-worker.ts runs only as a worker thread');

@@ -19,6 +19,14 @@ export interface WorkerPoolOptions {
   /** Threads; defaults to the machine's cores (at most 4: the work is memory-bound). */
   size?: number;
   resourceLimits?: ResourceLimits;
+  /**
+   * How much less CPU the threads claim than the main thread when cores are scarce: their
+   * nice value on Linux, where it is a per-thread setting (each thread sets its own as it
+   * starts; elsewhere it would lower the whole process, so it is ignored). The main thread
+   * answers the UI, the Kafka listener and the collectors; on a busy machine a thread of
+   * equal weight scanning beside it made it wait for a core for most of a slow answer.
+   */
+  nice?: number;
 }
 
 /** What a worker answers for a task. */
@@ -127,7 +135,7 @@ export class WorkerPool {
     const worker = new Worker(entry.code, {
       eval: true,
       resourceLimits: this.opts.resourceLimits,
-      workerData: entry.workerData,
+      workerData: { ...entry.workerData, nice: this.opts.nice ?? 0 },
     });
     worker.unref();
     const threadId = worker.threadId; // -1 once it has exited
@@ -166,12 +174,21 @@ export class WorkerPool {
   }
 }
 
+/**
+ * The nice value of the process's pools' threads (both: the ingest thread, running beside
+ * the main thread for a whole ingest, competed with it as much as the search threads): on a
+ * loaded machine a thread at nice 10 gets about a tenth of the time of one at 0 on the same
+ * core, so the main thread runs first and the pools take what it leaves. Measured with
+ * `npm run bench loop` (ingest + kcat + searches, docs/ARCHITECTURE.md).
+ */
+const BACKGROUND_NICE = 10;
+
 let shared: WorkerPool | null = null;
 let ingest: WorkerPool | null = null;
 
 /** The process's pool, started on first use (again after closeSharedWorkerPool) and sized to the machine. */
 export function sharedWorkerPool(): WorkerPool {
-  shared ??= new WorkerPool();
+  shared ??= new WorkerPool({ nice: BACKGROUND_NICE });
   return shared;
 }
 
@@ -181,7 +198,7 @@ export function sharedWorkerPool(): WorkerPool {
  * search's scans, which keep every shared thread busy while they run. Started on first use.
  */
 export function ingestWorkerPool(): WorkerPool {
-  ingest ??= new WorkerPool({ size: 1 });
+  ingest ??= new WorkerPool({ size: 1, nice: BACKGROUND_NICE });
   return ingest;
 }
 

@@ -1,8 +1,14 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogdockError } from '../../../src/common/errors';
 import type { ScanChunkParams, ScanChunkResult } from '../../../src/main/search/scan-chunk';
 import { encodeRecordBatch } from '../../../src/main/storage/record-batch';
-import { WorkerPool } from '../../../src/main/workers/pool';
+import {
+  closeSharedWorkerPool,
+  ingestWorkerPool,
+  sharedWorkerPool,
+  WorkerPool,
+} from '../../../src/main/workers/pool';
 
 let pool: WorkerPool;
 afterEach(async () => {
@@ -44,7 +50,63 @@ async function failure(p: Promise<unknown>): Promise<LogdockError> {
   return err as LogdockError;
 }
 
+/** The nice value of each of this process's threads (Linux: /proc/self/task/<tid>/stat). */
+function threadNices(): number[] {
+  return readdirSync('/proc/self/task').flatMap((tid) => {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'latin1');
+      // Fields after the command's closing parenthesis: state is field 3, nice field 19.
+      return [Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])];
+    } catch {
+      return []; // the thread ended meanwhile
+    }
+  });
+}
+
+const niceThreads = (nice: number) => threadNices().filter((n) => n === nice).length;
+
+/** Runs one task on each of the pool's threads at once, so that every thread has started. */
+async function everyThreadStarted(p: WorkerPool): Promise<void> {
+  await Promise.all(
+    Array.from({ length: p.size }, () => p.run('scan', task(batches(100), { text: 'x' }))),
+  );
+}
+
 describe('WorkerPool', () => {
+  it.skipIf(process.platform !== 'linux')(
+    'runs its threads at the nice value it was given and leaves the calling thread as it was',
+    async () => {
+      const mainBefore = readFileSync('/proc/thread-self/stat', 'latin1');
+      const before = niceThreads(7);
+      pool = new WorkerPool({ size: 2, nice: 7 });
+      await everyThreadStarted(pool);
+      expect(niceThreads(7)).toBe(before + 2);
+      expect(readFileSync('/proc/thread-self/stat', 'latin1').split(') ')[1].split(' ')[16]).toBe(
+        mainBefore.split(') ')[1].split(' ')[16],
+      );
+      await pool.close();
+      pool = new WorkerPool({ size: 1 }); // no nice: the thread keeps the process's
+      const atTen = niceThreads(10);
+      await everyThreadStarted(pool);
+      expect(niceThreads(10)).toBe(atTen);
+    },
+  );
+
+  it.skipIf(process.platform !== 'linux')(
+    "runs the process's search and ingest threads below the main thread (nice 10)",
+    async () => {
+      pool = new WorkerPool({ size: 1 }); // for afterEach
+      const before = niceThreads(10);
+      try {
+        await everyThreadStarted(sharedWorkerPool());
+        await everyThreadStarted(ingestWorkerPool());
+        expect(niceThreads(10)).toBe(before + sharedWorkerPool().size + 1);
+      } finally {
+        await closeSharedWorkerPool();
+      }
+    },
+  );
+
   it('scans batches in a worker thread, read in place from shared memory or moved there', async () => {
     pool = new WorkerPool({ size: 2 });
     for (const codec of ['none', 'zstd'] as const) {

@@ -68,7 +68,9 @@ const niceThreads = (nice: number) => threadNices().filter((n) => n === nice).le
 /** Runs one task on each of the pool's threads at once, so that every thread has started. */
 async function everyThreadStarted(p: WorkerPool): Promise<void> {
   await Promise.all(
-    Array.from({ length: p.size }, () => p.run('scan', task(batches(100), { text: 'x' }))),
+    Array.from({ length: p.size }, () =>
+      p.run('scan', task(batches(100), { text: 'x', caseSensitive: true })),
+    ),
   );
 }
 

@@ -64,3 +64,8 @@ export class BufferPool {
     return this.idleBytes;
   }
 }
+
+/** A buffer over a new SharedArrayBuffer: memory a worker thread can read in place. */
+export function sharedBuffer(size: number): Buffer {
+  return Buffer.from(new SharedArrayBuffer(size));
+}

@@ -5,10 +5,19 @@
  * checked inline: below SMALL_APPEND_BYTES the hop to a thread (a copy of the bytes, two
  * messages) costs about what the checks do.
  *
- * The worker checks a copy and answers with the batches' locations; a MaxTimestamp it
- * corrected (sarama 1.22 sends -1) shows in a location's header and is written into the
- * caller's buffer here, with a new CRC, exactly as the inline check does in place. A refused append rejects with the
- * same LogdockError code and message as inline (CORRUPT_RECORD, MESSAGE_TOO_LARGE).
+ * Bytes in a SharedArrayBuffer (the Kafka listener's pooled request buffers) are checked in
+ * place: the worker reads the caller's memory, nothing is copied or moved. Other bytes are
+ * copied for the worker (the caller's buffer may share its ArrayBuffer with other
+ * requests' bytes, which a transfer would take away). Measured under kcat (1 M records of
+ * 100 B in 1 MB requests), the copy and its transfer were a third of the listener's main-
+ * thread time: a megabyte of fresh memory per request, faulted in, and the garbage
+ * collections it drove.
+ *
+ * The worker answers with the batches' locations; a MaxTimestamp it corrected (sarama 1.22
+ * sends -1) shows in a location's header and is written into the caller's buffer here
+ * (already there when checked in place), with a new CRC, exactly as the inline check does.
+ * A refused append rejects with the same LogdockError code and message as inline
+ * (CORRUPT_RECORD, MESSAGE_TOO_LARGE).
  */
 import type { LogConfig } from '../storage/api';
 import { MAX_TIMESTAMP_OFFSET, writeBatchCrc } from '../storage/record-batch';
@@ -48,17 +57,25 @@ export async function validateClientBatchesOffThread(
   name: string,
 ): Promise<BatchLocation[]> {
   if (batches.length < SMALL_APPEND_BYTES) return validateClientBatches(batches, config, name);
+  const shared = batches.buffer instanceof SharedArrayBuffer;
   const params: ValidateParams = {
-    // A copy: the caller's buffer may share its memory with other requests' bytes.
-    batches: new Uint8Array(batches),
+    // Shared memory is read in place (nothing else writes the request's bytes until its
+    // append is done); other memory is copied, as it may hold other requests' bytes.
+    batches: shared
+      ? new Uint8Array(batches.buffer, batches.byteOffset, batches.byteLength)
+      : new Uint8Array(batches),
     maxMessageBytes: config.maxMessageBytes,
     segmentBytes: config.segmentBytes,
     name,
   };
-  const locations = await ingestWorkerPool().run<BatchLocation[]>('validate-batches', params, [
-    params.batches.buffer as ArrayBuffer,
-  ]);
+  const moved = shared ? [] : [params.batches.buffer as ArrayBuffer];
+  const locations = await ingestWorkerPool().run<BatchLocation[]>(
+    'validate-batches',
+    params,
+    moved,
+  );
   // The check corrected a MaxTimestamp in its copy (the header says so): do it here too.
+  // (In place, it already did: the bytes then hold the header's value.)
   for (const { position, header } of locations) {
     if (readInt64(batches, position + MAX_TIMESTAMP_OFFSET) === header.maxTimestamp) continue;
     writeInt64(batches, position + MAX_TIMESTAMP_OFFSET, header.maxTimestamp);

@@ -31,6 +31,16 @@ import type { ProducerStates } from './records/producer-state';
 
 /** Frames decoded but not yet served before we stop reading from the socket. */
 const MAX_QUEUED_FRAMES = 64;
+/**
+ * Produce requests of one connection served at once. A Produce spends most of its time
+ * waiting: for its check on the ingest thread, then for its write. Kafka serves a
+ * connection's requests one at a time, but its appends do not wait on other threads; here,
+ * starting the next ones meanwhile keeps the check, the write and this thread busy together
+ * (kcat with many requests in flight). Their appends are queued in arrival order (each
+ * partition log appends in call order, idempotent producers' checks run in order), so what
+ * is stored and answered is what serving them one at a time would give.
+ */
+const MAX_PRODUCE_IN_FLIGHT = 4;
 /** Unsent response bytes above which we wait for the client to read before serving more. */
 const MAX_PENDING_WRITE_BYTES = 16 * 1024 * 1024;
 
@@ -301,28 +311,62 @@ export class Connection {
     this.chunks = [Buffer.concat(this.chunks, this.buffered)];
   }
 
+  /**
+   * Serves the queued frames in arrival order. Consecutive Produce requests overlap: up to
+   * MAX_PRODUCE_IN_FLIGHT are started before the oldest is answered (see
+   * MAX_PRODUCE_IN_FLIGHT); any other request waits for them and runs alone. Responses are
+   * written in request order whatever order handlers finish in.
+   */
   private async serve(): Promise<void> {
     if (this.serving) return;
     this.serving = true;
     this.idle = new Promise((resolve) => (this.markIdle = resolve));
+    /** Produce requests started and not yet answered, oldest first. */
+    const inFlight: Promise<void>[] = [];
+    /** Settles once the last started request's response was written (or it failed). */
+    let answered: Promise<unknown> = Promise.resolve();
     try {
-      while (!this.closed && this.queue.length > 0) {
+      while (!this.closed && (this.queue.length > 0 || inFlight.length > 0)) {
+        if (this.queue.length === 0) {
+          await inFlight.shift();
+          continue;
+        }
         const { frame, pooled } = this.queue.shift() as QueuedFrame;
         this.queuedBytes -= frame.length;
         this.setHeld(this.buffered + (this.gather?.filled ?? 0) + this.queuedBytes);
-        const servedProduce = await this.handleFrame(frame);
-        // A Produce handler is done with its bytes once it returns (the append was written).
-        if (pooled && servedProduce) this.deps.buffers.release(pooled);
-        this.lastActivity = Date.now();
+        const overlaps = this.isProduce(frame);
+        if (!overlaps) while (inFlight.length > 0) await inFlight.shift();
+        const served = this.handleFrame(frame, answered).then((servedProduce) => {
+          // A Produce handler is done with its bytes once it returns (the append was written).
+          if (pooled && servedProduce) this.deps.buffers.release(pooled);
+          this.lastActivity = Date.now();
+        });
+        // A request that fails unanswered closes the connection before a later one answers.
+        answered = served.catch((err: unknown) => this.failed(err));
+        if (!overlaps) await served;
+        else if (inFlight.push(served) >= MAX_PRODUCE_IN_FLIGHT) await inFlight.shift();
         if (this.socket.writableLength > MAX_PENDING_WRITE_BYTES) await this.drained();
         if (this.socket.isPaused() && !this.backlogFull()) this.socket.resume();
       }
     } catch (err) {
-      this.close(`internal error: ${(err as Error).stack ?? String(err)}`);
+      this.failed(err);
     } finally {
+      // Closed meanwhile: whenIdle still waits for the requests already started.
+      await Promise.allSettled(inFlight);
       this.serving = false;
       this.markIdle();
     }
+  }
+
+  private failed(err: unknown): void {
+    this.close(`internal error: ${(err as Error).stack ?? String(err)}`);
+  }
+
+  /** Whether `frame` is a Produce request (read from its API key, before decoding). */
+  private isProduce(frame: Buffer): boolean {
+    return (
+      !this.info.expectRawSaslToken && frame.length >= 2 && frame.readInt16BE(0) === PRODUCE_KEY
+    );
   }
 
   /**
@@ -367,7 +411,11 @@ export class Connection {
     for (const buf of lent) this.deps.buffers.release(buf);
   }
 
-  private async handleFrame(frame: Buffer): Promise<boolean> {
+  /**
+   * Decodes and serves one request; its response is written once `before` has settled (the
+   * previous request's). Returns whether it was a Produce request.
+   */
+  private async handleFrame(frame: Buffer, before: Promise<unknown>): Promise<boolean> {
     if (this.info.expectRawSaslToken) {
       this.handleRawSaslToken(frame);
       return false;
@@ -389,6 +437,7 @@ export class Connection {
     if (version < api.minVersion || version > api.maxVersion) {
       if (key === API_KEYS.ApiVersions) {
         // Kafka answers in v0 with error 35 and its version list, so the client can retry.
+        await before;
         this.send(encodeResponse(api, 0, correlationId, unsupportedApiVersionsBody()));
         return false;
       }
@@ -431,6 +480,7 @@ export class Connection {
     // The one place the decoded body meets its type: the codec decoded it from the schema
     // the handler's request type was generated from (generated/types.ts).
     const response = await handler(ctx, body as never);
+    await before;
     if (response !== null)
       this.send(encodeResponse(api, version, correlationId, response as Struct), lent);
     else this.giveBack(lent);

@@ -8,7 +8,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { LogdockError } from '../../common/errors';
 import type { Broker } from './broker-types';
-import { BufferPool } from '../buffer-pool';
+import { BufferPool, sharedBuffer } from '../buffer-pool';
 import { Connection } from './connection';
 import type { AnyHandler, ServerOptions } from './context';
 import { ProducerStates } from './records/producer-state';
@@ -72,7 +72,9 @@ export async function listen(
   }
   const connections = new Set<Connection>();
   const producers = new ProducerStates(broker);
-  const buffers = new BufferPool();
+  // Shared memory: the ingest worker checks a large Produce's batches in place, uncopied
+  // (broker/validate-off-thread.ts).
+  const buffers = new BufferPool(undefined, undefined, sharedBuffer);
   let nextId = 1;
   let heldBytes = 0;
   /** Keeps the request bytes of all connections within queuedMaxRequestBytes. */

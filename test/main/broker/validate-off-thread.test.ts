@@ -13,6 +13,7 @@ import {
 } from '../../../src/main/broker/validate-off-thread';
 import { writeInt64 } from '../../../src/main/storage/varint';
 import { closeSharedWorkerPool, ingestWorkerPool } from '../../../src/main/workers/pool';
+import { sharedBuffer } from '../../../src/main/buffer-pool';
 import { smallConfig, usePartitionDir } from '../storage/helpers';
 
 const fx = usePartitionDir();
@@ -92,6 +93,36 @@ describe('PartitionLog.append of large appends, checked on the ingest thread', (
       pos += 12 + h.batchLength;
     }
     expect(batches).toBeGreaterThan(1);
+  });
+
+  it('checks a large append held in shared memory (the Kafka listener’s request buffers) where it is: corrupt ones are refused, a MaxTimestamp left unset is corrected in the caller’s bytes', async () => {
+    const log = await openLog();
+    const inShared = (bytes: Buffer) => {
+      const shared = sharedBuffer(bytes.length + 100).subarray(50, 50 + bytes.length);
+      bytes.copy(shared);
+      return shared;
+    };
+    const bad = inShared(bigAppend(2 * SMALL_APPEND_BYTES));
+    corruptLastBatch(bad);
+    const err = await log.append(bad, { check }).catch((e: unknown) => e);
+    expect((err as LogdockError).code).toBe('CORRUPT_RECORD');
+    const big = bigAppend(2 * SMALL_APPEND_BYTES);
+    for (let pos = 0; pos < big.length;) {
+      writeInt64(big, pos + MAX_TIMESTAMP_OFFSET, -1);
+      writeBatchCrc(big, pos);
+      pos += 12 + readBatchHeader(big, pos).batchLength;
+    }
+    const shared = inShared(big);
+    const locations = await check(shared, smallConfig({ segmentBytes: 64 << 20 }), 't-0');
+    expect(locations.length).toBeGreaterThan(1);
+    for (const { position, header } of locations) {
+      expect(header.maxTimestamp).toBe(1999);
+      expect(readBatchHeader(shared, position).maxTimestamp).toBe(1999);
+      expect(batchCrcMatches(shared, position, header.batchLength)).toBe(true);
+    }
+    const stored = await log.append(shared, { check });
+    expect(stored.baseOffset).toBe(0);
+    expect(log.logEndOffset).toBe(stored.lastOffset + 1);
   });
 
   it('keeps appends in call order when a large one (checked off thread) is followed by a small one (checked inline)', async () => {

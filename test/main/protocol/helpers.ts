@@ -241,6 +241,17 @@ export class RawClient {
     return decoded;
   }
 
+  /** A new idempotent producer id (InitProducerId without a transactional id). */
+  async initProducerId(): Promise<number> {
+    const init = await this.request('InitProducerId', 4, {
+      transactionalId: null,
+      transactionTimeoutMs: 60000,
+      producerId: -1,
+      producerEpoch: -1,
+    });
+    return init.producerId as number;
+  }
+
   close(): void {
     this.socket.destroy();
   }

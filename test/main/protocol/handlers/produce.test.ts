@@ -162,13 +162,7 @@ describe('Produce', () => {
     let ld = await logdock.start();
     await ld.broker.createTopic('idem', { partitions: 1 });
     let c = await logdock.client(ld.port);
-    const init = await c.request('InitProducerId', 4, {
-      transactionalId: null,
-      transactionTimeoutMs: 60000,
-      producerId: -1,
-      producerEpoch: -1,
-    });
-    const producerId = init.producerId as number;
+    const producerId = await c.initProducerId();
     expect(producerId).toBeGreaterThan(0);
     const batch = (seq: number, value: string) =>
       encodeRecordBatch([{ value: Buffer.from(value) }], {
@@ -212,15 +206,10 @@ describe('Produce', () => {
     const ld = await logdock.start();
     await ld.broker.createTopic('again', { partitions: 1 });
     const c = await logdock.client(ld.port);
-    const init = await c.request('InitProducerId', 4, {
-      transactionalId: null,
-      transactionTimeoutMs: 60000,
-      producerId: -1,
-      producerEpoch: -1,
-    });
+    const producerId = await c.initProducerId();
     const batch = (value: string) =>
       encodeRecordBatch([{ value: Buffer.from(value) }], {
-        producerId: init.producerId as number,
+        producerId,
         producerEpoch: 0,
         baseSequence: 0,
       });

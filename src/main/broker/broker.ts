@@ -734,6 +734,8 @@ export class Broker implements BrokerApi {
     signal?: AbortSignal,
   ): Promise<boolean> {
     const log = this.log(topic, partition);
+    // Loading, its end reads 0 (recovering, its recovery point): the offset may be there.
+    if (log.loading || log.recovering) await log.whenRecovered().catch(() => undefined);
     if (log.logEndOffset > offset) return Promise.resolve(true);
     if (timeoutMs <= 0 || signal?.aborted) return Promise.resolve(false);
     return new Promise<boolean>((resolve) => {
@@ -898,13 +900,26 @@ export class Broker implements BrokerApi {
    * for one partition, one topic, or every topic it committed. Throws GROUP_NOT_EMPTY, UNKNOWN_TOPIC,
    * UNKNOWN_PARTITION, INVALID_ARGUMENT.
    */
+  /**
+   * The offsets a reset would set (group-admin.ts), from the final ends of the partitions in
+   * scope: it waits for their loads and recoveries (until then an end reads 0 or a lower
+   * bound, and "latest" would rewind the group).
+   */
+  async planOffsetReset(
+    groupId: string,
+    target: { topic?: string; partition?: number; spec: OffsetSpec },
+  ): Promise<OffsetResetPlanEntry[]> {
+    await this.whenRecovered(target.topic, target.partition);
+    return planOffsetReset(this, groupId, target);
+  }
+
   async resetGroupOffsets(
     groupId: string,
     target: { topic?: string; partition?: number; spec: OffsetSpec },
     opts: { dryRun: boolean },
   ): Promise<OffsetResetPlanEntry[]> {
     this.checkOpen();
-    const plan = await planOffsetReset(this, groupId, target);
+    const plan = await this.planOffsetReset(groupId, target);
     // As kafka-consumer-groups: a plan can always be shown, but only an inactive group reset.
     const active = this.groups.hasGroup(groupId) && this.groups.describeGroup(groupId).members > 0;
     if (!opts.dryRun && active) {

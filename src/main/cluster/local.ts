@@ -6,7 +6,6 @@
  */
 import type { Broker } from '../broker/broker';
 import type { TopicDescription as BrokerTopicDescription } from '../broker/api';
-import { planOffsetReset } from '../broker/group-admin';
 import type {
   Acks,
   AppendEvent,
@@ -165,6 +164,10 @@ export class LocalCluster implements Cluster {
   }
 
   async groupLag(groupId: string) {
+    // Ends read 0 until a partition loaded: wait for the loads of the group's topics (as
+    // listTopics does; during a recovery they are lower bounds).
+    const topics = new Set(this.broker.groupLag(groupId).map((l) => l.topic));
+    await Promise.all([...topics].map((t) => this.broker.whenLoaded(t)));
     return this.broker.groupLag(groupId);
   }
 
@@ -173,7 +176,7 @@ export class LocalCluster implements Cluster {
   }
 
   async planOffsetReset(groupId: string, target: OffsetResetTarget) {
-    return planOffsetReset(this.broker, groupId, target);
+    return this.broker.planOffsetReset(groupId, target);
   }
 
   async resetGroupOffsets(groupId: string, target: OffsetResetTarget, opts: { dryRun: boolean }) {

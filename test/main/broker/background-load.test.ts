@@ -120,6 +120,66 @@ describe('a broker loading its partitions in the background', () => {
     for (let p = 0; p < PARTITIONS; p++) expect(await valuesOf(again, p)).toEqual(expected(p));
   });
 
+  /** `big` written, group `g` committed at offset 2 of every partition; opened loading later. */
+  async function openWithGroup(loadDelayMs = NEVER_MS): Promise<Broker> {
+    await writeTopic(fixture.dir);
+    const w = await openBroker({ dataDir: fixture.dir, scrub: false });
+    await w.groups.commitOffsets(
+      { groupId: 'g', generationId: -1, memberId: '' },
+      Array.from({ length: PARTITIONS }, (_, partition) => ({
+        topic: 'big',
+        partition,
+        offset: 2,
+      })),
+    );
+    await w.close();
+    return (fixture.broker = await openBroker({
+      dataDir: fixture.dir,
+      scrub: false,
+      loadInBackground: true,
+      loadDelayMs,
+    }));
+  }
+
+  it("reports a group's lag from the real ends of partitions still loading, not from 0", async () => {
+    // The lag waits for the loads (as listTopics): they must happen by themselves here.
+    const b = await openWithGroup(1000);
+    const lag = await new LocalCluster(b).groupLag('g');
+    expect(lag).toEqual(
+      Array.from({ length: PARTITIONS }, (_, partition) => ({
+        topic: 'big',
+        partition,
+        committedOffset: 2,
+        logEndOffset: RECORDS,
+        lag: RECORDS - 2,
+      })),
+    );
+  });
+
+  it('resets a group to the latest offsets of partitions still loading, never rewinding it to 0', async () => {
+    const b = await openWithGroup();
+    const cluster = new LocalCluster(b);
+    const target = { topic: 'big', spec: { kind: 'latest' as const } };
+    const plan = await cluster.planOffsetReset('g', target);
+    expect(plan.map((e) => e.newOffset)).toEqual(Array(PARTITIONS).fill(RECORDS));
+    await b.close();
+    const again = (fixture.broker = await openBroker({
+      dataDir: fixture.dir,
+      scrub: false,
+      loadInBackground: true,
+      loadDelayMs: NEVER_MS,
+    }));
+    await new LocalCluster(again).resetGroupOffsets('g', target, { dryRun: false });
+    expect([...again.committedOffsets('g').values()]).toEqual(Array(PARTITIONS).fill(RECORDS));
+  });
+
+  it('answers a wait for data at once when a partition still loading holds the offset', async () => {
+    const b = await openWithGroup();
+    expect(b.describeTopic('big').partitions[1].logEndOffset).toBe(0); // not loaded yet
+    // Before, this waited for the next append (here: the whole minute) and said false.
+    expect(await b.waitForData('big', 1, RECORDS - 1, 60_000)).toBe(true);
+  });
+
   it('keeps serving the other partitions when one fails to load, and fails only its reads', async () => {
     await writeTopic(fixture.dir);
     // A directory where partition.meta should be: reading it fails (EISDIR).

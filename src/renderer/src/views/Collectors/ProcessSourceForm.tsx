@@ -1,4 +1,3 @@
-import type { ReactNode } from 'react';
 import { COMMAND_PRESETS } from '../../../../common/collectors/presets';
 import {
   PROCESS_TYPES,
@@ -6,10 +5,9 @@ import {
   presetDraft,
   processDraftToConfig,
   type ProcessDraft,
-  type ProcessType,
 } from './processSourceDraft';
 import { PARSERS, type ParserChoice } from './sourceDraft';
-import { ChoiceSelect, FormField } from './FormParts';
+import { ChoiceSelect, sourceFormRows } from './FormParts';
 import { SourceFormActions } from './SourceFormActions';
 import { SourcePreview } from './SourcePreview';
 import { useSourceForm } from './useSourceForm';
@@ -29,63 +27,15 @@ export function ProcessSourceForm({
   onDone: () => void;
 }) {
   const form = useSourceForm(initial, processDraftToConfig, editing, onDone);
-  const { draft, setDraft, set, errors } = form;
-
-  const field = (key: string, label: string, input: ReactNode, ...more: string[]) => (
-    <FormField
-      id={`proc-${key}`}
-      label={label}
-      error={[key, ...more].map((k) => errors[k]).find(Boolean)}
-    >
-      {input}
-    </FormField>
-  );
-  type TextKey =
-    | 'id'
-    | 'topic'
-    | 'command'
-    | 'cwd'
-    | 'port'
-    | 'timezone'
-    | 'regex'
-    | 'timestampField'
-    | 'levelField'
-    | 'messageField';
-  const text = (key: TextKey, hint = '') => (
-    <input
-      id={`proc-${key}`}
-      placeholder={hint}
-      value={draft[key]}
-      disabled={editing && key === 'id'}
-      onChange={(e) => set(key, e.target.value)}
-    />
-  );
-  const area = (key: 'args' | 'env', hint: string) => (
-    <textarea
-      id={`proc-${key}`}
-      rows={3}
-      placeholder={hint}
-      value={draft[key]}
-      onChange={(e) => set(key, e.target.value)}
-    />
-  );
+  const { draft, setDraft, set } = form;
+  const { field, text, area, kind } = sourceFormRows('proc', form, editing);
   const namedFields = draft.parser === 'json' || draft.parser === 'logfmt';
 
   return (
     <div className="ops-card" data-testid="process-source-form">
       <h2>{editing ? `Edit source ${draft.id}` : 'Add a command or syslog source'}</h2>
       <div className="ops-form">
-        {!editing &&
-          field(
-            'type',
-            'Kind',
-            <ChoiceSelect
-              id="proc-type"
-              value={draft.type}
-              choices={PROCESS_TYPES}
-              onChange={(type: ProcessType) => setDraft(emptyProcessDraft(type))}
-            />,
-          )}
+        {kind(draft.type, PROCESS_TYPES, emptyProcessDraft)}
         {!editing &&
           draft.type === 'command' &&
           field(
@@ -112,9 +62,13 @@ export function ProcessSourceForm({
         {draft.type === 'command' && (
           <>
             {field('command', 'Command', text('command', '/usr/bin/myservice'))}
-            {field('args', 'Arguments (one per line)', area('args', '--verbose'))}
+            {field('args', 'Arguments (one per line)', area('args', '--verbose', 3))}
             {field('cwd', 'Working folder (empty: Logdock’s)', text('cwd'))}
-            {field('env', 'Environment (NAME=value, one per line)', area('env', 'LOG_FORMAT=json'))}
+            {field(
+              'env',
+              'Environment (NAME=value, one per line)',
+              area('env', 'LOG_FORMAT=json', 3),
+            )}
             {field(
               'restart',
               'Restart',

@@ -1,12 +1,10 @@
-import type { ReactNode } from 'react';
 import {
   SERVICE_TYPES,
   emptyServiceDraft,
   serviceDraftToConfig,
   type ServiceDraft,
-  type ServiceType,
 } from './serviceSourceDraft';
-import { ChoiceSelect, FormField } from './FormParts';
+import { sourceFormRows } from './FormParts';
 import { SourceFormActions } from './SourceFormActions';
 import { SourcePreview } from './SourcePreview';
 import { useSourceForm } from './useSourceForm';
@@ -26,39 +24,11 @@ export function ServiceSourceForm({
   onDone: () => void;
 }) {
   const form = useSourceForm(initial, serviceDraftToConfig, editing, onDone);
-  const { draft, setDraft, set, errors } = form;
-
-  const field = (key: keyof ServiceDraft, label: string, input: ReactNode) => (
-    <FormField id={`svc-${key}`} label={label} error={errors[key]}>
-      {input}
-    </FormField>
-  );
-  const text = (key: 'id' | 'topic' | 'directory' | 'host' | 'port' | 'priority', hint = '') => (
-    <input
-      id={`svc-${key}`}
-      placeholder={hint}
-      value={draft[key]}
-      disabled={editing && key === 'id'}
-      onChange={(e) => set(key, e.target.value)}
-    />
-  );
-  const list = (key: 'units' | 'matches' | 'files' | 'roots' | 'names', hint: string) => (
-    <textarea
-      id={`svc-${key}`}
-      rows={2}
-      placeholder={hint}
-      value={draft[key]}
-      onChange={(e) => set(key, e.target.value)}
-    />
-  );
-  const check = (key: 'topicPerContainer' | 'topicPerService') => (
-    <input
-      id={`svc-${key}`}
-      type="checkbox"
-      checked={draft[key]}
-      onChange={(e) => set(key, e.target.checked)}
-    />
-  );
+  const { draft, set } = form;
+  const rows = sourceFormRows('svc', form, editing);
+  const { field, text, check, kind } = rows;
+  const list = (key: 'units' | 'matches' | 'files' | 'roots' | 'names', hint: string) =>
+    rows.area(key, hint, 2);
   const fieldsChoice = (
     <select
       id="svc-fields"
@@ -74,17 +44,7 @@ export function ServiceSourceForm({
     <div className="ops-card" data-testid="service-source-form">
       <h2>{editing ? `Edit source ${draft.id}` : 'Add a source'}</h2>
       <div className="ops-form">
-        {!editing &&
-          field(
-            'type',
-            'Kind',
-            <ChoiceSelect
-              id="svc-type"
-              value={draft.type}
-              choices={SERVICE_TYPES}
-              onChange={(type: ServiceType) => setDraft(emptyServiceDraft(type))}
-            />,
-          )}
+        {kind(draft.type, SERVICE_TYPES, emptyServiceDraft)}
         {field('id', 'Name (id)', text('id'))}
         {field('topic', 'Topic', text('topic'))}
         {draft.type === 'journald' && (

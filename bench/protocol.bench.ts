@@ -15,7 +15,7 @@
  * It prints figures and asserts nothing.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,14 @@ import { openBroker } from '../src/main/broker';
 import { startKafkaServer } from '../src/main/protocol';
 import { startIngestLoad } from './fixtures/ingest-load';
 import { startKafkaSink, type KafkaSink } from './fixtures/kafka-sink';
+import { track } from './fixtures/children';
+import {
+  serveArgs,
+  spawnLogdock,
+  stopLogdock,
+  waitForUrl,
+} from '../test/main/cli/commands/serve-process';
+import { waitFor } from '../test/wait';
 
 const quick = process.env.BENCH_QUICK === '1';
 const RECORDS = Number(process.env.BENCH_RECORDS ?? (quick ? 200_000 : 1_000_000));
@@ -56,7 +64,7 @@ function rate(records: number, ms: number): string {
   return `${Math.round(perSec).toLocaleString('en-US')} records/s, ${mb.toFixed(1)} MB/s (${records} records in ${ms.toFixed(0)} ms)`;
 }
 
-/** A kcat run's wall clock and CPU time, and this process's CPU time meanwhile (the broker's). */
+/** A kcat run's wall clock and CPU time, and the broker's CPU time meanwhile. */
 interface KcatRun {
   ms: number;
   code: number | null;
@@ -65,20 +73,35 @@ interface KcatRun {
   brokerCpuMs: number;
 }
 
+/** CPU time (user + system, ms) this process has used, its threads included. */
+const ownCpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** CPU time (user + system, ms) process `pid` has used, from /proc/<pid>/stat (100 Hz ticks). */
+function procCpuMs(pid: number): number {
+  // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /**
  * Runs kcat under bash, whose `times` reports the CPU time (user + system) of the children
- * it waited for: kcat's own, which the wall clock alone cannot tell apart from the broker's.
- * The bash around it costs a few milliseconds of the wall clock, alike for every broker.
+ * it waited for: kcat's own, which the wall clock alone cannot tell apart from the broker's
+ * (`brokerCpuMs` reads the broker's). The bash around it costs a few milliseconds of the
+ * wall clock, alike for every broker.
  */
-async function timedKcat(args: string[]): Promise<KcatRun> {
-  const before = process.cpuUsage();
+async function timedKcat(args: string[], brokerCpuMs: () => number): Promise<KcatRun> {
+  const before = brokerCpuMs();
   const res = await exec('bash', [
     '-c',
     'kcat "$@"; code=$?; times >&2; exit $code',
     'kcat',
     ...args,
   ]);
-  const used = process.cpuUsage(before);
+  const used = brokerCpuMs() - before;
   // `times` prints the shell's then its children's user and system times (e.g. 0m0.551s).
   const lines = res.stderr.trimEnd().split('\n');
   const seconds = [...(lines.at(-1) ?? '').matchAll(/(\d+)m([\d.]+)s/g)].map(
@@ -89,15 +112,39 @@ async function timedKcat(args: string[]): Promise<KcatRun> {
     code: res.code,
     stderr: lines.slice(0, -2).join('\n'),
     kcatCpuMs: (seconds[0] + seconds[1]) * 1000,
-    brokerCpuMs: (used.user + used.system) / 1000,
+    brokerCpuMs: used,
   };
 }
 
-/** "… records/s …; CPU: kcat 0.55 s, broker 0.31 s" for a produce run of `records`. */
-function describeProduce(run: KcatRun, records: number, broker: string): string {
-  if (run.code !== 0) return `failed: ${run.stderr}`;
-  const cpu = `CPU: kcat ${(run.kcatCpuMs / 1000).toFixed(2)} s, ${broker} ${(run.brokerCpuMs / 1000).toFixed(2)} s`;
-  return `${rate(records, run.ms)}; ${cpu}`;
+/** A broker kcat produces into: where it listens, its CPU time, what a topic holds. */
+interface ProduceTarget {
+  name: string;
+  bootstrap: string;
+  cpuMs: () => number;
+  /** Records stored (acknowledged, for the sink) so far in `topic`. */
+  stored: (topic: string) => Promise<number>;
+}
+
+/**
+ * Produces `file` into `topic` of `target` with kcat (acks=1) and prints the rate with kcat's
+ * and the broker's CPU time. Returns records/s (0 when kcat failed).
+ */
+async function produceRound(
+  target: ProduceTarget,
+  topic: string,
+  file: string,
+  label: string,
+): Promise<number> {
+  const before = await target.stored(topic);
+  const run = await timedKcat(kcatProduceArgs(target.bootstrap, topic, file, '1'), target.cpuMs);
+  const records = (await target.stored(topic)) - before;
+  if (run.code !== 0) {
+    console.log(`${label} failed: ${run.stderr}`);
+    return 0;
+  }
+  const cpu = `CPU: kcat ${(run.kcatCpuMs / 1000).toFixed(2)} s, ${target.name} ${(run.brokerCpuMs / 1000).toFixed(2)} s`;
+  console.log(`${label} ${rate(records, run.ms)}; ${cpu}`);
+  return (records / run.ms) * 1000;
 }
 
 /**
@@ -265,6 +312,50 @@ async function redisXadd(): Promise<{ text: string; rate: number }> {
   }
 }
 
+/**
+ * The same kcat rounds into `logdock serve` (bin/logdock.mjs, built: `npm run build`), the
+ * process a user runs: its HTTP API, metrics and maintenance timers alive beside the
+ * listener, its CPU time read from /proc. Topics are created by kcat's Metadata (auto
+ * create, one partition). Returns the best records/s, NaN when serve did not start.
+ */
+async function produceIntoServe(dir: string, file: string): Promise<number> {
+  const run = spawnLogdock(['serve', ...serveArgs(join(dir, 'served'))], { detached: true });
+  track(run.child, true);
+  try {
+    await waitForUrl(run, 120_000);
+    // The listener's line is logged on the other stream: it may arrive after the address.
+    const kafka = await waitFor(
+      () => /\[kafka\] listening on (\S+)/.exec(run.out() + run.err())?.[1],
+      () => `the Kafka listener's address:\n${run.err()}`,
+      { timeoutMs: 60_000, intervalMs: 25 },
+    );
+    const pid = run.child.pid!;
+    const target: ProduceTarget = {
+      name: 'serve',
+      bootstrap: kafka,
+      cpuMs: () => procCpuMs(pid),
+      stored: (topic) => endOffset(kafka, topic),
+    };
+    let best = 0;
+    for (let round = 1; round <= ROUNDS; round++) {
+      const label = `kcat produce into logdock serve #${round}:`;
+      best = Math.max(best, await produceRound(target, `serve-${round}`, file, label));
+    }
+    return best;
+  } catch (err) {
+    console.log(`kcat produce into logdock serve: not measured (${(err as Error).message})`);
+    return NaN;
+  } finally {
+    await stopLogdock(run);
+  }
+}
+
+/** The end offset of partition 0 of `topic` (0 when it does not exist yet), asked with kcat -Q. */
+async function endOffset(bootstrap: string, topic: string): Promise<number> {
+  const res = await exec('kcat', ['-b', bootstrap, '-Q', '-t', `${topic}:0:-1`]);
+  return Number(/ offset (\d+)/.exec(res.stdout)?.[1] ?? 0);
+}
+
 interface Latency {
   p50: number;
   p99: number;
@@ -278,6 +369,8 @@ export interface KafkaFigures {
   produce: number;
   /** Best records/s of the same kcat runs into a sink that only acknowledges (kcat's ceiling). */
   sink: number;
+  /** Best records/s of the same kcat runs into a `logdock serve` process (NaN: not measured). */
+  serve: number;
   consume: number;
   /** redis-server XADD records/s (-P 1000), NaN when it failed. */
   xadd: number;
@@ -294,7 +387,6 @@ export async function measureKafka(): Promise<KafkaFigures> {
   const server = await startKafkaServer(broker, { port: 0 });
   const bootstrap = `127.0.0.1:${server.address().port}`;
   const sink: KafkaSink = await startKafkaSink();
-  const sinkBootstrap = `127.0.0.1:${sink.port}`;
   try {
     const file = join(dir, 'records.txt');
     await writeRecordsFile(file, RECORDS);
@@ -304,22 +396,35 @@ export async function measureKafka(): Promise<KafkaFigures> {
     let bestProduce = 0;
     let bestConsume = 0;
     let bestSink = 0;
+    const logdock: ProduceTarget = {
+      name: 'broker',
+      bootstrap,
+      cpuMs: ownCpuMs,
+      stored: async (topic) => broker.describeTopic(topic).partitions[0].logEndOffset,
+    };
+    const intoSink: ProduceTarget = {
+      name: 'sink',
+      bootstrap: `127.0.0.1:${sink.port}`,
+      cpuMs: ownCpuMs,
+      stored: async () => sink.records(),
+    };
     for (let round = 1; round <= ROUNDS; round++) {
       const topic = `bench-${round}`;
       await broker.createTopic(topic, { partitions: 1 });
-      const produce = await timedKcat(kcatProduceArgs(bootstrap, topic, file, '1'));
-      const stored = broker.describeTopic(topic).partitions[0].logEndOffset;
-      if (produce.code === 0) bestProduce = Math.max(bestProduce, (stored / produce.ms) * 1000);
-      console.log(
-        `kcat produce (acks=1) #${round}:    ${describeProduce(produce, stored, 'broker')}`,
+      const produced = await produceRound(
+        logdock,
+        topic,
+        file,
+        `kcat produce (acks=1) #${round}:   `,
       );
-      const acked = sink.records();
-      const intoSink = await timedKcat(kcatProduceArgs(sinkBootstrap, topic, file, '1'));
-      const sunk = sink.records() - acked;
-      if (intoSink.code === 0) bestSink = Math.max(bestSink, (sunk / intoSink.ms) * 1000);
-      console.log(
-        `kcat into a sink that only acknowledges #${round}: ${describeProduce(intoSink, sunk, 'sink')}`,
+      bestProduce = Math.max(bestProduce, produced);
+      const sunk = await produceRound(
+        intoSink,
+        topic,
+        file,
+        `kcat into a sink that only acknowledges #${round}:`,
       );
+      bestSink = Math.max(bestSink, sunk);
       const consume = await exec('kcat', [
         '-b',
         bootstrap,
@@ -352,6 +457,9 @@ export async function measureKafka(): Promise<KafkaFigures> {
     console.log(
       `kcat best of ${ROUNDS}:               produce ${Math.round(bestProduce).toLocaleString('en-US')} records/s, consume ${Math.round(bestConsume).toLocaleString('en-US')} records/s; into the sink ${Math.round(bestSink).toLocaleString('en-US')} records/s (Logdock at ${((bestProduce / bestSink) * 100).toFixed(0)}% of it)`,
     );
+
+    // The listener as a user meets it: a separate `logdock serve` process, same kcat runs.
+    const bestServe = await produceIntoServe(dir, file);
 
     await broker.createTopic('bench-all', { partitions: 1 });
     const produceAll = await exec('kcat', kcatProduceArgs(bootstrap, 'bench-all', file, 'all'));
@@ -402,12 +510,13 @@ export async function measureKafka(): Promise<KafkaFigures> {
     const xadd = await redisXadd();
     console.log(`redis-server XADD:           ${xadd.text}`);
     console.log(
-      `kcat produce / redis XADD:   ${(bestProduce / xadd.rate).toFixed(2)}x (target >= 4x; kcat into the sink / XADD: ${(bestSink / xadd.rate).toFixed(2)}x)`,
+      `kcat produce / redis XADD:   ${(bestProduce / xadd.rate).toFixed(2)}x (target >= 4x; into logdock serve: ${(bestServe / xadd.rate).toFixed(2)}x; kcat into the sink: ${(bestSink / xadd.rate).toFixed(2)}x)`,
     );
     return {
       records: RECORDS,
       produce: bestProduce,
       sink: bestSink,
+      serve: bestServe,
       consume: bestConsume,
       xadd: xadd.rate,
       loaded,

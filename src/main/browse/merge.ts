@@ -1,7 +1,7 @@
 import type { MessageRow } from '../../common/api/messages';
 import type { StoredRecord } from '../storage/api';
 import type { Lane } from './lanes';
-import { decodeFrom } from './partial-decode';
+import { decodeFrom } from '../storage/partial-decode';
 import type { MessageSource } from './partitions';
 import { toRow } from './preview';
 import { TimePositions } from './time-position';

@@ -2,7 +2,7 @@ import type { MessageRow } from '../../common/api/messages';
 import { lanesOf } from './lanes';
 import { mergedWindow, WINDOW_READ_BYTES } from './merge';
 import { selectPartitions, totalOf, type MessageSource, type PartitionEnds } from './partitions';
-import { decodeFrom } from './partial-decode';
+import { decodeFrom } from '../storage/partial-decode';
 import { toRow } from './preview';
 
 export interface WindowResult {

@@ -2,7 +2,7 @@ import type { Admin, Producer, Connection } from '@platformatic/kafka';
 import { kafkaLib } from './kafka-lib';
 import { LogdockError, type ErrorCode } from '../../common/errors';
 import { partitionForKey } from '../kafka/murmur2';
-import { decodeFrom } from '../browse/partial-decode';
+import { decodeFrom } from '../storage/partial-decode';
 import type {
   Acks,
   AppendEvent,

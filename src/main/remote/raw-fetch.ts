@@ -9,7 +9,7 @@ import { sendRaw } from './raw-request';
  * Fetch v12 (the oldest version @platformatic/kafka's brokers all speak, and the last that
  * names topics instead of ids), sent over one of the client's authenticated connections with
  * Logdock's own codec, so the RecordBatch bytes come back as they are: the browser then
- * decodes only the rows it shows (src/main/browse/partial-decode.ts), as on the local path.
+ * decodes only the rows it shows (src/main/storage/partial-decode.ts), as on the local path.
  * The client's own Fetch would decompress and decode every record of every batch first.
  */
 const FETCH = apiByName('Fetch');

@@ -50,13 +50,12 @@ import {
   ATTRIBUTES_OFFSET,
   MAX_TIMESTAMP_OFFSET,
   LOG_OVERHEAD,
-  RECORD_BATCH_OVERHEAD,
   encodeRecordBatch,
-  decodeRecords,
   iterateBatches,
   lastOffsetOf,
   writeBatchCrc,
 } from './record-batch';
+import { decodeFrom } from './partial-decode';
 import { type BatchLocation, LogSegment, type SegmentSettings } from './segment';
 import { writeInt64 } from './varint';
 
@@ -750,24 +749,18 @@ export class PartitionLog {
       }
       const { records, highWatermark } = read;
       if (records.length === 0) break;
-      // read() checked every batch's CRC: decode without checking again.
-      for (const { header, position, size } of iterateBatches(records)) {
-        let decoded: StoredRecord[];
-        try {
-          decoded = decodeRecords(
-            records.subarray(position + RECORD_BATCH_OVERHEAD, position + size),
-            header,
-          );
-        } catch (err) {
-          throw new LogdockError('CORRUPT_RECORD', `${this.name}: ${(err as Error).message}`);
-        }
-        for (const r of decoded) {
-          if (r.offset < offset) continue;
-          out.push(r);
-          if (opts.maxRecords !== undefined && out.length >= opts.maxRecords) return out;
-        }
-        cur = lastOffsetOf(header) + 1;
+      // read() checked every batch's CRC: decode without checking again, and only the
+      // records wanted (a lookup of one record would otherwise decode its whole batch).
+      let decoded: StoredRecord[];
+      try {
+        const limit = opts.maxRecords === undefined ? Infinity : want - out.length;
+        decoded = decodeFrom(records, cur, limit);
+      } catch (err) {
+        throw new LogdockError('CORRUPT_RECORD', `${this.name}: ${(err as Error).message}`);
       }
+      for (const r of decoded) out.push(r);
+      if (opts.maxRecords !== undefined && out.length >= opts.maxRecords) return out;
+      for (const { header } of iterateBatches(records)) cur = lastOffsetOf(header) + 1;
       if (cur >= highWatermark) break;
     }
     return out;

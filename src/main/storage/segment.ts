@@ -20,7 +20,7 @@ import {
   RECORD_BATCH_OVERHEAD,
   batchCrcMatches,
   batchMaxTimestamp,
-  decodeRecordBatch,
+  firstRecordAtOrAfter,
   hasUnsetMaxTimestamp,
   lastOffsetOf,
   readBatchHeader,
@@ -795,9 +795,8 @@ export class LogSegment implements OpenFile {
       });
       if (!hit) return null;
       const { position, size } = hit as BatchLocation;
-      const { records } = decodeRecordBatch(await this.readAt(position, size));
-      for (const r of records)
-        if (r.timestamp >= timestamp && r.offset >= minOffset) return r.offset;
+      const found = firstRecordAtOrAfter(await this.readAt(position, size), timestamp, minOffset);
+      if (found !== null) return found;
       pos = position + size;
     }
     return null;

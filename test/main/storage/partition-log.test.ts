@@ -74,6 +74,24 @@ describe('PartitionLog', () => {
     expect((await log.readRecords(25, { maxRecords: 2 })).map((r) => r.offset)).toEqual([25, 26]);
   });
 
+  it('reads records from the middle of batches and across their ends, exactly those asked for', async () => {
+    const log = await openLog(smallConfig({ segmentBytes: 1 << 20 }));
+    await fill(log, 300, 100);
+    const offsets = async (from: number, maxRecords?: number) =>
+      (await log.readRecords(from, maxRecords === undefined ? {} : { maxRecords })).map(
+        (r) => r.offset,
+      );
+    expect(await offsets(150, 1)).toEqual([150]);
+    expect(await offsets(198, 5)).toEqual([198, 199, 200, 201, 202]);
+    expect(await offsets(295, 50)).toEqual([295, 296, 297, 298, 299]);
+    const [one] = await log.readRecords(222, { maxRecords: 1 });
+    expect(one.value).toEqual(value(222));
+    // Without maxRecords: every record of one read from the offset on.
+    const all = await offsets(250);
+    expect(all[0]).toBe(250);
+    expect(all).toEqual(Array.from({ length: all.length }, (_, i) => 250 + i));
+  });
+
   it("reads into a caller's buffer when the batches fit, and into a new one when they do not", async () => {
     const log = await openLog(smallConfig({ segmentBytes: 1 << 20 }));
     await fill(log, 100, 10);

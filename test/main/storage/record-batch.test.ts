@@ -10,6 +10,7 @@ import {
   readBatchHeader,
 } from '../../../src/main/storage';
 import {
+  firstRecordAtOrAfter,
   RECORD_BATCH_OVERHEAD,
   validateRecords,
   writeBatchCrc,
@@ -82,6 +83,43 @@ describe('record batch codec', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  it('finds the first record at or after a time and an offset as a decode of every record does', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 60 }),
+        codecArb,
+        fc.integer({ min: -5, max: 1005 }),
+        fc.integer({ min: 0, max: 80 }),
+        (times, compression, target, minDelta) => {
+          const buf = encodeRecordBatch(
+            times.map((t) => ({ value: Buffer.from(`at ${t}`), timestamp: 5000 + t })),
+            { compression, baseOffset: 20 },
+          );
+          const expected = decodeRecordBatch(buf).records.find(
+            (r) => r.timestamp >= 5000 + target && r.offset >= 20 + minDelta,
+          );
+          expect(firstRecordAtOrAfter(buf, 5000 + target, 20 + minDelta)).toBe(
+            expected?.offset ?? null,
+          );
+        },
+      ),
+    );
+  });
+
+  it('refuses a damaged batch when looking a time up in it, naming the batch', () => {
+    const buf = encodeRecordBatch(sample(20), { baseOffset: 7 });
+    buf[RECORD_BATCH_OVERHEAD + 30] ^= 1;
+    expect(() => firstRecordAtOrAfter(buf, 0, 0)).toThrow(
+      expect.objectContaining({
+        code: 'CORRUPT_RECORD',
+        message: expect.stringMatching(/offset 7/),
+      }),
+    );
+    expect(() => firstRecordAtOrAfter(buf.subarray(0, buf.length - 1), 0, 0)).toThrow(
+      expect.objectContaining({ code: 'CORRUPT_RECORD' }),
     );
   });
 

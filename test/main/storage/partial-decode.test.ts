@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeFrom } from '../../../src/main/browse/partial-decode';
+import { decodeFrom } from '../../../src/main/storage/partial-decode';
 import { encodeRecordBatch } from '../../../src/main/storage/record-batch';
 import { openInspectHarness, type InspectHarness } from '../api/inspect-harness';
 

@@ -1,12 +1,12 @@
-import type { StoredRecord } from '../storage/api';
-import { decompress } from '../storage/compression';
+import type { StoredRecord } from './api';
+import { decompress } from './compression';
 import {
   decodeRecords,
   iterateBatches,
   RECORD_BATCH_OVERHEAD,
   type RecordBatchHeader,
-} from '../storage/record-batch';
-import { readVarlong, type Cursor } from '../storage/varint';
+} from './record-batch';
+import { readVarlong, type Cursor } from './varint';
 
 /**
  * Decodes at most `maxRecords` records with offset >= `fromOffset` from raw batches (as a

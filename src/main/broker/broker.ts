@@ -808,12 +808,13 @@ export class Broker implements BrokerApi {
   /**
    * Resolves once the partitions found on disk at startup are loaded (in the background;
    * see load()): one, a topic's or all. Their offsets and sizes read 0 until then, and
-   * lower bounds while they recover (whenRecovered). Never rejects.
+   * lower bounds while they recover (whenRecovered). Never rejects. `now`: those still
+   * waiting their turn load at once (a caller showing them waits).
    */
-  async whenLoaded(topic?: string, partition?: number): Promise<void> {
+  async whenLoaded(topic?: string, partition?: number, opts?: { now?: boolean }): Promise<void> {
     await Promise.all(
       this.logsOf(topic, partition).map((l) =>
-        l.loading ? l.whenLoaded().catch(() => undefined) : undefined,
+        l.loading ? (opts?.now ? l.loadNow() : l.whenLoaded()).catch(() => undefined) : undefined,
       ),
     );
   }

@@ -164,10 +164,10 @@ export class LocalCluster implements Cluster {
   }
 
   async groupLag(groupId: string) {
-    // Ends read 0 until a partition loaded: wait for the loads of the group's topics (as
-    // listTopics does; during a recovery they are lower bounds).
+    // Ends read 0 until a partition loaded: load the group's topics now and wait (as
+    // listTopics waits; during a recovery the ends are lower bounds).
     const topics = new Set(this.broker.groupLag(groupId).map((l) => l.topic));
-    await Promise.all([...topics].map((t) => this.broker.whenLoaded(t)));
+    await Promise.all([...topics].map((t) => this.broker.whenLoaded(t, undefined, { now: true })));
     return this.broker.groupLag(groupId);
   }
 

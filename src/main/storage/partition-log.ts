@@ -279,6 +279,12 @@ export class PartitionLog {
     return this.loaded;
   }
 
+  /** As whenLoaded, starting a load still waiting its turn at once (someone asked for it). */
+  loadNow(): Promise<void> {
+    this.hurry();
+    return this.loaded;
+  }
+
   /** Someone needs the log now: a load still waiting its turn starts at once. */
   private hurry(): void {
     this.needed?.();

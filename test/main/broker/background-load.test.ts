@@ -120,8 +120,8 @@ describe('a broker loading its partitions in the background', () => {
     for (let p = 0; p < PARTITIONS; p++) expect(await valuesOf(again, p)).toEqual(expected(p));
   });
 
-  /** `big` written, group `g` committed at offset 2 of every partition; opened loading later. */
-  async function openWithGroup(loadDelayMs = NEVER_MS): Promise<Broker> {
+  /** `big` written, group `g` committed at offset 2 of every partition; opened, loads waiting. */
+  async function openWithGroup(): Promise<Broker> {
     await writeTopic(fixture.dir);
     const w = await openBroker({ dataDir: fixture.dir, scrub: false });
     await w.groups.commitOffsets(
@@ -137,13 +137,12 @@ describe('a broker loading its partitions in the background', () => {
       dataDir: fixture.dir,
       scrub: false,
       loadInBackground: true,
-      loadDelayMs,
+      loadDelayMs: NEVER_MS,
     }));
   }
 
   it("reports a group's lag from the real ends of partitions still loading, not from 0", async () => {
-    // The lag waits for the loads (as listTopics): they must happen by themselves here.
-    const b = await openWithGroup(1000);
+    const b = await openWithGroup();
     const lag = await new LocalCluster(b).groupLag('g');
     expect(lag).toEqual(
       Array.from({ length: PARTITIONS }, (_, partition) => ({

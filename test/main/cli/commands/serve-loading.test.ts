@@ -45,6 +45,16 @@ describe('logdock serve on a data dir of many partitions', () => {
           value: Buffer.from(`p${p}-${i}`),
         })),
       );
+    // A group of another topic: asking for its lag loads that topic (not `many`) at once.
+    await broker.createTopic('read', { partitions: 2 });
+    for (const partition of [0, 1])
+      await broker.send(
+        Array.from({ length: RECORDS }, () => ({ topic: 'read', partition, value: null })),
+      );
+    await broker.groups.commitOffsets({ groupId: 'readers', generationId: -1, memberId: '' }, [
+      { topic: 'read', partition: 0, offset: 5 },
+      { topic: 'read', partition: 1, offset: 5 },
+    ]);
     await broker.close();
 
     // Background loads wait 10 minutes: only what a client needs loads during the test.
@@ -80,11 +90,23 @@ describe('logdock serve on a data dir of many partitions', () => {
     expect(consumed.stdout.trim().split('\n')).toEqual(
       Array.from({ length: RECORDS }, (_, i) => `${i} p2-${i}`),
     );
-    // The other partitions still wait: partition 2 loaded because it was read.
+    // The other partitions still wait: partition 2 loaded because it was read (`read` loads
+    // when the metrics sampler asks for its group's lag).
     const after = await storageHealthOnce(api);
-    expect(after.loading!.done).toBe(before.loading!.done + 1);
-    expect(after.loading!.pending).not.toContain('many-2');
+    const manyPending = (h: typeof after) =>
+      h.loading!.pending.filter((n) => n.startsWith('many-')).sort();
+    expect(manyPending(after)).toEqual(manyPending(before).filter((n) => n !== 'many-2'));
     expect(after.loading!.pending).toContain('many-0');
+
+    // What a user sees of partitions not loaded yet: the real figures, never 0.
+    const offsets = await runProcess('kcat', ['-b', info.kafkaListener!, '-Q', '-t', 'many:3:-1']);
+    expect(offsets.code, offsets.stderr).toBe(0);
+    expect(offsets.stdout).toContain(`many [3] offset ${RECORDS}`);
+    const group = await api.call('groups.describe', { groupId: 'readers' });
+    expect(group.partitions.map((p) => [p.partition, p.logEndOffset, p.lag])).toEqual([
+      [0, RECORDS, RECORDS - 5],
+      [1, RECORDS, RECORDS - 5],
+    ]);
 
     // A clean stop does not wait for the loads, and leaves every partition as it was.
     expect(await stopLogdock(run)).toBe(0);

@@ -95,8 +95,12 @@ describe('several topics on one timeline', () => {
       'the histogram of the three topics over their whole span',
     );
     expect(Number(await histogram.getAttribute('data-to'))).toBe(stamps[stamps.length - 1] + 1);
-    const over = page().getByTestId('timeline-chart').locator('.u-over');
+    const chart = page().getByTestId('timeline-chart');
+    const over = chart.locator('.u-over');
     await over.waitFor();
+    // The canvas is marked: new data of the same levels must be drawn on it, not on a new chart.
+    await chart.locator('canvas').evaluate((c) => c.setAttribute('data-mark', 'first'));
+    const drawn = await chart.getAttribute('data-drawn');
     const box = (await over.boundingBox())!;
     const y = box.y + box.height / 2;
     await page().mouse.move(box.x + box.width * 0.4, y);
@@ -108,6 +112,18 @@ describe('several topics on one timeline', () => {
       async () => Number(await histogram.getAttribute('data-from')) > stamps[0],
       'the narrowed span',
     );
+    await waitFor(
+      async () => (await chart.getAttribute('data-drawn')) !== drawn,
+      'the narrowed span drawn',
+    );
+    expect(await chart.locator('canvas').getAttribute('data-mark')).toBe('first');
+    // A switch of the OS's scheme builds the chart anew, so its axes take the theme's colours.
+    await page().emulateMedia({ colorScheme: 'dark' });
+    await waitFor(
+      async () => (await chart.locator('canvas').getAttribute('data-mark')) === null,
+      'the chart rebuilt in the dark scheme',
+    );
+    await page().emulateMedia({ colorScheme: null });
     const from = Number(await histogram.getAttribute('data-from'));
     // The table went to the first message of any topic stamped at or after the range's start.
     const first = stamps.findIndex((t) => t >= from);

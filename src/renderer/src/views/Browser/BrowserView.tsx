@@ -15,7 +15,6 @@ import { Button } from '../../components/ui/Button';
 import { PageHeader } from '../../components/ui/PageHeader';
 import { BrowserTimeline } from './BrowserTimeline';
 import { FacetPanel } from './FacetPanel';
-import { formatCount } from '../Topics/format';
 import { ExportDialog } from './ExportDialog';
 import { MessageDetailPanel } from './MessageDetailPanel';
 import { MessageTable } from './MessageTable';
@@ -25,6 +24,7 @@ import { SearchPanel } from './SearchPanel';
 import { SearchLinkSync } from './SearchLinkSync';
 import { SearchTable } from './SearchTable';
 import { SeekBar } from './SeekBar';
+import { TotalBadge } from './TotalBadge';
 import { useBrowserKeys } from './use-browser-keys';
 import { useOpenView } from './use-open-view';
 import { DetailSync, FollowControls, ValueModeControls } from './ViewControls';
@@ -41,7 +41,6 @@ export function BrowserView({ route }: { route: TopicRoute }) {
   const seek = useAppStore((s) => s.seek);
   const applyTail = useAppStore((s) => s.applyTail);
   const api = useAppStore((s) => s.api);
-  const total = useAppStore((s) => s.browser.total);
   const topicPartitions = useAppStore((s) => s.browser.topicPartitions);
   const rowAt = useAppStore((s) => s.rowAt);
   const loadError = useAppStore((s) => s.browser.loadError);
@@ -115,9 +114,7 @@ export function BrowserView({ route }: { route: TopicRoute }) {
         title={route.topic}
         testId="browser-title"
       >
-        <span className="badge" data-testid="browser-total">
-          {formatCount(total)} messages
-        </span>
+        <TotalBadge />
         <span className="toolbar-spacer" />
         <div className="toolbar">
           <FollowControls />

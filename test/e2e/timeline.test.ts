@@ -17,6 +17,31 @@ async function nextMillisecond(): Promise<void> {
   while (Date.now() === now) await new Promise((r) => setImmediate(r));
 }
 
+declare global {
+  interface Window {
+    tableTops?: { seen: number[]; done: boolean };
+  }
+}
+
+/**
+ * Runs in the page from its start: each frame, the distinct tops of the message table while
+ * it shows rows, until the histogram's chart has been drawn (a canvas in its box).
+ */
+function sampleTableTops(): void {
+  const state = { seen: [] as number[], done: false };
+  window.tableTops = state;
+  const frame = () => {
+    const table = document.querySelector('[data-testid="msg-table"]');
+    if (table?.querySelector('[data-testid="msg-row"]')) {
+      const top = table.getBoundingClientRect().top;
+      if (state.seen[state.seen.length - 1] !== top) state.seen.push(top);
+      if (document.querySelector('[data-testid="timeline-chart"] canvas')) state.done = true;
+    }
+    if (!state.done) requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+}
+
 describe('several topics on one timeline', () => {
   let app: RunningApp;
   /** The broker's stamp of each round, read back after producing. */
@@ -155,7 +180,9 @@ describe('several topics on one timeline', () => {
         ),
       'the address to hold the selected message',
     );
-    // The link opens the same message after a reload.
+    // The link opens the same message after a reload. Every frame, the page notes where the
+    // table's rows are drawn, until the histogram above them has been drawn too.
+    await page().addInitScript(sampleTableTops);
     await page().reload();
     await page().getByTestId('timeline-view').waitFor();
     await waitFor(
@@ -166,6 +193,13 @@ describe('several topics on one timeline', () => {
         round * 3,
       'the linked row to be selected after a reload',
     );
+    // The histogram arrives after the rows (it is counted, and uPlot is loaded, on the way):
+    // its place was kept, so the rows did not move under the pointer when it came.
+    const tops = await waitFor(
+      () => page().evaluate(() => window.tableTops?.done && window.tableTops),
+      'the histogram drawn above the rows after the reload',
+    );
+    expect(tops.seen).toEqual([tops.seen[0]]);
   });
 
   it("shows another topic's message in the detail panel", async () => {

@@ -5,8 +5,10 @@ import { useAppStore } from '../../store';
 import { SETTLE_MS } from '../../store/slices/recount';
 import { columnsKeyOf } from '../../store/slices/view-source';
 import { LEVEL_COLORS } from '../Dashboard/DashboardView';
-import { TimeChart } from '../ops-common/TimeChart';
+import { chartBoxHeight, TimeChart } from '../ops-common/TimeChart';
 import { formatCount } from '../Topics/format';
+
+const CHART_HEIGHT = 96;
 
 /**
  * Messages over time above the browser, stacked by level: the whole view (a topic, or a
@@ -81,12 +83,15 @@ export function BrowserTimeline() {
       data-counted={timeline?.view === topic && !timeline.running ? timeline.scanned : undefined}
     >
       {error && <p className="inline-error">{error}</p>}
+      {/* The chart's and the note's places are kept while counting: the table below must
+          not move when they arrive (a click aimed at a row would land on another). */}
+      {!chart && <div className="ops-chart" style={{ minHeight: chartBoxHeight(CHART_HEIGHT) }} />}
       {chart && (
         <TimeChart
           times={chart.times}
           series={chart.series}
           bars
-          height={96}
+          height={CHART_HEIGHT}
           testId="timeline-chart"
           onClickTime={(t) => goTo(Math.floor(t))}
           onSelectRange={(from, to) => {
@@ -94,6 +99,9 @@ export function BrowserTimeline() {
             void load({ from, to });
           }}
         />
+      )}
+      {(!timeline || timeline.view !== topic) && (
+        <div className="timeline-note muted">Counting the messages over time…</div>
       )}
       {timeline && timeline.view === topic && (
         <div className="timeline-note muted">

@@ -1,7 +1,20 @@
 import { useEffect, useRef } from 'react';
 import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import './time-chart.css';
 import { useThemeKey } from './use-theme-key';
+
+/** The height of one line of the legend, fixed in time-chart.css. */
+const LEGEND_LINE_PX = 24;
+
+/**
+ * The height a chart's box takes once drawn (canvas and a one-line legend), reserved from its
+ * first render: uPlot is loaded and built asynchronously, and content below that moved when
+ * it appeared would move under the pointer.
+ */
+export function chartBoxHeight(height: number): number {
+  return height + LEGEND_LINE_PX;
+}
 
 export interface ChartSeries {
   label: string;
@@ -186,7 +199,14 @@ export function TimeChart({
       </div>
     );
   }
-  return <div className="ops-chart" ref={box} data-testid={testId} />;
+  return (
+    <div
+      className="ops-chart"
+      ref={box}
+      style={{ minHeight: chartBoxHeight(height) }}
+      data-testid={testId}
+    />
+  );
 }
 
 /**

@@ -225,6 +225,48 @@ describe('the browser slice while the table scrolls', () => {
     expect(state().rowAt(0)).toBeUndefined();
   });
 
+  it('asks again for a last window answered from before the latest growth', async () => {
+    await h.broker.createTopic('grows', { partitions: 1 });
+    const produce = (n: number) =>
+      fill(
+        h.broker,
+        'grows',
+        0,
+        Array.from({ length: n }, (_, i) => ({ timestamp: T0 + i, value: `v${i}` })),
+      );
+    const grown = (end: number) =>
+      state().applyTail(end, [{ partition: 0, logStartOffset: 0, logEndOffset: end }]);
+    await produce(10);
+    await state().openBrowser('grows', [0]);
+    state().ensureRows(0, 10);
+    await waitUntil(() => state().rowAt(9), 'row 9');
+    // The answer for the window is read with 12 messages and held while a 13th arrives.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const real = state().api;
+    state().setApi(
+      {
+        ...real,
+        call: async (name, params) => {
+          const answer = await real.call(name, params);
+          if (name === 'messages.window') await held;
+          return answer;
+        },
+      } as ApiClient,
+      'in-process',
+    );
+    await produce(2);
+    grown(12);
+    state().ensureRows(0, 12);
+    await produce(1);
+    grown(13);
+    release();
+    await waitUntil(() => state().rowAt(11), 'row 11, of the held answer');
+    // What the table does on each answer: show the rows in view, the newest included.
+    state().ensureRows(0, 13);
+    await waitUntil(() => state().rowAt(12), 'row 12, come while the window was on its way');
+  });
+
   it('keeps showing the rows of the old last window while it is fetched again after growth', async () => {
     await state().openBrowser('logs', [0]);
     state().ensureRows(5900, 6000);

@@ -153,6 +153,10 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
       );
       if (!cache.isCurrent(stamp)) return;
       cache.storeRun(from, count, res.total, res.rows);
+      // Read before the latest growth (a tail event came while it was on its way): its last
+      // pages may miss the newest rows, so they stay stale and are asked again. Stored as
+      // fresh, the newest rows stayed loading until the topic grew once more.
+      if (res.total < get().browser.total) cache.markTailStale(res.total);
       // The first rows fetched for a view choose its default field columns: rows and view
       // come from the same request, so another view's rows can never choose them.
       if (get().defaultColumns[key] === undefined && res.rows.length > 0)

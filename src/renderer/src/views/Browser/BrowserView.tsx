@@ -161,7 +161,9 @@ export function BrowserView({ route }: { route: TopicRoute }) {
 /**
  * Keeps the selected message in the address (replacing, not adding, history entries). A
  * component of its own so that windows arriving while scrolling re-render only this, not
- * the whole browser.
+ * the whole browser. While the view follows the tail the address holds no message (opened,
+ * it goes to the newest and follows): each tail update moves the selection, and writing it
+ * would re-render the whole app every time.
  */
 function AddressSync({
   route,
@@ -174,6 +176,7 @@ function AddressSync({
 }) {
   const selected = useAppStore((s) => s.browser.selected);
   const version = useAppStore((s) => s.browser.version);
+  const following = useAppStore((s) => s.browser.following);
   const rowAt = useAppStore((s) => s.rowAt);
   // Until the parent has opened the address's view, the store still holds the previous
   // one, whose selected row must not be written over the new address.
@@ -182,9 +185,9 @@ function AddressSync({
     (s) => s.browser.topic === route.topic && JSON.stringify(s.browser.partitions) === viewKey,
   );
   useEffect(() => {
-    if (selected === null || !open) return;
-    const row = rowAt(selected);
-    if (!row) return;
+    if (!open || (selected === null && !following)) return;
+    const row = following || selected === null ? undefined : rowAt(selected);
+    if (!following && !row) return;
     const at = topicRoute(route.topic, partitions, row);
     // The search in the address stays while the selection moves (SearchLinkSync).
     const next = route.search ? { ...at, search: route.search } : at;
@@ -192,6 +195,6 @@ function AddressSync({
     if (href === lastWritten.current || href === hrefFor(route)) return;
     lastWritten.current = href;
     replaceRoute(next);
-  }, [selected, open, version, rowAt, route, partitions, lastWritten]);
+  }, [selected, following, open, version, rowAt, route, partitions, lastWritten]);
   return null;
 }

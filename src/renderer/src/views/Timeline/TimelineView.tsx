@@ -12,11 +12,11 @@ import { MessageTable } from '../Browser/MessageTable';
 import { SearchPanel } from '../Browser/SearchPanel';
 import { SearchTable } from '../Browser/SearchTable';
 import { SeekBar } from '../Browser/SeekBar';
+import { TotalBadge } from '../Browser/TotalBadge';
 import { useBrowserKeys } from '../Browser/use-browser-keys';
 import { useOpenView } from '../Browser/use-open-view';
 import type { ViewTarget } from '../../store/slices/view-source';
 import { DetailSync, FollowControls, ValueModeControls } from '../Browser/ViewControls';
-import { formatCount } from '../Topics/format';
 import { TopicChip, topicColour } from './TopicCell';
 import '../Browser/browser.css';
 
@@ -34,7 +34,6 @@ export function TimelineView({ route }: { route: TimelineRoute }) {
   const seek = useAppStore((s) => s.seek);
   const applyTail = useAppStore((s) => s.applyTail);
   const api = useAppStore((s) => s.api);
-  const total = useAppStore((s) => s.browser.total);
   const loadError = useAppStore((s) => s.browser.loadError);
   const openDetail = useAppStore((s) => s.openDetail);
   const detailOpen = useAppStore((s) => s.messageDetail !== null);
@@ -95,9 +94,7 @@ export function TimelineView({ route }: { route: TimelineRoute }) {
             </a>
           ))}
         </span>
-        <span className="badge" data-testid="browser-total">
-          {formatCount(total)} messages
-        </span>
+        <TotalBadge />
         <span className="toolbar-spacer" />
         <div className="toolbar">
           <FollowControls />
@@ -136,7 +133,10 @@ function linkedTarget(route: TimelineRoute): ViewTarget | null {
   return null;
 }
 
-/** Keeps the selected message and its time in the address (replacing the entry). */
+/**
+ * Keeps the selected message and its time in the address (replacing the entry); while the
+ * view follows the tail, only the topics (as AddressSync in BrowserView, for the same reason).
+ */
 function TimelineAddressSync({
   route,
   lastWritten,
@@ -146,21 +146,24 @@ function TimelineAddressSync({
 }) {
   const selected = useAppStore((s) => s.browser.selected);
   const version = useAppStore((s) => s.browser.version);
+  const following = useAppStore((s) => s.browser.following);
   const rowAt = useAppStore((s) => s.rowAt);
   useEffect(() => {
-    if (selected === null) return;
-    const row = rowAt(selected);
-    if (!row?.topic) return;
-    const next: TimelineRoute = {
-      view: 'timeline',
-      topics: route.topics,
-      t: row.timestamp,
-      at: { topic: row.topic, partition: row.partition, offset: row.offset },
-    };
+    if (selected === null && !following) return;
+    const row = following || selected === null ? undefined : rowAt(selected);
+    if (!following && !row?.topic) return;
+    const next: TimelineRoute = row?.topic
+      ? {
+          view: 'timeline',
+          topics: route.topics,
+          t: row.timestamp,
+          at: { topic: row.topic, partition: row.partition, offset: row.offset },
+        }
+      : { view: 'timeline', topics: route.topics };
     const href = hrefFor(next);
     if (href === lastWritten.current || href === hrefFor(route)) return;
     lastWritten.current = href;
     replaceRoute(next);
-  }, [selected, version, rowAt, route, lastWritten]);
+  }, [selected, following, version, rowAt, route, lastWritten]);
   return null;
 }

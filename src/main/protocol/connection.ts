@@ -32,6 +32,14 @@ import type { ProducerStates } from './records/producer-state';
 /** Frames decoded but not yet served before we stop reading from the socket. */
 const MAX_QUEUED_FRAMES = 64;
 /**
+ * Request bytes queued (not yet served) before we stop reading from the socket; the rest
+ * waits in the kernel's socket buffers. A producer faster than its appends (kcat) kept up to
+ * 64 frames of 1 MB queued, each in a pooled buffer: more than the pool keeps idle, so every
+ * round of it allocated new ones. With 16 MiB the pool's buffers are reused, and the
+ * appends in flight (MAX_PRODUCE_IN_FLIGHT) still always have the next requests at hand.
+ */
+const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
+/**
  * Produce requests of one connection served at once. A Produce spends most of its time
  * waiting: for its check on the ingest thread, then for its write. Kafka serves a
  * connection's requests one at a time, but its appends do not wait on other threads; here,
@@ -370,13 +378,13 @@ export class Connection {
   }
 
   /**
-   * Too much read but not yet served: at most MAX_QUEUED_FRAMES frames and one maximum-size
-   * request's worth of bytes are held per connection before we stop reading from it.
+   * Too much read but not yet served: at most MAX_QUEUED_FRAMES frames and MAX_QUEUED_BYTES
+   * (or one maximum-size request) are held per connection before we stop reading from it.
    */
   private backlogFull(): boolean {
     return (
       this.queue.length >= MAX_QUEUED_FRAMES ||
-      this.queuedBytes >= this.deps.options.maxRequestBytes
+      this.queuedBytes >= Math.min(MAX_QUEUED_BYTES, this.deps.options.maxRequestBytes)
     );
   }
 

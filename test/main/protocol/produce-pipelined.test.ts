@@ -138,6 +138,21 @@ describe('Produce requests sent back to back on one connection', () => {
     expect(ld.broker.describeTopic('idem').partitions[0].logEndOffset).toBe(6010);
   });
 
+  it('are all stored and answered when a client sends more at once than the listener queues (reading pauses and resumes)', async () => {
+    const ld = await logdock.start();
+    await ld.broker.createTopic('flood', { partitions: 1 });
+    const c = await logdock.client(ld.port);
+    // 40 requests of ~1 MB: well over the 16 MiB a connection queues before it pauses.
+    const frames = Array.from({ length: 40 }, (_, i) =>
+      produceFrame(i + 1, 'flood', batch(`f${i}`, 9_000)),
+    );
+    expect(frames.reduce((n, f) => n + f.length, 0)).toBeGreaterThan(2 * 16 * 1024 * 1024);
+    const answers = await sendAll(c, frames);
+    expect(answers.map((a) => a.correlationId)).toEqual(frames.map((_, i) => i + 1));
+    expect(answers.map((a) => a.partition.baseOffset)).toEqual(frames.map((_, i) => i * 9_000));
+    expect(ld.broker.describeTopic('flood').partitions[0].logEndOffset).toBe(360_000);
+  });
+
   it('are all stored before a request of another kind after them is served', async () => {
     const ld = await logdock.start();
     await ld.broker.createTopic('then-offsets', { partitions: 1 });

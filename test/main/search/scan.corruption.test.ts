@@ -124,6 +124,30 @@ describe('a search over batches not read since the start', () => {
     },
   );
 
+  it('counts (facets, histogram) the messages before a corrupt batch, then fails as a read does', async () => {
+    const bad = await spoil(40, 70);
+    let matched = 0;
+    const error = await scanRange({
+      source: new LocalCluster(await open()),
+      topic: TOPIC,
+      partitions: null,
+      range: { kind: 'all' },
+      query: { text: 'line', caseSensitive: true },
+      signal: new AbortController().signal,
+      onMatch: () => {},
+      onProgress: () => {},
+      count: { spec: {}, onCounts: (c) => void (matched += c.matched) },
+    }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    const read = await readError(await reopen(), bad.offset);
+
+    expect(matched).toBe(bad.offset);
+    expect(read).toMatchObject({ code: 'CORRUPT_RECORD' });
+    expect(error).toMatchObject({ code: 'CORRUPT_RECORD', message: (read as Error).message });
+  });
+
   it('leaves the batches it checked checked: reads then hand none to the caller to check', async () => {
     const cluster = new LocalCluster(await open());
     const read = () => cluster.read(TOPIC, 0, 0, 1024 * 1024, undefined, { callerChecks: true });

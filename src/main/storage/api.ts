@@ -4,7 +4,6 @@
  * direct user. Offsets and timestamps are JS numbers (exact up to 2^53).
  */
 import type { LogdockError } from '../../common/errors';
-import type { BatchFault, SegmentBounds } from './check-batches';
 
 export type CompressionCodec = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 export type TimestampType = 'CreateTime' | 'LogAppendTime';
@@ -68,6 +67,21 @@ export interface ReadResult {
    * that went.
    */
   unchecked?: UncheckedRead;
+}
+
+/** Where a segment's batches lie: offsets in [baseOffset, endOffset). */
+export interface SegmentBounds {
+  baseOffset: number;
+  endOffset: number;
+}
+
+/** The first bad batch of a buffer: at byte `at` of it, with the offsets its header claims. */
+export interface BatchFault {
+  at: number;
+  /** null when the header itself is unreadable. */
+  baseOffset: number | null;
+  lastOffset: number | null;
+  reason: string;
 }
 
 /** How a reader that checks a read's batches itself (ReadOptions.callerChecks) does it. */

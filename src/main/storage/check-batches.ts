@@ -14,21 +14,10 @@ import {
   readBatchHeader,
   type RecordBatchHeader,
 } from './record-batch';
+import type { BatchFault, SegmentBounds } from './api';
 
-/** Where a segment's batches lie: offsets in [baseOffset, endOffset). */
-export interface SegmentBounds {
-  baseOffset: number;
-  endOffset: number;
-}
-
-/** The first bad batch of a buffer: at byte `at` of it, with the offsets its header claims. */
-export interface BatchFault {
-  at: number;
-  /** null when the header itself is unreadable. */
-  baseOffset: number | null;
-  lastOffset: number | null;
-  reason: string;
-}
+// Declared with the read API that hands them out (api.ts imports nothing back).
+export type { BatchFault, SegmentBounds };
 
 /** A batch that passed, or the fault, or null when the batch runs past the end of `buf`. */
 export type BatchCheck =

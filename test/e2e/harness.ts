@@ -164,7 +164,8 @@ async function snapshotRenderer(dir: string): Promise<string> {
 /** Polls `condition` every 50 ms until it returns a truthy value or `timeoutMs` passes. */
 export function waitFor<T>(
   condition: () => T | Promise<T>,
-  what: string,
+  /** What is waited for; a function is asked only on failure (to name what was seen instead). */
+  what: string | (() => string),
   timeoutMs = 60_000,
 ): Promise<Truthy<Awaited<T>>> {
   return sharedWaitFor(condition, what, { timeoutMs, intervalMs: 50, retryOnError: true });

@@ -355,7 +355,8 @@ describe('the operations UI in headless mode', () => {
       await page().mouse.click(box.x + box.width - 2, box.y + box.height / 2);
       await waitFor(
         () => new URL(page().url()).hash === '#/topics/api.logs?partition=0&offset=0',
-        'the browser at the clicked time',
+        // Where the page went instead, if it did not: names the failure in a CI log.
+        () => `the browser at the clicked time (the address is ${new URL(page().url()).hash})`,
       );
       await page().getByTestId('section-topics').waitFor();
     });

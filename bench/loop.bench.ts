@@ -1,34 +1,37 @@
 /**
- * Event-loop benchmark (`npm run bench loop`): does the process answer the UI while it works
- * hard? One `logdock serve`-like process (services + WebSocket API, Kafka listener on a free
- * port) takes, all at once: a file collector tailing 1,000,000 lines, kcat producing
- * 1,000,000 records through the Kafka listener, and case-insensitive searches over a
- * 2,000,000-message topic through the API, one after another. Meanwhile a WebSocket client
- * sends `topics.list` every 25 ms and times each answer (p50, p99, max), and
- * perf_hooks.monitorEventLoopDelay samples the main event loop's delay (p99, max) and
- * eventLoopUtilization tells how busy the main thread was. Chromium, when there, shows the
- * UI (built: `npm run build`) following the kcat topic, and the longest gap between two
- * of its frames is recorded too (fixtures/frames.ts). The same figures on the idle process
- * come first, as the reference. BENCH_QUICK=1 (or BENCH_LINES, BENCH_SEARCH_MESSAGES) makes
- * it smaller. Prints figures; asserts nothing. measureLoop() returns them (`bench scale`).
- * BENCH_LOOP_PROFILE=1 takes the loaded phase's slow answers apart (fixtures/turn-profile.ts:
- * what the main thread ran, waited for and was blocked in meanwhile).
+ * Event-loop benchmark (`npm run bench loop`): does the server answer the UI while it works
+ * hard? A `logdock serve` process of its own (fixtures/loop-serve.ts: the built bundle, a
+ * file collector on a folder by `--tail`, its Kafka listener on a free port) takes, all at
+ * once: its file collector ingesting 1,000,000 lines, kcat producing 1,000,000 records
+ * through the Kafka listener, and case-insensitive searches over a 2,000,000-message topic
+ * (filled by kcat beforehand) through the API, one after another. Meanwhile a WebSocket
+ * client in this process sends `topics.list` every 25 ms and times each answer (p50, p99,
+ * max), while a probe loaded into the server (fixtures/loop-probe.mjs) samples its main
+ * event loop's delay (p99, max) and how busy it was (eventLoopUtilization). This process
+ * only pings, searches and times, as a user's UI (another process) does. Chromium, when
+ * there, shows the UI (built: `npm run build`) following the kcat topic, and the longest gap
+ * between two of its frames is recorded too (fixtures/frames.ts). The same figures on the
+ * idle server come first, as the reference. BENCH_QUICK=1 (or BENCH_LINES,
+ * BENCH_SEARCH_MESSAGES) makes it smaller. Prints figures; asserts nothing. measureLoop()
+ * returns them (`bench scale`).
+ * BENCH_LOOP_INPROCESS=1 runs the services in this process instead (fixtures/loop-inprocess.ts:
+ * the client's work then lands on the server's thread, the figures before the served mode),
+ * where BENCH_LOOP_PROFILE=1 takes the loaded phase's slow answers apart
+ * (fixtures/turn-profile.ts: what the main thread ran, waited for and was blocked in meanwhile).
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import type { ApiClient } from '../src/common/api/contract';
-import type { Services } from '../src/main/services';
-import { openWebSocketApi } from './fixtures/ws-api';
-import { kcatProduceArgs } from './protocol.bench';
-import { ingestWorkerPool, sharedWorkerPool } from '../src/main/workers/pool';
-import { ensureBuilt, ROOT, waitFor } from '../test/e2e/harness';
+import { ensureBuilt, waitFor } from '../test/e2e/harness';
 import { describeLongFrames, openFramesPage, type FramesPage } from './fixtures/frames';
-import { startTurnProfiler, type Window } from './fixtures/turn-profile';
+import { openInProcess } from './fixtures/loop-inprocess';
+import { kcatProduce, openServed } from './fixtures/loop-serve';
+import type { LoopTarget } from './fixtures/loop-target';
+import type { Window } from './fixtures/turn-profile';
+import { writeLines } from './fixtures/write-lines';
 
 const quick = process.env.BENCH_QUICK === '1';
 const LINES = Number(process.env.BENCH_LINES ?? (quick ? 200_000 : 1_000_000));
@@ -36,42 +39,11 @@ const SEARCH_MESSAGES = Number(process.env.BENCH_SEARCH_MESSAGES ?? (quick ? 300
 const PING_MS = 25;
 /** BENCH_LOOP_PROFILE=1: answers slower than this are taken apart (fixtures/turn-profile.ts). */
 const SLOW_MS = 20;
-const profiling = process.env.BENCH_LOOP_PROFILE === '1';
+const inProcess = process.env.BENCH_LOOP_INPROCESS === '1';
+const profiling = inProcess && process.env.BENCH_LOOP_PROFILE === '1';
 
 const logLine = (i: number) =>
   `2026-01-01T00:00:00.000Z INFO [worker-${i % 16}] request ${i} handled in ${i % 997} ms path=/api/v1/items\n`;
-
-async function writeFile(path: string, count: number, line: (i: number) => string): Promise<void> {
-  const out = createWriteStream(path);
-  let buf = '';
-  for (let i = 0; i < count; i++) {
-    buf += line(i);
-    if (buf.length > 1 << 20) {
-      if (!out.write(buf)) await once(out, 'drain');
-      buf = '';
-    }
-  }
-  out.end(buf);
-  await once(out, 'finish');
-}
-
-async function fillSearchTopic(services: Services): Promise<void> {
-  await services.broker.createTopic('searched', { partitions: 2 });
-  for (let i = 0; i < SEARCH_MESSAGES; i += 5000) {
-    const records = [];
-    for (let j = i; j < Math.min(SEARCH_MESSAGES, i + 5000); j++) {
-      records.push({
-        topic: 'searched',
-        partition: j % 2,
-        key: null,
-        value: Buffer.from(
-          `2026-05-01T10:00:00Z INFO req=${j} user=u${j % 997} GET /api/items/${j % 5000} 200`,
-        ),
-      });
-    }
-    await services.broker.send(records);
-  }
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted.length
@@ -122,14 +94,6 @@ function search(api: ApiClient, text: string): Promise<number> {
   });
 }
 
-function kcatProduce(bootstrap: string, file: string): Promise<number> {
-  const t0 = performance.now();
-  const child = spawn('kcat', kcatProduceArgs(bootstrap, 'produced', file, '1'), {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  return new Promise((resolve) => child.on('close', () => resolve(performance.now() - t0)));
-}
-
 export interface LoopFigures {
   /** topics.list answer time over WebSocket, ms. */
   p99: number;
@@ -141,15 +105,12 @@ export interface LoopFigures {
 
 async function measure(
   label: string,
-  api: ApiClient,
+  target: LoopTarget,
   browser: FramesPage | null,
   work: () => Promise<string>,
 ): Promise<LoopFigures> {
-  const delay = monitorEventLoopDelay({ resolution: 5 });
-  delay.enable();
-  const profiler = profiling && label.startsWith('ingest') ? await startTurnProfiler() : null;
-  const elu = performance.eventLoopUtilization();
-  const ping = pinger(api);
+  const probe = await target.probe(profiling && label.startsWith('ingest'));
+  const ping = pinger(target.api);
   let what: string;
   let seen: Awaited<ReturnType<Awaited<ReturnType<FramesPage['record']>>>> | undefined;
   try {
@@ -161,10 +122,8 @@ async function measure(
     throw err;
   }
   const samples = await ping.stop();
-  delay.disable();
-  // The share of the time the main thread was busy: what is left of it is the UI's.
-  const busy = performance.eventLoopUtilization(elu).utilization;
-  const ms = (ns: number) => (ns / 1e6).toFixed(1);
+  // The server's main thread; the share of the time it was not busy is the UI's.
+  const loop = await probe.stop(ping.slow);
   const figures = {
     p99: percentile(samples, 99),
     max: samples[samples.length - 1],
@@ -173,8 +132,8 @@ async function measure(
   };
   console.log(
     `${label}: topics.list over WebSocket p50 ${percentile(samples, 50).toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms, ` +
-      `max ${figures.max.toFixed(1)} ms (${samples.length} calls); event-loop delay p99 ${ms(delay.percentile(99))} ms, ` +
-      `max ${ms(delay.max)} ms, busy ${(busy * 100).toFixed(0)} %` +
+      `max ${figures.max.toFixed(1)} ms (${samples.length} calls); server event-loop delay p99 ${loop.delayP99Ms.toFixed(1)} ms, ` +
+      `max ${loop.delayMaxMs.toFixed(1)} ms, busy ${(loop.utilization * 100).toFixed(0)} %` +
       (seen
         ? `; browser following a topic: longest frame ${seen.longestFrame.toFixed(0)} ms of ${seen.frames}, longest task ${seen.longestTask.toFixed(0)} ms`
         : '') +
@@ -182,7 +141,7 @@ async function measure(
   );
   if (seen?.longFrames.length)
     console.log(`  longest frames: ${describeLongFrames(seen.longFrames)}`);
-  if (profiler) console.log(await profiler.stop(ping.slow));
+  if (loop.profile) console.log(loop.profile);
   return figures;
 }
 
@@ -193,73 +152,63 @@ export async function measureLoop(): Promise<{
   loaded: LoopFigures;
 }> {
   const dir = await mkdtemp(join(tmpdir(), 'logdock-bench-loop-'));
-  const dataDir = join(dir, 'data');
   mkdirSync(join(dir, 'logs'));
   ensureBuilt();
-  const { api, services, url, close } = await openWebSocketApi(
-    dataDir,
-    join(ROOT, 'out', 'renderer'),
-    { kafka: { enabled: true, host: '127.0.0.1', port: 0 } },
-  );
+  let target: LoopTarget | null = null;
   let browser: FramesPage | null = null;
   try {
+    target = inProcess ? await openInProcess(dir) : await openServed(dir);
     const kcatFile = join(dir, 'records.txt');
-    await writeFile(kcatFile, LINES, (i) => `record ${i} ${'x'.repeat(80)}\n`);
-    await fillSearchTopic(services);
-    // As `logdock serve` does a second after start.
-    sharedWorkerPool().warm();
-    ingestWorkerPool().warm();
-    await services.broker.createTopic('produced', { partitions: 1 });
-    browser = await openFramesPage(url);
+    await writeLines(kcatFile, LINES, (i) => `record ${i} ${'x'.repeat(80)}\n`);
+    await target.fill(
+      'searched',
+      2,
+      SEARCH_MESSAGES,
+      (j) => `2026-05-01T10:00:00Z INFO req=${j} user=u${j % 997} GET /api/items/${j % 5000} 200`,
+    );
+    await target.api.call('topics.create', { name: 'produced', partitions: 1 });
+    browser = await openFramesPage(target.url);
     if (browser) {
       // The UI's usual page under load: the kcat topic, followed as it grows.
       const page = browser.page;
-      await page.goto(`${new URL(url).origin}/#/topics/produced?partition=0&offset=0`);
+      await page.goto(`${new URL(target.url).origin}/#/topics/produced?partition=0&offset=0`);
       await waitFor(() => page.getByTestId('tail-toggle').count(), 'the topic view', 60_000);
       await page.getByTestId('tail-toggle').click();
     }
     console.log(
-      `${LINES.toLocaleString('en')} lines tailed + ${LINES.toLocaleString('en')} kcat records + searches over ${SEARCH_MESSAGES.toLocaleString('en')} messages`,
+      `${target.kind}: ${LINES.toLocaleString('en')} lines tailed + ${LINES.toLocaleString('en')} kcat records + searches over ${SEARCH_MESSAGES.toLocaleString('en')} messages`,
     );
+    const t = target;
     const idle = await measure(
       'idle                 ',
-      api,
+      t,
       browser,
       () => new Promise((r) => setTimeout(() => r(''), 2000)),
     );
-    await measure('search only          ', api, null, async () => {
-      const ms = await search(api, 'USER=U5 GET');
+    await measure('search only          ', t, null, async () => {
+      const ms = await search(t.api, 'USER=U5 GET');
       return `one search ${(ms / 1000).toFixed(2)} s`;
     });
-    // Written before the measurement: the writing would otherwise run on this same loop.
-    await writeFile(join(dir, 'logs', 'app.log'), LINES, logLine);
-    const loaded = await measure('ingest + kcat + search', api, browser, async () => {
+    // Written before the measurement (beside the watched folder), moved in when it starts.
+    const logFile = join(dir, 'app.log');
+    await writeLines(logFile, LINES, logLine);
+    const loaded = await measure('ingest + kcat + search', t, browser, async () => {
       const ingest = (async () => {
         const t0 = performance.now();
-        await services.collectors.add({
-          type: 'file',
-          id: 'app',
-          topic: 'app',
-          include: [join(dir, 'logs', '*.log')],
-        });
-        const end = () => {
-          try {
-            return services.broker
-              .describeTopic('app')
-              .partitions.reduce((n, p) => n + p.logEndOffset, 0);
-          } catch {
-            return 0;
-          }
-        };
-        while (end() < LINES) await new Promise((r) => setTimeout(r, 20));
+        await t.startIngest(logFile);
+        while ((await t.ingested()) < LINES) await new Promise((r) => setTimeout(r, 50));
         return performance.now() - t0;
       })();
-      const produce = kcatProduce(services.kafkaListener!, kcatFile);
+      const produce = (async () => {
+        const t0 = performance.now();
+        await kcatProduce(t.kafka, 'produced', kcatFile);
+        return performance.now() - t0;
+      })();
       let searches = 0;
       let searching = true;
       const searchLoop = (async () => {
         while (searching) {
-          await search(api, 'USER=U5 GET');
+          await search(t.api, 'USER=U5 GET');
           searches++;
         }
       })();
@@ -271,11 +220,15 @@ export async function measureLoop(): Promise<{
     return { lines: LINES, idle, loaded };
   } finally {
     await browser?.close();
-    await close();
+    await target?.close();
     await rm(dir, { recursive: true, force: true });
   }
 }
 
 export async function run(): Promise<void> {
+  if (process.env.BENCH_LOOP_PROFILE === '1' && !inProcess)
+    console.log(
+      'BENCH_LOOP_PROFILE=1 profiles the in-process mode only: add BENCH_LOOP_INPROCESS=1',
+    );
   await measureLoop();
 }

@@ -2,16 +2,15 @@
  * Kafka listener benchmark (`npx tsx bench/run.ts protocol`). In one run:
  *   - kcat (librdkafka) producing 100-byte records to Logdock, and consuming them back,
  *     in records/s and MB/s (wall clock of the kcat process, connection setup included);
- *   - produce-to-consume latency (p50, p99) with a waiting kcat consumer: one record every
- *     few milliseconds from a librdkafka producer (confluent-kafka), latency = arrival at the consumer's stdout
- *     minus the record's CreateTime;
+ *   - produce-to-consume latency (p50, p99) with a waiting kcat consumer through a spawned
+ *     `logdock serve` (fixtures/serve-latency.ts, also `npm run bench latency`);
  *   - the in-process API (`broker.send`) as the reference;
  *   - redis-server's XADD with pipelining (`redis-benchmark -P 1000`), the peer a user would
  *     otherwise reach for, on the same machine in the same run.
- * The latency is measured twice: on the quiet broker, and while a file collector ingests
- * into the same broker (fixtures/ingest-load.ts), the condition of issue 18's target.
+ * The latency is measured twice on the same server: with its file collector idle, and while
+ * it ingests a paced writer's file, the condition of issue 18's target.
  * Environment: BENCH_RECORDS (default 1,000,000; BENCH_QUICK=1 200,000), BENCH_LATENCY_SAMPLES
- * (default 500), BENCH_ROUNDS (kcat rounds, default 3; quick 1), BENCH_LOAD_RATE.
+ * (default 1,000), BENCH_ROUNDS (kcat rounds, default 3; quick 1), BENCH_LOAD_RATE.
  * It prints figures and asserts nothing.
  */
 import { spawn } from 'node:child_process';
@@ -23,7 +22,6 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { openBroker } from '../src/main/broker';
 import { startKafkaServer } from '../src/main/protocol';
-import { startIngestLoad } from './fixtures/ingest-load';
 import { startKafkaSink, type KafkaSink } from './fixtures/kafka-sink';
 import { track } from './fixtures/children';
 import {
@@ -33,10 +31,10 @@ import {
   waitForUrl,
 } from '../test/main/cli/commands/serve-process';
 import { waitFor } from '../test/wait';
+import { describeLatency, measureServeLatency, type LatencyFigure } from './fixtures/serve-latency';
 
 const quick = process.env.BENCH_QUICK === '1';
 const RECORDS = Number(process.env.BENCH_RECORDS ?? (quick ? 200_000 : 1_000_000));
-const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 500);
 const RECORD_BYTES = 100;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 3));
 
@@ -178,10 +176,6 @@ export function kcatProduceArgs(
   ];
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = createServer();
@@ -202,73 +196,6 @@ async function writeRecordsFile(path: string, n: number): Promise<void> {
   }
   out.end();
   await once(out, 'finish');
-}
-
-async function latency(bootstrap: string, topic: string): Promise<number[]> {
-  const consumer = spawn(
-    'kcat',
-    [
-      '-b',
-      bootstrap,
-      '-u',
-      '-C',
-      '-t',
-      topic,
-      '-o',
-      'end',
-      '-f',
-      '%T %s\n',
-      '-X',
-      'fetch.wait.max.ms=500',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const samples: number[] = [];
-  let buffered = '';
-  consumer.stdout.on('data', (d: Buffer) => {
-    const now = Date.now();
-    buffered += d.toString();
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    for (const l of lines) {
-      const [created, value] = l.split(' ');
-      if (value && value !== 'warm-up') samples.push(now - Number(created));
-    }
-  });
-  // Let the consumer join and reach the end of the (empty) topic first.
-  await new Promise((r) => setTimeout(r, 1500));
-  // kcat -P reads stdin in blocks, so the paced producer is librdkafka through confluent-kafka.
-  const script = [
-    'import sys, time',
-    'from confluent_kafka import Producer',
-    "p = Producer({'bootstrap.servers': sys.argv[1], 'linger.ms': 0, 'acks': 1})",
-    't = sys.argv[3]',
-    // Connecting (bootstrap, metadata, the broker's own connection) is not part of the
-    // latency: one record first, delivered, then the timed ones.
-    "p.produce(t, b'warm-up')",
-    'p.flush(10)',
-    'for i in range(int(sys.argv[2])):',
-    "    p.produce(t, b'm%d' % i)",
-    '    p.poll(0)',
-    '    time.sleep(0.004)',
-    'p.flush(10)',
-  ].join('\n');
-  const producer = await exec('/usr/bin/python3', [
-    '-c',
-    script,
-    bootstrap,
-    String(LATENCY_SAMPLES),
-    topic,
-  ]);
-  if (producer.code !== 0) console.log(`latency producer failed: ${producer.stderr.slice(0, 300)}`);
-  const deadline = Date.now() + 10_000;
-  while (samples.length < LATENCY_SAMPLES && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 50));
-  if (consumer.exitCode === null && consumer.signalCode === null) {
-    consumer.kill('SIGKILL');
-    await once(consumer, 'close');
-  }
-  return samples.sort((a, b) => a - b);
 }
 
 async function redisXadd(): Promise<{ text: string; rate: number }> {
@@ -356,13 +283,6 @@ async function endOffset(bootstrap: string, topic: string): Promise<number> {
   return Number(/ offset (\d+)/.exec(res.stdout)?.[1] ?? 0);
 }
 
-interface Latency {
-  p50: number;
-  p99: number;
-  samples: number;
-  condition: string;
-}
-
 export interface KafkaFigures {
   records: number;
   /** Best records/s of the rounds. */
@@ -375,9 +295,9 @@ export interface KafkaFigures {
   /** redis-server XADD records/s (-P 1000), NaN when it failed. */
   xadd: number;
   /** Produce -> consume latency (ms) with a waiting consumer while the collectors ingest. */
-  loaded: Latency;
-  /** The same on the quiet broker. */
-  quiet: Latency;
+  loaded: LatencyFigure;
+  /** The same with the collector idle. */
+  quiet: LatencyFigure;
 }
 
 /** Prints every figure of the Kafka listener beside redis-server's; returns the headline ones. */
@@ -468,29 +388,6 @@ export async function measureKafka(): Promise<KafkaFigures> {
       `kcat produce (acks=all, fsync): ${produceAll.code === 0 ? rate(storedAll, produceAll.ms) : `failed: ${produceAll.stderr}`}`,
     );
 
-    // Consumers do not create topics (librdkafka sends allow_auto_topic_creation=false).
-    const timeLatency = async (topic: string, condition: string) => {
-      await broker.createTopic(topic, { partitions: 1 });
-      const samples = await latency(bootstrap, topic);
-      const [p50, p99] = [percentile(samples, 50), percentile(samples, 99)];
-      console.log(
-        samples.length > 0
-          ? `produce-to-consume latency:  p50 ${p50} ms, p99 ${p99} ms (${samples.length} records, waiting kcat consumer, ${condition})`
-          : `produce-to-consume latency (${condition}): no samples`,
-      );
-      return { p50, p99, samples: samples.length, condition };
-    };
-    const quiet = await timeLatency('latency', 'quiet broker');
-    const load = await startIngestLoad(broker);
-    let loaded: Latency;
-    try {
-      loaded = await timeLatency('latency-loaded', load.describe());
-    } finally {
-      await load.stop();
-    }
-    loaded.condition = load.describe(); // with the rate it reached
-    console.log(`  meanwhile: ${loaded.condition}`);
-
     await broker.createTopic('inproc', { partitions: 1 });
     const value = Buffer.alloc(RECORD_BYTES, 'x');
     const started = performance.now();
@@ -512,6 +409,10 @@ export async function measureKafka(): Promise<KafkaFigures> {
     console.log(
       `kcat produce / redis XADD:   ${(bestProduce / xadd.rate).toFixed(2)}x (target >= 4x; into logdock serve: ${(bestServe / xadd.rate).toFixed(2)}x; kcat into the sink: ${(bestSink / xadd.rate).toFixed(2)}x)`,
     );
+    const { quiet, loaded } = await measureServeLatency();
+    console.log(`produce-to-consume latency through logdock serve, waiting kcat consumer:`);
+    console.log(`  ${describeLatency(quiet)}`);
+    console.log(`  ${describeLatency(loaded)} (target p99 < 10 ms)`);
     return {
       records: RECORDS,
       produce: bestProduce,

@@ -399,7 +399,7 @@ async function kafkaRows(): Promise<Row[]> {
     {
       figure: `produce -> consume p99, waiting kcat consumer, ${k.loaded.condition}`,
       value: `${k.loaded.p99} ms (p50 ${k.loaded.p50} ms)`,
-      peer: `quiet broker: p99 ${k.quiet.p99} ms`,
+      peer: `same server, collector idle: p99 ${k.quiet.p99} ms (p50 ${k.quiet.p50} ms)`,
       ratio: '',
       target: 'p99 < 10 ms',
       met: k.loaded.p99 < 10,

@@ -9,7 +9,7 @@
  * and never wait for appends or block reads.
  */
 import { promises as fs } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { basename, join } from 'node:path';
 import { LogdockError } from '../../common/errors';
 import type {
@@ -44,7 +44,7 @@ import {
 } from './log-loader';
 import { Semaphore } from '../../common/semaphore';
 import { LoadQueue, type QueuedLoad } from './load-queue';
-import { RecentAppend } from './recent-append';
+import { RecentAppends } from './recent-append';
 import { validateClientBatches } from './validate-append';
 import {
   ATTRIBUTES_OFFSET,
@@ -143,8 +143,8 @@ const backgroundLoads = new LoadQueue(BACKGROUND_LOADS);
 
 export class PartitionLog {
   private segs: LogSegment[] = [];
-  /** The last append when small, in memory: a consumer waiting at the end reads it from here. */
-  private tail: RecentAppend | null = null;
+  /** The last small appends, in memory: a consumer at or near the end reads them from here. */
+  private readonly tail = new RecentAppends();
   private chain: Promise<unknown> = Promise.resolve();
   private maintenanceChain: Promise<unknown> = Promise.resolve();
   private metaChain: Promise<unknown> = Promise.resolve();
@@ -331,7 +331,7 @@ export class PartitionLog {
     try {
       if (this.recoveryDelayMs > 0) await sleep(this.recoveryDelayMs);
       await recoverLog(loaded, this.settings, this.recovery, this.clock());
-      this.tail = null;
+      this.tail.clear();
       this.segs = loaded.segments;
       this.adopt(loaded);
       await this.persistMeta({ optional: true });
@@ -535,6 +535,7 @@ export class PartitionLog {
     }
     // Write runs of batches that fit in the active segment, rolling between them.
     let i = 0;
+    let lastRun = { bytes: batches, run: locations };
     while (i < locations.length) {
       await this.maybeRoll(locations[i].size);
       const seg = this.active;
@@ -550,13 +551,15 @@ export class PartitionLog {
       const start = locations[i].position;
       const run = locations.slice(i, j).map((l) => ({ ...l, position: l.position - start }));
       const end = lastOffsetOf(locations[j - 1].header) + 1;
-      await seg.append(batches.subarray(start, start + bytes), run, () => {
+      lastRun = { bytes: batches.subarray(start, start + bytes), run };
+      await seg.append(lastRun.bytes, run, () => {
         this.endOffset = end;
       });
       i = j;
     }
     const lastOffset = next - 1;
-    this.tail = RecentAppend.of(batches, locations);
+    // What went into the active segment (a roll cleared what the one before holds).
+    this.tail.add(lastRun.bytes, lastRun.run);
     this.unflushedMessages += records;
     for (const l of this.listeners) {
       try {
@@ -571,6 +574,11 @@ export class PartitionLog {
     ) {
       await this.flushNow();
     }
+    // A small append writes on this thread (segment.ts INLINE_WRITE_MAX_BYTES), so nothing
+    // above need have waited for I/O: one turn of the event loop before the caller goes on,
+    // or a loop of appends (and of reads of them, from memory) would hold it. The waiting
+    // consumers were woken above, before it.
+    await nextTurn();
     const seg = this.active;
     return {
       result: { baseOffset, lastOffset, logAppendTime: appendTime, recordCount: records },
@@ -589,6 +597,8 @@ export class PartitionLog {
     await seg.flush(false);
     const created = await LogSegment.create(this.dir, this.endOffset, this.settings, this.clock());
     this.segs.push(created);
+    // Reads from memory stay within one segment, as reads of the files do.
+    this.tail.clear();
     // Kafka flushes a rolled segment asynchronously; the recovery point follows it.
     const rolledTo = this.endOffset;
     this.backgroundFlush = this.backgroundFlush
@@ -700,8 +710,13 @@ export class PartitionLog {
     if (!Number.isInteger(offset) || offset < start || offset > leo) throw this.outOfRange(offset);
     const empty = { records: Buffer.alloc(0), logStartOffset: start, highWatermark: leo };
     if (offset === leo) return empty;
-    const recent = this.tail?.read(offset, maxBytes);
-    if (recent) return { records: recent, logStartOffset: start, highWatermark: leo };
+    const recent = this.tail.read(offset, maxBytes);
+    if (recent) {
+      // Into the caller's buffer when it fits, as a read of the file would be (a copy of a few KiB).
+      const records =
+        into && into.length >= recent.length ? into.subarray(0, recent.copy(into)) : recent;
+      return { records, logStartOffset: start, highWatermark: leo };
+    }
     const segs = this.segs;
     for (let i = this.segmentIndexFor(offset); i < segs.length; i++) {
       const seg = segs[i];
@@ -991,7 +1006,7 @@ export class PartitionLog {
         replace: (old, cleaned) => {
           const i = this.segs.indexOf(old[0]);
           if (i < 0 || old.some((s, k) => this.segs[i + k] !== s)) return false;
-          this.tail = null;
+          this.tail.clear();
           this.segs = [...this.segs.slice(0, i), cleaned, ...this.segs.slice(i + old.length)];
           return true;
         },

@@ -259,6 +259,21 @@ describe('PartitionLog', () => {
     ]);
   });
 
+  it('gives the event loop a turn in a loop of small appends and reads of them', async () => {
+    const log = await openLog(smallConfig({ segmentBytes: 1 << 20 }));
+    let ranAt = -1;
+    let i = 0;
+    setImmediate(() => (ranAt = i));
+    // Small appends write on the calling thread and the reads come from memory: without a
+    // turn of its own, this loop would run to its end before anything else did.
+    for (; i < 100; i++) {
+      const { baseOffset } = await log.appendRecords([{ value: value(i) }]);
+      expect((await log.readRecords(baseOffset))[0].value).toEqual(value(i));
+    }
+    expect(ranAt).toBeGreaterThanOrEqual(0);
+    expect(ranAt).toBeLessThan(100);
+  });
+
   it('serialises concurrent appends and gives readers only whole batches', async () => {
     const log = await openLog(smallConfig({ segmentBytes: 8192 }));
     let stop = false;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { partitionForKey } from '../../../../src/main/broker';
 import { iterateBatches } from '../../../../src/main/storage/record-batch';
-import { runProcess, useLogdock, type Logdock } from '../helpers';
+import { occupyThreadPool } from '../../../thread-pool';
+import { runProcess, spawnProcess, useLogdock, waitFor, type Logdock } from '../helpers';
 
 const logdock = useLogdock();
 
@@ -83,5 +84,28 @@ describe('kcat (librdkafka) produce and consume', () => {
     expect(fromSeven.stdout.trim().split('\n')).toEqual(['m7', 'm8', 'm9']);
     const last2 = await consumeFrom(ld, '-2');
     expect(last2.stdout.trim().split('\n')).toEqual(['m8', 'm9']);
+  });
+
+  it("delivers a small record to a waiting consumer while every thread of the broker process's pool is busy", async () => {
+    const ld = await logdock.start();
+    await ld.broker.send([{ topic: 't', value: Buffer.from('first') }]);
+    const consumer = spawnProcess('kcat', ['-b', ld.bootstrap, '-C', '-t', 't', '-u', '-q']);
+    await waitFor(() => consumer.stdout().includes('first\n'), 'the consumer at the end of t');
+    const pool = await occupyThreadPool(await logdock.tempDir('logdock-pool-'));
+    try {
+      // Answered without a file operation of the pool: the append, the waiting Fetch's wake-up
+      // and its read (the last append, kept in memory). acks=1: librdkafka's default, all,
+      // answers the producer after an fdatasync, which the pool runs.
+      const produced = await runProcess(
+        'kcat',
+        ['-b', ld.bootstrap, '-P', '-t', 't', '-X', 'acks=1'],
+        { input: 'second\n' },
+      );
+      expect(produced.code, produced.stderr).toBe(0);
+      await waitFor(() => consumer.stdout().includes('second\n'), 'the record at the consumer');
+      expect(pool.probeDone()).toBe(false);
+    } finally {
+      await pool.release();
+    }
   });
 });

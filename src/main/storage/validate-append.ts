@@ -74,9 +74,14 @@ function walkBatches(
     }
     const { header, size } = loc;
     if (size > config.maxMessageBytes || size > config.segmentBytes) {
+      // Name the limit the batch broke: a topic's segment.bytes can be the smaller one.
+      const [limit, bytes] =
+        size > config.maxMessageBytes
+          ? ['max.message.bytes', config.maxMessageBytes]
+          : ['segment.bytes', config.segmentBytes];
       throw new LogdockError(
         'MESSAGE_TOO_LARGE',
-        `append to ${name}: batch at byte ${pos} is ${size} bytes, max.message.bytes is ${config.maxMessageBytes}`,
+        `append to ${name}: batch at byte ${pos} is ${size} bytes, ${limit} is ${bytes}`,
       );
     }
     if (pos + size > batches.length) {

@@ -80,6 +80,22 @@ describe('validateClientBatches', () => {
       validateClientBatches(one('a'.repeat(500)), { ...config, maxMessageBytes: 300 }, 't-0'),
     ).toThrow(expect.objectContaining({ code: 'MESSAGE_TOO_LARGE' }));
   });
+
+  it('names the limit a batch broke: segment.bytes when it is the smaller one', () => {
+    const big = one('a'.repeat(500));
+    const limits = { ...config, maxMessageBytes: 10_000, segmentBytes: 300 };
+    expect(() => validateClientBatches(big, limits, 't-0')).toThrow(
+      expect.objectContaining({
+        code: 'MESSAGE_TOO_LARGE',
+        message: expect.stringContaining(`is ${big.length} bytes, segment.bytes is 300`),
+      }),
+    );
+    expect(() =>
+      validateClientBatches(big, { ...limits, maxMessageBytes: 300, segmentBytes: 10_000 }, 't-0'),
+    ).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('max.message.bytes is 300') }),
+    );
+  });
 });
 
 describe('locateOwnBatches', () => {

@@ -67,9 +67,11 @@ describe('logdock serve after a SIGKILL', () => {
       .at(-1)!;
     await appendFile(join(dir0, tail), Buffer.alloc(333, 0xab));
 
-    // Each partition's recovery scan waits 2 s (2 at a time): recovery lasts ~6 s.
+    // Each partition's recovery scan waits 4 s (2 at a time): recovery lasts ~12 s, long
+    // enough that a loaded machine's slow start and API connection cannot let it end unseen
+    // (at 2 s a CI run once waited for it in vain).
     run = spawnLogdock(['serve', ...serveArgs(dataDir)], {
-      env: { ...process.env, LOGDOCK_TEST_RECOVERY_DELAY_MS: '2000' },
+      env: { ...process.env, LOGDOCK_TEST_RECOVERY_DELAY_MS: '4000' },
     });
     await waitForUrl(run);
     api = await connectApi(dataDir);
@@ -123,5 +125,6 @@ describe('logdock serve after a SIGKILL', () => {
       // Numbered from 0 without a gap (records past the last ack may be there too).
       expect(values).toEqual(values.map((_, i) => `${p}:${i}`));
     }
-  });
+    // Far beyond its usual 20 s: a wait that runs out names itself before the test times out.
+  }, 240_000);
 });

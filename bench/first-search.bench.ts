@@ -26,6 +26,7 @@ import {
 import { readApiFile } from '../src/main/headless/api-file';
 import { killChild, track } from './fixtures/children';
 import { waitFor } from '../test/e2e/harness';
+import { serveArgs } from '../test/main/cli/commands/serve-process';
 
 const ROOT = join(import.meta.dirname, '..');
 const SOURCE =
@@ -56,12 +57,7 @@ async function serve(root: string, dataDir: string, probeFile: string): Promise<
       join(ROOT, 'bench/fixtures/loop-probe.mjs'),
       join(root, 'bin/logdock.mjs'),
       'serve',
-      '--data-dir',
-      dataDir,
-      '--http-port',
-      '0',
-      '--kafka-port',
-      '0',
+      ...serveArgs(dataDir),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOOP_PROBE_FILE: probeFile } },
   );

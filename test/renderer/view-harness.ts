@@ -24,3 +24,11 @@ export function useViewHarness(open: () => Promise<InspectHarness>): void {
     await h?.close();
   });
 }
+
+/** jsdom has no layout: gives every element a real height, so that a table paints its rows. */
+export function giveTableHeight(): void {
+  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
+    configurable: true,
+    get: () => 480,
+  });
+}

@@ -6,7 +6,7 @@ import { parseHash } from '../../../src/renderer/src/router';
 import { useAppStore } from '../../../src/renderer/src/store';
 import { BrowserView } from '../../../src/renderer/src/views/Browser/BrowserView';
 import { fill, openInspectHarness, type InspectHarness } from '../../main/api/inspect-harness';
-import { useViewHarness } from '../view-harness';
+import { useViewHarness, giveTableHeight } from '../view-harness';
 import { waitUntil } from '../wait';
 import { waitFor as sharedWaitFor } from '../../wait';
 
@@ -31,11 +31,7 @@ vi.mock('../../../src/renderer/src/components/ui/PageHeader', async (importOrigi
 let h: InspectHarness;
 
 useViewHarness(async () => {
-  // jsdom has no layout: give the table a real height so that it paints rows.
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
-    configurable: true,
-    get: () => 480,
-  });
+  giveTableHeight();
   h = await openInspectHarness();
   await h.broker.createTopic('live', { partitions: 1 });
   await fill(

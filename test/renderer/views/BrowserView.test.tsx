@@ -5,18 +5,14 @@ import { parseHash } from '../../../src/renderer/src/router';
 import { useAppStore } from '../../../src/renderer/src/store';
 import { BrowserView } from '../../../src/renderer/src/views/Browser/BrowserView';
 import { fill, openInspectHarness, type InspectHarness } from '../../main/api/inspect-harness';
-import { useViewHarness } from '../view-harness';
+import { useViewHarness, giveTableHeight } from '../view-harness';
 import { waitUntil } from '../wait';
 
 let h: InspectHarness;
 const T0 = new Date(2026, 4, 1, 10, 0, 0).getTime(); // local time, as typed in the UI
 
 useViewHarness(async () => {
-  // jsdom has no layout: give the table a real height so that it paints rows.
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
-    configurable: true,
-    get: () => 480,
-  });
+  giveTableHeight();
   h = await openInspectHarness();
   await h.broker.createTopic('app', { partitions: 1 });
   await fill(

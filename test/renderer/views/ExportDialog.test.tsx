@@ -6,7 +6,7 @@ import { useAppStore } from '../../../src/renderer/src/store';
 import type { SystemInfo } from '../../../src/renderer/src/store/slices/app';
 import { BrowserView } from '../../../src/renderer/src/views/Browser/BrowserView';
 import { fill, openInspectHarness, type InspectHarness } from '../../main/api/inspect-harness';
-import { useViewHarness } from '../view-harness';
+import { useViewHarness, giveTableHeight } from '../view-harness';
 import { waitUntil } from '../wait';
 
 let h: InspectHarness;
@@ -14,10 +14,7 @@ let h: InspectHarness;
 const shown: string[] = [];
 
 useViewHarness(async () => {
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
-    configurable: true,
-    get: () => 480,
-  });
+  giveTableHeight();
   // A transport that offers both, as no real one does, so each button is tested alone by
   // what system.info (the capability flags) says.
   h = await openInspectHarness({

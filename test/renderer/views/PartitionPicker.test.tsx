@@ -11,7 +11,7 @@ import {
   togglePartition,
 } from '../../../src/renderer/src/views/Browser/PartitionPicker';
 import { fill, openInspectHarness, type InspectHarness } from '../../main/api/inspect-harness';
-import { useViewHarness } from '../view-harness';
+import { useViewHarness, giveTableHeight } from '../view-harness';
 import { waitUntil } from '../wait';
 
 describe('the partition picker on its own', () => {
@@ -88,10 +88,7 @@ describe('the message browser with a chosen set of partitions', () => {
   const PER_PARTITION = 40;
 
   useViewHarness(async () => {
-    Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
-      configurable: true,
-      get: () => 480,
-    });
+    giveTableHeight();
     h = await openInspectHarness();
     await h.broker.createTopic('three', { partitions: 3 });
     // Interleaved clocks: message i of partition p is stamped T0 + 3i + p.

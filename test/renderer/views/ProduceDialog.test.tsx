@@ -5,16 +5,13 @@ import { parseHash } from '../../../src/renderer/src/router';
 import { useAppStore } from '../../../src/renderer/src/store';
 import { BrowserView } from '../../../src/renderer/src/views/Browser/BrowserView';
 import { fill, openInspectHarness, type InspectHarness } from '../../main/api/inspect-harness';
-import { useViewHarness } from '../view-harness';
+import { useViewHarness, giveTableHeight } from '../view-harness';
 import { waitUntil } from '../wait';
 
 let h: InspectHarness;
 
 useViewHarness(async () => {
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
-    configurable: true,
-    get: () => 480,
-  });
+  giveTableHeight();
   h = await openInspectHarness();
   await h.broker.createTopic('app', { partitions: 2 });
   await fill(

@@ -36,7 +36,13 @@ const checkpointSchema = z.object({
   files: z.array(fileSchema),
   /** Content that ended (truncated, finished): how far it was read, to recognise copies of it. */
   past: z
-    .array(z.object({ fp: fileSchema.shape.fp, position: z.number().int().min(0) }))
+    .array(
+      z.object({
+        fp: fileSchema.shape.fp,
+        position: z.number().int().min(0),
+        path: z.string().optional(),
+      }),
+    )
     .default([]),
 });
 
@@ -117,7 +123,7 @@ export async function scanTopic(
         // with another fingerprint, is the file's next content after a truncation.
         const start = Number(headerString(r.headers, H.offset));
         if (known && known.fp.hash !== id.fp.hash && start < known.position)
-          past.push({ fp: known.fp, position: known.position });
+          past.push({ fp: known.fp, position: known.position, path: known.path });
         // Records of one file sit in one partition unless keys spread them; then the
         // furthest position of the same content wins.
         if (

@@ -227,8 +227,8 @@ export class FileSource implements Source, WatcherHost {
     this.heads.set(w.file);
   }
 
-  ended(fp: Fingerprint, position: number): void {
-    this.past.add(fp, position);
+  ended(fp: Fingerprint, position: number, path?: string): void {
+    this.past.add(fp, position, path);
     this.checkpointDirty = true;
   }
 
@@ -285,7 +285,7 @@ export class FileSource implements Source, WatcherHost {
         rotated,
         atEnd: !rec && !this.initialized && this.config.startAt === 'end',
         partition: this.partitionFor(key),
-        resume: (prefix, size) => this.copiedUpTo(key, prefix, size),
+        resume: (prefix, size) => this.copiedUpTo(key, path, prefix, size),
       },
       this,
     );
@@ -309,7 +309,12 @@ export class FileSource implements Source, WatcherHost {
    * empty file waits, and so does a copy smaller than that position while its size still
    * moves (cp is filling it).
    */
-  private copiedUpTo(key: string, prefix: Buffer, size: number): number | 'wait' | null {
+  private copiedUpTo(
+    key: string,
+    path: string,
+    prefix: Buffer,
+    size: number,
+  ): number | 'wait' | null {
     // Nothing to read yet, and `cp` creates its copy empty before it fills it: placed once
     // it has bytes (its next change event or the reconcile walk finds it again).
     if (size === 0) return 'wait';
@@ -322,7 +327,7 @@ export class FileSource implements Source, WatcherHost {
       this.maybeCopies.set(key, { seen, size, moved });
       return 'wait';
     };
-    const of = this.heads.find(prefix);
+    const of = this.heads.find(prefix, undefined, path);
     const w = of && this.files.get(of.key);
     let read: number | null;
     if (of && w) {
@@ -334,7 +339,7 @@ export class FileSource implements Source, WatcherHost {
       }
       read = of.committed;
     } else {
-      read = this.past.match(prefix);
+      read = this.past.match(prefix, path);
     }
     if (read !== null && size < read && now - moved < COPY_SETTLE_MS) return wait();
     this.maybeCopies.delete(key);

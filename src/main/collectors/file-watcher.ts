@@ -80,8 +80,11 @@ export interface WatcherHost {
   finished(w: FileWatcher): void;
   /** The file's first bytes (fingerprint) changed. */
   fingerprinted(w: FileWatcher): void;
-  /** Content starting with `fp` was produced up to `position` and is gone from this file. */
-  ended(fp: Fingerprint, position: number): void;
+  /**
+   * Content starting with `fp` was produced up to `position` and is gone from this file;
+   * `path` is where it was when it ended by a truncation (a copy of it is named after it).
+   */
+  ended(fp: Fingerprint, position: number, path?: string): void;
   /** Positions or identity changed: the checkpoint cache is out of date. */
   dirty(): void;
   /** Something worth a status refresh happened. */
@@ -152,13 +155,13 @@ export class FileWatcher implements DescriptorHolder {
           prefix.length >= rec.fp.length &&
           hashBytes(prefix.subarray(0, rec.fp.length)) === rec.fp.hash;
         if (!sameStart || st.size < rec.position) {
-          host.ended(rec.fp, rec.position);
+          host.ended(rec.fp, rec.position, rec.path);
           if (at.rotated) {
             await give();
             return null;
           }
           host.log.warn(
-            `${path} was truncated or replaced while stopped (was at byte ${rec.position}); reading from 0`,
+            `${path} was truncated or replaced while stopped (was at byte ${rec.position})`,
           );
           replaced = true;
         } else {
@@ -166,7 +169,11 @@ export class FileWatcher implements DescriptorHolder {
         }
       } else if (at.atEnd) {
         position = st.size;
-      } else if (at.resume) {
+      }
+      // A file under a known dev:ino with other content is a new file, as one never seen:
+      // it may be a copy (copytruncate's `rotate 1` deletes the old copy, and the next copy
+      // often gets its inode number).
+      if (((!rec && !at.atEnd) || replaced) && at.resume) {
         const copied = at.resume(prefix, st.size);
         if (copied === 'wait') {
           await give();
@@ -544,7 +551,7 @@ export class FileWatcher implements DescriptorHolder {
     const missed = Math.max(0, t.size - t.readPos);
     t.stats.truncations++;
     t.stats.missedBytes += missed;
-    if (t.fp.length > 0) this.host.ended(t.fp, t.committed);
+    if (t.fp.length > 0) this.host.ended(t.fp, t.committed, t.path);
     this.host.log.warn(
       `${t.path} was truncated (read up to byte ${t.readPos}, size now ${size}); reading from 0` +
         (missed > 0

@@ -91,7 +91,8 @@ describe('command source', () => {
   it('stops the service when the source is removed and sends its last output', async () => {
     await fixture.manager.add(
       node(
-        'console.log("up"); process.on("SIGTERM", () => { console.log("bye"); process.exit(0); }); setInterval(() => {}, 1000)',
+        // The handler first: a SIGTERM between "up" and process.on() would kill it silently.
+        'process.on("SIGTERM", () => { console.log("bye"); process.exit(0); }); console.log("up"); setInterval(() => {}, 1000)',
       ),
     );
     await waitFor('up', async () =>

@@ -256,6 +256,53 @@ describe('file source', () => {
     );
   });
 
+  it('reads a copy of a file that held one short line only past what was read, running or stopped', async () => {
+    const f = join(logs, 's.log');
+    const copyDone = async (n: number) => {
+      await waitFor(`${n} lines`, async () => (await readAll(broker, 'app-logs')).length >= n);
+      await waitFor('the copy read to its end', () =>
+        manager.status()[0].files.some((x) => x.path === `${f}.1` && x.position === x.size),
+      );
+    };
+    await writeFile(f, 'short one\n');
+    await manager.add(fileSource({ include: [`${f}*`] }));
+    await waitFor('1 line', async () => (await readAll(broker, 'app-logs')).length === 1);
+    // copytruncate while running: fewer bytes than a fingerprint match needs were read.
+    await appendFile(f, 'unread\n');
+    await copyFile(f, `${f}.1`);
+    await truncate(f, 0);
+    await appendFile(f, 'short two\n');
+    await copyDone(3);
+    // And while stopped: the next generation's short line was read before the stop.
+    await manager.close();
+    await rm(`${f}.1`);
+    await appendFile(f, 'unread two\n');
+    await copyFile(f, `${f}.1`);
+    await truncate(f, 0);
+    await appendFile(f, 'short three\n');
+    await restart();
+    await copyDone(5);
+    expect(values(await readAll(broker, 'app-logs')).sort()).toEqual(
+      ['short one', 'unread', 'short two', 'unread two', 'short three'].sort(),
+    );
+  });
+
+  it('reads in full a file that starts with the same short line under an unrelated name or after a rename', async () => {
+    const f = join(logs, 'app.log');
+    await writeFile(f, 'started\n');
+    await manager.add(fileSource({ include: [join(logs, '*')] }));
+    await waitFor('1 line', async () => (await readAll(broker, 'app-logs')).length === 1);
+    await writeFile(join(logs, 'other.log'), 'started\nother\n');
+    await waitFor('3 lines', async () => (await readAll(broker, 'app-logs')).length === 3);
+    // Rotation by rename: the new app.log is new content, not a copy of app.log.1.
+    await rename(f, `${f}.1`);
+    await writeFile(f, 'started\nagain\n');
+    await waitFor('5 lines', async () => (await readAll(broker, 'app-logs')).length === 5);
+    expect(values(await readAll(broker, 'app-logs')).sort()).toEqual(
+      ['started', 'started', 'other', 'started', 'again'].sort(),
+    );
+  });
+
   it('notices a truncated file that regrew past the old position by its fingerprint', async () => {
     const f = join(logs, 'fp.log');
     await writeFile(f, 'aaaa\n');

@@ -46,19 +46,36 @@ export function checkBatch(
   const size = LOG_OVERHEAD + header.batchLength;
   if (pos + size > buf.length) return null;
   const lastOffset = lastOffsetOf(header);
-  const { baseOffset, endOffset } = bounds;
-  let reason: string | null = null;
-  if (header.baseOffset < baseOffset || lastOffset >= endOffset) {
-    reason = `base offset ${header.baseOffset}: offsets ${header.baseOffset}..${lastOffset} lie outside the segment's [${baseOffset}, ${endOffset})`;
-  } else if (header.baseOffset <= prevLast) {
-    reason = `base offset ${header.baseOffset} is not above the previous batch's last offset ${prevLast}`;
-  } else if (crc) {
+  let reason = offsetsFault(header, bounds, prevLast);
+  if (reason === null && crc) {
     const computed = batchCrc(buf, pos, header.batchLength);
     const stored = buf.readUInt32BE(pos + CRC_OFFSET);
     if (computed !== stored) reason = `CRC mismatch: stored ${stored}, computed ${computed}`;
   }
   if (reason === null) return { header, size, fault: null };
   return { fault: { at: pos, baseOffset: header.baseOffset, lastOffset, reason } };
+}
+
+/**
+ * Why the offsets `header` claims cannot be right (null when they can): outside the
+ * segment's bounds, or not above `prevLast`, the previous batch's last offset (-1: none).
+ * The base offset is outside the CRC, so this is its only check; the header walk that finds
+ * where a read starts applies it too (segment.ts, walkHeaders).
+ */
+export function offsetsFault(
+  header: RecordBatchHeader,
+  bounds: SegmentBounds,
+  prevLast: number,
+): string | null {
+  const lastOffset = lastOffsetOf(header);
+  const { baseOffset, endOffset } = bounds;
+  if (header.baseOffset < baseOffset || lastOffset >= endOffset) {
+    return `base offset ${header.baseOffset}: offsets ${header.baseOffset}..${lastOffset} lie outside the segment's [${baseOffset}, ${endOffset})`;
+  }
+  if (header.baseOffset <= prevLast) {
+    return `base offset ${header.baseOffset} is not above the previous batch's last offset ${prevLast}`;
+  }
+  return null;
 }
 
 /**

@@ -43,9 +43,18 @@ export class OffsetIndex extends IndexFile<Int32Array> {
 
   /** Position of the batch to start scanning from for `offset` (0 when before every entry). */
   lookup(offset: number): number {
+    return this.entryFor(offset)?.position ?? 0;
+  }
+
+  /**
+   * The entry to start scanning from for `offset`: the last offset of the batch at
+   * `position`, which a scan checks against that batch's header. Null before every entry.
+   */
+  entryFor(offset: number): { lastOffset: number; position: number } | null {
     const rel = offset - this.baseOffset;
     const found = this.lastWhere((key) => key <= rel);
-    return found < 0 ? 0 : this.values[found];
+    if (found < 0) return null;
+    return { lastOffset: this.baseOffset + this.keys[found], position: this.values[found] };
   }
 
   /** Position of the last entry (0 when empty): where a tail scan starts. */

@@ -29,7 +29,13 @@ import { OffsetIndex } from './offset-index';
 import { TimeIndex } from './time-index';
 import type { OpenFile, OpenFiles } from './open-files';
 import { VerifiedRanges } from './verified-ranges';
-import { checkBatch, checkBatches, type BatchFault, type SegmentBounds } from './check-batches';
+import {
+  checkBatch,
+  checkBatches,
+  offsetsFault,
+  type BatchFault,
+  type SegmentBounds,
+} from './check-batches';
 
 export const LOG_SUFFIX = '.log';
 export const INDEX_SUFFIX = '.index';
@@ -68,6 +74,38 @@ export interface BatchLocation {
   header: RecordBatchHeader;
   position: number;
   size: number;
+}
+
+/**
+ * Visits a batch of a header walk. `fault` says why its offsets cannot be right (outside the
+ * segment, or not above the last offset of the walk's previous in-order batch; see
+ * offsetsFault), null when they can; such a batch does not move the walk's previous offset.
+ */
+type WalkVisit = (
+  b: BatchLocation,
+  chunk: Buffer,
+  chunkStart: number,
+  fault: string | null,
+) => boolean | void;
+
+interface WalkOptions {
+  /** Bytes read at a time (default HEADER_CHUNK). */
+  readAhead?: number;
+  /** A reader's reusable buffer to read into. */
+  into?: Buffer;
+  /** Report an invalid header (settings.onCorruption) as well as throwing it. */
+  report?: boolean;
+  /** The last offset of the batch before the walk's start (-1: none known). */
+  prevLast?: number;
+  /** The last offset the index entry the walk starts from gives the first batch. */
+  entryLast?: number;
+}
+
+/** The batch a seek stopped at, with the chunk it read it in. */
+interface SeekHit {
+  b: BatchLocation;
+  chunk: Buffer;
+  chunkStart: number;
 }
 
 /** Result of validating a segment batch by batch. */
@@ -222,68 +260,70 @@ export class LogSegment implements OpenFile {
   }
 
   /**
-   * Walks batch headers in [from, to) (no CRC check), calling `visit` for each; stops early
-   * when it returns true. Returns the position reached. Throws CORRUPT_RECORD with the file
-   * and position on an invalid header or a batch running past `to`.
-   */
-  async scanHeaders(
-    from: number,
-    to: number,
-    visit: (b: BatchLocation) => boolean | void,
-  ): Promise<number> {
-    return this.walkHeaders(from, to, HEADER_CHUNK, (b) => visit(b));
-  }
-
-  /**
-   * scanHeaders, passing `visit` each batch's largest timestamp too: the header's, or its
-   * records' when the header leaves it unset (sarama 1.22, see hasUnsetMaxTimestamp), from
-   * the chunk already read when it holds the whole batch, else from one more read.
+   * Walks batch headers in [from, to) as walkHeaders does, passing `visit` each batch's
+   * largest timestamp too: the header's, or its records' when the header leaves it unset
+   * (sarama 1.22, see hasUnsetMaxTimestamp), from the chunk already read when it holds the
+   * whole batch, else from one more read.
    */
   private async scanTimed(
     from: number,
     to: number,
-    visit: (b: BatchLocation, maxTimestamp: number) => boolean | void,
+    visit: (b: BatchLocation, maxTimestamp: number, fault: string | null) => boolean | void,
   ): Promise<void> {
     let pos = from;
+    let prevLast = -1;
     while (pos < to) {
-      let pending: BatchLocation | null = null;
+      let pending: { b: BatchLocation; fault: string | null } | null = null;
       let stopped = false;
-      pos = await this.walkHeaders(pos, to, HEADER_CHUNK, (b, chunk, chunkStart) => {
-        const inChunk = b.position + b.size <= chunkStart + chunk.length;
-        if (hasUnsetMaxTimestamp(b.header) && !inChunk) {
-          pending = b;
-          return true;
-        }
-        stopped = visit(b, batchMaxTimestamp(chunk, b.position - chunkStart, b.header)) === true;
-        return stopped;
-      });
+      pos = await this.walkHeaders(
+        pos,
+        to,
+        (b, chunk, chunkStart, fault) => {
+          const inChunk = b.position + b.size <= chunkStart + chunk.length;
+          if (hasUnsetMaxTimestamp(b.header) && !inChunk) {
+            pending = { b, fault };
+            return true;
+          }
+          if (fault === null) prevLast = lastOffsetOf(b.header);
+          const maxTimestamp = batchMaxTimestamp(chunk, b.position - chunkStart, b.header);
+          stopped = visit(b, maxTimestamp, fault) === true;
+          return stopped;
+        },
+        { prevLast },
+      );
       if (stopped || pending === null) return;
-      const { position, size, header } = pending as BatchLocation;
-      const bytes = await this.readAt(position, size);
-      if (visit(pending, batchMaxTimestamp(bytes, 0, header)) === true) return;
-      pos = position + size;
+      const { b, fault } = pending as { b: BatchLocation; fault: string | null };
+      const bytes = await this.readAt(b.position, b.size);
+      if (fault === null) prevLast = lastOffsetOf(b.header);
+      if (visit(b, batchMaxTimestamp(bytes, 0, b.header), fault) === true) return;
+      pos = b.position + b.size;
     }
   }
 
   /**
-   * The header walk behind scanHeaders and readFromPosition: reads the file in chunks of up
-   * to `readAhead` bytes (a new chunk when the next header is not wholly in the current
-   * one) and passes `visit` each batch with the chunk holding it, so a caller can take the
-   * batch's bytes from there. Stops when `visit` returns true; returns the position
-   * reached. Throws CORRUPT_RECORD as scanHeaders says.
+   * The header walk behind every scan of the log but recovery's: reads [from, to) in chunks
+   * of up to `readAhead` bytes (a new chunk when the next header is not wholly in the
+   * current one) and passes `visit` each batch with the chunk holding it, so a caller can
+   * take the batch's bytes from there, and whether its offsets are in order (the base offset
+   * is outside the CRC: a batch whose base offset was lowered on disk would otherwise look
+   * like an earlier one and be stepped over). Stops when `visit` returns true; returns the
+   * position reached. Throws CORRUPT_RECORD with the file and position on an invalid header,
+   * a batch running past `to`, or a first batch that does not end at `entryLast`.
    */
   private async walkHeaders(
     from: number,
     to: number,
-    readAhead: number,
-    visit: (b: BatchLocation, chunk: Buffer, chunkStart: number) => boolean | void,
-    into?: Buffer,
-    report = false,
+    visit: WalkVisit,
+    opts: WalkOptions = {},
   ): Promise<number> {
+    const { readAhead = HEADER_CHUNK, into, report = false } = opts;
     const fail = (position: number, what: string): LogdockError => {
       if (report) this.settings.onCorruption?.(this.finding(position, headerFault(what)));
       return this.corrupt(position, what);
     };
+    const bounds = this.bounds();
+    let prevLast = opts.prevLast ?? -1;
+    let entryLast = opts.entryLast;
     let pos = from;
     let chunk: Buffer = Buffer.alloc(0);
     let chunkStart = from;
@@ -303,7 +343,19 @@ export class LogSegment implements OpenFile {
       }
       const size = LOG_OVERHEAD + header.batchLength;
       if (pos + size > to) throw fail(pos, `batch of ${size} bytes runs past ${to}`);
-      if (visit({ header, position: pos, size }, chunk, chunkStart)) return pos;
+      const lastOffset = lastOffsetOf(header);
+      if (entryLast !== undefined && lastOffset !== entryLast) {
+        // The index entry or the batch is wrong: the caller rebuilds the index and retries.
+        const offsets = `${header.baseOffset}..${lastOffset}`;
+        throw fail(
+          pos,
+          `batch (offsets ${offsets}) does not end at ${entryLast} as the index says`,
+        );
+      }
+      entryLast = undefined;
+      const fault = offsetsFault(header, bounds, prevLast);
+      if (fault === null) prevLast = lastOffset;
+      if (visit({ header, position: pos, size }, chunk, chunkStart, fault)) return pos;
       pos += size;
     }
     return pos;
@@ -429,7 +481,9 @@ export class LogSegment implements OpenFile {
 
   /**
    * Rebuilds both indexes from a header scan of the log and rewrites their files. Stops at
-   * the first invalid header without truncating (sealed segments are only read).
+   * the first invalid header without truncating (sealed segments are only read). A batch
+   * whose offsets are out of order gets no entry (a reader reaching it from the entry
+   * before it sees the fault; see seek).
    */
   async rebuildIndexes(report = true): Promise<void> {
     // Exclusive with appends and other rebuilds (see append).
@@ -449,7 +503,11 @@ export class LogSegment implements OpenFile {
     const keepNext = this.nextOffset;
     this.resetIndexState();
     try {
-      await this.scanTimed(0, this.size, (b, maxTimestamp) => {
+      await this.scanTimed(0, this.size, (b, maxTimestamp, fault) => {
+        if (fault !== null) {
+          this.bytesSinceIndex += b.size;
+          return;
+        }
         const h = b.header;
         const first = h.timestampType === 'LogAppendTime' ? h.maxTimestamp : h.baseTimestamp;
         this.indexBatch(b.position, b.size, lastOffsetOf(h), maxTimestamp, first);
@@ -497,14 +555,15 @@ export class LogSegment implements OpenFile {
     }
     const from = this.offsetIndex.lastPosition();
     this.bytesSinceIndex = 0;
-    await this.scanTimed(from, this.size, (b, maxTimestamp) => {
+    await this.scanTimed(from, this.size, (b, maxTimestamp, fault) => {
+      // Bytes since the last index entry, counting the batch it points at (as append does).
+      this.bytesSinceIndex += b.size;
+      if (fault !== null) return; // its offsets are not to be believed (a reader reports it)
       const h = b.header;
       if (maxTimestamp > this.maxTimestamp) {
         this.maxTimestamp = maxTimestamp;
         this.offsetOfMaxTimestamp = lastOffsetOf(h);
       }
-      // Bytes since the last index entry, counting the batch it points at (as append does).
-      this.bytesSinceIndex += b.size;
       this.nextOffset = Math.max(this.nextOffset, lastOffsetOf(h) + 1);
     });
     this.summaryLoaded = true;
@@ -581,49 +640,20 @@ export class LogSegment implements OpenFile {
    * `maxBytes`, but always that whole first batch, within the bytes visible now. One read
    * from the index position usually covers both the scan and the data. Returns null when
    * the segment holds no such batch, else the bytes and the file position they start at.
-   * The caller trims a partial batch at the end and checks CRCs (`verifyRead`). Index
-   * problems are handled as in `findBatch`; an invalid header reached from a good position
-   * is reported (settings.onCorruption) and thrown as CORRUPT_RECORD. With `into` (a
-   * reader's reusable buffer) the bytes are read into it, and the answer may stop short of
-   * `maxBytes` at its end.
+   * The caller trims a partial batch at the end and checks CRCs (`verifyRead`). Throws
+   * CORRUPT_RECORD as `seek` says. With `into` (a reader's reusable buffer) the bytes are
+   * read into it, and the answer may stop short of `maxBytes` at its end.
    */
   async readBatchesFrom(
     offset: number,
     maxBytes: number,
     into?: Buffer,
   ): Promise<{ buf: Buffer; firstSize: number; position: number } | null> {
-    await this.ensureIndexes();
-    const end = this.size;
-    const from = this.offsetIndex.lookup(offset);
-    try {
-      return await this.readFromPosition(from, end, offset, maxBytes, into, from === 0);
-    } catch (err) {
-      if (from === 0 || !(err instanceof LogdockError) || err.code !== 'CORRUPT_RECORD') throw err;
-      // The index entry may be what is wrong: rebuild it; then a bad header is the log's.
-      await this.rebuildIndexes();
-      const again = this.offsetIndex.lookup(offset);
-      return this.readFromPosition(again, end, offset, maxBytes, into, true);
-    }
-  }
-
-  private async readFromPosition(
-    from: number,
-    end: number,
-    offset: number,
-    maxBytes: number,
-    into: Buffer | undefined,
-    report: boolean,
-  ): Promise<{ buf: Buffer; firstSize: number; position: number } | null> {
-    let hit = null as { b: BatchLocation; chunk: Buffer; chunkStart: number } | null;
     // The index entry is at most ~index.interval.bytes before the target: reading that
     // much more than asked usually gets the whole answer in one go.
     const readAhead = into ? Math.max(into.length, RECORD_BATCH_OVERHEAD) : maxBytes + HEADER_CHUNK;
-    const visit = (b: BatchLocation, chunk: Buffer, chunkStart: number) => {
-      if (lastOffsetOf(b.header) < offset) return false;
-      hit = { b, chunk, chunkStart };
-      return true;
-    };
-    await this.walkHeaders(from, end, readAhead, visit, into, report);
+    const end = this.size;
+    const hit = await this.seek(offset, end, { readAhead, into });
     if (hit === null) return null;
     const { position: pos, size } = hit.b;
     const length = Math.max(size, Math.min(maxBytes, end - pos));
@@ -634,6 +664,60 @@ export class LogSegment implements OpenFile {
     // A reused buffer holds what it holds: a shorter answer beats a second read.
     if (into && size <= inChunk) return found(hit.chunk.subarray(at));
     return found(await this.readAt(pos, length, into));
+  }
+
+  /**
+   * Finds the first batch in [0, end) whose last offset is >= `offset`, walking headers from
+   * the index entry below it; null when there is none. An index entry that does not point
+   * at a batch ending at the entry's offset makes it rebuild the index and walk again. A
+   * batch whose offsets are out of order (its base offset, outside the CRC, changed on
+   * disk) where `offset` may lie — no later in-order batch starts at or below `offset` — is
+   * reported (settings.onCorruption) and thrown as CORRUPT_RECORD, like an invalid header
+   * reached from a good position; one that `offset` lies beyond is stepped over, so that
+   * the rest of the segment stays readable.
+   */
+  private async seek(offset: number, end: number, opts: WalkOptions): Promise<SeekHit | null> {
+    await this.ensureIndexes();
+    const entry = this.offsetIndex.entryFor(offset);
+    let found: { hit: SeekHit | null; suspect: CorruptionFinding | null };
+    try {
+      found = await this.seekFrom(offset, end, entry, { ...opts, report: entry === null });
+    } catch (err) {
+      if (entry === null || !(err instanceof LogdockError) || err.code !== 'CORRUPT_RECORD')
+        throw err;
+      // The index entry may be what is wrong: rebuild it; then a bad header is the log's.
+      await this.rebuildIndexes();
+      const again = this.offsetIndex.entryFor(offset);
+      found = await this.seekFrom(offset, end, again, { ...opts, report: true });
+    }
+    if (found.suspect !== null) throw this.reported(found.suspect);
+    return found.hit;
+  }
+
+  private async seekFrom(
+    offset: number,
+    end: number,
+    entry: { lastOffset: number; position: number } | null,
+    opts: WalkOptions,
+  ): Promise<{ hit: SeekHit | null; suspect: CorruptionFinding | null }> {
+    let hit: SeekHit | null = null;
+    let suspect: CorruptionFinding | null = null;
+    const visit: WalkVisit = (b, chunk, chunkStart, fault) => {
+      const h = b.header;
+      if (fault !== null) {
+        suspect ??= this.finding(b.position, batchFault(b, fault));
+        return false;
+      }
+      // `offset` lies between the suspect's predecessor and this batch: in the suspect.
+      if (suspect !== null && h.baseOffset > offset) return true;
+      suspect = null;
+      if (lastOffsetOf(h) < offset) return false;
+      hit = { b, chunk, chunkStart };
+      return true;
+    };
+    const from = entry?.position ?? 0;
+    await this.walkHeaders(from, end, visit, { ...opts, entryLast: entry?.lastOffset });
+    return { hit, suspect };
   }
 
   /**
@@ -756,35 +840,9 @@ export class LogSegment implements OpenFile {
     );
   }
 
-  /**
-   * Finds the first batch whose last offset is >= `offset`, scanning from the index entry
-   * below it, within the bytes visible now. Returns null when the segment has none. An
-   * index entry that does not point at a valid batch makes it rebuild the index and retry;
-   * an invalid batch reached from position 0 throws CORRUPT_RECORD.
-   */
+  /** The first batch whose last offset is >= `offset`, or null; see `seek`. */
   async findBatch(offset: number): Promise<BatchLocation | null> {
-    await this.ensureIndexes();
-    const end = this.size;
-    const from = this.offsetIndex.lookup(offset);
-    try {
-      return await this.scanFrom(from, end, offset);
-    } catch (err) {
-      if (from === 0 || !(err instanceof LogdockError) || err.code !== 'CORRUPT_RECORD') throw err;
-      await this.rebuildIndexes();
-      return this.scanFrom(this.offsetIndex.lookup(offset), end, offset);
-    }
-  }
-
-  private async scanFrom(from: number, end: number, offset: number): Promise<BatchLocation | null> {
-    let found: BatchLocation | null = null;
-    await this.scanHeaders(from, end, (b) => {
-      if (lastOffsetOf(b.header) >= offset) {
-        found = b;
-        return true;
-      }
-      return false;
-    });
-    return found;
+    return (await this.seek(offset, this.size, {}))?.b ?? null;
   }
 
   /**
@@ -800,8 +858,10 @@ export class LogSegment implements OpenFile {
     const end = this.size;
     while (pos < end) {
       let hit: BatchLocation | null = null;
-      await this.scanTimed(pos, end, (b, maxTimestamp) => {
+      await this.scanTimed(pos, end, (b, maxTimestamp, fault) => {
         if (maxTimestamp >= timestamp && lastOffsetOf(b.header) >= minOffset) {
+          // Its records' offsets are not to be believed: report it, as a read of it would.
+          if (fault !== null) throw this.reported(this.finding(b.position, batchFault(b, fault)));
           hit = b;
           return true;
         }
@@ -878,6 +938,11 @@ export class LogSegment implements OpenFile {
     await this.timeIndex.remove();
     if (this.refs === 0) await this.closeHandle();
   }
+}
+
+/** The fault `reason` of batch `b`, at the position reported. */
+function batchFault(b: BatchLocation, reason: string): BatchFault {
+  return { at: 0, baseOffset: b.header.baseOffset, lastOffset: lastOffsetOf(b.header), reason };
 }
 
 /** A fault found before any batch header was read: at the position reported. */

@@ -38,9 +38,15 @@ import { MultilineJoiner, type EventLines } from './multiline';
 import type { Parser } from './parsers';
 import { H, buildRecord, fixedHeader } from './record';
 import type { Semaphore } from '../../common/semaphore';
+import { SendChain } from './send-chain';
 import { TrackedFile } from './tracked-file';
 
 const CHUNK_BYTES = 512 * 1024;
+/**
+ * Chunks of one file read and sent before the oldest one's append is waited for (SendChain):
+ * enough that every ingest thread has a chunk to encode while the main thread appends another.
+ */
+const SENDS_IN_FLIGHT = 4;
 /**
  * Reads at least this large go to the ingest thread to be split and encoded (encode-lines.ts);
  * smaller ones, a few lines written just now, are encoded inline: the hop to the thread and
@@ -327,7 +333,25 @@ export class FileWatcher implements DescriptorHolder {
     const fh = t.fh!;
     const host = this.host;
     if (!t.rotated) await this.checkRotation();
-    let previous: Promise<void> = Promise.resolve();
+    const chain = new SendChain(SENDS_IN_FLIGHT);
+    try {
+      await this.readChunks(fh, chain);
+    } catch (err) {
+      // The chunks already sent land (or fail) first: the position the failed pump leaves
+      // is then final, and the next pump reads again nothing that is appended after all.
+      await chain.settle();
+      throw err;
+    }
+    await chain.drain();
+    if (host.closing) return;
+    t.pumpedAt = host.clock();
+    await this.flushIfDue();
+  }
+
+  /** Reads chunks up to the file's end and sends them, their appends in `chain`. */
+  private async readChunks(fh: FileHandle, chain: SendChain): Promise<void> {
+    const t = this.file;
+    const host = this.host;
     // Size from this pump's last fstat while it is still ahead of the read position: no
     // fstat per chunk. A shrink shows as a short read and forces a fresh fstat.
     let known = -1;
@@ -339,7 +363,7 @@ export class FileWatcher implements DescriptorHolder {
         size = st.size;
         t.mtimeMs = st.mtimeMs;
         if (size < t.readPos) {
-          await previous;
+          await chain.drain();
           this.truncated(size);
           known = -1;
           continue;
@@ -352,9 +376,9 @@ export class FileWatcher implements DescriptorHolder {
       try {
         if (host.closing) return;
         if (this.encodesOffThread(size)) {
-          const read = await this.readOffThread(fh, size, previous);
+          const read = await this.readOffThread(fh, size, chain.last);
           if (read === 'truncated') {
-            await previous;
+            await chain.drain();
             this.truncated((await fh.stat()).size);
             known = -1;
             continue;
@@ -364,9 +388,7 @@ export class FileWatcher implements DescriptorHolder {
             known = -1;
             continue;
           }
-          read.sending.catch(() => {});
-          await previous;
-          previous = read.sending;
+          await chain.add(read.sending);
           continue;
         }
         const start = t.readPos;
@@ -386,28 +408,20 @@ export class FileWatcher implements DescriptorHolder {
         // cannot come from content that replaced the file we think we read.
         if (!(await this.verifyFingerprint(size))) {
           if (reusable) buffers.release(buf);
-          await previous;
+          await chain.drain();
           this.truncated((await fh.stat()).size);
           known = -1;
           continue;
         }
         t.lastGrowth = host.clock();
         const lines = t.splitter.push(buf.subarray(0, bytesRead));
-        // One append in flight while the next chunk is read: appends to a partition are
-        // applied in call order, so positions still advance in order.
-        const sending = this.produce(this.join(lines), previous);
+        const sending = this.produce(this.join(lines), chain.last);
         if (reusable) buffers.release(buf);
-        sending.catch(() => {});
-        await previous;
-        previous = sending;
+        await chain.add(sending);
       } finally {
         host.slots.release();
       }
     }
-    await previous;
-    if (host.closing) return;
-    t.pumpedAt = host.clock();
-    await this.flushIfDue();
   }
 
   /**

@@ -95,6 +95,11 @@ export class WorkerPool {
     return this.slots.some((s) => s !== null && s.loaded);
   }
 
+  /** Whether every thread has loaded its script (after warm(): the pool at full strength). */
+  allReady(): boolean {
+    return this.slots.every((s) => s !== null && s.loaded);
+  }
+
   /** The live threads, for diagnostics (and for tests that kill one mid-task). */
   liveWorkers(): Worker[] {
     return this.slots.flatMap((s) => (s ? [s.worker] : []));
@@ -193,12 +198,14 @@ export function sharedWorkerPool(): WorkerPool {
 }
 
 /**
- * The process's one-thread pool for the ingest path (checking produced batches, encoding a
- * collector's lines): apart from the shared pool so that an append never waits behind a
- * search's scans, which keep every shared thread busy while they run. Started on first use.
+ * The process's pool for the ingest path (checking produced batches, encoding a collector's
+ * lines): apart from the shared pool so that an append never waits behind a search's scans,
+ * which keep every shared thread busy while they run. Two threads where there are two cores:
+ * the chunks of one busy file are encoded two at a time while the main thread appends (one
+ * thread bound a 1 M-line tail). Started on first use.
  */
 export function ingestWorkerPool(): WorkerPool {
-  ingest ??= new WorkerPool({ size: 1, nice: BACKGROUND_NICE });
+  ingest ??= new WorkerPool({ size: Math.min(2, availableParallelism()), nice: BACKGROUND_NICE });
   return ingest;
 }
 

@@ -102,7 +102,7 @@ describe('WorkerPool', () => {
       try {
         await everyThreadStarted(sharedWorkerPool());
         await everyThreadStarted(ingestWorkerPool());
-        expect(niceThreads(10)).toBe(before + sharedWorkerPool().size + 1);
+        expect(niceThreads(10)).toBe(before + sharedWorkerPool().size + ingestWorkerPool().size);
       } finally {
         await closeSharedWorkerPool();
       }

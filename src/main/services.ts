@@ -16,7 +16,13 @@ import { keyFileCipher, SecretStore, type SecretCipher } from './remote/secrets'
 import { ReplayManager } from './replay/manager';
 import { ShipManager } from './shipping/manager';
 import { compileQuery } from './search/query';
-import { closeSharedWorkerPool, ingestWorkerPool, sharedWorkerPool } from './workers/pool';
+import { lowerHelperThreads } from './workers/helper-threads';
+import {
+  BACKGROUND_NICE,
+  closeSharedWorkerPool,
+  ingestWorkerPool,
+  sharedWorkerPool,
+} from './workers/pool';
 import { loadSettings, SettingsStore } from './settings/store';
 import type { AppSettings } from '../common/api/settings';
 
@@ -221,6 +227,10 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
         sharedWorkerPool().warm();
         ingestWorkerPool().warm();
       }, 1000).unref();
+      // V8's helper threads below the main thread too; looked for twice, as a busy one is
+      // not recognised (workers/helper-threads.ts).
+      for (const ms of [1000, 10_000])
+        setTimeout(() => lowerHelperThreads(BACKGROUND_NICE), ms).unref();
     }
 
     const shipping = new ShipManager({ local: cluster, clusters, dataDir, logger });

@@ -186,7 +186,7 @@ export class WorkerPool {
  * core, so the main thread runs first and the pools take what it leaves. Measured with
  * `npm run bench loop` (ingest + kcat + searches, docs/ARCHITECTURE.md).
  */
-const BACKGROUND_NICE = 10;
+export const BACKGROUND_NICE = 10;
 
 let shared: WorkerPool | null = null;
 let ingest: WorkerPool | null = null;

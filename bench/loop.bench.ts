@@ -19,11 +19,11 @@
  * where BENCH_LOOP_PROFILE=1 takes the loaded phase's slow answers apart
  * (fixtures/turn-profile.ts: what the main thread ran, waited for and was blocked in meanwhile).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { ApiClient } from '../src/common/api/contract';
 import { ensureBuilt, waitFor } from '../test/e2e/harness';
 import { describeLongFrames, openFramesPage, type FramesPage } from './fixtures/frames';
@@ -49,6 +49,35 @@ function percentile(sorted: number[], p: number): number {
   return sorted.length
     ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
     : NaN;
+}
+
+const pct = (share: number) => `${(share * 100).toFixed(0)} %`;
+
+/**
+ * This process's own side of each answer (it is the client): its event-loop delay and how
+ * much of the phase its main thread was on a CPU or waiting for one. kcat and Chromium,
+ * started by this process, share its session (and so, with Linux's autogroup, its share of
+ * the CPUs): a slow answer may be this side's.
+ */
+function watchClient(): { stop(): string } {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  const schedstat = () =>
+    readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
+  const [onCpu0, waiting0] = schedstat();
+  const t0 = performance.now();
+  return {
+    stop() {
+      delay.disable();
+      const [onCpu, waiting] = schedstat();
+      const wallNs = (performance.now() - t0) * 1e6;
+      return (
+        `client (this process): event-loop delay p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, ` +
+        `max ${(delay.max / 1e6).toFixed(1)} ms, main thread on a CPU ${pct((onCpu - onCpu0) / wallNs)}, ` +
+        `waiting for one ${pct((waiting - waiting0) / wallNs)}`
+      );
+    },
+  };
 }
 
 /** Times `topics.list` every PING_MS until stopped; the delay of each answer in ms. */
@@ -110,6 +139,7 @@ async function measure(
   work: () => Promise<string>,
 ): Promise<LoopFigures> {
   const probe = await target.probe(profiling && label.startsWith('ingest'));
+  const client = watchClient();
   const ping = pinger(target.api);
   let what: string;
   let seen: Awaited<ReturnType<Awaited<ReturnType<FramesPage['record']>>>> | undefined;
@@ -124,6 +154,7 @@ async function measure(
   const samples = await ping.stop();
   // The server's main thread; the share of the time it was not busy is the UI's.
   const loop = await probe.stop(ping.slow);
+  const clientSide = client.stop();
   const figures = {
     p99: percentile(samples, 99),
     max: samples[samples.length - 1],
@@ -139,6 +170,13 @@ async function measure(
         : '') +
       (what ? `; ${what}` : ''),
   );
+  const th = loop.threads;
+  if (th)
+    console.log(
+      `  server: main thread on a CPU ${pct(th.mainOnCpu)}, waiting for one ${pct(th.mainWaiting)}; ` +
+        `CPU of its other threads ${th.cpuMsAtNice0.toFixed(0)} ms at nice 0, ${th.cpuMsNiced.toFixed(0)} ms lowered`,
+    );
+  console.log(`  ${clientSide}`);
   if (seen?.longFrames.length)
     console.log(`  longest frames: ${describeLongFrames(seen.longFrames)}`);
   if (loop.profile) console.log(loop.profile);

@@ -462,7 +462,7 @@ export class FileSource implements Source, WatcherHost {
       do {
         this.again.delete(w);
         await w.pump();
-      } while (this.again.has(w) && !this.closing);
+      } while (this.again.has(w) && !this.closing && this.files.get(w.file.key) === w);
     })()
       .catch((err: Error) => w.failed(err))
       .finally(() => {

@@ -116,6 +116,13 @@ export interface Placement {
 }
 
 export class FileWatcher implements DescriptorHolder {
+  /**
+   * Set once the file is finished (gone, or rotated and quiet). A pump asked for meanwhile
+   * must not reopen it by path: the inode may already belong to the next file there
+   * (delete-and-recreate often reuses it), which would then be read twice.
+   */
+  private over = false;
+
   private constructor(
     readonly file: TrackedFile,
     private readonly host: WatcherHost,
@@ -273,7 +280,7 @@ export class FileWatcher implements DescriptorHolder {
 
   /** Reads the file to its current end, then flushes what is due. */
   async pump(): Promise<void> {
-    if (!(await this.reopen())) return;
+    if (this.over || !(await this.reopen())) return;
     try {
       await this.readToEnd();
     } finally {
@@ -324,8 +331,13 @@ export class FileWatcher implements DescriptorHolder {
       `${t.path} (${t.key}) is gone; it was read up to byte ${t.committed}` +
         (unread > 0 ? `, ${unread} bytes were never read` : ''),
     );
-    this.host.finished(this);
+    this.finish();
     return false;
+  }
+
+  private finish(): void {
+    this.over = true;
+    this.host.finished(this);
   }
 
   private async readToEnd(): Promise<void> {
@@ -602,9 +614,10 @@ export class FileWatcher implements DescriptorHolder {
     }
     if (events.length > 0) await this.produce(events);
     if (quietRotated) {
+      this.over = true; // before the await: no pump may reopen it meanwhile
       await this.close();
       this.host.log.debug(`finished rotated file ${t.path} (${t.key}) at byte ${t.committed}`);
-      this.host.finished(this);
+      this.finish();
     }
   }
 

@@ -14,8 +14,12 @@ describe('LocalCluster', () => {
       expect(p).toMatchObject({ leader: LOCAL_NODE_ID, replicas: [0], isr: [0] });
       expect(p.logEndOffset).toBe(5);
     }
+    // Every field of the broker's own description is carried over (placed() writes them out).
+    const own = fixture.broker.describeTopic('t').partitions;
+    expect(t.partitions).toEqual(own.map((p) => ({ ...p, leader: 0, replicas: [0], isr: [0] })));
     const listed = await cluster().listTopics();
     expect(listed.map((d) => d.name)).toEqual(['t']);
+    expect(listed[0].partitions).toEqual(t.partitions);
     expect(listed[0].partitions[1].isr).toEqual([LOCAL_NODE_ID]);
   });
 

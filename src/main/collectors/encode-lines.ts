@@ -5,7 +5,9 @@
  * that ends at a newline into shared memory, the worker splits it (LineSplitter, with the
  * same cuts, invalid-byte counts and byte-order mark as inline) and encodes the lines
  * (LineBatchEncoder) into a second shared buffer, and the main thread appends those batches
- * as they are. Nothing is copied between the threads: both buffers are SharedArrayBuffers,
+ * as they are (a chunk of valid UTF-8 with no byte-order mark and no line to cut, the common
+ * case, is encoded from the lines' offsets instead, to the same bytes: chunk-encoder.ts).
+ * Nothing is copied between the threads: both buffers are SharedArrayBuffers,
  * each used by one thread at a time (the main thread leaves them alone until the answer).
  * A task holds no state between calls, so a worker that dies loses nothing: the file is
  * read again from its committed position.
@@ -14,6 +16,7 @@ import type { RecordHeader } from '../storage/api';
 import { BufferPool } from '../buffer-pool';
 import { ingestWorkerPool } from '../workers/pool';
 import { LineBatchEncoder } from './batch-encoder';
+import { encodePlainChunk } from './chunk-encoder';
 import { LineSplitter, type Encoding } from './lines';
 import type { EventLines } from './multiline';
 import { timeAtLineStart } from './parsers/line-time';
@@ -57,6 +60,8 @@ const local = new BufferPool(8 * 1024 * 1024, 16 * 1024 * 1024);
 
 /** The worker's half (cpu-worker.ts `encode-lines`). */
 export function encodeLinesTask(p: EncodeLinesParams): { result: EncodedLines; transfer: [] } {
+  const plain = p.encoding === 'utf8' ? encodePlainLines(p) : null;
+  if (plain) return { result: plain, transfer: [] };
   // Worked on in this thread's own memory, copied in and out in one go each: V8 copies
   // small pieces into or out of shared memory (each line, each header) a few times slower.
   const held = local.acquire(p.chunk.byteLength);
@@ -85,6 +90,24 @@ export function encodeLinesTask(p: EncodeLinesParams): { result: EncodedLines; t
   return {
     result: { bytes: batches.length, grown, counts: countEvents(lines, 0) },
     transfer: [],
+  };
+}
+
+/** The common case (chunk-encoder.ts), or null when the chunk needs the general path. */
+function encodePlainLines(p: EncodeLinesParams): EncodedLines | null {
+  const done = encodePlainChunk(
+    { ...p, expect: p.out.byteLength },
+    (n) => local.acquire(n),
+    (b) => local.release(b),
+  );
+  if (!done) return null;
+  const grown = done.bytes > p.out.byteLength ? sharedBuffer(done.bytes) : null;
+  (grown ?? p.out).set(done.mem.subarray(done.at, done.at + done.bytes));
+  local.release(done.mem);
+  return {
+    bytes: done.bytes,
+    grown,
+    counts: { lines: done.lines, cut: 0, invalid: 0, parseErrors: 0 },
   };
 }
 

@@ -41,12 +41,23 @@ const PREFIX_BYTES = 160;
  * (iso-start.ts) before any pattern runs.
  */
 export function timeAtLineStart(line: Buffer, timezone: string, now: number): number | undefined {
-  if (line.length < 8) return undefined;
-  const c = line[0];
+  return timeInLine(line, 0, line.length, timezone, now);
+}
+
+/** timeAtLineStart of the line `buf[from, end)`, read in place (a line inside a chunk of a file). */
+export function timeInLine(
+  buf: Buffer,
+  from: number,
+  end: number,
+  timezone: string,
+  now: number,
+): number | undefined {
+  if (end - from < 8) return undefined;
+  const c = buf[from];
   const digit = c >= 0x30 && c <= 0x39;
   if (!digit && c !== 0x5b && !(c >= 0x41 && c <= 0x5a)) return undefined;
-  const iso = digit || c === 0x5b ? isoAtStart(line) : undefined;
-  if (!iso) return timeAtLineStartByPattern(line, timezone, now);
+  const iso = digit || c === 0x5b ? isoAtStart(buf, from, end) : undefined;
+  if (!iso) return timeAtLineStartByPattern(buf.subarray(from, end), timezone, now);
   const t =
     iso.zoneMinutes === null
       ? wallClockToEpoch(iso.wallMs, timezone)

@@ -49,6 +49,28 @@ describe('ISO timestamps read from the bytes at the start of a line', () => {
     );
   });
 
+  it('computes the wall-clock time as Date.UTC does, carrying a day, hour or second past its range', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1900, max: 9999 }),
+        fc.integer({ min: 0, max: 99 }),
+        fc.integer({ min: 0, max: 99 }),
+        fc.integer({ min: 0, max: 99 }),
+        fc.integer({ min: 0, max: 99 }),
+        fc.integer({ min: 0, max: 99 }),
+        fc.integer({ min: 0, max: 999 }),
+        (y, mo, d, h, mi, s, ms) => {
+          const p = (n: number, w = 2) => String(n).padStart(w, '0');
+          const line = `${y}-${p(mo)}-${p(d)}T${p(h)}:${p(mi)}:${p(s)}.${p(ms, 3)}Z x`;
+          expect(isoAtStart(Buffer.from(line))?.wallMs, line).toBe(
+            Date.UTC(y, mo - 1, d, h, mi, s, ms),
+          );
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+
   it('leaves what it does not read for certain to the patterns: a zone after a space, UTC, other forms', () => {
     for (const line of [
       '2026-12-07 01:02:03 +0100 x',

@@ -47,6 +47,7 @@ import { Consumer, type ConsumerOptions } from './consumer';
 import { Producer, type ProducerOptions } from './producer';
 import { validateClientBatchesOffThread } from './validate-off-thread';
 import { offThreadCompaction } from './compact-off-thread';
+import { offThreadReadCheck } from './read-check-off-thread';
 
 /** The check of batches a collector of this process encoded (Cluster.appendBatches `encodedHere`). */
 const locateOwnBatchesAsync: AppendCheck = (batches, config, name) =>
@@ -84,6 +85,12 @@ export interface BrokerOptions {
   maxOpenSegmentFiles?: number;
   /** Test seam: a pause before each partition's background recovery scan. */
   recoveryDelayMs?: number;
+  /**
+   * Check every read's batches on the calling thread, large reads too (storage/read-check.ts):
+   * the reference `npm run bench read-check` measures the worker thread's check against.
+   * Default false.
+   */
+  inlineReadChecks?: boolean;
   /**
    * Load the partitions found on disk in the background (PartitionLog's loadInBackground):
    * open() returns once the catalogue is read and `__consumer_offsets` loaded, and the rest
@@ -266,6 +273,7 @@ export class Broker implements BrokerApi {
         onCorruption: (f) => this.health.reportCorruption(name, partition, f),
         openFiles: this.openFiles,
         compactionTasks: offThreadCompaction,
+        readCheck: this.opts.inlineReadChecks ? undefined : offThreadReadCheck,
         recoverInBackground: true,
         loadInBackground: this.startingUp,
         loadDelayMs: this.opts.loadDelayMs,

@@ -49,3 +49,8 @@ export {
   DEFAULT_SCRUB_BYTES_PER_SECOND,
 } from './scrub';
 export { OpenFiles, DEFAULT_MAX_OPEN_SEGMENT_FILES } from './open-files';
+export {
+  type ReadCheck,
+  OFF_THREAD_READ_CHECK_BYTES,
+  OFF_THREAD_COPIED_READ_CHECK_BYTES,
+} from './read-check';

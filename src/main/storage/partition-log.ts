@@ -56,6 +56,7 @@ import {
   writeBatchCrc,
 } from './record-batch';
 import { decodeFrom } from './partial-decode';
+import { type ReadCheck, checkRead } from './read-check';
 import { type BatchLocation, LogSegment, type SegmentSettings } from './segment';
 import { writeInt64 } from './varint';
 
@@ -96,6 +97,11 @@ export interface PartitionLogOptions {
   onCorruption?: (finding: CorruptionFinding) => void;
   /** The bound on open segment files shared by the process's logs (open-files.ts). */
   openFiles?: OpenFiles;
+  /**
+   * Where large reads check their batches (read-check.ts): the broker gives a worker
+   * thread; inline on the calling thread when absent.
+   */
+  readCheck?: ReadCheck;
   /**
    * Return from open() before a needed recovery scan is done (the broker's choice): the log
    * recovers in the background, `recovering` is true meanwhile, and reads, appends and
@@ -188,6 +194,7 @@ export class PartitionLog {
   private readonly recoveryDelayMs: number;
   private readonly compactionStep: PartitionLogOptions['compactionStep'];
   private readonly compactionTasks: CompactionTasks | undefined;
+  private readonly readCheck: ReadCheck | undefined;
   /** `topic-partition` (or the directory name) for messages. */
   readonly name: string;
 
@@ -202,6 +209,7 @@ export class PartitionLog {
     this.recoveryDelayMs = opts.recoveryDelayMs ?? 0;
     this.compactionStep = opts.compactionStep;
     this.compactionTasks = opts.compactionTasks;
+    this.readCheck = opts.readCheck;
     this.name = opts.topic !== undefined ? `${opts.topic}-${opts.partition ?? 0}` : basename(dir);
     this.settings = {
       indexIntervalBytes: config.indexIntervalBytes,
@@ -735,7 +743,7 @@ export class PartitionLog {
             unchecked,
           };
         }
-        const records = seg.verifyRead(whole, found.position);
+        const records = await checkRead(seg, whole, found.position, this.readCheck);
         return { records, logStartOffset: start, highWatermark: this.endOffset };
       } finally {
         seg.release();

@@ -9,6 +9,7 @@ import { LogdockError, toErrorPayload } from '../../common/errors';
 import { countChunk } from '../search/count-chunk';
 import { scanChunk } from '../search/scan-chunk';
 import { validateBatchesTask } from '../broker/validate-off-thread';
+import { checkReadTask } from '../broker/read-check-off-thread';
 import { filterChunkTask, mapChunkTask } from '../broker/compact-off-thread';
 import { encodeLinesTask } from '../collectors/encode-lines';
 import type { WorkerReply } from './pool';
@@ -20,6 +21,7 @@ const handlers: Record<string, Handler> = {
   scan: scanChunk,
   count: countChunk,
   'validate-batches': validateBatchesTask,
+  'check-read': checkReadTask,
   'compaction-map': mapChunkTask,
   'compaction-filter': filterChunkTask,
   'encode-lines': encodeLinesTask,

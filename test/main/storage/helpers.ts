@@ -1,5 +1,6 @@
 /** Shared helpers of the storage tests: temporary directories and byte-level corruption. */
-import { afterEach, beforeEach } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
+import { LogdockError } from '../../../src/common/errors';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -201,4 +202,15 @@ export function unsetMaxTimestampSegment(count: number): Buffer {
     batches.push(batch);
   }
   return Buffer.concat(batches);
+}
+
+/** Awaits `p`, expecting it to fail with CORRUPT_RECORD; returns the error. */
+export async function expectCorrupt(p: Promise<unknown>): Promise<LogdockError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(LogdockError);
+  expect((err as LogdockError).code).toBe('CORRUPT_RECORD');
+  return err as LogdockError;
 }

@@ -9,8 +9,7 @@ import {
   Scrubber,
   segmentFileName,
 } from '../../../src/main/storage';
-import { LogdockError } from '../../../src/common/errors';
-import { smallConfig, usePartitionDir, value } from './helpers';
+import { expectCorrupt, smallConfig, usePartitionDir, value } from './helpers';
 
 const fx = usePartitionDir();
 
@@ -43,16 +42,6 @@ async function flipByte(file: string, position: number): Promise<void> {
   } finally {
     await fh.close();
   }
-}
-
-async function expectCorrupt(p: Promise<unknown>): Promise<LogdockError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(LogdockError);
-  expect((err as LogdockError).code).toBe('CORRUPT_RECORD');
-  return err as LogdockError;
 }
 
 describe('reads check every batch CRC', () => {

@@ -98,7 +98,11 @@ describe('logdock serve after a SIGKILL', () => {
       timeoutMs: 60_000,
       retryOnError: true,
     });
-    expect(run.err()).toContain('recovered rec-0: dropped 333 bytes');
+    // The garbage, and the batch the kill tore if it landed in an append to rec-0 (Linux stops
+    // a large write() between pages on SIGKILL): never a record acknowledged, checked below.
+    const dropped = /recovered rec-0: dropped (\d+) bytes/.exec(run.err());
+    expect(dropped, run.err()).not.toBeNull();
+    expect(Number(dropped![1])).toBeGreaterThanOrEqual(333);
     // Every record acknowledged before the kill is there, in order, in every partition.
     for (let p = 0; p < PARTITIONS; p++) {
       const consumed = await runProcess('kcat', [

@@ -205,6 +205,34 @@ describe('Fetch', () => {
     ]);
   });
 
+  it('answers a large read checked on the worker thread the same way: up to a corrupt batch, then CORRUPT_MESSAGE', async () => {
+    const first = await logdock.start();
+    // 40 batches of 10 KB: reads of ~200-400 KB, past OFF_THREAD_READ_CHECK_BYTES.
+    for (let i = 0; i < 40; i++)
+      await first.broker.send([{ topic: 'big', partition: 0, value: Buffer.alloc(10_000, 97) }]);
+    await first.stop();
+    const file = join(first.dir, 'big-0', '00000000000000000000.log');
+    const bytes = await readFile(file);
+    const bad = [...iterateBatches(bytes)][20];
+    bytes[bad.position + 5_000] ^= 0xff; // inside the record, under the CRC
+    await writeFile(file, bytes);
+
+    const ld = await logdock.start({}, first.dir);
+    const c = await logdock.client(ld.port);
+    const head = firstPartition(await c.request('Fetch', 12, fetchBody('big', 0, 0, 0)));
+    expect(head.errorCode).toBe(0);
+    const offsets = [...iterateBatches(head.records as Buffer)].map((b) => b.header.baseOffset);
+    expect(offsets).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    const failed = firstPartition(await c.request('Fetch', 12, fetchBody('big', 20, 0, 0)));
+    expect(failed.errorCode).toBe(2); // CORRUPT_MESSAGE
+    expect(ld.broker.storageHealth().corrupt).toEqual([
+      expect.objectContaining({ topic: 'big', partition: 0, file, position: bad.position }),
+    ]);
+    const after = firstPartition(await c.request('Fetch', 12, fetchBody('big', 21, 0, 0)));
+    expect(after.errorCode).toBe(0);
+    expect([...iterateBatches(after.records as Buffer)]).toHaveLength(19);
+  });
+
   it('reports an offset beyond the log end as OFFSET_OUT_OF_RANGE', async () => {
     const ld = await logdock.start();
     await ld.broker.send([{ topic: 'short', partition: 0, value: Buffer.from('only') }]);

@@ -49,16 +49,24 @@ function zoneAfterSpace(b: Uint8Array, at: number, end: number): boolean {
   return c === 0x2b || c === 0x2d || c === 0x5a || c === 0x7a || c === 0x55;
 }
 
+/** What zoneAt read: minutes east of UTC and the index just past the zone. */
+let zoneMinutes = 0;
+let zoneEnd = 0;
+
 /**
- * Reads `[+-]HH(:?MM)?` or `Z` at `at`: [minutes east, end], null when there is no zone,
- * undefined when it is malformed.
+ * Reads `[+-]HH(:?MM)?` or `Z` at `at` into zoneMinutes and zoneEnd: 1 when there is a
+ * zone, 0 when there is none, -1 when it is malformed.
  */
-function zoneAt(b: Uint8Array, at: number, end: number): [number, number] | null | undefined {
+function zoneAt(b: Uint8Array, at: number, end: number): number {
   const c = byteAt(b, at, end);
-  if (c === 0x5a || c === 0x7a) return [0, at + 1];
-  if (c !== 0x2b && c !== 0x2d) return null;
+  if (c === 0x5a || c === 0x7a) {
+    zoneMinutes = 0;
+    zoneEnd = at + 1;
+    return 1;
+  }
+  if (c !== 0x2b && c !== 0x2d) return 0;
   const hh = digits(b, at + 1, 2, end);
-  if (hh < 0) return undefined;
+  if (hh < 0) return -1;
   let to = at + 3;
   let mm = 0;
   const colon = byteAt(b, to, end) === 0x3a ? 1 : 0;
@@ -67,16 +75,30 @@ function zoneAt(b: Uint8Array, at: number, end: number): [number, number] | null
     to += colon + 2;
   }
   const minutes = hh * 60 + mm;
-  return [c === 0x2d ? -minutes : minutes, to];
+  zoneMinutes = c === 0x2d ? -minutes : minutes;
+  zoneEnd = to;
+  return 1;
 }
 
 /**
- * The timestamp at the start of `b[from, end)` (a line, or a line inside a chunk of a file)
- * in the simple ISO form, or undefined (not this form).
+ * What readIsoAtStart found, valid until its next call: one object reused, as tailing reads
+ * a timestamp per line and an object per line was garbage for the collector.
  */
+export const lastIso = { wallMs: 0, zoneMinutes: 0, hasZone: false };
+
+/** The timestamp at the start of `b` in the simple ISO form, or undefined (not this form). */
 export function isoAtStart(b: Uint8Array, from = 0, end = b.length): IsoStart | undefined {
+  if (!readIsoAtStart(b, from, end)) return undefined;
+  return { wallMs: lastIso.wallMs, zoneMinutes: lastIso.hasZone ? lastIso.zoneMinutes : null };
+}
+
+/**
+ * Reads the timestamp at the start of `b[from, end)` (a line, or a line inside a chunk of a
+ * file) in the simple ISO form into `lastIso`; false when it is not this form.
+ */
+export function readIsoAtStart(b: Uint8Array, from: number, end: number): boolean {
   const s = from + (byteAt(b, from, end) === 0x5b ? 1 : 0);
-  if (end < s + 19) return undefined;
+  if (end < s + 19) return false;
   const year = digits(b, s, 4, end);
   const month = digits(b, s + 5, 2, end);
   const day = digits(b, s + 8, 2, end);
@@ -92,7 +114,7 @@ export function isoAtStart(b: Uint8Array, from = 0, end = b.length): IsoStart | 
     b[s + 13] !== 0x3a ||
     b[s + 16] !== 0x3a
   ) {
-    return undefined;
+    return false;
   }
   let at = s + 19;
   let ms = 0;
@@ -105,14 +127,14 @@ export function isoAtStart(b: Uint8Array, from = 0, end = b.length): IsoStart | 
     for (let k = n; k < 3; k++) ms *= 10;
   }
   const zone = zoneAt(b, at, end);
-  if (zone === undefined) return undefined;
-  if (zone) at = zone[1];
-  else if (zoneAfterSpace(b, at, end)) return undefined;
-  if (!isEnd(b, at, end)) return undefined;
-  return {
-    wallMs: utcMs(year, month, day, hour, minute, second, ms),
-    zoneMinutes: zone ? zone[0] : null,
-  };
+  if (zone < 0) return false;
+  if (zone > 0) at = zoneEnd;
+  else if (zoneAfterSpace(b, at, end)) return false;
+  if (!isEnd(b, at, end)) return false;
+  lastIso.wallMs = utcMs(year, month, day, hour, minute, second, ms);
+  lastIso.hasZone = zone > 0;
+  lastIso.zoneMinutes = zone > 0 ? zoneMinutes : 0;
+  return true;
 }
 
 const DAY_MS = 86_400_000;

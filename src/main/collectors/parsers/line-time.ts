@@ -4,7 +4,7 @@
  * A time that cannot be read, or is absurd, gives undefined and the record keeps its
  * ingestion time (docs/collectors.md, "Event time").
  */
-import { isoAtStart } from './iso-start';
+import { lastIso, readIsoAtStart } from './iso-start';
 import { parseTimestamp, wallClockToEpoch } from './time';
 
 /** Field names tried, in order, when a JSON or logfmt parser has no `timestampField` of its own. */
@@ -56,12 +56,11 @@ export function timeInLine(
   const c = buf[from];
   const digit = c >= 0x30 && c <= 0x39;
   if (!digit && c !== 0x5b && !(c >= 0x41 && c <= 0x5a)) return undefined;
-  const iso = digit || c === 0x5b ? isoAtStart(buf, from, end) : undefined;
-  if (!iso) return timeAtLineStartByPattern(buf.subarray(from, end), timezone, now);
-  const t =
-    iso.zoneMinutes === null
-      ? wallClockToEpoch(iso.wallMs, timezone)
-      : iso.wallMs - iso.zoneMinutes * 60_000;
+  if (!((digit || c === 0x5b) && readIsoAtStart(buf, from, end)))
+    return timeAtLineStartByPattern(buf.subarray(from, end), timezone, now);
+  const t = lastIso.hasZone
+    ? lastIso.wallMs - lastIso.zoneMinutes * 60_000
+    : wallClockToEpoch(lastIso.wallMs, timezone);
   return sensibleTime(t, now);
 }
 

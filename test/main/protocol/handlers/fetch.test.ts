@@ -180,57 +180,65 @@ describe('Fetch', () => {
     });
   });
 
-  it('answers up to a corrupt stored batch, then CORRUPT_MESSAGE for it, and logs it', async () => {
+  /**
+   * Stores 40 one-record batches of `value(i)` in `topic` (created with `configs`), flips a
+   * byte under the CRC of batch `k`'s record, and restarts: the Logdock, a client and what
+   * the corrupt batch's finding must say.
+   */
+  async function withCorruptBatch(
+    topic: string,
+    k: number,
+    value: (i: number) => Buffer,
+    configs: Record<string, string> = {},
+  ) {
     const first = await logdock.start();
-    await first.broker.createTopic('rot', { configs: { 'segment.bytes': 1024 } });
+    await first.broker.createTopic(topic, { configs });
     for (let i = 0; i < 40; i++)
-      await first.broker.send([{ topic: 'rot', partition: 0, value: Buffer.from(`v${i}`) }]);
+      await first.broker.send([{ topic, partition: 0, value: value(i) }]);
     await first.stop();
-    const file = join(first.dir, 'rot-0', '00000000000000000000.log');
+    const file = join(first.dir, `${topic}-0`, '00000000000000000000.log');
     const bytes = await readFile(file);
-    const third = [...iterateBatches(bytes)][2];
-    bytes[third.position + 65] ^= 0xff; // inside the record, under the CRC
+    const bad = [...iterateBatches(bytes)][k];
+    bytes[bad.position + 65] ^= 0xff; // inside the record, under the CRC
     await writeFile(file, bytes);
-
     const ld = await logdock.start({}, first.dir);
     const c = await logdock.client(ld.port);
-    const head = firstPartition(await c.request('Fetch', 12, fetchBody('rot', 0, 0, 0)));
+    const finding = expect.objectContaining({ topic, partition: 0, file, position: bad.position });
+    const fetchFrom = async (offset: number) =>
+      firstPartition(await c.request('Fetch', 12, fetchBody(topic, offset, 0, 0)));
+    return { ld, fetchFrom, finding };
+  }
+
+  const baseOffsets = (part: Struct) =>
+    [...iterateBatches(part.records as Buffer)].map((b) => b.header.baseOffset);
+
+  it('answers up to a corrupt stored batch, then CORRUPT_MESSAGE for it, and logs it', async () => {
+    const { ld, fetchFrom, finding } = await withCorruptBatch(
+      'rot',
+      2,
+      (i) => Buffer.from(`v${i}`),
+      { 'segment.bytes': '1024' },
+    );
+    const head = await fetchFrom(0);
     expect(head.errorCode).toBe(0);
-    const offsets = [...iterateBatches(head.records as Buffer)].map((b) => b.header.baseOffset);
-    expect(offsets).toEqual([0, 1]);
-    const bad = firstPartition(await c.request('Fetch', 12, fetchBody('rot', 2, 0, 0)));
-    expect(bad.errorCode).toBe(2); // CORRUPT_MESSAGE
-    expect(ld.broker.storageHealth().corrupt).toEqual([
-      expect.objectContaining({ topic: 'rot', partition: 0, file, position: third.position }),
-    ]);
+    expect(baseOffsets(head)).toEqual([0, 1]);
+    expect((await fetchFrom(2)).errorCode).toBe(2); // CORRUPT_MESSAGE
+    expect(ld.broker.storageHealth().corrupt).toEqual([finding]);
   });
 
   it('answers a large read checked on the worker thread the same way: up to a corrupt batch, then CORRUPT_MESSAGE', async () => {
-    const first = await logdock.start();
-    // 40 batches of 10 KB: reads of ~200-400 KB, past OFF_THREAD_READ_CHECK_BYTES.
-    for (let i = 0; i < 40; i++)
-      await first.broker.send([{ topic: 'big', partition: 0, value: Buffer.alloc(10_000, 97) }]);
-    await first.stop();
-    const file = join(first.dir, 'big-0', '00000000000000000000.log');
-    const bytes = await readFile(file);
-    const bad = [...iterateBatches(bytes)][20];
-    bytes[bad.position + 5_000] ^= 0xff; // inside the record, under the CRC
-    await writeFile(file, bytes);
-
-    const ld = await logdock.start({}, first.dir);
-    const c = await logdock.client(ld.port);
-    const head = firstPartition(await c.request('Fetch', 12, fetchBody('big', 0, 0, 0)));
+    // Batches of 10 KB: reads of ~200-400 KB, past OFF_THREAD_READ_CHECK_BYTES.
+    const { ld, fetchFrom, finding } = await withCorruptBatch('big', 20, () =>
+      Buffer.alloc(10_000, 97),
+    );
+    const head = await fetchFrom(0);
     expect(head.errorCode).toBe(0);
-    const offsets = [...iterateBatches(head.records as Buffer)].map((b) => b.header.baseOffset);
-    expect(offsets).toEqual(Array.from({ length: 20 }, (_, i) => i));
-    const failed = firstPartition(await c.request('Fetch', 12, fetchBody('big', 20, 0, 0)));
-    expect(failed.errorCode).toBe(2); // CORRUPT_MESSAGE
-    expect(ld.broker.storageHealth().corrupt).toEqual([
-      expect.objectContaining({ topic: 'big', partition: 0, file, position: bad.position }),
-    ]);
-    const after = firstPartition(await c.request('Fetch', 12, fetchBody('big', 21, 0, 0)));
+    expect(baseOffsets(head)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect((await fetchFrom(20)).errorCode).toBe(2); // CORRUPT_MESSAGE
+    expect(ld.broker.storageHealth().corrupt).toEqual([finding]);
+    const after = await fetchFrom(21);
     expect(after.errorCode).toBe(0);
-    expect([...iterateBatches(after.records as Buffer)]).toHaveLength(19);
+    expect(baseOffsets(after)).toHaveLength(19);
   });
 
   it('reports an offset beyond the log end as OFFSET_OUT_OF_RANGE', async () => {

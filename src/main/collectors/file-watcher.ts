@@ -44,7 +44,7 @@ import { TrackedFile } from './tracked-file';
 const CHUNK_BYTES = 512 * 1024;
 /**
  * Chunks of one file read and sent before the oldest one's append is waited for (SendChain):
- * enough that every ingest thread has a chunk to encode while the main thread appends another.
+ * enough that the ingest thread has the next chunk to encode while the main thread appends.
  */
 const SENDS_IN_FLIGHT = 4;
 /**

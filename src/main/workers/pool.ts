@@ -198,14 +198,15 @@ export function sharedWorkerPool(): WorkerPool {
 }
 
 /**
- * The process's pool for the ingest path (checking produced batches, encoding a collector's
- * lines): apart from the shared pool so that an append never waits behind a search's scans,
- * which keep every shared thread busy while they run. Two threads where there are two cores:
- * the chunks of one busy file are encoded two at a time while the main thread appends (one
- * thread bound a 1 M-line tail). Started on first use.
+ * The process's one-thread pool for the ingest path (checking produced batches, encoding a
+ * collector's lines): apart from the shared pool so that an append never waits behind a
+ * search's scans, which keep every shared thread busy while they run. Started on first use.
+ * One thread: two (a 1 M-line tail's chunks encoded two at a time) took 0.25-0.4 s more CPU
+ * per 1 M lines (each thread compiles and collects for itself) and were slower on the shared
+ * 2-core machine (docs/collectors.md, Benchmark).
  */
 export function ingestWorkerPool(): WorkerPool {
-  ingest ??= new WorkerPool({ size: Math.min(2, availableParallelism()), nice: BACKGROUND_NICE });
+  ingest ??= new WorkerPool({ size: 1, nice: BACKGROUND_NICE });
   return ingest;
 }
 

@@ -84,7 +84,7 @@ export async function openCollectors(
     defaultSource: false,
   });
   await manager.start();
-  // As `logdock serve` does a second after it starts: the threads that encode tailed lines.
+  // As `logdock serve` does a second after it starts: the thread that encodes tailed lines.
   ingestWorkerPool().warm();
   await until(() => ingestWorkerPool().allReady(), 60_000);
   return { broker, manager };

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openBroker } from '../../../src/main/broker';
+import { runChildUntil } from '../../child-until';
 import { useBrokerDir, waitFor } from './helpers';
 
 const fixture = useBrokerDir();
@@ -10,25 +10,11 @@ const child = fileURLToPath(new URL('./fixtures/crash-child.ts', import.meta.url
 
 describe('broker crash', () => {
   it('keeps records, groups and committed offsets across a SIGKILL and takes over the stale lock', async () => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, fixture.dir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const out = await runChildUntil({
+      args: ['--import', 'tsx', child, fixture.dir],
+      marker: 'READY',
+      what: 'the child to commit',
     });
-    let out = '';
-    let err = '';
-    proc.stdout.on('data', (d) => (out += d));
-    proc.stderr.on('data', (d) => (err += d));
-    const exited = new Promise((resolve) => proc.on('exit', resolve));
-    try {
-      await waitFor(
-        () => out.includes('READY') || proc.exitCode !== null,
-        'the child to commit',
-        45_000,
-      );
-      expect(out, err).toContain('READY');
-    } finally {
-      proc.kill('SIGKILL');
-      await exited;
-    }
     const committed = JSON.parse(out.split('READY ')[1]) as Record<string, number>;
 
     // While the dead child's pid is in .lock, a new broker takes the directory over.

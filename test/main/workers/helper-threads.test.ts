@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '../../wait';
+import { runChildUntil } from '../../child-until';
 
 const child = fileURLToPath(new URL('./fixtures/helper-threads-child.ts', import.meta.url));
 
@@ -13,31 +12,13 @@ interface Result {
 
 /** Runs the child with V8's pool of `v8` threads and libuv's of `uv`; its RESULT line. */
 async function lowered(v8: number, uv: number): Promise<Result> {
-  const proc = spawn(
-    process.execPath,
-    [`--v8-pool-size=${v8}`, '--import', 'tsx', child, `${v8}`],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, UV_THREADPOOL_SIZE: String(uv) },
-    },
-  );
-  let out = '';
-  let err = '';
-  proc.stdout.on('data', (d) => (out += d));
-  proc.stderr.on('data', (d) => (err += d));
-  const exited = new Promise((resolve) => proc.on('exit', resolve));
-  try {
-    await waitFor(
-      () => out.includes('\n') || proc.exitCode !== null,
-      'the child to lower its threads',
-      45_000,
-    );
-    expect(out, err).toContain('RESULT ');
-    return JSON.parse(out.split('RESULT ')[1]) as Result;
-  } finally {
-    proc.kill('SIGKILL');
-    await exited;
-  }
+  const out = await runChildUntil({
+    args: [`--v8-pool-size=${v8}`, '--import', 'tsx', child, `${v8}`],
+    env: { ...process.env, UV_THREADPOOL_SIZE: String(uv) },
+    marker: 'RESULT ',
+    what: 'the child to lower its threads',
+  });
+  return JSON.parse(out.split('RESULT ')[1]) as Result;
 }
 
 describe('lowerHelperThreads', () => {

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { appendFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WebSocketApiClient } from '../../../../src/common/transport/websocket-client';
+import { runChildUntil } from '../../../child-until';
 import { waitFor } from '../../../wait';
 import { runProcess } from '../../protocol/helpers';
 import {
@@ -22,21 +22,12 @@ const PARTITIONS = 6;
 
 /** Runs the writer child until READY, then SIGKILLs it mid-write; returns records acked per partition. */
 async function killWriterMidWrite(dataDir: string): Promise<number> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', writer, dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const out = await runChildUntil({
+    args: ['--import', 'tsx', writer, dataDir],
+    marker: 'READY',
+    what: 'the writer',
+    timeoutMs: 60_000,
   });
-  let out = '';
-  let err = '';
-  proc.stdout.on('data', (d) => (out += d));
-  proc.stderr.on('data', (d) => (err += d));
-  const exited = new Promise((resolve) => proc.on('exit', resolve));
-  try {
-    await waitFor(() => out.includes('READY') || proc.exitCode !== null, 'the writer', 60_000);
-    expect(out, err).toContain('READY');
-  } finally {
-    proc.kill('SIGKILL');
-    await exited;
-  }
   const acked = [...out.matchAll(/ACKED (\d+)\n/g)].map((m) => Number(m[1]));
   return acked[acked.length - 1];
 }

@@ -37,10 +37,11 @@ import { timeInLine } from './parsers/line-time';
 const LF = 0x0a;
 const CR = 0x0d;
 
-export interface PlainChunk {
+/** A chunk of a file's lines and how to encode them: what both encoding paths take. */
+export interface LineChunk {
   /** The file's bytes from `start`, ending just after a newline. */
   chunk: Uint8Array;
-  /** File offset of chunk[0]. */
+  /** File offset of chunk[0]: the first byte of a line. */
   start: number;
   maxLineBytes: number;
   fixedHeaders: RecordHeader[];
@@ -49,6 +50,9 @@ export interface PlainChunk {
   timeFromLine: boolean;
   timezone: string;
   maxBatchBytes: number;
+}
+
+export interface PlainChunk extends LineChunk {
   /** The batches' expected size, to size `mem` in one go. */
   expect: number;
 }

@@ -12,30 +12,19 @@
  * A task holds no state between calls, so a worker that dies loses nothing: the file is
  * read again from its committed position.
  */
-import type { RecordHeader } from '../storage/api';
 import { BufferPool } from '../buffer-pool';
 import { ingestWorkerPool } from '../workers/pool';
 import { LineBatchEncoder } from './batch-encoder';
-import { encodePlainChunk } from './chunk-encoder';
+import { encodePlainChunk, type LineChunk } from './chunk-encoder';
 import { LineSplitter, type Encoding } from './lines';
 import type { EventLines } from './multiline';
 import { timeAtLineStart } from './parsers/line-time';
 
 /** What the worker needs to split and encode one chunk. */
-export interface EncodeLinesParams {
-  /** The file's bytes from `start`, ending just after a newline (a shared buffer's view). */
-  chunk: Uint8Array;
-  /** File offset of chunk[0]: the first byte of a line. */
-  start: number;
+export interface EncodeLinesParams extends LineChunk {
+  /** `chunk` and `out` are views of shared buffers. */
   encoding: Encoding;
-  maxLineBytes: number;
-  fixedHeaders: RecordHeader[];
-  key: Uint8Array | null;
-  now: number;
-  timeFromLine: boolean;
-  timezone: string;
-  maxBatchBytes: number;
-  /** Where the batches go when they fit (a shared buffer's view). */
+  /** Where the batches go when they fit. */
   out: Uint8Array;
 }
 

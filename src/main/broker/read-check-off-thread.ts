@@ -13,7 +13,7 @@
 import type { BatchFault, ReadCheck, SegmentBounds } from '../storage';
 import { checkBatches } from '../storage/check-batches';
 import { BufferPool, sharedBuffer } from '../buffer-pool';
-import { ingestWorkerPool } from '../workers/pool';
+import { ingestWorkerPool, orInlineIfThreadDied } from '../workers/pool';
 
 export interface ReadCheckParams {
   bytes: Uint8Array;
@@ -55,5 +55,8 @@ export const offThreadReadCheck: ReadCheck = async (buf, bounds) => {
 
 function check(shared: Buffer, bounds: SegmentBounds): Promise<ReadCheckResult> {
   const bytes = new Uint8Array(shared.buffer, shared.byteOffset, shared.byteLength);
-  return ingestWorkerPool().run<ReadCheckResult>('check-read', { bytes, bounds });
+  return orInlineIfThreadDied(
+    ingestWorkerPool().run<ReadCheckResult>('check-read', { bytes, bounds }),
+    () => checkBatches(shared, bounds),
+  );
 }

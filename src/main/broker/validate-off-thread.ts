@@ -24,7 +24,7 @@ import { MAX_TIMESTAMP_OFFSET, writeBatchCrc } from '../storage/record-batch';
 import type { BatchLocation } from '../storage/segment';
 import { validateClientBatches } from '../storage/validate-append';
 import { readInt64, writeInt64 } from '../storage/varint';
-import { ingestWorkerPool } from '../workers/pool';
+import { ingestWorkerPool, orInlineIfThreadDied } from '../workers/pool';
 
 /** Appends smaller than this are checked on the calling thread (measured: bench/loop). */
 export const SMALL_APPEND_BYTES = 64 * 1024;
@@ -69,10 +69,12 @@ export async function validateClientBatchesOffThread(
     name,
   };
   const moved = shared ? [] : [params.batches.buffer as ArrayBuffer];
-  const locations = await ingestWorkerPool().run<BatchLocation[]>(
-    'validate-batches',
-    params,
-    moved,
+  const locations = await orInlineIfThreadDied(
+    ingestWorkerPool().run<BatchLocation[]>('validate-batches', params, moved),
+    // The caller's bytes: a copy given to the thread was its own, and a thread that died
+    // checking in place wrote at most a corrected MaxTimestamp with its CRC (or, killed
+    // between the two writes, a CRC that no longer matches, so the append is refused).
+    () => validateClientBatches(batches, config, name),
   );
   // The check corrected a MaxTimestamp in its copy (the header says so): do it here too.
   // (In place, it already did: the bytes then hold the header's value.)

@@ -180,6 +180,21 @@ export class WorkerPool {
 }
 
 /**
+ * `task`'s result, or `inline()`'s when the thread running it died meanwhile (INTERNAL: a
+ * crash, out of memory, a terminate), for checks whose inline form gives the same answer:
+ * a read or an append must not fail because the thread that would have checked it went
+ * away. Other errors (a corrupt batch, CLOSED) are the task's answer and pass through.
+ */
+export async function orInlineIfThreadDied<T>(task: Promise<T>, inline: () => T): Promise<T> {
+  try {
+    return await task;
+  } catch (err) {
+    if (!(err instanceof LogdockError) || err.code !== 'INTERNAL') throw err;
+    return inline();
+  }
+}
+
+/**
  * The nice value of the process's pools' threads (both: the ingest thread, running beside
  * the main thread for a whole ingest, competed with it as much as the search threads): on a
  * loaded machine a thread at nice 10 gets about a tenth of the time of one at 0 on the same

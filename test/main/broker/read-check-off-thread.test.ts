@@ -13,7 +13,7 @@ import {
 } from '../../../src/main/storage';
 import { offThreadReadCheck } from '../../../src/main/broker/read-check-off-thread';
 import { sharedBuffer } from '../../../src/main/buffer-pool';
-import { closeSharedWorkerPool } from '../../../src/main/workers/pool';
+import { closeSharedWorkerPool, ingestWorkerPool } from '../../../src/main/workers/pool';
 import { expectCorrupt, smallConfig, usePartitionDir, writeGarbage } from '../storage/helpers';
 
 const fx = usePartitionDir();
@@ -108,5 +108,26 @@ describe('reads checked on the worker thread', () => {
     // And a small read too.
     expect((await log.read(3000, 16 * 1024)).records.length).toBeGreaterThan(0);
     expect(calls.length).toBe(1);
+  });
+
+  it('check a read inline when the thread dies during its check, so the read still answers', async () => {
+    await writeClosed();
+    const pool = ingestWorkerPool();
+    pool.warm();
+    let killed = 0;
+    // The real check, with its thread terminated as soon as the task is posted to it.
+    const dying: ReadCheck = (buf, bounds) => {
+      const checked = offThreadReadCheck(buf, bounds);
+      for (const w of pool.liveWorkers()) void w.terminate().then(() => killed++);
+      return checked;
+    };
+    const log = await fx.openLog(config(), { readCheck: dying });
+    const read = await log.read(0, MiB);
+    expect(killed).toBe(1);
+    expect(read.records.length).toBeGreaterThan(OFF_THREAD_COPIED_READ_CHECK_BYTES);
+    await log.close();
+    fx.open.splice(0);
+    const inline = await fx.openLog(config());
+    expect((await inline.read(0, MiB)).records.equals(read.records)).toBe(true);
   });
 });

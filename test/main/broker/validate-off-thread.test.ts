@@ -137,6 +137,25 @@ describe('PartitionLog.append of large appends, checked on the ingest thread', (
     expect(after.baseOffset).toBe(large.lastOffset + 1);
   });
 
+  it('checks a large append inline when the thread dies during its check, and stores it', async () => {
+    const log = await openLog();
+    const pool = ingestWorkerPool();
+    pool.warm();
+    let killed = 0;
+    const big = bigAppend(4 * SMALL_APPEND_BYTES);
+    const stored = await log.append(big, {
+      check: (batches, config, name) => {
+        const checked = check(batches, config, name);
+        for (const w of pool.liveWorkers()) void w.terminate().then(() => killed++);
+        return checked;
+      },
+    });
+    expect(killed).toBe(1);
+    expect(stored.baseOffset).toBe(0);
+    expect(log.logEndOffset).toBe(stored.lastOffset + 1);
+    expect(log.logEndOffset).toBeGreaterThan(1000);
+  });
+
   it('checks a large append on the ingest thread and a small one on the calling thread', async () => {
     await closeSharedWorkerPool(); // a pool with no thread started yet
     const log = await openLog();

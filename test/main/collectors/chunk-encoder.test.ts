@@ -103,6 +103,18 @@ describe('the fast path of a chunk of plain lines', () => {
     expect(values).toEqual(text);
   });
 
+  it('starts the batches at a multiple of 8 bytes into its buffer, whatever the chunk length', () => {
+    // V8 copies them into the shared buffer a word at a time only when aligned alike.
+    for (const text of ['a\n', 'ab\n', 'abc\ndefgh\n', '2026-12-07T01:02:03Z x\n'.repeat(7)]) {
+      const done = encodePlainChunk(
+        params(Buffer.from(text)),
+        (n) => Buffer.alloc(n),
+        () => {},
+      )!;
+      expect((done.mem.byteOffset + done.at) % 8).toBe(0);
+    }
+  });
+
   it('grows its buffer when the batches are larger than expected', () => {
     const p = params(Buffer.from('a\n'.repeat(5000)), { expect: 16 });
     expect(fast(p)!.equals(general(p))).toBe(true);

@@ -71,6 +71,24 @@ describe('ISO timestamps read from the bytes at the start of a line', () => {
     );
   });
 
+  it('reads each line its own date when lines in a row repeat a date, change it and come back to it', () => {
+    const dates = [
+      '2026-12-07',
+      '2026-12-07',
+      '2026-12-08',
+      '2026-02-30',
+      '2026-12-07',
+      '1999-01-01',
+    ];
+    for (const date of dates) {
+      const line = `${date}T23:59:58.5Z x`;
+      const [y, m, d] = date.split('-').map(Number);
+      expect(isoAtStart(Buffer.from(line))?.wallMs, line).toBe(
+        Date.UTC(y, m - 1, d, 23, 59, 58, 500),
+      );
+    }
+  });
+
   it('leaves what it does not read for certain to the patterns: a zone after a space, UTC, other forms', () => {
     for (const line of [
       '2026-12-07 01:02:03 +0100 x',

@@ -12,7 +12,8 @@
  * next run with the same N (10 M messages take a minute to write and ~2.5 GB of disk, which
  * is checked first). BENCH_SEARCH_LOAD=1 runs every case, ours and grep's, while a file
  * collector ingests in this process (fixtures/ingest-load.ts), issue 18's "under the same
- * load"; `npm run bench scale` always does.
+ * load"; `npm run bench scale` always does. BENCH_SEARCH_CASES=cs,ci-none (the keys of
+ * SearchCase) runs only those cases, for alternating runs of two checkouts.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -196,7 +197,9 @@ export async function measureSearch(
           `${N.toLocaleString('en')} messages; search through the WebSocket API vs grep on the same lines, best of 3, ` +
             (load ? `both ${load.describe()}` : 'no other load'),
         );
+        const only = process.env.BENCH_SEARCH_CASES?.split(',').map((k) => k.trim());
         for (const [key, label, query, flags, pattern] of cases) {
+          if (only && !only.includes(key)) continue;
           const ours = await best(() => search(api, { caseSensitive: false, ...query }));
           const theirs = await best(() => grep(flags, pattern, textFile));
           results.push({ key, label, oursMs: ours.ms, grepMs: theirs.ms, grep: `grep ${flags}` });

@@ -54,6 +54,26 @@ describe('compileHitLocator', () => {
     expect(compileHitLocator({ key: 'x', caseSensitive: false })).toBeNull();
   });
 
+  it('finds every occurrence while it plans again on later bodies, unlike the first', () => {
+    // It plans on the first body, then again every 64 MiB searched: the lines change (as a
+    // topic's do): `G`, the rarest byte of the first, is ten to a line later.
+    const lines = (from: number, n: number, tail: string) =>
+      Array.from(
+        { length: n },
+        (_, i) => `INFO req=${from + i} user=u${(from + i) % 97} ${i % 50 ? tail : 'GET'}`,
+      ).join('\n');
+    const early = Buffer.from(lines(0, 40_000, 'PUT'));
+    const late = Buffer.from(lines(5_000_000, 40_000, 'GET GGGGGGGG'));
+    const locate = compileHitLocator({ text: 'user=u5 GET', caseSensitive: true })!;
+    const want = (b: Buffer) => expectedStarts(b, 'user=u5 GET');
+    expect(locate(early).starts).toEqual(want(early));
+    const wantLate = want(late);
+    expect(wantLate.length).toBeGreaterThan(100);
+    for (let searched = 0; searched < 80 * 1024 * 1024; searched += late.length)
+      expect(locate(late).starts).toEqual(wantLate);
+    expect(locate(early).starts).toEqual(want(early));
+  });
+
   it('locates a regex by its longest required literal, except one RE2 may match with non-ASCII letters', () => {
     const locate = compileHitLocator({ regex: 'u[0-9]+ get /[ab]', caseSensitive: false })!;
     expect(locate(buf)).toEqual({ starts: expectedStarts(buf, ' get /'), length: 6 });

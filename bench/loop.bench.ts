@@ -3,8 +3,9 @@
  * hard? A `logdock serve` process of its own (fixtures/loop-serve.ts: the built bundle, a
  * file collector on a folder by `--tail`, its Kafka listener on a free port) takes, all at
  * once: its file collector ingesting 1,000,000 lines, kcat producing 1,000,000 records
- * through the Kafka listener, and case-insensitive searches over a 2,000,000-message topic
- * (filled by kcat beforehand) through the API, one after another. Meanwhile a WebSocket
+ * through the Kafka listener (issue 18's load, a phase of its own), then the same again with
+ * case-insensitive searches over a 2,000,000-message topic (filled by kcat beforehand)
+ * through the API, one after another. Meanwhile a WebSocket
  * client in this process sends `topics.list` every 25 ms and times each answer (p50, p99,
  * max), while a probe loaded into the server (fixtures/loop-probe.mjs) samples its main
  * event loop's delay (p99, max) and how busy it was (eventLoopUtilization). This process
@@ -183,10 +184,53 @@ async function measure(
   return figures;
 }
 
-/** Idle, search only, then ingest + kcat + searches: the figures of each phase. */
+/**
+ * One loaded phase: LINES lines tailed (`logFile`, written beforehand beside the watched
+ * folder, moved in when the phase starts) and LINES records produced by kcat, with
+ * searches one after another meanwhile when `searching`. What it did, for the printed line.
+ */
+async function ingestAndProduce(
+  t: LoopTarget,
+  logFile: string,
+  kcatFile: string,
+  searching: boolean,
+): Promise<string> {
+  const before = await t.ingested();
+  const ingest = (async () => {
+    const t0 = performance.now();
+    await t.startIngest(logFile);
+    while ((await t.ingested()) < before + LINES) await new Promise((r) => setTimeout(r, 50));
+    return performance.now() - t0;
+  })();
+  const produce = (async () => {
+    const t0 = performance.now();
+    await kcatProduce(t.kafka, 'produced', kcatFile);
+    return performance.now() - t0;
+  })();
+  let searches = 0;
+  let done = !searching;
+  const searchLoop = (async () => {
+    while (!done) {
+      await search(t.api, 'USER=U5 GET');
+      searches++;
+    }
+  })();
+  const [ingestMs, produceMs] = await Promise.all([ingest, produce]);
+  done = true;
+  await searchLoop;
+  return (
+    `ingest ${(ingestMs / 1000).toFixed(2)} s, kcat ${(produceMs / 1000).toFixed(2)} s` +
+    (searching ? `, ${searches} searches` : '')
+  );
+}
+
+/** Idle, search only, ingest + kcat, then ingest + kcat + searches: the figures of each phase. */
 export async function measureLoop(): Promise<{
   lines: number;
   idle: LoopFigures;
+  /** Issue 18's load: the file collector's ingest and a kcat producer. */
+  ingestOnly: LoopFigures;
+  /** The same with searches one after another on top. */
   loaded: LoopFigures;
 }> {
   const dir = await mkdtemp(join(tmpdir(), 'logdock-bench-loop-'));
@@ -227,35 +271,19 @@ export async function measureLoop(): Promise<{
       const ms = await search(t.api, 'USER=U5 GET');
       return `one search ${(ms / 1000).toFixed(2)} s`;
     });
-    // Written before the measurement (beside the watched folder), moved in when it starts.
-    const logFile = join(dir, 'app.log');
-    await writeLines(logFile, LINES, logLine);
-    const loaded = await measure('ingest + kcat + search', t, browser, async () => {
-      const ingest = (async () => {
-        const t0 = performance.now();
-        await t.startIngest(logFile);
-        while ((await t.ingested()) < LINES) await new Promise((r) => setTimeout(r, 50));
-        return performance.now() - t0;
-      })();
-      const produce = (async () => {
-        const t0 = performance.now();
-        await kcatProduce(t.kafka, 'produced', kcatFile);
-        return performance.now() - t0;
-      })();
-      let searches = 0;
-      let searching = true;
-      const searchLoop = (async () => {
-        while (searching) {
-          await search(t.api, 'USER=U5 GET');
-          searches++;
-        }
-      })();
-      const [ingestMs, produceMs] = await Promise.all([ingest, produce]);
-      searching = false;
-      await searchLoop;
-      return `ingest ${(ingestMs / 1000).toFixed(2)} s, kcat ${(produceMs / 1000).toFixed(2)} s, ${searches} searches`;
-    });
-    return { lines: LINES, idle, loaded };
+    // Issue 18's load (ingest + kcat), then the bench's harsher one with searches on top.
+    // Each phase's file is written beforehand, beside the watched folder; their lines
+    // differ from the first (the collector knows a file by its first bytes).
+    const logFiles = [join(dir, 'app-1.log'), join(dir, 'app-2.log')];
+    for (const [k, file] of logFiles.entries())
+      await writeLines(file, LINES, (i) => logLine(k * LINES + i));
+    const ingestOnly = await measure('ingest + kcat         ', t, browser, () =>
+      ingestAndProduce(t, logFiles[0], kcatFile, false),
+    );
+    const loaded = await measure('ingest + kcat + search', t, browser, () =>
+      ingestAndProduce(t, logFiles[1], kcatFile, true),
+    );
+    return { lines: LINES, idle, ingestOnly, loaded };
   } finally {
     await browser?.close();
     await target?.close();

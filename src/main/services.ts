@@ -16,6 +16,7 @@ import { keyFileCipher, SecretStore, type SecretCipher } from './remote/secrets'
 import { ReplayManager } from './replay/manager';
 import { ShipManager } from './shipping/manager';
 import { compileQuery } from './search/query';
+import { recoveryGateFromEnv } from './test-seams';
 import { lowerHelperThreads } from './workers/helper-threads';
 import {
   BACKGROUND_NICE,
@@ -162,9 +163,9 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
         'retention.ms': saved.defaultRetentionMs,
         'retention.bytes': saved.defaultRetentionBytes,
       },
-      // Test seam (test/main/cli/commands/serve-recovery.test.ts): slows background recovery
+      // Test seam (test/main/cli/commands/serve-recovery.test.ts): holds background recovery
       // so the test can see the process serve while partitions recover.
-      recoveryDelayMs: Number(process.env.LOGDOCK_TEST_RECOVERY_DELAY_MS) || undefined,
+      recoveryGate: recoveryGateFromEnv(),
       // The address is printed before thousands of partitions are loaded (docs/storage.md).
       loadInBackground: true,
       // Test seam (test/main/cli/commands/serve-loading.test.ts): slows background loads

@@ -83,8 +83,8 @@ export interface BrokerOptions {
    * are closed; storage/open-files.ts). Default 512.
    */
   maxOpenSegmentFiles?: number;
-  /** Test seam: a pause before each partition's background recovery scan. */
-  recoveryDelayMs?: number;
+  /** Test seam: awaited before each partition's background recovery scan. */
+  recoveryGate?: (name: string) => Promise<void>;
   /**
    * Check every read's batches on the calling thread, large reads too (storage/read-check.ts):
    * the reference `npm run bench read-check` measures the worker thread's check against.
@@ -277,7 +277,7 @@ export class Broker implements BrokerApi {
         recoverInBackground: true,
         loadInBackground: this.startingUp,
         loadDelayMs: this.opts.loadDelayMs,
-        recoveryDelayMs: this.opts.recoveryDelayMs,
+        recoveryGate: this.opts.recoveryGate,
       },
     );
     if (log.loading) {

@@ -123,11 +123,12 @@ export interface PartitionLogOptions {
    */
   loadDelayMs?: number;
   /**
-   * Test seam: a pause before each recovery scan, each then taking one of the 2 scan slots,
-   * so that a test can watch the process serve while partitions recover
-   * (LOGDOCK_TEST_RECOVERY_DELAY_MS in services.ts).
+   * Test seam: awaited before each recovery scan, each then taking one of the 2 scan slots,
+   * so that a test can watch the process serve while partitions recover, for as long as it
+   * needs however slow the machine, and then let them go (LOGDOCK_TEST_RECOVERY_GATE in
+   * services.ts). Given the log's `topic-partition`.
    */
-  recoveryDelayMs?: number;
+  recoveryGate?: (name: string) => Promise<void>;
 }
 
 /**
@@ -191,7 +192,7 @@ export class PartitionLog {
   private readonly settings: SegmentSettings;
   private readonly clock: () => number;
   private readonly offsetMapBytes: number;
-  private readonly recoveryDelayMs: number;
+  private readonly recoveryGate: ((name: string) => Promise<void>) | undefined;
   private readonly compactionStep: PartitionLogOptions['compactionStep'];
   private readonly compactionTasks: CompactionTasks | undefined;
   private readonly readCheck: ReadCheck | undefined;
@@ -206,7 +207,7 @@ export class PartitionLog {
   ) {
     this.clock = opts.clock ?? Date.now;
     this.offsetMapBytes = opts.offsetMapBytes ?? DEFAULT_OFFSET_MAP_BYTES;
-    this.recoveryDelayMs = opts.recoveryDelayMs ?? 0;
+    this.recoveryGate = opts.recoveryGate;
     this.compactionStep = opts.compactionStep;
     this.compactionTasks = opts.compactionTasks;
     this.readCheck = opts.readCheck;
@@ -333,11 +334,11 @@ export class PartitionLog {
   }
 
   private async recoverInBackground(loaded: LoadedLog): Promise<void> {
-    // With the test seam's pause every scan takes a slot, so that the pauses add up.
-    const slot = bytesToRecover(loaded) >= SMALL_SCAN_BYTES || this.recoveryDelayMs > 0;
+    // With the test seam every scan takes a slot, as a large one does.
+    const slot = bytesToRecover(loaded) >= SMALL_SCAN_BYTES || this.recoveryGate !== undefined;
     if (slot) await recoverySlots.acquire();
     try {
-      if (this.recoveryDelayMs > 0) await sleep(this.recoveryDelayMs);
+      await this.recoveryGate?.(this.name);
       await recoverLog(loaded, this.settings, this.recovery, this.clock());
       this.tail.clear();
       this.segs = loaded.segments;

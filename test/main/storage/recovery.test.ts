@@ -203,16 +203,19 @@ describe('PartitionLog background recovery', () => {
     await dropMarker();
     const last = (await segmentFiles()).pop()!;
     await appendGarbage(join(fx.dir, last), 55);
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
     const log = await fx.openLog(smallConfig(), {
       topic: 't',
       partition: 0,
       recoverInBackground: true,
-      recoveryDelayMs: 200,
+      recoveryGate: () => gate,
     });
     expect(log.recovering).toBe(true);
     expect(log.recovery.truncatedBytes).toBe(0); // not scanned yet
     const appended = log.appendRecords([{ value: Buffer.from('after') }]);
     const read = log.readRecords(0, { maxRecords: 200 });
+    release();
     await log.whenRecovered();
     expect(log.recovering).toBe(false);
     expect(log.recovery.truncatedBytes).toBe(55);

@@ -107,7 +107,10 @@ describe('storage health in the API and the frame', () => {
     await first.close();
     // What a crash leaves: no clean-shutdown markers.
     for (let p = 0; p < 3; p++) await fs.rm(join(dir, `app-${p}`, '.clean-shutdown'));
-    broker = await openBroker({ dataDir: dir, scrub: false, recoveryDelayMs: 300 });
+    // Recovery is held until the banner has been seen, however slow the machine.
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    broker = await openBroker({ dataDir: dir, scrub: false, recoveryGate: () => gate });
     connect(broker);
     render(<StorageBanner />);
     const banner = await waitUntil(
@@ -116,6 +119,7 @@ describe('storage health in the API and the frame', () => {
     );
     expect(banner.textContent).toMatch(/of 3 partitions checked/);
     expect(banner.textContent).toContain('app-');
+    release();
     await waitUntil(
       () => screen.queryByTestId('storage-recovering') === null,
       'the banner to go once recovered',

@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,11 +58,12 @@ describe('logdock serve after a SIGKILL', () => {
       .at(-1)!;
     await appendFile(join(dir0, tail), Buffer.alloc(333, 0xab));
 
-    // Each partition's recovery scan waits 4 s (2 at a time): recovery lasts ~12 s, long
-    // enough that a loaded machine's slow start and API connection cannot let it end unseen
-    // (at 2 s a CI run once waited for it in vain).
+    // Each partition of `rec` waits for its recovery scan until the gate file exists, so that a loaded
+    // machine's slow start and API connection cannot let recovery end unseen (with a pause
+    // of 4 s a scan, a CI run at load ~17 once waited for it in vain).
+    const gate = join(dataDir, 'recovery-gate');
     run = spawnLogdock(['serve', ...serveArgs(dataDir)], {
-      env: { ...process.env, LOGDOCK_TEST_RECOVERY_DELAY_MS: '4000' },
+      env: { ...process.env, LOGDOCK_TEST_RECOVERY_GATE: `rec:${gate}` },
     });
     await waitForUrl(run);
     api = await connectApi(dataDir);
@@ -84,6 +85,7 @@ describe('logdock serve after a SIGKILL', () => {
     expect(metadata.stdout).toContain(`topic "rec" with ${PARTITIONS} partitions`);
     const topics = await api.call('topics.list', {});
     expect(topics.topics.map((t) => t.name)).toContain('rec');
+    await writeFile(gate, '');
 
     await waitFor(async () => !(await storageHealthOnce(api!)).recovery, 'recovery to finish', {
       timeoutMs: 60_000,

@@ -14,7 +14,7 @@
  * It prints figures and asserts nothing.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,7 @@ import { openBroker } from '../src/main/broker';
 import { startKafkaServer } from '../src/main/protocol';
 import { startKafkaSink, type KafkaSink } from './fixtures/kafka-sink';
 import { track } from './fixtures/children';
+import { ownCpuMs, procCpuMs } from './cpu-time';
 import {
   serveArgs,
   spawnLogdock,
@@ -72,18 +73,6 @@ interface KcatRun {
 }
 
 /** CPU time (user + system, ms) this process has used, its threads included. */
-const ownCpuMs = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-
-/** CPU time (user + system, ms) process `pid` has used, from /proc/<pid>/stat (100 Hz ticks). */
-function procCpuMs(pid: number): number {
-  // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 /**
  * Runs kcat under bash, whose `times` reports the CPU time (user + system) of the children

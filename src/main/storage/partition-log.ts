@@ -140,6 +140,10 @@ export interface PartitionLogOptions {
  */
 const recoverySlots = new Semaphore(2);
 const SMALL_SCAN_BYTES = 8 * 1024 * 1024;
+/** readRecords of at most this many records is a lookup: it reads LOOKUP_READ_BYTES. */
+const LOOKUP_RECORDS = 16;
+const LOOKUP_READ_BYTES = 64 * 1024;
+
 /**
  * Partition logs loading in the background at once (loadInBackground): each is a dozen
  * small file reads and stats, so a few more than libuv's four threads keep the disk busy
@@ -755,15 +759,20 @@ export class PartitionLog {
 
   /**
    * Reads and decodes records from `offset` (records below it in the first batch are
-   * dropped): up to `maxRecords` (default: what one read of `maxBytes`, default 1 MiB,
-   * returns). Errors as `read`: stops before a corrupt batch, and fails with
-   * CORRUPT_RECORD only when the first batch it reads is corrupt.
+   * dropped): up to `maxRecords` (default: what one read of `maxBytes` returns; its default
+   * is 1 MiB, or 64 KiB for a lookup of at most LOOKUP_RECORDS). Errors as `read`: stops
+   * before a corrupt batch, and fails with CORRUPT_RECORD only when the first batch it reads
+   * is corrupt.
    */
   async readRecords(
     offset: number,
     opts: { maxRecords?: number; maxBytes?: number } = {},
   ): Promise<StoredRecord[]> {
-    const maxBytes = opts.maxBytes ?? 1024 * 1024;
+    // A lookup of a record or two (a message shown, a time or offset located) needs the batch
+    // holding them, which read() returns whole however small maxBytes is: not a megabyte
+    // after it, read and CRC-checked for nothing.
+    const lookup = opts.maxRecords !== undefined && opts.maxRecords <= LOOKUP_RECORDS;
+    const maxBytes = opts.maxBytes ?? (lookup ? LOOKUP_READ_BYTES : 1024 * 1024);
     const want = opts.maxRecords ?? 1;
     const out: StoredRecord[] = [];
     let cur = offset;

@@ -92,6 +92,35 @@ describe('PartitionLog', () => {
     expect(all).toEqual(Array.from({ length: all.length }, (_, i) => 250 + i));
   });
 
+  it('looks up a few records with a read of 64 KiB, which still returns a larger batch holding them whole', async () => {
+    const log = await openLog(smallConfig({ segmentBytes: 1 << 22 }));
+    await fill(log, 50, 10);
+    // One batch of ~200 KB: 200 records of 1,000 bytes (offsets 50..249).
+    await log.appendRecords(
+      Array.from({ length: 200 }, (_, i) => ({
+        key: null,
+        value: Buffer.alloc(1000, i),
+        timestamp: 2000 + i,
+      })),
+    );
+    const sizes: number[] = [];
+    const read = log.read.bind(log);
+    log.read = (offset, maxBytes, ...rest) => (
+      sizes.push(maxBytes),
+      read(offset, maxBytes, ...rest)
+    );
+    const [one] = await log.readRecords(180, { maxRecords: 1 });
+    expect(one.offset).toBe(180);
+    expect(one.value).toEqual(Buffer.alloc(1000, 130));
+    expect((await log.readRecords(5, { maxRecords: 16 })).map((r) => r.offset)).toEqual(
+      Array.from({ length: 16 }, (_, i) => 5 + i),
+    );
+    expect(sizes).toEqual([64 * 1024, 64 * 1024]);
+    // More records than a lookup: a read of 1 MiB, as before.
+    expect(await log.readRecords(0, { maxRecords: 300 })).toHaveLength(250);
+    expect(sizes.slice(2)).toEqual([1024 * 1024]);
+  });
+
   it("reads into a caller's buffer when the batches fit, and into a new one when they do not", async () => {
     const log = await openLog(smallConfig({ segmentBytes: 1 << 20 }));
     await fill(log, 100, 10);

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { useAppStore } from '../../../src/renderer/src/store';
 import type { ApiClient } from '../../../src/common/api/contract';
 import { localLocate, MAX_PAGES, PAGE_SIZE } from '../../../src/renderer/src/store/slices/browser';
+import type { ViewTarget } from '../../../src/renderer/src/store/slices/view-source';
 import { fill, openInspectHarness, type InspectHarness } from '../../main/api/inspect-harness';
 import { waitUntil } from '../wait';
 
@@ -92,6 +93,46 @@ describe('the browser slice', () => {
     await waitUntil(() => state().rowAt(2001));
     expect(state().rowAt(2001)).toMatchObject({ partition: 1, offset: 1000, timestamp: T0 + 2001 });
     expect(state().rowAt(2002)).toMatchObject({ partition: 0, offset: 1001 });
+  });
+
+  it('gives the opening seek to the newest way to a seek asked while the view opened, and applies only the last seek asked', async () => {
+    // Both partitions: every seek asks the main process. Seeks to a time answer when let go.
+    let letGo = () => {};
+    const held = new Promise<void>((resolve) => (letGo = resolve));
+    const client = h.client;
+    const slow: ApiClient = {
+      async call(name, params) {
+        if (
+          name === 'messages.locate' &&
+          (params as { target: ViewTarget }).target.kind === 'timestamp'
+        )
+          await held;
+        return client.call(name, params);
+      },
+      subscribe: (name, params, onEvent, onError) =>
+        client.subscribe(name, params, onEvent, onError),
+    };
+    state().setApi(slow, 'in-process');
+    try {
+      const opening = state().openBrowser('logs', null);
+      const early = state().seek({ kind: 'earliest' }); // a click on Earliest as the view loads
+      await opening;
+      // What useOpenView asks once the view is open.
+      expect(await state().seek({ kind: 'latest' }, { ifUnmoved: true })).toBeNull();
+      expect(await early).toBe(0);
+      expect(state().browser).toMatchObject({ selected: 0, following: false });
+      // A seek to a time answered after a later seek to the end: the end stays.
+      const late = state().seek({ kind: 'timestamp', timestamp: T0 + 2001 });
+      expect(await state().seek({ kind: 'latest' })).toBe(11_999);
+      letGo();
+      expect(await late).toBeNull();
+      expect(state().browser).toMatchObject({ selected: 11_999, following: true });
+      // The next view opened seeks where its address says again.
+      await state().openBrowser('logs', [1]);
+      expect(await state().seek({ kind: 'offset', offset: 7 }, { ifUnmoved: true })).toBe(7);
+    } finally {
+      state().setApi(client, 'in-process');
+    }
   });
 
   it('keeps at most MAX_PAGES windows in memory however far one scrolls', async () => {

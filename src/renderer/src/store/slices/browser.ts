@@ -60,8 +60,14 @@ export interface BrowserSlice {
   openBrowser(topic: string, partitions: number[] | null): Promise<void>;
   /** Opens a timeline: several topics merged by timestamp (resets rows). */
   openTimeline(topics: string[]): Promise<void>;
-  /** Seeks to a target; sets seekError (inline) instead of throwing. Resolves to the row index or null. */
-  seek(target: ViewTarget): Promise<number | null>;
+  /**
+   * Seeks to a target; sets seekError (inline) instead of throwing. Resolves to the row index,
+   * or null (an error, or the seek gave way). Seeks answer out of order: only the last one
+   * asked applies. With `ifUnmoved` it gives way when another was asked since the view was
+   * opened: the opening's own seek (to the linked place or the newest message) must not undo
+   * a seek asked while the view was loading.
+   */
+  seek(target: ViewTarget, opts?: { ifUnmoved?: boolean }): Promise<number | null>;
   /** Makes sure rows [start, end) are loaded or being loaded. */
   ensureRows(start: number, end: number): void;
   /**
@@ -129,6 +135,9 @@ const CLOSED_VIEW = {
 export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = (set, get) => {
   const cache = new PageCache();
   let scrollSeq = 0;
+  /** Seeks asked so far, and how many had been when the view was last opened. */
+  let seeks = 0;
+  let seeksAtOpen = 0;
   const patch = (p: Partial<BrowserState>) => set((s) => ({ browser: { ...s.browser, ...p } }));
   const scrollTo = (index: number, align: Align = 'start') => ({
     index,
@@ -228,6 +237,7 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
     },
     openBrowser: async (topic, partitions) => {
       cache.reset(topic);
+      seeksAtOpen = seeks;
       const stamp = cache.stamp();
       const sameTopic = get().browser.topic === topic;
       patch({
@@ -263,6 +273,7 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
     openTimeline: async (topics) => {
       const key = `timeline:${topics.join(',')}`;
       cache.reset(key);
+      seeksAtOpen = seeks;
       const stamp = cache.stamp();
       patch({ ...CLOSED_VIEW, topic: null, partitions: null, topics, topicPartitions: [] });
       set({ messageDetail: null });
@@ -274,16 +285,19 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
       }
     },
 
-    seek: async (target) => {
+    seek: async (target, opts) => {
       const view = get().browser;
       if (columnsKeyOf(view) === null) return null;
+      if (opts?.ifUnmoved && seeks !== seeksAtOpen) return null;
+      const seq = ++seeks;
       const stamp = cache.stamp();
+      const current = () => cache.isCurrent(stamp) && seq === seeks;
       try {
         // One partition: offsets and ends are arithmetic, so skip a round trip (seek
         // latency is what a person waits for). Anything doubtful asks the main process,
         // which also words the errors.
         const res = localLocate(view, target) ?? (await locateIn(get().api, view, target));
-        if (!cache.isCurrent(stamp)) return null;
+        if (!current()) return null;
         const last = target.kind === 'latest';
         patch({
           total: res.total,
@@ -303,7 +317,7 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
         request(pages, pages.length);
         return res.index;
       } catch (err) {
-        if (cache.isCurrent(stamp)) patch({ seekError: asPayload(err).message, seekNote: null });
+        if (current()) patch({ seekError: asPayload(err).message, seekNote: null });
         return null;
       }
     },

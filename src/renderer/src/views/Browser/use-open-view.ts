@@ -5,8 +5,10 @@ import type { ViewTarget } from '../../store/slices/view-source';
 /**
  * Opens a view of the message table (a topic's, a timeline) when its identity `viewKey`
  * changes or the connection (re)opens, then goes to the place the address links to
- * (`linked()`), else the newest message. The same view reopening after a lost connection
- * keeps following the tail: what arrived meanwhile, and after, shows up as before.
+ * (`linked()`), else the newest message, unless a seek was asked while it opened (a click on
+ * Earliest as the view loads is not undone when its first answer comes). The same view
+ * reopening after a lost connection keeps following the tail: what arrived meanwhile, and
+ * after, shows up as before.
  */
 export function useOpenView(
   viewKey: string,
@@ -24,7 +26,7 @@ export function useOpenView(
     void (async () => {
       await open();
       if (cancelled) return;
-      await seek((follow ? null : linked()) ?? { kind: 'latest' });
+      await seek((follow ? null : linked()) ?? { kind: 'latest' }, { ifUnmoved: true });
     })();
     return () => {
       cancelled = true;

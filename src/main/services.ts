@@ -222,9 +222,17 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     if (options.collectors !== false) await collectors.start();
     // The search threads load their code once the app is up, not on the first search
     // (tests start them only when they search: each thread costs a second of CPU there).
-    closers.push({ name: 'search threads', close: () => closeSharedWorkerPool() });
+    let warming: ReturnType<typeof setTimeout> | undefined;
+    closers.push({
+      name: 'search threads',
+      close: () => {
+        // A shutdown within the first second: the pools must not start after they closed.
+        clearTimeout(warming);
+        return closeSharedWorkerPool();
+      },
+    });
     if (mode !== 'test') {
-      setTimeout(() => {
+      warming = setTimeout(() => {
         sharedWorkerPool().warm();
         ingestWorkerPool().warm();
       }, 1000).unref();

@@ -142,7 +142,6 @@ export class WorkerPool {
       resourceLimits: this.opts.resourceLimits,
       workerData: { ...entry.workerData, nice: this.opts.nice ?? 0 },
     });
-    worker.unref();
     const threadId = worker.threadId; // -1 once it has exited
     const slot: Slot = { worker, task: null, loaded: false };
     this.slots[i] = slot;
@@ -175,6 +174,11 @@ export class WorkerPool {
       }
       if (!this.closed) this.pump();
     });
+    // After the listeners: adding a 'message' listener refs the worker's port again, so a
+    // thread unref'd before that kept its process alive while idle until close(): a pool
+    // warmed and never closed (or warmed again during shutdown, after
+    // closeSharedWorkerPool) left the process running after its work was done.
+    worker.unref();
     return slot;
   }
 }

@@ -64,7 +64,13 @@ describe('losing the connection to the server and getting it back', () => {
 
     // The server goes away: a graceful stop closes the page's socket, and nothing listens
     // on the port until the second server starts, so every reconnect attempt fails.
-    expect(await app.stopServer()).toBe(0);
+    const stopping = Date.now();
+    const code = await app.stopServer();
+    // A hang (SIGKILL after the harness's grace) or a crash on the way out names itself.
+    expect(
+      code,
+      `logdock serve exited with ${code ?? app.server.signalCode} ${Date.now() - stopping} ms after SIGTERM; its log:\n${app.logs().slice(-4000)}`,
+    ).toBe(0);
     await page().getByTestId('connection-lost').waitFor();
     expect(await status().getAttribute('data-lost')).toBe('true');
     expect(await status().textContent()).toBe('Reconnecting…');

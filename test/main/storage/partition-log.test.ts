@@ -121,6 +121,29 @@ describe('PartitionLog', () => {
     expect(sizes.slice(2)).toEqual([1024 * 1024]);
   });
 
+  it('reads on when the 64 KiB of a lookup end inside the next batch holding records it asked for', async () => {
+    const log = await openLog(smallConfig({ segmentBytes: 1 << 22 }));
+    // Two batches of ~50 KB (offsets 0..9 and 10..19): 64 KiB from the first cut the second.
+    for (const base of [0, 10])
+      await log.appendRecords(
+        Array.from({ length: 10 }, (_, i) => ({
+          key: null,
+          value: Buffer.alloc(5000, base + i),
+          timestamp: 1000 + base + i,
+        })),
+      );
+    const sizes: number[] = [];
+    const read = log.read.bind(log);
+    log.read = (offset, maxBytes, ...rest) => (
+      sizes.push(maxBytes),
+      read(offset, maxBytes, ...rest)
+    );
+    const got = await log.readRecords(5, { maxRecords: 10 });
+    expect(got.map((r) => r.offset)).toEqual(Array.from({ length: 10 }, (_, i) => 5 + i));
+    expect(got[9].value).toEqual(Buffer.alloc(5000, 14));
+    expect(sizes).toEqual([64 * 1024, 64 * 1024]);
+  });
+
   it("reads into a caller's buffer when the batches fit, and into a new one when they do not", async () => {
     const log = await openLog(smallConfig({ segmentBytes: 1 << 20 }));
     await fill(log, 100, 10);

@@ -24,6 +24,7 @@ import {
 import { Reader } from './codec/reader';
 import type { Broker } from './broker-types';
 import type { BufferPool } from '../buffer-pool';
+import { copyIntoShared } from '../shared-copy';
 import type { AnyHandler, ConnectionInfo, RequestContext, ServerOptions } from './context';
 import { KafkaError } from './errors';
 import { checkPlainToken } from './handlers/sasl';
@@ -259,7 +260,7 @@ export class Connection {
     while (filled < n) {
       const c = this.chunks[0];
       const k = Math.min(c.length, n - filled);
-      c.copy(buf, filled, 0, k);
+      copyIntoShared(c.subarray(0, k), buf, filled);
       filled += k;
       if (k === c.length) this.chunks.shift();
       else this.chunks[0] = c.subarray(k);
@@ -270,7 +271,7 @@ export class Connection {
   /** Copies `chunk` into the gathered frame; queues it when complete. Returns what is left. */
   private fillGather(chunk: Buffer): Buffer {
     const g = this.gather!;
-    const n = chunk.copy(g.buf, g.filled);
+    const n = copyIntoShared(chunk, g.buf, g.filled);
     g.filled += n;
     if (g.filled === g.buf.length) {
       this.gather = null;

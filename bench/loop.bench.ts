@@ -7,7 +7,8 @@
  * case-insensitive searches over a 2,000,000-message topic (filled by kcat beforehand)
  * through the API, one after another. Meanwhile a WebSocket
  * client in this process sends `topics.list` every 25 ms and times each answer (p50, p99,
- * max), while a probe loaded into the server (fixtures/loop-probe.mjs) samples its main
+ * max), and so does a client process of its own (fixtures/loop-pinger.ts, the figure a UI
+ * meets: the bench's process also spawns kcat and drives Chromium), while a probe loaded into the server (fixtures/loop-probe.mjs) samples its main
  * event loop's delay (p99, max) and how busy it was (eventLoopUtilization). This process
  * only pings, searches and times, as a user's UI (another process) does. Chromium, when
  * there, shows the UI (built: `npm run build`) following the kcat topic, and the longest gap
@@ -30,7 +31,7 @@ import { ensureBuilt, waitFor } from '../test/e2e/harness';
 import { describeLongFrames, openFramesPage, type FramesPage } from './fixtures/frames';
 import { openInProcess } from './fixtures/loop-inprocess';
 import { kcatProduce, openServed } from './fixtures/loop-serve';
-import type { LoopTarget } from './fixtures/loop-target';
+import type { LoopTarget, OwnProcessPinger } from './fixtures/loop-target';
 import type { Window } from './fixtures/turn-profile';
 import { writeLines } from './fixtures/write-lines';
 
@@ -131,16 +132,24 @@ export interface LoopFigures {
   /** The browser's longest frame, ms; NaN without Chromium or a built renderer. */
   longestFrame: number;
   longestTask: number;
+  /**
+   * topics.list answer time from a client process of its own (fixtures/loop-pinger.ts), ms;
+   * absent in-process. The figure a UI meets: this process's own pings also count its
+   * stalls (spawning kcat, driving Chromium).
+   */
+  own?: { p50: number; p99: number; max: number; calls: number };
 }
 
 async function measure(
   label: string,
   target: LoopTarget,
   browser: FramesPage | null,
+  own: OwnProcessPinger | null,
   work: () => Promise<string>,
 ): Promise<LoopFigures> {
   const probe = await target.probe(profiling && label.startsWith('ingest'));
   const client = watchClient();
+  own?.start();
   const ping = pinger(target.api);
   let what: string;
   let seen: Awaited<ReturnType<Awaited<ReturnType<FramesPage['record']>>>> | undefined;
@@ -153,6 +162,7 @@ async function measure(
     throw err;
   }
   const samples = await ping.stop();
+  const ownSamples = await own?.stop();
   // The server's main thread; the share of the time it was not busy is the UI's.
   const loop = await probe.stop(ping.slow);
   const clientSide = client.stop();
@@ -161,6 +171,12 @@ async function measure(
     max: samples[samples.length - 1],
     longestFrame: seen?.longestFrame ?? NaN,
     longestTask: seen?.longestTask ?? NaN,
+    own: ownSamples && {
+      p50: percentile(ownSamples, 50),
+      p99: percentile(ownSamples, 99),
+      max: ownSamples[ownSamples.length - 1] ?? NaN,
+      calls: ownSamples.length,
+    },
   };
   console.log(
     `${label}: topics.list over WebSocket p50 ${percentile(samples, 50).toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms, ` +
@@ -176,6 +192,11 @@ async function measure(
     console.log(
       `  server: main thread on a CPU ${pct(th.mainOnCpu)}, waiting for one ${pct(th.mainWaiting)}; ` +
         `CPU of its other threads ${th.cpuMsAtNice0.toFixed(0)} ms at nice 0, ${th.cpuMsNiced.toFixed(0)} ms lowered`,
+    );
+  if (figures.own)
+    console.log(
+      `  topics.list from a client process of its own: p50 ${figures.own.p50.toFixed(1)} ms, ` +
+        `p99 ${figures.own.p99.toFixed(1)} ms, max ${figures.own.max.toFixed(1)} ms (${figures.own.calls} calls)`,
     );
   console.log(`  ${clientSide}`);
   if (seen?.longFrames.length)
@@ -238,6 +259,7 @@ export async function measureLoop(): Promise<{
   ensureBuilt();
   let target: LoopTarget | null = null;
   let browser: FramesPage | null = null;
+  let own: OwnProcessPinger | null = null;
   try {
     target = inProcess ? await openInProcess(dir) : await openServed(dir);
     const kcatFile = join(dir, 'records.txt');
@@ -249,6 +271,7 @@ export async function measureLoop(): Promise<{
       (j) => `2026-05-01T10:00:00Z INFO req=${j} user=u${j % 997} GET /api/items/${j % 5000} 200`,
     );
     await target.api.call('topics.create', { name: 'produced', partitions: 1 });
+    own = (await target.ownPinger?.()) ?? null;
     browser = await openFramesPage(target.url);
     if (browser) {
       // The UI's usual page under load: the kcat topic, followed as it grows.
@@ -265,9 +288,10 @@ export async function measureLoop(): Promise<{
       'idle                 ',
       t,
       browser,
+      own,
       () => new Promise((r) => setTimeout(() => r(''), 2000)),
     );
-    await measure('search only          ', t, null, async () => {
+    await measure('search only          ', t, null, own, async () => {
       const ms = await search(t.api, 'USER=U5 GET');
       return `one search ${(ms / 1000).toFixed(2)} s`;
     });
@@ -277,14 +301,15 @@ export async function measureLoop(): Promise<{
     const logFiles = [join(dir, 'app-1.log'), join(dir, 'app-2.log')];
     for (const [k, file] of logFiles.entries())
       await writeLines(file, LINES, (i) => logLine(k * LINES + i));
-    const ingestOnly = await measure('ingest + kcat         ', t, browser, () =>
+    const ingestOnly = await measure('ingest + kcat         ', t, browser, own, () =>
       ingestAndProduce(t, logFiles[0], kcatFile, false),
     );
-    const loaded = await measure('ingest + kcat + search', t, browser, () =>
+    const loaded = await measure('ingest + kcat + search', t, browser, own, () =>
       ingestAndProduce(t, logFiles[1], kcatFile, true),
     );
     return { lines: LINES, idle, ingestOnly, loaded };
   } finally {
+    own?.close();
     await browser?.close();
     await target?.close();
     await rm(dir, { recursive: true, force: true });

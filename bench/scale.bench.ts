@@ -465,26 +465,30 @@ async function cliRows(): Promise<Row[]> {
 }
 
 async function loopRows(): Promise<Row[]> {
-  const { lines, idle, loaded } = await measureLoop();
-  const load = `under ingest of ${lines.toLocaleString('en')} lines + kcat + searches`;
-  return [
+  const { lines, idle, ingestOnly, loaded } = await measureLoop();
+  const phases = [
+    { f: ingestOnly, load: `under ingest of ${lines.toLocaleString('en')} lines + kcat (issue 18's load)` },
+    { f: loaded, load: `under ingest of ${lines.toLocaleString('en')} lines + kcat + searches` },
+  ];
+  return phases.flatMap(({ f, load }) => [
+    // From a client process of its own where there is one (served): what a UI meets.
     {
-      figure: `topics.list p99 (WebSocket) ${load}`,
-      value: ms(loaded.p99),
-      peer: `idle: ${ms(idle.p99)}`,
+      figure: `topics.list p99 (WebSocket${f.own ? ', a client process of its own' : ''}) ${load}`,
+      value: ms(f.own?.p99 ?? f.p99),
+      peer: `${f.own ? `from the bench's process (kcat's and Chromium's session): ${ms(f.p99)}; ` : ''}idle: ${ms(idle.own?.p99 ?? idle.p99)}`,
       ratio: '',
       target: '< 20 ms',
-      met: loaded.p99 < 20,
+      met: (f.own?.p99 ?? f.p99) < 20,
     },
     {
       figure: `longest browser frame (following) ${load}`,
-      value: Number.isNaN(loaded.longestFrame) ? 'no Chromium' : ms(loaded.longestFrame),
+      value: Number.isNaN(f.longestFrame) ? 'no Chromium' : ms(f.longestFrame),
       peer: `idle: ${ms(idle.longestFrame)}`,
       ratio: '',
       target: '< 50 ms',
-      met: Number.isNaN(loaded.longestFrame) ? null : loaded.longestFrame < 50,
+      met: Number.isNaN(f.longestFrame) ? null : f.longestFrame < 50,
     },
-  ];
+  ]);
 }
 
 async function soakRows(): Promise<Row[]> {

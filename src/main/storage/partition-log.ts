@@ -123,8 +123,8 @@ export interface PartitionLogOptions {
    */
   loadDelayMs?: number;
   /**
-   * Test seam: awaited before each recovery scan, each then taking one of the 2 scan slots,
-   * so that a test can watch the process serve while partitions recover, for as long as it
+   * Test seam: awaited before each recovery scan (before it waits for a scan slot), so that
+   * a test can watch the process serve while partitions recover, for as long as it
    * needs however slow the machine, and then let them go (LOGDOCK_TEST_RECOVERY_GATE in
    * services.ts). Given the log's `topic-partition`.
    */
@@ -338,11 +338,12 @@ export class PartitionLog {
   }
 
   private async recoverInBackground(loaded: LoadedLog): Promise<void> {
-    // With the test seam every scan takes a slot, as a large one does.
-    const slot = bytesToRecover(loaded) >= SMALL_SCAN_BYTES || this.recoveryGate !== undefined;
+    // The test seam holds a scan before it takes a slot: a held partition must never keep
+    // another (one the start waits for, as __consumer_offsets) from its scan.
+    await this.recoveryGate?.(this.name);
+    const slot = bytesToRecover(loaded) >= SMALL_SCAN_BYTES;
     if (slot) await recoverySlots.acquire();
     try {
-      await this.recoveryGate?.(this.name);
       await recoverLog(loaded, this.settings, this.recovery, this.clock());
       this.tail.clear();
       this.segs = loaded.segments;

@@ -18,15 +18,16 @@ export function recoveryGateFromEnv(
   const spec = env.LOGDOCK_TEST_RECOVERY_GATE;
   const colon = spec?.indexOf(':') ?? -1;
   if (!spec || colon < 1) return undefined;
-  const held = new RegExp(`^${spec.slice(0, colon).replace(/[.]/g, '\\.')}-\\d+$`);
+  const topic = spec.slice(0, colon);
   const path = spec.slice(colon + 1);
   return async (name) => {
-    while (held.test(name)) {
-      try {
-        return await access(path);
-      } catch {
-        await sleep(50);
-      }
-    }
+    if (name.slice(0, name.lastIndexOf('-')) !== topic) return; // `topic-partition`
+    while (!(await exists(path))) await sleep(50);
   };
 }
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );

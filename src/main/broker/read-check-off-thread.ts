@@ -13,6 +13,7 @@
 import type { BatchFault, ReadCheck, SegmentBounds } from '../storage';
 import { checkBatches } from '../storage/check-batches';
 import { BufferPool, sharedBuffer } from '../buffer-pool';
+import { copyIntoShared } from '../shared-copy';
 import { ingestWorkerPool, orInlineIfThreadDied } from '../workers/pool';
 
 export interface ReadCheckParams {
@@ -46,7 +47,7 @@ export const offThreadReadCheck: ReadCheck = async (buf, bounds) => {
   if (buf.buffer instanceof SharedArrayBuffer) return check(buf, bounds);
   const copy = scratch.acquire(buf.length);
   try {
-    buf.copy(copy);
+    copyIntoShared(buf, copy); // a read's batches start anywhere in its buffer
     return await check(copy.subarray(0, buf.length), bounds);
   } finally {
     scratch.release(copy);

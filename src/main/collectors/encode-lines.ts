@@ -12,7 +12,7 @@
  * A task holds no state between calls, so a worker that dies loses nothing: the file is
  * read again from its committed position.
  */
-import { BufferPool } from '../buffer-pool';
+import { BufferPool, sharedBuffer } from '../buffer-pool';
 import { ingestWorkerPool } from '../workers/pool';
 import { LineBatchEncoder } from './batch-encoder';
 import { encodePlainChunk, type LineChunk } from './chunk-encoder';
@@ -107,10 +107,6 @@ function encodePlainLines(p: EncodeLinesParams): EncodedLines | null {
  * chunks in flight need, kept after a burst as the process's idle memory.
  */
 export const sharedBuffers = new BufferPool(8 * 1024 * 1024, 16 * 1024 * 1024, sharedBuffer);
-
-function sharedBuffer(size: number): Buffer {
-  return Buffer.from(new SharedArrayBuffer(size));
-}
 
 /**
  * Splits and encodes a chunk on the ingest thread (params as EncodeLinesParams, `out` from

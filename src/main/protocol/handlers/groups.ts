@@ -11,6 +11,24 @@ import type * as T from '../generated/types';
 
 const TXN_KEY_TYPE = 1;
 
+/**
+ * Logdock has no transaction coordinator. Kafka has no code for "transactions unsupported";
+ * COORDINATOR_NOT_AVAILABLE (what this answered before) is retriable, so librdkafka's
+ * init_transactions, kafkajs and @platformatic/kafka retried it until their own timeouts (60 s
+ * and more) and then blamed a timeout. TRANSACTIONAL_ID_AUTHORIZATION_FAILED is the one code
+ * every client treats as fatal at once, and they show its message.
+ */
+function refuseTransactions(key: string) {
+  return {
+    key,
+    nodeId: -1,
+    host: '',
+    port: -1,
+    errorCode: KafkaError.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code,
+    errorMessage: `transactional id "${key}": Logdock does not support transactions (use an idempotent producer without transactional.id)`,
+  };
+}
+
 export const findCoordinator: Handler<T.FindCoordinatorRequest, T.FindCoordinatorResponse> = (
   ctx,
   req,
@@ -19,14 +37,7 @@ export const findCoordinator: Handler<T.FindCoordinatorRequest, T.FindCoordinato
   const port = ctx.connection.localPort;
   const forKey = (key: string) =>
     req.keyType === TXN_KEY_TYPE
-      ? {
-          key,
-          nodeId: -1,
-          host: '',
-          port: -1,
-          errorCode: KafkaError.COORDINATOR_NOT_AVAILABLE.code,
-          errorMessage: 'transactions are not supported',
-        }
+      ? refuseTransactions(key)
       : { key, nodeId: NODE_ID, host, port, errorCode: 0, errorMessage: null };
   if (ctx.apiVersion >= 4) {
     return { throttleTimeMs: 0, coordinators: req.coordinatorKeys.map(forKey) };

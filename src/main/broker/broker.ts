@@ -32,7 +32,7 @@ import type {
 } from './api';
 import { GroupCoordinator } from './coordinator';
 import { lockDataDir } from './data-dir-lock';
-import { computeLag, planOffsetReset } from './group-admin';
+import { committedPositions, computeLag, planOffsetReset } from './group-admin';
 import { partitionForKey } from '../kafka/murmur2';
 import { offsetsPartitionFor } from './offsets-codec';
 import { DefaultPartitioner } from './partitioner';
@@ -899,9 +899,7 @@ export class Broker implements BrokerApi {
   }
 
   committedOffsets(groupId: string): Map<string, number> {
-    return new Map(
-      this.groups.fetchOffsets(groupId, null).map((o) => [`${o.topic}:${o.partition}`, o.offset]),
-    );
+    return committedPositions(this.groups, groupId);
   }
 
   /**

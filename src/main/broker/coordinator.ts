@@ -701,7 +701,9 @@ export class GroupCoordinator {
     if (count === null) return { error: 'UNKNOWN_TOPIC' };
     if (!Number.isInteger(e.partition) || e.partition < 0 || e.partition >= count)
       return { error: 'UNKNOWN_PARTITION' };
-    if (!Number.isSafeInteger(e.offset) || e.offset < -1) return failure('INVALID_COMMIT_OFFSET');
+    // Any int64 is stored, as Kafka does (it checks only the metadata's size): kafkajs'
+    // admin.resetOffsets commits the logical -2/-1 (earliest/latest) and reads them back.
+    if (!Number.isSafeInteger(e.offset)) return failure('INVALID_COMMIT_OFFSET');
     if ((e.metadata ?? '').length > MAX_METADATA_LENGTH)
       return failure('OFFSET_METADATA_TOO_LARGE');
     return null;

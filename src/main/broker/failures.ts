@@ -11,7 +11,7 @@ export const BROKER_FAILURES = {
   INVALID_GROUP_ID: 'INVALID_ARGUMENT',
   /** A session timeout outside the coordinator's allowed range. */
   INVALID_SESSION_TIMEOUT: 'INVALID_ARGUMENT',
-  /** A committed offset that is not an integer >= -1. */
+  /** A committed offset that is not an integer within JavaScript's safe range. */
   INVALID_COMMIT_OFFSET: 'INVALID_ARGUMENT',
   /** Commit metadata longer than Kafka's offset.metadata.max.bytes. */
   OFFSET_METADATA_TOO_LARGE: 'INVALID_ARGUMENT',

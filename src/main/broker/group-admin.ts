@@ -27,9 +27,7 @@ export function computeLag(
     for (const a of m.assignment)
       for (const p of a.partitions) keys.set(`${a.topic}:${p}`, { topic: a.topic, partition: p });
   }
-  const committed = new Map(
-    groups.fetchOffsets(groupId, null).map((o) => [`${o.topic}:${o.partition}`, o.offset]),
-  );
+  const committed = committedPositions(groups, groupId);
   const out: PartitionLag[] = [];
   for (const [key, { topic, partition }] of keys) {
     const leo = logEndOffset(topic, partition);
@@ -45,6 +43,20 @@ export function computeLag(
   }
   return out.sort((a, b) =>
     a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1,
+  );
+}
+
+/**
+ * A group's committed offsets by `topic:partition`, leaving out the negative ones: a client
+ * may commit Kafka's logical -1 or -2 (kafkajs' resetOffsets does), which is no position in
+ * the log, so such a partition has no lag and a shift starts from the log start.
+ */
+export function committedPositions(groups: GroupCoordinator, groupId: string): Map<string, number> {
+  return new Map(
+    groups
+      .fetchOffsets(groupId, null)
+      .filter((o) => o.offset >= 0)
+      .map((o) => [`${o.topic}:${o.partition}`, o.offset]),
   );
 }
 
@@ -64,9 +76,7 @@ export async function planOffsetReset(
   groupId: string,
   target: { topic?: string; partition?: number; spec: OffsetSpec },
 ): Promise<OffsetResetPlanEntry[]> {
-  const committed = new Map(
-    src.groups.fetchOffsets(groupId, null).map((o) => [`${o.topic}:${o.partition}`, o.offset]),
-  );
+  const committed = committedPositions(src.groups, groupId);
   let scope: { topic: string; partition: number }[];
   if (target.topic !== undefined) {
     const n = src.partitionCount(target.topic);

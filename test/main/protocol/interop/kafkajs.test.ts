@@ -68,4 +68,52 @@ describe('kafkajs client', () => {
     const groups = await admin.listGroups();
     expect(groups.groups.map((g) => g.groupId)).toContain('kjs-group');
   });
+
+  it('resets a group to the earliest offsets with admin.resetOffsets, whose consumer commits the logical offset -2', async () => {
+    const ld = await logdock.start();
+    await ld.broker.createTopic('kjs-reset', { partitions: 2 });
+    await ld.broker.send(
+      Array.from({ length: 10 }, (_, i) => ({
+        topic: 'kjs-reset',
+        partition: i % 2,
+        value: Buffer.from(`m${i}`),
+      })),
+    );
+    const kafka = new Kafka({
+      clientId: 'kjs',
+      brokers: [ld.bootstrap],
+      logLevel: logLevel.NOTHING,
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    logdock.onCleanup(() => admin.disconnect());
+    await admin.setOffsets({
+      groupId: 'kjs-reset-group',
+      topic: 'kjs-reset',
+      partitions: [
+        { partition: 0, offset: '5' },
+        { partition: 1, offset: '5' },
+      ],
+    });
+    // Before the fix the commit of -2 was refused (28, INVALID_COMMIT_OFFSET_SIZE) and the
+    // admin's consumer crashed, so this never resolved.
+    await admin.resetOffsets({ groupId: 'kjs-reset-group', topic: 'kjs-reset', earliest: true });
+    const offsets = await admin.fetchOffsets({ groupId: 'kjs-reset-group', topics: ['kjs-reset'] });
+    expect(offsets[0].partitions.map((p) => p.offset)).toEqual(['-2', '-2']);
+    // No position in the log: no lag rather than the log end plus two.
+    expect(ld.broker.groupLag('kjs-reset-group').map((l) => l.lag)).toEqual([null, null]);
+
+    const consumer = kafka.consumer({ groupId: 'kjs-reset-group' });
+    await consumer.connect();
+    logdock.onCleanup(() => consumer.disconnect());
+    await consumer.subscribe({ topic: 'kjs-reset', fromBeginning: true });
+    const seen = new Set<string>();
+    await consumer.run({
+      eachMessage: async ({ message }) => void seen.add(String(message.value)),
+    });
+    await waitFor(
+      () => seen.size === 10,
+      () => `all 10 records read again, got ${seen.size}`,
+    );
+  });
 });

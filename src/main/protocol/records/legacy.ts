@@ -18,6 +18,7 @@ import { crc32 } from '@node-rs/crc32';
 import { LogdockError } from '../../../common/errors';
 import type { RecordInput, StoredRecord } from '../../storage/api';
 import { codecFromId, decompress } from '../../storage/compression';
+import { withProperLz4HeaderChecksum } from './lz4-legacy';
 import { decodeRecordBatch, encodeRecordBatch, iterateBatches } from '../../storage/record-batch';
 
 export const MAGIC_OFFSET_IN_ENTRY = 16;
@@ -81,7 +82,8 @@ function parseMessageSet(buf: Buffer, out: LegacyMessage[], depth: number): void
       if (depth > 0) throw corrupt('nested compressed message');
       if (!value) throw corrupt(`compressed wrapper at byte ${pos} has no value`);
       const inner: LegacyMessage[] = [];
-      parseMessageSet(decompress(codec, value), inner, depth + 1);
+      const frame = codec === 'lz4' && magic === 0 ? withProperLz4HeaderChecksum(value) : value;
+      parseMessageSet(decompress(codec, frame), inner, depth + 1);
       for (const m of inner) out.push({ ...m, timestamp: m.timestamp ?? timestamp });
     }
     pos = end;

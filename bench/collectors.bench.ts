@@ -25,7 +25,7 @@ import { LocalCluster } from '../src/main/cluster';
 import { CollectorManager } from '../src/main/collectors';
 import { silentLogger } from '../src/main/logger';
 import { ingestWorkerPool } from '../src/main/workers/pool';
-import { ownCpuMs, procCpuMs } from './cpu-time';
+import { ownCpuMs, procCpuMs, threadCpuMs } from './cpu-time';
 
 const LINES = Number(
   process.env.BENCH_LINES ?? (process.env.BENCH_QUICK === '1' ? 200_000 : 1_000_000),
@@ -120,14 +120,17 @@ async function throughput(name: string, files: number, linesPerFile: number): Pr
     const { broker, manager } = await openCollectors(dir);
     const total = files * linesPerFile;
     const cpu0 = ownCpuMs();
+    const main0 = threadCpuMs();
     const { ok, s } = await collectAll(dir, broker, manager, 'bench', total, 600_000);
     const cpu = ownCpuMs() - cpu0;
+    // The main thread's share: what the UI's event loop gave to the tail.
+    const mainMs = threadCpuMs() - main0;
     await manager.close();
     await broker.close();
     const rate = total / s;
     console.log(
       `${name}: ${ok ? '' : 'INCOMPLETE '}${total.toLocaleString()} lines, ${(bytes / 1e6).toFixed(0)} MB in ${s.toFixed(2)} s → ` +
-        `${Math.round(rate).toLocaleString()} lines/s, ${(bytes / 1e6 / s).toFixed(1)} MB/s; ${cpuPerLine(cpu, total)}`,
+        `${Math.round(rate).toLocaleString()} lines/s, ${(bytes / 1e6 / s).toFixed(1)} MB/s; ${cpuPerLine(cpu, total)}, main thread ${mainMs.toFixed(0)} ms`,
     );
     return rate;
   } finally {

@@ -20,6 +20,9 @@
  * the client's work then lands on the server's thread, the figures before the served mode),
  * where BENCH_LOOP_PROFILE=1 takes the loaded phase's slow answers apart
  * (fixtures/turn-profile.ts: what the main thread ran, waited for and was blocked in meanwhile).
+ * Served, LOOP_PROBE_THREADS=1 prints the server's busiest threads per phase (what each is,
+ * its nice value, ms on a CPU / waiting for one), LOOP_PROBE_CPUPROF=<prefix> writes a CPU
+ * profile of its main thread per phase, and BENCH_SERVE_NODE_OPTIONS passes flags to it alone.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -192,6 +195,16 @@ async function measure(
     console.log(
       `  server: main thread on a CPU ${pct(th.mainOnCpu)}, waiting for one ${pct(th.mainWaiting)}; ` +
         `CPU of its other threads ${th.cpuMsAtNice0.toFixed(0)} ms at nice 0, ${th.cpuMsNiced.toFixed(0)} ms lowered`,
+    );
+  if (loop.top)
+    console.log(
+      `  server threads by CPU: ${loop.top
+        .filter((t) => t.cpuMs >= 1)
+        .map(
+          (t) =>
+            `${t.main ? 'main' : `${t.tid} ${t.kind}`} nice ${t.nice} ${t.cpuMs.toFixed(0)}/${t.waitMs.toFixed(0)} ms`,
+        )
+        .join('; ')}`,
     );
   if (figures.own)
     console.log(

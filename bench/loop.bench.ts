@@ -23,6 +23,7 @@
  * Served, LOOP_PROBE_THREADS=1 prints the server's busiest threads per phase (what each is,
  * its nice value, ms on a CPU / waiting for one), LOOP_PROBE_CPUPROF=<prefix> writes a CPU
  * profile of its main thread per phase, and BENCH_SERVE_NODE_OPTIONS passes flags to it alone.
+ * BENCH_LOOP_NO_BROWSER=1 leaves Chromium out.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -285,7 +286,8 @@ export async function measureLoop(): Promise<{
     );
     await target.api.call('topics.create', { name: 'produced', partitions: 1 });
     own = (await target.ownPinger?.()) ?? null;
-    browser = await openFramesPage(target.url);
+    // BENCH_LOOP_NO_BROWSER=1: no Chromium following a topic (how much the UI's own work weighs).
+    browser = process.env.BENCH_LOOP_NO_BROWSER === '1' ? null : await openFramesPage(target.url);
     if (browser) {
       // The UI's usual page under load: the kcat topic, followed as it grows.
       const page = browser.page;

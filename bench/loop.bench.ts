@@ -215,6 +215,7 @@ async function measure(
   console.log(`  ${clientSide}`);
   if (seen?.longFrames.length)
     console.log(`  longest frames: ${describeLongFrames(seen.longFrames)}`);
+  if (seen) console.log(`  ${seen.cpu}`);
   if (loop.profile) console.log(loop.profile);
   return figures;
 }

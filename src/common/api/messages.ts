@@ -68,6 +68,28 @@ export const partitionEndsSchema = z.object({
   logEndOffset: offset,
 });
 
+/** What a following view asks `messages.tail` to send with each event. */
+export const tailNewestSchema = z
+  .object({
+    /** Rows of the view's end the table shows (or more). */
+    count: z.number().int().min(1).max(200),
+    /** The first row sent starts a page of this many rows (the table's cache unit). */
+    pageSize: z.number().int().min(1).max(200),
+    previewBytes: z.number().int().min(16).max(4096),
+  })
+  .strict();
+export type TailNewest = z.output<typeof tailNewestSchema>;
+
+/**
+ * The newest rows of a view: every row from `start` to the event's total (rows removed by
+ * compaction leave gaps), read at the ends the event reports (see messages.tail).
+ */
+export const tailRowsSchema = z.object({
+  start: z.number().int().nonnegative(),
+  rows: z.array(messageRowSchema),
+});
+export type TailRows = z.output<typeof tailRowsSchema>;
+
 export const seekTargetSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('earliest') }),
   z.object({ kind: z.literal('latest') }),
@@ -291,9 +313,19 @@ export const messagesRequests = {
 
 export const messagesSubscriptions = {
   'messages.tail': subscription(
-    "The partitions' start/end offsets and the view total, sent at start and whenever messages arrive (at most 10 times a second). The view fetches the new rows with messages.window.",
-    z.object({ topic: topicNameSchema, partitions: partitionsParam }).strict(),
-    z.object({ total: z.number().int().nonnegative(), partitions: z.array(partitionEndsSchema) }),
+    "The partitions' start/end offsets and the view total, sent at start and whenever messages arrive (at most 10 times a second, one event at a time: the next waits until the last was sent). The view fetches the new rows with messages.window; a view following the newest messages asks for them with `newest` instead, and each event then carries them: the rows from the start of the page of `pageSize` rows that holds row total - `count`, to the end (at most count + pageSize - 1 rows, each value, key and header cut to `previewBytes`), so that what a following table shows comes with the count, in one message, however fast the topic grows.",
+    z
+      .object({
+        topic: topicNameSchema,
+        partitions: partitionsParam,
+        newest: tailNewestSchema.optional(),
+      })
+      .strict(),
+    z.object({
+      total: z.number().int().nonnegative(),
+      partitions: z.array(partitionEndsSchema),
+      newest: tailRowsSchema.optional(),
+    }),
   ),
   'messages.search': subscription(
     "Scans a range in the main process and streams matches as they are found, in the view's order (merged by time over several partitions), with progress. Unsubscribing cancels the scan. An invalid query fails at once with INVALID_ARGUMENT.",

@@ -1,9 +1,9 @@
 import type { messagesSubscriptions } from '../../common/api/messages';
 import { lanesOf } from '../browse/lanes';
-import { selectPartitions, totalOf } from '../browse/partitions';
+import { selectPartitions } from '../browse/partitions';
 import type { Cluster } from '../cluster';
 import type { SubscriptionHandlersFor } from './dispatcher';
-import { throttled } from './throttle';
+import { streamTail } from './tail-stream';
 import { streamExport, streamSearch } from './view-streams';
 
 export interface MessageStreamsDeps {
@@ -11,32 +11,16 @@ export interface MessageStreamsDeps {
   dataDir: string;
 }
 
-const TAIL_THROTTLE_MS = 100;
-
 /** `messages.tail`, `messages.search` and `messages.export`: the long-running streams. */
 export function createMessageStreams({
   cluster,
   dataDir,
 }: MessageStreamsDeps): SubscriptionHandlersFor<typeof messagesSubscriptions> {
   return {
-    'messages.tail': ({ topic, partitions }, emit, _ctx, fail) => {
+    'messages.tail': ({ topic, partitions, newest }, emit, _ctx, fail) => {
       // An unknown topic or partition fails the subscription before any event.
       selectPartitions(cluster, topic, partitions).catch(fail);
-      const { schedule, cancel } = throttled(() => {
-        selectPartitions(cluster, topic, partitions).then(
-          (parts) => emit({ total: totalOf(parts), partitions: parts }),
-          () => {}, // the topic was deleted: nothing more will arrive
-        );
-      }, TAIL_THROTTLE_MS);
-      const off = cluster.onAppend((e) => {
-        if (e.topic === topic && (partitions === null || partitions.includes(e.partition)))
-          schedule();
-      });
-      setImmediate(schedule);
-      return () => {
-        off();
-        cancel();
-      };
+      return streamTail(cluster, topic, partitions, newest, emit);
     },
 
     'messages.search': ({ topic, partitions, after, ...p }, emit, _ctx, fail) =>

@@ -27,13 +27,33 @@ export async function readWindow(
 ): Promise<WindowResult> {
   const parts = await selectPartitions(source, topic, wanted);
   const total = totalOf(parts);
-  const end = Math.min(total, start + count);
-  if (start >= end) return { total, rows: [], partitions: parts };
-  const rows =
-    parts.length === 1
-      ? await singleWindow(source, topic, parts[0], start, end, previewBytes)
-      : await mergedWindow(source, lanesOf(topic, parts), start, end, previewBytes);
+  const rows = await rowsOf(
+    source,
+    topic,
+    parts,
+    start,
+    Math.min(total, start + count),
+    previewBytes,
+  );
   return { total, rows, partitions: parts };
+}
+
+/**
+ * Rows [start, end) of the view of `parts` as they were selected (their ends): a caller that
+ * chose the range from those ends gets exactly it, whatever arrived since.
+ */
+export async function rowsOf(
+  source: MessageSource,
+  topic: string,
+  parts: PartitionEnds[],
+  start: number,
+  end: number,
+  previewBytes: number,
+): Promise<MessageRow[]> {
+  if (start >= end) return [];
+  return parts.length === 1
+    ? singleWindow(source, topic, parts[0], start, end, previewBytes)
+    : mergedWindow(source, lanesOf(topic, parts), start, end, previewBytes);
 }
 
 async function singleWindow(

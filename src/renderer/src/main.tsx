@@ -6,6 +6,7 @@ import { connectApi } from './api';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { useAppStore } from './store';
 import { applyTheme } from './theme';
+import { preloadChart } from './views/ops-common/TimeChart';
 
 // Startup: pick the transport, hand the client to the store, then render.
 const connection = connectApi();
@@ -30,3 +31,8 @@ createRoot(document.getElementById('root')!).render(
     </ErrorBoundary>
   </StrictMode>,
 );
+
+// The charts' library is loaded once the first screen is up and the page is idle, not in
+// the middle of a busy frame when the first chart appears (see preloadChart).
+if (typeof requestIdleCallback === 'function') requestIdleCallback(preloadChart, { timeout: 5000 });
+else setTimeout(preloadChart, 2000);

@@ -444,6 +444,72 @@ describe('messages.tail', () => {
   });
 });
 
+describe('messages.tail for a following view (newest)', () => {
+  const newest = { count: 30, pageSize: 100, previewBytes: 64 };
+
+  it("brings the rows from the page holding the view's last `count` rows to its end", async () => {
+    await h.broker.createTopic('t', { partitions: 1 });
+    await h.client.call('messages.produceBatch', {
+      topic: 't',
+      partition: 0,
+      records: Array.from({ length: 250 }, (_, i) => ({ key: null, value: `line ${i}` })),
+    });
+    const [first] = await collect(
+      h.client,
+      'messages.tail',
+      { topic: 't', partitions: null, newest },
+      (ev) => ev.length >= 1,
+    );
+    expect(first.total).toBe(250);
+    expect(first.newest?.start).toBe(200);
+    expect(first.newest?.rows.map((r) => r.index)).toEqual(
+      Array.from({ length: 50 }, (_, i) => 200 + i),
+    );
+    expect(first.newest?.rows[49].value?.text).toBe('line 249');
+  });
+
+  it('sends a burst of 20,000 messages as few events, each reaching its own total with at most count + pageSize - 1 rows', async () => {
+    await h.broker.createTopic('t', { partitions: 2 });
+    const events = collect(
+      h.client,
+      'messages.tail',
+      { topic: 't', partitions: null, newest },
+      (ev) => ev.some((e) => e.total === 20_000),
+    );
+    for (let b = 0; b < 20; b++)
+      await h.client.call('messages.produceBatch', {
+        topic: 't',
+        partition: b % 2,
+        acks: 1,
+        records: Array.from({ length: 1000 }, (_, i) => ({ key: null, value: `m ${b} ${i}` })),
+      });
+    const got = await events;
+    // At most one event per 100 ms: far fewer than the 20 sends.
+    expect(got.length).toBeLessThanOrEqual(21);
+    for (const e of got) {
+      const { start, rows } = e.newest!;
+      expect(start % newest.pageSize).toBe(0);
+      expect(rows.length).toBeLessThanOrEqual(newest.count + newest.pageSize - 1);
+      expect(rows.length).toBe(e.total - start);
+      expect(rows.map((r) => r.index)).toEqual(rows.map((_, i) => start + i));
+    }
+    // Events come in order: each total at least the one before.
+    expect(got.map((e) => e.total)).toEqual([...got.map((e) => e.total)].sort((a, b) => a - b));
+  });
+
+  it('refuses a newest of more rows than the contract allows', async () => {
+    await h.broker.createTopic('t', { partitions: 1 });
+    await expect(
+      collect(
+        h.client,
+        'messages.tail',
+        { topic: 't', partitions: null, newest: { ...newest, count: 5000 } },
+        () => true,
+      ),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});
+
 describe('message streams on a missing topic or partition', () => {
   it('end with UNKNOWN_TOPIC or UNKNOWN_PARTITION before any event', async () => {
     await h.broker.createTopic('t', { partitions: 2 });

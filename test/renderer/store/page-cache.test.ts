@@ -43,6 +43,32 @@ describe('the page cache', () => {
     expect(c.rowAt(2 * PAGE_SIZE)).toBeDefined(); // still shown meanwhile
   });
 
+  it("holds a tail event's newest rows as whole, fresh pages up to the end", () => {
+    const c = new PageCache();
+    c.storeRun(0, 3, 3 * PAGE_SIZE, rows(0, 3 * PAGE_SIZE));
+    c.markTailStale(3 * PAGE_SIZE); // the view grew to 3.3 pages
+    const total = 3 * PAGE_SIZE + 30;
+    c.storeNewest(2 * PAGE_SIZE, total, rows(2 * PAGE_SIZE, PAGE_SIZE + 30));
+    expect(c.missing([0, 1, 2, 3])).toEqual([]);
+    expect(c.rowAt(total - 1)?.offset).toBe(total - 1);
+  });
+
+  it('does not let a window read before the latest growth replace the newest rows', () => {
+    const c = new PageCache();
+    const total = 2 * PAGE_SIZE + 50;
+    c.storeNewest(PAGE_SIZE, total, rows(PAGE_SIZE, PAGE_SIZE + 50));
+    // An answer read when the view had 2 pages and 10 rows comes after it.
+    c.storeRun(1, 2, 2 * PAGE_SIZE + 10, rows(PAGE_SIZE, PAGE_SIZE + 10), total);
+    expect(c.rowAt(total - 1)?.offset).toBe(total - 1);
+    expect(c.missing([1, 2])).toEqual([]);
+  });
+
+  it('marks the pages an answer read before the latest growth brings as stale, near its end only', () => {
+    const c = new PageCache();
+    c.storeRun(0, 3, 3 * PAGE_SIZE, rows(0, 3 * PAGE_SIZE), 4 * PAGE_SIZE);
+    expect(c.missing([0, 1, 2])).toEqual([2]);
+  });
+
   it('calls an answer stale once the view or its topic changed', () => {
     const c = new PageCache();
     c.reset('a');

@@ -108,4 +108,42 @@ describe('the message browser on a tail update', () => {
       window.removeEventListener('hashchange', counted);
     }
   });
+
+  it('shows a burst of new messages while following from the tail events alone, without asking for windows', async () => {
+    const end = async () =>
+      (await h.client.call('topics.describe', { topic: 'live' })).partitions[0].logEndOffset;
+    const before = await end();
+    renderAt('#/topics/live?partition=0');
+    await waitUntil(() => selected(before - 1), 'the newest row, followed');
+    // The subscription asks for the newest rows once following (it subscribes again then).
+    const realCall = h.client.call.bind(h.client);
+    const asked: string[] = [];
+    const spy = vi.spyOn(h.client, 'call').mockImplementation(((name, params) => {
+      asked.push(name);
+      return realCall(name, params);
+    }) as typeof h.client.call);
+    try {
+      await act(async () => {
+        await h.client.call('messages.produceBatch', {
+          topic: 'live',
+          partition: 0,
+          acks: 1,
+          records: Array.from({ length: 500 }, (_, i) => ({ key: null, value: `burst ${i}` })),
+        });
+      });
+      await sharedWaitFor(
+        () => selected(before + 499),
+        () => `the burst's last row, followed (store: ${viewState()})`,
+        { timeoutMs: 20_000 },
+      );
+      const shown = [...document.querySelectorAll('[data-testid="msg-row"]')].map((r) =>
+        Number(r.getAttribute('data-offset')),
+      );
+      expect(shown[shown.length - 1]).toBe(before + 499);
+      expect(document.querySelectorAll('[data-testid="msg-row-loading"]')).toHaveLength(0);
+      expect(asked.filter((n) => n === 'messages.window')).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });

@@ -1,12 +1,20 @@
 import type { StateCreator } from 'zustand';
-import type { MessageRow } from '../../../../common/api/messages';
+import type { MessageRow, TailNewest, TailRows } from '../../../../common/api/messages';
 import type { ErrorPayload } from '../../../../common/errors';
 import type { AppState } from '../index';
 import { asPayload } from './errors';
 import type { Align } from '../../views/Browser/scroll-math';
 import { commonFields, fieldsOf } from '../../views/Browser/fields';
 import { PageCache } from './page-cache';
-import { MAX_PAGES, PAGE_SIZE, motionAt, planPages, recordMove, runsOf } from './prefetch';
+import {
+  MAX_PAGES,
+  PAGE_SIZE,
+  motionAt,
+  planPages,
+  recordMove,
+  runsOf,
+  type Motion,
+} from './prefetch';
 import {
   columnsKeyOf,
   locateIn,
@@ -25,6 +33,16 @@ const MAX_CALLS = 8;
 /** Windows per request at most: one main-process read serves them all (contract: ≤ 1000 rows). */
 const MAX_RUN_PAGES = 10;
 const PREVIEW_BYTES = 400;
+/**
+ * What a following view asks each tail event to bring (messages.tail's `newest`): the rows
+ * of the last half page and of the whole page they start in, so that a table of up to 50
+ * rows (1 200 px) shows them without a request of its own, whatever the topic's rate.
+ */
+export const FOLLOW_NEWEST: TailNewest = {
+  count: PAGE_SIZE / 2,
+  pageSize: PAGE_SIZE,
+  previewBytes: PREVIEW_BYTES,
+};
 /** Field columns a topic shows until the person chooses. */
 const DEFAULT_FIELD_COLUMNS = 4;
 
@@ -80,8 +98,11 @@ export interface BrowserSlice {
   /** Every row held in memory now (at most MAX_PAGES windows), for facets over the view. */
   loadedRows(): MessageRow[];
   select(index: number | null): void;
-  /** Applies a `messages.tail` event. */
-  applyTail(total: number, ends: PartitionEnds[]): void;
+  /**
+   * Applies a `messages.tail` event: the new ends, and while following the newest rows it
+   * brought (`newest`, asked with FOLLOW_NEWEST), in one store update.
+   */
+  applyTail(total: number, ends: PartitionEnds[], newest?: TailRows): void;
   setFollowing(following: boolean): void;
   produce(params: {
     partition?: number;
@@ -161,11 +182,11 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
         PREVIEW_BYTES,
       );
       if (!cache.isCurrent(stamp)) return;
-      cache.storeRun(from, count, res.total, res.rows);
       // Read before the latest growth (a tail event came while it was on its way): its last
-      // pages may miss the newest rows, so they stay stale and are asked again. Stored as
-      // fresh, the newest rows stayed loading until the topic grew once more.
-      if (res.total < get().browser.total) cache.markTailStale(res.total);
+      // pages may miss the newest rows, so they stay stale and are asked again (stored as
+      // fresh, the newest rows stayed loading until the topic grew once more), and it does
+      // not replace the fresher rows a tail event brought.
+      cache.storeRun(from, count, res.total, res.rows, get().browser.total);
       // The first rows fetched for a view choose its default field columns: rows and view
       // come from the same request, so another view's rows can never choose them.
       if (get().defaultColumns[key] === undefined && res.rows.length > 0)
@@ -212,7 +233,11 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
 
   const plan = (first: number, count: number) => {
     const now = performance.now();
-    const motion = motionAt(cache.motion, now, count);
+    // Following, the view is held at the end, where tail events bring the rows: nothing
+    // ahead or behind it is needed (scrolling away stops following first).
+    const motion: Motion = get().browser.following
+      ? { kind: 'jump' }
+      : motionAt(cache.motion, now, count);
     const { pages, visible } = planPages(first, count, get().browser.total, motion);
     cache.keep = new Set(pages);
     cache.again = request(pages, visible) ? null : () => plan(first, count);
@@ -342,7 +367,7 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
 
     select: (index) => patch({ selected: index }),
 
-    applyTail: (total, ends) => {
+    applyTail: (total, ends, newest) => {
       const b = get().browser;
       const startMoved = ends.some(
         (e) => b.ends.find((o) => sameLane(o, e))?.logStartOffset !== e.logStartOffset,
@@ -355,6 +380,8 @@ export const createBrowserSlice: StateCreator<AppState, [], [], BrowserSlice> = 
         // fetched again, and shown as they are meanwhile so that the tail does not blink.
         cache.markTailStale(b.total);
       }
+      // The rows the table will show at the end come with the count: no request of its own.
+      if (newest && b.following) cache.storeNewest(newest.start, total, newest.rows);
       const grown = Math.max(0, total - b.total);
       patch({
         total,

@@ -67,17 +67,51 @@ export class PageCache {
   /**
    * Stores the rows of one answer for pages [from, from + count) of a view of `total` rows.
    * A page the view has moved away from is kept only while there is room: it must not push
-   * out pages the view still needs.
+   * out pages the view still needs. An answer read before the view's latest growth
+   * (`total` < `viewTotal`) does not replace a page held fresh (the newest rows a tail event
+   * brought are newer), and the pages it stores that reach its end are marked stale: they
+   * may miss the newest rows, and are asked again.
    */
-  storeRun(from: number, count: number, total: number, rows: MessageRow[]): void {
-    const byPage = new Map<number, MessageRow[]>();
-    for (let p = from; p < from + count && p * PAGE_SIZE < total; p++) byPage.set(p, []);
-    for (const row of rows) byPage.get(Math.floor(row.index / PAGE_SIZE))?.push(row);
-    for (const [page, pageRows] of byPage) {
+  storeRun(
+    from: number,
+    count: number,
+    total: number,
+    rows: MessageRow[],
+    viewTotal: number = total,
+  ): void {
+    const older = total < viewTotal;
+    for (const [page, pageRows] of this.byPage(from, from + count, total, rows)) {
       if (!this.keep.has(page) && !this.pages.has(page) && this.pages.size >= MAX_PAGES) continue;
+      if (older && this.pages.has(page) && !this.stale.has(page)) continue;
+      this.store(page, pageRows);
+      if (older && (page + 1) * PAGE_SIZE > total - PAGE_SIZE) this.stale.add(page);
+      else this.stale.delete(page);
+    }
+  }
+
+  /**
+   * Stores the newest rows a tail event brought: rows [start, total) of a view of `total`
+   * rows, `start` at a page's start. Every page they cover is whole, so it is held fresh.
+   */
+  storeNewest(start: number, total: number, rows: MessageRow[]): void {
+    if (start % PAGE_SIZE !== 0) return; // not a page's start: not whole pages
+    for (const [page, pageRows] of this.byPage(start / PAGE_SIZE, Infinity, total, rows)) {
       this.store(page, pageRows);
       this.stale.delete(page);
     }
+  }
+
+  /** `rows` by page, for pages [from, to) of a view of `total` rows (empty ones included). */
+  private byPage(
+    from: number,
+    to: number,
+    total: number,
+    rows: MessageRow[],
+  ): Map<number, MessageRow[]> {
+    const byPage = new Map<number, MessageRow[]>();
+    for (let p = from; p < to && p * PAGE_SIZE < total; p++) byPage.set(p, []);
+    for (const row of rows) byPage.get(Math.floor(row.index / PAGE_SIZE))?.push(row);
+    return byPage;
   }
 
   /** Marks pages [from, from + count) as asked for; `settle` undoes it when answered. */

@@ -10,6 +10,7 @@ import {
   type TopicRoute,
 } from '../../router';
 import { useAppStore } from '../../store';
+import { FOLLOW_NEWEST } from '../../store/slices/browser';
 import { Download, Send } from 'lucide-react';
 import { Button } from '../../components/ui/Button';
 import { PageHeader } from '../../components/ui/PageHeader';
@@ -36,11 +37,8 @@ import './browser.css';
  * selected message) is kept in the address, so it can be linked to and survives reloads.
  */
 export function BrowserView({ route }: { route: TopicRoute }) {
-  const status = useAppStore((s) => s.connection.status);
   const openBrowser = useAppStore((s) => s.openBrowser);
   const seek = useAppStore((s) => s.seek);
-  const applyTail = useAppStore((s) => s.applyTail);
-  const api = useAppStore((s) => s.api);
   const topicPartitions = useAppStore((s) => s.browser.topicPartitions);
   const rowAt = useAppStore((s) => s.rowAt);
   const loadError = useAppStore((s) => s.browser.loadError);
@@ -80,15 +78,6 @@ export function BrowserView({ route }: { route: TopicRoute }) {
     void seek({ kind: 'offset', partition: route.partition, offset: route.offset });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [route]);
-
-  // Live tail: the backend says when the partitions grow; the table fetches the new rows.
-  useEffect(() => {
-    if (status !== 'open') return;
-    return api.subscribe('messages.tail', { topic: route.topic, partitions }, (e) =>
-      applyTail(e.total, e.partitions),
-    );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [viewKey, status, api, applyTail]);
 
   const openRow = useCallback(
     (row: MessageRow) => void openDetail(row.partition, row.offset),
@@ -132,6 +121,7 @@ export function BrowserView({ route }: { route: TopicRoute }) {
         <span className="toolbar-spacer" />
         <ValueModeControls />
       </div>
+      <TailSync topic={route.topic} partitions={partitions} viewKey={viewKey} />
       <AddressSync route={route} partitions={partitions} lastWritten={lastWritten} />
       <DetailSync />
       <SearchLinkSync route={route} lastWritten={lastWritten} />
@@ -156,6 +146,38 @@ export function BrowserView({ route }: { route: TopicRoute }) {
       </div>
     </section>
   );
+}
+
+/**
+ * The live tail: the backend says when the partitions grow; while following, each event
+ * also brings the newest rows (one message per update, however fast the topic grows), else
+ * the table fetches what it shows itself. A component of its own so that pausing and
+ * resuming, which subscribe again, re-render only this.
+ */
+function TailSync({
+  topic,
+  partitions,
+  viewKey,
+}: {
+  topic: string;
+  partitions: number[] | null;
+  viewKey: string;
+}) {
+  const status = useAppStore((s) => s.connection.status);
+  const api = useAppStore((s) => s.api);
+  const applyTail = useAppStore((s) => s.applyTail);
+  const following = useAppStore((s) => s.browser.following);
+  useEffect(() => {
+    if (status !== 'open') return;
+    return api.subscribe(
+      'messages.tail',
+      { topic, partitions, ...(following ? { newest: FOLLOW_NEWEST } : {}) },
+      (e) => applyTail(e.total, e.partitions, e.newest),
+    );
+    // viewKey stands for topic and partitions (a new array each render).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [viewKey, status, api, applyTail, following]);
+  return null;
 }
 
 /**

@@ -65,6 +65,15 @@ export function MessageTable({
   /** The scrollTop this component set last: its scroll event is not the person's. */
   const ownTop = useRef<number | null>(null);
   const geometry: Geometry = { total, viewHeight };
+  // A scroll request from the store (seek, follow, keys) moves the rows in the very render
+  // that brings it (React renders again at once, before committing): moved by the layout
+  // effect below alone, every tail update of a following view rendered, laid out and
+  // painted the rows twice, at the old place and then at the new.
+  const [placedSeq, setPlacedSeq] = useState(scroll.seq);
+  if (scroll.seq !== placedSeq) {
+    setPlacedSeq(scroll.seq);
+    setFirst(firstFor(scroll.index, scroll.align, geometry));
+  }
 
   /** Shows `nextFirst` at the top and moves the scrollbar to match. */
   const placeFirst = (nextFirst: number, g: Geometry) => {
@@ -104,8 +113,11 @@ export function MessageTable({
   const count = visibleRows(geometry) + 2;
 
   // Also after seeks, growth and each arriving window (a request may have waited for a slot).
+  // Where the view is now (firstNow, which this commit's layout effects have moved): asking
+  // for the rendered place fetched, on every tail update of a following view, the old end's
+  // page (marked stale by the growth) that nobody would see.
   useEffect(() => {
-    showRows(firstIndex, count);
+    showRows(Math.floor(firstNow.current), count);
   }, [firstIndex, count, total, version, showRows]);
 
   const onScroll = useCallback(() => {

@@ -14,6 +14,7 @@ import { QueuedSource } from './queued-source';
 import { H, fixedHeader } from './record';
 import type { Source, SourceStatus } from './status';
 import { StreamLines } from './stream-lines';
+import { clusterLineLimit } from './line-limit';
 import { ensureTopic } from './topic';
 
 const KILL_GRACE_MS = 5000;
@@ -27,10 +28,14 @@ export class CommandSource extends QueuedSource<CommandSourceConfig> implements 
   private restarts = 0;
   private lastExitCode: number | null = null;
   private lastSignal: string | null = null;
+  /** The config's maxLineBytes, lowered so that a line's record fits the topic. */
+  private maxLineBytes = 0;
 
   /** Creates the topic and starts the process. @throws LogdockError for a bad topic. */
   async start(): Promise<void> {
     await ensureTopic(this.deps.cluster, this.config.topic);
+    const { maxLineBytes, topic } = this.config;
+    this.maxLineBytes = await clusterLineLimit(this.deps.cluster, topic, maxLineBytes);
     this.state = 'running';
     this.run();
   }
@@ -121,7 +126,7 @@ export class CommandSource extends QueuedSource<CommandSourceConfig> implements 
   ): StreamLines {
     const lines = new StreamLines(
       this.config.topic,
-      this.config,
+      { ...this.config, maxLineBytes: this.maxLineBytes },
       parser,
       [fixedHeader(H.source, this.id), fixedHeader(H.stream, name)],
       this.counters,

@@ -67,6 +67,27 @@ describe('command source', () => {
     });
   });
 
+  it("cuts a line longer than the topic's max.message.bytes so that it and the lines around it are stored", async () => {
+    // Three lines written at once, so they are sent together: before the fix the middle
+    // one's record (its first MiB plus headers) exceeded max.message.bytes=1048588 and
+    // the append refused the whole send.
+    await fixture.manager.add(
+      node(
+        `process.stdout.write('before\\n' + 'z'.repeat(3 * 1024 * 1024) + '\\nafter\\n'); setInterval(() => {}, 1000);`,
+      ),
+    );
+    const records = await waitFor('the three lines', async () => {
+      const rs = await readAll(fixture.broker, 'svc-out');
+      return rs.length >= 3 && rs;
+    });
+    expect(records.map((r) => r.value!.length)).toEqual([6, expect.any(Number), 5]);
+    const long = records[1];
+    expect(header(long, 'logdock.cut')).toBe(String(3 * 1024 * 1024));
+    expect(long.value!.length).toBeLessThanOrEqual(1048588 - 4096);
+    expect(long.value!.every((b) => b === 0x7a)).toBe(true);
+    expect(fixture.manager.status()[0].lastError ?? null).toBeNull();
+  });
+
   it('restarts a failing service per its policy', async () => {
     await fixture.manager.add(
       node('console.log("run"); process.exit(1)', { restart: 'on-failure', restartDelayMs: 10 }),

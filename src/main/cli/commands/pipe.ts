@@ -7,10 +7,13 @@ import { createParser } from '../../collectors/parsers';
 import { RecordQueue } from '../../collectors/queue';
 import { H, fixedHeader } from '../../collectors/record';
 import { StreamLines } from '../../collectors/stream-lines';
+import { clusterLineLimit, topicLineLimit } from '../../collectors/line-limit';
 import { ensureTopic } from '../../collectors/topic';
 import { announce, dataDirOf } from '../support';
 import { connectRunningLogdock } from '../../headless/api-file';
 import { createLogger } from '../../logger';
+
+const MAX_LINE_BYTES = 1024 * 1024;
 
 export interface PipeOptions {
   topic: string;
@@ -69,19 +72,15 @@ export async function pipe(input: NodeJS.ReadableStream, opts: PipeOptions): Pro
   }
   const dataDir = await dataDirOf(opts);
   const counters = { lines: 0, cutLines: 0, parseErrors: 0 };
-  const lines = new StreamLines(
-    opts.topic,
-    {
-      encoding,
-      maxLineBytes: 1024 * 1024,
-      fields: 'headers',
-      timeFromLine: true,
-      timezone: 'local',
-    },
-    createParser(parserConfig.data, 'local'),
-    [fixedHeader(H.source, 'pipe')],
-    counters,
-  );
+  // A longer line keeps its first bytes (logdock.cut) so that its record fits the topic.
+  const linesUpTo = (maxLineBytes: number) =>
+    new StreamLines(
+      opts.topic,
+      { encoding, maxLineBytes, fields: 'headers', timeFromLine: true, timezone: 'local' },
+      createParser(parserConfig.data, 'local'),
+      [fixedHeader(H.source, 'pipe')],
+      counters,
+    );
   const running = await connectRunningLogdock(dataDir);
   if (running) {
     const api = running.client;
@@ -89,6 +88,8 @@ export async function pipe(input: NodeJS.ReadableStream, opts: PipeOptions): Pro
       `using the Logdock (pid ${running.info.pid}) serving ${dataDir} at ${running.info.url}`,
     );
     try {
+      const describe = (topic: string) => api.call('topics.describe', { topic });
+      const lines = linesUpTo(await topicLineLimit(describe, opts.topic, MAX_LINE_BYTES));
       const produce = async (records: ReturnType<StreamLines['push']>) => {
         for (const r of records) {
           await api.call('messages.produce', {
@@ -114,6 +115,7 @@ export async function pipe(input: NodeJS.ReadableStream, opts: PipeOptions): Pro
   const cluster = new LocalCluster(broker);
   try {
     await ensureTopic(cluster, opts.topic);
+    const lines = linesUpTo(await clusterLineLimit(cluster, opts.topic, MAX_LINE_BYTES));
     let failure: Error | null = null;
     const queue = new RecordQueue(cluster, { onError: (err) => (failure ??= err) });
     const check = () => {

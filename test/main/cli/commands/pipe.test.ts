@@ -42,7 +42,9 @@ describe('logdock pipe', () => {
 
   it('stops at the first line the log refuses, appending nothing after it, and says how far it got', async () => {
     const broker = await openBroker(cli.dir);
-    await broker.createTopic('small', { configs: { 'max.message.bytes': 300 } });
+    // Holds 'one' (a 91-byte batch) but not the long line even cut to 16 bytes, whose
+    // logdock.cut header makes its batch 122 bytes.
+    await broker.createTopic('small', { configs: { 'max.message.bytes': 110 } });
     await broker.close();
     // One chunk at a time, as a slow writer would send them: each goes in its own append.
     async function* slowly() {
@@ -55,6 +57,16 @@ describe('logdock pipe', () => {
       pipe(Readable.from(slowly()), { topic: 'small', dataDir: cli.dir }),
     ).rejects.toThrow(/2 lines are in small; the next could not be appended/);
     expect(values(await topicValues('small'))).toEqual(['one', 'two']);
+  });
+
+  it("cuts a line longer than the topic's max.message.bytes and goes on with the next ones", async () => {
+    const input = Readable.from([Buffer.from(`first\n${'x'.repeat(3 * 1024 * 1024)}\nlast\n`)]);
+    // Before the fix the long line's record (1 MiB plus headers) was refused and the pipe
+    // ended there with MESSAGE_TOO_LARGE.
+    expect(await pipe(input, { topic: 'long', dataDir: cli.dir })).toBe(3);
+    const records = await topicValues('long');
+    expect(values(records).map((v) => v.length)).toEqual([5, 1048588 - 4096, 4]);
+    expect(header(records[1], 'logdock.cut')).toBe(String(3 * 1024 * 1024));
   });
 
   it('goes through the API of a Logdock that serves the data directory', async () => {
@@ -70,10 +82,15 @@ describe('logdock pipe', () => {
           dataDir: cli.dir,
         }),
       ).toBe(2);
+      // A line over max.message.bytes is cut there too, not refused with the pipe ended.
+      const long = Buffer.from(`${'y'.repeat(2 * 1024 * 1024)}\nlast\n`);
+      expect(await pipe(Readable.from([long]), { topic: 'viaapi', dataDir: cli.dir })).toBe(2);
     } finally {
       await stopLogdock(serve);
     }
-    expect(values(await topicValues('viaapi'))).toEqual(['via', 'api']);
+    const records = await topicValues('viaapi');
+    expect(values(records).map((v) => v.length)).toEqual([3, 3, 1048588 - 4096, 4]);
+    expect(header(records[2], 'logdock.cut')).toBe(String(2 * 1024 * 1024));
   }, 120_000);
 
   it('works as a real pipe from another process into the CLI', async () => {

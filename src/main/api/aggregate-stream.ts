@@ -5,6 +5,7 @@ import type { Cluster } from '../cluster';
 import { aggregate } from '../search/aggregate';
 import { compileQuery } from '../search/query';
 import type { SubscriptionHandlersFor } from './dispatcher';
+import { runWhenScanSlotFree } from './scan-slots';
 
 /** `messages.aggregate`: facets and level histograms over a view or a search. */
 export function createAggregateStreams({
@@ -31,7 +32,7 @@ export function createAggregateStreams({
         );
       // An unknown topic or partition fails the subscription before any event.
       selectPartitions(cluster, params.topic, params.partitions).then(() => {
-        if (!abort.signal.aborted) void run();
+        if (!abort.signal.aborted) runWhenScanSlotFree(abort.signal, run);
       }, fail);
       return () => abort.abort();
     },

@@ -8,6 +8,7 @@ import type { ExportFormat } from '../export/format';
 import { scanMerged } from '../search/merged-scan';
 import { compileQuery } from '../search/query';
 import type { SubscriptionHandler } from './dispatcher';
+import { runWhenScanSlotFree } from './scan-slots';
 
 const HIT_FLUSH_MS = 100;
 const HIT_FLUSH_COUNT = 200;
@@ -125,14 +126,17 @@ export function streamExport(
   return () => abort.abort();
 }
 
-/** Runs `start` with the view's lanes once they are known to exist, else ends with `fail`. */
+/**
+ * Runs `start` with the view's lanes once they are known to exist (else ends with `fail`)
+ * and a scan slot is free (scan-slots.ts).
+ */
 function startWithLanes(
   lanesOf: LanesOf,
   signal: AbortSignal,
-  start: (lanes: Lane[]) => unknown,
+  start: (lanes: Lane[]) => Promise<unknown>,
   fail: Fail,
 ): void {
   lanesOf().then((lanes) => {
-    if (!signal.aborted) start(lanes);
+    if (!signal.aborted) runWhenScanSlotFree(signal, () => start(lanes));
   }, fail);
 }

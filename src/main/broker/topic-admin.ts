@@ -29,7 +29,7 @@ import type { TopicConfigChanges } from '../cluster/cluster';
 import { applyTopicConfigs } from '../kafka/topic-configs';
 import { logConfigFromTopicConfigs } from './topic-configs';
 import { writeTopicMetadata, type TopicMeta } from './topic-metadata';
-import { isInternalTopic } from './topic-names';
+import { caseTwinOf, isInternalTopic } from './topic-names';
 import { randomUUID } from 'node:crypto';
 
 export const MAX_PARTITIONS = 10_000;
@@ -152,9 +152,17 @@ export class TopicAdmin {
 
   /**
    * Creates a topic (must not exist; the caller runs this inside `run`). Throws
-   * INVALID_ARGUMENT (partition count, reason INVALID_PARTITIONS), INVALID_CONFIG, IO_ERROR.
+   * INVALID_TOPIC (a topic's name differing only in case exists), INVALID_ARGUMENT
+   * (partition count, reason INVALID_PARTITIONS), INVALID_CONFIG, IO_ERROR.
    */
   async create(name: string, partitions: number, configs: TopicConfigChanges): Promise<void> {
+    const twin = caseTwinOf(name, this.deps.topics.keys());
+    if (twin !== undefined) {
+      throw new LogdockError(
+        'INVALID_TOPIC',
+        `topic "${name}" differs from the existing topic "${twin}" only in case; both would use the same folders on macOS and Windows`,
+      );
+    }
     if (!Number.isInteger(partitions) || partitions < 1 || partitions > MAX_PARTITIONS) {
       throw new BrokerFailureError(
         'INVALID_PARTITIONS',

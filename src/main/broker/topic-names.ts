@@ -26,6 +26,18 @@ export function validateTopicName(name: unknown): asserts name is string {
   }
 }
 
+/**
+ * An existing topic whose name differs from `name` only in letter case, if any. Such a pair
+ * cannot both exist: a partition's folder is named after its topic, and macOS and Windows
+ * file systems ignore case, so `App-0` and `app-0` are one folder there (creating the second
+ * topic would first clear the folder as a leftover, deleting the first topic's data).
+ */
+export function caseTwinOf(name: string, existing: Iterable<string>): string | undefined {
+  const lower = name.toLowerCase();
+  for (const other of existing) if (other !== name && other.toLowerCase() === lower) return other;
+  return undefined;
+}
+
 /** Internal topics (such as `__consumer_offsets`) start with two underscores. */
 export function isInternalTopic(name: string): boolean {
   return name.startsWith('__');

@@ -175,3 +175,28 @@ describe('a failure after the commit point', () => {
     expect(await count(await reopen(), 't', 0)).toBe(1);
   });
 });
+
+describe('topic names differing only in case', () => {
+  it('refuses the second by create and by auto-create, keeping the first and its records', async () => {
+    // On macOS and Windows `App-0` and `app-0` are one folder: before the fix, creating
+    // "app" cleared that folder as a leftover of its own, deleting App's records.
+    const b = await reopen();
+    await b.createTopic('App');
+    await b.send([{ topic: 'App', partition: 0, value: Buffer.from('kept') }]);
+    for (const create of [() => b.createTopic('app'), () => b.ensureTopic('APP')]) {
+      const err = await create().then(
+        () => null,
+        (e: unknown) => e as LogdockError,
+      );
+      expect(err).toBeInstanceOf(LogdockError);
+      expect(err!.code).toBe('INVALID_TOPIC');
+      expect(err!.message).toContain('"App"');
+    }
+    expect(await count(b, 'App', 0)).toBe(1);
+    await expectConsistent(b, fx.dir, { App: 1 });
+    // Once App is gone the name is free in any case.
+    await b.deleteTopic('App');
+    await b.createTopic('app');
+    await expectConsistent(b, fx.dir, { app: 1 });
+  });
+});

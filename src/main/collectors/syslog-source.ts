@@ -175,6 +175,13 @@ export class SyslogSource extends QueuedSource<SyslogSourceConfig> implements So
   }
 }
 
+/** Where a newline-framed message ends: its LF, or a NUL (some senders end with NUL). */
+function trailerIndex(buf: Buffer): number {
+  const nl = buf.indexOf(0x0a);
+  const nul = buf.indexOf(0);
+  return nul >= 0 && (nl < 0 || nul < nl) ? nul : nl;
+}
+
 function trimNewline(msg: Buffer): Buffer {
   let end = msg.length;
   while (end > 0 && (msg[end - 1] === 0x0a || msg[end - 1] === 0x0d || msg[end - 1] === 0)) end--;
@@ -190,6 +197,12 @@ export class SyslogFramer {
   private buf: Buffer = Buffer.alloc(0);
   /** Bytes of an oversized octet-counted message still to skip. */
   private skip = 0;
+  /**
+   * The head of an oversized newline-framed message and how many bytes it has had so far:
+   * its rest is skipped up to the trailer, and it is emitted then, with its whole length
+   * (else the rest would become messages of its own).
+   */
+  private long: { head: Buffer; length: number } | null = null;
 
   constructor(
     private readonly max: number,
@@ -197,6 +210,10 @@ export class SyslogFramer {
   ) {}
 
   push(chunk: Buffer): void {
+    if (this.long) {
+      chunk = this.skipLong(chunk);
+      if (chunk.length === 0) return;
+    }
     if (this.skip > 0) {
       const n = Math.min(this.skip, chunk.length);
       this.skip -= n;
@@ -232,13 +249,13 @@ export class SyslogFramer {
         this.buf = body.subarray(len);
         continue;
       }
-      let nl = this.buf.indexOf(0x0a);
-      const nul = this.buf.indexOf(0);
-      if (nul >= 0 && (nl < 0 || nul < nl)) nl = nul;
+      const nl = trailerIndex(this.buf);
       if (nl < 0) {
         if (this.buf.length > this.max) {
-          this.emit(Buffer.from(this.buf.subarray(0, this.max)), this.buf.length);
+          this.long = { head: Buffer.from(this.buf.subarray(0, this.max)), length: 0 };
+          const rest = this.skipLong(this.buf);
           this.buf = Buffer.alloc(0);
+          if (rest.length > 0) this.push(rest);
         }
         return;
       }
@@ -247,8 +264,26 @@ export class SyslogFramer {
     }
   }
 
+  /**
+   * Counts the bytes of the oversized message up to its trailer; emits it once the trailer
+   * is found and returns what follows (empty while the message goes on).
+   */
+  private skipLong(chunk: Buffer): Buffer {
+    const long = this.long!;
+    const nl = trailerIndex(chunk);
+    if (nl < 0) {
+      long.length += chunk.length;
+      return Buffer.alloc(0);
+    }
+    this.long = null;
+    this.emit(long.head, long.length + trimNewline(chunk.subarray(0, nl)).length);
+    return chunk.subarray(nl + 1);
+  }
+
   /** The connection ended: a final unterminated message is still a message. */
   end(): void {
+    if (this.long) this.emit(this.long.head, this.long.length);
+    this.long = null;
     if (this.buf.length > 0 && !(this.buf[0] >= 0x30 && this.buf[0] <= 0x39))
       this.emit(trimNewline(this.buf));
     this.buf = Buffer.alloc(0);

@@ -92,6 +92,25 @@ describe('syslog source', () => {
     expect(ahead).toBeLessThanOrEqual(1000);
   });
 
+  it('keeps a 1 MiB newline-framed message over TCP as one cut record and the next message whole', async () => {
+    const view = await addSyslog('big', 'big', { protocol: 'tcp' });
+    const conn = connect(view.status.listening!.tcp!, '127.0.0.1');
+    await new Promise<void>((r) => conn.once('connect', () => r()));
+    const big = `<13>1 2026-12-07T20:00:00Z host app - - - ${'x'.repeat(1024 * 1024)}`;
+    conn.write(`${big}\r\n<13>Dec  7 20:00:01 host app: after big\n`);
+    conn.end();
+    const records = await waitFor('2 messages', async () => {
+      const rs = await readAll(fixture.broker, 'big');
+      return rs.length >= 2 && rs;
+    });
+    expect(records).toHaveLength(2);
+    expect(records[0].value!.length).toBe(64 * 1024);
+    expect(header(records[0], 'logdock.cut')).toBe(String(Buffer.byteLength(big)));
+    expect(header(records[0], 'field.app')).toBe('app');
+    expect(records[1].value!.toString()).toBe('<13>Dec  7 20:00:01 host app: after big');
+    expect(fixture.manager.status()[0].parseErrors).toBe(0);
+  });
+
   it('reports a port that is taken', async () => {
     const first = await addSyslog('one', 'syslog', { protocol: 'tcp' });
     await expect(
@@ -115,6 +134,16 @@ describe('SyslogFramer', () => {
     f.push(Buffer.from('5 hel'));
     f.push(Buffer.from('lo12 abcdefghijkl3 xyz'));
     expect(out).toEqual(['hello', 'abcdefgh|12', 'xyz']);
+  });
+
+  it('skips the rest of an oversized newline-framed message across chunks and gives its whole length', () => {
+    const out: string[] = [];
+    const f = new SyslogFramer(8, (m, cut) => out.push(`${m.toString()}${cut ? `|${cut}` : ''}`));
+    f.push(Buffer.from('abcdefghij'));
+    f.push(Buffer.from('klmnop'));
+    f.push(Buffer.from('qr\nshort\nabcdefghijkl'));
+    f.end();
+    expect(out).toEqual(['abcdefgh|18', 'short', 'abcdefgh|12']);
   });
 
   it('rejects a malformed octet count', () => {

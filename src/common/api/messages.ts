@@ -68,7 +68,7 @@ export const partitionEndsSchema = z.object({
   logEndOffset: offset,
 });
 
-/** What a following view asks `messages.tail` to send with each event. */
+/** What a following view asks `messages.tail` (or `timeline.tail`) to send with each event. */
 export const tailNewestSchema = z
   .object({
     /** Rows of the view's end the table shows (or more). */

@@ -9,6 +9,8 @@ import {
   searchEventSchema,
   searchQuerySchema,
   seekTargetSchema,
+  tailNewestSchema,
+  tailRowsSchema,
 } from './messages';
 import { topicNameSchema } from './topics';
 
@@ -87,9 +89,13 @@ export const timelineRequests = {
 
 export const timelineSubscriptions = {
   'timeline.tail': subscription(
-    "The timeline's lane ends and total, sent at start and whenever any of its topics grows (at most 10 times a second).",
-    z.object({ topics: timelineTopicsSchema }).strict(),
-    z.object({ total: z.number().int().nonnegative(), lanes: z.array(laneEndsSchema) }),
+    "The timeline's lane ends and total, sent at start and whenever any of its topics grows (at most 10 times a second, one event at a time). With `newest`, each event also carries the timeline's newest rows, as messages.tail's do.",
+    z.object({ topics: timelineTopicsSchema, newest: tailNewestSchema.optional() }).strict(),
+    z.object({
+      total: z.number().int().nonnegative(),
+      lanes: z.array(laneEndsSchema),
+      newest: tailRowsSchema.optional(),
+    }),
   ),
   'timeline.search': subscription(
     'Searches the timeline (every partition of its topics) in the main process and streams the hits merged by time, as the timeline shows them, each naming its topic, with progress. Unsubscribing cancels. An invalid query fails at once with INVALID_ARGUMENT.',

@@ -4,6 +4,7 @@ import { selectPartitions } from '../browse/partitions';
 import type { Cluster } from '../cluster';
 import type { SubscriptionHandlersFor } from './dispatcher';
 import { streamTail } from './tail-stream';
+import { rowsOf } from '../browse/window';
 import { streamExport, streamSearch } from './view-streams';
 
 export interface MessageStreamsDeps {
@@ -20,7 +21,18 @@ export function createMessageStreams({
     'messages.tail': ({ topic, partitions, newest }, emit, _ctx, fail) => {
       // An unknown topic or partition fails the subscription before any event.
       selectPartitions(cluster, topic, partitions).catch(fail);
-      return streamTail(cluster, topic, partitions, newest, emit);
+      return streamTail(
+        cluster,
+        {
+          ends: () => selectPartitions(cluster, topic, partitions),
+          rows: (parts, start, end, previewBytes) =>
+            rowsOf(cluster, topic, parts, start, end, previewBytes),
+          grows: (e) =>
+            e.topic === topic && (partitions === null || partitions.includes(e.partition)),
+        },
+        newest,
+        (total, parts, rows) => emit({ total, partitions: parts, newest: rows }),
+      );
     },
 
     'messages.search': ({ topic, partitions, after, ...p }, emit, _ctx, fail) =>

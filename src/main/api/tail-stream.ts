@@ -1,43 +1,47 @@
-import type { EventOf } from '../../common/api/contract';
-import type { TailNewest } from '../../common/api/messages';
-import { selectPartitions, totalOf } from '../browse/partitions';
-import { rowsOf } from '../browse/window';
-import type { Cluster } from '../cluster';
+import type { MessageRow, TailNewest, TailRows } from '../../common/api/messages';
+import { totalOf, type PartitionEnds } from '../browse/partitions';
+import type { AppendEvent, Cluster } from '../cluster';
 import { throttled } from './throttle';
 
 const TAIL_THROTTLE_MS = 100;
 
-type TailEvent = EventOf<'messages.tail'>;
+/** What `streamTail` follows: a topic's partitions (`messages.tail`) or a timeline's lanes. */
+export interface TailSource<E extends PartitionEnds> {
+  /** The view's ends now. @throws LogdockError when a topic or partition is gone. */
+  ends(): Promise<E[]>;
+  /** Rows [start, end) of the view as it was at `ends`. */
+  rows(ends: E[], start: number, end: number, previewBytes: number): Promise<MessageRow[]>;
+  /** Whether an append grows the view. */
+  grows(e: AppendEvent): boolean;
+}
 
 /**
- * `messages.tail`: the view's ends whenever its partitions grow, at most every 100 ms and
- * one at a time (an event's reads finish before the next starts, so events never overtake
- * each other and a loaded server does not pile reads up for one follower), with the newest
- * rows when asked (`newest`): a following table then needs no round trip of its own, and
- * whatever the topic's rate it gets one message of at most count + pageSize - 1 rows per
- * event. Returns the stop function.
+ * `messages.tail` and `timeline.tail`: the view's ends whenever it grows, at most every
+ * 100 ms and one at a time (an event's reads finish before the next starts, so events never
+ * overtake each other and a loaded server does not pile reads up for one follower), with
+ * the newest rows when asked (`newest`), read at the very ends the event reports: a
+ * following table then needs no round trip of its own, and whatever the topics' rate it gets
+ * one message of at most count + pageSize - 1 rows per event. Returns the stop function.
  */
-export function streamTail(
+export function streamTail<E extends PartitionEnds>(
   cluster: Cluster,
-  topic: string,
-  partitions: number[] | null,
+  source: TailSource<E>,
   newest: TailNewest | undefined,
-  emit: (e: TailEvent) => void,
+  emit: (total: number, ends: E[], rows: TailRows | undefined) => void,
 ): () => void {
   let stopped = false;
   let sending = false;
   let again = false;
   const once = async () => {
-    const parts = await selectPartitions(cluster, topic, partitions);
-    if (!newest) {
-      if (!stopped) emit({ total: totalOf(parts), partitions: parts });
-      return;
+    const ends = await source.ends();
+    const total = totalOf(ends);
+    let rows: TailRows | undefined;
+    if (newest) {
+      const start =
+        Math.floor(Math.max(0, total - newest.count) / newest.pageSize) * newest.pageSize;
+      rows = { start, rows: await source.rows(ends, start, total, newest.previewBytes) };
     }
-    const total = totalOf(parts);
-    // The rows of these very ends: the event's rows reach its total, however fast it grows.
-    const start = Math.floor(Math.max(0, total - newest.count) / newest.pageSize) * newest.pageSize;
-    const rows = await rowsOf(cluster, topic, parts, start, total, newest.previewBytes);
-    if (!stopped) emit({ total, partitions: parts, newest: { start, rows } });
+    if (!stopped) emit(total, ends, rows);
   };
   const send = () => {
     if (sending) {
@@ -46,7 +50,7 @@ export function streamTail(
     }
     sending = true;
     once()
-      .catch(() => {}) // the topic was deleted: nothing more will arrive
+      .catch(() => {}) // a topic was deleted: the view shows the error on its next window
       .finally(() => {
         sending = false;
         if (again && !stopped) {
@@ -57,7 +61,7 @@ export function streamTail(
   };
   const { schedule, cancel } = throttled(send, TAIL_THROTTLE_MS);
   const off = cluster.onAppend((e) => {
-    if (e.topic === topic && (partitions === null || partitions.includes(e.partition))) schedule();
+    if (source.grows(e)) schedule();
   });
   setImmediate(schedule);
   return () => {

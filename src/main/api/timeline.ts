@@ -1,12 +1,10 @@
 import type { timelineRequests, timelineSubscriptions } from '../../common/api/timeline';
-import { totalOf } from '../browse/partitions';
+import { mergedWindow } from '../browse/merge';
 import { locateInTimeline, readTimelineWindow, timelineLanes } from '../browse/timeline';
 import type { Cluster } from '../cluster';
 import type { HandlersFor, SubscriptionHandlersFor } from './dispatcher';
-import { throttled } from './throttle';
+import { streamTail } from './tail-stream';
 import { streamExport, streamSearch } from './view-streams';
-
-const TAIL_THROTTLE_MS = 100;
 
 /** Handlers of `timeline.*`: several topics browsed as one view merged by time. */
 export function createTimelineHandlers({
@@ -34,23 +32,20 @@ export function createTimelineSubscriptions({
       streamSearch(cluster, lanes(topics), { ...p, withTopic: true }, emit, fail),
     'timeline.export': ({ topics, ...p }, emit, _ctx, fail) =>
       streamExport(cluster, lanes(topics), { dataDir, name: 'timeline', ...p }, emit, fail),
-    'timeline.tail': ({ topics }, emit, _ctx, fail) => {
+    'timeline.tail': ({ topics, newest }, emit, _ctx, fail) => {
       // An unknown topic fails the subscription before any event.
       timelineLanes(cluster, topics).catch(fail);
-      const { schedule, cancel } = throttled(() => {
-        timelineLanes(cluster, topics).then(
-          (lanes) => emit({ total: totalOf(lanes), lanes }),
-          () => {}, // a topic was deleted: the view shows the error on its next window
-        );
-      }, TAIL_THROTTLE_MS);
-      const off = cluster.onAppend((e) => {
-        if (topics.includes(e.topic)) schedule();
-      });
-      setImmediate(schedule);
-      return () => {
-        off();
-        cancel();
-      };
+      return streamTail(
+        cluster,
+        {
+          ends: () => timelineLanes(cluster, topics),
+          rows: (ends, start, end, previewBytes) =>
+            mergedWindow(cluster, ends, start, end, previewBytes, true),
+          grows: (e) => topics.includes(e.topic),
+        },
+        newest,
+        (total, ends, rows) => emit({ total, lanes: ends, newest: rows }),
+      );
     },
   };
 }

@@ -220,6 +220,27 @@ describe('timeline.tail', () => {
   });
 });
 
+describe('timeline.tail for a following view (newest)', () => {
+  it('brings the newest rows merged by time, each naming its topic, the same as a window of them', async () => {
+    await threeServices();
+    const newest = { count: 30, pageSize: 100, previewBytes: 64 };
+    const events = collect(h.client, 'timeline.tail', { topics: TOPICS, newest }, (ev) =>
+      ev.some((e) => e.total === 721),
+    );
+    await fill(h.broker, 'db', 2, [{ timestamp: T0 + 5000, value: 'late' }]);
+    const last = (await events).find((e) => e.total === 721)!;
+    expect(last.newest?.start).toBe(600);
+    const window = await h.client.call('timeline.window', {
+      topics: TOPICS,
+      start: 600,
+      count: 121,
+      previewBytes: 64,
+    });
+    expect(last.newest?.rows.map(id)).toEqual(window.rows.map(id));
+    expect(last.newest?.rows.at(-1)?.value?.text).toBe('late');
+  });
+});
+
 describe('timeline.search', () => {
   it('streams the hits of every topic merged by time, each naming its topic, with progress, then done', async () => {
     await threeServices();

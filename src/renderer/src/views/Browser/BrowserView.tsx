@@ -10,7 +10,6 @@ import {
   type TopicRoute,
 } from '../../router';
 import { useAppStore } from '../../store';
-import { FOLLOW_NEWEST } from '../../store/slices/browser';
 import { Download, Send } from 'lucide-react';
 import { Button } from '../../components/ui/Button';
 import { PageHeader } from '../../components/ui/PageHeader';
@@ -25,6 +24,7 @@ import { SearchPanel } from './SearchPanel';
 import { SearchLinkSync } from './SearchLinkSync';
 import { SearchTable } from './SearchTable';
 import { SeekBar } from './SeekBar';
+import { TopicTailSync } from './TailSync';
 import { TotalBadge } from './TotalBadge';
 import { useBrowserKeys } from './use-browser-keys';
 import { useOpenView } from './use-open-view';
@@ -121,7 +121,7 @@ export function BrowserView({ route }: { route: TopicRoute }) {
         <span className="toolbar-spacer" />
         <ValueModeControls />
       </div>
-      <TailSync topic={route.topic} partitions={partitions} viewKey={viewKey} />
+      <TopicTailSync topic={route.topic} partitions={partitions} viewKey={viewKey} />
       <AddressSync route={route} partitions={partitions} lastWritten={lastWritten} />
       <DetailSync />
       <SearchLinkSync route={route} lastWritten={lastWritten} />
@@ -146,38 +146,6 @@ export function BrowserView({ route }: { route: TopicRoute }) {
       </div>
     </section>
   );
-}
-
-/**
- * The live tail: the backend says when the partitions grow; while following, each event
- * also brings the newest rows (one message per update, however fast the topic grows), else
- * the table fetches what it shows itself. A component of its own so that pausing and
- * resuming, which subscribe again, re-render only this.
- */
-function TailSync({
-  topic,
-  partitions,
-  viewKey,
-}: {
-  topic: string;
-  partitions: number[] | null;
-  viewKey: string;
-}) {
-  const status = useAppStore((s) => s.connection.status);
-  const api = useAppStore((s) => s.api);
-  const applyTail = useAppStore((s) => s.applyTail);
-  const following = useAppStore((s) => s.browser.following);
-  useEffect(() => {
-    if (status !== 'open') return;
-    return api.subscribe(
-      'messages.tail',
-      { topic, partitions, ...(following ? { newest: FOLLOW_NEWEST } : {}) },
-      (e) => applyTail(e.total, e.partitions, e.newest),
-    );
-    // viewKey stands for topic and partitions (a new array each render).
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [viewKey, status, api, applyTail, following]);
-  return null;
 }
 
 /**

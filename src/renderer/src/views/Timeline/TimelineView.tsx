@@ -12,6 +12,7 @@ import { MessageTable } from '../Browser/MessageTable';
 import { SearchPanel } from '../Browser/SearchPanel';
 import { SearchTable } from '../Browser/SearchTable';
 import { SeekBar } from '../Browser/SeekBar';
+import { TimelineTailSync } from '../Browser/TailSync';
 import { TotalBadge } from '../Browser/TotalBadge';
 import { useBrowserKeys } from '../Browser/use-browser-keys';
 import { useOpenView } from '../Browser/use-open-view';
@@ -29,11 +30,8 @@ import '../Browser/browser.css';
  * selected message and its time, so a link opens the same place.
  */
 export function TimelineView({ route }: { route: TimelineRoute }) {
-  const status = useAppStore((s) => s.connection.status);
   const openTimeline = useAppStore((s) => s.openTimeline);
   const seek = useAppStore((s) => s.seek);
-  const applyTail = useAppStore((s) => s.applyTail);
-  const api = useAppStore((s) => s.api);
   const loadError = useAppStore((s) => s.browser.loadError);
   const openDetail = useAppStore((s) => s.openDetail);
   const detailOpen = useAppStore((s) => s.messageDetail !== null);
@@ -66,13 +64,6 @@ export function TimelineView({ route }: { route: TimelineRoute }) {
     if (target) void seek(target);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [route]);
-
-  // Live tail: any of the topics growing grows the view; the table fetches the new rows.
-  useEffect(() => {
-    if (status !== 'open') return;
-    return api.subscribe('timeline.tail', { topics }, (e) => applyTail(e.total, e.lanes));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [viewKey, status, api, applyTail]);
 
   const openRow = useCallback(
     (row: MessageRow) => void openDetail(row.partition, row.offset, row.topic),
@@ -108,6 +99,7 @@ export function TimelineView({ route }: { route: TimelineRoute }) {
         <span className="toolbar-spacer" />
         <ValueModeControls />
       </div>
+      <TimelineTailSync topics={topics} viewKey={viewKey} />
       <TimelineAddressSync route={route} lastWritten={lastWritten} />
       <DetailSync />
       <BrowserTimeline />

@@ -28,8 +28,11 @@ export class GlobMatcher {
   constructor(include: string[], exclude: string[], cwd = process.cwd()) {
     const abs = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
     const inc = include.map(abs);
-    this.isIncluded = picomatch(inc, { dot: true });
-    this.isExcluded = exclude.length > 0 ? picomatch(exclude.map(abs), { dot: true }) : () => false;
+    // `s`: picomatch's `*`, `**` and `?` become `.`, which without dotAll never matches a
+    // newline, and Linux allows one in a file name: such a file would never be collected.
+    const options = { dot: true, flags: 's' };
+    this.isIncluded = picomatch(inc, options);
+    this.isExcluded = exclude.length > 0 ? picomatch(exclude.map(abs), options) : () => false;
     this.roots = inc.map((pattern) => {
       const scan = picomatch.scan(pattern);
       if (!scan.isGlob) return { base: pattern, depth: 0 };

@@ -80,6 +80,37 @@ describe('file source', () => {
     expect(header(a2, 'logdock.identity')).toMatch(/^\d+:\d+:6:[0-9a-f]{16}$/);
   });
 
+  it('collects files whose names hold a newline or non-ASCII characters, and excludes them by glob too', async () => {
+    await mkdir(join(logs, 'sub'));
+    await writeFile(join(logs, 'new\nline.log'), 'newline name\n');
+    await writeFile(join(logs, 'sub', 'snö☃.log'), 'unicode name\n');
+    await writeFile(join(logs, 'skip\n.log'), 'excluded\n');
+    await writeFile(join(logs, 'last.log'), 'last\n');
+    await manager.add(
+      fileSource({ include: [join(logs, '**')], exclude: [join(logs, 'skip?.log')] }),
+    );
+    const records = await waitFor('3 records', async () => {
+      const r = await readAll(broker, 'app-logs');
+      return r.length >= 3 && r;
+    });
+    await waitFor('every file read', async () =>
+      manager.status()[0].files.every((f) => f.bytesBehind === 0),
+    );
+    expect(
+      manager
+        .status()[0]
+        .files.map((f) => f.path)
+        .sort(),
+    ).toEqual(
+      [join(logs, 'last.log'), join(logs, 'new\nline.log'), join(logs, 'sub', 'snö☃.log')].sort(),
+    );
+    expect(values(await readAll(broker, 'app-logs')).sort()).toEqual(
+      ['last', 'newline name', 'unicode name'].sort(),
+    );
+    const named = records.find((r) => r.value?.toString() === 'newline name');
+    expect(header(named!, 'logdock.file')).toBe(join(logs, 'new\nline.log'));
+  });
+
   it('collects several large files at once line for line, each read in many chunks', async () => {
     // Four files of ~1.7 MB, read in 512 KiB chunks into reused buffers, lines straddling
     // the chunk ends, all four appending at the same time.

@@ -2,10 +2,12 @@
  * Produce: each partition's records go to `broker.appendBatches` byte for byte (the broker
  * validates CRCs, assigns offsets, de-duplicates idempotent producers' retries and honours
  * acks). Old message formats (magic 0/1) are converted to one RecordBatch v2 first.
+ * Internal topics (`__consumer_offsets`) are refused with INVALID_TOPIC_EXCEPTION, as Kafka.
  * acks=0 sends no response, as in Kafka; the append still completes before the next
  * request of the connection is read, which keeps a fast producer from queueing unboundedly.
  */
 import type { Acks } from '../../broker/api';
+import { isInternalTopic } from '../../broker/topic-names';
 import type { Handler, RequestContext } from '../context';
 import { KafkaError } from '../errors';
 import type * as T from '../generated/types';
@@ -56,6 +58,15 @@ async function producePartition(
   const t = findTopic(ctx, topic);
   if (!t || index < 0 || index >= t.partitions.length) {
     return { ...base, errorCode: KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code };
+  }
+  if (isInternalTopic(topic)) {
+    // As Kafka answers every client but its own admin: only the group coordinator writes
+    // __consumer_offsets, whose records it replays at each start.
+    return {
+      ...base,
+      errorCode: KafkaError.INVALID_TOPIC_EXCEPTION.code,
+      errorMessage: `cannot append to internal topic ${topic} (partition ${index})`,
+    };
   }
   try {
     const batches = magicOf(records) === 2 ? records : legacyToBatch(records);

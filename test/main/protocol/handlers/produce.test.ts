@@ -238,6 +238,25 @@ describe('Produce', () => {
     expect(res.errorCode).toBe(3);
   });
 
+  it("refuses a client's append to __consumer_offsets with INVALID_TOPIC_EXCEPTION and stores nothing there", async () => {
+    // Before the fix `echo garbage | kcat -P -t __consumer_offsets` was stored, to be
+    // replayed by the group coordinator at every start.
+    const ld = await logdock.start();
+    const c = await logdock.client(ld.port);
+    const endBefore = ld.broker.describeTopic('__consumer_offsets').partitions[0].logEndOffset;
+    const res = partitionResult(
+      await c.request(
+        'Produce',
+        8, // the first version with an error message
+        produceBody('__consumer_offsets', encodeRecordBatch([{ value: Buffer.from('garbage') }])),
+      ),
+    );
+    expect(res.errorCode).toBe(17);
+    expect(String(res.errorMessage)).toContain('internal topic __consumer_offsets');
+    const endAfter = ld.broker.describeTopic('__consumer_offsets').partitions[0].logEndOffset;
+    expect(endAfter).toBe(endBefore);
+  });
+
   it('refuses a large batch with a wrong CRC (checked on the ingest thread) with CORRUPT_MESSAGE and stores a good one', async () => {
     const ld = await logdock.start();
     await ld.broker.createTopic('big', { partitions: 1 });

@@ -80,7 +80,9 @@ export function MessageTable({
     const el = ref.current;
     if (!el) return;
     firstNow.current = nextFirst;
-    setFirst(nextFirst);
+    // Already there when the render placed it (a scroll request): setting it again would
+    // render the table once more for nothing.
+    if (nextFirst !== first) setFirst(nextFirst);
     const top = scrollTopFor(nextFirst, 'start', g);
     if (Math.abs(el.scrollTop - top) >= 1) {
       ownTop.current = top;

@@ -24,6 +24,7 @@ export class GlobMatcher {
   private readonly roots: Root[];
   private readonly isIncluded: (p: string) => boolean;
   private readonly isExcluded: (p: string) => boolean;
+  private aborted = false;
 
   constructor(include: string[], exclude: string[], cwd = process.cwd()) {
     const abs = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
@@ -39,6 +40,15 @@ export class GlobMatcher {
       const depth = scan.glob.includes('**') ? Infinity : scan.glob.split('/').length;
       return { base: scan.base || '/', depth };
     });
+  }
+
+  /**
+   * Ends a walk in progress and every later one early, with what was found so far: a glob
+   * such as `/**` walks the whole file system for minutes, and its source's close (and so
+   * the process's shutdown) waited for the walk.
+   */
+  abort(): void {
+    this.aborted = true;
   }
 
   matches(path: string): boolean {
@@ -71,7 +81,7 @@ export class GlobMatcher {
   }
 
   private async walk(dir: string, depth: number, out: Discovered): Promise<void> {
-    if (out.dirs.has(dir)) return;
+    if (this.aborted || out.dirs.has(dir)) return;
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
@@ -80,6 +90,7 @@ export class GlobMatcher {
     }
     out.dirs.add(dir);
     for (const e of entries) {
+      if (this.aborted) return;
       const path = join(dir, e.name);
       if (e.isDirectory()) {
         if (depth > 1) await this.walk(path, depth - 1, out);

@@ -9,6 +9,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { LogdockError } from '../../common/errors';
 import type { Cluster } from '../cluster';
 import type { Logger } from '../logger';
 import { RotationOrder } from './rotation-order';
@@ -71,6 +72,8 @@ export class FileSource implements Source, WatcherHost {
   private readonly checkpointPath: string;
   private partitions = 1;
   private initialized = false;
+  /** The first scan's files are placed: from then on a checkpoint describes them. */
+  private placed = false;
   private closed: Promise<void> | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
   private lastScan = 0;
@@ -128,7 +131,14 @@ export class FileSource implements Source, WatcherHost {
     this.past = new PastGenerations(past);
     this.initialized = (cp?.initialized ?? false) || recovered.size > 0;
     const found = await this.matcher.discover();
+    if (this.closing) {
+      throw new LogdockError(
+        'CLOSED',
+        `file source ${this.id}: closed during the first scan of ${this.config.include.join(', ')}`,
+      );
+    }
     await this.placeAtStart(found, recovered);
+    this.placed = true;
     this.initialized = true;
     this.watchDirs(found.dirs);
     await this.writeCheckpoint();
@@ -139,18 +149,28 @@ export class FileSource implements Source, WatcherHost {
     for (const w of this.files.values()) this.kick(w);
   }
 
+  /** A start in progress ends at once with CLOSED, its first scan cut short. */
+  abortStart(): void {
+    void this.close();
+  }
+
   /** Stops reading, waits for records in flight and writes the checkpoint. Idempotent. */
   close(): Promise<void> {
     this.closed ??= (async () => {
       this.closing = true;
+      this.matcher.abort();
       if (this.tickTimer) clearInterval(this.tickTimer);
       for (const w of this.watchers.values()) w.close();
       this.watchers.clear();
       if (this.scanning) await this.scanning.catch(() => {});
       await Promise.allSettled([...this.pumping.values()]);
-      await this.writeCheckpoint().catch((err: Error) =>
-        this.log.error(`final checkpoint failed: ${err.message}`),
-      );
+      // Closed before its files were placed (a start aborted or failed): a checkpoint now
+      // would list no files, and the next start would trust it over the topic.
+      if (this.placed) {
+        await this.writeCheckpoint().catch((err: Error) =>
+          this.log.error(`final checkpoint failed: ${err.message}`),
+        );
+      }
       for (const w of this.files.values()) await w.close();
       this.state = 'stopped';
     })();

@@ -74,6 +74,10 @@ export class CollectorManager {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private closing: Promise<void> | null = null;
+  /** close() was called: sources not started yet stay stopped. */
+  private closeRequested = false;
+  /** The source whose start() is running, which close() may cut short. */
+  private starting: Source | null = null;
   private offStorageHealth: (() => void) | undefined;
 
   constructor(private readonly options: CollectorManagerOptions) {
@@ -288,6 +292,10 @@ export class CollectorManager {
 
   /** Stops every source, flushing what is in flight and writing checkpoints. Idempotent. */
   close(): Promise<void> {
+    // Mutations run one at a time: a source still starting (a file source walking `/**`)
+    // would hold the close back for as long as its first scan takes.
+    this.closeRequested = true;
+    this.starting?.abortStart?.();
     this.closing ??= this.serial(async () => {
       this.closed = true;
       this.offStorageHealth?.();
@@ -338,7 +346,13 @@ export class CollectorManager {
   }
 
   private async startSource(config: SourceConfig, rethrow: boolean): Promise<void> {
+    if (this.closeRequested) {
+      if (rethrow)
+        throw new LogdockError('CLOSED', `collectors are closing: source ${config.id} not started`);
+      return;
+    }
     const source = this.create(config);
+    this.starting = source;
     try {
       await source.start();
       this.running.set(config.id, source);
@@ -351,6 +365,7 @@ export class CollectorManager {
       if (rethrow) throw err;
       this.failures.set(config.id, message);
     } finally {
+      this.starting = null;
       this.emitSoon();
     }
   }

@@ -55,6 +55,11 @@ export interface Source {
   readonly id: string;
   /** Starts collecting. @throws LogdockError when the topic cannot be created. */
   start(): Promise<void>;
+  /**
+   * Makes a start in progress end soon with CLOSED (a long first scan), so that shutting
+   * down need not wait for it. Sources whose start is short have none.
+   */
+  abortStart?(): void;
   /** Stops collecting, waits for records in flight, writes the checkpoint. Idempotent. */
   close(): Promise<void>;
   status(): SourceStatus;

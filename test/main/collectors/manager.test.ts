@@ -222,6 +222,31 @@ describe('CollectorManager', () => {
     expect(await readAll(broker, 't-p')).toEqual([]);
   });
 
+  it('closes without waiting for a file source still walking a large tree in its first scan', async () => {
+    // 10,000 directories: a walk long enough to be under way when close() is called (a
+    // glob like /** walks the whole file system for minutes, and SIGTERM waited for it).
+    const tree = join(dir, 'logs', 'tree');
+    const names = Array.from({ length: 100 }, (_, i) => `d${i}`);
+    await Promise.all(
+      names.map(async (a) => {
+        for (const b of names) await mkdir(join(tree, a, b), { recursive: true });
+      }),
+    );
+    await open();
+    const adding = manager.add(src('walk', { include: [join(tree, '**', '*.log')] }));
+    const outcome = adding.then(
+      () => 'added',
+      (err: { code?: string }) => err.code,
+    );
+    await waitFor('the source started', () => broker.listTopics().some((t) => t.name === 't-walk'));
+    await manager.close();
+    expect(await outcome).toBe('CLOSED');
+    const saved = JSON.parse(await readFile(join(dataDir, 'collectors.json'), 'utf8')) as {
+      sources: { id: string }[];
+    };
+    expect(saved.sources.map((s) => s.id)).not.toContain('walk');
+  });
+
   it('reports status changes to listeners', async () => {
     await open();
     const seen: string[] = [];

@@ -13,6 +13,7 @@ import {
 } from '../../../src/main/storage';
 import { offThreadReadCheck } from '../../../src/main/broker/read-check-off-thread';
 import { sharedBuffer } from '../../../src/main/buffer-pool';
+import { waitFor } from '../../wait';
 import { closeSharedWorkerPool, ingestWorkerPool } from '../../../src/main/workers/pool';
 import { expectCorrupt, smallConfig, usePartitionDir, writeGarbage } from '../storage/helpers';
 
@@ -114,16 +115,20 @@ describe('reads checked on the worker thread', () => {
     await writeClosed();
     const pool = ingestWorkerPool();
     pool.warm();
-    let killed = 0;
+    // Loaded, so that the check really is on the thread when it dies (a loaded machine takes a while).
+    await waitFor(() => pool.allReady(), 'the ingest thread to load', 60_000);
+    // Counted when asked, awaited after: the inline fallback may answer before terminate() resolves.
+    const terminations: Promise<number>[] = [];
     // The real check, with its thread terminated as soon as the task is posted to it.
     const dying: ReadCheck = (buf, bounds) => {
       const checked = offThreadReadCheck(buf, bounds);
-      for (const w of pool.liveWorkers()) void w.terminate().then(() => killed++);
+      for (const w of pool.liveWorkers()) terminations.push(w.terminate());
       return checked;
     };
     const log = await fx.openLog(config(), { readCheck: dying });
     const read = await log.read(0, MiB);
-    expect(killed).toBe(1);
+    await Promise.all(terminations);
+    expect(terminations).toHaveLength(1);
     expect(read.records.length).toBeGreaterThan(OFF_THREAD_COPIED_READ_CHECK_BYTES);
     await log.close();
     fx.open.splice(0);

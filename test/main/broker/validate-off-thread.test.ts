@@ -12,6 +12,7 @@ import {
   validateClientBatchesOffThread as check,
 } from '../../../src/main/broker/validate-off-thread';
 import { writeInt64 } from '../../../src/main/storage/varint';
+import { waitFor } from '../../wait';
 import { closeSharedWorkerPool, ingestWorkerPool } from '../../../src/main/workers/pool';
 import { sharedBuffer } from '../../../src/main/buffer-pool';
 import { smallConfig, usePartitionDir } from '../storage/helpers';
@@ -141,16 +142,20 @@ describe('PartitionLog.append of large appends, checked on the ingest thread', (
     const log = await openLog();
     const pool = ingestWorkerPool();
     pool.warm();
-    let killed = 0;
+    // Loaded, so that the check really is on the thread when it dies (a loaded machine takes a while).
+    await waitFor(() => pool.allReady(), 'the ingest thread to load', 60_000);
+    // Counted when asked, awaited after: the inline fallback may answer before terminate() resolves.
+    const terminations: Promise<number>[] = [];
     const big = bigAppend(4 * SMALL_APPEND_BYTES);
     const stored = await log.append(big, {
       check: (batches, config, name) => {
         const checked = check(batches, config, name);
-        for (const w of pool.liveWorkers()) void w.terminate().then(() => killed++);
+        for (const w of pool.liveWorkers()) terminations.push(w.terminate());
         return checked;
       },
     });
-    expect(killed).toBe(1);
+    await Promise.all(terminations);
+    expect(terminations).toHaveLength(1);
     expect(stored.baseOffset).toBe(0);
     expect(log.logEndOffset).toBe(stored.lastOffset + 1);
     expect(log.logEndOffset).toBeGreaterThan(1000);

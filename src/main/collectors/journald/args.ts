@@ -19,6 +19,11 @@ export function journalctlArgs(
   if (follow) args.push('--follow');
   if (config.directory) args.push(`--directory=${config.directory}`);
   for (const f of config.files) args.push(`--file=${f}`);
+  // journalctl 252's --follow implies --boot (the journal's latest boot) unless --merge: on
+  // a journal whose entries carry no boot id (systemd-journal-remote fed export data without
+  // _BOOT_ID) it exits at once with "Data from the specified boot (+0) is not available", and
+  // the source restarted it every second with a warning. Files and directories are read whole.
+  if (config.directory || config.files.length > 0) args.push('--merge');
   for (const u of config.units) args.push(`--unit=${u}`);
   if (config.priority !== undefined) args.push(`--priority=${config.priority}`);
   // With --follow, journalctl 252 shows the last 10 entries instead of those after the

@@ -11,10 +11,16 @@ const BOOT_ID = '0123456789abcdef0123456789abcdef';
 export type Fields = Record<string, string | Buffer | string[]>;
 
 /** One entry in export format; a value with a newline or not text goes in the binary form. */
-export function exportEntry(fields: Fields, realtimeUs: number, monotonicUs: number): Buffer {
+export function exportEntry(
+  fields: Fields,
+  realtimeUs: number,
+  monotonicUs: number,
+  bootId: string | null = BOOT_ID,
+): Buffer {
+  const boot = bootId === null ? '' : `_BOOT_ID=${bootId}\n`;
   const parts: Buffer[] = [
     Buffer.from(
-      `__REALTIME_TIMESTAMP=${realtimeUs}\n__MONOTONIC_TIMESTAMP=${monotonicUs}\n_BOOT_ID=${BOOT_ID}\n`,
+      `__REALTIME_TIMESTAMP=${realtimeUs}\n__MONOTONIC_TIMESTAMP=${monotonicUs}\n${boot}`,
     ),
   ];
   for (const [name, v] of Object.entries(fields)) {
@@ -39,7 +45,11 @@ export class JournalWriter {
   private monotonic = 1_000_000;
   written = 0;
 
-  constructor(path: string) {
+  /** `bootId` null: entries without _BOOT_ID (export input that lacks it), stored as boot 0. */
+  constructor(
+    path: string,
+    private readonly bootId: string | null = BOOT_ID,
+  ) {
     this.proc = spawn(JOURNAL_REMOTE, [`--output=${path}`, '-'], {
       stdio: ['pipe', 'ignore', 'pipe'],
     });
@@ -49,7 +59,7 @@ export class JournalWriter {
   /** Queues entries (their time one millisecond apart); resolves when the pipe took them. */
   write(entries: Fields[]): Promise<void> {
     const data = Buffer.concat(
-      entries.map((f) => exportEntry(f, (this.realtime += 1000), this.monotonic++)),
+      entries.map((f) => exportEntry(f, (this.realtime += 1000), this.monotonic++, this.bootId)),
     );
     this.written += entries.length;
     return new Promise((resolve, reject) =>

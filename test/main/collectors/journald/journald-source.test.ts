@@ -122,6 +122,23 @@ describe('journald source', () => {
     }
   });
 
+  it('follows a journal directory whose entries carry no boot id with one journalctl, which never fails', async () => {
+    const dir = join(fx.dir, 'journals');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(dir);
+    const writer = new JournalWriter(join(dir, 'no-boot.journal'), null);
+    try {
+      await writer.write(Array.from({ length: 10 }, (_, i) => entry(i)));
+      await fx.manager.add({ type: 'journald', id: 'j', topic: 'journal', directory: dir });
+      await waitFor('10 records', async () => (await readAll(fx.broker, 'journal')).length === 10);
+      await writer.write(Array.from({ length: 10 }, (_, i) => entry(10 + i)));
+      await waitFor('20 records', async () => (await readAll(fx.broker, 'journal')).length === 20);
+      expect(fx.manager.status().find((s) => s.id === 'j')!.lastError).toBeNull();
+    } finally {
+      await writer.close();
+    }
+  });
+
   it('cuts an entry too large for the topic and goes on with the entries after it', async () => {
     const file = join(fx.dir, 'huge.journal');
     await writeJournal(file, [

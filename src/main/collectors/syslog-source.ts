@@ -245,7 +245,9 @@ export class SyslogFramer {
           continue;
         }
         if (body.length < len) return;
-        this.emit(body.subarray(0, len));
+        // rsyslog's omfwd counts the LF its templates end with into the frame; the LF is
+        // no part of the message (as over UDP and with newline framing).
+        this.emit(trimNewline(body.subarray(0, len)));
         this.buf = body.subarray(len);
         continue;
       }

@@ -146,6 +146,13 @@ describe('SyslogFramer', () => {
     expect(out).toEqual(['abcdefgh|18', 'short', 'abcdefgh|12']);
   });
 
+  it('drops the LF that rsyslog counts into an octet-counted frame', () => {
+    const out: string[] = [];
+    const f = new SyslogFramer(100, (m) => out.push(m.toString()));
+    f.push(Buffer.from('4 abc\n3 xyz'));
+    expect(out).toEqual(['abc', 'xyz']);
+  });
+
   it('rejects a malformed octet count', () => {
     const f = new SyslogFramer(100, () => {});
     expect(() => f.push(Buffer.from('12x4 abc'))).toThrow(/malformed octet count/);

@@ -16,6 +16,15 @@ const topicSchema = z
   .regex(/^[A-Za-z0-9._-]{1,249}$/, 'letters, digits, ".", "_" or "-", at most 249');
 
 /**
+ * A file system path or glob. A NUL byte cannot be in one (the OS ends the name there, so
+ * the path would silently name another file, or Node refuses it later, deep in a source).
+ */
+const pathSchema = z
+  .string()
+  .min(1)
+  .refine((value) => !value.includes('\0'), 'a path cannot hold a NUL byte');
+
+/**
  * Checks a regular expression while parsing, so a bad pattern, or one using a construct
  * RE2 refuses (backreferences, lookaround), is a config error that names it.
  */
@@ -121,8 +130,8 @@ export const fileSourceSchema = z.object({
   type: z.literal('file'),
   ...common,
   ...parsingSchema.shape,
-  include: z.array(z.string().min(1)).min(1),
-  exclude: z.array(z.string().min(1)).default([]),
+  include: z.array(pathSchema).min(1),
+  exclude: z.array(pathSchema).default([]),
   /** Where files never seen before start; applies to files found by the source's first scan. */
   startAt: z.enum(['beginning', 'end']).default('beginning'),
   key: z
@@ -146,7 +155,7 @@ export const commandSourceSchema = z.object({
   command: z.string().min(1),
   args: z.array(z.string()).default([]),
   env: z.record(z.string(), z.string()).default({}),
-  cwd: z.string().optional(),
+  cwd: pathSchema.optional(),
   restart: z.enum(['never', 'on-failure', 'always']).default('on-failure'),
   restartDelayMs: z.number().int().min(0).max(3_600_000).default(1000),
 });
@@ -196,15 +205,15 @@ export const journaldSourceSchema = z.object({
     )
     .default([]),
   /** Read the journal files of this directory (`--directory`) instead of the system journal. */
-  directory: z.string().min(1).optional(),
+  directory: pathSchema.optional(),
   /** Read these journal files (`--file`) instead of the system journal. */
-  files: z.array(z.string().min(1)).default([]),
+  files: z.array(pathSchema).default([]),
   /** Where a source without a checkpoint starts; default: the beginning for files and directories, the end for the system journal. */
   startAt: z.enum(['beginning', 'end']).optional(),
   /** Journal fields as headers, or the entry as a JSON value. */
   fields: z.enum(['headers', 'value']).default('headers'),
   /** The journalctl binary. */
-  journalctl: z.string().min(1).default('journalctl'),
+  journalctl: pathSchema.default('journalctl'),
 });
 
 /** Rootless Podman's service socket where the session has a runtime folder, else the rootful one. */
@@ -221,10 +230,10 @@ export const containersSourceSchema = z.object({
   type: z.literal('containers'),
   ...common,
   /** Directories holding one folder per container (`<id>/<id>-json.log`, `config.v2.json`). */
-  roots: z.array(z.string().min(1)).default(['/var/lib/docker/containers']),
+  roots: z.array(pathSchema).default(['/var/lib/docker/containers']),
   /** Podman's storage folders (`containers.json`, `<id>/userdata/ctr.log`); `~/` is the home folder. */
   podmanRoots: z
-    .array(z.string().min(1))
+    .array(pathSchema)
     .default([
       '/var/lib/containers/storage/overlay-containers',
       '~/.local/share/containers/storage/overlay-containers',

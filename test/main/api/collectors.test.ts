@@ -83,7 +83,7 @@ describe('collectors handlers', () => {
     expect(endOffset('api.logs')).toBe(2);
   });
 
-  it('refuses a malformed source naming the field, and unknown or duplicate ids', async () => {
+  it('refuses a malformed source naming the field (a path holding a NUL byte among them), and unknown or duplicate ids', async () => {
     await expect(
       h.client.call('collectors.add', { config: { ...source(), include: [] } }),
     ).rejects.toMatchObject({
@@ -95,6 +95,16 @@ describe('collectors handlers', () => {
         config: { ...source(), parser: { type: 'regex', pattern: '(' } },
       }),
     ).rejects.toMatchObject({ message: expect.stringMatching(/invalid regular expression/) });
+    // The OS would end the name at the NUL, so the path would name another file.
+    await expect(
+      h.client.call('collectors.add', {
+        config: { ...source(), include: [join(logs, 'a\0b.log')] },
+      }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/config\.include\.0.*NUL byte/s),
+    });
+    expect(await h.client.call('collectors.list', {})).toEqual([]);
     await h.client.call('collectors.add', { config: source() });
     await expect(h.client.call('collectors.add', { config: source() })).rejects.toMatchObject({
       code: 'ALREADY_EXISTS',

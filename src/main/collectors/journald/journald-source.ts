@@ -23,6 +23,7 @@ import type { Source, SourceStatus } from '../status';
 import { ensureTopic } from '../topic';
 import { journalctlArgs, startAt } from './args';
 import { lastCursor } from './cursor';
+import { missingFiles, missingFilesError } from './missing-files';
 import { JournalEntryError } from './entry';
 import { EntryBatchEncoder } from './entry-batches';
 import { ExportFormatError, ExportScanner, type FieldTable } from './export-format';
@@ -33,6 +34,8 @@ const RESTART_MS = 1000;
 const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 const KILL_GRACE_MS = 5000;
 const MAX_BATCH_BYTES = 1024 * 1024;
+/** Longest wait between two looks for missing journal files (from RESTART_MS, doubling). */
+const MAX_MISSING_CHECK_MS = 30_000;
 
 export class JournaldSource extends QueuedSource<JournaldSourceConfig> implements Source {
   private child: ChildProcess | null = null;
@@ -52,6 +55,10 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
   private stderrTail = '';
   private readonly onEntry = (t: FieldTable) => this.addEntry(t);
   private now = 0;
+  /** Files of `files` that did not exist at the last look, and when to look again. */
+  private missing: string[] = [];
+  private missingTimer: NodeJS.Timeout | null = null;
+  private missingDelay = RESTART_MS;
 
   constructor(config: JournaldSourceConfig, deps: SourceDeps) {
     super(config, deps);
@@ -75,6 +82,7 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
   close(): Promise<void> {
     this.closing ??= (async () => {
       if (this.restartTimer) clearTimeout(this.restartTimer);
+      if (this.missingTimer) clearTimeout(this.missingTimer);
       await this.stopReader();
       await this.sending;
       this.state = 'stopped';
@@ -98,10 +106,12 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
    */
   private spawnReader(follow = this.readCursor === null && startAt(this.config) === 'end'): void {
     if (this.closing) return;
+    const files = this.existingFiles();
+    if (files.length === 0 && this.config.files.length > 0 && !this.config.directory) return;
     const gen = this.nextGeneration();
     this.scanner = new ExportScanner();
     this.stderrTail = '';
-    const args = journalctlArgs(this.config, this.readCursor, follow);
+    const args = journalctlArgs({ ...this.config, files }, this.readCursor, follow);
     const child = spawn(this.config.journalctl, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: bufferedStdoutEnv(),
@@ -134,6 +144,41 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
       const why = this.stderrTail.trim().split('\n').pop() ?? '';
       this.readerEnded(`journalctl exited (${signal ?? `code ${code}`})${why ? `: ${why}` : ''}`);
     });
+  }
+
+  /**
+   * The files of `files` that exist; the missing ones are reported (once per change, not at
+   * every look) and looked for again with a growing delay, see `checkMissing`.
+   */
+  private existingFiles(): string[] {
+    const missing = missingFiles(this.config.files);
+    if (missing.join('\n') !== this.missing.join('\n')) {
+      this.missing = missing;
+      this.missingDelay = RESTART_MS;
+      if (missing.length > 0)
+        this.fail(missingFilesError(missing, this.config.files.length - missing.length).message);
+    }
+    if (missing.length > 0) this.watchMissing();
+    return this.config.files.filter((f) => !missing.includes(f));
+  }
+
+  private watchMissing(): void {
+    if (this.closing || this.missingTimer) return;
+    this.missingTimer = setTimeout(() => this.checkMissing(), this.missingDelay);
+    this.missingTimer.unref();
+    this.missingDelay = Math.min(this.missingDelay * 2, MAX_MISSING_CHECK_MS);
+  }
+
+  /**
+   * A missing file that appeared is read by a new journalctl over all the files there are,
+   * after the last cursor read (a pending restart does the same, so it is left to it).
+   */
+  private checkMissing(): void {
+    this.missingTimer = null;
+    if (this.closing) return;
+    const appeared = missingFiles(this.missing).length < this.missing.length;
+    if (!appeared) this.watchMissing();
+    else if (!this.restartTimer) void this.stopReader().then(() => this.spawnReader());
   }
 
   private readerEnded(message: string): void {

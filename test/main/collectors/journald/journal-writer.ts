@@ -45,11 +45,17 @@ export class JournalWriter {
   private monotonic = 1_000_000;
   written = 0;
 
-  /** `bootId` null: entries without _BOOT_ID (export input that lacks it), stored as boot 0. */
+  /**
+   * `bootId` null: entries without _BOOT_ID (export input that lacks it), stored as boot 0.
+   * `laterUs`: entries this much later (realtime and monotonic) than another writer's.
+   */
   constructor(
     path: string,
     private readonly bootId: string | null = BOOT_ID,
+    laterUs = 0,
   ) {
+    this.realtime += laterUs;
+    this.monotonic += laterUs;
     this.proc = spawn(JOURNAL_REMOTE, [`--output=${path}`, '-'], {
       stdio: ['pipe', 'ignore', 'pipe'],
     });
@@ -76,8 +82,8 @@ export class JournalWriter {
 }
 
 /** Writes a whole journal file from `entries` and waits for it to be complete. */
-export async function writeJournal(path: string, entries: Fields[]): Promise<void> {
-  const w = new JournalWriter(path);
+export async function writeJournal(path: string, entries: Fields[], laterUs = 0): Promise<void> {
+  const w = new JournalWriter(path, BOOT_ID, laterUs);
   await w.write(entries);
   await w.close();
 }

@@ -212,6 +212,62 @@ describe('journald source', () => {
     expect(Number(header(records[1], 'logdock.cut'))).toBeGreaterThan(12_000_000);
   }, 90_000);
 
+  it('reads the journal files that exist, names the missing one in its last error as not found, and reads it once it appears', async () => {
+    const present = join(fx.dir, 'present.journal');
+    const late = join(fx.dir, 'late.journal');
+    await writeJournal(
+      present,
+      Array.from({ length: 5 }, (_, i) => entry(i)),
+    );
+    await fx.manager.add({ type: 'journald', id: 'j', topic: 'journal', files: [late, present] });
+    await waitFor(
+      'the entries of the file that exists',
+      async () => {
+        return (await readAll(fx.broker, 'journal')).length === 5;
+      },
+      60_000,
+    );
+    const lastError = fx.manager.status()[0].lastError ?? '';
+    expect(lastError).toContain(`not found: ${late};`);
+    expect(lastError).not.toContain(present);
+    // Later than every entry read: journalctl goes on after the last cursor across all files.
+    await writeJournal(
+      late,
+      Array.from({ length: 5 }, (_, i) => entry(5 + i)),
+      1_000_000_000,
+    );
+    const records = await waitFor(
+      'the entries of the file that appeared',
+      async () => {
+        const rs = await readAll(fx.broker, 'journal');
+        return rs.length >= 10 && rs;
+      },
+      60_000,
+    );
+    expect(records.map((r) => r.value?.toString())).toEqual(
+      Array.from({ length: 10 }, (_, i) => `message ${i}`),
+    );
+  }, 90_000);
+
+  it('waits for a files list none of which exists, naming them all, and reads them once they appear', async () => {
+    const a = join(fx.dir, 'a.journal');
+    const b = join(fx.dir, 'b.journal');
+    await fx.manager.add({ type: 'journald', id: 'j', topic: 'journal', files: [a, b] });
+    await waitFor('the error naming both files', () =>
+      (fx.manager.status()[0].lastError ?? '').includes(`not found: ${a}, ${b};`),
+    );
+    await writeJournal(
+      a,
+      Array.from({ length: 5 }, (_, i) => entry(i)),
+    );
+    await waitFor(
+      'the entries of the file that appeared',
+      async () => (await readAll(fx.broker, 'journal')).length === 5,
+      60_000,
+    );
+    expect(fx.manager.status()[0].lastError).toContain(`not found: ${b};`);
+  }, 90_000);
+
   it('reports a journalctl that cannot run or fails, and keeps the rest of the collectors running', async () => {
     const view = await fx.manager.add({
       type: 'journald',

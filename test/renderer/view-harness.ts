@@ -1,5 +1,5 @@
-import { cleanup } from '@testing-library/react';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { act, cleanup } from '@testing-library/react';
+import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import { useAppStore } from '../../src/renderer/src/store';
 import type { InspectHarness } from '../main/api/inspect-harness';
 
@@ -31,4 +31,38 @@ export function giveTableHeight(): void {
     configurable: true,
     get: () => 480,
   });
+}
+
+/**
+ * Produces a burst of `count` messages (`burst 0` ... `burst count-1`) into partition 0 of
+ * `topic` while recording the names of every call the view makes to the API meanwhile and
+ * until `check` (the test's waits and expectations on what the view shows) has run.
+ * Returns those names: a following view should need no window of its own.
+ */
+export async function callsDuringBurst(
+  h: InspectHarness,
+  topic: string,
+  count: number,
+  check: () => Promise<void>,
+): Promise<string[]> {
+  const realCall = h.client.call.bind(h.client);
+  const asked: string[] = [];
+  const spy = vi.spyOn(h.client, 'call').mockImplementation(((name, params) => {
+    asked.push(name);
+    return realCall(name, params);
+  }) as typeof h.client.call);
+  try {
+    await act(async () => {
+      await realCall('messages.produceBatch', {
+        topic,
+        partition: 0,
+        acks: 1,
+        records: Array.from({ length: count }, (_, i) => ({ key: null, value: `burst ${i}` })),
+      });
+    });
+    await check();
+    return asked;
+  } finally {
+    spy.mockRestore();
+  }
 }

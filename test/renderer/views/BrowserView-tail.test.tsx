@@ -6,7 +6,7 @@ import { parseHash } from '../../../src/renderer/src/router';
 import { useAppStore } from '../../../src/renderer/src/store';
 import { BrowserView } from '../../../src/renderer/src/views/Browser/BrowserView';
 import { fill, openInspectHarness, type InspectHarness } from '../../main/api/inspect-harness';
-import { useViewHarness, giveTableHeight } from '../view-harness';
+import { callsDuringBurst, useViewHarness, giveTableHeight } from '../view-harness';
 import { waitUntil } from '../wait';
 import { waitFor as sharedWaitFor } from '../../wait';
 
@@ -116,21 +116,7 @@ describe('the message browser on a tail update', () => {
     renderAt('#/topics/live?partition=0');
     await waitUntil(() => selected(before - 1), 'the newest row, followed');
     // The subscription asks for the newest rows once following (it subscribes again then).
-    const realCall = h.client.call.bind(h.client);
-    const asked: string[] = [];
-    const spy = vi.spyOn(h.client, 'call').mockImplementation(((name, params) => {
-      asked.push(name);
-      return realCall(name, params);
-    }) as typeof h.client.call);
-    try {
-      await act(async () => {
-        await h.client.call('messages.produceBatch', {
-          topic: 'live',
-          partition: 0,
-          acks: 1,
-          records: Array.from({ length: 500 }, (_, i) => ({ key: null, value: `burst ${i}` })),
-        });
-      });
+    const asked = await callsDuringBurst(h, 'live', 500, async () => {
       await sharedWaitFor(
         () => selected(before + 499),
         () => `the burst's last row, followed (store: ${viewState()})`,
@@ -141,9 +127,7 @@ describe('the message browser on a tail update', () => {
       );
       expect(shown[shown.length - 1]).toBe(before + 499);
       expect(document.querySelectorAll('[data-testid="msg-row-loading"]')).toHaveLength(0);
-      expect(asked.filter((n) => n === 'messages.window')).toEqual([]);
-    } finally {
-      spy.mockRestore();
-    }
+    });
+    expect(asked.filter((n) => n === 'messages.window')).toEqual([]);
   });
 });

@@ -1,11 +1,11 @@
 // @vitest-environment jsdom
-import { act, render } from '@testing-library/react';
-import { describe, expect, it, vi } from 'vitest';
+import { render } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import { parseHash } from '../../../src/renderer/src/router';
 import { useAppStore } from '../../../src/renderer/src/store';
 import { TimelineView } from '../../../src/renderer/src/views/Timeline/TimelineView';
 import { fill, openInspectHarness, type InspectHarness } from '../../main/api/inspect-harness';
-import { useViewHarness, giveTableHeight } from '../view-harness';
+import { callsDuringBurst, useViewHarness, giveTableHeight } from '../view-harness';
 import { waitFor } from '../../wait';
 
 let h: InspectHarness;
@@ -46,30 +46,14 @@ describe('the timeline on a tail update', () => {
       () => `the newest row, followed (store: ${viewState()})`,
       { timeoutMs: 20_000 },
     );
-    const realCall = h.client.call.bind(h.client);
-    const asked: string[] = [];
-    const spy = vi.spyOn(h.client, 'call').mockImplementation(((name, params) => {
-      asked.push(name);
-      return realCall(name, params);
-    }) as typeof h.client.call);
-    try {
-      await act(async () => {
-        await h.client.call('messages.produceBatch', {
-          topic: 'web',
-          partition: 0,
-          acks: 1,
-          records: Array.from({ length: 300 }, (_, i) => ({ key: null, value: `burst ${i}` })),
-        });
-      });
+    const asked = await callsDuringBurst(h, 'web', 300, async () => {
       await waitFor(
         () => lastShown().includes('burst 299'),
         () => `the burst's last row, followed (store: ${viewState()})`,
         { timeoutMs: 20_000 },
       );
       expect(document.querySelectorAll('[data-testid="msg-row-loading"]')).toHaveLength(0);
-      expect(asked.filter((n) => n === 'timeline.window')).toEqual([]);
-    } finally {
-      spy.mockRestore();
-    }
+    });
+    expect(asked.filter((n) => n === 'timeline.window')).toEqual([]);
   });
 });

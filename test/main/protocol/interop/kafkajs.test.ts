@@ -5,17 +5,19 @@ import { useLogdock, waitFor } from '../helpers';
 
 const logdock = useLogdock();
 
+/** A kafkajs client of the listener at `bootstrap`, and its admin, connected until cleanup. */
+async function connectAdmin(bootstrap: string) {
+  const kafka = new Kafka({ clientId: 'kjs', brokers: [bootstrap], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  logdock.onCleanup(() => admin.disconnect());
+  return { kafka, admin };
+}
+
 describe('kafkajs client', () => {
   it('creates a topic, produces keyed records on Java-compatible partitions and consumes them in a group', async () => {
     const ld = await logdock.start();
-    const kafka = new Kafka({
-      clientId: 'kjs',
-      brokers: [ld.bootstrap],
-      logLevel: logLevel.NOTHING,
-    });
-    const admin = kafka.admin();
-    await admin.connect();
-    logdock.onCleanup(() => admin.disconnect());
+    const { kafka, admin } = await connectAdmin(ld.bootstrap);
     await admin.createTopics({
       topics: [
         {
@@ -79,14 +81,7 @@ describe('kafkajs client', () => {
         value: Buffer.from(`m${i}`),
       })),
     );
-    const kafka = new Kafka({
-      clientId: 'kjs',
-      brokers: [ld.bootstrap],
-      logLevel: logLevel.NOTHING,
-    });
-    const admin = kafka.admin();
-    await admin.connect();
-    logdock.onCleanup(() => admin.disconnect());
+    const { kafka, admin } = await connectAdmin(ld.bootstrap);
     await admin.setOffsets({
       groupId: 'kjs-reset-group',
       topic: 'kjs-reset',

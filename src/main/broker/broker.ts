@@ -42,7 +42,7 @@ import { StorageHealth, type StorageHealthState } from './storage-health';
 import { applyTopicConfigs } from '../kafka/topic-configs';
 import { logConfigFromTopicConfigs, topicConfigsFromLogConfig } from './topic-configs';
 import { discoverTopics, readTopicMetadata, removeOrphans } from './topic-metadata';
-import { isInternalTopic, validateTopicName } from './topic-names';
+import { isInternalTopic, refuseInternalAppend, validateTopicName } from './topic-names';
 import { Consumer, type ConsumerOptions } from './consumer';
 import { Producer, type ProducerOptions } from './producer';
 import { validateClientBatchesOffThread } from './validate-off-thread';
@@ -552,6 +552,7 @@ export class Broker implements BrokerApi {
     const groups = new Map<string, { topic: string; partition: number; indexes: number[] }>();
     for (let i = 0; i < records.length; i++) {
       const r = records[i];
+      refuseInternalAppend(r.topic, r.partition);
       await this.ensureTopic(r.topic);
       const partition = r.partition ?? this.partitionFor(r.topic, r.key ?? null);
       this.log(r.topic, partition);
@@ -651,6 +652,7 @@ export class Broker implements BrokerApi {
     batches: Buffer,
     opts: { acks?: Acks; checkOffThread?: boolean; encodedHere?: boolean } = {},
   ): Promise<AppendResult> {
+    refuseInternalAppend(topic, partition);
     const log = this.log(topic, partition);
     const codec = codecOf(this.topic(topic).configs['compression.type']);
     const stored = codec === null ? batches : recompressBatches(batches, codec);

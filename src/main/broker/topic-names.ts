@@ -42,3 +42,17 @@ export function caseTwinOf(name: string, existing: Iterable<string>): string | u
 export function isInternalTopic(name: string): boolean {
   return name.startsWith('__');
 }
+
+/**
+ * Throws INVALID_TOPIC for an append to an internal topic from outside the broker (the API,
+ * a collector, the CLI): only the group coordinator writes `__consumer_offsets`, whose records
+ * it replays at each start, as Kafka lets no client write it.
+ */
+export function refuseInternalAppend(topic: string, partition?: number): void {
+  if (!isInternalTopic(topic)) return;
+  const where = partition === undefined ? '' : ` (partition ${partition})`;
+  throw new LogdockError(
+    'INVALID_TOPIC',
+    `cannot append to internal topic ${topic}${where}: only the group coordinator writes it`,
+  );
+}

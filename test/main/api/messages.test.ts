@@ -246,6 +246,25 @@ describe('messages.produce', () => {
     expect(e.message).toMatch(/value is not valid JSON/);
     expect(h.broker.describeTopic('p').partitions[0].logEndOffset).toBe(0);
   });
+
+  it('refuses a message or a batch for __consumer_offsets with INVALID_TOPIC, as Kafka refuses every client', async () => {
+    const end = () => h.broker.describeTopic('__consumer_offsets').partitions[0].logEndOffset;
+    const before = end();
+    const one = await rejection(
+      h.client.call('messages.produce', { topic: '__consumer_offsets', partition: 0, value: 'x' }),
+    );
+    expect(one.code).toBe('INVALID_TOPIC');
+    expect(one.message).toMatch(/internal topic __consumer_offsets \(partition 0\)/);
+    const batch = await rejection(
+      h.client.call('messages.produceBatch', {
+        topic: '__consumer_offsets',
+        acks: 1,
+        records: [{ key: null, value: 'x' }],
+      }),
+    );
+    expect(batch.code).toBe('INVALID_TOPIC');
+    expect(end()).toBe(before);
+  });
 });
 
 describe('messages.search', () => {

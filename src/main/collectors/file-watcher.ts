@@ -40,6 +40,7 @@ import { H, buildRecord, fixedHeader } from './record';
 import type { Semaphore } from '../../common/semaphore';
 import { SendChain } from './send-chain';
 import { TrackedFile } from './tracked-file';
+import { lineLimitFor } from './line-limit';
 
 const CHUNK_BYTES = 512 * 1024;
 /**
@@ -790,5 +791,5 @@ async function openSame(path: string, dev: number, ino: number): Promise<FileHan
 
 /** A line or event must fit in one batch the topic accepts, headers included. */
 function lineLimit(config: FileSourceConfig, maxBatchBytes: number): number {
-  return Math.max(16, Math.min(config.maxLineBytes, maxBatchBytes - 4096));
+  return lineLimitFor(config.maxLineBytes, maxBatchBytes);
 }

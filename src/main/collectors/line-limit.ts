@@ -1,6 +1,6 @@
 /**
- * How long a stream source's line (a command's output, a pipe) may be: a longer line keeps
- * its first bytes and gets `logdock.cut`, as a file's does. The source's `maxLineBytes`
+ * How long a source's line may be (a file's, a command's output, a pipe's): a longer line
+ * keeps its first bytes and gets `logdock.cut`. The source's `maxLineBytes`
  * (1 MiB by default) alone let a record of a long line exceed the topic's
  * `max.message.bytes` (1,048,588 by default) once its headers were added, and the append
  * refused the record whole, with every record sent alongside it.

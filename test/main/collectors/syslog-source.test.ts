@@ -111,6 +111,32 @@ describe('syslog source', () => {
     expect(fixture.manager.status()[0].parseErrors).toBe(0);
   });
 
+  it('records RFC 3164 messages without a TAG colon or a hostname as parsed, their text whole', async () => {
+    const view = await addSyslog('tagless', 'tagless', { protocol: 'udp', timezone: 'UTC' });
+    const sock = createSocket('udp4');
+    const lines = [
+      '<13>Dec  7 10:00:00 myhost some text without a tag',
+      '<13>Dec  7 10:00:00 myhost app[123] text',
+      '<13>Dec  7 10:00:00 app[12]: error: disk full',
+    ];
+    for (const line of lines)
+      await new Promise<void>((r) =>
+        sock.send(line, view.status.listening!.udp!, '127.0.0.1', () => r()),
+      );
+    sock.close();
+    const records = await waitFor('3 messages', async () => {
+      const rs = await readAll(fixture.broker, 'tagless');
+      return rs.length === 3 && rs;
+    });
+    expect(records.map((r) => r.value!.toString()).sort()).toEqual([...lines].sort());
+    for (const r of records) expect(header(r, 'logdock.parse-error')).toBeUndefined();
+    expect(fixture.manager.status()[0].parseErrors).toBe(0);
+    const noHost = records.find((r) => r.value!.toString().includes('disk full'))!;
+    expect(header(noHost, 'field.host')).toBeUndefined();
+    expect(header(noHost, 'field.app')).toBe('app');
+    expect(header(noHost, 'field.procid')).toBe('12');
+  });
+
   it('reports a port that is taken', async () => {
     const first = await addSyslog('one', 'syslog', { protocol: 'tcp' });
     await expect(

@@ -85,6 +85,36 @@ describe('parsers', () => {
     expect(new Date(r3.timestamp!).getUTCHours()).toBe(20);
   });
 
+  it('accepts RFC 3164 messages whose TAG has no colon, or which have no hostname, as rsyslog does', () => {
+    const p3 = parser({ type: 'preset', preset: 'syslog-rfc3164' });
+    // logger and busybox write these; rsyslog takes the first word as the TAG.
+    expect(p3('<13>Dec  7 10:00:00 myhost some text without a tag')).toMatchObject({
+      level: 'notice',
+      message: 'some text without a tag',
+      fields: { host: 'myhost', app: 'some' },
+    });
+    expect(p3('<13>Dec  7 10:00:00 myhost app[123] text')).toMatchObject({
+      message: 'app[123] text',
+      fields: { host: 'myhost', app: 'app', procid: '123' },
+    });
+    // No hostname: the word after the timestamp ends in a colon, which no hostname does.
+    expect(p3('<13>Dec  7 10:00:00 app[12]: error: disk full')).toMatchObject({
+      message: 'error: disk full',
+      fields: { app: 'app', procid: '12' },
+    });
+    expect(p3('<13>Dec  7 10:00:00 app[12]: x').fields).not.toHaveProperty('host');
+    // The usual shape is unchanged.
+    expect(p3('<13>Dec  7 10:00:00 myhost sshd[7]: Accepted key')).toMatchObject({
+      message: 'Accepted key',
+      fields: { host: 'myhost', app: 'sshd', procid: '7' },
+    });
+    expect(p3('<13>Dec  7 10:00:00 myhost')).toMatchObject({
+      message: '',
+      fields: { host: 'myhost' },
+    });
+    expect(p3('<13>Dec  7 10:00:00').error).toMatch(/not an RFC 3164/);
+  });
+
   it('unwraps Docker json-file lines', () => {
     const p = parser({ type: 'preset', preset: 'docker' });
     expect(

@@ -268,6 +268,17 @@ export const syslogSourceSchema = z.object({
     .min(64)
     .max(16 * 1024 * 1024)
     .default(64 * 1024),
+  /**
+   * TCP connections open at once (rsyslog imtcp's MaxSessions, 200); a new one beyond it is
+   * closed at once and counted in the status.
+   */
+  maxConnections: z.number().int().min(1).max(10_000).default(200),
+  /**
+   * A TCP connection that holds an unfinished message, or has not yet sent a whole one, and
+   * receives nothing for this long is closed (its unfinished newline-framed message kept). A
+   * connection idle between messages stays open, as senders keep theirs.
+   */
+  idleTimeoutMs: z.number().int().min(100).max(86_400_000).default(60_000),
 });
 
 export const sourceConfigSchema = z.discriminatedUnion('type', [

@@ -1,4 +1,5 @@
 /** Status of sources and their files, as `CollectorManager.status()` reports it. */
+import type { ConnectionCounts } from './connection-limit';
 
 /** Counters of one file, kept by its TrackedFile and reported as they are in FileStatus. */
 export interface FileStats {
@@ -49,6 +50,8 @@ export interface SourceStatus {
   };
   /** Syslog sources: the bound ports (useful with port 0). */
   listening?: { udp: number | null; tcp: number | null };
+  /** Syslog (TCP) and OTLP sources: connections open, refused beyond the limit, closed idle. */
+  connections?: ConnectionCounts;
 }
 
 export interface Source {

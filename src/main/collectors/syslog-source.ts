@@ -3,7 +3,9 @@
  * framings, octet counting (`LEN SP MSG`) and newline-delimited, told apart per message by
  * its first byte (a digit starts a length). Messages are parsed as RFC 5424 or RFC 3164;
  * the record's value is the message as received, its fields go to headers, and a message
- * that is neither format is kept with `logdock.parse-error`.
+ * that is neither format is kept with `logdock.parse-error`. TCP connections are bounded
+ * (`maxConnections`, connection-limit.ts) and one left hanging mid-message is closed
+ * (`idleTimeoutMs`), so a client cannot hold descriptors and buffers for ever.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
@@ -14,6 +16,12 @@ import type { SourceDeps } from './source-deps';
 import { parseSyslog, type Parser } from './parsers';
 import { QueuedSource } from './queued-source';
 import { H, buildRecord, fixedHeader } from './record';
+import {
+  countIdleClose,
+  describeConnections,
+  limitConnections,
+  type ConnectionCounts,
+} from './connection-limit';
 import type { Source, SourceStatus } from './status';
 import { ensureTopic } from './topic';
 
@@ -22,6 +30,7 @@ export class SyslogSource extends QueuedSource<SyslogSourceConfig> implements So
   private udp: Socket | null = null;
   private tcp: Server | null = null;
   private readonly conns = new Set<TcpSocket>();
+  private connCounts: ConnectionCounts | null = null;
   private closed: Promise<void> | null = null;
   private ports = { udp: null as number | null, tcp: null as number | null };
 
@@ -75,9 +84,13 @@ export class SyslogSource extends QueuedSource<SyslogSourceConfig> implements So
     const parts = [];
     if (this.ports.udp !== null) parts.push(`udp 127.0.0.1:${this.ports.udp}`);
     if (this.ports.tcp !== null) parts.push(`tcp 127.0.0.1:${this.ports.tcp}`);
+    const counts = this.connCounts;
+    let detail = parts.length > 0 ? `listening on ${parts.join(', ')}` : null;
+    if (detail && counts) detail += `; ${describeConnections(counts, this.config.maxConnections)}`;
     return {
-      ...this.baseStatus('syslog', parts.length > 0 ? `listening on ${parts.join(', ')}` : null),
+      ...this.baseStatus('syslog', detail),
       listening: { ...this.ports },
+      ...(counts ? { connections: { ...counts } } : {}),
     };
   }
 
@@ -100,6 +113,12 @@ export class SyslogSource extends QueuedSource<SyslogSourceConfig> implements So
   private listenTcp(port: number): Promise<number> {
     return new Promise((resolve, reject) => {
       const server = createServer((conn) => this.onConnection(conn));
+      const max = this.config.maxConnections;
+      this.connCounts = limitConnections(server, max, (refused) =>
+        this.fail(
+          `tcp: ${refused} connection(s) refused so far: ${max} were open (maxConnections ${max})`,
+        ),
+      );
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => {
         server.off('error', reject);
@@ -136,6 +155,32 @@ export class SyslogSource extends QueuedSource<SyslogSourceConfig> implements So
     conn.on('end', () => framer.end());
     conn.on('error', () => {});
     conn.on('close', () => this.conns.delete(conn));
+    this.closeWhenIdle(conn, framer, peer);
+  }
+
+  /**
+   * Closes `conn` once it has received nothing for idleTimeoutMs while it holds an unfinished
+   * message or has not yet sent a whole one (a half-sent frame, or a connection opened only
+   * to hold a slot). What it sent of a newline-framed message is kept, as when a connection
+   * ends. A connection between messages stays: senders keep theirs open for hours.
+   */
+  private closeWhenIdle(conn: TcpSocket, framer: SyslogFramer, peer: string): void {
+    const ms = this.config.idleTimeoutMs;
+    conn.setTimeout(ms);
+    conn.on('timeout', () => {
+      // Paused: it waits for our own append, not for the client.
+      if (conn.isPaused() || (framer.messages > 0 && !framer.holdsPartial())) {
+        conn.setTimeout(ms); // re-armed: a timeout fires once per quiet spell
+        return;
+      }
+      const why = framer.holdsPartial() ? 'an unfinished message' : 'no whole message yet';
+      if (countIdleClose(this.connCounts!))
+        this.fail(
+          `tcp ${peer}: closed after ${ms} ms without data holding ${why} (idleTimeoutMs ${ms}); ${this.connCounts!.closedIdle} closed so far`,
+        );
+      framer.end();
+      conn.destroy();
+    });
   }
 
   /** Builds and queues the record of one message; resolves once it is appended (or failed). */
@@ -203,11 +248,24 @@ export class SyslogFramer {
    * (else the rest would become messages of its own).
    */
   private long: { head: Buffer; length: number } | null = null;
+  /** Messages emitted so far. */
+  messages = 0;
+  private readonly emit: (msg: Buffer, cutFrom?: number) => void;
 
   constructor(
     private readonly max: number,
-    private readonly emit: (msg: Buffer, cutFrom?: number) => void,
-  ) {}
+    emit: (msg: Buffer, cutFrom?: number) => void,
+  ) {
+    this.emit = (msg, cutFrom) => {
+      this.messages++;
+      emit(msg, cutFrom);
+    };
+  }
+
+  /** Whether part of a message has arrived and its end not yet. */
+  holdsPartial(): boolean {
+    return this.buf.length > 0 || this.long !== null || this.skip > 0;
+  }
 
   push(chunk: Buffer): void {
     if (this.long) {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { SyslogFramer } from '../../../src/main/collectors/syslog-source';
 import { header, readAll, useCollectors, waitFor } from './helpers';
@@ -137,6 +137,64 @@ describe('syslog source', () => {
     expect(header(noHost, 'field.procid')).toBe('12');
   });
 
+  it('closes TCP connections beyond maxConnections at once, counts them, and serves again once one closes', async () => {
+    const view = await addSyslog('capped', 'capped', { protocol: 'tcp', maxConnections: 3 });
+    const port = view.status.listening!.tcp!;
+    const status = () => fixture.manager.status()[0];
+    const held = await Promise.all([0, 1, 2].map(() => connected(port)));
+    await waitFor('3 connections open', () => status().connections?.open === 3);
+    // A flood beyond the limit: each is closed by the listener, none is kept.
+    const extra = await Promise.all(Array.from({ length: 20 }, () => connected(port)));
+    await Promise.all(extra.map((c) => closedByPeer(c)));
+    await waitFor('20 refused', () => status().connections?.refused === 20);
+    expect(status().connections).toMatchObject({ open: 3, refused: 20 });
+    expect(status().detail).toMatch(/20 refused \(maxConnections 3\)/);
+    expect(status().lastError).toMatch(/maxConnections/);
+    held[0].destroy();
+    await waitFor('a slot free', () => status().connections?.open === 2);
+    const late = await connected(port);
+    late.end('<13>Dec  7 10:00:00 host app: after the flood\n');
+    const records = await waitFor('the message', async () => {
+      const rs = await readAll(fixture.broker, 'capped');
+      return rs.length === 1 && rs;
+    });
+    expect(records[0].value!.toString()).toBe('<13>Dec  7 10:00:00 host app: after the flood');
+    for (const c of held) c.destroy();
+  });
+
+  it('closes a TCP connection idle with an unfinished message or none yet, keeping what it sent, and not one between messages', async () => {
+    // 2 s, not less: a loaded machine's event loop may stall long enough that a short
+    // timeout fires before the data that arrived meanwhile is read.
+    const view = await addSyslog('idle', 'idle', { protocol: 'tcp', idleTimeoutMs: 2000 });
+    const port = view.status.listening!.tcp!;
+    const status = () => fixture.manager.status()[0];
+    const between = await connected(port);
+    between.write('<13>Dec  7 10:00:00 host app: whole\n');
+    await waitFor(
+      'the whole message',
+      async () => (await readAll(fixture.broker, 'idle')).length === 1,
+    );
+    const half = await connected(port);
+    half.write('<13>Dec  7 10:00:01 host app: half sent');
+    const silent = await connected(port);
+    await Promise.all([closedByPeer(half), closedByPeer(silent)]);
+    // The client sees the close before the listener has counted it.
+    await waitFor('the two closed', () => status().connections?.open === 1);
+    expect(status().connections).toMatchObject({ open: 1, closedIdle: 2 });
+    // Longer idle than the two closed ones, but between messages: still served.
+    between.end('<13>Dec  7 10:00:02 host app: later\n');
+    const records = await waitFor('3 messages', async () => {
+      const rs = await readAll(fixture.broker, 'idle');
+      return rs.length === 3 && rs;
+    });
+    expect(records.map((r) => r.value!.toString()).sort()).toEqual([
+      '<13>Dec  7 10:00:00 host app: whole',
+      '<13>Dec  7 10:00:01 host app: half sent',
+      '<13>Dec  7 10:00:02 host app: later',
+    ]);
+    expect(status().lastError).toMatch(/idleTimeoutMs 2000/);
+  });
+
   it('reports a port that is taken', async () => {
     const first = await addSyslog('one', 'syslog', { protocol: 'tcp' });
     await expect(
@@ -152,6 +210,24 @@ describe('syslog source', () => {
     });
   });
 });
+
+/** A TCP connection to 127.0.0.1:port, once connected. */
+function connected(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const c = connect(port, '127.0.0.1', () => resolve(c));
+    c.on('error', reject);
+  });
+}
+
+/** Resolves when the listener closes `c` (it sends no more and ends or resets the connection). */
+function closedByPeer(c: Socket): Promise<void> {
+  c.on('error', () => {});
+  c.resume();
+  return new Promise((resolve) => {
+    if (c.closed) resolve();
+    c.once('close', () => resolve());
+  });
+}
 
 describe('SyslogFramer', () => {
   it('splits octet-counted frames across chunks and cuts oversized ones', () => {

@@ -185,6 +185,8 @@ export const otlpSourceSchema = z.object({
   maxRequestBytes: bytesLimit(16 * 1024 * 1024),
   /** Largest record; bigger log records are rejected in a partial-success answer. */
   maxRecordBytes: bytesLimit(1024 * 1024),
+  /** Connections open at once; a new one beyond it is closed at once and counted in the status. */
+  maxConnections: z.number().int().min(1).max(10_000).default(200),
 });
 
 /** The systemd journal, read through `journalctl`, with the cursor as checkpoint. */

@@ -1,5 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { Broker } from '../../../src/main/broker/broker';
@@ -129,4 +130,22 @@ export function linesByGeneration(records: StoredRecord[]): Map<number, number[]
     out.set(Number(m[1]), list);
   }
   return out;
+}
+
+/** A TCP connection to 127.0.0.1:port, once connected. */
+export function connected(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const c = connect(port, '127.0.0.1', () => resolve(c));
+    c.on('error', reject);
+  });
+}
+
+/** Resolves when the listener closes `c` (it ends or resets the connection). */
+export function closedByPeer(c: Socket): Promise<void> {
+  c.on('error', () => {});
+  c.resume();
+  return new Promise((resolve) => {
+    if (c.closed) resolve();
+    c.once('close', () => resolve());
+  });
 }

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { SyslogFramer } from '../../../src/main/collectors/syslog-source';
-import { header, readAll, useCollectors, waitFor } from './helpers';
+import { closedByPeer, connected, header, readAll, useCollectors, waitFor } from './helpers';
 
 const fixture = useCollectors();
 
@@ -210,24 +210,6 @@ describe('syslog source', () => {
     });
   });
 });
-
-/** A TCP connection to 127.0.0.1:port, once connected. */
-function connected(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const c = connect(port, '127.0.0.1', () => resolve(c));
-    c.on('error', reject);
-  });
-}
-
-/** Resolves when the listener closes `c` (it sends no more and ends or resets the connection). */
-function closedByPeer(c: Socket): Promise<void> {
-  c.on('error', () => {});
-  c.resume();
-  return new Promise((resolve) => {
-    if (c.closed) resolve();
-    c.once('close', () => resolve());
-  });
-}
 
 describe('SyslogFramer', () => {
   it('splits octet-counted frames across chunks and cuts oversized ones', () => {

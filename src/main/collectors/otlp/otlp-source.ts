@@ -6,6 +6,8 @@
  * Retry-After) while too many bytes are being stored, 503 while closing or when the log
  * cannot take the records. Retries of a request already stored are recognised by digest
  * (requests.ts), so a crash between the append and the answer does not duplicate it.
+ * Connections are bounded (`maxConnections`, connection-limit.ts); one that stalls is closed
+ * by Node's HTTP timeouts (headers within 60 s, the whole request within 300 s).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { LogdockError } from '../../../common/errors';
@@ -14,6 +16,7 @@ import type { SourceDeps } from '../source-deps';
 import { QueuedSource } from '../queued-source';
 import type { Source, SourceStatus } from '../status';
 import { ensureTopic } from '../topic';
+import { describeConnections, limitConnections, type ConnectionCounts } from '../connection-limit';
 import {
   HttpError,
   decompress,
@@ -49,6 +52,7 @@ export class OtlpSource extends QueuedSource<OtlpSourceConfig> implements Source
   private inflightBytes = 0;
   private closing: Promise<void> | null = null;
   private boundPort: number | null = null;
+  private connCounts: ConnectionCounts | null = null;
   /** Requests answered, and log records rejected in partial-success answers. */
   private requests = 0;
   private rejected = 0;
@@ -79,6 +83,12 @@ export class OtlpSource extends QueuedSource<OtlpSourceConfig> implements Source
     await this.stored.recover(cluster, [this.config.topic, ...perService], this.id);
     const server = createServer((req, res) => void this.handle(req, res));
     server.keepAliveTimeout = 30_000;
+    const max = this.config.maxConnections;
+    this.connCounts = limitConnections(server, max, (refused) =>
+      this.fail(
+        `http: ${refused} connection(s) refused so far: ${max} were open (maxConnections ${max})`,
+      ),
+    );
     try {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -117,12 +127,17 @@ export class OtlpSource extends QueuedSource<OtlpSourceConfig> implements Source
   }
 
   status(): SourceStatus {
+    const counts = this.connCounts;
+    const connections = counts
+      ? `; ${describeConnections(counts, this.config.maxConnections)}`
+      : '';
     const detail = this.server
-      ? `listening on ${this.url()}; ${this.requests} requests, ${this.rejected} records rejected`
+      ? `listening on ${this.url()}; ${this.requests} requests, ${this.rejected} records rejected${connections}`
       : null;
     return {
       ...this.baseStatus('otlp', detail),
       listening: { udp: null, tcp: this.boundPort },
+      ...(counts ? { connections: { ...counts } } : {}),
     };
   }
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { CollectorManager } from '../../../../src/main/collectors';
 import { encodeRequestProto } from '../../../../src/main/collectors/otlp/proto';
 import { requestDigest } from '../../../../src/main/collectors/otlp/requests';
-import { checkStoredBatches, useCollectors, waitFor } from '../helpers';
+import { checkStoredBatches, closedByPeer, connected, useCollectors, waitFor } from '../helpers';
 import { SeverityNumber, sdkSender } from './sdk';
 import { LocalCluster } from '../../../../src/main/cluster';
 
@@ -248,5 +248,27 @@ describe('OTLP logs receiver', () => {
     );
     expect(ok.status).toBe(200);
     await waitFor('the one good record', async () => (await readAll('otel-logs')).length === 1);
+  });
+  it('closes connections beyond maxConnections at once, counts them, and serves again once one closes', async () => {
+    const url = await addReceiver({ maxConnections: 2 });
+    const port = Number(new URL(url).port);
+    const status = () => fx.manager.status()[0];
+    // Two clients holding their connections without a request.
+    const held = await Promise.all([0, 1].map(() => connected(port)));
+    await waitFor('2 connections open', () => status().connections?.open === 2);
+    const extra = await Promise.all(Array.from({ length: 10 }, () => connected(port)));
+    await Promise.all(extra.map((c) => closedByPeer(c)));
+    await waitFor('10 refused', () => status().connections?.refused === 10);
+    expect(status().detail).toMatch(/2 connections open, 10 refused \(maxConnections 2\)/);
+    expect(status().lastError).toMatch(/maxConnections 2/);
+    held[0].destroy();
+    await waitFor('a slot free', () => status().connections?.open === 1);
+    const ok = await post(
+      url,
+      JSON.stringify(jsonRequest([{ body: { stringValue: 'after the flood' } }])),
+      { 'content-type': 'application/json', connection: 'close' },
+    );
+    expect(ok.status).toBe(200);
+    held[1].destroy();
   });
 });

@@ -16,7 +16,7 @@ export const collectedFileSchema = z.object({
 });
 
 export const sourceStatusSchema = z.object({
-  state: z.enum(['running', 'paused', 'failed', 'stopped']),
+  state: z.enum(['starting', 'running', 'paused', 'failed', 'stopped']),
   files: z.array(collectedFileSchema),
   /** Sum over the files of size - position. */
   bytesBehind: z.number(),

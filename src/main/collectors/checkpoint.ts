@@ -104,12 +104,14 @@ export async function scanTopic(
   scanFrom: Record<string, number>,
   files: Map<string, RecoveredFile>,
   past: PastGeneration[] = [],
+  stopped: () => boolean = () => false,
 ): Promise<number> {
   let scanned = 0;
   for (const p of (await cluster.describeTopic(topic)).partitions) {
     const offset0 = Math.max(p.logStartOffset, scanFrom[String(p.partition)] ?? 0);
     let offset = offset0 > p.logEndOffset ? p.logStartOffset : offset0;
-    while (offset < p.logEndOffset) {
+    // A source closed during its start stops reading a long topic (its result is dropped).
+    while (offset < p.logEndOffset && !stopped()) {
       const records = await cluster.readRecords(topic, p.partition, offset, { maxRecords: 5000 });
       if (records.length === 0) break;
       for (const r of records) {

@@ -83,6 +83,9 @@ export class FileSource implements Source, WatcherHost {
   private checkpointDirty = false;
   private state: SourceStatus['state'] = 'stopped';
   private lastError: string | null = null;
+  /** Rejects with CLOSED when close() is called: each step of start() races it. */
+  private readonly closedSignal: Promise<never>;
+  private signalClosed: () => void = () => {};
 
   constructor(
     readonly config: FileSourceConfig,
@@ -97,6 +100,16 @@ export class FileSource implements Source, WatcherHost {
     this.parser = createParser(config.parser, config.timezone);
     this.checkpointPath = join(deps.dataDir, 'collectors', 'checkpoints', `${config.id}.json`);
     this.log = deps.logger.child(`collector:${config.id}`);
+    this.closedSignal = new Promise<never>((_resolve, reject) => {
+      this.signalClosed = () =>
+        reject(
+          new LogdockError(
+            'CLOSED',
+            `file source ${this.id}: closed during its start (topic ${config.topic}, ${config.include.join(', ')})`,
+          ),
+        );
+    });
+    this.closedSignal.catch(() => {});
   }
 
   /**
@@ -105,17 +118,21 @@ export class FileSource implements Source, WatcherHost {
    */
   async start(): Promise<void> {
     const { cluster } = this.deps;
-    this.partitions = await ensureTopic(cluster, this.config.topic);
-    const { configs } = await cluster.describeTopic(this.config.topic);
+    // Each step ends at once when the source is closed meanwhile: the topic's partitions may
+    // be recovering after a crash (describeTopic and its reads wait for that, minutes for a
+    // large log), the topic scan and the walk may be long.
+    const step = <T>(p: Promise<T>): Promise<T> => Promise.race([p, this.closedSignal]);
+    this.partitions = await step(ensureTopic(cluster, this.config.topic));
+    const { configs } = await step(cluster.describeTopic(this.config.topic));
     const limit = Number(configs['max.message.bytes']);
     if (Number.isFinite(limit) && limit > 0) this.maxBatchBytes = Math.min(limit, 1024 * 1024);
-    await mkdir(dirname(this.checkpointPath), { recursive: true });
-    let cp = await readCheckpoint(this.checkpointPath, this.log);
+    await step(mkdir(dirname(this.checkpointPath), { recursive: true }));
+    let cp = await step(readCheckpoint(this.checkpointPath, this.log));
     // Positions belong to a topic: a source sent elsewhere starts over there.
     if (cp && cp.topic !== this.config.topic) cp = null;
     const recovered = new Map<string, RecoveredFile>();
     const past: PastGeneration[] = [];
-    if (cp && (await cacheFits(cluster, this.config.topic, cp.scanFrom))) {
+    if (cp && (await step(cacheFits(cluster, this.config.topic, cp.scanFrom)))) {
       for (const f of cp.files) recovered.set(f.key, { ...f });
       past.push(...cp.past);
     } else if (cp) {
@@ -127,21 +144,17 @@ export class FileSource implements Source, WatcherHost {
       );
       cp.scanFrom = {};
     }
-    await scanTopic(cluster, this.config.topic, this.id, cp?.scanFrom ?? {}, recovered, past);
+    const scanFrom = cp?.scanFrom ?? {};
+    const stop = () => this.closing;
+    await step(scanTopic(cluster, this.config.topic, this.id, scanFrom, recovered, past, stop));
     this.past = new PastGenerations(past);
     this.initialized = (cp?.initialized ?? false) || recovered.size > 0;
-    const found = await this.matcher.discover();
-    if (this.closing) {
-      throw new LogdockError(
-        'CLOSED',
-        `file source ${this.id}: closed during the first scan of ${this.config.include.join(', ')}`,
-      );
-    }
-    await this.placeAtStart(found, recovered);
+    const found = await step(this.matcher.discover());
+    await step(this.placeAtStart(found, recovered));
     this.placed = true;
     this.initialized = true;
     this.watchDirs(found.dirs);
-    await this.writeCheckpoint();
+    await step(this.writeCheckpoint());
     this.state = 'running';
     this.lastScan = this.clock();
     this.tickTimer = setInterval(() => this.tick(), TICK_MS);
@@ -158,6 +171,7 @@ export class FileSource implements Source, WatcherHost {
   close(): Promise<void> {
     this.closed ??= (async () => {
       this.closing = true;
+      this.signalClosed();
       this.matcher.abort();
       if (this.tickTimer) clearInterval(this.tickTimer);
       for (const w of this.watchers.values()) w.close();
@@ -270,6 +284,7 @@ export class FileSource implements Source, WatcherHost {
     // what new files may be copies of.
     const unknown: [string, { dev: number; ino: number }][] = [];
     for (const [path, st] of found.files) {
+      if (this.closing) return;
       const key = fileKey(st.dev, st.ino);
       const rec = recovered.get(key);
       recovered.delete(key);
@@ -279,11 +294,15 @@ export class FileSource implements Source, WatcherHost {
     // Files we were reading that no glob path leads to any more were rotated while we
     // were stopped: find them by inode near their last path and finish them.
     for (const rec of recovered.values()) {
+      if (this.closing) return;
       const at = await findByKey(rec.key, [dirname(rec.path), ...found.dirs]);
       if (at) await this.track(at.path, at.dev, at.ino, rec, true);
       else this.past.add(rec.fp, rec.position);
     }
-    for (const [path, st] of unknown) await this.track(path, st.dev, st.ino, null, false);
+    for (const [path, st] of unknown) {
+      if (this.closing) return;
+      await this.track(path, st.dev, st.ino, null, false);
+    }
   }
 
   /** Opens and registers a file. `rec` is its recovered checkpoint, if any. */

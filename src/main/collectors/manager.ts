@@ -1,8 +1,11 @@
 /**
  * CollectorManager: the sources of this process. It persists their configs in
  * `<dataDir>/collectors.json`, runs one Source per config that is not paused, and answers
- * the API (list/add/update/pause/resume/remove/status/preview). Mutations are serialised
- * (one at a time, in call order), so concurrent API calls are safe.
+ * the API (list/add/update/pause/resume/remove/status/preview). The mutations of one source
+ * run one at a time, in call order, so concurrent API calls are safe; those of different
+ * sources run side by side, so that a source's long start (a first scan walking a large
+ * tree, a topic recovering after a crash) holds back no other source. Pausing, editing or
+ * removing a source whose start is under way cuts that start short.
  */
 import { join } from 'node:path';
 import { LogdockError } from '../../common/errors';
@@ -71,13 +74,22 @@ export class CollectorManager {
   private readonly listeners = new Set<(statuses: SourceView[]) => void>();
   private statusTimer: NodeJS.Timeout | null = null;
   private lastEmitted = '';
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Each source's mutations, chained in call order (by id); the entry is the chain's tail. */
+  private readonly lanes = new Map<string, Promise<unknown>>();
+  /** The load of collectors.json: every mutation waits for it. */
+  private loaded: Promise<unknown> = Promise.resolve();
+  /** collectors.json writes, one at a time (each writes every source as it is then). */
+  private saving: Promise<unknown> = Promise.resolve();
   private closed = false;
   private closing: Promise<void> | null = null;
   /** close() was called: sources not started yet stay stopped. */
   private closeRequested = false;
-  /** The source whose start() is running, which close() may cut short. */
-  private starting: Source | null = null;
+  /** Sources whose start() is running, by id, which a later change or close() may cut short. */
+  private readonly starting = new Map<string, Source>();
+  /** Starts cut short by a later change of the same source (not a failure: the change wins). */
+  private readonly superseded = new WeakSet<Source>();
+  /** Per source, changes asked for and not begun yet: a start queued before them is skipped. */
+  private readonly cuts = new Map<string, number>();
   private offStorageHealth: (() => void) | undefined;
 
   constructor(private readonly options: CollectorManagerOptions) {
@@ -99,8 +111,8 @@ export class CollectorManager {
    * status; a malformed collectors.json is moved aside and reported, and the manager
    * starts with no sources rather than failing the process.
    */
-  start(): Promise<void> {
-    return this.serial(async () => {
+  async start(): Promise<void> {
+    const load = async (): Promise<SourceConfig[]> => {
       let sources: SourceConfig[] | null = null;
       try {
         sources = await this.store.load();
@@ -117,11 +129,27 @@ export class CollectorManager {
           .catch((err: Error) => this.log.error(`cannot save the sources: ${err.message}`));
       }
       for (const s of sources) this.configs.set(s.id, s);
-      for (const s of sources) if (!s.paused) await this.startSource(s, false);
-      this.offStorageHealth = this.options.cluster.local?.onStorageHealth(() =>
-        this.retryAfterDiskFull(),
-      );
-    });
+      return sources;
+    };
+    const loading = load();
+    this.loaded = loading.catch(() => {});
+    const sources = await loading;
+    // Side by side: one source's long start delays no other.
+    await Promise.all(
+      sources
+        .filter((s) => !s.paused)
+        .map((s) =>
+          this.serial(s.id, async () => {
+            // A change made meanwhile (through the API) decides.
+            const config = this.configs.get(s.id);
+            if (config && !config.paused && !this.running.has(s.id))
+              await this.startSource(config, false);
+          }).catch(() => {}),
+        ),
+    );
+    this.offStorageHealth = this.options.cluster.local?.onStorageHealth(() =>
+      this.retryAfterDiskFull(),
+    );
   }
 
   /**
@@ -134,13 +162,13 @@ export class CollectorManager {
     if (!local || this.failures.size === 0) return;
     void local.storageHealth().then((health) => {
       if (health.diskFull !== null || this.closed) return;
-      void this.serial(async () => {
-        for (const id of [...this.failures.keys()]) {
+      for (const id of [...this.failures.keys()]) {
+        void this.serial(id, async () => {
           const config = this.configs.get(id);
-          if (config && !config.paused && !this.running.has(id) && !this.closed)
+          if (config && !config.paused && !this.running.has(id) && this.failures.has(id))
             await this.startSource(config, false);
-        }
-      });
+        }).catch(() => {});
+      }
     });
   }
 
@@ -158,13 +186,22 @@ export class CollectorManager {
    * Validates, persists and starts a source.
    * @throws LogdockError INVALID_CONFIG, ALREADY_EXISTS, or the start error (nothing persisted then).
    */
-  add(input: unknown): Promise<SourceView> {
-    return this.serial(async () => {
-      const config = parseSourceConfig(input);
+  async add(input: unknown): Promise<SourceView> {
+    const config = parseSourceConfig(input);
+    return this.serial(config.id, async () => {
       if (this.configs.has(config.id))
         throw new LogdockError('ALREADY_EXISTS', `source "${config.id}" already exists`);
-      if (!config.paused) await this.startSource(config, true);
+      // Listed (as starting) at once, so that it can be paused or removed during its start.
       this.configs.set(config.id, config);
+      if (!config.paused) {
+        try {
+          await this.startSource(config, true);
+        } catch (err) {
+          if (this.configs.get(config.id) === config) this.configs.delete(config.id);
+          this.emitSoon();
+          throw err;
+        }
+      }
       await this.persist();
       return this.view(config.id);
     });
@@ -174,15 +211,15 @@ export class CollectorManager {
    * Replaces a source's config (same id) and restarts it from its checkpoints.
    * @throws LogdockError NOT_FOUND, INVALID_CONFIG, INVALID_ARGUMENT (id changed).
    */
-  update(id: string, input: unknown): Promise<SourceView> {
-    return this.serial(async () => {
+  async update(id: string, input: unknown): Promise<SourceView> {
+    const config = parseSourceConfig(input);
+    if (config.id !== id)
+      throw new LogdockError(
+        'INVALID_ARGUMENT',
+        `source id cannot change ("${id}" → "${config.id}")`,
+      );
+    return this.cutting(id, async () => {
       this.need(id);
-      const config = parseSourceConfig(input);
-      if (config.id !== id)
-        throw new LogdockError(
-          'INVALID_ARGUMENT',
-          `source id cannot change ("${id}" → "${config.id}")`,
-        );
       await this.stopSource(id);
       this.configs.set(id, config);
       await this.persist();
@@ -193,7 +230,7 @@ export class CollectorManager {
 
   /** Stops reading a source and keeps its position. @throws LogdockError NOT_FOUND. */
   pause(id: string): Promise<SourceView> {
-    return this.serial(async () => {
+    return this.cutting(id, async () => {
       const config = this.need(id);
       await this.stopSource(id);
       this.configs.set(id, { ...config, paused: true });
@@ -204,7 +241,7 @@ export class CollectorManager {
 
   /** Resumes a paused source from its checkpoints. @throws LogdockError NOT_FOUND. */
   resume(id: string): Promise<SourceView> {
-    return this.serial(async () => {
+    return this.serial(id, async () => {
       const config = { ...this.need(id), paused: false };
       this.configs.set(id, config);
       await this.persist();
@@ -215,7 +252,7 @@ export class CollectorManager {
 
   /** Stops and forgets a source; its topic and records stay. @throws LogdockError NOT_FOUND. */
   remove(id: string): Promise<void> {
-    return this.serial(async () => {
+    return this.cutting(id, async () => {
       this.need(id);
       await this.stopSource(id);
       this.configs.delete(id);
@@ -292,17 +329,20 @@ export class CollectorManager {
 
   /** Stops every source, flushing what is in flight and writing checkpoints. Idempotent. */
   close(): Promise<void> {
-    // Mutations run one at a time: a source still starting (a file source walking `/**`)
-    // would hold the close back for as long as its first scan takes.
+    // A source still starting (a file source walking `/**`) would hold the close back for
+    // as long as its first scan takes.
     this.closeRequested = true;
-    this.starting?.abortStart?.();
-    this.closing ??= this.serial(async () => {
+    for (const source of this.starting.values()) source.abortStart?.();
+    this.closing ??= (async () => {
+      // The changes asked for before close() end first (sources not started stay stopped).
+      await this.loaded;
+      while (this.lanes.size > 0) await Promise.all([...this.lanes.values()]);
       this.closed = true;
       this.offStorageHealth?.();
       if (this.statusTimer) clearInterval(this.statusTimer);
       this.listeners.clear();
       await Promise.all([...this.running.keys()].map((id) => this.stopSource(id)));
-    });
+    })();
     return this.closing;
   }
 
@@ -312,13 +352,46 @@ export class CollectorManager {
     return this.configs.has(config.id) ? this.update(config.id, config) : this.add(config);
   }
 
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = async () => {
-      if (this.closed) throw new LogdockError('CLOSED', 'collectors are closed');
-      return fn();
+  /** Runs `fn` after the earlier mutations of source `id` (and the load), none of the others. */
+  private serial<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    if (this.closeRequested)
+      return Promise.reject(new LogdockError('CLOSED', 'collectors are closed'));
+    const before = this.lanes.get(id) ?? this.loaded;
+    const run = () => fn();
+    const p = before.then(run, run);
+    const tail = p.catch(() => {});
+    this.lanes.set(id, tail);
+    void tail.then(() => {
+      if (this.lanes.get(id) === tail) this.lanes.delete(id);
+    });
+    return p;
+  }
+
+  /**
+   * Runs `fn`, a change of source `id` that stops it (pause, update, remove), in its lane;
+   * a start of it under way (a first scan, a topic that is recovering) ends now rather than
+   * after its scan, and one queued before `fn` is skipped: the change then applies.
+   */
+  private cutting<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const source = this.starting.get(id);
+    if (source?.abortStart) {
+      this.superseded.add(source);
+      source.abortStart();
+    }
+    this.cuts.set(id, (this.cuts.get(id) ?? 0) + 1);
+    let begun = false;
+    const begin = () => {
+      begun = true;
+      const left = (this.cuts.get(id) ?? 1) - 1;
+      if (left > 0) this.cuts.set(id, left);
+      else this.cuts.delete(id);
     };
-    const p = this.queue.then(run, run);
-    this.queue = p.catch(() => {});
+    const p = this.serial(id, () => {
+      begin();
+      return fn();
+    });
+    // Refused before it began (collectors closing): its cut is no longer pending either.
+    if (this.closeRequested && !begun) begin();
     return p;
   }
 
@@ -351,8 +424,14 @@ export class CollectorManager {
         throw new LogdockError('CLOSED', `collectors are closing: source ${config.id} not started`);
       return;
     }
+    if (this.cuts.has(config.id)) {
+      // A pause, edit or removal asked for after this start: it decides, not this start.
+      this.log.info(`source ${config.id}: start skipped for a change asked for since`);
+      return;
+    }
     const source = this.create(config);
-    this.starting = source;
+    this.starting.set(config.id, source);
+    this.emitSoon();
     try {
       await source.start();
       this.running.set(config.id, source);
@@ -360,12 +439,16 @@ export class CollectorManager {
       this.log.info(`source ${config.id} (${config.type}) collecting into ${config.topic}`);
     } catch (err) {
       await source.close().catch(() => {});
+      if (this.superseded.has(source)) {
+        this.log.info(`source ${config.id}: start cut short by a change of the source`);
+        return;
+      }
       const message = (err as Error).message;
       this.log.error(`source ${config.id} failed to start: ${message}`);
       if (rethrow) throw err;
       this.failures.set(config.id, message);
     } finally {
-      this.starting = null;
+      this.starting.delete(config.id);
       this.emitSoon();
     }
   }
@@ -378,8 +461,12 @@ export class CollectorManager {
     this.emitSoon();
   }
 
-  private async persist(): Promise<void> {
-    await this.store.save([...this.configs.values()]);
+  /** Writes collectors.json after any write under way, with every source as it is then. */
+  private persist(): Promise<void> {
+    const save = () => this.store.save([...this.configs.values()]);
+    const p = this.saving.then(save, save);
+    this.saving = p.catch(() => {});
+    return p;
   }
 
   private view(id: string): SourceView {
@@ -391,11 +478,12 @@ export class CollectorManager {
     const running = this.running.get(config.id);
     if (running) return running.status();
     const failure = this.failures.get(config.id) ?? null;
+    const starting = this.starting.has(config.id);
     return {
       id: config.id,
       type: config.type,
       topic: config.topic,
-      state: failure ? 'failed' : config.paused ? 'paused' : 'stopped',
+      state: starting ? 'starting' : failure ? 'failed' : config.paused ? 'paused' : 'stopped',
       lines: 0,
       linesPerSecond: 0,
       cutLines: 0,

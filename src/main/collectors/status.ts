@@ -30,7 +30,8 @@ export interface SourceStatus {
   id: string;
   type: 'file' | 'command' | 'syslog' | 'otlp' | 'journald' | 'containers';
   topic: string;
-  state: 'running' | 'paused' | 'failed' | 'stopped';
+  /** `starting` while its start() runs (a first scan, its topic recovering after a crash). */
+  state: 'starting' | 'running' | 'paused' | 'failed' | 'stopped';
   lines: number;
   linesPerSecond: number;
   cutLines: number;

@@ -1,9 +1,11 @@
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Broker } from '../../../src/main/broker/broker';
+import { Broker } from '../../../src/main/broker/broker';
 import { LocalCluster } from '../../../src/main/cluster';
 import { CollectorManager, DEFAULT_SOURCE_TOPIC } from '../../../src/main/collectors';
+import { silentLogger } from '../../../src/main/logger';
+import { CLEAN_SHUTDOWN_FILE } from '../../../src/main/storage/partition-log';
 import { header, openBroker, readAll, tempDir, values, waitFor } from './helpers';
 
 let dir: string;
@@ -29,6 +31,18 @@ async function open(defaultSource = false): Promise<CollectorManager> {
   manager = new CollectorManager({ cluster: new LocalCluster(broker), dataDir, defaultSource });
   await manager.start();
   return manager;
+}
+
+/** `p`'s value once it settles, within the usual deadline (it must not hang behind another source). */
+async function answered<T>(what: string, p: Promise<T>): Promise<T> {
+  let outcome: { value: T } | { error: unknown } | null = null;
+  p.then(
+    (value) => (outcome = { value }),
+    (error: unknown) => (outcome = { error }),
+  );
+  const done = await waitFor(what, () => outcome);
+  if ('error' in done) throw done.error;
+  return done.value;
 }
 
 const src = (id: string, extra: Record<string, unknown> = {}) => ({
@@ -245,6 +259,66 @@ describe('CollectorManager', () => {
       sources: { id: string }[];
     };
     expect(saved.sources.map((s) => s.id)).not.toContain('walk');
+  });
+
+  describe('while a source waits for its topic to recover after a crash', () => {
+    let release: () => void = () => {};
+
+    /** Reopens the broker with `t-slow` left by a crash, its recovery held until release(). */
+    async function crashedTopic(): Promise<void> {
+      await new LocalCluster(broker).send([{ topic: 't-slow', value: Buffer.from('old') }]);
+      await broker.close();
+      await rm(join(dataDir, 't-slow-0', CLEAN_SHUTDOWN_FILE), { force: true });
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      broker = await Broker.open({
+        dataDir,
+        logger: silentLogger,
+        autoCreateTopics: true,
+        recoveryGate: (name) => (name === 't-slow-0' ? gate : Promise.resolve()),
+      });
+    }
+
+    afterEach(() => release());
+
+    it('adds, collects, pauses and edits another source at once', async () => {
+      await crashedTopic();
+      await open();
+      const slow = manager.add(src('slow', { topic: 't-slow' }));
+      slow.catch(() => {});
+      await writeFile(join(dir, 'logs', 'b.log'), 'one\n');
+      // Before: the second add waited behind the first source's start (here, for ever).
+      await answered('b added', manager.add(src('b')));
+      await waitFor('b collected', async () =>
+        values(await readAll(broker, 't-b')).includes('one'),
+      );
+      expect((await answered('b paused', manager.pause('b'))).status.state).toBe('paused');
+      await answered('b edited', manager.update('b', { ...src('b'), topic: 't-b2' }));
+      await appendFile(join(dir, 'logs', 'b.log'), 'two\n');
+      await waitFor('b collected into its new topic', async () =>
+        values(await readAll(broker, 't-b2')).includes('two'),
+      );
+      expect(manager.list().find((v) => v.config.id === 'slow')?.status.state).toBe('starting');
+    });
+
+    it('pauses and removes the starting source without waiting for its start', async () => {
+      await crashedTopic();
+      await open();
+      const slow = manager.add(src('slow', { topic: 't-slow' }));
+      // Before: pause waited for the start, which waited for the recovery (for ever here).
+      expect((await answered('paused', manager.pause('slow'))).status.state).toBe('paused');
+      expect((await slow).config.id).toBe('slow');
+      // Resumed, it starts again and waits for the recovery; removed, that start ends.
+      void manager.resume('slow').catch(() => {});
+      await waitFor('the resumed source listed as starting', () =>
+        manager.list().some((v) => v.status.state === 'starting'),
+      );
+      await answered('removed', manager.remove('slow'));
+      expect(manager.list()).toEqual([]);
+      const saved = JSON.parse(await readFile(join(dataDir, 'collectors.json'), 'utf8')) as {
+        sources: unknown[];
+      };
+      expect(saved.sources).toEqual([]);
+    });
   });
 
   it('reports status changes to listeners', async () => {

@@ -28,7 +28,14 @@ import { kafkaCall } from './kafka-errors';
 import { fetchRaw } from './raw-fetch';
 import { initProducerIdRaw, produceRaw, type ProducerIdentity } from './raw-produce';
 import { iterateBatches } from '../storage/record-batch';
-import { describeTopics, listOffsets, toTopicConfigs, topicMetadata, unknownTopic } from './topics';
+import {
+  autoCreateTopic,
+  describeTopics,
+  listOffsets,
+  toTopicConfigs,
+  topicMetadata,
+  unknownTopic,
+} from './topics';
 
 /** Kafka error codes a Fetch answers when the metadata it was sent by is stale. */
 const STALE_LEADER = new Set([
@@ -324,6 +331,16 @@ export class RemoteCluster implements Cluster {
       );
     }
     return { producerId: answer.producerId, producerEpoch: answer.producerEpoch };
+  }
+
+  /**
+   * Lets the cluster create `topic` as it does for a Kafka producer (see topics.ts's
+   * autoCreateTopic); a no-op for a topic that exists. Not part of `Cluster`: the CLI's
+   * produce does this, as kafka-console-producer; the UI and shipping create topics explicitly.
+   */
+  async autoCreateTopic(topic: string): Promise<void> {
+    this.assertWritable(`create topic ${topic}`);
+    await autoCreateTopic(this.admin, topic, this.name);
   }
 
   async partitionFor(topic: string, key: Buffer | null): Promise<number> {

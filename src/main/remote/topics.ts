@@ -99,6 +99,33 @@ export async function topicMetadata(
   }
 }
 
+/**
+ * Asks for `topic`'s metadata as a Kafka producer does, with allowAutoTopicCreation: a broker
+ * with auto.create.topics.enable (Kafka's default, and Logdock's listener's autoCreateTopics)
+ * creates the topic then, with its default partitions, as for kafka-console-producer. A
+ * broker that does not is named in the error, at once (Kafka's producer waits max.block.ms,
+ * 60 s, then says the topic is "not present in metadata").
+ * @throws LogdockError UNKNOWN_TOPIC naming the topic and the cluster; INVALID_TOPIC.
+ */
+export async function autoCreateTopic(admin: Admin, topic: string, cluster: string): Promise<void> {
+  try {
+    await admin.metadata({ topics: [topic], forceUpdate: true, autocreateTopics: true });
+  } catch (err) {
+    if (
+      (err as { code?: unknown }).code === 'PLT_KFK_USER' &&
+      (await existing(admin, [topic], cluster)).length === 0
+    ) {
+      throw new LogdockError(
+        'UNKNOWN_TOPIC',
+        `topic ${topic} does not exist on cluster ${cluster}, which did not create it ` +
+          `(auto.create.topics.enable=false?): create it first, e.g. logdock topics --create ` +
+          `--topic ${topic} --bootstrap-server ${cluster}`,
+      );
+    }
+    throw toLogdockError(err, `look up topic ${topic} on ${cluster}`);
+  }
+}
+
 /** The names of `names` that exist on the cluster. */
 async function existing(admin: Admin, names: string[], cluster: string): Promise<string[]> {
   const all = new Set(

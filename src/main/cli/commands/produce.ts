@@ -37,6 +37,16 @@ function lineSplitter(
   };
 }
 
+/** `groups` as they come, after `first()` has run once before the first of them. */
+async function* beforeFirst<T>(groups: AsyncIterable<T>, first: () => Promise<void>) {
+  let started = false;
+  for await (const group of groups) {
+    if (!started) await first();
+    started = true;
+    yield group;
+  }
+}
+
 /**
  * `logdock produce --topic T [--key-separator S]`: one record per stdin line, as
  * kafka-console-producer (with --key-separator like its parse.key/key.separator). Records
@@ -49,7 +59,10 @@ export function registerProduce(program: Command): void {
   const command = program
     .command('produce')
     .description('produce one record per stdin line (like kafka-console-producer)')
-    .requiredOption('--topic <topic>', 'topic to produce to (created if missing)')
+    .requiredOption(
+      '--topic <topic>',
+      'topic to produce to (created if missing; with --bootstrap-server, if the broker creates topics)',
+    )
     .option('--key-separator <s>', 'split each line at the first <s> into key and value')
     .option('--partition <n>', 'send every record to this partition', parseNonNegative)
     .option('--acks <acks>', '1 (after append) or all / -1 (after fsync)', '1')
@@ -73,7 +86,14 @@ export function registerProduce(program: Command): void {
     const remote = await remoteClusterOf(opts);
     const acked = await (
       remote
-        ? withRemoteCluster(remote, (c) => produceToCluster(c, target, lines()))
+        ? withRemoteCluster(remote, (c) =>
+            // As kafka-console-producer: the first record's metadata lets the broker create it.
+            produceToCluster(
+              c,
+              target,
+              beforeFirst(lines(), () => c.autoCreateTopic(opts.topic)),
+            ),
+          )
         : withLogdock(
             opts,
             (broker) =>

@@ -49,6 +49,33 @@ describe('logdock produce and consume --bootstrap-server', () => {
     expect(consumed.stderr).toContain('Processed a total of 50 messages');
   });
 
+  it('produces to a topic that does not exist, which the broker creates, as kafka-console-producer', async () => {
+    // Kafka's producer asks Metadata with allowAutoTopicCreation: a broker with
+    // auto.create.topics.enable (the default, and the listener's autoCreateTopics) creates it.
+    const ld = await fixture.start();
+    const produced = await runCli(
+      ['produce', '--topic', 'fresh', '--bootstrap-server', ld.bootstrap],
+      'one\ntwo\nthree\n',
+    );
+    expect(produced.code, produced.stderr).toBe(0);
+    expect(produced.stderr).toContain('3 records to fresh');
+    const values = (await ld.broker.readRecords('fresh', 0, 0)).map((r) => r.value?.toString());
+    expect(values).toEqual(['one', 'two', 'three']);
+  });
+
+  it('names the topic and the broker and exits non-zero when the broker does not create topics', async () => {
+    const ld = await fixture.start({ autoCreateTopics: false });
+    const produced = await runCli(
+      ['produce', '--topic', 'fresh', '--bootstrap-server', ld.bootstrap],
+      'one\n',
+    );
+    expect(produced.code).not.toBe(0);
+    expect(produced.stderr).toContain(
+      `UNKNOWN_TOPIC: topic fresh does not exist on cluster ${ld.bootstrap}, which did not create it`,
+    );
+    expect(ld.broker.listTopics().map((t) => t.name)).not.toContain('fresh');
+  });
+
   it('starts at an offset of one partition and stops after a quiet timeout', async () => {
     const ld = await fixture.start();
     await ld.broker.createTopic('lines', { partitions: 1 });

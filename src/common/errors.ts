@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   'CANCELLED',
   'CLOSED', // the service is shutting down or closed
   'UNAVAILABLE', // e.g. a port in use, a peer not reachable
+  'RESOURCE_EXHAUSTED', // a per-connection limit (subscriptions, calls in flight) is reached
   'IO_ERROR',
   'INTERNAL',
 ] as const;

@@ -15,8 +15,11 @@ import type { ErrorPayload } from '../errors';
  *                                         { t: 'error', error }           (frame not understood)
  *
  * `id` is chosen by the client, unique per connection among its open calls and
- * subscriptions. Authentication happens before any frame (see `WS_PROTOCOL`); the server
- * sends `ready` once it accepted the connection, and clients send nothing before it.
+ * subscriptions (one in use is refused with ALREADY_EXISTS). Authentication happens before
+ * any frame (see `WS_PROTOCOL`); the server sends `ready` once it accepted the connection,
+ * and clients send nothing before it. A connection holds at most 128 subscriptions and 256
+ * calls in flight (RESOURCE_EXHAUSTED beyond); one that leaves over 32 MiB unread gets
+ * UNAVAILABLE instead of results and events (src/main/transport/connection-limits.ts).
  */
 export type ClientMessage =
   | { t: 'call'; id: number; name: string; params: unknown }

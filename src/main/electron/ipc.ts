@@ -1,7 +1,7 @@
 import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent, WebContents } from 'electron';
 import { z } from 'zod';
-import { requestNames, type RequestName, type Unsubscribe } from '../../common/api/contract';
-import { toErrorPayload, type ErrorPayload } from '../../common/errors';
+import { requestNames, type RequestName } from '../../common/api/contract';
+import type { ErrorPayload } from '../../common/errors';
 import {
   IPC_EVENT,
   IPC_SUBSCRIBE,
@@ -11,6 +11,7 @@ import {
 } from '../../common/transport/ipc-channels';
 import type { CallContext, Dispatcher } from '../api/dispatcher';
 import type { Logger } from '../logger';
+import { SubscriptionTable } from '../transport/subscription-table';
 import { isAppUrl } from './security';
 
 export interface IpcApiOptions {
@@ -61,9 +62,9 @@ export function registerIpcApi(options: IpcApiOptions): () => void {
   for (const name of requestNames) handle(name);
 
   // Subscriptions per renderer, so that a closed or reloaded window stops its own.
-  const subsByContents = new Map<WebContents, Map<number, Unsubscribe>>();
+  const subsByContents = new Map<WebContents, SubscriptionTable>();
   const stopAll = (contents: WebContents) => {
-    for (const stop of subsByContents.get(contents)?.values() ?? []) stop();
+    subsByContents.get(contents)?.stopAll();
     subsByContents.delete(contents);
   };
 
@@ -82,7 +83,7 @@ export function registerIpcApi(options: IpcApiOptions): () => void {
     if (refusal) return send({ id, kind: 'error', error: refusal });
     let subs = subsByContents.get(sender);
     if (!subs) {
-      subs = new Map();
+      subs = new SubscriptionTable(dispatcher, ctx);
       subsByContents.set(sender, subs);
       sender.once('destroyed', () => stopAll(sender));
       // A reload keeps the WebContents but forgets the page's listeners.
@@ -93,38 +94,19 @@ export function registerIpcApi(options: IpcApiOptions): () => void {
         },
       );
     }
-    if (subs.has(id)) {
-      return send({
-        id,
-        kind: 'error',
-        error: { code: 'ALREADY_EXISTS', message: `subscription id ${id} is already in use` },
-      });
-    }
-    let ended = false;
-    try {
-      const stop = dispatcher.subscribe(
-        name,
-        params,
-        (e) => send({ id, kind: 'event', event: e }),
-        ctx,
-        (error) => {
-          ended = true;
-          subs.delete(id);
-          send({ id, kind: 'error', error });
-        },
-      );
-      if (!ended) subs.set(id, stop);
-    } catch (err) {
-      send({ id, kind: 'error', error: toErrorPayload(err) });
-    }
+    subs.start(
+      id,
+      name,
+      params,
+      (e) => send({ id, kind: 'event', event: e }),
+      (error) => send({ id, kind: 'error', error }),
+    );
   };
 
   const onUnsubscribe = (event: IpcMainEvent, raw: unknown) => {
     const parsed = unsubscribeSchema.safeParse(raw);
     if (!parsed.success || checkSender(event)) return;
-    const subs = subsByContents.get(event.sender);
-    subs?.get(parsed.data.id)?.();
-    subs?.delete(parsed.data.id);
+    subsByContents.get(event.sender)?.stop(parsed.data.id);
   };
 
   ipcMain.on(IPC_SUBSCRIBE, onSubscribe);

@@ -1,9 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { z } from 'zod';
-import type { Unsubscribe } from '../../common/api/contract';
-import { LogdockError, toErrorPayload, type ErrorPayload } from '../../common/errors';
+import type { ErrorPayload } from '../../common/errors';
 import {
   WS_CLOSE_POLICY,
   WS_CLOSE_SHUTDOWN,
@@ -14,7 +12,9 @@ import {
 } from '../../common/transport/wire';
 import type { CallContext, Dispatcher } from '../api/dispatcher';
 import type { Logger } from '../logger';
+import { CONNECTION_LIMITS, type ConnectionLimits } from './connection-limits';
 import { sameSecret } from './secret';
+import { serveConnection, type ConnectionStats } from './websocket-connection';
 
 export interface WebSocketApiOptions {
   /** The HTTP server whose `upgrade` events on `WS_PATH` are taken over. */
@@ -34,11 +34,15 @@ export interface WebSocketApiOptions {
   logger: Logger;
   /** What this server offers its callers besides the API (e.g. export downloads). */
   context?: Omit<CallContext, 'transport'>;
+  /** What one connection may hold; connection-limits.ts's (tests take smaller ones). */
+  limits?: Partial<ConnectionLimits>;
 }
 
 export interface WebSocketApi {
   /** Number of open, authenticated connections. */
   readonly connections: number;
+  /** What each open connection holds (subscriptions, calls in flight, unread bytes). */
+  connectionStats(): ConnectionStats[];
   /** Ends every subscription and closes every connection with 1001. Idempotent. */
   close(): Promise<void>;
 }
@@ -47,25 +51,6 @@ export interface WebSocketApi {
 const MAX_PAYLOAD = 4 * 1024 * 1024;
 /** WebSocket close code "message too big" (RFC 6455). */
 const WS_CLOSE_TOO_BIG = 1009;
-/** A subscriber this far behind is cut off instead of buffering without bound. */
-const MAX_BUFFERED = 32 * 1024 * 1024;
-
-const clientMessageSchema = z.discriminatedUnion('t', [
-  z.object({
-    t: z.literal('call'),
-    id: z.number().int().nonnegative(),
-    name: z.string(),
-    params: z.unknown(),
-  }),
-  z.object({
-    t: z.literal('sub'),
-    id: z.number().int().nonnegative(),
-    name: z.string(),
-    params: z.unknown(),
-  }),
-  z.object({ t: z.literal('unsub'), id: z.number().int().nonnegative() }),
-]);
-
 /**
  * Serves the API contract over WebSocket on `WS_PATH` of `server`. Every connection is
  * checked before any frame is read: the token (constant-time compare) and the `Origin`.
@@ -84,7 +69,8 @@ export function attachWebSocketApi(options: WebSocketApiOptions): WebSocketApi {
     handleProtocols: (offered) =>
       offered.has(WS_PROTOCOL) ? WS_PROTOCOL : (offered.values().next().value ?? false),
   });
-  const sockets = new Set<WebSocket>();
+  const sockets = new Map<WebSocket, () => ConnectionStats>();
+  const limits = { ...CONNECTION_LIMITS, ...options.limits };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0];
@@ -105,9 +91,9 @@ export function attachWebSocketApi(options: WebSocketApiOptions): WebSocketApi {
         ws.close(WS_CLOSE_POLICY, `${refusal.code}: ${refusal.message}`.slice(0, 120));
         return;
       }
-      sockets.add(ws);
+      const ctx = { ...options.context, transport: 'websocket' } as const;
+      sockets.set(ws, serveConnection(ws, dispatcher, ctx, logger, limits));
       ws.once('close', () => sockets.delete(ws));
-      serveConnection(ws, dispatcher, { ...options.context, transport: 'websocket' }, logger);
       ws.send(JSON.stringify({ t: 'ready' } satisfies ServerMessage));
     });
   };
@@ -118,10 +104,13 @@ export function attachWebSocketApi(options: WebSocketApiOptions): WebSocketApi {
     get connections() {
       return sockets.size;
     },
+    connectionStats() {
+      return [...sockets.values()].map((stats) => stats());
+    },
     close() {
       closing ??= (async () => {
         server.off('upgrade', onUpgrade);
-        const closed = [...sockets].map(
+        const closed = [...sockets.keys()].map(
           (ws) =>
             new Promise<void>((resolve) => {
               ws.once('close', () => resolve());
@@ -191,119 +180,4 @@ function checkConnection(
     return { code: 'FORBIDDEN', message: `origin ${origin} is not allowed` };
   }
   return undefined;
-}
-
-/** Runs one authenticated connection: frames in, results and events out. */
-function serveConnection(
-  ws: WebSocket,
-  dispatcher: Dispatcher,
-  ctx: CallContext,
-  logger: Logger,
-): void {
-  const subs = new Map<number, Unsubscribe>();
-  const send = (msg: ServerMessage) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
-  };
-
-  ws.on('message', (data, isBinary) => {
-    const msg = parseFrame(data.toString(), isBinary);
-    if (!msg.ok) {
-      send({ t: 'error', error: msg.error });
-      return;
-    }
-    const frame = msg.frame;
-    switch (frame.t) {
-      case 'call':
-        void dispatcher.call(frame.name, frame.params, ctx).then((outcome) => {
-          send(
-            outcome.ok
-              ? { t: 'result', id: frame.id, ok: true, result: outcome.result }
-              : { t: 'result', id: frame.id, ok: false, error: outcome.error },
-          );
-        });
-        return;
-      case 'sub': {
-        if (subs.has(frame.id)) {
-          send({
-            t: 'sub-error',
-            id: frame.id,
-            error: {
-              code: 'ALREADY_EXISTS',
-              message: `subscription id ${frame.id} is already in use`,
-            },
-          });
-          return;
-        }
-        let ended = false;
-        try {
-          const stop = dispatcher.subscribe(
-            frame.name,
-            frame.params,
-            (event) => {
-              if (ws.bufferedAmount > MAX_BUFFERED) {
-                subs.get(frame.id)?.();
-                subs.delete(frame.id);
-                send({
-                  t: 'sub-error',
-                  id: frame.id,
-                  error: {
-                    code: 'UNAVAILABLE',
-                    message: `${frame.name}: client is too slow, subscription ended`,
-                  },
-                });
-                return;
-              }
-              send({ t: 'event', id: frame.id, event });
-            },
-            ctx,
-            (error) => {
-              ended = true;
-              subs.delete(frame.id);
-              send({ t: 'sub-error', id: frame.id, error });
-            },
-          );
-          if (!ended) subs.set(frame.id, stop);
-        } catch (err) {
-          send({ t: 'sub-error', id: frame.id, error: toErrorPayload(err) });
-        }
-        return;
-      }
-      case 'unsub':
-        subs.get(frame.id)?.();
-        subs.delete(frame.id);
-        return;
-    }
-  });
-  ws.on('close', () => {
-    for (const stop of subs.values()) stop();
-    subs.clear();
-  });
-  ws.on('error', (err) => logger.warn(`WebSocket connection error: ${err.message}`));
-}
-
-type ParsedFrame =
-  { ok: true; frame: z.infer<typeof clientMessageSchema> } | { ok: false; error: ErrorPayload };
-
-function parseFrame(text: string, isBinary: boolean): ParsedFrame {
-  try {
-    if (isBinary)
-      throw new LogdockError('INVALID_ARGUMENT', 'binary frames are not part of the API');
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new LogdockError('INVALID_ARGUMENT', `frame is not JSON: ${text.slice(0, 60)}`);
-    }
-    const parsed = clientMessageSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new LogdockError(
-        'INVALID_ARGUMENT',
-        `malformed frame: ${issue.path.join('.') || '(frame)'}: ${issue.message}`,
-      );
-    }
-    return { ok: true, frame: parsed.data };
-  } catch (err) {
-    return { ok: false, error: toErrorPayload(err) };
-  }
 }

@@ -1,25 +1,16 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import {
-  createWebSocketClient,
-  type ConnectionStatus,
-  type WebSocketApiClient,
-  type WebSocketConstructor,
+import type {
+  ConnectionStatus,
+  WebSocketApiClient,
 } from '../../../src/common/transport/websocket-client';
 import { WS_PATH, WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../../src/common/transport/wire';
-import { createDispatcher } from '../../../src/main/api/handlers';
-import { silentLogger } from '../../../src/main/logger';
-import { openServices, type Services } from '../../../src/main/services';
-import { attachWebSocketApi, type WebSocketApi } from '../../../src/main/transport/websocket';
+import type { Services } from '../../../src/main/services';
+import type { WebSocketApi } from '../../../src/main/transport/websocket';
 import { waitFor } from '../../wait';
-
-const TOKEN = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+import { rawConnect, startWsServer, TOKEN, type WsServer } from './ws-harness';
 
 /** A digest of every file under `dir`, to prove that a refused request changed nothing. */
 async function snapshot(dir: string): Promise<string> {
@@ -34,69 +25,29 @@ async function snapshot(dir: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Opens a raw socket and collects what the server sends until it closes. */
-function rawConnect(url: string, protocols: string[], headers: Record<string, string> = {}) {
-  const ws = new WebSocket(url, protocols, { headers });
-  const messages: unknown[] = [];
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
-  );
-  ws.on('message', (data) => messages.push(JSON.parse(data.toString())));
-  const opened = new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  return { ws, messages, closed, opened };
-}
-
 async function until(condition: () => boolean, what: string): Promise<void> {
   await waitFor(condition, what);
 }
 
 describe('the WebSocket transport', () => {
+  let server: WsServer;
   let dataDir: string;
   let services: Services;
-  let server: Server;
   let api: WebSocketApi;
   let origin: string;
   let url: string;
-  const clients: WebSocketApiClient[] = [];
 
   beforeEach(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'logdock-ws-'));
-    services = await openServices({ dataDir, mode: 'test', logger: silentLogger });
-    server = createServer((_req, res) => res.writeHead(404).end());
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as AddressInfo).port;
-    origin = `http://127.0.0.1:${port}`;
-    url = `ws://127.0.0.1:${port}${WS_PATH}`;
-    api = attachWebSocketApi({
-      server,
-      dispatcher: createDispatcher(services),
-      token: TOKEN,
-      allowedOrigins: () => [origin],
-      logger: silentLogger,
-    });
+    server = await startWsServer();
+    ({ dataDir, services, api, origin, url } = server);
   });
 
   afterEach(async () => {
-    for (const client of clients.splice(0)) client.close();
-    await api.close();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-    await services.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await server.close();
   });
 
   function client(token = TOKEN): WebSocketApiClient {
-    const c = createWebSocketClient({
-      url,
-      token,
-      WebSocket: WebSocket as unknown as WebSocketConstructor,
-      reconnect: false,
-    });
-    clients.push(c);
-    return c;
+    return server.client(token);
   }
 
   it('answers a call made with the token', async () => {

@@ -1,5 +1,6 @@
 import type { CompareOp, Expr, PathRoot } from './expression-ast';
 import { ExpressionError } from './expression-error';
+import { MAX_PATTERN_LENGTH } from '../../common/regex/linear-regex';
 import { tokenize, type Token } from './expression-lexer';
 
 /*
@@ -33,15 +34,41 @@ const SYMBOL_OPS = ['==', '!=', '>', '>=', '<', '<=', '=~'];
  */
 export function parseExpression(source: string): Expr {
   if (source.trim() === '') throw new ExpressionError('expression is empty', 0);
+  if (source.length > MAX_PATTERN_LENGTH) {
+    throw new ExpressionError(
+      `an expression of ${source.length} characters is longer than the ${MAX_PATTERN_LENGTH} allowed`,
+      MAX_PATTERN_LENGTH,
+    );
+  }
   const parser = new Parser(tokenize(source));
   const expr = parser.parseOr();
   parser.expectEnd();
   return expr;
 }
 
+/**
+ * How deep parentheses and negations may nest. The parser recurses once per level (five
+ * calls per parenthesis); ~2,000 levels overflowed the stack, which surfaced as INTERNAL
+ * "Maximum call stack size exceeded" instead of the position of the problem.
+ */
+const MAX_NESTING = 100;
+
 class Parser {
   private i = 0;
+  private depth = 0;
   constructor(private readonly tokens: Token[]) {}
+
+  /** Runs `parse` one nesting level down, refusing to go past MAX_NESTING. */
+  private nested(at: Token, parse: () => Expr): Expr {
+    if (++this.depth > MAX_NESTING) {
+      throw new ExpressionError(`nests deeper than ${MAX_NESTING} levels`, at.pos);
+    }
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
 
   parseOr(): Expr {
     let left = this.parseAnd();
@@ -67,8 +94,9 @@ class Parser {
   }
 
   private parseUnary(): Expr {
+    const at = this.peek();
     if (this.acceptOp('!') || this.acceptWord('not'))
-      return { kind: 'not', operand: this.parseUnary() };
+      return { kind: 'not', operand: this.nested(at, () => this.parseUnary()) };
     return this.parseCompare();
   }
 
@@ -105,7 +133,7 @@ class Parser {
         return { kind: 'regex', regex: t.value };
       case 'op':
         if (t.value === '(') {
-          const inner = this.parseOr();
+          const inner = this.nested(t, () => this.parseOr());
           const close = this.next();
           if (close.type !== 'op' || close.value !== ')') {
             throw new ExpressionError(

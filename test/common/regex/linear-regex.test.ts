@@ -87,6 +87,31 @@ describe('user regular expressions', () => {
     expect(err.message).toMatch(/^regex: invalid regular expression \/\(unclosed\/: /);
   });
 
+  it('refuses a pattern over 4,096 characters before compiling it, without quoting it back', () => {
+    // 10 s of the main thread before, and the whole pattern echoed in the message.
+    const huge = 'ab'.repeat(512 * 1024);
+    for (const err of [
+      caught(() => compileLinearRegex(huge, { field: 'regex' })),
+      caught(() => compileQuery({ regex: huge, caseSensitive: false })),
+      caught(() =>
+        parseExpression(`$value =~ /${'a'.repeat(4000)}/ || ${'a == 1 || '.repeat(10)}b`),
+      ),
+    ]) {
+      expect(err.code).toBe('INVALID_ARGUMENT');
+      expect(err.message.length).toBeLessThan(300);
+    }
+    expect(caught(() => compileLinearRegex(huge, { field: 'regex' })).message).toBe(
+      'regex: a regular expression of 1048576 characters is longer than the 4096 allowed',
+    );
+    expect(compileLinearRegex('a'.repeat(4096), { field: 'regex' }).test('a'.repeat(4096))).toBe(
+      true,
+    );
+    // A pattern RE2 refuses is quoted only in part.
+    const unclosed = caught(() => compileLinearRegex(`(${'a'.repeat(4000)}`, { field: 'regex' }));
+    expect(unclosed.code).toBe('INVALID_ARGUMENT');
+    expect(unclosed.message.length).toBeLessThan(600);
+  });
+
   it('refuses constructs in every place a user types a regex, naming the field', () => {
     expect(caught(() => compileQuery({ regex: '(a)\\1', caseSensitive: false })).code).toBe(
       'UNSUPPORTED',

@@ -135,6 +135,26 @@ describe('filter expressions', () => {
     expect(syntaxError('a =~ 5').message).toMatch(/needs a \/regex\/ or a string/);
   });
 
+  it('refuses parentheses or negations nested deeper than 100, and expressions over 4,096 characters, as syntax errors', () => {
+    // 2,000 parentheses overflowed the parser's stack: INTERNAL, with no position.
+    const deep = syntaxError(`${'('.repeat(2000)}a${')'.repeat(2000)}`);
+    expect(deep.code).toBe('INVALID_ARGUMENT');
+    expect(deep.message).toBe('filter: nests deeper than 100 levels at character 101');
+    expect(syntaxError(`${'!'.repeat(101)}a`).message).toMatch(/nests deeper than 100 levels/);
+    expect(
+      matches(`${'('.repeat(100)}level == "ERROR"${')'.repeat(100)}`, { level: 'ERROR' }),
+    ).toBe(true);
+    expect(matches(`${'not '.repeat(100)}a`, { a: true })).toBe(true);
+
+    const long = syntaxError(`${'a == 1 || '.repeat(500)}b`);
+    expect(long.code).toBe('INVALID_ARGUMENT');
+    expect(long.message).toMatch(
+      /an expression of 5001 characters is longer than the 4096 allowed/,
+    );
+    // The longest chain allowed still evaluates (it nests on the left, without recursion limit).
+    expect(matches(`${'a || '.repeat(818)}b`, { b: 1 })).toBe(true);
+  });
+
   it('throws LogdockError so every transport reports it the same way', () => {
     expect(() => parseExpression('&&')).toThrow(LogdockError);
   });

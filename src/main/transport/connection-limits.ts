@@ -36,12 +36,22 @@ export const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
  */
 export const MAX_BUFFERED_BYTES_HARD = 2 * MAX_BUFFERED_BYTES;
 
+/**
+ * The longest frame sent, in characters of JSON: a result or event over it is answered
+ * with MESSAGE_TOO_LARGE (and the subscription ends) instead of being sent. The renderer's
+ * largest answers are far below (a message's detail: a 256 KiB preview; a page of the
+ * browser: 1,000 rows of 400-byte previews); what it stops is one call building hundreds of
+ * megabytes for one client, or V8's string limit (2^29 characters) failing the send.
+ */
+export const MAX_FRAME_CHARS = 64 * 1024 * 1024;
+
 /** The limits of one connection; the server takes others only in tests. */
 export interface ConnectionLimits {
   subscriptions: number;
   callsInFlight: number;
   bufferedBytes: number;
   bufferedBytesHard: number;
+  frameChars: number;
 }
 
 export const CONNECTION_LIMITS: ConnectionLimits = {
@@ -49,4 +59,5 @@ export const CONNECTION_LIMITS: ConnectionLimits = {
   callsInFlight: MAX_CALLS_IN_FLIGHT_PER_CONNECTION,
   bufferedBytes: MAX_BUFFERED_BYTES,
   bufferedBytesHard: MAX_BUFFERED_BYTES_HARD,
+  frameChars: MAX_FRAME_CHARS,
 };

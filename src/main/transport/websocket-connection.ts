@@ -5,6 +5,7 @@ import type { ServerMessage } from '../../common/transport/wire';
 import type { CallContext, CallOutcome, Dispatcher } from '../api/dispatcher';
 import type { Logger } from '../logger';
 import { CONNECTION_LIMITS, type ConnectionLimits } from './connection-limits';
+import { encodeFrame } from './encode-frame';
 import { SubscriptionTable } from './subscription-table';
 
 /** What one connection holds now (tests, status). */
@@ -54,33 +55,39 @@ export function serveConnection(
     ws.terminate();
     return false;
   };
+  const open = () => ws.readyState === ws.OPEN && reading();
+  /** Sends a frame built here (small: an error, a refusal). */
   const send = (msg: ServerMessage) => {
-    if (ws.readyState === ws.OPEN && reading()) ws.send(JSON.stringify(msg));
+    if (open()) ws.send(JSON.stringify(msg));
   };
   const tooSlow = (what: string): ErrorPayload => ({
     code: 'UNAVAILABLE',
     message: `${what}: client is too slow (over ${limits.bufferedBytes / 1024 / 1024} MiB unread)`,
   });
 
-  const answer = (id: number, outcome: CallOutcome) => {
+  const answer = (id: number, name: string, outcome: CallOutcome) => {
     callsAnswered++;
-    send(
-      outcome.ok
-        ? { t: 'result', id, ok: true, result: outcome.result }
-        : { t: 'result', id, ok: false, error: outcome.error },
+    if (!outcome.ok) return send({ t: 'result', id, ok: false, error: outcome.error });
+    if (!open()) return;
+    const frame = encodeFrame(
+      { t: 'result', id, ok: true, result: outcome.result },
+      limits.frameChars,
+      name,
     );
+    if (frame.ok) ws.send(frame.text);
+    else send({ t: 'result', id, ok: false, error: frame.error });
   };
   const call = (id: number, name: string, params: unknown) => {
     if (calls.has(id)) {
       const message = `call id ${id} is already in flight`;
-      return answer(id, { ok: false, error: { code: 'ALREADY_EXISTS', message } });
+      return answer(id, name, { ok: false, error: { code: 'ALREADY_EXISTS', message } });
     }
     if (calls.size >= limits.callsInFlight) {
       const error: ErrorPayload = {
         code: 'RESOURCE_EXHAUSTED',
         message: `${name}: a connection may have at most ${limits.callsInFlight} calls in flight; wait for some answers first`,
       };
-      return answer(id, { ok: false, error });
+      return answer(id, name, { ok: false, error });
     }
     calls.add(id);
     void dispatcher.call(name, params, ctx).then((outcome: CallOutcome) => {
@@ -89,7 +96,7 @@ export function serveConnection(
       if (outcome.ok && ws.bufferedAmount > limits.bufferedBytes) {
         outcome = { ok: false, error: tooSlow(`${name} (result dropped)`) };
       }
-      answer(id, outcome);
+      answer(id, name, outcome);
     });
   };
 
@@ -104,7 +111,10 @@ export function serveConnection(
             send({ t: 'sub-error', id, error: tooSlow(`${name}: subscription ended`) });
           return;
         }
-        send({ t: 'event', id, event });
+        if (!open()) return;
+        const frame = encodeFrame({ t: 'event', id, event }, limits.frameChars, name);
+        if (frame.ok) ws.send(frame.text);
+        else if (subs.stop(id)) send({ t: 'sub-error', id, error: frame.error });
       },
       (error) => send({ t: 'sub-error', id, error }),
     );

@@ -311,4 +311,54 @@ describe('one WebSocket connection', () => {
       await small.close();
     }
   });
+
+  it('answers a result or event over the frame limit with MESSAGE_TOO_LARGE instead of sending it, and goes on', async () => {
+    const small = await startWsServer({ frameChars: 64 * 1024 });
+    try {
+      const { broker } = small.services;
+      await broker.createTopic('big');
+      const value = Buffer.from('v'.repeat(100 * 1024));
+      await broker.send([
+        { topic: 'big', partition: 0, timestamp: 1, key: null, value, headers: [] },
+      ]);
+      const raw = await small.connect();
+      const at = { topic: 'big', partition: 0, offset: 0 };
+      raw.send({
+        t: 'call',
+        id: 1,
+        name: 'messages.get',
+        params: { ...at, previewBytes: 256 * 1024 },
+      });
+      expect(await answered(raw, 'result', 1)).toMatchObject({
+        ok: false,
+        error: { code: 'MESSAGE_TOO_LARGE' },
+      });
+      // A subscription whose event is too large ends with the error.
+      const newest = { count: 200, pageSize: 100, previewBytes: 4096 };
+      const rows = Array.from({ length: 30 }, (_, i) => ({
+        topic: 'big',
+        partition: 0,
+        timestamp: 2 + i,
+        key: null,
+        value: Buffer.from('w'.repeat(4096)),
+        headers: [],
+      }));
+      await broker.send(rows);
+      raw.send({ t: 'sub', id: 2, name: 'messages.tail', params: { topic: 'big', newest } });
+      expect((await answered(raw, 'sub-error', 2)).error).toMatchObject({
+        code: 'MESSAGE_TOO_LARGE',
+      });
+      expect(small.api.connectionStats()).toMatchObject([{ subscriptions: 0 }]);
+      // Asking for less works on the same connection.
+      raw.send({
+        t: 'call',
+        id: 3,
+        name: 'messages.get',
+        params: { ...at, previewBytes: 16 * 1024 },
+      });
+      expect(await answered(raw, 'result', 3)).toMatchObject({ ok: true });
+    } finally {
+      await small.close();
+    }
+  });
 });

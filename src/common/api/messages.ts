@@ -40,7 +40,10 @@ export const messageRowSchema = z.object({
   timestamp: z.number(),
   key: previewSchema.nullable(),
   value: previewSchema.nullable(),
+  /** The first MAX_ROW_HEADERS headers (each key cut to 256 characters); see headersOmitted. */
   headers: z.array(headerPreviewSchema),
+  /** How many headers a row leaves out (absent when none): the detail shows them. */
+  headersOmitted: z.number().int().positive().optional(),
   /** Log level found in a `level` header or the value (JSON field or leading word), if any. */
   level: z.string().nullable(),
 });
@@ -61,6 +64,24 @@ const previewBytes = z
   .min(16)
   .max(64 * 1024)
   .default(512);
+
+/**
+ * The most preview bytes one window may ask for, count × previewBytes (e.g. 1,000 rows of
+ * 4 KiB or 64 of 64 KiB; the browser asks 1,000 of 400 bytes at most). Previews of control
+ * bytes grow 6-fold in JSON (\u001b): 1,000 rows of 64 KiB were a 393-million-character
+ * answer, 2 s of the main thread and +472 MB for one call.
+ */
+export const MAX_WINDOW_PREVIEW_BYTES = 4 * 1024 * 1024;
+
+/** Whether a window's count × previewBytes is within MAX_WINDOW_PREVIEW_BYTES. */
+export const withinWindowBudget = (p: { count: number; previewBytes: number }): boolean =>
+  p.count * p.previewBytes <= MAX_WINDOW_PREVIEW_BYTES;
+
+/** What a window over the budget is told (on `count`). */
+export const windowBudgetError = {
+  message: `count × previewBytes may be at most ${MAX_WINDOW_PREVIEW_BYTES} (${MAX_WINDOW_PREVIEW_BYTES / 1024 / 1024} MiB of previews per window): ask for fewer rows or smaller previews`,
+  path: ['count'],
+};
 
 export const partitionEndsSchema = z.object({
   partition,
@@ -208,7 +229,8 @@ export const messagesRequests = {
         count: z.number().int().min(1).max(1000),
         previewBytes,
       })
-      .strict(),
+      .strict()
+      .refine(withinWindowBudget, windowBudgetError),
     z.object({
       total: z.number().int().nonnegative(),
       rows: z.array(messageRowSchema),

@@ -11,6 +11,8 @@ import {
   seekTargetSchema,
   tailNewestSchema,
   tailRowsSchema,
+  windowBudgetError,
+  withinWindowBudget,
 } from './messages';
 import { topicNameSchema } from './topics';
 
@@ -69,7 +71,8 @@ export const timelineRequests = {
         count: z.number().int().min(1).max(1000),
         previewBytes,
       })
-      .strict(),
+      .strict()
+      .refine(withinWindowBudget, windowBudgetError),
     z.object({
       total: z.number().int().nonnegative(),
       rows: z.array(messageRowSchema),

@@ -2,6 +2,14 @@ import type { MessageRow, Preview } from '../../common/api/messages';
 import type { StoredRecord } from '../storage/api';
 
 const HEADER_PREVIEW_BYTES = 256;
+/**
+ * Headers a table row carries, and how much of each key. Without a bound a record of many
+ * tiny headers multiplied in every row that shows it: 20,000 headers take ~80 KB in the log
+ * and ~1.5 MB of JSON in a row, so a page of 1,000 such rows was over a gigabyte for one
+ * call. The table shows only their count and keys; the detail (messages.get) has them all.
+ */
+export const MAX_ROW_HEADERS = 32;
+const ROW_HEADER_KEY_CHARS = 256;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -110,10 +118,13 @@ export function toRow(
     timestamp: record.timestamp,
     key: makePreview(record.key, Math.min(previewBytes, 256)),
     value: makePreview(record.value, previewBytes),
-    headers: record.headers.map((h) => ({
-      key: h.key,
+    headers: record.headers.slice(0, MAX_ROW_HEADERS).map((h) => ({
+      key: h.key.length > ROW_HEADER_KEY_CHARS ? h.key.slice(0, ROW_HEADER_KEY_CHARS) : h.key,
       value: makePreview(h.value, HEADER_PREVIEW_BYTES),
     })),
+    ...(record.headers.length > MAX_ROW_HEADERS
+      ? { headersOmitted: record.headers.length - MAX_ROW_HEADERS }
+      : {}),
     level: detectLevel(record),
   };
 }

@@ -42,6 +42,32 @@ function mergeOrder(rows: MessageRow[]): string[] {
 }
 
 describe('messages.window', () => {
+  it('refuses a window of more than 4 MiB of previews (count × previewBytes) with INVALID_ARGUMENT on count, in a timeline too', async () => {
+    // 1,000 rows of 64 KiB of control bytes were a 393-million-character answer.
+    await h.broker.createTopic('logs', { partitions: 1 });
+    await fill(h.broker, 'logs', 0, [{ timestamp: T0, value: 'one' }]);
+    const over = { start: 0, count: 1000, previewBytes: 64 * 1024 };
+    for (const call of [
+      h.client.call('messages.window', { topic: 'logs', ...over }),
+      h.client.call('timeline.window', { topics: ['logs'], ...over }),
+    ]) {
+      await expect(call).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringMatching(
+          /window: count: count × previewBytes may be at most 4194304/,
+        ),
+      });
+    }
+    const most = { start: 0, count: 64, previewBytes: 64 * 1024 };
+    expect((await h.client.call('messages.window', { topic: 'logs', ...most })).rows).toHaveLength(
+      1,
+    );
+    const browser = { start: 0, count: 1000, previewBytes: 400 }; // what the table asks
+    expect(
+      (await h.client.call('timeline.window', { topics: ['logs'], ...browser })).rows,
+    ).toHaveLength(1);
+  });
+
   it('maps rows to offsets in one partition and sends previews, not whole values', async () => {
     await h.broker.createTopic('big', {
       partitions: 1,

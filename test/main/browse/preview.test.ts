@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectLevel, makePreview, toRow } from '../../../src/main/browse/preview';
+import { detectLevel, makePreview, MAX_ROW_HEADERS, toRow } from '../../../src/main/browse/preview';
 import type { StoredRecord } from '../../../src/main/storage/api';
 
 const rec = (value: string | Buffer | null, headers: [string, string][] = []): StoredRecord => ({
@@ -11,6 +11,19 @@ const rec = (value: string | Buffer | null, headers: [string, string][] = []): S
 });
 
 describe('previews', () => {
+  it('give a row its first 32 headers, keys cut to 256 characters, and the count of the others', () => {
+    // 20,000 tiny headers were ~1.5 MB of JSON in every row that showed the record.
+    const many = Array.from({ length: 20_000 }, (_, i): [string, string] => [`h${i}`, '']);
+    const row = toRow(rec('x', [['k'.repeat(10_000), 'v'], ...many]), 0, 0, 512);
+    expect(row.headers).toHaveLength(MAX_ROW_HEADERS);
+    expect(row.headersOmitted).toBe(20_001 - MAX_ROW_HEADERS);
+    expect(row.headers[0].key).toBe('k'.repeat(256));
+    expect(row.headers[1]).toEqual({ key: 'h0', value: expect.objectContaining({ text: '' }) });
+    expect(JSON.stringify(row).length).toBeLessThan(20_000);
+    // A row with few headers says nothing more.
+    expect(toRow(rec('x', [['a', 'b']]), 0, 0, 512)).not.toHaveProperty('headersOmitted');
+  });
+
   it('keeps short text whole and reports its size', () => {
     expect(makePreview(Buffer.from('hello'), 512)).toEqual({
       text: 'hello',

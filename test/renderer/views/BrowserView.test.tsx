@@ -253,4 +253,14 @@ describe('the message browser', () => {
     const err = await screen.findByTestId('browser-error', {}, { timeout: 10_000 });
     expect(err.textContent).toMatch(/Topic missing does not exist/);
   });
+
+  it('counts every header of a row, also those the row leaves out', async () => {
+    await h.broker.createTopic('hdrs', { partitions: 1 });
+    const headers = Array.from({ length: 40 }, (_, i): [string, string] => [`h${i}`, 'v']);
+    await fill(h.broker, 'hdrs', 0, [{ timestamp: T0, value: 'one', headers }]);
+    renderAt('#/topics/hdrs?partition=0');
+    const el = await waitUntil(() => row(0), 'row 0');
+    const cell = el.querySelector('.col-headers')!;
+    expect(cell.textContent).toMatch(/^40: h0, h1, .*, h31, …$/);
+  });
 });

@@ -289,7 +289,7 @@ export const Row = memo(function Row({
       </span>
       <span className="muted col-headers">
         {row.headers.length
-          ? `${row.headers.length}: ${row.headers.map((h) => h.key).join(', ')}`
+          ? `${row.headers.length + (row.headersOmitted ?? 0)}: ${row.headers.map((h) => h.key).join(', ')}${row.headersOmitted ? ', …' : ''}`
           : ''}
       </span>
     </div>

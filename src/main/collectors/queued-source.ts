@@ -50,6 +50,11 @@ export abstract class QueuedSource<Config extends { id: string; topic: string }>
     };
   }
 
+  /** The problem of the last error is over (the queue's own last error stays). */
+  protected clearError(): void {
+    this.lastError = null;
+  }
+
   protected fail(message: string): void {
     this.lastError = message;
     this.log.warn(message);

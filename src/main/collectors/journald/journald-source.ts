@@ -7,7 +7,14 @@
  * too much is queued, journalctl's stdout is paused (its pipe, then the journal, is the
  * buffer). A failed append or an exit of journalctl restarts it after `RESTART_MS` from
  * the last stored (resp. read) cursor; what was queued after a failed append is dropped
- * and read again.
+ * and read again. The last error is cleared once journalctl reads again (a run read to its
+ * end, or an append); a missing file of `files` is reported while it is missing.
+ *
+ * A file of `files` that appears once reading has begun is read from its start on its own
+ * first (journalctl --after-cursor over all the files would skip each of its entries older
+ * than the position reached: a second host's journal copied in later lost them all); then
+ * the merged stream goes on after its last cursor before, dropping the entries that catch-up
+ * read (seqnums.ts).
  *
  * Catching up: with a cursor (or reading from the beginning) journalctl first runs without
  * `--follow`, reads what the journal holds and exits; then a `--follow` one goes on after
@@ -24,6 +31,7 @@ import { ensureTopic } from '../topic';
 import { journalctlArgs, startAt } from './args';
 import { lastCursor } from './cursor';
 import { missingFiles, missingFilesError } from './missing-files';
+import { SeqnumMarks, cursorOf, storedSince } from './seqnums';
 import { JournalEntryError } from './entry';
 import { EntryBatchEncoder } from './entry-batches';
 import { ExportFormatError, ExportScanner, type FieldTable } from './export-format';
@@ -59,6 +67,19 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
   private missing: string[] = [];
   private missingTimer: NodeJS.Timeout | null = null;
   private missingDelay = RESTART_MS;
+  private missingError: string | null = null;
+  /** The last error is journalctl's or an append's: cleared once reading works again. */
+  private readerFailed = false;
+  /** Files of `files` that appeared after reading began, to be read from their start. */
+  private appeared: string[] = [];
+  /** Entries such a catch-up read (after a failed append: stored since it began), dropped from the merged stream. */
+  private marks = new SeqnumMarks();
+  /** Whether the running journalctl is such a catch-up, whose entries are noted in `marks`. */
+  private noting = false;
+  /** The merged stream's last cursor when the latest catch-up began: it goes on after it. */
+  private resumeAt: string | null = null;
+  /** The topic's end when the first catch-up began. */
+  private marksFrom = -1;
 
   constructor(config: JournaldSourceConfig, deps: SourceDeps) {
     super(config, deps);
@@ -93,10 +114,11 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
   status(): SourceStatus {
     const pid = this.child?.exitCode === null ? (this.child.pid ?? null) : null;
     const where = this.config.directory ?? (this.config.files.join(', ') || 'system journal');
-    return this.baseStatus(
+    const status = this.baseStatus(
       'journald',
       `${where}${pid ? ` (journalctl pid ${pid})` : ''}; cursor ${this.storedCursor ?? 'none'}`,
     );
+    return { ...status, lastError: status.lastError ?? this.missingError };
   }
 
   /**
@@ -108,10 +130,60 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
     if (this.closing) return;
     const files = this.existingFiles();
     if (files.length === 0 && this.config.files.length > 0 && !this.config.directory) return;
+    // Without a position yet the merged run reads them from the start anyway; from the end,
+    // their past is not wanted.
+    if (this.readCursor === null || startAt(this.config) === 'end') this.appeared = [];
+    if (this.appeared.length > 0) {
+      void this.catchUpAppeared();
+      return;
+    }
+    const args = journalctlArgs({ ...this.config, files }, this.readCursor, follow);
+    this.runJournalctl(args, follow ? null : () => this.spawnReader(true), false);
+  }
+
+  /**
+   * Reads the files that appeared from their start, on their own, noting their entries in
+   * `marks`; then the merged stream goes on after the last cursor read before (`resumeAt`).
+   * What was read before is appended first, so that a failed append afterwards concerns
+   * only what came after `resumeAt`.
+   */
+  private async catchUpAppeared(): Promise<void> {
+    const gen = this.nextGeneration();
+    while (this.sending || this.encoder.records > 0) await (this.sending ??= this.flush());
+    if (gen !== this.generation || this.closing) return;
+    if (this.marksFrom < 0) {
+      const p = (await this.deps.cluster.describeTopic(this.config.topic)).partitions[0];
+      if (gen !== this.generation || this.closing) return;
+      this.marksFrom = p?.logEndOffset ?? 0;
+    }
+    this.resumeAt = this.readCursor;
+    // journalctl 252 --after-cursor over files merged gives the cursor's own entry again
+    // when entries of another file sort around it (seen with two systemd-journal-remote files).
+    if (this.resumeAt) this.marks.note(this.resumeAt);
+    const files = [...this.appeared];
+    this.log.info(`reading ${files.join(', ')} from its start: it appeared after reading began`);
+    const args = journalctlArgs({ ...this.config, directory: undefined, files }, null, false);
+    this.runJournalctl(
+      args,
+      () => {
+        this.appeared = this.appeared.filter((f) => !files.includes(f));
+        this.readCursor = this.resumeAt;
+        this.spawnReader();
+      },
+      true,
+    );
+  }
+
+  /**
+   * Runs journalctl with `args`. `caughtUp`, for a run without --follow, is called once it
+   * exited 0 and every entry of its output is scanned; `noting`: a catch-up of files that
+   * appeared, whose entries go into `marks`.
+   */
+  private runJournalctl(args: string[], caughtUp: (() => void) | null, noting: boolean): void {
     const gen = this.nextGeneration();
     this.scanner = new ExportScanner();
     this.stderrTail = '';
-    const args = journalctlArgs({ ...this.config, files }, this.readCursor, follow);
+    this.noting = noting;
     const child = spawn(this.config.journalctl, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: bufferedStdoutEnv(),
@@ -131,16 +203,17 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
     });
     child.on('close', (code) => {
       // Caught up, every byte of its output read: follow from the last cursor read.
-      if (follow || code !== 0 || gen !== this.generation || this.closing) return;
+      if (!caughtUp || code !== 0 || gen !== this.generation || this.closing) return;
       // Every entry of its output scanned first: the follow one starts after the last.
       this.ahead.whenScanned(() => {
         if (gen !== this.generation || this.closing) return;
         this.child = null;
-        this.spawnReader(true);
+        this.recovered();
+        caughtUp();
       });
     });
     child.on('exit', (code, signal) => {
-      if (gen !== this.generation || this.closing || (!follow && code === 0)) return;
+      if (gen !== this.generation || this.closing || (caughtUp && code === 0)) return;
       const why = this.stderrTail.trim().split('\n').pop() ?? '';
       this.readerEnded(`journalctl exited (${signal ?? `code ${code}`})${why ? `: ${why}` : ''}`);
     });
@@ -153,10 +226,15 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
   private existingFiles(): string[] {
     const missing = missingFiles(this.config.files);
     if (missing.join('\n') !== this.missing.join('\n')) {
+      for (const f of this.missing)
+        if (!missing.includes(f) && !this.appeared.includes(f)) this.appeared.push(f);
       this.missing = missing;
       this.missingDelay = RESTART_MS;
-      if (missing.length > 0)
-        this.fail(missingFilesError(missing, this.config.files.length - missing.length).message);
+      this.missingError =
+        missing.length > 0
+          ? missingFilesError(missing, this.config.files.length - missing.length).message
+          : null;
+      if (this.missingError) this.log.warn(this.missingError);
     }
     if (missing.length > 0) this.watchMissing();
     return this.config.files.filter((f) => !missing.includes(f));
@@ -183,6 +261,7 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
 
   private readerEnded(message: string): void {
     this.fail(message);
+    this.readerFailed = true;
     this.child = null;
     this.nextGeneration();
     this.scheduleRestart();
@@ -239,6 +318,12 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
   }
 
   private addEntry(t: FieldTable): void {
+    if (this.marks.size > 0 || this.noting) {
+      const cursor = cursorOf(t);
+      // Read already, by the catch-up of a file that appeared (or stored since it began).
+      if (cursor && this.marks.covers(cursor)) return;
+      if (cursor && this.noting) this.marks.note(cursor);
+    }
     try {
       this.encoder.add(t, this.now);
     } catch (err) {
@@ -273,6 +358,7 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
         this.encoder.release(taken);
         this.storedCursor = taken.cursor;
         this.counters.lines += taken.records;
+        this.recovered();
       }
     } finally {
       this.sending = null;
@@ -284,8 +370,37 @@ export class JournaldSource extends QueuedSource<JournaldSourceConfig> implement
     this.fail(
       `producing to ${this.config.topic}: ${err.message}; reading again after ${this.storedCursor ?? 'the start'}`,
     );
+    this.readerFailed = true;
     this.encoder.clear();
     this.readCursor = this.storedCursor;
-    void this.stopReader().then(() => this.scheduleRestart());
+    void this.stopReader()
+      .then(() => this.forgetUnstored())
+      .then(() => this.scheduleRestart());
+  }
+
+  /**
+   * After a failed append, once files that appeared were caught up: the marks hold entries
+   * read but dropped, which must be read again. The merged stream goes on again after
+   * `resumeAt` (all that was read before it is stored), the marks now what was stored since
+   * the first catch-up began (the catch-up of files still pending is read again too).
+   */
+  private async forgetUnstored(): Promise<void> {
+    if (this.marksFrom < 0) return;
+    this.readCursor = this.resumeAt;
+    const { cluster } = this.deps;
+    this.marks = await storedSince(cluster, this.config.topic, this.id, this.marksFrom).catch(
+      (e: Error) => {
+        this.log.warn(`cannot read back what was stored (${e.message}): entries may repeat`);
+        return new SeqnumMarks();
+      },
+    );
+    if (this.resumeAt) this.marks.note(this.resumeAt);
+  }
+
+  /** journalctl reads again: an error of its own or of an append is over. */
+  private recovered(): void {
+    if (!this.readerFailed) return;
+    this.readerFailed = false;
+    this.clearError();
   }
 }

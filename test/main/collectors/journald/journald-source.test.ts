@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalCluster } from '../../../../src/main/cluster';
@@ -247,6 +248,60 @@ describe('journald source', () => {
     expect(records.map((r) => r.value?.toString())).toEqual(
       Array.from({ length: 10 }, (_, i) => `message ${i}`),
     );
+  }, 90_000);
+
+  it('reads a journal file that appears later from its start, entries older than those read included, each once, and clears the error', async () => {
+    const present = join(fx.dir, 'present.journal');
+    const late = join(fx.dir, 'late.journal');
+    await writeJournal(
+      present,
+      Array.from({ length: 5 }, (_, i) => entry(i)),
+    );
+    await fx.manager.add({ type: 'journald', id: 'j', topic: 'journal', files: [late, present] });
+    await waitFor(
+      'the entries of the file that exists',
+      async () => (await readAll(fx.broker, 'journal')).length === 5,
+      60_000,
+    );
+    expect(fx.manager.status()[0].lastError).toContain(`not found: ${late};`);
+    // Written at the same times as the entries already read (a second host's journal copied
+    // in later): journalctl --after-cursor over both files skipped every one of them.
+    await writeJournal(
+      late,
+      Array.from({ length: 5 }, (_, i) => entry(5 + i)),
+    );
+    const records = await waitFor(
+      'the entries of the file that appeared',
+      async () => {
+        const rs = await readAll(fx.broker, 'journal');
+        return rs.length >= 10 && rs;
+      },
+      60_000,
+    );
+    expect(records.map((r) => r.value?.toString()).sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `message ${i}`).sort(),
+    );
+    await waitFor('the error cleared', () => fx.manager.status()[0].lastError === null);
+  }, 90_000);
+
+  it('clears its error once a failing journalctl recovers', async () => {
+    const dir = join(fx.dir, 'later');
+    await fx.manager.add({ type: 'journald', id: 'j', topic: 'journal', directory: dir });
+    await waitFor('the journalctl failure', () =>
+      /journalctl exited/.test(fx.manager.status()[0].lastError ?? ''),
+    );
+    await mkdir(dir);
+    await writeJournal(
+      join(dir, 'x.journal'),
+      Array.from({ length: 3 }, (_, i) => entry(i)),
+    );
+    await waitFor(
+      'the entries',
+      async () => (await readAll(fx.broker, 'journal')).length === 3,
+      60_000,
+    );
+    // Before: the UI went on showing "journalctl exited" while the source read on.
+    await waitFor('the error cleared', () => fx.manager.status()[0].lastError === null);
   }, 90_000);
 
   it('waits for a files list none of which exists, naming them all, and reads them once they appear', async () => {

@@ -113,17 +113,23 @@ export function registerConsume(program: Command): void {
       const print = (r: Parameters<typeof format>[0]) => process.stdout.write(format(r, opts));
       const group = opts.group;
       try {
+        // As kafka-console-consumer (allow.auto.create.topics, the Java consumer's default): a
+        // broker that creates topics creates a missing one, and the command waits for records.
+        const created = (c: RemoteCluster) => c.autoCreateTopic(opts.topic);
         total = group
-          ? await consumeAsGroupMember(
-              remote.client,
-              remote.name,
-              { ...opts, group },
-              print,
-              () => stop,
+          ? await withRemoteCluster(new RemoteCluster(remote), created).then(() =>
+              consumeAsGroupMember(
+                remote.client,
+                remote.name,
+                { ...opts, group },
+                print,
+                () => stop,
+              ),
             )
-          : await withRemoteCluster(new RemoteCluster(remote), (c) =>
-              consumeFromCluster(c, opts, print, () => stop),
-            );
+          : await withRemoteCluster(new RemoteCluster(remote), async (c) => {
+              await created(c);
+              return consumeFromCluster(c, opts, print, () => stop);
+            });
       } finally {
         process.removeListener('SIGINT', onSigint);
       }

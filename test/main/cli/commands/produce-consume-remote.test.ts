@@ -76,6 +76,18 @@ describe('logdock produce and consume --bootstrap-server', () => {
     expect(ld.broker.listTopics().map((t) => t.name)).not.toContain('fresh');
   });
 
+  it('consumes a topic that does not exist, which the broker creates, as kafka-console-consumer', async () => {
+    // The Java consumer's allow.auto.create.topics (default true) asks Metadata as the producer.
+    const ld = await fixture.start();
+    const consumed = await runCli([
+      ...['consume', '--topic', 'fresh', '--timeout-ms', '1500'],
+      ...['--bootstrap-server', ld.bootstrap],
+    ]);
+    expect(consumed.code, consumed.stderr).toBe(0);
+    expect(consumed.stderr).toContain('Processed a total of 0 messages');
+    expect(ld.broker.listTopics().map((t) => t.name)).toContain('fresh');
+  });
+
   it('starts at an offset of one partition and stops after a quiet timeout', async () => {
     const ld = await fixture.start();
     await ld.broker.createTopic('lines', { partitions: 1 });

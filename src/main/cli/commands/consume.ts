@@ -25,6 +25,23 @@ interface ConsumeOptions extends RemoteConsumeOptions {
   commandConfig?: string;
 }
 
+/** The options as given: `--offset` also takes kafka-console-consumer's `earliest` and `latest`. */
+interface GivenOptions extends Omit<ConsumeOptions, 'offset'> {
+  offset?: number | 'earliest' | 'latest';
+}
+
+/** `--offset`: a non-negative offset, `earliest` (the log start) or `latest` (its end). */
+function parseStartOffset(value: string): number | 'earliest' | 'latest' {
+  return value === 'earliest' || value === 'latest' ? value : parseNonNegative(value);
+}
+
+/** `--offset earliest` is the partition's start and `latest` its end, the default. */
+function startingAt(given: GivenOptions): ConsumeOptions {
+  const { offset, ...rest } = given;
+  if (offset === 'earliest') return { ...rest, fromBeginning: true };
+  return offset === 'latest' ? rest : { ...rest, offset };
+}
+
 /** kafka-console-consumer's DefaultMessageFormatter: optional fields, tab separated, null as "null". */
 function format(
   r: Pick<ConsumedRecord, 'partition' | 'offset' | 'key' | 'value'>,
@@ -74,7 +91,11 @@ export function registerConsume(program: Command): void {
     .requiredOption('--topic <topic>', 'topic to read')
     .option('--group <group>', 'consume as a member of this consumer group and commit offsets')
     .option('--from-beginning', 'start at the earliest offset when there is no committed one')
-    .option('--offset <n>', 'start at this offset (needs --partition)', parseNonNegative)
+    .option(
+      '--offset <n>',
+      'start at this offset, or earliest / latest (needs --partition)',
+      parseStartOffset,
+    )
     .option(
       '--timestamp <t>',
       'start at the first record at or after this time (epoch ms or ISO date)',
@@ -87,18 +108,19 @@ export function registerConsume(program: Command): void {
     .option('--print-offset', 'print the offset before the value')
     .option('--print-partition', 'print the partition before the value')
     .option('--data-dir <dir>', DATA_DIR_HELP);
-  addRemoteOptions(command).action(async (opts: ConsumeOptions, cmd: Command) => {
+  addRemoteOptions(command).action(async (given: GivenOptions, cmd: Command) => {
+    const opts = startingAt(given);
     const starts = [
-      opts.fromBeginning,
-      opts.offset !== undefined,
+      given.fromBeginning,
+      given.offset !== undefined,
       opts.timestamp !== undefined,
     ].filter(Boolean).length;
     if (starts > 1) cmd.error('error: use only one of --from-beginning, --offset and --timestamp');
-    if (opts.offset !== undefined && opts.partition === undefined)
+    if (given.offset !== undefined && opts.partition === undefined)
       cmd.error('error: --offset needs --partition');
     if (
       opts.group &&
-      (opts.partition !== undefined || opts.offset !== undefined || opts.timestamp !== undefined)
+      (opts.partition !== undefined || given.offset !== undefined || opts.timestamp !== undefined)
     ) {
       cmd.error('error: --group cannot be combined with --partition, --offset or --timestamp');
     }

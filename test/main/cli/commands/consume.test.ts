@@ -47,6 +47,25 @@ describe('logdock consume', () => {
     expect(r.stderr).toContain('Processed a total of 2 messages');
   });
 
+  it('takes --offset earliest and latest for one partition, as kafka-console-consumer', async () => {
+    const earliest = await consume(
+      '--partition',
+      '0',
+      '--offset',
+      'earliest',
+      '--timeout-ms',
+      '500',
+    );
+    expect(earliest.code, earliest.stderr).toBe(0);
+    expect(earliest.stdout).toBe('first\nsecond\nnull\n');
+    const latest = await consume('--partition', '0', '--offset', 'latest', '--timeout-ms', '500');
+    expect(latest.code, latest.stderr).toBe(0);
+    expect(latest.stderr).toContain('Processed a total of 0 messages');
+    const both = await consume('--partition', '0', '--offset', 'earliest', '--from-beginning');
+    expect(both.code).not.toBe(0);
+    expect(both.stderr).toContain('use only one of --from-beginning, --offset and --timestamp');
+  });
+
   it('reads everything from the beginning and stops after a quiet timeout', async () => {
     const r = await consume('--from-beginning', '--timeout-ms', '500');
     expect(r.code, r.stderr).toBe(0);

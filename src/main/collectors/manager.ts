@@ -147,6 +147,8 @@ export class CollectorManager {
           }).catch(() => {}),
         ),
     );
+    // Closed meanwhile: close() has already run its unsubscribe.
+    if (this.closeRequested) return;
     this.offStorageHealth = this.options.cluster.local?.onStorageHealth(() =>
       this.retryAfterDiskFull(),
     );

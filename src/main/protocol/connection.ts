@@ -8,7 +8,8 @@
  * arrived; malformed requests, unknown API keys and unsupported versions close it too
  * (ApiVersions excepted, answered with error 35 as Kafka does). A client that sends faster
  * than it is served, or does not read its responses, is paused (`socket.pause()`) instead of
- * queueing without bound; other connections are unaffected.
+ * queueing without bound; other connections are unaffected. One that reads none of its
+ * waiting responses for connectionsMaxIdleMs is closed, as an idle one is.
  */
 import type { Socket } from 'node:net';
 import { LogdockError } from '../../common/errors';
@@ -104,7 +105,10 @@ export class Connection {
   private gather: { buf: Buffer; filled: number; pooled: Buffer | null } | null = null;
   /** Request bytes held: partial frame plus frames not yet served. */
   private held = 0;
-  /** When the last complete request arrived or was answered (for idle eviction). */
+  /**
+   * When the last complete request arrived or a response was written whole to the socket
+   * (Kafka counts writes as activity, too): for the idle rule and eviction.
+   */
   lastActivity = Date.now();
   private readonly idleTimer: NodeJS.Timeout;
   private readonly abort = new AbortController();
@@ -176,11 +180,18 @@ export class Connection {
     if (this.closed) return;
     const idleMs = this.deps.options.connectionsMaxIdleMs;
     const quietFor = Date.now() - this.lastActivity;
-    if (!this.isIdle() || quietFor < idleMs) {
+    const unsent = this.socket.writableLength;
+    // Busy with nothing waiting to be read (a Fetch waiting for data, an append): kept.
+    if (quietFor < idleMs || (!this.isIdle() && unsent === 0)) {
       this.idleTimer.refresh();
       return;
     }
-    this.close(`no complete request for ${quietFor} ms (connectionsMaxIdleMs ${idleMs})`);
+    // Before, a client that never read its responses stayed busy, and so was never closed.
+    this.close(
+      unsent > 0
+        ? `responses unread for ${quietFor} ms (connectionsMaxIdleMs ${idleMs}), ${unsent} bytes of them waiting`
+        : `no complete request for ${quietFor} ms (connectionsMaxIdleMs ${idleMs})`,
+    );
   }
 
   /** Resolves once the request being served (if any) has finished. */
@@ -411,7 +422,9 @@ export class Connection {
     const last = chunks.length - 1;
     for (let i = 0; i < last; i++) this.socket.write(chunks[i]);
     this.socket.write(chunks[last], (err) => {
-      if (!err) this.giveBack(lent);
+      if (err) return;
+      this.lastActivity = Date.now();
+      this.giveBack(lent);
     });
     this.socket.uncork();
   }

@@ -37,6 +37,65 @@ describe('listener robustness', () => {
     expect(slow.closed).toBe(false);
   });
 
+  it('closes a client that has not read its responses for connectionsMaxIdleMs, and not one that reads slowly', async () => {
+    const ld = await logdock.start({ connectionsMaxIdleMs: 2000 });
+    const big = Buffer.alloc(64 * 1024, 'x');
+    for (let i = 0; i < 8; i++)
+      await ld.broker.send(
+        Array.from({ length: 16 }, () => ({ topic: 'bulk', partition: 0, value: big })),
+      );
+    // Each answer is ~0.5 MiB.
+    const fetch = encodeRequest(apiByName('Fetch'), 4, 1, 'slow', {
+      replicaId: -1,
+      maxWaitMs: 0,
+      minBytes: 0,
+      maxBytes: 1 << 20,
+      topics: [
+        {
+          topic: 'bulk',
+          partitions: [{ partition: 0, fetchOffset: 0, partitionMaxBytes: 1 << 20 }],
+        },
+      ],
+    });
+    // One client never reads its ~30 MiB; the other reads its ~20 MiB at ~5 MiB/s.
+    const stalled = await logdock.client(ld.port);
+    stalled.socket.pause();
+    const slow = connect({ host: '127.0.0.1', port: ld.port });
+    slow.on('error', () => undefined);
+    // Reads at most 512 KiB per 100 ms, counting whole responses.
+    let pending = Buffer.alloc(0);
+    let responses = 0;
+    let window = 0;
+    slow.on('data', (chunk: Buffer) => {
+      pending = Buffer.concat([pending, chunk]);
+      while (pending.length >= 4 && pending.length >= 4 + pending.readInt32BE(0)) {
+        pending = pending.subarray(4 + pending.readInt32BE(0));
+        responses++;
+      }
+      window += chunk.length;
+      if (window >= 512 * 1024) slow.pause();
+    });
+    const reader = setInterval(() => {
+      window = 0;
+      slow.resume();
+    }, 100);
+    logdock.onCleanup(() => {
+      clearInterval(reader);
+      slow.destroy();
+    });
+    for (let i = 0; i < 60; i++) stalled.sendRaw(fetch);
+    for (let i = 0; i < 40; i++) slow.write(fetch);
+    const unread = /responses unread for \d+ ms \(connectionsMaxIdleMs 2000\)/;
+    await waitFor(() => ld.logs.some((l) => unread.test(l)), 'the stalled client to be closed');
+    expect(ld.logs.filter((l) => unread.test(l))).toHaveLength(1);
+    // The slow reader keeps its connection until it has read everything it asked for (it is
+    // idle after, and closed 2 s later).
+    await waitFor(
+      () => responses === 40,
+      () => `the slow reader to read its 40 responses (${responses} so far)`,
+    );
+  });
+
   it('survives random and mutated requests from many clients and keeps serving a good one', async () => {
     const ld = await logdock.start({ maxRequestBytes: 1 << 20 });
     const corpus = seedCorpus();

@@ -33,8 +33,15 @@ export function requestEncoding(contentType: string | undefined): Encoding {
   );
 }
 
-/** The body, refused with 413 as soon as it is known to exceed `max` bytes. */
-export function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
+/**
+ * The body, refused with 413 as soon as it is known to exceed `max` bytes. `take` is told
+ * of each chunk as it arrives and may refuse the request by throwing an HttpError.
+ */
+export function readBody(
+  req: IncomingMessage,
+  max: number,
+  take: (bytes: number) => void = () => {},
+): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > max)
     return Promise.reject(tooLarge(`request body of ${declared} bytes`, max));
@@ -46,6 +53,13 @@ export function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
       if (size > max) {
         req.removeAllListeners('data');
         reject(tooLarge(`request body of more than ${max} bytes`, max));
+        return;
+      }
+      try {
+        take(chunk.length);
+      } catch (err) {
+        req.removeAllListeners('data');
+        reject(err as Error);
         return;
       }
       chunks.push(chunk);

@@ -33,7 +33,7 @@ import { StoredRequests, requestDigest } from './requests';
 import { OtlpInputError } from './values';
 import { addWireRecords } from './wire-records';
 
-/** Decoded bytes being stored at once before new requests are told to come back later. */
+/** Request bytes being received or stored at once before requests are told to come back later. */
 const MAX_INFLIGHT_BYTES = 64 * 1024 * 1024;
 const RETRYABLE_CODES = new Set(['CLOSED', 'UNAVAILABLE', 'IO_ERROR', 'TIMEOUT']);
 /** Largest batch written, below a topic's own max.message.bytes when that is lower. */
@@ -157,11 +157,18 @@ export class OtlpSource extends QueuedSource<OtlpSourceConfig> implements Source
       encoding = requestEncoding(req.headers['content-type']);
       if (this.closing) throw new HttpError(503, 'the receiver is closing', 1);
       const max = this.config.maxRequestBytes;
-      const raw = await readBody(req, max);
-      if (this.inflightBytes > MAX_INFLIGHT_BYTES)
-        throw new HttpError(429, 'too many log records are being stored; retry later', 1);
-      counted = raw.length;
-      this.inflightBytes += counted;
+      // Bytes count from their arrival: counted only once read whole, bodies trickling in
+      // on many connections held up to maxConnections x maxRequestBytes unbounded.
+      const raw = await readBody(req, max, (bytes) => {
+        counted += bytes;
+        this.inflightBytes += bytes;
+        if (this.inflightBytes > MAX_INFLIGHT_BYTES)
+          throw new HttpError(
+            429,
+            `more than ${MAX_INFLIGHT_BYTES} bytes of requests are being received or stored; retry later`,
+            1,
+          );
+      });
       const body = await decompress(raw, req.headers['content-encoding'], max);
       // Protobuf with headers is read straight from its bytes (wire-records.ts); the rest decoded.
       const direct = encoding === 'protobuf' && this.config.fields === 'headers';

@@ -249,6 +249,39 @@ describe('OTLP logs receiver', () => {
     expect(ok.status).toBe(200);
     await waitFor('the one good record', async () => (await readAll('otel-logs')).length === 1);
   });
+  it('counts request bodies still arriving against its 64 MiB in-flight bound, answering 429 beyond it', async () => {
+    const url = await addReceiver();
+    const port = Number(new URL(url).port);
+    // Six clients each send 15 MiB of a 16 MiB body and stop: 90 MiB if all were held.
+    const part = Buffer.alloc(15 * 1024 * 1024, 1);
+    const hogs = await Promise.all([0, 1, 2, 3, 4, 5].map(() => connected(port)));
+    const answers = hogs.map(() => '');
+    hogs.forEach((h, i) => {
+      h.on('error', () => {});
+      h.on('data', (d: Buffer) => (answers[i] += d.toString('latin1')));
+      h.write(
+        `POST /v1/logs HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\nContent-Length: ${16 * 1024 * 1024}\r\n\r\n`,
+      );
+      h.write(part);
+    });
+    // Before, bodies counted only once read whole: all 90 MiB waited in memory, unanswered.
+    await waitFor(
+      'two refused',
+      () => answers.filter((a) => a.startsWith('HTTP/1.1 429')).length >= 2,
+    );
+    const refused = answers.find((a) => a.startsWith('HTTP/1.1 429'))!;
+    expect(refused).toMatch(/retry-after: 1/i);
+    expect(refused).toMatch(/bytes of requests are being received or stored; retry later/);
+    // The others are still waiting for their bodies' ends, and a small request is served.
+    expect(answers.filter((a) => a === '').length).toBeGreaterThan(0);
+    const ok = await post(url, JSON.stringify(jsonRequest([{ body: { stringValue: 'small' } }])), {
+      'content-type': 'application/json',
+      connection: 'close',
+    });
+    expect(ok.status).toBe(200);
+    for (const h of hogs) h.destroy();
+  });
+
   it('closes connections beyond maxConnections at once, counts them, and serves again once one closes', async () => {
     const url = await addReceiver({ maxConnections: 2 });
     const port = Number(new URL(url).port);

@@ -11,6 +11,7 @@ import {
   runningLogdock,
 } from '../support';
 import { addRemoteOptions, remoteClientOf, withRemoteCluster } from '../remote-cluster';
+import { collectProperty, consumerPrinting } from '../console-properties';
 import { RemoteCluster } from '../../remote/cluster';
 import { consumeAsGroupMember } from './consume-group';
 import { consumeFromCluster, type RemoteConsumeOptions } from './consume-remote';
@@ -23,6 +24,7 @@ interface ConsumeOptions extends RemoteConsumeOptions {
   dataDir?: string;
   bootstrapServer?: string;
   commandConfig?: string;
+  property?: Map<string, string>;
 }
 
 /** The options as given: `--offset` also takes kafka-console-consumer's `earliest` and `latest`. */
@@ -107,9 +109,14 @@ export function registerConsume(program: Command): void {
     .option('--print-key', 'print the key before the value')
     .option('--print-offset', 'print the offset before the value')
     .option('--print-partition', 'print the partition before the value')
+    .option(
+      '--property <key=value>',
+      "kafka-console-consumer's print.key, print.offset, print.partition=true (repeatable)",
+      collectProperty,
+    )
     .option('--data-dir <dir>', DATA_DIR_HELP);
   addRemoteOptions(command).action(async (given: GivenOptions, cmd: Command) => {
-    const opts = startingAt(given);
+    const opts = consumerPrinting(given.property, startingAt(given));
     const starts = [
       given.fromBeginning,
       given.offset !== undefined,

@@ -8,6 +8,7 @@ import { produceLines } from '../produce/direct';
 import { stdinLineChunks } from '../produce/line-chunks';
 import { produceViaApi } from '../produce/send';
 import { addRemoteOptions, remoteClusterOf, withRemoteCluster } from '../remote-cluster';
+import { collectProperty, producerKeySeparator } from '../console-properties';
 
 interface ProduceOptions {
   topic: string;
@@ -17,6 +18,7 @@ interface ProduceOptions {
   dataDir?: string;
   bootstrapServer?: string;
   commandConfig?: string;
+  property?: Map<string, string>;
 }
 
 /** Splits lines at the first separator (a line without one is an error naming its number). */
@@ -64,10 +66,19 @@ export function registerProduce(program: Command): void {
       'topic to produce to (created if missing; with --bootstrap-server, if the broker creates topics)',
     )
     .option('--key-separator <s>', 'split each line at the first <s> into key and value')
+    .option(
+      '--property <key=value>',
+      "kafka-console-producer's parse.key=true and key.separator=<s> (repeatable)",
+      collectProperty,
+    )
     .option('--partition <n>', 'send every record to this partition', parseNonNegative)
     .option('--acks <acks>', '1 (after append) or all / -1 (after fsync)', '1')
     .option('--data-dir <dir>', DATA_DIR_HELP);
-  addRemoteOptions(command).action(async (opts: ProduceOptions, cmd: Command) => {
+  addRemoteOptions(command).action(async (given: ProduceOptions, cmd: Command) => {
+    const opts = {
+      ...given,
+      keySeparator: producerKeySeparator(given.property, given.keySeparator),
+    };
     if (opts.keySeparator === '') cmd.error('error: --key-separator cannot be empty');
     if (!['1', 'all', '-1'].includes(opts.acks ?? '1'))
       cmd.error(`error: --acks must be 1, all or -1, got "${opts.acks}"`);

@@ -66,6 +66,16 @@ describe('logdock consume', () => {
     expect(both.stderr).toContain('use only one of --from-beginning, --offset and --timestamp');
   });
 
+  it("takes kafka-console-consumer's --property print.key/print.offset/print.partition=true", async () => {
+    const r = await consume(
+      ...['--partition', '0', '--offset', '1', '--max-messages', '2'],
+      ...['--property', 'print.key=true', '--property', 'print.offset=true'],
+      ...['--property', 'print.partition=true'],
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('Partition:0\tOffset:1\tnull\tsecond\nPartition:0\tOffset:2\tk2\tnull\n');
+  });
+
   it('reads everything from the beginning and stops after a quiet timeout', async () => {
     const r = await consume('--from-beginning', '--timeout-ms', '500');
     expect(r.code, r.stderr).toBe(0);

@@ -33,6 +33,34 @@ describe('logdock produce', () => {
     }
   });
 
+  it("takes kafka-console-producer's --property parse.key=true, splitting at a tab or at key.separator", async () => {
+    const tab = await cli.run(
+      ['produce', '--topic', 'props', '--property', 'parse.key=true'],
+      'k1\tone\nk2\ttwo\n',
+    );
+    expect(tab.code, tab.stderr).toBe(0);
+    const colon = await cli.run(
+      [
+        ...['produce', '--topic', 'props', '--property', 'parse.key=true'],
+        ...['--property', 'key.separator=:', '--property', 'compression.type=lz4'],
+      ],
+      'k3:three\n',
+    );
+    expect(colon.code, colon.stderr).toBe(0);
+    expect(colon.stderr).toContain('--property compression.type: not supported, ignored');
+    const broker = await openBroker({ dataDir: cli.dir });
+    try {
+      const records = await broker.readRecords('props', 0, 0);
+      expect(records.map((x) => `${x.key?.toString()}=${x.value?.toString()}`)).toEqual([
+        'k1=one',
+        'k2=two',
+        'k3=three',
+      ]);
+    } finally {
+      await broker.close();
+    }
+  });
+
   it('creates a missing topic and keeps line order without keys', async () => {
     const lines = Array.from({ length: 50 }, (_, i) => `line ${i}`);
     const r = await cli.run(['produce', '--topic', 'plain'], lines.join('\n') + '\n');

@@ -14,6 +14,8 @@ export interface ConnectionStats {
   callsInFlight: number;
   /** Calls answered since the connection opened, refused ones included. */
   callsAnswered: number;
+  /** Subscription events sent since the connection opened. */
+  eventsSent: number;
   /** Bytes sent to the client that it has not read yet. */
   bufferedBytes: number;
 }
@@ -48,6 +50,7 @@ export function serveConnection(
   const subs = new SubscriptionTable(dispatcher, ctx, limits.subscriptions);
   const calls = new Set<number>();
   let callsAnswered = 0;
+  let eventsSent = 0;
   /** Whether the client reads: past the hard limit it does not, and is dropped. */
   const reading = () => {
     if (ws.bufferedAmount <= limits.bufferedBytesHard) return true;
@@ -113,8 +116,10 @@ export function serveConnection(
         }
         if (!open()) return;
         const frame = encodeFrame({ t: 'event', id, event }, limits.frameChars, name);
-        if (frame.ok) ws.send(frame.text);
-        else if (subs.stop(id)) send({ t: 'sub-error', id, error: frame.error });
+        if (frame.ok) {
+          eventsSent++;
+          ws.send(frame.text);
+        } else if (subs.stop(id)) send({ t: 'sub-error', id, error: frame.error });
       },
       (error) => send({ t: 'sub-error', id, error }),
     );
@@ -145,6 +150,7 @@ export function serveConnection(
     subscriptions: subs.size,
     callsInFlight: calls.size,
     callsAnswered,
+    eventsSent,
     bufferedBytes: ws.bufferedAmount,
   });
 }

@@ -98,6 +98,14 @@ describe('one WebSocket connection', () => {
     other.send({ t: 'sub', id: 1, name: 'topics.changed', params: {} });
     await answered(other, 'event', 1);
 
+    // An unsub of an id it does not hold (never was, or refused) changes nothing.
+    raw.send({ t: 'unsub', id: 9999 });
+    raw.send({ t: 'unsub', id: over });
+    raw.send({ t: 'call', id: 1, name: 'system.info', params: {} });
+    await answered(raw, 'result', 1);
+    expect(server.api.connectionStats()[0]).toMatchObject({
+      subscriptions: MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    });
     // Ending one makes room for one; the refused id was never taken.
     raw.send({ t: 'unsub', id: 1 });
     raw.send({ t: 'sub', id: over, name: 'topics.changed', params: {} });
@@ -357,6 +365,51 @@ describe('one WebSocket connection', () => {
         params: { ...at, previewBytes: 16 * 1024 },
       });
       expect(await answered(raw, 'result', 3)).toMatchObject({ ok: true });
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('ends the fast tail of a client that stops reading with UNAVAILABLE, its unread bytes bounded', async () => {
+    const limit = 2 * 1024 * 1024;
+    const small = await startWsServer({ bufferedBytes: limit });
+    try {
+      const { broker } = small.services;
+      await broker.createTopic('fast');
+      const raw = await small.connect();
+      raw.ws.pause();
+      const newest = { count: 200, pageSize: 100, previewBytes: 4096 };
+      raw.send({ t: 'sub', id: 1, name: 'messages.tail', params: { topic: 'fast', newest } });
+      await waitFor(() => small.api.connectionStats()[0].subscriptions === 1, 'the tail');
+      // Each event carries up to 300 rows of 4 KiB: ~1.2 MB.
+      const value = Buffer.from('x'.repeat(4096));
+      const stats = () => small.api.connectionStats()[0];
+      let t = 0;
+      while (stats().subscriptions === 1 && t < 20_000) {
+        const sent = stats().eventsSent;
+        const batch = Array.from({ length: 100 }, () => ({
+          topic: 'fast',
+          partition: 0,
+          timestamp: ++t,
+          key: null,
+          value,
+          headers: [],
+        }));
+        await broker.send(batch);
+        // One event per batch: the tail sends at most 10 a second, whatever is appended.
+        await waitFor(
+          () => stats().eventsSent > sent || stats().subscriptions === 0,
+          'the next tail event',
+        );
+      }
+      expect(stats().subscriptions).toBe(0);
+      expect(stats().bufferedBytes).toBeLessThan(limit + 2 * 1024 * 1024);
+      raw.ws.resume();
+      const ended = await answered(raw, 'sub-error', 1);
+      expect(ended.error).toMatchObject({ code: 'UNAVAILABLE' });
+      // The connection itself goes on.
+      raw.send({ t: 'call', id: 2, name: 'system.info', params: {} });
+      expect(await answered(raw, 'result', 2)).toMatchObject({ ok: true });
     } finally {
       await small.close();
     }

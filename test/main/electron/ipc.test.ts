@@ -6,6 +6,7 @@ import { requestNames } from '../../../src/common/api/contract';
 import { IPC_SUBSCRIBE } from '../../../src/common/transport/ipc-channels';
 import { createDispatcher } from '../../../src/main/api/handlers';
 import { registerIpcApi } from '../../../src/main/electron/ipc';
+import { MAX_SUBSCRIPTIONS_PER_CONNECTION } from '../../../src/main/transport/connection-limits';
 import { silentLogger } from '../../../src/main/logger';
 import { openServices, type Services } from '../../../src/main/services';
 import { createBridge } from '../../../src/preload/bridge';
@@ -125,6 +126,31 @@ describe('the Electron IPC API', () => {
       (e) => errors.push(e),
     );
     expect(errors.map((e) => e.code)).toEqual(['FORBIDDEN']);
+  });
+
+  it('refuses a window its subscription past 128 with RESOURCE_EXHAUSTED, as the WebSocket does', () => {
+    const bridge = createBridge(page(APP_URL).ipc);
+    const errors: { code: string }[] = [];
+    const events: unknown[] = [];
+    for (let i = 0; i <= MAX_SUBSCRIPTIONS_PER_CONNECTION; i++) {
+      bridge.subscribe(
+        'settings.changed',
+        {},
+        (e) => events.push(e),
+        (e) => errors.push(e),
+      );
+    }
+    expect(errors.map((e) => e.code)).toEqual(['RESOURCE_EXHAUSTED']);
+    expect(events).toHaveLength(MAX_SUBSCRIPTIONS_PER_CONNECTION);
+    // Another window has a table of its own.
+    const other: { code: string }[] = [];
+    createBridge(page(APP_URL).ipc).subscribe(
+      'settings.changed',
+      {},
+      () => {},
+      (e) => other.push(e),
+    );
+    expect(other).toEqual([]);
   });
 
   it('removes every handler when disposed', () => {

@@ -157,9 +157,9 @@ export class OtlpSource extends QueuedSource<OtlpSourceConfig> implements Source
       encoding = requestEncoding(req.headers['content-type']);
       if (this.closing) throw new HttpError(503, 'the receiver is closing', 1);
       const max = this.config.maxRequestBytes;
-      // Bytes count from their arrival: counted only once read whole, bodies trickling in
-      // on many connections held up to maxConnections x maxRequestBytes unbounded.
-      const raw = await readBody(req, max, (bytes) => {
+      // Bytes count from their arrival (counted only once read whole, bodies trickling in on
+      // many connections were held unbounded), and a gzip body's from its inflation.
+      const take = (bytes: number): void => {
         counted += bytes;
         this.inflightBytes += bytes;
         if (this.inflightBytes > MAX_INFLIGHT_BYTES)
@@ -168,8 +168,10 @@ export class OtlpSource extends QueuedSource<OtlpSourceConfig> implements Source
             `more than ${MAX_INFLIGHT_BYTES} bytes of requests are being received or stored; retry later`,
             1,
           );
-      });
+      };
+      const raw = await readBody(req, max, take);
       const body = await decompress(raw, req.headers['content-encoding'], max);
+      take(body === raw ? 0 : body.length);
       // Protobuf with headers is read straight from its bytes (wire-records.ts); the rest decoded.
       const direct = encoding === 'protobuf' && this.config.fields === 'headers';
       const decoded = direct ? null : { request: decodeBody(body, encoding) };

@@ -282,6 +282,38 @@ describe('OTLP logs receiver', () => {
     for (const h of hogs) h.destroy();
   });
 
+  it('counts what a gzip body inflates to against the same in-flight bound', async () => {
+    const url = await addReceiver();
+    const port = Number(new URL(url).port);
+    // Four clients hold 60 MiB of bodies still arriving: under the 64 MiB bound.
+    const part = Buffer.alloc(15 * 1024 * 1024, 1);
+    const hogs = await Promise.all([0, 1, 2, 3].map(() => connected(port)));
+    for (const h of hogs) {
+      h.on('error', () => {});
+      h.write(
+        `POST /v1/logs HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\nContent-Length: ${16 * 1024 * 1024}\r\n\r\n`,
+      );
+      h.write(part);
+    }
+    // 8 KiB of gzip that inflates to 8 MiB: before, only its 8 KiB counted.
+    const inflating = gzipSync(
+      JSON.stringify(jsonRequest([{ body: { stringValue: 'x'.repeat(8 * 1024 * 1024) } }])),
+    );
+    expect(inflating.length).toBeLessThan(64 * 1024);
+    const headers = { 'content-type': 'application/json', 'content-encoding': 'gzip' };
+    const refused = await waitFor('a 429 for the inflated body', async () => {
+      const r = await post(url, inflating, { ...headers, connection: 'close' });
+      return r.status === 429 && r;
+    });
+    expect(JSON.parse(refused.body.toString()).message).toMatch(/retry later/);
+    for (const h of hogs) h.destroy();
+    // Alone, it is answered (its one record too large for maxRecordBytes: a partial success).
+    await waitFor('a 200 once the others are gone', async () => {
+      const r = await post(url, inflating, { ...headers, connection: 'close' });
+      return r.status === 200;
+    });
+  });
+
   it('closes connections beyond maxConnections at once, counts them, and serves again once one closes', async () => {
     const url = await addReceiver({ maxConnections: 2 });
     const port = Number(new URL(url).port);

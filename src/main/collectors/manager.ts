@@ -15,6 +15,7 @@ import { CommandSource } from './command-source';
 import { readSourcesFile, parseSourceConfig, parseTailSpec } from './config-file';
 import type { SourceConfig } from '../../common/collectors/config';
 import { DescriptorPool } from './descriptor-pool';
+import { abandonable } from './abandoned-cluster';
 import { FileSource } from './file-source';
 import type { SourceDeps } from './source-deps';
 import { previewFileSource, type PreviewResult } from './preview';
@@ -88,6 +89,8 @@ export class CollectorManager {
   private readonly starting = new Map<string, Source>();
   /** Starts cut short by a later change of the same source (not a failure: the change wins). */
   private readonly superseded = new WeakSet<Source>();
+  /** Ends the wait for a start under way at once (see startSource). */
+  private readonly cutters = new WeakMap<Source, () => void>();
   /** Per source, changes asked for and not begun yet: a start queued before them is skipped. */
   private readonly cuts = new Map<string, number>();
   private offStorageHealth: (() => void) | undefined;
@@ -334,7 +337,10 @@ export class CollectorManager {
     // A source still starting (a file source walking `/**`) would hold the close back for
     // as long as its first scan takes.
     this.closeRequested = true;
-    for (const source of this.starting.values()) source.abortStart?.();
+    for (const source of this.starting.values()) {
+      source.abortStart?.();
+      this.cutters.get(source)?.();
+    }
     this.closing ??= (async () => {
       // The changes asked for before close() end first (sources not started stay stopped).
       await this.loaded;
@@ -376,9 +382,10 @@ export class CollectorManager {
    */
   private cutting<T>(id: string, fn: () => Promise<T>): Promise<T> {
     const source = this.starting.get(id);
-    if (source?.abortStart) {
+    if (source) {
       this.superseded.add(source);
-      source.abortStart();
+      source.abortStart?.();
+      this.cutters.get(source)?.();
     }
     this.cuts.set(id, (this.cuts.get(id) ?? 0) + 1);
     let begun = false;
@@ -403,20 +410,20 @@ export class CollectorManager {
     return c;
   }
 
-  private create(config: SourceConfig): Source {
+  private create(config: SourceConfig, deps: SourceDeps): Source {
     switch (config.type) {
       case 'file':
-        return new FileSource(config, this.deps);
+        return new FileSource(config, deps);
       case 'command':
-        return new CommandSource(config, this.deps);
+        return new CommandSource(config, deps);
       case 'syslog':
-        return new SyslogSource(config, this.deps);
+        return new SyslogSource(config, deps);
       case 'otlp':
-        return new OtlpSource(config, this.deps);
+        return new OtlpSource(config, deps);
       case 'journald':
-        return new JournaldSource(config, this.deps);
+        return new JournaldSource(config, deps);
       case 'containers':
-        return new ContainersSource(config, this.deps);
+        return new ContainersSource(config, deps);
     }
   }
 
@@ -431,16 +438,31 @@ export class CollectorManager {
       this.log.info(`source ${config.id}: start skipped for a change asked for since`);
       return;
     }
-    const source = this.create(config);
+    const guard = abandonable(this.deps.cluster, `source ${config.id}`);
+    const source = this.create(config, { ...this.deps, cluster: guard.cluster });
     this.starting.set(config.id, source);
     this.emitSoon();
+    let cut = () => {};
+    const cutShort = new Promise<'cut'>((resolve) => (cut = () => resolve('cut')));
+    this.cutters.set(source, cut);
+    let abandoned = false;
     try {
-      await source.start();
+      const started = source.start();
+      if ((await Promise.race([started, cutShort])) === 'cut') {
+        // Cut short by a change or close(): a source with no abortStart (its topic still
+        // recovering after a crash) ends its start in the background and is closed then.
+        abandoned = true;
+        guard.abandon();
+        const closeIt = () => source.close().catch(() => {});
+        void started.then(closeIt, closeIt);
+        throw new LogdockError('CLOSED', `source ${config.id}: its start was cut short`);
+      }
+      guard.started();
       this.running.set(config.id, source);
       this.failures.delete(config.id);
       this.log.info(`source ${config.id} (${config.type}) collecting into ${config.topic}`);
     } catch (err) {
-      await source.close().catch(() => {});
+      if (!abandoned) await source.close().catch(() => {});
       if (this.superseded.has(source)) {
         this.log.info(`source ${config.id}: start cut short by a change of the source`);
         return;

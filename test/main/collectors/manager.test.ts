@@ -5,6 +5,7 @@ import { Broker } from '../../../src/main/broker/broker';
 import { LocalCluster } from '../../../src/main/cluster';
 import { CollectorManager, DEFAULT_SOURCE_TOPIC } from '../../../src/main/collectors';
 import { silentLogger } from '../../../src/main/logger';
+import { abandonable } from '../../../src/main/collectors/abandoned-cluster';
 import { CLEAN_SHUTDOWN_FILE } from '../../../src/main/storage/partition-log';
 import { header, openBroker, readAll, tempDir, values, waitFor } from './helpers';
 
@@ -298,6 +299,37 @@ describe('CollectorManager', () => {
         values(await readAll(broker, 't-b2')).includes('two'),
       );
       expect(manager.list().find((v) => v.config.id === 'slow')?.status.state).toBe('starting');
+    });
+
+    it('removes a starting command source without waiting for its start', async () => {
+      await crashedTopic();
+      await open();
+      const adding = manager.add({
+        type: 'command',
+        id: 'cmd',
+        topic: 't-slow',
+        command: 'sh',
+        args: ['-c', 'echo hello'],
+      });
+      adding.catch(() => {});
+      await waitFor('the command source listed as starting', () =>
+        manager.list().some((v) => v.status.state === 'starting'),
+      );
+      // Before: remove waited for the start, which waited for the recovery (for ever here).
+      await answered('removed', manager.remove('cmd'));
+      expect(manager.list()).toEqual([]);
+      expect((await answered('the add', adding)).config.id).toBe('cmd');
+    });
+
+    it('fails with CLOSED the cluster calls of an abandoned start, answered after or made after', async () => {
+      await crashedTopic();
+      const guard = abandonable(new LocalCluster(broker), 'source cmd');
+      const waiting = guard.cluster.describeTopic('t-slow');
+      guard.abandon();
+      release();
+      // Without the guard a start waiting here went on (a command spawned, its exit stored).
+      await expect(waiting).rejects.toMatchObject({ code: 'CLOSED' });
+      await expect(guard.cluster.listTopics()).rejects.toMatchObject({ code: 'CLOSED' });
     });
 
     it('pauses and removes the starting source without waiting for its start', async () => {

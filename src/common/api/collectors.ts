@@ -88,7 +88,10 @@ export const collectorsRequests = {
     z.object({
       /** The file previewed, or null when nothing matches the globs. */
       file: z.string().nullable(),
+      /** The first 1,000 matching files, sorted. */
       matchedFiles: z.array(z.string()),
+      /** True when more files may match: the walk stopped after 100,000 entries, or the list was cut. */
+      incomplete: z.boolean().optional(),
       events: z.array(previewEventSchema),
     }),
   ),

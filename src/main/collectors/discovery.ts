@@ -25,8 +25,19 @@ export class GlobMatcher {
   private readonly isIncluded: (p: string) => boolean;
   private readonly isExcluded: (p: string) => boolean;
   private aborted = false;
+  private entries = 0;
+  private cut = false;
 
-  constructor(include: string[], exclude: string[], cwd = process.cwd()) {
+  /**
+   * `maxEntries` ends a walk (as `abort` does) once it has looked at that many directory
+   * entries; `exhausted` then says the result is partial. Without it the walk is unbounded.
+   */
+  constructor(
+    include: string[],
+    exclude: string[],
+    cwd = process.cwd(),
+    private readonly maxEntries = Infinity,
+  ) {
     const abs = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
     const inc = include.map(abs);
     // `s`: picomatch's `*`, `**` and `?` become `.`, which without dotAll never matches a
@@ -49,6 +60,11 @@ export class GlobMatcher {
    */
   abort(): void {
     this.aborted = true;
+  }
+
+  /** Whether the walk stopped at `maxEntries`, leaving files unseen. */
+  get exhausted(): boolean {
+    return this.cut;
   }
 
   matches(path: string): boolean {
@@ -91,6 +107,11 @@ export class GlobMatcher {
     out.dirs.add(dir);
     for (const e of entries) {
       if (this.aborted) return;
+      if (++this.entries > this.maxEntries) {
+        this.cut = true;
+        this.aborted = true;
+        return;
+      }
       const path = join(dir, e.name);
       if (e.isDirectory()) {
         if (depth > 1) await this.walk(path, depth - 1, out);

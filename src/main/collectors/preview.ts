@@ -22,19 +22,39 @@ export interface PreviewEvent {
 export interface PreviewResult {
   file: string | null;
   matchedFiles: string[];
+  /** Present (true) when the walk or the list was cut: more files may match. */
+  incomplete?: boolean;
   events: PreviewEvent[];
 }
 
 const PREVIEW_BYTES = 4 * 1024 * 1024;
 
+/**
+ * How far a preview looks. A glob such as `/**` walked the whole file system (minutes, a
+ * path kept per file found, and every one of them in the answer) for each preview asked,
+ * and nothing could stop it; a form shows the first file and a count.
+ */
+export interface PreviewLimits {
+  /** Directory entries looked at before the walk stops. */
+  entries: number;
+  /** Matched files listed in the answer. */
+  files: number;
+}
+
+export const PREVIEW_LIMITS: PreviewLimits = { entries: 100_000, files: 1000 };
+
 export async function previewFileSource(
   config: FileSourceConfig,
   maxEvents: number,
+  limits: PreviewLimits = PREVIEW_LIMITS,
 ): Promise<PreviewResult> {
-  const found = await new GlobMatcher(config.include, config.exclude).discover();
-  const matchedFiles = [...found.files.keys()].sort();
+  const matcher = new GlobMatcher(config.include, config.exclude, undefined, limits.entries);
+  const found = await matcher.discover();
+  const all = [...found.files.keys()].sort();
+  const matchedFiles = all.slice(0, limits.files);
+  const incomplete = matcher.exhausted || all.length > matchedFiles.length;
   const file = matchedFiles[0] ?? null;
-  if (!file) return { file, matchedFiles, events: [] };
+  if (!file) return { file, matchedFiles, ...(incomplete ? { incomplete } : {}), events: [] };
   const fh = await open(file, 'r');
   let bytes: Buffer;
   try {
@@ -61,6 +81,7 @@ export async function previewFileSource(
   return {
     file,
     matchedFiles,
+    ...(incomplete ? { incomplete } : {}),
     events: events.slice(0, maxEvents).map((ev) => {
       const text = ev.text.toString('utf8');
       const parsed = parser ? parser(text) : {};

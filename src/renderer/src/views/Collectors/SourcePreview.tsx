@@ -14,7 +14,7 @@ export function SourcePreview({ empty }: { empty: string }) {
         <div data-testid="source-preview">
           <p className="ops-note">
             {preview.file
-              ? `${preview.events.length > 0 ? 'First events of' : 'Nothing to show yet from'} ${preview.file}${preview.matchedFiles.length > 0 ? ` (${preview.matchedFiles.length} match)` : ''}`
+              ? `${preview.events.length > 0 ? 'First events of' : 'Nothing to show yet from'} ${preview.file}${preview.matchedFiles.length > 0 ? ` (${preview.matchedFiles.length}${preview.incomplete ? '+' : ''} match)` : ''}`
               : empty}
           </p>
           {preview.events.length > 0 && (

@@ -230,6 +230,26 @@ describe('SyslogFramer', () => {
     expect(out).toEqual(['abcdefgh|18', 'short', 'abcdefgh|12']);
   });
 
+  it('joins a newline-framed message sent a few bytes at a time, cuts one past the limit, and keeps an unfinished one at the end', () => {
+    const out: string[] = [];
+    const f = new SyslogFramer(20, (m, cut) => out.push(`${m.toString()}${cut ? `|${cut}` : ''}`));
+    for (const piece of ['ab', 'cd', 'ef\ngh', 'ij', 'kl', 'mn', 'op', 'qr', 'st', 'uv', 'wx'])
+      f.push(Buffer.from(piece));
+    f.push(Buffer.from('yz\nABCDEFGHIJ'));
+    f.push(Buffer.from('KLMNOPQRST'));
+    f.push(Buffer.from('UVW'));
+    f.push(Buffer.from('XY\nunfin'));
+    expect(f.holdsPartial()).toBe(true);
+    f.push(Buffer.from('ished'));
+    f.end();
+    expect(out).toEqual([
+      'abcdef',
+      'ghijklmnopqrstuvwxyz',
+      'ABCDEFGHIJKLMNOPQRST|25',
+      'unfinished',
+    ]);
+  });
+
   it('drops the LF that rsyslog counts into an octet-counted frame', () => {
     const out: string[] = [];
     const f = new SyslogFramer(100, (m) => out.push(m.toString()));

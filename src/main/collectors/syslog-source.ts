@@ -255,6 +255,12 @@ export class SyslogFramer {
    */
   private pending: Buffer[] = [];
   private pendingLength = 0;
+  /**
+   * An octet-counted frame whose bytes have not all come: gathered into one buffer of its
+   * length (at most `max`) instead of joining every read with what came before (2 s of the
+   * event loop per 16 MiB frame). `length` is the declared count.
+   */
+  private frame: { buf: Buffer; filled: number; length: number } | null = null;
   /** Messages emitted so far. */
   messages = 0;
   private readonly emit: (msg: Buffer, cutFrom?: number) => void;
@@ -271,10 +277,20 @@ export class SyslogFramer {
 
   /** Whether part of a message has arrived and its end not yet. */
   holdsPartial(): boolean {
-    return this.buf.length > 0 || this.pendingLength > 0 || this.long !== null || this.skip > 0;
+    return (
+      this.buf.length > 0 ||
+      this.pendingLength > 0 ||
+      this.frame !== null ||
+      this.long !== null ||
+      this.skip > 0
+    );
   }
 
   push(chunk: Buffer): void {
+    if (this.frame) {
+      chunk = this.fillFrame(chunk);
+      if (this.frame) return;
+    }
     if (this.long) {
       chunk = this.skipLong(chunk);
       if (chunk.length === 0) return;
@@ -308,6 +324,12 @@ export class SyslogFramer {
           throw new Error(`malformed octet count "${lenText.slice(0, 20)}"`);
         const len = Number(lenText);
         const body = this.buf.subarray(sp + 1);
+        if (body.length < Math.min(len, this.max)) {
+          this.frame = { buf: Buffer.allocUnsafe(Math.min(len, this.max)), filled: 0, length: len };
+          this.buf = Buffer.alloc(0);
+          this.push(body);
+          return;
+        }
         if (len > this.max && body.length >= this.max) {
           this.emit(Buffer.from(body.subarray(0, this.max)), len);
           const have = Math.min(body.length, len);
@@ -339,6 +361,23 @@ export class SyslogFramer {
       this.emit(trimNewline(this.buf.subarray(0, nl)));
       this.buf = this.buf.subarray(nl + 1);
     }
+  }
+
+  /**
+   * Copies a read into the gathered octet-counted frame; once it is whole, emits it (cut, and
+   * the rest of an oversized one skipped) and returns what follows it.
+   */
+  private fillFrame(chunk: Buffer): Buffer {
+    const f = this.frame!;
+    const n = chunk.copy(f.buf, f.filled);
+    f.filled += n;
+    if (f.filled < f.buf.length) return Buffer.alloc(0);
+    this.frame = null;
+    if (f.length > f.buf.length) {
+      this.emit(f.buf, f.length);
+      this.skip = f.length - f.buf.length;
+    } else this.emit(trimNewline(f.buf));
+    return chunk.subarray(n);
   }
 
   /**
@@ -382,6 +421,7 @@ export class SyslogFramer {
       this.emit(trimNewline(Buffer.concat(this.pending, this.pendingLength)));
     this.pending = [];
     this.pendingLength = 0;
+    this.frame = null; // an unfinished octet-counted frame is dropped, as its count promised more
     if (this.buf.length > 0 && !(this.buf[0] >= 0x30 && this.buf[0] <= 0x39))
       this.emit(trimNewline(this.buf));
     this.buf = Buffer.alloc(0);

@@ -250,6 +250,17 @@ describe('SyslogFramer', () => {
     ]);
   });
 
+  it('gathers octet-counted frames sent a few bytes at a time, cuts one past the limit, and drops one unfinished at the end', () => {
+    const out: string[] = [];
+    const f = new SyslogFramer(8, (m, cut) => out.push(`${m.toString()}${cut ? `|${cut}` : ''}`));
+    for (const piece of ['6 ab', 'c', 'def', '12 ABC', 'DEFGH', 'IJ', 'KL3 x', 'y', 'z9 unf'])
+      f.push(Buffer.from(piece));
+    expect(f.holdsPartial()).toBe(true);
+    f.end();
+    expect(out).toEqual(['abcdef', 'ABCDEFGH|12', 'xyz']);
+    expect(f.holdsPartial()).toBe(false);
+  });
+
   it('drops the LF that rsyslog counts into an octet-counted frame', () => {
     const out: string[] = [];
     const f = new SyslogFramer(100, (m) => out.push(m.toString()));

@@ -14,7 +14,7 @@ export function createAggregateStreams({
   cluster: Cluster;
 }): SubscriptionHandlersFor<typeof aggregateSubscriptions> {
   return {
-    'messages.aggregate': (params, emit, _ctx, fail) => {
+    'messages.aggregate': (params, emit, ctx, fail) => {
       if (params.query) compileQuery(params.query); // an invalid query fails at once
       const abort = new AbortController();
       const run = () =>
@@ -32,7 +32,7 @@ export function createAggregateStreams({
         );
       // An unknown topic or partition fails the subscription before any event.
       selectPartitions(cluster, params.topic, params.partitions).then(() => {
-        if (!abort.signal.aborted) runWhenScanSlotFree(abort.signal, run);
+        if (!abort.signal.aborted) runWhenScanSlotFree(abort.signal, run, ctx);
       }, fail);
       return () => abort.abort();
     },

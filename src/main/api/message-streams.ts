@@ -35,22 +35,24 @@ export function createMessageStreams({
       );
     },
 
-    'messages.search': ({ topic, partitions, after, ...p }, emit, _ctx, fail) =>
+    'messages.search': ({ topic, partitions, after, ...p }, emit, ctx, fail) =>
       streamSearch(
         cluster,
         viewLanes(cluster, topic, partitions),
         { ...p, after: after && { topic, ...after }, withTopic: false },
         emit,
         fail,
+        ctx,
       ),
 
-    'messages.export': ({ topic, partitions, ...p }, emit, _ctx, fail) =>
+    'messages.export': ({ topic, partitions, ...p }, emit, ctx, fail) =>
       streamExport(
         cluster,
         viewLanes(cluster, topic, partitions),
         { dataDir, name: topic, ...p },
         emit,
         fail,
+        ctx,
       ),
   };
 }

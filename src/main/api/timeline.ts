@@ -28,10 +28,10 @@ export function createTimelineSubscriptions({
 }): SubscriptionHandlersFor<typeof timelineSubscriptions> {
   const lanes = (topics: string[]) => () => timelineLanes(cluster, topics);
   return {
-    'timeline.search': ({ topics, ...p }, emit, _ctx, fail) =>
-      streamSearch(cluster, lanes(topics), { ...p, withTopic: true }, emit, fail),
-    'timeline.export': ({ topics, ...p }, emit, _ctx, fail) =>
-      streamExport(cluster, lanes(topics), { dataDir, name: 'timeline', ...p }, emit, fail),
+    'timeline.search': ({ topics, ...p }, emit, ctx, fail) =>
+      streamSearch(cluster, lanes(topics), { ...p, withTopic: true }, emit, fail, ctx),
+    'timeline.export': ({ topics, ...p }, emit, ctx, fail) =>
+      streamExport(cluster, lanes(topics), { dataDir, name: 'timeline', ...p }, emit, fail, ctx),
     'timeline.tail': ({ topics, newest }, emit, _ctx, fail) => {
       // An unknown topic fails the subscription before any event.
       timelineLanes(cluster, topics).catch(fail);

@@ -8,7 +8,7 @@ import type { ExportFormat } from '../export/format';
 import { scanMerged } from '../search/merged-scan';
 import { compileQuery } from '../search/query';
 import type { SubscriptionHandler } from './dispatcher';
-import { runWhenScanSlotFree } from './scan-slots';
+import { runWhenScanSlotFree, type ScanOwner } from './scan-slots';
 
 const HIT_FLUSH_MS = 100;
 const HIT_FLUSH_COUNT = 200;
@@ -41,6 +41,7 @@ export function streamSearch(
   p: SearchParams,
   emit: Emit<'messages.search'>,
   fail: Fail,
+  owner: ScanOwner,
 ): () => void {
   compileQuery(p.query); // an invalid query fails the subscription at once
   const abort = new AbortController();
@@ -85,7 +86,7 @@ export function streamSearch(
       },
       (err) => emit({ type: 'error', ...toErrorPayload(err) }),
     );
-  startWithLanes(lanesOf, abort.signal, scan, fail);
+  startWithLanes(lanesOf, abort.signal, scan, fail, owner);
   return () => abort.abort();
 }
 
@@ -106,6 +107,7 @@ export function streamExport(
   p: ExportParams,
   emit: Emit<'messages.export'>,
   fail: Fail,
+  owner: ScanOwner,
 ): () => void {
   if (p.query) compileQuery(p.query);
   const abort = new AbortController();
@@ -122,7 +124,7 @@ export function streamExport(
         if (!abort.signal.aborted) emit({ type: 'error', ...toErrorPayload(err) });
       },
     );
-  startWithLanes(lanesOf, abort.signal, run, fail);
+  startWithLanes(lanesOf, abort.signal, run, fail, owner);
   return () => abort.abort();
 }
 
@@ -135,8 +137,9 @@ function startWithLanes(
   signal: AbortSignal,
   start: (lanes: Lane[]) => Promise<unknown>,
   fail: Fail,
+  owner: ScanOwner,
 ): void {
   lanesOf().then((lanes) => {
-    if (!signal.aborted) runWhenScanSlotFree(signal, () => start(lanes));
+    if (!signal.aborted) runWhenScanSlotFree(signal, () => start(lanes), owner);
   }, fail);
 }

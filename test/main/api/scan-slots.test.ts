@@ -77,4 +77,36 @@ describe('scan slots', () => {
     await new Promise((r) => setImmediate(r));
     expect(scanSlotsInUse()).toEqual({ running: 0, waiting: 0 });
   });
+
+  it("gives a freed slot to the connection running the fewest scans, so one connection's queue does not hold up another's", async () => {
+    const a = {}; // two connections' call contexts
+    const b = {};
+    const finish: (() => void)[] = [];
+    const hold = () => new Promise<void>((resolve) => finish.push(resolve));
+    const started: string[] = [];
+    const scan = (name: string) => () => {
+      started.push(name);
+      return hold();
+    };
+    // A fills every slot and queues ten more; then B asks for one.
+    for (let i = 0; i < 18; i++)
+      runWhenScanSlotFree(new AbortController().signal, scan(`a${i}`), a);
+    runWhenScanSlotFree(new AbortController().signal, scan('b0'), b);
+    expect(scanSlotsInUse()).toEqual({ running: 8, waiting: 11 });
+    // The first slot A frees goes to B (before: to A's ninth, B's after all eighteen).
+    finish.shift()!();
+    await waitFor(() => started.length === 9, 'a freed slot used');
+    expect(started.at(-1)).toBe('b0');
+    // Alone again, A gets every slot.
+    finish.shift()!();
+    await waitFor(() => started.length === 10, 'the next slot used');
+    expect(started.at(-1)).toBe('a8');
+    await waitFor(() => {
+      for (const f of finish.splice(0)) f();
+      const { running, waiting } = scanSlotsInUse();
+      return running === 0 && waiting === 0;
+    }, 'every scan to end');
+    expect(scanSlotsInUse()).toEqual({ running: 0, waiting: 0 });
+    expect(started).toHaveLength(19);
+  });
 });

@@ -255,6 +255,26 @@ describe('the collectors view', () => {
     await waitUntil(() => screen.queryByTestId('source-row-syslog') === null, 'the row to go');
   });
 
+  it('keeps a syslog listener’s limits, set through the API, when the form changes only its topic', async () => {
+    const limits = { maxMessageBytes: 8192, maxConnections: 12, idleTimeoutMs: 1500 };
+    await h.client.call('collectors.add', {
+      config: { type: 'syslog', id: 'limited', topic: 'limited.logs', port: 0, ...limits },
+    });
+    render(<CollectorsView />);
+    await screen.findByTestId('source-row-limited', {}, { timeout: 10_000 });
+    fireEvent.click(within(screen.getByTestId('source-row-limited')).getByTestId('source-edit'));
+    fireEvent.change(screen.getByLabelText('Topic'), { target: { value: 'limited.renamed' } });
+    fireEvent.click(screen.getByTestId('source-save'));
+    const saved = await waitUntil(() => {
+      const c = useAppStore.getState().collectors.sources.find((x) => x.config.id === 'limited');
+      return c?.config.topic === 'limited.renamed' ? c.config : null;
+    }, 'the edited topic');
+    expect(saved).toMatchObject(limits);
+    fireEvent.click(within(screen.getByTestId('source-row-limited')).getByTestId('source-remove'));
+    fireEvent.click(screen.getByTestId('source-remove-confirm'));
+    await waitUntil(() => screen.queryByTestId('source-row-limited') === null, 'the row to go');
+  });
+
   it('fills a command source from the macOS and Windows presets, valid for the schema', () => {
     render(<CollectorsView />);
     fireEvent.click(screen.getByTestId('process-source-add'));

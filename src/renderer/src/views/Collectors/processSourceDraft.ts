@@ -5,6 +5,7 @@ import type {
 } from '../../../../common/collectors/config';
 import type { CommandPreset } from '../../../../common/collectors/presets';
 import type { ParserChoice } from './sourceDraft';
+import { keepUnedited } from './keepUnedited';
 
 export const PROCESS_TYPES = [
   ['command', 'A command (its stdout and stderr)'],
@@ -34,6 +35,8 @@ export interface ProcessDraft {
   protocol: SyslogSourceConfig['protocol'];
   port: string;
   timezone: string;
+  /** The saved config being edited: what the form does not show is kept from it. */
+  base?: CommandSourceConfig | SyslogSourceConfig;
 }
 
 export const emptyProcessDraft = (type: ProcessType = 'command'): ProcessDraft => ({
@@ -77,12 +80,13 @@ function parserOf(d: ProcessDraft): Record<string, unknown> {
   if (d.parser === 'regex') return { type: 'regex', pattern: d.regex };
   if (d.parser.startsWith('preset:')) return { type: 'preset', preset: d.parser.slice(7) };
   if (d.parser !== 'json' && d.parser !== 'logfmt') return { type: d.parser };
-  const named = (key: string, v: string) => (v.trim() ? { [key]: v.trim() } : {});
+  // An emptied name is cleared (`undefined`), so it falls back to its default.
+  const named = (v: string) => v.trim() || undefined;
   return {
     type: d.parser,
-    ...named('timestampField', d.timestampField),
-    ...named('levelField', d.levelField),
-    ...named('messageField', d.messageField),
+    timestampField: named(d.timestampField),
+    levelField: named(d.levelField),
+    messageField: named(d.messageField),
   };
 }
 
@@ -100,6 +104,11 @@ function envOf(text: string): Record<string, string> {
 
 /** The config a draft stands for (not yet validated). */
 export function processDraftToConfig(d: ProcessDraft): SourceConfigInput {
+  return keepUnedited(d.base, formConfig(d));
+}
+
+/** The fields the form edits; `undefined` for one it cleared. */
+function formConfig(d: ProcessDraft): SourceConfigInput {
   const common = { id: d.id.trim(), topic: d.topic.trim() };
   if (d.type === 'syslog')
     return {
@@ -115,7 +124,7 @@ export function processDraftToConfig(d: ProcessDraft): SourceConfigInput {
     command: d.command.trim(),
     args: d.args.split('\n').filter((a) => a !== ''),
     env: envOf(d.env),
-    ...(d.cwd.trim() ? { cwd: d.cwd.trim() } : {}),
+    cwd: d.cwd.trim() || undefined,
     restart: d.restart,
     parser: parserOf(d) as never,
     timezone: d.timezone.trim(),
@@ -125,7 +134,13 @@ export function processDraftToConfig(d: ProcessDraft): SourceConfigInput {
 
 /** The draft of an existing command or syslog source, for editing. */
 export function configToProcessDraft(c: CommandSourceConfig | SyslogSourceConfig): ProcessDraft {
-  const d = { ...emptyProcessDraft(c.type), id: c.id, topic: c.topic, timezone: c.timezone };
+  const d = {
+    ...emptyProcessDraft(c.type),
+    id: c.id,
+    topic: c.topic,
+    timezone: c.timezone,
+    base: c,
+  };
   if (c.type === 'syslog') return { ...d, protocol: c.protocol, port: String(c.port) };
   const p = c.parser;
   return {

@@ -5,6 +5,7 @@ import type {
   SourceConfigInput,
 } from '../../../../common/collectors/config';
 import { lines } from './sourceDraft';
+import { keepUnedited } from './keepUnedited';
 
 export const SERVICE_TYPES = [
   ['journald', 'systemd journal'],
@@ -30,6 +31,8 @@ export interface ServiceDraft {
   host: string;
   port: string;
   topicPerService: boolean;
+  /** The saved config being edited: what the form does not show is kept from it. */
+  base?: JournaldSourceConfig | ContainersSourceConfig | OtlpSourceConfig;
 }
 
 const DEFAULT_TOPIC: Record<ServiceType, string> = {
@@ -58,6 +61,11 @@ export const emptyServiceDraft = (type: ServiceType = 'journald'): ServiceDraft 
 
 /** The config a draft stands for (not yet validated). */
 export function serviceDraftToConfig(d: ServiceDraft): SourceConfigInput {
+  return keepUnedited(d.base, formConfig(d));
+}
+
+/** The fields the form edits; `undefined` for one it cleared. */
+function formConfig(d: ServiceDraft): SourceConfigInput {
   const common = { id: d.id.trim(), topic: d.topic.trim() };
   if (d.type === 'journald')
     return {
@@ -67,8 +75,8 @@ export function serviceDraftToConfig(d: ServiceDraft): SourceConfigInput {
       matches: lines(d.matches),
       files: lines(d.files),
       fields: d.fields,
-      ...(d.priority !== '' ? { priority: Number(d.priority) } : {}),
-      ...(d.directory.trim() ? { directory: d.directory.trim() } : {}),
+      priority: d.priority !== '' ? Number(d.priority) : undefined,
+      directory: d.directory.trim() || undefined,
     };
   if (d.type === 'containers')
     return {
@@ -92,7 +100,7 @@ export function serviceDraftToConfig(d: ServiceDraft): SourceConfigInput {
 export function configToServiceDraft(
   c: JournaldSourceConfig | ContainersSourceConfig | OtlpSourceConfig,
 ): ServiceDraft {
-  const d = { ...emptyServiceDraft(c.type), id: c.id, topic: c.topic };
+  const d = { ...emptyServiceDraft(c.type), id: c.id, topic: c.topic, base: c };
   if (c.type === 'journald')
     return {
       ...d,

@@ -1,6 +1,7 @@
 import type { Source } from '../../../../common/api/collectors';
 import type { FileSourceConfig, SourceConfigInput } from '../../../../common/collectors/config';
 import { sourceConfigSchema } from '../../../../common/collectors/config';
+import { keepUnedited } from './keepUnedited';
 
 export const PARSERS = [
   ['plain', 'Plain text (one message per line)'],
@@ -40,6 +41,8 @@ export interface SourceDraft {
   /** The record's time is the event time found in the line (else the ingestion time). */
   timeFromLine: boolean;
   timezone: string;
+  /** The saved config being edited: what the form does not show is kept from it. */
+  base?: FileSourceConfig;
 }
 
 export const emptySourceDraft = (): SourceDraft => ({
@@ -72,25 +75,26 @@ export function draftToConfig(d: SourceDraft): SourceConfigInput {
       : d.parser.startsWith('preset:')
         ? { type: 'preset' as const, preset: d.parser.slice(7) as 'nginx' }
         : { type: d.parser as 'plain' | 'json' | 'logfmt' };
+  // The mode is left out: it defaults to `start`, and an edit keeps a saved one.
   const multiline =
     d.multiline === 'none'
       ? undefined
       : d.multiline === 'pattern'
-        ? { mode: 'start' as const, pattern: d.multilinePattern }
-        : { preset: d.multiline };
-  return {
+        ? { pattern: d.multilinePattern, preset: undefined }
+        : { preset: d.multiline, pattern: undefined };
+  return keepUnedited(d.base, {
     type: 'file',
     id: d.id.trim(),
     topic: d.topic.trim(),
     include: lines(d.include),
     exclude: lines(d.exclude),
     parser,
-    ...(multiline ? { multiline } : {}),
+    multiline,
     key: d.key === 'field' ? { type: 'field', field: d.keyField.trim() } : { type: d.key },
     startAt: d.startAt,
     timeFromLine: d.timeFromLine,
     timezone: d.timezone.trim(),
-  };
+  });
 }
 
 /**
@@ -137,6 +141,7 @@ export function configToDraft(c: FileSourceConfig): SourceDraft {
     startAt: c.startAt,
     timeFromLine: c.timeFromLine,
     timezone: c.timezone,
+    base: c,
   };
 }
 

@@ -209,6 +209,11 @@ async function measure(
       `  server: main thread on a CPU ${pct(th.mainOnCpu)}, waiting for one ${pct(th.mainWaiting)}; ` +
         `CPU of its other threads ${th.cpuMsAtNice0.toFixed(0)} ms at nice 0, ${th.cpuMsNiced.toFixed(0)} ms lowered`,
     );
+  if (loop.gc)
+    console.log(
+      `  server GC: ${loop.gc.majorCount} major (${loop.gc.majorMs.toFixed(0)} ms of pauses, longest ${loop.gc.majorMaxMs.toFixed(1)} ms), ` +
+        `${loop.gc.minorCount} minor (${loop.gc.minorMs.toFixed(0)} ms)`,
+    );
   if (loop.top)
     console.log(
       `  server threads by CPU: ${loop.top

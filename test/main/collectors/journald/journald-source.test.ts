@@ -213,44 +213,8 @@ describe('journald source', () => {
     expect(Number(header(records[1], 'logdock.cut'))).toBeGreaterThan(12_000_000);
   }, 90_000);
 
-  it('reads the journal files that exist, names the missing one in its last error as not found, and reads it once it appears', async () => {
-    const present = join(fx.dir, 'present.journal');
-    const late = join(fx.dir, 'late.journal');
-    await writeJournal(
-      present,
-      Array.from({ length: 5 }, (_, i) => entry(i)),
-    );
-    await fx.manager.add({ type: 'journald', id: 'j', topic: 'journal', files: [late, present] });
-    await waitFor(
-      'the entries of the file that exists',
-      async () => {
-        return (await readAll(fx.broker, 'journal')).length === 5;
-      },
-      60_000,
-    );
-    const lastError = fx.manager.status()[0].lastError ?? '';
-    expect(lastError).toContain(`not found: ${late};`);
-    expect(lastError).not.toContain(present);
-    // Later than every entry read: journalctl goes on after the last cursor across all files.
-    await writeJournal(
-      late,
-      Array.from({ length: 5 }, (_, i) => entry(5 + i)),
-      1_000_000_000,
-    );
-    const records = await waitFor(
-      'the entries of the file that appeared',
-      async () => {
-        const rs = await readAll(fx.broker, 'journal');
-        return rs.length >= 10 && rs;
-      },
-      60_000,
-    );
-    expect(records.map((r) => r.value?.toString())).toEqual(
-      Array.from({ length: 10 }, (_, i) => `message ${i}`),
-    );
-  }, 90_000);
-
-  it('reads a journal file that appears later from its start, entries older than those read included, each once, and clears the error', async () => {
+  /** A source over a missing `late.journal` and a `present.journal` of 5 entries, once they are stored. */
+  async function readingWithOneMissing(): Promise<{ present: string; late: string }> {
     const present = join(fx.dir, 'present.journal');
     const late = join(fx.dir, 'late.journal');
     await writeJournal(
@@ -263,14 +227,12 @@ describe('journald source', () => {
       async () => (await readAll(fx.broker, 'journal')).length === 5,
       60_000,
     );
-    expect(fx.manager.status()[0].lastError).toContain(`not found: ${late};`);
-    // Written at the same times as the entries already read (a second host's journal copied
-    // in later): journalctl --after-cursor over both files skipped every one of them.
-    await writeJournal(
-      late,
-      Array.from({ length: 5 }, (_, i) => entry(5 + i)),
-    );
-    const records = await waitFor(
+    return { present, late };
+  }
+
+  /** The topic's records once the late file's 5 entries joined the first 5. */
+  const tenRecords = () =>
+    waitFor(
       'the entries of the file that appeared',
       async () => {
         const rs = await readAll(fx.broker, 'journal');
@@ -278,6 +240,34 @@ describe('journald source', () => {
       },
       60_000,
     );
+
+  it('reads the journal files that exist, names the missing one in its last error as not found, and reads it once it appears', async () => {
+    const { present, late } = await readingWithOneMissing();
+    const lastError = fx.manager.status()[0].lastError ?? '';
+    expect(lastError).toContain(`not found: ${late};`);
+    expect(lastError).not.toContain(present);
+    // Later than every entry read: journalctl goes on after the last cursor across all files.
+    await writeJournal(
+      late,
+      Array.from({ length: 5 }, (_, i) => entry(5 + i)),
+      1_000_000_000,
+    );
+    const records = await tenRecords();
+    expect(records.map((r) => r.value?.toString())).toEqual(
+      Array.from({ length: 10 }, (_, i) => `message ${i}`),
+    );
+  }, 90_000);
+
+  it('reads a journal file that appears later from its start, entries older than those read included, each once, and clears the error', async () => {
+    const { late } = await readingWithOneMissing();
+    expect(fx.manager.status()[0].lastError).toContain(`not found: ${late};`);
+    // Written at the same times as the entries already read (a second host's journal copied
+    // in later): journalctl --after-cursor over both files skipped every one of them.
+    await writeJournal(
+      late,
+      Array.from({ length: 5 }, (_, i) => entry(5 + i)),
+    );
+    const records = await tenRecords();
     expect(records.map((r) => r.value?.toString()).sort()).toEqual(
       Array.from({ length: 10 }, (_, i) => `message ${i}`).sort(),
     );

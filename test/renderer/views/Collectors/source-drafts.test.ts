@@ -171,6 +171,25 @@ describe('a source draft made from a saved config', () => {
     expect(f).toEqual(parse({ ...file, multiline: undefined, key: { type: 'path' } }));
   });
 
+  it('shows a saved multi-line pattern with its mode and saves the mode chosen in the form', () => {
+    const modes = [
+      ['start', 'pattern'],
+      ['end', 'pattern-end'],
+      ['continuation', 'pattern-continuation'],
+    ] as const;
+    for (const [mode, choice] of modes) {
+      const saved = fileSourceSchema.parse({ ...file, multiline: { ...file.multiline, mode } });
+      expect(configToDraft(saved).multiline).toBe(choice);
+      const kept = throughForm(saved, () => ({}));
+      expect(kept.type === 'file' && kept.multiline?.mode).toBe(mode);
+    }
+    const changed = throughForm(file, () => ({ multiline: 'pattern-continuation' }));
+    expect(changed.type === 'file' && changed.multiline).toEqual({
+      ...file.multiline,
+      mode: 'continuation',
+    });
+  });
+
   it('keeps a file parser’s and multi-line options the form does not show while their kind stays', () => {
     const f = throughForm(file, () => ({ multilinePattern: '\\.$' }));
     expect(f.type === 'file' && f.multiline).toEqual({ ...file.multiline, pattern: '\\.$' });

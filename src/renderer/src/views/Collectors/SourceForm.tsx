@@ -6,6 +6,7 @@ import {
   MULTILINE,
   PARSERS,
   draftToConfig,
+  isPatternChoice,
   type MultilineChoice,
   type ParserChoice,
   type SourceDraft,
@@ -68,10 +69,10 @@ export function SourceForm({
             onChange={(multiline: MultilineChoice) => set('multiline', multiline)}
           />,
         )}
-        {draft.multiline === 'pattern' &&
+        {isPatternChoice(draft.multiline) &&
           field(
             'multilinePattern',
-            'Start pattern',
+            'Line pattern',
             text('multilinePattern', '^\\d{4}-\\d{2}-\\d{2}'),
             'multiline.pattern',
           )}

@@ -22,8 +22,31 @@ export const MULTILINE = [
   ['python', 'Python tracebacks'],
   ['go', 'Go panics'],
   ['pattern', 'A line matching a pattern starts a message'],
+  ['pattern-end', 'A line matching a pattern ends a message'],
+  ['pattern-continuation', 'A line matching a pattern continues the one before'],
 ] as const;
 export type MultilineChoice = (typeof MULTILINE)[number][0];
+
+/** The multi-line mode (multilineSchema) each pattern choice stands for. */
+const PATTERN_MODES = {
+  pattern: 'start',
+  'pattern-end': 'end',
+  'pattern-continuation': 'continuation',
+} as const;
+type PatternChoice = keyof typeof PATTERN_MODES;
+
+export const isPatternChoice = (c: MultilineChoice): c is PatternChoice => c in PATTERN_MODES;
+
+/** The form's choice for a saved multi-line config: its preset, else its pattern's mode. */
+function multilineChoice(m: FileSourceConfig['multiline']): MultilineChoice {
+  if (!m) return 'none';
+  if (m.preset) return m.preset;
+  return m.mode === 'end'
+    ? 'pattern-end'
+    : m.mode === 'continuation'
+      ? 'pattern-continuation'
+      : 'pattern';
+}
 
 /** The add/edit form of a file source, as strings the inputs hold. */
 export interface SourceDraft {
@@ -75,12 +98,12 @@ export function draftToConfig(d: SourceDraft): SourceConfigInput {
       : d.parser.startsWith('preset:')
         ? { type: 'preset' as const, preset: d.parser.slice(7) as 'nginx' }
         : { type: d.parser as 'plain' | 'json' | 'logfmt' };
-  // The mode is left out: it defaults to `start`, and an edit keeps a saved one.
+  // A preset overrides the mode, so its choice leaves the saved mode as it was.
   const multiline =
     d.multiline === 'none'
       ? undefined
-      : d.multiline === 'pattern'
-        ? { pattern: d.multilinePattern, preset: undefined }
+      : isPatternChoice(d.multiline)
+        ? { mode: PATTERN_MODES[d.multiline], pattern: d.multilinePattern, preset: undefined }
         : { preset: d.multiline, pattern: undefined };
   return keepUnedited(d.base, {
     type: 'file',
@@ -134,7 +157,7 @@ export function configToDraft(c: FileSourceConfig): SourceDraft {
     exclude: c.exclude.join('\n'),
     parser,
     regex: p.type === 'regex' ? p.pattern : '',
-    multiline: !m ? 'none' : (m.preset ?? 'pattern'),
+    multiline: multilineChoice(m),
     multilinePattern: m?.pattern ?? '',
     key: c.key.type,
     keyField: c.key.type === 'field' ? c.key.field : '',
